@@ -1,0 +1,4 @@
+"""Imports every sub-command module (each registers itself on ``cli.main.app``).
+
+Add one import line per command module; keep them sorted.
+"""

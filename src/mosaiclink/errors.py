@@ -1,0 +1,28 @@
+"""Exception hierarchy. Library code raises these; the CLI prints one line and exits 2."""
+
+from __future__ import annotations
+
+
+class MosaicError(Exception):
+    """Base of every error mosaiclink raises on purpose (bad input, model out of range)."""
+
+
+class ConfigError(MosaicError, ValueError):
+    """A spec, file or option is invalid: names the field, the value and what is allowed."""
+
+
+class ModelRangeError(MosaicError, ValueError):
+    """Inputs are valid but outside the range where a model is trustworthy."""
+
+
+class CatalogError(ConfigError):
+    """A technology-catalog entry is malformed (missing source, negative power, ...)."""
+
+
+class StoreError(MosaicError):
+    """A result store cannot be opened, read or written safely."""
+
+
+def out_of_range(field: str, value, allowed: str) -> ConfigError:
+    """Build the standard one-line message ``field = value: allowed``."""
+    return ConfigError(f"{field} = {value!r}: {allowed}")

@@ -1,0 +1,59 @@
+"""Physical constants and decibel helpers.
+
+Every quantity in mosaiclink carries its unit in its name (``power_dbm``, ``length_m``);
+these helpers convert between the linear and logarithmic forms used by link budgets.
+Constants are CODATA 2018 exact or recommended values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+ELEMENTARY_CHARGE_C = 1.602176634e-19
+BOLTZMANN_J_PER_K = 1.380649e-23
+PLANCK_J_S = 6.62607015e-34
+SPEED_OF_LIGHT_M_PER_S = 299_792_458.0
+ZERO_CELSIUS_K = 273.15
+HOURS_PER_YEAR = 8766.0  # Julian year, the convention of FIT/MTBF arithmetic
+FIT_HOURS = 1e9  # one FIT is one failure per 1e9 device-hours
+
+
+def db_to_linear(value_db):
+    """Power ratio from decibels: ``10 ** (dB / 10)``."""
+    return np.power(10.0, np.asarray(value_db, dtype=float) / 10.0)
+
+
+def linear_to_db(ratio):
+    """Decibels from a power ratio: ``10 log10(ratio)``; ratio <= 0 gives -inf."""
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(np.asarray(ratio, dtype=float))
+
+
+def dbm_to_mw(power_dbm):
+    """Milliwatts from dBm."""
+    return db_to_linear(power_dbm)
+
+
+def mw_to_dbm(power_mw):
+    """dBm from milliwatts."""
+    return linear_to_db(power_mw)
+
+
+def dbm_to_w(power_dbm):
+    """Watts from dBm."""
+    return db_to_linear(power_dbm) * 1e-3
+
+
+def w_to_dbm(power_w):
+    """dBm from watts."""
+    return linear_to_db(np.asarray(power_w, dtype=float) * 1e3)
+
+
+def celsius_to_kelvin(temperature_c):
+    """Kelvin from degrees Celsius."""
+    return np.asarray(temperature_c, dtype=float) + ZERO_CELSIUS_K
+
+
+def photon_energy_j(wavelength_nm):
+    """Photon energy ``E = h c / lambda`` in joules."""
+    return PLANCK_J_S * SPEED_OF_LIGHT_M_PER_S / (np.asarray(wavelength_nm, dtype=float) * 1e-9)
