@@ -2,3 +2,5 @@
 
 Add one import line per command module; keep them sorted.
 """
+
+from mosaiclink.cli import presets  # noqa: F401
