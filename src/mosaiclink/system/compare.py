@@ -18,7 +18,7 @@ from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
 from mosaiclink.system.reach import ReachFn, mosaic_reach_m
-from mosaiclink.system.reliability import arrhenius_factor, mosaic_reliability
+from mosaiclink.system.reliability import catalog_fit_per_end, mosaic_reliability
 from mosaiclink.units import FIT_HOURS
 
 PRESET_BY_RATE = {800.0: "mosaic-800g", 1600.0: "mosaic-1.6t", 3200.0: "mosaic-3.2t"}
@@ -125,8 +125,7 @@ def catalog_row(entry: CatalogEntry, reach_m: float, temperature_c: float) -> Co
         reasons.append(f"reach {entry.max_reach_m.typical:g} m < {reach_m:g} m")
     if temperature_c > entry.max_operating_temperature_c.typical:
         reasons.append(f"max case {entry.max_operating_temperature_c.typical:g} C < {temperature_c:g} C")
-    af = float(arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c))
-    link_fit = ENDS_PER_LINK * entry.fit.typical * af
+    link_fit = ENDS_PER_LINK * catalog_fit_per_end(entry, temperature_c)
     cost = entry.cost_usd_per_end
     return ComparisonRow(
         technology=entry.technology,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import integrate, stats
 
+from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
@@ -21,7 +22,7 @@ from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 BOLTZMANN_EV_PER_K = 8.617333262e-5
 DIRECTIONS = 2
 CHANNEL_PARTS = ("led", "photodiode", "channel_electronics")
-SHARED_PARTS = (("cmos_die", 2), ("optical_assembly", 2), ("fiber", 1))  # (part, count per link)
+SHARED_PARTS = (("cmos_die", 2), ("connector", 2), ("fiber", 1))  # (part, count per link)
 
 
 def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_c):
@@ -36,6 +37,12 @@ def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_
     t_k = np.asarray(temperature_c, dtype=float) + ZERO_CELSIUS_K
     t_ref_k = np.asarray(reference_temperature_c, dtype=float) + ZERO_CELSIUS_K
     return np.exp(np.asarray(activation_energy_ev, dtype=float) / BOLTZMANN_EV_PER_K * (1.0 / t_ref_k - 1.0 / t_k))
+
+
+def catalog_fit_per_end(entry: CatalogEntry, temperature_c: float, level: str = "typical") -> float:
+    """FIT of one end of a catalog technology at ``temperature_c`` (Arrhenius from its reference)."""
+    fit = getattr(entry.fit, level)
+    return fit * float(arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c))
 
 
 def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> np.ndarray:
