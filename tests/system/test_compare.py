@@ -68,3 +68,28 @@ def test_cost_lines_carry_confidence_and_scale_with_length():
     assert short.total_usd_per_end("low") < short.total_usd_per_end() < short.total_usd_per_end("high")
     aoc = load_catalog().get("aoc-800g").cost_usd_per_end.typical
     assert mosaic_cost(design, length_m=30).total_usd_per_end() < aoc
+
+
+def test_mosaic_row_is_computed_not_read_from_published_row(tmp_path):
+    base = compare("800g", reach_fn=fixed_reach(45.0))
+    published = load_catalog().get("mosaic-published-800g").to_mapping()
+    published["power_w_per_end"].update(low=50.0, typical=60.0, high=70.0)
+    published["fit"].update(low=900.0, typical=900.0, high=900.0)
+    import tomli_w
+
+    path = tmp_path / "override.toml"
+    path.write_text(tomli_w.dumps({"entry": [{k: v for k, v in published.items() if v is not None}]}))
+    changed = compare("800g", catalog=load_catalog([path]), reach_fn=fixed_reach(45.0))
+    assert changed.mosaic == base.mosaic
+    assert next(r for r in changed.rows if r.reference_only).power_w_per_end == 60.0
+
+
+def test_user_catalog_replaces_builtin_entry(tmp_path):
+    aoc = load_catalog().get("aoc-800g").to_mapping()
+    aoc["power_w_per_end"].update(low=20.0, typical=20.0, high=20.0)
+    import tomli_w
+
+    path = tmp_path / "aoc.toml"
+    path.write_text(tomli_w.dumps({"entry": [aoc]}))
+    result = compare("800g", catalog=load_catalog([path]), reach_fn=fixed_reach(45.0))
+    assert result.row("aoc").power_w_per_end == 20.0

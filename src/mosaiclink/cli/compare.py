@@ -14,7 +14,7 @@ from mosaiclink.cli.main import app
 from mosaiclink.config.catalog import parse_rate_gbps
 from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.presets import load_design, load_preset
-from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
+from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
 from mosaiclink.system.catalog import load_catalog
 from mosaiclink.system.compare import ComparisonResult, compare as run_compare, default_design
 from mosaiclink.system.reliability import spare_sweep
@@ -97,6 +97,7 @@ def compare(
     temperature_c: float = typer.Option(55.0, "--temperature-c", help="Operating case temperature (C)."),
     preset: str | None = typer.Option(None, "--preset", help="MOSAIC preset name or design file (default: the preset for the rate)."),
     catalog: list[Path] | None = typer.Option(None, "--catalog", help="Extra catalog file (repeatable); same ids replace built-in entries."),
+    host_interface: str = typer.Option("pluggable", "--host-interface", help="MOSAIC host interface: pluggable or co-packaged."),
     sweep_spares: bool = typer.Option(False, "--sweep-spares", help="Also print link FIT and survival vs spare count."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
@@ -107,7 +108,8 @@ def compare(
         design = load_design(preset)
     else:
         design = load_preset(preset)
-    result = run_compare(rate=rate, reach_m=reach_m, temperature_c=temperature_c, design=design, catalog=load_catalog(catalog))
+    power_spec = PowerSpec.from_mapping({"host_interface": host_interface})
+    result = run_compare(rate=rate, reach_m=reach_m, temperature_c=temperature_c, design=design, catalog=load_catalog(catalog), power_spec=power_spec)
     sweep = _sweep_rows(design, temperature_c) if sweep_spares else None
     if as_json:
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
