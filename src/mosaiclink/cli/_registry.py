@@ -2,3 +2,4 @@
 
 Add one import line per command module; keep them sorted.
 """
+from mosaiclink.cli import datapath  # noqa: F401

@@ -357,24 +357,30 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
     line_len = periods * (p + MARKER_BITS) + MARKER_BITS
     err_lane, err_bit = _line_errors(setup, rng, lanes, line_len)
     delay = skew_bits(setup.skew_ps, setup.line_rate_gbps)
-    perm = rng.permutation(lanes)
+    perm_rank = rng.permutation(lanes)
     search = int(delay.max()) + 1
     kill_line = np.full(lanes, NEVER, dtype=np.int64)
     kill_ns = fr.payload_bit_time_ns(np.minimum(setup.kill_bit, 10**15), setup.line_rate_gbps)
     kill_line[: spec.channels] = np.where(setup.kill_bit < NEVER, np.floor(kill_ns * setup.line_rate_gbps), NEVER)
     kill_line[: spec.channels][setup.known_dead] = 0
 
-    def receive(content: np.ndarray):
-        line = fr.insert(content, np.arange(lanes))
-        np.bitwise_xor.at(line, (err_lane, err_bit), 1)
-        cols = np.arange(line_len)
-        line[cols[None, :] >= kill_line[:, None]] = 0  # dark microLED
-        rx = np.zeros((lanes, line_len + search), dtype=np.uint8)
-        rows = np.arange(lanes)[:, None]
-        rx[perm[:, None], delay[:, None] + cols[None, :]] = line[rows, cols[None, :]]
+    def receive(content: np.ndarray, subset: np.ndarray):
+        """Transmit lanes ``subset`` through errors, darkness, skew and a core permutation."""
+        line = fr.insert(content[subset], subset)
+        sel = np.isin(err_lane, subset)
+        np.bitwise_xor.at(line, (np.searchsorted(subset, err_lane[sel]), err_bit[sel]), 1)
+        for i in np.nonzero(kill_line[subset] < NEVER)[0]:  # dark microLEDs (few)
+            line[i, kill_line[subset[i]]:] = 0
+        order = perm_rank[subset].argsort()  # position of each lane behind the fibre
+        rx = np.zeros((subset.size, line_len + search), dtype=np.uint8)
+        d = delay[subset][order]
+        for value in np.unique(d):  # a handful of distinct whole-bit skews
+            rows = np.nonzero(d == value)[0]
+            rx[rows, value: value + line_len] = line[order[rows]]
         return fr.receive(rx, periods, search)
 
-    first = receive(payload)
+    all_lanes = np.arange(lanes)
+    first = receive(payload, all_lanes)
     by_id = _lanes_by_id(first.lane_id, lanes)
     counts = np.full((spec.channels, periods), MARKER_BITS, dtype=np.int64)
     found = by_id[: spec.channels] >= 0
@@ -387,12 +393,13 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
     for c in np.nonzero(tl.spare >= 0)[0]:
         s = spec.channels + tl.spare[c]
         payload[s, tl.declared_bit[c]:] = payload[c, tl.declared_bit[c]:]
-    second = receive(payload) if np.any(tl.spare >= 0) else first
+    used = np.sort(spec.channels + tl.spare[tl.spare >= 0])
+    second = receive(payload, used) if used.size else first  # spares again, now carrying their channels
     by_id2 = _lanes_by_id(second.lane_id, lanes)
     rx_bits = np.zeros((spec.channels, periods * p), dtype=np.uint8)
-    rx_bits[found] = second.payload[by_id2[: spec.channels][found]]
+    rx_bits[found] = first.payload[by_id[: spec.channels][found]]
     erased = np.zeros_like(rx_bits, dtype=bool)
-    for c in np.nonzero(tl.declared_bit < NEVER)[0]:
+    for c in np.nonzero(tl.declared_bit < NEVER)[0]:  # failed channels only
         sw = int(min(tl.switch_bit[c], periods * p))
         if tl.spare[c] >= 0 and by_id2[spec.channels + tl.spare[c]] >= 0:
             rx_bits[c, sw:] = second.payload[by_id2[spec.channels + tl.spare[c]], sw:]
