@@ -8,7 +8,7 @@ import numpy as np
 
 from mosaiclink.cluster.assignment import TechTable, assign
 from mosaiclink.cluster.ettr import daly_interval_h, ettr, young_interval_h
-from mosaiclink.cluster.failures import failure_rate_per_h, mean_time_between_failures_h
+from mosaiclink.cluster.failures import FailureYear, failure_rate_per_h, mean_time_between_failures_h, monte_carlo_year
 from mosaiclink.cluster.floorplan import LinkGroups, concat, scale_out_links, scale_up_links
 from mosaiclink.cluster.power import PowerBudget, link_power_w, power_budget
 from mosaiclink.cluster.topology import FatTree, ScaleUp, fat_tree, scale_up
@@ -68,17 +68,22 @@ class JobOutlook:
         """Daly's checkpoint interval."""
         return float(daly_interval_h(self.checkpoint_h, self.mtbf_h))
 
+    def _ettr(self, mtbf_h: float) -> float:
+        """ETTR at Daly's interval; 1 with nothing failing (no checkpoints needed)."""
+        if not np.isfinite(mtbf_h):
+            return 1.0
+        tau = daly_interval_h(self.checkpoint_h, mtbf_h)
+        return float(ettr(tau, self.checkpoint_h, self.restart_h, mtbf_h))
+
     @property
     def ettr(self) -> float:
         """ETTR at Daly's interval, all interruptions."""
-        return float(ettr(self.daly_interval_h, self.checkpoint_h, self.restart_h, self.mtbf_h))
+        return self._ettr(self.mtbf_h)
 
     @property
     def ettr_links_only(self) -> float:
         """ETTR at its own Daly interval if links were the only thing that failed."""
-        mtbf = float(mean_time_between_failures_h(self.link_rate_per_h))
-        tau = daly_interval_h(self.checkpoint_h, mtbf) if np.isfinite(mtbf) else np.inf
-        return float(ettr(tau, self.checkpoint_h, self.restart_h, mtbf)) if np.isfinite(mtbf) else 1.0
+        return self._ettr(float(mean_time_between_failures_h(self.link_rate_per_h)))
 
 
 @dataclass(frozen=True)
@@ -185,3 +190,17 @@ def evaluate(spec: ClusterSpec, scale_up_techs: TechTable, scale_out_techs: Tech
         restart_h=spec.job.restart_s / 3600.0,
     )
     return ClusterResult(spec, tree, domains, groups, classes, budget, job)
+
+
+def failure_year(result: ClusterResult, seed: int, years: float = 1.0) -> FailureYear:
+    """A seeded Monte Carlo of every link failure of the cluster over ``years``, per technology
+    class, with exponential repairs of the spec's mean time to repair for that kind."""
+    repair = result.spec.repair
+    mean_h = {"copper": repair.copper_h, "optical": repair.optical_h, "mosaic": repair.mosaic_h}
+    return monte_carlo_year(
+        result.classes.links,
+        result.classes.fit_per_link,
+        np.array([mean_h[k] for k in result.classes.kind]),
+        seed=seed,
+        years=years,
+    )

@@ -154,7 +154,7 @@ class RepairSpec(Spec):
 
 
 class ClusterSpec(Spec):
-    """A whole cluster scenario."""
+    """One cluster (a column of a scenario)."""
 
     name: str = Field("cluster", min_length=1, description="scenario name")
     description: str = Field("", description="what the scenario shows")
@@ -169,3 +169,11 @@ class ClusterSpec(Spec):
     power: ClusterPowerSpec = ClusterPowerSpec()
     job: JobSpec = JobSpec()
     repair: RepairSpec = RepairSpec()
+
+
+class ScenarioSpec(Spec):
+    """A scenario file: clusters shown side by side (``[[cluster]]`` tables in TOML)."""
+
+    name: str = Field(..., min_length=1, description="scenario name")
+    description: str = Field("", description="what the scenario compares")
+    cluster: list[ClusterSpec] = Field(..., min_length=1, max_length=8, description="the clusters to compare")
