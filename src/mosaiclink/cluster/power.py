@@ -92,12 +92,14 @@ def power_budget(
     Everything is divided by the rack power-conversion efficiency ``eta``. A GPU rack holds its
     GPU nodes, its share of the scale-up switch trays (spread evenly over the domain's racks),
     both ends of its scale-up links and the GPU-side ends of its fabric links:
-    ``P_rack = (g P_node + (P_tray + P_up + P_nic) / R) / eta`` with ``R`` GPU racks.
+    ``P_rack = g (P_node + (P_tray + P_up + P_nic) / N) / eta`` for a full rack of ``g`` of the
+    ``N`` GPUs.
     Fabric switches stand in network racks and are not in ``P_rack``.
     """
     eta = spec.power_conversion_efficiency
     racks = -(-gpus // gpus_per_rack)
-    per_rack_w = min(gpus, gpus_per_rack) * spec.gpu_node_power_w + (scale_up_switch_w + scale_up_w + nic_end_w) / racks
+    rack_gpus = min(gpus, gpus_per_rack)
+    per_rack_w = rack_gpus * (spec.gpu_node_power_w + (scale_up_switch_w + scale_up_w + nic_end_w) / gpus)
     return PowerBudget(
         gpus=gpus,
         gpu_kw=gpus * spec.gpu_node_power_w / eta / 1e3,
