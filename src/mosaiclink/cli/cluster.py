@@ -38,9 +38,9 @@ def _techs(spec: ClusterSpec, cache: dict):
     """Technology tables of both fabrics (cached per rate and figure level)."""
     tables = []
     for rate in (spec.scale_up.rate_gbps, spec.scale_out.rate_gbps):
-        key = (rate, spec.figure_level)
+        key = (rate, spec.figure_level, spec.temperature_c, spec.mosaic_reach_m)
         if key not in cache:
-            cache[key] = cluster_techs(rate, spec.figure_level)
+            cache[key] = cluster_techs(rate, spec.figure_level, spec.temperature_c, mosaic_reach_m=spec.mosaic_reach_m)
         tables.append(cache[key])
     return tables
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 from mosaiclink.cluster.assignment import TechTable, tech_table
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.config.presets import load_preset
 from mosaiclink.system.catalog import Catalog, load_catalog
+from mosaiclink.system.compare import ENDS_PER_LINK, PRESET_BY_RATE, default_design
+from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
-from mosaiclink.system.reliability import mosaic_link_fit
-
-LEVELS = ("low", "typical", "high")
-MOSAIC_PRESETS = {800.0: "mosaic-800g", 1600.0: "mosaic-1.6t", 3200.0: "mosaic-3.2t"}
+from mosaiclink.system.reliability import catalog_fit_per_end, mosaic_link_fit
 
 
 def kind_of(entry: CatalogEntry) -> str:
@@ -26,52 +24,59 @@ def kind_of(entry: CatalogEntry) -> str:
     return "optical" if entry.laser_based else "copper"
 
 
-def catalog_row(entry: CatalogEntry, level: str) -> dict:
-    """One technology row at a figure level; link FIT = FIT per end x 2 ends."""
+def catalog_row(entry: CatalogEntry, level: str, temperature_c: float) -> dict:
+    """One catalog technology at a figure level; link FIT = 2 x the end's FIT, Arrhenius-scaled to
+    ``temperature_c`` (:func:`mosaiclink.system.reliability.catalog_fit_per_end`)."""
     cost = entry.cost_usd_per_end
     return {
         "technology": entry.technology,
         "kind": kind_of(entry),
         "power_w_per_end": getattr(entry.power_w_per_end, level),
         "reach_m": getattr(entry.max_reach_m, level),
-        "fit_per_link": 2.0 * getattr(entry.fit, level),
+        "fit_per_link": ENDS_PER_LINK * catalog_fit_per_end(entry, temperature_c, level),
         "cost_usd_per_end": None if cost is None else getattr(cost, level),
     }
 
 
-def mosaic_row(design: MosaicDesign, level: str) -> dict:
+def mosaic_row(design: MosaicDesign, level: str, temperature_c: float, reach_m: float | None = None) -> dict:
     """MOSAIC at one figure level, from the system layer's models.
 
     Notes
     -----
     Power per end: ``low`` is the co-packaged host interface, ``typical`` and ``high`` the
     pluggable one (:func:`mosaiclink.system.power.mosaic_power_range`); link FIT (both ends and
-    the fibre) from :func:`mosaiclink.system.reliability.mosaic_link_fit`; reach is the design's
-    target length (50 m for ``mosaic-800g``, [P1][S1]). No cost is published: NaN, so the
-    ``cheapest`` policy never picks MOSAIC until a cost is given.
+    the fibre) at ``temperature_c`` from :func:`mosaiclink.system.reliability.mosaic_link_fit`;
+    reach ``reach_m``, by default the design's target length (50 m for ``mosaic-800g``,
+    [P1][S1]); cost per end from :func:`mosaiclink.system.cost.mosaic_cost` with a fibre as long
+    as the reach (the dearest cable MOSAIC can serve; all our estimates).
     """
     low, high = mosaic_power_range(design)
     power = {"low": low.total_w_per_end, "typical": mosaic_power(design).total_w_per_end, "high": high.total_w_per_end}
+    reach = design.link.length_m if reach_m is None else reach_m
     return {
         "technology": "mosaic",
         "kind": "mosaic",
         "power_w_per_end": power[level],
-        "reach_m": design.link.length_m,
-        "fit_per_link": mosaic_link_fit(design),
-        "cost_usd_per_end": None,
+        "reach_m": reach,
+        "fit_per_link": mosaic_link_fit(design, temperature_c=temperature_c),
+        "cost_usd_per_end": mosaic_cost(design, length_m=reach).total_usd_per_end(level),
     }
 
 
 def cluster_techs(
-    rate_gbps: float, level: str = "typical", catalog: Catalog | None = None, design: MosaicDesign | None = None
+    rate_gbps: float,
+    level: str = "typical",
+    temperature_c: float = 55.0,
+    catalog: Catalog | None = None,
+    design: MosaicDesign | None = None,
+    mosaic_reach_m: float | None = None,
 ) -> TechTable:
     """All usable technologies at ``rate_gbps``: catalog rows (reference-only rows excluded) plus
-    MOSAIC (``design``, or the shipped preset for 800G/1.6T/3.2T; none at other rates)."""
+    MOSAIC (``design``, or the shipped preset for the rate; none at a rate without a preset)."""
     catalog = catalog or load_catalog()
-    rows = [catalog_row(e, level) for e in catalog.entries(rate=rate_gbps)]
-    preset = MOSAIC_PRESETS.get(float(rate_gbps))
-    if design is None and preset is not None:
-        design = load_preset(preset)
+    rows = [catalog_row(e, level, temperature_c) for e in catalog.entries(rate=rate_gbps)]
+    if design is None and float(rate_gbps) in PRESET_BY_RATE:
+        design = default_design(float(rate_gbps))
     if design is not None:
-        rows.append(mosaic_row(design, level))
+        rows.append(mosaic_row(design, level, temperature_c, mosaic_reach_m))
     return tech_table(rows, rate_gbps)

@@ -163,6 +163,13 @@ class ClusterSpec(Spec):
     figure_level: Literal["low", "typical", "high"] = Field(
         "typical", description="which catalog figure (power, reach, FIT, cost) every technology uses"
     )
+    temperature_c: float = Field(
+        55.0, ge=-40, le=125, description="module case temperature; FITs are Arrhenius-scaled to it (catalog reference 55 C)"
+    )
+    mosaic_reach_m: float | None = Field(
+        None, gt=0, le=10_000,
+        description="MOSAIC reach; None: the MOSAIC design's target length (50 m for mosaic-800g, [P1][S1])",
+    )
     scale_up: ScaleUpSpec = ScaleUpSpec()
     scale_out: ScaleOutSpec = ScaleOutSpec()
     floor: FloorSpec = FloorSpec()
