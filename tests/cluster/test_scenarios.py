@@ -90,3 +90,20 @@ def test_million_gpus_evaluates():
     result = run("100k-optics", gpus=1_000_000)
     assert result.tree.tiers == 3 or result.tree.tiers == 4
     assert result.links.links_per_tier().sum() == pytest.approx(1_000_000 * 9 + result.tree.links, rel=1e-6)
+
+
+def test_hotter_modules_fail_sooner():
+    spec = load_scenario("100k-optics").cluster[0]
+    hot = cluster_techs(800.0, temperature_c=70.0)
+    hot_result = evaluate(spec.replace(temperature_c=70.0), hot, hot)
+    assert hot_result.mtbf_h("optical") < 0.8 * run("100k-optics").mtbf_h("optical")
+
+
+def test_1p6t_fabric_with_mosaic():
+    techs = cluster_techs(1600.0)
+    spec = load_scenario("100k-mosaic").cluster[0]
+    spec = spec.replace(scale_out={**spec.scale_out.model_dump(), "rate_gbps": 1600.0, "technologies": None})
+    result = evaluate(spec, TECHS, techs)
+    assert "mosaic" in result.classes.technology
+    i = techs.index("mosaic")
+    assert techs.power_w_per_end[i] > TECHS.power_w_per_end[TECHS.index("mosaic")]  # a bigger array
