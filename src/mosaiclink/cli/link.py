@@ -53,9 +53,12 @@ def _print_report(report) -> None:
     budget.add_column("step")
     budget.add_column("value", justify="right")
     for line in report.budget.lines:
+        # losses and penalties are stored positive (worse); the waterfall shows them as drops
+        value = -line.value_db if line.kind in ("loss", "penalty") else line.value_db
         unit = "dBm" if line.kind == "level" else "dB"
-        style = {"level": "bold", "margin": "bold green" if line.value_db >= 0 else "bold red"}.get(line.kind, "")
-        budget.add_row(line.name, f"[{style}]{line.value_db:+.2f} {unit}[/]" if style else f"{line.value_db:+.2f} {unit}")
+        style = {"level": "bold", "margin": "bold green" if value >= 0 else "bold red"}.get(line.kind, "")
+        text = f"{value:+.2f} {unit}"
+        budget.add_row(line.name, f"[{style}]{text}[/]" if style else text)
     console.print(budget)
     summary = report.ber_summary()
     stats = Table(title="Per-channel BER (statistical eye)")

@@ -180,6 +180,7 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
     tau_rc = led.series_resistance_ohm * led.capacitance_ff * 1e-15
 
     def drive(time):
+        """Generation rate of the RC-filtered current step (vectorized over time)."""
         if tau_rc <= 0:
             return g_off + dg * ((time >= 0) & (time < bit_s))
         on = np.where(time > 0, 1.0 - np.exp(-np.clip(time, 0, None) / tau_rc), 0.0)
@@ -196,11 +197,13 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
     out = np.empty(np.broadcast_shapes(shape[:-1] + (t.size,)), dtype=float)
     dt = np.diff(t, prepend=t[0])
     out[..., 0] = n[..., 0]
+    substeps = 2
+    starts = t[:-1, None] + dt[1:, None] / substeps * np.arange(substeps)[None, :]    # (steps, substeps)
+    hs = np.repeat(dt[1:, None] / substeps, substeps, axis=1)
+    g_start, g_mid, g_end = drive(starts), drive(starts + hs / 2), drive(starts + hs)
     for i in range(1, t.size):
-        h = dt[i] / 2.0
-        for k in range(2):
-            t0 = t[i - 1] + k * h
-            g0, gm, g1 = drive(t0), drive(t0 + h / 2), drive(t0 + h)
+        for k in range(substeps):
+            h, g0, gm, g1 = hs[i - 1, k], g_start[i - 1, k], g_mid[i - 1, k], g_end[i - 1, k]
             k1 = rate(n, g0)
             k2 = rate(n + 0.5 * h * k1, gm)
             k3 = rate(n + 0.5 * h * k2, gm)
