@@ -52,12 +52,6 @@ def ettr(interval_h, checkpoint_h, restart_h, mtbf_h):
     return np.where(finite, value, tau / (tau + delta))
 
 
-def optimal_ettr(checkpoint_h, restart_h, mtbf_h):
-    """``(tau, ETTR)`` at Daly's interval."""
-    tau = daly_interval_h(checkpoint_h, mtbf_h)
-    return tau, ettr(tau, checkpoint_h, restart_h, mtbf_h)
-
-
 def monte_carlo_ettr(interval_h, checkpoint_h, restart_h, mtbf_h, horizon_h: float, seed: int) -> np.ndarray:
     """Simulated ETTR for each interval in ``interval_h`` with one shared failure history.
 
