@@ -107,3 +107,20 @@ def test_1p6t_fabric_with_mosaic():
     assert "mosaic" in result.classes.technology
     i = techs.index("mosaic")
     assert techs.power_w_per_end[i] > TECHS.power_w_per_end[TECHS.index("mosaic")]  # a bigger array
+
+
+def test_interval_follows_the_catalog_fit(tmp_path):
+    import tomllib
+    from importlib import resources
+
+    import tomli_w
+
+    optics = tomllib.loads(resources.files("mosaiclink.system.catalog").joinpath("optics.toml").read_text())
+    aoc = next(e for e in optics["entry"] if e["id"] == "aoc-800g")
+    aoc["fit"].update(low=100.0, typical=150.0)  # half the built-in 300 FIT per end
+    user = tmp_path / "user.toml"
+    user.write_text(tomli_w.dumps({"entry": [aoc]}))
+    techs = cluster_techs(800.0, catalog=load_catalog([user]))
+    spec = load_scenario("100k-optics").cluster[0]
+    halved = evaluate(spec, techs, techs)
+    assert halved.mtbf_h("optical") == pytest.approx(2 * run("100k-optics").mtbf_h("optical"), rel=1e-9)

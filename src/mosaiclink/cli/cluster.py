@@ -14,10 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mosaiclink.cli.main import app
-from mosaiclink.cluster.model import ClusterResult, evaluate, failure_year
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
-from mosaiclink.cluster.summary import summarize
-from mosaiclink.cluster.techs import cluster_techs
 from mosaiclink.config.cluster import ClusterSpec, ScenarioSpec
 from mosaiclink.config.io import load_spec
 from mosaiclink.errors import ConfigError
@@ -34,18 +31,22 @@ def _scenario(name_or_path: str) -> ScenarioSpec:
     return load_spec(name_or_path, ScenarioSpec)
 
 
-def _techs(spec: ClusterSpec, cache: dict):
-    """Technology tables of both fabrics (cached per rate and figure level)."""
+def _techs(spec: ClusterSpec, catalog, cache: dict):
+    """Technology tables of both fabrics (cached per rate, figure level, temperature and reach)."""
+    from mosaiclink.cluster.techs import cluster_techs  # the system models import SciPy: only when run
+
     tables = []
     for rate in (spec.scale_up.rate_gbps, spec.scale_out.rate_gbps):
         key = (rate, spec.figure_level, spec.temperature_c, spec.mosaic_reach_m)
         if key not in cache:
-            cache[key] = cluster_techs(rate, spec.figure_level, spec.temperature_c, mosaic_reach_m=spec.mosaic_reach_m)
+            cache[key] = cluster_techs(
+                rate, spec.figure_level, spec.temperature_c, catalog=catalog, mosaic_reach_m=spec.mosaic_reach_m
+            )
         tables.append(cache[key])
     return tables
 
 
-def _events_csv(results: list[ClusterResult], years: list) -> str:
+def _events_csv(results: list, years: list) -> str:
     """The failure events of every column as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -138,16 +139,24 @@ def cluster(
         None, "--scenario", help="Shipped scenario name or scenario file; repeat to add columns "
         f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
     ),
+    catalog_files: list[Path] = typer.Option(
+        None, "--catalog", help="Extra technology catalog file (replaces built-in entries with the same id); repeatable."
+    ),
     csv_events: Path = typer.Option(None, "--csv-events", help="Write the Monte Carlo year's link failures as CSV."),
     seed: int = typer.Option(1, "--seed", min=0, help="Seed of the Monte Carlo year."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
     """Evaluate clusters side by side: links, power, rack density, failures, ETTR."""
+    from mosaiclink.cluster.model import evaluate, failure_year
+    from mosaiclink.cluster.summary import summarize
+    from mosaiclink.system.catalog import load_catalog
+
     specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).cluster]
     if gpus is not None:
         specs = [s.replace(gpus=gpus) for s in specs]
+    catalog = load_catalog(catalog_files or [])
     cache: dict = {}
-    results = [evaluate(s, *_techs(s, cache)) for s in specs]
+    results = [evaluate(s, *_techs(s, catalog, cache)) for s in specs]
     years = [failure_year(r, seed=seed + i) for i, r in enumerate(results)]
     summaries = [summarize(r, y, results[0] if i else None) for i, (r, y) in enumerate(zip(results, years, strict=True))]
     if csv_events is not None:
