@@ -7,3 +7,4 @@ from mosaiclink.cli import cluster  # noqa: F401
 from mosaiclink.cli import compare  # noqa: F401
 from mosaiclink.cli import link  # noqa: F401
 from mosaiclink.cli import presets  # noqa: F401
+from mosaiclink.cli import report  # noqa: F401

@@ -269,7 +269,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
         interface_loss_db=design.coupling.interface_loss_db, capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),
-        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi=q_isi, q_final=np.maximum(q, tiny),
+        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi_gaussian=q_isi,
+        q_final_gaussian=np.maximum(q, tiny), q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
         q_target=q_target, alive=alive)
 
     from mosaiclink.physics import fiber, microled  # local: only for reported scalars
