@@ -17,6 +17,7 @@ from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
+from mosaiclink.report.sections.system import system_section
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ def report_steps(origin: str) -> tuple[ReportStep, ...]:
     return (
         ReportStep("inputs and provenance", lambda design, seed: inputs_section(design, origin)),
         ReportStep("link physics", link_section),
+        ReportStep("power, reliability and cost vs alternatives", system_section),
     )
 
 
