@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import typer
@@ -21,6 +22,7 @@ from mosaiclink.system.reliability import spare_sweep
 
 SWEEP_SPARES = (0, 1, 2, 5, 10, 20, 40, 60)
 SWEEP_LED_FITS = (1.0, 0.1)
+WIDE_COLUMNS = 180
 
 
 def _finite(value):
@@ -115,7 +117,7 @@ def compare(
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
         typer.echo(json.dumps(_finite(payload), indent=2))
         return
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else WIDE_COLUMNS)  # piped: do not squash to 80
     _print_table(result, console)
     if sweep is not None:
         _print_sweep(sweep, temperature_c, console)
