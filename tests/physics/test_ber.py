@@ -60,3 +60,8 @@ def test_optimal_threshold_never_worse_than_midpoint():
     mid = ber.stat_eye_log10_ber(np.array([1.0]), taps, np.array([0.05]), np.array([0.12]), "midpoint")
     opt = ber.stat_eye_log10_ber(np.array([1.0]), taps, np.array([0.05]), np.array([0.12]), "optimal")
     assert opt[0] <= mid[0]
+
+
+def test_q_from_log10_ber_inverts_far_below_double_range():
+    q = np.array([0.5, 3.49, 7.034, 40.0, 60.0])
+    assert np.allclose(ber.q_from_log10_ber(ber.log10_ber_from_q(q)), q, rtol=1e-9)

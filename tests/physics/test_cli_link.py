@@ -17,6 +17,7 @@ def test_link_overrides_and_table(mosaic):
     result = mosaic("link", "--preset", "mosaic-prototype", "--length-m", "30", "--rate-gbps", "1.6", "--seed", "2")
     assert result.returncode == 0, result.stderr
     assert "Margin" in result.stdout and "30 m" in result.stdout and "1.6 Gb/s" in result.stdout
+    assert "BER map" in result.stdout
 
 
 def test_link_config_file_with_extends(mosaic, tmp_path):

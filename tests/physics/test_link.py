@@ -104,3 +104,19 @@ def test_reach_brackets_the_calibration():
     assert 20.0 < reach_2g < 30.0
     assert max_reach_m(PROTO.with_link(rate_gbps=1.6)) > 30.0
     assert max_reach_m(PROTO, target_ber=2e-8) > 20.0
+
+
+def test_stat_eye_grid_is_converged(monkeypatch):
+    import mosaiclink.physics.link as link_module
+
+    coarse = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
+    monkeypatch.setattr(link_module, "STAT_EYE_BINS", 1024)
+    fine = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
+    assert np.allclose(coarse, fine, atol=0.05)
+
+
+def test_scaled_presets_fit_their_fibre_and_keep_enough_channels():
+    for name in ("mosaic-1.6t", "mosaic-3.2t"):
+        report = evaluate_link(load_preset(name))
+        assert report.channels_meeting_target >= report.data_channels, name
+        assert report.grid_row.max() + 1 == -(-report.channels // load_preset(name).array.cols)

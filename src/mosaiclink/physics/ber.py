@@ -52,6 +52,17 @@ def q_from_ber(ber):
     return -ndtri(np.asarray(ber, dtype=float))
 
 
+def q_from_log10_ber(log10_ber, iterations: int = 12):
+    """Q whose BER has the given log10 (Newton on log Phi(-Q); valid far below 1e-300)."""
+    log_b = np.asarray(log10_ber, dtype=float) * LN10
+    q = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
+    for _ in range(iterations):
+        log_tail = log_ndtr(-q)
+        slope = np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - log_tail)  # phi(q) / Phi(-q)
+        q = q + (log_tail - log_b) / slope
+    return q
+
+
 def gaussian_q(cursor, interferer_taps, sigma_0, sigma_1):
     """Q with interference as Gaussian noise: g0 / (sqrt(s1^2 + v) + sqrt(s0^2 + v)), v = sum g_k^2 / 4."""
     v = 0.25 * np.sum(np.asarray(interferer_taps, dtype=float) ** 2, axis=-1)

@@ -32,14 +32,14 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import ber, equalizer, receiver
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics import ber, equalizer, fiber, microled, receiver
+from mosaiclink.physics.array import draw_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
 STRONG_AGGRESSORS = 8
 XTALK_CURSORS = (-1, 0, 1, 2)
-STAT_EYE_BINS = 256
+STAT_EYE_BINS = 128  # grid steps of the interference pmf; within 0.05 decades of 1024 steps (tested)
 TAP_FLOOR = 1e-3  # interferers below this fraction of the cursor on every channel are treated as Gaussian
 _LOG10_HALF = float(np.log10(0.5))
 
@@ -78,6 +78,8 @@ class LinkReport:
     chromatic_spread_ps: float
     cores_per_channel: float
     dead: np.ndarray
+    grid_row: np.ndarray                 # (channels,) array position (spares in the extra rows)
+    grid_col: np.ndarray
     budget: LinkBudget
     budget_per_channel: dict[str, np.ndarray] = field(repr=False)
 
@@ -124,13 +126,9 @@ class LinkReport:
         if per_channel:
             names = ("received_power_dbm", "received_oma_dbm", "log10_ber_stateye", "ber_gaussian_q", "q",
                      "isi_rms_ratio", "crosstalk_db", "noise_sigma_0_a", "noise_sigma_1_a", "skew_ps",
-                     "led_bandwidth_ghz", "dead")
+                     "led_bandwidth_ghz", "dead", "grid_row", "grid_col")
             out["per_channel"] = {name: np.asarray(getattr(self, name)).tolist() for name in names}
         return out
-
-
-def _noise_psd_a2_per_hz(design: MosaicDesign, current_a):
-    return receiver.thermal_noise_a2_per_hz(design.receiver) + receiver.shot_noise_a2_per_hz(current_a, design.receiver.dark_current_na)
 
 
 def _pre_ffe_noise_response(design: MosaicDesign, freq_hz, with_ctle=True):
@@ -196,8 +194,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     sps, bit_s, f = grid.samples_per_bit, grid.bit_s, grid.freq_hz
     alive = ~cp.variation.dead
     # Noise densities per level and the pre-FFE noise shaping.
-    psd0 = _noise_psd_a2_per_hz(design, cp.current_0_a)
-    psd1 = _noise_psd_a2_per_hz(design, cp.current_1_a)
+    psd0 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_0_a)
+    psd1 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_1_a)
     fine_f = np.linspace(0.0, 8.0 * max(design.receiver.tia_bandwidth_ghz * 1e9, 1.0 / bit_s), 4097)
     h2_pre = _pre_ffe_noise_response(design, fine_f)
     lags = np.arange(max(design.equalizer.ffe_taps, 1)) * bit_s
@@ -269,11 +267,11 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
         interface_loss_db=design.coupling.interface_loss_db, capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),
-        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi=q_isi, q_final=np.maximum(q, tiny),
+        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi_gaussian=q_isi,
+        q_final_gaussian=np.maximum(q, tiny), q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
         q_target=q_target, alive=alive)
 
-    from mosaiclink.physics import fiber, microled  # local: only for reported scalars
-
+    positions = grid_positions(design.array)
     avg_rx_w = 0.5 * (cp.led_power_0_w + cp.led_power_1_w) * path.optical_gain
     with np.errstate(divide="ignore"):
         received_dbm = 10 * np.log10(np.maximum(avg_rx_w, tiny) * 1e3)
@@ -295,5 +293,6 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         walkoff_ps=float(fiber.modal_walkoff_s(design.link.length_m, design.fiber.na, design.fiber.core_index, design.fiber.launch_fill)) * 1e12,
         chromatic_spread_ps=float(fiber.chromatic_spread_fwhm_s(design.fiber.chromatic_dispersion_ps_per_nm_km,
                                                                 microled.spectral_fwhm_nm(design.led), design.link.length_m)) * 1e12,
-        cores_per_channel=path.cores_per_channel, dead=~alive, budget=budget, budget_per_channel=per_channel,
+        cores_per_channel=path.cores_per_channel, dead=~alive, grid_row=positions[:, 0], grid_col=positions[:, 1],
+        budget=budget, budget_per_channel=per_channel,
     )

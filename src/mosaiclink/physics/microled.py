@@ -166,7 +166,7 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
 
     The drive current steps from the bias to the peak current for one bit, filtered by the
     driver RC pole; the carrier density then follows the nonlinear rate equation
-    ``dn/dt = J(t)/(q d) - R(n)`` (integrated with RK4, two sub-steps per sample) and the
+    ``dn/dt = J(t)/(q d) - R(n)`` (integrated with RK4, sub-steps of at most 0.3 of the shortest differential lifetime) and the
     emitted power is ``P = eta_LEE * B n^2 * q d * area * h nu / q``, i.e. the radiative rate.
     This captures the fast rise / slow fall asymmetry of large-signal LED switching.
     """
@@ -197,7 +197,10 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
     out = np.empty(np.broadcast_shapes(shape[:-1] + (t.size,)), dtype=float)
     dt = np.diff(t, prepend=t[0])
     out[..., 0] = n[..., 0]
-    substeps = 2
+    # RK4 sub-steps of at most 0.3 of the shortest (peak-current) differential lifetime
+    n_peak = carrier_density_per_cm3(led.peak_current_ma * 1e-3 / area, led.active_thickness_nm, a, b, c)
+    tau_min = float(np.min(differential_lifetime_s(n_peak, a, b, c)))
+    substeps = max(1, int(np.ceil(float(np.max(dt)) / (0.3 * tau_min))))
     starts = t[:-1, None] + dt[1:, None] / substeps * np.arange(substeps)[None, :]    # (steps, substeps)
     hs = np.repeat(dt[1:, None] / substeps, substeps, axis=1)
     g_start, g_mid, g_end = drive(starts), drive(starts + hs / 2), drive(starts + hs)
