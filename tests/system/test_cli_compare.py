@@ -32,3 +32,5 @@ def test_compare_bad_input_exits_2(mosaic, tmp_path):
     catalog.write_text('[[entry]]\nid = "x"\n')
     bad = mosaic("compare", "--catalog", str(catalog))
     assert bad.returncode == 2 and "entry 'x'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = mosaic("compare", "--host-interface", "cpo")
+    assert bad.returncode == 2 and "host_interface = 'cpo'" in bad.stderr
