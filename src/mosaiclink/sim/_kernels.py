@@ -101,3 +101,31 @@ def symbol_decide(mixed, taps, offset, sent, sig0, dsig, uniform, chunks, sample
                 err += 1
         errors[c, k] = err
     return errors.sum(axis=1)
+
+
+@njit(cache=True, parallel=True)
+def led_large_signal(bits, state, tau_rise_bits, tau_fall_bits, samples_per_bit, out):
+    """Asymmetric first-order microLED response to NRZ drive, sampled ``samples_per_bit`` per bit.
+
+    Within bit ``k`` driven to ``x`` (0 or 1) the normalised light relaxes exactly as
+    ``y(t) = x + (y_k - x) exp(-t / tau_x)`` with ``tau_1`` = rise and ``tau_0`` = fall time
+    constant (in bits). ``state`` (ch,) holds ``y`` at the start of the next block.
+    """
+    n_ch, n_bits = bits.shape
+    for c in prange(n_ch):
+        decay_r = np.exp(-np.arange(samples_per_bit) / (tau_rise_bits[c] * samples_per_bit))
+        decay_f = np.exp(-np.arange(samples_per_bit) / (tau_fall_bits[c] * samples_per_bit))
+        end_r = math.exp(-1.0 / tau_rise_bits[c])
+        end_f = math.exp(-1.0 / tau_fall_bits[c])
+        y = state[c]
+        for k in range(n_bits):
+            base = k * samples_per_bit
+            if bits[c, k]:
+                for j in range(samples_per_bit):
+                    out[c, base + j] = 1.0 + (y - 1.0) * decay_r[j]
+                y = 1.0 + (y - 1.0) * end_r
+            else:
+                for j in range(samples_per_bit):
+                    out[c, base + j] = y * decay_f[j]
+                y = y * end_f
+        state[c] = y
