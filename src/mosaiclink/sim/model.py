@@ -128,8 +128,9 @@ class WaveformModel:
     channel_ids : (channels,) int
     tau_rise_s, tau_fall_s : (channels,)
         Large-signal time constants of the microLED output (normalised 0..1 between the
-        "zero" and "one" drive levels): first-order approach to the target, with the rise
-        constant while driven to one and the fall constant while driven to zero.
+        "zero" and "one" drive levels) for the ``first-order`` LED model: first-order approach
+        to the target, with the rise constant while driven to one and the fall constant while
+        driven to zero (pattern-dependent, nonlinear).
     response : callable f_hz (nf,) -> (channels, nf) complex
         Linear chain from normalised LED light to the decision variable (fibre, photodiode,
         TIA, equalizer, with gains), including its physical group delay.
@@ -141,6 +142,12 @@ class WaveformModel:
     jitter_rms_s : (channels,)   random sampling-clock jitter
     level_zero, threshold, sigma_zero, sigma_one : (channels,)
     crosstalk : Crosstalk   coupling of neighbours' light into each core
+    led_pulse : callable t_s (nt,) -> (channels, nt), optional
+        ``superposition`` LED model: normalised light above the '0' level for one isolated '1'
+        bit starting at t = 0 (steady '1' = 1); the LED output is the superposition of such
+        pulses (the physics' large-signal pulse, linear in the bits). When ``None`` the
+        ``first-order`` model above is used.
+    led_pulse_bits : int   span of ``led_pulse`` in bits (it is zero afterwards)
     """
 
     rate_gbps: float
@@ -156,6 +163,8 @@ class WaveformModel:
     sigma_zero: np.ndarray
     sigma_one: np.ndarray
     crosstalk: Crosstalk = field(default=None)  # type: ignore[assignment]
+    led_pulse: Callable[[np.ndarray], np.ndarray] | None = None
+    led_pulse_bits: int = 0
 
     def __post_init__(self) -> None:
         ids = np.atleast_1d(np.asarray(self.channel_ids, np.int64))
@@ -181,10 +190,11 @@ class WaveformModel:
 
     def subset(self, rows) -> WaveformModel:
         rows = np.asarray(rows, np.int64)
-        resp, nresp = self.response, self.noise_response
+        resp, nresp, led = self.response, self.noise_response, self.led_pulse
         return WaveformModel(
             self.rate_gbps, self.channel_ids[rows], self.tau_rise_s[rows], self.tau_fall_s[rows],
             lambda f: resp(f)[rows], lambda f: nresp(f)[rows], self.sample_delay_s[rows],
             self.jitter_rms_s[rows], self.level_zero[rows], self.threshold[rows],
             self.sigma_zero[rows], self.sigma_one[rows], self.crosstalk.subset(rows),
+            None if led is None else (lambda t: led(t)[rows]), self.led_pulse_bits,
         )

@@ -125,6 +125,7 @@ class WaveformSimulator:
         delay_bits = int(np.ceil((model.sample_delay_s.max() + shift_s) / bit_s - 1e-9))
         extra_s = delay_bits * bit_s - (model.sample_delay_s + shift_s)  # >= 0 per channel
         span_bits = max((h_stop - h_start) * dt_p + extra_s.max(), (g_stop - g_start) * dt_p) / bit_s
+        span_bits += model.led_pulse_bits if model.led_pulse is not None else 0
         self._ov = int(np.ceil(span_bits)) + 1  # overlap, bits
         seg_total = 1 << int(np.ceil(np.log2(max(4 * self._ov, _MIN_SEGMENT_BITS))))
         self._seg_bits = seg_total - self._ov
@@ -134,7 +135,11 @@ class WaveformSimulator:
         n_fft, n_fft_n = seg_total * spb, seg_total * nspb
         f = sfft.rfftfreq(n_fft, dt)
         phase = np.exp(-2j * np.pi * f[None, :] * (shift_s + extra_s[:, None]))
-        self._H = (model.response(f) * phase).astype(np.complex64)[:, None, :]
+        H = model.response(f) * phase
+        if model.led_pulse is not None:  # superposed LED pulses: impulses through P(f)/dt
+            t_led = np.arange(model.led_pulse_bits * spb) * dt
+            H = H * sfft.rfft(model.led_pulse(t_led), n_fft, axis=-1)
+        self._H = H.astype(np.complex64)[:, None, :]
         self._dH = (self._H * (2j * np.pi * f).astype(np.complex64))
         fn = sfft.rfftfreq(n_fft_n, dt_n)
         G = model.noise_response(fn) * np.exp(-2j * np.pi * fn * g_shift_s)[None, :]
@@ -166,8 +171,11 @@ class WaveformSimulator:
         m, spb, nspb = self.model, self.spb, self.noise_spb
         nb, ov, seg = self.block_bits, self._ov, self._seg_bits
         bits = self._bits.next(nb)
-        led = np.empty((m.channels, nb * spb), np.float32)
-        led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
+        led = np.zeros((m.channels, nb * spb), np.float32)
+        if m.led_pulse is None:
+            led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
+        else:
+            led[:, ::spb] = bits
         x = np.concatenate([self._x_hist, m.crosstalk.mix(led)], axis=1)
         self._x_hist = x[:, x.shape[1] - ov * spb:]
         w = np.concatenate([self._w_hist, self._noise.next(nb * nspb)], axis=1)
