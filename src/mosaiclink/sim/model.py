@@ -48,6 +48,19 @@ class Crosstalk:
         if self.index.shape != self.weight.shape or self.index.ndim != 2:
             raise ConfigError("crosstalk index and weight must both be (channels, neighbours)")
 
+    def pruned(self, floor: float = 1e-6) -> Crosstalk:
+        """Drop couplings below ``floor`` (amplitude relative to the channel's own light).
+
+        Each row keeps its significant neighbours first; columns empty on every row go. A
+        coupling of 1e-6 moves the decision variable by a millionth of the eye: invisible.
+        """
+        keep = (self.index >= 0) & (np.abs(self.weight) >= floor)
+        order = np.argsort(~keep, axis=1, kind="stable")
+        idx = np.take_along_axis(np.where(keep, self.index, -1), order, axis=1)
+        w = np.take_along_axis(np.where(keep, self.weight, 0.0), order, axis=1)
+        width = int(keep.sum(axis=1).max(initial=0))
+        return Crosstalk(idx[:, :width], w[:, :width])
+
     def mix(self, signal: np.ndarray) -> np.ndarray:
         """``signal[i] + sum_k weight[i, k] * signal[index[i, k]]`` for a (channels, n) array."""
         out = signal.astype(np.float32, copy=True)

@@ -70,7 +70,7 @@ def link_models(design: MosaicDesign, seed: int = 0, jitter_rms_ps: float = 0.0,
     midpoint = design.replace(receiver=design.receiver.replace(threshold="midpoint"))
     report = analyse(midpoint, cp)
     report_design = report if design.receiver.threshold == "midpoint" else analyse(design, cp)
-    xt = Crosstalk(cp.path.neighbour_index.astype(np.int64), crosstalk_ratio(cp))
+    xt = Crosstalk(cp.path.neighbour_index.astype(np.int64), crosstalk_ratio(cp)).pruned()
     ids = np.arange(design.array.total_channels)
     taps = report.cursor_taps
     alive = ~report.dead

@@ -172,11 +172,12 @@ class WaveformSimulator:
         nb, ov, seg = self.block_bits, self._ov, self._seg_bits
         bits = self._bits.next(nb)
         led = np.zeros((m.channels, nb * spb), np.float32)
-        if m.led_pulse is None:
+        if m.led_pulse is None:  # nonlinear LED: light mixes at the sample rate
             led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
-        else:
-            led[:, ::spb] = bits
-        x = np.concatenate([self._x_hist, m.crosstalk.mix(led)], axis=1)
+            led = m.crosstalk.mix(led)
+        else:  # superposed pulses: linear, so the neighbours' bits mix at the bit rate
+            led[:, ::spb] = m.crosstalk.mix(bits)
+        x = np.concatenate([self._x_hist, led], axis=1)
         self._x_hist = x[:, x.shape[1] - ov * spb:]
         w = np.concatenate([self._w_hist, self._noise.next(nb * nspb)], axis=1)
         self._w_hist = w[:, w.shape[1] - ov * nspb:]
