@@ -82,8 +82,8 @@ class BitStreams:
         for row, rng in enumerate(self._rngs):  # one C call per independent stream
             spare = self._spare[row]
             need = n - spare.size
-            n_bytes = -(-need // 8) if need > 0 else 0
-            fresh = np.unpackbits(np.frombuffer(rng.bytes(n_bytes), np.uint8))
+            words = rng.bit_generator.random_raw(-(-need // 64) if need > 0 else 0)
+            fresh = np.unpackbits(np.asarray(words, np.uint64).view(np.uint8))
             both = np.concatenate([spare, fresh])
             out[row] = both[:n]
             self._spare[row] = both[n:]
