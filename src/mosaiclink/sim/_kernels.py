@@ -21,6 +21,34 @@ _P_LOW = 0.02425
 _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 _TABLE_STEPS_PER_SIGMA = 16
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True, inline="always")
+def splitmix64(key, counter):
+    """Output ``counter`` of the SplitMix64 generator started at ``key`` (Steele, Lea &
+    Flood, OOPSLA 2014): ``mix(key + (counter + 1) * gamma)``. Counter-based, so any block
+    of any stream is computed independently (in parallel, in any order) and reproducibly."""
+    z = key + (np.uint64(counter) + np.uint64(1)) * _GAMMA
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def uniform_stream(key: int, start: int, n: int) -> np.ndarray:
+    """The symbol path's uniforms ``U = (splitmix64 >> 11) * 2**-53`` (for tests and checks)."""
+    return _uniforms(np.uint64(key), start, n)
+
+
+@njit(cache=True)
+def _uniforms(key, start, n):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = (splitmix64(key, start + i) >> np.uint64(11)) * _TO_UNIT
+    return out
 
 
 def tail_table() -> np.ndarray:
@@ -56,11 +84,12 @@ def ndtri(p: float) -> float:
 
 
 @njit(cache=True, parallel=True)
-def symbol_decide(mixed, taps, offset, sent, sig0, dsig, uniform, chunks, samples, tail_table):
+def symbol_decide(mixed, taps, offset, sent, sig0, dsig, keys, start, chunks, samples, tail_table):
     """Count decision errors per channel; optionally store every decision variable.
 
     ``mixed`` (ch, n+L-1) float32 crosstalk-mixed bits, ``taps`` (ch, L) float32, ``offset``
-    (ch,) level minus threshold, ``sent`` (ch, n) uint8, ``uniform`` (ch, n) float64.
+    (ch,) level minus threshold, ``sent`` (ch, n) uint8; the uniform of bit ``i`` of channel
+    ``c`` is ``U = (splitmix64(keys[c], start + i) >> 11) * 2**-53`` (53-bit resolution).
     With ``nu = ndtri(U)`` (inversion), noise flips the noiseless decision of ``d`` exactly when
     ``U <= Phi(-|d|/sigma)`` (d > 0) or ``1 - U < Phi(-|d|/sigma)`` (d <= 0); that test needs
     no inverse CDF, and a table of ``Phi(-k/16)`` rejects almost every bit before ``erfc`` is
@@ -84,7 +113,7 @@ def symbol_decide(mixed, taps, offset, sent, sig0, dsig, uniform, chunks, sample
                 acc += np.float64(taps[c, m]) * np.float64(mixed[c, i + n_taps - 1 - m])
             s = sent[c, i]
             sig = np.float64(sig0[c]) + np.float64(dsig[c]) * s
-            u = uniform[c, i]
+            u = (splitmix64(keys[c], start + i) >> np.uint64(11)) * _TO_UNIT
             if keep:
                 y = acc + sig * ndtri(u)
                 samples[c, i] = y

@@ -33,6 +33,15 @@ def channel_rngs(seed: int, channel_ids, purpose: int) -> list[np.random.Generat
     ]
 
 
+def channel_keys(seed: int, channel_ids, purpose: int) -> np.ndarray:
+    """One 64-bit key per channel, ``SeedSequence(seed, spawn_key=(purpose, id))``, for the
+    counter-based generator of the symbol path (:func:`mosaiclink.sim._kernels.splitmix64`)."""
+    return np.array([
+        np.random.SeedSequence(int(seed), spawn_key=(int(purpose), int(c))).generate_state(1, np.uint64)[0]
+        for c in np.asarray(channel_ids).ravel()
+    ], dtype=np.uint64)
+
+
 class BitStreams:
     """Continuous per-channel bit sources for block-wise simulation.
 

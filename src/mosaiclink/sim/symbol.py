@@ -16,7 +16,7 @@ import numba
 
 from mosaiclink.sim._kernels import symbol_decide, tail_table
 from mosaiclink.sim.model import SymbolModel
-from mosaiclink.sim.streams import BitStreams, NoiseStreams
+from mosaiclink.sim.streams import STREAM_NOISE, BitStreams, channel_keys
 
 @dataclass(frozen=True)
 class SymbolBlock:
@@ -47,7 +47,9 @@ class SymbolSimulator:
     ``L-1`` bits of each stream prime the history and are not counted.
 
     The Gaussian noise is drawn by inversion, :math:`\\nu = \\Phi^{-1}(U)` with a 53-bit uniform
-    :math:`U` per bit, and evaluated lazily: noise flips the noiseless decision exactly when
+    :math:`U` per bit from a counter-based SplitMix64 stream per channel (keyed by
+    ``SeedSequence(seed, spawn_key=(noise, channel))``; counter-based so the fused, threaded
+    kernel draws it in place, reproducibly for any block size), and evaluated lazily: noise flips the noiseless decision exactly when
     :math:`U \\le \\Phi(-|d|/\\sigma)` (for :math:`d > 0`; :math:`1-U` for :math:`d \\le 0`), a
     test that needs no inverse CDF and that a table rejects for almost every bit (see
     :func:`mosaiclink.sim._kernels.symbol_decide`). Decisions are identical to evaluating the
@@ -57,7 +59,8 @@ class SymbolSimulator:
     def __init__(self, model: SymbolModel, pattern: str = "random", seed: int = 0) -> None:
         self.model = model
         self._bits = BitStreams(pattern, model.channel_ids, seed)
-        self._noise = NoiseStreams(model.channel_ids, seed)
+        self._keys = channel_keys(seed, model.channel_ids, STREAM_NOISE)
+        self._position = 0  # bits of each noise stream used so far
         self._taps = model.taps.astype(np.float32)
         self._history = self._bits.next(model.taps.shape[1] - 1)
         self._sig0 = model.sigma_zero.astype(np.float32)
@@ -72,11 +75,11 @@ class SymbolSimulator:
         self._history = full[:, full.shape[1] - (n_taps - 1):]
         mixed = m.crosstalk.mix(full) if m.crosstalk.index.shape[1] else full.astype(np.float32)
         sent = np.ascontiguousarray(full[:, n_taps - 1 - m.cursor: n_taps - 1 - m.cursor + n_bits])
-        u = self._noise.uniform(n_bits)
         samples = np.empty((m.channels if keep else 0, n_bits), np.float64)
         chunks = max(1, -(-2 * numba.get_num_threads() // m.channels))
         errors = symbol_decide(mixed, self._taps, self._offset, sent, self._sig0, self._dsig,
-                               u, chunks, samples, _TAIL_TABLE)
+                               self._keys, self._position, chunks, samples, _TAIL_TABLE)
+        self._position += n_bits
         if keep:
             return SymbolBlock(errors, n_bits, (samples + m.threshold[:, None]).astype(np.float32), sent)
         return SymbolBlock(errors, n_bits)
