@@ -77,3 +77,15 @@ def test_crosstalk_adds_the_neighbours_bits_through_the_victims_pulse():
     assert np.array_equal(victim // 2, out.sent[0])
     assert np.array_equal(victim % 2, out.sent[1])
     assert np.all(np.abs(out.samples[1] - out.sent[1]) < 0.06)  # the aggressor is clean
+
+
+def test_counter_based_uniforms_are_uniform_and_position_addressed():
+    from scipy import stats
+
+    from mosaiclink.sim._kernels import uniform_stream
+
+    u = uniform_stream(12345, 0, 200_000)
+    assert stats.kstest(u, "uniform").pvalue > 0.01
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.01
+    assert np.array_equal(uniform_stream(12345, 1000, 50), u[1000:1050])
+    assert not np.array_equal(uniform_stream(12346, 0, 50), u[:50])

@@ -158,3 +158,4 @@ def led_large_signal(bits, state, tau_rise_bits, tau_fall_bits, samples_per_bit,
                     out[c, base + j] = y * decay_f[j]
                 y = y * end_f
         state[c] = y
+

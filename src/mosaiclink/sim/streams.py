@@ -140,10 +140,3 @@ class NoiseStreams:
         for row, rng in enumerate(self._rngs):
             rng.standard_normal(out=out[row], dtype=np.float32)
         return out
-
-    def uniform(self, n: int) -> np.ndarray:
-        """Shape ``(channels, n)`` float64 U[0, 1) (53-bit resolution, for inverse-CDF noise)."""
-        out = np.empty((len(self._rngs), int(n)), np.float64)
-        for row, rng in enumerate(self._rngs):
-            rng.random(out=out[row])
-        return out

@@ -29,6 +29,20 @@ class SymbolBlock:
 
 
 _TAIL_TABLE = tail_table()
+_TAP_FLOOR = 1e-7  # pulse tails below this fraction of the cursor on every channel are cut
+
+
+def significant_taps(taps: np.ndarray, cursor: int) -> tuple[int, int]:
+    """Column range ``[first, stop)`` holding every tap above 1e-7 of its channel's cursor.
+
+    Leading and trailing columns below that on every channel are cut (their total effect is
+    below 1e-7 per tap of the eye, far under the noise); the cursor is always kept.
+    """
+    big = np.abs(taps) > _TAP_FLOOR * np.abs(taps[:, cursor:cursor + 1])
+    cols = np.nonzero(big.any(axis=0))[0]
+    first = min(int(cols.min()), cursor) if cols.size else cursor
+    stop = max(int(cols.max()) + 1, cursor + 1) if cols.size else cursor + 1
+    return first, stop
 
 
 class SymbolSimulator:
@@ -58,11 +72,13 @@ class SymbolSimulator:
 
     def __init__(self, model: SymbolModel, pattern: str = "random", seed: int = 0) -> None:
         self.model = model
+        first, stop = significant_taps(model.taps, model.cursor)
+        self._cursor = model.cursor - first
         self._bits = BitStreams(pattern, model.channel_ids, seed)
         self._keys = channel_keys(seed, model.channel_ids, STREAM_NOISE)
         self._position = 0  # bits of each noise stream used so far
-        self._taps = model.taps.astype(np.float32)
-        self._history = self._bits.next(model.taps.shape[1] - 1)
+        self._taps = np.ascontiguousarray(model.taps[:, first:stop], np.float32)
+        self._history = self._bits.next(stop - first - 1)
         self._sig0 = model.sigma_zero.astype(np.float32)
         self._dsig = (model.sigma_one - model.sigma_zero).astype(np.float32)
         self._offset = (model.level_zero - model.threshold).astype(np.float32)
@@ -74,7 +90,8 @@ class SymbolSimulator:
         full = np.concatenate([self._history, self._bits.next(n_bits)], axis=1)
         self._history = full[:, full.shape[1] - (n_taps - 1):]
         mixed = m.crosstalk.mix(full) if m.crosstalk.index.shape[1] else full.astype(np.float32)
-        sent = np.ascontiguousarray(full[:, n_taps - 1 - m.cursor: n_taps - 1 - m.cursor + n_bits])
+        lag = n_taps - 1 - self._cursor
+        sent = np.ascontiguousarray(full[:, lag:lag + n_bits])
         samples = np.empty((m.channels if keep else 0, n_bits), np.float64)
         chunks = max(1, -(-2 * numba.get_num_threads() // m.channels))
         errors = symbol_decide(mixed, self._taps, self._offset, sent, self._sig0, self._dsig,

@@ -174,9 +174,10 @@ class WaveformSimulator:
         led = np.zeros((m.channels, nb * spb), np.float32)
         if m.led_pulse is None:  # nonlinear LED: light mixes at the sample rate
             led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
-            led = m.crosstalk.mix(led)
+            if m.crosstalk.index.shape[1]:
+                led = m.crosstalk.mix(led)
         else:  # superposed pulses: linear, so the neighbours' bits mix at the bit rate
-            led[:, ::spb] = m.crosstalk.mix(bits)
+            led[:, ::spb] = m.crosstalk.mix(bits) if m.crosstalk.index.shape[1] else bits
         x = np.concatenate([self._x_hist, led], axis=1)
         self._x_hist = x[:, x.shape[1] - ov * spb:]
         w = np.concatenate([self._w_hist, self._noise.next(nb * nspb)], axis=1)
