@@ -132,11 +132,7 @@ def _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded
 
 
 def _physics_sampling_instant_s(cp: ChainPulse, report: LinkReport) -> np.ndarray:
-    """The decision instant the link analysis chose: its pulse peak plus the best-Q phase offset.
-
-    The analysis aligns each pulse's peak to the middle of a bit and picks the sampling phase
-    (``report.sampling_phase``, samples within that bit) with the best Gaussian Q.
-    """
-    grid = cp.grid
-    peak_s = grid.t_s[np.argmax(cp.pulse_a, axis=-1)]
-    return peak_s + (report.sampling_phase - grid.samples_per_bit // 2) * grid.dt_s
+    """The decision instant the link analysis chose: its pulse peak plus the best-Q offset
+    (``report.sampling_offset_ps``), in seconds after the start of the bit."""
+    peak_s = cp.grid.t_s[np.argmax(cp.pulse_a, axis=-1)]
+    return peak_s + report.sampling_offset_ps * 1e-12
