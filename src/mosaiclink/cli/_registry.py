@@ -9,3 +9,4 @@ from mosaiclink.cli import datapath  # noqa: F401
 from mosaiclink.cli import link  # noqa: F401
 from mosaiclink.cli import presets  # noqa: F401
 from mosaiclink.cli import report  # noqa: F401
+from mosaiclink.cli import simulate  # noqa: F401
