@@ -48,7 +48,7 @@ def test_export_parquet_and_csv(tmp_path):
         with pytest.raises(StoreError, match="suffix must be .parquet or .csv"):
             store.export(tmp_path / "out.xlsx")
     assert pq.read_table(pq_path).column("ber").to_pylist() == [0.2, 0.4]
-    assert csv_path.read_text().splitlines()[0].startswith("key,")
+    assert csv_path.read_text().splitlines()[0].startswith('"key","code_version"')
 
 
 def test_bad_sql_is_one_line_store_error(tmp_path):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -214,13 +215,23 @@ class ResultStore:
 
     def export(self, target: str | Path, query: str = "SELECT * FROM designs ORDER BY key") -> Path:
         """Write a query result (default: all designs) to Parquet or CSV, chosen by suffix."""
+        return self.export_table(self.sql(query), target)
+
+    @staticmethod
+    def export_table(table: pa.Table, target: str | Path) -> Path:
+        """Write an Arrow table to Parquet or CSV (by suffix), atomically (temp file + rename)."""
+        import pyarrow.csv as pa_csv
+        import pyarrow.parquet as pq
+
         target = Path(target)
-        formats = {".parquet": "(FORMAT PARQUET)", ".csv": "(FORMAT CSV, HEADER)"}
-        if target.suffix not in formats:
+        writers = {".parquet": pq.write_table, ".csv": pa_csv.write_csv}
+        if target.suffix not in writers:
             raise StoreError(f"export file = '{target}': suffix must be .parquet or .csv")
-        path_sql = str(target).replace("'", "''")
+        tmp = target.with_name(f".{target.name}.tmp")
         try:
-            self._run(f"COPY ({query}) TO '{path_sql}' {formats[target.suffix]}")
-        except duckdb.Error as exc:
-            raise StoreError(f"export to '{target}': {str(exc).splitlines()[0]}") from None
+            writers[target.suffix](table, str(tmp))
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"export file = '{target}': cannot be written ({exc.strerror})") from None
         return target
