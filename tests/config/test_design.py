@@ -20,7 +20,7 @@ def test_all_presets_load_and_have_expected_sizes():
     assert load_preset("mosaic-1.6t").array.data_channels == 784
     assert load_preset("mosaic-3.2t").array.data_channels == 1600
     # extends: the scaled designs inherit the 800G optics
-    assert load_preset("mosaic-3.2t").coupling == d800.coupling
+    assert load_preset("mosaic-3.2t").led == d800.led and load_preset("mosaic-3.2t").coupling.lens == "tir"
 
 
 def test_unknown_preset_lists_valid_names():

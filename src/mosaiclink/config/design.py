@@ -57,10 +57,10 @@ class CouplingSpec(Spec):
     lens: Literal["none", "microlens", "tir"] = Field("microlens", description="Transmit optic: bare butt coupling, plain microlens, or the two-part TIR micro-optic")
     microlens_gain: float = Field(2.0, ge=1.0, le=100.0, description="Coupling gain of a plain microlens over bare Lambertian butt coupling")
     tir_gain_vs_microlens: float = Field(2.0, ge=1.0, le=100.0, description="Coupling gain of the TIR optic over the plain microlens")
-    spot_magnification: float = Field(1.0, gt=0.0, le=20.0, description="Image size of the LED on the fibre face relative to the LED diameter")
+    spot_magnification: float = Field(0.5, gt=0.0, le=20.0, description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies")
     spot_blur_um: float = Field(4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)")
-    tx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the LED image from its channel centre on the fibre face")
-    rx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the fibre-output spot from the photodiode centre")
+    tx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the LED image from its channel centre, on the fibre face")
+    rx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the photodiode image from the channel centre, on the fibre face")
     interface_loss_db: float = Field(0.6, ge=0.0, le=20.0, description="Fresnel and absorption loss of lenses and windows, both ends together")
 
 
@@ -114,11 +114,11 @@ class ReceiverSpec(Spec):
 
 
 class EqualizerSpec(Spec):
-    """Low-speed analog equalizer: a CTLE (one zero, two poles) and a short symbol-spaced FFE."""
+    """Low-speed analog equalizer: a CTLE (one zero, one pole lead network) and a short symbol-spaced FFE."""
 
     enable: bool = Field(True, description="Apply the equalizer at all")
     ctle_peaking_db: float = Field(0.0, ge=0.0, le=20.0, description="CTLE high-frequency boost over DC (0 disables the CTLE)")
-    ctle_peak_ghz: float = Field(1.0, gt=0.0, le=1000.0, description="Frequency of the CTLE peak (geometric mean of its zero and first pole)")
+    ctle_peak_ghz: float = Field(1.0, gt=0.0, le=1000.0, description="Centre of the CTLE boost (geometric mean of its zero and pole)")
     ffe_taps: int = Field(3, ge=0, le=32, description="Symbol-spaced FFE taps (0 disables the FFE)")
     ffe_precursor_taps: int = Field(1, ge=0, le=31, description="FFE taps ahead of the cursor")
     ffe_method: Literal["mmse", "zero-forcing"] = Field("mmse", description="How the FFE taps are solved from the pulse response")
@@ -148,9 +148,9 @@ class VariationSpec(Spec):
     """Seeded manufacturing spread across channels (Gaussian, relative sigmas in percent)."""
 
     led_efficiency_sigma_pct: float = Field(10.0, ge=0.0, le=100.0, description="Relative spread of LED light output at a given current")
-    led_bandwidth_sigma_pct: float = Field(5.0, ge=0.0, le=100.0, description="Relative spread of LED carrier lifetime")
+    led_bandwidth_sigma_pct: float = Field(5.0, ge=0.0, le=100.0, description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads carrier lifetime and bandwidth")
     responsivity_sigma_pct: float = Field(3.0, ge=0.0, le=100.0, description="Relative spread of photodiode responsivity")
-    misalignment_sigma_um: float = Field(2.0, ge=0.0, le=500.0, description="RMS per-axis random offset of each spot (tx and rx each)")
+    misalignment_sigma_um: float = Field(2.0, ge=0.0, le=500.0, description="RMS per-axis random offset of each channel, on the fibre face (tx and rx drawn independently)")
     wavelength_sigma_nm: float = Field(2.0, ge=0.0, le=100.0, description="Spread of LED peak wavelength")
     dead_channel_probability: float = Field(0.002, ge=0.0, le=1.0, description="Probability that a channel is dead at manufacture (no light)")
 
