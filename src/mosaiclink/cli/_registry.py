@@ -3,5 +3,6 @@
 Add one import line per command module; keep them sorted.
 """
 
+from mosaiclink.cli import compare  # noqa: F401
 from mosaiclink.cli import link  # noqa: F401
 from mosaiclink.cli import presets  # noqa: F401

@@ -78,7 +78,7 @@ class ReliabilitySpec(Spec):
     photodiode: ComponentReliability = Field(ComponentReliability(fit=0.1, activation_energy_ev=0.7), description="Photodiode in the CMOS die (estimate)")
     channel_electronics: ComponentReliability = Field(ComponentReliability(fit=0.1, activation_energy_ev=0.7), description="Per-channel driver + TIA + slicer cells (estimate)")
     cmos_die: ComponentReliability = Field(ComponentReliability(fit=1.0, activation_energy_ev=0.7), description="Shared CMOS die per end: gearbox, SerDes, control (estimate)")
-    optical_assembly: ComponentReliability = Field(ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="Lens, ferrule and connector per end (estimate)")
+    connector: ComponentReliability = Field(ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="Lens, ferrule and connector per end (estimate)")
     fiber: ComponentReliability = Field(ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="The imaging fibre of the link (estimate)")
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import integrate, stats
 
+from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
@@ -21,7 +22,7 @@ from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 BOLTZMANN_EV_PER_K = 8.617333262e-5
 DIRECTIONS = 2
 CHANNEL_PARTS = ("led", "photodiode", "channel_electronics")
-SHARED_PARTS = (("cmos_die", 2), ("optical_assembly", 2), ("fiber", 1))  # (part, count per link)
+SHARED_PARTS = (("cmos_die", 2), ("connector", 2), ("fiber", 1))  # (part, count per link)
 
 
 def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_c):
@@ -36,6 +37,12 @@ def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_
     t_k = np.asarray(temperature_c, dtype=float) + ZERO_CELSIUS_K
     t_ref_k = np.asarray(reference_temperature_c, dtype=float) + ZERO_CELSIUS_K
     return np.exp(np.asarray(activation_energy_ev, dtype=float) / BOLTZMANN_EV_PER_K * (1.0 / t_ref_k - 1.0 / t_k))
+
+
+def catalog_fit_per_end(entry: CatalogEntry, temperature_c: float, level: str = "typical") -> float:
+    """FIT of one end of a catalog technology at ``temperature_c`` (Arrhenius from its reference)."""
+    fit = getattr(entry.fit, level)
+    return fit * float(arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c))
 
 
 def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> np.ndarray:
@@ -122,8 +129,21 @@ class LinkReliability:
 
 
 def mosaic_link_fit(design: MosaicDesign, reliability_spec: ReliabilitySpec | None = None, temperature_c: float | None = None, spares: int | None = None) -> float:
-    """Mission-average FIT of a whole MOSAIC link (both ends and the fibre)."""
-    return mosaic_reliability(design, reliability_spec, temperature_c, spares).link_fit
+    """Mission-average FIT of a whole MOSAIC link (both ends and the fibre); see :func:`mosaic_reliability`."""
+    spec = reliability_spec or ReliabilitySpec()
+    return sum(_fit_split(design, spec, _temperature(spec, temperature_c), spares))
+
+
+def _temperature(spec: ReliabilitySpec, temperature_c: float | None) -> float:
+    return spec.reference_temperature_c if temperature_c is None else float(temperature_c)
+
+
+def _fit_split(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None) -> tuple[float, float]:
+    """(channels FIT, shared FIT) averaged over the mission: ``-ln R_part(T) / T``."""
+    mission_h = spec.mission_years * HOURS_PER_YEAR
+    channels = -float(channels_log_survival(design, spec, mission_h, temperature_c, spares)) / mission_h * FIT_HOURS
+    shared = float(shared_hazard(spec, mission_h, temperature_c)) / mission_h * FIT_HOURS
+    return channels, shared
 
 
 def mosaic_reliability(design: MosaicDesign, reliability_spec: ReliabilitySpec | None = None, temperature_c: float | None = None, spares: int | None = None) -> LinkReliability:
@@ -137,12 +157,8 @@ def mosaic_reliability(design: MosaicDesign, reliability_spec: ReliabilitySpec |
     is the repair-free mean life. Temperature defaults to the spec's reference temperature.
     """
     spec = reliability_spec or ReliabilitySpec()
-    temp_c = spec.reference_temperature_c if temperature_c is None else float(temperature_c)
-    mission_h = spec.mission_years * HOURS_PER_YEAR
-    log_ch = float(channels_log_survival(design, spec, mission_h, temp_c, spares))
-    h_shared = float(shared_hazard(spec, mission_h, temp_c))
-    channels_fit = -log_ch / mission_h * FIT_HOURS
-    shared_fit = h_shared / mission_h * FIT_HOURS
+    temp_c = _temperature(spec, temperature_c)
+    channels_fit, shared_fit = _fit_split(design, spec, temp_c, spares)
     link_fit = channels_fit + shared_fit
     return LinkReliability(
         link_fit=link_fit,
@@ -150,7 +166,7 @@ def mosaic_reliability(design: MosaicDesign, reliability_spec: ReliabilitySpec |
         shared_fit=shared_fit,
         mtbf_h=FIT_HOURS / link_fit if link_fit > 0 else float("inf"),
         mttf_h=_mttf_h(design, spec, temp_c, spares),
-        survival=float(np.exp(log_ch - h_shared)),
+        survival=float(np.exp(-link_fit / FIT_HOURS * spec.mission_years * HOURS_PER_YEAR)),
         mission_years=spec.mission_years,
         spares=_spares(design, spares),
         data_channels=design.array.data_channels,
@@ -184,7 +200,7 @@ def spare_sweep(
 ) -> list[dict]:
     """Link FIT (over the spec's mission) and survival at each of ``years``, per spare count."""
     spec = reliability_spec or ReliabilitySpec()
-    temp_c = spec.reference_temperature_c if temperature_c is None else float(temperature_c)
+    temp_c = _temperature(spec, temperature_c)
     t_h = np.asarray(years, dtype=float) * HOURS_PER_YEAR
     rows = []
     for s in spares:
@@ -248,7 +264,7 @@ def monte_carlo_survival(
     the same seed gives the same result.
     """
     spec = reliability_spec or ReliabilitySpec()
-    temp_c = spec.reference_temperature_c if temperature_c is None else float(temperature_c)
+    temp_c = _temperature(spec, temperature_c)
     mission_h = spec.mission_years * HOURS_PER_YEAR if t_h is None else float(t_h)
     s = _spares(design, spares)
     n = design.array.data_channels + s
