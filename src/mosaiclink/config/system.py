@@ -31,11 +31,11 @@ class PowerSpec(Spec):
     driver_headroom_v: float = Field(0.2, ge=0.0, le=5.0, description="Supply rail above the LED forward voltage needed by the current-source driver (estimate)")
     mark_density: float = Field(0.5, gt=0.0, lt=1.0, description="Fraction of '1' bits (scrambled line code: 0.5)")
     predriver_energy_fj_per_bit: float = Field(20.0, ge=0.0, le=1e5, description="Switching energy of the driver's gate chain per bit (estimate)")
-    tia_power_mw: float = Field(0.5, ge=0.0, le=100.0, description="TIA power per channel at 2 Gb/s (estimate)")
-    equalizer_power_mw: float = Field(0.1, ge=0.0, le=100.0, description="Analog CTLE/FFE power per channel (estimate)")
-    slicer_power_mw: float = Field(0.1, ge=0.0, le=100.0, description="Decision slicer and retiming flop per channel (estimate)")
-    gearbox_energy_pj_per_bit: float = Field(0.1, ge=0.0, le=100.0, description="Digital gearbox, deskew and spare-remap logic per bit through it, both directions (estimate)")
-    control_w: float = Field(0.05, ge=0.0, le=20.0, description="Management microcontroller, monitoring and bias generation per end (estimate)")
+    tia_power_mw: float = Field(1.0, ge=0.0, le=100.0, description="Low-noise TIA per channel at 2 Gb/s, ~100 fF input (estimate)")
+    equalizer_power_mw: float = Field(0.3, ge=0.0, le=100.0, description="Analog CTLE + short FFE per channel (estimate)")
+    slicer_cdr_power_mw: float = Field(0.5, ge=0.0, le=100.0, description="Decision slicer, retiming and per-channel phase selection (estimate)")
+    gearbox_energy_pj_per_bit: float = Field(0.25, ge=0.0, le=100.0, description="Digital gearbox, deskew FIFOs and spare remap per bit through it, both directions (estimate)")
+    control_w: float = Field(0.1, ge=0.0, le=20.0, description="Management microcontroller, monitoring, bias generation per end (estimate)")
     spares_powered: bool = Field(False, description="Keep spare channels lit (hot standby) instead of dark")
 
     def host_serdes_w(self, data_rate_gbps: float) -> float:

@@ -21,7 +21,7 @@ class PowerBreakdown:
     predriver_w: float
     tia_w: float
     equalizer_w: float
-    slicer_w: float
+    slicer_cdr_w: float
     gearbox_w: float
     host_serdes_w: float
     control_w: float
@@ -32,7 +32,7 @@ class PowerBreakdown:
     @property
     def channel_w(self) -> float:
         """All per-channel parts together (transmit and receive)."""
-        return self.led_drive_w + self.predriver_w + self.tia_w + self.equalizer_w + self.slicer_w
+        return self.led_drive_w + self.predriver_w + self.tia_w + self.equalizer_w + self.slicer_cdr_w
 
     @property
     def total_w_per_end(self) -> float:
@@ -88,7 +88,7 @@ def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> P
     * LED drive, a current source from a rail ``V_rail = V_f + V_headroom``:
       ``P_led = N V_rail (I_b + rho (I_p - I_b))`` with mark density ``rho``;
     * pre-driver: ``P_pre = N E_pre R_ch``;
-    * receive chain: ``P_rx = N (P_TIA + P_EQ + P_slicer)``;
+    * receive chain: ``P_rx = N (P_TIA + P_EQ + P_slicer+CDR)``;
     * gearbox: ``P_gb = 2 R E_gb`` (both directions pass through it);
     * host interface ``P_host = R E_host`` (2.4 W pluggable, 0.2 W co-packaged at 800G [S1],
       scaled with the number of host lanes) and control ``P_ctl``.
@@ -109,7 +109,7 @@ def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> P
         predriver_w=lit * spec.predriver_energy_fj_per_bit * 1e-15 * rate_ch_gbps * 1e9,
         tia_w=lit * spec.tia_power_mw * 1e-3,
         equalizer_w=lit * spec.equalizer_power_mw * 1e-3 if design.equalizer.enable else 0.0,
-        slicer_w=lit * spec.slicer_power_mw * 1e-3,
+        slicer_cdr_w=lit * spec.slicer_cdr_power_mw * 1e-3,
         gearbox_w=2.0 * data_rate_gbps * 1e9 * spec.gearbox_energy_pj_per_bit * 1e-12,
         host_serdes_w=spec.host_serdes_w(data_rate_gbps),
         control_w=spec.control_w,
