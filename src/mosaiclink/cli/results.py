@@ -23,6 +23,14 @@ def _print_table(table: pa.Table, title: str, limit: int) -> None:
     Console().print(view)
 
 
+def _pareto_columns(table: pa.Table, sweep: dict | None) -> list[str]:
+    """Terminal view of a front: the swept parameters, then objectives and constrained metrics."""
+    spec = (sweep or {}).get("spec", {})
+    metrics = list(spec.get("objectives", {})) + [c.split()[0] for c in spec.get("constraints", [])]
+    wanted = list(spec.get("parameters", {})) + list(dict.fromkeys(metrics))
+    return [c for c in wanted if c in table.column_names]
+
+
 @app.command()
 def results(
     store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help="DuckDB result file."),
@@ -39,8 +47,8 @@ def results(
     with ResultStore(store, read_only=True) as results_store:
         if pareto:
             table, title = pareto_front(results_store), "Pareto front"
-            drop = [c for c in ("code_version", "base_key") if c in table.column_names]
-            table = table.drop_columns(drop)
+            if not export and not as_json:
+                table = table.select(_pareto_columns(table, results_store.last_sweep()))
         elif sql:
             table, title = results_store.sql(sql), "query"
         else:

@@ -22,14 +22,15 @@ without manufacturing spread:
   front end and the CTLE, and brought to the time domain by one batched inverse FFT;
 * equalizer: symbol-spaced samples around the cursor feed ``equalizer.solve_ffe`` (batched MMSE
   or zero-forcing with the coloured-noise autocorrelation), then ``apply_ffe``;
-* decision: worst-case (peak-distortion) eye: cursor minus the sum of |ISI| minus the
-  worst-case crosstalk from all neighbours; noise :math:`\\sigma_{0,1}^2 = (S_{th} + 2q(I_{0,1} +
-  I_d))\\int|H_{rx}H_{ctle}H_{ffe}|^2 df`; :math:`Q = \\text{eye}/(\\sigma_0+\\sigma_1)` and
-  :math:`\\log_{10}\\mathrm{BER} = \\log\\Phi(-Q)/\\ln 10` (``scipy.special.log_ndtr``: no underflow).
+* decision: as the full model, ``ber.gaussian_q`` with the ISI taps and the neighbours'
+  crosstalk (:math:`\tfrac14\sum_k r_k^2 \sum_m g_m^2`, ``r_k`` aggressor light over own) as
+  Gaussian terms; noise :math:`\sigma_{0,1}^2 = (S_{th} + 2q(I_{0,1} + I_d))\int|H_{rx}H_{ctle}
+  H_{ffe}|^2 df`; ``ber.log10_ber_from_q`` gives BER without underflow.
 
-Peak distortion and the absence of spread make the reduced model more pessimistic than the
-full model's statistical treatment at the median channel, and it ignores the LED's large-signal
-rise/fall asymmetry (small-signal response at the mean current). :func:`optimize.design_for_target`
+Differences from the full model: one nominal channel (no manufacturing spread, no dead
+channels, so the full model's worst channel is worse), the LED's small-signal response at the
+mean current instead of its large-signal rise/fall asymmetry, sampling at the pulse peak
+instead of a phase search, and the Gaussian-Q instead of the statistical-eye BER. :func:`optimize.design_for_target`
 therefore confirms its choice with the full ``evaluate_link``.
 
 ``reach_m`` is the longest fibre meeting ``link.target_ber``, found by ``REACH_ITERATIONS``
@@ -45,19 +46,18 @@ import hashlib
 from importlib import resources
 
 import numpy as np
-from scipy.special import log_ndtr, ndtri
 
 from mosaiclink import __version__
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, SectionView, design_batch
-from mosaiclink.physics import equalizer, fiber, microled, optics, receiver
+from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
 
 SPAN_BITS = 16
 SPS = 4
-PRE_BITS = 2  # symbol samples kept before the cursor (FFE precursors need them)
+PRE_BITS = 2  # symbol-spaced samples kept before the cursor (precursor ISI, FFE precursor taps)
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
 REACH_ITERATIONS = 8
 NEIGHBOUR_RADIUS = 2
@@ -143,7 +143,7 @@ class _Static:
         transmission = fiber.transmission(fib.attenuation_db_per_m, length_m) * 10.0 ** (-self.fixed_loss_db / 10.0)
         sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)
         own = optics.square_aperture_capture(self.offset_um, 0.0, sigma, self.side_um)
-        xt_ratio = _crosstalk_ratio(self.offset_um, self.pitch_f_um, sigma, self.side_um, own)
+        xt_ratio_sq = _crosstalk_ratio_sq(self.offset_um, self.pitch_f_um, sigma, self.side_um, own)
         i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
 
         walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
@@ -161,32 +161,33 @@ class _Static:
         if self.use_ffe:
             density = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(0.5 * (i0 + i1), self.dark_na)
             autocorr = (density / self.bit_s)[:, None] * (noise_h2 @ self.cos_table)
-            swing = (i1 - i0)[:, None]
-            taps = equalizer.solve_ffe(symbols * swing, PRE_BITS, self.eq, autocorr)
+            taps = equalizer.solve_ffe(symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, autocorr)
             symbols = equalizer.apply_ffe(symbols, taps, self.eq.ffe_precursor_taps)
             noise_h2 = noise_h2 * np.abs(equalizer.ffe_transfer_function(taps, self.eq.ffe_precursor_taps, 1.0, self.nu)) ** 2
-        main = symbols[:, PRE_BITS]
-        isi = np.abs(symbols).sum(axis=1) - np.abs(main)
-        eye = (i1 - i0) * (main - isi - xt_ratio * np.abs(symbols).sum(axis=1))
+        g = symbols * (i1 - i0)[:, None]  # equalized symbol-spaced pulse, photocurrent-referred
         bandwidth_hz = (noise_h2 @ self.weights) / self.bit_s
-        sigma0 = np.sqrt((self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)) * bandwidth_hz)
-        sigma1 = np.sqrt((self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)) * bandwidth_hz)
-        return eye / (sigma0 + sigma1)
+        xt_var = 0.25 * xt_ratio_sq * np.sum(g**2, axis=1)
+        var0 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)) * bandwidth_hz + xt_var
+        var1 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)) * bandwidth_hz + xt_var
+        isi = np.concatenate([g[:, :PRE_BITS], g[:, PRE_BITS + 1:]], axis=1)
+        cursor = g[:, PRE_BITS]
+        return np.where(cursor > 0, ber.gaussian_q(cursor, isi, np.sqrt(var0), np.sqrt(var1)), 0.0)
 
 
-def _crosstalk_ratio(offset_um, pitch_um, sigma_um, side_um, own):
-    """Light of the neighbours within ``NEIGHBOUR_RADIUS`` pitches in this detector, over its own.
+def _crosstalk_ratio_sq(offset_um, pitch_um, sigma_um, side_um, own):
+    """Sum over the neighbours within ``NEIGHBOUR_RADIUS`` pitches of (their light in this detector / own)^2.
 
-    The Gaussian spot and the square aperture are separable, so the 5 x 5 neighbourhood sum is
-    the product of one row sum and one column sum of ``optics.square_aperture_capture`` (each
-    containing the own term once), divided by the own capture, minus the own capture.
+    The Gaussian spot and the square aperture are separable: capture at grid offset (i, j) is
+    ``C_ij = A_i B_j / C_00`` with ``A_i`` the captures along the row and ``B_j`` along the
+    column (``optics.square_aperture_capture``), so the 5 x 5 sum of squares is
+    ``sum(A^2) sum(B^2) / C_00^2`` minus the own term.
     """
     steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
     shift = steps * pitch_um[:, None]
-    row = optics.square_aperture_capture(offset_um[:, None] + shift, 0.0, sigma_um[:, None], side_um[:, None]).sum(axis=1)
-    col = optics.square_aperture_capture(offset_um[:, None], shift, sigma_um[:, None], side_um[:, None]).sum(axis=1)
-    safe = np.maximum(own, 1e-300)
-    return (row * col / safe - own) / safe
+    row = optics.square_aperture_capture(offset_um[:, None] + shift, 0.0, sigma_um[:, None], side_um[:, None])
+    col = optics.square_aperture_capture(offset_um[:, None], shift, sigma_um[:, None], side_um[:, None])
+    own2 = np.maximum(own, 1e-300) ** 2
+    return ((row**2).sum(axis=1) * (col**2).sum(axis=1) / own2 - own2) / own2
 
 
 def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:
@@ -220,9 +221,9 @@ def evaluate_batch(b: DesignBatch, power_spec: PowerSpec | None = None,
     n = b.size
     static = _Static(b)
     target = _full(b.link.target_ber, n)
-    q_target = -ndtri(target)
+    q_target = ber.q_from_ber(target)
     q = static.q_factor(b.link.length_m)
-    log10_ber = log_ndtr(-q) / np.log(10.0)
+    log10_ber = ber.log10_ber_from_q(q)
     power = mosaic_power(b, power_spec or PowerSpec())
     rel = reliability_spec or ReliabilitySpec()
     mission_h = rel.mission_years * HOURS_PER_YEAR
