@@ -1,4 +1,4 @@
-"""Vectorized evaluator: link margin, reach, power and reliability of many designs at once.
+r"""Vectorized evaluator: link margin, reach, power and reliability of many designs at once.
 
 Every design of a :class:`~mosaiclink.explore.batch.DesignBatch` is evaluated in one array
 pass: arrays have shape ``(designs,)`` or ``(designs, frequencies)``; no per-design Python
@@ -16,8 +16,8 @@ without manufacturing spread:
   (fibre, connectors, interfaces) and own capture; photocurrent via the responsivity;
 * crosstalk: the 24 neighbours within Chebyshev distance 2 (``physics.array.neighbour_offsets``)
   land in this detector with ``optics.square_aperture_capture`` at their pitch on the fibre face;
-* pulse response: on a normalised frequency grid :math:`\\nu = fT` (``SPAN_BITS`` bits, ``SPS``
-  samples per bit) the NRZ bit spectrum :math:`\\mathrm{sinc}(\\nu)e^{-i\\pi\\nu}` is multiplied by
+* pulse response: on a normalised frequency grid :math:`\nu = fT` (``SPAN_BITS`` bits, ``SPS``
+  samples per bit) the NRZ bit spectrum :math:`\mathrm{sinc}(\nu)e^{-i\pi\nu}` is multiplied by
   the LED small-signal response, the fibre (modal walk-off x chromatic spread), the receiver
   front end and the CTLE, and brought to the time domain by one batched inverse FFT;
 * equalizer: symbol-spaced samples around the cursor feed ``equalizer.solve_ffe`` (batched MMSE

@@ -22,6 +22,7 @@ At most ``2 * workers + 2`` chunks are in flight, so memory stays bounded for an
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
@@ -173,27 +174,28 @@ def _run_pool(tasks: Iterator[_Task], workers: int, evaluate: Evaluate, sweep: R
 def _run_dask(tasks: Iterator[_Task], scheduler: str, evaluate: Evaluate, sweep: ResolvedSweep,
               write: Callable, retries: int) -> None:
     """An existing Dask cluster; lost workers' tasks are re-run by the scheduler."""
-    from distributed import Client, wait
+    from distributed import Client, as_completed
 
     from mosaiclink.errors import StoreError
 
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise StoreError(f"scheduler = '{scheduler}': cannot connect ({exc})") from None
     try:
         window = 2 * max(1, sum(client.nthreads().values())) + 2
         in_flight: dict[Any, _Task] = {}
-        while True:
-            for task in tasks:
+        pending = as_completed()
+
+        def submit(count: int) -> None:
+            for task in itertools.islice(tasks, count):
                 future = client.submit(evaluate, sweep.base, sweep.paths, task.rows, retries=retries, pure=False)
                 in_flight[future] = task
-                if len(in_flight) >= window:
-                    break
-            if not in_flight:
-                return
-            done, _ = wait(list(in_flight), return_when="FIRST_COMPLETED")
-            for future in done:
-                write(in_flight.pop(future), future.result())
+                pending.add(future)
+
+        submit(window)
+        for future in pending:
+            write(in_flight.pop(future), future.result())
+            submit(1)
     finally:
         client.close()

@@ -61,9 +61,32 @@ def check_path(path: str, leaves: Mapping[str, type]) -> None:
     """Raise a one-line ConfigError for an unknown parameter path, naming the nearest valid one."""
     if path in leaves:
         return
-    near = difflib.get_close_matches(path, list(leaves), n=1, cutoff=0.0)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
+    near = nearest_path(path, leaves)
+    hint = f"; did you mean '{near}'?" if near else ""
     raise ConfigError(f"unknown parameter path 'parameters.{path}'{hint}")
+
+
+def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
+    """The valid path a mistyped one most likely meant.
+
+    Within the same section when the section exists (``fiber.numerical_aperture`` ->
+    ``fiber.na`` by its initials, ``link.lenght_m`` -> ``link.length_m`` by spelling),
+    otherwise the closest full path.
+    """
+    section, _, leaf = path.partition(".")
+    sections = {p.partition(".")[0] for p in leaves}
+    if section not in sections:
+        near = difflib.get_close_matches(section, sorted(sections), n=1, cutoff=0.6)
+        section = near[0] if near else section
+    inside = {p.partition(".")[2]: p for p in leaves if p.partition(".")[0] == section}
+    if not inside:
+        near = difflib.get_close_matches(path, list(leaves), n=1, cutoff=0.0)
+        return near[0] if near else None
+    initials = "".join(word[0] for word in leaf.split("_") if word)
+    if initials in inside:
+        return inside[initials]
+    near = difflib.get_close_matches(leaf, list(inside), n=1, cutoff=0.0)
+    return inside[near[0]] if near else None
 
 
 def with_overrides(design: Spec, overrides: Mapping[str, Any]) -> Spec:
