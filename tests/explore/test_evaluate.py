@@ -46,6 +46,18 @@ def test_batch_result_does_not_depend_on_batch_composition():
             assert single[name][0] == pytest.approx(whole[name][i], rel=1e-9, abs=1e-300), name
 
 
+def test_shared_rows_across_lengths_equal_separate_evaluation():
+    """The length-free parts are computed once per distinct row of the other parameters."""
+    grid = np.array([[length, rate] for rate in (1.6, 2.0) for length in (10.0, 25.0, 40.0)])
+    paths = ("link.length_m", "link.rate_gbps")
+    shared = evaluate_rows(BASE, paths, grid)
+    for i, row in enumerate(grid):
+        alone = evaluate_rows(BASE, paths, row[None, :])
+        for name in METRICS:
+            assert alone[name][0] == pytest.approx(shared[name][i], rel=1e-9, abs=1e-300), name
+    assert len(set(shared["reach_m"])) == 2
+
+
 def test_physical_trends():
     lengths = np.geomspace(5, 80, 12)[:, None]
     q = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]

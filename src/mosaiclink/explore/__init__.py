@@ -3,7 +3,7 @@
 Public entry points::
 
     from mosaiclink.explore import load_sweep, run_sweep, ResultStore, pareto_mask, pareto_front
-    from mosaiclink.explore.evaluate import METRICS, evaluate_rows, evaluate_batch, code_version
+    from mosaiclink.explore.evaluate import METRICS, evaluate_rows, code_version
     from mosaiclink.explore.optimize import design_for_target
 """
 

@@ -42,6 +42,7 @@ Power per end is ``system.power.mosaic_power`` and link FIT the mission-average 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from importlib import resources
 
@@ -79,11 +80,6 @@ def code_version() -> str:
         for path in files:
             digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
-
-
-def evaluate_rows(base, paths: tuple[str, ...], rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Evaluate design-matrix rows over a base design (the runner's task function)."""
-    return evaluate_batch(design_batch(base, paths, rows))
 
 
 def _column(section: SectionView) -> SectionView:
@@ -134,6 +130,17 @@ class _Static:
         self.cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * self.weights).T  # (K, taps)
         self.eq = eq
         self.use_ffe = bool(equalizer.ffe_active(eq))
+
+    _PER_DESIGN = ("bit_s", "fixed_loss_db", "i0_a", "i1_a", "sigma0_um", "pitch_f_um", "side_um", "offset_um",
+                   "dark_na", "f_hz", "h_noise", "h_static", "thermal_a2_per_hz")
+
+    def take(self, index: np.ndarray, batch: DesignBatch) -> _Static:
+        """The same static parts for the designs ``batch`` whose rows are ``index`` of this one."""
+        out = copy.copy(self)
+        for name in self._PER_DESIGN:
+            setattr(out, name, getattr(self, name)[index])
+        out.b = batch
+        return out
 
     def q_factor(self, length_m) -> np.ndarray:
         """Q of the nominal interior channel at fibre length(s) ``length_m`` (designs,)."""
@@ -215,30 +222,39 @@ def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:
     return np.where(fails_short, 0.0, np.where(passes_long, REACH_MAX_M, np.exp(a + frac * (b - a))))
 
 
-def evaluate_batch(b: DesignBatch, power_spec: PowerSpec | None = None,
-                   reliability_spec: ReliabilitySpec | None = None) -> dict[str, np.ndarray]:
-    """All :data:`METRICS` for every design of ``b`` (arrays of shape (designs,))."""
+def evaluate_rows(base, paths: tuple[str, ...], rows: np.ndarray, power_spec: PowerSpec | None = None,
+                  reliability_spec: ReliabilitySpec | None = None) -> dict[str, np.ndarray]:
+    """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
+
+    Everything except Q at the design's own length is independent of ``link.length_m``, so it
+    is computed once per distinct row of the other parameters and broadcast back (a grid
+    sweep over L lengths does the expensive reach search 1/L as often).
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    full = design_batch(base, paths, rows)
+    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
+    if others:
+        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:
+        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    b = design_batch(base, paths, rows[first])
     n = b.size
     static = _Static(b)
-    target = _full(b.link.target_ber, n)
-    q_target = ber.q_from_ber(target)
-    q = static.q_factor(b.link.length_m)
+    q_target = ber.q_from_ber(_full(b.link.target_ber, n))
+    q = static.take(inverse, full).q_factor(full.link.length_m)
     log10_ber = ber.log10_ber_from_q(q)
     power = mosaic_power(b, power_spec or PowerSpec())
     rel = reliability_spec or ReliabilitySpec()
     mission_h = rel.mission_years * HOURS_PER_YEAR
     fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
     with np.errstate(divide="ignore", invalid="ignore"):
-        margin_db = 20.0 * np.log10(np.maximum(q, 0.0) / q_target)
+        margin_db = 20.0 * np.log10(np.maximum(q, 0.0) / q_target[inverse])
     field = fiber.image_field_diameter_um(b.fiber.core_count, b.fiber.core_pitch_um)
     rows_used = -(-np.asarray(b.array.total_channels) // np.asarray(b.array.cols))
     diagonal = np.asarray(b.array.pitch_um) * b.coupling.spot_magnification * np.hypot(rows_used, b.array.cols)
-    return {
+    per_row = {
         "rate_gbps_total": _full(power.data_rate_gbps, n),
-        "q_factor": q,
-        "log10_ber": log10_ber,
-        "ber": 10.0 ** log10_ber,
-        "q_margin_db": margin_db,
         "reach_m": reach_m(static, q_target),
         "power_w": _full(power.total_w_per_end, n),
         "pj_per_bit": _full(power.pj_per_bit, n),
@@ -246,3 +262,6 @@ def evaluate_batch(b: DesignBatch, power_spec: PowerSpec | None = None,
         "channels_total": _full(b.array.total_channels, n),
         "fits_fibre": _full(diagonal <= field, n).astype(np.float64),
     }
+    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0 ** log10_ber, "q_margin_db": margin_db}
+    out.update({name: values[inverse] for name, values in per_row.items()})
+    return {name: out[name] for name in METRICS}
