@@ -53,9 +53,12 @@ def _print_report(report) -> None:
     budget.add_column("step")
     budget.add_column("value", justify="right")
     for line in report.budget.lines:
+        # losses and penalties are stored positive (worse); the waterfall shows them as drops
+        value = -line.value_db if line.kind in ("loss", "penalty") else line.value_db
         unit = "dBm" if line.kind == "level" else "dB"
-        style = {"level": "bold", "margin": "bold green" if line.value_db >= 0 else "bold red"}.get(line.kind, "")
-        budget.add_row(line.name, f"[{style}]{line.value_db:+.2f} {unit}[/]" if style else f"{line.value_db:+.2f} {unit}")
+        style = {"level": "bold", "margin": "bold green" if value >= 0 else "bold red"}.get(line.kind, "")
+        text = f"{value:+.2f} {unit}"
+        budget.add_row(line.name, f"[{style}]{text}[/]" if style else text)
     console.print(budget)
     summary = report.ber_summary()
     stats = Table(title="Per-channel BER (statistical eye)")
@@ -66,5 +69,23 @@ def _print_report(report) -> None:
                   f"{report.spare_channels} (needed {report.spares_needed})",
                   "[green]OK[/]" if report.link_ok else "[red]FAIL[/]")
     console.print(stats)
+    if report.channels and int(report.grid_col.max()) < 80:
+        console.print(_ber_map(report))
     console.print(f"modal walk-off {report.walkoff_ps:.0f} ps, chromatic spread {report.chromatic_spread_ps:.0f} ps, "
                   f"~{report.cores_per_channel:.0f} cores per channel")
+
+
+def _ber_map(report) -> str:
+    """Rich markup of the array, one glyph per channel by its stat-eye BER."""
+    import numpy as np
+
+    target = np.log10(report.target_ber)
+    rows = int(report.grid_row.max()) + 1
+    cols = int(report.grid_col.max()) + 1
+    cells = [[" "] * cols for _ in range(rows)]
+    for r, c, lb, dead in zip(report.grid_row, report.grid_col, report.log10_ber_stateye, report.dead):
+        glyph = ("[red]x[/]" if dead else "[green]#[/]" if lb <= -12 else "[green]+[/]" if lb <= -6
+                 else "[yellow]o[/]" if lb <= target else "[red]![/]")
+        cells[int(r)][int(c)] = glyph
+    legend = f"BER map (rows x cols; spares last): # <=1e-12, + <=1e-6, o <={report.target_ber:g}, ! fails, x dead"
+    return legend + "\n" + "\n".join("".join(row) for row in cells)

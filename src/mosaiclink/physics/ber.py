@@ -31,7 +31,7 @@ VLSI Circuits 2002.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_ndtr, logsumexp, ndtri
+from scipy.special import log_ndtr, ndtri
 
 LN10 = np.log(10.0)
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -50,6 +50,17 @@ def log10_ber_from_q(q):
 def q_from_ber(ber):
     """Inverse of :func:`ber_from_q`: Q = -Phi^-1(BER)."""
     return -ndtri(np.asarray(ber, dtype=float))
+
+
+def q_from_log10_ber(log10_ber, iterations: int = 12):
+    """Q whose BER has the given log10 (Newton on log Phi(-Q); valid far below 1e-300)."""
+    log_b = np.asarray(log10_ber, dtype=float) * LN10
+    q = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
+    for _ in range(iterations):
+        log_tail = log_ndtr(-q)
+        slope = np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - log_tail)  # phi(q) / Phi(-q)
+        q = q + (log_tail - log_b) / slope
+    return q
 
 
 def gaussian_q(cursor, interferer_taps, sigma_0, sigma_1):
@@ -91,14 +102,22 @@ def interference_pmf(taps, bins: int = 256) -> tuple[np.ndarray, np.ndarray]:
     return values, p
 
 
+def _logsumexp_rows(x):
+    """log sum exp along the last axis (rows of -inf give -inf)."""
+    peak = np.max(x, axis=-1)
+    safe = np.where(np.isfinite(peak), peak, 0.0)
+    with np.errstate(divide="ignore"):
+        return safe + np.log(np.sum(np.exp(x - safe[:, None]), axis=-1))
+
+
 def _log_ber(threshold, cursor, values, log_p, sigma_0, sigma_1):
-    ones = logsumexp(log_p + log_ndtr((threshold[:, None] - cursor[:, None] - values) / sigma_1[:, None]), axis=1)
-    zeros = logsumexp(log_p + log_ndtr((values - threshold[:, None]) / sigma_0[:, None]), axis=1)
+    ones = _logsumexp_rows(log_p + log_ndtr((threshold[:, None] - cursor[:, None] - values) / sigma_1[:, None]))
+    zeros = _logsumexp_rows(log_p + log_ndtr((values - threshold[:, None]) / sigma_0[:, None]))
     return np.logaddexp(ones, zeros) + np.log(0.5)
 
 
 def stat_eye_log10_ber(cursor, interferer_taps, sigma_0, sigma_1, threshold: str = "optimal",
-                       bins: int = 256, iterations: int = 24) -> np.ndarray:
+                       bins: int = 256, iterations: int = 12) -> np.ndarray:
     """log10 BER per channel from the statistical eye (see module Notes).
 
     ``threshold`` is ``"midpoint"`` (mean of the two level means: (g0 + sum g_k)/2) or
@@ -109,6 +128,8 @@ def stat_eye_log10_ber(cursor, interferer_taps, sigma_0, sigma_1, threshold: str
     s0 = np.broadcast_to(np.asarray(sigma_0, dtype=float), g0.shape)
     s1 = np.broadcast_to(np.asarray(sigma_1, dtype=float), g0.shape)
     values, p = interference_pmf(taps, bins)
+    support = np.any(p > 0, axis=0)  # drop grid columns no channel can reach
+    values, p = values[:, support], p[:, support]
     with np.errstate(divide="ignore"):
         log_p = np.log(p)
     mid = 0.5 * (g0 + taps.sum(axis=1))

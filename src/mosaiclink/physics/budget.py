@@ -14,11 +14,14 @@ optical power when thermal noise dominates):
    bandwidth, modal walk-off, chromatic dispersion, receiver bandwidth);
 2. *equalizer*: unequalized cursor/noise -> equalized cursor/noise (noise enhancement; can be
    negative when equalization concentrates the pulse energy);
-3. *residual ISI*: equalized ISI as Gaussian noise;
-4. *crosstalk*: neighbours' light as Gaussian noise.
+3. *residual ISI* and 4. *crosstalk*: from the equalized noise-only Q to the statistical eye's
+   equivalent Q (:math:`Q_{eye} = -\\Phi^{-1}(\\mathrm{BER}_{eye})`), split between ISI and
+   crosstalk in proportion to their Gaussian-Q penalties (the stat eye has no such split).
 
 So :math:`\\text{margin} = \\mathrm{OMA}_{rx} - \\mathrm{OMA}_{sens} - \\sum\\text{penalties} =
-10\\log_{10}(Q/Q_t)` exactly. Style after IEEE 802.3 link-model spreadsheets (e.g. the 802.3ae
+10\\log_{10}(Q_{eye}/Q_t)` exactly per channel, consistent with the reported stat-eye BER.
+Waterfall lines are per-line medians over live channels, so the median lines need not sum
+exactly. Style after IEEE 802.3 link-model spreadsheets (e.g. the 802.3ae
 10GEPBud model).
 """
 
@@ -56,7 +59,7 @@ class LinkBudget:
 
 def build_budget(*, launch_oma_w, launch_coupling, core_fill, fiber_loss_db, connector_loss_db,
                  interface_loss_db, capture, sensitivity_oma_w, q_ideal, q_spread, q_equalized,
-                 q_isi, q_final, q_target, alive) -> tuple[LinkBudget, dict[str, np.ndarray]]:
+                 q_isi_gaussian, q_final_gaussian, q_eye, q_target, alive) -> tuple[LinkBudget, dict[str, np.ndarray]]:
     """Per-channel waterfall arrays and the median-channel :class:`LinkBudget`."""
     per_channel = {
         "launch_oma_dbm": linear_to_db(launch_oma_w * 1e3),
@@ -73,9 +76,13 @@ def build_budget(*, launch_oma_w, launch_coupling, core_fill, fiber_loss_db, con
     per_channel["sensitivity_oma_dbm"] = linear_to_db(sensitivity_oma_w * 1e3)
     per_channel["pulse_spreading_penalty_db"] = linear_to_db(q_ideal / q_spread)
     per_channel["equalizer_penalty_db"] = linear_to_db(q_spread / q_equalized)
-    per_channel["residual_isi_penalty_db"] = linear_to_db(q_equalized / q_isi)
-    per_channel["crosstalk_penalty_db"] = linear_to_db(q_isi / q_final)
-    per_channel["margin_db"] = linear_to_db(q_final / q_target)
+    isi_g = linear_to_db(q_equalized / q_isi_gaussian)
+    xt_g = linear_to_db(q_isi_gaussian / q_final_gaussian)
+    total = linear_to_db(q_equalized / q_eye)
+    isi_share = np.where(isi_g + xt_g > 0, isi_g / np.where(isi_g + xt_g > 0, isi_g + xt_g, 1.0), 1.0)
+    per_channel["residual_isi_penalty_db"] = total * isi_share
+    per_channel["crosstalk_penalty_db"] = total * (1.0 - isi_share)
+    per_channel["margin_db"] = linear_to_db(q_eye / q_target)
     order = [
         ("Launch OMA (LED)", "launch_oma_dbm", "level"),
         ("Lambertian-to-NA coupling", "coupling_loss_db", "loss"),

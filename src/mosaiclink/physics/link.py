@@ -32,14 +32,15 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import ber, equalizer, receiver
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics import ber, equalizer, fiber, microled, receiver
+from mosaiclink.physics.array import draw_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
 STRONG_AGGRESSORS = 8
 XTALK_CURSORS = (-1, 0, 1, 2)
-STAT_EYE_BINS = 256
+STAT_EYE_BINS = 128  # grid steps of the interference pmf; within 0.05 decades of 1024 steps (tested)
+TAP_FLOOR = 1e-3  # interferers below this fraction of the cursor on every channel are treated as Gaussian
 _LOG10_HALF = float(np.log10(0.5))
 
 
@@ -70,13 +71,15 @@ class LinkReport:
     noise_sigma_0_a: np.ndarray
     noise_sigma_1_a: np.ndarray
     ffe_taps: np.ndarray                 # (channels, ffe_taps) or (channels, 1)
-    sampling_phase: np.ndarray           # (channels,) sample index within the bit
+    sampling_offset_ps: np.ndarray       # (channels,) decision instant relative to the pulse peak
     skew_ps: np.ndarray
     led_bandwidth_ghz: np.ndarray
     walkoff_ps: float
     chromatic_spread_ps: float
     cores_per_channel: float
     dead: np.ndarray
+    grid_row: np.ndarray                 # (channels,) array position (spares in the extra rows)
+    grid_col: np.ndarray
     budget: LinkBudget
     budget_per_channel: dict[str, np.ndarray] = field(repr=False)
 
@@ -123,13 +126,9 @@ class LinkReport:
         if per_channel:
             names = ("received_power_dbm", "received_oma_dbm", "log10_ber_stateye", "ber_gaussian_q", "q",
                      "isi_rms_ratio", "crosstalk_db", "noise_sigma_0_a", "noise_sigma_1_a", "skew_ps",
-                     "led_bandwidth_ghz", "dead")
+                     "led_bandwidth_ghz", "dead", "grid_row", "grid_col")
             out["per_channel"] = {name: np.asarray(getattr(self, name)).tolist() for name in names}
         return out
-
-
-def _noise_psd_a2_per_hz(design: MosaicDesign, current_a):
-    return receiver.thermal_noise_a2_per_hz(design.receiver) + receiver.shot_noise_a2_per_hz(current_a, design.receiver.dark_current_na)
 
 
 def _pre_ffe_noise_response(design: MosaicDesign, freq_hz, with_ctle=True):
@@ -145,12 +144,20 @@ def _symbol_samples(pulse, sps: int):
     return pulse[:, : (n // sps) * sps].reshape(channels, n // sps, sps).transpose(0, 2, 1)
 
 
-def _align_peak(pulse, sps: int):
-    """Circularly shift each channel's pulse so its peak sits mid-bit in bit PRE_BITS."""
+def _align_peak(pulse, sps: int, offset: int = 0):
+    """Circularly shift each channel's pulse so its peak sits ``offset`` samples into bit PRE_BITS."""
     n = pulse.shape[-1]
-    shift = np.argmax(pulse, axis=-1) - (PRE_BITS * sps + sps // 2)
+    shift = np.argmax(pulse, axis=-1) - (PRE_BITS * sps + offset)
     index = (np.arange(n)[None, :] + shift[:, None]) % n
     return np.take_along_axis(pulse, index, axis=-1)
+
+
+def _candidate_samples(pulse, sps: int):
+    """Symbol-spaced samples (channels, 2 sps, bits) for cursor instants from one bit before
+    to one bit after each pulse's peak; candidate c samples ``c - sps + 1`` samples after the peak."""
+    late = _symbol_samples(_align_peak(pulse, sps, sps - 1), sps)   # cursor at peak - (sps-1) .. peak
+    early = _symbol_samples(_align_peak(pulse, sps, 0), sps)        # cursor at peak .. peak + sps - 1
+    return np.concatenate([late, early[:, 1:]], axis=1)
 
 
 def _equalize(design: MosaicDesign, samples, noise_autocorr):
@@ -170,10 +177,14 @@ def _isi_taps(g):
     return np.concatenate([g[..., :PRE_BITS], g[..., PRE_BITS + 1 :]], axis=-1)
 
 
-def evaluate_link(design: MosaicDesign, seed: int = 0) -> LinkReport:
-    """Evaluate every channel of ``design`` (see module Notes); same seed, same result."""
+def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray | None = None) -> LinkReport:
+    """Evaluate every channel of ``design`` (see module Notes); same seed, same result.
+
+    ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
+    (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
+    """
     variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
-    cp = chain(design, variation)
+    cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return analyse(design, cp)
 
 
@@ -183,8 +194,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     sps, bit_s, f = grid.samples_per_bit, grid.bit_s, grid.freq_hz
     alive = ~cp.variation.dead
     # Noise densities per level and the pre-FFE noise shaping.
-    psd0 = _noise_psd_a2_per_hz(design, cp.current_0_a)
-    psd1 = _noise_psd_a2_per_hz(design, cp.current_1_a)
+    psd0 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_0_a)
+    psd1 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_1_a)
     fine_f = np.linspace(0.0, 8.0 * max(design.receiver.tia_bandwidth_ghz * 1e9, 1.0 / bit_s), 4097)
     h2_pre = _pre_ffe_noise_response(design, fine_f)
     lags = np.arange(max(design.equalizer.ffe_taps, 1)) * bit_s
@@ -198,9 +209,9 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         (own_light * path.optical_gain)[:, None], 1e-300)
     xt_ratio = np.where(alive[:, None], xt_ratio, 0.0)
 
-    # Phase search: align each pulse's peak to the middle of bit PRE_BITS, then equalize at
-    # every sampling phase of that bit and keep the phase with the best Gaussian Q.
-    samples = _symbol_samples(_align_peak(cp.pulse_a, sps), sps)                # (ch, sps, bits)
+    # Phase search: cursor instants from one bit before to one bit after each pulse's peak;
+    # equalize at every candidate and keep the one with the best Gaussian Q.
+    samples = _candidate_samples(cp.pulse_a, sps)                               # (ch, 2 sps - 1, bits)
     taps, g = _equalize(design, samples, noise_autocorr)
     lag_matrix = autocorr_unit[np.abs(np.arange(taps.shape[-1])[:, None] - np.arange(taps.shape[-1])[None, :])]
     bandwidth = np.einsum("...k,kl,...l->...", taps, lag_matrix, taps)         # (ch, sps): c^T R c
@@ -215,19 +226,25 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     g, taps, var0, var1, cursor = g[pick], taps[pick], var0[pick], var1[pick], cursor[pick]
     isi = _isi_taps(g)
 
-    # Crosstalk taps for the strongest aggressors; the rest as Gaussian variance.
+    # Interferers for the statistical eye: ISI cursors and the main samples of the strongest
+    # aggressors, keeping only those that reach TAP_FLOOR of the cursor on some channel; the
+    # rest enter as Gaussian variance.
     order = np.argsort(-xt_ratio, axis=1)
-    strong = np.take_along_axis(xt_ratio, order[:, :STRONG_AGGRESSORS], axis=1)
-    weak = np.take_along_axis(xt_ratio, order[:, STRONG_AGGRESSORS:], axis=1)
+    ranked = np.take_along_axis(xt_ratio, order, axis=1)
+    n_strong = min(STRONG_AGGRESSORS, int(np.count_nonzero(np.any(ranked > TAP_FLOOR, axis=0))))
+    strong, weak = ranked[:, :n_strong], ranked[:, n_strong:]
     cursor_cols = np.array([PRE_BITS + k for k in XTALK_CURSORS])
     xt_taps = (strong[:, :, None] * g[:, None, cursor_cols]).reshape(len(g), -1)
     rest = np.delete(g, cursor_cols, axis=1)
     xt_extra_var = 0.25 * (np.sum(weak**2, axis=1) * np.sum(g**2, axis=1) + np.sum(strong**2, axis=1) * np.sum(rest**2, axis=1))
+    significant = np.any(np.abs(isi) > TAP_FLOOR * np.abs(cursor)[:, None], axis=0)
+    isi_extra_var = 0.25 * np.sum(isi[:, ~significant] ** 2, axis=1)
+    xt_extra_var = xt_extra_var + isi_extra_var
     sigma0, sigma1 = np.sqrt(var0), np.sqrt(var1)
     s0x, s1x = np.sqrt(var0 + xt_extra_var), np.sqrt(var1 + xt_extra_var)
-    interferers = np.concatenate([isi, xt_taps], axis=1)
+    interferers = np.concatenate([isi[:, significant], xt_taps], axis=1)
     log10_eye = ber.stat_eye_log10_ber(np.maximum(cursor, 1e-30), interferers, s0x, s1x, design.receiver.threshold, bins=STAT_EYE_BINS)
-    q = ber.gaussian_q(cursor, np.concatenate([isi, xt_taps], axis=1), s0x, s1x)
+    q = ber.gaussian_q(cursor, interferers, s0x, s1x)
     bad = ~alive | (cursor <= 0)
     log10_eye = np.where(bad, _LOG10_HALF, np.minimum(log10_eye, _LOG10_HALF))
     q = np.where(bad, 0.0, q)
@@ -237,8 +254,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     bw_rx = receiver.noise_bandwidth_hz(fine_f, h2_rx)
     sig_rx = np.sqrt(psd0 * bw_rx) + np.sqrt(psd1 * bw_rx)
     swing_a = cp.current_1_a - cp.current_0_a
-    ne_samples = _symbol_samples(_align_peak(cp.pulse_no_eq_a, sps), sps)
-    ne_cursor = ne_samples[..., PRE_BITS].max(axis=1)
+    ne_cursor = cp.pulse_no_eq_a.max(axis=1)
     q_target = float(ber.q_from_ber(design.link.target_ber))
     tiny = 1e-300
     q_ideal = np.maximum(swing_a, tiny) / sig_rx
@@ -251,11 +267,11 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
         interface_loss_db=design.coupling.interface_loss_db, capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),
-        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi=q_isi, q_final=np.maximum(q, tiny),
+        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi_gaussian=q_isi,
+        q_final_gaussian=np.maximum(q, tiny), q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
         q_target=q_target, alive=alive)
 
-    from mosaiclink.physics import fiber, microled  # local: only for reported scalars
-
+    positions = grid_positions(design.array)
     avg_rx_w = 0.5 * (cp.led_power_0_w + cp.led_power_1_w) * path.optical_gain
     with np.errstate(divide="ignore"):
         received_dbm = 10 * np.log10(np.maximum(avg_rx_w, tiny) * 1e3)
@@ -272,10 +288,11 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         isi_rms_ratio=np.sqrt(np.sum(isi**2, axis=1)) / safe_cursor,
         isi_worst_ratio=np.sum(np.abs(isi), axis=1) / safe_cursor,
         crosstalk_db=xt_total_db, noise_sigma_0_a=sigma0, noise_sigma_1_a=sigma1, ffe_taps=taps,
-        sampling_phase=phase, skew_ps=path.skew_s * 1e12,
+        sampling_offset_ps=(phase - sps + 1) * grid.dt_s * 1e12, skew_ps=path.skew_s * 1e12,
         led_bandwidth_ghz=np.asarray(microled.small_signal_bandwidth_ghz(design.led, cp.variation.led_rate_scale)),
         walkoff_ps=float(fiber.modal_walkoff_s(design.link.length_m, design.fiber.na, design.fiber.core_index, design.fiber.launch_fill)) * 1e12,
         chromatic_spread_ps=float(fiber.chromatic_spread_fwhm_s(design.fiber.chromatic_dispersion_ps_per_nm_km,
                                                                 microled.spectral_fwhm_nm(design.led), design.link.length_m)) * 1e12,
-        cores_per_channel=path.cores_per_channel, dead=~alive, budget=budget, budget_per_channel=per_channel,
+        cores_per_channel=path.cores_per_channel, dead=~alive, grid_row=positions[:, 0], grid_col=positions[:, 1],
+        budget=budget, budget_per_channel=per_channel,
     )

@@ -98,18 +98,28 @@ class ChainPulse:
     variation: ChannelVariation
 
 
-def chain(design: MosaicDesign, variation: ChannelVariation, samples_per_bit: int | None = None) -> ChainPulse:
-    """Compute the per-channel chain pulse responses (with and without CTLE) and levels."""
+def led_pulse(design: MosaicDesign, variation: ChannelVariation, samples_per_bit: int | None = None) -> np.ndarray:
+    """Per-channel LED optical pulse (channels, samples) in W on :func:`time_grid`; dead channels are 0."""
+    grid = time_grid(design, samples_per_bit)
+    start = PRE_BITS * grid.samples_per_bit
+    pulse = np.zeros((design.array.total_channels, grid.t_s.size))
+    pulse[:, start:] = microled.pulse_response_w(design.led, grid.bit_s, grid.t_s[start:],
+                                                 variation.led_rate_scale, variation.led_efficiency_scale)
+    return pulse * (~variation.dead)[:, None]
+
+
+def chain(design: MosaicDesign, variation: ChannelVariation, samples_per_bit: int | None = None,
+          led_pulse_w: np.ndarray | None = None) -> ChainPulse:
+    """Compute the per-channel chain pulse responses (with and without CTLE) and levels.
+
+    ``led_pulse_w`` reuses a :func:`led_pulse` result (same LED, rate, grid and variation).
+    """
     grid = time_grid(design, samples_per_bit)
     path = optical_path(design, variation)
-    start = PRE_BITS * grid.samples_per_bit
-    led_pulse = np.zeros((design.array.total_channels, grid.t_s.size))
-    led_pulse[:, start:] = microled.pulse_response_w(design.led, grid.bit_s, grid.t_s[start:],
-                                                     variation.led_rate_scale, variation.led_efficiency_scale)
-    led_pulse *= (~variation.dead)[:, None]
+    led_pulse_w = led_pulse(design, variation, samples_per_bit) if led_pulse_w is None else led_pulse_w
     resp = channel_responsivity_a_per_w(design, variation)
     gain = (path.optical_gain * resp)[:, None]
-    spectrum = np.fft.rfft(led_pulse * gain, axis=-1)
+    spectrum = np.fft.rfft(led_pulse_w * gain, axis=-1)
     n = grid.t_s.size
     h_no_eq = post_led_transfer_function(design, grid.freq_hz, with_ctle=False)
     ctle = equalizer.ctle_transfer_function(design.equalizer, grid.freq_hz)

@@ -56,3 +56,8 @@ def shot_noise_a2_per_hz(photocurrent_a, dark_current_na=0.0):
 def noise_bandwidth_hz(freq_hz, h_squared):
     """Noise-equivalent bandwidth: trapezoid integral of |H(f)|^2 over a uniform grid from 0."""
     return np.trapezoid(h_squared, freq_hz, axis=-1)
+
+
+def noise_psd_a2_per_hz(receiver_spec: ReceiverSpec, photocurrent_a):
+    """Total input-referred one-sided noise density at a photocurrent: thermal + amplifier + shot."""
+    return thermal_noise_a2_per_hz(receiver_spec) + shot_noise_a2_per_hz(photocurrent_a, receiver_spec.dark_current_na)

@@ -41,4 +41,5 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     figures: tuple[Figure, ...] = ()
+    headline: tuple[tuple[str, str], ...] = ()  # (label, value) pairs for the terminal summary
     data: dict[str, Any] = field(default_factory=dict)

@@ -42,7 +42,12 @@ def copper_reach_m(catalog: Catalog, lane_rate_gbps: float, technology: str = "p
 
 
 def physics_reach_fn() -> ReachFn:
-    """The physics layer's ``max_reach_m(design, target_ber)``; ModelRangeError if this build lacks it."""
+    """The physics layer's reach with every data channel required to meet the target.
+
+    ``max_reach_m(design, target_ber, channels_required=k)`` judges the ``k``-th best channel,
+    ``k`` = data channels: the link works while ``k`` of its ``k + s`` channels meet the BER
+    (spares cover the rest). ModelRangeError if this build lacks the physics reach model.
+    """
     try:
         from mosaiclink.physics.reach import max_reach_m
     except ImportError as exc:
@@ -50,7 +55,7 @@ def physics_reach_fn() -> ReachFn:
             "MOSAIC reach needs mosaiclink.physics.reach.max_reach_m, which this build does not have; "
             f"pass reach_fn ({exc})"
         ) from None
-    return lambda design, target_ber: float(max_reach_m(design, target_ber))
+    return lambda design, target_ber: float(max_reach_m(design, target_ber, channels_required=design.array.data_channels))
 
 
 def mosaic_reach_m(design: MosaicDesign, target_ber: float | None = None, reach_fn: ReachFn | None = None) -> float:

@@ -12,7 +12,8 @@ file, the entry id, the field path and the value, e.g.::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -54,8 +55,6 @@ class Catalog:
         for entry in self.all_entries:
             if entry.id == entry_id:
                 return entry
-        import difflib
-
         near = difflib.get_close_matches(entry_id, [e.id for e in self.all_entries], n=3, cutoff=0.4)
         raise CatalogError(f"catalog entry = {entry_id!r}: unknown; nearest: {', '.join(near) or 'none'}")
 
@@ -122,7 +121,3 @@ def load_catalog(paths: Iterable[str | Path] | None = None, include_builtin: boo
             by_id[entry.id] = entry
     return Catalog(tuple(by_id.values()))
 
-
-def entries_by_rate(catalog: Catalog, rates: Sequence[str | float]) -> dict[float, list[CatalogEntry]]:
-    """Group non-reference entries by aggregate rate (Gb/s)."""
-    return {parse_rate_gbps(r): catalog.entries(rate=r) for r in rates}

@@ -1,0 +1,127 @@
+"""Error and fault models of the optical channels, as error positions ``(channel, bit)``.
+
+- independent errors at each channel's BER (from the link model or given);
+- Gilbert-Elliott bursts: a two-state Markov chain per channel (good/bad) with a BER per state;
+- dead or stuck channels (a dark microLED reads as 0; scrambled data is 1 half the time, so each
+  bit is wrong with probability 1/2), from link-up or from a time t;
+- skew drift: a lane whose skew outgrows the deskew buffer slips and is lost from then on.
+
+Notes
+-----
+Independent errors are drawn by *thinning*: candidate positions on the time-major line index
+``L = bit * C + channel`` with geometric gaps at ``p_max = max BER``, each kept with probability
+``p(channel, bit) / p_max``. Cost is proportional to the number of errors, not of bits.
+Gilbert-Elliott sojourns are geometric (mean ``1/p_gb`` good, ``1/p_bg`` bad bits); within a
+sojourn errors again come by geometric gaps. The state is carried from chunk to chunk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from mosaiclink.config.datapath import GilbertElliottSpec
+
+
+def candidate_errors(rng: np.random.Generator, p_max: float, lanes: int, bit_start: int, bit_stop: int):
+    """Sorted candidate error positions at rate ``p_max`` on lanes x [bit_start, bit_stop)."""
+    total = lanes * (bit_stop - bit_start)
+    if p_max <= 0 or total <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    expected = total * p_max
+    draw = int(expected + 6 * np.sqrt(expected) + 16)
+    pos = np.cumsum(rng.geometric(p_max, size=draw)) - 1
+    while pos[-1] < total:  # rare: draw more
+        pos = np.concatenate([pos, pos[-1] + np.cumsum(rng.geometric(p_max, size=draw))])
+    pos = pos[pos < total]
+    bit, lane = np.divmod(pos, lanes)
+    return lane, bit + bit_start
+
+
+def thin(rng: np.random.Generator, p_keep: np.ndarray) -> np.ndarray:
+    """Keep mask for candidates with acceptance probabilities ``p_keep``."""
+    return rng.random(p_keep.size) < p_keep
+
+
+@njit(cache=True)
+def _ge_kernel(seed, lanes, bit_start, bit_stop, p_gb, p_bg, ber_g, ber_b, state):
+    np.random.seed(seed)
+    out_lane = []
+    out_bit = []
+    for lane in range(lanes):
+        pos = bit_start
+        s = state[lane]
+        while pos < bit_stop:
+            p_leave = p_gb if s == 0 else p_bg
+            stay = np.random.geometric(p_leave)  # sojourn length in bits
+            end = min(pos + stay, bit_stop)
+            ber = ber_g if s == 0 else ber_b
+            if ber > 0:
+                e = pos + np.random.geometric(ber) - 1
+                while e < end:
+                    out_lane.append(lane)
+                    out_bit.append(e)
+                    e += np.random.geometric(ber)
+            if pos + stay <= bit_stop:
+                s = 1 - s
+            pos = end
+        state[lane] = s
+    return np.array(out_lane, dtype=np.int64), np.array(out_bit, dtype=np.int64)
+
+
+def gilbert_elliott_errors(rng: np.random.Generator, ge: GilbertElliottSpec, lanes: int,
+                           bit_start: int, bit_stop: int, state: np.ndarray):
+    """Burst errors on every lane over [bit_start, bit_stop); ``state`` (uint8, lanes) is updated.
+
+    A geometric sojourn that crosses the chunk end is cut there; by memorylessness the chain
+    continues exactly from the carried state.
+    """
+    seed = int(rng.integers(0, 2**31 - 1))
+    lane, bit = _ge_kernel(seed, lanes, bit_start, bit_stop, ge.p_good_to_bad, ge.p_bad_to_good,
+                           ge.ber_good, ge.ber_bad, state)
+    order = np.lexsort((lane, bit))
+    return lane[order], bit[order]
+
+
+def stationary_bad_fraction(ge: GilbertElliottSpec) -> float:
+    """Probability of the bad state, ``p_gb / (p_gb + p_bg)``."""
+    return ge.p_good_to_bad / (ge.p_good_to_bad + ge.p_bad_to_good)
+
+
+def initial_ge_state(rng: np.random.Generator, ge: GilbertElliottSpec, lanes: int) -> np.ndarray:
+    """Per-lane start state drawn from the stationary distribution."""
+    return (rng.random(lanes) < stationary_bad_fraction(ge)).astype(np.uint8)
+
+
+def dead_errors(rng: np.random.Generator, lanes: np.ndarray, starts: np.ndarray, stops: np.ndarray):
+    """Bit errors of dead lanes: every bit of [start, stop) wrong with probability 1/2."""
+    lengths = np.maximum(np.asarray(stops) - np.asarray(starts), 0)
+    total = int(lengths.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    lane = np.repeat(np.asarray(lanes, dtype=np.int64), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    bit = np.repeat(np.asarray(starts, dtype=np.int64), lengths) + offsets
+    keep = rng.random(total) < 0.5
+    return lane[keep], bit[keep]
+
+
+def pick_channels(rng: np.random.Generator, channels: int, count: int, exclude=()) -> np.ndarray:
+    """``count`` distinct channels chosen uniformly, avoiding ``exclude``."""
+    pool = np.setdiff1d(np.arange(channels), np.asarray(exclude, dtype=np.int64))
+    return np.sort(rng.choice(pool, size=count, replace=False)).astype(np.int64)
+
+
+def initial_skew_ps(rng: np.random.Generator, lanes: int, core_mismatch_cm: float, skew_ps_per_cm: float):
+    """Per-lane static skew, uniform over the core-length mismatch (``50 ps/cm`` [S2])."""
+    return rng.random(lanes) * core_mismatch_cm * skew_ps_per_cm
+
+
+def slip_time_ns(skew_ps: np.ndarray, drift_ps_per_us: float, budget_ps: float) -> np.ndarray:
+    """Time at which a lane drifting at ``drift_ps_per_us`` leaves the deskew budget (inf if never)."""
+    skew = np.asarray(skew_ps, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        t_us = np.where(drift_ps_per_us > 0, (budget_ps - skew) / drift_ps_per_us, np.inf)
+    return np.maximum(t_us, 0.0) * 1e3
