@@ -78,3 +78,18 @@ def test_reach_is_where_q_meets_the_target():
     q_at_reach = _Static(batch).q_factor(m["reach_m"])
     np.testing.assert_allclose(q_at_reach, q_target, rtol=0.02)
     assert np.all(np.diff(m["reach_m"]) < 0)  # faster channels reach less far
+
+
+def test_analysis_window_is_long_enough(monkeypatch):
+    """The 12-bit periodic window agrees with a 24-bit one, slow (low-current) LEDs included."""
+    import mosaiclink.explore.evaluate as ev
+
+    rng = np.random.default_rng(3)
+    rows = np.column_stack([rng.uniform(1.0, 5.0, 200), rng.uniform(1.0, 3.0, 200), rng.uniform(5, 60, 200)])
+    paths = ("led.peak_current_ma", "link.rate_gbps", "link.length_m")
+    short = evaluate_rows(BASE, paths, rows)["q_factor"]
+    monkeypatch.setattr(ev, "SPAN_BITS", 24)
+    long = evaluate_rows(BASE, paths, rows)["q_factor"]
+    open_eye = long > 1.0
+    assert open_eye.sum() > 100
+    assert np.max(np.abs(20 * np.log10(short[open_eye] / long[open_eye]))) < 0.1

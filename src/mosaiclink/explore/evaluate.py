@@ -56,7 +56,7 @@ from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
 
-SPAN_BITS = 16
+SPAN_BITS = 12
 SPS = 4
 PRE_BITS = 2  # symbol-spaced samples kept before the cursor (precursor ISI, FFE precursor taps)
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
