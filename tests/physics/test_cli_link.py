@@ -61,3 +61,9 @@ def test_cli_start_keeps_heavy_imports_out():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_array_larger_than_the_fibre_field_is_a_one_line_model_error(mosaic, tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_text('extends = "mosaic-800g"\n[coupling]\nspot_magnification = 1.0\n')
+    one_line_error(mosaic("link", "--config", str(big)), "exceeds the fibre's image field", "core_count")
