@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 SWEEP_SPARES = (0, 1, 2, 5, 10, 20, 40, 60)
 SWEEP_LED_FITS = (1.0, 0.1)
+WIDE_COLUMNS = 180
 
 
 def _finite(value):
@@ -122,7 +124,7 @@ def compare(
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
         typer.echo(json.dumps(_finite(payload), indent=2))
         return
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else WIDE_COLUMNS)  # piped: do not squash to 80
     _print_table(result, console)
     if sweep is not None:
         _print_sweep(sweep, temperature_c, console)

@@ -242,4 +242,4 @@ def peak_wavelength_nm(led: MicroLedSpec, wavelength_offset_nm=0.0):
 def spectral_fwhm_nm(led: MicroLedSpec):
     """Spectral FWHM at the junction temperature (linear thermal broadening, floored at half the 25 C width)."""
     widened = led.spectral_fwhm_nm + led.fwhm_broadening_nm_per_k * (led.temperature_c - _REFERENCE_TEMPERATURE_C)
-    return max(widened, 0.5 * led.spectral_fwhm_nm)
+    return np.maximum(widened, 0.5 * np.asarray(led.spectral_fwhm_nm))
