@@ -187,7 +187,8 @@ class WaveformSimulator:
         sent = sent_all[:, :nb]  # the bit whose decision instant is output sample k*spb
         self._sent_hist = sent_all[:, nb:]
 
-        XH = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1, workers=_WORKERS) * self._H
+        X = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1, workers=_WORKERS)
+        XH = X * self._H
         WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1, workers=_WORKERS) * self._G
         rows = m.channels
         signal = self._fold(XH)[..., ov:].reshape(rows, nb)
@@ -195,7 +196,7 @@ class WaveformSimulator:
         sigma = self._sig0 + self._dsig * sent
         decision = m.level_zero[:, None] + signal + sigma * noise
         if np.any(self._jit > 0):
-            slope = self._fold(XH * self._dH / self._H)[..., ov:].reshape(rows, nb)
+            slope = self._fold(X * self._dH)[..., ov:].reshape(rows, nb)
             decision += self._jit * self._jitter.next(nb) * slope
         wrong = (decision > m.threshold[:, None]) != sent.astype(bool)
         skip, self._skip = self._skip, 0
