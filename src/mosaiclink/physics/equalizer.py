@@ -28,9 +28,9 @@ from mosaiclink.config.design import EqualizerSpec
 def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
     """CTLE response (unit DC gain); all-pass 1 when disabled or with zero peaking."""
     f = np.asarray(freq_hz, dtype=float)
-    if not equalizer.enable or equalizer.ctle_peaking_db == 0.0:
+    if not equalizer.enable:
         return np.ones_like(f, dtype=complex)
-    g = 10.0 ** (equalizer.ctle_peaking_db / 20.0)
+    g = 10.0 ** (np.asarray(equalizer.ctle_peaking_db, dtype=float) / 20.0)  # 0 dB: zero = pole, exactly 1
     fz = equalizer.ctle_peak_ghz * 1e9 / np.sqrt(g)
     fp = equalizer.ctle_peak_ghz * 1e9 * np.sqrt(g)
     return (1.0 + 1j * f / fz) / (1.0 + 1j * f / fp)
