@@ -30,7 +30,6 @@ def datapath(
     json_out: bool = typer.Option(False, "--json", help="print machine-readable JSON only"),
 ) -> None:
     """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency."""
-    from mosaiclink.datapath.emulator import emulate  # lazy: numba/scipy.stats would slow every mosaic command
     spec = DatapathSpec.from_mapping(dict(
         host=host, channels=channels, spares=spares, mapping=mapping, ber=ber, dead=dead,
         dead_at_start=dead_at_start, kill_at_us=kill_at_us, duration_us=duration_us, mode=mode,
