@@ -151,7 +151,7 @@ def _setup(spec: DatapathSpec, rng: np.random.Generator) -> _Setup:
         drift = rng.random(lanes) * spec.skew_drift_ps_per_us
         slip_ns = np.array([faults.slip_time_ns(skew[i], drift[i], spec.skew_budget_ps) for i in range(lanes)])
         slip_bit = np.array([framing.payload_bit_at_ns(t, line) if np.isfinite(t) else NEVER for t in slip_ns[: spec.channels]])
-        kill = np.minimum(kill, slip_bit)
+        kill = np.minimum(kill, np.where(slip_bit < bits_per_channel, slip_bit, NEVER))
     period_ns = framing.period_time_ns(line)
     k_needed = detection_periods(spec.detection_time_us * 1e3, period_ns)
     delay_bits = ceil(spec.remap_time_us * 1e3 * rate)
@@ -297,8 +297,9 @@ def _decode_bad(host: HostProtocol, n: int, k: int, bad: np.ndarray, key: np.nda
 
 
 def _popcount(a: np.ndarray) -> np.ndarray:
+    """Set bits per row of a 2-D uint16 array."""
     bits = np.unpackbits(a.astype(">u2").view(np.uint8).reshape(*a.shape, 2), axis=-1)
-    return bits.reshape(a.shape[0], -1).sum(axis=1)
+    return bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1)
 
 
 def _payload_layout(setup: _Setup):
