@@ -9,6 +9,7 @@ allowed, and for a misspelled key suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -44,6 +45,9 @@ def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
     """Follow a validation-error location down nested spec fields."""
     current: Any = model
     for part in path:
+        if isinstance(part, int) and typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]  # an item of a list of specs
+            continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         field = current.model_fields.get(str(part))

@@ -1,0 +1,148 @@
+"""``mosaic cluster``: what each link technology does to a GPU cluster, side by side."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mosaiclink.cli.main import app
+from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
+from mosaiclink.config.cluster import ScenarioSpec
+from mosaiclink.config.io import load_spec
+from mosaiclink.errors import ConfigError
+
+
+def _scenario(name_or_path: str) -> ScenarioSpec:
+    """A shipped scenario by name, or a scenario file."""
+    if name_or_path in scenario_names():
+        return load_scenario(name_or_path)
+    if not Path(name_or_path).exists():
+        raise ConfigError(
+            f"--scenario = {name_or_path!r}: neither a file nor a shipped scenario ({', '.join(scenario_names())})"
+        )
+    return load_spec(name_or_path, ScenarioSpec)
+
+
+def _events_csv(results: list, years: list) -> str:
+    """The failure events of every column as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["cluster", "time_h", "fabric", "technology", "kind", "link_index", "repair_h"])
+    for result, year in zip(results, years, strict=True):
+        classes = result.classes
+        for t, c, i, r in zip(year.time_h, year.link_class, year.link_index, year.repair_h, strict=True):
+            writer.writerow([result.spec.name, f"{t:.4f}", classes.fabric[c], classes.technology[c],
+                             classes.kind[c], int(i), f"{r:.4f}"])
+    return buffer.getvalue()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "never"
+    if value >= 24 * 365:
+        return f"{value / 8766:.3g} y"
+    if value >= 48:
+        return f"{value / 24:.3g} d"
+    return f"{value:.3g} h"
+
+
+def _table(summaries: list[dict]) -> Table:
+    """One row per figure, one column per cluster."""
+    table = Table(title="mosaic cluster", show_lines=False)
+    table.add_column("figure")
+    for s in summaries:
+        table.add_column(s["name"], justify="right")
+
+    def row(label: str, cells) -> None:
+        table.add_row(label, *cells)
+
+    row("GPUs / GPU racks", [f"{s['gpus']:,} / {s['gpu_racks']:,}" for s in summaries])
+    row("scale-up domain (GPUs / racks)", [f"{s['scale_up']['domain_gpus']} / {s['scale_up']['racks_per_domain']}" for s in summaries])
+    row("fabric tiers / switches", [f"{s['fabric']['tiers']} / {s['fabric']['switches']:,}" for s in summaries])
+    tiers = list(dict.fromkeys(t["tier"] for s in summaries for t in s["tiers"]))
+    for tier in tiers:
+        cells = []
+        for s in summaries:
+            hit = [t for t in s["tiers"] if t["tier"] == tier]
+            cells.append(f"{hit[0]['links']:,.0f} @ {hit[0]['mean_length_m']:.1f} m (p99 {hit[0]['p99_length_m']:.0f})" if hit else "-")
+        row(f"links {tier}", cells)
+    techs = list(dict.fromkeys((t["fabric"], t["technology"]) for s in summaries for t in s["technologies"]))
+    for fabric, tech in techs:
+        cells = []
+        for s in summaries:
+            hit = [t for t in s["technologies"] if (t["fabric"], t["technology"]) == (fabric, tech)]
+            cells.append(f"{hit[0]['links']:,.0f}" if hit else "-")
+        row(f"  {fabric} {tech}", cells)
+    row("GPU rack power", [f"{s['power']['rack_kw']:.1f} kW" for s in summaries])
+    row("interconnect power", [f"{s['power']['interconnect_kw'] / 1e3:.2f} MW ({100 * s['power']['interconnect_share']:.1f} % of IT)" for s in summaries])
+    row("interconnect per GPU", [f"{s['power']['interconnect_w_per_gpu']:.0f} W" for s in summaries])
+    row("IT / facility power", [f"{s['power']['it_mw']:.1f} / {s['power']['facility_mw']:.1f} MW" for s in summaries])
+    row("energy per year", [f"{s['power']['energy_gwh_per_year']:.0f} GWh, ${s['power']['energy_cost_musd_per_year']:.1f} M" for s in summaries])
+    row("link failures per day", [f"{s['failures']['link_failures_per_day']:.2f}" for s in summaries])
+    row("one optical-link failure every", [_hours(s["failures"]["mtbf_optical_h"]) for s in summaries])
+    row("one MOSAIC-link failure every", [_hours(s["failures"]["mtbf_mosaic_h"]) for s in summaries])
+    row("one copper-link failure every", [_hours(s["failures"]["mtbf_copper_h"]) for s in summaries])
+    row("one fabric-link failure every", [_hours(s["failures"]["mtbf_scale_out_h"]) for s in summaries])
+    row("job interruptions per day (links)", [f"{s['job']['interruptions_per_day']:.2f} ({s['job']['link_interruptions_per_day']:.2f})" for s in summaries])
+    row("Daly checkpoint interval", [f"{s['job']['daly_interval_min']:.1f} min" if s["job"]["daly_interval_min"] else "-" for s in summaries])
+    row("ETTR (links only)", [f"{s['job']['ettr']:.3f} ({s['job']['ettr_links_only']:.4f})" for s in summaries])
+    row("MC year: link failures", [f"{s['monte_carlo_year']['link_failures']:,}" for s in summaries])
+    row("MC year: all links up", [f"{100 * s['monte_carlo_year']['all_links_up_fraction']:.2f} %" for s in summaries])
+    if len(summaries) > 1:
+        row("fleet saving vs first column", ["-"] + [
+            f"{s['fleet_savings_vs_first']['facility_mw']:.1f} MW at {s['fleet_savings_vs_first']['deployment_gpus']:,} GPUs"
+            for s in summaries[1:]
+        ])
+    return table
+
+
+@app.command()
+def cluster(
+    gpus: int = typer.Option(None, "--gpus", min=1, help="GPUs in every cluster (overrides the scenario)."),
+    scenario: list[str] = typer.Option(
+        None, "--scenario", help="Shipped scenario name or scenario file; repeat to add columns "
+        f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
+    ),
+    catalog_files: list[Path] = typer.Option(
+        None, "--catalog", help="Extra technology catalog file (replaces built-in entries with the same id); repeatable."
+    ),
+    csv_events: Path = typer.Option(None, "--csv-events", help="Write the Monte Carlo year's link failures as CSV."),
+    seed: int = typer.Option(1, "--seed", min=0, help="Seed of the Monte Carlo year."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+) -> None:
+    """Evaluate clusters side by side: links, power, rack density, failures, ETTR."""
+    from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
+    from mosaiclink.system.catalog import load_catalog
+
+    specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).cluster]
+    if gpus is not None:
+        specs = [s.replace(gpus=gpus) for s in specs]
+    columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
+    summaries = list(columns.summaries)
+    if csv_events is not None:
+        _write_atomic(csv_events, _events_csv(columns.results, columns.years))
+    if as_json:
+        typer.echo(json.dumps(summaries, indent=2))
+        return
+    Console().print(_table(summaries))

@@ -1,0 +1,62 @@
+"""``mosaic design``: the best design for a target rate, reach and BER, confirmed by the full model."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mosaiclink.cli.main import app
+
+
+def _knob_text(knobs: dict) -> str:
+    return ", ".join(f"{k}={v:g}" for k, v in knobs.items())
+
+
+@app.command()
+def design(
+    rate: str = typer.Option("800g", "--rate", help="Aggregate data rate: 800g, 1.6t, 400 (Gb/s)."),
+    reach_m: float = typer.Option(30.0, "--reach-m", help="Fibre length the link must span (m)."),
+    ber: float = typer.Option(2.4e-4, "--ber", help="Pre-FEC BER every data channel must meet."),
+    minimize: str = typer.Option("power", "--minimize", help="Objective: power, fit or channels."),
+    max_fit: float = typer.Option(None, "--max-fit", help="Upper bound on link FIT."),
+    base: str = typer.Option("mosaic-800g", "--base", help="Preset or design file giving the device technology."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the full model's manufacturing spread."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+) -> None:
+    """Search the design space for a target, explain the choice, confirm it with the full link model."""
+    from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
+    from mosaiclink.explore.spec import load_base
+
+    choice = design_for_target(parse_rate_gbps(rate), reach_m, ber, minimize, base=load_base(base),
+                               max_fit=max_fit, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))
+        return
+    out = Console()
+    met = choice.metrics
+    table = Table(title=f"Best design for {rate} at {reach_m:g} m, BER <= {ber:g} (minimize {minimize})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for key, value in choice.knobs.items():
+        table.add_row(key, f"{value:g}")
+    for key, fmt in (("rate_gbps_total", "{:.1f} Gb/s"), ("power_w", "{:.3f} W per end"), ("pj_per_bit", "{:.2f} pJ/bit"),
+                     ("fit", "{:.3g} FIT"), ("ber", "{:.2e}"), ("reach_m", "{:.1f} m"), ("channels_total", "{:.0f}")):
+        table.add_row(key, fmt.format(met[key]))
+    for key, value in choice.margins.items():
+        table.add_row(f"margin: {key}", f"{value:.3g}")
+    out.print(table)
+    conf = choice.confirmation
+    out.print(f"full link model ({conf['model']}, seed {seed}): "
+              f"{'[green]confirmed[/]' if conf['confirmed'] else '[red]not confirmed[/]'} - "
+              f"{conf['channels_meeting_target']} channels meet the target ({conf['data_channels']} needed), "
+              f"median BER {conf['median_ber']:.2e}")
+    if choice.runner_up:
+        out.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")
+    if choice.closest_miss:
+        out.print(f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n  infeasible: {choice.closest_miss['why_infeasible']}")
+    for rejected in choice.rejected_by_full_model:
+        out.print(f"rejected by the full model: {_knob_text(rejected['knobs'])} ({rejected['full_model'].get('reason', '')})")
+    out.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the reduced model")

@@ -1,0 +1,65 @@
+"""``mosaic results``: query the result store (summary, SQL, Pareto front, export)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mosaiclink.cli.main import app
+from mosaiclink.explore.store import DEFAULT_STORE
+
+
+def _print_table(table: pa.Table, title: str, limit: int) -> None:
+    view = Table(title=f"{title} ({table.num_rows} rows{', first ' + str(limit) if table.num_rows > limit else ''})")
+    for name in table.column_names:
+        view.add_column(name, overflow="fold")
+    for row in table.slice(0, limit).to_pylist():
+        view.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()))
+    Console().print(view)
+
+
+def _pareto_columns(table: pa.Table, sweep: dict | None) -> list[str]:
+    """Terminal view of a front: the swept parameters, then objectives and constrained metrics."""
+    spec = (sweep or {}).get("spec", {})
+    metrics = list(spec.get("objectives", {})) + [c.split()[0] for c in spec.get("constraints", [])]
+    wanted = list(spec.get("parameters", {})) + list(dict.fromkeys(metrics))
+    return [c for c in wanted if c in table.column_names]
+
+
+@app.command()
+def results(
+    store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help="DuckDB result file."),
+    pareto: bool = typer.Option(False, "--pareto", help="Feasible Pareto front of the last sweep's objectives."),
+    sql: str = typer.Option(None, "--sql", help="SQL query over the 'designs', 'sweeps' and 'bases' tables."),
+    export: Path = typer.Option(None, "--export", help="Write the result to FILE.parquet or FILE.csv."),
+    limit: int = typer.Option(20, "--limit", min=1, help="Rows shown in the terminal."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+) -> None:
+    """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it."""
+    from mosaiclink.explore.results import pareto_front
+    from mosaiclink.explore.store import ResultStore
+
+    with ResultStore(store, read_only=True) as results_store:
+        if pareto:
+            table, title = pareto_front(results_store), "Pareto front"
+            if not export and not as_json:
+                table = table.select(_pareto_columns(table, results_store.last_sweep()))
+        elif sql:
+            table, title = results_store.sql(sql), "query"
+        else:
+            table = results_store.sql(
+                "SELECT sweep, code_version, count(*) AS designs FROM designs GROUP BY ALL ORDER BY sweep")
+            title = f"{results_store.path}: {results_store.count()} designs"
+        if export:
+            results_store.export_table(table, export)
+    if as_json:
+        typer.echo(json.dumps(table.to_pylist(), indent=2, default=str))
+        return
+    _print_table(table, title, limit)
+    if export:
+        Console().print(f"wrote {table.num_rows} rows to {export}")

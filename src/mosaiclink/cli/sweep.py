@@ -1,0 +1,68 @@
+"""``mosaic sweep SPEC.toml``: evaluate a design sweep into the result store (resumable)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from mosaiclink.cli.main import app
+from mosaiclink.explore.store import DEFAULT_STORE
+
+
+@app.command()
+def sweep(
+    spec: Path = typer.Argument(..., help="Sweep file (TOML/YAML/JSON), see docs/explore.md."),
+    store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help="DuckDB result file (created if absent)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes (ignored with --scheduler)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON only."),
+) -> None:
+    """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped."""
+    from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+    from mosaiclink.explore.results import feasible_where
+    from mosaiclink.explore.runner import run_sweep
+    from mosaiclink.explore.spec import load_sweep
+    from mosaiclink.explore.store import ResultStore
+
+    resolved = load_sweep(spec, METRICS)  # every spec error surfaces before the store is touched
+    version = code_version()
+    err = Console(stderr=True)
+    with ResultStore(store) as results:
+        if err.is_terminal and not as_json:
+            columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("designs"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+            with Progress(*columns, console=err) as bar:
+                task = bar.add_task(resolved.spec.name, total=resolved.n_designs)
+                summary = run_sweep(resolved, results, evaluate_rows, version, workers=workers, scheduler=scheduler,
+                                    on_progress=lambda done, total: bar.update(task, completed=done))
+        else:
+            def log(chunks: int) -> None:
+                print(f"chunk {chunks} committed", file=sys.stderr, flush=True)
+
+            summary = run_sweep(resolved, results, evaluate_rows, version, workers=workers, scheduler=scheduler,
+                                on_chunk=log)
+        where = feasible_where(resolved.constraints)
+        feasible = results.sql(
+            f"SELECT count(*) AS n FROM designs WHERE code_version = '{version}'" + (f" AND {where}" if where else "")
+        ).column("n")[0].as_py()
+    report = {
+        "sweep": resolved.spec.name, "store": str(store), "code_version": version,
+        "designs": summary.n_designs, "already_stored": summary.n_already_stored,
+        "computed": summary.n_computed, "chunks_written": summary.n_chunks_written,
+        "seconds": round(summary.seconds, 3),
+        "designs_per_s": round(summary.n_computed / summary.seconds, 1) if summary.seconds > 0 else None,
+        "feasible_in_store": feasible,
+    }
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    Console().print(
+        f"[bold]{report['sweep']}[/]: {report['designs']} designs, {report['already_stored']} already stored, "
+        f"{report['computed']} computed in {report['seconds']} s -> {store} "
+        f"({report['feasible_in_store']} feasible rows of this code version)"
+    )

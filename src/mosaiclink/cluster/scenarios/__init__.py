@@ -1,0 +1,25 @@
+"""Shipped cluster scenarios (``*.toml`` beside this module), each a :class:`ScenarioSpec`."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+from mosaiclink.config.cluster import ScenarioSpec
+from mosaiclink.errors import ConfigError
+
+DEFAULT_SCENARIOS = ("100k-optics", "100k-mosaic")
+
+
+def scenario_names() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    return sorted(f.name.removesuffix(".toml") for f in resources.files(__name__).iterdir() if f.name.endswith(".toml"))
+
+
+def load_scenario(name: str) -> ScenarioSpec:
+    """A shipped scenario by name; an unknown name lists the valid ones."""
+    names = scenario_names()
+    if name not in names:
+        raise ConfigError(f"scenario = {name!r}: unknown; shipped scenarios: {', '.join(names)} (or give a file path)")
+    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return ScenarioSpec.from_mapping(tomllib.loads(text), where=name)

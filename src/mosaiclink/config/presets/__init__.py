@@ -1,0 +1,66 @@
+"""Named preset designs shipped as TOML files beside this module (``config/presets/*.toml``).
+
+A preset (or any design file) may start with ``extends = "other-preset"``: its tables are then
+deep-merged over that preset, so a scaled design states only what differs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.io import read_mapping
+from mosaiclink.errors import ConfigError
+
+_PRESET_PACKAGE = "mosaiclink.config.presets"
+DEFAULT_PRESET = "mosaic-800g"
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped presets, sorted."""
+    files = resources.files(_PRESET_PACKAGE).iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def _preset_mapping(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    names = preset_names()
+    if name not in names:
+        raise ConfigError(f"preset = {name!r}: unknown; valid presets: {', '.join(names)}")
+    if name in seen:
+        raise ConfigError(f"preset = {name!r}: 'extends' chain loops ({' -> '.join(seen + (name,))})")
+    text = resources.files(_PRESET_PACKAGE).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return _resolve(tomllib.loads(text), seen + (name,))
+
+
+def _resolve(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Apply an ``extends`` key by deep-merging ``data`` over the named preset."""
+    data = dict(data)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str):
+        raise ConfigError(f"extends = {base_name!r}: must be a preset name")
+    return _deep_merge(_preset_mapping(base_name, seen), data)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_preset(name: str) -> MosaicDesign:
+    """The validated :class:`MosaicDesign` of a shipped preset; unknown names list the valid ones."""
+    return MosaicDesign.from_mapping(_preset_mapping(name), where="")
+
+
+def load_design(path: str | Path) -> MosaicDesign:
+    """Load a design file (TOML/YAML/JSON), honouring ``extends = "<preset>"``."""
+    return MosaicDesign.from_mapping(_resolve(read_mapping(path)))

@@ -1,0 +1,65 @@
+"""Many designs as one object of arrays: the input of the vectorized evaluator.
+
+:func:`design_batch` turns a base design plus a design matrix (one row per design, one column
+per swept dotted path) into a :class:`DesignBatch` that looks like a
+:class:`~mosaiclink.config.design.MosaicDesign` (``batch.led.peak_current_ma``,
+``batch.array.data_channels``) except that every swept leaf is a float64 array of shape
+``(designs,)``; unswept leaves stay scalars and broadcast. The physics functions are
+element-wise NumPy, so they accept a batch section wherever they accept a spec section, and
+one call evaluates every design.
+
+Section properties (e.g. ``ArraySpec.total_channels``) are evaluated on the arrays through the
+spec class's own property code, so derived quantities are never re-implemented here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from mosaiclink.config.base import Spec
+
+
+class SectionView:
+    """Attribute view of one spec section whose leaves may be arrays."""
+
+    def __init__(self, spec_type: type[BaseModel], values: dict[str, Any]):
+        self.__dict__.update(values)
+        self.__dict__["_spec_type"] = spec_type
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.__dict__["_spec_type"], name, None)
+        if isinstance(attr, property):
+            return attr.fget(self)
+        raise AttributeError(f"{self.__dict__['_spec_type'].__name__} has no field '{name}'")
+
+
+class DesignBatch(SectionView):
+    """A design whose swept leaves are arrays of length :attr:`size`."""
+
+    def __init__(self, spec_type: type[BaseModel], values: dict[str, Any], size: int):
+        super().__init__(spec_type, values)
+        self.__dict__["size"] = size
+
+
+def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray) -> DesignBatch:
+    """View ``rows`` (shape (designs, len(paths))) over ``base`` as a :class:`DesignBatch`."""
+    rows = np.asarray(rows, dtype=np.float64)
+    overrides = {path: rows[:, j] for j, path in enumerate(paths)}
+    return DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
+
+
+def _section_values(spec: BaseModel, overrides: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Field values of ``spec`` with dotted-path ``overrides`` (relative to it) substituted."""
+    values: dict[str, Any] = {}
+    for name in type(spec).model_fields:
+        value = getattr(spec, name)
+        if isinstance(value, BaseModel):
+            prefix = f"{name}."
+            inner = {k[len(prefix):]: v for k, v in overrides.items() if k.startswith(prefix)}
+            values[name] = SectionView(type(value), _section_values(value, inner))
+        else:
+            values[name] = overrides.get(name, value)
+    return values

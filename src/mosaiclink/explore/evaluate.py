@@ -1,0 +1,267 @@
+r"""Vectorized evaluator: link margin, reach, power and reliability of many designs at once.
+
+Every design of a :class:`~mosaiclink.explore.batch.DesignBatch` is evaluated in one array
+pass: arrays have shape ``(designs,)`` or ``(designs, frequencies)``; no per-design Python
+loop. All physics comes from the physics and system layers' own element-wise functions called
+with array arguments (``microled.operating_point``, ``optics.launch_coupling``,
+``fiber.transfer_function``, ``receiver.transfer_function``, ``equalizer.solve_ffe``,
+``system.power.mosaic_power``, ``system.reliability.link_survival``, ...).
+
+Notes
+-----
+The reduced link model is the *nominal interior channel* of :func:`physics.link.evaluate_link`
+without manufacturing spread:
+
+* levels: LED power at bias and peak current, times launch coupling, core fill, passive loss
+  (fibre, connectors, interfaces) and own capture; photocurrent via the responsivity;
+* crosstalk: the 24 neighbours within Chebyshev distance 2 (``physics.array.neighbour_offsets``)
+  land in this detector with ``optics.square_aperture_capture`` at their pitch on the fibre face;
+* pulse response: on a normalised frequency grid :math:`\nu = fT` (``SPAN_BITS`` bits, ``SPS``
+  samples per bit) the NRZ bit spectrum :math:`\mathrm{sinc}(\nu)e^{-i\pi\nu}` is multiplied by
+  the LED small-signal response, the fibre (modal walk-off x chromatic spread), the receiver
+  front end and the CTLE, and brought to the time domain by one batched inverse FFT;
+* equalizer: symbol-spaced samples around the cursor feed ``equalizer.solve_ffe`` (batched MMSE
+  or zero-forcing with the coloured-noise autocorrelation), then ``apply_ffe``;
+* decision: as the full model, ``ber.gaussian_q`` with the ISI taps and the neighbours'
+  crosstalk (:math:`\tfrac14\sum_k r_k^2 \sum_m g_m^2`, ``r_k`` aggressor light over own) as
+  Gaussian terms; noise :math:`\sigma_{0,1}^2 = (S_{th} + 2q(I_{0,1} + I_d))\int|H_{rx}H_{ctle}
+  H_{ffe}|^2 df`; ``ber.log10_ber_from_q`` gives BER without underflow.
+
+Differences from the full model: one nominal channel (no manufacturing spread, no dead
+channels, so the full model's worst channel is worse), the LED's small-signal response at the
+mean current instead of its large-signal rise/fall asymmetry, sampling at the pulse peak
+instead of a phase search, and the Gaussian-Q instead of the statistical-eye BER. :func:`optimize.design_for_target`
+therefore confirms its choice with the full ``evaluate_link``.
+
+``reach_m`` is the longest fibre meeting ``link.target_ber``, found by ``REACH_ITERATIONS``
+bisection steps in log-length over ``[REACH_MIN_M, REACH_MAX_M]`` and a final log-linear
+interpolation of Q; 0 when even ``REACH_MIN_M`` fails, ``REACH_MAX_M`` when that passes.
+Power per end is ``system.power.mosaic_power`` and link FIT the mission-average of
+``system.reliability.link_survival`` at the reliability spec's reference temperature.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from importlib import resources
+
+import numpy as np
+
+from mosaiclink import __version__
+from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+from mosaiclink.explore.batch import DesignBatch, SectionView, design_batch
+from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver
+from mosaiclink.system.power import mosaic_power
+from mosaiclink.system.reliability import average_fit, link_survival
+from mosaiclink.units import HOURS_PER_YEAR
+
+SPAN_BITS = 12
+SPS = 4
+PRE_BITS = 2  # symbol-spaced samples kept before the cursor (precursor ISI, FFE precursor taps)
+REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
+REACH_ITERATIONS = 8
+NEIGHBOUR_RADIUS = 2
+
+METRICS = (
+    "rate_gbps_total", "q_factor", "log10_ber", "ber", "q_margin_db", "reach_m",
+    "power_w", "pj_per_bit", "fit", "channels_total", "fits_fibre",
+)
+_CODE_MODULES = ("physics", "system", "explore/evaluate.py", "explore/batch.py", "config/design.py", "config/system.py")
+
+
+def code_version() -> str:
+    """Package version plus a hash of the model sources: results of other code are not reused."""
+    digest = hashlib.sha256()
+    root = resources.files("mosaiclink")
+    for name in _CODE_MODULES:
+        node = root.joinpath(name)
+        files = sorted((p for p in node.rglob("*.py")), key=str) if node.is_dir() else [node]
+        for path in files:
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def _column(section: SectionView) -> SectionView:
+    """The same section with every array leaf as a column (designs, 1) to broadcast over frequency."""
+    values = {k: (v[:, None] if isinstance(v, np.ndarray) else v)
+              for k, v in section.__dict__.items() if k != "_spec_type"}
+    return SectionView(section.__dict__["_spec_type"], values)
+
+
+def _full(value, size: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
+
+
+class _Static:
+    """Length-independent parts of the link, computed once per batch."""
+
+    def __init__(self, b: DesignBatch):
+        n = b.size
+        led, cpl, fib, arr, rx, eq, link = b.led, b.coupling, b.fiber, b.array, b.receiver, b.equalizer, b.link
+        self.b = b
+        self.bit_s = 1e-9 / _full(link.rate_gbps, n)
+        levels = [microled.operating_point(led, current)["power_w"] for current in (led.bias_current_ma, led.peak_current_ma)]
+        source_area = np.pi * (np.asarray(led.diameter_um) / 2) ** 2
+        launch = optics.launch_coupling(cpl, fib.na, led.lambertian_order, np.asarray(arr.pitch_um) ** 2, source_area)
+        fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
+        responsivity = receiver.responsivity_a_per_w(rx.quantum_efficiency, microled.peak_wavelength_nm(led))
+        self.fixed_loss_db = _full(np.asarray(link.connectors) * link.connector_loss_db + cpl.interface_loss_db, n)
+        self.i0_a, self.i1_a = (_full(responsivity * p * launch * fill, n) for p in levels)
+        m = cpl.spot_magnification
+        self.sigma0_um = _full(optics.spot_sigma_um(np.asarray(led.diameter_um) * m, cpl.spot_blur_um), n)
+        self.pitch_f_um = _full(np.asarray(arr.pitch_um) * m, n)
+        self.side_um = _full(np.asarray(rx.photodiode_size_um) * m, n)
+        self.offset_um = _full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n)
+        self.dark_na = _full(rx.dark_current_na, n)
+        # frequency grid nu = f T, shape (K,); physical f = nu / T, shape (designs, K)
+        self.nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
+        self.f_hz = self.nu[None, :] / self.bit_s[:, None]
+        h_led = microled.transfer_function(led, self.f_hz)
+        h_rx = receiver.transfer_function(_column(rx), self.f_hz)
+        h_ctle = equalizer.ctle_transfer_function(_column(eq), self.f_hz)
+        self.h_noise = h_rx * h_ctle
+        self.h_static = np.sinc(self.nu) * np.exp(-1j * np.pi * self.nu) * h_led * self.h_noise
+        self.thermal_a2_per_hz = _full(receiver.thermal_noise_a2_per_hz(rx), n)
+        # trapezoid weights over nu, and the cosine table of the noise autocorrelation lags
+        self.weights = np.full(self.nu.size, self.nu[1])
+        self.weights[[0, -1]] *= 0.5
+        lags = np.arange(max(int(eq.ffe_taps), 1))
+        self.cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * self.weights).T  # (K, taps)
+        self.eq = eq
+        self.use_ffe = bool(equalizer.ffe_active(eq))
+
+    _PER_DESIGN = ("bit_s", "fixed_loss_db", "i0_a", "i1_a", "sigma0_um", "pitch_f_um", "side_um", "offset_um",
+                   "dark_na", "f_hz", "h_noise", "h_static", "thermal_a2_per_hz")
+
+    def take(self, index: np.ndarray, batch: DesignBatch) -> _Static:
+        """The same static parts for the designs ``batch`` whose rows are ``index`` of this one."""
+        out = copy.copy(self)
+        for name in self._PER_DESIGN:
+            setattr(out, name, getattr(self, name)[index])
+        out.b = batch
+        return out
+
+    def q_factor(self, length_m) -> np.ndarray:
+        """Q of the nominal interior channel at fibre length(s) ``length_m`` (designs,)."""
+        b, n = self.b, self.b.size
+        fib, led = b.fiber, b.led
+        length_m = _full(length_m, n)
+        transmission = fiber.transmission(fib.attenuation_db_per_m, length_m) * 10.0 ** (-self.fixed_loss_db / 10.0)
+        sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)
+        own = optics.square_aperture_capture(self.offset_um, 0.0, sigma, self.side_um)
+        xt_ratio_sq = _crosstalk_ratio_sq(self.offset_um, self.pitch_f_um, sigma, self.side_um, own)
+        i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
+
+        walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
+        chrom = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m)
+        h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None])
+        pulse = np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1) * SPS  # unit-height NRZ bit, unit DC gain
+        cursor = np.argmax(pulse, axis=1)
+        phase = (cursor % SPS)[:, None]
+        ring = (phase + SPS * np.arange(SPAN_BITS)[None, :]) % (SPS * SPAN_BITS)
+        symbols = np.take_along_axis(pulse, ring, axis=1)  # (designs, bits) symbol-spaced, periodic
+        shift = (cursor // SPS - PRE_BITS)[:, None]
+        symbols = np.take_along_axis(symbols, (shift + np.arange(SPAN_BITS)[None, :]) % SPAN_BITS, axis=1)
+
+        noise_h2 = np.abs(self.h_noise) ** 2
+        if self.use_ffe:
+            density = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(0.5 * (i0 + i1), self.dark_na)
+            autocorr = (density / self.bit_s)[:, None] * (noise_h2 @ self.cos_table)
+            taps = equalizer.solve_ffe(symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, autocorr)
+            symbols = equalizer.apply_ffe(symbols, taps, self.eq.ffe_precursor_taps)
+            noise_h2 = noise_h2 * np.abs(equalizer.ffe_transfer_function(taps, self.eq.ffe_precursor_taps, 1.0, self.nu)) ** 2
+        g = symbols * (i1 - i0)[:, None]  # equalized symbol-spaced pulse, photocurrent-referred
+        bandwidth_hz = (noise_h2 @ self.weights) / self.bit_s
+        xt_var = 0.25 * xt_ratio_sq * np.sum(g**2, axis=1)
+        var0 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)) * bandwidth_hz + xt_var
+        var1 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)) * bandwidth_hz + xt_var
+        isi = np.concatenate([g[:, :PRE_BITS], g[:, PRE_BITS + 1:]], axis=1)
+        cursor = g[:, PRE_BITS]
+        return np.where(cursor > 0, ber.gaussian_q(cursor, isi, np.sqrt(var0), np.sqrt(var1)), 0.0)
+
+
+def _crosstalk_ratio_sq(offset_um, pitch_um, sigma_um, side_um, own):
+    """Sum over the neighbours within ``NEIGHBOUR_RADIUS`` pitches of (their light in this detector / own)^2.
+
+    The Gaussian spot and the square aperture are separable: capture at grid offset (i, j) is
+    ``C_ij = A_i B_j / C_00`` with ``A_i`` the captures along the row and ``B_j`` along the
+    column (``optics.square_aperture_capture``), so the 5 x 5 sum of squares is
+    ``sum(A^2) sum(B^2) / C_00^2`` minus the own term.
+    """
+    steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
+    shift = steps * pitch_um[:, None]
+    row = optics.square_aperture_capture(offset_um[:, None] + shift, 0.0, sigma_um[:, None], side_um[:, None])
+    col = optics.square_aperture_capture(offset_um[:, None], shift, sigma_um[:, None], side_um[:, None])
+    own2 = np.maximum(own, 1e-300) ** 2
+    return ((row**2).sum(axis=1) * (col**2).sum(axis=1) / own2 - own2) / own2
+
+
+def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:
+    """Longest length with Q >= q_target (see module Notes).
+
+    Q falls steeply with length and then sits just below zero once the eye closes, which
+    defeats false-position methods; plain bisection in ln L keeps ``a`` passing and ``b``
+    failing, then Q is interpolated linearly in ln L across the final bracket (at most
+    ``(REACH_MAX_M / REACH_MIN_M) ** 2**-REACH_ITERATIONS`` wide, 3.7 % for 8 steps).
+    """
+    n = static.b.size
+    a = np.full(n, np.log(REACH_MIN_M))
+    b = np.full(n, np.log(REACH_MAX_M))
+    fa = static.q_factor(np.exp(a)) - q_target
+    fb = static.q_factor(np.exp(b)) - q_target
+    fails_short, passes_long = fa < 0, fb >= 0
+    for _ in range(REACH_ITERATIONS):
+        c = 0.5 * (a + b)
+        fc = static.q_factor(np.exp(c)) - q_target
+        ok = fc >= 0
+        a, fa = np.where(ok, c, a), np.where(ok, fc, fa)
+        b, fb = np.where(ok, b, c), np.where(ok, fb, fc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip(np.nan_to_num(fa / (fa - fb)), 0.0, 1.0)
+    return np.where(fails_short, 0.0, np.where(passes_long, REACH_MAX_M, np.exp(a + frac * (b - a))))
+
+
+def evaluate_rows(base, paths: tuple[str, ...], rows: np.ndarray, power_spec: PowerSpec | None = None,
+                  reliability_spec: ReliabilitySpec | None = None) -> dict[str, np.ndarray]:
+    """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
+
+    Everything except Q at the design's own length is independent of ``link.length_m``, so it
+    is computed once per distinct row of the other parameters and broadcast back (a grid
+    sweep over L lengths does the expensive reach search 1/L as often).
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    full = design_batch(base, paths, rows)
+    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
+    if others:
+        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:
+        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    b = design_batch(base, paths, rows[first])
+    n = b.size
+    static = _Static(b)
+    q_target = ber.q_from_ber(_full(b.link.target_ber, n))
+    q = static.take(inverse, full).q_factor(full.link.length_m)
+    log10_ber = ber.log10_ber_from_q(q)
+    power = mosaic_power(b, power_spec or PowerSpec())
+    rel = reliability_spec or ReliabilitySpec()
+    mission_h = rel.mission_years * HOURS_PER_YEAR
+    fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margin_db = 20.0 * np.log10(np.maximum(q, 0.0) / q_target[inverse])
+    field = fiber.image_field_diameter_um(b.fiber.core_count, b.fiber.core_pitch_um)
+    rows_used = -(-np.asarray(b.array.total_channels) // np.asarray(b.array.cols))
+    diagonal = np.asarray(b.array.pitch_um) * b.coupling.spot_magnification * np.hypot(rows_used, b.array.cols)
+    per_row = {
+        "rate_gbps_total": _full(power.data_rate_gbps, n),
+        "reach_m": reach_m(static, q_target),
+        "power_w": _full(power.total_w_per_end, n),
+        "pj_per_bit": _full(power.pj_per_bit, n),
+        "fit": _full(fit, n),
+        "channels_total": _full(b.array.total_channels, n),
+        "fits_fibre": _full(diagonal <= field, n).astype(np.float64),
+    }
+    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0 ** log10_ber, "q_margin_db": margin_db}
+    out.update({name: values[inverse] for name, values in per_row.items()})
+    return {name: out[name] for name in METRICS}

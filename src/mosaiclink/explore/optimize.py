@@ -1,0 +1,289 @@
+"""Find the best design for a target (aggregate rate, reach, pre-FEC BER), explain the choice
+and confirm it with the full link model.
+
+Notes
+-----
+The candidate space keeps the device technology of a base design (default preset
+``mosaic-800g``) and varies the architect's knobs (:data:`KNOBS`): per-channel line rate, LED
+drive (peak and bias current), CTLE peaking and the spare fraction. The data-channel grid
+follows from the rate: ``N = ceil(R_total / R_ch)`` channels on the most square
+``rows x cols`` grid holding them. Every candidate is evaluated at ``link.length_m = reach``
+and ``link.target_ber = ber`` in one vectorized pass (:func:`evaluate.evaluate_rows`).
+
+A candidate is feasible when its nominal channel meets the BER at the target length, its
+aggregate rate reaches the target, its array image fits the fibre's image field and (if given)
+its link FIT is at most ``max_fit``. The feasible candidates are ranked by the objective
+(ties by lower FIT, then larger Q margin); the best is then run through the full
+``physics.link.evaluate_link`` (manufacturing spread, every channel). If the full model
+rejects it (its worst data channel misses the BER after the spares replaced the worst
+channels), the next candidate is tried, up to ``CONFIRM_ATTEMPTS``.
+
+The *runner-up* is the best other feasible candidate that differs in more than its spare
+count; "why it lost" is its objective gap (or the tie-breaker: link FIT, then Q margin).
+The *closest miss* is the best-objective infeasible candidate that would have won, with the
+constraint it violates.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mosaiclink.config.base import Spec
+from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.spec import with_overrides
+
+KNOBS: dict[str, tuple[float, ...]] = {
+    "link.rate_gbps": (1.0, 1.25, 1.5, 1.6, 1.75, 2.0, 2.25, 2.5, 3.0),
+    "led.peak_current_ma": (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),
+    "led.bias_current_ma": (0.25, 0.5, 1.0),
+    "equalizer.ctle_peaking_db": (0.0, 3.0, 6.0),
+}
+SPARE_FRACTIONS = (0.0, 0.025, 0.05, 0.075, 0.10, 0.15)
+OBJECTIVES = {"power": ("power_w", "W"), "fit": ("fit", "FIT"), "channels": ("channels_total", "channels")}
+CONFIRM_ATTEMPTS = 8
+MARGIN_STEP_DB = 0.2
+
+
+@dataclass(frozen=True)
+class DesignChoice:
+    """The chosen design, why, and what the full link model says about it."""
+
+    design: Spec
+    knobs: dict[str, float]
+    metrics: dict[str, float]
+    margins: dict[str, float]
+    runner_up: dict[str, Any] | None
+    closest_miss: dict[str, Any] | None
+    confirmation: dict[str, Any]
+    candidates: int
+    feasible: int
+    objective: str
+    rejected_by_full_model: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return {
+            "objective": self.objective, "knobs": self.knobs, "metrics": self.metrics, "margins": self.margins,
+            "runner_up": self.runner_up, "closest_miss": self.closest_miss, "confirmation": self.confirmation,
+            "candidates": self.candidates, "feasible": self.feasible,
+            "rejected_by_full_model": self.rejected_by_full_model, "design": self.design.to_mapping(),
+        }
+
+
+def parse_rate_gbps(text: str) -> float:
+    """``"800g"`` -> 800, ``"1.6t"`` -> 1600, ``"400"`` -> 400 (Gb/s)."""
+    value = text.strip().lower().removesuffix("b/s").removesuffix("bps")
+    scale = 1.0
+    if value.endswith("t"):
+        value, scale = value[:-1], 1000.0
+    elif value.endswith("g"):
+        value = value[:-1]
+    try:
+        rate = float(value) * scale
+    except ValueError:
+        raise ConfigError(f"rate = {text!r}: give Gb/s like 800g, 1.6t or 400") from None
+    if not rate > 0:
+        raise ConfigError(f"rate = {text!r}: must be positive")
+    return rate
+
+
+def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Most square ``rows x cols`` grid with at least ``channels`` cells (cols >= rows)."""
+    cols = np.ceil(np.sqrt(channels))
+    rows = np.ceil(channels / cols)
+    return rows, cols
+
+
+def candidate_matrix(rate_gbps_total: float) -> tuple[tuple[str, ...], np.ndarray]:
+    """(paths, rows) of every candidate; invalid drive pairs (bias >= peak) are left out."""
+    combos = np.array(list(itertools.product(*KNOBS.values(), SPARE_FRACTIONS)), dtype=float)
+    rate, peak, bias, ctle, spare_fraction = combos.T
+    keep = bias < peak
+    rate, peak, bias, ctle, spare_fraction = (c[keep] for c in (rate, peak, bias, ctle, spare_fraction))
+    rows, cols = grid_shape(np.ceil(rate_gbps_total / rate - 1e-9))
+    spares = np.ceil(spare_fraction * rows * cols)
+    paths = (*KNOBS, "array.rows", "array.cols", "array.spare_channels")
+    return paths, np.column_stack([rate, peak, bias, ctle, rows, cols, spares])
+
+
+def design_for_target(
+    rate_gbps_total: float,
+    reach_m: float,
+    ber: float,
+    minimize: str = "power",
+    *,
+    base: Spec | None = None,
+    max_fit: float | None = None,
+    seed: int = 0,
+    confirm: Callable[[Spec, int], dict[str, Any]] | None = None,
+) -> DesignChoice:
+    """Lowest-objective design meeting the target, confirmed by the full link model.
+
+    Parameters
+    ----------
+    rate_gbps_total : float
+        Aggregate data rate (data channels x line rate), Gb/s.
+    reach_m : float
+        Fibre length the link must span.
+    ber : float
+        Pre-FEC BER every data channel must meet (2.4e-4 for KP4 RS(544,514)).
+    minimize : {"power", "fit", "channels"}
+        Objective.
+    base : Spec, optional
+        Device technology to start from (default preset ``mosaic-800g``).
+    max_fit : float, optional
+        Upper bound on link FIT.
+    seed : int
+        Seed of the full model's manufacturing spread.
+    confirm : callable, optional
+        ``confirm(design, seed) -> {"confirmed": bool, ...}``; default :func:`confirm_with_link_model`.
+    """
+    from mosaiclink.config.presets import load_preset
+
+    if minimize not in OBJECTIVES:
+        raise ConfigError(f"minimize = {minimize!r}: must be one of {', '.join(OBJECTIVES)}")
+    if not (0 < ber < 0.5):
+        raise ConfigError(f"ber = {ber!r}: must be in (0, 0.5)")
+    if not reach_m > 0:
+        raise ConfigError(f"reach_m = {reach_m!r}: must be positive")
+    base = base if base is not None else load_preset("mosaic-800g")
+    base = with_overrides(base, {"link.length_m": float(reach_m), "link.target_ber": float(ber)})
+    confirm = confirm or confirm_with_link_model
+    metric, unit = OBJECTIVES[minimize]
+
+    paths, rows = candidate_matrix(rate_gbps_total)
+    m = evaluate_rows(base, paths, rows)
+    checks = {
+        "ber": (m["log10_ber"] <= math.log10(ber), lambda i: f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"),
+        "rate": (m["rate_gbps_total"] >= rate_gbps_total * (1 - 1e-9),
+                 lambda i: f"rate {m['rate_gbps_total'][i]:g} Gb/s < {rate_gbps_total:g} Gb/s"),
+        "fibre": (m["fits_fibre"] > 0, lambda i: "array image exceeds the fibre's image field"),
+    }
+    if max_fit is not None:
+        checks["fit"] = (m["fit"] <= max_fit, lambda i: f"link FIT {m['fit'][i]:.3g} > {max_fit:g}")
+    feasible = np.logical_and.reduce([ok for ok, _ in checks.values()])
+    if not feasible.any():
+        best = int(np.argmax(m["q_factor"]))
+        reasons = "; ".join(why(best) for ok, why in checks.values() if not ok[best])
+        raise ModelRangeError(
+            f"no candidate meets {rate_gbps_total:g} Gb/s at {reach_m:g} m with BER <= {ber:g}: "
+            f"the best-margin candidate fails ({reasons})")
+    order = np.lexsort((-m["q_factor"], m["fit"], m[metric]))  # objective, then lower FIT, then larger Q
+
+    def describe(i: int) -> dict[str, Any]:
+        knobs = _knobs(paths, rows[i])
+        return {"knobs": knobs, "metrics": {k: float(v[i]) for k, v in m.items()}}
+
+    rejected: list[dict[str, Any]] = []
+    chosen, confirmation, required_db = None, {}, 0.0
+    for _ in range(CONFIRM_ATTEMPTS):
+        ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+        if ranked.size == 0:
+            break
+        i = int(ranked[0])
+        confirmation = confirm(with_overrides(base, _knobs(paths, rows[i])), seed)
+        if confirmation["confirmed"]:
+            chosen = i
+            break
+        rejected.append({**describe(i), "required_q_margin_db": required_db, "full_model": confirmation})
+        required_db = float(m["q_margin_db"][i]) + max(confirmation.get("q_deficit_db", 0.0), 0.0) + MARGIN_STEP_DB
+    if chosen is None:
+        first = rejected[0]["full_model"].get("reason", "BER above target") if rejected else "no candidate left"
+        raise ModelRangeError(
+            f"the full link model rejected every candidate tried for {rate_gbps_total:g} Gb/s at "
+            f"{reach_m:g} m ({len(rejected)} tried; first: {first})")
+    ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+
+    runner_up = None
+    structural = [j for j, p in enumerate(paths) if p != "array.spare_channels"]
+    others = ranked[(rows[ranked][:, structural] != rows[chosen, structural]).any(axis=1)]
+    if others.size:
+        j = int(others[0])
+        gap = m[metric][j] - m[metric][chosen]
+        if gap > 0:
+            why = f"{metric} {m[metric][j]:.4g} {unit} vs {m[metric][chosen]:.4g} {unit} (+{gap:.3g} {unit})"
+        elif m["fit"][j] > m["fit"][chosen]:
+            why = f"same {metric}; higher link FIT ({m['fit'][j]:.3g} vs {m['fit'][chosen]:.3g})"
+        else:
+            why = f"same {metric} and FIT; smaller Q margin ({_q_margin(m, j):.2f} dB vs {_q_margin(m, chosen):.2f} dB)"
+        runner_up = {**describe(j), "why_lost": why}
+    better = np.flatnonzero(~feasible & (m[metric] < m[metric][chosen]))
+    closest_miss = None
+    if better.size:
+        k = int(better[np.argmax(m["q_factor"][better])])
+        closest_miss = {**describe(k), "why_infeasible": "; ".join(why(k) for ok, why in checks.values() if not ok[k])}
+    margins = {
+        "ber_decades": float(math.log10(ber) - m["log10_ber"][chosen]),
+        "q_margin_db": float(m["q_margin_db"][chosen]),
+        "reach_margin_m": float(m["reach_m"][chosen] - reach_m),
+        "rate_margin_gbps": float(m["rate_gbps_total"][chosen] - rate_gbps_total),
+    }
+    if max_fit is not None:
+        margins["fit_margin"] = float(max_fit - m["fit"][chosen])
+    return DesignChoice(
+        design=with_overrides(base, _knobs(paths, rows[chosen])), knobs=_knobs(paths, rows[chosen]),
+        metrics={k: float(v[chosen]) for k, v in m.items()}, margins=margins, runner_up=runner_up,
+        closest_miss=closest_miss, confirmation=confirmation, candidates=len(rows), feasible=int(feasible.sum()),
+        objective=metric, rejected_by_full_model=rejected,
+    )
+
+
+def _q_margin(m: dict[str, np.ndarray], i: int) -> float:
+    return float(m["q_margin_db"][i])
+
+
+def _knobs(paths: tuple[str, ...], row: np.ndarray) -> dict[str, float]:
+    ints = {"array.rows", "array.cols", "array.spare_channels"}
+    return {p: (int(v) if p in ints else float(v)) for p, v in zip(paths, row, strict=True)}
+
+
+def confirm_with_link_model(design: Spec, seed: int) -> dict[str, Any]:
+    """Run the full ``physics.link.evaluate_link`` on a design and judge it against its target BER."""
+    from mosaiclink.physics.link import evaluate_link
+
+    report = evaluate_link(design, seed)
+    return link_report_verdict(report, design)
+
+
+def ber_q_from(ber: float) -> float:
+    """Q of a BER (the physics layer's ``ber.q_from_ber``)."""
+    from mosaiclink.physics.ber import q_from_ber
+
+    return float(q_from_ber(ber))
+
+
+def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
+    """Summary of a full-model ``LinkReport``: confirmed when ``report.link_ok``.
+
+    ``link_ok`` means at least ``data_channels`` channels (data plus spares, manufacturing
+    spread and dead channels included) meet the target BER on the statistical eye.
+    """
+    summary = report.ber_summary()
+    verdict = {
+        "confirmed": bool(report.link_ok),
+        "model": "physics.link.evaluate_link",
+        "length_m": float(report.length_m),
+        "target_ber": float(report.target_ber),
+        "channels_meeting_target": int(report.channels_meeting_target),
+        "data_channels": int(report.data_channels),
+        "spares_needed": int(report.spares_needed),
+        "spare_channels": int(report.spare_channels),
+        "median_ber": summary["median"],
+        "log10_median_ber": summary["log10_median"],
+        "median_q": float(np.median(report.q)),
+    }
+    q_sorted = np.sort(np.asarray(report.q))[::-1]
+    q_needed = float(q_sorted[min(report.data_channels, report.channels) - 1])
+    q_target = float(ber_q_from(report.target_ber))
+    verdict["q_deficit_db"] = float(20 * np.log10(q_target / q_needed)) if q_needed > 0 else 20.0
+    if not verdict["confirmed"]:
+        verdict["reason"] = (f"only {verdict['channels_meeting_target']} of {report.channels} channels meet "
+                             f"BER {report.target_ber:g}; {report.data_channels} needed")
+    return verdict

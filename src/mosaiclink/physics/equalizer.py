@@ -1,0 +1,93 @@
+"""Low-speed analog equalizer: a CTLE lead network and a short symbol-spaced FFE whose taps are
+solved from the pulse response (MMSE or zero-forcing).
+
+Notes
+-----
+*CTLE.* :math:`H(f) = (1 + i f/f_z)/(1 + i f/f_p)` with :math:`f_z = f_c\\,g^{-1/2}`,
+:math:`f_p = f_c\\,g^{1/2}` and :math:`g = 10^{\\text{peaking}/20}`: unit DC gain and a
+high-frequency boost of ``ctle_peaking_db`` centred on :math:`f_c`. It lifts the high
+frequencies the LED, walk-off and dispersion removed, and the noise with them.
+
+*FFE.* With symbol-spaced samples :math:`h_m = h(\\phi + mT)` of the pulse response and taps
+:math:`c_k` (k = -pre .. post), the equalized pulse is :math:`g_m = \\sum_k c_k h_{m-k}`. MMSE
+taps minimise :math:`E|y - a_{n-d}|^2` for zero-mean symbols of variance :math:`1/4` (OOK
+around its mean) and noise autocorrelation :math:`R_n`:
+:math:`c = (\\tfrac14 H H^T + R_n)^{-1}\\tfrac14 H e_d` (Haykin, *Adaptive Filter Theory*,
+ch. 2). Zero-forcing taps force :math:`g_m = \\delta_m` on the ``ffe_taps`` samples around the
+cursor. The FFE transfer function is :math:`\\sum_k c_k e^{-i2\\pi f kT}`, used to colour the noise.
+Solves are batched over channels (``numpy.linalg.solve``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mosaiclink.config.design import EqualizerSpec
+
+
+def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
+    """CTLE response (unit DC gain); all-pass 1 when disabled or with zero peaking."""
+    f = np.asarray(freq_hz, dtype=float)
+    if not equalizer.enable:
+        return np.ones_like(f, dtype=complex)
+    g = 10.0 ** (np.asarray(equalizer.ctle_peaking_db, dtype=float) / 20.0)  # 0 dB: zero = pole, exactly 1
+    fz = equalizer.ctle_peak_ghz * 1e9 / np.sqrt(g)
+    fp = equalizer.ctle_peak_ghz * 1e9 * np.sqrt(g)
+    return (1.0 + 1j * f / fz) / (1.0 + 1j * f / fp)
+
+
+def ffe_active(equalizer: EqualizerSpec) -> bool:
+    """Whether an FFE with at least two taps is applied."""
+    return equalizer.enable and equalizer.ffe_taps >= 2
+
+
+def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise_autocorr=None):
+    """FFE taps (..., ffe_taps) from symbol-spaced pulse samples (..., n) whose cursor is at ``cursor_index``.
+
+    ``noise_autocorr`` (..., ffe_taps) is the noise autocorrelation at lags 0..taps-1 (A^2),
+    used only by the MMSE solve. Returns unit-cursor-normalised taps (g at the cursor = 1 for ZF;
+    MMSE taps are left as solved since BER is scale free).
+    """
+    h = np.asarray(symbol_samples, dtype=float)
+    n_taps, pre = equalizer.ffe_taps, equalizer.ffe_precursor_taps
+    n = h.shape[-1]
+    # Y[..., k, m] = h[m - k + pre]: the pulse seen by tap k, output index m relative to the cursor.
+    m = np.arange(n)[None, :]
+    k = np.arange(n_taps)[:, None]
+    idx = m - k + pre
+    valid = (idx >= 0) & (idx < n)
+    shifted = np.where(valid, h[..., np.clip(idx, 0, n - 1)], 0.0)  # (..., taps, n)
+    if equalizer.ffe_method == "zero-forcing":
+        cols = cursor_index - pre + np.arange(n_taps)
+        square = shifted[..., cols]  # (..., taps, taps): g at the taps outputs around the cursor
+        target = (np.arange(n_taps) == pre).astype(float)
+        return np.linalg.solve(np.swapaxes(square, -1, -2), np.broadcast_to(target, square.shape[:-1]))
+    r = 0.25 * shifted @ np.swapaxes(shifted, -1, -2)
+    if noise_autocorr is not None:
+        lags = np.abs(np.arange(n_taps)[:, None] - np.arange(n_taps)[None, :])
+        r = r + np.asarray(noise_autocorr)[..., lags]
+    p = 0.25 * shifted[..., cursor_index]
+    return np.linalg.solve(r, p[..., None])[..., 0]
+
+
+def apply_ffe(symbol_samples, taps, precursors: int):
+    """Equalized symbol-spaced pulse g_m = sum_k c_k h_{m-k+pre}, same length as the input."""
+    h = np.asarray(symbol_samples, dtype=float)
+    c = np.asarray(taps, dtype=float)
+    n = h.shape[-1]
+    out = np.zeros(np.broadcast_shapes(h.shape[:-1], c.shape[:-1]) + (n,))
+    for k in range(c.shape[-1]):
+        shift = k - precursors
+        if shift >= 0:
+            out[..., shift:] += c[..., k, None] * h[..., : n - shift]
+        else:
+            out[..., :shift] += c[..., k, None] * h[..., -shift:]
+    return out
+
+
+def ffe_transfer_function(taps, precursors: int, bit_s: float, freq_hz):
+    """FFE response sum_k c_k exp(-i 2 pi f (k - pre) T), shape (..., f)."""
+    c = np.asarray(taps, dtype=float)
+    delays = (np.arange(c.shape[-1]) - precursors) * bit_s
+    phase = np.exp(-2j * np.pi * np.asarray(freq_hz, dtype=float)[:, None] * delays[None, :])  # (f, taps)
+    return c @ phase.T

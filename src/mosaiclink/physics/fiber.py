@@ -1,0 +1,99 @@
+"""Multicore imaging fibre: hexagonal core lattice, attenuation, modal walk-off, chromatic
+dispersion, transverse spreading (inter-core coupling) and core-to-core skew.
+
+Notes
+-----
+*Lattice.* Cores of diameter :math:`d` on a hexagonal lattice of pitch :math:`a` cover the
+fraction :math:`F = (\\pi d^2/4)/(\\sqrt3 a^2/2)` of the face; light landing on cladding is
+stripped, so the launch loses :math:`1 - F`. A spot of per-axis rms :math:`\\sigma` covers
+about :math:`\\pi (2\\sigma)^2 \\cdot 2/(\\sqrt3 a^2)` cores (the 2σ disc holds 86 % of the power).
+
+*Modal walk-off.* In a step-index core a ray at external angle :math:`\\theta` is delayed by
+:math:`L n (1/\\cos\\theta_i - 1)/c \\approx L \\sin^2\\theta/(2 n c)`. A Lambertian launch is
+uniform in :math:`\\sin^2\\theta` up to :math:`f\\,\\mathrm{NA}^2` (``launch_fill`` f), so the impulse
+response is a rectangle of width
+
+.. math:: \\Delta t_{mod} = f\\,\\frac{L\\,\\mathrm{NA}^2}{2 n c}
+
+(Senior, eq. 3.6 for f = 1; 45.6 ps/m at NA 0.2, n 1.465), :math:`H(f) = \\mathrm{sinc}(f\\Delta t)\\,e^{-i\\pi f\\Delta t}`.
+No mode mixing is assumed (walk-off grows linearly with L, the pessimistic limit).
+
+*Chromatic dispersion.* A Gaussian LED spectrum of FWHM :math:`\\Delta\\lambda` spreads a pulse
+into a Gaussian of FWHM :math:`|D|\\,\\Delta\\lambda\\,L`; :math:`H(f) = e^{-2\\pi^2\\sigma_t^2 f^2}`.
+
+*Inter-core coupling.* Weak, incoherent coupling between neighbouring cores is a random walk of
+power across the lattice: the spot's per-axis variance grows linearly,
+:math:`\\sigma^2(L) = \\sigma_0^2 + s L` (``core_coupling_um2_per_m`` s), so crosstalk into the
+next channel grows with length while the own detector collects less.
+
+*Skew.* Cores drawn in one strand differ in length by a relative rms :math:`\\epsilon`; the
+delay offset is :math:`\\epsilon L n/c` (1 cm ≈ 49 ps at n = 1.465 [S2]).
+
+Validity: multimode cores (V number well above 2.4; at 3 µm, NA 0.2, 450 nm V ≈ 4.2, a few
+modes, so the ray picture is an upper bound on walk-off), lengths 0.1-200 m, loss and
+dispersion at the LED centre wavelength. Sources: research/mosaic.md section 3 ([T] S5 NA and
+walk-off, [T] S10 dispersion); Senior, *Optical Fiber Communications* ch. 2-3; Reichenbach &
+Xu, Opt. Express 15(5) 2151 (2007) on imaging-fibre coupling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mosaiclink.units import SPEED_OF_LIGHT_M_PER_S
+
+
+def core_fill_factor(core_diameter_um, core_pitch_um):
+    """Core area fraction of a hexagonal lattice, capped at 1."""
+    d = np.asarray(core_diameter_um, dtype=float)
+    a = np.asarray(core_pitch_um, dtype=float)
+    return np.minimum((np.pi * d * d / 4.0) / (np.sqrt(3.0) / 2.0 * a * a), 1.0)
+
+
+def cores_in_spot(spot_sigma_um, core_pitch_um):
+    """Cores inside the 2-sigma disc of a Gaussian spot on the hexagonal lattice."""
+    return np.pi * (2.0 * np.asarray(spot_sigma_um, dtype=float)) ** 2 * 2.0 / (np.sqrt(3.0) * np.asarray(core_pitch_um, dtype=float) ** 2)
+
+
+def image_field_diameter_um(core_count, core_pitch_um):
+    """Diameter of the circular field holding ``core_count`` cores on the lattice."""
+    area = np.asarray(core_count, dtype=float) * np.sqrt(3.0) / 2.0 * np.asarray(core_pitch_um, dtype=float) ** 2
+    return np.sqrt(4.0 * area / np.pi)
+
+
+def transmission(attenuation_db_per_m, length_m):
+    """Power transmission 10^(-alpha L / 10)."""
+    return 10.0 ** (-np.asarray(attenuation_db_per_m, dtype=float) * np.asarray(length_m, dtype=float) / 10.0)
+
+
+def modal_walkoff_s(length_m, na, core_index, launch_fill=1.0):
+    """Width of the rectangular modal impulse response: f L NA^2 / (2 n c)."""
+    return (np.asarray(launch_fill, dtype=float) * np.asarray(length_m, dtype=float) * np.asarray(na, dtype=float) ** 2
+            / (2.0 * np.asarray(core_index, dtype=float) * SPEED_OF_LIGHT_M_PER_S))
+
+
+def chromatic_spread_fwhm_s(dispersion_ps_per_nm_km, spectral_fwhm_nm, length_m):
+    """FWHM pulse spread |D| dlambda L."""
+    return (np.abs(np.asarray(dispersion_ps_per_nm_km, dtype=float)) * 1e-12 * np.asarray(spectral_fwhm_nm, dtype=float)
+            * np.asarray(length_m, dtype=float) * 1e-3)
+
+
+def spread_sigma_um(sigma0_um, coupling_um2_per_m, length_m):
+    """Spot rms width after transverse spreading: sqrt(sigma0^2 + s L)."""
+    return np.sqrt(np.asarray(sigma0_um, dtype=float) ** 2 + np.asarray(coupling_um2_per_m, dtype=float) * np.asarray(length_m, dtype=float))
+
+
+def skew_s(length_m, core_index, relative_length_offset):
+    """Delay offset of a core whose length differs by ``relative_length_offset`` (a fraction)."""
+    return np.asarray(relative_length_offset, dtype=float) * np.asarray(length_m, dtype=float) * np.asarray(core_index, dtype=float) / SPEED_OF_LIGHT_M_PER_S
+
+
+def transfer_function(freq_hz, walkoff_s, chromatic_fwhm_s):
+    """Fibre baseband response: rectangular modal walk-off times Gaussian chromatic spread.
+
+    ``walkoff_s`` and ``chromatic_fwhm_s`` broadcast against ``freq_hz`` (pass (channels, 1)).
+    """
+    f = np.asarray(freq_hz, dtype=float)
+    width = np.asarray(walkoff_s, dtype=float)
+    sigma = np.asarray(chromatic_fwhm_s, dtype=float) / (2.0 * np.sqrt(2.0 * np.log(2.0)))
+    return np.sinc(f * width) * np.exp(-1j * np.pi * f * width) * np.exp(-2.0 * (np.pi * sigma * f) ** 2)

@@ -1,0 +1,111 @@
+"""Per-channel optical path from each microLED to each photodiode: launch coupling, core fill,
+fibre and connector loss, spot spreading, own capture and the crosstalk capture by the real
+neighbours' photodiodes.
+
+Notes
+-----
+Geometry lives on the fibre face: the emitter array is imaged with scale M
+(``spot_magnification``), so the channel pitch there is :math:`pM`, the LED image has diameter
+:math:`DM` and the photodiode (imaged back by 1/M) acts as a square aperture of side
+:math:`wM`. An imaging fibre preserves position, so the output spot of channel j sits where it
+was launched (nominal position plus its transmit offset) with width
+:math:`\\sigma_j(L) = \\sqrt{\\sigma_0^2 + sL}` (see :mod:`mosaiclink.physics.fiber`), and the
+detector of channel i (nominal position plus its receive offset) collects the fraction
+:func:`~mosaiclink.physics.optics.square_aperture_capture` of it: the own capture for i = j, the
+crosstalk for i != j. The end-to-end optical gain of channel i is
+
+.. math:: G_i = \\eta_{launch}\\,F_{core}\\,10^{-(\\alpha L + n_c L_c + L_{if})/10}\\,C_{ii}
+
+The same launched light lands in the neighbours' detectors with :math:`C_{ij}`; light outside
+any detector is lost. Validity: as the component models; the Gaussian spot tail sets
+crosstalk, so values below about -60 dB are only indicative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import ModelRangeError
+from mosaiclink.physics import fiber, microled, optics
+from mosaiclink.physics.array import ChannelVariation, grid_positions, neighbours
+
+NEIGHBOUR_RADIUS = 2
+
+
+@dataclass(frozen=True)
+class OpticalPath:
+    """Per-channel optical quantities (arrays over channels unless stated)."""
+
+    launch_coupling: float          # fraction of LED power inside the fibre NA (nominal optic)
+    core_fill: float                # core-area fraction of the lattice
+    passive_loss_db: float          # fibre + connectors + interfaces, dB
+    spot_sigma_um: np.ndarray       # (channels,) spot rms at the fibre output
+    cores_per_channel: float        # cores under the launched spot (nominal)
+    own_capture: np.ndarray         # (channels,)
+    launched_to_detector: np.ndarray  # (channels,) launch x fill x passive transmission (no capture)
+    neighbour_index: np.ndarray     # (channels, K) aggressor indices, -1 for none
+    crosstalk_capture: np.ndarray   # (channels, K) fraction of aggressor k's launched light in this detector
+    skew_s: np.ndarray              # (channels,)
+
+    @property
+    def optical_gain(self) -> np.ndarray:
+        """End-to-end power transmission from LED to own photodiode."""
+        return self.launched_to_detector * self.own_capture
+
+
+def check_fits_fibre(design: MosaicDesign) -> None:
+    """Raise ModelRangeError if the imaged array does not fit in the fibre's image field."""
+    array, fib = design.array, design.fiber
+    rows = -(-array.total_channels // array.cols)
+    pitch_f = array.pitch_um * design.coupling.spot_magnification
+    diagonal = pitch_f * np.hypot(rows, array.cols)
+    field = float(fiber.image_field_diameter_um(fib.core_count, fib.core_pitch_um))
+    if diagonal > field:
+        raise ModelRangeError(
+            f"array image diagonal = {diagonal:.0f} um on the fibre face exceeds the fibre's image field "
+            f"({field:.0f} um from {fib.core_count} cores at {fib.core_pitch_um} um pitch): "
+            "raise fiber.core_count or lower coupling.spot_magnification")
+
+
+def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPath:
+    """Compute the optical path of every channel (vectorized)."""
+    check_fits_fibre(design)
+    led, cpl, fib, arr, rx, link = design.led, design.coupling, design.fiber, design.array, design.receiver, design.link
+    m = cpl.spot_magnification
+    pitch_f = arr.pitch_um * m
+    source_area = float(np.pi * (led.diameter_um / 2) ** 2)
+    launch = float(optics.launch_coupling(cpl, fib.na, led.lambertian_order, pitch_f**2, source_area))
+    fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
+    passive_db = fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
+    sigma0 = float(optics.spot_sigma_um(led.diameter_um * m, cpl.spot_blur_um))
+    sigma = np.full(arr.total_channels, float(fiber.spread_sigma_um(sigma0, fib.core_coupling_um2_per_m, link.length_m)))
+    nominal_tx = np.array([cpl.tx_misalignment_um, 0.0])
+    nominal_rx = np.array([cpl.rx_misalignment_um, 0.0])
+    spot_xy = grid_positions(arr) * pitch_f + nominal_tx + variation.tx_offset_um
+    det_xy = grid_positions(arr) * pitch_f + nominal_rx + variation.rx_offset_um
+    side = rx.photodiode_size_um * m
+    own_offset = det_xy - spot_xy
+    own = optics.square_aperture_capture(own_offset[:, 0], own_offset[:, 1], sigma, side)
+    idx, _ = neighbours(arr, NEIGHBOUR_RADIUS)
+    safe = np.where(idx >= 0, idx, 0)
+    offset = det_xy[:, None, :] - spot_xy[safe]
+    xt = optics.square_aperture_capture(offset[..., 0], offset[..., 1], sigma[safe], side)
+    xt = np.where(idx >= 0, xt, 0.0)
+    launched = np.full(arr.total_channels, launch * fill * 10.0 ** (-passive_db / 10.0))
+    return OpticalPath(
+        launch_coupling=launch, core_fill=fill, passive_loss_db=passive_db, spot_sigma_um=sigma,
+        cores_per_channel=float(fiber.cores_in_spot(sigma0, fib.core_pitch_um)),
+        own_capture=own, launched_to_detector=launched, neighbour_index=idx, crosstalk_capture=xt,
+        skew_s=fiber.skew_s(link.length_m, fib.core_index, variation.length_offset_fraction),
+    )
+
+
+def led_levels_w(design: MosaicDesign, variation: ChannelVariation) -> tuple[np.ndarray, np.ndarray]:
+    """Steady LED optical power (W) at the bias ('0') and peak ('1') currents, per channel; dead channels emit nothing."""
+    alive = ~variation.dead
+    p0 = microled.operating_point(design.led, design.led.bias_current_ma, variation.led_rate_scale, variation.led_efficiency_scale)["power_w"]
+    p1 = microled.operating_point(design.led, design.led.peak_current_ma, variation.led_rate_scale, variation.led_efficiency_scale)["power_w"]
+    return p0 * alive, p1 * alive

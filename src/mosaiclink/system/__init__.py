@@ -1,0 +1,1 @@
+"""System layer: technology catalog, MOSAIC power, reliability, reach, cost and the comparison."""

@@ -1,0 +1,35 @@
+"""Shared fixtures of the exploration tests: small sweep specs written to disk."""
+
+from __future__ import annotations
+
+import tomli_w
+import pytest
+
+
+def sweep_mapping(name: str = "t", chunk_size: int = 64, steps: int = 6) -> dict:
+    """A small grid sweep (steps^2 * 3 designs) over length, line rate and spares."""
+    return {
+        "name": name,
+        "base": "mosaic-800g",
+        "sampler": "grid",
+        "chunk_size": chunk_size,
+        "constraints": ["ber <= 2.4e-4"],
+        "parameters": {
+            "link.length_m": {"log_range": [5.0, 60.0], "steps": steps},
+            "link.rate_gbps": {"range": [1.5, 2.5], "steps": steps},
+            "array.spare_channels": {"values": [0, 20, 40]},
+        },
+        "objectives": {"power_w": "minimize", "reach_m": "maximize", "fit": "minimize"},
+    }
+
+
+@pytest.fixture
+def write_sweep(tmp_path):
+    """Write a sweep mapping as TOML; returns its path."""
+
+    def write(mapping: dict, name: str = "sweep.toml"):
+        path = tmp_path / name
+        path.write_text(tomli_w.dumps(mapping))
+        return path
+
+    return write

@@ -1,0 +1,95 @@
+"""Vectorized evaluator: agrees with the full link model, is batch-independent, physically monotone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mosaiclink.config.presets import load_preset
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.evaluate import METRICS, _Static, evaluate_rows
+from mosaiclink.explore.spec import with_overrides
+from mosaiclink.physics.ber import q_from_ber
+from mosaiclink.physics.link import evaluate_link
+from mosaiclink.system.power import mosaic_power
+from mosaiclink.system.reliability import mosaic_link_fit
+
+BASE = load_preset("mosaic-800g")
+
+
+def test_nominal_q_agrees_with_full_model_median_channel():
+    """Independent methods: reduced nominal channel vs the full per-channel model's median Q."""
+    lengths = np.array([[20.0], [30.0]])
+    reduced = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
+    full = np.array([np.median(evaluate_link(BASE.with_link(length_m=float(l)), seed=0).q) for l in lengths[:, 0]])
+    assert np.all(np.abs(20 * np.log10(reduced / full)) < 1.5)  # dB
+
+
+def test_power_and_fit_equal_the_system_models_design_by_design():
+    rows = np.array([[1.5, 1.0, 0.0], [2.0, 2.0, 20.0], [2.5, 3.0, 60.0]])
+    paths = ("link.rate_gbps", "led.peak_current_ma", "array.spare_channels")
+    m = evaluate_rows(BASE, paths, rows)
+    for i, row in enumerate(rows):
+        design = with_overrides(BASE, {p: (int(v) if p.startswith("array") else float(v)) for p, v in zip(paths, row)})
+        assert m["power_w"][i] == pytest.approx(mosaic_power(design).total_w_per_end, rel=1e-12)
+        assert m["fit"][i] == pytest.approx(mosaic_link_fit(design), rel=1e-9)
+
+
+def test_batch_result_does_not_depend_on_batch_composition():
+    rng = np.random.default_rng(1)
+    rows = np.column_stack([rng.uniform(5, 60, 50), rng.uniform(1.2, 2.8, 50), rng.uniform(0.15, 0.4, 50)])
+    paths = ("link.length_m", "link.rate_gbps", "fiber.na")
+    whole = evaluate_rows(BASE, paths, rows)
+    for i in (0, 17, 49):
+        single = evaluate_rows(BASE, paths, rows[i:i + 1])
+        for name in METRICS:
+            assert single[name][0] == pytest.approx(whole[name][i], rel=1e-9, abs=1e-300), name
+
+
+def test_shared_rows_across_lengths_equal_separate_evaluation():
+    """The length-free parts are computed once per distinct row of the other parameters."""
+    grid = np.array([[length, rate] for rate in (1.6, 2.0) for length in (10.0, 25.0, 40.0)])
+    paths = ("link.length_m", "link.rate_gbps")
+    shared = evaluate_rows(BASE, paths, grid)
+    for i, row in enumerate(grid):
+        alone = evaluate_rows(BASE, paths, row[None, :])
+        for name in METRICS:
+            assert alone[name][0] == pytest.approx(shared[name][i], rel=1e-9, abs=1e-300), name
+    assert len(set(shared["reach_m"])) == 2
+
+
+def test_physical_trends():
+    lengths = np.geomspace(5, 80, 12)[:, None]
+    q = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
+    assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
+    spares = np.array([[0.0], [5.0], [20.0], [60.0]])
+    fit = evaluate_rows(BASE, ("array.spare_channels",), spares)["fit"]
+    assert np.all(np.diff(fit) <= 0) and fit[0] > 10 * fit[-1]  # spares buy reliability
+    drive = np.array([[1.0], [2.0], [3.0]])
+    power = evaluate_rows(BASE, ("led.peak_current_ma",), drive)["power_w"]
+    assert np.all(np.diff(power) > 0)
+
+
+def test_reach_is_where_q_meets_the_target():
+    rows = np.array([[1.5], [2.0], [2.5]])
+    m = evaluate_rows(BASE, ("link.rate_gbps",), rows)
+    batch = design_batch(BASE, ("link.rate_gbps",), rows)
+    q_target = q_from_ber(BASE.link.target_ber)
+    q_at_reach = _Static(batch).q_factor(m["reach_m"])
+    np.testing.assert_allclose(q_at_reach, q_target, rtol=0.02)
+    assert np.all(np.diff(m["reach_m"]) < 0)  # faster channels reach less far
+
+
+def test_analysis_window_is_long_enough(monkeypatch):
+    """The 12-bit periodic window agrees with a 24-bit one, slow (low-current) LEDs included."""
+    import mosaiclink.explore.evaluate as ev
+
+    rng = np.random.default_rng(3)
+    rows = np.column_stack([rng.uniform(1.0, 5.0, 200), rng.uniform(1.0, 3.0, 200), rng.uniform(5, 60, 200)])
+    paths = ("led.peak_current_ma", "link.rate_gbps", "link.length_m")
+    short = evaluate_rows(BASE, paths, rows)["q_factor"]
+    monkeypatch.setattr(ev, "SPAN_BITS", 24)
+    long = evaluate_rows(BASE, paths, rows)["q_factor"]
+    open_eye = long > 1.0
+    assert open_eye.sum() > 100
+    assert np.max(np.abs(20 * np.log10(short[open_eye] / long[open_eye]))) < 0.1

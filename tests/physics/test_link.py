@@ -1,0 +1,130 @@
+"""Link analysis: published calibration points, monotonicity, crosstalk geometry, determinism."""
+
+import json
+
+import numpy as np
+import pytest
+
+from mosaiclink.config.presets import load_preset
+from mosaiclink.physics.ber import log10_ber_from_q
+from mosaiclink.physics.link import evaluate_link
+from mosaiclink.physics.reach import max_reach_m
+
+PROTO = load_preset("mosaic-prototype")
+D800 = load_preset("mosaic-800g")
+
+
+def median_log10_ber(design, **link):
+    return float(np.median(evaluate_link(design.with_link(**link) if link else design).log10_ber_stateye))
+
+
+def test_prototype_calibration_points():
+    # [S1]: 20 m 2 Gb/s median BER < 2e-8; 30 m 2 Gb/s just above KP4 2.4e-4; 30 m 1.6 Gb/s below it
+    assert median_log10_ber(PROTO, length_m=20.0, rate_gbps=2.0) < np.log10(2e-8)
+    at_30 = median_log10_ber(PROTO, length_m=30.0, rate_gbps=2.0)
+    assert np.log10(2.4e-4) < at_30 < np.log10(1e-2)  # fails, but only just
+    assert median_log10_ber(PROTO, length_m=30.0, rate_gbps=1.6) < np.log10(2.4e-4)
+
+
+def test_800g_has_400_good_channels_at_50_m():
+    report = evaluate_link(D800)
+    assert report.length_m == 50.0 and report.channels == 460
+    assert report.channels_meeting_target >= 400 and report.link_ok
+
+
+def test_ber_rises_with_length():
+    bers = [median_log10_ber(PROTO, length_m=length) for length in (5.0, 15.0, 25.0, 35.0)]
+    assert np.all(np.diff(bers) > 0)
+
+
+def test_ber_falls_with_launch_power_and_led_bandwidth():
+    def with_led(**changes):
+        return PROTO.replace(led=PROTO.led.replace(**changes).model_dump())
+
+    power = [median_log10_ber(with_led(light_extraction_efficiency=x), length_m=25.0) for x in (0.4, 0.6, 0.8)]
+    assert np.all(np.diff(power) < 0)
+    # LED RC pole: larger capacitance, lower bandwidth, same light
+    bandwidth = [median_log10_ber(with_led(capacitance_ff=c), length_m=25.0) for c in (3000.0, 1000.0, 150.0)]
+    assert np.all(np.diff(bandwidth) < 0)
+
+
+def test_edge_channels_see_less_crosstalk():
+    leaky = D800.replace(fiber=D800.fiber.replace(core_coupling_um2_per_m=2.0).model_dump(),
+                         variation=D800.variation.replace(misalignment_sigma_um=0.0, dead_channel_probability=0.0).model_dump())
+    report = evaluate_link(leaky)
+    xt = report.crosstalk_db
+    cols = leaky.array.cols
+    corner, edge, interior = xt[0], xt[cols // 2], xt[5 * cols + 5]
+    assert corner < edge < interior
+    assert interior - corner == pytest.approx(10 * np.log10(2.0), abs=0.3)  # 4 vs 2 nearest neighbours
+    assert report.budget.value("Crosstalk penalty") > 0
+
+
+def test_same_seed_same_result_and_seed_matters():
+    a, b, c = evaluate_link(D800, seed=3), evaluate_link(D800, seed=3), evaluate_link(D800, seed=4)
+    assert np.array_equal(a.log10_ber_stateye, b.log10_ber_stateye)
+    assert np.array_equal(a.received_power_dbm, b.received_power_dbm)
+    assert not np.array_equal(a.log10_ber_stateye, c.log10_ber_stateye)
+
+
+def test_stat_eye_agrees_with_gaussian_q_when_isi_is_negligible():
+    # 0.1 Gb/s over 1 m: bits are 10 ns, far longer than every response; what ISI is left (the
+    # TIA's few-% overshoot) is small against the noise, so the Gaussian-Q estimate must agree
+    slow = PROTO.replace(receiver=PROTO.receiver.replace(tia_noise_pa_per_sqrt_hz=25.0).model_dump(),
+                         equalizer=PROTO.equalizer.replace(enable=False).model_dump()).with_link(rate_gbps=0.1, length_m=1.0)
+    report = evaluate_link(slow)
+    live = ~report.dead
+    assert np.median(report.isi_rms_ratio * report.q) < 0.25  # ISI rms well below the noise rms
+    assert np.median(report.log10_ber_stateye[live]) < -3
+    assert np.allclose(report.log10_ber_stateye[live], log10_ber_from_q(report.q[live]), atol=0.15)
+
+
+def test_budget_telescopes_to_the_margin():
+    per = evaluate_link(PROTO).budget_per_channel
+    losses = sum(per[k] for k in ("coupling_loss_db", "core_fill_loss_db", "fiber_loss_db", "connector_loss_db",
+                                  "interface_loss_db", "capture_loss_db"))
+    penalties = sum(per[k] for k in ("pulse_spreading_penalty_db", "equalizer_penalty_db",
+                                     "residual_isi_penalty_db", "crosstalk_penalty_db"))
+    assert np.allclose(per["launch_oma_dbm"] - losses, per["received_oma_dbm"])
+    assert np.allclose(per["received_oma_dbm"] - per["sensitivity_oma_dbm"] - penalties, per["margin_db"], atol=1e-9)
+
+
+def test_report_serialises_and_counts_dead_channels():
+    dying = D800.replace(variation=D800.variation.replace(dead_channel_probability=0.5).model_dump())
+    report = evaluate_link(dying)
+    data = json.loads(json.dumps(report.to_dict()))
+    assert len(data["per_channel"]["log10_ber_stateye"]) == 460
+    assert report.dead.sum() > 150
+    assert np.all(report.ber_stateye[report.dead] == 0.5)
+    assert report.spares_needed == 400 - report.channels_meeting_target and not report.link_ok
+
+
+def test_reach_brackets_the_calibration():
+    reach_2g = max_reach_m(PROTO)
+    assert 20.0 < reach_2g < 30.0
+    assert max_reach_m(PROTO.with_link(rate_gbps=1.6)) > 30.0
+    assert max_reach_m(PROTO, target_ber=2e-8) > 20.0
+
+
+def test_stat_eye_grid_is_converged(monkeypatch):
+    import mosaiclink.physics.link as link_module
+
+    coarse = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
+    monkeypatch.setattr(link_module, "STAT_EYE_BINS", 1024)
+    fine = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
+    assert np.allclose(coarse, fine, atol=0.05)
+
+
+def test_scaled_presets_fit_their_fibre_and_keep_enough_channels():
+    for name in ("mosaic-1.6t", "mosaic-3.2t"):
+        report = evaluate_link(load_preset(name))
+        assert report.channels_meeting_target >= report.data_channels, name
+        assert report.grid_row.max() + 1 == -(-report.channels // load_preset(name).array.cols)
+
+
+def test_reach_is_the_boundary_of_the_criterion():
+    reach = max_reach_m(PROTO, tolerance_m=0.1)
+    assert median_log10_ber(PROTO, length_m=reach) <= np.log10(2.4e-4)
+    assert median_log10_ber(PROTO, length_m=reach + 0.2) > np.log10(2.4e-4)
+    nth = max_reach_m(PROTO, channels_required=90)
+    assert nth < reach  # asking for 90 good channels out of 100 is stricter than the median
