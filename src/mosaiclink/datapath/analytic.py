@@ -24,7 +24,7 @@ Burst-aware: with a Gilbert-Elliott chain per channel, a codeword's symbols on o
 symbols per channel comes from the forward algorithm over its ``r m`` bits starting in the
 stationary state, and channels are combined by the same dynamic program. Channels are
 independent of each other. A frame spanning ``w`` codewords on average is lost with
-``1 - (1 - P_u)^w``. Averages run over the codeword phases of one mapping period.
+``1 - (1 - P_u)^w``; without FEC, with ``1 - (1 - p)^(frame bits)``. Averages run over the codeword phases of one mapping period.
 Validity: bounded-distance decoding (miscorrections, ~1e-12 of failures, count as failures).
 """
 
@@ -149,8 +149,11 @@ def analytic_post_fec(host: str | HostProtocol, channels: int, mapping: str, ber
     payload_bits = (sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded
                     else proto.block_symbols) * m
     frame_bits = (250 * 8) if proto.check == "crc64-flit" else frame_bytes * 8
-    span = (frame_bits - 1) / payload_bits + 1
-    flr = float(-np.expm1(span * np.log1p(-min(pu, 1.0 - 1e-16))))
+    if proto.coded:  # a frame is lost with any codeword under it (the PCS flags the whole word)
+        span = (frame_bits - 1) / payload_bits + 1
+        flr = float(-np.expm1(span * np.log1p(-min(pu, 1.0 - 1e-16))))
+    else:  # uncoded: lost with any bit error inside it
+        flr = float(-np.expm1(frame_bits * np.log1p(-float(p_ch.mean()))))
     return PostFec(ser, pu, float(np.log10(pu)) if pu > 0 else -np.inf, post_ber, flr)
 
 

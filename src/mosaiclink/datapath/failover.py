@@ -19,6 +19,7 @@ p = 1e-5, P = 4096 gives ~5e-11 per lane-period. A dead (dark, stuck-at-0) lane 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
 
 import numpy as np
@@ -93,8 +94,12 @@ def plan(channels: int, spares: int, dead_bit, declared_bit, switch_delay_bits: 
     return LaneTimeline(dead, decl, switch, spare)
 
 
+@lru_cache(maxsize=32)
 def symbols_per_channel(gearbox: Gearbox) -> np.ndarray:
-    """``(codewords in one period, channels)``: symbols of each codeword touching each channel."""
+    """``(codewords in one period, channels)``: symbols of each codeword touching each channel.
+
+    Cached per gearbox (a frozen, hashable description); the returned array is read-only.
+    """
     host = gearbox.host
     cws = np.arange(gearbox.blocks_per_period * host.interleave)
     chans = gearbox.codeword_channels(cws)  # (cw, n, m)
@@ -106,6 +111,7 @@ def symbols_per_channel(gearbox: Gearbox) -> np.ndarray:
             first &= chans[:, :, bb] != ch
         rows, cols = np.nonzero((ch >= 0) & first)
         np.add.at(counts, (rows, ch[rows, cols]), 1)
+    counts.setflags(write=False)
     return counts
 
 

@@ -23,19 +23,22 @@ from numba import njit
 from mosaiclink.config.datapath import GilbertElliottSpec
 
 
-def candidate_errors(rng: np.random.Generator, p_max: float, lanes: int, bit_start: int, bit_stop: int):
-    """Sorted candidate error positions at rate ``p_max`` on lanes x [bit_start, bit_stop)."""
+def candidate_line_errors(rng: np.random.Generator, p_max: float, lanes: int, bit_start: int, bit_stop: int):
+    """Sorted candidate error positions ``L = (bit - bit_start) lanes + lane`` at rate ``p_max``."""
     total = lanes * (bit_stop - bit_start)
     if p_max <= 0 or total <= 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return np.zeros(0, dtype=np.int64)
     expected = total * p_max
     draw = int(expected + 6 * np.sqrt(expected) + 16)
     pos = np.cumsum(rng.geometric(p_max, size=draw)) - 1
     while pos[-1] < total:  # rare: draw more
         pos = np.concatenate([pos, pos[-1] + np.cumsum(rng.geometric(p_max, size=draw))])
-    pos = pos[pos < total]
-    bit, lane = np.divmod(pos, lanes)
+    return pos[pos < total]
+
+
+def candidate_errors(rng: np.random.Generator, p_max: float, lanes: int, bit_start: int, bit_stop: int):
+    """Candidate errors as ``(lane, bit)``, sorted by time then lane."""
+    bit, lane = np.divmod(candidate_line_errors(rng, p_max, lanes, bit_start, bit_stop), lanes)
     return lane, bit + bit_start
 
 

@@ -83,13 +83,6 @@ class HostProtocol:
         return self.block_symbols * self.m
 
     @property
-    def payload_fraction(self) -> float:
-        """Message bits per transmitted bit (``k/n`` for full-length codewords)."""
-        if not self.coded:
-            return 1.0
-        return sum(t - (self.n - self.k) for t in self.transmitted) / self.block_symbols
-
-    @property
     def block_time_ns(self) -> float:
         """Duration of one interleave block on the host side."""
         return self.block_bits / self.rate_gbps
