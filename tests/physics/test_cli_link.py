@@ -44,3 +44,20 @@ def test_negative_length_zero_rate_unknown_key_and_preset(mosaic, tmp_path):
     one_line_error(mosaic("link", "--config", str(bad)), "unknown key 'fiber.attenuation_db_m'", "attenuation_db_per_m")
     one_line_error(mosaic("link", "--preset", "mosaic-9t"), "valid presets")
     one_line_error(mosaic("link", "--preset", "mosaic-800g", "--config", str(bad)), "not both")
+
+
+def test_cli_start_keeps_heavy_imports_out():
+    """`mosaic link` must stay under 2 s: registering the commands may not pull in matplotlib,
+    numba, scipy.stats or dask (each costs 0.5-1.5 s at start)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+
+    code = ("import sys; import mosaiclink.cli.main as m; m._register_commands(); import mosaiclink.physics.link; "
+            "print(','.join(x for x in ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb') if x in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

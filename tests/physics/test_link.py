@@ -120,3 +120,11 @@ def test_scaled_presets_fit_their_fibre_and_keep_enough_channels():
         report = evaluate_link(load_preset(name))
         assert report.channels_meeting_target >= report.data_channels, name
         assert report.grid_row.max() + 1 == -(-report.channels // load_preset(name).array.cols)
+
+
+def test_reach_is_the_boundary_of_the_criterion():
+    reach = max_reach_m(PROTO, tolerance_m=0.1)
+    assert median_log10_ber(PROTO, length_m=reach) <= np.log10(2.4e-4)
+    assert median_log10_ber(PROTO, length_m=reach + 0.2) > np.log10(2.4e-4)
+    nth = max_reach_m(PROTO, channels_required=90)
+    assert nth < reach  # asking for 90 good channels out of 100 is stricter than the median

@@ -68,3 +68,23 @@ def test_temperature_red_shifts_and_dims():
     assert m.peak_wavelength_nm(hot) == pytest.approx(450.0 + 60 * 0.04)
     assert m.operating_point(hot, 2.0)["power_w"] < m.operating_point(cold, 2.0)["power_w"]
     assert m.spectral_fwhm_nm(hot) > m.spectral_fwhm_nm(cold)
+
+
+def test_pattern_waveform_settles_and_is_nonlinear():
+    led = MicroLedSpec(diameter_um=5, active_thickness_nm=5, bias_current_ma=0.4, peak_current_ma=2.0)
+    sps, bit = 16, 0.5e-9
+    dt = bit / sps
+    bits = np.array([0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+    current = np.repeat(np.where(bits == 1, 2.0, 0.4), sps)
+    wave = m.optical_waveform_w(led, current, dt)
+    p0 = m.operating_point(led, 0.4)["power_w"]
+    assert wave[0] == pytest.approx(p0, rel=1e-9) and wave[-1] == pytest.approx(p0, rel=1e-3)
+    # linear superposition of single-bit pulses misses the pattern dependence of the rate equation
+    t = np.arange(current.size) * dt
+    single = m.pulse_response_w(led, bit, t)
+    linear = p0 + sum(np.roll(single, k * sps) for k in np.flatnonzero(bits))
+    error = np.max(np.abs(wave - linear)) / np.max(single)
+    assert 1e-3 < error < 0.3
+    # per-channel rows
+    rows = m.optical_waveform_w(led, current, dt, rate_scale=np.array([0.9, 1.0, 1.1]))
+    assert rows.shape == (3, current.size) and np.allclose(rows[1], wave)

@@ -10,14 +10,19 @@ def test_compare_json_and_sweep(mosaic):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["rate"] == "800g" and data["rows"][0]["technology"] == "mosaic"
+    mosaic = data["rows"][0]
+    assert mosaic["feasible"] is True and mosaic["max_reach_m"] > 20
+    assert data["headline"]["reach_ratio_vs_passive_copper"] >= 10
     sweep = {r["spares"]: r for r in data["spare_sweep"]}
     assert sweep[20]["link_fit_led_1"] < 20 < sweep[0]["link_fit_led_1"]
 
 
 def test_compare_table(mosaic):
-    done = mosaic("compare", "--rate", "1.6t", "--temperature-c", "40")
+    done = mosaic("compare", "--temperature-c", "40", "--reach-m", "80")
     assert done.returncode == 0, done.stderr
     assert "MOSAIC vs alternatives" in done.stdout and "dr8" in done.stdout
+    mosaic_line = next(line for line in done.stdout.splitlines() if "│ mosaic " in line)
+    assert "no: reach" in mosaic_line  # 80 m is beyond the 800G design's reach
 
 
 def test_compare_bad_input_exits_2(mosaic, tmp_path):
@@ -27,3 +32,5 @@ def test_compare_bad_input_exits_2(mosaic, tmp_path):
     catalog.write_text('[[entry]]\nid = "x"\n')
     bad = mosaic("compare", "--catalog", str(catalog))
     assert bad.returncode == 2 and "entry 'x'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = mosaic("compare", "--host-interface", "cpo")
+    assert bad.returncode == 2 and "host_interface = 'cpo'" in bad.stderr

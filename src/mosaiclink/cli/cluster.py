@@ -15,7 +15,7 @@ from rich.table import Table
 
 from mosaiclink.cli.main import app
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
-from mosaiclink.config.cluster import ClusterSpec, ScenarioSpec
+from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.io import load_spec
 from mosaiclink.errors import ConfigError
 
@@ -29,21 +29,6 @@ def _scenario(name_or_path: str) -> ScenarioSpec:
             f"--scenario = {name_or_path!r}: neither a file nor a shipped scenario ({', '.join(scenario_names())})"
         )
     return load_spec(name_or_path, ScenarioSpec)
-
-
-def _techs(spec: ClusterSpec, catalog, cache: dict):
-    """Technology tables of both fabrics (cached per rate, figure level, temperature and reach)."""
-    from mosaiclink.cluster.techs import cluster_techs  # the system models import SciPy: only when run
-
-    tables = []
-    for rate in (spec.scale_up.rate_gbps, spec.scale_out.rate_gbps):
-        key = (rate, spec.figure_level, spec.temperature_c, spec.mosaic_reach_m)
-        if key not in cache:
-            cache[key] = cluster_techs(
-                rate, spec.figure_level, spec.temperature_c, catalog=catalog, mosaic_reach_m=spec.mosaic_reach_m
-            )
-        tables.append(cache[key])
-    return tables
 
 
 def _events_csv(results: list, years: list) -> str:
@@ -147,20 +132,16 @@ def cluster(
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
     """Evaluate clusters side by side: links, power, rack density, failures, ETTR."""
-    from mosaiclink.cluster.model import evaluate, failure_year
-    from mosaiclink.cluster.summary import summarize
+    from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 
     specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).cluster]
     if gpus is not None:
         specs = [s.replace(gpus=gpus) for s in specs]
-    catalog = load_catalog(catalog_files or [])
-    cache: dict = {}
-    results = [evaluate(s, *_techs(s, catalog, cache)) for s in specs]
-    years = [failure_year(r, seed=seed + i) for i, r in enumerate(results)]
-    summaries = [summarize(r, y, results[0] if i else None) for i, (r, y) in enumerate(zip(results, years, strict=True))]
+    columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
+    summaries = list(columns.summaries)
     if csv_events is not None:
-        _write_atomic(csv_events, _events_csv(results, years))
+        _write_atomic(csv_events, _events_csv(columns.results, columns.years))
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))
         return

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -15,12 +17,13 @@ from mosaiclink.config.catalog import parse_rate_gbps
 from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.presets import load_design, load_preset
 from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
-from mosaiclink.system.catalog import load_catalog
-from mosaiclink.system.compare import ComparisonResult, compare as run_compare, default_design
-from mosaiclink.system.reliability import spare_sweep
+
+if TYPE_CHECKING:
+    from mosaiclink.system.compare import ComparisonResult
 
 SWEEP_SPARES = (0, 1, 2, 5, 10, 20, 40, 60)
 SWEEP_LED_FITS = (1.0, 0.1)
+WIDE_COLUMNS = 180
 
 
 def _finite(value):
@@ -39,6 +42,8 @@ def _fmt(value: float | None, spec: str = ".3g") -> str:
 
 
 def _sweep_rows(design, temperature_c: float) -> list[dict]:
+    from mosaiclink.system.reliability import spare_sweep  # lazy: scipy.stats costs ~1 s at CLI start
+
     rows: dict[int, dict] = {}
     for led_fit in SWEEP_LED_FITS:
         spec = ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=ReliabilitySpec().led.activation_energy_ev))
@@ -102,6 +107,10 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
     """Power, reliability, reach and cost of MOSAIC beside every alternative."""
+    # lazy: the system layer pulls in scipy.stats (~1 s), which every other command would pay
+    from mosaiclink.system.catalog import load_catalog
+    from mosaiclink.system.compare import compare as run_compare, default_design
+
     if preset is None:
         design = default_design(parse_rate_gbps(rate))
     elif Path(preset).suffix in SUFFIXES:
@@ -115,7 +124,7 @@ def compare(
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
         typer.echo(json.dumps(_finite(payload), indent=2))
         return
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else WIDE_COLUMNS)  # piped: do not squash to 80
     _print_table(result, console)
     if sweep is not None:
         _print_sweep(sweep, temperature_c, console)

@@ -43,8 +43,8 @@ def report(
     summary.add_column("section")
     summary.add_column("quantity")
     summary.add_column("value", justify="right")
-    for section in sections:
+    for step, section in zip(steps, sections):
         for label, value in section.headline:
-            summary.add_row(section.title, label, value)
+            summary.add_row(step.label, label, value)
     Console().print(summary)
     Console().print(f"report written to [bold]{index}[/bold]")

@@ -5,7 +5,7 @@ after the last period::
 
     | SYNC 16 | LANE ID 12 | ID CHECK 4 | BIP-8 of the previous period | P payload bits | ...
 
-The receiver finds the sync word (confirmed one period later), reads the lane ID to undo the
+The receiver finds the sync word (within one bit error, confirmed one period later), reads the lane ID to undo the
 unknown core-to-pixel permutation, aligns every lane on its first marker (deskew), strips the
 markers, and reports per period the marker bit errors plus BIP-8 mismatches: the health
 counters of :mod:`mosaiclink.datapath.failover`.
@@ -31,6 +31,8 @@ from mosaiclink.errors import ConfigError
 
 SYNC_BITS = np.array([1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1], dtype=np.uint8)
 MARKER_BITS = 40
+SYNC_TOLERANCE = 1  # bit errors accepted in a sync word while locking
+_POPCOUNT16 = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8).reshape(-1, 2), axis=1).sum(axis=1)
 _ID_BITS = 12
 
 
@@ -103,7 +105,8 @@ class Framing:
         weights = (1 << np.arange(15, -1, -1)).astype(np.int64)
         words = window @ weights  # (lanes, positions)
         sync_word = int(SYNC_BITS.astype(np.int64) @ weights)
-        hit = (words[:, :search_bits] == sync_word) & (words[:, step: step + search_bits] == sync_word)
+        near = _POPCOUNT16[words ^ sync_word] <= SYNC_TOLERANCE  # sync word within 1 bit error
+        hit = near[:, :search_bits] & near[:, step: step + search_bits]
         locked = hit.any(axis=1)
         offset = np.where(locked, hit.argmax(axis=1), 0)
         idx = offset[:, None] + 16 + np.arange(16)

@@ -12,7 +12,7 @@ Notes
 -----
 Encoding divides ``u(x) x^(n-k)`` by ``g(x)`` with an LFSR whose feedback products come from a
 precomputed table ``T[f, i] = f * g_(i+1)``, packed into five 64-bit words per feedback symbol
-(so ``n - k <= 5 floor(64 / m)``: 30 symbols for m = 10, 40 for m = 8).
+(so ``n - k <= 5 floor(63 / m)``: 30 symbols for m = 10, 35 for m = 8).
 Decoding: the same LFSR gives ``R(x) = r(x) x^(n-k) mod g(x)``; ``R = 0`` means a codeword.
 Otherwise syndromes ``S_j = r(alpha^(fcr+j)) = R(alpha^(fcr+j)) alpha^(-(fcr+j)(n-k))``, the
 erasure locator ``Gamma(x) = prod (1 + X_k x)`` seeds Berlekamp-Massey (Blahut, *Algebraic
@@ -41,17 +41,17 @@ from mosaiclink.datapath.gf import GaloisField, galois_field
 from mosaiclink.errors import ConfigError
 
 
-_WORDS = 5  # packed LFSR width: 5 x 64-bit words hold n - k <= 5 * floor(64 / m) symbols
+_WORDS = 5  # packed LFSR width: 5 x 64-bit words hold n - k <= 5 * floor(63 / m) symbols
 
 
 @njit(cache=True)
 def _lfsr_remainder(word, stop, table, m, reg):
     """Divide ``word[:stop] * x^(n-k)`` by ``g(x)``; the remainder goes to ``reg`` (n-k symbols).
 
-    The register is packed ``floor(64/m)`` symbols per 64-bit word (top-aligned) so that one
+    The register is packed ``floor(63/m)`` symbols per 64-bit word (top-aligned) so that one
     step is a symbol shift and a 5-word XOR with the feedback row ``table[fb]``.
     """
-    spw = 64 // m
+    spw = 63 // m
     bits = m * spw
     mask = np.uint64((1 << bits) - 1)
     sh = np.uint64(m)
@@ -273,8 +273,8 @@ class ReedSolomon:
     def __post_init__(self) -> None:
         if not 0 < self.k < self.n <= (1 << self.m) - 1:
             raise ConfigError(f"RS({self.n},{self.k}) over GF(2^{self.m}): need 0 < k < n <= {(1 << self.m) - 1}")
-        if self.parity > _WORDS * (64 // self.m):
-            raise ConfigError(f"RS({self.n},{self.k}): at most {_WORDS * (64 // self.m)} parity symbols for m = {self.m}")
+        if self.parity > _WORDS * (63 // self.m):
+            raise ConfigError(f"RS({self.n},{self.k}): at most {_WORDS * (63 // self.m)} parity symbols for m = {self.m}")
 
     @property
     def t(self) -> int:
@@ -308,7 +308,7 @@ class ReedSolomon:
         gf = self.field
         fb = np.arange(gf.order, dtype=np.int64)[:, None]
         products = gf.mul(fb, self.generator[None, 1:]).astype(np.uint64)
-        spw = 64 // self.m
+        spw = 63 // self.m
         packed = np.zeros((gf.order, _WORDS), dtype=np.uint64)
         for s in range(self.parity):
             packed[:, s // spw] |= products[:, s] << np.uint64(self.m * (spw - 1 - s % spw))

@@ -161,62 +161,77 @@ def transfer_function(led: MicroLedSpec, freq_hz, rate_scale=1.0):
     return 1.0 / ((1.0 + w * tau) * (1.0 + w * rc_s))
 
 
-def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, efficiency_scale=1.0):
-    """Optical power above the '0' level for one isolated '1' bit starting at t = 0, shape (..., t).
+def optical_waveform_w(led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.0, efficiency_scale=1.0,
+                       initial_current_ma=None):
+    """Emitted optical power (W) for any sampled drive-current waveform, shape (..., samples).
 
-    The drive current steps from the bias to the peak current for one bit, filtered by the
-    driver RC pole; the carrier density then follows the nonlinear rate equation
-    ``dn/dt = J(t)/(q d) - R(n)`` (integrated with RK4, sub-steps of at most 0.3 of the shortest differential lifetime) and the
-    emitted power is ``P = eta_LEE * B n^2 * q d * area * h nu / q``, i.e. the radiative rate.
-    This captures the fast rise / slow fall asymmetry of large-signal LED switching.
+    ``current_ma`` (..., samples) is held constant over each sample (the driver's NRZ output),
+    low-pass filtered by the driver RC pole (exactly, sample by sample), and drives the nonlinear
+    rate equation ``dn/dt = J(t)/(q d) - R(n)``, integrated with RK4 in sub-steps of at most 0.3
+    of the shortest differential lifetime, starting from the steady state at
+    ``initial_current_ma`` (default: the first sample); output sample k is the state at
+    ``k * dt_s`` after sample k - 1's current acted (sample 0 is the initial state).
+    The power is the radiative rate ``P = eta_LEE B n^2 * volume * h nu``. This is the LED's
+    large-signal model: pattern-dependent, with the fast-rise / slow-fall asymmetry.
+    ``rate_scale``/``efficiency_scale`` of shape (channels,) give one row per channel.
     """
-    t = np.asarray(t_s, dtype=float)
+    i_ma = np.asarray(current_ma, dtype=float)
     a, b, c = (np.asarray(v, dtype=float)[..., None] for v in recombination_coefficients(led, rate_scale))
     thickness_cm = led.active_thickness_nm * 1e-7
     area = area_cm2(led.diameter_um)
-    to_g = 1.0 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # current (A) -> generation (cm^-3 s^-1)
-    g_off = led.bias_current_ma * 1e-3 * to_g
-    dg = (led.peak_current_ma - led.bias_current_ma) * 1e-3 * to_g
+    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
     tau_rc = led.series_resistance_ohm * led.capacitance_ff * 1e-15
-
-    def drive(time):
-        """Generation rate of the RC-filtered current step (vectorized over time)."""
-        if tau_rc <= 0:
-            return g_off + dg * ((time >= 0) & (time < bit_s))
-        on = np.where(time > 0, 1.0 - np.exp(-np.clip(time, 0, None) / tau_rc), 0.0)
-        end = (1.0 - np.exp(-bit_s / tau_rc)) * np.exp(-np.clip(time - bit_s, 0, None) / tau_rc)
-        return g_off + dg * np.where(time < bit_s, on, end)
-
-    def rate(n, g):
-        return g - n * (a + n * (b + n * c))
-
-    shape = np.broadcast_shapes(a.shape, (1,))
-    n0 = carrier_density_per_cm3(led.bias_current_ma * 1e-3 / area, led.active_thickness_nm,
-                                 a[..., 0], b[..., 0], c[..., 0])[..., None] * np.ones(shape)
-    n = n0.copy()
-    out = np.empty(np.broadcast_shapes(shape[:-1] + (t.size,)), dtype=float)
-    dt = np.diff(t, prepend=t[0])
-    out[..., 0] = n[..., 0]
-    # RK4 sub-steps of at most 0.3 of the shortest (peak-current) differential lifetime
-    n_peak = carrier_density_per_cm3(led.peak_current_ma * 1e-3 / area, led.active_thickness_nm, a, b, c)
+    samples = i_ma.shape[-1]
+    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1])
+    i_ma = np.broadcast_to(i_ma, shape + (samples,))
+    i_start = i_ma[..., 0] if initial_current_ma is None else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
+    n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
+    n = np.broadcast_to(n, shape).copy()
+    i_peak = float(max(np.max(i_ma), np.max(i_start) if initial_current_ma is not None else 0.0))
+    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area, led.active_thickness_nm, a, b, c)
     tau_min = float(np.min(differential_lifetime_s(n_peak, a, b, c)))
-    substeps = max(1, int(np.ceil(float(np.max(dt)) / (0.3 * tau_min))))
-    starts = t[:-1, None] + dt[1:, None] / substeps * np.arange(substeps)[None, :]    # (steps, substeps)
-    hs = np.repeat(dt[1:, None] / substeps, substeps, axis=1)
-    g_start, g_mid, g_end = drive(starts), drive(starts + hs / 2), drive(starts + hs)
-    for i in range(1, t.size):
-        for k in range(substeps):
-            h, g0, gm, g1 = hs[i - 1, k], g_start[i - 1, k], g_mid[i - 1, k], g_end[i - 1, k]
+    substeps = max(1, int(np.ceil(dt_s / (0.3 * tau_min))))
+    h = dt_s / substeps
+    a, b, c = a[..., 0], b[..., 0], c[..., 0]
+    decay = np.exp(-h / tau_rc) if tau_rc > 0 else 0.0
+    half_decay = np.exp(-0.5 * h / tau_rc) if tau_rc > 0 else 0.0
+
+    def rate(n_now, g):
+        return g - n_now * (a + n_now * (b + n_now * c))
+
+    out = np.empty(shape + (samples,))
+    out[..., 0] = n
+    i_rc = np.array(np.broadcast_to(i_start, shape), dtype=float)  # filtered current, starts settled
+    for k in range(1, samples):
+        target = i_ma[..., k - 1]
+        for _ in range(substeps):
+            g0 = i_rc * to_g
+            gm = (target + (i_rc - target) * half_decay) * to_g
+            i_rc = target + (i_rc - target) * decay
+            g1 = i_rc * to_g
             k1 = rate(n, g0)
             k2 = rate(n + 0.5 * h * k1, gm)
             k3 = rate(n + 0.5 * h * k2, gm)
             k4 = rate(n + h * k3, g1)
             n = n + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-        out[..., i] = n[..., 0]
-    volume_cm3 = thickness_cm * area
+        out[..., k] = n
     photon_j = photon_energy_j(peak_wavelength_nm(led))
-    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float)[..., None] * volume_cm3 * photon_j
-    return scale * b * (out**2 - n0**2)
+    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
+    return np.asarray(scale)[..., None] * b[..., None] * out**2
+
+
+def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, efficiency_scale=1.0):
+    """Optical power above the '0' level for one isolated '1' bit starting at t = 0, shape (..., t).
+
+    ``t_s`` is a uniform grid starting at 0 whose step divides ``bit_s``; the drive is the bias
+    current with the peak current during [0, bit_s), passed through :func:`optical_waveform_w`.
+    This captures the fast rise / slow fall asymmetry of large-signal LED switching.
+    """
+    t = np.asarray(t_s, dtype=float)
+    dt = float(t[1] - t[0])
+    current = np.where((t >= -0.5 * dt) & (t < bit_s - 0.5 * dt), led.peak_current_ma, led.bias_current_ma)
+    power = optical_waveform_w(led, current, dt, rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma)
+    return power - power[..., :1]  # sample 0 is the settled bias state
 
 
 def peak_wavelength_nm(led: MicroLedSpec, wavelength_offset_nm=0.0):

@@ -3,7 +3,9 @@
 Notes
 -----
 BER rises monotonically with length (attenuation, walk-off, dispersion and spreading all grow
-with L), so the reach is found by bracketing and bisection on ``length_m``. The criterion is the
+with L), so the reach is found by bracketing (doubling or halving from the design length) and
+the Illinois variant of regula falsi on ``log10 BER(L) - log10 target``, which is smooth in L,
+to within ``tolerance_m``. The criterion is the
 median channel's stat-eye BER, or, with ``channels_required = N``, the N-th best channel's (a
 link needing N good channels out of its data + spares). The LED pulses do not depend on the
 fibre and are computed once per call.
@@ -38,21 +40,46 @@ def max_reach_m(design: MosaicDesign, target_ber: float | None = None, channels_
     variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
     pulses = led_pulse(design, variation)
 
-    def meets(length_m: float) -> bool:
+    def excess(length_m: float) -> float:
+        """log10 BER of the judged channel minus log10 target (<= 0 meets)."""
         report = evaluate_link(design.with_link(length_m=length_m), seed=seed, led_pulse_w=pulses)
         if channels_required is None:
-            return float(np.median(report.log10_ber_stateye)) <= log_target
-        return report.nth_best_log10_ber(channels_required) <= log_target
+            return float(np.median(report.log10_ber_stateye)) - log_target
+        return report.nth_best_log10_ber(channels_required) - log_target
 
-    lo = 0.0
-    if not meets(lo):
-        return 0.0
-    hi = max(design.link.length_m, 1.0)
-    while meets(hi):
-        lo, hi = hi, hi * 2.0
-        if hi > MAX_REACH_M:
-            return MAX_REACH_M
-    while hi - lo > tolerance_m:
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if meets(mid) else (lo, mid)
+    # Bracket [lo meets, hi fails] by growing or shrinking from the design length.
+    start = max(design.link.length_m, 1.0)
+    f_start = excess(start)
+    if f_start <= 0:
+        lo, f_lo, hi, f_hi = start, f_start, start * 2.0, excess(start * 2.0)
+        while f_hi <= 0:
+            if hi >= MAX_REACH_M:
+                return MAX_REACH_M
+            lo, f_lo = hi, f_hi
+            hi = min(hi * 2.0, MAX_REACH_M)
+            f_hi = excess(hi)
+    else:
+        hi, f_hi, lo = start, f_start, start / 2.0
+        f_lo = excess(lo)
+        while f_lo > 0:
+            if lo < tolerance_m:
+                return 0.0 if excess(0.0) > 0 else lo
+            hi, f_hi, lo = lo, f_lo, lo / 2.0
+            f_lo = excess(lo)
+    # Illinois (modified regula falsi): log BER is smooth and monotone in length.
+    side = 0
+    for _ in range(60):
+        if hi - lo <= tolerance_m:
+            break
+        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo) if f_hi != f_lo else 0.5 * (lo + hi)
+        mid = min(max(mid, lo + 0.25 * tolerance_m), hi - 0.25 * tolerance_m)
+        f_mid = excess(mid)
+        if f_mid <= 0:
+            lo, f_lo = mid, f_mid
+            f_hi = f_hi / 2.0 if side == -1 else f_hi
+            side = -1
+        else:
+            hi, f_hi = mid, f_mid
+            f_lo = f_lo / 2.0 if side == 1 else f_lo
+            side = 1
     return lo

@@ -15,6 +15,8 @@ from mosaiclink import __version__
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
+from mosaiclink.report.sections.cluster import cluster_section
+from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
 from mosaiclink.report.sections.system import system_section
@@ -31,9 +33,11 @@ class ReportStep:
 def report_steps(origin: str) -> tuple[ReportStep, ...]:
     """The steps in the order the report shows them."""
     return (
-        ReportStep("inputs and provenance", lambda design, seed: inputs_section(design, origin)),
         ReportStep("link physics", link_section),
+        ReportStep("data path and FEC", datapath_section),
         ReportStep("power, reliability and cost vs alternatives", system_section),
+        ReportStep("cluster impact", cluster_section),
+        ReportStep("inputs and provenance", lambda design, seed: inputs_section(design, origin)),
     )
 
 

@@ -15,6 +15,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.system.catalog import Catalog
 
+REACH_TOLERANCE_M = 0.5  # bisection tolerance: finer than any catalog reach figure
 ReachFn = Callable[[MosaicDesign, float], float]
 """``reach_fn(design, target_ber) -> metres``: the longest length meeting ``target_ber``."""
 
@@ -55,7 +56,9 @@ def physics_reach_fn() -> ReachFn:
             "MOSAIC reach needs mosaiclink.physics.reach.max_reach_m, which this build does not have; "
             f"pass reach_fn ({exc})"
         ) from None
-    return lambda design, target_ber: float(max_reach_m(design, target_ber, channels_required=design.array.data_channels))
+    return lambda design, target_ber: float(
+        max_reach_m(design, target_ber, channels_required=design.array.data_channels, tolerance_m=REACH_TOLERANCE_M)
+    )
 
 
 def mosaic_reach_m(design: MosaicDesign, target_ber: float | None = None, reach_fn: ReachFn | None = None) -> float:

@@ -1,0 +1,138 @@
+"""Build the Monte Carlo models of a design from the physics layer (no physics re-done here).
+
+:func:`link_models` runs the chain once (:func:`mosaiclink.physics.pulse.chain`) and the link
+analysis on it, and returns
+
+* the :class:`~mosaiclink.sim.model.SymbolModel`: the physics' equalized symbol-spaced pulse
+  (``LinkReport.cursor_taps``), its pure noise sigmas (no Gaussianised ISI or crosstalk: the
+  Monte Carlo draws every ISI and every neighbour exactly) and the real neighbour coupling;
+* the :class:`~mosaiclink.sim.model.WaveformModel`: the microLED either as the superposition
+  of the physics' large-signal isolated-bit pulse (rate equation; ``led_model="superposition"``,
+  the analytic model's own assumption) or as an asymmetric first-order response with the
+  physics' rise and fall lifetimes (``"first-order"``: pattern-dependent, a cruder shape but
+  nonlinear in the bits), then the linear chain from
+  the physics' transfer functions (driver RC, fibre, receiver, CTLE, FFE) scaled by each
+  channel's photocurrent swing, with the receiver + equalizer shaping for the noise;
+* the physics :class:`~mosaiclink.physics.link.LinkReport` at the midpoint threshold (the
+  threshold the Monte Carlo decides with) and at the design's own threshold setting.
+
+Assumptions stated here: bit-synchronous channels, crosstalk light with the victim's pulse
+shape (as in the physics); the decision threshold is the midpoint of the steady levels,
+including the mean crosstalk light; without a forwarded clock each channel samples at its own
+pulse peak (skew absorbed by per-channel timing recovery).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import ConfigError
+from mosaiclink.physics import equalizer, microled
+from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.link import LinkReport, analyse
+from mosaiclink.physics.pulse import ChainPulse, chain, component_transfer_functions
+from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
+
+@dataclass(frozen=True)
+class LinkModels:
+    """Everything the runner needs for one design."""
+
+    symbol: SymbolModel
+    waveform: WaveformModel
+    report: LinkReport  # analytic, midpoint threshold (what the Monte Carlo decides with)
+    report_design: LinkReport  # analytic with the design's own threshold setting
+
+
+def crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
+    """Aggressor light in each detector relative to the channel's own light swing (ch, K).
+
+    Same quantity as the physics link analysis uses (aggressor OMA x capture x transmission
+    over own OMA x optical gain); 0 for dead channels and missing neighbours.
+    """
+    path = cp.path
+    own = cp.led_power_1_w - cp.led_power_0_w
+    valid = path.neighbour_index >= 0
+    aggressor = own[np.where(valid, path.neighbour_index, 0)] * valid
+    ratio = aggressor * path.crosstalk_capture * path.launched_to_detector[:, None] / np.maximum(
+        (own * path.optical_gain)[:, None], 1e-300)
+    return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
+
+
+def link_models(design: MosaicDesign, seed: int = 0, jitter_rms_ps: float = 0.0,
+                forwarded_clock: bool = False, led_model: str = "superposition") -> LinkModels:
+    """Symbol and waveform models of every channel of ``design`` plus the analytic reports."""
+    variation = draw_variation(design.variation, design.array.total_channels, seed,
+                               design.fiber.length_mismatch_ppm)
+    cp = chain(design, variation)
+    midpoint = design.replace(receiver=design.receiver.replace(threshold="midpoint"))
+    report = analyse(midpoint, cp)
+    report_design = report if design.receiver.threshold == "midpoint" else analyse(design, cp)
+    xt = Crosstalk(cp.path.neighbour_index.astype(np.int64), crosstalk_ratio(cp)).pruned()
+    ids = np.arange(design.array.total_channels)
+    taps = report.cursor_taps
+    alive = ~report.dead
+    steady_one = taps.sum(axis=1) * (1.0 + xt.weight.sum(axis=1))
+    sig0 = np.where(alive, report.noise_sigma_0_a, 1.0)
+    sig1 = np.where(alive, report.noise_sigma_1_a, 1.0)
+    symbol = SymbolModel(design.link.rate_gbps, ids, taps, report.cursor_index, 0.0,
+                         0.5 * steady_one, sig0, sig1, xt)
+    if led_model not in ("superposition", "first-order"):
+        raise ConfigError(f"led_model = {led_model!r}: allowed superposition, first-order")
+    waveform = _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded_clock,
+                               led_model == "superposition", symbol.threshold)
+    return LinkModels(symbol, waveform, report, report_design)
+
+
+def _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded_clock, superpose,
+                    superposed_threshold):
+    bit_s = 1e-9 / design.link.rate_gbps
+    eq = design.equalizer
+    rise_s, fall_s = microled.rise_fall_lifetimes_s(design.led, cp.variation.led_rate_scale)
+    rc_s = design.led.series_resistance_ohm * design.led.capacitance_ff * 1e-15
+    swing = cp.current_1_a - cp.current_0_a
+    ffe_on = equalizer.ffe_active(eq)
+
+    def noise_response(f_hz):
+        comps = component_transfer_functions(design, f_hz, cp.variation)
+        h = np.broadcast_to(comps["receiver"] * comps["ctle"], (swing.size, np.size(f_hz)))
+        if ffe_on:
+            h = h * equalizer.ffe_transfer_function(report.ffe_taps, eq.ffe_precursor_taps, bit_s, f_hz)
+        return h
+
+    def response(f_hz):
+        comps = component_transfer_functions(design, f_hz, cp.variation)
+        driver = 1.0 / (1.0 + 2j * np.pi * np.asarray(f_hz) * rc_s)
+        return swing[:, None] * (driver * comps["fiber"])[None, :] * noise_response(f_hz)
+
+    rise = np.broadcast_to(rise_s, swing.shape)
+    fall = np.broadcast_to(fall_s, swing.shape)
+    led_pulse = None
+    if superpose:
+        level = (cp.led_power_1_w - cp.led_power_0_w)[:, None]
+        alive = level > 0
+
+        def led_pulse(t_s):
+            p = microled.pulse_response_w(design.led, bit_s, t_s, cp.variation.led_rate_scale,
+                                          cp.variation.led_efficiency_scale)
+            return np.where(alive, p / np.where(alive, level, 1.0), 0.0)
+
+    bits = design.link.isi_span_bits
+    sample_s = _physics_sampling_instant_s(cp, report)
+    skew = cp.path.skew_s - np.median(cp.path.skew_s) if forwarded_clock else 0.0
+    if superpose:  # the levels of superposed pulses: same midpoint as the symbol model
+        threshold = superposed_threshold
+    else:  # first-order LED: the steady '1' is the chain's DC gain
+        threshold = 0.5 * np.real(response(np.zeros(1)))[:, 0] * (1.0 + xt.weight.sum(axis=1))
+    return WaveformModel(design.link.rate_gbps, np.arange(swing.size), rise, fall, response,
+                         noise_response, sample_s + skew, jitter_rms_ps * 1e-12, 0.0,
+                         threshold, sig0, sig1, xt, led_pulse, bits if superpose else 0)
+
+
+def _physics_sampling_instant_s(cp: ChainPulse, report: LinkReport) -> np.ndarray:
+    """The decision instant the link analysis chose: its pulse peak plus the best-Q offset
+    (``report.sampling_offset_ps``), in seconds after the start of the bit."""
+    peak_s = cp.grid.t_s[np.argmax(cp.pulse_a, axis=-1)]
+    return peak_s + report.sampling_offset_ps * 1e-12

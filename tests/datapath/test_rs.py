@@ -1,0 +1,121 @@
+"""RS codec against independent oracles (galois, reedsolo) and the decoding-radius properties."""
+
+from __future__ import annotations
+
+import galois
+import numpy as np
+import pytest
+import reedsolo
+
+from mosaiclink.datapath.gf import BYTE_POLY, KP4_POLY, galois_field
+from mosaiclink.datapath.rs import KP4, KR4, ReedSolomon, reed_solomon
+from mosaiclink.errors import ConfigError
+
+GF1024 = galois.GF(2**10, irreducible_poly="x^10 + x^3 + 1")
+
+
+@pytest.fixture(scope="module")
+def kp4():
+    return reed_solomon(*KP4)
+
+
+def _corrupt(rng, words, n_err, n_era):
+    r = words.copy()
+    era = np.zeros(r.shape, dtype=bool)
+    for i in range(len(r)):
+        pos = rng.choice(r.shape[1], n_err + n_era, replace=False)
+        r[i, pos[:n_err]] ^= rng.integers(1, 1024, n_err).astype(np.uint16)
+        r[i, pos[n_err:]] = rng.integers(0, 1024, n_era).astype(np.uint16)
+        era[i, pos[n_err:]] = True
+    return r, era
+
+
+def test_field_matches_galois_and_kp4_polynomial():
+    gf = galois_field(10, KP4_POLY)
+    assert GF1024.irreducible_poly == galois.Poly.Int(KP4_POLY) and GF1024.primitive_element == 2
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(0, 1024, 2000), rng.integers(1, 1024, 2000)
+    assert np.array_equal(gf.mul(a, b), np.array(GF1024(a) * GF1024(b)))
+    assert np.array_equal(gf.div(a, b), np.array(GF1024(a) / GF1024(b)))
+    assert np.array_equal(gf.power(a, 7), np.array(GF1024(a) ** 7))
+    with pytest.raises(ConfigError):
+        galois_field(10, 0b100_0000_0011)  # x^10 + x + 1 is not primitive
+
+
+def test_codec_matches_galois_oracle(kp4):
+    """Generator, encoder and decoder against galois, in one test: galois needs ~1 min to build
+    and compile RS(1023,993), and costs seconds per decode call, so it is built and called once.
+
+    galois cannot build RS(544,514) directly (no primitive 544th root of unity in GF(2^10)); the
+    IEEE 802.3 cl. 91 KP4 code is RS(1023,993) with alpha = x (x^10 + x^3 + 1) and roots
+    alpha^0..alpha^29 (c = 0, not galois' default c = 1), shortened to 544 symbols.
+    """
+    oracle = galois.ReedSolomon(1023, 993, field=GF1024, c=0)
+    assert np.array_equal(kp4.generator, np.array(oracle.generator_poly.coeffs))
+    gpoly = galois.Poly(GF1024(kp4.generator))
+    assert np.all(gpoly(GF1024(2) ** np.arange(30)) == 0) and gpoly(GF1024(2) ** 30) != 0
+    rng = np.random.default_rng(10)
+    counts = np.repeat(np.r_[np.arange(16), 16, 20], 6)
+    msgs = rng.integers(0, 1024, (counts.size, 514))
+    cw = kp4.encode(msgs)
+    assert np.array_equal(cw, np.array(oracle.encode(GF1024(msgs))))
+    rx = np.vstack([_corrupt(rng, cw[i:i + 1], int(c), 0)[0] for i, c in enumerate(counts)])
+    theirs, n_fixed = oracle.decode(GF1024(rx), output="codeword", errors=True)
+    theirs, n_fixed = np.array(theirs), np.array(n_fixed)
+    ours, status = kp4.decode(rx)
+    ok = counts <= 15
+    assert np.array_equal(ours[ok], cw[ok]) and np.array_equal(ours[ok], theirs[ok])
+    assert np.array_equal(status[ok], n_fixed[ok]) and np.array_equal(status[ok], counts[ok])
+    assert np.all(status[~ok] == -1) and np.all(n_fixed[~ok] == -1)  # beyond t: both report failure
+
+
+@pytest.mark.parametrize("n_err,n_era", [(0, 30), (1, 28), (5, 20), (7, 16), (10, 10), (14, 2), (0, 1)])
+def test_errors_and_erasures_within_2e_plus_f(kp4, n_err, n_era):
+    rng = np.random.default_rng(100 + 31 * n_err + n_era)
+    cw = kp4.encode(rng.integers(0, 1024, (24, 514)))
+    rx, era = _corrupt(rng, cw, n_err, n_era)
+    ours, status = kp4.decode(rx, era)
+    assert np.array_equal(ours, cw) and np.all(status >= n_err)
+    # reedsolo as a second, independent errors-and-erasures oracle on a few words
+    rsc = reedsolo.RSCodec(30, nsize=1023, c_exp=10, prim=KP4_POLY, fcr=0, generator=2)
+    for i in range(1):
+        fixed = rsc.decode(list(rx[i]), erase_pos=list(np.nonzero(era[i])[0]))[1]
+        assert np.array_equal(np.array(list(fixed)), cw[i])
+
+
+@pytest.mark.parametrize("n_err,n_era", [(16, 0), (20, 0), (40, 0), (8, 15), (15, 1), (0, 31)])
+def test_beyond_radius_reports_failure_never_wrong_success(kp4, n_err, n_era):
+    rng = np.random.default_rng(200 + n_err + 7 * n_era)
+    cw = kp4.encode(rng.integers(0, 1024, (200, 514)))
+    rx, era = _corrupt(rng, cw, n_err, n_era)
+    ours, status = kp4.decode(rx, era)
+    assert np.all(status == -1)  # a miscorrection (~1e-12 per word for t = 15) would fail here
+    assert np.array_equal(ours, rx)  # returned untouched for the upper layer to flag
+
+
+def test_kr4_and_pcie_byte_code_match_reedsolo():
+    rng = np.random.default_rng(5)
+    kr4 = reed_solomon(*KR4)
+    msgs = rng.integers(0, 1024, (20, 514))
+    cw = kr4.encode(msgs)
+    rx, _ = _corrupt(rng, cw, 7, 0)
+    assert np.array_equal(kr4.decode(rx)[0], cw) and kr4.t == 7
+    pcie = ReedSolomon(86, 84, m=8, poly=BYTE_POLY)
+    oracle = reedsolo.RSCodec(2, nsize=255, c_exp=8, prim=BYTE_POLY, fcr=0, generator=2)
+    msgs = rng.integers(0, 256, (50, 84))
+    cw = pcie.encode(msgs)
+    assert all(list(oracle.encode(bytes(msgs[i].astype(np.uint8)))) == list(cw[i]) for i in range(50))
+    rx = cw.copy()
+    rx[np.arange(50), rng.integers(0, 86, 50)] ^= rng.integers(1, 256, 50).astype(np.uint16)
+    assert np.array_equal(pcie.decode(rx)[0], cw)
+
+
+def test_bad_inputs_raise_config_error(kp4):
+    with pytest.raises(ConfigError):
+        ReedSolomon(544, 544)
+    with pytest.raises(ConfigError):
+        ReedSolomon(600, 514)  # 86 parity symbols exceed the packed LFSR
+    with pytest.raises(ConfigError):
+        kp4.encode(np.zeros((2, 513)))
+    with pytest.raises(ConfigError):
+        kp4.decode(np.zeros((2, 543)))
