@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mosaiclink.cli.main import app
-from mosaiclink.explore.store import DEFAULT_STORE
+from mosaiclink.explore import DEFAULT_STORE
 
 
 def _print_table(table: pa.Table, title: str, limit: int) -> None:

@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from mosaiclink.errors import StoreError
 
-DEFAULT_STORE = "mosaic-results.duckdb"
+from mosaiclink.explore import DEFAULT_STORE  # noqa: F401  (re-exported)
 
 
 def quote(name: str) -> str:
