@@ -12,4 +12,4 @@ the CLI starts fast)::
     from mosaiclink.explore.optimize import design_for_target
 """
 
-DEFAULT_STORE = "mosaic-results.duckdb"
+from mosaiclink.config.sweep import DEFAULT_STORE  # noqa: F401  (default result file)

@@ -33,9 +33,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from mosaiclink.config.sweep import DEFAULT_STORE
 from mosaiclink.errors import StoreError
 
-from mosaiclink.explore import DEFAULT_STORE  # noqa: F401  (re-exported)
 
 
 def quote(name: str) -> str:
