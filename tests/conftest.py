@@ -84,3 +84,14 @@ def built_report(tmp_path_factory):
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     return {"dir": out, "stdout": result.stdout, "json": json.loads((out / "report.json").read_text())}
+
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshots(tmp_path):
+    """docs/screenshots when MOSAIC_SCREENSHOTS=1 (to refresh the committed pictures), else a temp folder."""
+    folder = DOCS_SCREENSHOTS if os.environ.get("MOSAIC_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mosaiclink.config.presets import load_preset
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.spec import KeyMaker, design_key, load_sweep
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def cli_json(mosaic, *args):
@@ -56,7 +54,7 @@ def test_terminal_summary_lists_every_section(built_report):
         assert label in built_report["stdout"]
 
 
-def test_every_figure_renders_without_console_errors(built_report, page):
+def test_every_figure_renders_without_console_errors(built_report, page, screenshots):
     index = built_report["dir"] / "index.html"
     html = index.read_text()
     assert "cdn" not in html.lower().split("<script>", 1)[0]  # no external resources in the head
@@ -68,6 +66,5 @@ def test_every_figure_renders_without_console_errors(built_report, page):
                            timeout=60_000)
     assert page.locator("div.figure .main-svg").count() >= expected
     assert page.console_errors == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=False)
-    page.locator("#system").screenshot(path=str(SCREENSHOTS / "report-system.png"))
+    page.screenshot(path=str(screenshots / "report.png"), full_page=False)
+    page.locator("#system").screenshot(path=str(screenshots / "report-system.png"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -16,7 +15,6 @@ from mosaiclink.physics.link import evaluate_link
 from mosaiclink.web.app import create_app
 from mosaiclink.web.explorer import explore_point
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_point_follows_physics_trends():
@@ -73,7 +71,7 @@ def server():
     thread.join(timeout=10)
 
 
-def test_slider_redraws_chart_and_updates_url(server, page):
+def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
     page.goto(f"{server}/?link.length_m=30")
     page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=30_000)
     before = page.inner_text("#m-ber")
@@ -88,8 +86,7 @@ def test_slider_redraws_chart_and_updates_url(server, page):
     assert page.inner_text("#m-ber") != before
     assert page.locator("#chart .main-svg").count() >= 1
     assert page.console_errors == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "explorer.png"))
+    page.screenshot(path=str(screenshots / "explorer.png"))
 
 
 def test_invalid_url_shows_message_in_page(server, page):

@@ -191,7 +191,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
 def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     """Link analysis of a computed chain (split out so callers can reuse a :class:`ChainPulse`)."""
     grid, path = cp.grid, cp.path
-    sps, bit_s, f = grid.samples_per_bit, grid.bit_s, grid.freq_hz
+    sps, bit_s = grid.samples_per_bit, grid.bit_s
     alive = ~cp.variation.dead
     # Noise densities per level and the pre-FFE noise shaping.
     psd0 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_0_a)
