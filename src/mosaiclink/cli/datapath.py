@@ -10,7 +10,6 @@ from rich.table import Table
 
 from mosaiclink.cli.main import app
 from mosaiclink.config.datapath import DatapathSpec
-from mosaiclink.datapath.emulator import emulate
 
 
 @app.command()
@@ -35,6 +34,8 @@ def datapath(
         host=host, channels=channels, spares=spares, mapping=mapping, ber=ber, dead=dead,
         dead_at_start=dead_at_start, kill_at_us=kill_at_us, duration_us=duration_us, mode=mode,
         erasures=erasures, detection_time_us=detection_time_us))
+    from mosaiclink.datapath.emulator import emulate  # numba / scipy load only when this command runs
+
     result = emulate(spec, seed=seed)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), default=float))
