@@ -82,6 +82,8 @@ def main() -> None:
     lines = ["## Link physics (`benchmarks/bench_link.py`)", "", f"Machine: {machine()}.", "",
              "| What | Best wall time | CPU time | Target | Ratio (target / time) |", "|---|---|---|---|---|",
              f"| `mosaic link --preset mosaic-800g --json` (460 channels, process start to exit) | {wall:.2f} s | {cpu:.2f} s | {TARGET_S:.1f} s | {TARGET_S / wall:.2f}x |",
+             "", "CPU time is the process's own work (user + system); wall time on a shared machine is inflated "
+             "by the other jobs counted in the load average.",
              "", "| Preset | Channels | `evaluate_link` best of runs |", "|---|---|---|"]
     lines += [f"| {name} | {channels} | {seconds * 1e3:.0f} ms |" for name, channels, seconds in rows]
     text = "\n".join(lines) + "\n"

@@ -151,7 +151,7 @@ def main() -> None:
     e, n, s = ours(WaveformSimulator(models.waveform, SPB, seed=1), int(2e4 * scale), lambda x: x.run_block())
     rows.append((f"B: {ch}-channel array", "mosaiclink waveform (8 samples/bit)", n * ch, float(np.median(e / n)),
                  n * ch / s / 1e6, n * ch / s / 1e6 / ref))
-    e, n, s = ours(SymbolSimulator(models.symbol, seed=1), int(4e5 * scale), lambda x: x.run_block(1 << 14))
+    e, n, s = ours(SymbolSimulator(models.symbol, seed=1), int(4e5 * scale), lambda x: x.run_block(1 << 15))
     rows.append((f"B: {ch}-channel array", "mosaiclink symbol", n * ch, float(np.median(e / n)),
                  n * ch / s / 1e6, n * ch / s / 1e6 / ref))
 

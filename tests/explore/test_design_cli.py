@@ -36,21 +36,26 @@ def test_design_bad_rate_is_one_line_error(mosaic):
     assert result.stderr.strip() == "error: rate = 'fast': give Gb/s like 800g, 1.6t or 400"
 
 
-def test_results_pareto_sql_and_export(tmp_path, write_sweep, mosaic):
-    spec = write_sweep(sweep_mapping(chunk_size=100, steps=5))
+def test_results_pareto_sql_and_export(tmp_path, mosaic):
+    from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+    from mosaiclink.explore.runner import run_sweep
+    from mosaiclink.explore.spec import load_sweep
+
     store = tmp_path / "r.duckdb"
-    assert mosaic("sweep", str(spec), "--store", str(store)).returncode == 0
-    front = json.loads(mosaic("results", "--store", str(store), "--pareto", "--json").stdout)
+    with ResultStore(store) as rs:
+        run_sweep(load_sweep(sweep_mapping(chunk_size=100, steps=5), METRICS), rs, evaluate_rows, code_version())
+    out = tmp_path / "front.parquet"
+    result = mosaic("results", "--store", str(store), "--pareto", "--json", "--export", str(out))
+    assert result.returncode == 0, result.stderr
+    front = json.loads(result.stdout)
     with ResultStore(store, read_only=True) as rs:
-        table = rs.sql('SELECT key, power_w, reach_m, fit FROM designs WHERE ber <= 2.4e-4').to_pydict()
+        table = rs.sql("SELECT key, power_w, reach_m, fit FROM designs WHERE ber <= 2.4e-4").to_pydict()
     values = np.column_stack([table["power_w"], table["reach_m"], table["fit"]])
     expected = set(np.asarray(table["key"])[pareto_mask(values, ["minimize", "maximize", "minimize"])])
     assert {row["key"] for row in front} == expected and expected
-    query = mosaic("results", "--store", str(store), "--sql", "SELECT count(*) AS n FROM designs", "--json")
-    assert json.loads(query.stdout) == [{"n": 75}]
-    out = tmp_path / "front.parquet"
-    assert mosaic("results", "--store", str(store), "--pareto", "--export", str(out)).returncode == 0
     import pyarrow.parquet as pq
     assert set(pq.read_table(out).column("key").to_pylist()) == expected
+    query = mosaic("results", "--store", str(store), "--sql", "SELECT count(*) AS n FROM designs", "--json")
+    assert json.loads(query.stdout) == [{"n": 75}]
     bad = mosaic("results", "--store", str(store), "--sql", "SELECT nope FROM designs")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

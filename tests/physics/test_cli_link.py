@@ -47,8 +47,8 @@ def test_negative_length_zero_rate_unknown_key_and_preset(mosaic, tmp_path):
 
 
 def test_cli_start_keeps_heavy_imports_out():
-    """`mosaic link` must stay under 2 s: registering the commands may not pull in matplotlib,
-    numba, scipy.stats or dask (each costs 0.5-1.5 s at start)."""
+    """`mosaic link` must stay under 2 s: starting it may not pull in matplotlib, numba,
+    scipy.stats or dask (each costs 0.5-1.5 s at start), whatever other commands import."""
     import os
     import subprocess
     import sys
@@ -56,8 +56,14 @@ def test_cli_start_keeps_heavy_imports_out():
 
     src = Path(__file__).resolve().parents[2] / "src"
 
-    code = ("import sys; import mosaiclink.cli.main as m; m._register_commands(); import mosaiclink.physics.link; "
+    code = ("import sys; import mosaiclink.cli.main as m; m._register_commands(['link', '--json']); import mosaiclink.physics.link; "
             "print(','.join(x for x in ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb') if x in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_array_larger_than_the_fibre_field_is_a_one_line_model_error(mosaic, tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_text('extends = "mosaic-800g"\n[coupling]\nspot_magnification = 1.0\n')
+    one_line_error(mosaic("link", "--config", str(big)), "exceeds the fibre's image field", "core_count")

@@ -72,3 +72,6 @@ def test_jitter_adds_errors_like_the_slope_predicts():
     e0, n0, _ = run(base, 8, 600_000)
     ej, nj, _ = run(jittery, 8, 600_000)
     assert ej[0] > e0[0]
+    e32, n32, _ = run(jittery, 32, 600_000)  # the slope comes from the spectrum at any rate
+    lo, hi = clopper_pearson(ej, nj, 0.999)
+    assert lo[0] <= e32[0] / n32 <= hi[0]

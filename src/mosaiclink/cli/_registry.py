@@ -11,5 +11,6 @@ from mosaiclink.cli import link  # noqa: F401
 from mosaiclink.cli import presets  # noqa: F401
 from mosaiclink.cli import report  # noqa: F401
 from mosaiclink.cli import results  # noqa: F401
+from mosaiclink.cli import serve  # noqa: F401
 from mosaiclink.cli import simulate  # noqa: F401
 from mosaiclink.cli import sweep  # noqa: F401

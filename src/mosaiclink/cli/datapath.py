@@ -34,7 +34,7 @@ def datapath(
         host=host, channels=channels, spares=spares, mapping=mapping, ber=ber, dead=dead,
         dead_at_start=dead_at_start, kill_at_us=kill_at_us, duration_us=duration_us, mode=mode,
         erasures=erasures, detection_time_us=detection_time_us))
-    from mosaiclink.datapath.emulator import emulate  # numba / scipy load only when this command runs
+    from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
 
     result = emulate(spec, seed=seed)
     if json_out:

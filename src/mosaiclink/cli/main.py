@@ -29,10 +29,31 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _register_commands() -> None:
-    """Import the sub-command modules so that each adds itself to ``app``."""
-    # Each module adds its commands with @app.command(); keep this list sorted.
+def _register_commands(argv: list[str] | None = None) -> None:
+    """Import the sub-command modules so that each adds itself to ``app``.
+
+    When ``argv`` names a command whose module has the same name (``mosaic link`` ->
+    ``mosaiclink.cli.link``), only that module is imported, so one command does not pay the
+    start-up cost of every other layer (numba, scipy.stats, plotting, ...). Anything else
+    (``--help``, a command living in a differently named module) imports them all.
+    """
+    import importlib
+    import importlib.util
+
+    name = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
+    module = f"mosaiclink.cli.{name.replace('-', '_')}" if name else None
+    if module and name.replace("-", "_").isidentifier() and not name.startswith("_") and name != "main" \
+            and importlib.util.find_spec(module) is not None:
+        importlib.import_module(module)
+        if any(_command_name(cmd) == name for cmd in app.registered_commands):
+            return
+    # Each module adds its commands with @app.command(); keep the registry sorted.
     from mosaiclink.cli import _registry  # noqa: F401
+
+
+def _command_name(command) -> str:
+    """The CLI name Typer gives a registered command."""
+    return command.name or command.callback.__name__.replace("_", "-")
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -41,7 +62,7 @@ def run(argv: list[str] | None = None) -> None:
     Typer's standalone mode already reports usage errors (unknown option, bad type) in one
     block with exit code 2; only our own errors need catching here.
     """
-    _register_commands()
+    _register_commands(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv)
     except MosaicError as exc:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from mosaiclink.cli.main import app
-from mosaiclink.explore.store import DEFAULT_STORE
+from mosaiclink.config.sweep import DEFAULT_STORE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _print_table(table: pa.Table, title: str, limit: int) -> None:

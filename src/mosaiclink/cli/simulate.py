@@ -49,6 +49,7 @@ def simulate(
     eye_channels: str = typer.Option(None, "--eye-channels", help="Channels to draw eyes for (default: first selected)."),
     jitter_rms_ps: float = typer.Option(0.0, "--jitter-rms-ps", help="Random sampling jitter (waveform path)."),
     led_model: str = typer.Option("superposition", "--led-model", help="superposition (physics pulse) or first-order."),
+    forwarded_clock: bool = typer.Option(False, "--forwarded-clock", help="Shared clock: each channel samples off its peak by its fibre skew (waveform path)."),
     out: Path = typer.Option(None, "--out", help="Directory for eye PNGs and simulate.json."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
@@ -63,7 +64,7 @@ def simulate(
     kwargs = dict(channels=parse_channels(channels), samples_per_bit=samples_per_bit, path=path,
                   seed=seed, target_errors=target_errors, pattern=pattern,
                   eye_channels=parse_channels(eye_channels), variation_seed=variation_seed,
-                  jitter_rms_ps=jitter_rms_ps, led_model=led_model)
+                  jitter_rms_ps=jitter_rms_ps, led_model=led_model, forwarded_clock=forwarded_clock)
     if as_json:
         result = run_simulation(design, bits, **kwargs)
     else:

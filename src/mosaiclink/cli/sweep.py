@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from mosaiclink.cli.main import app
-from mosaiclink.explore.store import DEFAULT_STORE
+from mosaiclink.config.sweep import DEFAULT_STORE
 
 
 @app.command()

@@ -21,7 +21,8 @@ without manufacturing spread:
   the LED small-signal response, the fibre (modal walk-off x chromatic spread), the receiver
   front end and the CTLE, and brought to the time domain by one batched inverse FFT;
 * equalizer: symbol-spaced samples around the cursor feed ``equalizer.solve_ffe`` (batched MMSE
-  or zero-forcing with the coloured-noise autocorrelation), then ``apply_ffe``;
+  or zero-forcing with the coloured-noise autocorrelation), then ``apply_ffe``; the noise through
+  the FFE is :math:`c^T R c` with :math:`R` the autocorrelation at the tap lags (as the full model);
 * decision: as the full model, ``ber.gaussian_q`` with the ISI taps and the neighbours'
   crosstalk (:math:`\tfrac14\sum_k r_k^2 \sum_m g_m^2`, ``r_k`` aggressor light over own) as
   Gaussian terms; noise :math:`\sigma_{0,1}^2 = (S_{th} + 2q(I_{0,1} + I_d))\int|H_{rx}H_{ctle}
@@ -124,15 +125,17 @@ class _Static:
         self.h_static = np.sinc(self.nu) * np.exp(-1j * np.pi * self.nu) * h_led * self.h_noise
         self.thermal_a2_per_hz = _full(receiver.thermal_noise_a2_per_hz(rx), n)
         # trapezoid weights over nu, and the cosine table of the noise autocorrelation lags
-        self.weights = np.full(self.nu.size, self.nu[1])
-        self.weights[[0, -1]] *= 0.5
+        weights = np.full(self.nu.size, self.nu[1])
+        weights[[0, -1]] *= 0.5
         lags = np.arange(max(int(eq.ffe_taps), 1))
-        self.cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * self.weights).T  # (K, taps)
+        cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * weights).T  # (K, taps)
+        # unit-density noise autocorrelation at symbol lags: int |H_rx H_ctle|^2 cos(2 pi f k T) df
+        self.autocorr_unit = (np.abs(self.h_noise) ** 2 @ cos_table) / self.bit_s[:, None]  # (designs, taps)
         self.eq = eq
         self.use_ffe = bool(equalizer.ffe_active(eq))
 
     _PER_DESIGN = ("bit_s", "fixed_loss_db", "i0_a", "i1_a", "sigma0_um", "pitch_f_um", "side_um", "offset_um",
-                   "dark_na", "f_hz", "h_noise", "h_static", "thermal_a2_per_hz")
+                   "dark_na", "f_hz", "h_noise", "h_static", "thermal_a2_per_hz", "autocorr_unit")
 
     def take(self, index: np.ndarray, batch: DesignBatch) -> _Static:
         """The same static parts for the designs ``batch`` whose rows are ``index`` of this one."""
@@ -158,21 +161,18 @@ class _Static:
         h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None])
         pulse = np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1) * SPS  # unit-height NRZ bit, unit DC gain
         cursor = np.argmax(pulse, axis=1)
-        phase = (cursor % SPS)[:, None]
-        ring = (phase + SPS * np.arange(SPAN_BITS)[None, :]) % (SPS * SPAN_BITS)
-        symbols = np.take_along_axis(pulse, ring, axis=1)  # (designs, bits) symbol-spaced, periodic
-        shift = (cursor // SPS - PRE_BITS)[:, None]
-        symbols = np.take_along_axis(symbols, (shift + np.arange(SPAN_BITS)[None, :]) % SPAN_BITS, axis=1)
+        ring = (cursor[:, None] + SPS * (np.arange(SPAN_BITS)[None, :] - PRE_BITS)) % (SPS * SPAN_BITS)
+        symbols = np.take_along_axis(pulse, ring, axis=1)  # (designs, bits) symbol-spaced, cursor at PRE_BITS
 
-        noise_h2 = np.abs(self.h_noise) ** 2
+        bandwidth_hz = self.autocorr_unit[:, 0]
         if self.use_ffe:
             density = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(0.5 * (i0 + i1), self.dark_na)
-            autocorr = (density / self.bit_s)[:, None] * (noise_h2 @ self.cos_table)
-            taps = equalizer.solve_ffe(symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, autocorr)
+            taps = equalizer.solve_ffe(symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, density[:, None] * self.autocorr_unit)
             symbols = equalizer.apply_ffe(symbols, taps, self.eq.ffe_precursor_taps)
-            noise_h2 = noise_h2 * np.abs(equalizer.ffe_transfer_function(taps, self.eq.ffe_precursor_taps, 1.0, self.nu)) ** 2
+            # noise through the FFE: c^T R c with R the unit autocorrelation at the tap lags
+            lags = np.abs(np.arange(taps.shape[1])[:, None] - np.arange(taps.shape[1])[None, :])
+            bandwidth_hz = np.einsum("dk,dkl,dl->d", taps, self.autocorr_unit[:, lags], taps)
         g = symbols * (i1 - i0)[:, None]  # equalized symbol-spaced pulse, photocurrent-referred
-        bandwidth_hz = (noise_h2 @ self.weights) / self.bit_s
         xt_var = 0.25 * xt_ratio_sq * np.sum(g**2, axis=1)
         var0 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)) * bandwidth_hz + xt_var
         var1 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)) * bandwidth_hz + xt_var

@@ -33,9 +33,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from mosaiclink.config.sweep import DEFAULT_STORE
 from mosaiclink.errors import StoreError
 
-DEFAULT_STORE = "mosaic-results.duckdb"
 
 
 def quote(name: str) -> str:

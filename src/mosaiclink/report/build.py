@@ -19,6 +19,7 @@ from mosaiclink.report.sections.cluster import cluster_section
 from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
+from mosaiclink.report.sections.simulation import simulation_section
 from mosaiclink.report.sections.system import system_section
 
 
@@ -34,6 +35,7 @@ def report_steps(origin: str) -> tuple[ReportStep, ...]:
     """The steps in the order the report shows them."""
     return (
         ReportStep("link physics", link_section),
+        ReportStep("Monte Carlo check", simulation_section),
         ReportStep("data path and FEC", datapath_section),
         ReportStep("power, reliability and cost vs alternatives", system_section),
         ReportStep("cluster impact", cluster_section),

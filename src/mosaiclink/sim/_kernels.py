@@ -83,21 +83,40 @@ def ndtri(p: float) -> float:
     return x - u / (1.0 + 0.5 * x * u)
 
 
+def pattern_tables(taps: np.ndarray) -> np.ndarray:
+    """ISI lookup tables (ch, groups, 256): group ``g`` maps the 8 bits of taps
+    ``8g .. 8g+7`` (bit ``m`` of the index = bit under tap ``8g+m``) to their sum."""
+    ch, n_taps = taps.shape
+    groups = -(-n_taps // 8)
+    padded = np.zeros((ch, groups * 8))
+    padded[:, :n_taps] = taps
+    index_bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # (256, 8)
+    return np.einsum("cgm,qm->cgq", padded.reshape(ch, groups, 8), index_bits.astype(float))
+
+
 @njit(cache=True, parallel=True)
-def symbol_decide(mixed, taps, offset, sent, sig0, dsig, keys, start, chunks, samples, tail_table):
+def symbol_decide(bits, n_taps, lag, tables, offset, xt_index, xt_weight, sig0, dsig, keys, start,
+                  chunks, samples, tail_table):
     """Count decision errors per channel; optionally store every decision variable.
 
-    ``mixed`` (ch, n+L-1) float32 crosstalk-mixed bits, ``taps`` (ch, L) float32, ``offset``
-    (ch,) level minus threshold, ``sent`` (ch, n) uint8; the uniform of bit ``i`` of channel
-    ``c`` is ``U = (splitmix64(keys[c], start + i) >> 11) * 2**-53`` (53-bit resolution).
+    ``bits`` (ch, n + L - 1) uint8 of every simulated row; decision ``i`` of row ``c`` is on
+    ``bits[c, i + lag]`` and its noiseless level is ``offset[c] + ISI(own bits) +
+    sum_k xt_weight[c, k] ISI(bits of row xt_index[c, k])``, every ISI through row ``c``'s
+    pulse. The L-bit window is kept as a rolling integer and the ISI read from 8-bit
+    ``tables`` (:func:`pattern_tables`), so a bit costs ``ceil(L/8)`` lookups per row.
+    The uniform of bit ``i`` of channel ``c`` is ``U = (splitmix64(keys[c], start + i) >> 11)
+    * 2**-53`` (53-bit resolution).
     With ``nu = ndtri(U)`` (inversion), noise flips the noiseless decision of ``d`` exactly when
     ``U <= Phi(-|d|/sigma)`` (d > 0) or ``1 - U < Phi(-|d|/sigma)`` (d <= 0); that test needs
     no inverse CDF, and a table of ``Phi(-k/16)`` rejects almost every bit before ``erfc`` is
     called. ``samples`` of shape (ch, n), when non-empty, receives ``y - threshold`` with the
     noise evaluated for every bit (the reference path: identical decisions).
     """
-    n_ch, n = sent.shape
-    n_taps = taps.shape[1]
+    n_ch = bits.shape[0]
+    n = bits.shape[1] - (n_taps - 1)
+    groups = tables.shape[1]
+    n_xt = xt_index.shape[1]
+    mask = (np.uint64(1) << np.uint64(n_taps)) - np.uint64(1)
     keep = samples.shape[0] > 0
     errors = np.zeros((n_ch, chunks), np.int64)
     step = (n + chunks - 1) // chunks
@@ -106,12 +125,28 @@ def symbol_decide(mixed, taps, offset, sent, sig0, dsig, keys, start, chunks, sa
         k = job % chunks
         lo = k * step
         hi = min(n, lo + step)
+        rows = np.empty(n_xt + 1, np.int64)
+        weights = np.empty(n_xt + 1)
+        rows[0] = c
+        weights[0] = 1.0
+        for q in range(n_xt):
+            rows[q + 1] = xt_index[c, q] if xt_index[c, q] >= 0 else c
+            weights[q + 1] = xt_weight[c, q] if xt_index[c, q] >= 0 else 0.0
+        pat = np.zeros(n_xt + 1, np.uint64)  # window of decision lo - 1 (its oldest bit drops)
+        for q in range(n_xt + 1):
+            for m in range(n_taps - 1):
+                pat[q] |= np.uint64(bits[rows[q], lo + n_taps - 2 - m]) << np.uint64(m)
         err = 0
         for i in range(lo, hi):
             acc = np.float64(offset[c])
-            for m in range(n_taps):
-                acc += np.float64(taps[c, m]) * np.float64(mixed[c, i + n_taps - 1 - m])
-            s = sent[c, i]
+            for q in range(n_xt + 1):
+                p = ((pat[q] << np.uint64(1)) | np.uint64(bits[rows[q], i + n_taps - 1])) & mask
+                pat[q] = p
+                isi = 0.0
+                for g in range(groups):
+                    isi += tables[c, g, (p >> np.uint64(8 * g)) & np.uint64(255)]
+                acc += weights[q] * isi
+            s = bits[c, i + lag]
             sig = np.float64(sig0[c]) + np.float64(dsig[c]) * s
             u = (splitmix64(keys[c], start + i) >> np.uint64(11)) * _TO_UNIT
             if keep:
@@ -120,11 +155,11 @@ def symbol_decide(mixed, taps, offset, sent, sig0, dsig, keys, start, chunks, sa
             else:
                 # the noise flips the noiseless decision iff U <= Phi(-d/sig) (d > 0) or
                 # U > Phi(-d/sig) (d <= 0); pre-reject with the tabulated Phi(-floor(q))
-                q = abs(acc) / sig
+                qq = abs(acc) / sig
                 t = u if acc > 0.0 else 1.0 - u
                 y = acc
-                if t < tail_table[min(int(q * _TABLE_STEPS_PER_SIGMA), tail_table.size - 1)]:
-                    if t <= 0.5 * math.erfc(q / _SQRT2):
+                if t < tail_table[min(int(qq * _TABLE_STEPS_PER_SIGMA), tail_table.size - 1)]:
+                    if t <= 0.5 * math.erfc(qq / _SQRT2):
                         y = -acc if acc != 0.0 else 1.0
             if (y > 0.0) != (s == 1):
                 err += 1

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import numba
 
-from mosaiclink.sim._kernels import symbol_decide, tail_table
+from mosaiclink.errors import ModelRangeError
+
+from mosaiclink.sim._kernels import pattern_tables, symbol_decide, tail_table
 from mosaiclink.sim.model import SymbolModel
 from mosaiclink.sim.streams import STREAM_NOISE, BitStreams, channel_keys
 
@@ -50,7 +52,7 @@ class SymbolSimulator:
 
     Notes
     -----
-    With taps ``h[0..L-1]`` and cursor ``c`` the decision variable of bit ``n`` is
+    With taps ``h[0..L-1]`` (L <= 63) and cursor ``c`` the decision variable of bit ``n`` is
 
     .. math:: y[n] = d[n] + \\sigma_{b[n]}\\,\\nu[n], \\qquad
               d[n] = y_0 - V_{th} + \\sum_{m=0}^{L-1} h[m]\\, x[n + c - m], \\qquad
@@ -77,26 +79,31 @@ class SymbolSimulator:
         self._bits = BitStreams(pattern, model.channel_ids, seed)
         self._keys = channel_keys(seed, model.channel_ids, STREAM_NOISE)
         self._position = 0  # bits of each noise stream used so far
-        self._taps = np.ascontiguousarray(model.taps[:, first:stop], np.float32)
+        self._n_taps = stop - first
+        if self._n_taps > 63:
+            raise ModelRangeError(f"pulse spans {self._n_taps} significant bits: at most 63 supported")
+        self._tables = pattern_tables(model.taps[:, first:stop])
         self._history = self._bits.next(stop - first - 1)
+        xt = model.crosstalk
+        self._xt_index = np.ascontiguousarray(xt.index, np.int64)
+        self._xt_weight = np.ascontiguousarray(np.where(xt.index >= 0, xt.weight, 0.0))
         self._sig0 = model.sigma_zero.astype(np.float32)
         self._dsig = (model.sigma_one - model.sigma_zero).astype(np.float32)
-        self._offset = (model.level_zero - model.threshold).astype(np.float32)
+        self._offset = model.level_zero - model.threshold
 
     def run_block(self, n_bits: int, keep: bool = False) -> SymbolBlock:
         """Simulate the next ``n_bits`` decisions of every channel."""
-        m = self.model
-        n_taps = self._taps.shape[1]
+        m, n_taps = self.model, self._n_taps
         full = np.concatenate([self._history, self._bits.next(n_bits)], axis=1)
         self._history = full[:, full.shape[1] - (n_taps - 1):]
-        mixed = m.crosstalk.mix(full) if m.crosstalk.index.shape[1] else full.astype(np.float32)
         lag = n_taps - 1 - self._cursor
-        sent = np.ascontiguousarray(full[:, lag:lag + n_bits])
         samples = np.empty((m.channels if keep else 0, n_bits), np.float64)
         chunks = max(1, -(-2 * numba.get_num_threads() // m.channels))
-        errors = symbol_decide(mixed, self._taps, self._offset, sent, self._sig0, self._dsig,
-                               self._keys, self._position, chunks, samples, _TAIL_TABLE)
+        errors = symbol_decide(full, n_taps, lag, self._tables, self._offset, self._xt_index,
+                               self._xt_weight, self._sig0, self._dsig, self._keys, self._position,
+                               chunks, samples, _TAIL_TABLE)
         self._position += n_bits
+        sent = full[:, lag:lag + n_bits]
         if keep:
             return SymbolBlock(errors, n_bits, (samples + m.threshold[:, None]).astype(np.float32), sent)
         return SymbolBlock(errors, n_bits)

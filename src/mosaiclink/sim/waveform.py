@@ -24,6 +24,7 @@ from mosaiclink.sim.streams import STREAM_JITTER, BitStreams, NoiseStreams
 _SUPPORT_REL = 1e-5  # impulse-response samples below this fraction of the peak are dropped
 _PROBE_BITS = 256  # length of the grid on which the impulse-response support is found
 _PROBE_SPB = 64  # its resolution (fixed, so the support is a physical time span)
+_WORKERS = 2  # threads per FFT (the machine has 2 cores)
 _MIN_SEGMENT_BITS = 512  # FFT segments hold at least this many bits (and 4x the overlap)
 
 
@@ -62,10 +63,10 @@ class _Decimator:
         n, m, d = self.n, self.m, self.step
         h = m // 2
         if d % 2:  # odd factor: plain inverse transform, then every d-th sample
-            return sfft.irfft(spectrum, n, axis=-1, workers=2)[..., ::d]
+            return sfft.irfft(spectrum, n, axis=-1, workers=_WORKERS)[..., ::d]
         low = sum(spectrum[..., r * m: r * m + h + 1] for r in range(d // 2))
         high = sum(spectrum[..., n - r * m - h: n - r * m + 1][..., ::-1] for r in range(d // 2, d))
-        return sfft.irfft((low + high.conj()) / d, m, axis=-1, workers=2)
+        return sfft.irfft((low + high.conj()) / d, m, axis=-1, workers=_WORKERS)
 
 
 def _windows(buffer: np.ndarray, width: int, hop: int) -> np.ndarray:
@@ -186,15 +187,16 @@ class WaveformSimulator:
         sent = sent_all[:, :nb]  # the bit whose decision instant is output sample k*spb
         self._sent_hist = sent_all[:, nb:]
 
-        XH = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1, workers=2) * self._H
-        WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1, workers=2) * self._G
+        X = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1, workers=_WORKERS)
+        XH = X * self._H
+        WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1, workers=_WORKERS) * self._G
         rows = m.channels
         signal = self._fold(XH)[..., ov:].reshape(rows, nb)
         noise = self._fold_n(WG)[..., ov:].reshape(rows, nb)
         sigma = self._sig0 + self._dsig * sent
         decision = m.level_zero[:, None] + signal + sigma * noise
         if np.any(self._jit > 0):
-            slope = self._fold(XH * self._dH / self._H)[..., ov:].reshape(rows, nb)
+            slope = self._fold(X * self._dH)[..., ov:].reshape(rows, nb)
             decision += self._jit * self._jitter.next(nb) * slope
         wrong = (decision > m.threshold[:, None]) != sent.astype(bool)
         skip, self._skip = self._skip, 0

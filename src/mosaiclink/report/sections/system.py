@@ -21,17 +21,23 @@ POWER_PARTS = (("LED drive", "led_drive_w"), ("pre-driver", "predriver_w"), ("TI
                ("host SerDes", "host_serdes_w"), ("control", "control_w"))
 
 
+def _span(values: list[float]) -> str:
+    """'a-b', or 'a' when both ends of the range agree to the shown precision."""
+    low, high = (f"{v:.1f}" for v in values)
+    return low if low == high else f"{low}-{high}"
+
+
 def power_figure(result: ComparisonResult) -> Figure:
     """Typical W per end of every technology with its low-high range, MOSAIC highlighted."""
     rows = sorted((r for r in result.rows if not r.reference_only), key=lambda r: r.power_w_per_end)
     trace = go.Bar(
-        x=[r.name for r in rows], y=[r.power_w_per_end for r in rows],
+        x=[r.technology for r in rows], y=[r.power_w_per_end for r in rows],
         error_y=dict(type="data", symmetric=False,
                      array=[r.power_w_per_end_high - r.power_w_per_end for r in rows],
                      arrayminus=[r.power_w_per_end - r.power_w_per_end_low for r in rows]),
         marker=dict(color=[MOSAIC_COLOR if r.is_mosaic else ("#b0b8c4" if r.feasible is False else PALETTE[1])
                            for r in rows]),
-        hovertext=[("feasible" if r.feasible else "; ".join(r.reasons) or "feasible") for r in rows],
+        hovertext=[f"{r.name}: " + ("feasible" if r.feasible else "; ".join(r.reasons) or "feasible") for r in rows],
     )
     layout = base_layout(f"Power per end at {result.rate_gbps:g} Gb/s (grey: cannot reach {result.reach_m:g} m)",
                          yaxis=dict(title="W per end"), xaxis=dict(tickangle=-30), height=420,
@@ -97,7 +103,7 @@ def system_section(design: MosaicDesign, seed: int) -> Section:
     paragraphs = (
         f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W (pluggable host) "
         f"per end, {pct[0]:.0f}-{pct[1]:.0f} % below the 800G AOC's {aoc.power_w_per_end_low:g}-"
-        f"{aoc.power_w_per_end_high:g} W, saving {saved[0]:.1f}-{saved[1]:.1f} W per cable.",
+        f"{aoc.power_w_per_end_high:g} W, saving {_span(saved)} W per cable.",
         f"Link FIT {result.mosaic.link_fit:.1f} vs {aoc.link_fit:.0f} for the AOC "
         f"({head.get('fit_ratio_vs_aoc', float('nan')):.0f}x); reach {fmt(result.mosaic.max_reach_m)} m, "
         f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper.",

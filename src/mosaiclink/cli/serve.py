@@ -1,0 +1,21 @@
+"""``mosaic serve``: the interactive design explorer on a local port."""
+
+from __future__ import annotations
+
+import typer
+
+from mosaiclink.cli.main import app
+
+
+@app.command()
+def serve(
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+) -> None:
+    """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT."""
+    import uvicorn
+
+    from mosaiclink.web.app import create_app
+
+    typer.echo(f"mosaic explorer on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

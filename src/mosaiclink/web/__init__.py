@@ -1,0 +1,1 @@
+"""The interactive design explorer served by ``mosaic serve``."""

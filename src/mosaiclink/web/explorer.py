@@ -1,0 +1,85 @@
+"""What the explorer computes for one set of slider values (no HTTP here).
+
+The sliders address design fields by dotted path; every request is validated through the
+design spec (so a bad value gets the same one-line error as a bad file) and evaluated with
+the vectorized analytic path of :mod:`mosaiclink.explore.evaluate`: the chosen length and a
+BER-vs-length curve in one array pass, well under 200 ms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from mosaiclink.config.presets import DEFAULT_PRESET, load_preset, preset_names
+from mosaiclink.errors import ConfigError
+from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.spec import with_overrides
+
+CURVE_LENGTHS_M = np.linspace(1.0, 100.0, 100)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One slider: the design field it sets, its range and step."""
+
+    path: str
+    label: str
+    min_value: float
+    max_value: float
+    step: float
+
+
+KNOBS = (
+    Knob("link.length_m", "fibre length (m)", 1.0, 100.0, 1.0),
+    Knob("link.rate_gbps", "rate per channel (Gb/s)", 0.5, 4.0, 0.05),
+    Knob("led.peak_current_ma", "LED peak current (mA)", 0.5, 10.0, 0.1),
+    Knob("fiber.na", "fibre NA", 0.1, 0.5, 0.01),
+    Knob("fiber.launch_fill", "launch fill of NA^2", 0.05, 1.0, 0.01),
+    Knob("fiber.attenuation_db_per_m", "fibre loss (dB/m)", 0.01, 1.0, 0.01),
+    Knob("array.spare_channels", "spare channels", 0.0, 120.0, 1.0),
+)
+KNOB_PATHS = {knob.path for knob in KNOBS}
+
+
+def parse_request(params: Mapping[str, str]) -> tuple[str, dict[str, float]]:
+    """Preset name and numeric overrides from query parameters; unknown names are errors."""
+    preset = params.get("preset", DEFAULT_PRESET)
+    if preset not in preset_names():
+        raise ConfigError(f"preset = {preset!r}: unknown; valid presets: {', '.join(preset_names())}")
+    overrides: dict[str, float] = {}
+    for name, text in params.items():
+        if name == "preset":
+            continue
+        if name not in KNOB_PATHS:
+            raise ConfigError(f"parameter {name!r}: not adjustable here; adjustable: {', '.join(sorted(KNOB_PATHS))}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigError(f"{name} = {text!r}: must be a number") from None
+        overrides[name] = int(value) if name == "array.spare_channels" else value
+    return preset, overrides
+
+
+def explore_point(params: Mapping[str, str]) -> dict:
+    """Metrics of the requested design and its BER-vs-length curve (JSON-ready)."""
+    preset, overrides = parse_request(params)
+    design = with_overrides(load_preset(preset), overrides)
+    lengths_m = np.append(CURVE_LENGTHS_M, design.link.length_m)
+    metrics = evaluate_rows(design, ("link.length_m",), lengths_m[:, None])
+    here = {name: float(values[-1]) for name, values in metrics.items()}
+    return {
+        "preset": preset,
+        "design": {knob.path: _leaf(design, knob.path) for knob in KNOBS},
+        "metrics": here,
+        "curve": {"length_m": CURVE_LENGTHS_M.tolist(),
+                  "log10_ber": np.maximum(metrics["log10_ber"][:-1], -40.0).tolist()},
+        "target_ber": design.link.target_ber,
+    }
+
+
+def _leaf(design, path: str) -> float:
+    section, leaf = path.split(".")
+    return float(getattr(getattr(design, section), leaf))

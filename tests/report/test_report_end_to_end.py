@@ -1,0 +1,73 @@
+"""`mosaic report` end to end: its numbers equal the CLIs', and every figure renders in chromium."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def cli_json(mosaic, *args):
+    result = mosaic(*args, "--json", timeout_s=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_link_numbers_match_mosaic_link(built_report, mosaic):
+    link = cli_json(mosaic, "link")
+    report = built_report["json"]["link"]["report"]
+    assert report["ber"]["median"] == pytest.approx(link["ber"]["median"], rel=1e-12)
+    assert report["channels_meeting_target"] == link["channels_meeting_target"]
+    assert report["budget"] == link["budget"]
+
+
+def test_compare_numbers_match_mosaic_compare(built_report, mosaic):
+    compare = cli_json(mosaic, "compare")
+    report = built_report["json"]["system"]["compare"]
+    assert report["headline"] == compare["headline"]
+    assert [r["power_w_per_end"] for r in report["rows"]] == pytest.approx([r["power_w_per_end"] for r in compare["rows"]])
+
+
+def test_cluster_numbers_match_mosaic_cluster(built_report, mosaic):
+    cluster = cli_json(mosaic, "cluster", "--seed", "0")
+    report = built_report["json"]["cluster"]["fabric"]
+    assert report == cluster
+
+
+def test_published_claims_appear_as_computed(built_report):
+    """The headline numbers sit in the ranges the paper reports (computed by the models)."""
+    data = built_report["json"]
+    low_w, high_w = data["system"]["compare"]["headline"]["mosaic_power_w_per_end_range"]
+    assert 3.0 <= low_w <= 3.2 and 5.1 <= high_w <= 5.4
+    assert data["link"]["report"]["channels_meeting_target"] >= 400
+    assert data["datapath"]["emulated"]["silent_corruptions"] == 0
+    mosaic_h = data["cluster"]["fabric"][1]["failures"]["mtbf_mosaic_h"]
+    optical_h = data["cluster"]["fabric"][0]["failures"]["mtbf_optical_h"]
+    assert 6.0 <= optical_h <= 12.0 and mosaic_h / optical_h >= 100.0
+    assert not any(isinstance(v, float) and math.isnan(v) for v in data["link"]["ber_vs_length"]["median@2"])
+
+
+def test_terminal_summary_lists_every_section(built_report):
+    for label in ("link physics", "data path and FEC", "power, reliability", "cluster impact"):
+        assert label in built_report["stdout"]
+
+
+def test_every_figure_renders_without_console_errors(built_report, page):
+    index = built_report["dir"] / "index.html"
+    html = index.read_text()
+    assert "cdn" not in html.lower().split("<script>", 1)[0]  # no external resources in the head
+    page.goto(index.as_uri())
+    figures = page.locator("div.figure")
+    expected = figures.count()
+    assert expected >= 9
+    page.wait_for_function(f"document.querySelectorAll('div.figure[data-rendered=\"true\"]').length === {expected}",
+                           timeout=60_000)
+    assert page.locator("div.figure .main-svg").count() >= expected
+    assert page.console_errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=False)
+    page.locator("#system").screenshot(path=str(SCREENSHOTS / "report-system.png"))

@@ -1,0 +1,99 @@
+"""The design explorer: the JSON endpoint, its errors, and a slider moved in chromium."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from mosaiclink.config.presets import load_preset
+from mosaiclink.physics.link import evaluate_link
+from mosaiclink.web.app import create_app
+from mosaiclink.web.explorer import explore_point
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_point_follows_physics_trends():
+    short = explore_point({"link.length_m": "10"})["metrics"]
+    long = explore_point({"link.length_m": "60"})["metrics"]
+    assert long["log10_ber"] > short["log10_ber"]
+    bright = explore_point({"link.length_m": "60", "led.peak_current_ma": "4"})["metrics"]
+    assert bright["log10_ber"] < long["log10_ber"]
+    spares = explore_point({"array.spare_channels": "0"})["metrics"]
+    assert spares["channels_total"] == 400 and spares["fit"] > explore_point({})["metrics"]["fit"]
+
+
+def test_nominal_channel_agrees_with_full_model_best_channels():
+    """The explorer's nominal channel sits within the full model's per-channel spread."""
+    point = explore_point({"link.length_m": "50"})["metrics"]
+    report = evaluate_link(load_preset("mosaic-800g"), seed=0)
+    live = report.log10_ber_stateye[~report.dead]
+    assert live.min() - 2.0 <= point["log10_ber"] <= live.max()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("link.length_m=-5", "link.length_m = -5.0: Input should be greater than or equal to 0"),
+    ("fiber.nx=0.2", "parameter 'fiber.nx': not adjustable here"),
+    ("link.rate_gbps=fast", "link.rate_gbps = 'fast': must be a number"),
+    ("preset=mosaic-9t", "preset = 'mosaic-9t': unknown"),
+])
+def test_bad_input_is_a_one_line_400(query, message):
+    response = TestClient(create_app()).get(f"/api/point?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(message)
+
+
+def test_page_and_plotly_are_served_locally():
+    client = TestClient(create_app())
+    page = client.get("/")
+    assert page.status_code == 200 and 'src="/plotly.js"' in page.text and "http" not in page.text.split("<body>")[0]
+    assert client.get("/plotly.js").text.startswith("/**")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not instance.started:
+        assert time.monotonic() < deadline, "explorer did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_slider_redraws_chart_and_updates_url(server, page):
+    page.goto(f"{server}/?link.length_m=30")
+    page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=30_000)
+    before = page.inner_text("#m-ber")
+    slider = page.locator("input[name='link.length_m']")
+    assert slider.input_value() == "30"
+    slider.focus()
+    for _ in range(25):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("+document.getElementById('chart').dataset.revision >= 2", timeout=30_000)
+    page.wait_for_function("location.search.includes('link.length_m=55')", timeout=30_000)
+    page.wait_for_timeout(300)
+    assert page.inner_text("#m-ber") != before
+    assert page.locator("#chart .main-svg").count() >= 1
+    assert page.console_errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "explorer.png"))
+
+
+def test_invalid_url_shows_message_in_page(server, page):
+    page.goto(f"{server}/?fiber.na=0")
+    page.wait_for_selector("#error", state="visible", timeout=30_000)
+    assert "fiber.na = 0.0" in page.inner_text("#error")
+    assert "Traceback" not in page.content()
