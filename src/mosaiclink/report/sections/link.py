@@ -125,7 +125,7 @@ def link_section(design: MosaicDesign, seed: int) -> Section:
         figures=(ber_mosaic_figure(design, report), budget_figure(report), ber_length_figure(curves)),
         headline=(("median BER", fmt_ber(summary["median"])),
                   (f"channels meeting {report.target_ber:g}", f"{report.channels_meeting_target}/{report.channels}"),
-                  ("reach (every data channel)", f"{fmt(reach_all_m)} m")),
+                  ("reach: median channel / every data channel", f"{fmt(reach_median_m)} m / {fmt(reach_all_m)} m")),
         data={"report": report.to_dict(per_channel=False), "reach_median_m": reach_median_m,
               "reach_all_data_channels_m": reach_all_m, "ber_vs_length": curves},
     )

@@ -8,6 +8,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout, fmt
+from mosaiclink.system.catalog import load_catalog
 from mosaiclink.system.compare import ComparisonResult, compare
 from mosaiclink.system.power import PowerBreakdown, mosaic_power_range
 from mosaiclink.system.reliability import spare_sweep
@@ -58,14 +59,15 @@ def breakdown_figure(low: PowerBreakdown, high: PowerBreakdown) -> Figure:
                   "host interface and control.")
 
 
-def fit_spares_figure(curves: dict[float, list[dict]], laser_fit: float) -> Figure:
+def fit_spares_figure(curves: dict[float, list[dict]], laser_fit: float | None) -> Figure:
     """Link FIT vs spare channels for each per-microLED FIT, with the laser-optics reference."""
     traces = [go.Scatter(x=[row["spares"] for row in rows], y=[row["link_fit"] for row in rows],
                          name=f"{led_fit:g} FIT per microLED", mode="lines+markers", line=dict(color=color))
               for (led_fit, rows), color in zip(curves.items(), PALETTE)]
     spares = [row["spares"] for row in next(iter(curves.values()))]
-    traces.append(go.Scatter(x=[spares[0], spares[-1]], y=[laser_fit] * 2, name="laser optics (AOC, catalog)",
-                             mode="lines", line=dict(color="#c23b4b", dash="dash")))
+    if laser_fit is not None:
+        traces.append(go.Scatter(x=[spares[0], spares[-1]], y=[laser_fit] * 2, name="laser optics (AOC, catalog)",
+                                 mode="lines", line=dict(color="#c23b4b", dash="dash")))
     traces.append(go.Scatter(x=[spares[0], spares[-1]], y=[20.0] * 2, name="20 FIT", mode="lines",
                              line=dict(color="#333", dash="dot")))
     layout = base_layout("Link FIT vs spare channels", yaxis=dict(type="log", title="link FIT"),
@@ -75,17 +77,8 @@ def fit_spares_figure(curves: dict[float, list[dict]], laser_fit: float) -> Figu
                   "averaged over the mission time.")
 
 
-def system_section(design: MosaicDesign, seed: int) -> Section:
-    """Compare MOSAIC with every catalog technology at 30 m and 55 C."""
-    rate_gbps = design.array.data_channels * design.link.rate_gbps
-    result = compare(rate=rate_gbps, reach_m=REACH_M, temperature_c=TEMPERATURE_C, design=design)
-    low, high = mosaic_power_range(design)
-    curves = {
-        led_fit: spare_sweep(design, ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=0.65)),
-                             TEMPERATURE_C, spares=SPARES)
-        for led_fit in LED_FITS
-    }
-    aoc = result.row("aoc")
+def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: PowerBreakdown):
+    """Table, paragraphs and headline of a comparison; AOC sentences only where the rate has an AOC."""
     head = result.headline()
     rows = tuple(
         (r.name, "yes" if r.feasible else ("no" if r.feasible is False else "-"), fmt(r.max_reach_m),
@@ -98,26 +91,50 @@ def system_section(design: MosaicDesign, seed: int) -> Section:
                            "MTBF h", "$/link", "W ratio", "FIT ratio"),
                   rows=rows, caption=f"{result.rate_gbps:g} Gb/s, {REACH_M:g} m, {TEMPERATURE_C:g} C; ratios are "
                                      "alternative / MOSAIC")
-    pct = head.get("percent_below_aoc_range", [float("nan")] * 2)
-    saved = head.get("w_saved_per_cable_range", [float("nan")] * 2)
-    paragraphs = (
-        f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W (pluggable host) "
-        f"per end, {pct[0]:.0f}-{pct[1]:.0f} % below the 800G AOC's {aoc.power_w_per_end_low:g}-"
-        f"{aoc.power_w_per_end_high:g} W, saving {_span(saved)} W per cable.",
-        f"Link FIT {result.mosaic.link_fit:.1f} vs {aoc.link_fit:.0f} for the AOC "
-        f"({head.get('fit_ratio_vs_aoc', float('nan')):.0f}x); reach {fmt(result.mosaic.max_reach_m)} m, "
-        f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper.",
-    )
+    aoc = next((r for r in result.rows if r.technology == "aoc" and not r.reference_only), None)
+    paragraphs = [f"Link FIT {result.mosaic.link_fit:.1f}; reach {fmt(result.mosaic.max_reach_m)} m, "
+                  f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper."]
+    headline = [("link FIT", f"{result.mosaic.link_fit:.1f}"),
+                ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x")]
+    if aoc is not None:
+        pct = head["percent_below_aoc_range"]
+        paragraphs.insert(0, f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
+                             f"{aoc.power_w_per_end_high:g} W, saving {_span(head['w_saved_per_cable_range'])} W per "
+                             f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).")
+        headline.insert(0, ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
+    return table, tuple(paragraphs), tuple(headline), aoc
+
+
+def system_section(design: MosaicDesign, seed: int) -> Section:
+    """Compare MOSAIC with every catalog technology at its aggregate rate, 30 m and 55 C."""
+    rate_gbps = design.array.data_channels * design.link.rate_gbps
+    low, high = mosaic_power_range(design)
+    curves = {
+        led_fit: spare_sweep(design, ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=0.65)),
+                             TEMPERATURE_C, spares=SPARES)
+        for led_fit in LED_FITS
+    }
+    own = (f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W "
+           f"(pluggable host) per end at {rate_gbps:g} Gb/s.",)
+    data = {"power": {"co_packaged": low.to_dict(), "pluggable": high.to_dict()},
+            "fit_vs_spares": {str(k): v for k, v in curves.items()}}
+    power_headline = (("W per end", f"{low.total_w_per_end:.2f}-{high.total_w_per_end:.2f}"),)
+    if rate_gbps not in load_catalog().rates_gbps():
+        return Section(
+            section_id="system", title="Power and reliability (no catalog alternatives at this rate)",
+            paragraphs=own + (f"The technology catalog has no entries at {rate_gbps:g} Gb/s, so nothing is compared.",),
+            figures=(breakdown_figure(low, high), fit_spares_figure(curves, None)),
+            headline=power_headline, data=data,
+        )
+    result = compare(rate=rate_gbps, reach_m=REACH_M, temperature_c=TEMPERATURE_C, design=design)
+    table, paragraphs, headline, aoc = _comparison_parts(result, low, high)
     return Section(
         section_id="system",
         title="Power, reliability, reach and cost beside the alternatives",
-        paragraphs=paragraphs,
+        paragraphs=own + paragraphs,
         tables=(table,),
-        figures=(power_figure(result), breakdown_figure(low, high), fit_spares_figure(curves, aoc.link_fit)),
-        headline=(("W per end", f"{low.total_w_per_end:.2f}-{high.total_w_per_end:.2f}"),
-                  ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"),
-                  ("link FIT (AOC ratio)", f"{result.mosaic.link_fit:.1f} ({head.get('fit_ratio_vs_aoc', 0):.0f}x)"),
-                  ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', 0):.1f}x")),
-        data={"compare": result.to_dict(), "power": {"co_packaged": low.to_dict(), "pluggable": high.to_dict()},
-              "fit_vs_spares": {str(k): v for k, v in curves.items()}},
+        figures=(power_figure(result), breakdown_figure(low, high),
+                 fit_spares_figure(curves, aoc.link_fit if aoc else None)),
+        headline=power_headline + headline,
+        data={"compare": result.to_dict(), **data},
     )
