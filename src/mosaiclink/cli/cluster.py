@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import typer
@@ -16,7 +14,7 @@ from rich.table import Table
 from mosaiclink.cli.main import app
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
 from mosaiclink.config.cluster import ScenarioSpec
-from mosaiclink.config.io import load_spec
+from mosaiclink.config.io import load_spec, write_text_atomic
 from mosaiclink.errors import ConfigError
 
 
@@ -42,19 +40,6 @@ def _events_csv(results: list, years: list) -> str:
             writer.writerow([result.spec.name, f"{t:.4f}", classes.fabric[c], classes.technology[c],
                              classes.kind[c], int(i), f"{r:.4f}"])
     return buffer.getvalue()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _hours(value: float | None) -> str:
@@ -141,7 +126,7 @@ def cluster(
     columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
     summaries = list(columns.summaries)
     if csv_events is not None:
-        _write_atomic(csv_events, _events_csv(columns.results, columns.years))
+        write_text_atomic(csv_events, _events_csv(columns.results, columns.years))
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))
         return

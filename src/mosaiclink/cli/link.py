@@ -7,17 +7,8 @@ from pathlib import Path
 
 import typer
 
+from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.main import app
-from mosaiclink.errors import ConfigError
-
-
-def resolve_design(preset: str | None, config: Path | None):
-    """The design named by ``--preset`` or read from ``--config`` (default: the 800G preset)."""
-    from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset
-
-    if preset and config:
-        raise ConfigError("options --preset and --config: give one, not both")
-    return load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
 
 
 @app.command()
@@ -32,10 +23,7 @@ def link(
     """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER."""
     from mosaiclink.physics.link import evaluate_link
 
-    design = resolve_design(preset, config)
-    changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
-    if changes:
-        design = design.with_link(**changes)
+    design = resolve_design(preset, config, length_m, rate_gbps)
     report = evaluate_link(design, seed=seed)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.link import resolve_design
+from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.main import app
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import typer
 
+from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.main import app
+from mosaiclink.config.io import write_text_atomic
 from mosaiclink.errors import ConfigError
 
 
@@ -54,13 +56,9 @@ def simulate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction."""
-    from mosaiclink.cli.link import resolve_design
     from mosaiclink.sim.runner import simulate as run_simulation
 
-    design = resolve_design(preset, config)
-    changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
-    if changes:
-        design = design.with_link(**changes)
+    design = resolve_design(preset, config, length_m, rate_gbps)
     kwargs = dict(channels=parse_channels(channels), samples_per_bit=samples_per_bit, path=path,
                   seed=seed, target_errors=target_errors, pattern=pattern,
                   eye_channels=parse_channels(eye_channels), variation_seed=variation_seed,
@@ -81,7 +79,7 @@ def simulate(
 
         out.mkdir(parents=True, exist_ok=True)
         data["eye_pngs"] = write_eye_pngs(result, out)
-        (out / "simulate.json").write_text(json.dumps(data, indent=1))
+        write_text_atomic(out / "simulate.json", json.dumps(data, indent=1))
     if as_json:
         typer.echo(json.dumps(data, separators=(",", ":")))
         return

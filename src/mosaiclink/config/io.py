@@ -63,10 +63,9 @@ def dump_text(data: dict[str, Any], suffix: str) -> str:
     raise ConfigError(f"output file suffix = '{suffix}': must be one of {', '.join(SUFFIXES)}")
 
 
-def save_spec(spec: Spec, path: str | Path) -> Path:
-    """Write a spec atomically (temp file + rename) in the format of the file extension."""
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file."""
     path = Path(path)
-    text = dump_text(spec.to_mapping(), path.suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -77,6 +76,12 @@ def save_spec(spec: Spec, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def save_spec(spec: Spec, path: str | Path) -> Path:
+    """Write a spec atomically (temp file + rename) in the format of the file extension."""
+    path = Path(path)
+    return write_text_atomic(path, dump_text(spec.to_mapping(), path.suffix))
 
 
 def _drop_none(value: Any) -> Any:

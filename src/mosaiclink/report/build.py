@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mosaiclink import __version__
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.io import write_text_atomic
 from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.sections.cluster import cluster_section
@@ -64,12 +65,6 @@ def write_report(sections: list[Section], design: MosaicDesign, out_dir: Path, s
         footer=f"mosaiclink {__version__} · seed {seed} · every number computed by the models named in docs/",
     )
     index = out_dir / "index.html"
-    _atomic_write(index, page)
-    _atomic_write(out_dir / "report.json", sections_to_json(sections))
+    write_text_atomic(index, page)
+    write_text_atomic(out_dir / "report.json", sections_to_json(sections))
     return index
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

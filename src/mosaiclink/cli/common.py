@@ -1,0 +1,20 @@
+"""Options shared by the commands that take a design: ``--preset``/``--config`` and overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mosaiclink.errors import ConfigError
+
+
+def resolve_design(preset: str | None, config: Path | None, length_m: float | None = None,
+                   rate_gbps: float | None = None):
+    """The design named by ``--preset`` or read from ``--config`` (default: the 800G preset),
+    with ``--length-m`` / ``--rate-gbps`` applied when given."""
+    from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset
+
+    if preset and config:
+        raise ConfigError("options --preset and --config: give one, not both")
+    design = load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
+    changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
+    return design.with_link(**changes) if changes else design
