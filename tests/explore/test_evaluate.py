@@ -25,6 +25,39 @@ def test_nominal_q_agrees_with_full_model_median_channel():
     assert np.all(np.abs(20 * np.log10(reduced / full)) < 1.5)  # dB
 
 
+@pytest.mark.parametrize("preset", ["mosaic-800g", "mosaic-prototype"])
+def test_q_is_smooth_in_length_and_tracks_the_full_model(preset):
+    """Regression: the decision instant was the pulse's argmax on the 4-samples-per-bit grid, so
+    it jumped a quarter bit whenever the peak (delayed by half the modal walk-off) crossed the
+    midpoint between two samples: Q of mosaic-800g fell 13.0 -> 8.5 from 34 to 35 m.
+
+    Q(L) is built from functions smooth in L (exponential attenuation, Gaussian spot spread,
+    sinc walk-off and Gaussian dispersion responses, a sampling instant at the continuous peak),
+    so on a 1 m grid (a) no step may exceed the steepest slope of the full model over these
+    presets (0.95 Q per metre, mosaic-800g at 10-20 m), rounded up to 1.0, and (b) the slope may
+    change only as fast as the curve bends: the full model's slope goes from -0.95 to -0.07 per
+    metre over ~50 m (~0.02 per m^2), so second differences stay below 0.1, while a jump of
+    size J shows up as a second difference of about J.
+    """
+    base = load_preset(preset)
+    lengths = np.arange(5.0, 71.0, 1.0)
+    q = evaluate_rows(base, ("link.length_m",), lengths[:, None])["q_factor"]
+    assert np.all(q > 0)
+    assert np.max(np.abs(np.diff(q))) < 1.0
+    assert np.max(np.abs(np.diff(q, 2))) < 0.1
+    assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
+    # Agreement with the full model's median channel. The prototype has no FFE, so the reduced
+    # model's small-signal LED (no slow large-signal fall tail, see docs/explore.md) shows
+    # uncorrected as optimism at short lengths where the LED dominates the ISI: 2.9 dB at 10 m,
+    # 1.5 dB at 20 m, < 0.9 dB from 30 m on (800G, with its FFE: < 0.25 dB everywhere).
+    checks = {10.0: 1.5, 20.0: 1.5, 30.0: 1.5, 40.0: 1.5, 50.0: 1.5}
+    if preset == "mosaic-prototype":
+        checks.update({10.0: 3.5, 20.0: 2.0})
+    for length, tolerance_db in checks.items():
+        full = np.median(evaluate_link(base.with_link(length_m=length), seed=0).q)
+        assert abs(20 * np.log10(q[lengths == length][0] / full)) < tolerance_db, length
+
+
 def test_power_and_fit_equal_the_system_models_design_by_design():
     rows = np.array([[1.5, 1.0, 0.0], [2.0, 2.0, 20.0], [2.5, 3.0, 60.0]])
     paths = ("link.rate_gbps", "led.peak_current_ma", "array.spare_channels")

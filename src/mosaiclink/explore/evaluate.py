@@ -20,6 +20,11 @@ without manufacturing spread:
   samples per bit) the NRZ bit spectrum :math:`\mathrm{sinc}(\nu)e^{-i\pi\nu}` is multiplied by
   the LED small-signal response, the fibre (modal walk-off x chromatic spread), the receiver
   front end and the CTLE, and brought to the time domain by one batched inverse FFT;
+* cursor: the pulse's maximum as a continuous instant (:func:`_peak_bits`), so Q moves
+  smoothly with length and every other parameter (the grid's own argmax jumps 1/``SPS`` bit
+  whenever the peak, delayed by half the walk-off, passes a sample midpoint: mosaic-800g lost
+  a third of its Q between 34 and 35 m); the symbol-spaced samples at that instant plus whole
+  bits come from the same trigonometric sum (:func:`_symbol_samples`);
 * equalizer: symbol-spaced samples around the cursor feed ``equalizer.solve_ffe`` (batched MMSE
   or zero-forcing with the coloured-noise autocorrelation), then ``apply_ffe``; the noise through
   the FFE is :math:`c^T R c` with :math:`R` the autocorrelation at the tap lags (as the full model);
@@ -63,6 +68,7 @@ PRE_BITS = 2  # symbol-spaced samples kept before the cursor (precursor ISI, FFE
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
 REACH_ITERATIONS = 8
 NEIGHBOUR_RADIUS = 2
+PEAK_OVERSAMPLE = 4  # finer lattice (x SPS) on which the pulse peak is bracketed
 
 METRICS = (
     "rate_gbps_total", "q_factor", "log10_ber", "ber", "q_margin_db", "reach_m",
@@ -159,10 +165,7 @@ class _Static:
         walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
         chrom = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m)
         h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None])
-        pulse = np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1) * SPS  # unit-height NRZ bit, unit DC gain
-        cursor = np.argmax(pulse, axis=1)
-        ring = (cursor[:, None] + SPS * (np.arange(SPAN_BITS)[None, :] - PRE_BITS)) % (SPS * SPAN_BITS)
-        symbols = np.take_along_axis(pulse, ring, axis=1)  # (designs, bits) symbol-spaced, cursor at PRE_BITS
+        symbols = _symbol_samples(h, _peak_bits(h))  # (designs, bits), cursor at PRE_BITS: the pulse peak
 
         bandwidth_hz = self.autocorr_unit[:, 0]
         if self.use_ffe:
@@ -179,6 +182,69 @@ class _Static:
         isi = np.concatenate([g[:, :PRE_BITS], g[:, PRE_BITS + 1:]], axis=1)
         cursor = g[:, PRE_BITS]
         return np.where(cursor > 0, ber.gaussian_q(cursor, isi, np.sqrt(var0), np.sqrt(var1)), 0.0)
+
+
+def _harmonics(h):
+    r"""Angular factors :math:`i 2\pi \nu_k` (per bit) and the one-sided weights of the pulse spectrum ``h``
+    (1 at DC and Nyquist, 2 between, over ``SPAN_BITS``: the scaling of ``SPS * irfft``, which makes
+    the NRZ bit unit-height for unit DC gain)."""
+    k = np.arange(h.shape[-1])
+    return 2j * np.pi * k / SPAN_BITS, np.where((k == 0) | (k == SPAN_BITS * SPS // 2), 1.0, 2.0) / SPAN_BITS
+
+
+def _advanced(h, t_bits):
+    r"""Weighted spectrum of the pulse advanced by ``t_bits`` (designs,): :math:`w_k H_k e^{i 2\pi \nu_k t}`,
+    so that ``Re(_advanced(h, t) @ table)`` evaluates the periodic pulse
+    :math:`p(t) = \mathrm{Re}\sum_k w_k H_k e^{i 2\pi \nu_k t}` (the trigonometric interpolant of
+    its ``irfft`` grid, exact for the band-limited periodic pulse) at instants relative to ``t``.
+    The rotations are the powers of :math:`e^{i 2\pi t / SPAN\_BITS}` (a cumulative product: one
+    complex exponential per design instead of one per harmonic)."""
+    _, weights = _harmonics(h)
+    rotation = np.empty(h.shape, dtype=np.complex128)
+    rotation[:, 0] = 1.0
+    rotation[:, 1:] = np.exp(2j * np.pi * t_bits / SPAN_BITS)[:, None]
+    return h * weights * np.cumprod(rotation, axis=1, out=rotation)
+
+
+def _peak_bits(h, refinements: int = 2) -> np.ndarray:
+    r"""Instant (bits, continuous) of each pulse's maximum, so the decision instant moves
+    continuously with the design instead of jumping a grid sample at a time.
+
+    From the ``irfft`` grid's maximum (``SPS`` per bit) the pulse and its first two derivatives
+    are evaluated on a ``PEAK_OVERSAMPLE`` times finer lattice over one grid sample either side.
+    The root of the slope :math:`p'` next to the lattice maximum lies between two lattice samples
+    (the lattice is absolute, so a change of grid maximum does not move it); there :math:`p'` is
+    the cubic Hermite interpolant of its values and slopes :math:`p''` at both ends, whose root is
+    found by Newton ``refinements`` steps from the linear-interpolation root (clipped to the
+    bracket). Continuous: when the root crosses a lattice sample both brackets give that sample.
+    Within 0.0005 dB in Q of the linear root on a 32x lattice over the benchmark LHS.
+    """
+    fine = PEAK_OVERSAMPLE
+    cell = 1.0 / (SPS * fine)  # lattice step, bits
+    omega, _ = _harmonics(h)
+    top = np.argmax(np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1), axis=1) / SPS
+    table = np.exp(omega[:, None] * (np.arange(-fine, fine + 1) * cell)[None, :])  # (K, 2 fine + 1)
+    near = _advanced(h, top)
+    pulse, slope, bend = ((near @ (omega[:, None] ** order * table)).real for order in (0, 1, 2))
+    j = np.argmax(pulse, axis=1)
+    start = np.clip(np.where(np.take_along_axis(slope, j[:, None], axis=1)[:, 0] < 0, j - 1, j), 0, 2 * fine - 1)
+    s0, s1, c0, c1 = (np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
+                      for values, scale in ((slope, 1.0), (bend, cell)) for d in (0, 1))
+    drop = s0 - s1
+    x = np.clip(np.where(drop > 0, s0 / np.where(drop > 0, drop, 1.0), 0.5), 0.0, 1.0)
+    for _ in range(refinements):
+        value = (2 * x**3 - 3 * x**2 + 1) * s0 + (x**3 - 2 * x**2 + x) * c0 + (3 * x**2 - 2 * x**3) * s1 + (x**3 - x**2) * c1
+        gradient = (6 * x**2 - 6 * x) * (s0 - s1) + (3 * x**2 - 4 * x + 1) * c0 + (3 * x**2 - 2 * x) * c1
+        x = np.clip(x - np.where(gradient < 0, value / np.where(gradient < 0, gradient, -1.0), 0.0), 0.0, 1.0)
+    return top + (start - fine + x) * cell
+
+
+def _symbol_samples(h, cursor_bits) -> np.ndarray:
+    r"""Symbol-spaced samples :math:`p(t_c + m - PRE\_BITS)`, m = 0 .. SPAN_BITS - 1, of the pulse
+    of spectrum ``h`` (designs, K) around the cursor instants ``t_c`` (designs,) in bits."""
+    omega, _ = _harmonics(h)
+    lags = np.exp(omega[:, None] * (np.arange(SPAN_BITS) - PRE_BITS)[None, :])  # (K, bits)
+    return (_advanced(h, cursor_bits) @ lags).real
 
 
 def _crosstalk_ratio_sq(offset_um, pitch_um, sigma_um, side_um, own):
