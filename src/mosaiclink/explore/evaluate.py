@@ -158,13 +158,12 @@ class _Static:
         length_m = _full(length_m, n)
         transmission = fiber.transmission(fib.attenuation_db_per_m, length_m) * 10.0 ** (-self.fixed_loss_db / 10.0)
         sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)
-        own = optics.square_aperture_capture(self.offset_um, 0.0, sigma, self.side_um)
-        xt_ratio_sq = _crosstalk_ratio_sq(self.offset_um, self.pitch_f_um, sigma, self.side_um, own)
+        own, xt_ratio_sq = _capture_and_crosstalk(self.offset_um, self.pitch_f_um, sigma, self.side_um)
         i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
 
         walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
         chrom = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m)
-        h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None])
+        h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None], np.float32)
         symbols = _symbol_samples(h, _peak_bits(h))  # (designs, bits), cursor at PRE_BITS: the pulse peak
 
         bandwidth_hz = self.autocorr_unit[:, 0]
@@ -247,20 +246,23 @@ def _symbol_samples(h, cursor_bits) -> np.ndarray:
     return (_advanced(h, cursor_bits) @ lags).real
 
 
-def _crosstalk_ratio_sq(offset_um, pitch_um, sigma_um, side_um, own):
-    """Sum over the neighbours within ``NEIGHBOUR_RADIUS`` pitches of (their light in this detector / own)^2.
+def _capture_and_crosstalk(offset_um, pitch_um, sigma_um, side_um):
+    """Own capture and the sum over the neighbours within ``NEIGHBOUR_RADIUS`` pitches of
+    (their light in this detector / own)^2.
 
-    The Gaussian spot and the square aperture are separable: capture at grid offset (i, j) is
-    ``C_ij = A_i B_j / C_00`` with ``A_i`` the captures along the row and ``B_j`` along the
-    column (``optics.square_aperture_capture``), so the 5 x 5 sum of squares is
-    ``sum(A^2) sum(B^2) / C_00^2`` minus the own term.
+    The Gaussian spot and the square aperture are separable
+    (``optics.square_aperture_capture`` is the product of two ``optics.interval_capture``):
+    capture at grid offset (i, j) is ``C_ij = A_i B_j`` with ``A_i`` the interval capture
+    along x at offset ``offset + i pitch`` and ``B_j`` along y at ``j pitch``, so the own
+    capture is ``A_0 B_0`` and the 5 x 5 sum of squares ``sum(A^2) sum(B^2)``, minus the own term.
     """
     steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
     shift = steps * pitch_um[:, None]
-    row = optics.square_aperture_capture(offset_um[:, None] + shift, 0.0, sigma_um[:, None], side_um[:, None])
-    col = optics.square_aperture_capture(offset_um[:, None], shift, sigma_um[:, None], side_um[:, None])
+    along_x = optics.interval_capture(offset_um[:, None] + shift, sigma_um[:, None], side_um[:, None])
+    along_y = optics.interval_capture(shift, sigma_um[:, None], side_um[:, None])
+    own = along_x[:, NEIGHBOUR_RADIUS] * along_y[:, NEIGHBOUR_RADIUS]
     own2 = np.maximum(own, 1e-300) ** 2
-    return ((row**2).sum(axis=1) * (col**2).sum(axis=1) / own2 - own2) / own2
+    return own, ((along_x**2).sum(axis=1) * (along_y**2).sum(axis=1) - own2) / own2
 
 
 def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from mosaiclink.config.design import EqualizerSpec
+from mosaiclink.physics import _complex
 
 
 def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
@@ -33,7 +34,10 @@ def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
     g = 10.0 ** (np.asarray(equalizer.ctle_peaking_db, dtype=float) / 20.0)  # 0 dB: zero = pole, exactly 1
     fz = equalizer.ctle_peak_ghz * 1e9 / np.sqrt(g)
     fp = equalizer.ctle_peak_ghz * 1e9 * np.sqrt(g)
-    return (1.0 + 1j * f / fz) / (1.0 + 1j * f / fp)
+    a, b = f / fz, f / fp
+    # (1 + i a) / (1 + i b) = (1 + a b + i (a - b)) / (1 + b^2)
+    scale = 1.0 / (1.0 + b * b)
+    return _complex.from_parts((1.0 + a * b) * scale, (a - b) * scale)
 
 
 def ffe_active(equalizer: EqualizerSpec) -> bool:
@@ -52,11 +56,13 @@ def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise
     n_taps, pre = equalizer.ffe_taps, equalizer.ffe_precursor_taps
     n = h.shape[-1]
     # Y[..., k, m] = h[m - k + pre]: the pulse seen by tap k, output index m relative to the cursor.
-    m = np.arange(n)[None, :]
-    k = np.arange(n_taps)[:, None]
-    idx = m - k + pre
-    valid = (idx >= 0) & (idx < n)
-    shifted = np.where(valid, h[..., np.clip(idx, 0, n - 1)], 0.0)  # (..., taps, n)
+    shifted = np.zeros(h.shape[:-1] + (n_taps, n))  # (..., taps, n)
+    for k in range(n_taps):  # row k is h delayed by k - pre (zero-filled): a loop over taps, not designs
+        shift = k - pre
+        if shift >= 0:
+            shifted[..., k, shift:] = h[..., : n - shift]
+        else:
+            shifted[..., k, :shift] = h[..., -shift:]
     if equalizer.ffe_method == "zero-forcing":
         cols = cursor_index - pre + np.arange(n_taps)
         square = shifted[..., cols]  # (..., taps, taps): g at the taps outputs around the cursor
@@ -67,7 +73,27 @@ def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise
         lags = np.abs(np.arange(n_taps)[:, None] - np.arange(n_taps)[None, :])
         r = r + np.asarray(noise_autocorr)[..., lags]
     p = 0.25 * shifted[..., cursor_index]
-    return np.linalg.solve(r, p[..., None])[..., 0]
+    return _solve_spd(r, p)
+
+
+def _solve_spd(r, p):
+    """Solve ``r c = p`` for a batch of symmetric positive-definite ``r`` (..., taps, taps).
+
+    Gaussian elimination without pivoting (stable for SPD matrices, Golub & Van Loan 4.2),
+    vectorized over the batch: a loop over the taps only, far cheaper than one LAPACK call
+    per small matrix.
+    """
+    a = np.array(r, dtype=float)
+    b = np.array(np.broadcast_to(p, a.shape[:-1]), dtype=float)
+    n = a.shape[-1]
+    for j in range(n - 1):
+        factor = a[..., j + 1:, j] / a[..., j, j, None]
+        a[..., j + 1:, j + 1:] -= factor[..., :, None] * a[..., j, None, j + 1:]
+        b[..., j + 1:] -= factor * b[..., j, None]
+    x = np.empty_like(b)
+    for j in range(n - 1, -1, -1):
+        x[..., j] = (b[..., j] - np.sum(a[..., j, j + 1:] * x[..., j + 1:], axis=-1)) / a[..., j, j]
+    return x
 
 
 def apply_ffe(symbol_samples, taps, precursors: int):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from mosaiclink.config.design import MicroLedSpec
+from mosaiclink.physics import _complex
 from mosaiclink.units import ELEMENTARY_CHARGE_C, photon_energy_j
 
 _REFERENCE_TEMPERATURE_C = 25.0
@@ -157,8 +158,10 @@ def transfer_function(led: MicroLedSpec, freq_hz, rate_scale=1.0):
     mean_ma = 0.5 * (led.bias_current_ma + led.peak_current_ma)
     tau = np.asarray(operating_point(led, mean_ma, rate_scale)["lifetime_s"])[..., None]
     rc_s = led.series_resistance_ohm * led.capacitance_ff * 1e-15
-    w = 2j * np.pi * np.asarray(freq_hz, dtype=float)
-    return 1.0 / ((1.0 + w * tau) * (1.0 + w * rc_s))
+    w = 2.0 * np.pi * np.asarray(freq_hz, dtype=float)
+    # 1 / ((1 + i a)(1 + i b)) = (1 - a b - i (a + b)) / ((1 + a^2)(1 + b^2)), in real arithmetic
+    a, b = w * tau, w * np.asarray(rc_s, dtype=float)
+    return _complex.inverse(1.0 - a * b, a + b)
 
 
 def optical_waveform_w(led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.0, efficiency_scale=1.0,

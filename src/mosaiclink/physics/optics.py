@@ -66,8 +66,13 @@ def square_aperture_capture(offset_x_um, offset_y_um, sigma_um, side_um):
 
     Offsets are aperture centre minus spot centre; broadcasts over all arguments.
     """
+    return interval_capture(offset_x_um, sigma_um, side_um) * interval_capture(offset_y_um, sigma_um, side_um)
+
+
+def interval_capture(offset_um, sigma_um, side_um):
+    """Fraction of a 1-D Gaussian (rms sigma) within an interval of width ``side_um`` centred
+    ``offset_um`` away: one axis of :func:`square_aperture_capture` (the spot is separable)."""
     half = 0.5 * np.asarray(side_um, dtype=float)
     s = np.asarray(sigma_um, dtype=float)
-    x = np.asarray(offset_x_um, dtype=float)
-    y = np.asarray(offset_y_um, dtype=float)
-    return (ndtr((x + half) / s) - ndtr((x - half) / s)) * (ndtr((y + half) / s) - ndtr((y - half) / s))
+    x = np.asarray(offset_um, dtype=float)
+    return ndtr((x + half) / s) - ndtr((x - half) / s)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from mosaiclink.config.design import ReceiverSpec
+from mosaiclink.physics import _complex
 from mosaiclink.physics.microled import rc_bandwidth_ghz
 from mosaiclink.units import BOLTZMANN_J_PER_K, ELEMENTARY_CHARGE_C, celsius_to_kelvin, photon_energy_j
 
@@ -38,8 +39,10 @@ def transfer_function(receiver: ReceiverSpec, freq_hz):
     """Receiver front-end response (input RC pole x 2nd-order Butterworth TIA), unit DC gain."""
     f = np.asarray(freq_hz, dtype=float)
     x = f / (receiver.tia_bandwidth_ghz * 1e9)
-    tia = 1.0 / (1.0 - x * x + 1j * np.sqrt(2.0) * x)
-    return tia / (1.0 + 1j * f / (input_pole_ghz(receiver) * 1e9))
+    y = f / (input_pole_ghz(receiver) * 1e9)
+    # 1 / ((1 - x^2 + i sqrt2 x)(1 + i y)), denominator multiplied out in real arithmetic
+    u, v = 1.0 - x * x, np.sqrt(2.0) * x
+    return _complex.inverse(u - v * y, v + u * y)
 
 
 def thermal_noise_a2_per_hz(receiver: ReceiverSpec) -> float:
