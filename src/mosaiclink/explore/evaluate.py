@@ -136,7 +136,7 @@ class _Static:
         lags = np.arange(max(int(eq.ffe_taps), 1))
         cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * weights).T  # (K, taps)
         # unit-density noise autocorrelation at symbol lags: int |H_rx H_ctle|^2 cos(2 pi f k T) df
-        self.autocorr_unit = (np.abs(self.h_noise) ** 2 @ cos_table) / self.bit_s[:, None]  # (designs, taps)
+        self.autocorr_unit = ((self.h_noise.real ** 2 + self.h_noise.imag ** 2) @ cos_table) / self.bit_s[:, None]  # (designs, taps)
         self.eq = eq
         self.use_ffe = bool(equalizer.ffe_active(eq))
 
@@ -196,13 +196,18 @@ def _advanced(h, t_bits):
     so that ``Re(_advanced(h, t) @ table)`` evaluates the periodic pulse
     :math:`p(t) = \mathrm{Re}\sum_k w_k H_k e^{i 2\pi \nu_k t}` (the trigonometric interpolant of
     its ``irfft`` grid, exact for the band-limited periodic pulse) at instants relative to ``t``.
-    The rotations are the powers of :math:`e^{i 2\pi t / SPAN\_BITS}` (a cumulative product: one
-    complex exponential per design instead of one per harmonic)."""
+    The rotations are the powers of :math:`e^{i 2\pi t / SPAN\_BITS}` (successive products over
+    the harmonics, each one contiguous row over the designs: one complex exponential per design
+    instead of one per harmonic)."""
     _, weights = _harmonics(h)
-    rotation = np.empty(h.shape, dtype=np.complex128)
-    rotation[:, 0] = 1.0
-    rotation[:, 1:] = np.exp(2j * np.pi * t_bits / SPAN_BITS)[:, None]
-    return h * weights * np.cumprod(rotation, axis=1, out=rotation)
+    rotation = np.empty(h.shape[::-1], dtype=np.complex128)  # (K, designs)
+    rotation[0] = 1.0
+    rotation[1] = np.exp(2j * np.pi * t_bits / SPAN_BITS)
+    for k in range(2, h.shape[1]):  # a loop over the harmonics, not the designs
+        np.multiply(rotation[k - 1], rotation[1], out=rotation[k])
+    out = h * weights
+    out *= rotation.T
+    return out
 
 
 def _peak_bits(h, refinements: int = 2) -> np.ndarray:
@@ -223,8 +228,8 @@ def _peak_bits(h, refinements: int = 2) -> np.ndarray:
     omega, _ = _harmonics(h)
     top = np.argmax(np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1), axis=1) / SPS
     table = np.exp(omega[:, None] * (np.arange(-fine, fine + 1) * cell)[None, :])  # (K, 2 fine + 1)
-    near = _advanced(h, top)
-    pulse, slope, bend = ((near @ (omega[:, None] ** order * table)).real for order in (0, 1, 2))
+    tables = np.concatenate([omega[:, None] ** order * table for order in (0, 1, 2)], axis=1)
+    pulse, slope, bend = np.split(_real_product(_advanced(h, top), tables), 3, axis=1)
     j = np.argmax(pulse, axis=1)
     start = np.clip(np.where(np.take_along_axis(slope, j[:, None], axis=1)[:, 0] < 0, j - 1, j), 0, 2 * fine - 1)
     s0, s1, c0, c1 = (np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
@@ -243,7 +248,15 @@ def _symbol_samples(h, cursor_bits) -> np.ndarray:
     of spectrum ``h`` (designs, K) around the cursor instants ``t_c`` (designs,) in bits."""
     omega, _ = _harmonics(h)
     lags = np.exp(omega[:, None] * (np.arange(SPAN_BITS) - PRE_BITS)[None, :])  # (K, bits)
-    return (_advanced(h, cursor_bits) @ lags).real
+    return _real_product(_advanced(h, cursor_bits), lags)
+
+
+def _real_product(spectra, table):
+    """``Re(spectra @ table)`` for complex (designs, K) and (K, m) as one real matrix product:
+    the complex128 rows viewed as interleaved (re, im) pairs times the interleaved (Re T, -Im T)."""
+    stacked = np.empty((2 * table.shape[0], table.shape[1]))
+    stacked[0::2], stacked[1::2] = table.real, -table.imag
+    return np.ascontiguousarray(spectra).view(np.float64) @ stacked
 
 
 def _capture_and_crosstalk(offset_um, pitch_um, sigma_um, side_um):

@@ -19,6 +19,12 @@ def from_parts(real, imag) -> np.ndarray:
 
 
 def inverse(real, imag) -> np.ndarray:
-    """``1 / (real + i imag)`` = ``(real - i imag) / (real^2 + imag^2)``."""
-    scale = 1.0 / (real * real + imag * imag)
-    return from_parts(real * scale, -imag * scale)
+    """``1 / (real + i imag)`` = ``(real - i imag) / (real^2 + imag^2)``, with few temporaries."""
+    scale = np.square(real, dtype=np.float64)
+    scale += np.square(imag)
+    np.reciprocal(scale, out=scale)
+    out = np.empty(scale.shape, dtype=np.complex128)
+    np.multiply(real, scale, out=out.real)
+    np.multiply(imag, scale, out=out.imag)
+    np.negative(out.imag, out=out.imag)
+    return out

@@ -80,20 +80,20 @@ def _solve_spd(r, p):
     """Solve ``r c = p`` for a batch of symmetric positive-definite ``r`` (..., taps, taps).
 
     Gaussian elimination without pivoting (stable for SPD matrices, Golub & Van Loan 4.2),
-    vectorized over the batch: a loop over the taps only, far cheaper than one LAPACK call
-    per small matrix.
+    vectorized over the batch (held last, contiguous): a loop over the taps only, far cheaper
+    than one LAPACK call per small matrix.
     """
-    a = np.array(r, dtype=float)
-    b = np.array(np.broadcast_to(p, a.shape[:-1]), dtype=float)
-    n = a.shape[-1]
+    a = np.moveaxis(np.asarray(r, dtype=float), (-2, -1), (0, 1)).copy()  # (taps, taps, ...)
+    b = np.moveaxis(np.array(np.broadcast_to(p, np.shape(r)[:-1]), dtype=float), -1, 0).copy()  # (taps, ...)
+    n = a.shape[0]
     for j in range(n - 1):
-        factor = a[..., j + 1:, j] / a[..., j, j, None]
-        a[..., j + 1:, j + 1:] -= factor[..., :, None] * a[..., j, None, j + 1:]
-        b[..., j + 1:] -= factor * b[..., j, None]
+        factor = a[j + 1:, j] / a[j, j]
+        a[j + 1:, j + 1:] -= factor[:, None] * a[j, None, j + 1:]
+        b[j + 1:] -= factor * b[j]
     x = np.empty_like(b)
     for j in range(n - 1, -1, -1):
-        x[..., j] = (b[..., j] - np.sum(a[..., j, j + 1:] * x[..., j + 1:], axis=-1)) / a[..., j, j]
-    return x
+        x[j] = (b[j] - np.sum(a[j, j + 1:] * x[j + 1:], axis=0)) / a[j, j]
+    return np.moveaxis(x, 0, -1)
 
 
 def apply_ffe(symbol_samples, taps, precursors: int):

@@ -105,5 +105,9 @@ def transfer_function(freq_hz, walkoff_s, chromatic_fwhm_s, dtype=np.float64):
     # exponent floored at -700: exp underflows to subnormals (slow, and < 1e-304) below that
     gauss = np.exp(np.maximum(-2.0 * (np.pi * sigma * f) ** 2, -700.0).astype(dtype, copy=False))
     with np.errstate(divide="ignore", invalid="ignore"):
-        amplitude = np.where(phase == 0.0, 1.0, sin / phase) * gauss
-    return _complex.from_parts(amplitude * cos, -amplitude * sin)
+        amplitude = np.where(phase == 0.0, 1.0, sin / phase)
+    amplitude *= gauss
+    cos *= amplitude
+    sin *= amplitude
+    out = _complex.from_parts(cos, sin)
+    return np.conjugate(out, out=out)

@@ -41,8 +41,11 @@ def transfer_function(receiver: ReceiverSpec, freq_hz):
     x = f / (receiver.tia_bandwidth_ghz * 1e9)
     y = f / (input_pole_ghz(receiver) * 1e9)
     # 1 / ((1 - x^2 + i sqrt2 x)(1 + i y)), denominator multiplied out in real arithmetic
-    u, v = 1.0 - x * x, np.sqrt(2.0) * x
-    return _complex.inverse(u - v * y, v + u * y)
+    u = np.subtract(1.0, x * x)
+    v = np.multiply(x, np.sqrt(2.0), out=x)
+    real = np.subtract(u, v * y)
+    np.multiply(u, y, out=u)
+    return _complex.inverse(real, np.add(u, v, out=u))
 
 
 def thermal_noise_a2_per_hz(receiver: ReceiverSpec) -> float:
