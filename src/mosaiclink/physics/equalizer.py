@@ -55,36 +55,44 @@ def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise
     h = np.asarray(symbol_samples, dtype=float)
     n_taps, pre = equalizer.ffe_taps, equalizer.ffe_precursor_taps
     n = h.shape[-1]
-    # Y[..., k, m] = h[m - k + pre]: the pulse seen by tap k, output index m relative to the cursor.
-    shifted = np.zeros(h.shape[:-1] + (n_taps, n))  # (..., taps, n)
-    for k in range(n_taps):  # row k is h delayed by k - pre (zero-filled): a loop over taps, not designs
-        shift = k - pre
-        if shift >= 0:
-            shifted[..., k, shift:] = h[..., : n - shift]
-        else:
-            shifted[..., k, :shift] = h[..., -shift:]
     if equalizer.ffe_method == "zero-forcing":
+        # Y[..., k, m] = h[m - k + pre]: the pulse seen by tap k, output index m relative to the cursor.
+        shifted = np.zeros(h.shape[:-1] + (n_taps, n))  # (..., taps, n)
+        for k in range(n_taps):  # row k is h delayed by k - pre (zero-filled): a loop over taps, not designs
+            shift = k - pre
+            if shift >= 0:
+                shifted[..., k, shift:] = h[..., : n - shift]
+            else:
+                shifted[..., k, :shift] = h[..., -shift:]
         cols = cursor_index - pre + np.arange(n_taps)
         square = shifted[..., cols]  # (..., taps, taps): g at the taps outputs around the cursor
         target = (np.arange(n_taps) == pre).astype(float)
         return np.linalg.solve(np.swapaxes(square, -1, -2), np.broadcast_to(target, square.shape[:-1]))
-    r = 0.25 * shifted @ np.swapaxes(shifted, -1, -2)
-    if noise_autocorr is not None:
-        lags = np.abs(np.arange(n_taps)[:, None] - np.arange(n_taps)[None, :])
-        r = r + np.asarray(noise_autocorr)[..., lags]
-    p = 0.25 * shifted[..., cursor_index]
+    # MMSE: R[k, l] = 1/4 sum_m Y[k, m] Y[l, m] = 1/4 sum_j h[j] h[j + k - l] over the samples both
+    # delayed copies hold (j, m - k + pre, m - l + pre all within 0..n-1), plus the noise at lag |k - l|;
+    # built batch-last, (taps, taps, ...), for the elimination.
+    noise = None if noise_autocorr is None else np.asarray(noise_autocorr, dtype=float)
+    batch = h.shape[:-1] if noise is None else np.broadcast_shapes(h.shape[:-1], noise.shape[:-1])
+    r = np.empty((n_taps, n_taps) + batch)
+    p = np.zeros((n_taps,) + batch)
+    for k in range(n_taps):  # loops over tap pairs, not designs
+        for lag in range(n_taps - k):
+            lo, hi = max(0, pre - k, lag), min(n, n + pre - k)
+            value = 0.25 * np.einsum("...j,...j->...", h[..., lo:hi], h[..., lo - lag:hi - lag])
+            r[k, k + lag] = r[k + lag, k] = value if noise is None else value + noise[..., lag]
+        if 0 <= cursor_index - k + pre < n:
+            p[k] = 0.25 * h[..., cursor_index - k + pre]
     return _solve_spd(r, p)
 
 
-def _solve_spd(r, p):
-    """Solve ``r c = p`` for a batch of symmetric positive-definite ``r`` (..., taps, taps).
+def _solve_spd(a, b):
+    """Solve ``a x = b`` for a batch of symmetric positive-definite ``a`` (taps, taps, ...) and
+    ``b`` (taps, ...), batch last; returns x as (..., taps).
 
     Gaussian elimination without pivoting (stable for SPD matrices, Golub & Van Loan 4.2),
-    vectorized over the batch (held last, contiguous): a loop over the taps only, far cheaper
-    than one LAPACK call per small matrix.
+    vectorized over the batch (contiguous): a loop over the taps only, far cheaper than one
+    LAPACK call per small matrix. Overwrites ``a`` and ``b``.
     """
-    a = np.moveaxis(np.asarray(r, dtype=float), (-2, -1), (0, 1)).copy()  # (taps, taps, ...)
-    b = np.moveaxis(np.array(np.broadcast_to(p, np.shape(r)[:-1]), dtype=float), -1, 0).copy()  # (taps, ...)
     n = a.shape[0]
     for j in range(n - 1):
         factor = a[j + 1:, j] / a[j, j]
