@@ -163,7 +163,9 @@ class _Static:
 
         walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
         chrom = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m)
-        h = self.h_static * fiber.transfer_function(self.f_hz, walkoff[:, None], _full(chrom, n)[:, None], np.float32)
+        # the fibre response depends on f t only: evaluated on the normalised grid nu = f T, times in bits
+        h = fiber.transfer_function(self.nu, (walkoff / self.bit_s)[:, None], (chrom / self.bit_s)[:, None], np.float32)
+        h *= self.h_static
         symbols = _symbol_samples(h, _peak_bits(h))  # (designs, bits), cursor at PRE_BITS: the pulse peak
 
         bandwidth_hz = self.autocorr_unit[:, 0]

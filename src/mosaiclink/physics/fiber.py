@@ -99,15 +99,16 @@ def transfer_function(freq_hz, walkoff_s, chromatic_fwhm_s, dtype=np.float64):
     f = np.asarray(freq_hz, dtype=float)
     width = np.asarray(walkoff_s, dtype=float)
     sigma = np.asarray(chromatic_fwhm_s, dtype=float) / (2.0 * np.sqrt(2.0 * np.log(2.0)))
-    # sinc(x) e^{-i pi x} = (sin(pi x) / (pi x)) (cos(pi x) - i sin(pi x)), in real arithmetic
-    phase = (np.pi * f * width).astype(dtype, copy=False)
+    # sinc(x) e^{-i pi x} = (sin(pi x) / (pi x)) (cos(pi x) - i sin(pi x)), in real arithmetic;
+    # factors grouped so that frequency and width arrays of outer shapes meet in one product each
+    phase = (np.pi * f).astype(dtype, copy=False) * width.astype(dtype, copy=False)
     sin, cos = np.sin(phase), np.cos(phase)
-    # exponent floored at -700: exp underflows to subnormals (slow, and < 1e-304) below that
-    gauss = np.exp(np.maximum(-2.0 * (np.pi * sigma * f) ** 2, -700.0).astype(dtype, copy=False))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        amplitude = np.where(phase == 0.0, 1.0, sin / phase)
+    exponent = (-2.0 * (np.pi * sigma) ** 2).astype(dtype, copy=False) * (f * f).astype(dtype, copy=False)
+    # floored at -700: exp underflows to subnormals (slow, and < 1e-304) below that
+    gauss = np.exp(np.maximum(exponent, -700.0, dtype=dtype))
+    amplitude = np.divide(sin, phase, out=np.ones_like(phase), where=phase != 0.0)  # sinc, 1 at 0
     amplitude *= gauss
     cos *= amplitude
+    amplitude *= -1.0
     sin *= amplitude
-    out = _complex.from_parts(cos, sin)
-    return np.conjugate(out, out=out)
+    return _complex.from_parts(cos, sin)
