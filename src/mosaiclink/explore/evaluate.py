@@ -127,8 +127,11 @@ class _Static:
         h_led = microled.transfer_function(led, self.f_hz)
         h_rx = receiver.transfer_function(_column(rx), self.f_hz)
         h_ctle = equalizer.ctle_transfer_function(_column(eq), self.f_hz)
-        self.h_noise = h_rx * h_ctle
-        self.h_static = np.sinc(self.nu) * np.exp(-1j * np.pi * self.nu) * h_led * self.h_noise
+        h_rx *= h_ctle
+        self.h_noise = h_rx
+        h_led *= np.sinc(self.nu) * np.exp(-1j * np.pi * self.nu)
+        h_led *= self.h_noise
+        self.h_static = h_led
         self.thermal_a2_per_hz = _full(receiver.thermal_noise_a2_per_hz(rx), n)
         # trapezoid weights over nu, and the cosine table of the noise autocorrelation lags
         weights = np.full(self.nu.size, self.nu[1])

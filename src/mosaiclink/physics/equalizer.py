@@ -35,9 +35,12 @@ def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
     fz = equalizer.ctle_peak_ghz * 1e9 / np.sqrt(g)
     fp = equalizer.ctle_peak_ghz * 1e9 * np.sqrt(g)
     a, b = f / fz, f / fp
-    # (1 + i a) / (1 + i b) = (1 + a b + i (a - b)) / (1 + b^2)
-    scale = 1.0 / (1.0 + b * b)
-    return _complex.from_parts((1.0 + a * b) * scale, (a - b) * scale)
+    # (1 + i a) / (1 + i b) = (1 + a b + i (a - b)) / (1 + b^2) = 1 + b q + i q, q = (a - b) / (1 + b^2)
+    q = a - b
+    q /= 1.0 + b * b
+    b *= q
+    b += 1.0
+    return _complex.from_parts(b, q)
 
 
 def ffe_active(equalizer: EqualizerSpec) -> bool:
