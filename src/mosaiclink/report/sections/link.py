@@ -127,5 +127,7 @@ def link_section(design: MosaicDesign, seed: int) -> Section:
                   (f"channels meeting {report.target_ber:g}", f"{report.channels_meeting_target}/{report.channels}"),
                   ("reach: median channel / every data channel", f"{fmt(reach_median_m)} m / {fmt(reach_all_m)} m")),
         data={"report": report.to_dict(per_channel=False), "reach_median_m": reach_median_m,
+              "grid_row_col": grid_positions(design.array).tolist(),
+              "log10_ber_per_channel": report.log10_ber_stateye.tolist(),
               "reach_all_data_channels_m": reach_all_m, "ber_vs_length": curves},
     )
