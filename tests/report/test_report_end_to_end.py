@@ -68,3 +68,11 @@ def test_every_figure_renders_without_console_errors(built_report, page, screens
     assert page.console_errors == []
     page.screenshot(path=str(screenshots / "report.png"), full_page=False)
     page.locator("#system").screenshot(path=str(screenshots / "report-system.png"))
+
+
+def test_paper_figures_are_written_as_png_and_svg(built_report):
+    figures = built_report["dir"] / "figures"
+    for name in ("ber-mosaic", "ber-vs-length", "power-vs-alternatives", "fit-vs-spares", "dead-channels"):
+        png = (figures / f"{name}.png").read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 10_000
+        assert (figures / f"{name}.svg").read_text().lstrip().startswith("<?xml")

@@ -168,7 +168,6 @@ def _ge_steps(ge: GilbertElliottSpec, symbols: np.ndarray, m: int):
     """Per codeword and channel: distribution of errored symbols among its r contiguous symbols."""
     rmax = int(symbols.max())
     dists = np.zeros((rmax + 1, rmax + 1))
-    mean_bits = np.zeros(rmax + 1)
     pi_b = ge.p_good_to_bad / (ge.p_good_to_bad + ge.p_bad_to_good)
     trans = np.array([[1 - ge.p_good_to_bad, ge.p_good_to_bad], [ge.p_bad_to_good, 1 - ge.p_bad_to_good]])
     eps = np.array([ge.ber_good, ge.ber_bad])

@@ -15,6 +15,7 @@ from mosaiclink import __version__
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import write_text_atomic
 from mosaiclink.report.document import Section
+from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.sections.cluster import cluster_section
 from mosaiclink.report.sections.datapath import datapath_section
@@ -56,7 +57,7 @@ def build_sections(design: MosaicDesign, origin: str, seed: int = 0,
 
 
 def write_report(sections: list[Section], design: MosaicDesign, out_dir: Path, seed: int) -> Path:
-    """Write ``index.html`` (self-contained) and ``report.json`` into ``out_dir``; return the page."""
+    """Write ``index.html`` (self-contained), ``report.json`` and ``figures/*.png|svg`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     page = render_page(
         title=f"MOSAIC link report: {design.name}",
@@ -67,4 +68,5 @@ def write_report(sections: list[Section], design: MosaicDesign, out_dir: Path, s
     index = out_dir / "index.html"
     write_text_atomic(index, page)
     write_text_atomic(out_dir / "report.json", sections_to_json(sections))
+    write_paper_figures(sections, out_dir / "figures")
     return index

@@ -11,6 +11,8 @@ import re
 import tomllib
 from importlib import resources
 
+from pydantic import BaseModel
+
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import preset_names
 from mosaiclink.report.document import Section, Table
@@ -41,7 +43,7 @@ def inputs_section(design: MosaicDesign, origin: str) -> Section:
     rows = []
     for table_name, field in type(design).model_fields.items():
         sub = getattr(design, table_name)
-        if not hasattr(sub, "model_fields"):
+        if not isinstance(sub, BaseModel):
             continue
         for key, info in type(sub).model_fields.items():
             rows.append((f"{table_name}.{key}", str(getattr(sub, key)), info.description or "",

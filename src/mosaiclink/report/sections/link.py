@@ -37,24 +37,37 @@ def ber_mosaic_figure(design: MosaicDesign, report: LinkReport) -> Figure:
 
 
 def budget_figure(report: LinkReport) -> Figure:
-    """IEEE-style waterfall of the median channel: levels, losses, penalties, margin."""
-    lines = report.budget.lines
-    measure, values = [], []
-    for line in lines:
-        if line.kind == "level":
-            measure.append("absolute")
-            values.append(line.value_db)
-        else:
-            measure.append("relative")
-            values.append(line.value_db if line.kind == "margin" else -line.value_db)
-    trace = go.Waterfall(x=[line.name for line in lines], y=values, measure=measure,
+    """IEEE-style waterfall of the median channel.
+
+    Launch OMA, minus each loss, gives the received OMA; minus each penalty, the OMA left for
+    the decision. The receiver sensitivity at the target BER is drawn as a line, and the gap
+    between the last bar and that line is the margin.
+    """
+    levels = [line for line in report.budget.lines if line.kind == "level"]
+    launch, received, sensitivity = levels[0], levels[1], levels[2]
+    names, measures, values = [launch.name], ["absolute"], [launch.value_db]
+    for line in report.budget.lines:
+        if line.kind == "loss":
+            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
+    names.append(received.name), measures.append("total"), values.append(0.0)
+    for line in report.budget.lines:
+        if line.kind == "penalty":
+            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
+    names.append("OMA left for the decision"), measures.append("total"), values.append(0.0)
+    margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
+    trace = go.Waterfall(x=names, y=values, measure=measures,
                          decreasing=dict(marker=dict(color=PALETTE[3])),
                          increasing=dict(marker=dict(color=PALETTE[2])),
-                         totals=dict(marker=dict(color=PALETTE[0])))
-    layout = base_layout("Link budget of the median channel (dBm / dB)", height=420,
-                         xaxis=dict(tickangle=-35), margin=dict(l=60, r=20, t=50, b=140))
-    return Figure("fig-budget", "Link budget waterfall", go.Figure([trace], layout),
-                  "Launch optical modulation amplitude through every loss and penalty to the margin at the target BER.")
+                         totals=dict(marker=dict(color=PALETTE[0])), base=0)
+    fig = go.Figure([trace], base_layout("Link budget of the median channel (dBm, dB)", height=440,
+                                         xaxis=dict(tickangle=-35), yaxis=dict(title="dBm"),
+                                         margin=dict(l=60, r=20, t=50, b=150), showlegend=False))
+    fig.add_hline(y=sensitivity.value_db, line=dict(color="#333", dash="dash"),
+                  annotation_text=f"sensitivity at BER {report.target_ber:g}: {sensitivity.value_db:.1f} dBm; "
+                                  f"margin {margin_db:+.2f} dB", annotation_position="bottom left")
+    return Figure("fig-budget", "Link budget waterfall", fig,
+                  "Launch optical modulation amplitude through every loss and penalty, against the receiver "
+                  "sensitivity at the target BER.")
 
 
 def ber_vs_length(design: MosaicDesign, seed: int) -> dict[str, list[float]]:
@@ -127,5 +140,7 @@ def link_section(design: MosaicDesign, seed: int) -> Section:
                   (f"channels meeting {report.target_ber:g}", f"{report.channels_meeting_target}/{report.channels}"),
                   ("reach: median channel / every data channel", f"{fmt(reach_median_m)} m / {fmt(reach_all_m)} m")),
         data={"report": report.to_dict(per_channel=False), "reach_median_m": reach_median_m,
+              "grid_row_col": grid_positions(design.array).tolist(),
+              "log10_ber_per_channel": report.log10_ber_stateye.tolist(),
               "reach_all_data_channels_m": reach_all_m, "ber_vs_length": curves},
     )
