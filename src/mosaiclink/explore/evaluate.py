@@ -230,11 +230,16 @@ def _peak_bits(h, refinements: int = 2) -> np.ndarray:
     """
     fine = PEAK_OVERSAMPLE
     cell = 1.0 / (SPS * fine)  # lattice step, bits
-    omega, _ = _harmonics(h)
-    top = np.argmax(np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1), axis=1) / SPS
+    omega, weights = _harmonics(h)
+    grid = np.argmax(np.fft.irfft(h, n=SPAN_BITS * SPS, axis=1), axis=1)
+    top = grid / SPS
+    # the grid maxima are whole samples: their rotations come from one (samples, K) table
+    advance = np.exp(omega[None, :] * (np.arange(SPAN_BITS * SPS) / SPS)[:, None]) * weights
     table = np.exp(omega[:, None] * (np.arange(-fine, fine + 1) * cell)[None, :])  # (K, 2 fine + 1)
     tables = np.concatenate([omega[:, None] ** order * table for order in (0, 1, 2)], axis=1)
-    pulse, slope, bend = np.split(_real_product(_advanced(h, top), tables), 3, axis=1)
+    near = advance[grid]
+    near *= h
+    pulse, slope, bend = np.split(_real_product(near, tables), 3, axis=1)
     j = np.argmax(pulse, axis=1)
     start = np.clip(np.where(np.take_along_axis(slope, j[:, None], axis=1)[:, 0] < 0, j - 1, j), 0, 2 * fine - 1)
     s0, s1, c0, c1 = (np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
@@ -277,10 +282,12 @@ def _capture_and_crosstalk(offset_um, pitch_um, sigma_um, side_um):
     steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
     shift = steps * pitch_um[:, None]
     along_x = optics.interval_capture(offset_um[:, None] + shift, sigma_um[:, None], side_um[:, None])
-    along_y = optics.interval_capture(shift, sigma_um[:, None], side_um[:, None])
-    own = along_x[:, NEIGHBOUR_RADIUS] * along_y[:, NEIGHBOUR_RADIUS]
+    # along y the offsets are +-j pitch: symmetric, so j >= 0 only, the others counted twice
+    along_y = optics.interval_capture(shift[:, NEIGHBOUR_RADIUS:], sigma_um[:, None], side_um[:, None])
+    own = along_x[:, NEIGHBOUR_RADIUS] * along_y[:, 0]
     own2 = np.maximum(own, 1e-300) ** 2
-    return own, ((along_x**2).sum(axis=1) * (along_y**2).sum(axis=1) - own2) / own2
+    sum_y = 2.0 * (along_y**2).sum(axis=1) - along_y[:, 0] ** 2
+    return own, ((along_x**2).sum(axis=1) * sum_y - own2) / own2
 
 
 def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:
