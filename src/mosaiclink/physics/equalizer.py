@@ -15,7 +15,8 @@ around its mean) and noise autocorrelation :math:`R_n`:
 :math:`c = (\\tfrac14 H H^T + R_n)^{-1}\\tfrac14 H e_d` (Haykin, *Adaptive Filter Theory*,
 ch. 2). Zero-forcing taps force :math:`g_m = \\delta_m` on the ``ffe_taps`` samples around the
 cursor. The FFE transfer function is :math:`\\sum_k c_k e^{-i2\\pi f kT}`, used to colour the noise.
-Solves are batched over channels (``numpy.linalg.solve``).
+Solves are batched over channels: zero-forcing with ``numpy.linalg.solve``, MMSE (symmetric
+positive definite) by Gaussian elimination vectorized over the batch.
 """
 
 from __future__ import annotations
