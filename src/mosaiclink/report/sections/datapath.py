@@ -16,14 +16,13 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.datapath.analytic import analytic_post_fec
 from mosaiclink.datapath.emulator import emulate
 from mosaiclink.datapath.framing import Framing
-from mosaiclink.datapath.gearbox import Gearbox
+from mosaiclink.datapath.gearbox import MAPPINGS, Gearbox
 from mosaiclink.datapath.protocols import host_protocol
 from mosaiclink.physics.link import evaluate_link
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.theme import PALETTE, base_layout, fmt_ber
 
 HOST_BY_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}
-MAPPINGS = ("bit-interleaved", "symbol-aligned", "codeword-diagonal")
 DEAD_COUNTS = (0, 1, 2, 3, 5, 8, 12, 16, 20)
 KILLED_MID_RUN = 3
 EMULATED_US = 50.0
