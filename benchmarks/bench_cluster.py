@@ -45,7 +45,9 @@ def per_link_baseline(result, techs) -> float:
     """Expand every link into a Python object, assign it in a loop, sum power and FIT."""
     links = [
         {"length_m": float(m), "tier": int(t)}
-        for m, t, n in zip(result.links.length_m, result.links.tier, np.round(result.links.count).astype(int), strict=True)
+        for m, t, n in zip(
+            result.links.length_m, result.links.tier, np.round(result.links.count).astype(int), strict=True
+        )
         for _ in range(n)
     ]
     order = np.argsort(techs.power_w_per_end)
@@ -81,7 +83,9 @@ def main() -> None:
     small = evaluate(incumbent, techs, techs)
     vector_s = best_of(lambda: evaluate(incumbent, techs, techs))
     loop_s = best_of(lambda: per_link_baseline(small, techs), repeats=1)
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}"
+    )
     print("| cluster | GPUs | evaluate + Monte Carlo year + summary (s) |")
     print("|---|---:|---:|")
     for name, gpus, seconds in rows:
@@ -89,10 +93,14 @@ def main() -> None:
     links = int(round(small.links.count.sum()))
     cli_s = fresh_process_seconds("-m", "mosaiclink", "cluster", "--gpus", "1000000", "--json")
     import_s = fresh_process_seconds("-c", "from mosaiclink.cli.main import _register_commands; _register_commands()")
-    print(f"\n`mosaic cluster --gpus 1000000 --json` (both columns, fresh process): {cli_s:.2f} s, "
-          f"of which importing the CLI and its command modules: {import_s:.2f} s; load average {os.getloadavg()[0]:.1f}")
-    print(f"per-link Python baseline, 100k GPUs ({links:,} links): {loop_s:.2f} s; "
-          f"vectorized evaluate: {vector_s:.3f} s; ratio {loop_s / vector_s:.0f}x")
+    print(
+        f"\n`mosaic cluster --gpus 1000000 --json` (both columns, fresh process): {cli_s:.2f} s, "
+        f"of which importing the CLI and its command modules: {import_s:.2f} s; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"per-link Python baseline, 100k GPUs ({links:,} links): {loop_s:.2f} s; "
+        f"vectorized evaluate: {vector_s:.3f} s; ratio {loop_s / vector_s:.0f}x"
+    )
 
 
 if __name__ == "__main__":

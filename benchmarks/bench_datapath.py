@@ -81,8 +81,13 @@ def bench_codec(count: int, reedsolo_count: int) -> dict:
         fixed = rsc.decode(list(rx[i]))[1]
         assert list(fixed) == list(cw[i])
     reedsolo_s = (time.perf_counter() - t0) / reedsolo_count
-    return {"count": count, "ours_us": ours_s * 1e6, "galois_us": galois_s * 1e6, "reedsolo_us": reedsolo_s * 1e6,
-            "ours_decode_only_us": _decode_only(code, rx) * 1e6}
+    return {
+        "count": count,
+        "ours_us": ours_s * 1e6,
+        "galois_us": galois_s * 1e6,
+        "reedsolo_us": reedsolo_s * 1e6,
+        "ours_decode_only_us": _decode_only(code, rx) * 1e6,
+    }
 
 
 def _decode_only(code, rx) -> float:
@@ -97,8 +102,13 @@ def bench_pattern(duration_us: float) -> dict:
     t0 = time.perf_counter()
     res = emulate(spec, seed=1)
     wall = time.perf_counter() - t0
-    return {"link_gbit": res.link_bits / 1e9, "wall_s": wall, "gbps_per_s": res.link_bits / 1e9 / wall,
-            "pre_fec_ber": res.pre_fec_ber, "uncorrectable": res.uncorrectable_codewords}
+    return {
+        "link_gbit": res.link_bits / 1e9,
+        "wall_s": wall,
+        "gbps_per_s": res.link_bits / 1e9 / wall,
+        "pre_fec_ber": res.pre_fec_ber,
+        "uncorrectable": res.uncorrectable_codewords,
+    }
 
 
 def bench_payload() -> dict:
@@ -107,8 +117,14 @@ def bench_payload() -> dict:
     t0 = time.perf_counter()
     res = emulate(spec, seed=1)
     wall = time.perf_counter() - t0
-    return {"link_gbit": res.link_bits / 1e9, "wall_s": wall, "gbps_per_s": res.link_bits / 1e9 / wall,
-            "frames": res.frames, "frames_lost": res.frames_lost, "silent": res.silent_corruptions}
+    return {
+        "link_gbit": res.link_bits / 1e9,
+        "wall_s": wall,
+        "gbps_per_s": res.link_bits / 1e9 / wall,
+        "frames": res.frames,
+        "frames_lost": res.frames_lost,
+        "silent": res.silent_corruptions,
+    }
 
 
 def markdown(codec: dict, pattern: dict, payload: dict) -> str:
@@ -152,7 +168,7 @@ def _write_section(path: Path, text: str) -> None:
     if HEADING in old:
         start = old.index(HEADING)
         nxt = old.find("\n## ", start + len(HEADING))
-        old = old[:start] + (old[nxt + 1:] if nxt >= 0 else "")
+        old = old[:start] + (old[nxt + 1 :] if nxt >= 0 else "")
     path.write_text(old.rstrip("\n") + "\n\n" + text)
 
 

@@ -43,7 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 8192
 
 LHS_5D = {
-    "name": "bench-lhs", "sampler": "lhs", "samples": 40_000, "seed": 1, "chunk_size": CHUNK,
+    "name": "bench-lhs",
+    "sampler": "lhs",
+    "samples": 40_000,
+    "seed": 1,
+    "chunk_size": CHUNK,
     "parameters": {
         "led.diameter_um": {"range": [3.0, 10.0]},
         "led.peak_current_ma": {"range": [1.0, 5.0]},
@@ -78,8 +82,10 @@ def rate(fn, sweep, repeat: int = 2) -> float:
 
 
 def main() -> None:
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}; OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}; OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}"
+    )
     load = os.getloadavg()[0]
     print(f"load average at start: {load:.1f} (CPU time is measured, so the rates are per core)")
     cases = {
@@ -91,23 +97,29 @@ def main() -> None:
         link = rate(link_pass, sweep)
         full = rate(evaluate_rows, sweep, repeat=1)
         results[name] = (sweep.n_designs, link, full)
-        print(f"{name:10s} {sweep.n_designs:7d} designs | link pass {link:10.0f} designs/s/core | "
-              f"full row (with reach) {full:9.0f} designs/s/core")
+        print(
+            f"{name:10s} {sweep.n_designs:7d} designs | link pass {link:10.0f} designs/s/core | "
+            f"full row (with reach) {full:9.0f} designs/s/core"
+        )
     base = cases["grid-800g"].base
     t0 = time.process_time()
     lengths = (10.0, 20.0, 30.0, 40.0)
     for length in lengths:
         evaluate_link(base.with_link(length_m=length), seed=0)
     peer = len(lengths) / (time.process_time() - t0)
-    print(f"peer: full per-channel evaluate_link {peer:.2f} designs/s/core "
-          f"-> link pass is {results['lhs-5d'][1] / peer:,.0f}x, full row {results['lhs-5d'][2] / peer:,.0f}x")
+    print(
+        f"peer: full per-channel evaluate_link {peer:.2f} designs/s/core "
+        f"-> link pass is {results['lhs-5d'][1] / peer:,.0f}x, full row {results['lhs-5d'][2] / peer:,.0f}x"
+    )
     with tempfile.TemporaryDirectory() as tmp, ResultStore(Path(tmp) / "b.duckdb") as store:
         sweep = cases["grid-800g"]
         t0, c0 = time.perf_counter(), time.process_time()
         summary = run_sweep(sweep, store, evaluate_rows, code_version())
         cpu = time.process_time() - c0
-        print(f"end to end (keys + evaluate + DuckDB), grid-800g: {summary.n_computed} designs, "
-              f"{summary.n_computed / cpu:.0f} designs/s/core CPU, {time.perf_counter() - t0:.2f} s wall")
+        print(
+            f"end to end (keys + evaluate + DuckDB), grid-800g: {summary.n_computed} designs, "
+            f"{summary.n_computed / cpu:.0f} designs/s/core CPU, {time.perf_counter() - t0:.2f} s wall"
+        )
 
 
 if __name__ == "__main__":

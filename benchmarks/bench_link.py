@@ -30,8 +30,12 @@ def time_cli(runs: int) -> tuple[float, float]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mosaiclink", "link", "--preset", "mosaic-800g", "--json"],
-                       check=True, capture_output=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "mosaiclink", "link", "--preset", "mosaic-800g", "--json"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -79,12 +83,21 @@ def main() -> None:
     args = parser.parse_args()
     wall, cpu = time_cli(args.runs)
     rows = time_presets(args.runs)
-    lines = ["## Link physics (`benchmarks/bench_link.py`)", "", f"Machine: {machine()}.", "",
-             "| What | Best wall time | CPU time | Target | Ratio (target / time) |", "|---|---|---|---|---|",
-             f"| `mosaic link --preset mosaic-800g --json` (460 channels, process start to exit) | {wall:.2f} s | {cpu:.2f} s | {TARGET_S:.1f} s | {TARGET_S / wall:.2f}x |",
-             "", "CPU time is the process's own work (user + system); wall time on a shared machine is inflated "
-             "by the other jobs counted in the load average.",
-             "", "| Preset | Channels | `evaluate_link` best of runs |", "|---|---|---|"]
+    lines = [
+        "## Link physics (`benchmarks/bench_link.py`)",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "| What | Best wall time | CPU time | Target | Ratio (target / time) |",
+        "|---|---|---|---|---|",
+        f"| `mosaic link --preset mosaic-800g --json` (460 channels, process start to exit) | {wall:.2f} s | {cpu:.2f} s | {TARGET_S:.1f} s | {TARGET_S / wall:.2f}x |",
+        "",
+        "CPU time is the process's own work (user + system); wall time on a shared machine is inflated "
+        "by the other jobs counted in the load average.",
+        "",
+        "| Preset | Channels | `evaluate_link` best of runs |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {channels} | {seconds * 1e3:.0f} ms |" for name, channels, seconds in rows]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -44,8 +44,7 @@ def link_a_models(sigma):
     from mosaiclink.sim.model import SymbolModel, WaveformModel
 
     delay = 1.05 * BIT_S
-    wm = WaveformModel(RATE_GBPS, [0], TAU_S, TAU_S, butterworth, butterworth, delay, 0.0, 0.0, 0.5,
-                       sigma, sigma)
+    wm = WaveformModel(RATE_GBPS, [0], TAU_S, TAU_S, butterworth, butterworth, delay, 0.0, 0.0, 0.5, sigma, sigma)
     # bit-spaced pulse of the same linear link (rect bit x LED x receiver), fine grid
     n, fine = 256 * 64, BIT_S / 64
     f = np.fft.rfftfreq(n, fine)
@@ -89,8 +88,9 @@ def opticommpy_link_a(bits_total, sigma, seed=1, chunk=200_000, offset=None):
         x = firFilter(h_rx, firFilter(h_led, x))
         x = x + firFilter(h_rx, gaussianNoise(x.shape, white**2))
         if offset is None:  # alignment search (warm-up only)
-            offset = int(np.argmin([bert(x[k::SPB][: bits.size - 2], bits[: bits.size - 2])[0]
-                                    for k in range(2 * SPB)]))
+            offset = int(
+                np.argmin([bert(x[k::SPB][: bits.size - 2], bits[: bits.size - 2])[0] for k in range(2 * SPB)])
+            )
         m = (x.size - offset) // SPB
         ber, _ = bert(x[offset::SPB][:m], bits[:m])
         errors += int(round(ber * m))
@@ -109,9 +109,16 @@ def ours(sim, bits_total, run):
 
 
 def machine() -> str:
-    model = next((ln.split(":", 1)[1].strip() for ln in subprocess.run(
-        ["lscpu"], capture_output=True, text=True).stdout.splitlines() if ln.startswith("Model name")), "?")
+    model = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+            if ln.startswith("Model name")
+        ),
+        "?",
+    )
     import os
+
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
 
 
@@ -149,11 +156,27 @@ def main() -> None:
     models = link_models(design, 0)
     ch = models.symbol.channels
     e, n, s = ours(WaveformSimulator(models.waveform, SPB, seed=1), int(2e4 * scale), lambda x: x.run_block())
-    rows.append((f"B: {ch}-channel array", "mosaiclink waveform (8 samples/bit)", n * ch, float(np.median(e / n)),
-                 n * ch / s / 1e6, n * ch / s / 1e6 / ref))
+    rows.append(
+        (
+            f"B: {ch}-channel array",
+            "mosaiclink waveform (8 samples/bit)",
+            n * ch,
+            float(np.median(e / n)),
+            n * ch / s / 1e6,
+            n * ch / s / 1e6 / ref,
+        )
+    )
     e, n, s = ours(SymbolSimulator(models.symbol, seed=1), int(4e5 * scale), lambda x: x.run_block(1 << 15))
-    rows.append((f"B: {ch}-channel array", "mosaiclink symbol", n * ch, float(np.median(e / n)),
-                 n * ch / s / 1e6, n * ch / s / 1e6 / ref))
+    rows.append(
+        (
+            f"B: {ch}-channel array",
+            "mosaiclink symbol",
+            n * ch,
+            float(np.median(e / n)),
+            n * ch / s / 1e6,
+            n * ch / s / 1e6 / ref,
+        )
+    )
 
     import os
 

@@ -26,7 +26,10 @@ def mosaic():
         env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
         return subprocess.run(
             [sys.executable, "-m", "mosaiclink", *args],
-            capture_output=True, text=True, env=env, timeout=timeout_s,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout_s,
         )
 
     return run
@@ -80,8 +83,13 @@ def built_report(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("report")
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    result = subprocess.run([sys.executable, "-m", "mosaiclink", "report", "--out", str(out)],
-                            capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mosaiclink", "report", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return {"dir": out, "stdout": result.stdout, "json": json.loads((out / "report.json").read_text())}
 

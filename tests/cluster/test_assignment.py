@@ -7,10 +7,38 @@ from mosaiclink.cluster.assignment import assign, tech_table
 from mosaiclink.errors import ModelRangeError
 
 ROWS = [
-    {"technology": "dac", "kind": "copper", "power_w_per_end": 0.1, "reach_m": 2, "fit_per_link": 40, "cost_usd_per_end": 75},
-    {"technology": "aoc", "kind": "optical", "power_w_per_end": 11, "reach_m": 50, "fit_per_link": 600, "cost_usd_per_end": 600},
-    {"technology": "dr8", "kind": "optical", "power_w_per_end": 16, "reach_m": 500, "fit_per_link": 600, "cost_usd_per_end": 1200},
-    {"technology": "led", "kind": "mosaic", "power_w_per_end": 5, "reach_m": 50, "fit_per_link": 4, "cost_usd_per_end": None},
+    {
+        "technology": "dac",
+        "kind": "copper",
+        "power_w_per_end": 0.1,
+        "reach_m": 2,
+        "fit_per_link": 40,
+        "cost_usd_per_end": 75,
+    },
+    {
+        "technology": "aoc",
+        "kind": "optical",
+        "power_w_per_end": 11,
+        "reach_m": 50,
+        "fit_per_link": 600,
+        "cost_usd_per_end": 600,
+    },
+    {
+        "technology": "dr8",
+        "kind": "optical",
+        "power_w_per_end": 16,
+        "reach_m": 500,
+        "fit_per_link": 600,
+        "cost_usd_per_end": 1200,
+    },
+    {
+        "technology": "led",
+        "kind": "mosaic",
+        "power_w_per_end": 5,
+        "reach_m": 50,
+        "fit_per_link": 4,
+        "cost_usd_per_end": None,
+    },
 ]
 TABLE = tech_table(ROWS, 800.0)
 LENGTHS = np.array([1.0, 10.0, 49.0, 120.0])

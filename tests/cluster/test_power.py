@@ -10,8 +10,14 @@ SPEC = ClusterPowerSpec(gpu_node_power_w=1000.0, power_conversion_efficiency=1.0
 
 def budget(link_w):
     return power_budget(
-        gpus=1_000, gpus_per_rack=10, scale_up_w=0.0, scale_out_w=link_w, nic_end_w=0.0,
-        scale_up_switch_w=0.0, scale_out_switch_w=0.0, spec=SPEC,
+        gpus=1_000,
+        gpus_per_rack=10,
+        scale_up_w=0.0,
+        scale_out_w=link_w,
+        nic_end_w=0.0,
+        scale_up_switch_w=0.0,
+        scale_out_switch_w=0.0,
+        spec=SPEC,
     )
 
 

@@ -41,8 +41,9 @@ def test_monotone_in_ber_and_erasures_cost_capacity():
     assert pus[0] < pus[1] < pus[2]
     healthy = analytic_post_fec("800gbe", 400, "codeword-diagonal", 1e-4).p_uncorrectable
     erased = analytic_post_fec("800gbe", 400, "codeword-diagonal", 1e-4, erased_channels=[0, 1, 2]).p_uncorrectable
-    dead_undeclared = analytic_post_fec("800gbe", 400, "codeword-diagonal",
-                                        np.r_[[0.5] * 3, [1e-4] * 397]).p_uncorrectable
+    dead_undeclared = analytic_post_fec(
+        "800gbe", 400, "codeword-diagonal", np.r_[[0.5] * 3, [1e-4] * 397]
+    ).p_uncorrectable
     assert healthy < erased < dead_undeclared
 
 
@@ -55,8 +56,9 @@ def test_burst_model_reduces_to_independent_when_states_equal():
         analytic_post_fec("800gbe", 400, "bit-interleaved", 0, burst=ge)
 
 
-@pytest.mark.parametrize("ber,mapping", [(2e-3, "symbol-aligned"), (1.5e-3, "codeword-diagonal"),
-                                         (1.5e-3, "bit-interleaved")])
+@pytest.mark.parametrize(
+    "ber,mapping", [(2e-3, "symbol-aligned"), (1.5e-3, "codeword-diagonal"), (1.5e-3, "bit-interleaved")]
+)
 def test_emulator_agrees_with_binomial_model(ber, mapping):
     res = emulate(DatapathSpec(ber=ber, mapping=mapping, duration_us=20, spares=0), seed=7)
     an = analytic_post_fec("800gbe", 400, mapping, ber)

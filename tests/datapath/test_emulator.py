@@ -12,8 +12,16 @@ from mosaiclink.errors import ConfigError
 
 
 def test_400_plus_20_ber_1e5_three_killed_payload_intact():
-    spec = DatapathSpec(channels=400, spares=20, mapping="symbol-aligned", ber=1e-5, dead=3, kill_at_us=5,
-                        duration_us=50, mode="payload")
+    spec = DatapathSpec(
+        channels=400,
+        spares=20,
+        mapping="symbol-aligned",
+        ber=1e-5,
+        dead=3,
+        kill_at_us=5,
+        duration_us=50,
+        mode="payload",
+    )
     r = emulate(spec, seed=11)
     assert r.frames > 3000 and r.frames_lost == 0 and r.silent_corruptions == 0
     assert r.uncorrectable_codewords == 0 and r.post_fec_bit_errors == 0
@@ -24,7 +32,9 @@ def test_400_plus_20_ber_1e5_three_killed_payload_intact():
     assert pattern.uncorrectable_codewords == 0 and pattern.events == r.events  # same failover timeline
 
 
-@pytest.mark.parametrize("mapping,absorbed", [("bit-interleaved", 1), ("symbol-aligned", 10), ("codeword-diagonal", 15)])
+@pytest.mark.parametrize(
+    "mapping,absorbed", [("bit-interleaved", 1), ("symbol-aligned", 10), ("codeword-diagonal", 15)]
+)
 def test_no_spares_dead_channels_absorbed_with_erasures(mapping, absorbed):
     r = emulate(DatapathSpec(mapping=mapping, spares=0, ber=0, dead_at_start=absorbed, duration_us=20), seed=5)
     assert r.tolerance[mapping]["with_erasures"] == absorbed
@@ -40,8 +50,9 @@ def test_erasures_absorb_more_dead_channels():
 
 
 def test_overloaded_link_loses_frames_but_never_silently():
-    spec = DatapathSpec(mapping="bit-interleaved", spares=0, dead=2, kill_at_us=2, erasures=False,
-                        duration_us=10, mode="payload")
+    spec = DatapathSpec(
+        mapping="bit-interleaved", spares=0, dead=2, kill_at_us=2, erasures=False, duration_us=10, mode="payload"
+    )
     r = emulate(spec, seed=4)
     assert r.frames_lost > 100 and r.silent_corruptions == 0 and r.miscorrected_codewords == 0
 

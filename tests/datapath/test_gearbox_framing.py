@@ -43,8 +43,10 @@ def test_symbols_per_channel_per_mapping_for_800g_over_400():
 
 def test_dead_channel_tolerance_more_with_erasures():
     h = host_protocol("800gbe")
-    tol = {mp: (dead_channel_tolerance(Gearbox(h, 400, mp), False), dead_channel_tolerance(Gearbox(h, 400, mp), True))
-           for mp in MAPPINGS}
+    tol = {
+        mp: (dead_channel_tolerance(Gearbox(h, 400, mp), False), dead_channel_tolerance(Gearbox(h, 400, mp), True))
+        for mp in MAPPINGS
+    }
     assert tol == {"bit-interleaved": (0, 1), "symbol-aligned": (5, 10), "codeword-diagonal": (7, 15)}
 
 
@@ -58,7 +60,7 @@ def test_framing_lock_reorder_deskew_and_bip():
     delay = rng.integers(0, 30, lanes)
     rx = np.zeros((lanes, line.shape[1] + 31), dtype=np.uint8)
     for i in range(lanes):  # test fixture: place each lane behind its skew
-        rx[i, delay[i]: delay[i] + line.shape[1]] = line[perm[i]]
+        rx[i, delay[i] : delay[i] + line.shape[1]] = line[perm[i]]
     rx[4, delay[4] + 2 * (512 + MARKER_BITS) + 100] ^= 1  # one payload error in period 2 of rx lane 4
     got = fr.receive(rx, periods, 31)
     assert np.array_equal(got.lane_id, perm) and np.array_equal(got.offset_bits, delay)

@@ -58,7 +58,7 @@ def test_codec_matches_galois_oracle(kp4):
     counts = np.repeat(np.r_[np.arange(16), 16, 20], 6)
     msgs = rng.integers(0, 1024, (counts.size, 514))
     cw = kp4.encode(msgs)  # (the encoder is checked against reedsolo below; galois' JIT costs ~10 s)
-    rx = np.vstack([_corrupt(rng, cw[i:i + 1], int(c), 0)[0] for i, c in enumerate(counts)])
+    rx = np.vstack([_corrupt(rng, cw[i : i + 1], int(c), 0)[0] for i, c in enumerate(counts)])
     theirs, n_fixed = oracle.decode(GF1024(rx), output="codeword", errors=True)
     theirs, n_fixed = np.array(theirs), np.array(n_fixed)
     ours, status = kp4.decode(rx)

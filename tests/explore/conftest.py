@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import tomli_w
 import pytest
+import tomli_w
 
 
 def sweep_mapping(name: str = "t", chunk_size: int = 64, steps: int = 6) -> dict:

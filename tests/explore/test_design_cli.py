@@ -54,6 +54,7 @@ def test_results_pareto_sql_and_export(tmp_path, mosaic):
     expected = set(np.asarray(table["key"])[pareto_mask(values, ["minimize", "maximize", "minimize"])])
     assert {row["key"] for row in front} == expected and expected
     import pyarrow.parquet as pq
+
     assert set(pq.read_table(out).column("key").to_pylist()) == expected
     query = mosaic("results", "--store", str(store), "--sql", "SELECT count(*) AS n FROM designs", "--json")
     assert json.loads(query.stdout) == [{"n": 75}]

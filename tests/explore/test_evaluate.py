@@ -74,7 +74,7 @@ def test_batch_result_does_not_depend_on_batch_composition():
     paths = ("link.length_m", "link.rate_gbps", "fiber.na")
     whole = evaluate_rows(BASE, paths, rows)
     for i in (0, 17, 49):
-        single = evaluate_rows(BASE, paths, rows[i:i + 1])
+        single = evaluate_rows(BASE, paths, rows[i : i + 1])
         for name in METRICS:
             assert single[name][0] == pytest.approx(whole[name][i], rel=1e-9, abs=1e-300), name
 

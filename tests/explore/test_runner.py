@@ -57,8 +57,13 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run(tmp_path, write_
     spec = write_sweep(mapping)
     killed = tmp_path / "killed.duckdb"
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, "-m", "mosaiclink", "sweep", str(spec), "--store", str(killed)],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mosaiclink", "sweep", str(spec), "--store", str(killed)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     for line in proc.stderr:
         if line.startswith("chunk 3 committed"):
             proc.send_signal(signal.SIGKILL)
@@ -69,8 +74,13 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run(tmp_path, write_
     assert 3 * 40 <= len(partial["key"]) < 1200  # killed mid-way, whole chunks only
     assert len(partial["key"]) % 40 == 0
 
-    resume = subprocess.run([sys.executable, "-m", "mosaiclink", "sweep", str(spec), "--store", str(killed), "--json"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    resume = subprocess.run(
+        [sys.executable, "-m", "mosaiclink", "sweep", str(spec), "--store", str(killed), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert resume.returncode == 0, resume.stderr
     assert f'"already_stored": {len(partial["key"])}' in resume.stdout
     run_inline(mapping, tmp_path / "clean.duckdb")
@@ -91,8 +101,14 @@ def test_dask_local_cluster_worker_killed_mid_run_every_result_once(tmp_path):
                 os.kill(killed_pids[0], signal.SIGKILL)
 
         with ResultStore(tmp_path / "dask.duckdb") as store:
-            summary = run_sweep(load_sweep(mapping, METRICS), store, evaluate_rows, code_version(),
-                                scheduler=cluster.scheduler_address, on_chunk=kill_one_worker)
+            summary = run_sweep(
+                load_sweep(mapping, METRICS),
+                store,
+                evaluate_rows,
+                code_version(),
+                scheduler=cluster.scheduler_address,
+                on_chunk=kill_one_worker,
+            )
     assert killed_pids, "no worker was killed"
     with pytest.raises(ProcessLookupError):
         os.kill(killed_pids[0], 0)
@@ -112,7 +128,8 @@ def test_bad_spec_is_one_line_exit_2_and_store_untouched(tmp_path, write_sweep, 
     result = mosaic("sweep", str(write_sweep(bad, "bad.toml")), "--store", str(path))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "error: unknown parameter path 'parameters.fiber.numerical_aperture'; did you mean 'fiber.na'?"]
+        "error: unknown parameter path 'parameters.fiber.numerical_aperture'; did you mean 'fiber.na'?"
+    ]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     not_a_store = tmp_path / "notes.csv"
     not_a_store.write_text("a,b\n1,2\n")

@@ -84,15 +84,18 @@ def test_out_of_range_value_is_caught_before_any_work():
         load_sweep({"parameters": {"fiber.na": {"range": [0.2, 1.5], "steps": 3}}}, METRICS)
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"constraints": ["ber < 1e-3"]}, "must look like 'metric <= number'"),
-    ({"constraints": ["bre <= 1e-3"]}, "unknown metric 'bre'; did you mean 'ber'"),
-    ({"objectives": {"power": "minimize"}}, "did you mean 'power_w'"),
-    ({"sampler": "lhs"}, "needs 'samples'"),
-    ({"parameters": {"fiber.na": {"range": [0.2, 0.3]}}}, "needs 'steps'"),
-    ({"parameters": {"fiber.na": {"range": [0.2, 0.3], "values": [0.2], "steps": 2}}}, "exactly one of"),
-    ({"samplr": "grid"}, "did you mean 'sampler'"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"constraints": ["ber < 1e-3"]}, "must look like 'metric <= number'"),
+        ({"constraints": ["bre <= 1e-3"]}, "unknown metric 'bre'; did you mean 'ber'"),
+        ({"objectives": {"power": "minimize"}}, "did you mean 'power_w'"),
+        ({"sampler": "lhs"}, "needs 'samples'"),
+        ({"parameters": {"fiber.na": {"range": [0.2, 0.3]}}}, "needs 'steps'"),
+        ({"parameters": {"fiber.na": {"range": [0.2, 0.3], "values": [0.2], "steps": 2}}}, "exactly one of"),
+        ({"samplr": "grid"}, "did you mean 'sampler'"),
+    ],
+)
 def test_bad_specs_are_one_line_errors(bad, message):
     with pytest.raises(ConfigError, match=message) as info:
         sweep(**bad)

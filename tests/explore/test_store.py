@@ -14,8 +14,13 @@ from mosaiclink.explore.store import ResultStore
 
 def write(store, keys, x):
     store.begin_sweep("s", {"a": 1}, '{"base":1}', "v1", len(keys))
-    return store.write_chunk(np.array(keys, dtype=object), {"fiber.na": np.asarray(x), "ber": np.asarray(x) * 2},
-                             code_version="v1", base_key="b", sweep="s")
+    return store.write_chunk(
+        np.array(keys, dtype=object),
+        {"fiber.na": np.asarray(x), "ber": np.asarray(x) * 2},
+        code_version="v1",
+        base_key="b",
+        sweep="s",
+    )
 
 
 def test_rows_are_unique_by_key_and_queryable(tmp_path):
@@ -24,7 +29,9 @@ def test_rows_are_unique_by_key_and_queryable(tmp_path):
         assert write(store, ["a", "b", "c"], [0.1, 0.2, 0.3]) == 3
         assert write(store, ["b", "c", "d"], [9.0, 9.0, 0.4]) == 1  # re-delivered rows are ignored
         assert store.count() == 4
-        np.testing.assert_array_equal(store.missing(np.array(["a", "x", "d", "y"], dtype=object)), [False, True, False, True])
+        np.testing.assert_array_equal(
+            store.missing(np.array(["a", "x", "d", "y"], dtype=object)), [False, True, False, True]
+        )
     with ResultStore(path, read_only=True) as store:
         got = store.sql('SELECT key, "fiber.na", ber FROM designs ORDER BY key').to_pydict()
     assert got == {"key": ["a", "b", "c", "d"], "fiber.na": [0.1, 0.2, 0.3, 0.4], "ber": [0.2, 0.4, 0.6, 0.8]}
@@ -35,8 +42,9 @@ def test_failed_chunk_leaves_no_partial_rows(tmp_path):
     with ResultStore(tmp_path / "r.duckdb") as store:
         write(store, ["a"], [0.1])
         with pytest.raises(Exception):
-            store.write_chunk(np.array(["z1", "z2"], dtype=object), {"ber": np.ones(3)},
-                              code_version="v1", base_key="b", sweep="s")
+            store.write_chunk(
+                np.array(["z1", "z2"], dtype=object), {"ber": np.ones(3)}, code_version="v1", base_key="b", sweep="s"
+            )
         assert store.count() == 1
 
 

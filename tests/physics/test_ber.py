@@ -41,7 +41,9 @@ def test_stat_eye_matches_enumeration_of_all_patterns():
     sigma = 0.05
     threshold = 0.5 * (1.0 + taps.sum())
     exact = brute_force_ber(1.0, taps, sigma, threshold)
-    eye = ber.stat_eye_log10_ber(np.array([1.0]), taps[None, :], np.array([sigma]), np.array([sigma]), "midpoint", bins=1024)
+    eye = ber.stat_eye_log10_ber(
+        np.array([1.0]), taps[None, :], np.array([sigma]), np.array([sigma]), "midpoint", bins=1024
+    )
     assert eye[0] == pytest.approx(np.log10(exact), abs=0.05)
 
 

@@ -56,9 +56,13 @@ def test_cli_start_keeps_heavy_imports_out():
 
     src = Path(__file__).resolve().parents[2] / "src"
 
-    code = ("import sys; import mosaiclink.cli.main as m; m._register_commands(['link', '--json']); import mosaiclink.physics.link; "
-            "print(','.join(x for x in ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb') if x in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)})
+    code = (
+        "import sys; import mosaiclink.cli.main as m; m._register_commands(['link', '--json']); import mosaiclink.physics.link; "
+        "print(','.join(x for x in ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb') if x in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)}
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
 

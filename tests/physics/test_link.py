@@ -49,8 +49,10 @@ def test_ber_falls_with_launch_power_and_led_bandwidth():
 
 
 def test_edge_channels_see_less_crosstalk():
-    leaky = D800.replace(fiber=D800.fiber.replace(core_coupling_um2_per_m=2.0).model_dump(),
-                         variation=D800.variation.replace(misalignment_sigma_um=0.0, dead_channel_probability=0.0).model_dump())
+    leaky = D800.replace(
+        fiber=D800.fiber.replace(core_coupling_um2_per_m=2.0).model_dump(),
+        variation=D800.variation.replace(misalignment_sigma_um=0.0, dead_channel_probability=0.0).model_dump(),
+    )
     report = evaluate_link(leaky)
     xt = report.crosstalk_db
     cols = leaky.array.cols
@@ -70,8 +72,10 @@ def test_same_seed_same_result_and_seed_matters():
 def test_stat_eye_agrees_with_gaussian_q_when_isi_is_negligible():
     # 0.1 Gb/s over 1 m: bits are 10 ns, far longer than every response; what ISI is left (the
     # TIA's few-% overshoot) is small against the noise, so the Gaussian-Q estimate must agree
-    slow = PROTO.replace(receiver=PROTO.receiver.replace(tia_noise_pa_per_sqrt_hz=25.0).model_dump(),
-                         equalizer=PROTO.equalizer.replace(enable=False).model_dump()).with_link(rate_gbps=0.1, length_m=1.0)
+    slow = PROTO.replace(
+        receiver=PROTO.receiver.replace(tia_noise_pa_per_sqrt_hz=25.0).model_dump(),
+        equalizer=PROTO.equalizer.replace(enable=False).model_dump(),
+    ).with_link(rate_gbps=0.1, length_m=1.0)
     report = evaluate_link(slow)
     live = ~report.dead
     assert np.median(report.isi_rms_ratio * report.q) < 0.25  # ISI rms well below the noise rms
@@ -81,10 +85,26 @@ def test_stat_eye_agrees_with_gaussian_q_when_isi_is_negligible():
 
 def test_budget_telescopes_to_the_margin():
     per = evaluate_link(PROTO).budget_per_channel
-    losses = sum(per[k] for k in ("coupling_loss_db", "core_fill_loss_db", "fiber_loss_db", "connector_loss_db",
-                                  "interface_loss_db", "capture_loss_db"))
-    penalties = sum(per[k] for k in ("pulse_spreading_penalty_db", "equalizer_penalty_db",
-                                     "residual_isi_penalty_db", "crosstalk_penalty_db"))
+    losses = sum(
+        per[k]
+        for k in (
+            "coupling_loss_db",
+            "core_fill_loss_db",
+            "fiber_loss_db",
+            "connector_loss_db",
+            "interface_loss_db",
+            "capture_loss_db",
+        )
+    )
+    penalties = sum(
+        per[k]
+        for k in (
+            "pulse_spreading_penalty_db",
+            "equalizer_penalty_db",
+            "residual_isi_penalty_db",
+            "crosstalk_penalty_db",
+        )
+    )
     assert np.allclose(per["launch_oma_dbm"] - losses, per["received_oma_dbm"])
     assert np.allclose(per["received_oma_dbm"] - per["sensitivity_oma_dbm"] - penalties, per["margin_db"], atol=1e-9)
 

@@ -41,15 +41,21 @@ def test_droop_bandwidth_and_power_trends():
     led = MicroLedSpec(diameter_um=5, active_thickness_nm=5, bias_current_ma=0.4, peak_current_ma=2.0)
     currents = np.array([0.05, 0.5, 2.0, 8.0])
     op = m.operating_point(led, currents)
-    assert np.all(np.diff(op["power_w"]) > 0)                  # more current, more light
-    assert np.all(np.diff(op["power_w"] / currents)[1:] < 0)   # but less per mA (droop)
+    assert np.all(np.diff(op["power_w"]) > 0)  # more current, more light
+    assert np.all(np.diff(op["power_w"] / currents)[1:] < 0)  # but less per mA (droop)
     assert np.all(np.diff(m.carrier_bandwidth_ghz(op["lifetime_s"])) > 0)  # faster at high density
     assert 0.8 < float(m.small_signal_bandwidth_ghz(led)) < 1.8  # the blue microLED record range (research 7)
 
 
 def test_pulse_is_asymmetric_and_reaches_the_steady_state():
-    led = MicroLedSpec(diameter_um=5, active_thickness_nm=5, bias_current_ma=0.4, peak_current_ma=2.0,
-                       series_resistance_ohm=0.0, capacitance_ff=0.0)
+    led = MicroLedSpec(
+        diameter_um=5,
+        active_thickness_nm=5,
+        bias_current_ma=0.4,
+        peak_current_ma=2.0,
+        series_resistance_ohm=0.0,
+        capacitance_ff=0.0,
+    )
     bit = 20e-9
     t = np.arange(0, 40e-9, 10e-12)
     p = m.pulse_response_w(led, bit, t)

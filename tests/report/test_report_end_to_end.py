@@ -8,7 +8,6 @@ import math
 import pytest
 
 
-
 def cli_json(mosaic, *args):
     result = mosaic(*args, "--json", timeout_s=300)
     assert result.returncode == 0, result.stderr
@@ -27,7 +26,9 @@ def test_compare_numbers_match_mosaic_compare(built_report, mosaic):
     compare = cli_json(mosaic, "compare")
     report = built_report["json"]["system"]["compare"]
     assert report["headline"] == compare["headline"]
-    assert [r["power_w_per_end"] for r in report["rows"]] == pytest.approx([r["power_w_per_end"] for r in compare["rows"]])
+    assert [r["power_w_per_end"] for r in report["rows"]] == pytest.approx(
+        [r["power_w_per_end"] for r in compare["rows"]]
+    )
 
 
 def test_cluster_numbers_match_mosaic_cluster(built_report, mosaic):
@@ -62,8 +63,9 @@ def test_every_figure_renders_without_console_errors(built_report, page, screens
     figures = page.locator("div.figure")
     expected = figures.count()
     assert expected >= 9
-    page.wait_for_function(f"document.querySelectorAll('div.figure[data-rendered=\"true\"]').length === {expected}",
-                           timeout=60_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('div.figure[data-rendered=\"true\"]').length === {expected}", timeout=60_000
+    )
     assert page.locator("div.figure .main-svg").count() >= expected
     assert page.console_errors == []
     page.screenshot(path=str(screenshots / "report.png"), full_page=False)

@@ -24,17 +24,39 @@ def butterworth(order: int, cutoff_hz):
     return response
 
 
-def linear_link(channels=1, rate_gbps=2.0, tau_ps=120.0, rx_ghz=1.4, order=2, gain=1.0,
-                delay_s=None, sigma=0.1, jitter_s=0.0, xt=None, level_zero=0.05, tau_fall_ps=None):
+def linear_link(
+    channels=1,
+    rate_gbps=2.0,
+    tau_ps=120.0,
+    rx_ghz=1.4,
+    order=2,
+    gain=1.0,
+    delay_s=None,
+    sigma=0.1,
+    jitter_s=0.0,
+    xt=None,
+    level_zero=0.05,
+    tau_fall_ps=None,
+):
     """A WaveformModel with a first-order LED (tau) and a Butterworth receiver."""
     ids = np.arange(channels)
     rx = butterworth(order, np.full(channels, rx_ghz * 1e9))
     bit_s = 1e-9 / rate_gbps
     delay = np.full(channels, 0.9 * bit_s) if delay_s is None else np.asarray(delay_s, float)
     return WaveformModel(
-        rate_gbps, ids, tau_ps * 1e-12, (tau_fall_ps or tau_ps) * 1e-12,
-        lambda f: gain * rx(f), rx, delay, jitter_s, level_zero,
-        level_zero + 0.5 * gain, sigma, sigma, xt,
+        rate_gbps,
+        ids,
+        tau_ps * 1e-12,
+        (tau_fall_ps or tau_ps) * 1e-12,
+        lambda f: gain * rx(f),
+        rx,
+        delay,
+        jitter_s,
+        level_zero,
+        level_zero + 0.5 * gain,
+        sigma,
+        sigma,
+        xt,
     )
 
 
@@ -55,8 +77,17 @@ def pulse_taps(wm: WaveformModel, n_pre=2, n_post=8, fine_spb=256, n_bits=128):
 def symbol_twin(wm: WaveformModel, n_pre=2, n_post=8) -> SymbolModel:
     """The symbol-rate model of the same linear link."""
     taps = pulse_taps(wm, n_pre, n_post)
-    return SymbolModel(wm.rate_gbps, wm.channel_ids, taps, n_pre, wm.level_zero, wm.threshold,
-                       wm.sigma_zero, wm.sigma_one, wm.crosstalk)
+    return SymbolModel(
+        wm.rate_gbps,
+        wm.channel_ids,
+        taps,
+        n_pre,
+        wm.level_zero,
+        wm.threshold,
+        wm.sigma_zero,
+        wm.sigma_one,
+        wm.crosstalk,
+    )
 
 
 def exact_ber(sm: SymbolModel) -> np.ndarray:

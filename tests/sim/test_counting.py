@@ -10,9 +10,9 @@ def test_clopper_pearson_textbook_values():
     lo, hi = clopper_pearson(5, 10, 0.95)
     assert lo == pytest.approx(0.187086, abs=1e-6) and hi == pytest.approx(0.812914, abs=1e-6)
     lo, hi = clopper_pearson(0, 10, 0.95)
-    assert lo == 0.0 and hi == pytest.approx(1 - 0.025 ** 0.1, rel=1e-9)  # 0.30850
+    assert lo == 0.0 and hi == pytest.approx(1 - 0.025**0.1, rel=1e-9)  # 0.30850
     lo, hi = clopper_pearson(10, 10, 0.95)
-    assert hi == 1.0 and lo == pytest.approx(0.025 ** 0.1, rel=1e-9)
+    assert hi == 1.0 and lo == pytest.approx(0.025**0.1, rel=1e-9)
     # zero errors in n bits: the "rule of three" upper bound ~ 3.69/n at 95 % two-sided
     _, hi = clopper_pearson(0, 1e9, 0.95)
     assert hi == pytest.approx(3.689e-9, rel=1e-3)

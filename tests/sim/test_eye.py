@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 from scipy.special import ndtr, ndtri
 
-from mosaiclink.sim.eye import (bathtub_counted, bathtub_gaussian, extrapolate_bathtub,
-                                eye_histogram, eye_metrics)
+from mosaiclink.sim.eye import bathtub_counted, bathtub_gaussian, extrapolate_bathtub, eye_histogram, eye_metrics
 
 SPB = 16
 

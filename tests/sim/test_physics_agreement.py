@@ -15,8 +15,7 @@ def test_counted_ber_agrees_with_stat_eye_for_random_configurations():
     base = load_preset("mosaic-prototype")
     checked = 0
     for _ in range(3):
-        design = base.with_link(length_m=float(rng.uniform(26, 32)),
-                                rate_gbps=float(rng.choice([1.6, 1.8, 2.0])))
+        design = base.with_link(length_m=float(rng.uniform(26, 32)), rate_gbps=float(rng.choice([1.6, 1.8, 2.0])))
         models = link_models(design, 0)
         ber = models.report.ber_stateye
         pool = np.nonzero((ber > 1e-6) & (ber < 1e-3))[0]
@@ -24,8 +23,7 @@ def test_counted_ber_agrees_with_stat_eye_for_random_configurations():
             continue
         picks = pool[np.argsort(ber[pool])][np.linspace(0, pool.size - 1, 3).astype(int)]
         bits = int(min(8e6, 40 / ber[picks].min()))
-        result = simulate(design, bits, channels=picks, seed=int(rng.integers(1000)), eye_channels=[],
-                          target_errors=60)
+        result = simulate(design, bits, channels=picks, seed=int(rng.integers(1000)), eye_channels=[], target_errors=60)
         analytic = result.ber_analytic
         assert np.array_equal(analytic, ber[result.channels])
         lo, hi = clopper_pearson(result.errors, result.bits, 0.999)

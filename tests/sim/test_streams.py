@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from mosaiclink.errors import ConfigError
 from mosaiclink.sim.streams import BitStreams, NoiseStreams
 
@@ -8,10 +9,10 @@ from mosaiclink.sim.streams import BitStreams, NoiseStreams
 def test_prbs_period_and_balance(pattern, order):
     period = 2**order - 1
     bits = BitStreams(pattern, [3], seed=1).next(3 * period)[0]
-    assert np.array_equal(bits[:period], bits[period:2 * period])
+    assert np.array_equal(bits[:period], bits[period : 2 * period])
     assert bits[:period].sum() == 2 ** (order - 1)  # m-sequence: one more 1 than 0s
     for p in (d for d in range(1, period) if period % d == 0):  # no shorter period
-        assert not np.array_equal(bits[:period - p], bits[p:period])
+        assert not np.array_equal(bits[: period - p], bits[p:period])
 
 
 def lfsr(order: int, tap: int, n: int, state: int = 1) -> np.ndarray:

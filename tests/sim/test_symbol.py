@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from sim_synthetic import exact_ber
 
 from mosaiclink.sim.counting import clopper_pearson
 from mosaiclink.sim.model import Crosstalk, SymbolModel
 from mosaiclink.sim.symbol import SymbolSimulator
-from sim_synthetic import exact_ber
 
 
 def count(model, bits, seed=0, block=1 << 20):
@@ -24,12 +24,21 @@ def random_models(draws=4, seed=2026):
     rng = np.random.default_rng(seed)
     for _ in range(draws):
         ch = 3
-        taps = np.column_stack([rng.uniform(0, 0.15, ch), np.ones(ch), rng.uniform(0, 0.3, ch),
-                                rng.uniform(-0.1, 0.1, ch), rng.uniform(-0.05, 0.05, ch)])
+        taps = np.column_stack(
+            [
+                rng.uniform(0, 0.15, ch),
+                np.ones(ch),
+                rng.uniform(0, 0.3, ch),
+                rng.uniform(-0.1, 0.1, ch),
+                rng.uniform(-0.05, 0.05, ch),
+            ]
+        )
         target = 10 ** rng.uniform(-6, -3, ch)
         # noise sigma from the worst pattern's eye opening at the target (then BER is exact-ed)
         half = 0.5 * taps[:, 1] - np.abs(taps[:, [0, 2, 3, 4]]).sum(1) / 2
-        sigma = half / -np.asarray([np.float64(v) for v in __import__("scipy.special", fromlist=["ndtri"]).ndtri(target)])
+        sigma = half / -np.asarray(
+            [np.float64(v) for v in __import__("scipy.special", fromlist=["ndtri"]).ndtri(target)]
+        )
         level = rng.uniform(0, 0.2, ch)
         thr = level + 0.5 * taps.sum(1)
         yield SymbolModel(2.0, np.arange(ch), taps, 1, level, thr, sigma, sigma * rng.uniform(1, 1.3, ch))

@@ -3,10 +3,10 @@ oversampling, reproducibility, and skew/jitter behaviour."""
 
 import numpy as np
 import pytest
+from sim_synthetic import exact_ber, linear_link, symbol_twin
 
 from mosaiclink.sim.counting import clopper_pearson
 from mosaiclink.sim.waveform import WaveformSimulator
-from sim_synthetic import exact_ber, linear_link, symbol_twin
 
 
 def run(model, spb, bits, seed=1, keep=None):

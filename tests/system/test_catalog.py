@@ -79,7 +79,9 @@ def test_negative_power_is_one_line_naming_entry_field_value(tmp_path):
 
 
 def test_missing_source_is_rejected(tmp_path):
-    with pytest.raises(CatalogError, match=r"entry 'my-aoc-800g': power_w_per_end.source_url: required field is missing"):
+    with pytest.raises(
+        CatalogError, match=r"entry 'my-aoc-800g': power_w_per_end.source_url: required field is missing"
+    ):
         load_catalog([write(tmp_path, power_source="")])
 
 

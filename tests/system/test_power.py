@@ -33,7 +33,16 @@ def test_56_to_68_percent_below_aoc_and_over_10_w_per_cable(design):
 
 def test_breakdown_sums_and_led_drive_is_iv(design):
     p = mosaic_power(design)
-    parts = p.led_drive_w + p.predriver_w + p.tia_w + p.equalizer_w + p.slicer_cdr_w + p.gearbox_w + p.host_serdes_w + p.control_w
+    parts = (
+        p.led_drive_w
+        + p.predriver_w
+        + p.tia_w
+        + p.equalizer_w
+        + p.slicer_cdr_w
+        + p.gearbox_w
+        + p.host_serdes_w
+        + p.control_w
+    )
     assert p.total_w_per_end == pytest.approx(parts)
     i_avg_ma = design.led.bias_current_ma + 0.5 * (design.led.peak_current_ma - design.led.bias_current_ma)
     assert led_average_current_ma(design, 0.5) == pytest.approx(i_avg_ma)
@@ -45,7 +54,9 @@ def test_breakdown_sums_and_led_drive_is_iv(design):
 def test_lit_spares_cost_their_channel_power(design):
     dark = mosaic_power(design)
     lit = mosaic_power(design, PowerSpec(spares_powered=True))
-    assert lit.total_w_per_end - dark.total_w_per_end == pytest.approx(design.array.spare_channels * dark.per_channel_mw * 1e-3)
+    assert lit.total_w_per_end - dark.total_w_per_end == pytest.approx(
+        design.array.spare_channels * dark.per_channel_mw * 1e-3
+    )
 
 
 def test_power_grows_with_drive_current_and_array(design):

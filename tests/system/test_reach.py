@@ -34,7 +34,6 @@ def test_mosaic_reach_is_at_least_10x_passive_copper_at_800g(reach_800g_m):
     catalog = load_catalog()
     assert 20.0 <= reach_800g_m <= 100.0  # 20 m is measured to work [S1]; ~50 m is the design claim
     assert reach_800g_m / copper_reach_m(catalog, 100.0) >= 10.0
-    assert reach_ratio_vs_copper(load_preset("mosaic-800g"), catalog, reach_fn=lambda d, b: reach_800g_m) == pytest.approx(
-        reach_800g_m / 2.0
-    )
-
+    assert reach_ratio_vs_copper(
+        load_preset("mosaic-800g"), catalog, reach_fn=lambda d, b: reach_800g_m
+    ) == pytest.approx(reach_800g_m / 2.0)

@@ -62,7 +62,9 @@ def test_fit_rises_with_temperature_and_wearout_needs_spares(design):
     cool = mosaic_link_fit(design, ReliabilitySpec(), 40.0)
     hot = mosaic_link_fit(design, ReliabilitySpec(), 85.0)
     assert hot > 3 * cool
-    worn = ReliabilitySpec(led=ComponentReliability(fit=1.0, activation_energy_ev=0.65, weibull_shape=4.0, weibull_scale_years=30.0))
+    worn = ReliabilitySpec(
+        led=ComponentReliability(fit=1.0, activation_energy_ev=0.65, weibull_shape=4.0, weibull_scale_years=30.0)
+    )
     few = mosaic_link_fit(design, worn, spares=2)
     many = mosaic_link_fit(design, worn, spares=20)
     assert few > 20 > many

@@ -16,7 +16,6 @@ from mosaiclink.web.app import create_app
 from mosaiclink.web.explorer import explore_point
 
 
-
 def test_point_follows_physics_trends():
     short = explore_point({"link.length_m": "10"})["metrics"]
     long = explore_point({"link.length_m": "60"})["metrics"]
@@ -35,12 +34,15 @@ def test_nominal_channel_agrees_with_full_model_best_channels():
     assert live.min() - 2.0 <= point["log10_ber"] <= live.max()
 
 
-@pytest.mark.parametrize("query, message", [
-    ("link.length_m=-5", "link.length_m = -5.0: Input should be greater than or equal to 0"),
-    ("fiber.nx=0.2", "parameter 'fiber.nx': not adjustable here"),
-    ("link.rate_gbps=fast", "link.rate_gbps = 'fast': must be a number"),
-    ("preset=mosaic-9t", "preset = 'mosaic-9t': unknown"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("link.length_m=-5", "link.length_m = -5.0: Input should be greater than or equal to 0"),
+        ("fiber.nx=0.2", "parameter 'fiber.nx': not adjustable here"),
+        ("link.rate_gbps=fast", "link.rate_gbps = 'fast': must be a number"),
+        ("preset=mosaic-9t", "preset = 'mosaic-9t': unknown"),
+    ],
+)
 def test_bad_input_is_a_one_line_400(query, message):
     response = TestClient(create_app()).get(f"/api/point?{query}")
     assert response.status_code == 400

@@ -3,14 +3,16 @@
 Add one import line per command module; keep them sorted.
 """
 
-from mosaiclink.cli import cluster  # noqa: F401
-from mosaiclink.cli import compare  # noqa: F401
-from mosaiclink.cli import datapath  # noqa: F401
-from mosaiclink.cli import design  # noqa: F401
-from mosaiclink.cli import link  # noqa: F401
-from mosaiclink.cli import presets  # noqa: F401
-from mosaiclink.cli import report  # noqa: F401
-from mosaiclink.cli import results  # noqa: F401
-from mosaiclink.cli import serve  # noqa: F401
-from mosaiclink.cli import simulate  # noqa: F401
-from mosaiclink.cli import sweep  # noqa: F401
+from mosaiclink.cli import (
+    cluster,  # noqa: F401
+    compare,  # noqa: F401
+    datapath,  # noqa: F401
+    design,  # noqa: F401
+    link,  # noqa: F401
+    presets,  # noqa: F401
+    report,  # noqa: F401
+    results,  # noqa: F401
+    serve,  # noqa: F401
+    simulate,  # noqa: F401
+    sweep,  # noqa: F401
+)

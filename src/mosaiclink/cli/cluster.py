@@ -37,8 +37,17 @@ def _events_csv(results: list, years: list) -> str:
     for result, year in zip(results, years, strict=True):
         classes = result.classes
         for t, c, i, r in zip(year.time_h, year.link_class, year.link_index, year.repair_h, strict=True):
-            writer.writerow([result.spec.name, f"{t:.4f}", classes.fabric[c], classes.technology[c],
-                             classes.kind[c], int(i), f"{r:.4f}"])
+            writer.writerow(
+                [
+                    result.spec.name,
+                    f"{t:.4f}",
+                    classes.fabric[c],
+                    classes.technology[c],
+                    classes.kind[c],
+                    int(i),
+                    f"{r:.4f}",
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -63,14 +72,21 @@ def _table(summaries: list[dict]) -> Table:
         table.add_row(label, *cells)
 
     row("GPUs / GPU racks", [f"{s['gpus']:,} / {s['gpu_racks']:,}" for s in summaries])
-    row("scale-up domain (GPUs / racks)", [f"{s['scale_up']['domain_gpus']} / {s['scale_up']['racks_per_domain']}" for s in summaries])
+    row(
+        "scale-up domain (GPUs / racks)",
+        [f"{s['scale_up']['domain_gpus']} / {s['scale_up']['racks_per_domain']}" for s in summaries],
+    )
     row("fabric tiers / switches", [f"{s['fabric']['tiers']} / {s['fabric']['switches']:,}" for s in summaries])
     tiers = list(dict.fromkeys(t["tier"] for s in summaries for t in s["tiers"]))
     for tier in tiers:
         cells = []
         for s in summaries:
             hit = [t for t in s["tiers"] if t["tier"] == tier]
-            cells.append(f"{hit[0]['links']:,.0f} @ {hit[0]['mean_length_m']:.1f} m (p99 {hit[0]['p99_length_m']:.0f})" if hit else "-")
+            cells.append(
+                f"{hit[0]['links']:,.0f} @ {hit[0]['mean_length_m']:.1f} m (p99 {hit[0]['p99_length_m']:.0f})"
+                if hit
+                else "-"
+            )
         row(f"links {tier}", cells)
     techs = list(dict.fromkeys((t["fabric"], t["technology"]) for s in summaries for t in s["technologies"]))
     for fabric, tech in techs:
@@ -80,25 +96,47 @@ def _table(summaries: list[dict]) -> Table:
             cells.append(f"{hit[0]['links']:,.0f}" if hit else "-")
         row(f"  {fabric} {tech}", cells)
     row("GPU rack power", [f"{s['power']['rack_kw']:.1f} kW" for s in summaries])
-    row("interconnect power", [f"{s['power']['interconnect_kw'] / 1e3:.2f} MW ({100 * s['power']['interconnect_share']:.1f} % of IT)" for s in summaries])
+    row(
+        "interconnect power",
+        [
+            f"{s['power']['interconnect_kw'] / 1e3:.2f} MW ({100 * s['power']['interconnect_share']:.1f} % of IT)"
+            for s in summaries
+        ],
+    )
     row("interconnect per GPU", [f"{s['power']['interconnect_w_per_gpu']:.0f} W" for s in summaries])
     row("IT / facility power", [f"{s['power']['it_mw']:.1f} / {s['power']['facility_mw']:.1f} MW" for s in summaries])
-    row("energy per year", [f"{s['power']['energy_gwh_per_year']:.0f} GWh, ${s['power']['energy_cost_musd_per_year']:.1f} M" for s in summaries])
+    row(
+        "energy per year",
+        [
+            f"{s['power']['energy_gwh_per_year']:.0f} GWh, ${s['power']['energy_cost_musd_per_year']:.1f} M"
+            for s in summaries
+        ],
+    )
     row("link failures per day", [f"{s['failures']['link_failures_per_day']:.2f}" for s in summaries])
     row("one optical-link failure every", [_hours(s["failures"]["mtbf_optical_h"]) for s in summaries])
     row("one MOSAIC-link failure every", [_hours(s["failures"]["mtbf_mosaic_h"]) for s in summaries])
     row("one copper-link failure every", [_hours(s["failures"]["mtbf_copper_h"]) for s in summaries])
     row("one fabric-link failure every", [_hours(s["failures"]["mtbf_scale_out_h"]) for s in summaries])
-    row("job interruptions per day (links)", [f"{s['job']['interruptions_per_day']:.2f} ({s['job']['link_interruptions_per_day']:.2f})" for s in summaries])
-    row("Daly checkpoint interval", [f"{s['job']['daly_interval_min']:.1f} min" if s["job"]["daly_interval_min"] else "-" for s in summaries])
+    row(
+        "job interruptions per day (links)",
+        [f"{s['job']['interruptions_per_day']:.2f} ({s['job']['link_interruptions_per_day']:.2f})" for s in summaries],
+    )
+    row(
+        "Daly checkpoint interval",
+        [f"{s['job']['daly_interval_min']:.1f} min" if s["job"]["daly_interval_min"] else "-" for s in summaries],
+    )
     row("ETTR (links only)", [f"{s['job']['ettr']:.3f} ({s['job']['ettr_links_only']:.4f})" for s in summaries])
     row("MC year: link failures", [f"{s['monte_carlo_year']['link_failures']:,}" for s in summaries])
     row("MC year: all links up", [f"{100 * s['monte_carlo_year']['all_links_up_fraction']:.2f} %" for s in summaries])
     if len(summaries) > 1:
-        row("fleet saving vs first column", ["-"] + [
-            f"{s['fleet_savings_vs_first']['facility_mw']:.1f} MW at {s['fleet_savings_vs_first']['deployment_gpus']:,} GPUs"
-            for s in summaries[1:]
-        ])
+        row(
+            "fleet saving vs first column",
+            ["-"]
+            + [
+                f"{s['fleet_savings_vs_first']['facility_mw']:.1f} MW at {s['fleet_savings_vs_first']['deployment_gpus']:,} GPUs"
+                for s in summaries[1:]
+            ],
+        )
     return table
 
 
@@ -106,11 +144,15 @@ def _table(summaries: list[dict]) -> Table:
 def cluster(
     gpus: int = typer.Option(None, "--gpus", min=1, help="GPUs in every cluster (overrides the scenario)."),
     scenario: list[str] = typer.Option(
-        None, "--scenario", help="Shipped scenario name or scenario file; repeat to add columns "
+        None,
+        "--scenario",
+        help="Shipped scenario name or scenario file; repeat to add columns "
         f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
     ),
     catalog_files: list[Path] = typer.Option(
-        None, "--catalog", help="Extra technology catalog file (replaces built-in entries with the same id); repeatable."
+        None,
+        "--catalog",
+        help="Extra technology catalog file (replaces built-in entries with the same id); repeatable.",
     ),
     csv_events: Path = typer.Option(None, "--csv-events", help="Write the Monte Carlo year's link failures as CSV."),
     seed: int = typer.Option(1, "--seed", min=0, help="Seed of the Monte Carlo year."),

@@ -7,8 +7,9 @@ from pathlib import Path
 from mosaiclink.errors import ConfigError
 
 
-def resolve_design(preset: str | None, config: Path | None, length_m: float | None = None,
-                   rate_gbps: float | None = None):
+def resolve_design(
+    preset: str | None, config: Path | None, length_m: float | None = None, rate_gbps: float | None = None
+):
     """The design named by ``--preset`` or read from ``--config`` (default: the 800G preset),
     with ``--length-m`` / ``--rate-gbps`` applied when given."""
     from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset

@@ -30,10 +30,22 @@ def datapath(
     json_out: bool = typer.Option(False, "--json", help="print machine-readable JSON only"),
 ) -> None:
     """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency."""
-    spec = DatapathSpec.from_mapping(dict(
-        host=host, channels=channels, spares=spares, mapping=mapping, ber=ber, dead=dead,
-        dead_at_start=dead_at_start, kill_at_us=kill_at_us, duration_us=duration_us, mode=mode,
-        erasures=erasures, detection_time_us=detection_time_us))
+    spec = DatapathSpec.from_mapping(
+        dict(
+            host=host,
+            channels=channels,
+            spares=spares,
+            mapping=mapping,
+            ber=ber,
+            dead=dead,
+            dead_at_start=dead_at_start,
+            kill_at_us=kill_at_us,
+            duration_us=duration_us,
+            mode=mode,
+            erasures=erasures,
+            detection_time_us=detection_time_us,
+        )
+    )
     from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
 
     result = emulate(spec, seed=seed)
@@ -41,8 +53,10 @@ def datapath(
         typer.echo(json.dumps(result.to_dict(), default=float))
         return
     console = Console()
-    table = Table(title=f"{result.host} over {result.channels}+{result.spares} channels, {result.mapping}, "
-                        f"{result.mode} mode, {result.duration_us:.1f} us")
+    table = Table(
+        title=f"{result.host} over {result.channels}+{result.spares} channels, {result.mapping}, "
+        f"{result.mode} mode, {result.duration_us:.1f} us"
+    )
     table.add_column("quantity")
     table.add_column("value", justify="right")
     rows = [
@@ -60,11 +74,17 @@ def datapath(
         ("deskew buffer", f"{result.deskew_buffer_bits} bits"),
     ]
     rows += [(f"latency {k.removesuffix('_ns')}", f"{v:.1f} ns") for k, v in result.latency_ns.items()]
-    rows += [(f"dead channels absorbed, {mp}", f"{t['errors_only']} (errors) / {t['with_erasures']} (erasures)")
-             for mp, t in result.tolerance.items()]
+    rows += [
+        (f"dead channels absorbed, {mp}", f"{t['errors_only']} (errors) / {t['with_erasures']} (erasures)")
+        for mp, t in result.tolerance.items()
+    ]
     for ev in result.events:
-        rows.append((f"channel {ev.channel}",
-                     f"dead {ev.dead_us} us, declared {ev.declared_us} us, spare {ev.spare} at {ev.switched_us} us"))
+        rows.append(
+            (
+                f"channel {ev.channel}",
+                f"dead {ev.dead_us} us, declared {ev.declared_us} us, spare {ev.spare} at {ev.switched_us} us",
+            )
+        )
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)

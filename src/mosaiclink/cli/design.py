@@ -30,8 +30,9 @@ def design(
     from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
     from mosaiclink.explore.spec import load_base
 
-    choice = design_for_target(parse_rate_gbps(rate), reach_m, ber, minimize, base=load_base(base),
-                               max_fit=max_fit, seed=seed)
+    choice = design_for_target(
+        parse_rate_gbps(rate), reach_m, ber, minimize, base=load_base(base), max_fit=max_fit, seed=seed
+    )
     if as_json:
         typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))
         return
@@ -42,21 +43,34 @@ def design(
     table.add_column("value", justify="right")
     for key, value in choice.knobs.items():
         table.add_row(key, f"{value:g}")
-    for key, fmt in (("rate_gbps_total", "{:.1f} Gb/s"), ("power_w", "{:.3f} W per end"), ("pj_per_bit", "{:.2f} pJ/bit"),
-                     ("fit", "{:.3g} FIT"), ("ber", "{:.2e}"), ("reach_m", "{:.1f} m"), ("channels_total", "{:.0f}")):
+    for key, fmt in (
+        ("rate_gbps_total", "{:.1f} Gb/s"),
+        ("power_w", "{:.3f} W per end"),
+        ("pj_per_bit", "{:.2f} pJ/bit"),
+        ("fit", "{:.3g} FIT"),
+        ("ber", "{:.2e}"),
+        ("reach_m", "{:.1f} m"),
+        ("channels_total", "{:.0f}"),
+    ):
         table.add_row(key, fmt.format(met[key]))
     for key, value in choice.margins.items():
         table.add_row(f"margin: {key}", f"{value:.3g}")
     out.print(table)
     conf = choice.confirmation
-    out.print(f"full link model ({conf['model']}, seed {seed}): "
-              f"{'[green]confirmed[/]' if conf['confirmed'] else '[red]not confirmed[/]'} - "
-              f"{conf['channels_meeting_target']} channels meet the target ({conf['data_channels']} needed), "
-              f"median BER {conf['median_ber']:.2e}")
+    out.print(
+        f"full link model ({conf['model']}, seed {seed}): "
+        f"{'[green]confirmed[/]' if conf['confirmed'] else '[red]not confirmed[/]'} - "
+        f"{conf['channels_meeting_target']} channels meet the target ({conf['data_channels']} needed), "
+        f"median BER {conf['median_ber']:.2e}"
+    )
     if choice.runner_up:
         out.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")
     if choice.closest_miss:
-        out.print(f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n  infeasible: {choice.closest_miss['why_infeasible']}")
+        out.print(
+            f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n  infeasible: {choice.closest_miss['why_infeasible']}"
+        )
     for rejected in choice.rejected_by_full_model:
-        out.print(f"rejected by the full model: {_knob_text(rejected['knobs'])} ({rejected['full_model'].get('reason', '')})")
+        out.print(
+            f"rejected by the full model: {_knob_text(rejected['knobs'])} ({rejected['full_model'].get('reason', '')})"
+        )
     out.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the reduced model")

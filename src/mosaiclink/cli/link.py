@@ -13,8 +13,12 @@ from mosaiclink.cli.main import app
 
 @app.command()
 def link(
-    preset: str = typer.Option(None, "--preset", "-p", help="Preset design name (see `mosaic presets`); default mosaic-800g."),
-    config: Path = typer.Option(None, "--config", "-c", help="Design file (TOML/YAML/JSON); may start with extends = \"<preset>\"."),
+    preset: str = typer.Option(
+        None, "--preset", "-p", help="Preset design name (see `mosaic presets`); default mosaic-800g."
+    ),
+    config: Path = typer.Option(
+        None, "--config", "-c", help='Design file (TOML/YAML/JSON); may start with extends = "<preset>".'
+    ),
     length_m: float = typer.Option(None, "--length-m", help="Override the fibre length (m)."),
     rate_gbps: float = typer.Option(None, "--rate-gbps", help="Override the per-channel line rate (Gb/s)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the manufacturing variation."),
@@ -36,8 +40,10 @@ def _print_report(report) -> None:
     from rich.table import Table
 
     console = Console()
-    budget = Table(title=f"{report.design_name}: {report.rate_gbps:g} Gb/s x {report.channels} channels, "
-                         f"{report.length_m:g} m (median channel)")
+    budget = Table(
+        title=f"{report.design_name}: {report.rate_gbps:g} Gb/s x {report.channels} channels, "
+        f"{report.length_m:g} m (median channel)"
+    )
     budget.add_column("step")
     budget.add_column("value", justify="right")
     for line in report.budget.lines:
@@ -52,15 +58,22 @@ def _print_report(report) -> None:
     stats = Table(title="Per-channel BER (statistical eye)")
     for column in ("best", "median", "worst", f"meet {report.target_ber:g}", "data channels", "spares", "link"):
         stats.add_column(column, justify="right")
-    stats.add_row(f"{summary['min']:.2e}", f"{summary['median']:.2e}", f"{summary['worst']:.2e}",
-                  f"{report.channels_meeting_target}/{report.channels}", str(report.data_channels),
-                  f"{report.spare_channels} (needed {report.spares_needed})",
-                  "[green]OK[/]" if report.link_ok else "[red]FAIL[/]")
+    stats.add_row(
+        f"{summary['min']:.2e}",
+        f"{summary['median']:.2e}",
+        f"{summary['worst']:.2e}",
+        f"{report.channels_meeting_target}/{report.channels}",
+        str(report.data_channels),
+        f"{report.spare_channels} (needed {report.spares_needed})",
+        "[green]OK[/]" if report.link_ok else "[red]FAIL[/]",
+    )
     console.print(stats)
     if report.channels and int(report.grid_col.max()) < 80:
         console.print(_ber_map(report))
-    console.print(f"modal walk-off {report.walkoff_ps:.0f} ps, chromatic spread {report.chromatic_spread_ps:.0f} ps, "
-                  f"~{report.cores_per_channel:.0f} cores per channel")
+    console.print(
+        f"modal walk-off {report.walkoff_ps:.0f} ps, chromatic spread {report.chromatic_spread_ps:.0f} ps, "
+        f"~{report.cores_per_channel:.0f} cores per channel"
+    )
 
 
 def _ber_map(report) -> str:
@@ -72,8 +85,17 @@ def _ber_map(report) -> str:
     cols = int(report.grid_col.max()) + 1
     cells = [[" "] * cols for _ in range(rows)]
     for r, c, lb, dead in zip(report.grid_row, report.grid_col, report.log10_ber_stateye, report.dead):
-        glyph = ("[red]x[/]" if dead else "[green]#[/]" if lb <= -12 else "[green]+[/]" if lb <= -6
-                 else "[yellow]o[/]" if lb <= target else "[red]![/]")
+        glyph = (
+            "[red]x[/]"
+            if dead
+            else "[green]#[/]"
+            if lb <= -12
+            else "[green]+[/]"
+            if lb <= -6
+            else "[yellow]o[/]"
+            if lb <= target
+            else "[red]![/]"
+        )
         cells[int(r)][int(c)] = glyph
     legend = f"BER map (rows x cols; spares last): # <=1e-12, + <=1e-6, o <={report.target_ber:g}, ! fails, x dead"
     return legend + "\n" + "\n".join("".join(row) for row in cells)

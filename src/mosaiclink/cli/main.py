@@ -42,8 +42,13 @@ def _register_commands(argv: list[str] | None = None) -> None:
 
     name = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
     module = f"mosaiclink.cli.{name.replace('-', '_')}" if name else None
-    if module and name.replace("-", "_").isidentifier() and not name.startswith("_") and name != "main" \
-            and importlib.util.find_spec(module) is not None:
+    if (
+        module
+        and name.replace("-", "_").isidentifier()
+        and not name.startswith("_")
+        and name != "main"
+        and importlib.util.find_spec(module) is not None
+    ):
         importlib.import_module(module)
         if any(_command_name(cmd) == name for cmd in app.registered_commands):
             return

@@ -18,14 +18,16 @@ def presets(as_json: bool = typer.Option(False, "--json", help="Print JSON only.
     rows = []
     for name in preset_names():
         design = load_preset(name)
-        rows.append({
-            "name": name,
-            "data_channels": design.array.data_channels,
-            "spare_channels": design.array.spare_channels,
-            "rate_gbps": design.link.rate_gbps,
-            "length_m": design.link.length_m,
-            "description": design.description,
-        })
+        rows.append(
+            {
+                "name": name,
+                "data_channels": design.array.data_channels,
+                "spare_channels": design.array.spare_channels,
+                "rate_gbps": design.link.rate_gbps,
+                "length_m": design.link.length_m,
+                "description": design.description,
+            }
+        )
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -33,6 +35,12 @@ def presets(as_json: bool = typer.Option(False, "--json", help="Print JSON only.
     for column in ("name", "data", "spares", "Gb/s", "m", "description"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], str(row["data_channels"]), str(row["spare_channels"]),
-                      f"{row['rate_gbps']:g}", f"{row['length_m']:g}", row["description"])
+        table.add_row(
+            row["name"],
+            str(row["data_channels"]),
+            str(row["spare_channels"]),
+            f"{row['rate_gbps']:g}",
+            f"{row['length_m']:g}",
+            row["description"],
+        )
     Console().print(table)

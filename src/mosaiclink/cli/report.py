@@ -14,7 +14,9 @@ from mosaiclink.cli.main import app
 def report(
     preset: str = typer.Option(None, "--preset", "-p", help="Preset design name; default mosaic-800g."),
     config: Path = typer.Option(None, "--config", "-c", help="Design file (TOML/YAML/JSON)."),
-    out: Path = typer.Option(Path("mosaic-report"), "--out", "-o", help="Output folder for index.html and report.json."),
+    out: Path = typer.Option(
+        Path("mosaic-report"), "--out", "-o", help="Output folder for index.html and report.json."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of every stochastic step (variation, Monte Carlo)."),
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary."""
@@ -28,8 +30,14 @@ def report(
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
     steps = report_steps(origin)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("starting", total=len(steps))
 
         def on_step(index: int, label: str) -> None:

@@ -56,7 +56,8 @@ def results(
             table, title = results_store.sql(sql), "query"
         else:
             table = results_store.sql(
-                "SELECT sweep, code_version, count(*) AS designs FROM designs GROUP BY ALL ORDER BY sweep")
+                "SELECT sweep, code_version, count(*) AS designs FROM designs GROUP BY ALL ORDER BY sweep"
+            )
             title = f"{results_store.path}: {results_store.count()} designs"
         if export:
             results_store.export_table(table, export)

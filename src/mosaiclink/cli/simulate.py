@@ -45,13 +45,21 @@ def simulate(
     path: str = typer.Option("symbol", "--path", help="symbol (fast, 1 sample/bit) or waveform."),
     samples_per_bit: int = typer.Option(8, "--samples-per-bit", help="Oversampling of waveforms and eyes."),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed (bits, noise, jitter)."),
-    variation_seed: int = typer.Option(0, "--variation-seed", help="Manufacturing-variation seed (as mosaic link --seed)."),
+    variation_seed: int = typer.Option(
+        0, "--variation-seed", help="Manufacturing-variation seed (as mosaic link --seed)."
+    ),
     target_errors: int = typer.Option(None, "--target-errors", help="Stop a channel after this many errors."),
     pattern: str = typer.Option("random", "--pattern", help="random, prbs7, prbs15 or prbs31."),
-    eye_channels: str = typer.Option(None, "--eye-channels", help="Channels to draw eyes for (default: first selected)."),
+    eye_channels: str = typer.Option(
+        None, "--eye-channels", help="Channels to draw eyes for (default: first selected)."
+    ),
     jitter_rms_ps: float = typer.Option(0.0, "--jitter-rms-ps", help="Random sampling jitter (waveform path)."),
     led_model: str = typer.Option("superposition", "--led-model", help="superposition (physics pulse) or first-order."),
-    forwarded_clock: bool = typer.Option(False, "--forwarded-clock", help="Shared clock: each channel samples off its peak by its fibre skew (waveform path)."),
+    forwarded_clock: bool = typer.Option(
+        False,
+        "--forwarded-clock",
+        help="Shared clock: each channel samples off its peak by its fibre skew (waveform path).",
+    ),
     out: Path = typer.Option(None, "--out", help="Directory for eye PNGs and simulate.json."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
@@ -59,20 +67,35 @@ def simulate(
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)
-    kwargs = dict(channels=parse_channels(channels), samples_per_bit=samples_per_bit, path=path,
-                  seed=seed, target_errors=target_errors, pattern=pattern,
-                  eye_channels=parse_channels(eye_channels), variation_seed=variation_seed,
-                  jitter_rms_ps=jitter_rms_ps, led_model=led_model, forwarded_clock=forwarded_clock)
+    kwargs = dict(
+        channels=parse_channels(channels),
+        samples_per_bit=samples_per_bit,
+        path=path,
+        seed=seed,
+        target_errors=target_errors,
+        pattern=pattern,
+        eye_channels=parse_channels(eye_channels),
+        variation_seed=variation_seed,
+        jitter_rms_ps=jitter_rms_ps,
+        led_model=led_model,
+        forwarded_clock=forwarded_clock,
+    )
     if as_json:
         result = run_simulation(design, bits, **kwargs)
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} bits"),
-                      TimeRemainingColumn(), transient=True) as bar:
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} bits"),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
             task = bar.add_task("bits", total=bits)
-            result = run_simulation(design, bits, progress=lambda done, total: bar.update(task, completed=done),
-                                    **kwargs)
+            result = run_simulation(
+                design, bits, progress=lambda done, total: bar.update(task, completed=done), **kwargs
+            )
     data = result.to_dict()
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
@@ -90,18 +113,28 @@ def _print(result, data) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{result.design_name}: {result.rate_gbps:g} Gb/s, {result.length_m:g} m, "
-                        f"{result.path} path, {result.throughput_mbps:.1f} Mbit/s counted")
+    table = Table(
+        title=f"{result.design_name}: {result.rate_gbps:g} Gb/s, {result.length_m:g} m, "
+        f"{result.path} path, {result.throughput_mbps:.1f} Mbit/s counted"
+    )
     for name in ("channel", "errors", "bits", "BER", f"{result.confidence:.0%} interval", "stat-eye BER", "inside"):
         table.add_column(name, justify="right")
     for row, inside in zip(data["per_channel"], result.within_interval):
-        table.add_row(str(row["channel"]), f"{row['errors']:,}", f"{row['bits']:,}", f"{row['ber']:.3g}",
-                      f"[{row['ci_low']:.3g}, {row['ci_high']:.3g}]", f"{row['ber_analytic']:.3g}",
-                      "[green]yes[/]" if inside else "[red]no[/]")
+        table.add_row(
+            str(row["channel"]),
+            f"{row['errors']:,}",
+            f"{row['bits']:,}",
+            f"{row['ber']:.3g}",
+            f"[{row['ci_low']:.3g}, {row['ci_high']:.3g}]",
+            f"{row['ber_analytic']:.3g}",
+            "[green]yes[/]" if inside else "[red]no[/]",
+        )
     console = Console()
     console.print(table)
     for channel, eye in data["eyes"].items():
-        console.print(f"eye of channel {channel}: " + ", ".join(
-            f"{k} = {v:.3g}" if v is not None else f"{k} = n/a" for k, v in eye.items()))
+        console.print(
+            f"eye of channel {channel}: "
+            + ", ".join(f"{k} = {v:.3g}" if v is not None else f"{k} = n/a" for k, v in eye.items())
+        )
     for png in data.get("eye_pngs", []):
         console.print(f"wrote {png}")

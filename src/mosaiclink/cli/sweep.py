@@ -34,26 +34,51 @@ def sweep(
     err = Console(stderr=True)
     with ResultStore(store) as results:
         if err.is_terminal and not as_json:
-            columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TextColumn("designs"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+            columns = (
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("designs"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+            )
             with Progress(*columns, console=err) as bar:
                 task = bar.add_task(resolved.spec.name, total=resolved.n_designs)
-                summary = run_sweep(resolved, results, evaluate_rows, version, workers=workers, scheduler=scheduler,
-                                    on_progress=lambda done, total: bar.update(task, completed=done))
+                summary = run_sweep(
+                    resolved,
+                    results,
+                    evaluate_rows,
+                    version,
+                    workers=workers,
+                    scheduler=scheduler,
+                    on_progress=lambda done, total: bar.update(task, completed=done),
+                )
         else:
+
             def log(chunks: int) -> None:
                 print(f"chunk {chunks} committed", file=sys.stderr, flush=True)
 
-            summary = run_sweep(resolved, results, evaluate_rows, version, workers=workers, scheduler=scheduler,
-                                on_chunk=log)
+            summary = run_sweep(
+                resolved, results, evaluate_rows, version, workers=workers, scheduler=scheduler, on_chunk=log
+            )
         where = feasible_where(resolved.constraints)
-        feasible = results.sql(
-            f"SELECT count(*) AS n FROM designs WHERE code_version = '{version}'" + (f" AND {where}" if where else "")
-        ).column("n")[0].as_py()
+        feasible = (
+            results.sql(
+                f"SELECT count(*) AS n FROM designs WHERE code_version = '{version}'"
+                + (f" AND {where}" if where else "")
+            )
+            .column("n")[0]
+            .as_py()
+        )
     report = {
-        "sweep": resolved.spec.name, "store": str(store), "code_version": version,
-        "designs": summary.n_designs, "already_stored": summary.n_already_stored,
-        "computed": summary.n_computed, "chunks_written": summary.n_chunks_written,
+        "sweep": resolved.spec.name,
+        "store": str(store),
+        "code_version": version,
+        "designs": summary.n_designs,
+        "already_stored": summary.n_already_stored,
+        "computed": summary.n_computed,
+        "chunks_written": summary.n_chunks_written,
         "seconds": round(summary.seconds, 3),
         "designs_per_s": round(summary.n_computed / summary.seconds, 1) if summary.seconds > 0 else None,
         "feasible_in_store": feasible,

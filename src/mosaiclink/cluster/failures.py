@@ -66,9 +66,7 @@ class FailureYear:
         return float(1.0 - busy_h / self.horizon_h)
 
 
-def monte_carlo_year(
-    links, fit_per_link, repair_mean_h, seed: int, years: float = 1.0
-) -> FailureYear:
+def monte_carlo_year(links, fit_per_link, repair_mean_h, seed: int, years: float = 1.0) -> FailureYear:
     """Draw every link failure of ``years`` years, with exponential repair times.
 
     Parameters

@@ -114,9 +114,7 @@ def _leaf_positions(x_m: np.ndarray, row_start: np.ndarray, floor: FloorSpec, pl
     return row_start + 0.5 * floor.racks_per_row * floor.rack_width_m
 
 
-def scale_out_links(
-    gpus: int, gpus_per_rack: int, tree: FatTree, spec: ScaleOutSpec, floor: FloorSpec
-) -> LinkGroups:
+def scale_out_links(gpus: int, gpus_per_rack: int, tree: FatTree, spec: ScaleOutSpec, floor: FloorSpec) -> LinkGroups:
     """Cable lengths of every fat-tree tier.
 
     Notes

@@ -108,8 +108,10 @@ class ClusterResult:
     def mtbf_h(self, kind: str | None = None, fabric: str | None = None) -> float:
         """Cluster-wide mean time between link failures (of one kind and/or fabric)."""
         keep = np.array(
-            [(kind is None or k == kind) and (fabric is None or f == fabric)
-             for k, f in zip(self.classes.kind, self.classes.fabric, strict=True)],
+            [
+                (kind is None or k == kind) and (fabric is None or f == fabric)
+                for k, f in zip(self.classes.kind, self.classes.fabric, strict=True)
+            ],
             dtype=bool,
         )
         return float(mean_time_between_failures_h(self.classes.failure_rate_per_h[keep].sum()))
@@ -135,8 +137,13 @@ def _classes(groups: LinkGroups, choice: np.ndarray, fabric_of_group: np.ndarray
             power.append(table.power_w_per_end[t])
             mean_m.append(total_m[t] / n[t])
     return TechClasses(
-        tuple(fabrics), tuple(technology), tuple(kind),
-        np.array(links), np.array(fit), np.array(power), np.array(mean_m),
+        tuple(fabrics),
+        tuple(technology),
+        tuple(kind),
+        np.array(links),
+        np.array(fit),
+        np.array(power),
+        np.array(mean_m),
     )
 
 

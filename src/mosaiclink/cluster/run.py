@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mosaiclink.cluster.model import ClusterResult, evaluate, failure_year
 from mosaiclink.cluster.failures import FailureYear
+from mosaiclink.cluster.model import ClusterResult, evaluate, failure_year
 from mosaiclink.cluster.summary import summarize
 from mosaiclink.cluster.techs import cluster_techs
 from mosaiclink.config.cluster import ClusterSpec
@@ -23,8 +23,9 @@ class ClusterColumns:
     summaries: tuple[dict, ...]
 
 
-def evaluate_columns(specs: Sequence[ClusterSpec], catalog: Catalog | None = None, seed: int = 1,
-                     design: MosaicDesign | None = None) -> ClusterColumns:
+def evaluate_columns(
+    specs: Sequence[ClusterSpec], catalog: Catalog | None = None, seed: int = 1, design: MosaicDesign | None = None
+) -> ClusterColumns:
     """Evaluate each spec; column ``i`` draws its Monte Carlo year with ``seed + i``.
 
     The technology tables are built once per (rate, figure level, temperature, MOSAIC reach);
@@ -37,9 +38,14 @@ def evaluate_columns(specs: Sequence[ClusterSpec], catalog: Catalog | None = Non
     def techs(rate_gbps: float, spec: ClusterSpec):
         key = (rate_gbps, spec.figure_level, spec.temperature_c, spec.mosaic_reach_m)
         if key not in cache:
-            cache[key] = cluster_techs(rate_gbps, spec.figure_level, spec.temperature_c, catalog=catalog,
-                                       design=design if rate_gbps == design_rate_gbps else None,
-                                       mosaic_reach_m=spec.mosaic_reach_m)
+            cache[key] = cluster_techs(
+                rate_gbps,
+                spec.figure_level,
+                spec.temperature_c,
+                catalog=catalog,
+                design=design if rate_gbps == design_rate_gbps else None,
+                mosaic_reach_m=spec.mosaic_reach_m,
+            )
         return cache[key]
 
     results = tuple(evaluate(s, techs(s.scale_up.rate_gbps, s), techs(s.scale_out.rate_gbps, s)) for s in specs)

@@ -36,18 +36,35 @@ def summarize(result: ClusterResult, year: FailureYear, baseline: ClusterResult 
         "tiers": [
             {"tier": name, "fabric": fabric, "links": float(n), "mean_length_m": float(m), "p99_length_m": float(q)}
             for name, fabric, n, m, q in zip(
-                tiers.tier_names, tiers.tier_fabric, tiers.links_per_tier(), tiers.mean_length_per_tier_m(),
-                tiers.quantile_per_tier_m(0.99), strict=True,
+                tiers.tier_names,
+                tiers.tier_fabric,
+                tiers.links_per_tier(),
+                tiers.mean_length_per_tier_m(),
+                tiers.quantile_per_tier_m(0.99),
+                strict=True,
             )
         ],
         "technologies": [
             {
-                "fabric": f, "technology": t, "kind": k, "links": float(n), "mean_length_m": float(m),
-                "fit_per_link": float(fit), "power_kw": float(p) / 1e3, "failures_per_day": float(r) * 24.0,
+                "fabric": f,
+                "technology": t,
+                "kind": k,
+                "links": float(n),
+                "mean_length_m": float(m),
+                "fit_per_link": float(fit),
+                "power_kw": float(p) / 1e3,
+                "failures_per_day": float(r) * 24.0,
             }
             for f, t, k, n, m, fit, p, r in zip(
-                classes.fabric, classes.technology, classes.kind, classes.links, classes.mean_length_m,
-                classes.fit_per_link, classes.power_w, classes.failure_rate_per_h, strict=True,
+                classes.fabric,
+                classes.technology,
+                classes.kind,
+                classes.links,
+                classes.mean_length_m,
+                classes.fit_per_link,
+                classes.power_w,
+                classes.failure_rate_per_h,
+                strict=True,
             )
         ],
         "power": {
@@ -83,7 +100,8 @@ def summarize(result: ClusterResult, year: FailureYear, baseline: ClusterResult 
         "monte_carlo_year": {
             "link_failures": int(year.time_h.size),
             "link_availability": float(np.average(year.link_availability(), weights=year.links))
-            if year.links.sum() else 1.0,
+            if year.links.sum()
+            else 1.0,
             "all_links_up_fraction": year.all_up_fraction(),
         },
     }

@@ -92,7 +92,9 @@ def fat_tree(endpoints: int, spec: ScaleOutSpec) -> FatTree:
     if tiers > 1:
         per_plane[-1] = int(np.ceil(endpoints / spec.top_tier_oversubscription))
     ports_below_top = per_plane[:-1] + per_plane[1:]
-    switches = np.concatenate([np.ceil(ports_below_top / spec.switch_radix), [np.ceil(per_plane[-1] / spec.switch_radix)]])
+    switches = np.concatenate(
+        [np.ceil(ports_below_top / spec.switch_radix), [np.ceil(per_plane[-1] / spec.switch_radix)]]
+    )
     groups = np.array([half**t for t in range(tiers)] + [endpoints], dtype=np.int64)
     return FatTree(
         tiers=tiers,

@@ -44,7 +44,8 @@ class DatapathSpec(Spec):
     mapping: Mapping = Field("symbol-aligned", description="gearbox mapping of host symbols to channels")
     ber: float = Field(1e-5, ge=0, le=0.5, description="pre-FEC bit error ratio of every channel")
     ber_per_channel: tuple[float, ...] | None = Field(
-        None, description="per-channel BER (channels + spares entries); overrides ber")
+        None, description="per-channel BER (channels + spares entries); overrides ber"
+    )
     burst: GilbertElliottSpec | None = Field(None, description="Gilbert-Elliott bursts instead of independent errors")
     dead: int = Field(0, ge=0, description="channels that die at kill_at_us")
     dead_at_start: int = Field(0, ge=0, description="channels known dead at link-up")
@@ -64,11 +65,15 @@ class DatapathSpec(Spec):
     @model_validator(mode="after")
     def _consistent(self) -> DatapathSpec:
         if self.dead + self.dead_at_start > self.channels:
-            raise ValueError(f"dead + dead_at_start = {self.dead + self.dead_at_start}: must be <= channels = {self.channels}")
+            raise ValueError(
+                f"dead + dead_at_start = {self.dead + self.dead_at_start}: must be <= channels = {self.channels}"
+            )
         if self.ber_per_channel is not None:
             total = self.channels + self.spares
             if len(self.ber_per_channel) != total:
-                raise ValueError(f"ber_per_channel has {len(self.ber_per_channel)} entries: need channels + spares = {total}")
+                raise ValueError(
+                    f"ber_per_channel has {len(self.ber_per_channel)} entries: need channels + spares = {total}"
+                )
             if any(not 0 <= b <= 0.5 for b in self.ber_per_channel):
                 raise ValueError("ber_per_channel: every entry must be in [0, 0.5]")
         if self.kill_at_us > self.duration_us and self.dead:

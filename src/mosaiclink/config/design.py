@@ -24,23 +24,48 @@ class MicroLedSpec(Spec):
     """
 
     wavelength_nm: float = Field(450.0, ge=200.0, le=1700.0, description="Peak emission wavelength at 25 C")
-    spectral_fwhm_nm: float = Field(20.0, gt=0.0, le=200.0, description="Emission spectrum full width at half maximum at 25 C")
+    spectral_fwhm_nm: float = Field(
+        20.0, gt=0.0, le=200.0, description="Emission spectrum full width at half maximum at 25 C"
+    )
     diameter_um: float = Field(8.0, gt=0.0, le=500.0, description="Emitting mesa diameter (circular)")
-    active_thickness_nm: float = Field(10.0, gt=0.0, le=1000.0, description="Effective active-region thickness that carriers fill (sum of quantum wells)")
+    active_thickness_nm: float = Field(
+        10.0,
+        gt=0.0,
+        le=1000.0,
+        description="Effective active-region thickness that carriers fill (sum of quantum wells)",
+    )
     abc_a_per_s: float = Field(1.0e7, ge=0.0, le=1e11, description="Shockley-Read-Hall (A) coefficient at 25 C")
     abc_b_cm3_per_s: float = Field(2.0e-11, gt=0.0, le=1e-8, description="Radiative (B) coefficient")
     abc_c_cm6_per_s: float = Field(2.0e-30, ge=0.0, le=1e-26, description="Auger (C) coefficient (efficiency droop)")
-    light_extraction_efficiency: float = Field(0.6, gt=0.0, le=1.0, description="Fraction of internally generated photons that leave the chip")
-    bias_current_ma: float = Field(0.5, ge=0.0, le=1000.0, description="Drive current for a '0' bit (pre-bias, keeps the LED fast)")
+    light_extraction_efficiency: float = Field(
+        0.6, gt=0.0, le=1.0, description="Fraction of internally generated photons that leave the chip"
+    )
+    bias_current_ma: float = Field(
+        0.5, ge=0.0, le=1000.0, description="Drive current for a '0' bit (pre-bias, keeps the LED fast)"
+    )
     peak_current_ma: float = Field(3.0, gt=0.0, le=1000.0, description="Drive current for a '1' bit")
-    forward_voltage_v: float = Field(3.0, gt=0.0, le=20.0, description="Forward voltage at the peak current (for drive power)")
-    series_resistance_ohm: float = Field(100.0, ge=0.0, le=1e6, description="Series resistance of LED plus driver output")
-    capacitance_ff: float = Field(150.0, ge=0.0, le=1e6, description="Junction plus pad capacitance (RC bandwidth limit)")
+    forward_voltage_v: float = Field(
+        3.0, gt=0.0, le=20.0, description="Forward voltage at the peak current (for drive power)"
+    )
+    series_resistance_ohm: float = Field(
+        100.0, ge=0.0, le=1e6, description="Series resistance of LED plus driver output"
+    )
+    capacitance_ff: float = Field(
+        150.0, ge=0.0, le=1e6, description="Junction plus pad capacitance (RC bandwidth limit)"
+    )
     temperature_c: float = Field(25.0, ge=-55.0, le=150.0, description="Junction temperature")
-    srh_temperature_coeff_per_k: float = Field(0.01, ge=0.0, le=0.2, description="Fractional increase of the A coefficient per kelvin above 25 C")
-    wavelength_shift_nm_per_k: float = Field(0.04, ge=0.0, le=1.0, description="Red shift of the peak wavelength per kelvin above 25 C")
-    fwhm_broadening_nm_per_k: float = Field(0.05, ge=0.0, le=1.0, description="Spectral broadening per kelvin above 25 C")
-    lambertian_order: float = Field(1.0, ge=0.5, le=50.0, description="Far-field exponent m of I(theta) ~ cos^m(theta); 1 is Lambertian")
+    srh_temperature_coeff_per_k: float = Field(
+        0.01, ge=0.0, le=0.2, description="Fractional increase of the A coefficient per kelvin above 25 C"
+    )
+    wavelength_shift_nm_per_k: float = Field(
+        0.04, ge=0.0, le=1.0, description="Red shift of the peak wavelength per kelvin above 25 C"
+    )
+    fwhm_broadening_nm_per_k: float = Field(
+        0.05, ge=0.0, le=1.0, description="Spectral broadening per kelvin above 25 C"
+    )
+    lambertian_order: float = Field(
+        1.0, ge=0.5, le=50.0, description="Far-field exponent m of I(theta) ~ cos^m(theta); 1 is Lambertian"
+    )
 
     @field_validator("peak_current_ma")
     @classmethod
@@ -54,29 +79,70 @@ class MicroLedSpec(Spec):
 class CouplingSpec(Spec):
     """LED-to-fibre and fibre-to-detector imaging optics."""
 
-    lens: Literal["none", "microlens", "tir"] = Field("microlens", description="Transmit optic: bare butt coupling, plain microlens, or the two-part TIR micro-optic")
-    microlens_gain: float = Field(2.0, ge=1.0, le=100.0, description="Coupling gain of a plain microlens over bare Lambertian butt coupling")
-    tir_gain_vs_microlens: float = Field(2.0, ge=1.0, le=100.0, description="Coupling gain of the TIR optic over the plain microlens")
-    spot_magnification: float = Field(0.5, gt=0.0, le=20.0, description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies")
-    spot_blur_um: float = Field(4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)")
-    tx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the LED image from its channel centre, on the fibre face")
-    rx_misalignment_um: float = Field(0.0, ge=0.0, le=500.0, description="Nominal lateral offset of the photodiode image from the channel centre, on the fibre face")
-    interface_loss_db: float = Field(0.6, ge=0.0, le=20.0, description="Fresnel and absorption loss of lenses and windows, both ends together")
+    lens: Literal["none", "microlens", "tir"] = Field(
+        "microlens", description="Transmit optic: bare butt coupling, plain microlens, or the two-part TIR micro-optic"
+    )
+    microlens_gain: float = Field(
+        2.0, ge=1.0, le=100.0, description="Coupling gain of a plain microlens over bare Lambertian butt coupling"
+    )
+    tir_gain_vs_microlens: float = Field(
+        2.0, ge=1.0, le=100.0, description="Coupling gain of the TIR optic over the plain microlens"
+    )
+    spot_magnification: float = Field(
+        0.5,
+        gt=0.0,
+        le=20.0,
+        description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies",
+    )
+    spot_blur_um: float = Field(
+        4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)"
+    )
+    tx_misalignment_um: float = Field(
+        0.0,
+        ge=0.0,
+        le=500.0,
+        description="Nominal lateral offset of the LED image from its channel centre, on the fibre face",
+    )
+    rx_misalignment_um: float = Field(
+        0.0,
+        ge=0.0,
+        le=500.0,
+        description="Nominal lateral offset of the photodiode image from the channel centre, on the fibre face",
+    )
+    interface_loss_db: float = Field(
+        0.6, ge=0.0, le=20.0, description="Fresnel and absorption loss of lenses and windows, both ends together"
+    )
 
 
 class FiberSpec(Spec):
     """Multicore imaging fibre (one drawn strand of thousands of step-index cores)."""
 
     core_diameter_um: float = Field(3.0, gt=0.0, le=100.0, description="Diameter of one core")
-    core_pitch_um: float = Field(3.6, gt=0.0, le=200.0, description="Centre-to-centre spacing of the hexagonal core lattice")
+    core_pitch_um: float = Field(
+        3.6, gt=0.0, le=200.0, description="Centre-to-centre spacing of the hexagonal core lattice"
+    )
     core_count: int = Field(10000, ge=1, le=10_000_000, description="Cores in the strand")
     na: float = Field(0.2, gt=0.0, lt=1.0, description="Numerical aperture of one core")
     core_index: float = Field(1.465, ge=1.3, le=2.0, description="Core group index (sets the transit delay)")
     attenuation_db_per_m: float = Field(0.2, ge=0.0, le=20.0, description="Attenuation at the LED wavelength")
-    launch_fill: float = Field(0.3, gt=0.0, le=1.0, description="Fraction of NA^2 filled by the launched light (1 = fully filled; sets modal walk-off)")
-    chromatic_dispersion_ps_per_nm_km: float = Field(-700.0, ge=-5000.0, le=5000.0, description="Chromatic dispersion D at the LED wavelength")
-    core_coupling_um2_per_m: float = Field(1.0, ge=0.0, le=1e4, description="Transverse spreading of light across the core lattice: rms spot variance growth per axis per metre (inter-core coupling)")
-    length_mismatch_ppm: float = Field(100.0, ge=0.0, le=1e5, description="RMS relative length difference between cores (sets skew)")
+    launch_fill: float = Field(
+        0.3,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of NA^2 filled by the launched light (1 = fully filled; sets modal walk-off)",
+    )
+    chromatic_dispersion_ps_per_nm_km: float = Field(
+        -700.0, ge=-5000.0, le=5000.0, description="Chromatic dispersion D at the LED wavelength"
+    )
+    core_coupling_um2_per_m: float = Field(
+        1.0,
+        ge=0.0,
+        le=1e4,
+        description="Transverse spreading of light across the core lattice: rms spot variance growth per axis per metre (inter-core coupling)",
+    )
+    length_mismatch_ppm: float = Field(
+        100.0, ge=0.0, le=1e5, description="RMS relative length difference between cores (sets skew)"
+    )
 
 
 class ArraySpec(Spec):
@@ -84,8 +150,12 @@ class ArraySpec(Spec):
 
     rows: int = Field(20, ge=1, le=1000, description="Rows of the data-channel grid")
     cols: int = Field(20, ge=1, le=1000, description="Columns of the grid")
-    pitch_um: float = Field(50.0, gt=0.0, le=5000.0, description="Channel pitch on the array and, imaged 1:1, on the fibre face")
-    spare_channels: int = Field(40, ge=0, le=100_000, description="Spare channels, placed in extra rows after the data grid")
+    pitch_um: float = Field(
+        50.0, gt=0.0, le=5000.0, description="Channel pitch on the array and, imaged 1:1, on the fibre face"
+    )
+    spare_channels: int = Field(
+        40, ge=0, le=100_000, description="Spare channels, placed in extra rows after the data grid"
+    )
 
     @property
     def data_channels(self) -> int:
@@ -101,27 +171,48 @@ class ArraySpec(Spec):
 class ReceiverSpec(Spec):
     """Photodiode plus transimpedance amplifier of one channel."""
 
-    quantum_efficiency: float = Field(0.6, gt=0.0, le=1.0, description="External quantum efficiency of the photodiode at the LED wavelength")
+    quantum_efficiency: float = Field(
+        0.6, gt=0.0, le=1.0, description="External quantum efficiency of the photodiode at the LED wavelength"
+    )
     photodiode_size_um: float = Field(30.0, gt=0.0, le=5000.0, description="Side of the square photodiode active area")
     capacitance_ff: float = Field(100.0, ge=0.0, le=1e6, description="Photodiode plus input pad capacitance")
     dark_current_na: float = Field(1.0, ge=0.0, le=1e6, description="Photodiode dark current")
-    tia_input_resistance_ohm: float = Field(500.0, gt=0.0, le=1e7, description="TIA input resistance (forms the input RC pole with the capacitance)")
-    tia_bandwidth_ghz: float = Field(1.4, gt=0.0, le=1000.0, description="TIA -3 dB bandwidth (second-order Butterworth)")
-    feedback_resistance_kohm: float = Field(10.0, gt=0.0, le=1e6, description="TIA feedback resistance (thermal noise 4kT/R)")
-    tia_noise_pa_per_sqrt_hz: float = Field(8.0, ge=0.0, le=1e6, description="Input-referred amplifier current-noise density, excluding the feedback resistor")
+    tia_input_resistance_ohm: float = Field(
+        500.0, gt=0.0, le=1e7, description="TIA input resistance (forms the input RC pole with the capacitance)"
+    )
+    tia_bandwidth_ghz: float = Field(
+        1.4, gt=0.0, le=1000.0, description="TIA -3 dB bandwidth (second-order Butterworth)"
+    )
+    feedback_resistance_kohm: float = Field(
+        10.0, gt=0.0, le=1e6, description="TIA feedback resistance (thermal noise 4kT/R)"
+    )
+    tia_noise_pa_per_sqrt_hz: float = Field(
+        8.0,
+        ge=0.0,
+        le=1e6,
+        description="Input-referred amplifier current-noise density, excluding the feedback resistor",
+    )
     temperature_c: float = Field(25.0, ge=-55.0, le=150.0, description="Receiver temperature (thermal noise)")
-    threshold: Literal["midpoint", "optimal"] = Field("optimal", description="Decision threshold: half the equalized pulse sum, or the BER-minimizing level")
+    threshold: Literal["midpoint", "optimal"] = Field(
+        "optimal", description="Decision threshold: half the equalized pulse sum, or the BER-minimizing level"
+    )
 
 
 class EqualizerSpec(Spec):
     """Low-speed analog equalizer: a CTLE (one zero, one pole lead network) and a short symbol-spaced FFE."""
 
     enable: bool = Field(True, description="Apply the equalizer at all")
-    ctle_peaking_db: float = Field(0.0, ge=0.0, le=20.0, description="CTLE high-frequency boost over DC (0 disables the CTLE)")
-    ctle_peak_ghz: float = Field(1.0, gt=0.0, le=1000.0, description="Centre of the CTLE boost (geometric mean of its zero and pole)")
+    ctle_peaking_db: float = Field(
+        0.0, ge=0.0, le=20.0, description="CTLE high-frequency boost over DC (0 disables the CTLE)"
+    )
+    ctle_peak_ghz: float = Field(
+        1.0, gt=0.0, le=1000.0, description="Centre of the CTLE boost (geometric mean of its zero and pole)"
+    )
     ffe_taps: int = Field(3, ge=0, le=32, description="Symbol-spaced FFE taps (0 disables the FFE)")
     ffe_precursor_taps: int = Field(1, ge=0, le=31, description="FFE taps ahead of the cursor")
-    ffe_method: Literal["mmse", "zero-forcing"] = Field("mmse", description="How the FFE taps are solved from the pulse response")
+    ffe_method: Literal["mmse", "zero-forcing"] = Field(
+        "mmse", description="How the FFE taps are solved from the pulse response"
+    )
 
     @field_validator("ffe_precursor_taps")
     @classmethod
@@ -137,22 +228,42 @@ class LinkSpec(Spec):
 
     rate_gbps: float = Field(2.0, gt=0.0, le=100.0, description="Line rate per channel (NRZ on-off keying)")
     length_m: float = Field(50.0, ge=0.0, le=10_000.0, description="Fibre length")
-    target_ber: float = Field(2.4e-4, gt=0.0, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)")
+    target_ber: float = Field(
+        2.4e-4, gt=0.0, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)"
+    )
     connector_loss_db: float = Field(0.5, ge=0.0, le=30.0, description="Loss per connector")
     connectors: int = Field(2, ge=0, le=20, description="Number of connectors in the path")
     samples_per_bit: int = Field(16, ge=4, le=256, description="Time samples per bit of the analysed pulse response")
-    isi_span_bits: int = Field(16, ge=2, le=256, description="Bits of pulse response kept after the cursor (ISI window)")
+    isi_span_bits: int = Field(
+        16, ge=2, le=256, description="Bits of pulse response kept after the cursor (ISI window)"
+    )
 
 
 class VariationSpec(Spec):
     """Seeded manufacturing spread across channels (Gaussian, relative sigmas in percent)."""
 
-    led_efficiency_sigma_pct: float = Field(10.0, ge=0.0, le=100.0, description="Relative spread of LED light output at a given current")
-    led_bandwidth_sigma_pct: float = Field(5.0, ge=0.0, le=100.0, description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads carrier lifetime and bandwidth")
-    responsivity_sigma_pct: float = Field(3.0, ge=0.0, le=100.0, description="Relative spread of photodiode responsivity")
-    misalignment_sigma_um: float = Field(2.0, ge=0.0, le=500.0, description="RMS per-axis random offset of each channel, on the fibre face (tx and rx drawn independently)")
+    led_efficiency_sigma_pct: float = Field(
+        10.0, ge=0.0, le=100.0, description="Relative spread of LED light output at a given current"
+    )
+    led_bandwidth_sigma_pct: float = Field(
+        5.0,
+        ge=0.0,
+        le=100.0,
+        description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads carrier lifetime and bandwidth",
+    )
+    responsivity_sigma_pct: float = Field(
+        3.0, ge=0.0, le=100.0, description="Relative spread of photodiode responsivity"
+    )
+    misalignment_sigma_um: float = Field(
+        2.0,
+        ge=0.0,
+        le=500.0,
+        description="RMS per-axis random offset of each channel, on the fibre face (tx and rx drawn independently)",
+    )
     wavelength_sigma_nm: float = Field(2.0, ge=0.0, le=100.0, description="Spread of LED peak wavelength")
-    dead_channel_probability: float = Field(0.002, ge=0.0, le=1.0, description="Probability that a channel is dead at manufacture (no light)")
+    dead_channel_probability: float = Field(
+        0.002, ge=0.0, le=1.0, description="Probability that a channel is dead at manufacture (no light)"
+    )
 
 
 class MosaicDesign(Spec):
@@ -169,7 +280,7 @@ class MosaicDesign(Spec):
     link: LinkSpec = LinkSpec()
     variation: VariationSpec = VariationSpec()
 
-    def with_link(self, **changes) -> "MosaicDesign":
+    def with_link(self, **changes) -> MosaicDesign:
         """A validated copy with some :class:`LinkSpec` fields changed (e.g. ``length_m``)."""
         data = self.model_dump()
         data["link"].update(changes)

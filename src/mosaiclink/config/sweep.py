@@ -38,8 +38,8 @@ from mosaiclink.config.base import Spec
 CONSTRAINT_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=)\s*([-+0-9.eE]+)\s*$")
 
 
-
 DEFAULT_STORE = "mosaic-results.duckdb"  # embedded DuckDB result file used when no --store is given
+
 
 class ParameterSpec(Spec):
     """One swept field: an explicit list, a linear range or a logarithmic range.

@@ -25,22 +25,55 @@ class PowerSpec(Spec):
     is the MOSAIC paper's figure [S1, CLM-117].
     """
 
-    host_interface: Literal["pluggable", "co-packaged"] = Field("pluggable", description="Host electrical interface: long pluggable channel or short co-packaged one")
-    host_serdes_pluggable_pj_per_bit: float = Field(3.0, ge=0.0, le=100.0, description="Host-interface SerDes energy per bit, pluggable: 2.4 W at 800G [S1 CLM-117]")
-    host_serdes_copackaged_pj_per_bit: float = Field(0.25, ge=0.0, le=100.0, description="Host-interface SerDes energy per bit, co-packaged: 0.2 W at 800G [S1 CLM-117]")
-    driver_headroom_v: float = Field(0.2, ge=0.0, le=5.0, description="Supply rail above the LED forward voltage needed by the current-source driver (estimate)")
+    host_interface: Literal["pluggable", "co-packaged"] = Field(
+        "pluggable", description="Host electrical interface: long pluggable channel or short co-packaged one"
+    )
+    host_serdes_pluggable_pj_per_bit: float = Field(
+        3.0, ge=0.0, le=100.0, description="Host-interface SerDes energy per bit, pluggable: 2.4 W at 800G [S1 CLM-117]"
+    )
+    host_serdes_copackaged_pj_per_bit: float = Field(
+        0.25,
+        ge=0.0,
+        le=100.0,
+        description="Host-interface SerDes energy per bit, co-packaged: 0.2 W at 800G [S1 CLM-117]",
+    )
+    driver_headroom_v: float = Field(
+        0.2,
+        ge=0.0,
+        le=5.0,
+        description="Supply rail above the LED forward voltage needed by the current-source driver (estimate)",
+    )
     mark_density: float = Field(0.5, gt=0.0, lt=1.0, description="Fraction of '1' bits (scrambled line code: 0.5)")
-    predriver_energy_fj_per_bit: float = Field(20.0, ge=0.0, le=1e5, description="Switching energy of the driver's gate chain per bit (estimate)")
-    tia_power_mw: float = Field(1.0, ge=0.0, le=100.0, description="Low-noise TIA per channel at 2 Gb/s, ~100 fF input (estimate)")
-    equalizer_power_mw: float = Field(0.3, ge=0.0, le=100.0, description="Analog CTLE + short FFE per channel (estimate)")
-    slicer_cdr_power_mw: float = Field(0.5, ge=0.0, le=100.0, description="Decision slicer, retiming and per-channel phase selection (estimate)")
-    gearbox_energy_pj_per_bit: float = Field(0.25, ge=0.0, le=100.0, description="Digital gearbox, deskew FIFOs and spare remap per bit through it, both directions (estimate)")
-    control_w: float = Field(0.1, ge=0.0, le=20.0, description="Management microcontroller, monitoring, bias generation per end (estimate)")
+    predriver_energy_fj_per_bit: float = Field(
+        20.0, ge=0.0, le=1e5, description="Switching energy of the driver's gate chain per bit (estimate)"
+    )
+    tia_power_mw: float = Field(
+        1.0, ge=0.0, le=100.0, description="Low-noise TIA per channel at 2 Gb/s, ~100 fF input (estimate)"
+    )
+    equalizer_power_mw: float = Field(
+        0.3, ge=0.0, le=100.0, description="Analog CTLE + short FFE per channel (estimate)"
+    )
+    slicer_cdr_power_mw: float = Field(
+        0.5, ge=0.0, le=100.0, description="Decision slicer, retiming and per-channel phase selection (estimate)"
+    )
+    gearbox_energy_pj_per_bit: float = Field(
+        0.25,
+        ge=0.0,
+        le=100.0,
+        description="Digital gearbox, deskew FIFOs and spare remap per bit through it, both directions (estimate)",
+    )
+    control_w: float = Field(
+        0.1, ge=0.0, le=20.0, description="Management microcontroller, monitoring, bias generation per end (estimate)"
+    )
     spares_powered: bool = Field(False, description="Keep spare channels lit (hot standby) instead of dark")
 
     def host_serdes_w(self, data_rate_gbps: float) -> float:
         """Host-interface power of the selected interface at an aggregate rate (scales with the host lanes)."""
-        pj = self.host_serdes_pluggable_pj_per_bit if self.host_interface == "pluggable" else self.host_serdes_copackaged_pj_per_bit
+        pj = (
+            self.host_serdes_pluggable_pj_per_bit
+            if self.host_interface == "pluggable"
+            else self.host_serdes_copackaged_pj_per_bit
+        )
         return pj * 1e-12 * data_rate_gbps * 1e9
 
 
@@ -51,10 +84,16 @@ class ComponentReliability(Spec):
     ``activation_energy_ev`` multiplies the FIT and divides the Weibull scale.
     """
 
-    fit: float = Field(..., ge=0.0, le=1e7, description="Random failure rate at the reference temperature (failures per 1e9 h)")
+    fit: float = Field(
+        ..., ge=0.0, le=1e7, description="Random failure rate at the reference temperature (failures per 1e9 h)"
+    )
     activation_energy_ev: float = Field(0.7, ge=0.0, le=3.0, description="Arrhenius activation energy")
-    weibull_shape: float | None = Field(None, gt=0.0, le=20.0, description="Wear-out Weibull shape beta (None: no wear-out)")
-    weibull_scale_years: float | None = Field(None, gt=0.0, le=1e6, description="Wear-out Weibull characteristic life eta at the reference temperature")
+    weibull_shape: float | None = Field(
+        None, gt=0.0, le=20.0, description="Wear-out Weibull shape beta (None: no wear-out)"
+    )
+    weibull_scale_years: float | None = Field(
+        None, gt=0.0, le=1e6, description="Wear-out Weibull characteristic life eta at the reference temperature"
+    )
 
     @model_validator(mode="after")
     def _weibull_pair(self) -> ComponentReliability:
@@ -72,14 +111,32 @@ class ReliabilitySpec(Spec):
     fibre. Spare channels come from ``design.array.spare_channels``.
     """
 
-    reference_temperature_c: float = Field(55.0, ge=-40.0, le=150.0, description="Temperature the FITs refer to (in-service case temperature; estimate)")
+    reference_temperature_c: float = Field(
+        55.0, ge=-40.0, le=150.0, description="Temperature the FITs refer to (in-service case temperature; estimate)"
+    )
     mission_years: float = Field(5.0, gt=0.0, le=50.0, description="Mission time over which the link FIT is averaged")
-    led: ComponentReliability = Field(ComponentReliability(fit=1.0, activation_energy_ev=0.65), description="microLED [S1 CLM-118: 1 or 0.1 FIT]; Ea GaN LED 0.65 eV [R, baselines 3.5]")
-    photodiode: ComponentReliability = Field(ComponentReliability(fit=0.1, activation_energy_ev=0.7), description="Photodiode in the CMOS die (estimate)")
-    channel_electronics: ComponentReliability = Field(ComponentReliability(fit=0.1, activation_energy_ev=0.7), description="Per-channel driver + TIA + slicer cells (estimate)")
-    cmos_die: ComponentReliability = Field(ComponentReliability(fit=1.0, activation_energy_ev=0.7), description="Shared CMOS die per end: gearbox, SerDes, control (estimate)")
-    connector: ComponentReliability = Field(ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="Lens, ferrule and connector per end (estimate)")
-    fiber: ComponentReliability = Field(ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="The imaging fibre of the link (estimate)")
+    led: ComponentReliability = Field(
+        ComponentReliability(fit=1.0, activation_energy_ev=0.65),
+        description="microLED [S1 CLM-118: 1 or 0.1 FIT]; Ea GaN LED 0.65 eV [R, baselines 3.5]",
+    )
+    photodiode: ComponentReliability = Field(
+        ComponentReliability(fit=0.1, activation_energy_ev=0.7), description="Photodiode in the CMOS die (estimate)"
+    )
+    channel_electronics: ComponentReliability = Field(
+        ComponentReliability(fit=0.1, activation_energy_ev=0.7),
+        description="Per-channel driver + TIA + slicer cells (estimate)",
+    )
+    cmos_die: ComponentReliability = Field(
+        ComponentReliability(fit=1.0, activation_energy_ev=0.7),
+        description="Shared CMOS die per end: gearbox, SerDes, control (estimate)",
+    )
+    connector: ComponentReliability = Field(
+        ComponentReliability(fit=0.5, activation_energy_ev=0.3),
+        description="Lens, ferrule and connector per end (estimate)",
+    )
+    fiber: ComponentReliability = Field(
+        ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="The imaging fibre of the link (estimate)"
+    )
 
 
 class CostRange(Spec):
@@ -105,12 +162,18 @@ def _e(low: float, typical: float, high: float, basis: str) -> CostRange:
 class CostSpec(Spec):
     """Parametric bill of materials of one MOSAIC end (no MOSAIC price is published [S1])."""
 
-    microled_usd_per_mm2: CostRange = _e(0.5, 2.0, 6.0, "GaN-on-sapphire/Si microLED wafer processed, display-industry scale (estimate)")
+    microled_usd_per_mm2: CostRange = _e(
+        0.5, 2.0, 6.0, "GaN-on-sapphire/Si microLED wafer processed, display-industry scale (estimate)"
+    )
     microled_yield: CostRange = _e(0.6, 0.8, 0.95, "array yield after spare remapping (estimate)")
     cmos_die_mm2: CostRange = _e(4.0, 6.0, 10.0, "drivers, TIAs, gearbox, 8x100G host SerDes, control (estimate)")
     cmos_usd_per_mm2: CostRange = _e(0.08, 0.15, 0.3, "16-28 nm logic wafer cost per good mm^2 (estimate)")
-    micro_optics_usd: CostRange = _e(2.0, 5.0, 15.0, "wafer-scale nanoimprint TIR lens arrays, both arrays [S2] (estimate)")
+    micro_optics_usd: CostRange = _e(
+        2.0, 5.0, 15.0, "wafer-scale nanoimprint TIR lens arrays, both arrays [S2] (estimate)"
+    )
     ferrule_connector_usd: CostRange = _e(10.0, 20.0, 40.0, "ferrule, alignment and connector per end (estimate)")
-    imaging_fiber_usd_per_m: CostRange = _e(1.0, 4.0, 15.0, "multicore imaging fibre, no price found (baselines 6); estimate")
+    imaging_fiber_usd_per_m: CostRange = _e(
+        1.0, 4.0, 15.0, "multicore imaging fibre, no price found (baselines 6); estimate"
+    )
     housing_pcb_usd: CostRange = _e(20.0, 35.0, 60.0, "OSFP shell, PCB, regulators, MCU (estimate)")
     assembly_test_usd: CostRange = _e(10.0, 25.0, 50.0, "active alignment, burn-in and test per end (estimate)")

@@ -85,10 +85,10 @@ def _tail(step_dist: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.n
         e_abs += absorbed * mean_step[:, j]  # absorbed mass keeps counting errors
         new = dist * q[:, :1]
         for r in range(1, r1):
-            new[:, r:] += dist[:, :-r] * q[:, r:r + 1]
-            spill = dist[:, size - r:]  # would leave the array: absorb with its count
+            new[:, r:] += dist[:, :-r] * q[:, r : r + 1]
+            spill = dist[:, size - r :]  # would leave the array: absorb with its count
             absorbed += spill.sum(axis=1) * q[:, r]
-            e_abs += (spill * (counts[size - r:] + r)).sum(axis=1) * q[:, r]
+            e_abs += (spill * (counts[size - r :] + r)).sum(axis=1) * q[:, r]
         dist = new
     over = counts[None, :] > capacity[:, None]
     p_fail = (dist * over).sum(axis=1) + absorbed
@@ -96,9 +96,15 @@ def _tail(step_dist: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.n
     return p_fail, e_fail
 
 
-def analytic_post_fec(host: str | HostProtocol, channels: int, mapping: str, ber,
-                      erased_channels=(), burst: GilbertElliottSpec | None = None,
-                      frame_bytes: int = 1500) -> PostFec:
+def analytic_post_fec(
+    host: str | HostProtocol,
+    channels: int,
+    mapping: str,
+    ber,
+    erased_channels=(),
+    burst: GilbertElliottSpec | None = None,
+    frame_bytes: int = 1500,
+) -> PostFec:
     """Post-FEC performance of a host protocol over ``channels`` channels.
 
     Parameters
@@ -141,13 +147,16 @@ def analytic_post_fec(host: str | HostProtocol, channels: int, mapping: str, ber
         ser = float(ps.mean())
     else:
         if mapping == "bit-interleaved":
-            raise ModelRangeError("burst-aware analytic model needs a symbol mapping (symbol-aligned or codeword-diagonal)")
+            raise ModelRangeError(
+                "burst-aware analytic model needs a symbol mapping (symbol-aligned or codeword-diagonal)"
+            )
         steps, ser, mean_bits = _ge_steps(burst, per_ch * ~erased, m)
     p_fail, e_fail = _tail(steps, capacity)
     pu = float(p_fail.mean())
     post_ber = float(e_fail.mean()) * mean_bits / (n * m)
-    payload_bits = (sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded
-                    else proto.block_symbols) * m
+    payload_bits = (
+        sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded else proto.block_symbols
+    ) * m
     frame_bits = (250 * 8) if proto.check == "crc64-flit" else frame_bytes * 8
     if proto.coded:  # a frame is lost with any codeword under it (the PCS flags the whole word)
         span = (frame_bits - 1) / payload_bits + 1

@@ -138,26 +138,30 @@ def _setup(spec: DatapathSpec, rng: np.random.Generator) -> _Setup:
     blocks = max(1, ceil(bits_needed / host.block_bits / bpp)) * bpp
     bits_per_channel = blocks * host.block_bits // spec.channels
     lanes = spec.channels + spec.spares
-    ber = (np.asarray(spec.ber_per_channel, dtype=np.float64) if spec.ber_per_channel is not None
-           else np.full(lanes, spec.ber))
+    ber = (
+        np.asarray(spec.ber_per_channel, dtype=np.float64)
+        if spec.ber_per_channel is not None
+        else np.full(lanes, spec.ber)
+    )
     chosen = faults.pick_channels(rng, spec.channels, spec.dead + spec.dead_at_start)
     rng.shuffle(chosen)
     known = np.zeros(spec.channels, dtype=bool)
     known[chosen[: spec.dead_at_start]] = True
     kill = np.full(spec.channels, NEVER, dtype=np.int64)
     kill[known] = 0
-    kill[chosen[spec.dead_at_start:]] = framing.payload_bit_at_ns(spec.kill_at_us * 1e3, line)
+    kill[chosen[spec.dead_at_start :]] = framing.payload_bit_at_ns(spec.kill_at_us * 1e3, line)
     skew = faults.initial_skew_ps(rng, lanes, spec.core_mismatch_cm, spec.skew_ps_per_cm)
     if spec.skew_drift_ps_per_us > 0:
         drift = rng.random(lanes) * spec.skew_drift_ps_per_us
         slip_ns = np.array([faults.slip_time_ns(skew[i], drift[i], spec.skew_budget_ps) for i in range(lanes)])
-        slip_bit = np.array([framing.payload_bit_at_ns(t, line) if np.isfinite(t) else NEVER for t in slip_ns[: spec.channels]])
+        slip_bit = np.array(
+            [framing.payload_bit_at_ns(t, line) if np.isfinite(t) else NEVER for t in slip_ns[: spec.channels]]
+        )
         kill = np.minimum(kill, np.where(slip_bit < bits_per_channel, slip_bit, NEVER))
     period_ns = framing.period_time_ns(line)
     k_needed = detection_periods(spec.detection_time_us * 1e3, period_ns)
     delay_bits = ceil(spec.remap_time_us * 1e3 * rate)
-    return _Setup(spec, host, gb, framing, line, blocks, bits_per_channel, ber, kill, known, skew,
-                  k_needed, delay_bits)
+    return _Setup(spec, host, gb, framing, line, blocks, bits_per_channel, ber, kill, known, skew, k_needed, delay_bits)
 
 
 def _timeline(setup: _Setup, declared_bit: np.ndarray) -> LaneTimeline:
@@ -245,9 +249,19 @@ def _run_pattern(setup: _Setup, rng: np.random.Generator) -> dict:
         failed_cws.append(bad[fail] + cw0)
     failed = np.concatenate(failed_cws) if failed_cws else np.zeros(0, dtype=np.int64)
     frames, lost = _frames_lost(setup, failed)
-    return dict(codewords=cw_total, pre_errors=tot["pre"], failed=int(tot["fail"]), miscorrected=int(tot["mis"]),
-                post_errors=int(tot["post"]), frames=frames, frames_lost=lost, crc_caught=0, silent=0,
-                timeline=tl, max_skew_bits=0)
+    return dict(
+        codewords=cw_total,
+        pre_errors=tot["pre"],
+        failed=int(tot["fail"]),
+        miscorrected=int(tot["mis"]),
+        post_errors=int(tot["post"]),
+        frames=frames,
+        frames_lost=lost,
+        crc_caught=0,
+        silent=0,
+        timeline=tl,
+        max_skew_bits=0,
+    )
 
 
 @lru_cache(maxsize=32)
@@ -308,8 +322,9 @@ def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndar
     return np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
 
 
-def _decode_bad(host: HostProtocol, n: int, k: int, bad: np.ndarray, key: np.ndarray, sbit: np.ndarray,
-                era_key: np.ndarray):
+def _decode_bad(
+    host: HostProtocol, n: int, k: int, bad: np.ndarray, key: np.ndarray, sbit: np.ndarray, era_key: np.ndarray
+):
     """Decode the error patterns of codewords beyond the bounded distance for real."""
     row_of = np.full(int(bad.max()) + 1, -1, dtype=np.int64)
     row_of[bad] = np.arange(bad.size)
@@ -381,8 +396,12 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
     n_frames = total_msg // frame_bits
     bodies = rng.integers(0, 256, (n_frames, frame_bits // 8 - crc_bytes(check)), dtype=np.uint8)
     frames = append_crc(bodies, check)
-    stream = np.concatenate([np.unpackbits(frames.ravel(), bitorder="little"),
-                             rng.integers(0, 2, total_msg - n_frames * frame_bits, dtype=np.uint8)])
+    stream = np.concatenate(
+        [
+            np.unpackbits(frames.ravel(), bitorder="little"),
+            rng.integers(0, 2, total_msg - n_frames * frame_bits, dtype=np.uint8),
+        ]
+    )
     sent_blocks, sent_cw = _encode_stream(host, setup.blocks, msg_bits, stream)
     # gearbox, filler to whole marker periods, framing with physical lane IDs
     data = gb.to_channels(sent_blocks)
@@ -406,13 +425,13 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
         sel = np.isin(err_lane, subset)
         np.bitwise_xor.at(line, (np.searchsorted(subset, err_lane[sel]), err_bit[sel]), 1)
         for i in np.nonzero(kill_line[subset] < NEVER)[0]:  # dark microLEDs (few)
-            line[i, kill_line[subset[i]]:] = 0
+            line[i, kill_line[subset[i]] :] = 0
         order = perm_rank[subset].argsort()  # position of each lane behind the fibre
         rx = np.zeros((subset.size, line_len + search), dtype=np.uint8)
         d = delay[subset][order]
         for value in np.unique(d):  # a handful of distinct whole-bit skews
             rows = np.nonzero(d == value)[0]
-            rx[rows, value: value + line_len] = line[order[rows]]
+            rx[rows, value : value + line_len] = line[order[rows]]
         return fr.receive(rx, periods, search)
 
     all_lanes = np.arange(lanes)
@@ -428,7 +447,7 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
     # make-before-break: the spare carries its channel from the declaration on
     for c in np.nonzero(tl.spare >= 0)[0]:
         s = spec.channels + tl.spare[c]
-        payload[s, tl.declared_bit[c]:] = payload[c, tl.declared_bit[c]:]
+        payload[s, tl.declared_bit[c] :] = payload[c, tl.declared_bit[c] :]
     used = np.sort(spec.channels + tl.spare[tl.spare >= 0])
     second = receive(payload, used) if used.size else first  # spares again, now carrying their channels
     by_id2 = _lanes_by_id(second.lane_id, lanes)
@@ -440,7 +459,7 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
         if tl.spare[c] >= 0 and by_id2[spec.channels + tl.spare[c]] >= 0:
             rx_bits[c, sw:] = second.payload[by_id2[spec.channels + tl.spare[c]], sw:]
         if spec.erasures:
-            erased[c, tl.declared_bit[c]:sw] = True
+            erased[c, tl.declared_bit[c] : sw] = True
     rx_bits = rx_bits[:, : setup.bits_per_channel]
     erased = erased[:, : setup.bits_per_channel]
     pre_errors = int(np.count_nonzero(rx_bits != data))
@@ -454,10 +473,19 @@ def _run_payload(setup: _Setup, rng: np.random.Generator) -> dict:
     intact = np.all(got == frames, axis=1)
     caught = ~flagged & ~crc_ok
     silent = ~flagged & crc_ok & ~intact
-    return dict(codewords=setup.blocks * host.interleave, pre_errors=pre_errors, failed=int(failed.size),
-                miscorrected=int(mis), post_errors=post_errors, frames=n_frames,
-                frames_lost=int((flagged | caught).sum()), crc_caught=int(caught.sum()), silent=int(silent.sum()),
-                timeline=tl, max_skew_bits=int(first.offset_bits.max() - first.offset_bits.min()))
+    return dict(
+        codewords=setup.blocks * host.interleave,
+        pre_errors=pre_errors,
+        failed=int(failed.size),
+        miscorrected=int(mis),
+        post_errors=post_errors,
+        frames=n_frames,
+        frames_lost=int((flagged | caught).sum()),
+        crc_caught=int(caught.sum()),
+        silent=int(silent.sum()),
+        timeline=tl,
+        max_skew_bits=int(first.offset_bits.max() - first.offset_bits.min()),
+    )
 
 
 def _lanes_by_id(lane_id: np.ndarray, lanes: int) -> np.ndarray:
@@ -492,8 +520,11 @@ def _encode_stream(host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream
     c, pos, full = _wire_tables(host)
     m = host.m
     msg_sym = np.packbits(stream.reshape(-1, m), axis=1, bitorder="little")
-    msg_sym = (msg_sym[:, 0].astype(np.uint16) | (msg_sym[:, 1].astype(np.uint16) << 8)) if m > 8 else \
-        msg_sym[:, 0].astype(np.uint16)
+    msg_sym = (
+        (msg_sym[:, 0].astype(np.uint16) | (msg_sym[:, 1].astype(np.uint16) << 8))
+        if m > 8
+        else msg_sym[:, 0].astype(np.uint16)
+    )
     if not host.coded:
         wire = msg_sym.reshape(blocks, host.block_symbols)
         return wire, wire
@@ -503,14 +534,15 @@ def _encode_stream(host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream
     offs = np.concatenate([[0], np.cumsum(per)[:-1]])
     by_block = msg_sym.reshape(blocks, -1)
     for i in range(host.interleave):  # interleave ways (2..4), not channels
-        msgs[:, i, k - per[i]:] = by_block[:, offs[i]: offs[i] + per[i]]
+        msgs[:, i, k - per[i] :] = by_block[:, offs[i] : offs[i] + per[i]]
     cws = host.code.encode(msgs.reshape(-1, k)).reshape(blocks, host.interleave, full)
     wire = cws[:, c, pos]
     return wire, cws.reshape(-1, full)
 
 
-def _decode_stream(host: HostProtocol, rx_blocks: np.ndarray, era_blocks: np.ndarray, msg_bits: np.ndarray,
-                   sent_cw: np.ndarray):
+def _decode_stream(
+    host: HostProtocol, rx_blocks: np.ndarray, era_blocks: np.ndarray, msg_bits: np.ndarray, sent_cw: np.ndarray
+):
     """Wire symbols -> codewords -> decode -> message bit stream; failures and miscorrections."""
     c, pos, full = _wire_tables(host)
     blocks = rx_blocks.shape[0]
@@ -530,11 +562,12 @@ def _decode_stream(host: HostProtocol, rx_blocks: np.ndarray, era_blocks: np.nda
     k = host.k
     per = msg_bits // m
     dec = decoded.reshape(blocks, host.interleave, full)
-    parts = [dec[:, i, k - per[i]: k] for i in range(host.interleave)]
+    parts = [dec[:, i, k - per[i] : k] for i in range(host.interleave)]
     syms = np.concatenate(parts, axis=1).reshape(-1)
     bits = ((syms[:, None] >> np.arange(m, dtype=np.uint16)) & 1).astype(np.uint8).ravel()
-    sent_parts = np.concatenate([sent_cw.reshape(blocks, host.interleave, full)[:, i, k - per[i]: k]
-                                 for i in range(host.interleave)], axis=1).reshape(-1)
+    sent_parts = np.concatenate(
+        [sent_cw.reshape(blocks, host.interleave, full)[:, i, k - per[i] : k] for i in range(host.interleave)], axis=1
+    ).reshape(-1)
     sent_bits = ((sent_parts[:, None] >> np.arange(m, dtype=np.uint16)) & 1).astype(np.uint8).ravel()
     post = int(np.count_nonzero(bits != sent_bits))
     return bits, failed, int(wrong_rows.sum()), post
@@ -549,15 +582,29 @@ def _frames_flagged(setup: _Setup, msg_bits: np.ndarray, frame_bits: int, failed
         block, c = np.divmod(failed, host.interleave)
         start = block * per_block + np.concatenate([[0], np.cumsum(msg_bits)[:-1]])[c]
         for a, b in zip(start // frame_bits, (start + msg_bits[c] - 1) // frame_bits):
-            flagged[a: min(b + 1, n_frames)] = True
+            flagged[a : min(b + 1, n_frames)] = True
     return flagged
 
 
 # ----------------------------------------------------------------------------------------
 
 
-def _result(setup: _Setup, seed: int, *, codewords, pre_errors, failed, miscorrected, post_errors, frames,
-            frames_lost, crc_caught, silent, timeline, max_skew_bits) -> DatapathResult:
+def _result(
+    setup: _Setup,
+    seed: int,
+    *,
+    codewords,
+    pre_errors,
+    failed,
+    miscorrected,
+    post_errors,
+    frames,
+    frames_lost,
+    crc_caught,
+    silent,
+    timeline,
+    max_skew_bits,
+) -> DatapathResult:
     spec, host, gb, fr = setup.spec, setup.host, setup.gearbox, setup.framing
     link_bits = setup.bits_per_channel * spec.channels
     msg_bits, _ = _payload_layout(setup)
@@ -566,33 +613,64 @@ def _result(setup: _Setup, seed: int, *, codewords, pre_errors, failed, miscorre
     for mp in MAPPINGS:
         g = Gearbox(host, spec.channels, mp)
         tol[mp] = {"errors_only": dead_channel_tolerance(g, False), "with_erasures": dead_channel_tolerance(g, True)}
+
     def us(b: int) -> float | None:
         if b >= NEVER:
             return None
         return 0.0 if b == 0 else round(float(fr.payload_bit_time_ns(b, setup.line_rate_gbps)) * 1e-3, 4)
 
     events = tuple(
-        LaneEvent(int(c), us(int(timeline.dead_bit[c])), us(int(timeline.declared_bit[c])),
-                  us(int(timeline.switch_bit[c])), int(timeline.spare[c]) if timeline.spare[c] >= 0 else None)
-        for c in np.nonzero(timeline.dead_bit < NEVER)[0])
-    analytic = analytic_post_fec(host, spec.channels, spec.mapping, setup.ber[: spec.channels],
-                                 burst=spec.burst if spec.mapping != "bit-interleaved" else None,
-                                 frame_bytes=spec.frame_bytes)
+        LaneEvent(
+            int(c),
+            us(int(timeline.dead_bit[c])),
+            us(int(timeline.declared_bit[c])),
+            us(int(timeline.switch_bit[c])),
+            int(timeline.spare[c]) if timeline.spare[c] >= 0 else None,
+        )
+        for c in np.nonzero(timeline.dead_bit < NEVER)[0]
+    )
+    analytic = analytic_post_fec(
+        host,
+        spec.channels,
+        spec.mapping,
+        setup.ber[: spec.channels],
+        burst=spec.burst if spec.mapping != "bit-interleaved" else None,
+        frame_bytes=spec.frame_bytes,
+    )
     notes = []
     if spec.mode == "pattern" and spec.skew_drift_ps_per_us > 0:
         notes.append("skew drift modelled as lane slip (lost lane) when the skew leaves the deskew budget")
     return DatapathResult(
-        host=host.name, mapping=spec.mapping, mode=spec.mode, seed=seed, channels=spec.channels, spares=spec.spares,
-        line_rate_gbps=setup.line_rate_gbps, duration_us=link_bits / host.rate_gbps / 1e3, link_bits=int(link_bits),
-        codewords=int(codewords), pre_fec_bit_errors=int(pre_errors), pre_fec_ber=pre_errors / link_bits,
-        uncorrectable_codewords=int(failed), uncorrectable_ratio=failed / codewords,
-        miscorrected_codewords=int(miscorrected), post_fec_bit_errors=int(post_errors),
-        post_fec_ber=post_errors / payload_bits, frames=int(frames), frames_lost=int(frames_lost),
-        frame_loss_ratio=frames_lost / frames if frames else 0.0, frames_caught_by_crc=int(crc_caught),
-        silent_corruptions=int(silent), events=events, tolerance=tol,
-        latency_ns=latency_breakdown_ns(gb, fr, spec.skew_budget_ps), analytic=analytic,
+        host=host.name,
+        mapping=spec.mapping,
+        mode=spec.mode,
+        seed=seed,
+        channels=spec.channels,
+        spares=spec.spares,
+        line_rate_gbps=setup.line_rate_gbps,
+        duration_us=link_bits / host.rate_gbps / 1e3,
+        link_bits=int(link_bits),
+        codewords=int(codewords),
+        pre_fec_bit_errors=int(pre_errors),
+        pre_fec_ber=pre_errors / link_bits,
+        uncorrectable_codewords=int(failed),
+        uncorrectable_ratio=failed / codewords,
+        miscorrected_codewords=int(miscorrected),
+        post_fec_bit_errors=int(post_errors),
+        post_fec_ber=post_errors / payload_bits,
+        frames=int(frames),
+        frames_lost=int(frames_lost),
+        frame_loss_ratio=frames_lost / frames if frames else 0.0,
+        frames_caught_by_crc=int(crc_caught),
+        silent_corruptions=int(silent),
+        events=events,
+        tolerance=tol,
+        latency_ns=latency_breakdown_ns(gb, fr, spec.skew_budget_ps),
+        analytic=analytic,
         deskew_buffer_bits=deskew_buffer_bits(spec.skew_budget_ps, setup.line_rate_gbps),
-        max_skew_bits=int(max_skew_bits), notes=tuple(notes))
+        max_skew_bits=int(max_skew_bits),
+        notes=tuple(notes),
+    )
 
 
 __all__ = ["DatapathResult", "LaneEvent", "emulate"]

@@ -73,16 +73,18 @@ def _ge_kernel(seed, lanes, bit_start, bit_stop, p_gb, p_bg, ber_g, ber_b, state
     return np.array(out_lane, dtype=np.int64), np.array(out_bit, dtype=np.int64)
 
 
-def gilbert_elliott_errors(rng: np.random.Generator, ge: GilbertElliottSpec, lanes: int,
-                           bit_start: int, bit_stop: int, state: np.ndarray):
+def gilbert_elliott_errors(
+    rng: np.random.Generator, ge: GilbertElliottSpec, lanes: int, bit_start: int, bit_stop: int, state: np.ndarray
+):
     """Burst errors on every lane over [bit_start, bit_stop); ``state`` (uint8, lanes) is updated.
 
     A geometric sojourn that crosses the chunk end is cut there; by memorylessness the chain
     continues exactly from the carried state.
     """
     seed = int(rng.integers(0, 2**31 - 1))
-    lane, bit = _ge_kernel(seed, lanes, bit_start, bit_stop, ge.p_good_to_bad, ge.p_bad_to_good,
-                           ge.ber_good, ge.ber_bad, state)
+    lane, bit = _ge_kernel(
+        seed, lanes, bit_start, bit_stop, ge.p_good_to_bad, ge.p_bad_to_good, ge.ber_good, ge.ber_bad, state
+    )
     order = np.lexsort((lane, bit))
     return lane[order], bit[order]
 

@@ -106,7 +106,7 @@ class Framing:
         words = window @ weights  # (lanes, positions)
         sync_word = int(SYNC_BITS.astype(np.int64) @ weights)
         near = _POPCOUNT16[words ^ sync_word] <= SYNC_TOLERANCE  # sync word within 1 bit error
-        hit = near[:, :search_bits] & near[:, step: step + search_bits]
+        hit = near[:, :search_bits] & near[:, step : step + search_bits]
         locked = hit.any(axis=1)
         offset = np.where(locked, hit.argmax(axis=1), 0)
         idx = offset[:, None] + 16 + np.arange(16)
@@ -117,7 +117,7 @@ class Framing:
         aligned = np.zeros((lanes, span), dtype=np.uint8)
         for value in np.unique(offset):  # deskew: a handful of distinct whole-bit offsets
             rows = np.nonzero(offset == value)[0]
-            aligned[rows, : line.shape[1] - value] = line[rows, value: value + span]
+            aligned[rows, : line.shape[1] - value] = line[rows, value : value + span]
         body = aligned[:, : periods * step].reshape(lanes, periods, step)
         payload = body[:, :, MARKER_BITS:].reshape(lanes, -1)
         markers = np.concatenate([body[:, :, :MARKER_BITS], aligned[:, None, -MARKER_BITS:]], axis=1)
@@ -126,8 +126,9 @@ class Framing:
         bip = _bip8(body[:, :, MARKER_BITS:])
         bip_errors = (bip != markers[:, 1:, 32:]).sum(axis=2)
         counters = np.where(locked[:, None], head_errors + bip_errors, MARKER_BITS)
-        return Received(payload=payload, lane_id=np.where(locked, lane_id, -1), offset_bits=offset,
-                        error_counts=counters)
+        return Received(
+            payload=payload, lane_id=np.where(locked, lane_id, -1), offset_bits=offset, error_counts=counters
+        )
 
 
 @dataclass(frozen=True)

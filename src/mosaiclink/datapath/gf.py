@@ -79,7 +79,7 @@ def galois_field(m: int, poly: int) -> GaloisField:
         x <<= 1
         if x & q:
             x ^= poly
-    exp[q - 1:] = exp[: q - 1]
+    exp[q - 1 :] = exp[: q - 1]
     exp.setflags(write=False)
     log.setflags(write=False)
     return GaloisField(m=m, poly=poly, exp=exp, log=log)

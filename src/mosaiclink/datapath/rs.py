@@ -40,7 +40,6 @@ from numba import njit
 from mosaiclink.datapath.gf import GaloisField, galois_field
 from mosaiclink.errors import ConfigError
 
-
 _WORDS = 5  # packed LFSR width: 5 x 64-bit words hold n - k <= 5 * floor(63 / m) symbols
 
 
@@ -274,7 +273,9 @@ class ReedSolomon:
         if not 0 < self.k < self.n <= (1 << self.m) - 1:
             raise ConfigError(f"RS({self.n},{self.k}) over GF(2^{self.m}): need 0 < k < n <= {(1 << self.m) - 1}")
         if self.parity > _WORDS * (63 // self.m):
-            raise ConfigError(f"RS({self.n},{self.k}): at most {_WORDS * (63 // self.m)} parity symbols for m = {self.m}")
+            raise ConfigError(
+                f"RS({self.n},{self.k}): at most {_WORDS * (63 // self.m)} parity symbols for m = {self.m}"
+            )
 
     @property
     def t(self) -> int:
@@ -349,8 +350,9 @@ class ReedSolomon:
         else:
             er = np.ascontiguousarray(np.broadcast_to(np.asarray(erasures, dtype=np.bool_), words.shape))
         gf = self.field
-        status = _decode_batch(words, er, self._table, gf.exp.astype(np.int64), gf.log.astype(np.int64),
-                               self.m, self.fcr, self.parity)
+        status = _decode_batch(
+            words, er, self._table, gf.exp.astype(np.int64), gf.log.astype(np.int64), self.m, self.fcr, self.parity
+        )
         return words, status
 
     def is_codeword(self, words) -> np.ndarray:

@@ -58,7 +58,7 @@ def _section_values(spec: BaseModel, overrides: dict[str, np.ndarray]) -> dict[s
         value = getattr(spec, name)
         if isinstance(value, BaseModel):
             prefix = f"{name}."
-            inner = {k[len(prefix):]: v for k, v in overrides.items() if k.startswith(prefix)}
+            inner = {k[len(prefix) :]: v for k, v in overrides.items() if k.startswith(prefix)}
             values[name] = SectionView(type(value), _section_values(value, inner))
         else:
             values[name] = overrides.get(name, value)

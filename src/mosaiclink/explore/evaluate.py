@@ -71,8 +71,17 @@ NEIGHBOUR_RADIUS = 2
 PEAK_OVERSAMPLE = 4  # finer lattice (x SPS) on which the pulse peak is bracketed
 
 METRICS = (
-    "rate_gbps_total", "q_factor", "log10_ber", "ber", "q_margin_db", "reach_m",
-    "power_w", "pj_per_bit", "fit", "channels_total", "fits_fibre",
+    "rate_gbps_total",
+    "q_factor",
+    "log10_ber",
+    "ber",
+    "q_margin_db",
+    "reach_m",
+    "power_w",
+    "pj_per_bit",
+    "fit",
+    "channels_total",
+    "fits_fibre",
 )
 _CODE_MODULES = ("physics", "system", "explore/evaluate.py", "explore/batch.py", "config/design.py", "config/system.py")
 
@@ -91,8 +100,9 @@ def code_version() -> str:
 
 def _column(section: SectionView) -> SectionView:
     """The same section with every array leaf as a column (designs, 1) to broadcast over frequency."""
-    values = {k: (v[:, None] if isinstance(v, np.ndarray) else v)
-              for k, v in section.__dict__.items() if k != "_spec_type"}
+    values = {
+        k: (v[:, None] if isinstance(v, np.ndarray) else v) for k, v in section.__dict__.items() if k != "_spec_type"
+    }
     return SectionView(section.__dict__["_spec_type"], values)
 
 
@@ -108,7 +118,9 @@ class _Static:
         led, cpl, fib, arr, rx, eq, link = b.led, b.coupling, b.fiber, b.array, b.receiver, b.equalizer, b.link
         self.b = b
         self.bit_s = 1e-9 / _full(link.rate_gbps, n)
-        levels = [microled.operating_point(led, current)["power_w"] for current in (led.bias_current_ma, led.peak_current_ma)]
+        levels = [
+            microled.operating_point(led, current)["power_w"] for current in (led.bias_current_ma, led.peak_current_ma)
+        ]
         source_area = np.pi * (np.asarray(led.diameter_um) / 2) ** 2
         launch = optics.launch_coupling(cpl, fib.na, led.lambertian_order, np.asarray(arr.pitch_um) ** 2, source_area)
         fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
@@ -139,12 +151,28 @@ class _Static:
         lags = np.arange(max(int(eq.ffe_taps), 1))
         cos_table = (np.cos(2 * np.pi * self.nu[None, :] * lags[:, None]) * weights).T  # (K, taps)
         # unit-density noise autocorrelation at symbol lags: int |H_rx H_ctle|^2 cos(2 pi f k T) df
-        self.autocorr_unit = ((self.h_noise.real ** 2 + self.h_noise.imag ** 2) @ cos_table) / self.bit_s[:, None]  # (designs, taps)
+        self.autocorr_unit = ((self.h_noise.real**2 + self.h_noise.imag**2) @ cos_table) / self.bit_s[
+            :, None
+        ]  # (designs, taps)
         self.eq = eq
         self.use_ffe = bool(equalizer.ffe_active(eq))
 
-    _PER_DESIGN = ("bit_s", "fixed_loss_db", "i0_a", "i1_a", "sigma0_um", "pitch_f_um", "side_um", "offset_um",
-                   "dark_na", "f_hz", "h_noise", "h_static", "thermal_a2_per_hz", "autocorr_unit")
+    _PER_DESIGN = (
+        "bit_s",
+        "fixed_loss_db",
+        "i0_a",
+        "i1_a",
+        "sigma0_um",
+        "pitch_f_um",
+        "side_um",
+        "offset_um",
+        "dark_na",
+        "f_hz",
+        "h_noise",
+        "h_static",
+        "thermal_a2_per_hz",
+        "autocorr_unit",
+    )
 
     def take(self, index: np.ndarray, batch: DesignBatch) -> _Static:
         """The same static parts for the designs ``batch`` whose rows are ``index`` of this one."""
@@ -165,7 +193,9 @@ class _Static:
         i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
 
         walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
-        chrom = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m)
+        chrom = fiber.chromatic_spread_fwhm_s(
+            fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m
+        )
         # the fibre response depends on f t only: evaluated on the normalised grid nu = f T, times in bits
         h = fiber.transfer_function(self.nu, (walkoff / self.bit_s)[:, None], (chrom / self.bit_s)[:, None], np.float32)
         h *= self.h_static
@@ -174,7 +204,9 @@ class _Static:
         bandwidth_hz = self.autocorr_unit[:, 0]
         if self.use_ffe:
             density = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(0.5 * (i0 + i1), self.dark_na)
-            taps = equalizer.solve_ffe(symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, density[:, None] * self.autocorr_unit)
+            taps = equalizer.solve_ffe(
+                symbols * (i1 - i0)[:, None], PRE_BITS, self.eq, density[:, None] * self.autocorr_unit
+            )
             symbols = equalizer.apply_ffe(symbols, taps, self.eq.ffe_precursor_taps)
             # noise through the FFE: c^T R c with R the unit autocorrelation at the tap lags
             lags = np.abs(np.arange(taps.shape[1])[:, None] - np.arange(taps.shape[1])[None, :])
@@ -183,7 +215,7 @@ class _Static:
         xt_var = 0.25 * xt_ratio_sq * np.sum(g**2, axis=1)
         var0 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)) * bandwidth_hz + xt_var
         var1 = (self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)) * bandwidth_hz + xt_var
-        isi = np.concatenate([g[:, :PRE_BITS], g[:, PRE_BITS + 1:]], axis=1)
+        isi = np.concatenate([g[:, :PRE_BITS], g[:, PRE_BITS + 1 :]], axis=1)
         cursor = g[:, PRE_BITS]
         return np.where(cursor > 0, ber.gaussian_q(cursor, isi, np.sqrt(var0), np.sqrt(var1)), 0.0)
 
@@ -242,12 +274,20 @@ def _peak_bits(h, refinements: int = 2) -> np.ndarray:
     pulse, slope, bend = np.split(_real_product(near, tables), 3, axis=1)
     j = np.argmax(pulse, axis=1)
     start = np.clip(np.where(np.take_along_axis(slope, j[:, None], axis=1)[:, 0] < 0, j - 1, j), 0, 2 * fine - 1)
-    s0, s1, c0, c1 = (np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
-                      for values, scale in ((slope, 1.0), (bend, cell)) for d in (0, 1))
+    s0, s1, c0, c1 = (
+        np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
+        for values, scale in ((slope, 1.0), (bend, cell))
+        for d in (0, 1)
+    )
     drop = s0 - s1
     x = np.clip(np.where(drop > 0, s0 / np.where(drop > 0, drop, 1.0), 0.5), 0.0, 1.0)
     for _ in range(refinements):
-        value = (2 * x**3 - 3 * x**2 + 1) * s0 + (x**3 - 2 * x**2 + x) * c0 + (3 * x**2 - 2 * x**3) * s1 + (x**3 - x**2) * c1
+        value = (
+            (2 * x**3 - 3 * x**2 + 1) * s0
+            + (x**3 - 2 * x**2 + x) * c0
+            + (3 * x**2 - 2 * x**3) * s1
+            + (x**3 - x**2) * c1
+        )
         gradient = (6 * x**2 - 6 * x) * (s0 - s1) + (3 * x**2 - 4 * x + 1) * c0 + (3 * x**2 - 2 * x) * c1
         x = np.clip(x - np.where(gradient < 0, value / np.where(gradient < 0, gradient, -1.0), 0.0), 0.0, 1.0)
     return top + (start - fine + x) * cell
@@ -315,8 +355,13 @@ def reach_m(static: _Static, q_target: np.ndarray) -> np.ndarray:
     return np.where(fails_short, 0.0, np.where(passes_long, REACH_MAX_M, np.exp(a + frac * (b - a))))
 
 
-def evaluate_rows(base, paths: tuple[str, ...], rows: np.ndarray, power_spec: PowerSpec | None = None,
-                  reliability_spec: ReliabilitySpec | None = None) -> dict[str, np.ndarray]:
+def evaluate_rows(
+    base,
+    paths: tuple[str, ...],
+    rows: np.ndarray,
+    power_spec: PowerSpec | None = None,
+    reliability_spec: ReliabilitySpec | None = None,
+) -> dict[str, np.ndarray]:
     """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
 
     Everything except Q at the design's own length is independent of ``link.length_m``, so it
@@ -355,6 +400,6 @@ def evaluate_rows(base, paths: tuple[str, ...], rows: np.ndarray, power_spec: Po
         "channels_total": _full(b.array.total_channels, n),
         "fits_fibre": _full(diagonal <= field, n).astype(np.float64),
     }
-    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0 ** log10_ber, "q_margin_db": margin_db}
+    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0**log10_ber, "q_margin_db": margin_db}
     out.update({name: values[inverse] for name, values in per_row.items()})
     return {name: out[name] for name in METRICS}

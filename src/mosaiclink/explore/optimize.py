@@ -70,10 +70,17 @@ class DesignChoice:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
         return {
-            "objective": self.objective, "knobs": self.knobs, "metrics": self.metrics, "margins": self.margins,
-            "runner_up": self.runner_up, "closest_miss": self.closest_miss, "confirmation": self.confirmation,
-            "candidates": self.candidates, "feasible": self.feasible,
-            "rejected_by_full_model": self.rejected_by_full_model, "design": self.design.to_mapping(),
+            "objective": self.objective,
+            "knobs": self.knobs,
+            "metrics": self.metrics,
+            "margins": self.margins,
+            "runner_up": self.runner_up,
+            "closest_miss": self.closest_miss,
+            "confirmation": self.confirmation,
+            "candidates": self.candidates,
+            "feasible": self.feasible,
+            "rejected_by_full_model": self.rejected_by_full_model,
+            "design": self.design.to_mapping(),
         }
 
 
@@ -162,8 +169,10 @@ def design_for_target(
     m = evaluate_rows(base, paths, rows)
     checks = {
         "ber": (m["log10_ber"] <= math.log10(ber), lambda i: f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"),
-        "rate": (m["rate_gbps_total"] >= rate_gbps_total * (1 - 1e-9),
-                 lambda i: f"rate {m['rate_gbps_total'][i]:g} Gb/s < {rate_gbps_total:g} Gb/s"),
+        "rate": (
+            m["rate_gbps_total"] >= rate_gbps_total * (1 - 1e-9),
+            lambda i: f"rate {m['rate_gbps_total'][i]:g} Gb/s < {rate_gbps_total:g} Gb/s",
+        ),
         "fibre": (m["fits_fibre"] > 0, lambda i: "array image exceeds the fibre's image field"),
     }
     if max_fit is not None:
@@ -174,7 +183,8 @@ def design_for_target(
         reasons = "; ".join(why(best) for ok, why in checks.values() if not ok[best])
         raise ModelRangeError(
             f"no candidate meets {rate_gbps_total:g} Gb/s at {reach_m:g} m with BER <= {ber:g}: "
-            f"the best-margin candidate fails ({reasons})")
+            f"the best-margin candidate fails ({reasons})"
+        )
     order = np.lexsort((-m["q_factor"], m["fit"], m[metric]))  # objective, then lower FIT, then larger Q
 
     def describe(i: int) -> dict[str, Any]:
@@ -198,7 +208,8 @@ def design_for_target(
         first = rejected[0]["full_model"].get("reason", "BER above target") if rejected else "no candidate left"
         raise ModelRangeError(
             f"the full link model rejected every candidate tried for {rate_gbps_total:g} Gb/s at "
-            f"{reach_m:g} m ({len(rejected)} tried; first: {first})")
+            f"{reach_m:g} m ({len(rejected)} tried; first: {first})"
+        )
     ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
 
     runner_up = None
@@ -228,10 +239,17 @@ def design_for_target(
     if max_fit is not None:
         margins["fit_margin"] = float(max_fit - m["fit"][chosen])
     return DesignChoice(
-        design=with_overrides(base, _knobs(paths, rows[chosen])), knobs=_knobs(paths, rows[chosen]),
-        metrics={k: float(v[chosen]) for k, v in m.items()}, margins=margins, runner_up=runner_up,
-        closest_miss=closest_miss, confirmation=confirmation, candidates=len(rows), feasible=int(feasible.sum()),
-        objective=metric, rejected_by_full_model=rejected,
+        design=with_overrides(base, _knobs(paths, rows[chosen])),
+        knobs=_knobs(paths, rows[chosen]),
+        metrics={k: float(v[chosen]) for k, v in m.items()},
+        margins=margins,
+        runner_up=runner_up,
+        closest_miss=closest_miss,
+        confirmation=confirmation,
+        candidates=len(rows),
+        feasible=int(feasible.sum()),
+        objective=metric,
+        rejected_by_full_model=rejected,
     )
 
 
@@ -284,6 +302,8 @@ def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
     q_target = float(ber_q_from(report.target_ber))
     verdict["q_deficit_db"] = float(20 * np.log10(q_target / q_needed)) if q_needed > 0 else 20.0
     if not verdict["confirmed"]:
-        verdict["reason"] = (f"only {verdict['channels_meeting_target']} of {report.channels} channels meet "
-                             f"BER {report.target_ber:g}; {report.data_channels} needed")
+        verdict["reason"] = (
+            f"only {verdict['channels_meeting_target']} of {report.channels} channels meet "
+            f"BER {report.target_ber:g}; {report.data_channels} needed"
+        )
     return verdict

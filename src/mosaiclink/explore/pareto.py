@@ -89,11 +89,11 @@ def _front_blocks(g: np.ndarray) -> np.ndarray:
     on_front = np.zeros(len(g), dtype=bool)
     front = g[:0]
     for start in range(0, len(g), BLOCK):
-        block = g[start:start + BLOCK]
+        block = g[start : start + BLOCK]
         alive = ~_dominated_by(front, block)
         le = (block[:, None, :] <= block[None, :, :]).all(axis=2)
         lt = (block[:, None, :] < block[None, :, :]).any(axis=2)
         alive &= ~(le & lt).any(axis=0)
-        on_front[start:start + BLOCK] = alive
+        on_front[start : start + BLOCK] = alive
         front = np.concatenate([front, block[alive]])
     return on_front

@@ -21,8 +21,9 @@ def feasible_where(constraints: Sequence[ConstraintSpec]) -> str:
     return " AND ".join(f"{quote(c.metric)} {c.op} {c.limit!r}" for c in constraints)
 
 
-def pareto_front(store: ResultStore, objectives: Mapping[str, str] | None = None,
-                 constraints: Sequence[ConstraintSpec] | None = None) -> pa.Table:
+def pareto_front(
+    store: ResultStore, objectives: Mapping[str, str] | None = None, constraints: Sequence[ConstraintSpec] | None = None
+) -> pa.Table:
     """Feasible, non-dominated designs of the store, sorted by the first objective.
 
     Parameters
@@ -38,7 +39,9 @@ def pareto_front(store: ResultStore, objectives: Mapping[str, str] | None = None
             raise StoreError(f"store = '{store.path}': no sweep recorded; give objectives explicitly")
         spec = last["spec"]
         objectives = objectives if objectives is not None else spec.get("objectives", {})
-        constraints = constraints if constraints is not None else [ConstraintSpec.parse(c) for c in spec.get("constraints", [])]
+        constraints = (
+            constraints if constraints is not None else [ConstraintSpec.parse(c) for c in spec.get("constraints", [])]
+        )
     if not objectives:
         raise StoreError("pareto: the sweep names no objectives (add an [objectives] table)")
     table = store.table(feasible_where(constraints))

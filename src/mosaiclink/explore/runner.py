@@ -104,15 +104,20 @@ def run_sweep(
     t0 = time.perf_counter()
     keymaker = KeyMaker(sweep.base, sweep.paths, sweep.is_int, code_version)
     base_key = store.begin_sweep(
-        sweep.spec.name, sweep.spec.to_mapping(), canonical_json(sweep.base), code_version, sweep.n_designs,
+        sweep.spec.name,
+        sweep.spec.to_mapping(),
+        canonical_json(sweep.base),
+        code_version,
+        sweep.n_designs,
     )
     counts = {"already": 0, "skipped": 0, "computed": 0, "chunks": 0, "done": 0}
     total = sweep.n_designs
 
     def write(task: _Task, metrics: dict[str, np.ndarray]) -> None:
         columns = {p: task.rows[:, j] for j, p in enumerate(sweep.paths)} | metrics
-        counts["computed"] += store.write_chunk(task.keys, columns, code_version=code_version,
-                                                base_key=base_key, sweep=sweep.spec.name)
+        counts["computed"] += store.write_chunk(
+            task.keys, columns, code_version=code_version, base_key=base_key, sweep=sweep.spec.name
+        )
         counts["chunks"] += 1
         counts["done"] += len(task.keys)
         if on_chunk:
@@ -132,12 +137,18 @@ def run_sweep(
         for task in tasks:
             write(task, evaluate(sweep.base, sweep.paths, task.rows))
     report()
-    return SweepSummary(n_designs=total, n_already_stored=counts["already"], n_computed=counts["computed"],
-                        n_chunks_written=counts["chunks"], seconds=time.perf_counter() - t0)
+    return SweepSummary(
+        n_designs=total,
+        n_already_stored=counts["already"],
+        n_computed=counts["computed"],
+        n_chunks_written=counts["chunks"],
+        seconds=time.perf_counter() - t0,
+    )
 
 
-def _run_pool(tasks: Iterator[_Task], workers: int, evaluate: Evaluate, sweep: ResolvedSweep,
-              write: Callable, retries: int) -> None:
+def _run_pool(
+    tasks: Iterator[_Task], workers: int, evaluate: Evaluate, sweep: ResolvedSweep, write: Callable, retries: int
+) -> None:
     """Local processes; a broken pool (a worker died) is rebuilt and its chunks resubmitted."""
     context = multiprocessing.get_context("spawn")
     window = 2 * workers + 2
@@ -171,8 +182,9 @@ def _run_pool(tasks: Iterator[_Task], workers: int, evaluate: Evaluate, sweep: R
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _run_dask(tasks: Iterator[_Task], scheduler: str, evaluate: Evaluate, sweep: ResolvedSweep,
-              write: Callable, retries: int) -> None:
+def _run_dask(
+    tasks: Iterator[_Task], scheduler: str, evaluate: Evaluate, sweep: ResolvedSweep, write: Callable, retries: int
+) -> None:
     """An existing Dask cluster; lost workers' tasks are re-run by the scheduler."""
     from distributed import Client, as_completed
 

@@ -145,8 +145,10 @@ class ResolvedSweep:
             idx = np.unravel_index(np.arange(start, stop, dtype=np.int64), shape)
             return np.stack([lv[i] for lv, i in zip(self.levels, idx, strict=True)], axis=1)
         return np.stack(
-            [_from_unit(self.spec.parameters[p], u, is_int)
-             for p, u, is_int in zip(self.paths, self.unit[start:stop].T, self.is_int, strict=True)],
+            [
+                _from_unit(self.spec.parameters[p], u, is_int)
+                for p, u, is_int in zip(self.paths, self.unit[start:stop].T, self.is_int, strict=True)
+            ],
             axis=1,
         )
 
@@ -176,7 +178,9 @@ def load_base(base: str) -> Spec:
     return load_preset(base)
 
 
-def load_sweep(source: str | Path | Mapping[str, Any], metrics: tuple[str, ...], base: Spec | None = None) -> ResolvedSweep:
+def load_sweep(
+    source: str | Path | Mapping[str, Any], metrics: tuple[str, ...], base: Spec | None = None
+) -> ResolvedSweep:
     """Read, validate and resolve a sweep (file path or mapping) into a :class:`ResolvedSweep`.
 
     Parameters

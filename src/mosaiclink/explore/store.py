@@ -37,7 +37,6 @@ from mosaiclink.config.sweep import DEFAULT_STORE
 from mosaiclink.errors import StoreError
 
 
-
 def quote(name: str) -> str:
     """SQL identifier quoting (parameter columns carry dots)."""
     return '"' + name.replace('"', '""') + '"'
@@ -119,8 +118,7 @@ class ResultStore:
         return [r[0] for r in self._run("SELECT table_name FROM information_schema.tables")]
 
     # ------------------------------------------------------------------ writing
-    def begin_sweep(self, name: str, spec: Mapping[str, Any], base_json: str, code_version: str,
-                    n_designs: int) -> str:
+    def begin_sweep(self, name: str, spec: Mapping[str, Any], base_json: str, code_version: str, n_designs: int) -> str:
         """Record a run and its base design; returns the base key."""
         base_key = hashlib.sha256(base_json.encode()).hexdigest()[:32]
         self._run("BEGIN")
@@ -137,22 +135,27 @@ class ResultStore:
         return base_key
 
     def _columns(self) -> set[str]:
-        return {r[0] for r in self._run("SELECT column_name FROM information_schema.columns WHERE table_name = 'designs'")}
+        return {
+            r[0] for r in self._run("SELECT column_name FROM information_schema.columns WHERE table_name = 'designs'")
+        }
 
-    def write_chunk(self, keys: np.ndarray, columns: Mapping[str, np.ndarray], *, code_version: str,
-                    base_key: str, sweep: str) -> int:
+    def write_chunk(
+        self, keys: np.ndarray, columns: Mapping[str, np.ndarray], *, code_version: str, base_key: str, sweep: str
+    ) -> int:
         """Insert one chunk atomically; rows whose key is already stored are skipped.
 
         Returns the number of rows actually inserted.
         """
         n = len(keys)
-        table = pa.table({
-            "key": pa.array(list(keys), pa.string()),
-            "code_version": pa.array([code_version] * n, pa.string()),
-            "base_key": pa.array([base_key] * n, pa.string()),
-            "sweep": pa.array([sweep] * n, pa.string()),
-            **{name: pa.array(np.asarray(values, dtype=np.float64)) for name, values in columns.items()},
-        })
+        table = pa.table(
+            {
+                "key": pa.array(list(keys), pa.string()),
+                "code_version": pa.array([code_version] * n, pa.string()),
+                "base_key": pa.array([base_key] * n, pa.string()),
+                "sweep": pa.array([sweep] * n, pa.string()),
+                **{name: pa.array(np.asarray(values, dtype=np.float64)) for name, values in columns.items()},
+            }
+        )
         before = self.count()
         new_columns = [c for c in columns if c not in self._columns()]
         self.con.register("_chunk", table)

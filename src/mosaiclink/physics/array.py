@@ -70,10 +70,14 @@ class ChannelVariation:
 _DRAWS_PER_CHANNEL = 10
 
 
-def draw_variation(variation: VariationSpec, channels: int, seed: int, length_mismatch_ppm: float = 0.0) -> ChannelVariation:
+def draw_variation(
+    variation: VariationSpec, channels: int, seed: int, length_mismatch_ppm: float = 0.0
+) -> ChannelVariation:
     """Seeded Gaussian spreads (scales floored at 5 % to stay physical) and dead-channel draws."""
     children = np.random.SeedSequence(seed).spawn(channels)
-    z = np.array([np.random.default_rng(child).standard_normal(_DRAWS_PER_CHANNEL) for child in children]).reshape(channels, _DRAWS_PER_CHANNEL)
+    z = np.array([np.random.default_rng(child).standard_normal(_DRAWS_PER_CHANNEL) for child in children]).reshape(
+        channels, _DRAWS_PER_CHANNEL
+    )
     u = ndtr(z[:, 9])  # uniform on (0, 1) for the dead-channel draw
 
     def scale(col, sigma_pct):

@@ -116,8 +116,9 @@ def _log_ber(threshold, cursor, values, log_p, sigma_0, sigma_1):
     return np.logaddexp(ones, zeros) + np.log(0.5)
 
 
-def stat_eye_log10_ber(cursor, interferer_taps, sigma_0, sigma_1, threshold: str = "optimal",
-                       bins: int = 256, iterations: int = 12) -> np.ndarray:
+def stat_eye_log10_ber(
+    cursor, interferer_taps, sigma_0, sigma_1, threshold: str = "optimal", bins: int = 256, iterations: int = 12
+) -> np.ndarray:
     """log10 BER per channel from the statistical eye (see module Notes).
 
     ``threshold`` is ``"midpoint"`` (mean of the two level means: (g0 + sum g_k)/2) or

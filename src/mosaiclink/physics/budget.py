@@ -57,9 +57,25 @@ class LinkBudget:
         return next(line.value_db for line in self.lines if line.name == name)
 
 
-def build_budget(*, launch_oma_w, launch_coupling, core_fill, fiber_loss_db, connector_loss_db,
-                 interface_loss_db, capture, sensitivity_oma_w, q_ideal, q_spread, q_equalized,
-                 q_isi_gaussian, q_final_gaussian, q_eye, q_target, alive) -> tuple[LinkBudget, dict[str, np.ndarray]]:
+def build_budget(
+    *,
+    launch_oma_w,
+    launch_coupling,
+    core_fill,
+    fiber_loss_db,
+    connector_loss_db,
+    interface_loss_db,
+    capture,
+    sensitivity_oma_w,
+    q_ideal,
+    q_spread,
+    q_equalized,
+    q_isi_gaussian,
+    q_final_gaussian,
+    q_eye,
+    q_target,
+    alive,
+) -> tuple[LinkBudget, dict[str, np.ndarray]]:
     """Per-channel waterfall arrays and the median-channel :class:`LinkBudget`."""
     per_channel = {
         "launch_oma_dbm": linear_to_db(launch_oma_w * 1e3),
@@ -71,8 +87,16 @@ def build_budget(*, launch_oma_w, launch_coupling, core_fill, fiber_loss_db, con
         "capture_loss_db": -linear_to_db(capture),
     }
     per_channel["received_oma_dbm"] = per_channel["launch_oma_dbm"] - sum(
-        per_channel[k] for k in ("coupling_loss_db", "core_fill_loss_db", "fiber_loss_db", "connector_loss_db",
-                                 "interface_loss_db", "capture_loss_db"))
+        per_channel[k]
+        for k in (
+            "coupling_loss_db",
+            "core_fill_loss_db",
+            "fiber_loss_db",
+            "connector_loss_db",
+            "interface_loss_db",
+            "capture_loss_db",
+        )
+    )
     per_channel["sensitivity_oma_dbm"] = linear_to_db(sensitivity_oma_w * 1e3)
     per_channel["pulse_spreading_penalty_db"] = linear_to_db(q_ideal / q_spread)
     per_channel["equalizer_penalty_db"] = linear_to_db(q_spread / q_equalized)

@@ -82,7 +82,7 @@ def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise
     for k in range(n_taps):  # loops over tap pairs, not designs
         for lag in range(n_taps - k):
             lo, hi = max(0, pre - k, lag), min(n, n + pre - k)
-            value = 0.25 * np.einsum("...j,...j->...", h[..., lo:hi], h[..., lo - lag:hi - lag])
+            value = 0.25 * np.einsum("...j,...j->...", h[..., lo:hi], h[..., lo - lag : hi - lag])
             r[k, k + lag] = r[k + lag, k] = value if noise is None else value + noise[..., lag]
         if 0 <= cursor_index - k + pre < n:
             p[k] = 0.25 * h[..., cursor_index - k + pre]
@@ -99,12 +99,12 @@ def _solve_spd(a, b):
     """
     n = a.shape[0]
     for j in range(n - 1):
-        factor = a[j + 1:, j] / a[j, j]
-        a[j + 1:, j + 1:] -= factor[:, None] * a[j, None, j + 1:]
-        b[j + 1:] -= factor * b[j]
+        factor = a[j + 1 :, j] / a[j, j]
+        a[j + 1 :, j + 1 :] -= factor[:, None] * a[j, None, j + 1 :]
+        b[j + 1 :] -= factor * b[j]
     x = np.empty_like(b)
     for j in range(n - 1, -1, -1):
-        x[j] = (b[j] - np.sum(a[j, j + 1:] * x[j + 1:], axis=0)) / a[j, j]
+        x[j] = (b[j] - np.sum(a[j, j + 1 :] * x[j + 1 :], axis=0)) / a[j, j]
     return np.moveaxis(x, 0, -1)
 
 

@@ -53,7 +53,12 @@ def core_fill_factor(core_diameter_um, core_pitch_um):
 
 def cores_in_spot(spot_sigma_um, core_pitch_um):
     """Cores inside the 2-sigma disc of a Gaussian spot on the hexagonal lattice."""
-    return np.pi * (2.0 * np.asarray(spot_sigma_um, dtype=float)) ** 2 * 2.0 / (np.sqrt(3.0) * np.asarray(core_pitch_um, dtype=float) ** 2)
+    return (
+        np.pi
+        * (2.0 * np.asarray(spot_sigma_um, dtype=float)) ** 2
+        * 2.0
+        / (np.sqrt(3.0) * np.asarray(core_pitch_um, dtype=float) ** 2)
+    )
 
 
 def image_field_diameter_um(core_count, core_pitch_um):
@@ -69,24 +74,41 @@ def transmission(attenuation_db_per_m, length_m):
 
 def modal_walkoff_s(length_m, na, core_index, launch_fill=1.0):
     """Width of the rectangular modal impulse response: f L NA^2 / (2 n c)."""
-    return (np.asarray(launch_fill, dtype=float) * np.asarray(length_m, dtype=float) * np.asarray(na, dtype=float) ** 2
-            / (2.0 * np.asarray(core_index, dtype=float) * SPEED_OF_LIGHT_M_PER_S))
+    return (
+        np.asarray(launch_fill, dtype=float)
+        * np.asarray(length_m, dtype=float)
+        * np.asarray(na, dtype=float) ** 2
+        / (2.0 * np.asarray(core_index, dtype=float) * SPEED_OF_LIGHT_M_PER_S)
+    )
 
 
 def chromatic_spread_fwhm_s(dispersion_ps_per_nm_km, spectral_fwhm_nm, length_m):
     """FWHM pulse spread |D| dlambda L."""
-    return (np.abs(np.asarray(dispersion_ps_per_nm_km, dtype=float)) * 1e-12 * np.asarray(spectral_fwhm_nm, dtype=float)
-            * np.asarray(length_m, dtype=float) * 1e-3)
+    return (
+        np.abs(np.asarray(dispersion_ps_per_nm_km, dtype=float))
+        * 1e-12
+        * np.asarray(spectral_fwhm_nm, dtype=float)
+        * np.asarray(length_m, dtype=float)
+        * 1e-3
+    )
 
 
 def spread_sigma_um(sigma0_um, coupling_um2_per_m, length_m):
     """Spot rms width after transverse spreading: sqrt(sigma0^2 + s L)."""
-    return np.sqrt(np.asarray(sigma0_um, dtype=float) ** 2 + np.asarray(coupling_um2_per_m, dtype=float) * np.asarray(length_m, dtype=float))
+    return np.sqrt(
+        np.asarray(sigma0_um, dtype=float) ** 2
+        + np.asarray(coupling_um2_per_m, dtype=float) * np.asarray(length_m, dtype=float)
+    )
 
 
 def skew_s(length_m, core_index, relative_length_offset):
     """Delay offset of a core whose length differs by ``relative_length_offset`` (a fraction)."""
-    return np.asarray(relative_length_offset, dtype=float) * np.asarray(length_m, dtype=float) * np.asarray(core_index, dtype=float) / SPEED_OF_LIGHT_M_PER_S
+    return (
+        np.asarray(relative_length_offset, dtype=float)
+        * np.asarray(length_m, dtype=float)
+        * np.asarray(core_index, dtype=float)
+        / SPEED_OF_LIGHT_M_PER_S
+    )
 
 
 def transfer_function(freq_hz, walkoff_s, chromatic_fwhm_s, dtype=np.float64):

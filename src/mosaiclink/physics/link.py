@@ -55,30 +55,30 @@ class LinkReport:
     channels: int
     data_channels: int
     spare_channels: int
-    received_power_dbm: np.ndarray       # average received optical power
+    received_power_dbm: np.ndarray  # average received optical power
     received_oma_dbm: np.ndarray
     log10_ber_stateye: np.ndarray
     ber_stateye: np.ndarray
     ber_gaussian_q: np.ndarray
-    q: np.ndarray                        # Gaussian Q with ISI and crosstalk
-    q_noise_only: np.ndarray             # equalized cursor over noise (no ISI, no crosstalk)
-    cursor_a: np.ndarray                 # equalized main cursor (photocurrent-referred A)
-    cursor_taps: np.ndarray              # (channels, isi_span + PRE_BITS + 1) equalized symbol-spaced pulse
-    cursor_index: int                    # index of the main cursor in cursor_taps
-    isi_rms_ratio: np.ndarray            # sqrt(sum ISI^2)/cursor
-    isi_worst_ratio: np.ndarray          # sum |ISI|/cursor (peak distortion)
-    crosstalk_db: np.ndarray             # total aggressor light in the detector relative to own, dB
+    q: np.ndarray  # Gaussian Q with ISI and crosstalk
+    q_noise_only: np.ndarray  # equalized cursor over noise (no ISI, no crosstalk)
+    cursor_a: np.ndarray  # equalized main cursor (photocurrent-referred A)
+    cursor_taps: np.ndarray  # (channels, isi_span + PRE_BITS + 1) equalized symbol-spaced pulse
+    cursor_index: int  # index of the main cursor in cursor_taps
+    isi_rms_ratio: np.ndarray  # sqrt(sum ISI^2)/cursor
+    isi_worst_ratio: np.ndarray  # sum |ISI|/cursor (peak distortion)
+    crosstalk_db: np.ndarray  # total aggressor light in the detector relative to own, dB
     noise_sigma_0_a: np.ndarray
     noise_sigma_1_a: np.ndarray
-    ffe_taps: np.ndarray                 # (channels, ffe_taps) or (channels, 1)
-    sampling_offset_ps: np.ndarray       # (channels,) decision instant relative to the pulse peak
+    ffe_taps: np.ndarray  # (channels, ffe_taps) or (channels, 1)
+    sampling_offset_ps: np.ndarray  # (channels,) decision instant relative to the pulse peak
     skew_ps: np.ndarray
     led_bandwidth_ghz: np.ndarray
     walkoff_ps: float
     chromatic_spread_ps: float
     cores_per_channel: float
     dead: np.ndarray
-    grid_row: np.ndarray                 # (channels,) array position (spares in the extra rows)
+    grid_row: np.ndarray  # (channels,) array position (spares in the extra rows)
     grid_col: np.ndarray
     budget: LinkBudget
     budget_per_channel: dict[str, np.ndarray] = field(repr=False)
@@ -105,8 +105,14 @@ class LinkReport:
     def ber_summary(self) -> dict[str, float]:
         """Best, median and worst stat-eye BER over all channels (log10 and linear)."""
         lb = self.log10_ber_stateye
-        return {"log10_min": float(lb.min()), "log10_median": float(np.median(lb)), "log10_worst": float(lb.max()),
-                "min": float(10 ** lb.min()), "median": float(10 ** np.median(lb)), "worst": float(10 ** lb.max())}
+        return {
+            "log10_min": float(lb.min()),
+            "log10_median": float(np.median(lb)),
+            "log10_worst": float(lb.max()),
+            "min": float(10 ** lb.min()),
+            "median": float(10 ** np.median(lb)),
+            "worst": float(10 ** lb.max()),
+        }
 
     def nth_best_log10_ber(self, n: int) -> float:
         """log10 BER of the n-th best channel (n = 1 is the best)."""
@@ -115,18 +121,40 @@ class LinkReport:
     def to_dict(self, per_channel: bool = True) -> dict[str, Any]:
         """JSON-ready dict: summaries, budget and (optionally) every per-channel array."""
         out: dict[str, Any] = {
-            "design": self.design_name, "rate_gbps": self.rate_gbps, "length_m": self.length_m,
-            "target_ber": self.target_ber, "channels": self.channels, "data_channels": self.data_channels,
-            "spare_channels": self.spare_channels, "channels_meeting_target": self.channels_meeting_target,
-            "spares_needed": self.spares_needed, "link_ok": self.link_ok, "ber": self.ber_summary(),
-            "q_median": float(np.median(self.q)), "walkoff_ps": self.walkoff_ps,
-            "chromatic_spread_ps": self.chromatic_spread_ps, "cores_per_channel": self.cores_per_channel,
+            "design": self.design_name,
+            "rate_gbps": self.rate_gbps,
+            "length_m": self.length_m,
+            "target_ber": self.target_ber,
+            "channels": self.channels,
+            "data_channels": self.data_channels,
+            "spare_channels": self.spare_channels,
+            "channels_meeting_target": self.channels_meeting_target,
+            "spares_needed": self.spares_needed,
+            "link_ok": self.link_ok,
+            "ber": self.ber_summary(),
+            "q_median": float(np.median(self.q)),
+            "walkoff_ps": self.walkoff_ps,
+            "chromatic_spread_ps": self.chromatic_spread_ps,
+            "cores_per_channel": self.cores_per_channel,
             "budget": self.budget.to_dict(),
         }
         if per_channel:
-            names = ("received_power_dbm", "received_oma_dbm", "log10_ber_stateye", "ber_gaussian_q", "q",
-                     "isi_rms_ratio", "crosstalk_db", "noise_sigma_0_a", "noise_sigma_1_a", "skew_ps",
-                     "led_bandwidth_ghz", "dead", "grid_row", "grid_col")
+            names = (
+                "received_power_dbm",
+                "received_oma_dbm",
+                "log10_ber_stateye",
+                "ber_gaussian_q",
+                "q",
+                "isi_rms_ratio",
+                "crosstalk_db",
+                "noise_sigma_0_a",
+                "noise_sigma_1_a",
+                "skew_ps",
+                "led_bandwidth_ghz",
+                "dead",
+                "grid_row",
+                "grid_col",
+            )
             out["per_channel"] = {name: np.asarray(getattr(self, name)).tolist() for name in names}
         return out
 
@@ -155,8 +183,8 @@ def _align_peak(pulse, sps: int, offset: int = 0):
 def _candidate_samples(pulse, sps: int):
     """Symbol-spaced samples (channels, 2 sps, bits) for cursor instants from one bit before
     to one bit after each pulse's peak; candidate c samples ``c - sps + 1`` samples after the peak."""
-    late = _symbol_samples(_align_peak(pulse, sps, sps - 1), sps)   # cursor at peak - (sps-1) .. peak
-    early = _symbol_samples(_align_peak(pulse, sps, 0), sps)        # cursor at peak .. peak + sps - 1
+    late = _symbol_samples(_align_peak(pulse, sps, sps - 1), sps)  # cursor at peak - (sps-1) .. peak
+    early = _symbol_samples(_align_peak(pulse, sps, 0), sps)  # cursor at peak .. peak + sps - 1
     return np.concatenate([late, early[:, 1:]], axis=1)
 
 
@@ -204,17 +232,20 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
 
     # Crosstalk ratios: aggressor light in this detector relative to this channel's own light.
     own_light = cp.led_power_1_w - cp.led_power_0_w
-    aggressor_oma = own_light[np.where(path.neighbour_index >= 0, path.neighbour_index, 0)] * (path.neighbour_index >= 0)
+    aggressor_oma = own_light[np.where(path.neighbour_index >= 0, path.neighbour_index, 0)] * (
+        path.neighbour_index >= 0
+    )
     xt_ratio = (aggressor_oma * path.crosstalk_capture * path.launched_to_detector[:, None]) / np.maximum(
-        (own_light * path.optical_gain)[:, None], 1e-300)
+        (own_light * path.optical_gain)[:, None], 1e-300
+    )
     xt_ratio = np.where(alive[:, None], xt_ratio, 0.0)
 
     # Phase search: cursor instants from one bit before to one bit after each pulse's peak;
     # equalize at every candidate and keep the one with the best Gaussian Q.
-    samples = _candidate_samples(cp.pulse_a, sps)                               # (ch, 2 sps - 1, bits)
+    samples = _candidate_samples(cp.pulse_a, sps)  # (ch, 2 sps - 1, bits)
     taps, g = _equalize(design, samples, noise_autocorr)
     lag_matrix = autocorr_unit[np.abs(np.arange(taps.shape[-1])[:, None] - np.arange(taps.shape[-1])[None, :])]
-    bandwidth = np.einsum("...k,kl,...l->...", taps, lag_matrix, taps)         # (ch, sps): c^T R c
+    bandwidth = np.einsum("...k,kl,...l->...", taps, lag_matrix, taps)  # (ch, sps): c^T R c
     var0, var1 = psd0[:, None] * bandwidth, psd1[:, None] * bandwidth
     energy = np.sum(g**2, axis=-1)
     xt_var = 0.25 * np.sum(xt_ratio**2, axis=-1)[:, None] * energy
@@ -236,14 +267,18 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     cursor_cols = np.array([PRE_BITS + k for k in XTALK_CURSORS])
     xt_taps = (strong[:, :, None] * g[:, None, cursor_cols]).reshape(len(g), -1)
     rest = np.delete(g, cursor_cols, axis=1)
-    xt_extra_var = 0.25 * (np.sum(weak**2, axis=1) * np.sum(g**2, axis=1) + np.sum(strong**2, axis=1) * np.sum(rest**2, axis=1))
+    xt_extra_var = 0.25 * (
+        np.sum(weak**2, axis=1) * np.sum(g**2, axis=1) + np.sum(strong**2, axis=1) * np.sum(rest**2, axis=1)
+    )
     significant = np.any(np.abs(isi) > TAP_FLOOR * np.abs(cursor)[:, None], axis=0)
     isi_extra_var = 0.25 * np.sum(isi[:, ~significant] ** 2, axis=1)
     xt_extra_var = xt_extra_var + isi_extra_var
     sigma0, sigma1 = np.sqrt(var0), np.sqrt(var1)
     s0x, s1x = np.sqrt(var0 + xt_extra_var), np.sqrt(var1 + xt_extra_var)
     interferers = np.concatenate([isi[:, significant], xt_taps], axis=1)
-    log10_eye = ber.stat_eye_log10_ber(np.maximum(cursor, 1e-30), interferers, s0x, s1x, design.receiver.threshold, bins=STAT_EYE_BINS)
+    log10_eye = ber.stat_eye_log10_ber(
+        np.maximum(cursor, 1e-30), interferers, s0x, s1x, design.receiver.threshold, bins=STAT_EYE_BINS
+    )
     q = ber.gaussian_q(cursor, interferers, s0x, s1x)
     bad = ~alive | (cursor <= 0)
     log10_eye = np.where(bad, _LOG10_HALF, np.minimum(log10_eye, _LOG10_HALF))
@@ -262,14 +297,23 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     q_eq = np.maximum(cursor, tiny) / (sigma0 + sigma1)
     q_isi = ber.gaussian_q(np.maximum(cursor, tiny), isi, sigma0, sigma1)
     budget, per_channel = build_budget(
-        launch_oma_w=np.maximum(own_light, tiny), launch_coupling=path.launch_coupling, core_fill=path.core_fill,
+        launch_oma_w=np.maximum(own_light, tiny),
+        launch_coupling=path.launch_coupling,
+        core_fill=path.core_fill,
         fiber_loss_db=design.fiber.attenuation_db_per_m * design.link.length_m,
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
-        interface_loss_db=design.coupling.interface_loss_db, capture=path.own_capture,
+        interface_loss_db=design.coupling.interface_loss_db,
+        capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),
-        q_ideal=q_ideal, q_spread=q_spread, q_equalized=q_eq, q_isi_gaussian=q_isi,
-        q_final_gaussian=np.maximum(q, tiny), q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
-        q_target=q_target, alive=alive)
+        q_ideal=q_ideal,
+        q_spread=q_spread,
+        q_equalized=q_eq,
+        q_isi_gaussian=q_isi,
+        q_final_gaussian=np.maximum(q, tiny),
+        q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
+        q_target=q_target,
+        alive=alive,
+    )
 
     positions = grid_positions(design.array)
     avg_rx_w = 0.5 * (cp.led_power_0_w + cp.led_power_1_w) * path.optical_gain
@@ -278,21 +322,50 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         xt_total_db = 10 * np.log10(np.maximum(xt_ratio.sum(axis=1), tiny))
     safe_cursor = np.maximum(np.abs(cursor), tiny)
     return LinkReport(
-        design_name=design.name, rate_gbps=design.link.rate_gbps, length_m=design.link.length_m,
-        target_ber=design.link.target_ber, channels=design.array.total_channels,
-        data_channels=design.array.data_channels, spare_channels=design.array.spare_channels,
-        received_power_dbm=received_dbm, received_oma_dbm=per_channel["received_oma_dbm"],
-        log10_ber_stateye=log10_eye, ber_stateye=10.0**log10_eye,
-        ber_gaussian_q=np.where(bad, 0.5, ber.ber_from_q(q)), q=q, q_noise_only=np.where(bad, 0.0, q_eq),
-        cursor_a=cursor, cursor_taps=g, cursor_index=PRE_BITS,
+        design_name=design.name,
+        rate_gbps=design.link.rate_gbps,
+        length_m=design.link.length_m,
+        target_ber=design.link.target_ber,
+        channels=design.array.total_channels,
+        data_channels=design.array.data_channels,
+        spare_channels=design.array.spare_channels,
+        received_power_dbm=received_dbm,
+        received_oma_dbm=per_channel["received_oma_dbm"],
+        log10_ber_stateye=log10_eye,
+        ber_stateye=10.0**log10_eye,
+        ber_gaussian_q=np.where(bad, 0.5, ber.ber_from_q(q)),
+        q=q,
+        q_noise_only=np.where(bad, 0.0, q_eq),
+        cursor_a=cursor,
+        cursor_taps=g,
+        cursor_index=PRE_BITS,
         isi_rms_ratio=np.sqrt(np.sum(isi**2, axis=1)) / safe_cursor,
         isi_worst_ratio=np.sum(np.abs(isi), axis=1) / safe_cursor,
-        crosstalk_db=xt_total_db, noise_sigma_0_a=sigma0, noise_sigma_1_a=sigma1, ffe_taps=taps,
-        sampling_offset_ps=(phase - sps + 1) * grid.dt_s * 1e12, skew_ps=path.skew_s * 1e12,
+        crosstalk_db=xt_total_db,
+        noise_sigma_0_a=sigma0,
+        noise_sigma_1_a=sigma1,
+        ffe_taps=taps,
+        sampling_offset_ps=(phase - sps + 1) * grid.dt_s * 1e12,
+        skew_ps=path.skew_s * 1e12,
         led_bandwidth_ghz=np.asarray(microled.small_signal_bandwidth_ghz(design.led, cp.variation.led_rate_scale)),
-        walkoff_ps=float(fiber.modal_walkoff_s(design.link.length_m, design.fiber.na, design.fiber.core_index, design.fiber.launch_fill)) * 1e12,
-        chromatic_spread_ps=float(fiber.chromatic_spread_fwhm_s(design.fiber.chromatic_dispersion_ps_per_nm_km,
-                                                                microled.spectral_fwhm_nm(design.led), design.link.length_m)) * 1e12,
-        cores_per_channel=path.cores_per_channel, dead=~alive, grid_row=positions[:, 0], grid_col=positions[:, 1],
-        budget=budget, budget_per_channel=per_channel,
+        walkoff_ps=float(
+            fiber.modal_walkoff_s(
+                design.link.length_m, design.fiber.na, design.fiber.core_index, design.fiber.launch_fill
+            )
+        )
+        * 1e12,
+        chromatic_spread_ps=float(
+            fiber.chromatic_spread_fwhm_s(
+                design.fiber.chromatic_dispersion_ps_per_nm_km,
+                microled.spectral_fwhm_nm(design.led),
+                design.link.length_m,
+            )
+        )
+        * 1e12,
+        cores_per_channel=path.cores_per_channel,
+        dead=~alive,
+        grid_row=positions[:, 0],
+        grid_col=positions[:, 1],
+        budget=budget,
+        budget_per_channel=per_channel,
     )

@@ -130,9 +130,15 @@ def operating_point(led: MicroLedSpec, current_ma, rate_scale=1.0, efficiency_sc
     j = current_density_a_per_cm2(current_ma, led.diameter_um)
     n = carrier_density_per_cm3(j, led.active_thickness_nm, a, b, c)
     iqe = internal_quantum_efficiency(n, a, b, c)
-    power_w = (iqe * led.light_extraction_efficiency * np.asarray(efficiency_scale)
-               * np.asarray(current_ma, dtype=float) * 1e-3 / ELEMENTARY_CHARGE_C
-               * photon_energy_j(peak_wavelength_nm(led)))
+    power_w = (
+        iqe
+        * led.light_extraction_efficiency
+        * np.asarray(efficiency_scale)
+        * np.asarray(current_ma, dtype=float)
+        * 1e-3
+        / ELEMENTARY_CHARGE_C
+        * photon_energy_j(peak_wavelength_nm(led))
+    )
     return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
 
 
@@ -140,7 +146,9 @@ def small_signal_bandwidth_ghz(led: MicroLedSpec, rate_scale=1.0):
     """LED -3 dB bandwidth at the mean drive current: carrier pole cascaded with the RC pole."""
     mean_ma = 0.5 * (led.bias_current_ma + led.peak_current_ma)
     tau = operating_point(led, mean_ma, rate_scale)["lifetime_s"]
-    return two_pole_bandwidth_ghz(carrier_bandwidth_ghz(tau), rc_bandwidth_ghz(led.series_resistance_ohm, led.capacitance_ff))
+    return two_pole_bandwidth_ghz(
+        carrier_bandwidth_ghz(tau), rc_bandwidth_ghz(led.series_resistance_ohm, led.capacitance_ff)
+    )
 
 
 def rise_fall_lifetimes_s(led: MicroLedSpec, rate_scale=1.0):
@@ -164,8 +172,9 @@ def transfer_function(led: MicroLedSpec, freq_hz, rate_scale=1.0):
     return _complex.inverse(1.0 - a * b, a + b)
 
 
-def optical_waveform_w(led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.0, efficiency_scale=1.0,
-                       initial_current_ma=None):
+def optical_waveform_w(
+    led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.0, efficiency_scale=1.0, initial_current_ma=None
+):
     """Emitted optical power (W) for any sampled drive-current waveform, shape (..., samples).
 
     ``current_ma`` (..., samples) is held constant over each sample (the driver's NRZ output),
@@ -187,7 +196,11 @@ def optical_waveform_w(led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.
     samples = i_ma.shape[-1]
     shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1])
     i_ma = np.broadcast_to(i_ma, shape + (samples,))
-    i_start = i_ma[..., 0] if initial_current_ma is None else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
+    i_start = (
+        i_ma[..., 0]
+        if initial_current_ma is None
+        else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
+    )
     n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
     n = np.broadcast_to(n, shape).copy()
     i_peak = float(max(np.max(i_ma), np.max(i_start) if initial_current_ma is not None else 0.0))
@@ -239,7 +252,11 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
 
 def peak_wavelength_nm(led: MicroLedSpec, wavelength_offset_nm=0.0):
     """Peak wavelength at the junction temperature (linear red shift) plus a device offset."""
-    return led.wavelength_nm + led.wavelength_shift_nm_per_k * (led.temperature_c - _REFERENCE_TEMPERATURE_C) + np.asarray(wavelength_offset_nm)
+    return (
+        led.wavelength_nm
+        + led.wavelength_shift_nm_per_k * (led.temperature_c - _REFERENCE_TEMPERATURE_C)
+        + np.asarray(wavelength_offset_nm)
+    )
 
 
 def spectral_fwhm_nm(led: MicroLedSpec):

@@ -39,16 +39,16 @@ NEIGHBOUR_RADIUS = 2
 class OpticalPath:
     """Per-channel optical quantities (arrays over channels unless stated)."""
 
-    launch_coupling: float          # fraction of LED power inside the fibre NA (nominal optic)
-    core_fill: float                # core-area fraction of the lattice
-    passive_loss_db: float          # fibre + connectors + interfaces, dB
-    spot_sigma_um: np.ndarray       # (channels,) spot rms at the fibre output
-    cores_per_channel: float        # cores under the launched spot (nominal)
-    own_capture: np.ndarray         # (channels,)
+    launch_coupling: float  # fraction of LED power inside the fibre NA (nominal optic)
+    core_fill: float  # core-area fraction of the lattice
+    passive_loss_db: float  # fibre + connectors + interfaces, dB
+    spot_sigma_um: np.ndarray  # (channels,) spot rms at the fibre output
+    cores_per_channel: float  # cores under the launched spot (nominal)
+    own_capture: np.ndarray  # (channels,)
     launched_to_detector: np.ndarray  # (channels,) launch x fill x passive transmission (no capture)
-    neighbour_index: np.ndarray     # (channels, K) aggressor indices, -1 for none
-    crosstalk_capture: np.ndarray   # (channels, K) fraction of aggressor k's launched light in this detector
-    skew_s: np.ndarray              # (channels,)
+    neighbour_index: np.ndarray  # (channels, K) aggressor indices, -1 for none
+    crosstalk_capture: np.ndarray  # (channels, K) fraction of aggressor k's launched light in this detector
+    skew_s: np.ndarray  # (channels,)
 
     @property
     def optical_gain(self) -> np.ndarray:
@@ -67,7 +67,8 @@ def check_fits_fibre(design: MosaicDesign) -> None:
         raise ModelRangeError(
             f"array image diagonal = {diagonal:.0f} um on the fibre face exceeds the fibre's image field "
             f"({field:.0f} um from {fib.core_count} cores at {fib.core_pitch_um} um pitch): "
-            "raise fiber.core_count or lower coupling.spot_magnification")
+            "raise fiber.core_count or lower coupling.spot_magnification"
+        )
 
 
 def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPath:
@@ -79,9 +80,13 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     source_area = float(np.pi * (led.diameter_um / 2) ** 2)
     launch = float(optics.launch_coupling(cpl, fib.na, led.lambertian_order, pitch_f**2, source_area))
     fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
-    passive_db = fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
+    passive_db = (
+        fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
+    )
     sigma0 = float(optics.spot_sigma_um(led.diameter_um * m, cpl.spot_blur_um))
-    sigma = np.full(arr.total_channels, float(fiber.spread_sigma_um(sigma0, fib.core_coupling_um2_per_m, link.length_m)))
+    sigma = np.full(
+        arr.total_channels, float(fiber.spread_sigma_um(sigma0, fib.core_coupling_um2_per_m, link.length_m))
+    )
     nominal_tx = np.array([cpl.tx_misalignment_um, 0.0])
     nominal_rx = np.array([cpl.rx_misalignment_um, 0.0])
     spot_xy = grid_positions(arr) * pitch_f + nominal_tx + variation.tx_offset_um
@@ -96,9 +101,15 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     xt = np.where(idx >= 0, xt, 0.0)
     launched = np.full(arr.total_channels, launch * fill * 10.0 ** (-passive_db / 10.0))
     return OpticalPath(
-        launch_coupling=launch, core_fill=fill, passive_loss_db=passive_db, spot_sigma_um=sigma,
+        launch_coupling=launch,
+        core_fill=fill,
+        passive_loss_db=passive_db,
+        spot_sigma_um=sigma,
         cores_per_channel=float(fiber.cores_in_spot(sigma0, fib.core_pitch_um)),
-        own_capture=own, launched_to_detector=launched, neighbour_index=idx, crosstalk_capture=xt,
+        own_capture=own,
+        launched_to_detector=launched,
+        neighbour_index=idx,
+        crosstalk_capture=xt,
         skew_s=fiber.skew_s(link.length_m, fib.core_index, variation.length_offset_fraction),
     )
 
@@ -106,6 +117,10 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
 def led_levels_w(design: MosaicDesign, variation: ChannelVariation) -> tuple[np.ndarray, np.ndarray]:
     """Steady LED optical power (W) at the bias ('0') and peak ('1') currents, per channel; dead channels emit nothing."""
     alive = ~variation.dead
-    p0 = microled.operating_point(design.led, design.led.bias_current_ma, variation.led_rate_scale, variation.led_efficiency_scale)["power_w"]
-    p1 = microled.operating_point(design.led, design.led.peak_current_ma, variation.led_rate_scale, variation.led_efficiency_scale)["power_w"]
+    p0 = microled.operating_point(
+        design.led, design.led.bias_current_ma, variation.led_rate_scale, variation.led_efficiency_scale
+    )["power_w"]
+    p1 = microled.operating_point(
+        design.led, design.led.peak_current_ma, variation.led_rate_scale, variation.led_efficiency_scale
+    )["power_w"]
     return p0 * alive, p1 * alive

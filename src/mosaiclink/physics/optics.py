@@ -40,13 +40,20 @@ def lambertian_coupling(na, lambertian_order=1.0):
 
 def lens_gain(coupling: CouplingSpec) -> float:
     """Coupling gain of the transmit optic over bare butt coupling."""
-    return {"none": 1.0, "microlens": coupling.microlens_gain,
-            "tir": coupling.microlens_gain * coupling.tir_gain_vs_microlens}[coupling.lens]
+    return {
+        "none": 1.0,
+        "microlens": coupling.microlens_gain,
+        "tir": coupling.microlens_gain * coupling.tir_gain_vs_microlens,
+    }[coupling.lens]
 
 
 def etendue_limit(accept_area_um2, na, source_area_um2):
     """Maximum coupled fraction allowed by étendue: A_accept NA^2 / A_source (Lambertian source)."""
-    return np.asarray(accept_area_um2, dtype=float) * np.asarray(na, dtype=float) ** 2 / np.asarray(source_area_um2, dtype=float)
+    return (
+        np.asarray(accept_area_um2, dtype=float)
+        * np.asarray(na, dtype=float) ** 2
+        / np.asarray(source_area_um2, dtype=float)
+    )
 
 
 def launch_coupling(coupling: CouplingSpec, na, lambertian_order, cell_area_um2, source_area_um2):

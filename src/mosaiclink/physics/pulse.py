@@ -55,11 +55,15 @@ def fiber_transfer_function(design: MosaicDesign, freq_hz):
     """Fibre response H(f) at the design length (walk-off rectangle x chromatic Gaussian)."""
     fib, length = design.fiber, design.link.length_m
     walk = fiber.modal_walkoff_s(length, fib.na, fib.core_index, fib.launch_fill)
-    cd = fiber.chromatic_spread_fwhm_s(fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length)
+    cd = fiber.chromatic_spread_fwhm_s(
+        fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length
+    )
     return fiber.transfer_function(freq_hz, walk, cd)
 
 
-def component_transfer_functions(design: MosaicDesign, freq_hz, variation: ChannelVariation | None = None) -> dict[str, np.ndarray]:
+def component_transfer_functions(
+    design: MosaicDesign, freq_hz, variation: ChannelVariation | None = None
+) -> dict[str, np.ndarray]:
     """Unit-DC-gain responses: ``led`` (channels, f) small-signal, ``fiber``, ``receiver``, ``ctle`` (f,)."""
     rate = 1.0 if variation is None else variation.led_rate_scale
     return {
@@ -87,10 +91,10 @@ class ChainPulse:
     """Everything the link analysis needs from the chain, per channel."""
 
     grid: TimeGrid
-    pulse_a: np.ndarray            # (channels, samples) with CTLE
-    pulse_no_eq_a: np.ndarray      # (channels, samples) without CTLE (budget reference)
-    current_0_a: np.ndarray        # (channels,) photocurrent at a steady '0'
-    current_1_a: np.ndarray        # (channels,) photocurrent at a steady '1'
+    pulse_a: np.ndarray  # (channels, samples) with CTLE
+    pulse_no_eq_a: np.ndarray  # (channels, samples) without CTLE (budget reference)
+    current_0_a: np.ndarray  # (channels,) photocurrent at a steady '0'
+    current_1_a: np.ndarray  # (channels,) photocurrent at a steady '1'
     led_power_0_w: np.ndarray
     led_power_1_w: np.ndarray
     responsivity_a_per_w: np.ndarray
@@ -103,13 +107,18 @@ def led_pulse(design: MosaicDesign, variation: ChannelVariation, samples_per_bit
     grid = time_grid(design, samples_per_bit)
     start = PRE_BITS * grid.samples_per_bit
     pulse = np.zeros((design.array.total_channels, grid.t_s.size))
-    pulse[:, start:] = microled.pulse_response_w(design.led, grid.bit_s, grid.t_s[start:],
-                                                 variation.led_rate_scale, variation.led_efficiency_scale)
+    pulse[:, start:] = microled.pulse_response_w(
+        design.led, grid.bit_s, grid.t_s[start:], variation.led_rate_scale, variation.led_efficiency_scale
+    )
     return pulse * (~variation.dead)[:, None]
 
 
-def chain(design: MosaicDesign, variation: ChannelVariation, samples_per_bit: int | None = None,
-          led_pulse_w: np.ndarray | None = None) -> ChainPulse:
+def chain(
+    design: MosaicDesign,
+    variation: ChannelVariation,
+    samples_per_bit: int | None = None,
+    led_pulse_w: np.ndarray | None = None,
+) -> ChainPulse:
     """Compute the per-channel chain pulse responses (with and without CTLE) and levels.
 
     ``led_pulse_w`` reuses a :func:`led_pulse` result (same LED, rate, grid and variation).
@@ -127,12 +136,23 @@ def chain(design: MosaicDesign, variation: ChannelVariation, samples_per_bit: in
     pulse = np.fft.irfft(spectrum * (h_no_eq * ctle), n=n, axis=-1)
     p0, p1 = led_levels_w(design, variation)
     i_scale = path.optical_gain * resp
-    return ChainPulse(grid=grid, pulse_a=pulse, pulse_no_eq_a=pulse_no_eq, current_0_a=p0 * i_scale,
-                      current_1_a=p1 * i_scale, led_power_0_w=p0, led_power_1_w=p1,
-                      responsivity_a_per_w=resp, path=path, variation=variation)
+    return ChainPulse(
+        grid=grid,
+        pulse_a=pulse,
+        pulse_no_eq_a=pulse_no_eq,
+        current_0_a=p0 * i_scale,
+        current_1_a=p1 * i_scale,
+        led_power_0_w=p0,
+        led_power_1_w=p1,
+        responsivity_a_per_w=resp,
+        path=path,
+        variation=variation,
+    )
 
 
-def chain_pulse_response(design: MosaicDesign, samples_per_bit: int | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def chain_pulse_response(
+    design: MosaicDesign, samples_per_bit: int | None = None, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """``(t_s, h)``: time axis (samples,) and per-channel pulse responses (channels, samples) in A.
 
     ``h`` is the photocurrent-referred receiver output (CTLE included, FFE not) for one '1' bit

@@ -24,8 +24,13 @@ from mosaiclink.physics.pulse import led_pulse
 MAX_REACH_M = 10_000.0
 
 
-def max_reach_m(design: MosaicDesign, target_ber: float | None = None, channels_required: int | None = None,
-                seed: int = 0, tolerance_m: float = 0.1) -> float:
+def max_reach_m(
+    design: MosaicDesign,
+    target_ber: float | None = None,
+    channels_required: int | None = None,
+    seed: int = 0,
+    tolerance_m: float = 0.1,
+) -> float:
     """Longest length (m) meeting ``target_ber`` (default: the design's), 0 if even ~0 m fails.
 
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.

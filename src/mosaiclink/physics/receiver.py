@@ -51,12 +51,19 @@ def transfer_function(receiver: ReceiverSpec, freq_hz):
 def thermal_noise_a2_per_hz(receiver: ReceiverSpec) -> float:
     """Input-referred one-sided thermal + amplifier current-noise density, A^2/Hz."""
     kelvin = float(celsius_to_kelvin(receiver.temperature_c))
-    return 4.0 * BOLTZMANN_J_PER_K * kelvin / (receiver.feedback_resistance_kohm * 1e3) + (receiver.tia_noise_pa_per_sqrt_hz * 1e-12) ** 2
+    return (
+        4.0 * BOLTZMANN_J_PER_K * kelvin / (receiver.feedback_resistance_kohm * 1e3)
+        + (receiver.tia_noise_pa_per_sqrt_hz * 1e-12) ** 2
+    )
 
 
 def shot_noise_a2_per_hz(photocurrent_a, dark_current_na=0.0):
     """One-sided shot-noise density 2 q (I + I_dark), A^2/Hz."""
-    return 2.0 * ELEMENTARY_CHARGE_C * (np.asarray(photocurrent_a, dtype=float) + np.asarray(dark_current_na, dtype=float) * 1e-9)
+    return (
+        2.0
+        * ELEMENTARY_CHARGE_C
+        * (np.asarray(photocurrent_a, dtype=float) + np.asarray(dark_current_na, dtype=float) * 1e-9)
+    )
 
 
 def noise_bandwidth_hz(freq_hz, h_squared):

@@ -15,8 +15,8 @@ from mosaiclink import __version__
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import write_text_atomic
 from mosaiclink.report.document import Section
-from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.html import render_page, sections_to_json
+from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
 from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
@@ -45,8 +45,9 @@ def report_steps(origin: str) -> tuple[ReportStep, ...]:
     )
 
 
-def build_sections(design: MosaicDesign, origin: str, seed: int = 0,
-                   on_step: Callable[[int, str], None] | None = None) -> list[Section]:
+def build_sections(
+    design: MosaicDesign, origin: str, seed: int = 0, on_step: Callable[[int, str], None] | None = None
+) -> list[Section]:
     """Evaluate every step; ``on_step(index, label)`` is called before each (for a progress bar)."""
     sections = []
     for index, step in enumerate(report_steps(origin)):

@@ -38,9 +38,16 @@ def ber_vs_length(data: dict):
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
     rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
     for color, rate in zip(PALETTE, rates):
-        ax.semilogy(curves["length_m"], np.power(10.0, curves[f"median@{rate}"]), color=color, label=f"{rate} Gb/s median")
-        ax.semilogy(curves["length_m"], np.power(10.0, curves[f"needed@{rate}"]), color=color, ls=":",
-                    label=f"{rate} Gb/s worst needed")
+        ax.semilogy(
+            curves["length_m"], np.power(10.0, curves[f"median@{rate}"]), color=color, label=f"{rate} Gb/s median"
+        )
+        ax.semilogy(
+            curves["length_m"],
+            np.power(10.0, curves[f"needed@{rate}"]),
+            color=color,
+            ls=":",
+            label=f"{rate} Gb/s worst needed",
+        )
     ax.axhline(KP4_THRESHOLD_BER, color="k", ls="--", lw=1, label="KP4 threshold")
     ax.set(xlabel="length (m)", ylabel="BER", ylim=(1e-16, 1), title="BER vs length")
     ax.legend(fontsize=7, ncol=2)
@@ -56,8 +63,10 @@ def power_vs_alternatives(data: dict):
     colors = [MOSAIC_COLOR if r["is_mosaic"] else ("#b0b8c4" if r["feasible"] is False else PALETTE[1]) for r in rows]
     ax.bar(x, power, yerr=err, color=colors, capsize=3)
     ax.set_xticks(x, [r["technology"] for r in rows], rotation=35, ha="right")
-    ax.set(ylabel="W per end", title=f"Power per end at {data['compare']['rate']} (grey: cannot reach "
-                                     f"{data['compare']['reach_m']:g} m)")
+    ax.set(
+        ylabel="W per end",
+        title=f"Power per end at {data['compare']['rate']} (grey: cannot reach {data['compare']['reach_m']:g} m)",
+    )
     fig.tight_layout()
     return fig
 
@@ -65,8 +74,13 @@ def power_vs_alternatives(data: dict):
 def fit_vs_spares(data: dict):
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
     for color, (led_fit, rows) in zip(PALETTE, data["fit_vs_spares"].items()):
-        ax.semilogy([r["spares"] for r in rows], [r["link_fit"] for r in rows], "o-", color=color,
-                    label=f"{float(led_fit):g} FIT per microLED")
+        ax.semilogy(
+            [r["spares"] for r in rows],
+            [r["link_fit"] for r in rows],
+            "o-",
+            color=color,
+            label=f"{float(led_fit):g} FIT per microLED",
+        )
     ax.axhline(20.0, color="k", ls=":", lw=1, label="20 FIT")
     ax.set(xlabel="spare channels", ylabel="link FIT", title="Link FIT vs spares")
     ax.legend(fontsize=8)
@@ -79,10 +93,19 @@ def dead_channels(data: dict):
     mappings = [k for k in curves if k != "dead" and "erasures" not in k]
     for color, mapping in zip(PALETTE, mappings):
         ax.semilogy(curves["dead"], np.power(10.0, curves[mapping]), color=color, label=mapping)
-        ax.semilogy(curves["dead"], np.power(10.0, curves[f"{mapping} + erasures"]), color=color, ls=":",
-                    label=f"{mapping} + erasures")
-    ax.set(xlabel="dead channels (not replaced)", ylabel="P(uncorrectable codeword)", ylim=(1e-40, 2),
-           title="RS(544,514) vs dead channels")
+        ax.semilogy(
+            curves["dead"],
+            np.power(10.0, curves[f"{mapping} + erasures"]),
+            color=color,
+            ls=":",
+            label=f"{mapping} + erasures",
+        )
+    ax.set(
+        xlabel="dead channels (not replaced)",
+        ylabel="P(uncorrectable codeword)",
+        ylim=(1e-40, 2),
+        title="RS(544,514) vs dead channels",
+    )
     ax.legend(fontsize=7)
     return fig
 

@@ -10,12 +10,23 @@ from numba import njit, prange
 # Acklam's rational approximation of the inverse normal CDF (|rel err| < 1.2e-9), refined by
 # one Halley step on erfc to full double precision. P. J. Acklam, "An algorithm for computing
 # the inverse normal cumulative distribution function" (2003).
-_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
-      1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
-      6.680131188771972e01, -1.328068155288572e01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
-      -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
+_A = (
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+)
+_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01, -1.328068155288572e01)
+_C = (
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+)
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
 _P_LOW = 0.02425
 _SQRT2 = math.sqrt(2.0)
@@ -67,17 +78,18 @@ def ndtri(p: float) -> float:
     d0, d1, d2, d3 = _D
     if p < _P_LOW:
         q = math.sqrt(-2.0 * math.log(p))
-        x = (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / \
-            ((((d0 * q + d1) * q + d2) * q + d3) * q + 1.0)
+        x = (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1.0)
     elif p <= 1.0 - _P_LOW:
         q = p - 0.5
         r = q * q
-        x = (((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q / \
-            (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1.0)
+        x = (
+            (((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5)
+            * q
+            / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1.0)
+        )
     else:
         q = math.sqrt(-2.0 * math.log(1.0 - p))
-        x = -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / \
-            ((((d0 * q + d1) * q + d2) * q + d3) * q + 1.0)
+        x = -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1.0)
     e = 0.5 * math.erfc(-x / _SQRT2) - p if p < 0.5 else -(0.5 * math.erfc(x / _SQRT2) - (1.0 - p))
     u = e * _SQRT2PI * math.exp(0.5 * x * x)
     return x - u / (1.0 + 0.5 * x * u)
@@ -95,8 +107,9 @@ def pattern_tables(taps: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, parallel=True)
-def symbol_decide(bits, n_taps, lag, tables, offset, xt_index, xt_weight, sig0, dsig, keys, start,
-                  chunks, samples, tail_table):
+def symbol_decide(
+    bits, n_taps, lag, tables, offset, xt_index, xt_weight, sig0, dsig, keys, start, chunks, samples, tail_table
+):
     """Count decision errors per channel; optionally store every decision variable.
 
     ``bits`` (ch, n + L - 1) uint8 of every simulated row; decision ``i`` of row ``c`` is on
@@ -193,4 +206,3 @@ def led_large_signal(bits, state, tau_rise_bits, tau_fall_bits, samples_per_bit,
                     out[c, base + j] = y * decay_f[j]
                 y = y * end_f
         state[c] = y
-

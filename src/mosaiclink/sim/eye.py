@@ -24,8 +24,9 @@ class EyeDiagram:
     counts: np.ndarray  # (rows, time_bins, amplitude_bins) int64
 
 
-def eye_histogram(waveform, samples_per_bit: int, amplitude_bins: int = 128,
-                  amplitude_range: tuple[float, float] | None = None) -> EyeDiagram:
+def eye_histogram(
+    waveform, samples_per_bit: int, amplitude_bins: int = 128, amplitude_range: tuple[float, float] | None = None
+) -> EyeDiagram:
     """Fold every row over two-UI windows centred on the decision instants and bin it.
 
     Every sample appears in the two windows that contain it, as on an oscilloscope.
@@ -56,8 +57,8 @@ def _per_phase(waveform, sent, spb: int):
     half = spb // 2
     bits = (w.shape[1] - half) // spb - 1
     start = spb - half  # skip the first bit so every window is complete
-    seg = w[:, start:start + bits * spb].reshape(w.shape[0], bits, spb)
-    return seg, np.asarray(sent, bool)[:, 1:1 + bits]
+    seg = w[:, start : start + bits * spb].reshape(w.shape[0], bits, spb)
+    return seg, np.asarray(sent, bool)[:, 1 : 1 + bits]
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,9 @@ class EyeMetrics:
     mask_margin: np.ndarray  # (rows,) hexagon mask scale at first hit, minus 1
 
 
-def eye_metrics(waveform, sent, samples_per_bit: int, threshold,
-                mask: tuple[float, float, float] = (0.1, 0.25, 0.2)) -> EyeMetrics:
+def eye_metrics(
+    waveform, sent, samples_per_bit: int, threshold, mask: tuple[float, float, float] = (0.1, 0.25, 0.2)
+) -> EyeMetrics:
     """Eye height, width, Q and mask margin from waveforms and the sent bits.
 
     Notes
@@ -109,10 +111,10 @@ def eye_metrics(waveform, sent, samples_per_bit: int, threshold,
     opening = min1 - max0
     phase_ui = (np.arange(spb) - centre) / spb
     open_ = opening > 0
-    left = np.where(open_[:, :centre + 1][:, ::-1].all(axis=1), centre + 1,
-                    np.argmin(open_[:, :centre + 1][:, ::-1], axis=1))
-    right = np.where(open_[:, centre:].all(axis=1), spb - centre,
-                     np.argmin(open_[:, centre:], axis=1))
+    left = np.where(
+        open_[:, : centre + 1][:, ::-1].all(axis=1), centre + 1, np.argmin(open_[:, : centre + 1][:, ::-1], axis=1)
+    )
+    right = np.where(open_[:, centre:].all(axis=1), spb - centre, np.argmin(open_[:, centre:], axis=1))
     width = np.where(open_[:, centre], (left + right - 1) / spb, 0.0)
     q = (mu1[:, centre] - mu0[:, centre]) / np.maximum(s1[:, centre] + s0[:, centre], 1e-300)
     x1, x2, y1 = mask
@@ -156,9 +158,13 @@ class BathtubFit:
     right_sigma_ui: np.ndarray
 
 
-def extrapolate_bathtub(phase_ui, ber, target_ber: float = 1e-12,
-                        fit_range: tuple[float, float] = (1e-3, 1e-10),
-                        transition_density: float = 0.5) -> BathtubFit:
+def extrapolate_bathtub(
+    phase_ui,
+    ber,
+    target_ber: float = 1e-12,
+    fit_range: tuple[float, float] = (1e-3, 1e-10),
+    transition_density: float = 0.5,
+) -> BathtubFit:
     """Extrapolate bathtub walls to ``target_ber`` with the dual-Dirac model.
 
     Notes

@@ -125,9 +125,15 @@ class SymbolModel:
     def subset(self, rows) -> SymbolModel:
         rows = np.asarray(rows, np.int64)
         return SymbolModel(
-            self.rate_gbps, self.channel_ids[rows], self.taps[rows], self.cursor,
-            self.level_zero[rows], self.threshold[rows], self.sigma_zero[rows],
-            self.sigma_one[rows], self.crosstalk.subset(rows),
+            self.rate_gbps,
+            self.channel_ids[rows],
+            self.taps[rows],
+            self.cursor,
+            self.level_zero[rows],
+            self.threshold[rows],
+            self.sigma_zero[rows],
+            self.sigma_one[rows],
+            self.crosstalk.subset(rows),
         )
 
 
@@ -183,8 +189,16 @@ class WaveformModel:
         ids = np.atleast_1d(np.asarray(self.channel_ids, np.int64))
         ch = ids.size
         object.__setattr__(self, "channel_ids", ids)
-        for name in ("tau_rise_s", "tau_fall_s", "sample_delay_s", "jitter_rms_s", "level_zero",
-                     "threshold", "sigma_zero", "sigma_one"):
+        for name in (
+            "tau_rise_s",
+            "tau_fall_s",
+            "sample_delay_s",
+            "jitter_rms_s",
+            "level_zero",
+            "threshold",
+            "sigma_zero",
+            "sigma_one",
+        ):
             object.__setattr__(self, name, _as_channels(name, getattr(self, name), ch))
         if self.crosstalk is None:
             object.__setattr__(self, "crosstalk", Crosstalk.none(ch))
@@ -205,9 +219,19 @@ class WaveformModel:
         rows = np.asarray(rows, np.int64)
         resp, nresp, led = self.response, self.noise_response, self.led_pulse
         return WaveformModel(
-            self.rate_gbps, self.channel_ids[rows], self.tau_rise_s[rows], self.tau_fall_s[rows],
-            lambda f: resp(f)[rows], lambda f: nresp(f)[rows], self.sample_delay_s[rows],
-            self.jitter_rms_s[rows], self.level_zero[rows], self.threshold[rows],
-            self.sigma_zero[rows], self.sigma_one[rows], self.crosstalk.subset(rows),
-            None if led is None else (lambda t: led(t)[rows]), self.led_pulse_bits,
+            self.rate_gbps,
+            self.channel_ids[rows],
+            self.tau_rise_s[rows],
+            self.tau_fall_s[rows],
+            lambda f: resp(f)[rows],
+            lambda f: nresp(f)[rows],
+            self.sample_delay_s[rows],
+            self.jitter_rms_s[rows],
+            self.level_zero[rows],
+            self.threshold[rows],
+            self.sigma_zero[rows],
+            self.sigma_one[rows],
+            self.crosstalk.subset(rows),
+            None if led is None else (lambda t: led(t)[rows]),
+            self.led_pulse_bits,
         )

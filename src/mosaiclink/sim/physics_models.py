@@ -36,6 +36,7 @@ from mosaiclink.physics.link import LinkReport, analyse
 from mosaiclink.physics.pulse import ChainPulse, chain, component_transfer_functions
 from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
 
+
 @dataclass(frozen=True)
 class LinkModels:
     """Everything the runner needs for one design."""
@@ -56,16 +57,24 @@ def crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
     own = cp.led_power_1_w - cp.led_power_0_w
     valid = path.neighbour_index >= 0
     aggressor = own[np.where(valid, path.neighbour_index, 0)] * valid
-    ratio = aggressor * path.crosstalk_capture * path.launched_to_detector[:, None] / np.maximum(
-        (own * path.optical_gain)[:, None], 1e-300)
+    ratio = (
+        aggressor
+        * path.crosstalk_capture
+        * path.launched_to_detector[:, None]
+        / np.maximum((own * path.optical_gain)[:, None], 1e-300)
+    )
     return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
 
 
-def link_models(design: MosaicDesign, seed: int = 0, jitter_rms_ps: float = 0.0,
-                forwarded_clock: bool = False, led_model: str = "superposition") -> LinkModels:
+def link_models(
+    design: MosaicDesign,
+    seed: int = 0,
+    jitter_rms_ps: float = 0.0,
+    forwarded_clock: bool = False,
+    led_model: str = "superposition",
+) -> LinkModels:
     """Symbol and waveform models of every channel of ``design`` plus the analytic reports."""
-    variation = draw_variation(design.variation, design.array.total_channels, seed,
-                               design.fiber.length_mismatch_ppm)
+    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
     cp = chain(design, variation)
     midpoint = design.replace(receiver=design.receiver.replace(threshold="midpoint"))
     report = analyse(midpoint, cp)
@@ -77,17 +86,27 @@ def link_models(design: MosaicDesign, seed: int = 0, jitter_rms_ps: float = 0.0,
     steady_one = taps.sum(axis=1) * (1.0 + xt.weight.sum(axis=1))
     sig0 = np.where(alive, report.noise_sigma_0_a, 1.0)
     sig1 = np.where(alive, report.noise_sigma_1_a, 1.0)
-    symbol = SymbolModel(design.link.rate_gbps, ids, taps, report.cursor_index, 0.0,
-                         0.5 * steady_one, sig0, sig1, xt)
+    symbol = SymbolModel(design.link.rate_gbps, ids, taps, report.cursor_index, 0.0, 0.5 * steady_one, sig0, sig1, xt)
     if led_model not in ("superposition", "first-order"):
         raise ConfigError(f"led_model = {led_model!r}: allowed superposition, first-order")
-    waveform = _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded_clock,
-                               led_model == "superposition", symbol.threshold)
+    waveform = _waveform_model(
+        design,
+        cp,
+        report,
+        xt,
+        sig0,
+        sig1,
+        jitter_rms_ps,
+        forwarded_clock,
+        led_model == "superposition",
+        symbol.threshold,
+    )
     return LinkModels(symbol, waveform, report, report_design)
 
 
-def _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded_clock, superpose,
-                    superposed_threshold):
+def _waveform_model(
+    design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded_clock, superpose, superposed_threshold
+):
     bit_s = 1e-9 / design.link.rate_gbps
     eq = design.equalizer
     rise_s, fall_s = microled.rise_fall_lifetimes_s(design.led, cp.variation.led_rate_scale)
@@ -115,8 +134,9 @@ def _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded
         alive = level > 0
 
         def led_pulse(t_s):
-            p = microled.pulse_response_w(design.led, bit_s, t_s, cp.variation.led_rate_scale,
-                                          cp.variation.led_efficiency_scale)
+            p = microled.pulse_response_w(
+                design.led, bit_s, t_s, cp.variation.led_rate_scale, cp.variation.led_efficiency_scale
+            )
             return np.where(alive, p / np.where(alive, level, 1.0), 0.0)
 
     bits = design.link.isi_span_bits
@@ -126,9 +146,23 @@ def _waveform_model(design, cp, report, xt, sig0, sig1, jitter_rms_ps, forwarded
         threshold = superposed_threshold
     else:  # first-order LED: the steady '1' is the chain's DC gain
         threshold = 0.5 * np.real(response(np.zeros(1)))[:, 0] * (1.0 + xt.weight.sum(axis=1))
-    return WaveformModel(design.link.rate_gbps, np.arange(swing.size), rise, fall, response,
-                         noise_response, sample_s + skew, jitter_rms_ps * 1e-12, 0.0,
-                         threshold, sig0, sig1, xt, led_pulse, bits if superpose else 0)
+    return WaveformModel(
+        design.link.rate_gbps,
+        np.arange(swing.size),
+        rise,
+        fall,
+        response,
+        noise_response,
+        sample_s + skew,
+        jitter_rms_ps * 1e-12,
+        0.0,
+        threshold,
+        sig0,
+        sig1,
+        xt,
+        led_pulse,
+        bits if superpose else 0,
+    )
 
 
 def _physics_sampling_instant_s(cp: ChainPulse, report: LinkReport) -> np.ndarray:

@@ -13,8 +13,15 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.sim.counting import ErrorCounter
-from mosaiclink.sim.eye import (BathtubFit, EyeDiagram, EyeMetrics, bathtub_gaussian,
-                                extrapolate_bathtub, eye_histogram, eye_metrics)
+from mosaiclink.sim.eye import (
+    BathtubFit,
+    EyeDiagram,
+    EyeMetrics,
+    bathtub_gaussian,
+    extrapolate_bathtub,
+    eye_histogram,
+    eye_metrics,
+)
 from mosaiclink.sim.model import SymbolModel, WaveformModel
 from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.symbol import SymbolSimulator
@@ -43,9 +50,13 @@ class EyeData:
     def summary(self) -> dict[str, float | None]:
         """Scalar metrics; ``None`` where undefined (e.g. no bathtub wall to extrapolate)."""
         m = self.metrics
-        values = {"eye_height": m.eye_height[0], "eye_width_ui": m.eye_width_ui[0], "q": m.q[0],
-                  "mask_margin": m.mask_margin[0],
-                  "eye_width_ui_at_1e-12": self.bathtub_fit.width_ui[0]}
+        values = {
+            "eye_height": m.eye_height[0],
+            "eye_width_ui": m.eye_width_ui[0],
+            "q": m.q[0],
+            "mask_margin": m.mask_margin[0],
+            "eye_width_ui_at_1e-12": self.bathtub_fit.width_ui[0],
+        }
         return {k: float(v) if np.isfinite(v) else None for k, v in values.items()}
 
 
@@ -85,19 +96,39 @@ class SimResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "design": self.design_name, "rate_gbps": self.rate_gbps, "length_m": self.length_m,
-            "path": self.path, "samples_per_bit": self.samples_per_bit, "seed": self.seed,
-            "pattern": self.pattern, "confidence": self.confidence,
-            "elapsed_s": self.elapsed_s, "throughput_mbps": self.throughput_mbps,
+            "design": self.design_name,
+            "rate_gbps": self.rate_gbps,
+            "length_m": self.length_m,
+            "path": self.path,
+            "samples_per_bit": self.samples_per_bit,
+            "seed": self.seed,
+            "pattern": self.pattern,
+            "confidence": self.confidence,
+            "elapsed_s": self.elapsed_s,
+            "throughput_mbps": self.throughput_mbps,
             "simulated_channels": self.simulated_channels,
             "channels_within_interval": int(self.within_interval.sum()),
             "per_channel": [
-                {"channel": int(c), "errors": int(e), "bits": int(b), "ber": float(r),
-                 "ci_low": float(lo), "ci_high": float(hi), "ber_analytic": float(a),
-                 "ber_analytic_design_threshold": float(ad)}
+                {
+                    "channel": int(c),
+                    "errors": int(e),
+                    "bits": int(b),
+                    "ber": float(r),
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
+                    "ber_analytic": float(a),
+                    "ber_analytic_design_threshold": float(ad),
+                }
                 for c, e, b, r, lo, hi, a, ad in zip(
-                    self.channels, self.errors, self.bits, self.ber, self.ci_low, self.ci_high,
-                    self.ber_analytic, self.ber_analytic_design)
+                    self.channels,
+                    self.errors,
+                    self.bits,
+                    self.ber,
+                    self.ci_low,
+                    self.ci_high,
+                    self.ber_analytic,
+                    self.ber_analytic_design,
+                )
             ],
             "eyes": {str(c): e.summary() for c, e in self.eyes.items()},
         }
@@ -111,12 +142,25 @@ def _with_neighbours(model, channels: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return rows, np.searchsorted(rows, channels)
 
 
-def simulate(design: MosaicDesign, bits: int, channels=None, samples_per_bit: int = 8,
-             path: Path_ = "symbol", seed: int = 0, progress: Progress | None = None, *,
-             target_errors: int | None = None, pattern: str = "random", eye_channels=None,
-             eye_bits: int = 20000, confidence: float = 0.95, variation_seed: int = 0,
-             jitter_rms_ps: float = 0.0, led_model: str = "superposition",
-             forwarded_clock: bool = False) -> SimResult:
+def simulate(
+    design: MosaicDesign,
+    bits: int,
+    channels=None,
+    samples_per_bit: int = 8,
+    path: Path_ = "symbol",
+    seed: int = 0,
+    progress: Progress | None = None,
+    *,
+    target_errors: int | None = None,
+    pattern: str = "random",
+    eye_channels=None,
+    eye_bits: int = 20000,
+    confidence: float = 0.95,
+    variation_seed: int = 0,
+    jitter_rms_ps: float = 0.0,
+    led_model: str = "superposition",
+    forwarded_clock: bool = False,
+) -> SimResult:
     """Count bit errors on the channels of ``design`` by Monte Carlo.
 
     Parameters
@@ -156,18 +200,35 @@ def simulate(design: MosaicDesign, bits: int, channels=None, samples_per_bit: in
         _count_symbol(models.symbol.subset(rows), pos, counter, seed, pattern, progress)
     else:
         eye_pos = {int(c): int(np.searchsorted(rows, c)) for c in eyes_sel if c in sel}
-        eyes = _count_waveform(models.waveform.subset(rows), pos, counter, samples_per_bit, seed,
-                               pattern, progress, eye_pos, eye_bits)
+        eyes = _count_waveform(
+            models.waveform.subset(rows), pos, counter, samples_per_bit, seed, pattern, progress, eye_pos, eye_bits
+        )
     elapsed = time.perf_counter() - start  # the counting run only (models and eyes apart)
     missing = [int(c) for c in eyes_sel if int(c) not in eyes]
     if missing:
         eyes.update(eye_data(models.waveform, missing, samples_per_bit, eye_bits, seed, pattern))
     low, high = counter.interval(confidence)
     return SimResult(
-        design.name, design.link.rate_gbps, design.link.length_m, path, int(samples_per_bit),
-        int(seed), pattern, confidence, sel, counter.errors.copy(), counter.bits.copy(),
-        counter.ber(), low, high, models.report.ber_stateye[sel],
-        models.report_design.ber_stateye[sel], elapsed, rows.size, eyes)
+        design.name,
+        design.link.rate_gbps,
+        design.link.length_m,
+        path,
+        int(samples_per_bit),
+        int(seed),
+        pattern,
+        confidence,
+        sel,
+        counter.errors.copy(),
+        counter.bits.copy(),
+        counter.ber(),
+        low,
+        high,
+        models.report.ber_stateye[sel],
+        models.report_design.ber_stateye[sel],
+        elapsed,
+        rows.size,
+        eyes,
+    )
 
 
 def _count_symbol(model: SymbolModel, pos, counter: ErrorCounter, seed, pattern, progress) -> None:
@@ -180,37 +241,60 @@ def _count_symbol(model: SymbolModel, pos, counter: ErrorCounter, seed, pattern,
             progress(int(counter.bits.min()), counter.max_bits)
 
 
-def _count_waveform(model: WaveformModel, pos, counter: ErrorCounter, spb, seed, pattern,
-                    progress, eye_pos: dict[int, int], eye_bits: int) -> dict[int, EyeData]:
+def _count_waveform(
+    model: WaveformModel,
+    pos,
+    counter: ErrorCounter,
+    spb,
+    seed,
+    pattern,
+    progress,
+    eye_pos: dict[int, int],
+    eye_bits: int,
+) -> dict[int, EyeData]:
     sim = WaveformSimulator(model, spb, pattern, seed)
     keep = list(eye_pos.values())
     eyes: dict[int, EyeData] = {}
     while not counter.done:
         out = sim.run_block(keep if keep and not eyes else None)
         if out.waveform is not None:
-            eyes = {c: _eye(c, out.waveform[i], out.sent[i], spb, model.threshold[row], eye_bits)
-                    for i, (c, row) in enumerate(eye_pos.items())}
+            eyes = {
+                c: _eye(c, out.waveform[i], out.sent[i], spb, model.threshold[row], eye_bits)
+                for i, (c, row) in enumerate(eye_pos.items())
+            }
         counter.add(out.errors[pos], out.bits)
         if progress:
             progress(int(counter.bits.min()), counter.max_bits)
     return eyes
 
 
-def eye_data(model: WaveformModel, channels, samples_per_bit: int = 8, eye_bits: int = 20000,
-             seed: int = 0, pattern: str = "random") -> dict[int, EyeData]:
+def eye_data(
+    model: WaveformModel,
+    channels,
+    samples_per_bit: int = 8,
+    eye_bits: int = 20000,
+    seed: int = 0,
+    pattern: str = "random",
+) -> dict[int, EyeData]:
     """Eye diagrams of ``channels`` from a short waveform run (with their neighbours)."""
     sel = np.asarray(channels, np.int64)
     rows, pos = _with_neighbours(model, sel)
-    sim = WaveformSimulator(model.subset(rows), samples_per_bit, pattern, seed,
-                            max_block_samples=max(rows.size, 1) * (eye_bits + 64) * samples_per_bit)
+    sim = WaveformSimulator(
+        model.subset(rows),
+        samples_per_bit,
+        pattern,
+        seed,
+        max_block_samples=max(rows.size, 1) * (eye_bits + 64) * samples_per_bit,
+    )
     wave, sent = [], []
     while sum(s.shape[1] for s in sent) < eye_bits:
         out = sim.run_block(pos)
         wave.append(out.waveform)
         sent.append(out.sent)
     wave, sent = np.concatenate(wave, axis=1), np.concatenate(sent, axis=1)
-    return {int(c): _eye(int(c), wave[i], sent[i], samples_per_bit, model.threshold[c], eye_bits)
-            for i, c in enumerate(sel)}
+    return {
+        int(c): _eye(int(c), wave[i], sent[i], samples_per_bit, model.threshold[c], eye_bits) for i, c in enumerate(sel)
+    }
 
 
 def _eye(channel, waveform, sent, spb, threshold, eye_bits) -> EyeData:
@@ -219,5 +303,4 @@ def _eye(channel, waveform, sent, spb, threshold, eye_bits) -> EyeData:
     metrics = eye_metrics(w, s, spb, [threshold])
     tub = bathtub_gaussian(metrics, [threshold])
     fit = extrapolate_bathtub(metrics.phase_ui, tub)
-    return EyeData(int(channel), int(spb), float(threshold), w[0], s[0],
-                   eye_histogram(w, spb), metrics, tub[0], fit)
+    return EyeData(int(channel), int(spb), float(threshold), w[0], s[0], eye_histogram(w, spb), metrics, tub[0], fit)

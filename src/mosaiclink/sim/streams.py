@@ -36,10 +36,13 @@ def channel_rngs(seed: int, channel_ids, purpose: int) -> list[np.random.Generat
 def channel_keys(seed: int, channel_ids, purpose: int) -> np.ndarray:
     """One 64-bit key per channel, ``SeedSequence(seed, spawn_key=(purpose, id))``, for the
     counter-based generator of the symbol path (:func:`mosaiclink.sim._kernels.splitmix64`)."""
-    return np.array([
-        np.random.SeedSequence(int(seed), spawn_key=(int(purpose), int(c))).generate_state(1, np.uint64)[0]
-        for c in np.asarray(channel_ids).ravel()
-    ], dtype=np.uint64)
+    return np.array(
+        [
+            np.random.SeedSequence(int(seed), spawn_key=(int(purpose), int(c))).generate_state(1, np.uint64)[0]
+            for c in np.asarray(channel_ids).ravel()
+        ],
+        dtype=np.uint64,
+    )
 
 
 class BitStreams:
@@ -109,7 +112,7 @@ class BitStreams:
         n = b
         while n < hist:  # plain recurrence until the doubled lags have enough history
             m = min(a, hist - n)
-            buf[:, n:n + m] = buf[:, n - a:n - a + m] ^ buf[:, n - b:n - b + m]
+            buf[:, n : n + m] = buf[:, n - a : n - a + m] ^ buf[:, n - b : n - b + m]
             n += m
         return buf
 
@@ -122,7 +125,7 @@ class BitStreams:
         i = hist
         while i < hist + n:
             m = min(la, hist + n - i)
-            buf[:, i:i + m] = buf[:, i - la:i - la + m] ^ buf[:, i - lb:i - lb + m]
+            buf[:, i : i + m] = buf[:, i - la : i - la + m] ^ buf[:, i - lb : i - lb + m]
             i += m
         self._history = buf[:, -hist:].copy()
         return buf[:, hist:]

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import numba
+import numpy as np
 
 from mosaiclink.errors import ModelRangeError
-
 from mosaiclink.sim._kernels import pattern_tables, symbol_decide, tail_table
 from mosaiclink.sim.model import SymbolModel
 from mosaiclink.sim.streams import STREAM_NOISE, BitStreams, channel_keys
+
 
 @dataclass(frozen=True)
 class SymbolBlock:
@@ -40,7 +40,7 @@ def significant_taps(taps: np.ndarray, cursor: int) -> tuple[int, int]:
     Leading and trailing columns below that on every channel are cut (their total effect is
     below 1e-7 per tap of the eye, far under the noise); the cursor is always kept.
     """
-    big = np.abs(taps) > _TAP_FLOOR * np.abs(taps[:, cursor:cursor + 1])
+    big = np.abs(taps) > _TAP_FLOOR * np.abs(taps[:, cursor : cursor + 1])
     cols = np.nonzero(big.any(axis=0))[0]
     first = min(int(cols.min()), cursor) if cols.size else cursor
     stop = max(int(cols.max()) + 1, cursor + 1) if cols.size else cursor + 1
@@ -95,15 +95,28 @@ class SymbolSimulator:
         """Simulate the next ``n_bits`` decisions of every channel."""
         m, n_taps = self.model, self._n_taps
         full = np.concatenate([self._history, self._bits.next(n_bits)], axis=1)
-        self._history = full[:, full.shape[1] - (n_taps - 1):]
+        self._history = full[:, full.shape[1] - (n_taps - 1) :]
         lag = n_taps - 1 - self._cursor
         samples = np.empty((m.channels if keep else 0, n_bits), np.float64)
         chunks = max(1, -(-2 * numba.get_num_threads() // m.channels))
-        errors = symbol_decide(full, n_taps, lag, self._tables, self._offset, self._xt_index,
-                               self._xt_weight, self._sig0, self._dsig, self._keys, self._position,
-                               chunks, samples, _TAIL_TABLE)
+        errors = symbol_decide(
+            full,
+            n_taps,
+            lag,
+            self._tables,
+            self._offset,
+            self._xt_index,
+            self._xt_weight,
+            self._sig0,
+            self._dsig,
+            self._keys,
+            self._position,
+            chunks,
+            samples,
+            _TAIL_TABLE,
+        )
         self._position += n_bits
-        sent = full[:, lag:lag + n_bits]
+        sent = full[:, lag : lag + n_bits]
         if keep:
             return SymbolBlock(errors, n_bits, (samples + m.threshold[:, None]).astype(np.float32), sent)
         return SymbolBlock(errors, n_bits)

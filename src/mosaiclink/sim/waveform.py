@@ -64,8 +64,8 @@ class _Decimator:
         h = m // 2
         if d % 2:  # odd factor: plain inverse transform, then every d-th sample
             return sfft.irfft(spectrum, n, axis=-1, workers=_WORKERS)[..., ::d]
-        low = sum(spectrum[..., r * m: r * m + h + 1] for r in range(d // 2))
-        high = sum(spectrum[..., n - r * m - h: n - r * m + 1][..., ::-1] for r in range(d // 2, d))
+        low = sum(spectrum[..., r * m : r * m + h + 1] for r in range(d // 2))
+        high = sum(spectrum[..., n - r * m - h : n - r * m + 1][..., ::-1] for r in range(d // 2, d))
         return sfft.irfft((low + high.conj()) / d, m, axis=-1, workers=_WORKERS)
 
 
@@ -108,8 +108,14 @@ class WaveformSimulator:
     waveforms are formed only for the rows whose eye is requested.
     """
 
-    def __init__(self, model: WaveformModel, samples_per_bit: int = 8, pattern: str = "random",
-                 seed: int = 0, max_block_samples: int = 1 << 21) -> None:
+    def __init__(
+        self,
+        model: WaveformModel,
+        samples_per_bit: int = 8,
+        pattern: str = "random",
+        seed: int = 0,
+        max_block_samples: int = 1 << 21,
+    ) -> None:
         if samples_per_bit < 2:
             raise ConfigError(f"samples_per_bit = {samples_per_bit!r}: must be >= 2")
         self.model = model
@@ -141,12 +147,11 @@ class WaveformSimulator:
             t_led = np.arange(model.led_pulse_bits * spb) * dt
             H = H * sfft.rfft(model.led_pulse(t_led), n_fft, axis=-1)
         self._H = H.astype(np.complex64)[:, None, :]
-        self._dH = (self._H * (2j * np.pi * f).astype(np.complex64))
+        self._dH = self._H * (2j * np.pi * f).astype(np.complex64)
         fn = sfft.rfftfreq(n_fft_n, dt_n)
         G = model.noise_response(fn) * np.exp(-2j * np.pi * fn * g_shift_s)[None, :]
         # white unit samples through G: output variance = mean |G|^2 over the full FFT grid
-        power = (2 * np.sum(np.abs(G) ** 2, axis=-1) - np.abs(G[:, 0]) ** 2
-                 - np.abs(G[:, -1]) ** 2) / n_fft_n
+        power = (2 * np.sum(np.abs(G) ** 2, axis=-1) - np.abs(G[:, 0]) ** 2 - np.abs(G[:, -1]) ** 2) / n_fft_n
         self._G = (G / np.sqrt(power)[:, None]).astype(np.complex64)[:, None, :]
         self._fold = _Decimator(n_fft, spb)
         self._fold_n = _Decimator(n_fft_n, nspb)
@@ -180,9 +185,9 @@ class WaveformSimulator:
         else:  # superposed pulses: linear, so the neighbours' bits mix at the bit rate
             led[:, ::spb] = m.crosstalk.mix(bits) if m.crosstalk.index.shape[1] else bits
         x = np.concatenate([self._x_hist, led], axis=1)
-        self._x_hist = x[:, x.shape[1] - ov * spb:]
+        self._x_hist = x[:, x.shape[1] - ov * spb :]
         w = np.concatenate([self._w_hist, self._noise.next(nb * nspb)], axis=1)
-        self._w_hist = w[:, w.shape[1] - ov * nspb:]
+        self._w_hist = w[:, w.shape[1] - ov * nspb :]
         sent_all = np.concatenate([self._sent_hist, bits], axis=1)
         sent = sent_all[:, :nb]  # the bit whose decision instant is output sample k*spb
         self._sent_hist = sent_all[:, nb:]
@@ -210,8 +215,7 @@ class WaveformSimulator:
         spb, ov, nb = self.spb, self._ov, self.block_bits
         full = np.zeros(XH[rows].shape, np.complex64)
         full[..., : WG.shape[-1]] = WG[rows] * (self._n_fft / self._n_fft_n)
-        noise = sfft.irfft(full, self._n_fft, axis=-1)[..., ov * spb:].reshape(rows.size, nb * spb)
-        signal = sfft.irfft(XH[rows], self._n_fft, axis=-1)[..., ov * spb:].reshape(rows.size, nb * spb)
+        noise = sfft.irfft(full, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
+        signal = sfft.irfft(XH[rows], self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
         y = self.model.level_zero[rows, None] + signal + np.repeat(sigma[rows], spb, axis=1) * noise
-        return WaveformBlock(errors, nb - skip, y[:, skip * spb:].astype(np.float32),
-                             sent[rows, skip:].copy())
+        return WaveformBlock(errors, nb - skip, y[:, skip * spb :].astype(np.float32), sent[rows, skip:].copy())

@@ -77,7 +77,9 @@ class ComparisonResult:
         for r in self.rows:
             if r.technology == technology and not r.reference_only:
                 return r
-        raise ConfigError(f"technology = {technology!r}: not in this comparison; have {', '.join(r.technology for r in self.rows)}")
+        raise ConfigError(
+            f"technology = {technology!r}: not in this comparison; have {', '.join(r.technology for r in self.rows)}"
+        )
 
     def headline(self) -> dict:
         """The published claims recomputed: power vs AOC, FIT vs laser optics, reach vs copper."""
@@ -85,13 +87,22 @@ class ComparisonResult:
         aoc = next((r for r in self.rows if r.technology == "aoc" and not r.reference_only), None)
         low_w, high_w = self.mosaic_power_range_w
         if aoc is not None:
-            out["percent_below_aoc_range"] = [100 * (1 - high_w / aoc.power_w_per_end_high), 100 * (1 - low_w / aoc.power_w_per_end_low)]
-            out["w_saved_per_cable_range"] = [ENDS_PER_LINK * (aoc.power_w_per_end_high - high_w), ENDS_PER_LINK * (aoc.power_w_per_end_low - low_w)]
+            out["percent_below_aoc_range"] = [
+                100 * (1 - high_w / aoc.power_w_per_end_high),
+                100 * (1 - low_w / aoc.power_w_per_end_low),
+            ]
+            out["w_saved_per_cable_range"] = [
+                ENDS_PER_LINK * (aoc.power_w_per_end_high - high_w),
+                ENDS_PER_LINK * (aoc.power_w_per_end_low - low_w),
+            ]
         lasers = [r.link_fit for r in self.rows if r.laser_based and not r.reference_only]
         if aoc is not None:
             out["fit_ratio_vs_aoc"] = aoc.link_fit / self.mosaic.link_fit
         if lasers:
-            out["fit_ratio_vs_laser_optics_range"] = [min(lasers) / self.mosaic.link_fit, max(lasers) / self.mosaic.link_fit]
+            out["fit_ratio_vs_laser_optics_range"] = [
+                min(lasers) / self.mosaic.link_fit,
+                max(lasers) / self.mosaic.link_fit,
+            ]
         dac = next((r for r in self.rows if r.technology == "passive-dac"), None)
         if dac is not None and self.mosaic.max_reach_m is not None:
             out["reach_ratio_vs_passive_copper"] = self.mosaic.max_reach_m / dac.max_reach_m
@@ -114,7 +125,9 @@ class ComparisonResult:
 def default_design(rate_gbps: float) -> MosaicDesign:
     """The shipped MOSAIC preset for a rate."""
     if rate_gbps not in PRESET_BY_RATE:
-        raise ConfigError(f"rate = {rate_key(rate_gbps)!r}: no MOSAIC preset; presets exist for {', '.join(rate_key(r) for r in PRESET_BY_RATE)} (pass a design)")
+        raise ConfigError(
+            f"rate = {rate_key(rate_gbps)!r}: no MOSAIC preset; presets exist for {', '.join(rate_key(r) for r in PRESET_BY_RATE)} (pass a design)"
+        )
     return load_preset(PRESET_BY_RATE[rate_gbps])
 
 
@@ -198,12 +211,14 @@ def _with_ratios(row: ComparisonRow, ref: ComparisonRow) -> ComparisonRow:
     def ratio(a: float | None, b: float | None) -> float | None:
         return None if a is None or not b else a / b
 
-    return ComparisonRow(**{
-        **row.__dict__,
-        "power_ratio": ratio(row.power_w_per_end, ref.power_w_per_end),
-        "fit_ratio": ratio(row.link_fit, ref.link_fit),
-        "cost_ratio": ratio(row.cost_usd_per_link, ref.cost_usd_per_link),
-    })
+    return ComparisonRow(
+        **{
+            **row.__dict__,
+            "power_ratio": ratio(row.power_w_per_end, ref.power_w_per_end),
+            "fit_ratio": ratio(row.link_fit, ref.link_fit),
+            "cost_ratio": ratio(row.cost_usd_per_link, ref.cost_usd_per_link),
+        }
+    )
 
 
 def compare(
@@ -251,11 +266,21 @@ def compare(
     design = design or default_design(rate_gbps)
     entries = catalog.entries(rate=rate_gbps, include_reference=True)
     if not entries:
-        raise ConfigError(f"rate = {rate_key(rate_gbps)!r}: no catalog entries; rates: {', '.join(rate_key(r) for r in catalog.rates_gbps())}")
+        raise ConfigError(
+            f"rate = {rate_key(rate_gbps)!r}: no catalog entries; rates: {', '.join(rate_key(r) for r in catalog.rates_gbps())}"
+        )
     mosaic, notes = mosaic_row(
-        design, reach_m, temperature_c, power_spec or PowerSpec(), reliability_spec or ReliabilitySpec(), cost_spec or CostSpec(), reach_fn
+        design,
+        reach_m,
+        temperature_c,
+        power_spec or PowerSpec(),
+        reliability_spec or ReliabilitySpec(),
+        cost_spec or CostSpec(),
+        reach_fn,
     )
-    others = sorted((catalog_row(e, reach_m, temperature_c) for e in entries), key=lambda r: (r.reference_only, r.power_w_per_end))
+    others = sorted(
+        (catalog_row(e, reach_m, temperature_c) for e in entries), key=lambda r: (r.reference_only, r.power_w_per_end)
+    )
     return ComparisonResult(
         rate_gbps=rate_gbps,
         reach_m=float(reach_m),

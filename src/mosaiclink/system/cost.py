@@ -65,14 +65,37 @@ def mosaic_cost(design: MosaicDesign, cost_spec: CostSpec | None = None, length_
 
     def line(item: str, values: dict[str, float], *parts) -> BomLine:
         tags = sorted({p.confidence for p in parts})
-        return BomLine(item, values["low"], values["typical"], values["high"], "/".join(tags), "; ".join(p.basis for p in parts))
+        return BomLine(
+            item, values["low"], values["typical"], values["high"], "/".join(tags), "; ".join(p.basis for p in parts)
+        )
 
     lines = (
-        line("microLED array", {lv: led_mm2 * getattr(spec.microled_usd_per_mm2, lv) / getattr(spec.microled_yield, inverse[lv]) for lv in LEVELS}, spec.microled_usd_per_mm2, spec.microled_yield),
-        line("CMOS die", {lv: getattr(spec.cmos_die_mm2, lv) * getattr(spec.cmos_usd_per_mm2, lv) for lv in LEVELS}, spec.cmos_die_mm2, spec.cmos_usd_per_mm2),
+        line(
+            "microLED array",
+            {
+                lv: led_mm2 * getattr(spec.microled_usd_per_mm2, lv) / getattr(spec.microled_yield, inverse[lv])
+                for lv in LEVELS
+            },
+            spec.microled_usd_per_mm2,
+            spec.microled_yield,
+        ),
+        line(
+            "CMOS die",
+            {lv: getattr(spec.cmos_die_mm2, lv) * getattr(spec.cmos_usd_per_mm2, lv) for lv in LEVELS},
+            spec.cmos_die_mm2,
+            spec.cmos_usd_per_mm2,
+        ),
         line("micro-optics", {lv: getattr(spec.micro_optics_usd, lv) for lv in LEVELS}, spec.micro_optics_usd),
-        line("ferrule and connector", {lv: getattr(spec.ferrule_connector_usd, lv) for lv in LEVELS}, spec.ferrule_connector_usd),
-        line("imaging fibre (half)", {lv: length * getattr(spec.imaging_fiber_usd_per_m, lv) / 2 for lv in LEVELS}, spec.imaging_fiber_usd_per_m),
+        line(
+            "ferrule and connector",
+            {lv: getattr(spec.ferrule_connector_usd, lv) for lv in LEVELS},
+            spec.ferrule_connector_usd,
+        ),
+        line(
+            "imaging fibre (half)",
+            {lv: length * getattr(spec.imaging_fiber_usd_per_m, lv) / 2 for lv in LEVELS},
+            spec.imaging_fiber_usd_per_m,
+        ),
         line("housing, PCB, MCU", {lv: getattr(spec.housing_pcb_usd, lv) for lv in LEVELS}, spec.housing_pcb_usd),
         line("assembly and test", {lv: getattr(spec.assembly_test_usd, lv) for lv in LEVELS}, spec.assembly_test_usd),
     )

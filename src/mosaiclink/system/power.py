@@ -119,7 +119,9 @@ def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> P
     )
 
 
-def mosaic_power_range(design: MosaicDesign, power_spec: PowerSpec | None = None) -> tuple[PowerBreakdown, PowerBreakdown]:
+def mosaic_power_range(
+    design: MosaicDesign, power_spec: PowerSpec | None = None
+) -> tuple[PowerBreakdown, PowerBreakdown]:
     """Power at the two ends of the paper's documented range: co-packaged and pluggable host interface.
 
     The published 3.1-5.3 W per end is 2.2 W wide, exactly the 2.4 - 0.2 W host-interface

@@ -20,7 +20,9 @@ ReachFn = Callable[[MosaicDesign, float], float]
 """``reach_fn(design, target_ber) -> metres``: the longest length meeting ``target_ber``."""
 
 
-def copper_reach_m(catalog: Catalog, lane_rate_gbps: float, technology: str = "passive-dac", level: str = "typical") -> float:
+def copper_reach_m(
+    catalog: Catalog, lane_rate_gbps: float, technology: str = "passive-dac", level: str = "typical"
+) -> float:
     """Copper reach at a lane rate, interpolated log-log between the catalog's entries.
 
     Notes
@@ -67,6 +69,12 @@ def mosaic_reach_m(design: MosaicDesign, target_ber: float | None = None, reach_
     return fn(design, design.link.target_ber if target_ber is None else target_ber)
 
 
-def reach_ratio_vs_copper(design: MosaicDesign, catalog: Catalog, host_lane_rate_gbps: float = 100.0, target_ber: float | None = None, reach_fn: ReachFn | None = None) -> float:
+def reach_ratio_vs_copper(
+    design: MosaicDesign,
+    catalog: Catalog,
+    host_lane_rate_gbps: float = 100.0,
+    target_ber: float | None = None,
+    reach_fn: ReachFn | None = None,
+) -> float:
     """MOSAIC reach divided by passive copper's at the host lane rate (100G for 800G)."""
     return mosaic_reach_m(design, target_ber, reach_fn) / copper_reach_m(catalog, host_lane_rate_gbps)

@@ -42,7 +42,9 @@ def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_
 def catalog_fit_per_end(entry: CatalogEntry, temperature_c: float, level: str = "typical") -> float:
     """FIT of one end of a catalog technology at ``temperature_c`` (Arrhenius from its reference)."""
     fit = getattr(entry.fit, level)
-    return fit * float(arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c))
+    return fit * float(
+        arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c)
+    )
 
 
 def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> np.ndarray:
@@ -61,7 +63,9 @@ def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float)
 
 def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
     """Cumulative hazard of one channel (microLED + photodiode + its driver/TIA)."""
-    return sum(cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS)
+    return sum(
+        cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS
+    )
 
 
 def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
@@ -76,7 +80,9 @@ def _spares(design: MosaicDesign, spares: int | None) -> int:
     return design.array.spare_channels if spares is None else int(spares)
 
 
-def channels_log_survival(design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None) -> np.ndarray:
+def channels_log_survival(
+    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+) -> np.ndarray:
     """``ln`` survival of the channel arrays of both directions (k-out-of-n, binomial)."""
     s = _spares(design, spares)
     n = design.array.data_channels + s
@@ -86,7 +92,9 @@ def channels_log_survival(design: MosaicDesign, spec: ReliabilitySpec, t_h, temp
     return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), stats.binom.logcdf(s, n, q))
 
 
-def link_survival(design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None) -> np.ndarray:
+def link_survival(
+    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+) -> np.ndarray:
     """Probability that the link still works at ``t_h`` hours (closed form).
 
     Notes
@@ -99,7 +107,9 @@ def link_survival(design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_
     where ``H`` are cumulative hazards with Arrhenius acceleration (``cumulative_hazard``).
     Channels fail independently; a failed channel is replaced by a spare without loss.
     """
-    return np.exp(channels_log_survival(design, spec, t_h, temperature_c, spares) - shared_hazard(spec, t_h, temperature_c))
+    return np.exp(
+        channels_log_survival(design, spec, t_h, temperature_c, spares) - shared_hazard(spec, t_h, temperature_c)
+    )
 
 
 def average_fit(survival: float | np.ndarray, t_h: float) -> np.ndarray:
@@ -128,7 +138,12 @@ class LinkReliability:
         return asdict(self)
 
 
-def mosaic_link_fit(design: MosaicDesign, reliability_spec: ReliabilitySpec | None = None, temperature_c: float | None = None, spares: int | None = None) -> float:
+def mosaic_link_fit(
+    design: MosaicDesign,
+    reliability_spec: ReliabilitySpec | None = None,
+    temperature_c: float | None = None,
+    spares: int | None = None,
+) -> float:
     """Mission-average FIT of a whole MOSAIC link (both ends and the fibre); see :func:`mosaic_reliability`."""
     spec = reliability_spec or ReliabilitySpec()
     return sum(_fit_split(design, spec, _temperature(spec, temperature_c), spares))
@@ -138,7 +153,9 @@ def _temperature(spec: ReliabilitySpec, temperature_c: float | None) -> float:
     return spec.reference_temperature_c if temperature_c is None else float(temperature_c)
 
 
-def _fit_split(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None) -> tuple[float, float]:
+def _fit_split(
+    design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None
+) -> tuple[float, float]:
     """(channels FIT, shared FIT) averaged over the mission: ``-ln R_part(T) / T``."""
     mission_h = spec.mission_years * HOURS_PER_YEAR
     channels = -float(channels_log_survival(design, spec, mission_h, temperature_c, spares)) / mission_h * FIT_HOURS
@@ -146,7 +163,12 @@ def _fit_split(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float
     return channels, shared
 
 
-def mosaic_reliability(design: MosaicDesign, reliability_spec: ReliabilitySpec | None = None, temperature_c: float | None = None, spares: int | None = None) -> LinkReliability:
+def mosaic_reliability(
+    design: MosaicDesign,
+    reliability_spec: ReliabilitySpec | None = None,
+    temperature_c: float | None = None,
+    spares: int | None = None,
+) -> LinkReliability:
     """Link FIT averaged over the mission, its split, MTBF and repair-free MTTF.
 
     Notes
@@ -176,6 +198,7 @@ def mosaic_reliability(design: MosaicDesign, reliability_spec: ReliabilitySpec |
 
 def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None) -> float:
     """``int_0^inf R(t) dt`` on ``[0, t_end]`` with ``R(t_end) < e^-40``."""
+
     def survival(t: float) -> float:
         return float(link_survival(design, spec, t, temperature_c, spares))
 
@@ -231,10 +254,16 @@ class MonteCarloSurvival:
 
     def fit_interval(self) -> tuple[float, float, float]:
         """(estimate, low, high) of the mission-average FIT implied by the survival interval."""
-        return (float(average_fit(self.survival, self.t_h)), float(average_fit(self.ci_high, self.t_h)), float(average_fit(self.ci_low, self.t_h)))
+        return (
+            float(average_fit(self.survival, self.t_h)),
+            float(average_fit(self.ci_high, self.t_h)),
+            float(average_fit(self.ci_low, self.t_h)),
+        )
 
 
-def _part_failure_times(rng: np.random.Generator, part: ComponentReliability, acceleration: float, shape: tuple[int, ...]) -> np.ndarray:
+def _part_failure_times(
+    rng: np.random.Generator, part: ComponentReliability, acceleration: float, shape: tuple[int, ...]
+) -> np.ndarray:
     """Failure times (h) of independent copies of a part: min(exponential, Weibull)."""
     rate_per_h = acceleration * part.fit / FIT_HOURS
     times = rng.exponential(1.0 / rate_per_h, size=shape) if rate_per_h > 0 else np.full(shape, np.inf)
@@ -276,7 +305,9 @@ def monte_carlo_survival(
         channel_t = np.full((m, DIRECTIONS, n), np.inf)
         for p in CHANNEL_PARTS:
             part = getattr(spec, p)
-            channel_t = np.minimum(channel_t, _part_failure_times(rng, part, _af(spec, part, temp_c), (m, DIRECTIONS, n)))
+            channel_t = np.minimum(
+                channel_t, _part_failure_times(rng, part, _af(spec, part, temp_c), (m, DIRECTIONS, n))
+            )
         link_t = np.partition(channel_t, s, axis=2)[:, :, s].min(axis=1)
         for p, count in SHARED_PARTS:
             part = getattr(spec, p)

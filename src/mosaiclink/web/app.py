@@ -30,8 +30,10 @@ def page_html() -> str:
         f'max="{k.max_value}" step="{k.step}"><output></output></label>'
         for k in KNOBS
     )
-    presets = "".join(f'<option value="{name}"{" selected" if name == DEFAULT_PRESET else ""}>{name}</option>'
-                      for name in preset_names())
+    presets = "".join(
+        f'<option value="{name}"{" selected" if name == DEFAULT_PRESET else ""}>{name}</option>'
+        for name in preset_names()
+    )
     return template.replace("{{KNOBS}}", knobs).replace("{{PRESETS}}", presets).replace("{{VERSION}}", __version__)
 
 
@@ -45,8 +47,7 @@ def create_app() -> FastAPI:
 
     @app.get("/plotly.js")
     def plotly_js() -> Response:
-        return Response(get_plotlyjs(), media_type="application/javascript",
-                        headers={"Cache-Control": "max-age=86400"})
+        return Response(get_plotlyjs(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/api/point")
     def point(request: Request) -> JSONResponse:

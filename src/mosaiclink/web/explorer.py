@@ -74,8 +74,10 @@ def explore_point(params: Mapping[str, str]) -> dict:
         "preset": preset,
         "design": {knob.path: _leaf(design, knob.path) for knob in KNOBS},
         "metrics": here,
-        "curve": {"length_m": CURVE_LENGTHS_M.tolist(),
-                  "log10_ber": np.maximum(metrics["log10_ber"][:-1], -40.0).tolist()},
+        "curve": {
+            "length_m": CURVE_LENGTHS_M.tolist(),
+            "log10_ber": np.maximum(metrics["log10_ber"][:-1], -40.0).tolist(),
+        },
         "target_ber": design.link.target_ber,
     }
 

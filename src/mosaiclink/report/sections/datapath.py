@@ -43,8 +43,9 @@ def dead_channel_curves(host: str, channels: int, ber: np.ndarray) -> dict[str, 
             for dead in DEAD_COUNTS:
                 ber_dead = ber.copy()
                 ber_dead[:dead] = 0.5
-                result = analytic_post_fec(host, channels, mapping, ber_dead,
-                                           erased_channels=range(dead) if erasures else ())
+                result = analytic_post_fec(
+                    host, channels, mapping, ber_dead, erased_channels=range(dead) if erasures else ()
+                )
                 values.append(max(result.log10_p_uncorrectable, -40.0))
             curves[f"{mapping}{' + erasures' if erasures else ''}"] = values
     return curves
@@ -55,14 +56,27 @@ def dead_channel_figure(curves: dict[str, list[float]], spares: int) -> Figure:
     for index, mapping in enumerate(MAPPINGS):
         for erasures, dash in ((False, "solid"), (True, "dot")):
             key = f"{mapping}{' + erasures' if erasures else ''}"
-            traces.append(go.Scatter(x=curves["dead"], y=np.power(10.0, curves[key]), name=key,
-                                     line=dict(color=PALETTE[index], dash=dash)))
-    layout = base_layout(f"Uncorrectable codewords vs dead channels without spares ({spares} spares absorb the first {spares})",
-                         yaxis=dict(type="log", title="P(uncorrectable codeword)", range=[-40, 0.5]),
-                         xaxis=dict(title="dead channels (not replaced)"), height=420)
-    return Figure("fig-dead-channels", "Post-FEC vs dead channels", go.Figure(traces, layout),
-                  "Analytic RS(544,514) model at the link's per-channel BER: a dead channel is a BER-0.5 channel, "
-                  "or an erasure when declared dead; floored at 1e-40 for display.")
+            traces.append(
+                go.Scatter(
+                    x=curves["dead"],
+                    y=np.power(10.0, curves[key]),
+                    name=key,
+                    line=dict(color=PALETTE[index], dash=dash),
+                )
+            )
+    layout = base_layout(
+        f"Uncorrectable codewords vs dead channels without spares ({spares} spares absorb the first {spares})",
+        yaxis=dict(type="log", title="P(uncorrectable codeword)", range=[-40, 0.5]),
+        xaxis=dict(title="dead channels (not replaced)"),
+        height=420,
+    )
+    return Figure(
+        "fig-dead-channels",
+        "Post-FEC vs dead channels",
+        go.Figure(traces, layout),
+        "Analytic RS(544,514) model at the link's per-channel BER: a dead channel is a BER-0.5 channel, "
+        "or an erasure when declared dead; floored at 1e-40 for display.",
+    )
 
 
 def datapath_section(design: MosaicDesign, seed: int) -> Section:
@@ -71,27 +85,63 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
     aggregate_gbps = channels * design.link.rate_gbps
     host = HOST_BY_RATE_GBPS.get(aggregate_gbps)
     if host is None:
-        return Section(section_id="datapath", title="Data path and FEC", paragraphs=(
-            f"No standard host protocol runs at {aggregate_gbps:g} Gb/s ({channels} x {design.link.rate_gbps:g} Gb/s); "
-            f"the data path is modelled for {', '.join(f'{r:g} Gb/s' for r in HOST_BY_RATE_GBPS)} designs. "
-            "Use `mosaic datapath` to study this link with a chosen host.",))
+        return Section(
+            section_id="datapath",
+            title="Data path and FEC",
+            paragraphs=(
+                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s ({channels} x {design.link.rate_gbps:g} Gb/s); "
+                f"the data path is modelled for {', '.join(f'{r:g} Gb/s' for r in HOST_BY_RATE_GBPS)} designs. "
+                "Use `mosaic datapath` to study this link with a chosen host.",
+            ),
+        )
     mapping = "symbol-aligned"
     line_rate_gbps = gearbox_line_rate_gbps(host, channels, mapping)
     report = evaluate_link(design.with_link(rate_gbps=line_rate_gbps), seed=seed)
     sorted_ber = np.sort(np.power(10.0, report.log10_ber_stateye))  # best channels carry data, spares the rest
     data_ber = sorted_ber[:channels]
     analytic = {m: analytic_post_fec(host, channels, m, data_ber) for m in MAPPINGS}
-    run = emulate(DatapathSpec.from_mapping(dict(
-        host=host, channels=channels, spares=design.array.spare_channels, mapping=mapping,
-        ber_per_channel=tuple(float(b) for b in sorted_ber), dead=KILLED_MID_RUN, kill_at_us=5.0,
-        duration_us=EMULATED_US, mode="pattern")), seed=seed)
+    run = emulate(
+        DatapathSpec.from_mapping(
+            dict(
+                host=host,
+                channels=channels,
+                spares=design.array.spare_channels,
+                mapping=mapping,
+                ber_per_channel=tuple(float(b) for b in sorted_ber),
+                dead=KILLED_MID_RUN,
+                kill_at_us=5.0,
+                duration_us=EMULATED_US,
+                mode="pattern",
+            )
+        ),
+        seed=seed,
+    )
     curves = dead_channel_curves(host, channels, data_ber)
-    rows = tuple((m, f"{a.symbol_error_ratio:.2e}", fmt_ber(a.p_uncorrectable), fmt_ber(a.post_fec_ber),
-                  fmt_ber(a.frame_loss_ratio), str(run.tolerance[m]["errors_only"]), str(run.tolerance[m]["with_erasures"]))
-                 for m, a in analytic.items())
-    table = Table(columns=("mapping", "symbol error ratio", "P(uncorrectable)", "post-FEC BER", "frame loss",
-                           "dead tolerated", "with erasures"), rows=rows,
-                  caption=f"{host} over {channels} channels at {line_rate_gbps:.4g} Gb/s each (analytic model)")
+    rows = tuple(
+        (
+            m,
+            f"{a.symbol_error_ratio:.2e}",
+            fmt_ber(a.p_uncorrectable),
+            fmt_ber(a.post_fec_ber),
+            fmt_ber(a.frame_loss_ratio),
+            str(run.tolerance[m]["errors_only"]),
+            str(run.tolerance[m]["with_erasures"]),
+        )
+        for m, a in analytic.items()
+    )
+    table = Table(
+        columns=(
+            "mapping",
+            "symbol error ratio",
+            "P(uncorrectable)",
+            "post-FEC BER",
+            "frame loss",
+            "dead tolerated",
+            "with erasures",
+        ),
+        rows=rows,
+        caption=f"{host} over {channels} channels at {line_rate_gbps:.4g} Gb/s each (analytic model)",
+    )
     latency = run.latency_ns
     paragraphs = (
         f"The {host} host stream needs {line_rate_gbps:.4g} Gb/s per channel (coded host rate plus alignment markers) "
@@ -110,11 +160,17 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
         paragraphs=paragraphs,
         tables=(table,),
         figures=(dead_channel_figure(curves, design.array.spare_channels),),
-        headline=(("line rate per channel", f"{line_rate_gbps:.4g} Gb/s"),
-                  ("post-FEC P(uncorrectable)", fmt_ber(analytic[mapping].p_uncorrectable)),
-                  ("frames lost (emulated, 3 killed)", f"{run.frames_lost}/{run.frames}")),
-        data={"host": host, "line_rate_gbps": line_rate_gbps, "mean_pre_fec_ber": float(data_ber.mean()),
-              "analytic": {m: vars(a) for m, a in analytic.items()},
-              "emulated": {k: v for k, v in run.to_dict().items() if k not in ("events",)},
-              "dead_channel_curves": curves},
+        headline=(
+            ("line rate per channel", f"{line_rate_gbps:.4g} Gb/s"),
+            ("post-FEC P(uncorrectable)", fmt_ber(analytic[mapping].p_uncorrectable)),
+            ("frames lost (emulated, 3 killed)", f"{run.frames_lost}/{run.frames}"),
+        ),
+        data={
+            "host": host,
+            "line_rate_gbps": line_rate_gbps,
+            "mean_pre_fec_ber": float(data_ber.mean()),
+            "analytic": {m: vars(a) for m, a in analytic.items()},
+            "emulated": {k: v for k, v in run.to_dict().items() if k not in ("events",)},
+            "dead_channel_curves": curves,
+        },
     )

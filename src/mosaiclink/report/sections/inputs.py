@@ -46,14 +46,22 @@ def inputs_section(design: MosaicDesign, origin: str) -> Section:
         if not isinstance(sub, BaseModel):
             continue
         for key, info in type(sub).model_fields.items():
-            rows.append((f"{table_name}.{key}", str(getattr(sub, key)), info.description or "",
-                         sources.get((table_name, key), "default (see docs/models.md)")))
+            rows.append(
+                (
+                    f"{table_name}.{key}",
+                    str(getattr(sub, key)),
+                    info.description or "",
+                    sources.get((table_name, key), "default (see docs/models.md)"),
+                )
+            )
     return Section(
         section_id="inputs",
         title="Inputs and provenance",
-        paragraphs=(f"Design '{design.name}' from {origin}. {design.description}",
-                    "Sources are tags of shared/research/mosaic.md: [P] primary, [S] secondary reading of the paper, "
-                    "[T] third-party modelling, [N] news, [E]/estimate our own choice."),
+        paragraphs=(
+            f"Design '{design.name}' from {origin}. {design.description}",
+            "Sources are tags of shared/research/mosaic.md: [P] primary, [S] secondary reading of the paper, "
+            "[T] third-party modelling, [N] news, [E]/estimate our own choice.",
+        ),
         tables=(Table(columns=("parameter", "value", "meaning", "source"), rows=tuple(rows)),),
         data={"design": design.to_mapping(), "origin": origin},
     )

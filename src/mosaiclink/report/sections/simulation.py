@@ -36,16 +36,34 @@ def channels_to_count(design: MosaicDesign, seed: int) -> tuple[list[int], int]:
 def counted_figure(result: SimResult) -> Figure:
     """Counted BER with its confidence interval beside the statistical-eye prediction."""
     labels = [f"ch {c}" for c in result.channels]
-    counted = go.Scatter(x=labels, y=result.ber, mode="markers", name="counted (Monte Carlo)",
-                         marker=dict(size=10, color=PALETTE[0]),
-                         error_y=dict(type="data", symmetric=False, array=result.ci_high - result.ber,
-                                      arrayminus=result.ber - result.ci_low))
-    analytic = go.Scatter(x=labels, y=result.ber_analytic, mode="markers", name="statistical eye (analytic)",
-                          marker=dict(size=12, symbol="x", color=PALETTE[1]))
-    layout = base_layout(f"Counted vs analytic BER ({int(result.confidence * 100)} % Clopper-Pearson)",
-                         yaxis=dict(type="log", title="BER", exponentformat="power"), height=400)
-    return Figure("fig-counted-ber", "Counted vs analytic BER", go.Figure([counted, analytic], layout),
-                  "Symbol-rate Monte Carlo with the chain's ISI taps, neighbours' crosstalk and filtered noise.")
+    counted = go.Scatter(
+        x=labels,
+        y=result.ber,
+        mode="markers",
+        name="counted (Monte Carlo)",
+        marker=dict(size=10, color=PALETTE[0]),
+        error_y=dict(
+            type="data", symmetric=False, array=result.ci_high - result.ber, arrayminus=result.ber - result.ci_low
+        ),
+    )
+    analytic = go.Scatter(
+        x=labels,
+        y=result.ber_analytic,
+        mode="markers",
+        name="statistical eye (analytic)",
+        marker=dict(size=12, symbol="x", color=PALETTE[1]),
+    )
+    layout = base_layout(
+        f"Counted vs analytic BER ({int(result.confidence * 100)} % Clopper-Pearson)",
+        yaxis=dict(type="log", title="BER", exponentformat="power"),
+        height=400,
+    )
+    return Figure(
+        "fig-counted-ber",
+        "Counted vs analytic BER",
+        go.Figure([counted, analytic], layout),
+        "Symbol-rate Monte Carlo with the chain's ISI taps, neighbours' crosstalk and filtered noise.",
+    )
 
 
 def eye_figure(eye: EyeData) -> Figure:
@@ -53,42 +71,90 @@ def eye_figure(eye: EyeData) -> Figure:
     counts = eye.histogram.counts[0].T.astype(float)
     edges = eye.histogram.amplitude_edges
     centres_ua = 0.5 * (edges[:-1] + edges[1:]) * 1e6
-    trace = go.Heatmap(x=eye.histogram.time_ui, y=centres_ua, z=np.log10(counts + 1.0), colorscale="Viridis",
-                       colorbar=dict(title="log10 hits"))
-    layout = base_layout(f"Eye diagram, channel {eye.channel} (waveform path, {eye.samples_per_bit} samples/bit)",
-                         xaxis=dict(title="time (UI)"), yaxis=dict(title="photocurrent (uA)"), height=400)
-    return Figure("fig-eye", "Eye diagram", go.Figure([trace], layout),
-                  f"{EYE_BITS:,} random bits through the LED's large-signal response, fibre, receiver noise and equalizer.")
+    trace = go.Heatmap(
+        x=eye.histogram.time_ui,
+        y=centres_ua,
+        z=np.log10(counts + 1.0),
+        colorscale="Viridis",
+        colorbar=dict(title="log10 hits"),
+    )
+    layout = base_layout(
+        f"Eye diagram, channel {eye.channel} (waveform path, {eye.samples_per_bit} samples/bit)",
+        xaxis=dict(title="time (UI)"),
+        yaxis=dict(title="photocurrent (uA)"),
+        height=400,
+    )
+    return Figure(
+        "fig-eye",
+        "Eye diagram",
+        go.Figure([trace], layout),
+        f"{EYE_BITS:,} random bits through the LED's large-signal response, fibre, receiver noise and equalizer.",
+    )
 
 
 def bathtub_figure(eye: EyeData) -> Figure:
     """BER vs sampling phase with the dual-Dirac eye width at 1e-12."""
     phase = eye.metrics.phase_ui
-    trace = go.Scatter(x=phase, y=np.maximum(eye.bathtub_ber, 1e-30), mode="lines+markers", name="per-phase BER",
-                       line=dict(color=PALETTE[0]))
-    floor = go.Scatter(x=[phase.min(), phase.max()], y=[1e-12, 1e-12], mode="lines", name="1e-12",
-                       line=dict(color="#333", dash="dash"))
-    layout = base_layout(f"Bathtub, channel {eye.channel}: eye width at 1e-12 = {eye.bathtub_fit.width_ui[0]:.2f} UI",
-                         xaxis=dict(title="sampling phase (UI)"),
-                         yaxis=dict(type="log", title="BER", range=[-30, 0], exponentformat="power"), height=400)
-    return Figure("fig-bathtub", "Bathtub", go.Figure([trace, floor], layout),
-                  "Gaussian BER at each sampling phase; walls extrapolated with a dual-Dirac fit in Q scale.")
+    trace = go.Scatter(
+        x=phase,
+        y=np.maximum(eye.bathtub_ber, 1e-30),
+        mode="lines+markers",
+        name="per-phase BER",
+        line=dict(color=PALETTE[0]),
+    )
+    floor = go.Scatter(
+        x=[phase.min(), phase.max()], y=[1e-12, 1e-12], mode="lines", name="1e-12", line=dict(color="#333", dash="dash")
+    )
+    layout = base_layout(
+        f"Bathtub, channel {eye.channel}: eye width at 1e-12 = {eye.bathtub_fit.width_ui[0]:.2f} UI",
+        xaxis=dict(title="sampling phase (UI)"),
+        yaxis=dict(type="log", title="BER", range=[-30, 0], exponentformat="power"),
+        height=400,
+    )
+    return Figure(
+        "fig-bathtub",
+        "Bathtub",
+        go.Figure([trace, floor], layout),
+        "Gaussian BER at each sampling phase; walls extrapolated with a dual-Dirac fit in Q scale.",
+    )
 
 
 def simulation_section(design: MosaicDesign, seed: int) -> Section:
     """Count errors on the worst channels and draw the median channel's eye."""
     counted_channels, eye_channel = channels_to_count(design, seed)
-    counted = simulate(design, bits=BITS_PER_CHANNEL, channels=counted_channels, path="symbol", seed=seed,
-                       variation_seed=seed)
-    eye_run = simulate(design, bits=EYE_BITS, channels=[eye_channel], path="waveform", seed=seed,
-                       variation_seed=seed, eye_channels=[eye_channel], eye_bits=EYE_BITS)
+    counted = simulate(
+        design, bits=BITS_PER_CHANNEL, channels=counted_channels, path="symbol", seed=seed, variation_seed=seed
+    )
+    eye_run = simulate(
+        design,
+        bits=EYE_BITS,
+        channels=[eye_channel],
+        path="waveform",
+        seed=seed,
+        variation_seed=seed,
+        eye_channels=[eye_channel],
+        eye_bits=EYE_BITS,
+    )
     eye = eye_run.eyes[eye_channel]
     inside = counted.within_interval
-    rows = tuple((str(c), f"{e:,}", f"{b:,}", fmt_ber(r), f"{fmt_ber(lo)} - {fmt_ber(hi)}", fmt_ber(a), "yes" if ok else "no")
-                 for c, e, b, r, lo, hi, a, ok in zip(counted.channels, counted.errors, counted.bits, counted.ber,
-                                                      counted.ci_low, counted.ci_high, counted.ber_analytic, inside))
-    table = Table(columns=("channel", "errors", "bits", "counted BER", "interval", "analytic", "inside"), rows=rows,
-                  caption=f"{design.link.length_m:g} m, {design.link.rate_gbps:g} Gb/s, symbol-rate path")
+    rows = tuple(
+        (str(c), f"{e:,}", f"{b:,}", fmt_ber(r), f"{fmt_ber(lo)} - {fmt_ber(hi)}", fmt_ber(a), "yes" if ok else "no")
+        for c, e, b, r, lo, hi, a, ok in zip(
+            counted.channels,
+            counted.errors,
+            counted.bits,
+            counted.ber,
+            counted.ci_low,
+            counted.ci_high,
+            counted.ber_analytic,
+            inside,
+        )
+    )
+    table = Table(
+        columns=("channel", "errors", "bits", "counted BER", "interval", "analytic", "inside"),
+        rows=rows,
+        caption=f"{design.link.length_m:g} m, {design.link.rate_gbps:g} Gb/s, symbol-rate path",
+    )
     metrics = eye.summary()
     return Section(
         section_id="simulation",
@@ -101,7 +167,9 @@ def simulation_section(design: MosaicDesign, seed: int) -> Section:
         ),
         tables=(table,),
         figures=(counted_figure(counted), eye_figure(eye), bathtub_figure(eye)),
-        headline=(("counted channels inside the analytic interval", f"{int(inside.sum())}/{len(inside)}"),
-                  (f"eye Q (channel {eye_channel})", f"{metrics['q']:.1f}")),
+        headline=(
+            ("counted channels inside the analytic interval", f"{int(inside.sum())}/{len(inside)}"),
+            (f"eye Q (channel {eye_channel})", f"{metrics['q']:.1f}"),
+        ),
         data={"counted": counted.to_dict(), "eye": {"channel": eye_channel, **metrics}},
     )

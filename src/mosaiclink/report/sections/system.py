@@ -17,9 +17,16 @@ REACH_M = 30.0
 TEMPERATURE_C = 55.0
 LED_FITS = (1.0, 0.1)  # per-microLED FIT values of the paper's reliability model [S1 CLM-118]
 SPARES = (0, 1, 2, 4, 6, 10, 20, 30, 40, 60)
-POWER_PARTS = (("LED drive", "led_drive_w"), ("pre-driver", "predriver_w"), ("TIA", "tia_w"),
-               ("equalizer", "equalizer_w"), ("slicer/CDR", "slicer_cdr_w"), ("gearbox", "gearbox_w"),
-               ("host SerDes", "host_serdes_w"), ("control", "control_w"))
+POWER_PARTS = (
+    ("LED drive", "led_drive_w"),
+    ("pre-driver", "predriver_w"),
+    ("TIA", "tia_w"),
+    ("equalizer", "equalizer_w"),
+    ("slicer/CDR", "slicer_cdr_w"),
+    ("gearbox", "gearbox_w"),
+    ("host SerDes", "host_serdes_w"),
+    ("control", "control_w"),
+)
 
 
 def _span(values: list[float]) -> str:
@@ -32,75 +39,146 @@ def power_figure(result: ComparisonResult) -> Figure:
     """Typical W per end of every technology with its low-high range, MOSAIC highlighted."""
     rows = sorted((r for r in result.rows if not r.reference_only), key=lambda r: r.power_w_per_end)
     trace = go.Bar(
-        x=[r.technology for r in rows], y=[r.power_w_per_end for r in rows],
-        error_y=dict(type="data", symmetric=False,
-                     array=[r.power_w_per_end_high - r.power_w_per_end for r in rows],
-                     arrayminus=[r.power_w_per_end - r.power_w_per_end_low for r in rows]),
-        marker=dict(color=[MOSAIC_COLOR if r.is_mosaic else ("#b0b8c4" if r.feasible is False else PALETTE[1])
-                           for r in rows]),
+        x=[r.technology for r in rows],
+        y=[r.power_w_per_end for r in rows],
+        error_y=dict(
+            type="data",
+            symmetric=False,
+            array=[r.power_w_per_end_high - r.power_w_per_end for r in rows],
+            arrayminus=[r.power_w_per_end - r.power_w_per_end_low for r in rows],
+        ),
+        marker=dict(
+            color=[MOSAIC_COLOR if r.is_mosaic else ("#b0b8c4" if r.feasible is False else PALETTE[1]) for r in rows]
+        ),
         hovertext=[f"{r.name}: " + ("feasible" if r.feasible else "; ".join(r.reasons) or "feasible") for r in rows],
     )
-    layout = base_layout(f"Power per end at {result.rate_gbps:g} Gb/s (grey: cannot reach {result.reach_m:g} m)",
-                         yaxis=dict(title="W per end"), xaxis=dict(tickangle=-30), height=420,
-                         margin=dict(l=60, r=20, t=50, b=120))
-    return Figure("fig-power-compare", "Power per end vs alternatives", go.Figure([trace], layout),
-                  "MOSAIC's bar is the bottom-up model (range: co-packaged to pluggable host interface); "
-                  "the others are catalog figures with their published low-high range.")
+    layout = base_layout(
+        f"Power per end at {result.rate_gbps:g} Gb/s (grey: cannot reach {result.reach_m:g} m)",
+        yaxis=dict(title="W per end"),
+        xaxis=dict(tickangle=-30),
+        height=420,
+        margin=dict(l=60, r=20, t=50, b=120),
+    )
+    return Figure(
+        "fig-power-compare",
+        "Power per end vs alternatives",
+        go.Figure([trace], layout),
+        "MOSAIC's bar is the bottom-up model (range: co-packaged to pluggable host interface); "
+        "the others are catalog figures with their published low-high range.",
+    )
 
 
 def breakdown_figure(low: PowerBreakdown, high: PowerBreakdown) -> Figure:
     """Stacked power breakdown of one MOSAIC end for both host interfaces."""
     labels = [f"{b.host_interface} host" for b in (low, high)]
-    traces = [go.Bar(name=name, x=labels, y=[getattr(b, attr) for b in (low, high)], marker=dict(color=color))
-              for (name, attr), color in zip(POWER_PARTS, PALETTE)]
+    traces = [
+        go.Bar(name=name, x=labels, y=[getattr(b, attr) for b in (low, high)], marker=dict(color=color))
+        for (name, attr), color in zip(POWER_PARTS, PALETTE)
+    ]
     layout = base_layout("MOSAIC power breakdown per end", barmode="stack", yaxis=dict(title="W"), height=420)
-    return Figure("fig-power-breakdown", "MOSAIC power breakdown", go.Figure(traces, layout),
-                  "Bottom-up: LED drive from current and forward voltage, per-channel receive chain, gearbox, "
-                  "host interface and control.")
+    return Figure(
+        "fig-power-breakdown",
+        "MOSAIC power breakdown",
+        go.Figure(traces, layout),
+        "Bottom-up: LED drive from current and forward voltage, per-channel receive chain, gearbox, "
+        "host interface and control.",
+    )
 
 
 def fit_spares_figure(curves: dict[float, list[dict]], laser_fit: float | None) -> Figure:
     """Link FIT vs spare channels for each per-microLED FIT, with the laser-optics reference."""
-    traces = [go.Scatter(x=[row["spares"] for row in rows], y=[row["link_fit"] for row in rows],
-                         name=f"{led_fit:g} FIT per microLED", mode="lines+markers", line=dict(color=color))
-              for (led_fit, rows), color in zip(curves.items(), PALETTE)]
+    traces = [
+        go.Scatter(
+            x=[row["spares"] for row in rows],
+            y=[row["link_fit"] for row in rows],
+            name=f"{led_fit:g} FIT per microLED",
+            mode="lines+markers",
+            line=dict(color=color),
+        )
+        for (led_fit, rows), color in zip(curves.items(), PALETTE)
+    ]
     spares = [row["spares"] for row in next(iter(curves.values()))]
     if laser_fit is not None:
-        traces.append(go.Scatter(x=[spares[0], spares[-1]], y=[laser_fit] * 2, name="laser optics (AOC, catalog)",
-                                 mode="lines", line=dict(color="#c23b4b", dash="dash")))
-    traces.append(go.Scatter(x=[spares[0], spares[-1]], y=[20.0] * 2, name="20 FIT", mode="lines",
-                             line=dict(color="#333", dash="dot")))
-    layout = base_layout("Link FIT vs spare channels", yaxis=dict(type="log", title="link FIT"),
-                         xaxis=dict(title="spare channels"), height=420)
-    return Figure("fig-fit-spares", "FIT vs spares", go.Figure(traces, layout),
-                  "k-out-of-n channels with Arrhenius-accelerated component FITs plus shared parts in series, "
-                  "averaged over the mission time.")
+        traces.append(
+            go.Scatter(
+                x=[spares[0], spares[-1]],
+                y=[laser_fit] * 2,
+                name="laser optics (AOC, catalog)",
+                mode="lines",
+                line=dict(color="#c23b4b", dash="dash"),
+            )
+        )
+    traces.append(
+        go.Scatter(
+            x=[spares[0], spares[-1]], y=[20.0] * 2, name="20 FIT", mode="lines", line=dict(color="#333", dash="dot")
+        )
+    )
+    layout = base_layout(
+        "Link FIT vs spare channels",
+        yaxis=dict(type="log", title="link FIT"),
+        xaxis=dict(title="spare channels"),
+        height=420,
+    )
+    return Figure(
+        "fig-fit-spares",
+        "FIT vs spares",
+        go.Figure(traces, layout),
+        "k-out-of-n channels with Arrhenius-accelerated component FITs plus shared parts in series, "
+        "averaged over the mission time.",
+    )
 
 
 def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: PowerBreakdown):
     """Table, paragraphs and headline of a comparison; AOC sentences only where the rate has an AOC."""
     head = result.headline()
     rows = tuple(
-        (r.name, "yes" if r.feasible else ("no" if r.feasible is False else "-"), fmt(r.max_reach_m),
-         f"{r.power_w_per_end:.2f}", f"{r.pj_per_bit:.2f}", fmt(r.link_fit), fmt(r.mtbf_h),
-         fmt(r.cost_usd_per_link) if r.cost_usd_per_link is not None else "-",
-         fmt(r.power_ratio) if r.power_ratio is not None else "-", fmt(r.fit_ratio) if r.fit_ratio is not None else "-")
+        (
+            r.name,
+            "yes" if r.feasible else ("no" if r.feasible is False else "-"),
+            fmt(r.max_reach_m),
+            f"{r.power_w_per_end:.2f}",
+            f"{r.pj_per_bit:.2f}",
+            fmt(r.link_fit),
+            fmt(r.mtbf_h),
+            fmt(r.cost_usd_per_link) if r.cost_usd_per_link is not None else "-",
+            fmt(r.power_ratio) if r.power_ratio is not None else "-",
+            fmt(r.fit_ratio) if r.fit_ratio is not None else "-",
+        )
         for r in result.rows
     )
-    table = Table(columns=("technology", f"reaches {REACH_M:g} m", "max reach m", "W/end", "pJ/bit", "link FIT",
-                           "MTBF h", "$/link", "W ratio", "FIT ratio"),
-                  rows=rows, caption=f"{result.rate_gbps:g} Gb/s, {REACH_M:g} m, {TEMPERATURE_C:g} C; ratios are "
-                                     "alternative / MOSAIC")
+    table = Table(
+        columns=(
+            "technology",
+            f"reaches {REACH_M:g} m",
+            "max reach m",
+            "W/end",
+            "pJ/bit",
+            "link FIT",
+            "MTBF h",
+            "$/link",
+            "W ratio",
+            "FIT ratio",
+        ),
+        rows=rows,
+        caption=f"{result.rate_gbps:g} Gb/s, {REACH_M:g} m, {TEMPERATURE_C:g} C; ratios are alternative / MOSAIC",
+    )
     aoc = next((r for r in result.rows if r.technology == "aoc" and not r.reference_only), None)
-    paragraphs = [f"Link FIT {result.mosaic.link_fit:.1f}; reach {fmt(result.mosaic.max_reach_m)} m, "
-                  f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper."]
-    headline = [("link FIT", f"{result.mosaic.link_fit:.1f}"),
-                ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x")]
+    paragraphs = [
+        f"Link FIT {result.mosaic.link_fit:.1f}; reach {fmt(result.mosaic.max_reach_m)} m, "
+        f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper."
+    ]
+    headline = [
+        ("link FIT", f"{result.mosaic.link_fit:.1f}"),
+        ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x"),
+    ]
     if aoc is not None:
         pct = head["percent_below_aoc_range"]
-        paragraphs.insert(0, f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
-                             f"{aoc.power_w_per_end_high:g} W, saving {_span(head['w_saved_per_cable_range'])} W per "
-                             f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).")
+        paragraphs.insert(
+            0,
+            f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
+            f"{aoc.power_w_per_end_high:g} W, saving {_span(head['w_saved_per_cable_range'])} W per "
+            f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).",
+        )
         headline.insert(0, ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
     return table, tuple(paragraphs), tuple(headline), aoc
 
@@ -110,21 +188,31 @@ def system_section(design: MosaicDesign, seed: int) -> Section:
     rate_gbps = design.array.data_channels * design.link.rate_gbps
     low, high = mosaic_power_range(design)
     curves = {
-        led_fit: spare_sweep(design, ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=0.65)),
-                             TEMPERATURE_C, spares=SPARES)
+        led_fit: spare_sweep(
+            design,
+            ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=0.65)),
+            TEMPERATURE_C,
+            spares=SPARES,
+        )
         for led_fit in LED_FITS
     }
-    own = (f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W "
-           f"(pluggable host) per end at {rate_gbps:g} Gb/s.",)
-    data = {"power": {"co_packaged": low.to_dict(), "pluggable": high.to_dict()},
-            "fit_vs_spares": {str(k): v for k, v in curves.items()}}
+    own = (
+        f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W "
+        f"(pluggable host) per end at {rate_gbps:g} Gb/s.",
+    )
+    data = {
+        "power": {"co_packaged": low.to_dict(), "pluggable": high.to_dict()},
+        "fit_vs_spares": {str(k): v for k, v in curves.items()},
+    }
     power_headline = (("W per end", f"{low.total_w_per_end:.2f}-{high.total_w_per_end:.2f}"),)
     if rate_gbps not in load_catalog().rates_gbps():
         return Section(
-            section_id="system", title="Power and reliability (no catalog alternatives at this rate)",
+            section_id="system",
+            title="Power and reliability (no catalog alternatives at this rate)",
             paragraphs=own + (f"The technology catalog has no entries at {rate_gbps:g} Gb/s, so nothing is compared.",),
             figures=(breakdown_figure(low, high), fit_spares_figure(curves, None)),
-            headline=power_headline, data=data,
+            headline=power_headline,
+            data=data,
         )
     result = compare(rate=rate_gbps, reach_m=REACH_M, temperature_c=TEMPERATURE_C, design=design)
     table, paragraphs, headline, aoc = _comparison_parts(result, low, high)
@@ -133,8 +221,11 @@ def system_section(design: MosaicDesign, seed: int) -> Section:
         title="Power, reliability, reach and cost beside the alternatives",
         paragraphs=own + paragraphs,
         tables=(table,),
-        figures=(power_figure(result), breakdown_figure(low, high),
-                 fit_spares_figure(curves, aoc.link_fit if aoc else None)),
+        figures=(
+            power_figure(result),
+            breakdown_figure(low, high),
+            fit_spares_figure(curves, aoc.link_fit if aoc else None),
+        ),
         headline=power_headline + headline,
         data={"compare": result.to_dict(), **data},
     )

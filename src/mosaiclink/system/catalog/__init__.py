@@ -120,4 +120,3 @@ def load_catalog(paths: Iterable[str | Path] | None = None, include_builtin: boo
         for entry in parse_entries(data, f"'{path.name}'"):
             by_id[entry.id] = entry
     return Catalog(tuple(by_id.values()))
-
