@@ -96,9 +96,8 @@ def test_spec_rejects_inconsistent_input():
 def test_cli_table_in_process():
     from typer.testing import CliRunner
 
-    from mosaiclink.cli.main import _register_commands, app
+    from mosaiclink.cli.main import app
 
-    _register_commands()
     out = CliRunner().invoke(app, ["datapath", "--duration-us", "5", "--dead", "1", "--kill-at-us", "1"])
     assert out.exit_code == 0 and "latency total" in out.stdout and "channel " in out.stdout
 
