@@ -84,7 +84,8 @@ def main() -> None:
     vector_s = best_of(lambda: evaluate(incumbent, techs, techs))
     loop_s = best_of(lambda: per_link_baseline(small, techs), repeats=1)
     print(
-        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}"
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, NumPy {np.__version__}"
     )
     print("| cluster | GPUs | evaluate + Monte Carlo year + summary (s) |")
     print("|---|---:|---:|")

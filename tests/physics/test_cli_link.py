@@ -59,7 +59,8 @@ def test_cli_start_keeps_heavy_imports_out():
     code = (
         "import sys; import mosaiclink.cli.main as m; m.load_command('link', m.COMMANDS['link']); "
         "import mosaiclink.physics.link; "
-        "print(','.join(x for x in ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb') if x in sys.modules))"
+        "heavy = ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb'); "
+        "print(','.join(x for x in heavy if x in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)}

@@ -92,7 +92,8 @@ class CouplingSpec(Spec):
         0.5,
         gt=0.0,
         le=20.0,
-        description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies",
+        description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the "
+        "detector array); below 1 demagnifies",
     )
     spot_blur_um: float = Field(
         4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)"
@@ -138,7 +139,8 @@ class FiberSpec(Spec):
         1.0,
         ge=0.0,
         le=1e4,
-        description="Transverse spreading of light across the core lattice: rms spot variance growth per axis per metre (inter-core coupling)",
+        description="Transverse spreading of light across the core lattice: rms spot variance growth per axis "
+        "per metre (inter-core coupling)",
     )
     length_mismatch_ppm: float = Field(
         100.0, ge=0.0, le=1e5, description="RMS relative length difference between cores (sets skew)"
@@ -249,7 +251,8 @@ class VariationSpec(Spec):
         5.0,
         ge=0.0,
         le=100.0,
-        description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads carrier lifetime and bandwidth",
+        description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads "
+        "carrier lifetime and bandwidth",
     )
     responsivity_sigma_pct: float = Field(
         3.0, ge=0.0, le=100.0, description="Relative spread of photodiode responsivity"

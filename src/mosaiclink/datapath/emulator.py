@@ -313,7 +313,7 @@ def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndar
     u = gb.unit_bits
     keys = []
     for b_in in range(u if u == 1 else 1):  # symbol mappings: one bit per unit locates the symbol
-        for c, s, e in zip(chans, starts, stops):
+        for c, s, e in zip(chans, starts, stops, strict=True):
             if e <= s:
                 continue
             units = np.arange(s // u, -(-e // u))
@@ -376,7 +376,7 @@ def _frames_lost(setup: _Setup, failed: np.ndarray) -> tuple[int, int]:
     start = block * per_block + np.concatenate([[0], np.cumsum(msg_bits)[:-1]])[c]
     first = start // frame_bits
     last = (start + msg_bits[c] - 1) // frame_bits
-    lost = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last)]))
+    lost = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)]))
     return frames, int((lost < frames).sum())
 
 
@@ -581,7 +581,7 @@ def _frames_flagged(setup: _Setup, msg_bits: np.ndarray, frame_bits: int, failed
         per_block = int(msg_bits.sum())
         block, c = np.divmod(failed, host.interleave)
         start = block * per_block + np.concatenate([[0], np.cumsum(msg_bits)[:-1]])[c]
-        for a, b in zip(start // frame_bits, (start + msg_bits[c] - 1) // frame_bits):
+        for a, b in zip(start // frame_bits, (start + msg_bits[c] - 1) // frame_bits, strict=True):
             flagged[a : min(b + 1, n_frames)] = True
     return flagged
 

@@ -128,6 +128,7 @@ class SimResult:
                     self.ci_high,
                     self.ber_analytic,
                     self.ber_analytic_design,
+                    strict=True,
                 )
             ],
             "eyes": {str(c): e.summary() for c, e in self.eyes.items()},

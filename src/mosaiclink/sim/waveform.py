@@ -100,7 +100,8 @@ class WaveformSimulator:
 
     Filtering is overlap-save: each block is cut into FFT segments (at least 512 bits and 4x
     the filter span, found from the responses themselves as the samples above 1e-5 of the
-    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are shifted to be causal, with the
+    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are
+    shifted to be causal, with the
     channel's sampling instant made to fall exactly on a sample. The white noise is drawn at
     4 samples per bit (flat over +-2x the bit rate, well beyond the receiver bandwidth) at
     every oversampling, so the noise realisation does not depend on ``samples_per_bit``;

@@ -8,6 +8,7 @@ channels have failed than there are spares.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -211,7 +212,7 @@ def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, s
         return float("inf")
     # Split the range in decades so quad resolves both the early knee and the long tail.
     edges = np.concatenate([[0.0], np.geomspace(t_end * 1e-6, t_end, 7)])
-    return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in zip(edges[:-1], edges[1:])))
+    return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in itertools.pairwise(edges)))
 
 
 def spare_sweep(
@@ -234,7 +235,7 @@ def spare_sweep(
                 "spares": int(s),
                 "spare_pct": 100.0 * s / design.array.data_channels,
                 "link_fit": fit,
-                **{f"survival_{y:g}y": float(r) for y, r in zip(years, survival)},
+                **{f"survival_{y:g}y": float(r) for y, r in zip(years, survival, strict=True)},
             }
         )
     return rows

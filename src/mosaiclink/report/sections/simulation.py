@@ -148,6 +148,7 @@ def simulation_section(design: MosaicDesign, seed: int) -> Section:
             counted.ci_high,
             counted.ber_analytic,
             inside,
+            strict=True,
         )
     )
     table = Table(
@@ -161,7 +162,8 @@ def simulation_section(design: MosaicDesign, seed: int) -> Section:
         title="Monte Carlo check",
         paragraphs=(
             f"{int(inside.sum())} of {len(inside)} counted channels agree with the analytic statistical eye within the "
-            f"{int(counted.confidence * 100)} % interval; the symbol-rate path ran at {counted.throughput_mbps:.1f} Mbit/s.",
+            f"{int(counted.confidence * 100)} % interval; "
+            f"the symbol-rate path ran at {counted.throughput_mbps:.1f} Mbit/s.",
             f"Eye of channel {eye_channel}: height {metrics['eye_height'] * 1e6:.2f} uA, width "
             f"{metrics['eye_width_ui']:.2f} UI, Q {metrics['q']:.1f}.",
         ),
