@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +18,10 @@ from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scena
 from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.io import load_spec, write_text_atomic
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mosaiclink.cluster.failures import FailureYear
+    from mosaiclink.cluster.model import ClusterResult
 
 
 def _scenario(name_or_path: str) -> ScenarioSpec:
@@ -30,7 +35,7 @@ def _scenario(name_or_path: str) -> ScenarioSpec:
     return load_spec(name_or_path, ScenarioSpec)
 
 
-def _events_csv(results: list, years: list) -> str:
+def _events_csv(results: Sequence[ClusterResult], years: Sequence[FailureYear]) -> str:
     """The failure events of every column as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

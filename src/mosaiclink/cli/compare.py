@@ -159,7 +159,8 @@ def compare(
     from mosaiclink.system.compare import default_design
 
     if preset is not None and Path(preset).suffix in SUFFIXES:
-        preset, config = None, config or Path(preset)
+        config = config or Path(preset)
+        preset = None
     if preset is None and config is None:
         design = default_design(parse_rate_gbps(rate))
     else:

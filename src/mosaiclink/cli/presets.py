@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 
@@ -16,7 +17,7 @@ def presets(as_json: JsonOpt = False) -> None:
 
     from mosaiclink.config.presets import load_preset, preset_names
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in preset_names():
         design = load_preset(name)
         rows.append(

@@ -3,8 +3,9 @@ with eye-diagram PNGs and a JSON of per-channel counted BER and confidence inter
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -23,6 +24,9 @@ from mosaiclink.cli.options import (
     within,
 )
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mosaiclink.sim.runner import Path_ as SimPath
 
 
 def parse_channels(text: str | None) -> list[int] | None:
@@ -91,10 +95,13 @@ def simulate(
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)
-    kwargs = dict(
+    run = functools.partial(
+        run_simulation,
+        design,
+        bits,
         channels=parse_channels(channels),
         samples_per_bit=samples_per_bit,
-        path=path,
+        path=cast("SimPath", path),  # simulate() refuses anything but symbol or waveform
         seed=seed,
         target_errors=target_errors,
         pattern=pattern,
@@ -105,7 +112,7 @@ def simulate(
         forwarded_clock=forwarded_clock,
     )
     if as_json:
-        result = run_simulation(design, bits, **kwargs)
+        result = run()
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -117,9 +124,7 @@ def simulate(
             transient=True,
         ) as bar:
             task = bar.add_task("bits", total=bits)
-            result = run_simulation(
-                design, bits, progress=lambda done, total: bar.update(task, completed=done), **kwargs
-            )
+            result = run(progress=lambda done, total: bar.update(task, completed=done))
     data = result.to_dict()
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs

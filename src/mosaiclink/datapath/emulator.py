@@ -219,6 +219,7 @@ def _run_pattern(setup: _Setup, rng: np.random.Generator) -> dict:
                 keep = faults.thin(rng, setup.ber[lane] / p_max)
                 lane, bit = lane[keep], bit[keep]
         else:
+            assert ge_state is not None  # drawn above whenever spec.burst is set
             lane, bit = faults.gilbert_elliott_errors(rng, spec.burst, lanes, cb0, cb1, ge_state)
         # channel errors on every physical lane, routed to the data channel they serve
         ch, bit = _route(tl, spec.channels, lane, bit)
@@ -519,11 +520,11 @@ def _encode_stream(host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream
     """Message bit stream -> wire symbols per block (and the codewords, for checking)."""
     c, pos, full = _wire_tables(host)
     m = host.m
-    msg_sym = np.packbits(stream.reshape(-1, m), axis=1, bitorder="little")
+    packed = np.packbits(stream.reshape(-1, m), axis=1, bitorder="little")
     msg_sym = (
-        (msg_sym[:, 0].astype(np.uint16) | (msg_sym[:, 1].astype(np.uint16) << 8))
+        (packed[:, 0].astype(np.uint16) | (packed[:, 1].astype(np.uint16) << 8))
         if m > 8
-        else msg_sym[:, 0].astype(np.uint16)
+        else packed[:, 0].astype(np.uint16)
     )
     if not host.coded:
         wire = msg_sym.reshape(blocks, host.block_symbols)
@@ -614,17 +615,18 @@ def _result(
         g = Gearbox(host, spec.channels, mp)
         tol[mp] = {"errors_only": dead_channel_tolerance(g, False), "with_erasures": dead_channel_tolerance(g, True)}
 
-    def us(b: int) -> float | None:
-        if b >= NEVER:
-            return None
+    def us(b: int) -> float:
         return 0.0 if b == 0 else round(float(fr.payload_bit_time_ns(b, setup.line_rate_gbps)) * 1e-3, 4)
+
+    def us_or_never(b: int) -> float | None:
+        return None if b >= NEVER else us(b)
 
     events = tuple(
         LaneEvent(
             int(c),
-            us(int(timeline.dead_bit[c])),
-            us(int(timeline.declared_bit[c])),
-            us(int(timeline.switch_bit[c])),
+            us(int(timeline.dead_bit[c])),  # listed channels died: dead_bit < NEVER
+            us_or_never(int(timeline.declared_bit[c])),
+            us_or_never(int(timeline.switch_bit[c])),
             int(timeline.spare[c]) if timeline.spare[c] >= 0 else None,
         )
         for c in np.nonzero(timeline.dead_bit < NEVER)[0]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import CouplingSpec
 
 
@@ -38,7 +39,7 @@ def lambertian_coupling(na, lambertian_order=1.0):
     return 1.0 - (1.0 - na * na) ** ((np.asarray(lambertian_order, dtype=float) + 1.0) / 2.0)
 
 
-def lens_gain(coupling: CouplingSpec) -> float:
+def lens_gain(coupling: Batchable[CouplingSpec]) -> float:
     """Coupling gain of the transmit optic over bare butt coupling."""
     return {
         "none": 1.0,
@@ -56,7 +57,7 @@ def etendue_limit(accept_area_um2, na, source_area_um2):
     )
 
 
-def launch_coupling(coupling: CouplingSpec, na, lambertian_order, cell_area_um2, source_area_um2):
+def launch_coupling(coupling: Batchable[CouplingSpec], na, lambertian_order, cell_area_um2, source_area_um2):
     """Fraction of LED power launched inside the fibre NA: min(gain * eta_Lambertian, étendue, 1)."""
     eta = lens_gain(coupling) * lambertian_coupling(na, lambertian_order)
     return np.minimum(np.minimum(eta, etendue_limit(cell_area_um2, na, source_area_um2)), 1.0)

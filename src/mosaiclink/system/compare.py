@@ -104,7 +104,7 @@ class ComparisonResult:
                 max(lasers) / self.mosaic.link_fit,
             ]
         dac = next((r for r in self.rows if r.technology == "passive-dac"), None)
-        if dac is not None and self.mosaic.max_reach_m is not None:
+        if dac is not None and dac.max_reach_m and self.mosaic.max_reach_m is not None:
             out["reach_ratio_vs_passive_copper"] = self.mosaic.max_reach_m / dac.max_reach_m
         return out
 

@@ -8,13 +8,16 @@ channels have failed than there are spares.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy import integrate, stats
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
@@ -52,7 +55,7 @@ def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> n
     """Cumulative hazard of one part: ``H(t) = AF lambda t + (AF t / eta)^beta``."""
     t_h = np.asarray(t_h, dtype=float)
     hazard = acceleration * part.fit / FIT_HOURS * t_h
-    if part.weibull_shape is not None:
+    if part.weibull_shape is not None and part.weibull_scale_years is not None:  # the spec sets both or neither
         eta_h = part.weibull_scale_years * HOURS_PER_YEAR / acceleration
         hazard = hazard + (t_h / eta_h) ** part.weibull_shape
     return hazard
@@ -64,25 +67,29 @@ def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float)
 
 def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
     """Cumulative hazard of one channel (microLED + photodiode + its driver/TIA)."""
-    return sum(
-        cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS
+    return functools.reduce(
+        operator.add,
+        (cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS),
     )
 
 
 def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
     """Cumulative hazard of the shared series parts of a link (dies, optics, fibre)."""
-    return sum(
-        count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c))
-        for p, count in SHARED_PARTS
+    return functools.reduce(
+        operator.add,
+        (
+            count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c))
+            for p, count in SHARED_PARTS
+        ),
     )
 
 
-def _spares(design: MosaicDesign, spares: int | None) -> int:
+def _spares(design: Batchable[MosaicDesign], spares: int | None) -> int:
     return design.array.spare_channels if spares is None else int(spares)
 
 
 def channels_log_survival(
-    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
 ) -> np.ndarray:
     """``ln`` survival of the channel arrays of both directions (k-out-of-n, binomial)."""
     s = _spares(design, spares)
@@ -94,7 +101,7 @@ def channels_log_survival(
 
 
 def link_survival(
-    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
 ) -> np.ndarray:
     """Probability that the link still works at ``t_h`` hours (closed form).
 
@@ -268,7 +275,7 @@ def _part_failure_times(
     """Failure times (h) of independent copies of a part: min(exponential, Weibull)."""
     rate_per_h = acceleration * part.fit / FIT_HOURS
     times = rng.exponential(1.0 / rate_per_h, size=shape) if rate_per_h > 0 else np.full(shape, np.inf)
-    if part.weibull_shape is not None:
+    if part.weibull_shape is not None and part.weibull_scale_years is not None:  # the spec sets both or neither
         eta_h = part.weibull_scale_years * HOURS_PER_YEAR / acceleration
         times = np.minimum(times, eta_h * rng.weibull(part.weibull_shape, size=shape))
     return times

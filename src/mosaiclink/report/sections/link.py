@@ -69,12 +69,20 @@ def budget_figure(report: LinkReport) -> Figure:
     names, measures, values = [launch.name], ["absolute"], [launch.value_db]
     for line in report.budget.lines:
         if line.kind == "loss":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append(received.name), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append(received.name)
+    measures.append("total")
+    values.append(0.0)
     for line in report.budget.lines:
         if line.kind == "penalty":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append("OMA left for the decision"), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append("OMA left for the decision")
+    measures.append("total")
+    values.append(0.0)
     margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
     trace = go.Waterfall(
         x=names,
