@@ -13,7 +13,7 @@ spliced in, exactly as ``json.dumps(design.to_mapping(), sort_keys=True)`` would
 (floats by ``repr``, integer fields as integers). ``test_spec`` checks this identity against
 fully validated designs.
 
-Random draws use ``numpy.random.default_rng(SeedSequence(seed))``; the Latin hypercube uses
+Random draws use the stream ``SWEEP_SAMPLES`` of :mod:`mosaiclink.streams`; the Latin hypercube uses
 ``scipy.stats.qmc.LatinHypercube`` seeded from the same generator (McKay, Beckman & Conover,
 Technometrics 21, 1979). The same spec and seed give the same designs and keys.
 """
@@ -36,6 +36,7 @@ from scipy.stats import qmc
 from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
+from mosaiclink.streams import Stream, generator
 
 if TYPE_CHECKING:
     from mosaiclink.config.design import MosaicDesign
@@ -216,7 +217,7 @@ def load_sweep(
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
     unit = None
     if spec.sampler != "grid":
-        rng = np.random.default_rng(np.random.SeedSequence(spec.seed))
+        rng = generator(spec.seed, Stream.SWEEP_SAMPLES)
         assert spec.samples is not None  # SweepSpec requires samples for the random and lhs samplers
         if spec.sampler == "random":
             unit = rng.random((spec.samples, len(paths)))

@@ -21,6 +21,7 @@ from mosaiclink.config.batched import Batchable
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
+from mosaiclink.streams import Stream, generator
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 
 BOLTZMANN_EV_PER_K = 8.617333262e-5
@@ -297,7 +298,7 @@ def monte_carlo_survival(
     Each trial draws a failure time for every channel part of every channel of both
     directions and for every shared part; a direction dies at the ``(s+1)``-th channel
     failure (``np.partition``), the link at the first of its directions and shared parts.
-    Trials run in seeded blocks (``SeedSequence(seed).spawn``), so memory stays bounded and
+    Trials run in seeded blocks (stream ``RELIABILITY_TRIALS``, one per block), so memory stays bounded and
     the same seed gives the same result.
     """
     spec = reliability_spec or ReliabilitySpec()
@@ -307,8 +308,8 @@ def monte_carlo_survival(
     n = design.array.data_channels + s
     blocks = -(-trials // block_trials)
     failures = 0
-    for b, child in enumerate(np.random.SeedSequence(seed).spawn(blocks)):
-        rng = np.random.default_rng(child)
+    for b in range(blocks):
+        rng = generator(seed, Stream.RELIABILITY_TRIALS, b)
         m = min(block_trials, trials - b * block_trials)
         channel_t = np.full((m, DIRECTIONS, n), np.inf)
         for p in CHANNEL_PARTS:

@@ -8,13 +8,12 @@ code's linearity; :mod:`.result` turns what either engine counted (:class:`RunCo
 
 from __future__ import annotations
 
-import numpy as np
-
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.datapath.emulator.pattern import run_pattern
 from mosaiclink.datapath.emulator.payload import run_payload
 from mosaiclink.datapath.emulator.result import DatapathResult, LaneEvent, RunCounts, build_result
 from mosaiclink.datapath.emulator.setup import make_setup
+from mosaiclink.streams import Stream, generator
 
 
 def emulate(spec: DatapathSpec, seed: int = 0) -> DatapathResult:
@@ -25,11 +24,11 @@ def emulate(spec: DatapathSpec, seed: int = 0) -> DatapathResult:
     spec : DatapathSpec
         Host, channels, spares, mapping, error and fault models, mode, timing.
     seed : int
-        Root of the ``SeedSequence`` (one child stream for setup, one for the run).
+        Seed of the streams :attr:`~mosaiclink.streams.Stream.DATAPATH_SETUP` (which channels die,
+        skew) and :attr:`~mosaiclink.streams.Stream.DATAPATH_RUN` (errors, payload).
     """
-    setup_ss, run_ss = np.random.SeedSequence(seed).spawn(2)
-    setup = make_setup(spec, np.random.default_rng(setup_ss))
-    rng = np.random.default_rng(run_ss)
+    setup = make_setup(spec, generator(seed, Stream.DATAPATH_SETUP))
+    rng = generator(seed, Stream.DATAPATH_RUN)
     counts = run_payload(setup, rng) if spec.mode == "payload" else run_pattern(setup, rng)
     return build_result(setup, seed, counts)
 
