@@ -9,12 +9,13 @@ the tag of ``shared/research/mosaic.md`` it comes from or say "estimate".
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
 from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
+from mosaiclink.errors import MosaicError
 
 
 class MicroLedSpec(Spec):
@@ -106,14 +107,15 @@ class CouplingSpec(Spec):
         0.5,
         gt=0.0,
         le=20.0,
-        description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies",
+        description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the "
+        "detector array); below 1 demagnifies",
     )
     relay_na: float = Field(
         0.2,
         gt=0.0,
         lt=1.0,
-        description="Image-side numerical aperture of the relay onto the fibre face (its stop): caps the launch angles, "
-        "trading coupling for modal walk-off",
+        description="Image-side numerical aperture of the relay onto the fibre face (its stop): caps the launch "
+        "angles, trading coupling for modal walk-off",
     )
     spot_blur_um: float = Field(
         4.0, ge=0.0, le=200.0, description="RMS blur added to the image by the relay (aberrations, defocus)"
@@ -153,7 +155,8 @@ class FiberSpec(Spec):
         1.0,
         ge=0.0,
         le=1e4,
-        description="Transverse spreading of light across the core lattice: rms spot variance growth per axis per metre (inter-core coupling)",
+        description="Transverse spreading of light across the core lattice: rms spot variance growth per axis "
+        "per metre (inter-core coupling)",
     )
     length_mismatch_ppm: float = Field(
         100.0, ge=0.0, le=1e5, description="RMS relative length difference between cores (sets skew)"
@@ -238,6 +241,9 @@ class EqualizerSpec(Spec):
         return value
 
 
+DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs without a host protocol
+
+
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
@@ -246,12 +252,12 @@ class LinkSpec(Spec):
         description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
         "(none: a pattern-generator link that runs at rate_gbps)",
     )
-    rate_gbps: float | None = Field(
-        None,
+    rate_gbps: float = Field(
+        DEFAULT_RATE_GBPS,
         gt=0.0,
         le=100.0,
-        description="Line rate per channel (NRZ on-off keying); omitted: what the host protocol needs "
-        "(config.line_rate), or 2.0 without one; may not be below that need",
+        description="Line rate per channel (NRZ on-off keying); omitted with a host protocol: what the host needs "
+        "over the data channels (config.line_rate), and never below that need",
     )
     marker_period_bits: int = Field(
         DEFAULT_MARKER_PERIOD_BITS,
@@ -281,7 +287,8 @@ class VariationSpec(Spec):
         5.0,
         ge=0.0,
         le=100.0,
-        description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads carrier lifetime and bandwidth",
+        description="Relative spread of the LED recombination rates (A, B, C scaled together), which spreads "
+        "carrier lifetime and bandwidth",
     )
     responsivity_sigma_pct: float = Field(
         3.0, ge=0.0, le=100.0, description="Relative spread of photodiode responsivity"
@@ -298,9 +305,6 @@ class VariationSpec(Spec):
     )
 
 
-DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs without a host protocol
-
-
 class MosaicDesign(Spec):
     """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs."""
 
@@ -315,24 +319,35 @@ class MosaicDesign(Spec):
     link: LinkSpec = LinkSpec()
     variation: VariationSpec = VariationSpec()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _line_rate_from_host(cls, data: Any) -> Any:
+        """An omitted ``link.rate_gbps`` (or None) with a host protocol becomes the host's need."""
+        if not isinstance(data, dict) or not isinstance(data.get("link"), dict):
+            return data
+        link = data["link"]
+        host = link.get("host_protocol", "none")
+        if host == "none" or link.get("rate_gbps") is not None:
+            return {**data, "link": {k: v for k, v in link.items() if not (k == "rate_gbps" and v is None)}}
+        try:
+            array = data.get("array", ArraySpec())
+            array = array if isinstance(array, ArraySpec) else ArraySpec.model_validate(array)
+            period = link.get("marker_period_bits", DEFAULT_MARKER_PERIOD_BITS)
+            need = required_line_rate_gbps(host, array.data_channels, period)
+        except (MosaicError, ValueError, TypeError):  # the fields' own validation reports what is wrong
+            return data
+        return {**data, "link": {**link, "rate_gbps": need}}
+
     @model_validator(mode="after")
-    def _line_rate_from_host(self) -> MosaicDesign:
-        """Resolve ``link.rate_gbps`` from the host protocol's need; refuse a rate below it."""
-        link = self.link
-        if link.host_protocol == "none":
-            need = None
-            rate = DEFAULT_RATE_GBPS if link.rate_gbps is None else link.rate_gbps
-        else:
-            need = required_line_rate_gbps(link.host_protocol, self.array.data_channels, link.marker_period_bits)
-            rate = need if link.rate_gbps is None else link.rate_gbps
-            if rate < need * (1.0 - 1e-9):
-                raise ValueError(
-                    f"link.rate_gbps = {rate:g} is below the {need:.4f} Gb/s per channel that {link.host_protocol} "
-                    f"needs over {self.array.data_channels} data channels (coded host lanes plus markers); "
-                    "omit it to use the need, or raise it"
-                )
-        if rate != link.rate_gbps:
-            object.__setattr__(self, "link", link.model_copy(update={"rate_gbps": rate}))
+    def _rate_meets_host(self) -> MosaicDesign:
+        """Refuse a line rate below what the host protocol needs over the data channels."""
+        need = self.required_rate_gbps
+        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+            raise ValueError(
+                f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
+                f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "
+                "plus markers); omit it to use the need, or raise it"
+            )
         return self
 
     @property

@@ -32,7 +32,7 @@ class SectionView:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self.__dict__["_spec_type"], name, None)
-        if isinstance(attr, property):
+        if isinstance(attr, property) and attr.fget is not None:
             return attr.fget(self)
         raise AttributeError(f"{self.__dict__['_spec_type'].__name__} has no field '{name}'")
 

@@ -30,7 +30,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +39,9 @@ from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_lin
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
+
+if TYPE_CHECKING:
+    from mosaiclink.config.design import MosaicDesign
 
 KNOBS: dict[str, tuple[float, ...]] = {
     "link.rate_gbps": (1.0, 1.25, 1.5, 1.6, 1.75, 2.0, 2.25, 2.5, 3.0),
@@ -144,10 +147,10 @@ def design_for_target(
     ber: float,
     minimize: str = "power",
     *,
-    base: Spec | None = None,
+    base: MosaicDesign | None = None,
     max_fit: float | None = None,
     seed: int = 0,
-    confirm: Callable[[Spec, int], dict[str, Any]] | None = None,
+    confirm: Callable[[MosaicDesign, int], dict[str, Any]] | None = None,
 ) -> DesignChoice:
     """Lowest-objective design meeting the target, confirmed by the full link model.
 
@@ -161,7 +164,7 @@ def design_for_target(
         Pre-FEC BER every data channel must meet (2.4e-4 for KP4 RS(544,514)).
     minimize : {"power", "fit", "channels"}
         Objective.
-    base : Spec, optional
+    base : MosaicDesign, optional
         Device technology to start from (default preset ``mosaic-800g``).
     max_fit : float, optional
         Upper bound on link FIT.
@@ -214,7 +217,8 @@ def design_for_target(
         return {"knobs": knobs, "metrics": {k: float(v[i]) for k, v in m.items()}}
 
     rejected: list[dict[str, Any]] = []
-    chosen, confirmation, required_db = None, {}, 0.0
+    chosen, required_db = None, 0.0
+    confirmation: dict[str, Any] = {}
     for _ in range(CONFIRM_ATTEMPTS):
         ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
         if ranked.size == 0:
@@ -284,7 +288,7 @@ def _knobs(paths: tuple[str, ...], row: np.ndarray) -> dict[str, float]:
     return {p: (int(v) if p in ints else float(v)) for p, v in zip(paths, row, strict=True)}
 
 
-def confirm_with_link_model(design: Spec, seed: int) -> dict[str, Any]:
+def confirm_with_link_model(design: MosaicDesign, seed: int) -> dict[str, Any]:
     """Run the full ``physics.link.evaluate_link`` on a design and judge it against its target BER."""
     from mosaiclink.physics.link import evaluate_link
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.line_rate import host_data_rate_gbps
 from mosaiclink.config.system import PowerSpec
@@ -61,13 +62,13 @@ class PowerBreakdown:
         }
 
 
-def led_average_current_ma(design: MosaicDesign, mark_density: float) -> float:
+def led_average_current_ma(design: Batchable[MosaicDesign], mark_density: float) -> float:
     """Mean microLED current with on-off keying: ``I_b + rho (I_p - I_b)``."""
     led = design.led
     return led.bias_current_ma + mark_density * (led.peak_current_ma - led.bias_current_ma)
 
 
-def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> PowerBreakdown:
+def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None = None) -> PowerBreakdown:
     """Power of one MOSAIC end, built up from the channels.
 
     Parameters

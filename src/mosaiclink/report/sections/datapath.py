@@ -89,7 +89,8 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
             section_id="datapath",
             title="Data path and FEC",
             paragraphs=(
-                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s ({channels} x {design.link.rate_gbps:g} Gb/s); "
+                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s "
+                f"({channels} x {design.link.rate_gbps:g} Gb/s); "
                 f"the data path is modelled for {', '.join(f'{r:g} Gb/s' for r in HOST_BY_RATE_GBPS)} designs. "
                 "Use `mosaic datapath` to study this link with a chosen host.",
             ),
@@ -151,7 +152,8 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
         f"{run.pre_fec_bit_errors} pre-FEC bit errors in {run.codewords} codewords, {run.uncorrectable_codewords} "
         f"uncorrectable, {run.frames_lost} of {run.frames} frames lost, {run.silent_corruptions} silent corruptions; "
         f"failover onto spares took over every killed channel. Added latency {latency['total_ns']:.0f} ns "
-        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, framing {latency['framing_ns']:.0f}, "
+        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, "
+        f"framing {latency['framing_ns']:.0f}, "
         f"FEC {latency['fec_ns']:.0f}).",
     )
     return Section(

@@ -23,7 +23,7 @@ def ber_mosaic_figure(design: MosaicDesign, report: LinkReport) -> Figure:
     spare = np.arange(report.channels) >= report.data_channels
     hover = [
         f"channel {i}<br>row {r}, col {c}<br>BER {fmt_ber(10.0**b)}{' (spare)' if s else ''}"
-        for i, ((r, c), b, s) in enumerate(zip(rows_cols, log_ber, spare))
+        for i, ((r, c), b, s) in enumerate(zip(rows_cols, log_ber, spare, strict=True))
     ]
     trace = go.Scatter(
         x=rows_cols[:, 1],
@@ -69,12 +69,20 @@ def budget_figure(report: LinkReport) -> Figure:
     names, measures, values = [launch.name], ["absolute"], [launch.value_db]
     for line in report.budget.lines:
         if line.kind == "loss":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append(received.name), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append(received.name)
+    measures.append("total")
+    values.append(0.0)
     for line in report.budget.lines:
         if line.kind == "penalty":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append("OMA left for the decision"), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append("OMA left for the decision")
+    measures.append("total")
+    values.append(0.0)
     margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
     trace = go.Waterfall(
         x=names,
@@ -131,7 +139,7 @@ def ber_length_figure(curves: dict[str, list[float]]) -> Figure:
     lengths = curves["length_m"]
     traces = []
     rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
-    for color, rate in zip(PALETTE, rates):
+    for color, rate in zip(PALETTE, rates, strict=False):
         traces.append(
             go.Scatter(
                 x=lengths,
