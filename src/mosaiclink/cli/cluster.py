@@ -162,7 +162,7 @@ def cluster(
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 
-    specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).cluster]
+    specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).clusters]
     if gpus is not None:
         specs = [s.replace(gpus=gpus) for s in specs]
     columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
