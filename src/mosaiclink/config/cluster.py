@@ -299,7 +299,9 @@ class MemoryPoolSpec(Spec):
 
     name: str = Field("memory-pool", min_length=1, description="scenario name")
     description: str = Field("", description="what the scenario shows")
-    gpu_racks: int = Field(40, ge=1, le=100_000, description="GPU racks")
+    gpu_racks: int = Field(
+        40, ge=1, le=1_000, description="GPU racks (the model holds racks x pools x technologies latencies)"
+    )
     gpus_per_rack: int = Field(72, ge=1, le=1_024, description="GPUs per rack (NVL72: 72, baselines 4.1 V)")
     placement: Placement = Field("row-end", description="where the memory devices stand")
     pool_racks_per_row: int = Field(2, ge=0, le=100, description="pool racks per row (row placements)")
