@@ -69,7 +69,8 @@ def test_special_scenarios_run_alone_and_bad_files_are_one_line(mosaic, tmp_path
             "kw = -5",
         ),
         (
-            'name = "x"\ntype = "scale-up-sweep"\n[scale_up_sweep]\nrack_limits = [{ kw = 50, cooling = "air" }]\ntechnologies = ["warp"]\n',
+            'name = "x"\ntype = "scale-up-sweep"\n[scale_up_sweep]\n'
+            'rack_limits = [{ kw = 50, cooling = "air" }]\ntechnologies = ["warp"]\n',
             "warp",
         ),
     ):
