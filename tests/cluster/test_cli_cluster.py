@@ -79,3 +79,10 @@ def test_special_scenarios_run_alone_and_bad_files_are_one_line(mosaic, tmp_path
         out = mosaic("cluster", "--scenario", str(bad))
         assert out.returncode == 2, out.stderr
         assert out.stderr.strip().count("\n") == 0 and expect in out.stderr, out.stderr
+
+
+def test_report_checks_its_scenarios_before_evaluating(mosaic, tmp_path):
+    out = mosaic("report", "--scenario", "scale-up", "--out", str(tmp_path / "r"))
+    assert out.returncode == 2 and out.stderr.strip().count("\n") == 0
+    assert "memory-pool or scale-up-sweep" in out.stderr
+    assert not (tmp_path / "r").exists()

@@ -18,6 +18,9 @@ def report(
         Path("mosaic-report"), "--out", "-o", help="Output folder for index.html and report.json."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of every stochastic step (variation, Monte Carlo)."),
+    scenario: list[str] = typer.Option(
+        None, "--scenario", help="Add a memory-pool or scale-up-sweep scenario section (name or file); repeatable."
+    ),
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary."""
     from rich.console import Console
@@ -29,7 +32,13 @@ def report(
     design = resolve_design(preset, config)
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
-    steps = report_steps(origin)
+    scenarios = tuple(scenario or ())
+    if scenarios:
+        from mosaiclink.report.sections.cluster_scenario import load_cluster_scenario
+
+        for name in scenarios:  # a bad name or file fails before the long evaluation starts
+            load_cluster_scenario(name)
+    steps = report_steps(origin, scenarios)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -43,7 +52,7 @@ def report(
         def on_step(index: int, label: str) -> None:
             progress.update(task, description=f"evaluating {label}", completed=index)
 
-        sections = build_sections(design, origin, seed, on_step=on_step)
+        sections = build_sections(design, origin, seed, on_step=on_step, scenarios=scenarios)
         progress.update(task, completed=len(steps))
     index = write_report(sections, design, out, seed)
 

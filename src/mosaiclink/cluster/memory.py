@@ -91,9 +91,13 @@ class MemoryPoolResult:
             "host": spec.host,
             "mosaic_reach_m": self.mosaic_reach_m,
             "latency_components_ns": {
-                t: {**c, "group_index": float(g)}
-                for t, c, g in zip(
-                    self.latency.technology, self.latency.components, self.latency.group_index, strict=True
+                t: {**c, "ends_ns": float(e), "group_index": float(g)}
+                for t, c, e, g in zip(
+                    self.latency.technology,
+                    self.latency.components,
+                    self.latency.ends_ns,
+                    self.latency.group_index,
+                    strict=True,
                 )
             },
             "rows": list(self.rows),

@@ -121,7 +121,8 @@ def evaluate_scale_up_sweep(
 
     Notes
     -----
-    Per (technology, ``D``), each rack option ``g`` (densest first) is evaluated once: a
+    Per (technology, ``D``), rack options ``g`` are evaluated densest first, until one fits even the
+    lowest limit: a
     :class:`ModelRangeError` from the assignment means some cable is beyond reach. Rack power
     ``P_rack = g (P_node + (P_trays + P_links) / D) / eta`` falls as ``g`` falls, so for a limit
     ``P`` the first option with ``P_rack <= P`` is the densest feasible one. Domain power is its IT
@@ -141,6 +142,7 @@ def evaluate_scale_up_sweep(
         rate, spec.figure_level, spec.temperature_c, catalog=catalog, design=design, mosaic_reach_m=reach
     )
     rows = []
+    lowest_kw = min(limit.kw for limit in spec.rack_limits)
     for tech in technologies:
         for domain_gpus in spec.domain_sizes:
             layouts = []
@@ -149,6 +151,8 @@ def evaluate_scale_up_sweep(
                     layouts.append(evaluate(_domain_spec(spec, tech, domain_gpus, g, reach), techs, techs))
                 except ModelRangeError:
                     continue
+                if layouts[-1].power.rack_kw <= lowest_kw:  # every limit already has its densest layout
+                    break
             for limit in spec.rack_limits:
                 fits = [r for r in layouts if r.power.rack_kw <= limit.kw]
                 rows.append(_row(tech, domain_gpus, limit, fits[0] if fits else None))
