@@ -120,7 +120,8 @@ def memory_section(summary: dict) -> Section:
         + (f"{summary['mosaic_reach_m']:.1f} m" if summary["mosaic_reach_m"] else "n/a")
         + "): "
         + "; ".join(
-            f"{r['latency_budget_ns']:g} ns: {r['capacity_gb_per_gpu']:.0f} GB per GPU, fabric failure every "
+            f"{r['latency_budget_ns']:g} ns: {r['capacity_gb_per_gpu']:.0f} GB per GPU on average, "
+            f"{100 * r['gpus_served'] / summary['gpus']:.0f} % of GPUs served, fabric failure every "
             f"{hours_text(r['fabric_failure_interval_h'])}"
             for r in mosaic
         )
@@ -140,7 +141,10 @@ def memory_section(summary: dict) -> Section:
         tables=(table,),
         figures=(figure,),
         headline=tuple(
-            (f"MOSAIC memory per GPU within {r['latency_budget_ns']:g} ns", f"{r['capacity_gb_per_gpu']:.0f} GB")
+            (
+                f"MOSAIC memory per GPU within {r['latency_budget_ns']:g} ns",
+                f"{r['capacity_gb_per_gpu']:.0f} GB, {100 * r['gpus_served'] / summary['gpus']:.0f} % of GPUs",
+            )
             for r in mosaic
         ),
         data=summary,
