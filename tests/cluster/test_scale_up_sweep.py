@@ -1,6 +1,8 @@
 """Scale-up domain sweep: which technology builds each domain under a rack power limit."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaiclink.cluster.scale_up_sweep import evaluate_scale_up_sweep, rack_options
 from mosaiclink.cluster.scenarios import load_scenario
@@ -76,3 +78,24 @@ def test_shipped_sweep_scenario_runs_the_issue_sizes():
     spec = load_scenario("scale-up-sweep").scale_up_sweep
     assert spec is not None
     assert {72, 144, 288, 576, 1152} <= set(spec.domain_sizes)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    limits_kw=st.lists(st.floats(15.0, 250.0), min_size=1, max_size=3, unique=True),
+    tech=st.sampled_from(["linear-acc", "aoc", "cpo", "mosaic"]),
+    reach_m=st.floats(3.0, 60.0),
+)
+def test_every_feasible_cell_respects_its_limit_and_reach(limits_kw, tech, reach_m):
+    limits = [{"kw": kw, "cooling": "any"} for kw in limits_kw]
+    got = sweep(rack_limits=limits, technologies=[tech], domain_sizes=[72, 288], mosaic_reach_m=reach_m)
+    table = cluster_techs(800.0, catalog=CATALOG, design=DESIGN, mosaic_reach_m=reach_m)
+    for r in got.rows:
+        if r["feasible"]:
+            assert r["rack_kw"] <= r["rack_limit_kw"]
+            assert r["racks"] * r["gpus_per_rack"] == r["domain_gpus"]
+            assert r["longest_cable_m"] <= max(table.reach_m[table.index(tech)], 2.0)
+    # a looser limit never builds a smaller largest domain
+    largest = got.largest_domain()[tech]
+    ordered = [largest[kw] for kw in sorted(largest)]
+    assert ordered == sorted(ordered)
