@@ -185,14 +185,13 @@ def evaluate_memory_pool(
     """
     catalog = catalog or load_catalog()
     design = design or default_design(spec.rate_gbps)
+    names = cluster_techs(spec.rate_gbps, catalog=catalog, design=design).subset(spec.technologies).technology
     reach = spec.mosaic_reach_m
-    table = cluster_techs(spec.rate_gbps, spec.figure_level, spec.temperature_c, catalog=catalog, design=design)
-    table = table.subset(spec.technologies)
-    if "mosaic" in table.technology:
-        reach = reach if reach is not None else mosaic_reach_m(design, reach_fn=reach_fn)
-        table = cluster_techs(
-            spec.rate_gbps, spec.figure_level, spec.temperature_c, catalog=catalog, design=design, mosaic_reach_m=reach
-        ).subset(table.technology)
+    if "mosaic" in names and reach is None:
+        reach = mosaic_reach_m(design, reach_fn=reach_fn)
+    table = cluster_techs(
+        spec.rate_gbps, spec.figure_level, spec.temperature_c, catalog=catalog, design=design, mosaic_reach_m=reach
+    ).subset(names)
     latency = link_latency(
         table.technology, catalog, spec.rate_gbps, spec.figure_level, spec.propagation, design, spec.host
     )
@@ -206,4 +205,4 @@ def evaluate_memory_pool(
         for budget in spec.latency_budgets_ns
         for t in range(len(table.technology))
     )
-    return MemoryPoolResult(spec, layout, latency, reach if "mosaic" in table.technology else None, rows)
+    return MemoryPoolResult(spec, layout, latency, reach if "mosaic" in names else None, rows)

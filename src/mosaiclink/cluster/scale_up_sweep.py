@@ -132,7 +132,7 @@ def evaluate_scale_up_sweep(
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)
-    table = cluster_techs(rate, spec.figure_level, spec.temperature_c, catalog=catalog, design=design)
+    table = cluster_techs(rate, catalog=catalog, design=design)
     technologies = tuple(spec.technologies or table.technology)
     table.subset([spec.in_rack_technology, *technologies])  # unknown keys fail here, naming the valid ones
     reach = spec.mosaic_reach_m
