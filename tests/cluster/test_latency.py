@@ -110,3 +110,21 @@ def test_missing_latency_is_one_clear_error():
         link_latency(["aoc"], bare, 800.0, "typical", PropagationSpec(), DESIGN, "pcie6")
     with pytest.raises(ConfigError, match="not in the catalog"):
         link_latency(["nope"], CATALOG, 800.0, "typical", PropagationSpec(), DESIGN, "pcie6")
+
+
+def test_every_usable_catalog_entry_has_a_sourced_latency():
+    for entry in CATALOG.entries():
+        figure = entry.latency_ns_per_end
+        assert figure is not None, entry.id
+        assert figure.source_url and figure.confidence
+
+
+def test_dsp_ends_are_slower_than_linear_ends_at_every_rate():
+    # A DSP retime (ADC, equaliser, CDR) takes tens of ns; a linear driver/TIA a few gate delays; a passive cable none.
+    for rate in CATALOG.rates_gbps():
+        typical = {e.technology: e.latency_ns_per_end.typical for e in CATALOG.entries(rate=rate)}
+        linear = [typical[t] for t in ("linear-acc", "lpo", "cpo") if t in typical]
+        dsp = [typical[t] for t in ("aoc", "2xsr4", "dr8", "2xfr4") if t in typical]
+        assert typical.get("passive-dac", 0.0) == 0.0
+        if linear and dsp:
+            assert max(linear) < typical.get("lro", min(dsp)) <= min(dsp)
