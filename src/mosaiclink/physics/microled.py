@@ -185,32 +185,36 @@ def optical_waveform_w(
     ``k * dt_s`` after sample k - 1's current acted (sample 0 is the initial state).
     The power is the radiative rate ``P = eta_LEE B n^2 * volume * h nu``. This is the LED's
     large-signal model: pattern-dependent, with the fast-rise / slow-fall asymmetry.
-    ``rate_scale``/``efficiency_scale`` of shape (channels,) give one row per channel.
+    ``rate_scale``/``efficiency_scale`` of shape (channels,) give one row per channel; LED
+    fields and ``dt_s`` of shape (designs,) one row per design (one sub-step count for all rows).
     """
     i_ma = np.asarray(current_ma, dtype=float)
     a, b, c = (np.asarray(v, dtype=float)[..., None] for v in recombination_coefficients(led, rate_scale))
     thickness_cm = led.active_thickness_nm * 1e-7
     area = area_cm2(led.diameter_um)
-    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
-    tau_rc = led.series_resistance_ohm * led.capacitance_ff * 1e-15
+    tau_rc = np.asarray(led.series_resistance_ohm) * led.capacitance_ff * 1e-15
     samples = i_ma.shape[-1]
-    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1])
+    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1], np.shape(area), np.shape(thickness_cm), np.shape(dt_s))
+    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
     i_ma = np.broadcast_to(i_ma, shape + (samples,))
     i_start = (
         i_ma[..., 0]
         if initial_current_ma is None
         else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
     )
+    area = np.broadcast_to(area, shape)
     n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
     n = np.broadcast_to(n, shape).copy()
-    i_peak = float(max(np.max(i_ma), np.max(i_start) if initial_current_ma is not None else 0.0))
-    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area, led.active_thickness_nm, a, b, c)
-    tau_min = float(np.min(differential_lifetime_s(n_peak, a, b, c)))
-    substeps = max(1, int(np.ceil(dt_s / (0.3 * tau_min))))
-    h = dt_s / substeps
+    i_peak = np.maximum(i_ma.max(axis=-1), i_start)[..., None]
+    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], led.active_thickness_nm, a, b, c)
+    dt = np.asarray(dt_s, dtype=float)
+    substeps = max(1, int(np.ceil(np.max(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0])))))
+    h = dt / substeps
     a, b, c = a[..., 0], b[..., 0], c[..., 0]
-    decay = np.exp(-h / tau_rc) if tau_rc > 0 else 0.0
-    half_decay = np.exp(-0.5 * h / tau_rc) if tau_rc > 0 else 0.0
+    rc = np.asarray(tau_rc, dtype=float)
+    with np.errstate(divide="ignore"):
+        decay = np.where(rc > 0, np.exp(-h / np.where(rc > 0, rc, 1.0)), 0.0)
+        half_decay = np.where(rc > 0, np.exp(-0.5 * h / np.where(rc > 0, rc, 1.0)), 0.0)
 
     def rate(n_now, g):
         return g - n_now * (a + n_now * (b + n_now * c))
@@ -241,12 +245,17 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
 
     ``t_s`` is a uniform grid starting at 0 whose step divides ``bit_s``; the drive is the bias
     current with the peak current during [0, bit_s), passed through :func:`optical_waveform_w`.
+    Vectorized over designs: LED fields and ``bit_s`` of shape (designs,) with ``t_s`` (designs, t).
     This captures the fast rise / slow fall asymmetry of large-signal LED switching.
     """
     t = np.asarray(t_s, dtype=float)
-    dt = float(t[1] - t[0])
-    current = np.where((t >= -0.5 * dt) & (t < bit_s - 0.5 * dt), led.peak_current_ma, led.bias_current_ma)
-    power = optical_waveform_w(led, current, dt, rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma)
+    dt = t[..., 1:2] - t[..., :1]
+    end = np.asarray(bit_s, dtype=float)[..., None] - 0.5 * dt
+    peak, bias = (np.asarray(i, dtype=float)[..., None] for i in (led.peak_current_ma, led.bias_current_ma))
+    current = np.where((t >= -0.5 * dt) & (t < end), peak, bias)
+    power = optical_waveform_w(
+        led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
+    )
     return power - power[..., :1]  # sample 0 is the settled bias state
 
 

@@ -31,6 +31,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.physics import fiber, microled, optics
 from mosaiclink.physics.array import ChannelVariation, grid_positions, neighbours
+from mosaiclink.physics.budget import passive_loss_db
 
 NEIGHBOUR_RADIUS = 2
 
@@ -80,8 +81,10 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     source_area = float(np.pi * (led.diameter_um / 2) ** 2)
     launch = float(optics.launch_coupling(cpl, fib.na, led.lambertian_order, pitch_f**2, source_area))
     fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
-    passive_db = (
-        fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
+    passive_db = float(
+        passive_loss_db(
+            fib.attenuation_db_per_m, link.length_m, link.connectors, link.connector_loss_db, cpl.interface_loss_db
+        )
     )
     sigma0 = float(optics.spot_sigma_um(led.diameter_um * m, cpl.spot_blur_um))
     sigma = np.full(
