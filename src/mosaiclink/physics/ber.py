@@ -184,9 +184,12 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
     isi = np.delete(g, cursor_index, axis=-1)
     cols = cursor_index + np.array(XTALK_CURSORS)
     cols = cols[(cols >= 0) & (cols < g.shape[-1])]
-    xt = (r[..., None, :, None] * g[..., cols][..., None, :]).reshape(g.shape[:-1] + (-1,))
+    n = STRONGEST_INTERFERERS
+    # the n strongest crosstalk terms r_a g_m can only come from the n strongest aggressors
+    strongest = r if r.shape[-1] <= n else np.take_along_axis(r, np.argpartition(-r, n - 1, axis=-1)[..., :n], -1)
+    xt = (strongest[..., None, :, None] * g[..., cols][..., None, :]).reshape(g.shape[:-1] + (-1,))
     candidates = np.concatenate([isi, xt], axis=-1)  # (..., J, K)
-    n = min(STRONGEST_INTERFERERS, candidates.shape[-1])
+    n = min(n, candidates.shape[-1])
     magnitude = np.abs(candidates[..., :1, :])
     pick = np.argpartition(-magnitude, n - 1, axis=-1)[..., :n] if n < candidates.shape[-1] else None
     strong = (

@@ -35,7 +35,7 @@ import numpy as np
 from mosaiclink.config.design import EqualizerSpec, ReceiverSpec
 from mosaiclink.physics import _complex, receiver
 
-NOISE_GRID_POINTS = 129
+NOISE_GRID_POINTS = 49
 NOISE_GRID_SPAN = 4.0
 
 

@@ -26,7 +26,7 @@ Dead channels (no light) get BER 0.5.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,7 @@ class LinkReport:
     grid_col: np.ndarray
     budget: LinkBudget
     budget_per_channel: dict[str, np.ndarray] = field(repr=False)
+    nominal_log10_ber: float | None = None  # the nominal interior channel (see nominal_design)
 
     @property
     def meets_target(self) -> np.ndarray:
@@ -133,6 +134,8 @@ class LinkReport:
             "cores_per_channel": self.cores_per_channel,
             "budget": self.budget.to_dict(),
         }
+        if self.nominal_log10_ber is not None:
+            out["nominal_channel_log10_ber"] = self.nominal_log10_ber
         if per_channel:
             names = (
                 "received_power_dbm",
@@ -182,10 +185,40 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
 
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
+    The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
     """
     variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
-    return analyse(design, cp)
+    return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
+
+
+NOMINAL_SIDE = 5  # a 5 x 5 array: its centre channel has all neighbours within Chebyshev distance 2
+
+
+def nominal_design(design: MosaicDesign) -> MosaicDesign:
+    """The design without manufacturing spread, on a ``NOMINAL_SIDE`` square array without spares:
+    every channel is nominal and the centre one (:data:`NOMINAL_CHANNEL`) is an interior channel
+    (all the neighbours the optical path counts). The fast path evaluates exactly this channel."""
+    spread = design.variation.replace(
+        led_efficiency_sigma_pct=0.0,
+        led_bandwidth_sigma_pct=0.0,
+        responsivity_sigma_pct=0.0,
+        misalignment_sigma_um=0.0,
+        wavelength_sigma_nm=0.0,
+        dead_channel_probability=0.0,
+    )
+    array = design.array.replace(rows=NOMINAL_SIDE, cols=NOMINAL_SIDE, spare_channels=0)
+    return design.replace(variation=spread.model_dump(), array=array.model_dump())
+
+
+NOMINAL_CHANNEL = (NOMINAL_SIDE * NOMINAL_SIDE) // 2
+
+
+def nominal_channel_log10_ber(design: MosaicDesign) -> float:
+    """log10 BER of the nominal interior channel of ``design`` by the full model (floored)."""
+    nominal = nominal_design(design)
+    variation = draw_variation(nominal.variation, nominal.array.total_channels, 0, nominal.fiber.length_mismatch_ppm)
+    return float(analyse(nominal, chain(nominal, variation)).log10_ber_stateye[NOMINAL_CHANNEL])
 
 
 def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:

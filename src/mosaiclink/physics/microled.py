@@ -205,24 +205,42 @@ def optical_waveform_w(
     area = np.broadcast_to(area, shape)
     n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
     n = np.broadcast_to(n, shape).copy()
+    i_start_b = np.array(np.broadcast_to(i_start, shape), dtype=float)
     i_peak = np.maximum(i_ma.max(axis=-1), i_start)[..., None]
     n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], led.active_thickness_nm, a, b, c)
-    dt = np.asarray(dt_s, dtype=float)
-    substeps = max(1, int(np.ceil(np.max(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0])))))
-    h = dt / substeps
-    a, b, c = a[..., 0], b[..., 0], c[..., 0]
+    dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
+    need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
+    # rows integrate with their own sub-step count (one pass per distinct count)
+    steps = np.broadcast_to(np.maximum(need, 1.0), shape)
     rc = np.asarray(tau_rc, dtype=float)
+    full = [np.broadcast_to(v, shape) for v in (a[..., 0], b[..., 0], c[..., 0], to_g, rc)]
+    out = np.empty(shape + (samples,))
+    for count in np.unique(steps):  # a loop over sub-step groups, not rows
+        rows = steps == count
+        a_g, b_g, c_g, to_g_g, rc_g = (v[rows] for v in full)
+        out[rows] = _integrate_rate_equation(
+            n[rows], i_start_b[rows], i_ma[rows], a_g, b_g, c_g, to_g_g, rc_g, dt[rows] / count, int(count)
+        )
+    b = np.broadcast_to(b[..., 0], shape)
+    photon_j = photon_energy_j(peak_wavelength_nm(led))
+    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
+    return np.asarray(scale)[..., None] * b[..., None] * out**2
+
+
+def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int):
+    """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
+    (rows,) per sample, the drive current RC-filtered exactly within each step; returns n."""
     with np.errstate(divide="ignore"):
-        decay = np.where(rc > 0, np.exp(-h / np.where(rc > 0, rc, 1.0)), 0.0)
-        half_decay = np.where(rc > 0, np.exp(-0.5 * h / np.where(rc > 0, rc, 1.0)), 0.0)
+        decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+        half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
 
     def rate(n_now, g):
         return g - n_now * (a + n_now * (b + n_now * c))
 
-    out = np.empty(shape + (samples,))
+    out = np.empty(i_ma.shape)
     out[..., 0] = n
-    i_rc = np.array(np.broadcast_to(i_start, shape), dtype=float)  # filtered current, starts settled
-    for k in range(1, samples):
+    i_rc = i_start.copy()  # filtered current, starts settled
+    for k in range(1, i_ma.shape[-1]):
         target = i_ma[..., k - 1]
         for _ in range(substeps):
             g0 = i_rc * to_g
@@ -235,9 +253,7 @@ def optical_waveform_w(
             k4 = rate(n + h * k3, g1)
             n = n + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
         out[..., k] = n
-    photon_j = photon_energy_j(peak_wavelength_nm(led))
-    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * out**2
+    return out
 
 
 def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, efficiency_scale=1.0):
