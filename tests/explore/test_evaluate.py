@@ -10,7 +10,7 @@ from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import METRICS, _Static, evaluate_rows
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.ber import LOG10_BER_FLOOR, q_from_log10_ber
-from mosaiclink.physics.link import evaluate_link
+from mosaiclink.physics.link import evaluate_link, nominal_channel_log10_ber
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import mosaic_link_fit
 
@@ -50,13 +50,15 @@ def test_q_is_smooth_in_length_and_tracks_the_full_model(preset):
     above_floor = m["log10_ber"] > LOG10_BER_FLOOR  # Q is flat at the BER floor (1e-300)
     q = m["q_factor"][above_floor]
     assert np.all(q > 0) and above_floor.sum() > 50
-    assert np.max(np.abs(np.diff(q))) < 1.0
+    # relative steps: the quarter-bit jump cost 35 % of Q in one metre; smooth curves move < 9 %/m here
+    assert np.max(np.abs(np.diff(q) / q[1:])) < 0.12
     assert np.max(np.abs(np.diff(q, 2))) < 0.1
     assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
-    # The nominal channel against the full model's median channel (manufacturing spread included)
+    # The nominal channel against the full model's nominal channel (the same core; the median
+    # channel with manufacturing spread sits up to 2.3 dB lower for the prototype at 30 m)
     for length in (10.0, 20.0, 30.0, 40.0, 50.0):
-        full = median_eye_q(base.with_link(length_m=length))
-        assert abs(20 * np.log10(m["q_factor"][lengths == length][0] / full)) < 1.5, length
+        full = float(q_from_log10_ber(nominal_channel_log10_ber(base.with_link(length_m=length))))
+        assert abs(20 * np.log10(m["q_factor"][lengths == length][0] / full)) < 0.25, length
 
 
 def test_power_and_fit_equal_the_system_models_design_by_design():
@@ -98,8 +100,9 @@ def test_shared_rows_across_lengths_equal_separate_evaluation():
 
 def test_physical_trends():
     lengths = np.geomspace(5, 80, 12)[:, None]
-    q = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
-    assert np.all(np.diff(q) <= 0) and np.all(np.diff(q[1:]) < 0)  # longer fibre, lower Q (5 m: at the BER floor)
+    m = evaluate_rows(BASE, ("link.length_m",), lengths)
+    q = m["q_factor"][m["log10_ber"] > LOG10_BER_FLOOR]  # above the BER floor
+    assert q.size > 6 and np.all(np.diff(q) < 0)  # longer fibre, lower Q
     spares = np.array([[0.0], [5.0], [20.0], [60.0]])
     fit = evaluate_rows(BASE, ("array.spare_channels",), spares)["fit"]
     assert np.all(np.diff(fit) <= 0) and fit[0] > 10 * fit[-1]  # spares buy reliability

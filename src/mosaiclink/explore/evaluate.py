@@ -3,7 +3,7 @@ r"""Vectorized evaluator: link margin, reach, power and reliability of many desi
 Every design of a :class:`~mosaiclink.explore.batch.DesignBatch` is evaluated in one array
 pass: arrays have shape ``(designs,)`` or ``(designs, frequencies)``; no per-design Python
 loop. All physics comes from the physics and system layers' own element-wise functions called
-with array arguments (``microled.operating_point``, ``optics.launch_coupling``,
+with array arguments (``microled.operating_point``, ``optics.launch``,
 ``fiber.transfer_function``, ``receiver.transfer_function``, ``equalizer.solve_ffe``,
 ``system.power.mosaic_power``, ``system.reliability.link_survival``, ...).
 
@@ -19,8 +19,8 @@ all 24 neighbours within Chebyshev distance 2 present. The same functions give
 * crosstalk: ``link.crosstalk_ratio`` of each neighbour's capture (``optics.interval_capture``,
   separable) over the own capture;
 * pulse: the LED's large-signal isolated-bit pulse (``microled.pulse_response_w``, the rate
-  equation, vectorized over designs) on ``SPAN_BITS`` periodic bits at ``LED_SPS`` samples per
-  bit, its first harmonics times the fibre, receiver and CTLE responses on the normalised grid
+  equation, vectorized over designs) on ``SPAN_BITS`` periodic bits at the full model's
+  ``link.samples_per_bit``, its first harmonics times the fibre, receiver and CTLE responses on the normalised grid
   :math:`\nu = fT` (``SPS`` samples per bit);
 * sampling: at the pulse's maximum and the jittered instants around it
   (``sampling.peak_bits``, ``sampling.symbol_samples``, ``ber.sampling_offsets``);
@@ -62,7 +62,6 @@ from mosaiclink.units import HOURS_PER_YEAR
 
 SPAN_BITS = 16
 SPS = 4
-LED_SPS = 8  # samples per bit of the LED's rate equation (its first harmonics are kept)
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
 NEIGHBOUR_RADIUS = 2
 
@@ -107,22 +106,23 @@ def _full(value, size: int) -> np.ndarray:
 
 
 def _launch(b: DesignBatch):
-    """The optical train's nominal quantities (designs,): launched fraction (into the cores),
-    spot rms on the fibre face (um), angular fill of the NA, channel pitch and detector side on
-    the face (um), detector-minus-spot offset (um). The one place the fast path asks the optics."""
+    """The optical train's nominal quantities (designs,): fraction of the LED power on the own
+    detector's lenslet path (launch into the fibre NA, core fill and the receive concentrator),
+    spot side and blur on the fibre face (um), angular fill of the NA, channel pitch and capture
+    aperture on the face (um), detector-minus-spot offset (um). The one place the fast path asks
+    the optics (``optics.launch`` and friends, as ``physics.optical_path``)."""
     led, cpl, fib, arr, rx = b.led, b.coupling, b.fiber, b.array, b.receiver
-    source_area = np.pi * (np.asarray(led.diameter_um) / 2) ** 2
-    launch = optics.launch_coupling(cpl, fib.na, led.lambertian_order, np.asarray(arr.pitch_um) ** 2, source_area)
+    tx = optics.launch(led, cpl, fib, arr.pitch_um)
     fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
-    m = cpl.spot_magnification
-    sigma0 = optics.spot_sigma_um(np.asarray(led.diameter_um) * m, cpl.spot_blur_um)
+    concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
     offset = np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um)
     return (
-        launch * fill,
-        sigma0,
-        fib.launch_fill,
-        np.asarray(arr.pitch_um) * m,
-        np.asarray(rx.photodiode_size_um) * m,
+        tx.launched_fraction * fill * concentrate,
+        tx.spot_side_um,
+        optics.spot_blur_sigma_um(cpl, fib.core_pitch_um),
+        tx.angular_fill,
+        np.asarray(arr.pitch_um) * cpl.spot_magnification,
+        optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um),
         offset,
     )
 
@@ -139,20 +139,21 @@ class _Static:
             _full(microled.operating_point(led, current)["power_w"], n)
             for current in (led.bias_current_ma, led.peak_current_ma)
         )
-        launched, sigma0, angular_fill, pitch, side, offset = _launch(b)
+        launched, spot_side, sigma0, angular_fill, pitch, side, offset = _launch(b)
         responsivity = receiver.responsivity_a_per_w(rx.quantum_efficiency, microled.peak_wavelength_nm(led))
         self.i0_a, self.i1_a = (_full(responsivity * p * launched, n) for p in (p0, p1))
-        self.sigma0_um, self.pitch_f_um, self.side_um, self.offset_um = (
-            _full(v, n) for v in (sigma0, pitch, side, offset)
+        self.spot_side_um, self.sigma0_um, self.pitch_f_um, self.side_um, self.offset_um = (
+            _full(v, n) for v in (spot_side, sigma0, pitch, side, offset)
         )
         self.angular_fill = _full(angular_fill, n)
         self.dark_na = _full(rx.dark_current_na, n)
         # the LED's large-signal pulse per unit swing, its first harmonics on nu = f T
-        t_s = (np.arange(SPAN_BITS * LED_SPS) / LED_SPS)[None, :] * self.bit_s[:, None]
+        led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
+        t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * self.bit_s[:, None]
         led_pulse = microled.pulse_response_w(led, self.bit_s, t_s) / np.maximum(p1 - p0, 1e-300)[:, None]
         self.nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
         f_hz = self.nu[None, :] / self.bit_s[:, None]
-        h = sampling.spectrum(led_pulse, LED_SPS)[:, : self.nu.size]
+        h = sampling.spectrum(led_pulse, led_sps)[:, : self.nu.size]
         h *= receiver.transfer_function(_column(rx), f_hz)
         h *= equalizer.ctle_transfer_function(_column(eq), f_hz)
         self.h_static = h
@@ -170,6 +171,9 @@ class _Static:
         "bit_s",
         "i0_a",
         "i1_a",
+        "angular_fill",
+        "spot_side_um",
+        "spot_side_um",
         "sigma0_um",
         "pitch_f_um",
         "side_um",
@@ -204,7 +208,7 @@ class _Static:
         )
         transmission = 10.0 ** (-loss_db / 10.0)
         sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)
-        own, captures = _captures(self.offset_um, self.pitch_f_um, sigma, self.side_um)
+        own, captures = _captures(self.offset_um, self.pitch_f_um, self.spot_side_um, sigma, self.side_um)
         xt_ratio = crosstalk_ratio(1.0, 1.0, captures, own)
         i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
 
@@ -225,19 +229,20 @@ class _Static:
         ).log10_ber
 
 
-def _captures(offset_um, pitch_um, sigma_um, side_um):
+def _captures(offset_um, pitch_um, spot_side_um, sigma_um, side_um):
     """Own capture (designs,) and the captures of the 24 neighbours within ``NEIGHBOUR_RADIUS``
     pitches (designs, 24) by this detector.
 
-    The Gaussian spot and the square aperture are separable
-    (``optics.square_aperture_capture`` is the product of two ``optics.interval_capture``):
+    The blurred square spot and the square aperture are separable
+    (``optics.square_capture`` is the product of two ``optics.interval_capture``):
     capture at grid offset (i, j) is ``A_i B_j`` with ``A_i`` the interval capture along x at
     offset ``offset + i pitch`` and ``B_j`` along y at ``j pitch`` (symmetric in j).
     """
     steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
     shift = steps * pitch_um[:, None]
-    along_x = optics.interval_capture(offset_um[:, None] + shift, sigma_um[:, None], side_um[:, None])
-    half_y = optics.interval_capture(shift[:, NEIGHBOUR_RADIUS:], sigma_um[:, None], side_um[:, None])
+    spot, blur, side = spot_side_um[:, None], sigma_um[:, None], side_um[:, None]
+    along_x = optics.interval_capture(offset_um[:, None] + shift, spot, blur, side)
+    half_y = optics.interval_capture(shift[:, NEIGHBOUR_RADIUS:], spot, blur, side)
     along_y = np.concatenate([half_y[:, :0:-1], half_y], axis=1)
     grid = (along_x[:, :, None] * along_y[:, None, :]).reshape(len(offset_um), -1)
     centre = grid.shape[1] // 2

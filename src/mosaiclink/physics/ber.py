@@ -88,7 +88,7 @@ def gaussian_q(cursor, interferer_taps, sigma_0, sigma_1):
 
 LOG10_BER_FLOOR = -300.0
 LOG10_HALF = float(np.log10(0.5))
-STRONGEST_INTERFERERS = 4  # enumerated exactly; the rest is Gaussian
+STRONGEST_INTERFERERS = 6  # enumerated exactly; the rest is Gaussian
 XTALK_CURSORS = (-1, 0, 1, 2)  # each aggressor's bits (relative to the cursor) eligible for the exact set
 NEWTON_STEPS = 4
 JITTER_NODES = 3
