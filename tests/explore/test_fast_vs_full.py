@@ -15,7 +15,8 @@ import pytest
 from scipy.stats import qmc
 
 from mosaiclink.config.presets import load_preset, preset_names
-from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.evaluate import _Static, evaluate_rows, reach_m
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.link import NOMINAL_SIDE, nominal_channel_log10_ber, nominal_design
 from mosaiclink.physics.reach import max_reach_m
@@ -88,3 +89,21 @@ def test_reach_agrees_within_two_percent(compared):
             checked += 1
             assert fast_reach == pytest.approx(full_reach, rel=0.02), design.name
     assert checked >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", preset_names())
+def test_reach_at_a_stated_margin_agrees_and_is_shorter(name):
+    """Reach at the target BER and with 1 dB and 3 dB of budget margin (implementation penalty
+    included), fast path against the full model's nominal channel."""
+    design = load_preset(name)
+    nominal = nominal_design(design)
+    static = _Static(design_batch(design, ("link.length_m",), np.array([[design.link.length_m]])))
+    log10_target = np.array([np.log10(design.link.target_ber)])
+    previous = np.inf
+    for margin_db in (None, 1.0, 3.0):
+        fast = float(reach_m(static, log10_target, margin_db)[0])
+        full = max_reach_m(nominal, channels_required=NOMINAL_SIDE**2, tolerance_m=0.02, margin_db=margin_db)
+        assert fast == pytest.approx(full, rel=0.02, abs=0.05), margin_db
+        assert full < previous or full == 0.0
+        previous = full

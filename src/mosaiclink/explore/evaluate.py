@@ -55,7 +55,7 @@ from mosaiclink.physics.budget import passive_loss_db
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.link import crosstalk_ratio
 from mosaiclink.physics.pulse import PRE_BITS  # symbol-spaced samples before the cursor, as the full model
-from mosaiclink.physics.reach import solve_reach_m
+from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
@@ -249,9 +249,16 @@ def _captures(offset_um, pitch_um, spot_side_um, sigma_um, side_um):
     return grid[:, centre], np.delete(grid, centre, axis=1)
 
 
-def reach_m(static: _Static, log10_target: np.ndarray) -> np.ndarray:
+def reach_m(static: _Static, log10_target: np.ndarray, margin_db: float | None = None) -> np.ndarray:
     """Longest length whose nominal-channel BER meets ``log10_target`` (designs,), by the one
-    reach solver; 0 when even ``REACH_MIN_M`` fails, ``REACH_MAX_M`` when that passes."""
+    reach solver; 0 when even ``REACH_MIN_M`` fails, ``REACH_MAX_M`` when that passes.
+
+    With ``margin_db`` the reach at that budget margin, the implementation penalty included
+    (``physics.reach.margin_log10_ber``), as ``physics.reach.max_reach_m``.
+    """
+    if margin_db is not None:
+        penalty = np.asarray(static.b.receiver.implementation_penalty_db)
+        log10_target = margin_log10_ber(10.0**log10_target, margin_db + penalty)
     return solve_reach_m(lambda lengths: static.log10_ber(lengths) - log10_target, REACH_MIN_M, REACH_MAX_M)
 
 
