@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from scipy.special import ndtr
 
 from mosaiclink.config.presets import load_preset, preset_names
+from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import draw_variation
-from mosaiclink.physics.link import analyse, chain_crosstalk_ratio
+from mosaiclink.physics.link import analyse, chain_crosstalk_ratio, nominal_design
 from mosaiclink.physics.pulse import PRE_BITS, chain
 
 
@@ -95,7 +96,9 @@ def reference_eye(g, xt, s0, s1, threshold):
     return ref.stat_eye_log10_ber(g[:, PRE_BITS], np.concatenate([isi, xt_taps], 1), sd0, sd1, threshold, bins=1024)
 
 
-def approximation_errors(design):
+def approximation_errors(design, worst_log10_ber=-2.0):
+    """|strongest-N eye - grid reference| over live channels with reference BER in
+    [1e-15, 10**worst_log10_ber]."""
     design = design.replace(receiver=design.receiver.replace(jitter_rms_ps=0.0, jitter_dj_pp_ps=0.0))
     variation = draw_variation(design.variation, design.array.total_channels, 0, design.fiber.length_mismatch_ppm)
     cp = chain(design, variation)
@@ -104,19 +107,38 @@ def approximation_errors(design):
     xt = chain_crosstalk_ratio(cp)[live]
     s0, s1 = report.noise_sigma_0_a[live], report.noise_sigma_1_a[live]
     reference = reference_eye(report.cursor_taps[live], xt, s0, s1, design.receiver.threshold)
-    keep = reference >= -15.0
+    keep = (reference >= -15.0) & (reference <= worst_log10_ber)
     return np.abs(report.log10_ber_stateye[live] - reference)[keep]
 
 
+def random_designs(n, seed=5):
+    """Nominal 5 x 5 versions of random designs over the explorer's usual ranges."""
+    rng = np.random.default_rng(seed)
+    base = load_preset("mosaic-800g")
+    for _ in range(n):
+        knobs = {
+            "led.diameter_um": rng.uniform(3.0, 10.0),
+            "led.peak_current_ma": rng.uniform(1.0, 5.0),
+            "link.rate_gbps": rng.uniform(1.2, 2.8),
+            "fiber.na": rng.uniform(0.15, 0.4),
+            "link.length_m": rng.uniform(5.0, 60.0),
+        }
+        yield nominal_design(with_overrides(base, knobs))
+
+
 @pytest.mark.slow
-def test_strongest_interferers_approximation_is_within_a_tenth_of_a_decade_on_the_presets():
-    # measured: max 0.033 decade (prototype at 50 m), median 0.001 over the presets at 10-70 m
-    errors = np.concatenate(
-        [approximation_errors(load_preset(name).with_link(length_m=L)) for name in preset_names() for L in (30, 50, 70)]
-    )
+def test_strongest_interferers_approximation_is_within_a_tenth_of_a_decade():
+    # measured, BER in [1e-15, 1e-2]: presets at 30/50/70 m max 0.033 decade (prototype at 30 m,
+    # -9 dB of neighbour light), median 0.0009; 60 random designs max 0.017, median 0.0006
+    designs = [load_preset(name).with_link(length_m=L) for name in preset_names() for L in (30, 50, 70)]
+    errors = np.concatenate([approximation_errors(d) for d in designs + list(random_designs(60))])
     assert errors.size > 1000
     assert errors.max() < 0.1
     assert np.median(errors) < 0.01
+    # closed eyes (BER ~ 0.1: the prototype at 50 m, ISI 0.58 of the cursor on both sides) differ
+    # more: 0.163 decade measured
+    closed = approximation_errors(load_preset("mosaic-prototype").with_link(length_m=50), worst_log10_ber=0.0)
+    assert closed.max() < 0.2
 
 
 def test_sampling_offsets_are_a_quadrature_of_the_jitter():
