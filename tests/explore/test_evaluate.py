@@ -79,9 +79,9 @@ def test_batch_result_does_not_depend_on_batch_composition():
     for i in (0, 17, 49):
         single = evaluate_rows(BASE, paths, rows[i : i + 1])
         for name in METRICS:
-            # the reach solver stops at 1e-3 and interpolates: which side of the root a last
-            # iterate falls on can change with rounding, moving the interpolant by ~1e-7
-            rel = 1e-6 if name == "reach_m" else 1e-9
+            # the reach solver (11 evaluations) interpolates its last bracket: which side of the root a last
+            # iterate falls on can change with rounding, moving the interpolant by up to ~2e-4
+            rel = 2e-3 if name == "reach_m" else 1e-9
             assert single[name][0] == pytest.approx(whole[name][i], rel=rel, abs=1e-300), name
 
 
@@ -93,7 +93,7 @@ def test_shared_rows_across_lengths_equal_separate_evaluation():
     for i, row in enumerate(grid):
         alone = evaluate_rows(BASE, paths, row[None, :])
         for name in METRICS:
-            rel = 1e-6 if name == "reach_m" else 1e-9  # see test_batch_result_does_not_depend_on_batch_composition
+            rel = 2e-3 if name == "reach_m" else 1e-9  # see test_batch_result_does_not_depend_on_batch_composition
             assert alone[name][0] == pytest.approx(shared[name][i], rel=rel, abs=1e-300), name
     assert len(set(shared["reach_m"])) == 2
 

@@ -34,7 +34,8 @@ the agreement is measured in ``tests/explore/test_fast_vs_full.py`` (see docs/mo
 :math:`20\log_{10}(Q/Q_t)`.
 
 ``reach_m`` is the longest fibre meeting ``link.target_ber`` by the one reach solver
-(``physics.reach.solve_reach_m``) over ``[REACH_MIN_M, REACH_MAX_M]``.
+(``physics.reach.solve_reach_m``) over ``[REACH_MIN_M, REACH_MAX_M]``, at most
+``REACH_STEPS`` steps (11 evaluations per design) then the secant root of the last bracket.
 Power per end is ``system.power.mosaic_power`` and link FIT the mission-average of
 ``system.reliability.link_survival`` at the reliability spec's reference temperature.
 """
@@ -63,6 +64,7 @@ from mosaiclink.units import HOURS_PER_YEAR
 SPAN_BITS = 16
 SPS = 4
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
+REACH_STEPS = 9  # solver steps after the bracket's ends (6 bisections, 3 Illinois), then the secant root
 NEIGHBOUR_RADIUS = 2
 
 METRICS = (
@@ -259,7 +261,12 @@ def reach_m(static: _Static, log10_target: np.ndarray, margin_db: float | None =
     if margin_db is not None:
         penalty = np.asarray(static.b.receiver.implementation_penalty_db)
         log10_target = margin_log10_ber(10.0**log10_target, margin_db + penalty)
-    return solve_reach_m(lambda lengths: static.log10_ber(lengths) - log10_target, REACH_MIN_M, REACH_MAX_M)
+    q_target = ber.q_from_log10_ber(log10_target)
+
+    def excess(lengths):  # in Q, nearly linear in ln L (log BER is ~ quadratic)
+        return q_target - ber.q_from_log10_ber(static.log10_ber(lengths))
+
+    return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS)
 
 
 def evaluate_rows(

@@ -23,7 +23,8 @@ noise of each level:
           + \\Phi\\!\\left(\\frac{I_j - v}{s_0}\\right),
 
 with :math:`s_{0,1}^2 = \\sigma_{0,1}^2 + \\tfrac14\\sum_{rest} g_k^2`,
-in the log domain (log-sum-exp of ``log_ndtr``). The optimal threshold is where the two
+summed in the linear domain with ``ndtr`` (exact to rounding for every BER above the 1e-300
+floor, which float64 represents). The optimal threshold is where the two
 conditional densities cross (:math:`d\\,\\mathrm{BER}/dv = 0`), found by Newton steps on the
 log-density ratio from the point that balances the worst inner eye edges; the midpoint is the
 mean of the two levels. Crosstalk from aggressor a with light ratio :math:`r_a` (its light in
@@ -49,7 +50,7 @@ IEEE Des. Test Comput. 21(4) 2004; dual-Dirac: JEDEC/FC-MJSQ).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_ndtr, ndtri
+from scipy.special import log_ndtr, ndtr, ndtri
 
 LN10 = np.log(10.0)
 
@@ -129,14 +130,6 @@ def sampling_offsets(rj_rms, dj_pp, nodes: int = JITTER_NODES) -> tuple[np.ndarr
     return offsets, np.concatenate([[0.0], 0.5 * w, 0.5 * w])
 
 
-def _lse(x, axis=-1):
-    """log sum exp along ``axis`` (all -inf gives -inf)."""
-    peak = np.max(x, axis=axis, keepdims=True)
-    safe = np.where(np.isfinite(peak), peak, 0.0)
-    with np.errstate(divide="ignore"):
-        return np.squeeze(safe, axis) + np.log(np.sum(np.exp(x - safe), axis=axis))
-
-
 def _patterns(n: int) -> np.ndarray:
     """All 2^n bit patterns, (2^n, n)."""
     return ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
@@ -210,9 +203,9 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
     else:
         t = _optimal_threshold(zeros[..., 0, :], ones[..., 0, :], sd0[..., 0], sd1[..., 0], low, high)
     t = t[..., None, None]
-    log_ones = _lse(log_ndtr((t - ones) / sd1[..., None]))
-    log_zeros = _lse(log_ndtr((zeros - t) / sd0[..., None]))
+    # linear domain: every BER above the 1e-300 floor is a float64 (to 1e-308) and so is each
+    # term that matters, so ndtr sums are exact to rounding there (and twice as fast as log_ndtr)
+    tails = ndtr((t - ones) / sd1[..., None]).sum(axis=-1) + ndtr((zeros - t) / sd0[..., None]).sum(axis=-1)
+    ber_value = (tails @ w) * (0.5 / zeros.shape[-1])
     with np.errstate(divide="ignore"):
-        per_instant = np.logaddexp(log_ones, log_zeros) + np.log(0.5 / zeros.shape[-1])  # (..., J)
-        log_ber = _lse(per_instant + np.log(w))
-    return floored_log10_ber(log_ber / LN10)
+        return floored_log10_ber(np.log10(ber_value))

@@ -210,8 +210,8 @@ def optical_waveform_w(
     n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], led.active_thickness_nm, a, b, c)
     dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
     need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
-    # rows integrate with their own sub-step count (one pass per distinct count)
-    steps = np.broadcast_to(np.maximum(need, 1.0), shape)
+    # rows integrate with their own sub-step count, rounded up to a power of two (one pass per group)
+    steps = np.broadcast_to(2.0 ** np.ceil(np.log2(np.maximum(need, 1.0))), shape)
     rc = np.asarray(tau_rc, dtype=float)
     full = [np.broadcast_to(v, shape) for v in (a[..., 0], b[..., 0], c[..., 0], to_g, rc)]
     out = np.empty(shape + (samples,))
@@ -229,17 +229,27 @@ def optical_waveform_w(
 
 def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int):
     """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
-    (rows,) per sample, the drive current RC-filtered exactly within each step; returns n."""
+    (rows,) per sample, the drive current RC-filtered exactly within each step; returns n.
+    In-place arithmetic on row buffers (the loop is over time steps, not rows)."""
     with np.errstate(divide="ignore"):
         decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
         half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+    half_h, sixth_h = 0.5 * h, h / 6.0
+    n = np.array(n, dtype=float)
+    m, r, acc, tmp = (np.empty_like(n) for _ in range(4))
 
-    def rate(n_now, g):
-        return g - n_now * (a + n_now * (b + n_now * c))
+    def rate(n_now, g, out):
+        # out = g - n (a + n (b + n c)), with tmp as scratch
+        np.multiply(n_now, c, out=tmp)
+        np.add(tmp, b, out=tmp)
+        np.multiply(tmp, n_now, out=tmp)
+        np.add(tmp, a, out=tmp)
+        np.multiply(tmp, n_now, out=tmp)
+        return np.subtract(g, tmp, out=out)
 
     out = np.empty(i_ma.shape)
     out[..., 0] = n
-    i_rc = i_start.copy()  # filtered current, starts settled
+    i_rc = np.array(i_start, dtype=float)  # filtered current, starts settled
     for k in range(1, i_ma.shape[-1]):
         target = i_ma[..., k - 1]
         for _ in range(substeps):
@@ -247,11 +257,21 @@ def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substep
             gm = (target + (i_rc - target) * half_decay) * to_g
             i_rc = target + (i_rc - target) * decay
             g1 = i_rc * to_g
-            k1 = rate(n, g0)
-            k2 = rate(n + 0.5 * h * k1, gm)
-            k3 = rate(n + 0.5 * h * k2, gm)
-            k4 = rate(n + h * k3, g1)
-            n = n + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+            rate(n, g0, r)  # k1
+            np.multiply(r, sixth_h, out=acc)
+            np.multiply(r, half_h, out=m)
+            m += n
+            rate(m, gm, r)  # k2
+            acc += 2.0 * sixth_h * r
+            np.multiply(r, half_h, out=m)
+            m += n
+            rate(m, gm, r)  # k3
+            acc += 2.0 * sixth_h * r
+            np.multiply(r, h, out=m)
+            m += n
+            rate(m, g1, r)  # k4
+            acc += sixth_h * r
+            n += acc
         out[..., k] = n
     return out
 

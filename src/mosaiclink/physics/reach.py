@@ -5,10 +5,11 @@ Notes
 BER rises monotonically with length (attenuation, walk-off, dispersion and spreading all grow
 with L). :func:`solve_reach_m` is the one reach solver, used here (the full model, one length
 at a time) and by the fast path (:func:`mosaiclink.explore.evaluate.reach_m`, many designs at
-once): for any increasing ``excess(L)`` (<= 0 meets) it brackets the boundary in ln L and
-shrinks the bracket by the Illinois variant of regula falsi on ``excess`` (smooth in ln L
-while the eye is open), with a bisection step whenever a step fails to halve the bracket
-(after the eye closes the BER sits at 1/2 and false position alone would crawl); it returns
+once): for any increasing ``excess(L)`` (<= 0 meets; both callers use the Q of the target
+minus the Q of the BER, nearly linear in ln L) it brackets the boundary in ln L and shrinks the
+bracket by ``bisections`` bisection steps (the BER floor and the closed eye are plateaus that
+false position handles badly), then the Illinois variant of regula falsi, with a bisection
+step whenever a step fails to halve the bracket; it returns
 the secant root of the final bracket (the fast path: continuous in the design, batch-independent)
 or its meeting end (:func:`max_reach_m`: the reach meets the criterion).
 
@@ -45,6 +46,7 @@ def solve_reach_m(
     abs_tol_m: float = 0.0,
     max_steps: int = 60,
     interpolate: bool = True,
+    bisections: int = 6,
 ) -> np.ndarray:
     """Longest length in [lo_m, hi_m] with ``excess(L) <= 0``, per element (see module Notes).
 
@@ -71,7 +73,8 @@ def solve_reach_m(
             break
         with np.errstate(divide="ignore", invalid="ignore"):
             secant = (a * fb - b * fa) / (fb - fa)
-        inner = np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width) | (step == 0)
+        inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width)
+        inner |= step == bisections
         x = np.where(inner & np.isfinite(secant), secant, 0.5 * (a + b))
         x = np.clip(x, a + 0.01 * (b - a), b - 0.01 * (b - a))
         width = b - a
@@ -118,14 +121,16 @@ def max_reach_m(
     variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
     pulses = led_pulse(design, variation)
 
+    q_target = ber.q_from_log10_ber(log_target)
+
     def excess(lengths_m: np.ndarray) -> np.ndarray:
-        """log10 BER of the judged channel minus log10 target (<= 0 meets)."""
+        """Q of the target minus Q of the judged channel's BER (<= 0 meets; nearly linear in ln L)."""
         report = evaluate_link(design.with_link(length_m=float(lengths_m[0])), seed=seed, led_pulse_w=pulses)
         if channels_required is None:
             judged = float(np.median(report.log10_ber_stateye))
         else:
             judged = report.nth_best_log10_ber(channels_required)
-        return np.array([judged - log_target])
+        return np.array([q_target - ber.q_from_log10_ber(judged)])
 
     return float(
         solve_reach_m(excess, MIN_REACH_M, MAX_REACH_M, rel_tol=0.0, abs_tol_m=tolerance_m, interpolate=False)[0]
