@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
 
 
 class MicroLedSpec(Spec):
@@ -261,7 +262,24 @@ class EqualizerSpec(Spec):
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    rate_gbps: float = Field(2.0, gt=0.0, le=100.0, description="Line rate per channel (NRZ on-off keying)")
+    host_protocol: Literal["none", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+        "none",
+        description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
+        "(none: a pattern-generator link that runs at rate_gbps)",
+    )
+    rate_gbps: float | None = Field(
+        None,
+        gt=0.0,
+        le=100.0,
+        description="Line rate per channel (NRZ on-off keying); omitted: what the host protocol needs "
+        "(config.line_rate), or 2.0 without one; may not be below that need",
+    )
+    marker_period_bits: int = Field(
+        DEFAULT_MARKER_PERIOD_BITS,
+        ge=256,
+        le=1 << 20,
+        description="Payload bits between the 40-bit alignment markers of each channel (line-rate overhead)",
+    )
     length_m: float = Field(50.0, ge=0.0, le=10_000.0, description="Fibre length")
     target_ber: float = Field(
         2.4e-4, gt=0.0, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)"
@@ -301,6 +319,9 @@ class VariationSpec(Spec):
     )
 
 
+DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs without a host protocol
+
+
 class MosaicDesign(Spec):
     """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs."""
 
@@ -314,6 +335,34 @@ class MosaicDesign(Spec):
     equalizer: EqualizerSpec = EqualizerSpec()
     link: LinkSpec = LinkSpec()
     variation: VariationSpec = VariationSpec()
+
+    @model_validator(mode="after")
+    def _line_rate_from_host(self) -> MosaicDesign:
+        """Resolve ``link.rate_gbps`` from the host protocol's need; refuse a rate below it."""
+        link = self.link
+        if link.host_protocol == "none":
+            need = None
+            rate = DEFAULT_RATE_GBPS if link.rate_gbps is None else link.rate_gbps
+        else:
+            need = required_line_rate_gbps(link.host_protocol, self.array.data_channels, link.marker_period_bits)
+            rate = need if link.rate_gbps is None else link.rate_gbps
+            if rate < need * (1.0 - 1e-9):
+                raise ValueError(
+                    f"link.rate_gbps = {rate:g} is below the {need:.4f} Gb/s per channel that {link.host_protocol} "
+                    f"needs over {self.array.data_channels} data channels (coded host lanes plus markers); "
+                    "omit it to use the need, or raise it"
+                )
+        if rate != link.rate_gbps:
+            object.__setattr__(self, "link", link.model_copy(update={"rate_gbps": rate}))
+        return self
+
+    @property
+    def required_rate_gbps(self) -> float | None:
+        """Per-channel line rate the host protocol needs (None without a host protocol)."""
+        link = self.link
+        if link.host_protocol == "none":
+            return None
+        return required_line_rate_gbps(link.host_protocol, self.array.data_channels, link.marker_period_bits)
 
     def with_link(self, **changes) -> MosaicDesign:
         """A validated copy with some :class:`LinkSpec` fields changed (e.g. ``length_m``)."""
