@@ -212,7 +212,9 @@ def nominal_design(design: MosaicDesign) -> MosaicDesign:
         dead_channel_probability=0.0,
     )
     array = design.array.replace(rows=NOMINAL_SIDE, cols=NOMINAL_SIDE, spare_channels=0)
-    return design.replace(variation=spread.model_dump(), array=array.model_dump())
+    # the channel runs at the design's own line rate (resolved from its host), not a 25-channel host's
+    link = design.link.replace(host_protocol="none", rate_gbps=design.link.rate_gbps)
+    return design.replace(variation=spread.model_dump(), array=array.model_dump(), link=link.model_dump())
 
 
 NOMINAL_CHANNEL = (NOMINAL_SIDE * NOMINAL_SIDE) // 2
