@@ -33,6 +33,8 @@ def _print_report(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from mosaiclink.physics.ber import format_ber
+
     console = Console()
     budget = Table(
         title=f"{report.design_name}: {report.rate_gbps:.4g} Gb/s x {report.channels} channels, "
@@ -53,15 +55,17 @@ def _print_report(report) -> None:
     for column in ("best", "median", "worst", f"meet {report.target_ber:g}", "data channels", "spares", "link"):
         stats.add_column(column, justify="right")
     stats.add_row(
-        f"{summary['min']:.2e}",
-        f"{summary['median']:.2e}",
-        f"{summary['worst']:.2e}",
+        format_ber(summary["log10_min"]),
+        format_ber(summary["log10_median"]),
+        format_ber(summary["log10_worst"]),
         f"{report.channels_meeting_target}/{report.channels}",
         str(report.data_channels),
         f"{report.spare_channels} (needed {report.spares_needed})",
         "[green]OK[/]" if report.link_ok else "[red]FAIL[/]",
     )
     console.print(stats)
+    if report.nominal_log10_ber is not None:
+        console.print(f"nominal interior channel (no manufacturing spread): BER {format_ber(report.nominal_log10_ber)}")
     if report.channels and int(report.grid_col.max()) < 80:
         console.print(_ber_map(report))
     console.print(

@@ -214,6 +214,27 @@ class ReceiverSpec(Spec):
     threshold: Literal["midpoint", "optimal"] = Field(
         "optimal", description="Decision threshold: half the equalized pulse sum, or the BER-minimizing level"
     )
+    jitter_rms_ps: float = Field(
+        5.0,
+        ge=0.0,
+        le=1e5,
+        description="Random jitter of the sampling instant, rms (estimate: 0.01 UI at 2 Gb/s, the order of the "
+        "0.01-0.02 UI receiver random-jitter allowances of IEEE 802.3 serial links)",
+    )
+    jitter_dj_pp_ps: float = Field(
+        0.0,
+        ge=0.0,
+        le=1e5,
+        description="Deterministic jitter of the sampling instant, dual-Dirac peak to peak, beyond the ISI and "
+        "crosstalk the eye already models (estimate: 0, e.g. clock duty-cycle distortion)",
+    )
+    implementation_penalty_db: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="Optical penalty reserved for what the model leaves out (equalizer adaptation, threshold "
+        "drift, supply noise), subtracted from the margin (estimate, as IEEE 802.3 link budgets reserve)",
+    )
 
 
 class EqualizerSpec(Spec):

@@ -17,6 +17,8 @@ from mosaiclink.config.presets import DEFAULT_PRESET, load_preset, preset_names
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
+from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
+from mosaiclink.physics.link import nominal_channel_log10_ber
 
 CURVE_LENGTHS_M = np.linspace(1.0, 100.0, 100)
 
@@ -70,6 +72,16 @@ def explore_point(params: Mapping[str, str]) -> dict:
     lengths_m = np.append(CURVE_LENGTHS_M, design.link.length_m)
     metrics = evaluate_rows(design, ("link.length_m",), lengths_m[:, None])
     here = {name: float(values[-1]) for name, values in metrics.items()}
+    # the headline BER is the full model's nominal channel: what `mosaic link` reports for it
+    # (the curve is the fast path, the same core on its own grid: tests/explore/test_fast_vs_full.py)
+    log10_ber = nominal_channel_log10_ber(design)
+    q = float(q_from_log10_ber(log10_ber))
+    here.update(
+        log10_ber=log10_ber,
+        ber=10.0**log10_ber,
+        q_factor=q,
+        q_margin_db=float(20.0 * np.log10(max(q, 1e-300) / q_from_ber(design.link.target_ber))),
+    )
     return {
         "preset": preset,
         "design": {knob.path: _leaf(design, knob.path) for knob in KNOBS},
