@@ -10,6 +10,7 @@ from rich.table import Table
 
 from mosaiclink.cli.main import app
 from mosaiclink.config.datapath import DatapathSpec
+from mosaiclink.units import format_ber
 
 
 @app.command()
@@ -69,8 +70,8 @@ def datapath(
         ("post-FEC bit errors / BER", f"{result.post_fec_bit_errors} / {result.post_fec_ber:.3e}"),
         ("frames / lost / ratio", f"{result.frames:,} / {result.frames_lost} / {result.frame_loss_ratio:.3e}"),
         ("caught by CRC / silently corrupted", f"{result.frames_caught_by_crc} / {result.silent_corruptions}"),
-        ("analytic P(uncorrectable) healthy", f"{result.analytic.p_uncorrectable:.3e}"),
-        ("analytic post-FEC BER healthy", f"{result.analytic.post_fec_ber:.3e}"),
+        ("analytic P(uncorrectable) healthy", format_ber(result.analytic.p_uncorrectable, digits=3)),
+        ("analytic post-FEC BER healthy", format_ber(result.analytic.post_fec_ber, digits=3)),
         ("deskew buffer", f"{result.deskew_buffer_bits} bits"),
     ]
     rows += [(f"latency {k.removesuffix('_ns')}", f"{v:.1f} ns") for k, v in result.latency_ns.items()]
