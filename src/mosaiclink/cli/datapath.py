@@ -48,6 +48,16 @@ def datapath(
         )
     )
     from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
+    from mosaiclink.datapath.protocols import host_protocol
+    from mosaiclink.workload import PAYLOAD_BYTES_PER_BIT, require_memory
+
+    if spec.mode == "payload":
+        bits = spec.duration_us * 1e3 * host_protocol(spec.host).rate_gbps
+        require_memory(
+            f"payload mode over {spec.duration_us:g} us ({bits / 1e6:,.0f} Mbit)",
+            bits * PAYLOAD_BYTES_PER_BIT,
+            "shorten --duration-us or use --mode pattern (processed in blocks)",
+        )
 
     result = emulate(spec, seed=seed)
     if json_out:

@@ -28,10 +28,13 @@ def design(
 ) -> None:
     """Search the design space for a target, explain the choice, confirm it with the full link model."""
     from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
+    from mosaiclink.cli.common import check_design_work
     from mosaiclink.explore.spec import load_base
 
+    base_design = load_base(base)
+    check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(
-        parse_rate_gbps(rate), reach_m, ber, minimize, base=load_base(base), max_fit=max_fit, seed=seed
+        parse_rate_gbps(rate), reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed
     )
     if as_json:
         typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))

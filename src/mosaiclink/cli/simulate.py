@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.main import app
 from mosaiclink.config.io import write_text_atomic
 from mosaiclink.errors import ConfigError
@@ -67,6 +67,8 @@ def simulate(
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)
+    if out is not None:
+        writable_dir(out)  # fail in one line now, not after the Monte Carlo run
     kwargs = dict(
         channels=parse_channels(channels),
         samples_per_bit=samples_per_bit,
@@ -100,7 +102,6 @@ def simulate(
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
 
-        out.mkdir(parents=True, exist_ok=True)
         data["eye_pngs"] = write_eye_pngs(result, out)
         write_text_atomic(out / "simulate.json", json.dumps(data, indent=1))
     if as_json:
