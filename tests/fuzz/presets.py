@@ -28,7 +28,9 @@ HOSTILE_FLOATS = st.sampled_from(
      1e12, 1e300, 1.7976931348623157e308]
 )  # fmt: skip
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True, width=64)
-WRONG_TYPES = st.sampled_from(["", "nan", "inf", "x", "1e-320", None, True, [], [1.0], {}, {"a": 1}, 10**400])
+WRONG_TYPES = st.sampled_from(["", "nan", "inf", "x", "1e-320", None, True, [], [1.0], {}, {"a": 1}, 10**400]).map(
+    copy.deepcopy
+)  # fresh objects: no shared, cyclic state
 
 
 def preset_mapping(name: str) -> dict[str, Any]:

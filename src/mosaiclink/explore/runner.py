@@ -41,6 +41,7 @@ import numpy as np
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.spec import KeyMaker, ResolvedSweep, canonical_json
 from mosaiclink.explore.store import ResultStore
+from mosaiclink.finite import require_finite
 
 PARENT_POLL_S = 0.5  # how often a local worker checks that the main process is alive
 SCHEDULER_RE = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
@@ -153,6 +154,7 @@ def run_sweep(
     total = sweep.n_designs
 
     def write(task: _Task, metrics: dict[str, np.ndarray]) -> None:
+        _require_finite_rows(task, metrics, sweep.paths)
         columns = {p: task.rows[:, j] for j, p in enumerate(sweep.paths)} | metrics
         counts["computed"] += store.write_chunk(
             task.keys, columns, code_version=code_version, base_key=base_key, sweep=sweep.spec.name
@@ -183,6 +185,16 @@ def run_sweep(
         n_chunks_written=counts["chunks"],
         seconds=time.perf_counter() - t0,
     )
+
+
+def _require_finite_rows(task: _Task, metrics: dict[str, np.ndarray], paths: tuple[str, ...]) -> None:
+    """Nothing non-finite enters the store: name the first such design and metric (ModelRangeError)."""
+    for name, values in metrics.items():
+        bad = ~np.isfinite(np.asarray(values, dtype=np.float64))
+        if bad.any():
+            row = task.rows[int(np.argmax(bad))]
+            design = ", ".join(f"{p} = {v:g}" for p, v in zip(paths, row, strict=True))
+            require_finite({name: np.asarray(values)[bad]}, f"sweep design ({design})")
 
 
 def _run_pool(
