@@ -75,3 +75,19 @@ def test_payload_mode_beyond_memory_is_refused(mosaic):
         result.stderr.startswith("error: payload mode over 500000 us (425,000 Mbit) needs ~")
         and "pattern" in result.stderr
     )
+
+
+def test_simulation_bits_are_bounded_before_the_run():
+    workload.check_simulation_bits(1_000_000, 10)
+    with pytest.raises(ConfigError, match=r"^--bits = 0: must be at least 1$"):
+        workload.check_simulation_bits(0, 10)
+    with pytest.raises(ConfigError, match=r"^--bits = 99,999,999,999 x 10 channels = 1e\+12 bits: more than 2e\+09"):
+        workload.check_simulation_bits(99_999_999_999, 10)
+
+
+def test_channel_ranges_stop_at_the_largest_array():
+    from mosaiclink.cli.simulate import parse_channels
+
+    assert parse_channels("0-3,7") == [0, 1, 2, 3, 7]
+    with pytest.raises(ConfigError, match=r"channel numbers stop below 4096"):
+        parse_channels("0-999999999")  # a billion-element list before

@@ -28,6 +28,12 @@ SWEEP_DESIGNS_MAX = 10**9
 SWEEP_DESIGNS_PER_S = 27_000
 SAMPLER_COPIES = 3  # scipy's Latin hypercube peaks at ~3 copies of its matrix (0.94 GB for 1e7 x 4)
 
+SIM_BITS_MAX = 2 * 10**9
+"""Most bits one ``mosaic simulate`` run counts over all its channels: ~25 min at the 1.3 Mbit/s
+the symbol path counted on the loaded 2-core VM (10 channels x 200,000 bits; the waveform path
+ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time."""
+SIM_BITS_PER_S = 1.3e6
+
 PAYLOAD_BYTES_PER_BIT = 15.0
 """Peak memory of the payload-mode emulator per emulated link bit (2.4 GB for 160 Mbit: 800GbE
 over 400 + 20 channels for 200 us, measured with /usr/bin/time)."""
@@ -65,6 +71,19 @@ def check_link_work(channels: int, samples_per_bit: int, isi_span_bits: int) -> 
             f"link model work = {channels} channels x {samples_per_bit} samples/bit x {isi_span_bits} ISI bits = "
             f"{samples:,} samples: more than {LINK_SAMPLES_MAX:,} (estimated {minutes:.0f} min on one core); "
             "lower link.samples_per_bit or link.isi_span_bits"
+        )
+
+
+def check_simulation_bits(bits: int, channels: int) -> None:
+    """Refuse a Monte Carlo run of fewer than 1 or more than :data:`SIM_BITS_MAX` counted bits."""
+    if bits < 1:
+        raise ConfigError(f"--bits = {bits}: must be at least 1")
+    total = bits * channels
+    if total > SIM_BITS_MAX:
+        minutes = total / SIM_BITS_PER_S / 60
+        raise ConfigError(
+            f"--bits = {bits:,} x {channels} channels = {total:.3g} bits: more than {SIM_BITS_MAX:.0e} "
+            f"(estimated {minutes:,.0f} min); count fewer bits or channels"
         )
 
 

@@ -81,8 +81,8 @@ def _fixtures(root: Path) -> dict[str, list[str]]:
         'base = "mosaic-800g"\nsampler = "grid"\n[parameters]\n"link.length_m" = { range = [5.0, 50.0], steps = 3 }\n'
     )
     (root / "sweep.toml").write_text(sweep)
-    inputs = [str(root / n) for n in ("missing.toml", "dir.toml", "binary.toml", "deep.json", "deep.yaml",
-                                      "empty.toml", "nan.toml", "tiny-led.toml", "huge-array.toml", "wrong.ini")]  # fmt: skip
+    names = "missing.toml dir.toml binary.toml deep.json deep.yaml empty.toml nan.toml tiny-led.toml huge-array.toml"
+    inputs = [str(root / n) for n in (*names.split(), "wrong.ini")]
     return {
         "input": inputs,
         "store": [str(root / "notes.duckdb"), str(root / "dir.toml"), str(root / "blocker") + "/x.duckdb"],

@@ -10,8 +10,10 @@ import typer
 
 from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.main import app
+from mosaiclink.config.design import MAX_TOTAL_CHANNELS
 from mosaiclink.config.io import write_text_atomic
 from mosaiclink.errors import ConfigError
+from mosaiclink.workload import check_simulation_bits
 
 
 def parse_channels(text: str | None) -> list[int] | None:
@@ -26,11 +28,13 @@ def parse_channels(text: str | None) -> list[int] | None:
                 lo, hi = (int(v) for v in part.split("-", 1))
                 if hi < lo:
                     raise ValueError
-                out.extend(range(lo, hi + 1))
+                out.extend(range(lo, min(hi, MAX_TOTAL_CHANNELS) + 1))
             else:
                 out.append(int(part))
         except ValueError:
-            raise ConfigError(f"--channels = {text!r}: use numbers and ranges, e.g. 0-9,15") from None
+            raise ConfigError(f"--channels = {text[:60]!r}: use numbers and ranges, e.g. 0-9,15") from None
+        if out and out[-1] >= MAX_TOTAL_CHANNELS:
+            raise ConfigError(f"--channels = {text[:60]!r}: channel numbers stop below {MAX_TOTAL_CHANNELS}")
     return out
 
 
@@ -69,8 +73,10 @@ def simulate(
     design = resolve_design(preset, config, length_m, rate_gbps)
     if out is not None:
         writable_dir(out)  # fail in one line now, not after the Monte Carlo run
+    selected = parse_channels(channels)
+    check_simulation_bits(bits, len(selected) if selected is not None else design.array.total_channels)
     kwargs = dict(
-        channels=parse_channels(channels),
+        channels=selected,
         samples_per_bit=samples_per_bit,
         path=path,
         seed=seed,
