@@ -19,10 +19,11 @@ def link(
     as_json: JsonOpt = False,
 ) -> None:
     """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER."""
+    from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
     design = resolve_design(preset, config, length_m, rate_gbps)
-    report = evaluate_link(design, seed=seed)
+    report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))
         return
@@ -33,7 +34,7 @@ def _print_report(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mosaiclink.physics.ber import format_ber
+    from mosaiclink.units import format_ber
 
     console = Console()
     budget = Table(
@@ -55,9 +56,9 @@ def _print_report(report) -> None:
     for column in ("best", "median", "worst", f"meet {report.target_ber:g}", "data channels", "spares", "link"):
         stats.add_column(column, justify="right")
     stats.add_row(
-        format_ber(summary["log10_min"]),
-        format_ber(summary["log10_median"]),
-        format_ber(summary["log10_worst"]),
+        format_ber(summary["min"], log10_ber=summary["log10_min"]),
+        format_ber(summary["median"], log10_ber=summary["log10_median"]),
+        format_ber(summary["worst"], log10_ber=summary["log10_worst"]),
         f"{report.channels_meeting_target}/{report.channels}",
         str(report.data_channels),
         f"{report.spare_channels} (needed {report.spares_needed})",

@@ -100,13 +100,6 @@ def floored_log10_ber(log10_ber):
     return np.clip(log10_ber, LOG10_BER_FLOOR, LOG10_HALF)
 
 
-def format_ber(log10_ber: float) -> str:
-    """A BER for people: ``"< 1e-300"`` at the floor, else 3 significant digits."""
-    if log10_ber <= LOG10_BER_FLOOR:
-        return f"< 1e{LOG10_BER_FLOOR:.0f}"
-    return f"{10.0**log10_ber:.2e}"
-
-
 def sampling_offsets(rj_rms, dj_pp, nodes: int = JITTER_NODES) -> tuple[np.ndarray, np.ndarray]:
     """Sampling-instant offsets (..., J) and their weights (J,), the nominal instant first.
 
