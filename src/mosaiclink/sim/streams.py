@@ -23,6 +23,8 @@ PRBS_TAPS: dict[str, tuple[int, int]] = {"prbs7": (6, 7), "prbs15": (14, 15), "p
 STREAM_BITS, STREAM_NOISE, STREAM_JITTER = 0, 1, 2
 
 _CHUNK_DOUBLINGS = 8  # recurrence applied with lags a*2^k, b*2^k -> chunks of >= 1500 bits
+_LE_WORD = np.dtype("<u8")  # packed words: byte b holds bits 8b .. 8b+7
+_REVERSE_BYTE = np.array([int(f"{b:08b}"[::-1], 2) for b in range(256)], np.uint8)
 
 
 def channel_rngs(seed: int, channel_ids, purpose: int) -> list[np.random.Generator]:
@@ -87,6 +89,27 @@ class BitStreams:
         if self.pattern == "random":
             return self._next_random(int(n_bits))
         return self._next_prbs(int(n_bits))
+
+    def next_words(self, n_words: int) -> np.ndarray:
+        """The next ``64 * n_words`` bits packed, shape ``(channels, n_words)`` uint64: bit ``m``
+        of word ``w`` is stream bit ``64 w + m`` (the same bits :meth:`next` gives)."""
+        if self.pattern == "random" and not any(s.size for s in self._spare):
+            raw = np.stack([np.asarray(rng.bit_generator.random_raw(n_words), np.uint64) for rng in self._rngs])
+            # ``next`` reads each byte most significant bit first: reverse the bits per byte
+            return _REVERSE_BYTE[raw.view(np.uint8)].view(_LE_WORD).astype(np.uint64, copy=False)
+        bits = self.next(64 * n_words)
+        return np.packbits(bits, axis=1, bitorder="little").view(_LE_WORD).astype(np.uint64, copy=False)
+
+    def skip_words(self, n_words: int) -> None:
+        """Advance every stream by ``64 * n_words`` bits (random pattern: a jump, O(1) per
+        channel, through :meth:`numpy.random.PCG64.advance`)."""
+        if self.pattern == "random" and not any(s.size for s in self._spare):
+            for rng in self._rngs:
+                rng.bit_generator.advance(n_words)
+            return
+        for _ in range(n_words // 4096):
+            self.next(64 * 4096)
+        self.next(64 * (n_words % 4096))
 
     # -- random -----------------------------------------------------------------------
     def _next_random(self, n: int) -> np.ndarray:
