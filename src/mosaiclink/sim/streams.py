@@ -19,8 +19,9 @@ Pattern = Literal["random", "prbs7", "prbs15", "prbs31"]
 #: ``x^b + x^a + 1`` (ITU-T O.150 for PRBS15/31; PRBS7 per IEEE 802.3/OIF practice).
 PRBS_TAPS: dict[str, tuple[int, int]] = {"prbs7": (6, 7), "prbs15": (14, 15), "prbs31": (28, 31)}
 
-#: Spawn-key tags so that bits, noise and jitter of one channel are independent streams.
-STREAM_BITS, STREAM_NOISE, STREAM_JITTER = 0, 1, 2
+#: Spawn-key tags so that bits, noise, jitter and the eye waveforms' full-rate noise of one
+#: channel are independent streams.
+STREAM_BITS, STREAM_NOISE, STREAM_JITTER, STREAM_EYE_NOISE = 0, 1, 2, 3
 
 _CHUNK_DOUBLINGS = 8  # recurrence applied with lags a*2^k, b*2^k -> chunks of >= 1500 bits
 _LE_WORD = np.dtype("<u8")  # packed words: byte b holds bits 8b .. 8b+7
@@ -160,9 +161,11 @@ class NoiseStreams:
     def __init__(self, channel_ids, seed: int, purpose: int = STREAM_NOISE) -> None:
         self._rngs = channel_rngs(seed, channel_ids, purpose)
 
-    def next(self, n: int) -> np.ndarray:
-        """Shape ``(channels, n)`` float32 N(0, 1); draws concatenate exactly across calls."""
-        out = np.empty((len(self._rngs), int(n)), np.float32)
-        for row, rng in enumerate(self._rngs):
+    def next(self, n: int, rows=None) -> np.ndarray:
+        """Shape ``(channels, n)`` float32 N(0, 1); draws concatenate exactly across calls.
+        ``rows`` draws from those channels' streams only (shape ``(len(rows), n)``)."""
+        rngs = self._rngs if rows is None else [self._rngs[int(r)] for r in rows]
+        out = np.empty((len(rngs), int(n)), np.float32)
+        for row, rng in enumerate(rngs):
             rng.standard_normal(out=out[row], dtype=np.float32)
         return out
