@@ -262,19 +262,37 @@ def led_large_signal(bits, state, tau_rise_bits, tau_fall_bits, samples_per_bit,
     """
     n_ch, n_bits = bits.shape
     for c in prange(n_ch):
-        decay_r = np.exp(-np.arange(samples_per_bit) / (tau_rise_bits[c] * samples_per_bit))
-        decay_f = np.exp(-np.arange(samples_per_bit) / (tau_fall_bits[c] * samples_per_bit))
-        end_r = math.exp(-1.0 / tau_rise_bits[c])
-        end_f = math.exp(-1.0 / tau_fall_bits[c])
+        # row x of the tables: the relaxation while driven to x (0: fall, 1: rise), branch-free
+        steps = np.arange(samples_per_bit)
+        decay = np.empty((2, samples_per_bit))
+        decay[0] = np.exp(-steps / (tau_fall_bits[c] * samples_per_bit))
+        decay[1] = np.exp(-steps / (tau_rise_bits[c] * samples_per_bit))
+        end = np.array([math.exp(-1.0 / tau_fall_bits[c]), math.exp(-1.0 / tau_rise_bits[c])])
         y = state[c]
         for k in range(n_bits):
+            x = bits[c, k]
+            gap = y - x
+            d = decay[x]
             base = k * samples_per_bit
-            if bits[c, k]:
-                for j in range(samples_per_bit):
-                    out[c, base + j] = 1.0 + (y - 1.0) * decay_r[j]
-                y = 1.0 + (y - 1.0) * end_r
-            else:
-                for j in range(samples_per_bit):
-                    out[c, base + j] = y * decay_f[j]
-                y = y * end_f
+            for j in range(samples_per_bit):
+                out[c, base + j] = x + gap * d[j]
+            y = x + gap * end[x]
         state[c] = y
+
+
+@njit(cache=True, parallel=True, fastmath=True)
+def decimating_fir(x, taps_reversed, step, first, out):
+    """``out[r, k] = sum_j h[r, j] x[r, (first + k) step - j]``: a filter evaluated only at every
+    ``step``-th sample (the decision instants), ``taps_reversed[r] = h[r, ::-1]`` (float32)."""
+    rows, n = out.shape
+    length = taps_reversed.shape[1]
+    for r in prange(rows):
+        h = taps_reversed[r]
+        row = x[r]
+        for k in range(n):
+            base = (first + k) * step - length + 1
+            span = row[base : base + length]
+            acc = np.float32(0.0)
+            for i in range(length):  # unit stride, no index checks: a vectorized dot product
+                acc += h[i] * span[i]
+            out[r, k] = acc

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.fft as sfft
 
 from mosaiclink.errors import ConfigError
-from mosaiclink.sim._kernels import led_large_signal
+from mosaiclink.sim._kernels import decimating_fir, led_large_signal
 from mosaiclink.sim.model import WaveformModel
 from mosaiclink.sim.streams import STREAM_EYE_NOISE, STREAM_JITTER, BitStreams, NoiseStreams
 
@@ -45,29 +45,6 @@ def noise_samples_per_bit(samples_per_bit: int) -> int:
     return samples_per_bit
 
 
-class _Decimator:
-    """``irfft(Y, n)[..., ::step]`` from the half spectrum, by folding (aliasing) it first.
-
-    Sampling every ``step``-th point of a length-``n`` signal folds its spectrum:
-    :math:`Z[k] = \\frac{1}{D}\\sum_{r<D} Y[k + rM]`, ``M = n / D``, with the upper half of
-    :math:`Y` given by Hermitian symmetry. One small inverse FFT of size ``M`` replaces a full
-    one. For even ``D`` every alias band is a contiguous slice (mirrored and conjugated in
-    the upper half); odd ``D`` falls back to a full inverse transform.
-    """
-
-    def __init__(self, n: int, step: int) -> None:
-        self.n, self.m, self.step = n, n // step, step
-
-    def __call__(self, spectrum: np.ndarray) -> np.ndarray:
-        n, m, d = self.n, self.m, self.step
-        h = m // 2
-        if d % 2:  # odd factor: plain inverse transform, then every d-th sample
-            return sfft.irfft(spectrum, n, axis=-1)[..., ::d]
-        low = sum(spectrum[..., r * m : r * m + h + 1] for r in range(d // 2))
-        high = sum(spectrum[..., n - r * m - h : n - r * m + 1][..., ::-1] for r in range(d // 2, d))
-        return sfft.irfft((low + high.conj()) / d, m, axis=-1)
-
-
 def _windows(buffer: np.ndarray, width: int, hop: int) -> np.ndarray:
     """Overlapping segments ``buffer[:, s*hop : s*hop + width]`` as (rows, segments, width)."""
     return np.lib.stride_tricks.sliding_window_view(buffer, width, axis=-1)[:, ::hop]
@@ -81,6 +58,12 @@ def _support(h: np.ndarray) -> tuple[int, int]:
     rolled = np.roll(mag, n // 2 - peak)
     significant = np.nonzero(rolled > _SUPPORT_REL * rolled.max())[0]
     return int(significant[0]) - n // 2 + peak, int(significant[-1]) + 1 - n // 2 + peak
+
+
+def _fir_taps(response: np.ndarray, n: int, length: int) -> np.ndarray:
+    """The first ``length`` samples of the impulse response of ``response`` (rows, n/2+1) on an
+    ``n``-point grid, reversed, float32 (for :func:`mosaiclink.sim._kernels.decimating_fir`)."""
+    return np.ascontiguousarray(sfft.irfft(response, n, axis=-1)[:, :length][:, ::-1], np.float32)
 
 
 def decision_noise_acf(noise_response: np.ndarray, samples_per_bit: int) -> np.ndarray:
@@ -123,17 +106,20 @@ class WaveformSimulator:
     unit output variance, :math:`w_i` white noise, :math:`\\tau_i` the sampling delay (incl.
     skew) and :math:`\\delta_n \\sim N(0, \\sigma_J^2)` jitter (first order in the slope).
 
-    Filtering is overlap-save: each block is cut into FFT segments (at least 512 bits and 4x
-    the filter span, found from the responses themselves as the samples above 1e-5 of the
-    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are
-    shifted to be causal, with the channel's sampling instant made to fall exactly on a sample.
-    The signal at the decision instants comes from spectra folded to the bit rate
-    (:class:`_Decimator`). The receiver noise is drawn only where it is decided on: one white
+    The filters are the physical responses evaluated on an FFT grid of segments of at least
+    512 bits and 4x the filter span (the span found from the responses themselves as the
+    samples above 1e-5 of the peak on a fixed 64-samples-per-bit grid), shifted to be causal
+    with the channel's sampling instant made to fall exactly on a sample. Decisions need the
+    filtered signal only once per bit, so it is evaluated there alone, as a direct sum over the
+    response's span at the full sample rate (:func:`mosaiclink.sim._kernels.decimating_fir`,
+    a polyphase decimator: the same numbers as filtering every sample and keeping one in
+    ``samples_per_bit``). The receiver noise is drawn only where it is decided on: one white
     sample per bit through the zero-phase filter :math:`\\sqrt{S_T(f)}`, :math:`S_T` the
     spectrum of the shaped noise's autocorrelation at bit spacing (:func:`decision_noise_acf`,
     from the shaping on a fine 64-per-bit grid), which gives exactly the correlation of the
     continuous noise sampled once per bit, whatever ``samples_per_bit``. Full-rate waveforms
-    (signal plus noise drawn at 4 samples per bit through ``G``) are formed only for the rows
+    (overlap-save FFT filtering of the signal, plus noise drawn at 4 samples per bit through
+    ``G``) are formed only for the rows
     whose eye is requested.
     """
 
@@ -179,15 +165,15 @@ class WaveformSimulator:
         if model.led_pulse is not None:  # superposed LED pulses: impulses through P(f)/dt
             t_led = np.arange(model.led_pulse_bits * spb) * dt
             H = H * sfft.rfft(model.led_pulse(t_led), n_fft, axis=-1)
-        self._H = H.astype(np.complex64)[:, None, :]
-        self._dH = self._H * (2j * np.pi * f).astype(np.complex64)
-        self._F = decision_noise_filter(acf, seg_total, -f_start).astype(np.complex64)[:, None, :]
+        self._H = H.astype(np.complex64)[:, None, :]  # for the eye rows' full-rate waveforms
+        self._h_taps = _fir_taps(H, n_fft, self._ov * spb)
+        self._dh_taps = _fir_taps(H * (2j * np.pi * f), n_fft, self._ov * spb)
+        self._f_taps = _fir_taps(decision_noise_filter(acf, seg_total, -f_start), seg_total, self._ov)
         fn = sfft.rfftfreq(n_fft_n, dt_n)
         G = model.noise_response(fn) * np.exp(-2j * np.pi * fn * g_shift_s)[None, :]
         # white unit samples through G: output variance = mean |G|^2 over the full FFT grid
         power = (2 * np.sum(np.abs(G) ** 2, axis=-1) - np.abs(G[:, 0]) ** 2 - np.abs(G[:, -1]) ** 2) / n_fft_n
         self._G = (G / np.sqrt(power)[:, None]).astype(np.complex64)[:, None, :]
-        self._fold = _Decimator(n_fft, spb)
         self._n_fft, self._n_fft_n, self._seg_total = n_fft, n_fft_n, seg_total
         # -- streams and state -------------------------------------------------------------
         ch = model.channels
@@ -212,38 +198,41 @@ class WaveformSimulator:
         m, spb = self.model, self.spb
         nb, ov, seg = self.block_bits, self._ov, self._seg_bits
         bits = self._bits.next(nb)
-        led = np.zeros((m.channels, nb * spb), np.float32)
+        x = np.zeros((m.channels, (ov + nb) * spb), np.float32)  # overlap history, then this block
+        x[:, : ov * spb] = self._x_hist
+        led = x[:, ov * spb :]
         if m.led_pulse is None:  # nonlinear LED: light mixes at the sample rate
             led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
             if m.crosstalk.index.shape[1]:
-                led = m.crosstalk.mix(led)
+                led[:] = m.crosstalk.mix(led)
         else:  # superposed pulses: linear, so the neighbours' bits mix at the bit rate
             led[:, ::spb] = m.crosstalk.mix(bits) if m.crosstalk.index.shape[1] else bits
-        x = np.concatenate([self._x_hist, led], axis=1)
-        self._x_hist = x[:, x.shape[1] - ov * spb :]
+        self._x_hist = x[:, x.shape[1] - ov * spb :].copy()
         v = np.concatenate([self._v_hist, self._noise.next(nb)], axis=1)
         self._v_hist = v[:, v.shape[1] - ov :]
         sent_all = np.concatenate([self._sent_hist, bits], axis=1)
         sent = sent_all[:, :nb]  # the bit whose decision instant is output sample k*spb
         self._sent_hist = sent_all[:, nb:]
 
-        X = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1)
-        XH = X * self._H
-        V = sfft.rfft(_windows(v, self._seg_total, seg), axis=-1) * self._F
         rows = m.channels
-        signal = self._fold(XH)[..., ov:].reshape(rows, nb)
-        noise = sfft.irfft(V, self._seg_total, axis=-1)[..., ov:].reshape(rows, nb)
+        signal = np.empty((rows, nb), np.float32)
+        decimating_fir(x, self._h_taps, spb, ov, signal)
+        noise = np.empty((rows, nb), np.float32)
+        decimating_fir(v, self._f_taps, 1, ov, noise)
         sigma = self._sig0 + self._dsig * sent
         decision = m.level_zero[:, None] + signal + sigma * noise
         if np.any(self._jit > 0):
-            slope = self._fold(X * self._dH)[..., ov:].reshape(rows, nb)
+            slope = np.empty((rows, nb), np.float32)
+            decimating_fir(x, self._dh_taps, spb, ov, slope)
             decision += self._jit * self._jitter.next(nb) * slope
         wrong = (decision > m.threshold[:, None]) != sent.astype(bool)
         skip, self._skip = self._skip, 0
         errors = np.count_nonzero(wrong[:, skip:], axis=1)
         if keep_rows is None:
             return WaveformBlock(errors, nb - skip)
-        return self._keep(np.asarray(keep_rows), XH, sigma, sent, errors, skip)
+        keep = np.asarray(keep_rows)
+        XH = sfft.rfft(_windows(x[keep], self._n_fft, seg * spb), axis=-1) * self._H[keep]
+        return self._keep(keep, XH, sigma, sent, errors, skip)
 
     def _keep(self, rows, XH, sigma, sent, errors, skip) -> WaveformBlock:
         """Full-rate waveforms of ``rows``: the signal plus receiver noise drawn at 4/bit through
@@ -257,9 +246,9 @@ class WaveformSimulator:
             w[i, ov * nspb :] = self._eye_noise.next(nb * nspb, [r])[0]
             self._eye_hist[r] = w[i, nb * nspb :].copy()
         WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1) * self._G[rows]
-        full = np.zeros(XH[rows].shape, np.complex64)
+        full = np.zeros(XH.shape, np.complex64)
         full[..., : WG.shape[-1]] = WG * (self._n_fft / self._n_fft_n)
         noise = sfft.irfft(full, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
-        signal = sfft.irfft(XH[rows], self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
+        signal = sfft.irfft(XH, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
         y = self.model.level_zero[rows, None] + signal + np.repeat(sigma[rows], spb, axis=1) * noise
         return WaveformBlock(errors, nb - skip, y[:, skip * spb :].astype(np.float32), sent[rows, skip:].copy())
