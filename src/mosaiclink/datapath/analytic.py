@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from mosaiclink.config.datapath import GilbertElliottSpec
 from mosaiclink.datapath.failover import symbols_per_channel
@@ -55,6 +54,8 @@ class PostFec:
 
 def binomial_log10_uncorrectable(n: int, capacity: int, p_symbol: float) -> float:
     """``log10 P(Binomial(n, P_s) > capacity)`` via ``scipy.stats.binom.logsf``."""
+    from scipy import stats  # deferred: a heavy import most commands never need
+
     return float(stats.binom.logsf(capacity, n, p_symbol) / np.log(10.0))
 
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import integrate, stats
 
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
@@ -87,9 +86,12 @@ def channels_log_survival(
     s = _spares(design, spares)
     n = design.array.data_channels + s
     q = -np.expm1(-channel_hazard(spec, t_h, temperature_c))  # channel failure probability by t
-    sf = stats.binom.sf(s, n, q)
-    # log1p(-sf) keeps precision when spares are rarely exhausted; logcdf when they mostly are.
-    return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), stats.binom.logcdf(s, n, q))
+    from scipy.special import bdtr, bdtrc  # what scipy.stats.binom's sf and cdf call, without scipy.stats
+
+    sf = bdtrc(s, n, q)
+    # log1p(-sf) keeps precision when spares are rarely exhausted; log(cdf) when they mostly are.
+    with np.errstate(divide="ignore"):
+        return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), np.log(bdtr(s, n, q)))
 
 
 def link_survival(
@@ -211,6 +213,8 @@ def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, s
         return float("inf")
     # Split the range in decades so quad resolves both the early knee and the long tail.
     edges = np.concatenate([[0.0], np.geomspace(t_end * 1e-6, t_end, 7)])
+    from scipy import integrate  # deferred: a heavy import most commands never need
+
     return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in zip(edges[:-1], edges[1:])))
 
 
@@ -319,7 +323,9 @@ def monte_carlo_survival(
 
 def wilson_interval(successes: int, trials: int, confidence: float) -> tuple[float, float]:
     """Wilson score interval of a binomial proportion."""
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    from scipy.special import ndtri
+
+    z = float(ndtri(0.5 + confidence / 2.0))
     p = successes / trials
     denom = 1.0 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
