@@ -4,6 +4,7 @@ with eye-diagram PNGs and a JSON of per-channel counted BER and confidence inter
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import typer
@@ -62,10 +63,30 @@ def simulate(
     ),
     out: Path = typer.Option(None, "--out", help="Directory for eye PNGs and simulate.json."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    workers: int = typer.Option(
+        None, "--workers", help="Run the symbol path on a local Dask cluster of N worker processes (127.0.0.1)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Run the symbol path on an existing Dask cluster, e.g. tcp://HOST:8786."
+    ),
+    store: Path = typer.Option(
+        None, "--store", help="DuckDB file of counted blocks: an interrupted run resumes from it."
+    ),
+    block_bits: int = typer.Option(
+        None,
+        "--block-bits",
+        help="Bits per block (default 1048576); --target-errors stops a channel at a block's end.",
+    ),
 ) -> None:
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction."""
     from mosaiclink.sim.runner import simulate as run_simulation
 
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers = {workers}: must be >= 1")
+    if (workers is not None or scheduler is not None) and path != "symbol":
+        raise ConfigError(f"--path = {path!r}: distributed Monte Carlo runs the symbol path only")
+    if workers is not None and scheduler is not None:
+        raise ConfigError("--workers and --scheduler: give one (a local cluster or an existing one)")
     design = resolve_design(preset, config, length_m, rate_gbps)
     kwargs = dict(
         channels=parse_channels(channels),
@@ -80,22 +101,29 @@ def simulate(
         led_model=led_model,
         forwarded_clock=forwarded_clock,
     )
-    if as_json:
-        result = run_simulation(design, bits, **kwargs)
-    else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    if block_bits is not None:
+        kwargs["block_bits"] = block_bits
+    with ExitStack() as stack:
+        if store is not None:
+            from mosaiclink.cli._mc_store import BlockStore, run_key
+            from mosaiclink.explore.spec import canonical_json
 
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} bits"),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("bits", total=bits)
-            result = run_simulation(
-                design, bits, progress=lambda done, total: bar.update(task, completed=done), **kwargs
+            blocks = stack.enter_context(BlockStore(store))
+            key = run_key(
+                canonical_json(design),
+                seed=seed,
+                variation_seed=variation_seed,
+                pattern=pattern,
+                block_bits=kwargs.get("block_bits", "default"),
+                led_model=led_model,
+                jitter_rms_ps=jitter_rms_ps,
+                forwarded_clock=forwarded_clock,
             )
+            kwargs["done"] = blocks.done(key)
+            kwargs["on_result"] = lambda c, b, e, n: blocks.add(key, c, b, e, n)
+        if workers is not None or scheduler is not None:
+            kwargs["client"] = stack.enter_context(_dask_client(workers, scheduler))
+        result = _run(run_simulation, design, bits, kwargs, as_json)
     data = result.to_dict()
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
@@ -109,6 +137,45 @@ def simulate(
     _print(result, data)
 
 
+@contextmanager
+def _dask_client(workers: int | None, scheduler: str | None):
+    """A client of a new local cluster (``workers`` processes on 127.0.0.1) or of ``scheduler``."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(f"--scheduler = {scheduler!r}: cannot connect ({exc})") from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _run(run_simulation, design, bits, kwargs, as_json):
+    """The run, with a progress bar unless the output is JSON."""
+    if as_json:
+        return run_simulation(design, bits, **kwargs)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} bits"),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("bits", total=bits)
+        return run_simulation(design, bits, progress=lambda done, total: bar.update(task, completed=done), **kwargs)
+
+
 def _print(result, data) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -119,7 +186,7 @@ def _print(result, data) -> None:
     )
     for name in ("channel", "errors", "bits", "BER", f"{result.confidence:.0%} interval", "stat-eye BER", "inside"):
         table.add_column(name, justify="right")
-    for row, inside in zip(data["per_channel"], result.within_interval):
+    for row, inside in zip(data["per_channel"], result.within_interval, strict=True):
         table.add_row(
             str(row["channel"]),
             f"{row['errors']:,}",
