@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from benchmarks import harness  # noqa: E402
 
-SECTIONS = ("sim", "datapath", "cluster", "explore", "link")
+SECTIONS = ("sim", "datapath", "cluster", "distributed", "explore", "link")
 QUICK = ("sim", "datapath", "cluster")  # explore and link: the link-model work re-measures them
 
 
@@ -51,6 +51,13 @@ def table(results: list[harness.Result]) -> list[str]:
             )
             continue
         unit = r.unit
+        if r.wall_only and r.peer:
+            lines.append(
+                f"| {r.name} | {r.what} | {harness.fmt(r.ours.rate_wall)} {unit}/s wall | "
+                f"{harness.fmt(r.peer.rate_wall)} {unit}/s wall ({r.peer_name}) | - | **{harness.fmt(r.ratio_wall)}x** "
+                "| - | - | - |"
+            )
+            continue
         ours = f"{harness.fmt(r.ours.rate_cpu)} {unit}/s"
         peer = f"{harness.fmt(r.peer.rate_cpu)} {unit}/s ({r.peer_name})" if r.peer else "-"
         ratio_cpu = f"**{harness.fmt(r.ratio_cpu)}x**" if r.peer else "-"

@@ -93,6 +93,7 @@ class Result:
     floor: float | None = None  # the quick run fails below this
     ber: tuple[float, float] | None = None  # (ours, peer) when errors are counted
     notes: list[str] = field(default_factory=list)
+    wall_only: bool = False  # the work runs in other processes: only wall time is ours to see
 
     @property
     def ratio_wall(self) -> float:
