@@ -47,7 +47,7 @@ def table(results: list[harness.Result]) -> list[str]:
         if r.unit == "run":  # a timed run against a target time
             ours = f"{r.ours.cpu_s / r.ours.units:.3g} s CPU, {r.ours.wall_s / r.ours.units:.3g} s wall"
             lines.append(
-                f"| {r.name} | {r.what} | {ours} | - | - | - | - | {1 / r.goal if r.goal else float('nan'):.3g} s | - |"
+                f"| {r.name} | {r.what} | {ours} | - | - | - | - | {f'{1 / r.goal:.3g} s' if r.goal else '-'} | - |"
             )
             continue
         unit = r.unit
