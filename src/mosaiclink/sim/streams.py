@@ -7,7 +7,7 @@ noise whether it is simulated alone or inside a 400-channel array, and whatever 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -106,7 +106,7 @@ class BitStreams:
         channel, through :meth:`numpy.random.PCG64.advance`)."""
         if self.pattern == "random" and not any(s.size for s in self._spare):
             for rng in self._rngs:
-                rng.bit_generator.advance(n_words)
+                cast(np.random.PCG64, rng.bit_generator).advance(n_words)  # default_rng's generator
             return
         for _ in range(n_words // 4096):
             self.next(64 * 4096)
