@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaincinv  # the inverse of scipy.stats.beta's CDF, without scipy.stats
+from scipy.special import betaincinv  # inverse regularised incomplete beta = beta's ppf, no scipy.stats
 
 from mosaiclink.errors import ConfigError
 

