@@ -95,7 +95,7 @@ def emulator(quick: bool) -> list[Result]:
     from mosaiclink.config.datapath import DatapathSpec
     from mosaiclink.datapath.emulator import emulate
 
-    spec = DatapathSpec(duration_us=1e5 if quick else 1e6, spares=20, ber=1e-5, mode="pattern")
+    spec = DatapathSpec(duration_us=1e6, spares=20, ber=1e-5, mode="pattern")
     emulate(spec.replace(duration_us=10), seed=0)  # warm-up (Numba cache load, mapping geometry)
 
     def pattern():
