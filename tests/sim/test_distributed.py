@@ -7,12 +7,17 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaiclink.config.presets import load_preset
 from mosaiclink.errors import ConfigError
+from mosaiclink.sim.counting import ErrorCounter
 from mosaiclink.sim.distributed import count_distributed
+from mosaiclink.sim.model import Crosstalk, SymbolModel
 from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.runner import simulate
+from mosaiclink.sim.symbol import SymbolSimulator
 
 DESIGN = load_preset("mosaic-prototype").with_link(length_m=30.0)
 CHANNELS = list(range(0, 24))
@@ -126,3 +131,27 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, symbol_mo
     assert killed.is_set()
     assert np.array_equal(errors, expected[0]) and np.array_equal(counted, expected[1])
     assert len(seen) == len(set(seen)) == len(CHANNELS) * 40
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    group=st.integers(1, 5),
+    block=st.sampled_from([512, 1000, 4096]),
+    bits=st.integers(1, 9000),
+    target=st.one_of(st.none(), st.integers(1, 60)),
+    seed=st.integers(0, 2**31),
+)
+def test_any_grouping_and_blocking_merges_to_the_batched_counts(group, block, bits, target, seed):
+    """Tasks of any size against one SymbolSimulator over every row with an ErrorCounter."""
+    taps = np.array([[0.1, 1.0, 0.3, -0.05]] * 5)
+    xt = Crosstalk(np.array([[1, 4], [0, 2], [1, 3], [2, 4], [3, 0]]), np.full((5, 2), 0.08))
+    model = SymbolModel(2.0, np.arange(5), taps, 1, 0.0, 0.7, 0.16, 0.18, xt)
+    sim = SymbolSimulator(model, seed=seed)
+    counter = ErrorCounter(5, bits, target)
+    while not counter.done:
+        out = sim.run_block(min(block, counter.remaining_bits()))
+        counter.add(out.errors, out.bits)
+    errors, counted = count_distributed(
+        model, range(5), bits, seed, target_errors=target, block_bits=block, group=group
+    )
+    assert np.array_equal(errors, counter.errors) and np.array_equal(counted, counter.bits)
