@@ -64,3 +64,14 @@ def test_noise_streams_concatenate_exactly_and_are_standard():
 def test_unknown_pattern_is_a_config_error():
     with pytest.raises(ConfigError, match="prbs7"):
         BitStreams("prbs8", [0], 0)
+
+
+@pytest.mark.parametrize("pattern", ["random", "prbs15"])
+def test_packed_words_hold_the_same_bits_and_skipping_jumps_exactly(pattern):
+    a, b = BitStreams(pattern, [3, 7], 5), BitStreams(pattern, [3, 7], 5)
+    words = a.next_words(10)
+    bits = b.next(640)
+    assert np.array_equal(np.unpackbits(words.astype("<u8").view(np.uint8), axis=1, bitorder="little"), bits)
+    a.skip_words(3)
+    b.next(192)
+    assert np.array_equal(a.next(100), b.next(100))

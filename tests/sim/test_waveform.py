@@ -6,7 +6,7 @@ import pytest
 from sim_synthetic import exact_ber, linear_link, symbol_twin
 
 from mosaiclink.sim.counting import clopper_pearson
-from mosaiclink.sim.waveform import WaveformSimulator
+from mosaiclink.sim.waveform import WaveformSimulator, decision_noise_acf, decision_noise_filter
 
 
 def run(model, spb, bits, seed=1, keep=None):
@@ -75,3 +75,21 @@ def test_jitter_adds_errors_like_the_slope_predicts():
     e32, n32, _ = run(jittery, 32, 600_000)  # the slope comes from the spectrum at any rate
     lo, hi = clopper_pearson(ej, nj, 0.999)
     assert lo[0] <= e32[0] / n32 <= hi[0]
+
+
+@pytest.mark.parametrize("fc_ghz", [0.7, 1.5])
+def test_bit_rate_noise_has_the_exact_correlation_of_rc_shaped_noise(fc_ghz):
+    """White noise through a first-order RC (``G = 1/(1 + i f/fc)``) has the textbook
+    autocorrelation ``exp(-2 pi fc |tau|)``; the bit-rate filter reproduces it at lags kT."""
+    bit_s, spb = 0.5e-9, 64
+    f = np.fft.rfftfreq(256 * spb, bit_s / spb)
+    acf = decision_noise_acf((1 / (1 + 1j * f / (fc_ghz * 1e9)))[None, :], spb)
+    lags = np.arange(6)
+    np.testing.assert_allclose(acf[0, lags], np.exp(-2 * np.pi * fc_ghz * 1e9 * lags * bit_s), rtol=2e-2, atol=1e-4)
+    F = decision_noise_filter(acf, 1024, delay_bits=7)
+    realised = np.fft.irfft(np.abs(F[0]) ** 2, 1024)  # autocorrelation of white noise through F
+    np.testing.assert_allclose(realised[:100], acf[0, :100], atol=1e-9)
+    rng = np.random.default_rng(1)
+    noise = np.fft.irfft(np.fft.rfft(rng.standard_normal((200, 1024)), axis=1) * F, 1024, axis=1)
+    counted = [np.mean(noise[:, 50:-50] * np.roll(noise, k, axis=1)[:, 50:-50]) for k in lags]
+    np.testing.assert_allclose(counted, acf[0, lags], atol=0.02)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
@@ -90,6 +92,30 @@ def simulate(
     ] = False,
     out: OutOpt = None,
     as_json: JsonOpt = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            callback=within(1),
+            help="Run the symbol path on a local Dask cluster of N worker processes (127.0.0.1).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run the symbol path on an existing Dask cluster, e.g. tcp://HOST:8786."),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="DuckDB file of counted blocks: an interrupted run resumes from it."),
+    ] = None,
+    block_bits: Annotated[
+        int | None,
+        typer.Option(
+            "--block-bits",
+            callback=within(1),
+            help="Bits per block (default 1048576); --target-errors stops a channel at a block's end.",
+        ),
+    ] = None,
 ) -> None:
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction.
 
@@ -98,6 +124,10 @@ def simulate(
     from mosaiclink.config.io import write_text_atomic
     from mosaiclink.sim.runner import simulate as run_simulation
 
+    if (workers is not None or scheduler is not None) and path != "symbol":
+        raise ConfigError(f"--path = {path!r}: distributed Monte Carlo runs the symbol path only")
+    if workers is not None and scheduler is not None:
+        raise ConfigError("--workers and --scheduler: give one (a local cluster or an existing one)")
     design = resolve_design(preset, config, length_m, rate_gbps)
     if out is not None:
         writable_dir(out)  # fail in one line now, not after the Monte Carlo run
@@ -119,20 +149,30 @@ def simulate(
         led_model=led_model,
         forwarded_clock=forwarded_clock,
     )
-    if as_json:
-        result = run()
-    else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    if block_bits is not None:
+        run = functools.partial(run, block_bits=block_bits)
+    with ExitStack() as stack:
+        if store is not None:
+            from mosaiclink.cli._mc_store import BlockStore, run_key
+            from mosaiclink.explore.spec import canonical_json
 
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} bits"),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("bits", total=bits)
-            result = run(progress=lambda done, total: bar.update(task, completed=done))
+            blocks = stack.enter_context(BlockStore(store))
+            key = run_key(
+                canonical_json(design),
+                seed=seed,
+                variation_seed=variation_seed,
+                pattern=pattern,
+                block_bits=block_bits or "default",
+                led_model=led_model,
+                jitter_rms_ps=jitter_rms_ps,
+                forwarded_clock=forwarded_clock,
+            )
+            run = functools.partial(
+                run, done=blocks.done(key), on_result=lambda c, b, e, n: blocks.add(key, c, b, e, n)
+            )
+        if workers is not None or scheduler is not None:
+            run = functools.partial(run, client=stack.enter_context(_dask_client(workers, scheduler)))
+        result = _run(run, bits, as_json)
     data = result.to_dict()
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
@@ -143,6 +183,45 @@ def simulate(
         typer.echo(json.dumps(data, separators=(",", ":")))
         return
     _print(result, data)
+
+
+@contextmanager
+def _dask_client(workers: int | None, scheduler: str | None):
+    """A client of a new local cluster (``workers`` processes on 127.0.0.1) or of ``scheduler``."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(f"--scheduler = {scheduler!r}: cannot connect ({exc})") from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _run(run, bits: int, as_json: bool):
+    """The run, with a progress bar unless the output is JSON."""
+    if as_json:
+        return run()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} bits"),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("bits", total=bits)
+        return run(progress=lambda done, total: bar.update(task, completed=done))
 
 
 def _print(result, data) -> None:

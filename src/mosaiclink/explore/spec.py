@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from scipy.stats import qmc
 
 from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
@@ -236,6 +235,8 @@ def load_sweep(
         if spec.sampler == "random":
             unit = rng.random((spec.samples, len(paths)))
         else:
+            from scipy.stats import qmc  # deferred: a heavy import most commands never need
+
             unit = qmc.LatinHypercube(d=len(paths), seed=rng).random(spec.samples)
     return ResolvedSweep(spec=spec, base=base, paths=paths, is_int=is_int, levels=levels, unit=unit)
 

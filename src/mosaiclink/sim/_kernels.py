@@ -36,6 +36,8 @@ _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_TO_INT = 9007199254740992.0  # 2**53
+_TILE = 1024  # uniforms hashed per vectorized pass
 
 
 @njit(cache=True, inline="always")
@@ -96,45 +98,81 @@ def ndtri(p: float) -> float:
 
 
 def pattern_tables(taps: np.ndarray) -> np.ndarray:
-    """ISI lookup tables (ch, groups, 256): group ``g`` maps the 8 bits of taps
-    ``8g .. 8g+7`` (bit ``m`` of the index = bit under tap ``8g+m``) to their sum."""
+    """ISI lookup tables (ch, groups, 256) of the sliding window over packed bits.
+
+    Bit ``m`` of a window index is the bit ``m`` places after the window's first (oldest) bit,
+    and that bit sits under tap ``L - 1 - m`` (``L`` taps); group ``g`` maps the 8 index bits
+    ``8g .. 8g+7`` to the sum of their taps.
+    """
     ch, n_taps = taps.shape
     groups = -(-n_taps // 8)
     padded = np.zeros((ch, groups * 8))
-    padded[:, :n_taps] = taps
+    padded[:, :n_taps] = taps[:, ::-1]
     index_bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # (256, 8)
     return np.einsum("cgm,qm->cgq", padded.reshape(ch, groups, 8), index_bits.astype(float))
 
 
+@njit(cache=True, inline="always")
+def window(words, row, position, n_taps):
+    """Bits ``position .. position + n_taps - 1`` (n_taps <= 63) of packed ``words[row]`` as an
+    integer whose bit ``m`` is bit ``position + m`` (bit ``p`` lives in word ``p >> 6``, bit
+    ``p & 63``)."""
+    w = position >> 6
+    o = np.uint64(position & 63)
+    v = words[row, w] >> o
+    if o > np.uint64(64 - n_taps):
+        v |= words[row, w + 1] << (np.uint64(64) - o)
+    return v & ((np.uint64(1) << np.uint64(n_taps)) - np.uint64(1))
+
+
 @njit(cache=True, parallel=True)
 def symbol_decide(
-    bits, n_taps, lag, tables, offset, xt_index, xt_weight, sig0, dsig, keys, start, chunks, samples, tail_table
+    words,
+    base,
+    n,
+    n_taps,
+    lag,
+    tables,
+    offset,
+    xt_index,
+    xt_weight,
+    sig0,
+    dsig,
+    keys,
+    start,
+    decide,
+    u_quiet,
+    chunks,
+    samples,
+    tail_table,
 ):
-    """Count decision errors per channel; optionally store every decision variable.
+    """Count decision errors of rows ``decide``; optionally store every decision variable.
 
-    ``bits`` (ch, n + L - 1) uint8 of every simulated row; decision ``i`` of row ``c`` is on
-    ``bits[c, i + lag]`` and its noiseless level is ``offset[c] + ISI(own bits) +
-    sum_k xt_weight[c, k] ISI(bits of row xt_index[c, k])``, every ISI through row ``c``'s
-    pulse. The L-bit window is kept as a rolling integer and the ISI read from 8-bit
-    ``tables`` (:func:`pattern_tables`), so a bit costs ``ceil(L/8)`` lookups per row.
-    The uniform of bit ``i`` of channel ``c`` is ``U = (splitmix64(keys[c], start + i) >> 11)
+    ``words`` (rows, W) uint64 holds every simulated row's bits packed (see :func:`window`).
+    Decision ``i < n`` of row ``c`` is on bit ``base + i + lag`` and its noiseless level is
+    ``offset[c] + ISI(own window) + sum_k xt_weight[c, k] ISI(window of row xt_index[c, k])``,
+    the window being bits ``base + i .. base + i + n_taps - 1`` read through row ``c``'s
+    ``tables`` (:func:`pattern_tables`: ``ceil(L/8)`` lookups per row).
+    The uniform of decision ``i`` of row ``c`` is ``U = (splitmix64(keys[c], start + i) >> 11)
     * 2**-53`` (53-bit resolution).
     With ``nu = ndtri(U)`` (inversion), noise flips the noiseless decision of ``d`` exactly when
     ``U <= Phi(-|d|/sigma)`` (d > 0) or ``1 - U < Phi(-|d|/sigma)`` (d <= 0); that test needs
     no inverse CDF, and a table of ``Phi(-k/16)`` rejects almost every bit before ``erfc`` is
-    called. ``samples`` of shape (ch, n), when non-empty, receives ``y - threshold`` with the
-    noise evaluated for every bit (the reference path: identical decisions).
+    called. Rows whose eye is open for every pattern have ``u_quiet[c] = (lo, hi)``: no noise
+    sample with ``lo < U < hi`` can flip any decision, so those bits (almost all) are settled
+    without forming their window at all. ``samples`` of shape (len(decide), n), when non-empty,
+    receives ``y - threshold`` with the noise evaluated for every bit (the reference path:
+    identical decisions).
     """
-    n_ch = bits.shape[0]
-    n = bits.shape[1] - (n_taps - 1)
+    n_out = decide.size
     groups = tables.shape[1]
     n_xt = xt_index.shape[1]
-    mask = (np.uint64(1) << np.uint64(n_taps)) - np.uint64(1)
     keep = samples.shape[0] > 0
-    errors = np.zeros((n_ch, chunks), np.int64)
+    errors = np.zeros((n_out, chunks), np.int64)
     step = (n + chunks - 1) // chunks
-    for job in prange(n_ch * chunks):
-        c = job // chunks
+    for job in prange(n_out * chunks):
+        j = job // chunks
+        c = decide[j]
         k = job % chunks
         lo = k * step
         hi = min(n, lo + step)
@@ -145,39 +183,73 @@ def symbol_decide(
         for q in range(n_xt):
             rows[q + 1] = xt_index[c, q] if xt_index[c, q] >= 0 else c
             weights[q + 1] = xt_weight[c, q] if xt_index[c, q] >= 0 else 0.0
-        pat = np.zeros(n_xt + 1, np.uint64)  # window of decision lo - 1 (its oldest bit drops)
-        for q in range(n_xt + 1):
-            for m in range(n_taps - 1):
-                pat[q] |= np.uint64(bits[rows[q], lo + n_taps - 2 - m]) << np.uint64(m)
+        # lo < U < hi on the 53-bit integer r = U * 2**53: floor(lo 2**53) < r < ceil(hi 2**53)
+        quiet_lo = np.uint64(math.floor(min(u_quiet[c, 0], 1.0) * _TO_INT))
+        quiet_hi = np.uint64(math.ceil(max(u_quiet[c, 1], 0.0) * _TO_INT))
+        key = keys[c]
         err = 0
-        for i in range(lo, hi):
-            acc = np.float64(offset[c])
-            for q in range(n_xt + 1):
-                p = ((pat[q] << np.uint64(1)) | np.uint64(bits[rows[q], i + n_taps - 1])) & mask
-                pat[q] = p
-                isi = 0.0
-                for g in range(groups):
-                    isi += tables[c, g, (p >> np.uint64(8 * g)) & np.uint64(255)]
-                acc += weights[q] * isi
-            s = bits[c, i + lag]
-            sig = np.float64(sig0[c]) + np.float64(dsig[c]) * s
-            u = (splitmix64(keys[c], start + i) >> np.uint64(11)) * _TO_UNIT
-            if keep:
-                y = acc + sig * ndtri(u)
-                samples[c, i] = y
-            else:
-                # the noise flips the noiseless decision iff U <= Phi(-d/sig) (d > 0) or
-                # U > Phi(-d/sig) (d <= 0); pre-reject with the tabulated Phi(-floor(q))
-                qq = abs(acc) / sig
-                t = u if acc > 0.0 else 1.0 - u
-                y = acc
-                if t < tail_table[min(int(qq * _TABLE_STEPS_PER_SIGMA), tail_table.size - 1)]:
-                    if t <= 0.5 * math.erfc(qq / _SQRT2):
-                        y = -acc if acc != 0.0 else 1.0
-            if (y > 0.0) != (s == 1):
-                err += 1
-        errors[c, k] = err
+        tile = np.empty(_TILE, np.uint64)
+        for t0 in range(lo, hi, _TILE):
+            t1 = min(hi, t0 + _TILE)
+            for i in range(t0, t1):  # branch-free, so it vectorizes
+                tile[i - t0] = splitmix64(key, start + i) >> np.uint64(11)
+            for i in range(t0, t1):
+                r = tile[i - t0]
+                if quiet_lo < r < quiet_hi and not keep:
+                    continue  # open eye, and this noise sample is too small to flip any pattern
+                err += _decide_one(
+                    words,
+                    base,
+                    i,
+                    n_taps,
+                    lag,
+                    tables,
+                    offset,
+                    rows,
+                    weights,
+                    sig0,
+                    dsig,
+                    c,
+                    r,
+                    keep,
+                    samples,
+                    j,
+                    tail_table,
+                    groups,
+                )
+        errors[j, k] = err
     return errors.sum(axis=1)
+
+
+@njit(cache=True, inline="always")
+def _decide_one(
+    words, base, i, n_taps, lag, tables, offset, rows, weights, sig0, dsig, c, r, keep, samples, j, tail_table, groups
+):
+    """1 if decision ``i`` of row ``c`` (53-bit noise integer ``r``) is wrong, else 0."""
+    u = r * _TO_UNIT
+    acc = np.float64(offset[c])
+    for q in range(rows.size):
+        p = window(words, rows[q], base + i, n_taps)
+        isi = 0.0
+        for g in range(groups):
+            isi += tables[c, g, (p >> np.uint64(8 * g)) & np.uint64(255)]
+        acc += weights[q] * isi
+    pos = base + i + lag
+    s = (words[c, pos >> 6] >> np.uint64(pos & 63)) & np.uint64(1)
+    sig = np.float64(sig0[c]) + np.float64(dsig[c]) * np.float64(s)
+    if keep:
+        y = acc + sig * ndtri(u)
+        samples[j, i] = y
+    else:
+        # the noise flips the noiseless decision iff U <= Phi(-d/sig) (d > 0) or
+        # U > Phi(-d/sig) (d <= 0); pre-reject with the tabulated Phi(-floor(q))
+        qq = abs(acc) / sig
+        t = u if acc > 0.0 else 1.0 - u
+        y = acc
+        if t < tail_table[min(int(qq * _TABLE_STEPS_PER_SIGMA), tail_table.size - 1)]:
+            if t <= 0.5 * math.erfc(qq / _SQRT2):
+                y = -acc if acc != 0.0 else 1.0
+    return 1 if (y > 0.0) != (s == 1) else 0
 
 
 @njit(cache=True, parallel=True)
@@ -190,19 +262,37 @@ def led_large_signal(bits, state, tau_rise_bits, tau_fall_bits, samples_per_bit,
     """
     n_ch, n_bits = bits.shape
     for c in prange(n_ch):
-        decay_r = np.exp(-np.arange(samples_per_bit) / (tau_rise_bits[c] * samples_per_bit))
-        decay_f = np.exp(-np.arange(samples_per_bit) / (tau_fall_bits[c] * samples_per_bit))
-        end_r = math.exp(-1.0 / tau_rise_bits[c])
-        end_f = math.exp(-1.0 / tau_fall_bits[c])
+        # row x of the tables: the relaxation while driven to x (0: fall, 1: rise), branch-free
+        steps = np.arange(samples_per_bit)
+        decay = np.empty((2, samples_per_bit))
+        decay[0] = np.exp(-steps / (tau_fall_bits[c] * samples_per_bit))
+        decay[1] = np.exp(-steps / (tau_rise_bits[c] * samples_per_bit))
+        end = np.array([math.exp(-1.0 / tau_fall_bits[c]), math.exp(-1.0 / tau_rise_bits[c])])
         y = state[c]
         for k in range(n_bits):
+            x = bits[c, k]
+            gap = y - x
+            d = decay[x]
             base = k * samples_per_bit
-            if bits[c, k]:
-                for j in range(samples_per_bit):
-                    out[c, base + j] = 1.0 + (y - 1.0) * decay_r[j]
-                y = 1.0 + (y - 1.0) * end_r
-            else:
-                for j in range(samples_per_bit):
-                    out[c, base + j] = y * decay_f[j]
-                y = y * end_f
+            for j in range(samples_per_bit):
+                out[c, base + j] = x + gap * d[j]
+            y = x + gap * end[x]
         state[c] = y
+
+
+@njit(cache=True, parallel=True, fastmath=True)
+def decimating_fir(x, taps_reversed, step, first, out):
+    """``out[r, k] = sum_j h[r, j] x[r, (first + k) step - j]``: a filter evaluated only at every
+    ``step``-th sample (the decision instants), ``taps_reversed[r] = h[r, ::-1]`` (float32)."""
+    rows, n = out.shape
+    length = taps_reversed.shape[1]
+    for r in prange(rows):
+        h = taps_reversed[r]
+        row = x[r]
+        for k in range(n):
+            base = (first + k) * step - length + 1
+            span = row[base : base + length]
+            acc = np.float32(0.0)
+            for i in range(length):  # unit stride, no index checks: a vectorized dot product
+                acc += h[i] * span[i]
+            out[r, k] = acc

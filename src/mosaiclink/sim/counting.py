@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import betaincinv  # inverse regularised incomplete beta = beta's ppf, no scipy.stats
 
 from mosaiclink.errors import ConfigError
 
@@ -43,8 +43,8 @@ def clopper_pearson(errors, bits, confidence: float = 0.95) -> tuple[np.ndarray,
         raise ConfigError("clopper_pearson needs 0 <= errors <= bits and bits > 0")
     alpha = 1.0 - confidence
     with np.errstate(invalid="ignore", divide="ignore"):
-        lower = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
-        upper = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
+        lower = np.where(k > 0, betaincinv(k, n - k + 1, alpha / 2), 0.0)
+        upper = np.where(k < n, betaincinv(k + 1, n - k, 1 - alpha / 2), 1.0)
     return lower, upper
 
 

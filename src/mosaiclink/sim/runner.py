@@ -4,7 +4,7 @@ analytic (statistical-eye) prediction, and eye diagrams of selected channels."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,6 +13,7 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.sim.counting import ErrorCounter
+from mosaiclink.sim.distributed import BLOCK_BITS, Key, OnResult, count_distributed
 from mosaiclink.sim.eye import (
     BathtubFit,
     EyeDiagram,
@@ -29,8 +30,6 @@ from mosaiclink.sim.waveform import WaveformSimulator
 
 Path_ = Literal["symbol", "waveform"]
 Progress = Callable[[int, int], None]
-
-_SYMBOL_BLOCK_ELEMENTS = 1 << 22  # channels x bits per symbol-path block (bounded memory)
 
 
 @dataclass(frozen=True)
@@ -161,6 +160,10 @@ def simulate(
     jitter_rms_ps: float = 0.0,
     led_model: str = "superposition",
     forwarded_clock: bool = False,
+    block_bits: int = BLOCK_BITS,
+    client=None,
+    done: Mapping[Key, tuple[int, int]] | None = None,
+    on_result: OnResult | None = None,
 ) -> SimResult:
     """Count bit errors on the channels of ``design`` by Monte Carlo.
 
@@ -179,6 +182,15 @@ def simulate(
     eye_channels
         Channels whose eye diagram is returned (default: the first selected one; ``[]`` for
         none). The symbol path draws them with a short waveform run of ``eye_bits`` bits.
+    block_bits
+        The symbol path counts in blocks of this many bits per channel; ``target_errors``
+        stops a channel at the end of a block, so runs with the same ``block_bits`` and seed
+        give the same counts however they are executed.
+    client, done, on_result
+        Symbol path split into (channels, block) tasks
+        (:func:`mosaiclink.sim.distributed.count_distributed`): on a ``dask.distributed``
+        client's workers, skipping blocks already ``done``, reporting each new block to
+        ``on_result``. The counts equal the single-process run's.
     """
     if bits <= 0:
         raise ConfigError(f"bits = {bits!r}: must be > 0")
@@ -197,8 +209,24 @@ def simulate(
     counter = ErrorCounter(sel.size, int(bits), target_errors)
     eyes: dict[int, EyeData] = {}
     start = time.perf_counter()
-    if path == "symbol":
-        _count_symbol(models.symbol.subset(rows), pos, counter, seed, pattern, progress)
+    if path == "symbol" and (client is not None or done is not None or on_result is not None):
+        errors, counted = count_distributed(
+            models.symbol,
+            sel,
+            bits,
+            seed,
+            pattern,
+            target_errors,
+            block_bits,
+            client=client,
+            done=done,
+            on_result=on_result,
+        )
+        counter.errors[:], counter.bits[:] = errors, counted
+    elif path == "symbol":
+        _count_symbol(models.symbol.subset(rows), pos, counter, seed, pattern, progress, block_bits)
+    elif client is not None or done is not None or on_result is not None:
+        raise ConfigError("path = 'waveform': distributed Monte Carlo runs the symbol path only")
     else:
         eye_pos = {int(c): int(np.searchsorted(rows, c)) for c in eyes_sel if c in sel}
         eyes = _count_waveform(
@@ -232,12 +260,13 @@ def simulate(
     )
 
 
-def _count_symbol(model: SymbolModel, pos, counter: ErrorCounter, seed, pattern, progress) -> None:
-    sim = SymbolSimulator(model, pattern, seed)
-    block = int(np.clip(_SYMBOL_BLOCK_ELEMENTS // model.channels, 1 << 12, 1 << 22))
+def _count_symbol(model: SymbolModel, pos, counter: ErrorCounter, seed, pattern, progress, block: int) -> None:
+    if block <= 0:
+        raise ConfigError(f"block_bits = {block!r}: must be > 0")
+    sim = SymbolSimulator(model, pattern, seed, decide=pos)
     while not counter.done:
         out = sim.run_block(min(block, max(counter.remaining_bits(), 1)))
-        counter.add(out.errors[pos], out.bits)
+        counter.add(out.errors, out.bits)
         if progress:
             progress(int(counter.bits.min()), counter.max_bits)
 

