@@ -94,7 +94,6 @@ def log_miscorrection_fraction(n: int, parity: int, erasures, m: int):
 
 def binomial_log10_uncorrectable(n: int, capacity: int, p_symbol: float) -> float:
     """``log10 P(Binomial(n, P_s) > capacity)`` via ``scipy.stats.binom.logsf``."""
-    from scipy import stats  # deferred: a heavy import most commands never need
 
     return float(stats.binom.logsf(capacity, n, p_symbol) / np.log(10.0))
 
