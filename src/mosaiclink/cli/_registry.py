@@ -15,4 +15,5 @@ from mosaiclink.cli import (
     serve,  # noqa: F401
     simulate,  # noqa: F401
     sweep,  # noqa: F401
+    uncertainty,  # noqa: F401
 )
