@@ -4,6 +4,7 @@ Add one import line per command module; keep them sorted.
 """
 
 from mosaiclink.cli import (
+    calibrate,  # noqa: F401
     cluster,  # noqa: F401
     compare,  # noqa: F401
     datapath,  # noqa: F401

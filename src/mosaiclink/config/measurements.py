@@ -66,6 +66,8 @@ CONDITION_PATHS = {
     "rate_gbps": ("link.rate_gbps",),
     "temperature_c": ("led.temperature_c",),
 }
+# The design leaf a variable attenuator in the optical path adds to (sensitivity curves), in dB.
+ATTENUATION_PATH = "coupling.interface_loss_db"
 _POINT_FIELDS = frozenset(
     {
         *CONDITION_PATHS,
