@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from mosaiclink.config.estimate_ranges import InputRange, load_ranges, shipped_ranges_names
 from mosaiclink.config.presets import load_preset
+from mosaiclink.config.provenance import classify, preset_provenance
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY, Claim, verdict
@@ -23,6 +24,7 @@ from mosaiclink.explore.uncertainty import (
     propagate,
     reference_entry,
     uncertain_inputs,
+    unranged_estimates,
 )
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import mosaic_link_fit
@@ -158,3 +160,15 @@ def test_cli_bad_input_is_one_line_exit_2(mosaic, tmp_path):
     bad.write_text('format = "mosaic-ranges/1"\n[range."fiber.nope"]\nlow = 1\nhigh = 2\nbasis = "x"\n')
     done = mosaic("uncertainty", "--ranges", str(bad), "--samples", "4")
     assert done.returncode == 2 and "fiber.nope" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_provenance_comments_classify_every_leaf():
+    assert classify("estimate: typical InGaN") == "estimate"
+    assert classify("[S2] Lambertian") == "source"
+    assert classify("fitted: dataset x sha256:0") == "fitted"
+    assert classify("analysis setting") == "setting"
+    provenance = preset_provenance("mosaic-1.6t")  # extends mosaic-800g: inherits its comments
+    assert provenance["array.rows"] != "unknown" and provenance["fiber.attenuation_db_per_m"] == "estimate"
+    unranged = unranged_estimates("mosaic-800g", load_ranges("mosaic-800g"))
+    assert "variation.dead_channel_probability" in unranged  # the fast path's nominal channel has no spread
+    assert "fiber.attenuation_db_per_m" not in unranged and "led.abc_a_per_s" not in unranged

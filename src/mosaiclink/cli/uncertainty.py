@@ -43,7 +43,7 @@ def uncertainty(
     from mosaiclink.config.presets import DEFAULT_PRESET
     from mosaiclink.errors import ConfigError
     from mosaiclink.explore.claims import claims_table, dataset_claims
-    from mosaiclink.explore.uncertainty import propagate
+    from mosaiclink.explore.uncertainty import propagate, unranged_estimates
 
     if config and not ranges:
         raise ConfigError("option --config: give --ranges too (a design file has no shipped ranges)")
@@ -54,10 +54,13 @@ def uncertainty(
     probes = {c.metric.split("@")[1]: o for c, o in checks}
     result = propagate(design, table, samples=samples, seed=seed, probes=probes, baseline=baseline)
     claims = claims_table(result, tuple(c for c, _ in checks))
+    unranged = [] if config else unranged_estimates(preset or DEFAULT_PRESET, table)
     if as_json:
-        typer.echo(json.dumps({"design": design.name, **result.to_dict(), "claims": claims}))
+        typer.echo(json.dumps({"design": design.name, **result.to_dict(), "claims": claims, "unranged": unranged}))
         return
     _print(design.name, result, claims)
+    if unranged:
+        typer.echo(f"Estimates without a range (held at their preset value): {', '.join(unranged)}")
 
 
 def _print(name: str, result, claims) -> None:

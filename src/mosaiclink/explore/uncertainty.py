@@ -285,6 +285,13 @@ def sensitivity(inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np
     return [{"input": inputs[j].path, "s1": float(s1[j]), "spearman": float(rho[j])} for j in order[:top]]
 
 
+def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
+    """The preset's estimated or fitted leaves that no range covers (they stay at their value)."""
+    from mosaiclink.config.provenance import preset_provenance
+
+    return [p for p, kind in preset_provenance(preset).items() if kind in ("estimate", "fitted") and p not in ranges]
+
+
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
     design's aggregate data rate."""
