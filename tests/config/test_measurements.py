@@ -194,3 +194,33 @@ def test_sensitivity_curve_rows_are_checked(tmp_path):
     unknown = _write(tmp_path, "u.csv", "# format = mosaic-rx-sensitivity/1\nreceived_oma_dbm,colour\n-20,1\n")
     with pytest.raises(ConfigError, match="unknown column 'colour'"):
         load_sensitivity(unknown)
+
+
+_VALUES = st.one_of(
+    st.integers(-5, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["20 m", "2 Gbit/s", "1e-9", "3 s", "abc", "-1 dB", "1 mW", ""]),
+    st.booleans(),
+)
+_FIELDS = st.sampled_from(
+    ["length_m", "rate_gbps", "errors", "bits", "ber", "ber_low", "ber_high", "ber_upper", "sigma_decades", "colour"]
+)
+
+
+@given(st.lists(st.dictionaries(_FIELDS, _VALUES, max_size=6), min_size=1, max_size=3))
+def test_fuzzed_ber_points_load_or_fail_in_one_line(tmp_path_factory, points):
+    import tomli_w
+
+    path = tmp_path_factory.mktemp("fuzz") / "d.toml"
+    try:
+        path.write_text(tomli_w.dumps({"format": "mosaic-ber-points/1", "point": points}))
+    except (TypeError, ValueError):
+        return  # not representable in TOML
+    try:
+        data = load_ber_dataset(path)
+    except ConfigError as err:
+        assert "\n" not in str(err) and str(path) in str(err)
+        return
+    for point in data.points:
+        assert math.isfinite(point.observation.log10_ber) and point.observation.sigma_decades > 0
+        assert point.observation.log10_ber <= 0  # errors <= bits

@@ -163,3 +163,34 @@ def test_cli_malformed_dataset_is_one_line_exit_2(mosaic, tmp_path):
     done = mosaic("calibrate", str(unknown), "--free", "fiber.nope")
     assert done.returncode == 2 and "free 'fiber.nope'" in done.stderr
     assert load_ber_dataset(unknown).points[0].observation.log10_ber == pytest.approx(-5.0)
+
+
+def test_a_measured_led_response_fits_the_radiative_coefficient(prototype, tmp_path):
+    """A VNA-like |H(f)| drawn from the LED model at a known radiative coefficient (0.5 dB noise)
+    pins it: the carrier lifetime sets the LED's bandwidth."""
+    from mosaiclink.config.measurements import load_led_response
+    from mosaiclink.physics import microled
+
+    truth = 4e-11
+    f_hz = np.geomspace(1e7, 5e9, 40)
+    led = with_overrides(prototype, {"led.abc_b_cm3_per_s": truth}).led
+    magnitude_db = 20 * np.log10(np.abs(microled.transfer_function(led, f_hz)))
+    magnitude_db += np.random.default_rng(0).normal(0.0, 0.5, f_hz.size)
+    csv = tmp_path / "led.csv"
+    csv.write_text(
+        "# format = mosaic-led-response/1\nfrequency_hz,magnitude_db\n"
+        + "".join(f"{f:.9g},{m:.6f}\n" for f, m in zip(f_hz, magnitude_db, strict=True))
+    )
+    loose = (BerPoint(1, "loose", {"link.length_m": 10.0}, BerObservation(-6.0, 50.0)),)
+    data = BerDataset(
+        Path("led.toml"),
+        "led",
+        "",
+        None,
+        "0" * 64,
+        loose,
+        (FreeParameter("led.abc_b_cm3_per_s", 1e-11, 1e-10),),
+        led_response=load_led_response(csv),
+    )
+    (fitted,) = calibrate(data, prototype, data.free).fitted
+    assert fitted.covers(truth) and not fitted.high_at_bound and fitted.value == pytest.approx(truth, rel=0.2)
