@@ -32,6 +32,7 @@ def calibrate(
     """Weighted least squares in log10 BER with 95 % profile-likelihood intervals; every fitted value
     is written with its provenance (dataset hash, residual, interval)."""
     from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.design import MosaicDesign
     from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
     from mosaiclink.config.measurements import load_ber_dataset
     from mosaiclink.errors import ConfigError
@@ -44,6 +45,8 @@ def calibrate(
     if base_name is None:
         raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
     design = load_base(base_name)
+    if not isinstance(design, MosaicDesign):
+        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
     if data.datasheets:
         from mosaiclink.explore.spec import with_overrides
 

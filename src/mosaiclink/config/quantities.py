@@ -86,7 +86,7 @@ _DBM_WORD = re.compile(r"(?<![A-Za-z_])dBm(?![A-Za-z_])")
 @functools.cache
 def registry() -> pint.UnitRegistry:
     """The unit registry, with dB and dBm as units of their own dimensions and FIT."""
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("dB_ratio = [log_ratio]")
     ureg.define("dBm_level = [power_level]")
     ureg.define("FIT = 1e-9 / hour")

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.stats import qmc
@@ -37,6 +37,7 @@ from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
 
+SpecT = TypeVar("SpecT", bound=Spec)
 KEY_HEX_CHARS = 32  # 128 bits of SHA-256: collisions are negligible for 1e12 designs
 _SENTINEL = "@@P{}@@"
 _SENTINEL_RE = re.compile(r'"@@P(\d+)@@"')
@@ -89,7 +90,7 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
     return inside[near[0]] if near else None
 
 
-def with_overrides(design: Spec, overrides: Mapping[str, Any]) -> Spec:
+def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
     """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid)."""
     mapping = design.to_mapping()
     for path, value in overrides.items():
