@@ -217,13 +217,16 @@ class _Problem:
         return float(np.sum(self.residuals(x) ** 2))
 
 
-def _condition(design: MosaicDesign, point: BerPoint, path: str) -> float:
-    if path in point.overrides:
-        return point.overrides[path]
+def _leaf(design: MosaicDesign, path: str) -> float:
     node: Any = design
     for part in path.split("."):
         node = getattr(node, part)
     return float(node)
+
+
+def _condition(design: MosaicDesign, point: BerPoint, path: str) -> float:
+    """A point's value of a condition leaf, the design's own where the point does not set it."""
+    return point.overrides[path] if path in point.overrides else _leaf(design, path)
 
 
 def _least_squares(problem: _Problem, x0: np.ndarray, fixed: dict[int, float] | None = None, tol: float = 1e-8):
@@ -307,7 +310,10 @@ def calibrate(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParamet
     """Fit ``free`` to ``dataset`` from ``design`` (module Notes). A fit that does not converge
     raises :class:`~mosaiclink.errors.ModelRangeError` and returns nothing."""
     problem = _Problem(dataset, design, free)
-    start = np.array([float(_condition(design, dataset.points[0], f.path)) for f in free])
+    clash = [f.path for f in free if f.path in problem.condition_paths]
+    if clash:
+        raise ConfigError(f"{dataset.path}: free '{clash[0]}': it is a measurement condition of the points, not free")
+    start = np.array([float(_leaf(design, f.path)) for f in free])
     for f, s in zip(free, start, strict=True):
         if not f.low <= s <= f.high:
             raise ConfigError(
