@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import JsonOpt
 
 
-@app.command()
 def calibrate(
     dataset: Annotated[
         str, typer.Argument(help="A mosaic-ber-points/1 file, or 'published' (the paper's points, the default).")
@@ -27,10 +26,12 @@ def calibrate(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the calibrated design (TOML) here.")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the residual plot (PNG) here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Weighted least squares in log10 BER with 95 % profile-likelihood intervals; every fitted value
-    is written with its provenance (dataset hash, residual, interval)."""
+    """Fit free design parameters to measured BER points, with 95 % profile-likelihood intervals.
+
+    Weighted least squares in log10 BER; every fitted value is written with its provenance
+    (dataset hash, residual, interval)."""
     from mosaiclink.config.datasets import dataset_path
     from mosaiclink.config.design import MosaicDesign
     from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names

@@ -8,22 +8,19 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import ConfigOpt, JsonOpt, PresetOpt, SeedOpt, within
 
 
-@app.command()
 def uncertainty(
-    preset: Annotated[str | None, typer.Option("--preset", "-p", help="Preset design; default mosaic-800g.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Design file (TOML/YAML/JSON); needs --ranges.")
-    ] = None,
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
     ranges: Annotated[
         Path | None, typer.Option("--ranges", help="A mosaic-ranges/1 file; default the preset's shipped ranges.")
     ] = None,
     samples: Annotated[
-        int, typer.Option("--samples", "-n", min=2, max=1_000_000, help="Latin hypercube samples.")
+        int, typer.Option("--samples", "-n", callback=within(2, 1_000_000), help="Latin hypercube samples.")
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Latin hypercube.")] = 0,
+    seed: SeedOpt = 0,
     dataset: Annotated[
         Path | None,
         typer.Option(
@@ -33,9 +30,9 @@ def uncertainty(
     baseline: Annotated[
         str, typer.Option("--baseline", help="Catalog technology the power and FIT claims compare with.")
     ] = "aoc",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Propagate every estimate's range through the chain: bands, drivers and the published claims' verdicts."""
+    """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts."""
     from mosaiclink.cli.common import resolve_design
     from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
     from mosaiclink.config.estimate_ranges import load_ranges

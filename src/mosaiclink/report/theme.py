@@ -32,7 +32,7 @@ def fmt_ber(ber: float) -> str:
     return f"{ber:.2e}"
 
 
-def fmt(value: float, digits: int = 3) -> str:
+def fmt(value: float | None, digits: int = 3) -> str:
     """A number with ``digits`` significant digits, thousands separators for large ones."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n/a"

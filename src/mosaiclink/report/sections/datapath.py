@@ -83,20 +83,22 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
     """Post-FEC behaviour of the design's link for its host protocol."""
     channels = design.array.data_channels
     aggregate_gbps = channels * design.link.rate_gbps
-    host = HOST_BY_RATE_GBPS.get(aggregate_gbps)
+    stated = design.link.host_protocol
+    host = stated if stated != "none" else HOST_BY_RATE_GBPS.get(aggregate_gbps)
     if host is None:
         return Section(
             section_id="datapath",
             title="Data path and FEC",
             paragraphs=(
-                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s ({channels} x {design.link.rate_gbps:g} Gb/s); "
+                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s "
+                f"({channels} x {design.link.rate_gbps:g} Gb/s); "
                 f"the data path is modelled for {', '.join(f'{r:g} Gb/s' for r in HOST_BY_RATE_GBPS)} designs. "
                 "Use `mosaic datapath` to study this link with a chosen host.",
             ),
         )
     mapping = "symbol-aligned"
     line_rate_gbps = gearbox_line_rate_gbps(host, channels, mapping)
-    report = evaluate_link(design.with_link(rate_gbps=line_rate_gbps), seed=seed)
+    report = evaluate_link(design.with_link(rate_gbps=line_rate_gbps, host_protocol=host), seed=seed)
     sorted_ber = np.sort(np.power(10.0, report.log10_ber_stateye))  # best channels carry data, spares the rest
     data_ber = sorted_ber[:channels]
     analytic = {m: analytic_post_fec(host, channels, m, data_ber) for m in MAPPINGS}
@@ -151,7 +153,8 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
         f"{run.pre_fec_bit_errors} pre-FEC bit errors in {run.codewords} codewords, {run.uncorrectable_codewords} "
         f"uncorrectable, {run.frames_lost} of {run.frames} frames lost, {run.silent_corruptions} silent corruptions; "
         f"failover onto spares took over every killed channel. Added latency {latency['total_ns']:.0f} ns "
-        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, framing {latency['framing_ns']:.0f}, "
+        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, "
+        f"framing {latency['framing_ns']:.0f}, "
         f"FEC {latency['fec_ns']:.0f}).",
     )
     return Section(

@@ -23,7 +23,7 @@ def ber_mosaic_figure(design: MosaicDesign, report: LinkReport) -> Figure:
     spare = np.arange(report.channels) >= report.data_channels
     hover = [
         f"channel {i}<br>row {r}, col {c}<br>BER {fmt_ber(10.0**b)}{' (spare)' if s else ''}"
-        for i, ((r, c), b, s) in enumerate(zip(rows_cols, log_ber, spare))
+        for i, ((r, c), b, s) in enumerate(zip(rows_cols, log_ber, spare, strict=True))
     ]
     trace = go.Scatter(
         x=rows_cols[:, 1],
@@ -69,12 +69,20 @@ def budget_figure(report: LinkReport) -> Figure:
     names, measures, values = [launch.name], ["absolute"], [launch.value_db]
     for line in report.budget.lines:
         if line.kind == "loss":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append(received.name), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append(received.name)
+    measures.append("total")
+    values.append(0.0)
     for line in report.budget.lines:
         if line.kind == "penalty":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append("OMA left for the decision"), measures.append("total"), values.append(0.0)
+            names.append(line.name)
+            measures.append("relative")
+            values.append(-line.value_db)
+    names.append("OMA left for the decision")
+    measures.append("total")
+    values.append(0.0)
     margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
     trace = go.Waterfall(
         x=names,
@@ -119,7 +127,9 @@ def ber_vs_length(design: MosaicDesign, seed: int) -> dict[str, list[float]]:
         rate_gbps = round(design.link.rate_gbps * factor, 3)
         medians, worst_needed = [], []
         for length_m in LENGTHS_M:
-            report = evaluate_link(design.with_link(length_m=length_m, rate_gbps=rate_gbps), seed=seed)
+            # the same hardware driven at another rate: a pattern-generator link (no host protocol)
+            at_rate = design.with_link(length_m=length_m, rate_gbps=rate_gbps, host_protocol="none")
+            report = evaluate_link(at_rate, seed=seed)
             medians.append(float(np.median(report.log10_ber_stateye)))
             worst_needed.append(report.nth_best_log10_ber(report.data_channels))
         curves[f"median@{rate_gbps:g}"] = medians
@@ -131,7 +141,7 @@ def ber_length_figure(curves: dict[str, list[float]]) -> Figure:
     lengths = curves["length_m"]
     traces = []
     rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
-    for color, rate in zip(PALETTE, rates):
+    for color, rate in zip(PALETTE, rates, strict=False):
         traces.append(
             go.Scatter(
                 x=lengths,

@@ -22,6 +22,11 @@ EYE_BITS = 20_000
 COUNTABLE_LOG10_BER = (-7.0, -2.0)  # a 2e6-bit count resolves these
 
 
+def _fixed(value: float | None, spec: str, scale: float = 1.0) -> str:
+    """``value * scale`` formatted with ``spec``; 'n/a' for a metric a closed eye does not have."""
+    return "n/a" if value is None else format(value * scale, spec)
+
+
 def channels_to_count(design: MosaicDesign, seed: int) -> tuple[list[int], int]:
     """The worst live channels whose BER is countable, and the median channel for the eye."""
     report = evaluate_link(design, seed=seed)
@@ -148,6 +153,7 @@ def simulation_section(design: MosaicDesign, seed: int) -> Section:
             counted.ci_high,
             counted.ber_analytic,
             inside,
+            strict=True,
         )
     )
     table = Table(
@@ -161,15 +167,16 @@ def simulation_section(design: MosaicDesign, seed: int) -> Section:
         title="Monte Carlo check",
         paragraphs=(
             f"{int(inside.sum())} of {len(inside)} counted channels agree with the analytic statistical eye within the "
-            f"{int(counted.confidence * 100)} % interval; the symbol-rate path ran at {counted.throughput_mbps:.1f} Mbit/s.",
-            f"Eye of channel {eye_channel}: height {metrics['eye_height'] * 1e6:.2f} uA, width "
-            f"{metrics['eye_width_ui']:.2f} UI, Q {metrics['q']:.1f}.",
+            f"{int(counted.confidence * 100)} % interval; "
+            f"the symbol-rate path ran at {counted.throughput_mbps:.1f} Mbit/s.",
+            f"Eye of channel {eye_channel}: height {_fixed(metrics['eye_height'], '.2f', 1e6)} uA, width "
+            f"{_fixed(metrics['eye_width_ui'], '.2f')} UI, Q {_fixed(metrics['q'], '.1f')}.",
         ),
         tables=(table,),
         figures=(counted_figure(counted), eye_figure(eye), bathtub_figure(eye)),
         headline=(
             ("counted channels inside the analytic interval", f"{int(inside.sum())}/{len(inside)}"),
-            (f"eye Q (channel {eye_channel})", f"{metrics['q']:.1f}"),
+            (f"eye Q (channel {eye_channel})", _fixed(metrics["q"], ".1f")),
         ),
         data={"counted": counted.to_dict(), "eye": {"channel": eye_channel, **metrics}},
     )
