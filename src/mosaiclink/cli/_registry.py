@@ -77,5 +77,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "sweep",
         "Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.",
     ),
+    "uncertainty": CommandEntry(
+        "mosaiclink.cli.uncertainty",
+        "uncertainty",
+        "Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.",
+    ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

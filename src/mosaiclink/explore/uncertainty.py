@@ -294,11 +294,11 @@ def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
 
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
-    design's aggregate data rate."""
+    design's aggregate data rate (``system.power``'s: the host protocol's, else channels x line rate)."""
     from mosaiclink.system.catalog import load_catalog
 
     catalog = catalog or load_catalog()
-    rate_gbps = design.array.data_channels * design.link.rate_gbps
+    rate_gbps = mosaic_power(design).data_rate_gbps  # the host's data rate, or channels x line rate
     rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
     fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
     if not fits:
