@@ -30,7 +30,7 @@ from mosaiclink.explore.spec import with_overrides
 LOSS = "fiber.attenuation_db_per_m"
 NOISE = "receiver.tia_noise_pa_per_sqrt_hz"
 TRUTH = {LOSS: 0.2, NOISE: 3.5}
-CONDITIONS = [(20.0, 1.6), (24.0, 1.6), (14.0, 2.0), (18.0, 2.0), (10.0, 2.4), (14.0, 2.4)]  # BER 1e-9 - 1e-4
+CONDITIONS = [(24.0, 1.6), (26.0, 1.6), (16.0, 2.0), (18.0, 2.0), (8.0, 2.4), (12.0, 2.4)]  # BER 1e-9 - 1e-4
 HEADER = 'format = "mosaic-ber-points/1"\nbase = "mosaic-prototype"\n[[point]]\nlength_m = 1\nrate_gbps = 2\n'
 TARGET_ERRORS = 200  # bits per point chosen so the true BER gives ~200 counted errors
 
