@@ -50,11 +50,13 @@ def test_incumbent_optical_link_fails_every_6_to_12_hours(incumbent):
     assert hours == pytest.approx(1e9 / (optical_links * fit_per_link), rel=1e-9)
 
 
-def test_mosaic_interval_at_least_100x_longer(incumbent, mosaic):
+def test_mosaic_interval_at_least_5x_longer(incumbent, mosaic):
+    # With the module's own board, regulators, controller and host interface counted (system.reliability),
+    # a MOSAIC link is ~6x, not 100x, more reliable than an AOC at typical figures.
     assert mosaic.mtbf_h("optical") == np.inf  # every optical fabric link became MOSAIC
-    assert mosaic.mtbf_h("mosaic") >= 100 * incumbent.mtbf_h("optical")
-    # The whole fabric (MOSAIC plus the copper that stays) also fails >= 100x less often.
-    assert mosaic.mtbf_h(fabric="scale-out") >= 100 * incumbent.mtbf_h(fabric="scale-out")
+    assert mosaic.mtbf_h("mosaic") >= 5 * incumbent.mtbf_h("optical")
+    # The whole fabric (MOSAIC plus the copper that stays) also fails >= 5x less often.
+    assert mosaic.mtbf_h(fabric="scale-out") >= 5 * incumbent.mtbf_h(fabric="scale-out")
 
 
 def test_nvl72_rack_power_and_optical_penalty(scale_up):

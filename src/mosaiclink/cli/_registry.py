@@ -21,6 +21,11 @@ class CommandEntry(NamedTuple):
 
 
 COMMANDS: dict[str, CommandEntry] = {
+    "calibrate": CommandEntry(
+        "mosaiclink.cli.calibrate",
+        "calibrate",
+        "Fit free design parameters to measured BER points, with 95 % profile-likelihood intervals.",
+    ),
     "cluster": CommandEntry(
         "mosaiclink.cli.cluster",
         "cluster",
@@ -71,6 +76,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "mosaiclink.cli.sweep",
         "sweep",
         "Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.",
+    ),
+    "uncertainty": CommandEntry(
+        "mosaiclink.cli.uncertainty",
+        "uncertainty",
+        "Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.",
     ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

@@ -107,8 +107,10 @@ class ReliabilitySpec(Spec):
 
     A channel (one per direction and array position) fails if its microLED, photodiode or
     per-channel electronics (driver at one end, TIA at the other) fails. Shared parts in
-    series: one CMOS die and one optical assembly (lens, ferrule, connector) per end, and the
-    fibre. Spare channels come from ``design.array.spare_channels``.
+    series: per end one CMOS die, one optical assembly (lens, ferrule, connector) and the module
+    parts (board, regulators, controller, host interface), and the fibre. Spare channels come
+    from ``design.array.spare_channels``; ``erasure_tolerance_channels`` more dead channels per
+    direction can be absorbed by the FEC as erasures.
     """
 
     reference_temperature_c: float = Field(
@@ -136,6 +138,31 @@ class ReliabilitySpec(Spec):
     )
     fiber: ComponentReliability = Field(
         ComponentReliability(fit=0.5, activation_energy_ev=0.3), description="The imaging fibre of the link (estimate)"
+    )
+    pcb: ComponentReliability = Field(
+        ComponentReliability(fit=5.0, activation_energy_ev=0.7),
+        description="Assembled module board and solder joints per end (estimate, range 2-30; a 1G SFP's "
+        "Telcordia parts count totals 127 FIT [baselines 3.3])",
+    )
+    regulators: ComponentReliability = Field(
+        ComponentReliability(fit=10.0, activation_energy_ev=0.7),
+        description="DC-DC converters and LDOs per end (estimate, range 5-50, within the 127 FIT SFP parts count)",
+    )
+    controller: ComponentReliability = Field(
+        ComponentReliability(fit=10.0, activation_energy_ev=0.7),
+        description="Management microcontroller per end (estimate, range 5-30, within the 127 FIT SFP parts count)",
+    )
+    host_interface: ComponentReliability = Field(
+        ComponentReliability(fit=20.0, activation_energy_ev=0.7),
+        description="Host SerDes lanes and edge connector per end (estimate, range 5-100; DSP 100-500 FIT "
+        "[baselines 3.3] bounds it from above)",
+    )
+    erasure_tolerance_channels: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="Dead channels per direction the FEC absorbs as erasures without a spare "
+        "(system.reliability.erasure_tolerance gives it for a host protocol); 0: spares only",
     )
 
 

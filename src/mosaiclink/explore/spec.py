@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from mosaiclink.config.design import MosaicDesign
 
 SpecT = TypeVar("SpecT", bound=Spec)
-
 KEY_HEX_CHARS = 32  # 128 bits of SHA-256: collisions are negligible for 1e12 designs
 _SENTINEL = "@@P{}@@"
 _SENTINEL_RE = re.compile(r'"@@P(\d+)@@"')

@@ -166,10 +166,10 @@ def transfer_function(led: Batchable[MicroLedSpec], freq_hz, rate_scale=1.0):
     """
     mean_ma = 0.5 * (led.bias_current_ma + led.peak_current_ma)
     tau = np.asarray(operating_point(led, mean_ma, rate_scale)["lifetime_s"])[..., None]
-    rc_s = led.series_resistance_ohm * led.capacitance_ff * 1e-15
+    rc_s = np.asarray(led.series_resistance_ohm * led.capacitance_ff * 1e-15, dtype=float)[..., None]
     f = np.asarray(freq_hz, dtype=float)
     # 1 / ((1 + i a)(1 + i b)) with a = 2 pi f tau, b = 2 pi f RC: 1 / (1 - a b + i (a + b))
-    a, b = f * (2.0 * np.pi * tau), f * (2.0 * np.pi * np.asarray(rc_s, dtype=float))
+    a, b = f * (2.0 * np.pi * tau), f * (2.0 * np.pi * rc_s)
     return _complex.inverse(1.0 - a * b, a + b)
 
 

@@ -3,7 +3,8 @@
 Closed form (binomial survival of channels) and a seeded, vectorized Monte Carlo over
 component failure times; both take the same :class:`~mosaiclink.config.system.ReliabilitySpec`.
 Repair-free: a link fails when any shared part fails or when, in either direction, more
-channels have failed than there are spares.
+channels have failed than the spares plus the dead channels the FEC absorbs as erasures
+(``ReliabilitySpec.erasure_tolerance_channels``, from :func:`erasure_tolerance`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 BOLTZMANN_EV_PER_K = 8.617333262e-5
 DIRECTIONS = 2
 CHANNEL_PARTS = ("led", "photodiode", "channel_electronics")
-SHARED_PARTS = (("cmos_die", 2), ("connector", 2), ("fiber", 1))  # (part, count per link)
+MODULE_PARTS = ("pcb", "regulators", "controller", "host_interface")  # one of each per end
+SHARED_PARTS = (("cmos_die", 2), ("connector", 2), ("fiber", 1)) + tuple((p, 2) for p in MODULE_PARTS)
 
 
 def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_c):
@@ -43,9 +45,12 @@ def arrhenius_factor(activation_energy_ev, temperature_c, reference_temperature_
     return np.exp(np.asarray(activation_energy_ev, dtype=float) / BOLTZMANN_EV_PER_K * (1.0 / t_ref_k - 1.0 / t_k))
 
 
-def catalog_fit_per_end(entry: CatalogEntry, temperature_c: float, level: str = "typical") -> float:
-    """FIT of one end of a catalog technology at ``temperature_c`` (Arrhenius from its reference)."""
-    fit = getattr(entry.fit, level)
+def catalog_fit_per_end(entry: CatalogEntry, temperature_c: float, level: str = "typical", fit=None):
+    """FIT of one end of a catalog technology at ``temperature_c`` (Arrhenius from its reference).
+
+    ``fit`` (scalar or array) replaces the catalog's ``level`` figure at its reference temperature.
+    """
+    fit = getattr(entry.fit, level) if fit is None else np.asarray(fit, dtype=float)
     return fit * float(
         arrhenius_factor(entry.activation_energy_ev.typical, temperature_c, entry.fit_reference_temperature_c)
     )
@@ -61,8 +66,8 @@ def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> n
     return hazard
 
 
-def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float) -> float:
-    return float(arrhenius_factor(part.activation_energy_ev, temperature_c, spec.reference_temperature_c))
+def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float):
+    return arrhenius_factor(part.activation_energy_ev, temperature_c, spec.reference_temperature_c)
 
 
 def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
@@ -74,7 +79,7 @@ def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarr
 
 
 def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
-    """Cumulative hazard of the shared series parts of a link (dies, optics, fibre)."""
+    """Cumulative hazard of the shared series parts of a link (dies, optics, module parts, fibre)."""
     return functools.reduce(
         operator.add,
         (
@@ -88,12 +93,40 @@ def _spares(design: Batchable[MosaicDesign], spares: int | None) -> int:
     return design.array.spare_channels if spares is None else int(spares)
 
 
+def without_module_parts(spec: ReliabilitySpec) -> ReliabilitySpec:
+    """``spec`` with the module parts (board, regulators, controller, host interface) at 0 FIT.
+
+    The MOSAIC paper's reliability model counts the microLED channels with spares and a few
+    shared optical parts [S1 CLM-118]; this is that model, for reproducing its "< 20 FIT" point.
+    """
+    return spec.replace(**{p: getattr(spec, p).replace(fit=0.0) for p in MODULE_PARTS})
+
+
+def _tolerated(design: Batchable[MosaicDesign], spec: ReliabilitySpec, spares: int | None):
+    """Failed channels a direction survives: spares plus the FEC's erasure tolerance."""
+    return _spares(design, spares) + spec.erasure_tolerance_channels
+
+
+def erasure_tolerance(design: MosaicDesign, host: str, mapping: str = "codeword-diagonal") -> int:
+    """Dead channels per direction the host's FEC absorbs as erasures, in the worst placement.
+
+    :func:`mosaiclink.datapath.failover.dead_channel_tolerance` of the gearbox that maps
+    ``host`` (e.g. ``"800gbe"``) onto the design's data channels, with erasures declared. It
+    assumes no random errors in the codewords those channels touch: the erasures use up the
+    code's whole margin, so the link then has none left for the channels' own BER.
+    """
+    from mosaiclink.datapath.failover import dead_channel_tolerance
+    from mosaiclink.datapath.gearbox import Gearbox
+    from mosaiclink.datapath.protocols import host_protocol
+
+    return dead_channel_tolerance(Gearbox(host_protocol(host), design.array.data_channels, mapping), erasures=True)
+
+
 def channels_log_survival(
     design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
 ) -> np.ndarray:
     """``ln`` survival of the channel arrays of both directions (k-out-of-n, binomial)."""
-    s = _spares(design, spares)
-    n = design.array.data_channels + s
+    n = design.array.data_channels + _spares(design, spares)
     q = -np.expm1(-channel_hazard(spec, t_h, temperature_c))  # channel failure probability by t
     # Binomial tails as regularised incomplete beta functions (scipy.special, not the far heavier
     # scipy.stats import; equal to scipy.stats.binom's within 1.2e-12 relative over n 100-1720,
@@ -101,6 +134,7 @@ def channels_log_survival(
     # when they mostly are.
     from scipy.special import bdtr, bdtrc
 
+    s = _tolerated(design, spec, spares)
     s_int, n_int = np.rint(s).astype(np.int64), np.rint(n).astype(np.int64)
     sf = bdtrc(s_int, n_int, q)
     with np.errstate(divide="ignore"):
@@ -115,9 +149,9 @@ def link_survival(
     Notes
     -----
     With channel failure probability ``q(t) = 1 - exp(-H_c(t))``, ``n = k + s`` channels per
-    direction, ``k`` data channels and ``s`` spares::
+    direction, ``k`` data channels, ``s`` spares and ``e`` dead channels absorbed as erasures::
 
-        R(t) = [P(Binomial(n, q(t)) <= s)]^2 * exp(-H_shared(t))
+        R(t) = [P(Binomial(n, q(t)) <= s + e)]^2 * exp(-H_shared(t))
 
     where ``H`` are cumulative hazards with Arrhenius acceleration (``cumulative_hazard``).
     Channels fail independently; a failed channel is replaced by a spare without loss.
@@ -312,8 +346,8 @@ def monte_carlo_survival(
     spec = reliability_spec or ReliabilitySpec()
     temp_c = _temperature(spec, temperature_c)
     mission_h = spec.mission_years * HOURS_PER_YEAR if t_h is None else float(t_h)
-    s = _spares(design, spares)
-    n = design.array.data_channels + s
+    n = design.array.data_channels + _spares(design, spares)
+    s = _tolerated(design, spec, spares)
     blocks = -(-trials // block_trials)
     failures = 0
     for b in range(blocks):

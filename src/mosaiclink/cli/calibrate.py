@@ -1,0 +1,102 @@
+"""``mosaic calibrate``: fit free design parameters to measured BER points and write the calibrated design."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mosaiclink.cli.options import JsonOpt
+
+
+def calibrate(
+    dataset: Annotated[
+        str, typer.Argument(help="A mosaic-ber-points/1 file, or 'published' (the paper's points, the default).")
+    ] = "published",
+    base: Annotated[
+        str | None, typer.Option("--base", help="Preset name or design file; default the dataset's 'base'.")
+    ] = None,
+    free: Annotated[
+        list[str] | None, typer.Option("--free", help="Dotted path to fit (repeat); default the dataset's [free].")
+    ] = None,
+    ranges: Annotated[
+        Path | None, typer.Option("--ranges", help="mosaic-ranges/1 file giving bounds of --free parameters.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the calibrated design (TOML) here.")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the residual plot (PNG) here.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit free design parameters to measured BER points, with 95 % profile-likelihood intervals.
+
+    Weighted least squares in log10 BER; every fitted value is written with its provenance
+    (dataset hash, residual, interval)."""
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.design import MosaicDesign
+    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.errors import ConfigError
+    from mosaiclink.explore.calibrate import calibrate as fit
+    from mosaiclink.explore.calibrate import free_parameters
+    from mosaiclink.explore.spec import load_base
+
+    data = load_ber_dataset(dataset_path(dataset))
+    base_name = base or data.base
+    if base_name is None:
+        raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
+    design = load_base(base_name)
+    if not isinstance(design, MosaicDesign):
+        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
+    if data.datasheets:
+        from mosaiclink.explore.spec import with_overrides
+
+        design = with_overrides(design, data.datasheet_overrides())
+    if ranges:
+        table = load_ranges(ranges)
+    else:
+        table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
+    result = fit(data, design, free_parameters(data, design, list(free or []), table))
+    if out:
+        from mosaiclink.config.io import write_text_atomic
+        from mosaiclink.explore.calibration_file import calibrated_toml
+
+        write_text_atomic(out, calibrated_toml(result))
+    if plot:
+        from mosaiclink.cli.calibration_plots import calibration_figure
+
+        calibration_figure(result, plot)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+        return
+    _print(result, out, plot)
+
+
+def _print(result, out, plot) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    params = Table(title=f"{result.dataset.name}: chi2 {result.chi2:.3g}, rms residual {result.rms_residual:.3g} sigma")
+    for column in ("parameter", "start", "fitted", "95 % interval"):
+        params.add_column(column, justify="left" if column == "parameter" else "right")
+    for f in result.fitted:
+        interval = f"{f.low:.4g}{'*' if f.low_at_bound else ''} - {f.high:.4g}{'*' if f.high_at_bound else ''}"
+        params.add_row(f.path, f"{f.start:.4g}", f"{f.value:.4g}", interval)
+    console.print(params)
+    points = Table(title="BER points (log10)")
+    for column in ("point", "observed", "model", "residual (sigma)"):
+        points.add_column(column, justify="left" if column == "point" else "right")
+    for p in result.to_dict()["points"]:
+        sign = {"upper": "< ", "lower": "> "}.get(p["kind"], "")
+        points.add_row(
+            p["label"],
+            f"{sign}{p['observed_log10_ber']:.2f}",
+            f"{p['model_log10_ber']:.2f}",
+            f"{p['residual_sigma']:+.2f}",
+        )
+    console.print(points)
+    console.print("* interval end at the parameter's bound: the data do not constrain it there.")
+    for path, what in ((out, "calibrated design"), (plot, "residual plot")):
+        if path:
+            console.print(f"{what}: {path}")

@@ -1,0 +1,54 @@
+"""PNG of a calibration: observed vs model BER per point with residuals, and the sensitivity curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points: int = 9) -> Path:
+    """Left: each BER point, observed (bar: +-2 sigma; triangle: a bound) and fitted model, with the
+    residual in sigmas. Right: the calibrated design's BER vs received OMA (the link model,
+    :func:`mosaiclink.explore.sensitivity_curve.ber_vs_oma`) with measured points when the dataset has them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mosaiclink.explore.sensitivity_curve import ber_vs_oma
+    from mosaiclink.physics.link import evaluate_link
+
+    data = result.to_dict()["points"]
+    fig, (ax, sens) = plt.subplots(1, 2, figsize=(11, 4.5))
+    x = np.arange(len(data))
+    for i, p in enumerate(data):
+        marker = {"upper": "v", "lower": "^"}.get(p["kind"], "o")
+        ax.errorbar(i, p["observed_log10_ber"], yerr=2 * p["sigma_decades"], fmt=marker, color="k", capsize=3)
+        ax.annotate(
+            f"{p['residual_sigma']:+.1f} sigma", (i, p["model_log10_ber"]), textcoords="offset points", xytext=(6, 4)
+        )
+    ax.plot(x, [p["model_log10_ber"] for p in data], "s", color="tab:red", label="model (fitted)")
+    ax.set_xticks(x, [p["label"].split(":")[0] for p in data], rotation=20, ha="right")
+    ax.set_ylabel("log10 BER")
+    ax.set_title(f"{result.dataset.name}: rms residual {result.rms_residual:.2f} sigma")
+    ax.legend()
+    design = result.design
+    top = float(np.median(evaluate_link(design).received_oma_dbm))
+    curve = ber_vs_oma(design, np.linspace(top - oma_span_db, top, oma_points))
+    sens.plot(curve.received_oma_dbm, curve.log10_ber, "-", color="tab:red", label=f"{design.name} (median channel)")
+    measured = result.dataset.sensitivity
+    if measured is not None:
+        sens.plot(measured.received_oma_dbm, [o.log10_ber for o in measured.observations], "ko", label="measured")
+    sens.set_xlabel("received OMA (dBm)")
+    sens.set_ylabel("log10 BER")
+    sens.set_title("sensitivity: BER vs received OMA")
+    sens.legend()
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=120)
+    plt.close(fig)
+    tmp.replace(path)
+    return path

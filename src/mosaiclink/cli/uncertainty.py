@@ -1,0 +1,96 @@
+"""``mosaic uncertainty``: 5/50/95 % bands of the headline numbers, their drivers and the claims table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mosaiclink.cli.options import ConfigOpt, JsonOpt, PresetOpt, SeedOpt, within
+
+
+def uncertainty(
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
+    ranges: Annotated[
+        Path | None, typer.Option("--ranges", help="A mosaic-ranges/1 file; default the preset's shipped ranges.")
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", callback=within(2, 1_000_000), help="Latin hypercube samples.")
+    ] = 1000,
+    seed: SeedOpt = 0,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(
+            "--dataset", help="BER points checked as claims (default: the published points when they fit the design)."
+        ),
+    ] = None,
+    baseline: Annotated[
+        str, typer.Option("--baseline", help="Catalog technology the power and FIT claims compare with.")
+    ] = "aoc",
+    as_json: JsonOpt = False,
+) -> None:
+    """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts."""
+    from mosaiclink.cli.common import resolve_design
+    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.presets import DEFAULT_PRESET
+    from mosaiclink.errors import ConfigError
+    from mosaiclink.explore.claims import claims_table, dataset_claims
+    from mosaiclink.explore.uncertainty import propagate, unranged_estimates
+
+    if config and not ranges:
+        raise ConfigError("option --config: give --ranges too (a design file has no shipped ranges)")
+    design = resolve_design(preset, config)
+    table = load_ranges(ranges if ranges else (preset or DEFAULT_PRESET))
+    data = load_ber_dataset(dataset or dataset_path(DEFAULT_DATASET))
+    checks = dataset_claims(data) if dataset or data.base == design.name else ()
+    probes = {c.metric.split("@")[1]: o for c, o in checks}
+    result = propagate(design, table, samples=samples, seed=seed, probes=probes, baseline=baseline)
+    claims = claims_table(result, tuple(c for c, _ in checks))
+    unranged = [] if config else unranged_estimates(preset or DEFAULT_PRESET, table)
+    if as_json:
+        typer.echo(json.dumps({"design": design.name, **result.to_dict(), "claims": claims, "unranged": unranged}))
+        return
+    _print(design.name, result, claims)
+    if unranged:
+        typer.echo(f"Estimates without a range (held at their preset value): {', '.join(unranged)}")
+
+
+def _print(name: str, result, claims) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mosaiclink.explore.uncertainty import METRICS
+
+    console = Console()
+    bands = Table(title=f"{name}: {result.unit.shape[0]} Latin hypercube samples over {len(result.inputs)} inputs")
+    for column in ("metric", "nominal", "5 %", "50 %", "95 %", "driven by (S1, rank corr.)"):
+        bands.add_column(column, justify="left" if column in ("metric", "driven by (S1, rank corr.)") else "right")
+    for metric in result.metrics:
+        p5, p50, p95 = result.band(metric)
+        drivers = ", ".join(f"{d['input']} ({d['s1']:.2f}, {d['spearman']:+.2f})" for d in result.sensitivity[metric])
+        label = METRICS.get(metric, metric)
+        bands.add_row(label, *(f"{v:.4g}" for v in (result.nominal[metric], p5, p50, p95)), drivers)
+    console.print(bands)
+    table = Table(title="Published claims")
+    for column in ("claim", "condition", "nominal", "5-95 %", "verdict", "deciding inputs"):
+        table.add_column(column)
+    style = {"holds across the band": "green", "holds at typical values only": "yellow", "does not hold": "red"}
+    for c in claims:
+        table.add_row(
+            c["text"],
+            c["condition"],
+            f"{c['nominal']:.4g}",
+            f"{c['p5']:.3g} - {c['p95']:.3g}",
+            f"[{style[c['verdict']]}]{c['verdict']}[/]",
+            ", ".join(c["deciding_inputs"]),
+        )
+    console.print(table)
+    console.print(
+        f"Cluster figures: {result.fleet.optical_links:,.0f} optical fabric links of the "
+        f"'{result.fleet.scenario}' scenario ({result.fleet.gpus:,} GPUs)."
+    )

@@ -1,0 +1,336 @@
+r"""Fit declared free parameters of a design to measured BER points, with profile-likelihood intervals.
+
+Given a :class:`~mosaiclink.config.measurements.BerDataset`, a base design and a few free
+dotted-path parameters with bounds (from the dataset's ``[free]`` table, else from the design's
+ranges file), :func:`calibrate` minimises a weighted sum of squares in :math:`\log_{10}` BER
+(and in dB for a measured LED response) with ``scipy.optimize.least_squares`` and gives each
+fitted value a 95 % profile-likelihood interval.
+
+Notes
+-----
+Residuals, each in units of its own standard deviation:
+
+* a measured BER (counted, a value or an interval): :math:`r = (\hat y - y)/\sigma` with
+  :math:`\hat y` the model's :math:`\log_{10}` BER of the nominal channel
+  (:func:`mosaiclink.explore.evaluate.evaluate_rows`) at the point's conditions;
+* a bound ("BER < x"): the hinge :math:`r = \max(0, \hat y - y)/\sigma` (zero while the bound
+  holds), "BER > x" the mirror image;
+* an LED response: :math:`(20\log_{10}|H(f)| - m(f))/\sigma_{dB}` with ``microled.transfer_function``;
+* a Gaussian prior: :math:`(\theta - \mu)/\sigma_\theta`.
+
+Parameters whose bounds span a decade or more are fitted in :math:`\ln\theta`. With
+:math:`\chi^2(\theta) = \sum r^2`, the 95 % profile interval of :math:`\theta_j` is
+:math:`\{t : \min_{\theta_{-j}} \chi^2(\theta_j = t) \le \chi^2_{min} + 3.84\}` (Wilks; Venzon &
+Moolgavkar, Appl. Stat. 37, 1988), found by Brent's method on each side; an end that the bound
+reaches before :math:`\Delta\chi^2 = 3.84` is reported as the bound (the data do not constrain it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import optimize
+
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.estimate_ranges import InputRange
+from mosaiclink.config.measurements import BerDataset, BerPoint, FreeParameter
+from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
+
+DELTA_CHI2_95 = 3.841458820694124  # chi2 quantile, 1 degree of freedom, 95 %
+LED_RESPONSE_SIGMA_DB = 0.5  # a VNA-measured LED response read to half a dB (documented choice)
+LOG10_HALF = float(np.log10(0.5))
+LOG10_BER_FLOOR = -300.0  # below float64's smallest normal number
+LOG_SPAN = 10.0  # bounds spanning this ratio or more are fitted in ln(theta)
+PROFILE_TOL = 1e-5  # relative tolerance of the inner fits along a profile (chi2 to ~1e-4)
+PROFILE_XTOL = 1e-3  # interval ends to 0.1 % of the parameter's (transformed) range
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """One fitted parameter: value and 95 % profile interval (an end at a bound is open)."""
+
+    path: str
+    value: float
+    low: float
+    high: float
+    low_at_bound: bool
+    high_at_bound: bool
+    start: float
+
+    def covers(self, value: float) -> bool:
+        """Whether the interval contains ``value``."""
+        return self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fit of one dataset: parameters, residuals and the calibrated design."""
+
+    dataset: BerDataset
+    design: MosaicDesign
+    fitted: tuple[Fitted, ...]
+    chi2: float
+    residuals: np.ndarray  # per BER point, in sigmas
+    model_log10_ber: np.ndarray  # per BER point
+    evaluations: int
+
+    @property
+    def rms_residual(self) -> float:
+        """Root-mean-square of the BER points' residuals (sigmas)."""
+        return float(np.sqrt(np.mean(self.residuals**2)))
+
+    def provenance(self, path: str) -> str:
+        """The ``fitted`` provenance line of one parameter (dataset hash, residual, interval)."""
+        f = next(f for f in self.fitted if f.path == path)
+        low = f"{f.low:.4g}" + (" (bound)" if f.low_at_bound else "")
+        high = f"{f.high:.4g}" + (" (bound)" if f.high_at_bound else "")
+        return (
+            f"fitted: dataset {self.dataset.name} sha256:{self.dataset.sha256[:16]}, "
+            f"rms residual {self.rms_residual:.3g} sigma, 95 % profile interval [{low}, {high}]"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready summary."""
+        return {
+            "dataset": self.dataset.name,
+            "dataset_sha256": self.dataset.sha256,
+            "chi2": self.chi2,
+            "rms_residual": self.rms_residual,
+            "evaluations": self.evaluations,
+            "fitted": [vars(f) for f in self.fitted],
+            "points": [
+                {
+                    "label": p.label,
+                    "observed_log10_ber": p.observation.log10_ber,
+                    "kind": p.observation.kind,
+                    "sigma_decades": p.observation.sigma_decades,
+                    "model_log10_ber": float(m),
+                    "residual_sigma": float(r),
+                }
+                for p, m, r in zip(self.dataset.points, self.model_log10_ber, self.residuals, strict=True)
+            ],
+        }
+
+
+def free_parameters(
+    dataset: BerDataset, design: MosaicDesign, names: list[str], ranges: dict[str, InputRange]
+) -> tuple[FreeParameter, ...]:
+    """The parameters to fit: ``names`` (default: the dataset's ``[free]`` table), bounds from the
+    dataset or else from the design's ranges; every path and bound checked against the design."""
+    declared = {f.path: f for f in dataset.free}
+    names = names or list(declared)
+    if not names:
+        raise ConfigError(f'{dataset.path}: no free parameters: pass --free PATH or add a [free."PATH"] table')
+    leaves = numeric_leaves(design)
+    out = []
+    for name in names:
+        where = f"{dataset.path}: free '{name}'"
+        try:
+            check_path(name, leaves)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        if name in declared:
+            free = declared[name]
+        elif name in ranges:
+            r = ranges[name]
+            free = FreeParameter(name, r.low, r.high)
+        else:
+            raise ConfigError(f'{where}: no bounds: add [free."{name}"] low/high to the dataset or a range for it')
+        for bound in (free.low, free.high):
+            try:
+                with_overrides(design, {name: bound})
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: bound outside the design's validation: {exc}") from None
+        if leaves[name] is int:
+            raise ConfigError(f"{where}: an integer parameter cannot be fitted by least squares")
+        out.append(free)
+    return tuple(out)
+
+
+class _Problem:
+    """Residual function of one dataset over the free parameters (transformed coordinates)."""
+
+    def __init__(self, dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, ...]):
+        self.dataset, self.design, self.free = dataset, design, free
+        self.log = np.array([f.low > 0 and f.high / f.low >= LOG_SPAN for f in free])
+        self.lower = self.to_x(np.array([f.low for f in free]))
+        self.upper = self.to_x(np.array([f.high for f in free]))
+        self.paths = tuple(f.path for f in free)
+        points = dataset.points
+        self.condition_paths = tuple(dict.fromkeys(p for point in points for p in point.overrides))
+        for path in self.condition_paths:
+            check_path(path, numeric_leaves(design))
+        self.conditions = np.array([[_condition(design, pt, p) for p in self.condition_paths] for pt in points])
+        self.observed = np.array([pt.observation.log10_ber for pt in points])
+        self.sigma = np.array([pt.observation.sigma_decades for pt in points])
+        self.kind = np.array([pt.observation.kind for pt in points])
+        self.evaluations = 0
+
+    def to_x(self, theta: np.ndarray) -> np.ndarray:
+        return np.where(self.log, np.log(np.maximum(theta, 1e-300)), theta)
+
+    def to_theta(self, x: np.ndarray) -> np.ndarray:
+        return np.where(self.log, np.exp(x), x)
+
+    def model(self, theta: np.ndarray) -> np.ndarray:
+        """Model log10 BER at every point for parameter values ``theta``."""
+        keep = [j for j, p in enumerate(self.paths) if p not in self.condition_paths]
+        paths = tuple(self.paths[j] for j in keep) + self.condition_paths
+        n = len(self.conditions)
+        rows = np.column_stack([np.tile(theta[keep], (n, 1)), self.conditions])
+        self.evaluations += 1
+        log10_ber = evaluate_rows(self.design, paths, rows)["log10_ber"]
+        # a closed eye is BER 1/2 (a coin toss), never NaN or above it
+        return np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
+
+    def point_residuals(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        model = self.model(theta)
+        diff = (model - self.observed) / self.sigma
+        r = np.where(
+            self.kind == "upper", np.maximum(diff, 0.0), np.where(self.kind == "lower", np.minimum(diff, 0.0), diff)
+        )
+        return r, model
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        theta = self.to_theta(x)
+        parts = [self.point_residuals(theta)[0]]
+        if self.dataset.led_response is not None:
+            parts.append(self._led_residuals(theta))
+        priors = [(t - f.prior_mean) / f.prior_sigma for t, f in zip(theta, self.free, strict=True) if f.prior_sigma]
+        parts.append(np.asarray(priors, dtype=float))
+        return np.concatenate(parts)
+
+    def _led_residuals(self, theta: np.ndarray) -> np.ndarray:
+        from mosaiclink.physics import microled
+
+        response = self.dataset.led_response
+        assert response is not None
+        design = with_overrides(self.design, dict(zip(self.paths, map(float, theta), strict=True)))
+        h = microled.transfer_function(design.led, response.frequency_hz)
+        return (20.0 * np.log10(np.abs(h)) - response.magnitude_db) / LED_RESPONSE_SIGMA_DB
+
+    def chi2(self, x: np.ndarray) -> float:
+        return float(np.sum(self.residuals(x) ** 2))
+
+
+def _leaf(design: MosaicDesign, path: str) -> float:
+    node: Any = design
+    for part in path.split("."):
+        node = getattr(node, part)
+    return float(node)
+
+
+def _condition(design: MosaicDesign, point: BerPoint, path: str) -> float:
+    """A point's value of a condition leaf, the design's own where the point does not set it."""
+    return point.overrides[path] if path in point.overrides else _leaf(design, path)
+
+
+def _least_squares(problem: _Problem, x0: np.ndarray, fixed: dict[int, float] | None = None, tol: float = 1e-8):
+    """Least squares over the non-fixed coordinates; returns (x, chi2, result)."""
+    fixed = fixed or {}
+    free_j = [j for j in range(len(x0)) if j not in fixed]
+
+    def full(z):
+        x = np.array(x0, dtype=float)
+        x[free_j] = z
+        for j, v in fixed.items():
+            x[j] = v
+        return x
+
+    if not free_j:
+        x = full(np.zeros(0))
+        return x, problem.chi2(x), None
+    lo, hi = problem.lower[free_j], problem.upper[free_j]
+    start = np.clip(x0[free_j], lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo))
+    result = optimize.least_squares(
+        lambda z: problem.residuals(full(z)),
+        start,
+        bounds=(lo, hi),
+        x_scale="jac",
+        diff_step=1e-4,
+        max_nfev=200,
+        ftol=tol,
+        xtol=tol,
+        gtol=tol,
+    )
+    x = full(result.x)
+    return x, 2.0 * float(result.cost), result
+
+
+def _profile_end(
+    problem: _Problem, x_hat: np.ndarray, chi2_min: float, j: int, side: int, step: float
+) -> tuple[float, bool]:
+    r"""The interval end of coordinate ``j`` on one side (-1 low, +1 high); True when at the bound.
+
+    ``step`` (the Wald half-width from the Jacobian, :math:`1.96\,\sigma_j`) brackets the root
+    first, so Brent's method starts close to it; the bound is tried only when the bracket fails.
+    """
+    bound = problem.lower[j] if side < 0 else problem.upper[j]
+    target = chi2_min + DELTA_CHI2_95
+    start = x_hat.copy()
+
+    def excess(t: float) -> float:
+        x, chi2, _ = _least_squares(problem, start, {j: t}, tol=PROFILE_TOL)
+        start[:] = x
+        return chi2 - target
+
+    tol = PROFILE_XTOL * (problem.upper[j] - problem.lower[j])
+    span = abs(bound - x_hat[j])
+    if span <= tol:  # the optimum sits at this bound
+        return float(bound), True
+    guess = 1.3 * step if np.isfinite(step) and step > 0 else span
+    near = x_hat[j] + side * min(max(guess, tol), span)
+    inner = x_hat[j]
+    if near != bound:
+        if excess(near) > 0:
+            return float(optimize.brentq(excess, inner, near, xtol=tol, maxiter=40)), False
+        inner = near
+    if excess(bound) <= 0:
+        return float(bound), True
+    return float(optimize.brentq(excess, inner, bound, xtol=tol, maxiter=40)), False
+
+
+def _wald_steps(problem: _Problem, x_hat: np.ndarray, result) -> np.ndarray:
+    """1.96 standard errors per coordinate from the Jacobian at the optimum (inf where singular)."""
+    if result is None:
+        return np.full(len(x_hat), np.inf)
+    jac = np.asarray(result.jac, dtype=float)
+    try:
+        cov = np.linalg.pinv(jac.T @ jac)
+    except np.linalg.LinAlgError:
+        return np.full(len(x_hat), np.inf)
+    return 1.959963984540054 * np.sqrt(np.maximum(np.diag(cov), 0.0))
+
+
+def calibrate(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, ...]) -> Calibration:
+    """Fit ``free`` to ``dataset`` from ``design`` (module Notes). A fit that does not converge
+    raises :class:`~mosaiclink.errors.ModelRangeError` and returns nothing."""
+    problem = _Problem(dataset, design, free)
+    clash = [f.path for f in free if f.path in problem.condition_paths]
+    if clash:
+        raise ConfigError(f"{dataset.path}: free '{clash[0]}': it is a measurement condition of the points, not free")
+    start = np.array([float(_leaf(design, f.path)) for f in free])
+    for f, s in zip(free, start, strict=True):
+        if not f.low <= s <= f.high:
+            raise ConfigError(
+                f"{dataset.path}: free '{f.path}': the base design's value {s:g} lies outside [{f.low:g}, {f.high:g}]"
+            )
+    x_hat, chi2_min, result = _least_squares(problem, problem.to_x(start))
+    if result is not None and result.status <= 0:
+        raise ModelRangeError(f"{dataset.path}: the fit did not converge ({result.message}); nothing written")
+    fitted = []
+    steps = _wald_steps(problem, x_hat, result)
+    for j, f in enumerate(free):
+        lo, lo_bound = _profile_end(problem, x_hat, chi2_min, j, -1, steps[j])
+        hi, hi_bound = _profile_end(problem, x_hat, chi2_min, j, +1, steps[j])
+        value, low, high = (float(np.exp(v)) if problem.log[j] else float(v) for v in (x_hat[j], lo, hi))
+        fitted.append(Fitted(f.path, value, low, high, lo_bound, hi_bound, float(start[j])))
+    theta = problem.to_theta(x_hat)
+    residuals, model = problem.point_residuals(theta)
+    calibrated = with_overrides(design, dict(zip(problem.paths, map(float, theta), strict=True)))
+    calibrated = calibrated.replace(description=f"{design.description} (calibrated on {dataset.name})".strip())
+    return Calibration(dataset, calibrated, tuple(fitted), chi2_min, residuals, model, problem.evaluations)

@@ -1,0 +1,356 @@
+r"""Uncertainty of the headline numbers: propagate every estimate's range through the chain.
+
+Each uncertain input (a design leaf, a :class:`~mosaiclink.config.system.PowerSpec` or
+:class:`~mosaiclink.config.system.ReliabilitySpec` leaf from a ``mosaic-ranges/1`` file, and the
+AOC catalog row's power and FIT) is drawn by a seeded Latin hypercube; the link physics of all
+samples runs in one pass of the fast path (:func:`mosaiclink.explore.evaluate.evaluate_rows`);
+power, reliability and the cluster figures follow per sample from the system layer's own
+functions. The result holds the 5/50/95 % band of every metric and a global sensitivity
+analysis naming the inputs that drive it.
+
+Notes
+-----
+Sampling: ``scipy.stats.qmc.LatinHypercube`` (McKay, Beckman & Conover, Technometrics 21,
+1979) in the unit cube, mapped per input by its distribution's inverse CDF: uniform,
+log-uniform (``scale = "log"``), or triangular between the catalog's low and high with its
+typical value as the mode.
+
+Sensitivity: first-order indices by RBD-FAST (Tarantola, Gatelli & Mara, Reliab. Eng. Syst.
+Saf. 91, 2006; Plischke, Reliab. Eng. Syst. Saf. 95, 2010) as implemented by SALib, which works
+on the same Latin hypercube sample (no extra model runs), beside Spearman's rank correlation
+for the direction of each effect.
+
+Cluster figures use the optical fabric links of the shipped ``100k-optics`` scenario (``N``
+links, evaluated once): MOSAIC's cluster link-failure interval :math:`10^9/(N\,FIT_{link})`
+hours, today's :math:`10^9/(N\,2\,FIT_{AOC,end})`, and the module power saved
+:math:`2N(P_{AOC} - P_{MOSAIC})`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+from scipy.stats import qmc
+
+from mosaiclink.config.base import Spec
+from mosaiclink.config.catalog import CatalogEntry, rate_key
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.estimate_ranges import InputRange
+from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+from mosaiclink.errors import ConfigError
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
+from mosaiclink.system.power import mosaic_power
+from mosaiclink.system.reliability import average_fit, catalog_fit_per_end, link_survival
+from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
+
+PERCENTILES = (5.0, 50.0, 95.0)
+MARGIN_FLOOR_DB = -40.0  # a closed eye (Q <= 0) is shown at this floor, never as -inf
+ENDS_PER_LINK = 2
+MIN_RANK_CORRELATION = 0.1
+MIN_SENSITIVITY_SAMPLES = 16
+SPEC_ROOTS = {"power": PowerSpec, "reliability": ReliabilitySpec}
+METRICS = {
+    "reach_m": "reach (m)",
+    "q_margin_db": "Q margin at the design length (dB)",
+    "power_w_per_end": "power per end (W)",
+    "percent_below_aoc": "power below the AOC (%)",
+    "link_fit": "MOSAIC link FIT",
+    "fit_ratio_vs_aoc": "AOC link FIT / MOSAIC link FIT",
+    "cluster_failure_interval_h": "MOSAIC link-failure interval at 100k GPUs (h)",
+    "aoc_failure_interval_h": "AOC link-failure interval at 100k GPUs (h)",
+    "power_saved_mw": "module power saved at 100k GPUs (MW)",
+}
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One sampled input: its path, distribution over ``[low, high]`` and nominal (preset) value."""
+
+    path: str
+    low: float
+    high: float
+    nominal: float
+    distribution: str  # "linear", "log" or "triangular" (mode at the nominal)
+    basis: str
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map uniform draws in [0, 1) onto this input (inverse CDF)."""
+        if self.distribution == "log":
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        if self.distribution == "triangular":
+            c = (self.nominal - self.low) / (self.high - self.low)
+            return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+        return self.low + u * (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The cluster the fleet figures refer to: optical fabric links of a shipped scenario."""
+
+    scenario: str
+    gpus: int
+    optical_links: float
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """Samples, metrics and their analysis (see module Notes)."""
+
+    inputs: tuple[UncertainInput, ...]
+    unit: np.ndarray  # (samples, inputs) Latin hypercube in [0, 1)
+    values: np.ndarray  # (samples, inputs) in the inputs' units
+    metrics: dict[str, np.ndarray]  # per sample
+    nominal: dict[str, float]  # every input at its preset value
+    seed: int
+    fleet: Fleet
+    sensitivity: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def band(self, metric: str) -> tuple[float, float, float]:
+        """5 %, 50 % and 95 % points of a metric over the samples."""
+        return tuple(float(v) for v in np.percentile(self.metrics[metric], PERCENTILES))  # type: ignore[return-value]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Bands, nominal values, drivers and the inputs, as plain JSON-ready data."""
+        return {
+            "samples": int(self.unit.shape[0]),
+            "seed": self.seed,
+            "fleet": vars(self.fleet),
+            "bands": {
+                m: {
+                    "label": METRICS.get(m, m),
+                    "nominal": self.nominal[m],
+                    **dict(zip(("p5", "p50", "p95"), self.band(m), strict=True)),
+                    "drivers": self.sensitivity.get(m, []),
+                }
+                for m in self.metrics
+            },
+            "inputs": [vars(i) for i in self.inputs],
+        }
+
+
+def uncertain_inputs(
+    design: MosaicDesign,
+    ranges: dict[str, InputRange],
+    power_spec: PowerSpec,
+    reliability_spec: ReliabilitySpec,
+    reference: CatalogEntry,
+) -> tuple[UncertainInput, ...]:
+    """Check every range against its spec (leaf exists, bounds valid, nominal inside) and add the
+    reference catalog row's power and FIT as triangular inputs."""
+    roots: dict[str, Spec] = {"": design, "power": power_spec, "reliability": reliability_spec}
+    out = []
+    for path, entry in ranges.items():
+        root, leaf = _split(path)
+        spec = roots[root]
+        where = f"range '{path}'"
+        try:
+            check_path(leaf, numeric_leaves(spec))
+            for bound in (entry.low, entry.high):
+                with_overrides(spec, {leaf: bound})
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        nominal = float(_get(spec, leaf))
+        if not entry.low <= nominal <= entry.high:
+            raise ConfigError(f"{where}: the design's value {nominal:g} lies outside [{entry.low:g}, {entry.high:g}]")
+        out.append(UncertainInput(path, entry.low, entry.high, nominal, entry.scale, entry.basis))
+    for name in ("power_w_per_end", "fit"):
+        figure = getattr(reference, name)
+        if figure.high > figure.low:
+            out.append(
+                UncertainInput(
+                    f"catalog.{reference.id}.{name}",
+                    figure.low,
+                    figure.high,
+                    figure.typical,
+                    "triangular",
+                    f"catalog {reference.id} low/typical/high [{figure.confidence}] {figure.source_url}",
+                )
+            )
+    return tuple(out)
+
+
+def _split(path: str) -> tuple[str, str]:
+    root, _, rest = path.partition(".")
+    return (root, rest) if root in SPEC_ROOTS else ("", path)
+
+
+def _get(spec: Spec, path: str) -> Any:
+    node: Any = spec
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def latin_hypercube(inputs: tuple[UncertainInput, ...], samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded Latin hypercube: unit draws (samples, inputs) and the inputs' values."""
+    if samples < 2:
+        raise ConfigError(f"samples = {samples}: need at least 2")
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    unit = qmc.LatinHypercube(d=len(inputs), seed=rng).random(samples)
+    values = np.column_stack([inp.from_unit(unit[:, j]) for j, inp in enumerate(inputs)])
+    return unit, values
+
+
+def evaluate_samples(
+    design: MosaicDesign,
+    inputs: tuple[UncertainInput, ...],
+    values: np.ndarray,
+    power_spec: PowerSpec,
+    reliability_spec: ReliabilitySpec,
+    reference: CatalogEntry,
+    fleet: Fleet,
+    probes: dict[str, dict[str, float]] | None = None,
+) -> dict[str, np.ndarray]:
+    """Every metric for every row of ``values``; ``probes`` adds ``log10_ber@name`` at fixed
+    conditions (e.g. a published BER point's length and rate)."""
+    columns = {inp.path: values[:, j] for j, inp in enumerate(inputs)}
+    dpaths = tuple(p for p in columns if _split(p)[0] == "" and not p.startswith("catalog."))
+    drows = np.column_stack([columns[p] for p in dpaths]) if dpaths else np.zeros((len(values), 0))
+    link = _link_metrics(design, dpaths, drows)
+    n = len(values)
+    power_w = np.empty(n)
+    fit = np.empty(n)
+    for i in range(n):
+        row = design_batch(design, dpaths, drows[i : i + 1])
+        power = _spec_sample(power_spec, "power", columns, i)
+        rel = _spec_sample(reliability_spec, "reliability", columns, i)
+        power_w[i] = float(np.asarray(mosaic_power(row, power).total_w_per_end).reshape(-1)[0])
+        mission_h = rel.mission_years * HOURS_PER_YEAR
+        survival = link_survival(row, rel, mission_h, rel.reference_temperature_c)
+        fit[i] = float(np.asarray(average_fit(survival, mission_h)).reshape(-1)[0])
+    aoc_power = columns.get(f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical))
+    aoc_end_fit = catalog_fit_per_end(
+        reference,
+        reliability_spec.reference_temperature_c,
+        fit=columns.get(f"catalog.{reference.id}.fit", np.full(n, reference.fit.typical)),
+    )
+    aoc_link_fit = ENDS_PER_LINK * aoc_end_fit
+    metrics = {
+        "reach_m": link["reach_m"],
+        "q_margin_db": np.maximum(np.nan_to_num(link["q_margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
+        "power_w_per_end": power_w,
+        "percent_below_aoc": 100.0 * (1.0 - power_w / aoc_power),
+        "link_fit": fit,
+        "fit_ratio_vs_aoc": aoc_link_fit / fit,
+        "cluster_failure_interval_h": FIT_HOURS / (fleet.optical_links * fit),
+        "aoc_failure_interval_h": FIT_HOURS / (fleet.optical_links * aoc_link_fit),
+        "power_saved_mw": ENDS_PER_LINK * fleet.optical_links * (aoc_power - power_w) / 1e6,
+    }
+    for name, conditions in (probes or {}).items():
+        keep = [j for j, p in enumerate(dpaths) if p not in conditions]
+        paths = tuple(dpaths[j] for j in keep) + tuple(conditions)
+        rows = np.column_stack([drows[:, keep], np.tile(list(conditions.values()), (n, 1))])
+        metrics[f"log10_ber@{name}"] = _link_metrics(design, paths, rows)["log10_ber"]
+    return metrics
+
+
+def _spec_sample(spec: Spec, root: str, columns: dict[str, np.ndarray], i: int):
+    prefix = f"{root}."
+    changes = {p[len(prefix) :]: float(v[i]) for p, v in columns.items() if p.startswith(prefix)}
+    return with_overrides(spec, changes) if changes else spec
+
+
+def _link_metrics(design: MosaicDesign, paths: tuple[str, ...], rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The fast path over all rows at once (one array pass)."""
+    try:
+        return evaluate_rows(design, paths, rows)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"ranges: the fast path cannot sweep these leaves together ({', '.join(paths)}): {exc}; "
+            "drop the leaf it cannot broadcast from the ranges file"
+        ) from None
+
+
+def sensitivity(inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np.ndarray, top: int = 3) -> list[dict]:
+    """The inputs driving ``output`` (at most ``top``): RBD-FAST first-order index ``s1`` and
+    Spearman's rank correlation; an input counts when ``|spearman| >= MIN_RANK_CORRELATION``
+    (about 3 standard errors at 1000 samples), so sampling noise names no driver."""
+    from SALib.analyze import rbd_fast
+
+    finite = np.isfinite(output)
+    n = int(finite.sum())
+    if n < MIN_SENSITIVITY_SAMPLES or np.ptp(output[finite]) == 0:
+        return []
+    problem = {"num_vars": len(inputs), "names": [i.path for i in inputs], "bounds": [[0.0, 1.0]] * len(inputs)}
+    harmonics = min(10, n // MIN_SENSITIVITY_SAMPLES * 2)  # SALib's default M = 10 needs N >> 2M
+    analysis = rbd_fast.analyze(problem, unit[finite], output[finite], M=harmonics, num_resamples=2, seed=0)
+    s1 = np.asarray(analysis["S1"], dtype=float)
+    rho = np.nan_to_num([stats.spearmanr(unit[finite, j], output[finite])[0] for j in range(len(inputs))])
+    order = [j for j in np.argsort(-np.nan_to_num(s1, nan=-1.0)) if abs(rho[j]) >= MIN_RANK_CORRELATION]
+    return [{"input": inputs[j].path, "s1": float(s1[j]), "spearman": float(rho[j])} for j in order[:top]]
+
+
+def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
+    """The preset's estimated or fitted leaves that no range covers (they stay at their value)."""
+    from mosaiclink.config.provenance import preset_provenance
+
+    return [p for p, kind in preset_provenance(preset).items() if kind in ("estimate", "fitted") and p not in ranges]
+
+
+def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
+    """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
+    design's aggregate data rate (``system.power``'s: the host protocol's, else channels x line rate)."""
+    from mosaiclink.system.catalog import load_catalog
+
+    catalog = catalog or load_catalog()
+    rate_gbps = mosaic_power(design).data_rate_gbps  # the host's data rate, or channels x line rate
+    rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
+    fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
+    if not fits:
+        rates = ", ".join(rate_key(e.rate_gbps) for e in rows) or "none"
+        raise ConfigError(
+            f"baseline = {technology!r}: no catalog row carries {rate_key(rate_gbps)} (its rates: {rates}); "
+            "choose another baseline technology"
+        )
+    return fits[0]
+
+
+def fleet(scenario: str = "100k-optics") -> Fleet:
+    """Optical fabric links of a shipped cluster scenario (evaluated once)."""
+    from mosaiclink.cluster.run import evaluate_columns
+    from mosaiclink.cluster.scenarios import load_scenario
+
+    spec = load_scenario(scenario)
+    result = evaluate_columns(spec.cluster[:1]).results[0]
+    optical = np.array([k == "optical" for k in result.classes.kind], dtype=bool)
+    return Fleet(scenario, int(spec.cluster[0].gpus), float(result.classes.links[optical].sum()))
+
+
+def propagate(
+    design: MosaicDesign,
+    ranges: dict[str, InputRange],
+    samples: int = 1000,
+    seed: int = 0,
+    power_spec: PowerSpec | None = None,
+    reliability_spec: ReliabilitySpec | None = None,
+    probes: dict[str, dict[str, float]] | None = None,
+    fleet_figures: Fleet | None = None,
+    baseline: str = "aoc",
+) -> UncertaintyResult:
+    """Latin hypercube over every range, all metrics, bands and drivers (module Notes)."""
+    power_spec = power_spec or PowerSpec()
+    reliability_spec = reliability_spec or ReliabilitySpec()
+    reference = reference_entry(design, baseline)
+    inputs = uncertain_inputs(design, ranges, power_spec, reliability_spec, reference)
+    unit, values = latin_hypercube(inputs, samples, seed)
+    nominal_row = np.array([[inp.nominal for inp in inputs]])
+    context = fleet_figures or fleet()
+    metrics = evaluate_samples(
+        design,
+        inputs,
+        np.vstack([values, nominal_row]),
+        power_spec,
+        reliability_spec,
+        reference,
+        context,
+        probes,
+    )
+    nominal = {k: float(v[-1]) for k, v in metrics.items()}
+    metrics = {k: v[:-1] for k, v in metrics.items()}
+    drivers = {k: sensitivity(inputs, unit, v) for k, v in metrics.items()}
+    return UncertaintyResult(inputs, unit, values, metrics, nominal, seed, context, drivers)
