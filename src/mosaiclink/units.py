@@ -70,7 +70,7 @@ def format_ber(ber: float, digits: int = 2, log10_ber: float | None = None) -> s
     :func:`mosaiclink.finite.require_finite` before they get here).
     """
     if log10_ber is not None and math.isfinite(log10_ber):
-        if log10_ber < math.log10(BER_FLOOR):
+        if log10_ber <= math.log10(BER_FLOOR):  # the models clip at the floor: at it means below
             return f"< {BER_FLOOR:.0e}"
         ber = 10.0**log10_ber
     if math.isnan(ber):

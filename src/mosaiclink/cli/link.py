@@ -66,7 +66,8 @@ def _print_report(report) -> None:
     )
     console.print(stats)
     if report.nominal_log10_ber is not None:
-        console.print(f"nominal interior channel (no manufacturing spread): BER {format_ber(report.nominal_log10_ber)}")
+        nominal = format_ber(10.0**report.nominal_log10_ber, log10_ber=report.nominal_log10_ber)
+        console.print(f"nominal interior channel (no manufacturing spread): BER {nominal}")
     if report.channels and int(report.grid_col.max()) < 80:
         console.print(_ber_map(report))
     console.print(
