@@ -140,7 +140,7 @@ def test_captures_never_exceed_the_light(side, sigma, fraction, pitch, shift):
     steps = np.arange(-60, 61) * pitch + shift
     along = optics.interval_capture(steps, side, sigma, width)
     assert np.all(along >= 0.0)
-    assert along.sum() <= 1.0 + 1e-9
+    assert along.sum() <= 1.0 + 1e-7  # float64 rounding of the second difference, amplified by sigma / s
     if fraction == 1.0:
         assert along.sum() == pytest.approx(1.0, abs=1e-6)
 
