@@ -19,17 +19,20 @@ def report(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of every stochastic step (variation, Monte Carlo)."),
 ) -> None:
-    """Evaluate the design end to end and write a self-contained HTML report plus a summary."""
+    """Evaluate the design end to end and write a self-contained HTML report plus a summary.
+
+    Example: mosaic report --preset mosaic-1.6t --out report-1.6t
+    """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from mosaiclink.report.build import build_sections, report_steps, write_report
+    from mosaiclink.report.assess import STEPS, assess
+    from mosaiclink.report.build import SECTIONS, build_sections, write_report
 
     design = resolve_design(preset, config)
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
-    steps = report_steps(origin)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -38,21 +41,22 @@ def report(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("starting", total=len(steps))
+        task = progress.add_task("starting", total=len(STEPS))
 
         def on_step(index: int, label: str) -> None:
             progress.update(task, description=f"evaluating {label}", completed=index)
 
-        sections = build_sections(design, origin, seed, on_step=on_step)
-        progress.update(task, completed=len(steps))
-    index = write_report(sections, design, out, seed)
+        assessment = assess(design, seed, origin, on_step=on_step)
+        progress.update(task, completed=len(STEPS))
+    sections = build_sections(assessment)
+    index = write_report(assessment, sections, out)
 
     summary = Table(title=f"{design.name}: end-to-end summary")
     summary.add_column("section")
     summary.add_column("quantity")
     summary.add_column("value", justify="right")
-    for step, section in zip(steps, sections):
-        for label, value in section.headline:
-            summary.add_row(step.label, label, value)
+    for (label, _), section in zip(SECTIONS, sections, strict=True):
+        for quantity, value in section.headline:
+            summary.add_row(label, quantity, value)
     Console().print(summary)
     Console().print(f"report written to [bold]{index}[/bold]")
