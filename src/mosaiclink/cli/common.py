@@ -19,3 +19,14 @@ def resolve_design(
     design = load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
     changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
     return design.with_link(**changes) if changes else design
+
+
+def write_frame(frame, path: Path) -> Path:
+    """Write a pandas DataFrame as Parquet (``.parquet``) or CSV (anything else); the index is kept."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_csv(path)
+    return path

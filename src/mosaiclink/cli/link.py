@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import resolve_design, write_frame
 from mosaiclink.cli.main import app
 
 
@@ -23,12 +23,20 @@ def link(
     rate_gbps: float = typer.Option(None, "--rate-gbps", help="Override the per-channel line rate (Gb/s)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the manufacturing variation."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only (all per-channel arrays included)."),
+    table: Path = typer.Option(
+        None, "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
+    ),
 ) -> None:
-    """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER."""
+    """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.
+
+    Example: mosaic link --preset mosaic-800g --length-m 30 --csv channels.csv
+    """
     from mosaiclink.physics.link import evaluate_link
 
     design = resolve_design(preset, config, length_m, rate_gbps)
     report = evaluate_link(design, seed=seed)
+    if table is not None:
+        write_frame(report.to_dataframe(), table)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))
         return

@@ -33,8 +33,17 @@ class Spec(BaseModel):
             raise config_error_from(exc, cls, where) from None
 
     def replace(self, **changes: Any) -> Self:
-        """A validated copy with some fields changed (``dataclasses.replace`` for specs)."""
-        return type(self).from_mapping({**self.model_dump(), **changes})
+        """A validated copy with some fields changed (``dataclasses.replace`` for specs).
+
+        A dict given for a nested spec changes only the keys it names:
+        ``design.replace(fiber={"na": 0.3})`` keeps every other fibre field.
+        """
+        current = self.model_dump()
+        merged = {
+            key: {**current[key], **value} if isinstance(value, dict) and isinstance(current.get(key), dict) else value
+            for key, value in changes.items()
+        }
+        return type(self).from_mapping({**current, **merged})
 
     def to_mapping(self) -> dict[str, Any]:
         """Plain nested dict, ready for TOML/YAML/JSON."""

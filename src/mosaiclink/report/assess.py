@@ -37,7 +37,7 @@ from mosaiclink.datapath.emulator import DatapathResult, emulate
 from mosaiclink.datapath.framing import Framing
 from mosaiclink.datapath.gearbox import MAPPINGS, Gearbox
 from mosaiclink.datapath.protocols import host_protocol
-from mosaiclink.errors import ModelRangeError
+from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import draw_variation
 from mosaiclink.physics.equalizer import ffe_transfer_function
@@ -196,6 +196,40 @@ class Assessment:
     datapath: DatapathAssessment | None
     system: SystemAssessment
     cluster: ClusterAssessment
+
+    def __repr__(self) -> str:
+        report, power = self.link.report, self.system
+        return (
+            f"<Assessment {self.design.name}: {report.channels} ch @ {report.rate_gbps:.4g} Gb/s, "
+            f"{report.length_m:g} m, reach {self.link.reach_all_data_m:.3g} m, "
+            f"{power.power_co_packaged.total_w_per_end:.3g}-{power.power_pluggable.total_w_per_end:.3g} W/end, "
+            f"seed {self.seed}>"
+        )
+
+    def sections(self) -> list:
+        """The report's sections rendered from this assessment (:func:`mosaiclink.report.build.build_sections`)."""
+        from mosaiclink.report.build import build_sections
+
+        return build_sections(self)
+
+    def plot(self, figure_id: str = "fig-ber-length"):
+        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`)."""
+        for section in self.sections():
+            for figure in section.figures:
+                if figure.figure_id == figure_id:
+                    return figure.plotly
+        raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(self.figure_ids())}")
+
+    def figure_ids(self) -> list[str]:
+        """Ids of every figure of the report."""
+        return [f.figure_id for s in self.sections() for f in s.figures]
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the report's summary strip."""
+        from mosaiclink.report.html import render_section
+        from mosaiclink.report.sections.summary import summary_section
+
+        return render_section(summary_section(self))
 
 
 STEPS = ("link physics", "Monte Carlo check", "data path and FEC", "power, reliability and cost", "cluster impact")

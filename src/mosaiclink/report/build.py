@@ -50,8 +50,8 @@ def write_report(assessment: Assessment, sections: list[Section], out_dir: Path)
     out_dir.mkdir(parents=True, exist_ok=True)
     page = render_page(
         title=f"MOSAIC link report: {design.name}",
-        subtitle=f"{design.description} Generated {assessment.generated_utc} by mosaiclink {assessment.version} "
-        f"from {assessment.origin}, seed {assessment.seed}.",
+        subtitle=f"{design.description.rstrip('.')}. Generated {assessment.generated_utc} by mosaiclink "
+        f"{assessment.version} from {assessment.origin}, seed {assessment.seed}.",
         sections=sections,
         footer=f"mosaiclink {assessment.version} · generated {assessment.generated_utc} · seed {assessment.seed} · "
         "every number computed by the models named in docs/",

@@ -40,9 +40,7 @@ def alternatives_table(assessment: Assessment) -> Table | None:
     rows = tuple(
         (
             ("MOSAIC (this design)" if r.is_mosaic else r.name),
-            fmt_range(r.power_w_per_end_low, r.power_w_per_end_high, digits=2)
-            if r.is_mosaic
-            else fmt(r.power_w_per_end),
+            fmt_range(r.power_w_per_end_low, r.power_w_per_end_high) if r.is_mosaic else fmt(r.power_w_per_end),
             fmt(r.pj_per_bit),
             fmt_length_m(r.max_reach_m),
             fmt(r.link_fit),
