@@ -158,7 +158,10 @@ def cluster(
     seed: int = typer.Option(1, "--seed", min=0, help="Seed of the Monte Carlo year."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
-    """Evaluate clusters side by side: links, power, rack density, failures, ETTR."""
+    """Evaluate clusters side by side: links, power, rack density, failures, ETTR.
+
+    Example: mosaic cluster --scenario scale-up
+    """
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 

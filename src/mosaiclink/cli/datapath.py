@@ -29,7 +29,10 @@ def datapath(
     seed: int = typer.Option(0, help="random seed"),
     json_out: bool = typer.Option(False, "--json", help="print machine-readable JSON only"),
 ) -> None:
-    """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency."""
+    """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency.
+
+    Example: mosaic datapath --host 800gbe --channels 400 --spares 20 --ber 1e-5 --dead 3
+    """
     spec = DatapathSpec.from_mapping(
         dict(
             host=host,

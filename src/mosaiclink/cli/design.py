@@ -26,8 +26,12 @@ def design(
     seed: int = typer.Option(0, "--seed", help="Seed of the full model's manufacturing spread."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
-    """Search the design space for a target, explain the choice, confirm it with the full link model."""
-    from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
+    """Search the design space for a target, explain the choice, confirm it with the full link model.
+
+    Example: mosaic design --rate 800g --reach-m 30 --ber 2.4e-4 --minimize power
+    """
+    from mosaiclink.config.catalog import parse_rate_gbps
+    from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
     choice = design_for_target(

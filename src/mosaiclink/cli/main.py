@@ -12,7 +12,10 @@ import sys
 import typer
 
 from mosaiclink import __version__
+from mosaiclink.cli import helptext
 from mosaiclink.errors import MosaicError
+
+helptext.install()
 
 app = typer.Typer(
     name="mosaic",

@@ -14,7 +14,10 @@ from mosaiclink.config.presets import load_preset, preset_names
 
 @app.command()
 def presets(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
-    """List the preset designs with their channel counts, rate and length."""
+    """List the preset designs with their channel counts, rate and length.
+
+    Example: mosaic presets
+    """
     rows = []
     for name in preset_names():
         design = load_preset(name)

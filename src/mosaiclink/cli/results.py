@@ -43,7 +43,10 @@ def results(
     limit: int = typer.Option(20, "--limit", min=1, help="Rows shown in the terminal."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
-    """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it."""
+    """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it.
+
+    Example: mosaic results --pareto
+    """
     from mosaiclink.explore.results import pareto_front
     from mosaiclink.explore.store import ResultStore
 

@@ -12,7 +12,10 @@ def serve(
     port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port to listen on."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
 ) -> None:
-    """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT."""
+    """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT.
+
+    Example: mosaic serve --port 8765
+    """
     import uvicorn
 
     from mosaiclink.web.app import create_app

@@ -63,7 +63,10 @@ def simulate(
     out: Path = typer.Option(None, "--out", help="Directory for eye PNGs and simulate.json."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
-    """Count bit errors by Monte Carlo and compare with the statistical-eye prediction."""
+    """Count bit errors by Monte Carlo and compare with the statistical-eye prediction.
+
+    Example: mosaic simulate --preset mosaic-prototype --length-m 30 --bits 1000000 --channels 0-9
+    """
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)

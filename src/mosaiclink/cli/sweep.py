@@ -22,7 +22,10 @@ def sweep(
     workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes (ignored with --scheduler)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON only."),
 ) -> None:
-    """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped."""
+    """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.
+
+    Example: mosaic sweep examples/sweep-800g-grid.toml --workers 2
+    """
     from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
     from mosaiclink.explore.results import feasible_where
     from mosaiclink.explore.runner import run_sweep
