@@ -77,16 +77,29 @@ class MicroLedSpec(Spec):
 
 
 class CouplingSpec(Spec):
-    """LED-to-fibre and fibre-to-detector imaging optics."""
+    """The optical train: per-emitter micro-optics at both ends and the relay between the arrays and
+    the fibre faces. Launched fraction, spot, angular fill and capture are derived from these
+    (:mod:`mosaiclink.physics.optics`); none of them is a knob of its own."""
 
     lens: Literal["none", "microlens", "tir"] = Field(
-        "microlens", description="Transmit optic: bare butt coupling, plain microlens, or the two-part TIR micro-optic"
+        "microlens",
+        description="Per-emitter micro-optic at both ends: none (the relay images the bare LED and photodiode), "
+        "a plain microlens, or the two-part TIR micro-optic",
     )
-    microlens_gain: float = Field(
-        2.0, ge=1.0, le=100.0, description="Coupling gain of a plain microlens over bare Lambertian butt coupling"
+    collection_efficiency: float = Field(
+        0.3,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of the LED's emission the transmit micro-optic collects (unused with lens = none)",
     )
-    tir_gain_vs_microlens: float = Field(
-        2.0, ge=1.0, le=100.0, description="Coupling gain of the TIR optic over the plain microlens"
+    etendue_dilution: float = Field(
+        1.5,
+        ge=1.0,
+        le=100.0,
+        description="Factor by which the micro-optic's output étendue exceeds the étendue it collected (1 = ideal)",
+    )
+    lens_aperture_fraction: float = Field(
+        0.9, gt=0.0, le=1.0, description="Side of the square micro-optic aperture as a fraction of the array pitch"
     )
     spot_magnification: float = Field(
         0.5,
@@ -94,8 +107,15 @@ class CouplingSpec(Spec):
         le=20.0,
         description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the detector array); below 1 demagnifies",
     )
+    relay_na: float = Field(
+        0.2,
+        gt=0.0,
+        lt=1.0,
+        description="Image-side numerical aperture of the relay onto the fibre face (its stop): caps the launch angles, "
+        "trading coupling for modal walk-off",
+    )
     spot_blur_um: float = Field(
-        4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)"
+        4.0, ge=0.0, le=200.0, description="RMS blur added to the image by the relay (aberrations, defocus)"
     )
     tx_misalignment_um: float = Field(
         0.0,
@@ -125,12 +145,6 @@ class FiberSpec(Spec):
     na: float = Field(0.2, gt=0.0, lt=1.0, description="Numerical aperture of one core")
     core_index: float = Field(1.465, ge=1.3, le=2.0, description="Core group index (sets the transit delay)")
     attenuation_db_per_m: float = Field(0.2, ge=0.0, le=20.0, description="Attenuation at the LED wavelength")
-    launch_fill: float = Field(
-        0.3,
-        gt=0.0,
-        le=1.0,
-        description="Fraction of NA^2 filled by the launched light (1 = fully filled; sets modal walk-off)",
-    )
     chromatic_dispersion_ps_per_nm_km: float = Field(
         -700.0, ge=-5000.0, le=5000.0, description="Chromatic dispersion D at the LED wavelength"
     )
