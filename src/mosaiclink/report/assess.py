@@ -4,7 +4,8 @@
 
 - **link**: :func:`~mosaiclink.physics.link.evaluate_link` at the design point, the reach of the
   median channel and of every data channel (:func:`~mosaiclink.physics.reach.max_reach_m`), and a
-  length x rate sweep that reuses each rate's LED pulses (they do not depend on the fibre);
+  length x rate sweep of the nominal channel on the fast path
+  (:func:`~mosaiclink.explore.evaluate.evaluate_rows`, which reuses the static link parts);
 - **simulation**: one Monte Carlo run counting the worst countable channels on the symbol-rate
   path, with the median channel's eye drawn on the waveform path at ``EYE_SAMPLES_PER_BIT``;
 - **datapath**: the gearbox's line rate, the link at that rate (the design point's report when the
@@ -23,8 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
-from scipy.optimize import brentq
 
 from mosaiclink import __version__
 from mosaiclink.cluster.run import evaluate_columns
@@ -38,11 +37,11 @@ from mosaiclink.datapath.framing import Framing
 from mosaiclink.datapath.gearbox import MAPPINGS, Gearbox
 from mosaiclink.datapath.protocols import host_protocol
 from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.physics import ber
-from mosaiclink.physics.array import draw_variation
 from mosaiclink.physics.equalizer import ffe_transfer_function
 from mosaiclink.physics.link import LinkReport, evaluate_link
-from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions, led_pulse
+from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions
 from mosaiclink.physics.reach import max_reach_m
 from mosaiclink.sim.runner import EyeData, SimResult, simulate
 from mosaiclink.system.catalog import load_catalog
@@ -51,9 +50,11 @@ from mosaiclink.system.power import PowerBreakdown, mosaic_power_range
 from mosaiclink.system.reach import REACH_TOLERANCE_M, physics_reach_fn
 from mosaiclink.system.reliability import spare_sweep
 
-# Link sweep: lengths and per-channel rates (factors of the design's) of the BER-vs-length and reach-vs-rate views.
-SWEEP_LENGTHS_M = (10.0, 25.0, 40.0, 55.0, 70.0)
-SWEEP_RATE_FACTORS = (0.75, 1.0, 1.25, 1.5)
+# Link sweep (fast path): lengths and per-channel rates (factors of the design's) of the BER-vs-length
+# and reach-vs-rate views; the BER-vs-length figure draws BER_CURVE_RATE_FACTORS of them.
+SWEEP_LENGTHS_M = tuple(np.linspace(1.0, 100.0, 100))
+SWEEP_RATE_FACTORS = tuple(np.round(np.linspace(0.5, 2.0, 16), 3))
+BER_CURVE_RATE_FACTORS = (0.75, 1.0, 1.25)
 # Monte Carlo: the worst channels a report-sized count resolves, and the eye of the median channel.
 COUNTED_CHANNELS = 6
 BITS_PER_CHANNEL = 2_000_000
@@ -79,38 +80,21 @@ SCALE_UP_SCENARIO = "scale-up"
 
 @dataclass(frozen=True)
 class LinkAssessment:
-    """The design point, its reach and the length x rate sweep (log10 BER)."""
+    """The design point (every channel), its reach, and the fast path's length x rate sweep.
+
+    The sweep is the nominal channel of :func:`~mosaiclink.explore.evaluate.evaluate_rows` (the
+    explorer's and the sweeps' vectorized path: the static parts of the link are computed once
+    per rate and reused over every length); the design point and its reach are the full
+    per-channel model.
+    """
 
     report: LinkReport
     reach_median_m: float
     reach_all_data_m: float  # every data channel meets the target (the k-th best channel, k = data channels)
-    sweep_lengths_m: tuple[float, ...]
-    sweep_rates_gbps: tuple[float, ...]
-    sweep_log10_ber_median: np.ndarray  # (rates, lengths)
-    sweep_log10_ber_needed: np.ndarray  # (rates, lengths): the k-th best channel
-
-    def reach_vs_rate_m(self, needed: bool = False) -> np.ndarray:
-        """Reach at each swept rate from the sweep (NaN where the target is not crossed on the grid).
-
-        Notes
-        -----
-        The Gaussian-equivalent :math:`Q = -\\Phi^{-1}(\\mathrm{BER})` falls almost linearly with
-        length (signal and eye opening shrink together) where log BER is strongly curved, so a
-        shape-preserving cubic (PCHIP) through :math:`Q(L)` on the grid is solved for
-        :math:`Q(L) = Q_{target}`; agreement with the bisection of
-        :func:`~mosaiclink.physics.reach.max_reach_m` at the design rate is tested.
-        """
-        curves = self.sweep_log10_ber_needed if needed else self.sweep_log10_ber_median
-        q_target = float(ber.q_from_log10_ber(np.log10(self.report.target_ber)))
-        lengths = np.asarray(self.sweep_lengths_m)
-        out = np.full(len(curves), np.nan)
-        for i, curve in enumerate(curves):
-            q = np.asarray(ber.q_from_log10_ber(np.minimum(curve, -1e-9)), float)
-            if q[0] < q_target or q[-1] >= q_target:
-                continue
-            spline = PchipInterpolator(lengths, q)
-            out[i] = brentq(lambda x, f=spline: float(f(x)) - q_target, lengths[0], lengths[-1])
-        return out
+    sweep_lengths_m: np.ndarray  # (lengths,)
+    sweep_rates_gbps: np.ndarray  # (rates,) per-channel rates
+    sweep_log10_ber_nominal: np.ndarray  # (rates, lengths)
+    sweep_reach_nominal_m: np.ndarray  # (rates,) reach of the nominal channel at the target BER
 
 
 @dataclass(frozen=True)
@@ -236,22 +220,24 @@ STEPS = ("link physics", "Monte Carlo check", "data path and FEC", "power, relia
 
 
 def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
-    """The design point, its two reaches and the length x rate sweep."""
+    """The design point, its two reaches (bisection on the full model) and the fast-path sweep."""
     report = evaluate_link(design, seed=seed)
     reach_median_m = max_reach_m(design, seed=seed, tolerance_m=REACH_TOLERANCE_M)
     reach_all_m = max_reach_m(design, seed=seed, channels_required=report.data_channels, tolerance_m=REACH_TOLERANCE_M)
-    rates = tuple(round(design.link.rate_gbps * f, 3) for f in SWEEP_RATE_FACTORS)
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
-    median = np.empty((len(rates), len(SWEEP_LENGTHS_M)))
-    needed = np.empty_like(median)
-    for i, rate_gbps in enumerate(rates):
-        at_rate = design.with_link(rate_gbps=rate_gbps)
-        pulses = led_pulse(at_rate, variation)  # independent of the fibre: one per rate
-        for j, length_m in enumerate(SWEEP_LENGTHS_M):
-            point = evaluate_link(at_rate.with_link(length_m=length_m), seed=seed, led_pulse_w=pulses)
-            median[i, j] = float(np.median(point.log10_ber_stateye))
-            needed[i, j] = point.nth_best_log10_ber(point.data_channels)
-    return LinkAssessment(report, reach_median_m, reach_all_m, SWEEP_LENGTHS_M, rates, median, needed)
+    rates = design.link.rate_gbps * np.asarray(SWEEP_RATE_FACTORS)
+    lengths = np.asarray(SWEEP_LENGTHS_M)
+    grid = np.column_stack([np.repeat(rates, lengths.size), np.tile(lengths, rates.size)])
+    metrics = evaluate_rows(design, ("link.rate_gbps", "link.length_m"), grid)
+    shape = (rates.size, lengths.size)
+    return LinkAssessment(
+        report,
+        reach_median_m,
+        reach_all_m,
+        lengths,
+        rates,
+        metrics["log10_ber"].reshape(shape),
+        metrics["reach_m"].reshape(shape)[:, 0],
+    )
 
 
 def median_and_worst_live(report: LinkReport) -> tuple[int, int]:

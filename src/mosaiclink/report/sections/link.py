@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from mosaiclink.physics.link import LinkReport
-from mosaiclink.report.assess import Assessment, LinkAssessment
+from mosaiclink.report.assess import BER_CURVE_RATE_FACTORS, Assessment, LinkAssessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt_ber, fmt_length_m, fmt_log10_ber, fmt_rate_gbps
 from mosaiclink.report.theme import BER_AXIS_LOG10, PALETTE, base_layout
@@ -110,28 +110,45 @@ def budget_figure(report: LinkReport) -> Figure:
     )
 
 
+def curve_rows(link: LinkAssessment) -> list[int]:
+    """Sweep rows of the rates the BER-vs-length figure draws (nearest to BER_CURVE_RATE_FACTORS)."""
+    rate = link.report.rate_gbps
+    return [int(np.argmin(np.abs(link.sweep_rates_gbps - f * rate))) for f in BER_CURVE_RATE_FACTORS]
+
+
 def ber_length_figure(link: LinkAssessment) -> Figure:
-    """Median and needed (k-th best) channel BER vs length at each swept rate."""
-    lengths = list(link.sweep_lengths_m)
-    traces = []
-    for color, rate, median, needed in zip(
-        PALETTE, link.sweep_rates_gbps, link.sweep_log10_ber_median, link.sweep_log10_ber_needed, strict=False
-    ):
-        traces.append(
-            go.Scatter(
-                x=lengths, y=np.power(10.0, median), name=f"{rate:g} Gb/s median", line=dict(color=color, width=2.5)
-            )
+    """Nominal-channel BER vs length at three rates, with the full model's spread at the design point."""
+    report = link.report
+    floor = BER_AXIS_LOG10[0]
+    traces = [
+        go.Scatter(
+            x=link.sweep_lengths_m,
+            y=np.power(10.0, np.maximum(link.sweep_log10_ber_nominal[i], floor)),
+            name=f"{link.sweep_rates_gbps[i]:.4g} Gb/s nominal channel",
+            line=dict(color=color, width=2.5 if link.sweep_rates_gbps[i] == report.rate_gbps else 1.6),
         )
+        for i, color in zip(curve_rows(link), PALETTE, strict=False)
+    ]
+    summary = report.ber_summary()
+    points = (
+        ("median channel", summary["log10_median"], "circle"),
+        ("k-th best channel (k = data channels)", report.nth_best_log10_ber(report.data_channels), "diamond"),
+    )
+    for label, log10_ber, symbol in points:
         traces.append(
             go.Scatter(
-                x=lengths, y=np.power(10.0, needed), name=f"{rate:g} Gb/s k-th best", line=dict(color=color, dash="dot")
+                x=[report.length_m],
+                y=[10.0 ** max(log10_ber, floor)],
+                name=f"every channel at the design point: {label}",
+                mode="markers",
+                marker=dict(symbol=symbol, size=11, color="#333"),
             )
         )
     traces.append(
         go.Scatter(
-            x=[lengths[0], lengths[-1]],
-            y=[link.report.target_ber] * 2,
-            name=f"target {fmt_ber(link.report.target_ber)}",
+            x=[link.sweep_lengths_m[0], link.sweep_lengths_m[-1]],
+            y=[report.target_ber] * 2,
+            name=f"target {fmt_ber(report.target_ber)}",
             mode="lines",
             line=dict(color="#333", dash="dash"),
         )
@@ -146,36 +163,29 @@ def ber_length_figure(link: LinkAssessment) -> Figure:
         "fig-ber-length",
         "BER vs length",
         go.Figure(traces, layout),
-        "Median channel (solid) and the worst channel the link still needs (dotted: the k-th best, "
-        "k = data channels) at each swept per-channel rate; LED pulses reused across lengths.",
+        "Curves: the nominal channel on the fast path (static link parts computed once per rate, reused over "
+        "every length). Markers: the full per-channel model at the design point.",
     )
 
 
 def reach_rate_figure(link: LinkAssessment) -> Figure:
     """Reach vs per-channel rate: the wide-and-slow trade in one picture."""
-    rates = list(link.sweep_rates_gbps)
     traces = [
         go.Scatter(
-            x=rates,
-            y=link.reach_vs_rate_m(needed),
-            name=label,
+            x=link.sweep_rates_gbps,
+            y=link.sweep_reach_nominal_m,
+            name="nominal channel (fast path)",
             mode="lines+markers",
-            line=dict(color=color, dash=dash),
-        )
-        for needed, label, color, dash in (
-            (False, "median channel", PALETTE[0], "solid"),
-            (True, "every data channel (k-th best)", PALETTE[1], "dot"),
-        )
-    ]
-    traces.append(
+            line=dict(color=PALETTE[0]),
+        ),
         go.Scatter(
             x=[link.report.rate_gbps] * 2,
             y=[link.reach_median_m, link.reach_all_data_m],
-            name="design point (bisection)",
+            name="every channel at the design rate: median, every data channel",
             mode="markers",
             marker=dict(symbol="x", size=11, color="#333"),
-        )
-    )
+        ),
+    ]
     layout = base_layout(
         f"Reach at BER {fmt_ber(link.report.target_ber)} vs per-channel rate",
         xaxis=dict(title="per-channel rate (Gb/s)"),
@@ -186,8 +196,8 @@ def reach_rate_figure(link: LinkAssessment) -> Figure:
         "fig-reach-rate",
         "Reach vs per-channel rate",
         go.Figure(traces, layout),
-        "Slower channels reach further: the length where the BER curves above cross the target "
-        "(shape-preserving cubic through the sweep); the crosses are the exact reach search at the design rate.",
+        "Slower channels reach further: the wide-and-slow trade. Line: the nominal channel's reach search on "
+        "the fast path at each rate; crosses: the full model's reach search at the design rate.",
     )
 
 
@@ -248,20 +258,20 @@ def link_section(assessment: Assessment) -> Section:
             "grid_row_col": np.column_stack([report.grid_row, report.grid_col]).tolist(),
             "log10_ber_per_channel": report.log10_ber_stateye.tolist(),
             "ber_vs_length": {
-                "length_m": list(link.sweep_lengths_m),
+                "length_m": link.sweep_lengths_m.tolist(),
                 **{
-                    f"median@{r:g}": m.tolist()
-                    for r, m in zip(link.sweep_rates_gbps, link.sweep_log10_ber_median, strict=False)
+                    f"nominal@{link.sweep_rates_gbps[i]:.4g}": link.sweep_log10_ber_nominal[i].tolist()
+                    for i in curve_rows(link)
                 },
-                **{
-                    f"needed@{r:g}": m.tolist()
-                    for r, m in zip(link.sweep_rates_gbps, link.sweep_log10_ber_needed, strict=False)
+                "design_point": {
+                    "length_m": report.length_m,
+                    "log10_ber_median": summary["log10_median"],
+                    "log10_ber_kth_best": report.nth_best_log10_ber(report.data_channels),
                 },
             },
             "reach_vs_rate": {
-                "rate_gbps": list(link.sweep_rates_gbps),
-                "median_m": link.reach_vs_rate_m().tolist(),
-                "every_data_channel_m": link.reach_vs_rate_m(needed=True).tolist(),
+                "rate_gbps": link.sweep_rates_gbps.tolist(),
+                "nominal_m": link.sweep_reach_nominal_m.tolist(),
             },
         },
     )
