@@ -90,7 +90,8 @@ def main() -> None:
         "",
         "| What | Best wall time | CPU time | Target | Ratio (target / time) |",
         "|---|---|---|---|---|",
-        f"| `mosaic link --preset mosaic-800g --json` (460 channels, process start to exit) | {wall:.2f} s | {cpu:.2f} s | {TARGET_S:.1f} s | {TARGET_S / wall:.2f}x |",
+        "| `mosaic link --preset mosaic-800g --json` (460 channels, process start to exit) | "
+        f"{wall:.2f} s | {cpu:.2f} s | {TARGET_S:.1f} s | {TARGET_S / wall:.2f}x |",
         "",
         "CPU time is the process's own work (user + system); wall time on a shared machine is inflated "
         "by the other jobs counted in the load average.",

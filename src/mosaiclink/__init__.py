@@ -9,14 +9,15 @@
 
 Layers (import only downward): units, errors -> config -> physics -> sim -> datapath ->
 system -> cluster -> explore -> report / web / cli. See DESIGN.md in the shared folder.
+
+``mosaiclink.__version__`` is read from the installed package's metadata (the one version
+source is ``pyproject.toml``), on first access so that importing the package stays cheap.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
-
-__version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
@@ -47,6 +48,10 @@ __all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("mosaiclink")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'mosaiclink' has no attribute {name!r}")

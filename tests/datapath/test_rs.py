@@ -6,7 +6,10 @@ import galois
 import numpy as np
 import pytest
 import reedsolo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mosaiclink.datapath.analytic import binomial_log10_uncorrectable
 from mosaiclink.datapath.gf import BYTE_POLY, KP4_POLY, galois_field
 from mosaiclink.datapath.rs import KP4, KR4, ReedSolomon, reed_solomon
 from mosaiclink.errors import ConfigError
@@ -118,3 +121,36 @@ def test_bad_inputs_raise_config_error(kp4):
         kp4.encode(np.zeros((2, 513)))
     with pytest.raises(ConfigError):
         kp4.decode(np.zeros((2, 543)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=15), st.data())
+def test_decoder_corrects_everything_inside_its_capacity(kp4, n_err, data):
+    """Property: any ``e`` errors and ``f`` erasures with ``2e + f <= n - k`` decode to the codeword."""
+    n_era = data.draw(st.integers(min_value=0, max_value=kp4.parity - 2 * n_err))
+    rng = np.random.default_rng(data.draw(st.integers(min_value=0, max_value=2**32)))
+    cw = kp4.encode(rng.integers(0, 1024, (2, 514)))
+    rx, era = _corrupt(rng, cw, n_err, n_era)
+    ours, status = kp4.decode(rx, era)
+    assert np.array_equal(ours, cw) and np.all(status >= n_err)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=16, max_value=60), st.integers(min_value=0, max_value=2**32))
+def test_decoder_never_claims_more_than_its_capacity(kp4, n_err, seed):
+    """Property: beyond ``t`` errors the decoder reports failure and returns the word untouched
+    (a miscorrection to another codeword is possible in principle, ~1e-12 per word at t = 15)."""
+    rng = np.random.default_rng(seed)
+    cw = kp4.encode(rng.integers(0, 1024, (2, 514)))
+    rx, era = _corrupt(rng, cw, n_err, 0)
+    ours, status = kp4.decode(rx, era)
+    assert np.all(status == -1) and np.array_equal(ours, rx)
+
+
+@given(st.floats(min_value=1e-9, max_value=1e-2), st.floats(min_value=1.01, max_value=10.0))
+def test_analytic_uncorrectable_probability_grows_with_the_error_rate(p_symbol, factor):
+    """More symbol errors never make the code fail less often; more capacity never more often."""
+    low = binomial_log10_uncorrectable(544, 15, p_symbol)
+    high = binomial_log10_uncorrectable(544, 15, min(p_symbol * factor, 0.5))
+    assert high >= low - 1e-9
+    assert binomial_log10_uncorrectable(544, 16, p_symbol) <= low + 1e-9

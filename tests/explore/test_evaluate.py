@@ -21,7 +21,7 @@ def test_nominal_q_agrees_with_full_model_median_channel():
     """Independent methods: reduced nominal channel vs the full per-channel model's median Q."""
     lengths = np.array([[20.0], [30.0]])
     reduced = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
-    full = np.array([np.median(evaluate_link(BASE.with_link(length_m=float(l)), seed=0).q) for l in lengths[:, 0]])
+    full = np.array([np.median(evaluate_link(BASE.with_link(length_m=float(m)), seed=0).q) for m in lengths[:, 0]])
     assert np.all(np.abs(20 * np.log10(reduced / full)) < 1.5)  # dB
 
 
@@ -64,7 +64,9 @@ def test_power_and_fit_equal_the_system_models_design_by_design():
     paths = ("link.rate_gbps", "led.peak_current_ma", "array.spare_channels")
     m = evaluate_rows(BASE, paths, rows)
     for i, row in enumerate(rows):
-        design = with_overrides(BASE, {p: (int(v) if p.startswith("array") else float(v)) for p, v in zip(paths, row)})
+        design = with_overrides(
+            BASE, {p: (int(v) if p.startswith("array") else float(v)) for p, v in zip(paths, row, strict=True)}
+        )
         assert m["power_w"][i] == pytest.approx(mosaic_power(design).total_w_per_end, rel=1e-12)
         assert m["fit"][i] == pytest.approx(mosaic_link_fit(design), rel=1e-9)
 

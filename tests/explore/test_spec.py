@@ -66,7 +66,7 @@ def test_fast_keys_equal_hash_of_the_validated_full_design():
     s = sweep(sampler="random", samples=40, seed=9)
     rows = s.rows(0, 40)
     keys = KeyMaker(s.base, s.paths, s.is_int, "v1").keys(rows)
-    for row, key in zip(rows[:10], keys[:10]):
+    for row, key in zip(rows[:10], keys[:10], strict=True):
         assert key == design_key(s.design(row), "v1")
     assert len(set(keys)) == 40
     assert KeyMaker(s.base, s.paths, s.is_int, "v2").keys(rows[:1])[0] != keys[0]

@@ -43,7 +43,10 @@ def test_mmse_ffe_reduces_isi_and_tends_to_zero_forcing_without_noise():
     eq = EqualizerSpec(ffe_taps=5, ffe_precursor_taps=1, ffe_method="mmse")
     taps = equalizer.solve_ffe(h, 3, eq, noise_autocorr=np.array([1e-6, 0, 0, 0, 0]))
     g = equalizer.apply_ffe(h, taps, 1)
-    isi = lambda x: (np.sum(x**2) - x[3] ** 2) / x[3] ** 2
+
+    def isi(x):
+        return (np.sum(x**2) - x[3] ** 2) / x[3] ** 2
+
     assert isi(g) < 0.05 * isi(h)
 
 

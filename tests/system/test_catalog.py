@@ -10,6 +10,7 @@ from mosaiclink.config.catalog import parse_rate_gbps, rate_key
 from mosaiclink.errors import CatalogError, ConfigError
 from mosaiclink.system.catalog import load_catalog
 
+A_SOURCE = 'source_url = "https://example.com/a", date = "2026",'
 ENTRY = """
 [[entry]]
 id = "my-aoc-800g"
@@ -21,18 +22,18 @@ lane_rate_gbps = 100
 medium = "multimode"
 laser_based = true
 power_w_per_end = {{ low = {power_low}, typical = 10, high = 11, {power_source} date = "2026", confidence = "D" }}
-max_reach_m = {{ low = 30, typical = 50, high = 100, source_url = "https://example.com/a", date = "2026", confidence = "D" }}
-fit = {{ low = 100, typical = 200, high = 400, source_url = "https://example.com/a", date = "2026", confidence = "D" }}
-activation_energy_ev = {{ low = 0.5, typical = 0.55, high = 0.6, source_url = "https://example.com/a", date = "2026", confidence = "R" }}
-cost_usd_per_end = {{ low = 1, typical = 2, high = 3, source_url = "https://example.com/a", date = "2026", confidence = "B" }}
-max_operating_temperature_c = {{ low = 70, typical = 70, high = 70, source_url = "https://example.com/a", date = "2026", confidence = "D" }}
+max_reach_m = {{ low = 30, typical = 50, high = 100, {a_source} confidence = "D" }}
+fit = {{ low = 100, typical = 200, high = 400, {a_source} confidence = "D" }}
+activation_energy_ev = {{ low = 0.5, typical = 0.55, high = 0.6, {a_source} confidence = "R" }}
+cost_usd_per_end = {{ low = 1, typical = 2, high = 3, {a_source} confidence = "B" }}
+max_operating_temperature_c = {{ low = 70, typical = 70, high = 70, {a_source} confidence = "D" }}
 """
 GOOD_SOURCE = 'source_url = "https://example.com/datasheet",'
 
 
 def write(tmp_path, power_low=9.0, power_source=GOOD_SOURCE):
     path = tmp_path / "user.toml"
-    path.write_text(ENTRY.format(power_low=power_low, power_source=power_source))
+    path.write_text(ENTRY.format(power_low=power_low, power_source=power_source, a_source=A_SOURCE))
     return path
 
 

@@ -1,18 +1,76 @@
-"""Imports every sub-command module (each registers itself on ``cli.main.app``).
+"""The command table of ``mosaic``: every sub-command, the module that holds it, and its summary.
 
-Add one import line per command module; keep them sorted.
+This is the one place a command is declared. :mod:`mosaiclink.cli.main` reads the table and
+imports a command's module only when that command runs or shows its own help; ``mosaic --help``
+lists the summaries below without importing any command module. A command module defines a plain
+function (its options typed with :mod:`mosaiclink.cli.options`) and imports nothing from
+``cli.main``. The summary must be the first line of the function's docstring (a test checks it).
 """
 
-from mosaiclink.cli import (
-    cluster,  # noqa: F401
-    compare,  # noqa: F401
-    datapath,  # noqa: F401
-    design,  # noqa: F401
-    link,  # noqa: F401
-    presets,  # noqa: F401
-    report,  # noqa: F401
-    results,  # noqa: F401
-    serve,  # noqa: F401
-    simulate,  # noqa: F401
-    sweep,  # noqa: F401
-)
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class CommandEntry(NamedTuple):
+    """Where a command lives: ``module:function``, and its one-line summary for ``mosaic --help``."""
+
+    module: str
+    function: str
+    summary: str
+
+
+COMMANDS: dict[str, CommandEntry] = {
+    "cluster": CommandEntry(
+        "mosaiclink.cli.cluster",
+        "cluster",
+        "Evaluate clusters side by side: links, power, rack density, failures, ETTR.",
+    ),
+    "compare": CommandEntry(
+        "mosaiclink.cli.compare", "compare", "Power, reliability, reach and cost of MOSAIC beside every alternative."
+    ),
+    "datapath": CommandEntry(
+        "mosaiclink.cli.datapath",
+        "datapath",
+        "Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency.",
+    ),
+    "design": CommandEntry(
+        "mosaiclink.cli.design",
+        "design",
+        "Search the design space for a target, explain the choice, confirm it with the full link model.",
+    ),
+    "link": CommandEntry(
+        "mosaiclink.cli.link",
+        "link",
+        "Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.",
+    ),
+    "presets": CommandEntry(
+        "mosaiclink.cli.presets", "presets", "List the preset designs with their channel counts, rate and length."
+    ),
+    "report": CommandEntry(
+        "mosaiclink.cli.report",
+        "report",
+        "Evaluate the design end to end and write a self-contained HTML report plus a summary.",
+    ),
+    "results": CommandEntry(
+        "mosaiclink.cli.results",
+        "results",
+        "Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it.",
+    ),
+    "serve": CommandEntry(
+        "mosaiclink.cli.serve",
+        "serve",
+        "Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT.",
+    ),
+    "simulate": CommandEntry(
+        "mosaiclink.cli.simulate",
+        "simulate",
+        "Count bit errors by Monte Carlo and compare with the statistical-eye prediction.",
+    ),
+    "sweep": CommandEntry(
+        "mosaiclink.cli.sweep",
+        "sweep",
+        "Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.",
+    ),
+    "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
+}

@@ -5,17 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import CatalogOpt, JsonOpt, SeedOpt, within
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
 from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.io import load_spec, write_text_atomic
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mosaiclink.cluster.failures import FailureYear
+    from mosaiclink.cluster.model import ClusterResult
 
 
 def _scenario(name_or_path: str) -> ScenarioSpec:
@@ -29,7 +35,7 @@ def _scenario(name_or_path: str) -> ScenarioSpec:
     return load_spec(name_or_path, ScenarioSpec)
 
 
-def _events_csv(results: list, years: list) -> str:
+def _events_csv(results: Sequence[ClusterResult], years: Sequence[FailureYear]) -> str:
     """The failure events of every column as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -133,30 +139,32 @@ def _table(summaries: list[dict]) -> Table:
             "fleet saving vs first column",
             ["-"]
             + [
-                f"{s['fleet_savings_vs_first']['facility_mw']:.1f} MW at {s['fleet_savings_vs_first']['deployment_gpus']:,} GPUs"
+                f"{s['fleet_savings_vs_first']['facility_mw']:.1f} MW at "
+                f"{s['fleet_savings_vs_first']['deployment_gpus']:,} GPUs"
                 for s in summaries[1:]
             ],
         )
     return table
 
 
-@app.command()
 def cluster(
-    gpus: int = typer.Option(None, "--gpus", min=1, help="GPUs in every cluster (overrides the scenario)."),
-    scenario: list[str] = typer.Option(
-        None,
-        "--scenario",
-        help="Shipped scenario name or scenario file; repeat to add columns "
-        f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
-    ),
-    catalog_files: list[Path] = typer.Option(
-        None,
-        "--catalog",
-        help="Extra technology catalog file (replaces built-in entries with the same id); repeatable.",
-    ),
-    csv_events: Path = typer.Option(None, "--csv-events", help="Write the Monte Carlo year's link failures as CSV."),
-    seed: int = typer.Option(1, "--seed", min=0, help="Seed of the Monte Carlo year."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    gpus: Annotated[
+        int | None, typer.Option("--gpus", callback=within(1), help="GPUs in every cluster (overrides the scenario).")
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="Shipped scenario name or scenario file; repeat to add columns "
+            f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
+        ),
+    ] = None,
+    catalog_files: CatalogOpt = None,
+    csv_events: Annotated[
+        Path | None, typer.Option("--csv-events", help="Write the Monte Carlo year's link failures as CSV.")
+    ] = None,
+    seed: SeedOpt = 1,
+    as_json: JsonOpt = False,
 ) -> None:
     """Evaluate clusters side by side: links, power, rack density, failures, ETTR.
 

@@ -6,17 +6,17 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.options import CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, finite
 from mosaiclink.config.catalog import CONFIDENCE_MEANING, parse_rate_gbps
 from mosaiclink.report.numbers import fmt, fmt_hours
 from mosaiclink.config.io import SUFFIXES
-from mosaiclink.config.presets import load_design, load_preset
 from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
 
 if TYPE_CHECKING:
@@ -140,43 +140,51 @@ def _print_sweep(rows: list[dict], temperature_c: float, console: Console) -> No
     console.print(table)
 
 
-@app.command()
 def compare(
-    rate: str = typer.Option(
-        "800g",
-        "--rate",
-        help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t (other catalog rates, e.g. 400g, need --preset).",
-    ),
-    reach_m: float = typer.Option(30.0, "--reach-m", help="Link length every technology must reach (m)."),
-    temperature_c: float = typer.Option(55.0, "--temperature-c", help="Operating case temperature (C)."),
-    preset: str | None = typer.Option(
-        None, "--preset", help="MOSAIC preset name or design file (default: the preset for the rate)."
-    ),
-    catalog: list[Path] | None = typer.Option(
-        None, "--catalog", help="Extra catalog file (repeatable); same ids replace built-in entries."
-    ),
-    host_interface: str = typer.Option(
-        "pluggable", "--host-interface", help="MOSAIC host interface: pluggable or co-packaged."
-    ),
-    sweep_spares: bool = typer.Option(False, "--sweep-spares", help="Also print link FIT and survival vs spare count."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
-    wide: bool = typer.Option(False, "--wide", help="Every column (full names, ratios, reasons): ~180 columns."),
+    rate: Annotated[
+        str,
+        typer.Option(
+            "--rate",
+            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t (other catalog rates, e.g. 400g, need --preset).",
+        ),
+    ] = "800g",
+    reach_m: ReachOpt = 30.0,
+    temperature_c: Annotated[
+        float, typer.Option("--temperature-c", callback=finite, help="Operating case temperature (C).")
+    ] = 55.0,
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
+    catalog: CatalogOpt = None,
+    host_interface: Annotated[
+        str, typer.Option("--host-interface", help="MOSAIC host interface: pluggable or co-packaged.")
+    ] = "pluggable",
+    sweep_spares: Annotated[
+        bool, typer.Option("--sweep-spares", help="Also print link FIT and survival vs spare count.")
+    ] = False,
+    as_json: JsonOpt = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Every column (full names, MTBF, ratios, reasons): ~180 columns.")
+    ] = False,
 ) -> None:
     """Power, reliability, reach and cost of MOSAIC beside every alternative.
 
     Example: mosaic compare --rate 1.6t --reach-m 50 --wide
+
+    Without ``--preset`` or ``--config`` MOSAIC is the shipped preset for ``--rate``. A design file
+    given to ``--preset`` (by its suffix) is read as ``--config``.
     """
     # lazy: the system layer pulls in scipy.stats (~1 s), which every other command would pay
     from mosaiclink.system.catalog import load_catalog
     from mosaiclink.system.compare import compare as run_compare
     from mosaiclink.system.compare import default_design
 
-    if preset is None:
+    if preset is not None and Path(preset).suffix in SUFFIXES:
+        config = config or Path(preset)
+        preset = None
+    if preset is None and config is None:
         design = default_design(parse_rate_gbps(rate))
-    elif Path(preset).suffix in SUFFIXES:
-        design = load_design(preset)
     else:
-        design = load_preset(preset)
+        design = resolve_design(preset, config)
     power_spec = PowerSpec.from_mapping({"host_interface": host_interface})
     result = run_compare(
         rate=rate,

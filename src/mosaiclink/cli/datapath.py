@@ -3,36 +3,44 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from mosaiclink.cli.main import app
-from mosaiclink.config.datapath import DatapathSpec
+from mosaiclink.cli.options import JsonOpt, SeedOpt, finite
 
 
-@app.command()
 def datapath(
-    host: str = typer.Option("800gbe", help="host protocol: 800gbe, 1.6tbe, pcie6, raw"),
-    channels: int = typer.Option(400, help="data channels"),
-    spares: int = typer.Option(20, help="spare channels"),
-    mapping: str = typer.Option("symbol-aligned", help="bit-interleaved, symbol-aligned, codeword-diagonal"),
-    ber: float = typer.Option(1e-5, help="pre-FEC BER of every channel"),
-    dead: int = typer.Option(0, help="channels killed at --kill-at-us"),
-    dead_at_start: int = typer.Option(0, help="channels known dead at link-up"),
-    kill_at_us: float = typer.Option(5.0, help="time the --dead channels fail, us"),
-    duration_us: float = typer.Option(50.0, help="emulated time, us"),
-    mode: str = typer.Option("pattern", help="payload (real frames) or pattern (error positions only)"),
-    erasures: bool = typer.Option(True, "--erasures/--no-erasures", help="feed declared-dead channels as erasures"),
-    detection_time_us: float = typer.Option(2.0, help="bad-marker time before a channel is declared dead, us"),
-    seed: int = typer.Option(0, help="random seed"),
-    json_out: bool = typer.Option(False, "--json", help="print machine-readable JSON only"),
+    host: Annotated[str, typer.Option(help="Host protocol: 800gbe, 1.6tbe, pcie6, raw.")] = "800gbe",
+    channels: Annotated[int, typer.Option(help="Data channels.")] = 400,
+    spares: Annotated[int, typer.Option(help="Spare channels.")] = 20,
+    mapping: Annotated[
+        str, typer.Option(help="bit-interleaved, symbol-aligned or codeword-diagonal.")
+    ] = "symbol-aligned",
+    ber: Annotated[float, typer.Option(callback=finite, help="Pre-FEC BER of every channel.")] = 1e-5,
+    dead: Annotated[int, typer.Option(help="Channels killed at --kill-at-us.")] = 0,
+    dead_at_start: Annotated[int, typer.Option(help="Channels known dead at link-up.")] = 0,
+    kill_at_us: Annotated[float, typer.Option(callback=finite, help="Time the --dead channels fail (us).")] = 5.0,
+    duration_us: Annotated[float, typer.Option(callback=finite, help="Emulated time (us).")] = 50.0,
+    mode: Annotated[str, typer.Option(help="payload (real frames) or pattern (error positions only).")] = "pattern",
+    erasures: Annotated[
+        bool, typer.Option("--erasures/--no-erasures", help="Feed declared-dead channels as erasures.")
+    ] = True,
+    detection_time_us: Annotated[
+        float, typer.Option(callback=finite, help="Bad-marker time before a channel is declared dead (us).")
+    ] = 2.0,
+    seed: SeedOpt = 0,
+    json_out: JsonOpt = False,
 ) -> None:
     """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency.
 
     Example: mosaic datapath --host 800gbe --channels 400 --spares 20 --ber 1e-5 --dead 3
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from mosaiclink.config.datapath import DatapathSpec
+
     spec = DatapathSpec.from_mapping(
         dict(
             host=host,

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import AggregateRateOpt, JsonOpt, ReachOpt, SeedOpt, within
 
 
 def _knob_text(knobs: dict) -> str:
     return ", ".join(f"{k}={v:g}" for k, v in knobs.items())
 
 
-@app.command()
 def design(
-    rate: str = typer.Option("800g", "--rate", help="Aggregate data rate: 800g, 1.6t, 400 (Gb/s)."),
-    reach_m: float = typer.Option(30.0, "--reach-m", help="Fibre length the link must span (m)."),
-    ber: float = typer.Option(2.4e-4, "--ber", help="Pre-FEC BER every data channel must meet."),
-    minimize: str = typer.Option("power", "--minimize", help="Objective: power, fit or channels."),
-    max_fit: float = typer.Option(None, "--max-fit", help="Upper bound on link FIT."),
-    base: str = typer.Option("mosaic-800g", "--base", help="Preset or design file giving the device technology."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the full model's manufacturing spread."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    rate: AggregateRateOpt = "800g",
+    reach_m: ReachOpt = 30.0,
+    ber: Annotated[
+        float, typer.Option("--ber", callback=within(0.0, 0.5), help="Pre-FEC BER every data channel must meet.")
+    ] = 2.4e-4,
+    minimize: Annotated[str, typer.Option("--minimize", help="Objective: power, fit or channels.")] = "power",
+    max_fit: Annotated[
+        float | None, typer.Option("--max-fit", callback=within(0.0), help="Upper bound on link FIT.")
+    ] = None,
+    base: Annotated[
+        str, typer.Option("--base", help="Preset or design file giving the device technology.")
+    ] = "mosaic-800g",
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
 ) -> None:
     """Search the design space for a target, explain the choice, confirm it with the full link model.
 
     Example: mosaic design --rate 800g --reach-m 30 --ber 2.4e-4 --minimize power
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from mosaiclink.config.catalog import parse_rate_gbps
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
@@ -71,7 +78,8 @@ def design(
         out.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")
     if choice.closest_miss:
         out.print(
-            f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n  infeasible: {choice.closest_miss['why_infeasible']}"
+            f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n"
+            f"  infeasible: {choice.closest_miss['why_infeasible']}"
         )
     for rejected in choice.rejected_by_full_model:
         out.print(

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from mosaiclink.cli.common import resolve_design, write_frame
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
-@app.command()
 def link(
-    preset: str = typer.Option(
-        None, "--preset", "-p", help="Preset design name (see `mosaic presets`); default mosaic-800g."
-    ),
-    config: Path = typer.Option(
-        None, "--config", "-c", help='Design file (TOML/YAML/JSON); may start with extends = "<preset>".'
-    ),
-    length_m: float = typer.Option(None, "--length-m", help="Override the fibre length (m)."),
-    rate_gbps: float = typer.Option(None, "--rate-gbps", help="Override the per-channel line rate (Gb/s)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the manufacturing variation."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only (all per-channel arrays included)."),
-    table: Path = typer.Option(
-        None, "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
-    ),
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
+    length_m: LengthOpt = None,
+    rate_gbps: RateOpt = None,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.
 
@@ -49,7 +48,7 @@ def _print_report(report) -> None:
 
     console = Console()
     budget = Table(
-        title=f"{report.design_name}: {report.rate_gbps:g} Gb/s x {report.channels} channels, "
+        title=f"{report.design_name}: {report.rate_gbps:.4g} Gb/s x {report.channels} channels, "
         f"{report.length_m:g} m (median channel)"
     )
     budget.add_column("step")
@@ -92,7 +91,7 @@ def _ber_map(report) -> str:
     rows = int(report.grid_row.max()) + 1
     cols = int(report.grid_col.max()) + 1
     cells = [[" "] * cols for _ in range(rows)]
-    for r, c, lb, dead in zip(report.grid_row, report.grid_col, report.log10_ber_stateye, report.dead):
+    for r, c, lb, dead in zip(report.grid_row, report.grid_col, report.log10_ber_stateye, report.dead, strict=True):
         glyph = (
             "[red]x[/]"
             if dead

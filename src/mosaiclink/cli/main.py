@@ -1,76 +1,94 @@
-"""Entry point of the ``mosaic`` command.
+"""Entry point of the ``mosaic`` command: a group that loads its commands lazily from one table.
 
-Each sub-command lives in its own module under ``mosaiclink.cli`` and registers itself on
-:data:`app` here. :func:`run` turns every :class:`~mosaiclink.errors.MosaicError` into one
-line on stderr and exit code 2, never a traceback.
+The commands are declared in :data:`mosaiclink.cli._registry.COMMANDS`. :class:`LazyCommandGroup`
+imports a command's module only when the command is invoked (or asked for its own help), so
+``mosaic link`` does not pay for the plotting, Numba or DuckDB imports of other commands, and
+``mosaic --help`` imports no command module at all. :func:`run` turns every
+:class:`~mosaiclink.errors.MosaicError` into one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Annotated, Any
 
 import typer
+import typer.core
+import typer.main
 
-from mosaiclink import __version__
 from mosaiclink.cli import helptext
+from mosaiclink.cli._registry import COMMANDS, CommandEntry
 from mosaiclink.errors import MosaicError
 
 helptext.install()
 
+
+def load_command(name: str, entry: CommandEntry) -> Any:
+    """Import ``entry``'s module and build the Click command of its function, named ``name``."""
+    function = getattr(importlib.import_module(entry.module), entry.function)
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    single.command(name=name)(function)
+    return typer.main.get_command(single)
+
+
+class LazyCommandGroup(typer.core.TyperGroup):
+    """A Typer group whose commands come from the table, imported on first use."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        if self._listing:  # the group's own help shows summaries only: import nothing
+            return typer.core.TyperCommand(name=cmd_name, help=entry.summary, short_help=entry.summary)
+        return load_command(cmd_name, entry)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
     name="mosaic",
-    help="Design, simulate and evaluate MOSAIC wide-and-slow microLED optical links.",
+    cls=LazyCommandGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 
-@app.command()
-def version() -> None:
-    """Print the mosaiclink version."""
-    typer.echo(__version__)
+def _print_version(value: bool) -> None:
+    if value:
+        from mosaiclink import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
 
 
-def _register_commands(argv: list[str] | None = None) -> None:
-    """Import the sub-command modules so that each adds itself to ``app``.
-
-    When ``argv`` names a command whose module has the same name (``mosaic link`` ->
-    ``mosaiclink.cli.link``), only that module is imported, so one command does not pay the
-    start-up cost of every other layer (numba, scipy.stats, plotting, ...). Anything else
-    (``--help``, a command living in a differently named module) imports them all.
-    """
-    import importlib
-    import importlib.util
-
-    name = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
-    module = f"mosaiclink.cli.{name.replace('-', '_')}" if name else None
-    if (
-        module
-        and name.replace("-", "_").isidentifier()
-        and not name.startswith("_")
-        and name != "main"
-        and importlib.util.find_spec(module) is not None
-    ):
-        importlib.import_module(module)
-        if any(_command_name(cmd) == name for cmd in app.registered_commands):
-            return
-    # Each module adds its commands with @app.command(); keep the registry sorted.
-    from mosaiclink.cli import _registry  # noqa: F401
-
-
-def _command_name(command) -> str:
-    """The CLI name Typer gives a registered command."""
-    return command.name or command.callback.__name__.replace("_", "-")
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Design, simulate and evaluate MOSAIC wide-and-slow microLED optical links."""
 
 
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI; a MosaicError becomes one line on stderr and exit code 2.
 
     Typer's standalone mode already reports usage errors (unknown option, bad type) in one
-    block with exit code 2; only our own errors need catching here.
+    block with exit code 2; only our own errors (including the option bounds of
+    :mod:`mosaiclink.cli.options`) need catching here.
     """
-    _register_commands(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv)
     except MosaicError as exc:

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from mosaiclink.cli.main import app
-from mosaiclink.config.presets import load_preset, preset_names
+from mosaiclink.cli.options import JsonOpt
 
 
-@app.command()
-def presets(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+def presets(as_json: JsonOpt = False) -> None:
     """List the preset designs with their channel counts, rate and length.
 
     Example: mosaic presets
     """
-    rows = []
+    from rich.console import Console
+    from rich.table import Table
+
+    from mosaiclink.config.presets import load_preset, preset_names
+
+    rows: list[dict[str, Any]] = []
     for name in preset_names():
         design = load_preset(name)
         rows.append(

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
-
 from mosaiclink.cli.common import resolve_design
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
+
+DEFAULT_OUT = Path("mosaic-report")
 
 
-@app.command()
 def report(
-    preset: str = typer.Option(None, "--preset", "-p", help="Preset design name; default mosaic-800g."),
-    config: Path = typer.Option(None, "--config", "-c", help="Design file (TOML/YAML/JSON)."),
-    out: Path = typer.Option(
-        Path("mosaic-report"), "--out", "-o", help="Output folder for index.html and report.json."
-    ),
-    seed: int = typer.Option(0, "--seed", help="Seed of every stochastic step (variation, Monte Carlo)."),
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
+    out: OutOpt = DEFAULT_OUT,
+    seed: SeedOpt = 0,
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary.
 
     Example: mosaic report --preset mosaic-1.6t --out report-1.6t
+
+    The folder ``--out`` receives ``index.html``, ``report.json`` and ``figures/*.png|svg``.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -49,7 +48,7 @@ def report(
         assessment = assess(design, seed, origin, on_step=on_step)
         progress.update(task, completed=len(STEPS))
     sections = build_sections(assessment)
-    index = write_report(assessment, sections, out)
+    index = write_report(assessment, sections, out or DEFAULT_OUT)
 
     summary = Table(title=f"{design.name}: end-to-end summary")
     summary.add_column("section")

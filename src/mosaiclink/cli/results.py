@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import JsonOpt, StoreOpt, within
 from mosaiclink.config.sweep import DEFAULT_STORE
 
 if TYPE_CHECKING:
@@ -18,6 +16,9 @@ if TYPE_CHECKING:
 
 
 def _print_table(table: pa.Table, title: str, limit: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     view = Table(title=f"{title} ({table.num_rows} rows{', first ' + str(limit) if table.num_rows > limit else ''})")
     for name in table.column_names:
         view.add_column(name, overflow="fold")
@@ -34,19 +35,26 @@ def _pareto_columns(table: pa.Table, sweep: dict | None) -> list[str]:
     return [c for c in wanted if c in table.column_names]
 
 
-@app.command()
 def results(
-    store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help="DuckDB result file."),
-    pareto: bool = typer.Option(False, "--pareto", help="Feasible Pareto front of the last sweep's objectives."),
-    sql: str = typer.Option(None, "--sql", help="SQL query over the 'designs', 'sweeps' and 'bases' tables."),
-    export: Path = typer.Option(None, "--export", help="Write the result to FILE.parquet or FILE.csv."),
-    limit: int = typer.Option(20, "--limit", min=1, help="Rows shown in the terminal."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    store: StoreOpt = Path(DEFAULT_STORE),
+    pareto: Annotated[
+        bool, typer.Option("--pareto", help="Feasible Pareto front of the last sweep's objectives.")
+    ] = False,
+    sql: Annotated[
+        str | None, typer.Option("--sql", help="SQL query over the 'designs', 'sweeps' and 'bases' tables.")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write the result to FILE.parquet or FILE.csv.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", callback=within(1), help="Rows shown in the terminal.")] = 20,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it.
 
     Example: mosaic results --pareto
     """
+    from rich.console import Console
+
     from mosaiclink.explore.results import pareto_front
     from mosaiclink.explore.store import ResultStore
 

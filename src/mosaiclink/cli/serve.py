@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import within
 
 
-@app.command()
 def serve(
-    port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port to listen on."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+    port: Annotated[int, typer.Option("--port", callback=within(1, 65535), help="TCP port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
 ) -> None:
     """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT.
 

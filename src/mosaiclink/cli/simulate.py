@@ -3,15 +3,30 @@ with eye-diagram PNGs and a JSON of per-channel counted BER and confidence inter
 
 from __future__ import annotations
 
+import functools
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from mosaiclink.cli.common import resolve_design
-from mosaiclink.cli.main import app
-from mosaiclink.config.io import write_text_atomic
+from mosaiclink.cli.options import (
+    BitsOpt,
+    ConfigOpt,
+    JsonOpt,
+    LengthOpt,
+    OutOpt,
+    PresetOpt,
+    RateOpt,
+    SamplesPerBitOpt,
+    SeedOpt,
+    VariationSeedOpt,
+    within,
+)
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mosaiclink.sim.runner import Path_ as SimPath
 
 
 def parse_channels(text: str | None) -> list[int] | None:
@@ -34,46 +49,61 @@ def parse_channels(text: str | None) -> list[int] | None:
     return out
 
 
-@app.command()
 def simulate(
-    preset: str = typer.Option(None, "--preset", "-p", help="Preset design name; default mosaic-800g."),
-    config: Path = typer.Option(None, "--config", "-c", help="Design file (TOML/YAML/JSON)."),
-    length_m: float = typer.Option(None, "--length-m", help="Override the fibre length (m)."),
-    rate_gbps: float = typer.Option(None, "--rate-gbps", help="Override the line rate (Gb/s)."),
-    bits: int = typer.Option(1_000_000, "--bits", help="Bits counted per channel."),
-    channels: str = typer.Option("0-9", "--channels", help="Channels, e.g. 0-9,15 or all."),
-    path: str = typer.Option("symbol", "--path", help="symbol (fast, 1 sample/bit) or waveform."),
-    samples_per_bit: int = typer.Option(8, "--samples-per-bit", help="Oversampling of waveforms and eyes."),
-    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed (bits, noise, jitter)."),
-    variation_seed: int = typer.Option(
-        0, "--variation-seed", help="Manufacturing-variation seed (as mosaic link --seed)."
-    ),
-    target_errors: int = typer.Option(None, "--target-errors", help="Stop a channel after this many errors."),
-    pattern: str = typer.Option("random", "--pattern", help="random, prbs7, prbs15 or prbs31."),
-    eye_channels: str = typer.Option(
-        None, "--eye-channels", help="Channels to draw eyes for (default: first selected)."
-    ),
-    jitter_rms_ps: float = typer.Option(0.0, "--jitter-rms-ps", help="Random sampling jitter (waveform path)."),
-    led_model: str = typer.Option("superposition", "--led-model", help="superposition (physics pulse) or first-order."),
-    forwarded_clock: bool = typer.Option(
-        False,
-        "--forwarded-clock",
-        help="Shared clock: each channel samples off its peak by its fibre skew (waveform path).",
-    ),
-    out: Path = typer.Option(None, "--out", help="Directory for eye PNGs and simulate.json."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    preset: PresetOpt = None,
+    config: ConfigOpt = None,
+    length_m: LengthOpt = None,
+    rate_gbps: RateOpt = None,
+    bits: BitsOpt = 1_000_000,
+    channels: Annotated[str, typer.Option("--channels", help="Channels, e.g. 0-9,15 or all.")] = "0-9",
+    path: Annotated[str, typer.Option("--path", help="symbol (fast, 1 sample/bit) or waveform.")] = "symbol",
+    samples_per_bit: SamplesPerBitOpt = 8,
+    seed: SeedOpt = 0,
+    variation_seed: VariationSeedOpt = 0,
+    target_errors: Annotated[
+        int | None,
+        typer.Option("--target-errors", callback=within(1), help="Stop a channel after this many errors."),
+    ] = None,
+    pattern: Annotated[str, typer.Option("--pattern", help="random, prbs7, prbs15 or prbs31.")] = "random",
+    eye_channels: Annotated[
+        str | None, typer.Option("--eye-channels", help="Channels to draw eyes for (default: first selected).")
+    ] = None,
+    jitter_rms_ps: Annotated[
+        float,
+        typer.Option(
+            "--jitter-rms-ps", callback=within(0.0, unit="ps"), help="Random sampling jitter (waveform path)."
+        ),
+    ] = 0.0,
+    led_model: Annotated[
+        str, typer.Option("--led-model", help="superposition (physics pulse) or first-order.")
+    ] = "superposition",
+    forwarded_clock: Annotated[
+        bool,
+        typer.Option(
+            "--forwarded-clock",
+            help="Shared clock: each channel samples off its peak by its fibre skew (waveform path).",
+        ),
+    ] = False,
+    out: OutOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction.
 
     Example: mosaic simulate --preset mosaic-prototype --length-m 30 --bits 1000000 --channels 0-9
+
+    ``--out`` receives one eye-diagram PNG per drawn channel and ``simulate.json``.
     """
+    from mosaiclink.config.io import write_text_atomic
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)
-    kwargs = dict(
+    run = functools.partial(
+        run_simulation,
+        design,
+        bits,
         channels=parse_channels(channels),
         samples_per_bit=samples_per_bit,
-        path=path,
+        path=cast("SimPath", path),  # simulate() refuses anything but symbol or waveform
         seed=seed,
         target_errors=target_errors,
         pattern=pattern,
@@ -84,7 +114,7 @@ def simulate(
         forwarded_clock=forwarded_clock,
     )
     if as_json:
-        result = run_simulation(design, bits, **kwargs)
+        result = run()
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -96,9 +126,7 @@ def simulate(
             transient=True,
         ) as bar:
             task = bar.add_task("bits", total=bits)
-            result = run_simulation(
-                design, bits, progress=lambda done, total: bar.update(task, completed=done), **kwargs
-            )
+            result = run(progress=lambda done, total: bar.update(task, completed=done))
     data = result.to_dict()
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
@@ -122,7 +150,7 @@ def _print(result, data) -> None:
     )
     for name in ("channel", "errors", "bits", "BER", f"{result.confidence:.0%} interval", "stat-eye BER", "inside"):
         table.add_column(name, justify="right")
-    for row, inside in zip(data["per_channel"], result.within_interval):
+    for row, inside in zip(data["per_channel"], result.within_interval, strict=True):
         table.add_row(
             str(row["channel"]),
             f"{row['errors']:,}",

@@ -5,27 +5,39 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from mosaiclink.cli.main import app
+from mosaiclink.cli.options import JsonOpt, StoreOpt, within
 from mosaiclink.config.sweep import DEFAULT_STORE
 
 
-@app.command()
 def sweep(
-    spec: Path = typer.Argument(..., help="Sweep file (TOML/YAML/JSON), see docs/explore.md."),
-    store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help="DuckDB result file (created if absent)."),
-    scheduler: str = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes (ignored with --scheduler)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON only."),
+    spec: Annotated[Path, typer.Argument(help="Sweep file (TOML/YAML/JSON), see docs/explore.md.")],
+    store: StoreOpt = Path(DEFAULT_STORE),
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", callback=within(1), help="Local worker processes (ignored with --scheduler).")
+    ] = 1,
+    as_json: JsonOpt = False,
 ) -> None:
     """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.
 
     Example: mosaic sweep examples/sweep-800g-grid.toml --workers 2
     """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
     from mosaiclink.explore.results import feasible_where
     from mosaiclink.explore.runner import run_sweep

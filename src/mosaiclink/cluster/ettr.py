@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mosaiclink.streams import Stream, generator
+
 
 def young_interval_h(checkpoint_h, mtbf_h):
     """Young's (1974) first-order optimum: ``tau = sqrt(2 delta M)``."""
@@ -62,7 +64,7 @@ def monte_carlo_ettr(interval_h, checkpoint_h, restart_h, mtbf_h, horizon_h: flo
     The same gaps serve every ``tau`` (common random numbers), so the arg-max over ``tau`` is a
     low-noise check of the analytic optimum.
     """
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    rng = generator(seed, Stream.ETTR)
     n = int(horizon_h / mtbf_h * 1.2 + 10.0 * np.sqrt(horizon_h / mtbf_h) + 10)
     gaps = rng.exponential(mtbf_h, n)
     gaps = gaps[np.cumsum(gaps) <= horizon_h]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mosaiclink.streams import Stream, generators
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
 
 
@@ -84,9 +85,7 @@ def monte_carlo_year(links, fit_per_link, repair_mean_h, seed: int, years: float
     links = np.asarray(links, dtype=float)
     rate = failure_rate_per_h(links, fit_per_link)
     horizon_h = years * HOURS_PER_YEAR
-    count_rng, time_rng, class_rng, index_rng, repair_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
-    )
+    count_rng, time_rng, class_rng, index_rng, repair_rng = generators(seed, Stream.FAILURES, range(5))
     total = rate.sum()
     n = int(count_rng.poisson(total * horizon_h)) if total > 0 else 0
     time_h = np.sort(time_rng.uniform(0.0, horizon_h, n))

@@ -50,5 +50,7 @@ def evaluate_columns(
 
     results = tuple(evaluate(s, techs(s.scale_up.rate_gbps, s), techs(s.scale_out.rate_gbps, s)) for s in specs)
     years = tuple(failure_year(r, seed=seed + i) for i, r in enumerate(results))
-    summaries = tuple(summarize(r, y, results[0] if i else None) for i, (r, y) in enumerate(zip(results, years)))
+    summaries = tuple(
+        summarize(r, y, results[0] if i else None) for i, (r, y) in enumerate(zip(results, years, strict=True))
+    )
     return ClusterColumns(results, years, summaries)

@@ -80,4 +80,6 @@ def config_error_from(exc: pydantic.ValidationError, model: type[BaseModel], whe
     if err["type"] == "missing":
         return ConfigError(f"{path}: required field is missing")
     message = err["msg"].removeprefix("Value error, ")
+    if not loc:  # a check across fields: its message names them
+        return ConfigError(f"{where}: {message}" if where else message)
     return ConfigError(f"{path} = {err.get('input')!r}: {message}")

@@ -96,7 +96,7 @@ class ConstraintSpec(Spec):
             value = float(limit)
         except ValueError:
             raise ValueError(f"constraint {text!r}: {limit!r} is not a number") from None
-        return cls(metric=metric, op=op, limit=value)
+        return cls(metric=metric, op="<=" if op == "<=" else ">=", limit=value)  # the regex allows only these
 
     def __str__(self) -> str:
         return f"{self.metric} {self.op} {self.limit:g}"

@@ -24,7 +24,8 @@ Burst-aware: with a Gilbert-Elliott chain per channel, a codeword's symbols on o
 symbols per channel comes from the forward algorithm over its ``r m`` bits starting in the
 stationary state, and channels are combined by the same dynamic program. Channels are
 independent of each other. A frame spanning ``w`` codewords on average is lost with
-``1 - (1 - P_u)^w``; without FEC, with ``1 - (1 - p)^(frame bits)``. Averages run over the codeword phases of one mapping period.
+``1 - (1 - P_u)^w``; without FEC, with ``1 - (1 - p)^(frame bits)``. Averages run over the
+codeword phases of one mapping period.
 Validity: bounded-distance decoding (miscorrections, ~1e-12 of failures, count as failures).
 """
 

@@ -46,7 +46,7 @@ def declare(error_counts: np.ndarray, periods_needed: int, threshold: int = DEFA
     lanes, periods = bad.shape
     if periods < periods_needed:
         return np.full(lanes, -1, dtype=np.int64)
-    runs = sliding_window_view(bad, periods_needed, axis=1).all(axis=2)
+    runs = np.asarray(sliding_window_view(bad, periods_needed, axis=1).all(axis=2))
     first = runs.argmax(axis=1)
     return np.where(runs.any(axis=1), first + periods_needed - 1, -1).astype(np.int64)
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -89,7 +90,7 @@ _CODE_MODULES = ("physics", "system", "explore/evaluate.py", "explore/batch.py",
 def code_version() -> str:
     """Package version plus a hash of the model sources: results of other code are not reused."""
     digest = hashlib.sha256()
-    root = resources.files("mosaiclink")
+    root = Path(str(resources.files("mosaiclink")))  # an installed package is a directory
     for name in _CODE_MODULES:
         node = root.joinpath(name)
         files = sorted((p for p in node.rglob("*.py")), key=str) if node.is_dir() else [node]

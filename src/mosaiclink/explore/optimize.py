@@ -30,14 +30,18 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
+
+if TYPE_CHECKING:
+    from mosaiclink.config.design import MosaicDesign
 
 KNOBS: dict[str, tuple[float, ...]] = {
     "link.rate_gbps": (1.0, 1.25, 1.5, 1.6, 1.75, 2.0, 2.25, 2.5, 3.0),
@@ -91,16 +95,33 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-def candidate_matrix(rate_gbps_total: float) -> tuple[tuple[str, ...], np.ndarray]:
-    """(paths, rows) of every candidate; invalid drive pairs (bias >= peak) are left out."""
+HOST_FOR_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+
+
+def candidate_matrix(
+    rate_gbps_total: float, host: str = "none", marker_period_bits: int = DEFAULT_MARKER_PERIOD_BITS
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """(paths, rows) of every candidate; invalid drive pairs (bias >= peak) are left out.
+
+    With a host protocol the rate knob is the fastest line rate allowed: the grid holds enough
+    channels to carry the host's coded stream plus markers at that rate, and each candidate runs
+    at exactly what its grid needs (:func:`mosaiclink.config.line_rate.required_line_rate_gbps`).
+    """
     combos = np.array(list(itertools.product(*KNOBS.values(), SPARE_FRACTIONS)), dtype=float)
     rate, peak, bias, ctle, spare_fraction = combos.T
     keep = bias < peak
     rate, peak, bias, ctle, spare_fraction = (c[keep] for c in (rate, peak, bias, ctle, spare_fraction))
-    rows, cols = grid_shape(np.ceil(rate_gbps_total / rate - 1e-9))
+    if host == "none":
+        rows, cols = grid_shape(np.ceil(rate_gbps_total / rate - 1e-9))
+    else:
+        line_total = required_line_rate_gbps(host, 1, marker_period_bits)
+        rows, cols = grid_shape(np.ceil(line_total / rate - 1e-9))
     spares = np.ceil(spare_fraction * rows * cols)
     paths = (*KNOBS, "array.rows", "array.cols", "array.spare_channels")
-    return paths, np.column_stack([rate, peak, bias, ctle, rows, cols, spares])
+    matrix = np.column_stack([rate, peak, bias, ctle, rows, cols, spares])
+    if host != "none":  # the rate follows from the grid (explore.batch): keep the host declared
+        return paths[1:], np.unique(matrix[:, 1:], axis=0)
+    return paths, matrix
 
 
 def design_for_target(
@@ -109,10 +130,10 @@ def design_for_target(
     ber: float,
     minimize: str = "power",
     *,
-    base: Spec | None = None,
+    base: MosaicDesign | None = None,
     max_fit: float | None = None,
     seed: int = 0,
-    confirm: Callable[[Spec, int], dict[str, Any]] | None = None,
+    confirm: Callable[[MosaicDesign, int], dict[str, Any]] | None = None,
 ) -> DesignChoice:
     """Lowest-objective design meeting the target, confirmed by the full link model.
 
@@ -126,7 +147,7 @@ def design_for_target(
         Pre-FEC BER every data channel must meet (2.4e-4 for KP4 RS(544,514)).
     minimize : {"power", "fit", "channels"}
         Objective.
-    base : Spec, optional
+    base : MosaicDesign, optional
         Device technology to start from (default preset ``mosaic-800g``).
     max_fit : float, optional
         Upper bound on link FIT.
@@ -144,11 +165,15 @@ def design_for_target(
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be positive")
     base = base if base is not None else load_preset("mosaic-800g")
+    host = HOST_FOR_RATE_GBPS.get(float(rate_gbps_total), "none")
+    base = base.from_mapping(
+        {**base.model_dump(), "link": {**base.model_dump()["link"], "host_protocol": host, "rate_gbps": None}}
+    )
     base = with_overrides(base, {"link.length_m": float(reach_m), "link.target_ber": float(ber)})
     confirm = confirm or confirm_with_link_model
     metric, unit = OBJECTIVES[minimize]
 
-    paths, rows = candidate_matrix(rate_gbps_total)
+    paths, rows = candidate_matrix(rate_gbps_total, host, base.link.marker_period_bits)
     m = evaluate_rows(base, paths, rows)
     checks = {
         "ber": (m["log10_ber"] <= math.log10(ber), lambda i: f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"),
@@ -175,7 +200,8 @@ def design_for_target(
         return {"knobs": knobs, "metrics": {k: float(v[i]) for k, v in m.items()}}
 
     rejected: list[dict[str, Any]] = []
-    chosen, confirmation, required_db = None, {}, 0.0
+    chosen, required_db = None, 0.0
+    confirmation: dict[str, Any] = {}
     for _ in range(CONFIRM_ATTEMPTS):
         ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
         if ranked.size == 0:
@@ -245,7 +271,7 @@ def _knobs(paths: tuple[str, ...], row: np.ndarray) -> dict[str, float]:
     return {p: (int(v) if p in ints else float(v)) for p, v in zip(paths, row, strict=True)}
 
 
-def confirm_with_link_model(design: Spec, seed: int) -> dict[str, Any]:
+def confirm_with_link_model(design: MosaicDesign, seed: int) -> dict[str, Any]:
     """Run the full ``physics.link.evaluate_link`` on a design and judge it against its target BER."""
     from mosaiclink.physics.link import evaluate_link
 

@@ -81,7 +81,7 @@ def _dominated_by(candidates: np.ndarray, points: np.ndarray) -> np.ndarray:
         return np.zeros(len(points), dtype=bool)
     le = (candidates[:, None, :] <= points[None, :, :]).all(axis=2)
     lt = (candidates[:, None, :] < points[None, :, :]).any(axis=2)
-    return (le & lt).any(axis=0)
+    return np.asarray((le & lt).any(axis=0))
 
 
 def _front_blocks(g: np.ndarray) -> np.ndarray:

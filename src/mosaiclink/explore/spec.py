@@ -13,7 +13,7 @@ spliced in, exactly as ``json.dumps(design.to_mapping(), sort_keys=True)`` would
 (floats by ``repr``, integer fields as integers). ``test_spec`` checks this identity against
 fully validated designs.
 
-Random draws use ``numpy.random.default_rng(SeedSequence(seed))``; the Latin hypercube uses
+Random draws use the stream ``SWEEP_SAMPLES`` of :mod:`mosaiclink.streams`; the Latin hypercube uses
 ``scipy.stats.qmc.LatinHypercube`` seeded from the same generator (McKay, Beckman & Conover,
 Technometrics 21, 1979). The same spec and seed give the same designs and keys.
 """
@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from scipy.stats import qmc
@@ -36,6 +36,12 @@ from scipy.stats import qmc
 from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
+from mosaiclink.streams import Stream, generator
+
+if TYPE_CHECKING:
+    from mosaiclink.config.design import MosaicDesign
+
+SpecT = TypeVar("SpecT", bound=Spec)
 
 KEY_HEX_CHARS = 32  # 128 bits of SHA-256: collisions are negligible for 1e12 designs
 _SENTINEL = "@@P{}@@"
@@ -89,9 +95,19 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
     return inside[near[0]] if near else None
 
 
-def with_overrides(design: Spec, overrides: Mapping[str, Any]) -> Spec:
-    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid)."""
+def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
+    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid).
+
+    Setting ``link.rate_gbps`` makes the rate a free knob (``link.host_protocol = "none"``: the design
+    carries ``data channels x rate``); otherwise a design with a host protocol runs at what its
+    data channels need (:func:`mosaiclink.config.line_rate.required_line_rate_gbps`).
+    """
     mapping = design.to_mapping()
+    link = mapping.get("link")
+    if isinstance(link, dict) and "host_protocol" in link:
+        link["host_protocol" if "link.rate_gbps" in overrides else "rate_gbps"] = (
+            "none" if "link.rate_gbps" in overrides else None
+        )
     for path, value in overrides.items():
         node = mapping
         *parents, leaf = path.split(".")
@@ -167,7 +183,7 @@ class ResolvedSweep:
         return {p: (int(v) if is_int else float(v)) for p, v, is_int in zip(self.paths, row, self.is_int, strict=True)}
 
 
-def load_base(base: str) -> Spec:
+def load_base(base: str) -> MosaicDesign:
     """The base design: a preset name, or a path to a design file (TOML/YAML/JSON)."""
     from mosaiclink.config.design import MosaicDesign
     from mosaiclink.config.io import load_spec
@@ -211,7 +227,8 @@ def load_sweep(
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
     unit = None
     if spec.sampler != "grid":
-        rng = np.random.default_rng(np.random.SeedSequence(spec.seed))
+        rng = generator(spec.seed, Stream.SWEEP_SAMPLES)
+        assert spec.samples is not None  # SweepSpec requires samples for the random and lhs samplers
         if spec.sampler == "random":
             unit = rng.random((spec.samples, len(paths)))
         else:
@@ -233,6 +250,7 @@ def _levels(param: ParameterSpec, as_int: bool) -> np.ndarray:
     elif param.range is not None:
         levels = np.linspace(*param.range, param.steps or 1)
     else:
+        assert param.log_range is not None  # ParameterSpec holds exactly one of values, range, log_range
         low, high = np.log(param.log_range)
         levels = np.exp(np.linspace(low, high, param.steps or 1))
         levels[[0, -1]] = param.log_range  # exact end points despite exp(log(x))
@@ -251,6 +269,7 @@ def _from_unit(param: ParameterSpec, u: np.ndarray, as_int: bool) -> np.ndarray:
         low, high = param.range
         out = low + u * (high - low)
     else:
+        assert param.log_range is not None  # ParameterSpec holds exactly one of values, range, log_range
         low, high = np.log(param.log_range)
         out = np.exp(low + u * (high - low))
     return np.rint(out) if as_int else out

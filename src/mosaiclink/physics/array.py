@@ -4,7 +4,7 @@ Channels are numbered row-major over a grid of ``cols`` columns: the ``rows x co
 channels first, then the spares filling extra rows (the last one possibly partial). Edge and
 corner channels therefore have fewer neighbours, and so less crosstalk.
 
-Randomness: one child ``SeedSequence`` per channel (spawned from ``seed``), so a channel's
+Randomness: one stream per channel (:attr:`mosaiclink.streams.Stream.VARIATION`), so a channel's
 draws do not depend on how many channels the array has; same seed, bit-identical arrays.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from mosaiclink.config.design import ArraySpec, VariationSpec
+from mosaiclink.streams import Stream, generators
 
 
 def grid_positions(array: ArraySpec) -> np.ndarray:
@@ -74,10 +75,8 @@ def draw_variation(
     variation: VariationSpec, channels: int, seed: int, length_mismatch_ppm: float = 0.0
 ) -> ChannelVariation:
     """Seeded Gaussian spreads (scales floored at 5 % to stay physical) and dead-channel draws."""
-    children = np.random.SeedSequence(seed).spawn(channels)
-    z = np.array([np.random.default_rng(child).standard_normal(_DRAWS_PER_CHANNEL) for child in children]).reshape(
-        channels, _DRAWS_PER_CHANNEL
-    )
+    rngs = generators(seed, Stream.VARIATION, range(channels))
+    z = np.array([rng.standard_normal(_DRAWS_PER_CHANNEL) for rng in rngs]).reshape(channels, _DRAWS_PER_CHANNEL)
     u = ndtr(z[:, 9])  # uniform on (0, 1) for the dead-channel draw
 
     def scale(col, sigma_pct):

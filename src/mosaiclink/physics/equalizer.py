@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import EqualizerSpec
 from mosaiclink.physics import _complex
 
 
-def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
+def ctle_transfer_function(equalizer: Batchable[EqualizerSpec], freq_hz):
     """CTLE response (unit DC gain); all-pass 1 when disabled or with zero peaking."""
     f = np.asarray(freq_hz, dtype=float)
     if not equalizer.enable:
@@ -44,7 +45,7 @@ def ctle_transfer_function(equalizer: EqualizerSpec, freq_hz):
     return _complex.from_parts(b, q)
 
 
-def ffe_active(equalizer: EqualizerSpec) -> bool:
+def ffe_active(equalizer: Batchable[EqualizerSpec]) -> bool:
     """Whether an FFE with at least two taps is applied."""
     return equalizer.enable and equalizer.ffe_taps >= 2
 

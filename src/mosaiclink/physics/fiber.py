@@ -16,7 +16,8 @@ response is a rectangle of width
 
 .. math:: \\Delta t_{mod} = f\\,\\frac{L\\,\\mathrm{NA}^2}{2 n c}
 
-(Senior, eq. 3.6 for f = 1; 45.6 ps/m at NA 0.2, n 1.465), :math:`H(f) = \\mathrm{sinc}(f\\Delta t)\\,e^{-i\\pi f\\Delta t}`.
+(Senior, eq. 3.6 for f = 1; 45.6 ps/m at NA 0.2, n 1.465),
+:math:`H(f) = \\mathrm{sinc}(f\\Delta t)\\,e^{-i\\pi f\\Delta t}`.
 No mode mixing is assumed (walk-off grows linearly with L, the pessimistic limit).
 
 *Chromatic dispersion.* A Gaussian LED spectrum of FWHM :math:`\\Delta\\lambda` spreads a pulse

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MicroLedSpec
 from mosaiclink.physics import _complex
 from mosaiclink.units import ELEMENTARY_CHARGE_C, photon_energy_j
@@ -111,7 +112,7 @@ def two_pole_bandwidth_ghz(f1_ghz, f2_ghz):
     return np.sqrt(x2)
 
 
-def recombination_coefficients(led: MicroLedSpec, rate_scale=1.0):
+def recombination_coefficients(led: Batchable[MicroLedSpec], rate_scale=1.0):
     """(A, B, C) at the junction temperature; ``rate_scale`` multiplies all three (device spread).
 
     A grows as ``exp(alpha (T - 25 C))`` (SRH activation); B and C are held constant.
@@ -121,7 +122,7 @@ def recombination_coefficients(led: MicroLedSpec, rate_scale=1.0):
     return a * scale, led.abc_b_cm3_per_s * scale, led.abc_c_cm6_per_s * scale
 
 
-def operating_point(led: MicroLedSpec, current_ma, rate_scale=1.0, efficiency_scale=1.0):
+def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, efficiency_scale=1.0):
     """Carrier density, IQE, optical power (W) and differential lifetime (s) at a drive current.
 
     ``efficiency_scale`` multiplies the light extraction (per-device spread).
@@ -158,7 +159,7 @@ def rise_fall_lifetimes_s(led: MicroLedSpec, rate_scale=1.0):
     return rise, fall
 
 
-def transfer_function(led: MicroLedSpec, freq_hz, rate_scale=1.0):
+def transfer_function(led: Batchable[MicroLedSpec], freq_hz, rate_scale=1.0):
     """Small-signal optical response H(f) (unit DC gain) at the mean current, shape (..., f).
 
     ``rate_scale`` of shape (channels,) gives one row per channel.
@@ -250,7 +251,7 @@ def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, effic
     return power - power[..., :1]  # sample 0 is the settled bias state
 
 
-def peak_wavelength_nm(led: MicroLedSpec, wavelength_offset_nm=0.0):
+def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):
     """Peak wavelength at the junction temperature (linear red shift) plus a device offset."""
     return (
         led.wavelength_nm
@@ -259,7 +260,7 @@ def peak_wavelength_nm(led: MicroLedSpec, wavelength_offset_nm=0.0):
     )
 
 
-def spectral_fwhm_nm(led: MicroLedSpec):
+def spectral_fwhm_nm(led: Batchable[MicroLedSpec]):
     """Spectral FWHM at the junction temperature (linear thermal broadening, floored at half the 25 C width)."""
     widened = led.spectral_fwhm_nm + led.fwhm_broadening_nm_per_k * (led.temperature_c - _REFERENCE_TEMPERATURE_C)
     return np.maximum(widened, 0.5 * np.asarray(led.spectral_fwhm_nm))

@@ -122,7 +122,9 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
 
 
 def led_levels_w(design: MosaicDesign, variation: ChannelVariation) -> tuple[np.ndarray, np.ndarray]:
-    """Steady LED optical power (W) at the bias ('0') and peak ('1') currents, per channel; dead channels emit nothing."""
+    """Steady LED optical power (W) at the bias ('0') and peak ('1') currents, per channel.
+
+    Dead channels emit nothing."""
     alive = ~variation.dead
     p0 = microled.operating_point(
         design.led, design.led.bias_current_ma, variation.led_rate_scale, variation.led_efficiency_scale

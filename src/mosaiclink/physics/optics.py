@@ -76,6 +76,9 @@ from typing import Any
 import numpy as np
 from scipy.special import erfcx, ndtr
 
+from mosaiclink.config.batched import Batchable
+from mosaiclink.config.design import CouplingSpec, FiberSpec, MicroLedSpec
+
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _SQRT_HALF = np.sqrt(0.5)
 
@@ -101,7 +104,7 @@ def led_area_um2(diameter_um):
     return np.pi * (0.5 * _f(diameter_um)) ** 2
 
 
-def lens_aperture_um(coupling, pitch_um):
+def lens_aperture_um(coupling: Batchable[CouplingSpec], pitch_um):
     """Side of the square per-emitter micro-optic: ``lens_aperture_fraction`` of the pitch."""
     return _f(coupling.lens_aperture_fraction) * _f(pitch_um)
 
@@ -112,7 +115,7 @@ def lambertian_coupling(sin_accept, lambertian_order=1.0):
     return 1.0 - (1.0 - s * s) ** ((_f(lambertian_order) + 1.0) / 2.0)
 
 
-def accepted_sin(coupling, na):
+def accepted_sin(coupling: Batchable[CouplingSpec], na):
     """sin of the largest angle accepted on the fibre face: the relay stop or the fibre NA."""
     return np.minimum(_f(coupling.relay_na), _f(na))
 
@@ -123,7 +126,9 @@ def cone_sin2(fraction, lambertian_order=1.0):
     return 1.0 - (1.0 - np.minimum(_f(fraction), 1.0)) ** (2.0 / (_f(lambertian_order) + 1.0))
 
 
-def launch(led, coupling, fiber, pitch_um) -> Launch:
+def launch(
+    led: Batchable[MicroLedSpec], coupling: Batchable[CouplingSpec], fiber: Batchable[FiberSpec], pitch_um
+) -> Launch:
     """Launched fraction, angular fill and spot of the transmit optic (see module Notes).
 
     Works element-wise: every argument's leaves may be arrays over designs.
@@ -160,7 +165,7 @@ def launch(led, coupling, fiber, pitch_um) -> Launch:
     )
 
 
-def etendue_bound(launch_result: Launch, led, na):
+def etendue_bound(launch_result: Launch, led: Batchable[MicroLedSpec], na):
     """Largest launched fraction étendue allows for the spot and fill used downstream:
     R (spot area) f NA^2 / A_LED, with R the emitter's largest radiance inside the collected cone
     relative to a Lambertian emitter of equal power ((m+1)/2 on axis for m >= 1, at the cone's
@@ -172,12 +177,12 @@ def etendue_bound(launch_result: Launch, led, na):
     return peak_radiance * spot * spot * _f(launch_result.angular_fill) * _f(na) ** 2 / led_area_um2(led.diameter_um)
 
 
-def spot_blur_sigma_um(coupling, core_pitch_um):
+def spot_blur_sigma_um(coupling: Batchable[CouplingSpec], core_pitch_um):
     """Per-axis rms blur of the spot at the fibre input: relay blur and the core lattice's sampling."""
     return np.sqrt(_f(coupling.spot_blur_um) ** 2 + _f(core_pitch_um) ** 2 / 12.0)
 
 
-def capture_aperture_um(coupling, pitch_um, photodiode_size_um):
+def capture_aperture_um(coupling: Batchable[CouplingSpec], pitch_um, photodiode_size_um):
     """Side, on the fibre face, of the aperture collecting one channel's light at the receiver:
     the receive micro-optic (same lenslets as the transmitter), or the bare photodiode."""
     m = _f(coupling.spot_magnification)
@@ -186,7 +191,7 @@ def capture_aperture_um(coupling, pitch_um, photodiode_size_um):
     return m * lens_aperture_um(coupling, pitch_um)
 
 
-def concentrator_fraction(coupling, pitch_um, photodiode_size_um, angular_fill, na):
+def concentrator_fraction(coupling: Batchable[CouplingSpec], pitch_um, photodiode_size_um, angular_fill, na):
     """Fraction of the light in the receive lenslet that it can concentrate onto the photodiode
     (étendue: A_PD / (a^2 sin^2 theta_det), at most 1); 1 without a micro-optic (see module Notes)."""
     if coupling.lens == "none":

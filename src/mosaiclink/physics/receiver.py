@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import ReceiverSpec
 from mosaiclink.physics import _complex
 from mosaiclink.physics.microled import rc_bandwidth_ghz
@@ -30,12 +31,12 @@ def responsivity_a_per_w(quantum_efficiency, wavelength_nm):
     return np.asarray(quantum_efficiency, dtype=float) * ELEMENTARY_CHARGE_C / photon_energy_j(wavelength_nm)
 
 
-def input_pole_ghz(receiver: ReceiverSpec):
+def input_pole_ghz(receiver: Batchable[ReceiverSpec]):
     """Input RC pole of the photodiode capacitance on the TIA input resistance."""
     return rc_bandwidth_ghz(receiver.tia_input_resistance_ohm, receiver.capacitance_ff)
 
 
-def transfer_function(receiver: ReceiverSpec, freq_hz):
+def transfer_function(receiver: Batchable[ReceiverSpec], freq_hz):
     """Receiver front-end response (input RC pole x 2nd-order Butterworth TIA), unit DC gain."""
     f = np.asarray(freq_hz, dtype=float)
     x = f / (receiver.tia_bandwidth_ghz * 1e9)
@@ -48,7 +49,7 @@ def transfer_function(receiver: ReceiverSpec, freq_hz):
     return _complex.inverse(real, np.add(u, v, out=u))
 
 
-def thermal_noise_a2_per_hz(receiver: ReceiverSpec) -> float:
+def thermal_noise_a2_per_hz(receiver: Batchable[ReceiverSpec]) -> float:
     """Input-referred one-sided thermal + amplifier current-noise density, A^2/Hz."""
     kelvin = float(celsius_to_kelvin(receiver.temperature_c))
     return (

@@ -33,9 +33,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.datapath.analytic import PostFec, analytic_post_fec
 from mosaiclink.datapath.emulator import DatapathResult, emulate
-from mosaiclink.datapath.framing import Framing
-from mosaiclink.datapath.gearbox import MAPPINGS, Gearbox
-from mosaiclink.datapath.protocols import host_protocol
+from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.physics import ber
@@ -61,8 +59,7 @@ BITS_PER_CHANNEL = 2_000_000
 COUNTABLE_LOG10_BER = (-7.0, -2.0)  # a 2e6-bit count resolves these
 EYE_BITS = 4_000
 EYE_SAMPLES_PER_BIT = 32
-# Data path: the hosts the gearbox knows by aggregate rate, the emulated run and the dead-channel sweep.
-HOST_BY_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}
+# Data path: the gearbox mapping, the emulated run and the dead-channel sweep.
 DATAPATH_MAPPING = "symbol-aligned"
 KILLED_MID_RUN = 3
 KILL_AT_US = 5.0
@@ -227,7 +224,9 @@ def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
     rates = design.link.rate_gbps * np.asarray(SWEEP_RATE_FACTORS)
     lengths = np.asarray(SWEEP_LENGTHS_M)
     grid = np.column_stack([np.repeat(rates, lengths.size), np.tile(lengths, rates.size)])
-    metrics = evaluate_rows(design, ("link.rate_gbps", "link.length_m"), grid)
+    # what the optics allow at each rate, whether or not a host protocol could use it
+    optics_only = design.replace(link={"host_protocol": "none"})
+    metrics = evaluate_rows(optics_only, ("link.rate_gbps", "link.length_m"), grid)
     shape = (rates.size, lengths.size)
     return LinkAssessment(
         report,
@@ -325,12 +324,6 @@ def assess_simulation(design: MosaicDesign, report: LinkReport, seed: int) -> Si
     return SimulationAssessment(run, run.eyes[eye_channel])
 
 
-def gearbox_line_rate_gbps(host: str, channels: int, mapping: str) -> float:
-    """Per-channel line rate the gearbox needs: host payload share plus marker overhead."""
-    gearbox = Gearbox(host_protocol(host), channels, mapping)
-    return Framing(DatapathSpec().marker_period_bits).line_rate_gbps(gearbox.payload_rate_gbps())
-
-
 def dead_channel_sweep(host: str, channels: int, ber: np.ndarray) -> dict[str, tuple[float, ...]]:
     """log10 P(uncorrectable codeword) vs ``DEAD_COUNTS`` dead channels, per mapping, with and without erasures."""
     curves: dict[str, tuple[float, ...]] = {}
@@ -349,14 +342,19 @@ def dead_channel_sweep(host: str, channels: int, ber: np.ndarray) -> dict[str, t
 
 
 def assess_datapath(design: MosaicDesign, report: LinkReport, seed: int) -> DatapathAssessment | None:
-    """Post-FEC behaviour for the host protocol of the design's aggregate rate (None without one)."""
+    """Post-FEC behaviour through the design's host protocol (None for a design without one).
+
+    The design already runs at the line rate its host needs (:mod:`mosaiclink.config.line_rate`),
+    so the design point's link report is the data path's input; it is re-evaluated only for a design
+    that states a faster rate than the need.
+    """
     channels = design.array.data_channels
-    host = HOST_BY_RATE_GBPS.get(channels * design.link.rate_gbps)
-    if host is None:
+    host = design.link.host_protocol
+    need_gbps = design.required_rate_gbps
+    if host == "none" or need_gbps is None:
         return None
-    line_rate_gbps = gearbox_line_rate_gbps(host, channels, DATAPATH_MAPPING)
-    same_rate = abs(line_rate_gbps - report.rate_gbps) < 1e-9
-    link = report if same_rate else evaluate_link(design.with_link(rate_gbps=line_rate_gbps), seed=seed)
+    line_rate_gbps = design.link.rate_gbps
+    link = report if abs(line_rate_gbps - report.rate_gbps) < 1e-9 else evaluate_link(design, seed=seed)
     sorted_ber = np.sort(np.power(10.0, link.log10_ber_stateye))  # best channels carry data, spares the rest
     data_ber = sorted_ber[:channels]
     analytic = {m: analytic_post_fec(host, channels, m, data_ber) for m in MAPPINGS}
@@ -384,8 +382,8 @@ def assess_datapath(design: MosaicDesign, report: LinkReport, seed: int) -> Data
 
 def assess_system(design: MosaicDesign, link: LinkAssessment, seed: int) -> SystemAssessment:
     """Power, reliability and the comparison at ``COMPARE_REACH_M`` and ``COMPARE_TEMPERATURE_C``."""
-    rate_gbps = design.array.data_channels * design.link.rate_gbps
     low, high = mosaic_power_range(design)
+    rate_gbps = low.data_rate_gbps  # the host's data rate (the line rate adds the host FEC and markers)
     curves = {
         led_fit: spare_sweep(
             design,

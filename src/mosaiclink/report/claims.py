@@ -94,8 +94,7 @@ class ClaimRow:
 
 def claim_rows(assessment: Assessment) -> tuple[ClaimRow, ...]:
     """Every published claim we recompute for this design (none unless it is an 800 Gb/s design)."""
-    design = assessment.design
-    if design.array.data_channels * design.link.rate_gbps != CLAIM_RATE_GBPS:
+    if assessment.system.rate_gbps != CLAIM_RATE_GBPS:
         return ()
     values = computed_values(assessment)
     return tuple(ClaimRow(c, *values[c.key], verdict(*values[c.key], c.low, c.high)) for c in CLAIMS if c.key in values)

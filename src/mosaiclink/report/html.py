@@ -20,7 +20,8 @@ from mosaiclink.report.document import Figure, Section, Table
 STYLE = """
 :root { --ink:#1d2430; --muted:#5b6677; --line:#d9dee7; --accent:#0b6bcb; --bg:#f6f8fb; }
 * { box-sizing: border-box; }
-body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
+body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+       color:var(--ink); background:var(--bg); }
 header { background:#10233f; color:#fff; padding:22px 40px; }
 header h1 { margin:0 0 4px; font-size:24px; font-weight:600; }
 header p { margin:0; color:#b9c7dc; }

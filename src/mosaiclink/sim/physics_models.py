@@ -86,7 +86,9 @@ def link_models(
     steady_one = taps.sum(axis=1) * (1.0 + xt.weight.sum(axis=1))
     sig0 = np.where(alive, report.noise_sigma_0_a, 1.0)
     sig1 = np.where(alive, report.noise_sigma_1_a, 1.0)
-    symbol = SymbolModel(design.link.rate_gbps, ids, taps, report.cursor_index, 0.0, 0.5 * steady_one, sig0, sig1, xt)
+    symbol = SymbolModel(
+        design.link.rate_gbps, ids, taps, report.cursor_index, np.zeros(ids.size), 0.5 * steady_one, sig0, sig1, xt
+    )
     if led_model not in ("superposition", "first-order"):
         raise ConfigError(f"led_model = {led_model!r}: allowed superposition, first-order")
     waveform = _waveform_model(

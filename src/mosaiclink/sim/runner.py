@@ -128,6 +128,7 @@ class SimResult:
                     self.ci_high,
                     self.ber_analytic,
                     self.ber_analytic_design,
+                    strict=True,
                 )
             ],
             "eyes": {str(c): e.summary() for c, e in self.eyes.items()},
@@ -278,7 +279,7 @@ def _count_waveform(
     eyes: dict[int, EyeData] = {}
     while not counter.done:
         out = sim.run_block(keep if keep and not eyes else None)
-        if out.waveform is not None:
+        if out.waveform is not None and out.sent is not None:
             eyes = {
                 c: _eye(c, out.waveform[i], out.sent[i], spb, model.threshold[row], eye_bits)
                 for i, (c, row) in enumerate(eye_pos.items())
@@ -307,12 +308,14 @@ def eye_data(
         seed,
         max_block_samples=max(rows.size, 1) * (eye_bits + 64) * samples_per_bit,
     )
-    wave, sent = [], []
-    while sum(s.shape[1] for s in sent) < eye_bits:
+    waves: list[np.ndarray] = []
+    sents: list[np.ndarray] = []
+    while sum(s.shape[1] for s in sents) < eye_bits:
         out = sim.run_block(pos)
-        wave.append(out.waveform)
-        sent.append(out.sent)
-    wave, sent = np.concatenate(wave, axis=1), np.concatenate(sent, axis=1)
+        assert out.waveform is not None and out.sent is not None  # run_block(keep) returns the kept rows
+        waves.append(out.waveform)
+        sents.append(out.sent)
+    wave, sent = np.concatenate(waves, axis=1), np.concatenate(sents, axis=1)
     return {
         int(c): _eye(int(c), wave[i], sent[i], samples_per_bit, model.threshold[c], eye_bits) for i, c in enumerate(sel)
     }

@@ -1,7 +1,7 @@
 """Seeded per-channel bit streams: PRBS7/15/31 and uniform random bits.
 
 Every channel owns independent generators keyed by ``(seed, purpose, channel id)`` through
-:class:`numpy.random.SeedSequence` spawn keys, so channel ``k`` sees the same bits and the same
+the stream registry :mod:`mosaiclink.streams`, so channel ``k`` sees the same bits and the same
 noise whether it is simulated alone or inside a 400-channel array, and whatever the block size.
 """
 
@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 
 from mosaiclink.errors import ConfigError
+from mosaiclink.streams import Stream, generators, seed_sequence
 
 Pattern = Literal["random", "prbs7", "prbs15", "prbs31"]
 
@@ -19,28 +20,22 @@ Pattern = Literal["random", "prbs7", "prbs15", "prbs31"]
 #: ``x^b + x^a + 1`` (ITU-T O.150 for PRBS15/31; PRBS7 per IEEE 802.3/OIF practice).
 PRBS_TAPS: dict[str, tuple[int, int]] = {"prbs7": (6, 7), "prbs15": (14, 15), "prbs31": (28, 31)}
 
-#: Spawn-key tags so that bits, noise and jitter of one channel are independent streams.
-STREAM_BITS, STREAM_NOISE, STREAM_JITTER = 0, 1, 2
+#: The registry's purposes of the simulator's streams: bits, noise and jitter of one channel are independent.
+STREAM_BITS, STREAM_NOISE, STREAM_JITTER = Stream.MC_BITS, Stream.NOISE, Stream.JITTER
 
 _CHUNK_DOUBLINGS = 8  # recurrence applied with lags a*2^k, b*2^k -> chunks of >= 1500 bits
 
 
-def channel_rngs(seed: int, channel_ids, purpose: int) -> list[np.random.Generator]:
-    """One independent generator per channel: ``SeedSequence(seed, spawn_key=(purpose, id))``."""
-    return [
-        np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(purpose), int(c))))
-        for c in np.asarray(channel_ids).ravel()
-    ]
+def channel_rngs(seed: int, channel_ids, purpose: Stream) -> list[np.random.Generator]:
+    """One independent generator per channel: stream ``purpose`` of :mod:`mosaiclink.streams`."""
+    return generators(seed, purpose, channel_ids)
 
 
-def channel_keys(seed: int, channel_ids, purpose: int) -> np.ndarray:
-    """One 64-bit key per channel, ``SeedSequence(seed, spawn_key=(purpose, id))``, for the
-    counter-based generator of the symbol path (:func:`mosaiclink.sim._kernels.splitmix64`)."""
+def channel_keys(seed: int, channel_ids, purpose: Stream) -> np.ndarray:
+    """One 64-bit key per channel from stream ``purpose``, for the counter-based generator of
+    the symbol path (:func:`mosaiclink.sim._kernels.splitmix64`)."""
     return np.array(
-        [
-            np.random.SeedSequence(int(seed), spawn_key=(int(purpose), int(c))).generate_state(1, np.uint64)[0]
-            for c in np.asarray(channel_ids).ravel()
-        ],
+        [seed_sequence(seed, purpose, int(c)).generate_state(1, np.uint64)[0] for c in np.asarray(channel_ids).ravel()],
         dtype=np.uint64,
     )
 
@@ -134,7 +129,7 @@ class BitStreams:
 class NoiseStreams:
     """Continuous per-channel noise streams (independent of the bits)."""
 
-    def __init__(self, channel_ids, seed: int, purpose: int = STREAM_NOISE) -> None:
+    def __init__(self, channel_ids, seed: int, purpose: Stream = STREAM_NOISE) -> None:
         self._rngs = channel_rngs(seed, channel_ids, purpose)
 
     def next(self, n: int) -> np.ndarray:

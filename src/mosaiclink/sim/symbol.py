@@ -65,7 +65,8 @@ class SymbolSimulator:
     The Gaussian noise is drawn by inversion, :math:`\\nu = \\Phi^{-1}(U)` with a 53-bit uniform
     :math:`U` per bit from a counter-based SplitMix64 stream per channel (keyed by
     ``SeedSequence(seed, spawn_key=(noise, channel))``; counter-based so the fused, threaded
-    kernel draws it in place, reproducibly for any block size), and evaluated lazily: noise flips the noiseless decision exactly when
+    kernel draws it in place, reproducibly for any block size), and evaluated lazily: noise flips
+    the noiseless decision exactly when
     :math:`U \\le \\Phi(-|d|/\\sigma)` (for :math:`d > 0`; :math:`1-U` for :math:`d \\le 0`), a
     test that needs no inverse CDF and that a table rejects for almost every bit (see
     :func:`mosaiclink.sim._kernels.symbol_decide`). Decisions are identical to evaluating the

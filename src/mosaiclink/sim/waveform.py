@@ -11,6 +11,8 @@ by a first-order expansion ``y(t + delta) = y(t) + delta y'(t)`` with the exact 
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,8 +66,10 @@ class _Decimator:
         h = m // 2
         if d % 2:  # odd factor: plain inverse transform, then every d-th sample
             return sfft.irfft(spectrum, n, axis=-1, workers=_WORKERS)[..., ::d]
-        low = sum(spectrum[..., r * m : r * m + h + 1] for r in range(d // 2))
-        high = sum(spectrum[..., n - r * m - h : n - r * m + 1][..., ::-1] for r in range(d // 2, d))
+        low = functools.reduce(operator.add, (spectrum[..., r * m : r * m + h + 1] for r in range(d // 2)))
+        high = functools.reduce(
+            operator.add, (spectrum[..., n - r * m - h : n - r * m + 1][..., ::-1] for r in range(d // 2, d))
+        )
         return sfft.irfft((low + high.conj()) / d, m, axis=-1, workers=_WORKERS)
 
 
@@ -100,7 +104,8 @@ class WaveformSimulator:
 
     Filtering is overlap-save: each block is cut into FFT segments (at least 512 bits and 4x
     the filter span, found from the responses themselves as the samples above 1e-5 of the
-    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are shifted to be causal, with the
+    peak on a fixed 64-samples-per-bit grid) that are transformed as one batch. The filters are
+    shifted to be causal, with the
     channel's sampling instant made to fall exactly on a sample. The white noise is drawn at
     4 samples per bit (flat over +-2x the bit rate, well beyond the receiver bandwidth) at
     every oversampling, so the noise realisation does not depend on ``samples_per_bit``;

@@ -104,7 +104,7 @@ class ComparisonResult:
                 max(lasers) / self.mosaic.link_fit,
             ]
         dac = next((r for r in self.rows if r.technology == "passive-dac"), None)
-        if dac is not None and self.mosaic.max_reach_m is not None:
+        if dac is not None and dac.max_reach_m and self.mosaic.max_reach_m is not None:
             out["reach_ratio_vs_passive_copper"] = self.mosaic.max_reach_m / dac.max_reach_m
         return out
 
@@ -148,7 +148,8 @@ def default_design(rate_gbps: float) -> MosaicDesign:
     """The shipped MOSAIC preset for a rate."""
     if rate_gbps not in PRESET_BY_RATE:
         raise ConfigError(
-            f"rate = {rate_key(rate_gbps)!r}: no MOSAIC preset; presets exist for {', '.join(rate_key(r) for r in PRESET_BY_RATE)} (pass a design)"
+            f"rate = {rate_key(rate_gbps)!r}: no MOSAIC preset; presets exist for "
+            f"{', '.join(rate_key(r) for r in PRESET_BY_RATE)} (pass a design)"
         )
     return load_preset(PRESET_BY_RATE[rate_gbps])
 
@@ -289,7 +290,8 @@ def compare(
     entries = catalog.entries(rate=rate_gbps, include_reference=True)
     if not entries:
         raise ConfigError(
-            f"rate = {rate_key(rate_gbps)!r}: no catalog entries; rates: {', '.join(rate_key(r) for r in catalog.rates_gbps())}"
+            f"rate = {rate_key(rate_gbps)!r}: no catalog entries; "
+            f"rates: {', '.join(rate_key(r) for r in catalog.rates_gbps())}"
         )
     mosaic, notes = mosaic_row(
         design,

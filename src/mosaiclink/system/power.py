@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.line_rate import host_data_rate_gbps
 from mosaiclink.config.system import PowerSpec
 
 
@@ -60,13 +62,13 @@ class PowerBreakdown:
         }
 
 
-def led_average_current_ma(design: MosaicDesign, mark_density: float) -> float:
+def led_average_current_ma(design: Batchable[MosaicDesign], mark_density: float) -> float:
     """Mean microLED current with on-off keying: ``I_b + rho (I_p - I_b)``."""
     led = design.led
     return led.bias_current_ma + mark_density * (led.peak_current_ma - led.bias_current_ma)
 
 
-def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> PowerBreakdown:
+def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None = None) -> PowerBreakdown:
     """Power of one MOSAIC end, built up from the channels.
 
     Parameters
@@ -101,7 +103,10 @@ def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> P
     array = design.array
     lit = array.data_channels + (array.spare_channels if spec.spares_powered else 0)
     rate_ch_gbps = design.link.rate_gbps
-    data_rate_gbps = array.data_channels * rate_ch_gbps
+    line_rate_gbps = array.data_channels * rate_ch_gbps
+    # energy per bit and the host interface count the host's data, the gearbox every line bit
+    host = design.link.host_protocol
+    data_rate_gbps = line_rate_gbps if host == "none" else host_data_rate_gbps(host)
     rail_v = design.led.forward_voltage_v + spec.driver_headroom_v
     current_a = led_average_current_ma(design, spec.mark_density) * 1e-3
     return PowerBreakdown(
@@ -110,7 +115,7 @@ def mosaic_power(design: MosaicDesign, power_spec: PowerSpec | None = None) -> P
         tia_w=lit * spec.tia_power_mw * 1e-3,
         equalizer_w=lit * spec.equalizer_power_mw * 1e-3 if design.equalizer.enable else 0.0,
         slicer_cdr_w=lit * spec.slicer_cdr_power_mw * 1e-3,
-        gearbox_w=2.0 * data_rate_gbps * 1e9 * spec.gearbox_energy_pj_per_bit * 1e-12,
+        gearbox_w=2.0 * line_rate_gbps * 1e9 * spec.gearbox_energy_pj_per_bit * 1e-12,
         host_serdes_w=spec.host_serdes_w(data_rate_gbps),
         control_w=spec.control_w,
         lit_channels=lit,

@@ -49,15 +49,10 @@ def physics_reach_fn() -> ReachFn:
 
     ``max_reach_m(design, target_ber, channels_required=k)`` judges the ``k``-th best channel,
     ``k`` = data channels: the link works while ``k`` of its ``k + s`` channels meet the BER
-    (spares cover the rest). ModelRangeError if this build lacks the physics reach model.
+    (spares cover the rest).
     """
-    try:
-        from mosaiclink.physics.reach import max_reach_m
-    except ImportError as exc:
-        raise ModelRangeError(
-            "MOSAIC reach needs mosaiclink.physics.reach.max_reach_m, which this build does not have; "
-            f"pass reach_fn ({exc})"
-        ) from None
+    from mosaiclink.physics.reach import max_reach_m  # lazy: the link model is only needed when called
+
     return lambda design, target_ber: float(
         max_reach_m(design, target_ber, channels_required=design.array.data_channels, tolerance_m=REACH_TOLERANCE_M)
     )

@@ -8,15 +8,20 @@ channels have failed than there are spares.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy import integrate, stats
 
+from mosaiclink.config.batched import Batchable
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
+from mosaiclink.streams import Stream, generator
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 
 BOLTZMANN_EV_PER_K = 8.617333262e-5
@@ -51,7 +56,7 @@ def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> n
     """Cumulative hazard of one part: ``H(t) = AF lambda t + (AF t / eta)^beta``."""
     t_h = np.asarray(t_h, dtype=float)
     hazard = acceleration * part.fit / FIT_HOURS * t_h
-    if part.weibull_shape is not None:
+    if part.weibull_shape is not None and part.weibull_scale_years is not None:  # the spec sets both or neither
         eta_h = part.weibull_scale_years * HOURS_PER_YEAR / acceleration
         hazard = hazard + (t_h / eta_h) ** part.weibull_shape
     return hazard
@@ -63,25 +68,29 @@ def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float)
 
 def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
     """Cumulative hazard of one channel (microLED + photodiode + its driver/TIA)."""
-    return sum(
-        cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS
+    return functools.reduce(
+        operator.add,
+        (cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS),
     )
 
 
 def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
     """Cumulative hazard of the shared series parts of a link (dies, optics, fibre)."""
-    return sum(
-        count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c))
-        for p, count in SHARED_PARTS
+    return functools.reduce(
+        operator.add,
+        (
+            count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c))
+            for p, count in SHARED_PARTS
+        ),
     )
 
 
-def _spares(design: MosaicDesign, spares: int | None) -> int:
+def _spares(design: Batchable[MosaicDesign], spares: int | None) -> int:
     return design.array.spare_channels if spares is None else int(spares)
 
 
 def channels_log_survival(
-    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
 ) -> np.ndarray:
     """``ln`` survival of the channel arrays of both directions (k-out-of-n, binomial)."""
     s = _spares(design, spares)
@@ -93,7 +102,7 @@ def channels_log_survival(
 
 
 def link_survival(
-    design: MosaicDesign, spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
 ) -> np.ndarray:
     """Probability that the link still works at ``t_h`` hours (closed form).
 
@@ -211,7 +220,7 @@ def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, s
         return float("inf")
     # Split the range in decades so quad resolves both the early knee and the long tail.
     edges = np.concatenate([[0.0], np.geomspace(t_end * 1e-6, t_end, 7)])
-    return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in zip(edges[:-1], edges[1:])))
+    return float(sum(integrate.quad(survival, a, b, limit=200)[0] for a, b in itertools.pairwise(edges)))
 
 
 def spare_sweep(
@@ -234,7 +243,7 @@ def spare_sweep(
                 "spares": int(s),
                 "spare_pct": 100.0 * s / design.array.data_channels,
                 "link_fit": fit,
-                **{f"survival_{y:g}y": float(r) for y, r in zip(years, survival)},
+                **{f"survival_{y:g}y": float(r) for y, r in zip(years, survival, strict=True)},
             }
         )
     return rows
@@ -267,7 +276,7 @@ def _part_failure_times(
     """Failure times (h) of independent copies of a part: min(exponential, Weibull)."""
     rate_per_h = acceleration * part.fit / FIT_HOURS
     times = rng.exponential(1.0 / rate_per_h, size=shape) if rate_per_h > 0 else np.full(shape, np.inf)
-    if part.weibull_shape is not None:
+    if part.weibull_shape is not None and part.weibull_scale_years is not None:  # the spec sets both or neither
         eta_h = part.weibull_scale_years * HOURS_PER_YEAR / acceleration
         times = np.minimum(times, eta_h * rng.weibull(part.weibull_shape, size=shape))
     return times
@@ -289,7 +298,7 @@ def monte_carlo_survival(
     Each trial draws a failure time for every channel part of every channel of both
     directions and for every shared part; a direction dies at the ``(s+1)``-th channel
     failure (``np.partition``), the link at the first of its directions and shared parts.
-    Trials run in seeded blocks (``SeedSequence(seed).spawn``), so memory stays bounded and
+    Trials run in seeded blocks (stream ``RELIABILITY_TRIALS``, one per block), so memory stays bounded and
     the same seed gives the same result.
     """
     spec = reliability_spec or ReliabilitySpec()
@@ -299,8 +308,8 @@ def monte_carlo_survival(
     n = design.array.data_channels + s
     blocks = -(-trials // block_trials)
     failures = 0
-    for b, child in enumerate(np.random.SeedSequence(seed).spawn(blocks)):
-        rng = np.random.default_rng(child)
+    for b in range(blocks):
+        rng = generator(seed, Stream.RELIABILITY_TRIALS, b)
         m = min(block_trials, trials - b * block_trials)
         channel_t = np.full((m, DIRECTIONS, n), np.inf)
         for p in CHANNEL_PARTS:

@@ -14,7 +14,6 @@ import plotly.graph_objects as go
 from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.report.assess import (
     EMULATED_US,
-    HOST_BY_RATE_GBPS,
     KILL_AT_US,
     KILLED_MID_RUN,
     LOG10_P_FLOOR,
@@ -65,14 +64,13 @@ def datapath_section(assessment: Assessment) -> Section:
     design, dp = assessment.design, assessment.datapath
     channels = design.array.data_channels
     if dp is None:
-        aggregate_gbps = channels * design.link.rate_gbps
         return Section(
             section_id="datapath",
             title="Data path and FEC",
             paragraphs=(
-                f"No standard host protocol runs at {aggregate_gbps:g} Gb/s ({channels} x {design.link.rate_gbps:g} "
-                f"Gb/s); the data path is modelled for {', '.join(f'{r:g} Gb/s' for r in HOST_BY_RATE_GBPS)} designs. "
-                "Use `mosaic datapath` to study this link with a chosen host.",
+                f"This design has no host protocol (link.host_protocol = none): its {channels} channels at "
+                f"{fmt_rate_gbps(design.link.rate_gbps)} carry a test pattern, so there is no gearbox or host FEC "
+                "to evaluate. Use `mosaic datapath` to study this link with a chosen host.",
             ),
         )
     run, analytic = dp.emulated, dp.analytic
@@ -104,10 +102,10 @@ def datapath_section(assessment: Assessment) -> Section:
     latency = run.latency_ns
     curves = {"dead": list(dp.dead_counts), **{k: list(v) for k, v in dp.log10_p_uncorrectable_vs_dead.items()}}
     paragraphs = (
-        f"Evaluated at {fmt_length_m(dp.link.length_m)} and {fmt_rate_gbps(dp.line_rate_gbps)} per channel: the "
-        f"{dp.host} host stream needs that line rate (coded host rate plus alignment markers) instead of the nominal "
-        f"{fmt_rate_gbps(design.link.rate_gbps)}, so the link is re-evaluated there. Its {channels} best channels "
-        f"carry data at a mean pre-FEC BER of {fmt_ber(float(dp.data_ber.mean()))}.",
+        f"Evaluated at {fmt_length_m(dp.link.length_m)} and {fmt_rate_gbps(dp.line_rate_gbps)} per channel, the "
+        f"line rate the {dp.host} host stream needs (coded host lanes plus alignment markers over {channels} data "
+        f"channels): the link physics section's evaluation. Its {channels} best channels carry data at a mean "
+        f"pre-FEC BER of {fmt_ber(float(dp.data_ber.mean()))}.",
         f"Emulated {EMULATED_US:g} us in error-pattern mode with {KILLED_MID_RUN} channels killed at {KILL_AT_US:g} us: "
         f"{run.pre_fec_bit_errors} pre-FEC bit errors in {run.codewords} codewords, {run.uncorrectable_codewords} "
         f"uncorrectable, {run.frames_lost} of {run.frames} frames lost, {run.silent_corruptions} silent corruptions; "

@@ -41,7 +41,7 @@ def inputs_section(design: MosaicDesign, origin: str) -> Section:
     """A table of every parameter of the design with its description and source."""
     sources = preset_sources(design.name)
     rows = []
-    for table_name, field in type(design).model_fields.items():
+    for table_name in type(design).model_fields:
         sub = getattr(design, table_name)
         if not isinstance(sub, BaseModel):
             continue

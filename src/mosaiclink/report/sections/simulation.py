@@ -144,6 +144,11 @@ def bathtub_figure(tub: dict, channel: int) -> Figure:
     )
 
 
+def _fixed(value: float | None, spec: str, scale: float = 1.0) -> str:
+    """``value * scale`` formatted with ``spec``; 'n/a' for a metric a closed eye does not have."""
+    return "n/a" if value is None else format(value * scale, spec)
+
+
 def eye_plot_data(eye: EyeData) -> dict:
     """The eye histogram as plain lists (for ``report.json`` and the paper figure)."""
     edges = eye.histogram.amplitude_edges
@@ -209,14 +214,14 @@ def simulation_section(assessment: Assessment) -> Section:
             f"{int(inside.sum())} of {len(inside)} counted channels agree with the analytic statistical eye within the "
             f"{int(counted.confidence * 100)} % interval (simulator throughput "
             f"{counted.throughput_mbps:.1f} Mbit/s on the symbol-rate path).",
-            f"Eye of channel {eye_channel}: height {metrics['eye_height'] * 1e6:.2f} uA, width "
-            f"{metrics['eye_width_ui']:.2f} UI, Q {metrics['q']:.1f}.",
+            f"Eye of channel {eye_channel}: height {_fixed(metrics['eye_height'], '.2f', 1e6)} uA, width "
+            f"{_fixed(metrics['eye_width_ui'], '.2f')} UI, Q {_fixed(metrics['q'], '.1f')}.",
         ),
         tables=(table,),
         figures=(counted_figure(counted), eye_figure(eye), bathtub_figure(tub, eye_channel)),
         headline=(
             ("counted channels inside the analytic interval", f"{int(inside.sum())}/{len(inside)}"),
-            (f"eye Q (channel {eye_channel})", f"{metrics['q']:.1f}"),
+            (f"eye Q (channel {eye_channel})", _fixed(metrics["q"], ".1f")),
         ),
         data={
             "counted": counted.to_dict(),

@@ -93,7 +93,7 @@ def breakdown_figure(low: PowerBreakdown, high: PowerBreakdown) -> Figure:
     labels = [f"{b.host_interface} host" for b in (low, high)]
     traces = [
         go.Bar(name=name, x=labels, y=[getattr(b, attr) for b in (low, high)], marker=dict(color=color))
-        for (name, attr), color in zip(POWER_PARTS, PALETTE)
+        for (name, attr), color in zip(POWER_PARTS, PALETTE, strict=False)
     ]
     layout = base_layout("MOSAIC power breakdown per end", barmode="stack", yaxis=dict(title="W"), height=420)
     return Figure(
@@ -115,7 +115,7 @@ def fit_spares_figure(curves: dict[float, list[dict]], laser_fit: float | None) 
             mode="lines+markers",
             line=dict(color=color),
         )
-        for (led_fit, rows), color in zip(curves.items(), PALETTE)
+        for (led_fit, rows), color in zip(curves.items(), PALETTE, strict=False)
     ]
     spares = [row["spares"] for row in next(iter(curves.values()))]
     if laser_fit is not None:

@@ -1,0 +1,112 @@
+"""Option types shared by the ``mosaic`` commands: one flag, one help text and one range each.
+
+Use them as annotations, with the command's default as the parameter default::
+
+    def link(preset: PresetOpt = None, seed: SeedOpt = 0, as_json: JsonOpt = False) -> None: ...
+
+Numbers are checked by :func:`within`: a value outside its range, or NaN/inf, is refused with
+one line naming the option, the value and what is allowed (a :class:`~mosaiclink.errors.ConfigError`,
+which :func:`mosaiclink.cli.main.run` prints to stderr with exit code 2). Options that only one
+command has stay in that command, typed the same way and checked with :func:`within`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from mosaiclink.errors import out_of_range
+
+Number = TypeVar("Number", int, float, int | None, float | None)
+
+SEED_MAX = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; 63 bits fit every store and JSON reader
+BITS_MAX = 10**10  # 1e10 bits per channel: hours of Monte Carlo, far past any CI or laptop run
+RATE_MIN_GBPS = 0.01
+RATE_MAX_GBPS = 1000.0
+
+
+def _describe(low: float, high: float, unit: str) -> str:
+    """``allowed 2 to 64``, ``allowed >= 0 m``, ``allowed any`` -- always followed by ``, finite``."""
+    suffix = f" {unit}" if unit else ""
+    if math.isinf(low) and math.isinf(high):
+        return "must be a finite number"
+    if math.isinf(high):
+        return f"allowed >= {low:g}{suffix}, finite"
+    bounds = f"{low} to {high}" if isinstance(low, int) and isinstance(high, int) else f"{low:g} to {high:g}"
+    return f"allowed {bounds}{suffix}, finite"
+
+
+def within(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Callable[..., object]:
+    """A Typer callback refusing values outside ``[low, high]`` and NaN/inf; ``None`` passes."""
+
+    def check(param: typer.CallbackParam, value: Number) -> Number:
+        if value is None:
+            return value
+        if not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
+            flag = param.opts[0] if param.opts else str(param.name)
+            raise out_of_range(flag, value, _describe(low, high, unit))
+        return value
+
+    return check
+
+
+finite = within()  # for options whose range the spec they feed checks: refuse NaN and inf here
+
+
+PresetOpt = Annotated[
+    str | None, typer.Option("--preset", "-p", help="Preset design name (see `mosaic presets`); omit for the default.")
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help='Design file (TOML/YAML/JSON); may start with extends = "<preset>".'),
+]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        callback=within(0, SEED_MAX),
+        help="Seed of the command's random streams; the same seed gives bit-identical results.",
+    ),
+]
+VariationSeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--variation-seed",
+        callback=within(0, SEED_MAX),
+        help="Seed of the manufacturing variation (as `mosaic link --seed`).",
+    ),
+]
+LengthOpt = Annotated[
+    float | None,
+    typer.Option("--length-m", callback=within(0.0, unit="m"), help="Fibre length (m); overrides the design's."),
+]
+ReachOpt = Annotated[float, typer.Option("--reach-m", callback=within(0.0, unit="m"), help="Link length to span (m).")]
+RateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--rate-gbps",
+        callback=within(RATE_MIN_GBPS, RATE_MAX_GBPS, "Gb/s"),
+        help="Per-channel line rate (Gb/s); overrides the design's.",
+    ),
+]
+AggregateRateOpt = Annotated[
+    str, typer.Option("--rate", help="Aggregate data rate: 400g, 800g, 1.6t, 3.2t or a number of Gb/s.")
+]
+BitsOpt = Annotated[int, typer.Option("--bits", callback=within(1, BITS_MAX), help="Bits counted per channel.")]
+SamplesPerBitOpt = Annotated[
+    int,
+    typer.Option("--samples-per-bit", callback=within(2, 64), help="Samples per bit of waveforms and eyes."),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder for the command's files (created if absent).")
+]
+StoreOpt = Annotated[Path, typer.Option("--store", help="DuckDB result file (created by `mosaic sweep` if absent).")]
+CatalogOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog", help="Extra technology catalog file; same ids replace built-in entries; repeatable."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
