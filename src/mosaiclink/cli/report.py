@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
@@ -15,6 +18,12 @@ def report(
     config: ConfigOpt = None,
     out: OutOpt = DEFAULT_OUT,
     seed: SeedOpt = 0,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario", help="Add a memory-pool or scale-up-sweep scenario section (name or file); repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary.
 
@@ -27,11 +36,17 @@ def report(
     from rich.table import Table
 
     from mosaiclink.report.assess import STEPS, assess
-    from mosaiclink.report.build import SECTIONS, build_sections, write_report
+    from mosaiclink.report.build import labelled_sections, write_report
 
     design = resolve_design(preset, config)
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
+    scenarios = tuple(scenario or ())
+    if scenarios:
+        from mosaiclink.report.sections.cluster_scenario import load_cluster_scenario
+
+        for name in scenarios:  # a bad name or file fails before the long evaluation starts
+            load_cluster_scenario(name)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -45,16 +60,16 @@ def report(
         def on_step(index: int, label: str) -> None:
             progress.update(task, description=f"evaluating {label}", completed=index)
 
-        assessment = assess(design, seed, origin, on_step=on_step)
+        assessment = assess(design, seed, origin, on_step=on_step, scenarios=scenarios)
         progress.update(task, completed=len(STEPS))
-    sections = build_sections(assessment)
-    index = write_report(assessment, sections, out or DEFAULT_OUT)
+    labelled = labelled_sections(assessment)
+    index = write_report(assessment, [section for _, section in labelled], out or DEFAULT_OUT)
 
     summary = Table(title=f"{design.name}: end-to-end summary")
     summary.add_column("section")
     summary.add_column("quantity")
     summary.add_column("value", justify="right")
-    for (label, _), section in zip(SECTIONS, sections, strict=True):
+    for label, section in labelled:
         for quantity, value in section.headline:
             summary.add_row(label, quantity, value)
     Console().print(summary)

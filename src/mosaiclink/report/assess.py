@@ -42,6 +42,8 @@ from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions
 from mosaiclink.physics.reach import max_reach_m
 from mosaiclink.sim.runner import EyeData, SimResult, simulate
+from mosaiclink.report.document import Section
+from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.system.catalog import load_catalog
 from mosaiclink.system.compare import ComparisonResult, compare
 from mosaiclink.system.power import PowerBreakdown, mosaic_power_range
@@ -177,6 +179,7 @@ class Assessment:
     datapath: DatapathAssessment | None
     system: SystemAssessment
     cluster: ClusterAssessment
+    scenario_sections: tuple[tuple[str, Section], ...] = ()  # (name, section) of each --scenario
 
     def __repr__(self) -> str:
         report, power = self.link.report, self.system
@@ -415,9 +418,9 @@ def assess_system(design: MosaicDesign, link: LinkAssessment, seed: int) -> Syst
 
 def assess_cluster(design: MosaicDesign, seed: int) -> ClusterAssessment:
     """The default 100k-GPU comparison and the scale-up scenario with this design as MOSAIC."""
-    fabric_specs = [c for name in DEFAULT_SCENARIOS for c in load_scenario(name).cluster]
+    fabric_specs = [c for name in DEFAULT_SCENARIOS for c in load_scenario(name).clusters]
     fabric = evaluate_columns(fabric_specs, seed=seed, design=design).summaries
-    scale_up = evaluate_columns(load_scenario(SCALE_UP_SCENARIO).cluster, seed=seed, design=design).summaries
+    scale_up = evaluate_columns(load_scenario(SCALE_UP_SCENARIO).clusters, seed=seed, design=design).summaries
     temperatures = {spec.temperature_c for spec in fabric_specs}
     if len(temperatures) != 1:
         raise ModelRangeError(
@@ -431,6 +434,7 @@ def assess(
     seed: int = 0,
     origin: str = "",
     on_step: Callable[[int, str], None] | None = None,
+    scenarios: tuple[str, ...] = (),
 ) -> Assessment:
     """Assess ``design`` end to end (see module Notes); ``on_step(index, label)`` before each of ``STEPS``.
 
@@ -442,6 +446,9 @@ def assess(
         Seed of every stochastic step: manufacturing variation, Monte Carlo, emulation, cluster year.
     origin
         Where the design came from (``"preset mosaic-800g"``, ``"file my.toml"``), shown in the report.
+    scenarios
+        Memory-pool or scale-up-sweep scenarios (shipped names or files), each evaluated once into its
+        section by :func:`mosaiclink.report.sections.cluster_scenario.scenario_section`.
 
     Returns
     -------
@@ -464,6 +471,7 @@ def assess(
     system = assess_system(design, link, seed)
     step(4)
     cluster = assess_cluster(design, seed)
+    extra = tuple((name, scenario_section(name, design)) for name in scenarios)
     generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return Assessment(
         design,
@@ -477,4 +485,5 @@ def assess(
         datapath,
         system,
         cluster,
+        extra,
     )

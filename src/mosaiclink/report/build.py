@@ -39,9 +39,18 @@ SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
 )
 
 
+def labelled_sections(assessment: Assessment) -> list[tuple[str, Section]]:
+    """``(terminal label, section)`` of every section in page order; the assessment's memory-pool or
+    scale-up-sweep scenario sections (``mosaic report --scenario``) follow the cluster impact."""
+    out = [(label, render(assessment)) for label, render in SECTIONS]
+    after_cluster = next(i for i, (label, _) in enumerate(out) if label == "cluster impact") + 1
+    scenarios = [(f"scenario {name}", section) for name, section in assessment.scenario_sections]
+    return out[:after_cluster] + scenarios + out[after_cluster:]
+
+
 def build_sections(assessment: Assessment) -> list[Section]:
     """Every section of the report, rendered from one assessment."""
-    return [render(assessment) for _, render in SECTIONS]
+    return [section for _, section in labelled_sections(assessment)]
 
 
 def write_report(assessment: Assessment, sections: list[Section], out_dir: Path) -> Path:
