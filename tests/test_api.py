@@ -44,7 +44,8 @@ def test_link_report_repr_states_its_numbers(prototype_report):
     r = prototype_report
     text = repr(r)
     match = re.fullmatch(
-        r"<LinkReport mosaic-prototype: (\d+) ch @ ([\d.]+) Gb/s, ([\d.]+) m, median BER (\S+), (\d+)/(\d+) meet (\S+)>",
+        r"<LinkReport mosaic-prototype: (\d+) ch @ ([\d.]+) Gb/s, ([\d.]+) m, "
+        r"median BER (\S+), (\d+)/(\d+) meet (\S+)>",
         text,
     )
     assert match, text

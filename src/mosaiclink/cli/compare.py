@@ -15,9 +15,9 @@ from rich.table import Table
 from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.options import CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, finite
 from mosaiclink.config.catalog import CONFIDENCE_MEANING, parse_rate_gbps
-from mosaiclink.report.numbers import fmt, fmt_hours
 from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
+from mosaiclink.report.numbers import fmt, fmt_hours
 
 if TYPE_CHECKING:
     from mosaiclink.system.compare import ComparisonResult
@@ -145,7 +145,8 @@ def compare(
         str,
         typer.Option(
             "--rate",
-            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t (other catalog rates, e.g. 400g, need --preset).",
+            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t "
+            "(other catalog rates, e.g. 400g, need --preset).",
         ),
     ] = "800g",
     reach_m: ReachOpt = 30.0,

@@ -41,9 +41,9 @@ from mosaiclink.physics.equalizer import ffe_transfer_function
 from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions
 from mosaiclink.physics.reach import max_reach_m
-from mosaiclink.sim.runner import EyeData, SimResult, simulate
 from mosaiclink.report.document import Section
 from mosaiclink.report.sections.cluster_scenario import scenario_section
+from mosaiclink.sim.runner import EyeData, SimResult, simulate
 from mosaiclink.system.catalog import load_catalog
 from mosaiclink.system.compare import ComparisonResult, compare
 from mosaiclink.system.power import PowerBreakdown, mosaic_power_range

@@ -58,7 +58,9 @@ def power_vs_alternatives(data: dict):
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
     x = np.arange(len(rows))
     power = np.array([r["power_w_per_end"] for r in rows])
-    err = np.array([[p - r["power_w_per_end_low"], r["power_w_per_end_high"] - p] for p, r in zip(power, rows)]).T
+    err = np.array(
+        [[p - r["power_w_per_end_low"], r["power_w_per_end_high"] - p] for p, r in zip(power, rows, strict=True)]
+    ).T
     colors = [MOSAIC_COLOR if r["is_mosaic"] else ("#b0b8c4" if r["feasible"] is False else PALETTE[1]) for r in rows]
     ax.bar(x, power, yerr=err, color=colors, capsize=3)
     ax.set_xticks(x, [r["technology"] for r in rows], rotation=35, ha="right")
@@ -72,7 +74,7 @@ def power_vs_alternatives(data: dict):
 
 def fit_vs_spares(data: dict):
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
-    for color, (led_fit, rows) in zip(PALETTE, data["fit_vs_spares"].items()):
+    for color, (led_fit, rows) in zip(PALETTE, data["fit_vs_spares"].items(), strict=False):
         ax.semilogy(
             [r["spares"] for r in rows],
             [r["link_fit"] for r in rows],
@@ -90,7 +92,7 @@ def dead_channels(data: dict):
     curves = data["dead_channel_curves"]
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
     mappings = [k for k in curves if k != "dead" and "erasures" not in k]
-    for color, mapping in zip(PALETTE, mappings):
+    for color, mapping in zip(PALETTE, mappings, strict=False):
         ax.semilogy(curves["dead"], np.power(10.0, curves[mapping]), color=color, label=mapping)
         ax.semilogy(
             curves["dead"],

@@ -115,7 +115,8 @@ def cluster_section(assessment: Assessment) -> Section:
     lengths = [t["mean_length_m"] for t in incumbent["tiers"] if t["fabric"] == "scale-out"]
     paragraphs = (
         f"Evaluated per link at each fabric tier's own length (scale-out tiers average {fmt(min(lengths))}-"
-        f"{fmt(max(lengths))} m, from the floor plan), at the scenarios' {assessment.cluster.temperature_c:g} C and at each technology's rate; MOSAIC "
+        f"{fmt(max(lengths))} m, from the floor plan), at the scenarios' {assessment.cluster.temperature_c:g} C "
+        "and at each technology's rate; MOSAIC "
         "takes the lengths its reach covers, as the scenario's policy assigns.",
         f"With 800G optics, {incumbent['name']} loses an optical link every {fmt_hours(optical_h)}; with MOSAIC "
         f"a MOSAIC link fails every {fmt_hours(mosaic_h)} ({fmt(ratio)}x longer).",

@@ -106,11 +106,13 @@ def datapath_section(assessment: Assessment) -> Section:
         f"line rate the {dp.host} host stream needs (coded host lanes plus alignment markers over {channels} data "
         f"channels): the link physics section's evaluation. Its {channels} best channels carry data at a mean "
         f"pre-FEC BER of {fmt_ber(float(dp.data_ber.mean()))}.",
-        f"Emulated {EMULATED_US:g} us in error-pattern mode with {KILLED_MID_RUN} channels killed at {KILL_AT_US:g} us: "
+        f"Emulated {EMULATED_US:g} us in error-pattern mode with {KILLED_MID_RUN} channels killed at "
+        f"{KILL_AT_US:g} us: "
         f"{run.pre_fec_bit_errors} pre-FEC bit errors in {run.codewords} codewords, {run.uncorrectable_codewords} "
         f"uncorrectable, {run.frames_lost} of {run.frames} frames lost, {run.silent_corruptions} silent corruptions; "
         f"failover onto spares took over every killed channel. Added latency {latency['total_ns']:.0f} ns "
-        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, framing {latency['framing_ns']:.0f}, "
+        f"(gearbox {latency['gearbox_ns']:.0f}, deskew {latency['deskew_ns']:.0f}, "
+        f"framing {latency['framing_ns']:.0f}, "
         f"FEC {latency['fec_ns']:.0f}).",
     )
     return Section(

@@ -65,14 +65,15 @@ def budget_figure(report: LinkReport) -> Figure:
     levels = [line for line in report.budget.lines if line.kind == "level"]
     launch, received, sensitivity = levels[0], levels[1], levels[2]
     names, measures, values = [launch.name], ["absolute"], [launch.value_db]
-    for line in report.budget.lines:
-        if line.kind == "loss":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append(received.name), measures.append("total"), values.append(0.0)
-    for line in report.budget.lines:
-        if line.kind == "penalty":
-            names.append(line.name), measures.append("relative"), values.append(-line.value_db)
-    names.append("OMA left for the decision"), measures.append("total"), values.append(0.0)
+    for kind, total_name in (("loss", received.name), ("penalty", "OMA left for the decision")):
+        for line in report.budget.lines:
+            if line.kind == kind:
+                names.append(line.name)
+                measures.append("relative")
+                values.append(-line.value_db)
+        names.append(total_name)
+        measures.append("total")
+        values.append(0.0)
     margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
     trace = go.Waterfall(
         x=names,

@@ -180,7 +180,8 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
             "FIT ratio",
         ),
         rows=rows,
-        caption=f"{result.rate_gbps:g} Gb/s, {COMPARE_REACH_M:g} m, {COMPARE_TEMPERATURE_C:g} C; ratios are alternative / MOSAIC",
+        caption=f"{result.rate_gbps:g} Gb/s, {COMPARE_REACH_M:g} m, {COMPARE_TEMPERATURE_C:g} C; "
+        "ratios are alternative / MOSAIC",
     )
     aoc = next((r for r in result.rows if r.technology == "aoc" and not r.reference_only), None)
     paragraphs = [
@@ -192,11 +193,12 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
         ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x"),
     ]
     if aoc is not None:
+        saved_low, saved_high = head["w_saved_per_cable_range"]
         pct = head["percent_below_aoc_range"]
         paragraphs.insert(
             0,
             f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
-            f"{aoc.power_w_per_end_high:g} W, saving {fmt_range(*head['w_saved_per_cable_range'], digits=2)} W per "
+            f"{aoc.power_w_per_end_high:g} W, saving {fmt_range(saved_low, saved_high, digits=2)} W per "
             f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).",
         )
         headline.insert(0, ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
