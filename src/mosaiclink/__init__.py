@@ -4,7 +4,7 @@
 ``__getattr__``), so ``import mosaiclink`` itself stays fast::
 
     design = ml.load_design("mosaic-800g")
-    report = ml.evaluate_link(design)          # <LinkReport mosaic-800g: 460 ch @ 2 Gb/s, ...>
+    report = ml.evaluate_link(design)          # <LinkReport mosaic-800g: 460 ch @ 2.146 Gb/s, ...>
     report.to_dataframe()                      # per-channel results
 
 Layers (import only downward): units, errors -> config -> physics -> sim -> datapath ->
