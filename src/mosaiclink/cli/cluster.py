@@ -282,8 +282,9 @@ def cluster(
     seed: SeedOpt = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate clusters side by side (links, power, rack density, failures, ETTR), memory pools or
-    scale-up domain sweeps.
+    """Evaluate clusters side by side, memory pools or scale-up domain sweeps.
+
+    Cluster columns report links, power, rack density, failures and ETTR.
 
     Example: mosaic cluster --scenario scale-up
     """
