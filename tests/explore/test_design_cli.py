@@ -33,7 +33,11 @@ def test_design_800g_30m_is_confirmed_by_the_full_link_model(mosaic):
 def test_design_bad_rate_is_one_line_error(mosaic):
     result = mosaic("design", "--rate", "fast")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: rate = 'fast': give Gb/s like 800g, 1.6t or 400"
+    # the one rate parser of every command (config.catalog.parse_rate_gbps)
+    assert (
+        result.stderr.strip()
+        == "error: rate = 'fast': expected one of 400g, 800g, 1.6t, 3.2t or a positive Gb/s number"
+    )
 
 
 def test_results_pareto_sql_and_export(tmp_path, mosaic):

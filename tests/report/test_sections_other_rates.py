@@ -3,26 +3,63 @@
 from __future__ import annotations
 
 import json
+import stat
+
+import numpy as np
+import pytest
 
 from mosaiclink.config.presets import load_preset
+from mosaiclink.report.assess import STEPS, assess
 from mosaiclink.report.build import build_sections, write_report
 
 
-def test_prototype_report_says_what_it_cannot_compare(tmp_path):
-    design = load_preset("mosaic-prototype")  # 100 x 2 Gb/s = 200 Gb/s
+@pytest.fixture(scope="module")
+def prototype():
     steps = []
-    sections = build_sections(design, "preset mosaic-prototype", seed=0, on_step=lambda i, label: steps.append(i))
+    design = load_preset("mosaic-prototype")  # 100 x 2 Gb/s = 200 Gb/s
+    assessment = assess(design, seed=0, origin="preset mosaic-prototype", on_step=lambda i, label: steps.append(i))
+    return assessment, steps
+
+
+def test_prototype_report_says_what_it_cannot_compare(prototype, tmp_path):
+    assessment, steps = prototype
+    assert steps == list(range(len(STEPS)))
+    sections = build_sections(assessment)
     by_id = {s.section_id: s for s in sections}
-    assert steps == list(range(len(sections)))
-    assert "No standard host protocol runs at 200 Gb/s" in by_id["datapath"].paragraphs[0]
+    assert "This design has no host protocol" in by_id["datapath"].paragraphs[0]
     assert "no catalog alternatives" in by_id["system"].title
     assert "compare" not in by_id["system"].data
+    assert by_id["summary"].data["claims"] == []  # the published claims are about the 800G design
     # the prototype's own power is computed bottom-up, far below the 800G design's
     pluggable_w = by_id["system"].data["power"]["pluggable"]["total_w_per_end"]
     assert 0.5 < pluggable_w < 3.0
-    index = write_report(sections, design, tmp_path, seed=0)
+    index = write_report(assessment, sections, tmp_path)
     html = index.read_text()
     for section in sections:
         for figure in section.figures:
             assert f'id="{figure.figure_id}"' in html
     assert json.loads((tmp_path / "report.json").read_text())["link"]["report"]["design"] == "mosaic-prototype"
+    for path in (index, tmp_path / "report.json", *sorted((tmp_path / "figures").iterdir())):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_assessment_reuses_the_design_point(prototype):
+    """The Monte Carlo checks the very channels and BERs of the link report (same design point, same seed)."""
+    assessment, _ = prototype
+    report, counted = assessment.link.report, assessment.simulation.counted
+    assert counted.ber_analytic_design == pytest.approx(report.ber_stateye[counted.channels], rel=1e-9)
+    assert assessment.simulation.eye.samples_per_bit >= 32
+
+
+def test_fast_path_sweep_sits_in_the_full_models_spread(prototype):
+    """The sweep's nominal channel at the design point lies within the full model's per-channel BER spread
+    (the explorer's contract; issue 11 makes the fast path the same core and tightens this)."""
+    link = prototype[0].link
+    report = link.report
+    design_rate = int(np.argmin(np.abs(link.sweep_rates_gbps - report.rate_gbps)))
+    assert link.sweep_rates_gbps[design_rate] == pytest.approx(report.rate_gbps)
+    nominal = np.interp(report.length_m, link.sweep_lengths_m, link.sweep_log10_ber_nominal[design_rate])
+    live = report.log10_ber_stateye[~report.dead]
+    assert live.min() - 2.0 <= nominal <= live.max()
+    # slower channels reach further (the wide-and-slow trade)
+    assert (np.diff(link.sweep_reach_nominal_m) <= 1e-9).all()

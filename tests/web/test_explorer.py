@@ -50,10 +50,11 @@ def test_explorer_shows_the_number_mosaic_link_reports_for_the_nominal_channel(p
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("link.length_m=-5", "link.length_m = -5.0: Input should be greater than or equal to 0"),
+        ("link.length_m=-5", "link.length_m = -5: outside the explorer's range 1-100"),
         ("fiber.nx=0.2", "parameter 'fiber.nx': not adjustable here"),
         ("link.rate_gbps=fast", "link.rate_gbps = 'fast': must be a number"),
         ("preset=mosaic-9t", "preset = 'mosaic-9t': unknown"),
+        ("link.length_m=500", "link.length_m = 500: outside the explorer's range 1-100"),
     ],
 )
 def test_bad_input_is_a_one_line_400(query, message):
@@ -90,7 +91,7 @@ def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
     page.goto(f"{server}/?link.length_m=30")
     page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=30_000)
     before = page.inner_text("#m-ber")
-    slider = page.locator("input[name='link.length_m']")
+    slider = page.locator("input[type=range][name='link.length_m']")
     assert slider.input_value() == "30"
     slider.focus()
     for _ in range(25):
@@ -107,5 +108,101 @@ def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
 def test_invalid_url_shows_message_in_page(server, page):
     page.goto(f"{server}/?fiber.na=0")
     page.wait_for_selector("#error", state="visible", timeout=30_000)
-    assert "fiber.na = 0.0" in page.inner_text("#error")
+    assert "fiber.na = 0: outside the explorer's range" in page.inner_text("#error")
     assert "Traceback" not in page.content()
+
+
+def wait_revision(page, revision: int) -> None:
+    page.wait_for_function(f"+document.getElementById('chart').dataset.revision >= {revision}", timeout=30_000)
+
+
+def test_number_input_follows_and_drives_the_slider(server, page):
+    page.goto(f"{server}/")
+    wait_revision(page, 1)
+    number = page.locator("input[type=number][name='link.length_m']")
+    slider = page.locator("input[type=range][name='link.length_m']")
+    assert number.input_value() == slider.input_value() == "50"
+    number.fill("20")
+    number.press("Enter")
+    page.wait_for_function("location.search.includes('link.length_m=20')", timeout=30_000)
+    wait_revision(page, 2)
+    assert slider.input_value() == "20"
+    assert page.console_errors == []
+
+
+def test_per_channel_spread_is_the_full_models(server, page):
+    """The card and the histogram show evaluate_link's channels for the design on screen."""
+    page.goto(f"{server}/?link.length_m=30")
+    wait_revision(page, 1)
+    report = evaluate_link(load_preset("mosaic-800g").with_link(length_m=30.0), seed=0)
+    assert page.inner_text("#m-channels") == f"{report.channels_meeting_target}/{report.channels}"
+    counts = page.evaluate("document.getElementById('spread').data[0].y")
+    assert sum(counts) == int((~report.dead).sum())
+
+
+def test_preset_switch_and_reset_restore_the_preset(server, page):
+    page.goto(f"{server}/?link.length_m=20&led.peak_current_ma=3")
+    wait_revision(page, 1)
+    page.select_option("#preset", "mosaic-prototype")
+    page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
+    wait_revision(page, 2)
+    prototype = load_preset("mosaic-prototype")
+    assert float(page.locator("input[type=number][name='link.length_m']").input_value()) == prototype.link.length_m
+    assert float(page.locator("input[type=number][name='led.peak_current_ma']").input_value()) == (
+        prototype.led.peak_current_ma
+    )
+    page.locator("input[type=number][name='fiber.na']").fill("0.3")
+    page.locator("input[type=number][name='fiber.na']").press("Enter")
+    page.wait_for_function("location.search.includes('fiber.na=0.3')", timeout=30_000)
+    wait_revision(page, 3)
+    page.click("#reset")
+    page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
+    wait_revision(page, 4)
+    assert float(page.locator("input[type=number][name='fiber.na']").input_value()) == prototype.fiber.na
+
+
+def test_url_reproduces_the_numbers_on_screen(server, page, browser):
+    page.goto(f"{server}/?link.length_m=35&led.peak_current_ma=2.5")
+    wait_revision(page, 1)
+    shown = [page.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")]
+    other = browser.new_page()
+    other.goto(page.url)
+    other.wait_for_function("+document.getElementById('chart').dataset.revision >= 1", timeout=30_000)
+    assert [other.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")] == shown
+    other.close()
+
+
+def test_ber_axis_and_tiny_ber_text(server, page):
+    """Short links have BERs far below any decade a reader needs: shown as '< 1e-20', axis floored there."""
+    page.goto(f"{server}/?link.length_m=1&led.peak_current_ma=10")
+    wait_revision(page, 1)
+    assert page.inner_text("#m-ber") == "< 1e-20"
+    assert page.evaluate("document.getElementById('chart').layout.yaxis.range") == [-20, 0]
+
+
+def test_out_of_range_and_unknown_preset_are_refused_with_a_message(server, page):
+    page.goto(f"{server}/?link.length_m=500")
+    page.wait_for_selector("#error", state="visible", timeout=30_000)
+    assert "link.length_m = 500: outside the explorer's range 1-100" in page.inner_text("#error")
+    assert page.locator("input[type=number][name='link.length_m']").input_value() == "50"  # not silently used
+    page.goto(f"{server}/?preset=mosaic-9t")
+    page.wait_for_selector("#error", state="visible", timeout=30_000)
+    assert "preset = 'mosaic-9t': unknown" in page.inner_text("#error")
+    assert "showing mosaic-800g" in page.inner_text("#error")
+    assert page.input_value("#preset") == "mosaic-800g"
+
+
+def test_report_link_carries_the_design(server, page):
+    page.goto(f"{server}/?link.length_m=40")
+    wait_revision(page, 1)
+    href = page.get_attribute("#report-link", "href")
+    assert href == "/report?preset=mosaic-800g&link.length_m=40"
+    refused = TestClient(create_app()).get("/report?link.length_m=-3")
+    assert refused.status_code == 400 and "link.length_m = -3" in refused.text
+
+
+def test_report_endpoint_reports_the_design_on_screen():
+    response = TestClient(create_app()).get("/report?preset=mosaic-prototype&link.length_m=25")
+    assert response.status_code == 200
+    assert "Preset mosaic-prototype with link.length_m = 25" in response.text
+    assert 'id="summary"' in response.text and 'id="fig-eye"' in response.text

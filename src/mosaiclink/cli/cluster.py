@@ -285,6 +285,8 @@ def cluster(
     """Evaluate clusters side by side, memory pools or scale-up domain sweeps.
 
     Cluster columns report links, power, rack density, failures and ETTR.
+
+    Example: mosaic cluster --scenario scale-up
     """
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog

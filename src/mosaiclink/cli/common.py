@@ -40,3 +40,14 @@ def check_design_work(design) -> None:
     from mosaiclink.workload import check_link_work
 
     check_link_work(design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)
+
+
+def write_frame(frame, path: Path) -> Path:
+    """Write a pandas DataFrame as Parquet (``.parquet``) or CSV (anything else); the index is kept."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_csv(path)
+    return path

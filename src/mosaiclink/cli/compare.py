@@ -13,16 +13,18 @@ from rich.console import Console
 from rich.table import Table
 
 from mosaiclink.cli.common import resolve_design
-from mosaiclink.cli.options import AggregateRateOpt, CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, finite
-from mosaiclink.config.catalog import parse_rate_gbps
+from mosaiclink.cli.options import CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, finite
+from mosaiclink.config.catalog import CONFIDENCE_MEANING, parse_rate_gbps
 from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
+from mosaiclink.report.numbers import fmt, fmt_hours
 
 if TYPE_CHECKING:
     from mosaiclink.system.compare import ComparisonResult
 
 SWEEP_SPARES = (0, 1, 2, 5, 10, 20, 40, 60)
 SWEEP_LED_FITS = (1.0, 0.1)
+DEFAULT_COLUMNS = 100  # the default table fits here; --wide prints every column
 WIDE_COLUMNS = 180
 
 
@@ -57,46 +59,53 @@ def _sweep_rows(design, temperature_c: float) -> list[dict]:
     return list(rows.values())
 
 
-def _print_table(result: ComparisonResult, console: Console) -> None:
+def _print_table(result: ComparisonResult, console: Console, wide: bool = False) -> None:
+    """The comparison; ``wide`` adds full names, ratios and reasons inline (about 180 columns)."""
     table = Table(
-        title=f"MOSAIC vs alternatives: {result.rate_gbps:g} Gb/s, {result.reach_m:g} m, {result.temperature_c:g} C "
-        "(ratios = alternative / MOSAIC)"
+        title=f"MOSAIC vs alternatives: {result.rate_gbps:g} Gb/s, {result.reach_m:g} m, {result.temperature_c:g} C"
+        + (" (ratios = alternative / MOSAIC)" if wide else "")
     )
-    for column in (
-        "technology",
-        "feasible",
-        "reach m",
-        "W/end",
-        "pJ/bit",
-        "link FIT",
-        "MTBF h",
-        "$/link",
-        "W ratio",
-        "FIT ratio",
-        "$ ratio",
-        "conf P/F/$",
-    ):
-        table.add_column(column, justify="left" if column in ("technology", "feasible") else "right")
+    columns = ["technology", "ok", "reach m", "W/end", "pJ/bit", "link FIT", "$/link", "conf P/F/$"]
+    if wide:
+        columns[1:2] = ["feasible"]
+        columns[-2:-2] = ["MTBF"]
+        columns[-1:-1] = ["W ratio", "FIT ratio", "$ ratio"]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("technology", "ok", "feasible") else "right")
     for r in result.rows:
-        feasible = "?" if r.feasible is None else ("yes" if r.feasible else "no: " + "; ".join(r.reasons))
-        name = r.technology + (" (published, ref.)" if r.reference_only else "")
+        if wide:
+            feasible = "?" if r.feasible is None else ("yes" if r.feasible else "no: " + "; ".join(r.reasons))
+        else:
+            feasible = "ref" if r.reference_only else ("?" if r.feasible is None else ("yes" if r.feasible else "no"))
+        name = r.name + (" (ref.)" if r.reference_only else "") if wide else r.technology
         style = "bold green" if r.is_mosaic else ("dim" if r.reference_only or r.feasible is False else None)
-        table.add_row(
+        cells = [
             name,
             feasible,
-            _fmt(r.max_reach_m),
+            fmt(r.max_reach_m),
             f"{r.power_w_per_end:.2f}",
             f"{r.pj_per_bit:.2f}",
             f"{r.link_fit:.3g}",
-            f"{r.mtbf_h:.3g}",
-            _fmt(r.cost_usd_per_link, ".0f"),
-            _fmt(r.power_ratio, ".2f"),
-            _fmt(r.fit_ratio, ".3g"),
-            _fmt(r.cost_ratio, ".2f"),
+            "-" if r.cost_usd_per_link is None else fmt(r.cost_usd_per_link),
             "/".join(r.confidence.get(k, "-") for k in ("power", "fit", "cost")),
-            style=style,
-        )
+        ]
+        if wide:
+            cells[-2:-2] = [fmt_hours(r.mtbf_h)]
+            cells[-1:-1] = [_fmt(r.power_ratio, ".2f"), _fmt(r.fit_ratio, ".3g"), _fmt(r.cost_ratio, ".2f")]
+        table.add_row(*cells, style=style)
     console.print(table)
+    if not wide:
+        for r in result.rows:
+            if r.feasible is False and not r.reference_only:
+                console.print(f"[dim]{r.technology}: {'; '.join(r.reasons)}[/dim]")
+        console.print(
+            "[dim]ref: published MOSAIC figures, shown for reference (--wide: full names, MTBF, ratios)[/dim]"
+        )
+    codes = sorted({c for r in result.rows for c in r.confidence.values() if c in CONFIDENCE_MEANING})
+    console.print(
+        "confidence of power/FIT/cost: " + ", ".join(f"{c} {CONFIDENCE_MEANING[c]}" for c in codes),
+        highlight=False,
+    )
     h = result.headline()
     lo, hi = h["mosaic_power_w_per_end_range"]
     console.print(f"MOSAIC power per end: {lo:.2f} W (co-packaged host) to {hi:.2f} W (pluggable host)")
@@ -132,7 +141,14 @@ def _print_sweep(rows: list[dict], temperature_c: float, console: Console) -> No
 
 
 def compare(
-    rate: AggregateRateOpt = "800g",
+    rate: Annotated[
+        str,
+        typer.Option(
+            "--rate",
+            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t "
+            "(other catalog rates, e.g. 400g, need --preset).",
+        ),
+    ] = "800g",
     reach_m: ReachOpt = 30.0,
     temperature_c: Annotated[
         float, typer.Option("--temperature-c", callback=finite, help="Operating case temperature (C).")
@@ -147,8 +163,13 @@ def compare(
         bool, typer.Option("--sweep-spares", help="Also print link FIT and survival vs spare count.")
     ] = False,
     as_json: JsonOpt = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Every column (full names, MTBF, ratios, reasons): ~180 columns.")
+    ] = False,
 ) -> None:
     """Power, reliability, reach and cost of MOSAIC beside every alternative.
+
+    Example: mosaic compare --rate 1.6t --reach-m 50 --wide
 
     Without ``--preset`` or ``--config`` MOSAIC is the shipped preset for ``--rate``. A design file
     given to ``--preset`` (by its suffix) is read as ``--config``.
@@ -179,7 +200,10 @@ def compare(
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
         typer.echo(json.dumps(_finite(payload), indent=2))
         return
-    console = Console(width=None if sys.stdout.isatty() else WIDE_COLUMNS)  # piped: do not squash to 80
-    _print_table(result, console)
+    if wide:
+        console = Console(width=WIDE_COLUMNS)
+    else:  # at most DEFAULT_COLUMNS, narrower if the terminal is
+        console = Console(width=min(Console().width, DEFAULT_COLUMNS) if sys.stdout.isatty() else DEFAULT_COLUMNS)
+    _print_table(result, console, wide)
     if sweep is not None:
         _print_sweep(sweep, temperature_c, console)

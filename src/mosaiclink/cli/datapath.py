@@ -34,7 +34,10 @@ def datapath(
     seed: SeedOpt = 0,
     json_out: JsonOpt = False,
 ) -> None:
-    """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency."""
+    """Emulate a host protocol over many slow channels: pre/post-FEC BER, frame loss, failover, latency.
+
+    Example: mosaic datapath --host 800gbe --channels 400 --spares 20 --ber 1e-5 --dead 3
+    """
     from rich.console import Console
     from rich.table import Table
 

@@ -30,12 +30,16 @@ def design(
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search the design space for a target, explain the choice, confirm it with the full link model."""
+    """Search the design space for a target, explain the choice, confirm it with the full link model.
+
+    Example: mosaic design --rate 800g --reach-m 30 --ber 2.4e-4 --minimize power
+    """
     from rich.console import Console
     from rich.table import Table
 
     from mosaiclink.cli.common import check_design_work
-    from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
+    from mosaiclink.config.catalog import parse_rate_gbps
+    from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
     base_design = load_base(base)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import resolve_design, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -17,13 +19,24 @@ def link(
     rate_gbps: RateOpt = None,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
+        ),
+    ] = None,
 ) -> None:
-    """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER."""
+    """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.
+
+    Example: mosaic link --preset mosaic-800g --length-m 30 --csv channels.csv
+    """
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
     design = resolve_design(preset, config, length_m, rate_gbps)
     report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
+    if table is not None:
+        write_frame(report.to_dataframe(), table)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))
         return

@@ -17,8 +17,11 @@ import typer
 import typer.core
 import typer.main
 
+from mosaiclink.cli import helptext
 from mosaiclink.cli._registry import COMMANDS, CommandEntry
 from mosaiclink.errors import MosaicError
+
+helptext.install()
 
 
 def load_command(name: str, entry: CommandEntry) -> Any:

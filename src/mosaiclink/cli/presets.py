@@ -11,7 +11,10 @@ from mosaiclink.cli.options import JsonOpt
 
 
 def presets(as_json: JsonOpt = False) -> None:
-    """List the preset designs with their channel counts, rate and length."""
+    """List the preset designs with their channel counts, rate and length.
+
+    Example: mosaic presets
+    """
     from rich.console import Console
     from rich.table import Table
 

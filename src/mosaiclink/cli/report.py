@@ -27,13 +27,16 @@ def report(
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary.
 
-    The folder ``--out`` receives ``index.html`` and ``report.json``.
+    Example: mosaic report --preset mosaic-1.6t --out report-1.6t
+
+    The folder ``--out`` receives ``index.html``, ``report.json`` and ``figures/*.png|svg``.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from mosaiclink.report.build import build_sections, report_steps, write_report
+    from mosaiclink.report.assess import STEPS, assess
+    from mosaiclink.report.build import labelled_sections, write_report
 
     design = resolve_design(preset, config)
     out = out or DEFAULT_OUT
@@ -46,7 +49,6 @@ def report(
 
         for name in scenarios:  # a bad name or file fails before the long evaluation starts
             load_cluster_scenario(name)
-    steps = report_steps(origin, scenarios)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -55,21 +57,22 @@ def report(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("starting", total=len(steps))
+        task = progress.add_task("starting", total=len(STEPS))
 
         def on_step(index: int, label: str) -> None:
             progress.update(task, description=f"evaluating {label}", completed=index)
 
-        sections = build_sections(design, origin, seed, on_step=on_step, scenarios=scenarios)
-        progress.update(task, completed=len(steps))
-    index = write_report(sections, design, out or DEFAULT_OUT, seed)
+        assessment = assess(design, seed, origin, on_step=on_step, scenarios=scenarios)
+        progress.update(task, completed=len(STEPS))
+    labelled = labelled_sections(assessment)
+    index = write_report(assessment, [section for _, section in labelled], out or DEFAULT_OUT)
 
     summary = Table(title=f"{design.name}: end-to-end summary")
     summary.add_column("section")
     summary.add_column("quantity")
     summary.add_column("value", justify="right")
-    for step, section in zip(steps, sections, strict=True):
-        for label, value in section.headline:
-            summary.add_row(step.label, label, value)
+    for label, section in labelled:
+        for quantity, value in section.headline:
+            summary.add_row(label, quantity, value)
     Console().print(summary)
     Console().print(f"report written to [bold]{index}[/bold]")

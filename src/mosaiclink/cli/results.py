@@ -49,7 +49,10 @@ def results(
     limit: Annotated[int, typer.Option("--limit", callback=within(1), help="Rows shown in the terminal.")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it."""
+    """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it.
+
+    Example: mosaic results --pareto
+    """
     from rich.console import Console
 
     from mosaiclink.explore.results import pareto_front

@@ -13,7 +13,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", callback=within(1, 65535), help="TCP port to listen on.")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
 ) -> None:
-    """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT."""
+    """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT.
+
+    Example: mosaic serve --port 8765
+    """
     import uvicorn
 
     from mosaiclink.web.app import create_app

@@ -119,6 +119,8 @@ def simulate(
 ) -> None:
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction.
 
+    Example: mosaic simulate --preset mosaic-prototype --length-m 30 --bits 1000000 --channels 0-9
+
     ``--out`` receives one eye-diagram PNG per drawn channel and ``simulate.json``.
     """
     from mosaiclink.config.io import write_text_atomic

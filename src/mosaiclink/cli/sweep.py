@@ -24,7 +24,10 @@ def sweep(
     ] = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped."""
+    """Evaluate every design of SPEC that the store lacks; killed runs resume where they stopped.
+
+    Example: mosaic sweep examples/sweep-800g-grid.toml --workers 2
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,

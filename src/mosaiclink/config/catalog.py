@@ -139,12 +139,15 @@ RATE_KEYS_GBPS = {"400g": 400.0, "800g": 800.0, "1.6t": 1600.0, "3.2t": 3200.0}
 
 
 def parse_rate_gbps(rate: str | float) -> float:
-    """Aggregate rate in Gb/s from ``'800g'``, ``'1.6t'``, ``'800'`` or a number."""
+    """Aggregate rate in Gb/s from ``'800g'``, ``'1.6t'``, ``'800'``, ``'800 Gb/s'``, ``'1.6Tbps'`` or a number.
+
+    The one rate parser of every command (``compare --rate``, ``design --rate``, the catalog).
+    """
     if isinstance(rate, int | float):
         if rate <= 0:
             raise ConfigError(f"rate = {rate!r}: must be > 0 Gb/s")
         return float(rate)
-    key = str(rate).strip().lower()
+    key = str(rate).strip().lower().replace(" ", "").removesuffix("b/s").removesuffix("bps")
     if key in RATE_KEYS_GBPS:
         return RATE_KEYS_GBPS[key]
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([gt]?)", key)

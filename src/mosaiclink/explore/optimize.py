@@ -88,23 +88,6 @@ class DesignChoice:
         }
 
 
-def parse_rate_gbps(text: str) -> float:
-    """``"800g"`` -> 800, ``"1.6t"`` -> 1600, ``"400"`` -> 400 (Gb/s)."""
-    value = text.strip().lower().removesuffix("b/s").removesuffix("bps")
-    scale = 1.0
-    if value.endswith("t"):
-        value, scale = value[:-1], 1000.0
-    elif value.endswith("g"):
-        value = value[:-1]
-    try:
-        rate = float(value) * scale
-    except ValueError:
-        raise ConfigError(f"rate = {text!r}: give Gb/s like 800g, 1.6t or 400") from None
-    if not rate > 0:
-        raise ConfigError(f"rate = {text!r}: must be positive")
-    return rate
-
-
 def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Most square ``rows x cols`` grid with at least ``channels`` cells (cols >= rows)."""
     cols = np.ceil(np.sqrt(channels))

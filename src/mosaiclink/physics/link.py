@@ -160,6 +160,36 @@ class LinkReport:
             out["per_channel"] = {name: np.asarray(getattr(self, name)).tolist() for name in names}
         return out
 
+    # --- views for notebooks and scripts (kept at the end of the class; numbers only, no I/O) ---
+
+    def __repr__(self) -> str:
+        def sci(value: float) -> str:
+            return np.format_float_scientific(value, precision=1, exp_digits=1, trim="-")
+
+        median = 10.0 ** float(np.median(self.log10_ber_stateye))
+        return (
+            f"<LinkReport {self.design_name}: {self.channels} ch @ {self.rate_gbps:.4g} Gb/s, {self.length_m:g} m, "
+            f"median BER {sci(median)}, {self.channels_meeting_target}/{self.channels} meet {sci(self.target_ber)}>"
+        )
+
+    def to_dataframe(self):
+        """Per-channel results as a :class:`pandas.DataFrame` indexed by channel (pandas imported here)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.to_dict(per_channel=True)["per_channel"])
+        frame.insert(0, "spare", np.arange(self.channels) >= self.data_channels)
+        frame["meets_target"] = self.meets_target
+        frame.index.name = "channel"
+        return frame
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the one-line summary over the per-channel table's first rows."""
+        import html
+
+        return f"<p><code>{html.escape(repr(self))}</code></p>" + self.to_dataframe().head(8).to_html(
+            float_format=lambda v: f"{v:.4g}"
+        )
+
 
 def crosstalk_ratio(own_launched_w, aggressor_launched_w, crosstalk_capture, own_capture):
     """Light of each aggressor in this detector over this channel's own: (batch, A).

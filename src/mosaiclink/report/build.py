@@ -1,87 +1,74 @@
-"""Run every capability on one design and collect the report's sections.
+"""Render an :class:`~mosaiclink.report.assess.Assessment` into the report's sections and files.
 
-This is the main job behind ``mosaic report``: each step evaluates one layer (link
-physics, Monte Carlo check, data path, power/reliability/cost beside the alternatives,
-cluster impact) and returns a :class:`~mosaiclink.report.document.Section`.
+This is the main job behind ``mosaic report``: :func:`~mosaiclink.report.assess.assess` computes
+every number once; each section module only renders it; :func:`write_report` writes the HTML,
+``report.json`` and the paper figures from those same sections.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from mosaiclink import __version__
-from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import write_text_atomic
+from mosaiclink.report.assess import Assessment
 from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
-from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
+from mosaiclink.report.sections.signal import signal_section
 from mosaiclink.report.sections.simulation import simulation_section
+from mosaiclink.report.sections.summary import summary_section
 from mosaiclink.report.sections.system import system_section
 
+OUTPUT_MODE = 0o644  # written files are readable like any other output
 
-@dataclass(frozen=True)
-class ReportStep:
-    """One named step of the report and the function that builds its section."""
-
-    label: str
-    build: Callable[[MosaicDesign, int], Section]
-
-
-def _scenario_step(name: str, design: MosaicDesign, seed: int) -> Section:
-    """A memory-pool or scale-up-sweep section (deterministic: ``seed`` is unused)."""
-    return scenario_section(name, design)
-
-
-def report_steps(origin: str, scenarios: tuple[str, ...] = ()) -> tuple[ReportStep, ...]:
-    """The steps in the order the report shows them; ``scenarios`` adds a memory-pool or scale-up-sweep
-    section each (shipped name or file) after the cluster impact."""
-    extra = tuple(ReportStep(f"scenario {name}", partial(_scenario_step, name)) for name in scenarios)
-    return (
-        ReportStep("link physics", link_section),
-        ReportStep("Monte Carlo check", simulation_section),
-        ReportStep("data path and FEC", datapath_section),
-        ReportStep("power, reliability and cost vs alternatives", system_section),
-        ReportStep("cluster impact", cluster_section),
-        *extra,
-        ReportStep("inputs and provenance", lambda design, seed: inputs_section(design, origin)),
-    )
+# (terminal label, renderer) in the order the page shows them
+SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
+    ("summary", summary_section),
+    ("link physics", link_section),
+    ("signal integrity", signal_section),
+    ("Monte Carlo check", simulation_section),
+    ("data path and FEC", datapath_section),
+    ("power, reliability and cost vs alternatives", system_section),
+    ("cluster impact", cluster_section),
+    ("inputs and provenance", lambda a: inputs_section(a.design, a.origin)),
+)
 
 
-def build_sections(
-    design: MosaicDesign,
-    origin: str,
-    seed: int = 0,
-    on_step: Callable[[int, str], None] | None = None,
-    scenarios: tuple[str, ...] = (),
-) -> list[Section]:
-    """Evaluate every step; ``on_step(index, label)`` is called before each (for a progress bar)."""
-    sections = []
-    for index, step in enumerate(report_steps(origin, scenarios)):
-        if on_step:
-            on_step(index, step.label)
-        sections.append(step.build(design, seed))
-    return sections
+def labelled_sections(assessment: Assessment) -> list[tuple[str, Section]]:
+    """``(terminal label, section)`` of every section in page order; the assessment's memory-pool or
+    scale-up-sweep scenario sections (``mosaic report --scenario``) follow the cluster impact."""
+    out = [(label, render(assessment)) for label, render in SECTIONS]
+    after_cluster = next(i for i, (label, _) in enumerate(out) if label == "cluster impact") + 1
+    scenarios = [(f"scenario {name}", section) for name, section in assessment.scenario_sections]
+    return out[:after_cluster] + scenarios + out[after_cluster:]
 
 
-def write_report(sections: list[Section], design: MosaicDesign, out_dir: Path, seed: int) -> Path:
+def build_sections(assessment: Assessment) -> list[Section]:
+    """Every section of the report, rendered from one assessment."""
+    return [section for _, section in labelled_sections(assessment)]
+
+
+def write_report(assessment: Assessment, sections: list[Section], out_dir: Path) -> Path:
     """Write ``index.html`` (self-contained), ``report.json`` and ``figures/*.png|svg`` into ``out_dir``."""
+    design = assessment.design
     out_dir.mkdir(parents=True, exist_ok=True)
     page = render_page(
         title=f"MOSAIC link report: {design.name}",
-        subtitle=design.description,
+        subtitle=f"{design.description.rstrip('.')}. Generated {assessment.generated_utc} by mosaiclink "
+        f"{assessment.version} from {assessment.origin}, seed {assessment.seed}.",
         sections=sections,
-        footer=f"mosaiclink {__version__} · seed {seed} · every number computed by the models named in docs/",
+        footer=f"mosaiclink {assessment.version} · generated {assessment.generated_utc} · seed {assessment.seed} · "
+        "every number computed by the models named in docs/",
     )
     index = out_dir / "index.html"
     write_text_atomic(index, page)
     write_text_atomic(out_dir / "report.json", sections_to_json(sections))
-    write_paper_figures(sections, out_dir / "figures")
+    written = [index, out_dir / "report.json", *write_paper_figures(sections, out_dir / "figures")]
+    for path in written:
+        path.chmod(OUTPUT_MODE)
     return index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 
 import plotly.io as pio
@@ -30,8 +31,9 @@ main { max-width:1200px; margin:0 auto; padding:10px 40px 60px; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:18px 24px; margin:22px 0; }
 section h2 { margin:0 0 10px; font-size:19px; }
 table { border-collapse:collapse; margin:10px 0 16px; font-size:13.5px; width:100%; }
-th, td { border-bottom:1px solid var(--line); padding:5px 8px; text-align:right; }
-th:first-child, td:first-child { text-align:left; }
+th, td { border-bottom:1px solid var(--line); padding:5px 8px; text-align:left; }
+th.num, td.num { text-align:right; font-variant-numeric:tabular-nums; }
+#summary { border-left:5px solid var(--accent); }
 th { background:#eef2f8; font-weight:600; }
 caption { caption-side:top; text-align:left; color:var(--muted); padding-bottom:4px; }
 .figures { display:grid; grid-template-columns:repeat(auto-fit,minmax(520px,1fr)); gap:14px; }
@@ -49,9 +51,26 @@ document.querySelectorAll('div.figure').forEach(function (el) {
 """
 
 
+_NUMERIC = re.compile(r"^[<>=~+\-−]*\s*[\d.,]")
+
+
+def numeric_columns(table: Table) -> tuple[bool, ...]:
+    """A column is numeric (right-aligned) when every non-placeholder cell starts with a number."""
+    out = []
+    for index in range(len(table.columns)):
+        cells = [row[index] for row in table.rows if row[index] not in ("-", "n/a", "")]
+        out.append(bool(cells) and all(_NUMERIC.match(cell) for cell in cells))
+    return tuple(out)
+
+
 def render_table(table: Table) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows)
+    numeric = numeric_columns(table)
+    cls = ["" if not n else ' class="num"' for n in numeric]
+    head = "".join(f"<th{c}>{html.escape(col)}</th>" for col, c in zip(table.columns, cls, strict=True))
+    body = "".join(
+        "<tr>" + "".join(f"<td{c}>{html.escape(cell)}</td>" for cell, c in zip(row, cls, strict=True)) + "</tr>"
+        for row in table.rows
+    )
     caption = f"<caption>{html.escape(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

@@ -16,7 +16,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
-from mosaiclink.report.theme import KP4_THRESHOLD_BER, MOSAIC_COLOR, PALETTE  # noqa: E402
+from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
+from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noqa: E402
+
+BER_YLIM = tuple(10.0**v for v in BER_AXIS_LOG10)
 
 FORMATS = ("png", "svg")
 
@@ -36,21 +39,17 @@ def ber_mosaic(data: dict):
 def ber_vs_length(data: dict):
     curves = data["ber_vs_length"]
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
-    rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
+    floor = BER_AXIS_LOG10[0]
+    rates = [key.split("@")[1] for key in curves if key.startswith("nominal@")]
     for color, rate in zip(PALETTE, rates, strict=False):
-        ax.semilogy(
-            curves["length_m"], np.power(10.0, curves[f"median@{rate}"]), color=color, label=f"{rate} Gb/s median"
-        )
-        ax.semilogy(
-            curves["length_m"],
-            np.power(10.0, curves[f"needed@{rate}"]),
-            color=color,
-            ls=":",
-            label=f"{rate} Gb/s worst needed",
-        )
-    ax.axhline(KP4_THRESHOLD_BER, color="k", ls="--", lw=1, label="KP4 threshold")
-    ax.set(xlabel="length (m)", ylabel="BER", ylim=(1e-16, 1), title="BER vs length")
-    ax.legend(fontsize=7, ncol=2)
+        values = np.power(10.0, np.maximum(curves[f"nominal@{rate}"], floor))
+        ax.semilogy(curves["length_m"], values, color=color, label=f"{rate} Gb/s nominal channel")
+    point = curves["design_point"]
+    ax.semilogy(point["length_m"], 10.0 ** max(point["log10_ber_median"], floor), "ko", label="every channel: median")
+    ax.semilogy(point["length_m"], 10.0 ** max(point["log10_ber_kth_best"], floor), "kD", label="k-th best")
+    ax.axhline(data["report"]["target_ber"], color="k", ls="--", lw=1, label="target")
+    ax.set(xlabel="length (m)", ylabel="BER", ylim=BER_YLIM, title="BER vs length")
+    ax.legend(fontsize=7)
     return fig
 
 
@@ -108,7 +107,159 @@ def dead_channels(data: dict):
         ylim=(1e-40, 2),
         title="RS(544,514) vs dead channels",
     )
+    ax.set_xticks(curves["dead"])
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, numticks=9))
     ax.legend(fontsize=7)
+    return fig
+
+
+def reach_vs_rate(data: dict):
+    curves = data["reach_vs_rate"]
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    ax.plot(curves["rate_gbps"], curves["nominal_m"], "o-", color=PALETTE[0], label="nominal channel (fast path)")
+    rate = data["report"]["rate_gbps"]
+    ax.plot(
+        [rate, rate],
+        [data["reach_median_m"], data["reach_all_data_channels_m"]],
+        "kx",
+        ms=9,
+        label="every channel: median, every data channel",
+    )
+    ax.set(xlabel="per-channel rate (Gb/s)", ylabel="reach (m)", ylim=(0, None), title="Reach vs per-channel rate")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def responses(data: dict):
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    freq_ghz = np.asarray(data["freq_hz"]) / 1e9
+    for color, (part, values) in zip((*PALETTE, "#10233f"), data["response_db"].items(), strict=False):
+        total = part == "total"
+        ax.semilogx(freq_ghz, values, color="#10233f" if total else color, lw=2.5 if total else 1.2, label=part)
+    ax.axvline(data["rate_gbps"] / 2.0, color="k", ls="--", lw=1, label="Nyquist")
+    ax.set(xlabel="frequency (GHz)", ylabel="|H| (dB)", ylim=(-30, 10), title="Frequency responses (median channel)")
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
+def pulse_ffe(data: dict):
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    t = np.asarray(data["pulse_t_ui"])
+    lags = np.asarray(data["cursor_lags_ui"])
+    keep_t, keep_lag = (t >= -3.5) & (t <= 6.5), (lags >= -3) & (lags <= 6)
+    for i, (label, color) in enumerate((("median", PALETTE[0]), ("worst", PALETTE[3]))):
+        ax.plot(
+            t[keep_t], np.asarray(data["pulse_pre_ffe"][i])[keep_t], color=color, lw=1.2, label=f"{label}: before FFE"
+        )
+        ax.plot(
+            lags[keep_lag],
+            np.asarray(data["cursor_post_ffe"][i])[keep_lag],
+            "D",
+            color=color,
+            ms=5,
+            label=f"{label}: after FFE",
+        )
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set(
+        xlabel="time from the decision instant (UI)", ylabel="normalized amplitude", title="Pulse before and after FFE"
+    )
+    ax.legend(fontsize=7)
+    return fig
+
+
+def sensitivity(data: dict):
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    oma = np.asarray(data["oma_dbm"])
+    for i, (label, color) in enumerate((("median", PALETTE[0]), ("worst", PALETTE[3]))):
+        ax.semilogy(oma, np.power(10.0, data["log10_ber_vs_oma"][i]), color=color, label=f"{label} channel")
+        ax.semilogy(
+            oma,
+            np.power(10.0, data["log10_ber_vs_oma_noise_only"][i]),
+            color=color,
+            ls=":",
+            label=f"{label}, noise only",
+        )
+    now = [
+        np.power(10.0, np.interp(x, oma, c))
+        for x, c in zip(data["received_oma_dbm"], data["log10_ber_vs_oma"], strict=True)
+    ]
+    ax.semilogy(data["received_oma_dbm"], now, "kx", ms=8, label="received today")
+    ax.axhline(data["target_ber"], color="k", ls="--", lw=1, label="target")
+    ax.set(xlabel="received OMA (dBm)", ylabel="BER (Gaussian Q)", ylim=BER_YLIM, title="BER vs received OMA")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def eye(data: dict):
+    eye_data = data["eye_plot"]
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_ua"])
+    image = ax.pcolormesh(
+        t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
+    )
+    fig.colorbar(image, ax=ax, label="log10 hits")
+    ax.axhline(eye_data["threshold_ua"], color="w", ls="--", lw=1)
+    ax.axvline(0.0, color="w", ls=":", lw=1)
+    ax.set(
+        xlabel="time from the decision instant (UI)",
+        ylabel="photocurrent (uA)",
+        title=f"Eye, channel {data['eye']['channel']} ({eye_data['samples_per_ui']} samples/UI)",
+    )
+    return fig
+
+
+def bathtub(data: dict):
+    tub = data["bathtub"]
+    phase = np.asarray(tub["phase_ui"])
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
+    dense = np.linspace(phase.min(), phase.max(), 400)
+    walls = bathtub_walls(tub, dense)
+    if walls is not None:
+        for wall in walls:
+            ax.semilogy(dense, wall, ":", color=PALETTE[1])
+    ax.axhline(tub["target_ber"], color="k", ls="--", lw=1, label="target")
+    ax.set(xlabel="sampling phase (UI)", ylabel="BER", ylim=BER_YLIM, title="Bathtub with dual-Dirac walls")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def energy_vs_reach(data: dict):
+    rows = [r for r in data["compare"]["rows"] if not r["reference_only"] and r["max_reach_m"]]
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    for r in rows:
+        ax.semilogx(
+            r["max_reach_m"],
+            r["pj_per_bit"],
+            "*" if r["is_mosaic"] else "o",
+            ms=12 if r["is_mosaic"] else 6,
+            color=MOSAIC_COLOR if r["is_mosaic"] else PALETTE[1],
+        )
+        ax.annotate(
+            r["technology"], (r["max_reach_m"], r["pj_per_bit"]), fontsize=7, xytext=(3, 3), textcoords="offset points"
+        )
+    ax.set(
+        xlabel="maximum reach (m)",
+        ylabel="pJ/bit per end",
+        ylim=(0, None),
+        title=f"Energy per bit vs reach at {data['compare']['rate']}",
+    )
+    return fig
+
+
+def cluster_fabric(data: dict):
+    summaries = data["fabric"]
+    names = [s["name"] for s in summaries]
+    colors = [MOSAIC_COLOR if "mosaic" in n.lower() else PALETTE[1] for n in names]
+    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.4), layout="constrained")
+    axes[0].bar(names, [s["power"]["interconnect_kw"] / 1e3 for s in summaries], color=colors)
+    axes[0].set_ylabel("interconnect power (MW)")
+    axes[1].semilogy(names, [s["failures"]["link_failures_per_day"] for s in summaries], "o", ms=10, color="k")
+    axes[1].set_ylabel("link failures per day")
+    axes[1].set_xlim(-0.5, len(names) - 0.5)
+    axes[2].bar(names, [s["job"]["ettr_links_only"] for s in summaries], color=colors)
+    axes[2].set_ylabel("ETTR (link failures only)")
+    fig.suptitle("100k-GPU cluster: incumbent optics vs MOSAIC")
     return fig
 
 
@@ -116,6 +267,14 @@ def dead_channels(data: dict):
 PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
     ("link", "ber_vs_length", "ber-vs-length", ber_vs_length),
+    ("link", "reach_vs_rate", "reach-vs-rate", reach_vs_rate),
+    ("signal", "response_db", "frequency-responses", responses),
+    ("signal", "pulse_pre_ffe", "pulse-ffe", pulse_ffe),
+    ("signal", "log10_ber_vs_oma", "ber-vs-oma", sensitivity),
+    ("simulation", "eye_plot", "eye", eye),
+    ("simulation", "bathtub", "bathtub", bathtub),
+    ("system", "compare", "energy-vs-reach", energy_vs_reach),
+    ("cluster", "fabric", "cluster-fabric", cluster_fabric),
     ("system", "compare", "power-vs-alternatives", power_vs_alternatives),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),

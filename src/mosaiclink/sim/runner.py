@@ -133,6 +133,27 @@ class SimResult:
             "eyes": {str(c): e.summary() for c, e in self.eyes.items()},
         }
 
+    # --- views for notebooks and scripts ---
+
+    def __repr__(self) -> str:
+        inside = int(self.within_interval.sum())
+        return (
+            f"<SimResult {self.design_name}: {self.channels.size} ch @ {self.rate_gbps:.4g} Gb/s, {self.length_m:g} m, "
+            f"{self.path} path, {int(self.errors.sum()):,} errors in {int(self.bits.sum()):,} bits, "
+            f"{inside}/{self.channels.size} inside the analytic interval>"
+        )
+
+    def to_dataframe(self):
+        """Per-channel counts as a :class:`pandas.DataFrame` indexed by channel (pandas imported here)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["per_channel"]).set_index("channel")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p><code>{html.escape(repr(self))}</code></p>" + self.to_dataframe().to_html()
+
 
 def _with_neighbours(model, channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows to simulate (the channels and every neighbour coupling into them) and where the

@@ -121,6 +121,28 @@ class ComparisonResult:
             "notes": list(self.notes),
         }
 
+    # --- views for notebooks and scripts ---
+
+    def __repr__(self) -> str:
+        low, high = self.mosaic_power_range_w
+        return (
+            f"<ComparisonResult {self.rate_gbps:g} Gb/s, {self.reach_m:g} m, {self.temperature_c:g} C: "
+            f"{len(self.rows)} rows, MOSAIC {low:.3g}-{high:.3g} W/end, link FIT {self.mosaic.link_fit:.3g}>"
+        )
+
+    def to_dataframe(self):
+        """One row per technology as a :class:`pandas.DataFrame` (pandas imported here)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_dict() for r in self.rows]).set_index("technology")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        columns = ["name", "feasible", "max_reach_m", "power_w_per_end", "pj_per_bit", "link_fit", "cost_usd_per_link"]
+        table = self.to_dataframe()[columns].to_html(float_format=lambda v: f"{v:.4g}")
+        return f"<p><code>{html.escape(repr(self))}</code></p>" + table
+
 
 def default_design(rate_gbps: float) -> MosaicDesign:
     """The shipped MOSAIC preset for a rate."""

@@ -1,13 +1,15 @@
 """FastAPI app of the design explorer: one page, one JSON endpoint, Plotly served locally.
 
 ``GET /`` is the page (sliders, headline numbers, BER-vs-length chart); ``GET /api/point``
-takes the slider values as query parameters (dotted design paths) and returns the metrics.
+takes the slider values as query parameters (dotted design paths) and returns the metrics;
+``GET /report`` with the same query runs the full report on that design.
 Invalid input answers 400 with ``{"error": "<one line>"}``, which the page shows in place;
 the page keeps its state in the URL's query string so a design can be shared as a link.
 """
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from importlib import resources
 
@@ -27,7 +29,8 @@ def page_html() -> str:
     template = resources.files("mosaiclink.web").joinpath("explorer.html").read_text(encoding="utf-8")
     knobs = "".join(
         f'<label class="knob"><span>{k.label}</span><input type="range" name="{k.path}" min="{k.min_value}" '
-        f'max="{k.max_value}" step="{k.step}"><output></output></label>'
+        f'max="{k.max_value}" step="{k.step}" aria-label="{k.label}"><input type="number" name="{k.path}" '
+        f'min="{k.min_value}" max="{k.max_value}" step="{k.step}" aria-label="{k.label} value"></label>'
         for k in KNOBS
     )
     presets = "".join(
@@ -48,6 +51,15 @@ def create_app() -> FastAPI:
     @app.get("/plotly.js")
     def plotly_js() -> Response:
         return Response(get_plotlyjs(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/report", response_class=HTMLResponse)
+    def report(request: Request) -> Response:
+        from mosaiclink.web.report_page import report_html  # the whole report stack, only when asked
+
+        try:
+            return HTMLResponse(report_html(dict(request.query_params)))
+        except MosaicError as exc:
+            return HTMLResponse(f"<p>error: {html.escape(str(exc))}</p>", status_code=400)
 
     @app.get("/api/point")
     def point(request: Request) -> JSONResponse:

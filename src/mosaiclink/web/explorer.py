@@ -1,9 +1,11 @@
 """What the explorer computes for one set of slider values (no HTTP here).
 
 The sliders address design fields by dotted path; every request is validated through the
-design spec (so a bad value gets the same one-line error as a bad file) and evaluated with
-the vectorized analytic path of :mod:`mosaiclink.explore.evaluate`: the chosen length and a
-BER-vs-length curve in one array pass, well under 200 ms.
+design spec (so a bad value gets the same one-line error as a bad file), refused outside the
+slider's range, and evaluated with the vectorized analytic path of
+:mod:`mosaiclink.explore.evaluate` (the chosen length and a BER-vs-length curve in one array
+pass) plus the full per-channel model :func:`~mosaiclink.physics.link.evaluate_link` for the
+spread over every channel.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.finite import require_finite
 from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
-from mosaiclink.physics.link import nominal_channel_log10_ber
+from mosaiclink.physics.link import LinkReport, evaluate_link, nominal_channel_log10_ber
 
 CURVE_LENGTHS_M = np.linspace(1.0, 100.0, 100)
+LOG10_BER_FLOOR = -20.0  # shown as "< 1e-20": below any decade a reader needs
+SPREAD_BIN_DECADES = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ KNOBS = (
     Knob("fiber.attenuation_db_per_m", "fibre loss (dB/m)", 0.01, 1.0, 0.01),
     Knob("array.spare_channels", "spare channels", 0.0, 120.0, 1.0),
 )
-KNOB_PATHS = {knob.path for knob in KNOBS}
+KNOB_BY_PATH = {knob.path: knob for knob in KNOBS}
+KNOB_PATHS = set(KNOB_BY_PATH)
 
 
 def parse_request(params: Mapping[str, str]) -> tuple[str, dict[str, float]]:
@@ -59,7 +64,14 @@ def parse_request(params: Mapping[str, str]) -> tuple[str, dict[str, float]]:
             continue
         if name not in KNOB_PATHS:
             raise ConfigError(f"parameter {name!r}: not adjustable here; adjustable: {', '.join(sorted(KNOB_PATHS))}")
-        overrides[name] = _number(name, text)
+        value = _number(name, text)
+        knob = KNOB_BY_PATH[name]
+        if not knob.min_value <= value <= knob.max_value:
+            raise ConfigError(
+                f"{name} = {value:g}: outside the explorer's range {knob.min_value:g}-{knob.max_value:g} "
+                "(use a design file with mosaic link for other values)"
+            )
+        overrides[name] = value
     return preset, overrides
 
 
@@ -103,9 +115,32 @@ def explore_point(params: Mapping[str, str]) -> dict:
         "metrics": here,
         "curve": {
             "length_m": CURVE_LENGTHS_M.tolist(),
-            "log10_ber": np.maximum(metrics["log10_ber"][:-1], -40.0).tolist(),
+            "log10_ber": np.maximum(metrics["log10_ber"][:-1], LOG10_BER_FLOOR).tolist(),
         },
+        "spread": channel_spread(evaluate_link(design, seed=0)),
         "target_ber": design.link.target_ber,
+        "log10_ber_floor": LOG10_BER_FLOOR,
+    }
+
+
+def channel_spread(report: LinkReport) -> dict:
+    """Per-channel statistical-eye BER of the full model: percentiles and a histogram (log10, floored).
+
+    Dead channels (no light) are counted apart; the percentiles are over live channels.
+    """
+    live = report.log10_ber_stateye[~report.dead]
+    shown = np.maximum(live, LOG10_BER_FLOOR)
+    edges = np.arange(LOG10_BER_FLOOR, 0.0 + SPREAD_BIN_DECADES, SPREAD_BIN_DECADES)
+    counts, _ = np.histogram(shown, bins=edges)
+    quantiles = np.quantile(live, [0.0, 0.1, 0.5, 0.9, 1.0]) if live.size else np.full(5, np.nan)
+    return {
+        "channels": report.channels,
+        "data_channels": report.data_channels,
+        "dead": int(report.dead.sum()),
+        "meeting_target": report.channels_meeting_target,
+        "link_ok": report.link_ok,
+        "log10_ber": dict(zip(("best", "p10", "median", "p90", "worst"), (float(q) for q in quantiles), strict=True)),
+        "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
     }
 
 

@@ -1,28 +1,17 @@
-"""Cluster impact section: the shipped 100k-GPU and scale-up scenarios side by side."""
+"""Cluster impact section: the shipped 100k-GPU and scale-up scenarios side by side.
+
+Renders :class:`~mosaiclink.report.assess.ClusterAssessment`; computes nothing.
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mosaiclink.cluster.run import evaluate_columns
-from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
-from mosaiclink.config.design import MosaicDesign
+from mosaiclink.report.assess import Assessment
 from mosaiclink.report.document import Figure, Section, Table
-from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout, fmt
-
-SCALE_UP_SCENARIO = "scale-up"
-
-
-def hours_text(value_h: float | None) -> str:
-    """A mean time between failures in hours, days or years."""
-    if value_h is None:
-        return "never"
-    if value_h >= 8766:
-        return f"{value_h / 8766:.3g} years"
-    if value_h >= 48:
-        return f"{value_h / 24:.3g} days"
-    return f"{value_h:.3g} h"
+from mosaiclink.report.numbers import fmt, fmt_hours
+from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout
 
 
 def _color(name: str, index: int) -> str:
@@ -30,21 +19,34 @@ def _color(name: str, index: int) -> str:
 
 
 def fabric_figure(summaries: tuple[dict, ...]) -> Figure:
-    """Interconnect power, link failures per day and ETTR of each cluster."""
-    fig = make_subplots(
-        rows=1, cols=3, subplot_titles=("interconnect power (MW)", "link failures per day", "ETTR, link failures only")
-    )
+    """Interconnect power, link failures per day and ETTR of each cluster.
+
+    Panel names sit on the y axes (subplot titles overlapped the figure title); failures per day
+    span decades, so that panel is a log axis with markers (a bar's length means nothing on a log axis).
+    """
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.12)
     names = [s["name"] for s in summaries]
     colors = [_color(n, i) for i, n in enumerate(names)]
     fig.add_trace(
         go.Bar(x=names, y=[s["power"]["interconnect_kw"] / 1e3 for s in summaries], marker_color=colors), 1, 1
     )
     fig.add_trace(
-        go.Bar(x=names, y=[s["failures"]["link_failures_per_day"] for s in summaries], marker_color=colors), 1, 2
+        go.Scatter(
+            x=names,
+            y=[s["failures"]["link_failures_per_day"] for s in summaries],
+            mode="markers+text",
+            text=[f"{s['failures']['link_failures_per_day']:.3g}" for s in summaries],
+            textposition="middle right",
+            marker=dict(color=colors, size=14),
+        ),
+        1,
+        2,
     )
     fig.add_trace(go.Bar(x=names, y=[s["job"]["ettr_links_only"] for s in summaries], marker_color=colors), 1, 3)
     fig.update_layout(base_layout("100k-GPU cluster: incumbent optics vs MOSAIC", showlegend=False, height=400))
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(title_text="interconnect power (MW)", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="link failures per day", row=1, col=2)
+    fig.update_yaxes(title_text="ETTR (link failures only)", row=1, col=3)
     return Figure(
         "fig-cluster-fabric",
         "Cluster power, failures, ETTR",
@@ -73,11 +75,9 @@ def rack_figure(summaries: tuple[dict, ...]) -> Figure:
     )
 
 
-def cluster_section(design: MosaicDesign, seed: int) -> Section:
-    """Evaluate the default 100k-GPU comparison and the scale-up scenario."""
-    fabric_specs = [c for name in DEFAULT_SCENARIOS for c in load_scenario(name).clusters]
-    fabric = evaluate_columns(fabric_specs, seed=seed, design=design).summaries
-    scale_up = evaluate_columns(load_scenario(SCALE_UP_SCENARIO).clusters, seed=seed, design=design).summaries
+def cluster_section(assessment: Assessment) -> Section:
+    """Render the 100k-GPU comparison and the scale-up scenario of an assessment."""
+    fabric, scale_up = assessment.cluster.fabric, assessment.cluster.scale_up
     incumbent, mosaic = fabric[0], fabric[1]
     rows = []
     for label, cell in (
@@ -89,8 +89,8 @@ def cluster_section(design: MosaicDesign, seed: int) -> Section:
             ),
         ),
         ("link failures per day", lambda s: f"{s['failures']['link_failures_per_day']:.2f}"),
-        ("one optical-link failure every", lambda s: hours_text(s["failures"]["mtbf_optical_h"])),
-        ("one MOSAIC-link failure every", lambda s: hours_text(s["failures"]["mtbf_mosaic_h"])),
+        ("one optical-link failure every", lambda s: fmt_hours(s["failures"]["mtbf_optical_h"])),
+        ("one MOSAIC-link failure every", lambda s: fmt_hours(s["failures"]["mtbf_mosaic_h"])),
         ("ETTR (links only)", lambda s: f"{s['job']['ettr']:.3f} ({s['job']['ettr_links_only']:.4f})"),
         ("energy per year", lambda s: f"{s['power']['energy_gwh_per_year']:.0f} GWh"),
     ):
@@ -112,9 +112,14 @@ def cluster_section(design: MosaicDesign, seed: int) -> Section:
     optical_h = incumbent["failures"]["mtbf_optical_h"]
     mosaic_h = mosaic["failures"]["mtbf_mosaic_h"]
     ratio = mosaic_h / optical_h if optical_h and mosaic_h else float("nan")
+    lengths = [t["mean_length_m"] for t in incumbent["tiers"] if t["fabric"] == "scale-out"]
     paragraphs = (
-        f"With 800G optics, {incumbent['name']} loses an optical link every {hours_text(optical_h)}; with MOSAIC "
-        f"a MOSAIC link fails every {hours_text(mosaic_h)} ({fmt(ratio)}x longer).",
+        f"Evaluated per link at each fabric tier's own length (scale-out tiers average {fmt(min(lengths))}-"
+        f"{fmt(max(lengths))} m, from the floor plan), at the scenarios' {assessment.cluster.temperature_c:g} C "
+        "and at each technology's rate; MOSAIC "
+        "takes the lengths its reach covers, as the scenario's policy assigns.",
+        f"With 800G optics, {incumbent['name']} loses an optical link every {fmt_hours(optical_h)}; with MOSAIC "
+        f"a MOSAIC link fails every {fmt_hours(mosaic_h)} ({fmt(ratio)}x longer).",
         f"Copper NVL72 racks draw {scale_up[0]['power']['rack_kw']:.0f} kW; "
         + "; ".join(f"{s['name']}: {s['power']['rack_kw']:.0f} kW" for s in scale_up[1:])
         + ".",
@@ -126,8 +131,8 @@ def cluster_section(design: MosaicDesign, seed: int) -> Section:
         tables=(table, rack_table),
         figures=(fabric_figure(fabric), rack_figure(scale_up)),
         headline=(
-            ("optical link failure every (100k GPUs)", hours_text(optical_h)),
-            ("MOSAIC link failure every", f"{hours_text(mosaic_h)} ({fmt(ratio)}x)"),
+            ("optical link failure every (100k GPUs)", fmt_hours(optical_h)),
+            ("MOSAIC link failure every", f"{fmt_hours(mosaic_h)} ({fmt(ratio)}x)"),
             (
                 "interconnect power saved",
                 f"{(incumbent['power']['interconnect_kw'] - mosaic['power']['interconnect_kw']) / 1e3:.2f} MW",

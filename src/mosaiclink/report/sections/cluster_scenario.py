@@ -13,7 +13,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import load_spec
 from mosaiclink.errors import ConfigError
 from mosaiclink.report.document import Figure, Section, Table
-from mosaiclink.report.sections.cluster import hours_text
+from mosaiclink.report.numbers import fmt_hours
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout
 
 
@@ -103,7 +103,7 @@ def memory_section(summary: dict) -> Section:
                 "-" if r["mean_load_to_use_ns"] is None else f"{r['mean_load_to_use_ns']:.0f} ns",
                 "-" if r["interconnect_share"] is None else f"{100 * r['interconnect_share']:.0f} %",
                 f"{r['fabric_w_per_gpu']:.1f} W",
-                hours_text(r["fabric_failure_interval_h"]),
+                fmt_hours(r["fabric_failure_interval_h"]),
                 "-" if r["fabric_cost_musd"] is None else f"${r['fabric_cost_musd']:.2f} M",
             )
             for r in rows
@@ -122,7 +122,7 @@ def memory_section(summary: dict) -> Section:
         + "; ".join(
             f"{r['latency_budget_ns']:g} ns: {r['capacity_gb_per_gpu']:.0f} GB per GPU on average, "
             f"{100 * r['gpus_served'] / summary['gpus']:.0f} % of GPUs served, fabric failure every "
-            f"{hours_text(r['fabric_failure_interval_h'])}"
+            f"{fmt_hours(r['fabric_failure_interval_h'])}"
             for r in mosaic
         )
         + ".",
@@ -205,7 +205,7 @@ def sweep_section(summary: dict) -> Section:
                 f"{r['racks']} x {r['gpus_per_rack']}",
                 f"{r['longest_cable_m']:.1f} m",
                 f"{r['domain_kw'] / 1e3:.2f} MW",
-                hours_text(r["link_failure_interval_h"]),
+                fmt_hours(r["link_failure_interval_h"]),
                 f"{r['ettr']:.3f}",
             )
             for (tech, kw), r in best.items()

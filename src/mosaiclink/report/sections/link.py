@@ -1,33 +1,31 @@
-"""Link physics section: the per-channel BER mosaic, the budget waterfall, BER vs length."""
+"""Link physics section: the per-channel BER mosaic, the budget waterfall, BER vs length, reach vs rate.
+
+Renders :class:`~mosaiclink.report.assess.LinkAssessment`; computes nothing.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics.array import grid_positions
-from mosaiclink.physics.link import LinkReport, evaluate_link
-from mosaiclink.physics.reach import max_reach_m
+from mosaiclink.physics.link import LinkReport
+from mosaiclink.report.assess import BER_CURVE_RATE_FACTORS, Assessment, LinkAssessment
 from mosaiclink.report.document import Figure, Section, Table
-from mosaiclink.report.theme import KP4_THRESHOLD_BER, PALETTE, base_layout, fmt, fmt_ber
-
-LENGTHS_M = (5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 60.0, 70.0)
-RATE_FACTORS = (0.8, 1.0, 1.25)  # rates shown around the design's own
+from mosaiclink.report.numbers import fmt_ber, fmt_length_m, fmt_log10_ber, fmt_rate_gbps
+from mosaiclink.report.theme import BER_AXIS_LOG10, PALETTE, base_layout
 
 
-def ber_mosaic_figure(design: MosaicDesign, report: LinkReport) -> Figure:
+def ber_mosaic_figure(report: LinkReport) -> Figure:
     """Per-channel log10 BER drawn at each channel's place in the emitter array."""
-    rows_cols = grid_positions(design.array)
     log_ber = np.clip(report.log10_ber_stateye, -30.0, 0.0)
     spare = np.arange(report.channels) >= report.data_channels
     hover = [
-        f"channel {i}<br>row {r}, col {c}<br>BER {fmt_ber(10.0**b)}{' (spare)' if s else ''}"
-        for i, ((r, c), b, s) in enumerate(zip(rows_cols, log_ber, spare, strict=True))
+        f"channel {i}<br>row {r}, col {c}<br>BER {fmt_log10_ber(b)}{' (spare)' if s else ''}"
+        for i, (r, c, b, s) in enumerate(zip(report.grid_row, report.grid_col, log_ber, spare, strict=False))
     ]
     trace = go.Scatter(
-        x=rows_cols[:, 1],
-        y=rows_cols[:, 0],
+        x=report.grid_col,
+        y=report.grid_row,
         mode="markers",
         text=hover,
         hoverinfo="text",
@@ -43,7 +41,7 @@ def ber_mosaic_figure(design: MosaicDesign, report: LinkReport) -> Figure:
         ),
     )
     layout = base_layout(
-        f"Per-channel BER at {report.length_m:g} m, {report.rate_gbps:g} Gb/s (spares outlined)",
+        f"Per-channel BER at {fmt_length_m(report.length_m)}, {fmt_rate_gbps(report.rate_gbps)} (spares outlined)",
         height=460,
         yaxis=dict(autorange="reversed", title="row", scaleanchor="x"),
         xaxis=dict(title="column"),
@@ -67,22 +65,15 @@ def budget_figure(report: LinkReport) -> Figure:
     levels = [line for line in report.budget.lines if line.kind == "level"]
     launch, received, sensitivity = levels[0], levels[1], levels[2]
     names, measures, values = [launch.name], ["absolute"], [launch.value_db]
-    for line in report.budget.lines:
-        if line.kind == "loss":
-            names.append(line.name)
-            measures.append("relative")
-            values.append(-line.value_db)
-    names.append(received.name)
-    measures.append("total")
-    values.append(0.0)
-    for line in report.budget.lines:
-        if line.kind == "penalty":
-            names.append(line.name)
-            measures.append("relative")
-            values.append(-line.value_db)
-    names.append("OMA left for the decision")
-    measures.append("total")
-    values.append(0.0)
+    for kind, total_name in (("loss", received.name), ("penalty", "OMA left for the decision")):
+        for line in report.budget.lines:
+            if line.kind == kind:
+                names.append(line.name)
+                measures.append("relative")
+                values.append(-line.value_db)
+        names.append(total_name)
+        measures.append("total")
+        values.append(0.0)
     margin_db = next(line.value_db for line in report.budget.lines if line.kind == "margin")
     trace = go.Waterfall(
         x=names,
@@ -107,7 +98,7 @@ def budget_figure(report: LinkReport) -> Figure:
     fig.add_hline(
         y=sensitivity.value_db,
         line=dict(color="#333", dash="dash"),
-        annotation_text=f"sensitivity at BER {report.target_ber:g}: {sensitivity.value_db:.1f} dBm; "
+        annotation_text=f"sensitivity at BER {fmt_ber(report.target_ber)}: {sensitivity.value_db:.1f} dBm; "
         f"margin {margin_db:+.2f} dB",
         annotation_position="bottom left",
     )
@@ -120,56 +111,52 @@ def budget_figure(report: LinkReport) -> Figure:
     )
 
 
-def ber_vs_length(design: MosaicDesign, seed: int) -> dict[str, list[float]]:
-    """Median and k-th best (k = data channels) log10 BER vs length at several rates."""
-    curves: dict[str, list[float]] = {"length_m": list(LENGTHS_M)}
-    for factor in RATE_FACTORS:
-        rate_gbps = round(design.link.rate_gbps * factor, 3)
-        medians, worst_needed = [], []
-        for length_m in LENGTHS_M:
-            # the same hardware driven at another rate: a pattern-generator link (no host protocol)
-            at_rate = design.with_link(length_m=length_m, rate_gbps=rate_gbps, host_protocol="none")
-            report = evaluate_link(at_rate, seed=seed)
-            medians.append(float(np.median(report.log10_ber_stateye)))
-            worst_needed.append(report.nth_best_log10_ber(report.data_channels))
-        curves[f"median@{rate_gbps:g}"] = medians
-        curves[f"needed@{rate_gbps:g}"] = worst_needed
-    return curves
+def curve_rows(link: LinkAssessment) -> list[int]:
+    """Sweep rows of the rates the BER-vs-length figure draws (nearest to BER_CURVE_RATE_FACTORS)."""
+    rate = link.report.rate_gbps
+    return [int(np.argmin(np.abs(link.sweep_rates_gbps - f * rate))) for f in BER_CURVE_RATE_FACTORS]
 
 
-def ber_length_figure(curves: dict[str, list[float]]) -> Figure:
-    lengths = curves["length_m"]
-    traces = []
-    rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
-    for color, rate in zip(PALETTE, rates, strict=False):
-        traces.append(
-            go.Scatter(
-                x=lengths,
-                y=np.power(10.0, curves[f"median@{rate}"]),
-                name=f"{rate} Gb/s median",
-                line=dict(color=color, width=2.5),
-            )
+def ber_length_figure(link: LinkAssessment) -> Figure:
+    """Nominal-channel BER vs length at three rates, with the full model's spread at the design point."""
+    report = link.report
+    floor = BER_AXIS_LOG10[0]
+    traces = [
+        go.Scatter(
+            x=link.sweep_lengths_m,
+            y=np.power(10.0, np.maximum(link.sweep_log10_ber_nominal[i], floor)),
+            name=f"{link.sweep_rates_gbps[i]:.4g} Gb/s nominal channel",
+            line=dict(color=color, width=2.5 if link.sweep_rates_gbps[i] == report.rate_gbps else 1.6),
         )
+        for i, color in zip(curve_rows(link), PALETTE, strict=False)
+    ]
+    summary = report.ber_summary()
+    points = (
+        ("median channel", summary["log10_median"], "circle"),
+        ("k-th best channel (k = data channels)", report.nth_best_log10_ber(report.data_channels), "diamond"),
+    )
+    for label, log10_ber, symbol in points:
         traces.append(
             go.Scatter(
-                x=lengths,
-                y=np.power(10.0, curves[f"needed@{rate}"]),
-                name=f"{rate} Gb/s worst channel needed",
-                line=dict(color=color, dash="dot"),
+                x=[report.length_m],
+                y=[10.0 ** max(log10_ber, floor)],
+                name=f"every channel at the design point: {label}",
+                mode="markers",
+                marker=dict(symbol=symbol, size=11, color="#333"),
             )
         )
     traces.append(
         go.Scatter(
-            x=[lengths[0], lengths[-1]],
-            y=[KP4_THRESHOLD_BER] * 2,
-            name="KP4 pre-FEC threshold",
+            x=[link.sweep_lengths_m[0], link.sweep_lengths_m[-1]],
+            y=[report.target_ber] * 2,
+            name=f"target {fmt_ber(report.target_ber)}",
             mode="lines",
             line=dict(color="#333", dash="dash"),
         )
     )
     layout = base_layout(
         "BER vs length",
-        yaxis=dict(type="log", title="BER", range=[-16, 0], exponentformat="power"),
+        yaxis=dict(type="log", title="BER", range=list(BER_AXIS_LOG10), exponentformat="power"),
         xaxis=dict(title="length (m)"),
         height=420,
     )
@@ -177,58 +164,115 @@ def ber_length_figure(curves: dict[str, list[float]]) -> Figure:
         "fig-ber-length",
         "BER vs length",
         go.Figure(traces, layout),
-        "Median channel (solid) and the worst channel the link still needs (dotted: the k-th best, "
-        "k = data channels) at three rates.",
+        "Curves: the nominal channel on the fast path (static link parts computed once per rate, reused over "
+        "every length). Markers: the full per-channel model at the design point.",
     )
 
 
-def link_section(design: MosaicDesign, seed: int) -> Section:
-    """Evaluate the design's link and build its section."""
-    report = evaluate_link(design, seed=seed)
-    reach_median_m = max_reach_m(design, seed=seed)
-    reach_all_m = max_reach_m(design, seed=seed, channels_required=report.data_channels)
-    curves = ber_vs_length(design, seed)
+def reach_rate_figure(link: LinkAssessment) -> Figure:
+    """Reach vs per-channel rate: the wide-and-slow trade in one picture."""
+    traces = [
+        go.Scatter(
+            x=link.sweep_rates_gbps,
+            y=link.sweep_reach_nominal_m,
+            name="nominal channel (fast path)",
+            mode="lines+markers",
+            line=dict(color=PALETTE[0]),
+        ),
+        go.Scatter(
+            x=[link.report.rate_gbps] * 2,
+            y=[link.reach_median_m, link.reach_all_data_m],
+            name="every channel at the design rate: median, every data channel",
+            mode="markers",
+            marker=dict(symbol="x", size=11, color="#333"),
+        ),
+    ]
+    layout = base_layout(
+        f"Reach at BER {fmt_ber(link.report.target_ber)} vs per-channel rate",
+        xaxis=dict(title="per-channel rate (Gb/s)"),
+        yaxis=dict(title="reach (m)", rangemode="tozero"),
+        height=400,
+    )
+    return Figure(
+        "fig-reach-rate",
+        "Reach vs per-channel rate",
+        go.Figure(traces, layout),
+        "Slower channels reach further: the wide-and-slow trade. Line: the nominal channel's reach search on "
+        "the fast path at each rate; crosses: the full model's reach search at the design rate.",
+    )
+
+
+def link_section(assessment: Assessment) -> Section:
+    """Render the link physics of an assessment."""
+    link = assessment.link
+    report = link.report
     summary = report.ber_summary()
     table = Table(
         columns=("quantity", "value"),
         rows=(
-            ("rate per channel", f"{report.rate_gbps:g} Gb/s"),
-            ("length", f"{report.length_m:g} m"),
+            ("rate per channel", fmt_rate_gbps(report.rate_gbps)),
+            ("length", fmt_length_m(report.length_m)),
             ("channels (data + spare)", f"{report.data_channels} + {report.spare_channels}"),
             (
                 "BER best / median / worst",
-                f"{fmt_ber(summary['min'])} / {fmt_ber(summary['median'])} / {fmt_ber(summary['worst'])}",
+                " / ".join(fmt_log10_ber(summary[k]) for k in ("log10_min", "log10_median", "log10_worst")),
             ),
-            (f"channels meeting {report.target_ber:g}", f"{report.channels_meeting_target} of {report.channels}"),
+            (
+                f"channels meeting {fmt_ber(report.target_ber)}",
+                f"{report.channels_meeting_target} of {report.channels}",
+            ),
             ("spares needed at this length", str(report.spares_needed)),
-            ("reach, median channel", f"{fmt(reach_median_m)} m"),
-            ("reach, every data channel", f"{fmt(reach_all_m)} m"),
+            ("reach, median channel", fmt_length_m(link.reach_median_m)),
+            ("reach, every data channel", fmt_length_m(link.reach_all_data_m)),
             ("modal walk-off / chromatic spread", f"{report.walkoff_ps:.0f} ps / {report.chromatic_spread_ps:.0f} ps"),
         ),
         caption="Analytic link model (statistical eye over ISI and crosstalk patterns with Gaussian noise)",
     )
     verdict = "meets" if report.link_ok else "misses"
+    design = assessment.design
     return Section(
         section_id="link",
         title="Link physics",
         paragraphs=(
-            f"{design.name}: {report.channels} channels at {report.rate_gbps:g} Gb/s over {report.length_m:g} m. "
-            f"The link {verdict} its target: {report.channels_meeting_target} channels reach BER "
-            f"{report.target_ber:g} and {report.data_channels} are needed.",
+            f"Evaluated at the design point: {fmt_length_m(report.length_m)} (the design's length), "
+            f"{fmt_rate_gbps(report.rate_gbps)} per channel (the design's rate), LED junction at "
+            f"{design.led.temperature_c:g} C and receiver at {design.receiver.temperature_c:g} C (the design's "
+            "operating temperatures). The sweeps vary length and rate around it.",
+            f"{design.name}: {report.channels} channels. The link {verdict} its target: "
+            f"{report.channels_meeting_target} channels reach BER {fmt_ber(report.target_ber)} and "
+            f"{report.data_channels} are needed.",
         ),
         tables=(table,),
-        figures=(ber_mosaic_figure(design, report), budget_figure(report), ber_length_figure(curves)),
+        figures=(ber_mosaic_figure(report), budget_figure(report), ber_length_figure(link), reach_rate_figure(link)),
         headline=(
-            ("median BER", fmt_ber(summary["median"])),
-            (f"channels meeting {report.target_ber:g}", f"{report.channels_meeting_target}/{report.channels}"),
-            ("reach: median channel / every data channel", f"{fmt(reach_median_m)} m / {fmt(reach_all_m)} m"),
+            ("median BER", fmt_log10_ber(summary["log10_median"])),
+            (f"channels meeting {fmt_ber(report.target_ber)}", f"{report.channels_meeting_target}/{report.channels}"),
+            (
+                "reach: median channel / every data channel",
+                f"{fmt_length_m(link.reach_median_m)} / {fmt_length_m(link.reach_all_data_m)}",
+            ),
         ),
         data={
             "report": report.to_dict(per_channel=False),
-            "reach_median_m": reach_median_m,
-            "grid_row_col": grid_positions(design.array).tolist(),
+            "reach_median_m": link.reach_median_m,
+            "reach_all_data_channels_m": link.reach_all_data_m,
+            "grid_row_col": np.column_stack([report.grid_row, report.grid_col]).tolist(),
             "log10_ber_per_channel": report.log10_ber_stateye.tolist(),
-            "reach_all_data_channels_m": reach_all_m,
-            "ber_vs_length": curves,
+            "ber_vs_length": {
+                "length_m": link.sweep_lengths_m.tolist(),
+                **{
+                    f"nominal@{link.sweep_rates_gbps[i]:.4g}": link.sweep_log10_ber_nominal[i].tolist()
+                    for i in curve_rows(link)
+                },
+                "design_point": {
+                    "length_m": report.length_m,
+                    "log10_ber_median": summary["log10_median"],
+                    "log10_ber_kth_best": report.nth_best_log10_ber(report.data_channels),
+                },
+            },
+            "reach_vs_rate": {
+                "rate_gbps": link.sweep_rates_gbps.tolist(),
+                "nominal_m": link.sweep_reach_nominal_m.tolist(),
+            },
         },
     )

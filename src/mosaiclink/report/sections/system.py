@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from mosaiclink.config.design import MosaicDesign
-from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
+from mosaiclink.report.assess import COMPARE_REACH_M, COMPARE_TEMPERATURE_C, Assessment
 from mosaiclink.report.document import Figure, Section, Table
-from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout, fmt
-from mosaiclink.system.catalog import load_catalog
-from mosaiclink.system.compare import ComparisonResult, compare
-from mosaiclink.system.power import PowerBreakdown, mosaic_power_range
-from mosaiclink.system.reliability import spare_sweep
+from mosaiclink.report.numbers import fmt, fmt_hours, fmt_length_m, fmt_range
+from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout
+from mosaiclink.system.compare import ComparisonResult
+from mosaiclink.system.power import PowerBreakdown
 
-REACH_M = 30.0
-TEMPERATURE_C = 55.0
-LED_FITS = (1.0, 0.1)  # per-microLED FIT values of the paper's reliability model [S1 CLM-118]
-SPARES = (0, 1, 2, 4, 6, 10, 20, 30, 40, 60)
 POWER_PARTS = (
     ("LED drive", "led_drive_w"),
     ("pre-driver", "predriver_w"),
@@ -27,12 +21,6 @@ POWER_PARTS = (
     ("host SerDes", "host_serdes_w"),
     ("control", "control_w"),
 )
-
-
-def _span(values: list[float]) -> str:
-    """'a-b', or 'a' when both ends of the range agree to the shown precision."""
-    low, high = (f"{v:.1f}" for v in values)
-    return low if low == high else f"{low}-{high}"
 
 
 def power_figure(result: ComparisonResult) -> Figure:
@@ -65,6 +53,38 @@ def power_figure(result: ComparisonResult) -> Figure:
         go.Figure([trace], layout),
         "MOSAIC's bar is the bottom-up model (range: co-packaged to pluggable host interface); "
         "the others are catalog figures with their published low-high range.",
+    )
+
+
+def energy_reach_figure(result: ComparisonResult) -> Figure:
+    """pJ/bit vs maximum reach of every technology at the comparison rate (log reach axis)."""
+    rows = [r for r in result.rows if not r.reference_only and r.max_reach_m]
+    trace = go.Scatter(
+        x=[r.max_reach_m for r in rows],
+        y=[r.pj_per_bit for r in rows],
+        mode="markers+text",
+        text=[r.technology for r in rows],
+        textposition="top center",
+        hovertext=[r.name for r in rows],
+        marker=dict(
+            size=[16 if r.is_mosaic else 10 for r in rows],
+            color=[MOSAIC_COLOR if r.is_mosaic else PALETTE[1] for r in rows],
+            symbol=["star" if r.is_mosaic else "circle" for r in rows],
+        ),
+        showlegend=False,
+    )
+    layout = base_layout(
+        f"Energy per bit vs reach at {result.rate_gbps:g} Gb/s",
+        xaxis=dict(type="log", title="maximum reach (m)"),
+        yaxis=dict(title="pJ/bit (per end)", rangemode="tozero"),
+        height=420,
+    )
+    return Figure(
+        "fig-energy-reach",
+        "pJ/bit vs reach",
+        go.Figure([trace], layout),
+        "Typical figures of every catalog technology (published, with the catalog's source) and MOSAIC's computed "
+        "row (reach: every data channel meets the target). Lower and further right is better.",
     )
 
 
@@ -135,11 +155,11 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
         (
             r.name,
             "yes" if r.feasible else ("no" if r.feasible is False else "-"),
-            fmt(r.max_reach_m),
+            fmt_length_m(r.max_reach_m),
             f"{r.power_w_per_end:.2f}",
             f"{r.pj_per_bit:.2f}",
             fmt(r.link_fit),
-            fmt(r.mtbf_h),
+            fmt_hours(r.mtbf_h),
             fmt(r.cost_usd_per_link) if r.cost_usd_per_link is not None else "-",
             fmt(r.power_ratio) if r.power_ratio is not None else "-",
             fmt(r.fit_ratio) if r.fit_ratio is not None else "-",
@@ -149,22 +169,23 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
     table = Table(
         columns=(
             "technology",
-            f"reaches {REACH_M:g} m",
-            "max reach m",
+            f"reaches {COMPARE_REACH_M:g} m",
+            "max reach",
             "W/end",
             "pJ/bit",
             "link FIT",
-            "MTBF h",
+            "MTBF",
             "$/link",
             "W ratio",
             "FIT ratio",
         ),
         rows=rows,
-        caption=f"{result.rate_gbps:g} Gb/s, {REACH_M:g} m, {TEMPERATURE_C:g} C; ratios are alternative / MOSAIC",
+        caption=f"{result.rate_gbps:g} Gb/s, {COMPARE_REACH_M:g} m, {COMPARE_TEMPERATURE_C:g} C; "
+        "ratios are alternative / MOSAIC",
     )
     aoc = next((r for r in result.rows if r.technology == "aoc" and not r.reference_only), None)
     paragraphs = [
-        f"Link FIT {result.mosaic.link_fit:.1f}; reach {fmt(result.mosaic.max_reach_m)} m, "
+        f"Link FIT {result.mosaic.link_fit:.1f}; reach {fmt_length_m(result.mosaic.max_reach_m)}, "
         f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x passive copper."
     ]
     headline = [
@@ -172,49 +193,44 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
         ("reach vs passive copper", f"{head.get('reach_ratio_vs_passive_copper', float('nan')):.1f}x"),
     ]
     if aoc is not None:
+        saved_low, saved_high = head["w_saved_per_cable_range"]
         pct = head["percent_below_aoc_range"]
         paragraphs.insert(
             0,
             f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
-            f"{aoc.power_w_per_end_high:g} W, saving {_span(head['w_saved_per_cable_range'])} W per "
+            f"{aoc.power_w_per_end_high:g} W, saving {fmt_range(saved_low, saved_high, digits=2)} W per "
             f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).",
         )
         headline.insert(0, ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
     return table, tuple(paragraphs), tuple(headline), aoc
 
 
-def system_section(design: MosaicDesign, seed: int) -> Section:
-    """Compare MOSAIC with every catalog technology at its aggregate rate, 30 m and 55 C."""
-    rate_gbps = design.data_rate_gbps
-    low, high = mosaic_power_range(design)
-    curves = {
-        led_fit: spare_sweep(
-            design,
-            ReliabilitySpec(led=ComponentReliability(fit=led_fit, activation_energy_ev=0.65)),
-            TEMPERATURE_C,
-            spares=SPARES,
-        )
-        for led_fit in LED_FITS
-    }
+def system_section(assessment: Assessment) -> Section:
+    """Render power, reliability and the comparison of an assessment."""
+    system = assessment.system
+    low, high = system.power_co_packaged, system.power_pluggable
+    curves = system.fit_vs_spares
     own = (
-        f"MOSAIC draws {low.total_w_per_end:.2f} W (co-packaged host) to {high.total_w_per_end:.2f} W "
-        f"(pluggable host) per end at {rate_gbps:g} Gb/s.",
+        f"Evaluated at {fmt_length_m(COMPARE_REACH_M)} and {COMPARE_TEMPERATURE_C:g} C case temperature (the paper's "
+        f"30 m claim in a warm module), {system.rate_gbps:g} Gb/s aggregate. MOSAIC draws "
+        f"{fmt_range(low.total_w_per_end, high.total_w_per_end, unit='W')} per end (co-packaged to pluggable host).",
     )
     data = {
         "power": {"co_packaged": low.to_dict(), "pluggable": high.to_dict()},
         "fit_vs_spares": {str(k): v for k, v in curves.items()},
     }
-    power_headline = (("W per end", f"{low.total_w_per_end:.2f}-{high.total_w_per_end:.2f}"),)
-    if rate_gbps not in load_catalog().rates_gbps():
+    power_headline = (("W per end", fmt_range(low.total_w_per_end, high.total_w_per_end)),)
+    result = system.comparison
+    if result is None:
         return Section(
             section_id="system",
             title="Power and reliability (no catalog alternatives at this rate)",
-            paragraphs=own + (f"The technology catalog has no entries at {rate_gbps:g} Gb/s, so nothing is compared.",),
+            paragraphs=own
+            + (f"The technology catalog has no entries at {system.rate_gbps:g} Gb/s, so nothing is compared.",),
             figures=(breakdown_figure(low, high), fit_spares_figure(curves, None)),
             headline=power_headline,
             data=data,
         )
-    result = compare(rate=rate_gbps, reach_m=REACH_M, temperature_c=TEMPERATURE_C, design=design)
     table, paragraphs, headline, aoc = _comparison_parts(result, low, high)
     return Section(
         section_id="system",
@@ -223,6 +239,7 @@ def system_section(design: MosaicDesign, seed: int) -> Section:
         tables=(table,),
         figures=(
             power_figure(result),
+            energy_reach_figure(result),
             breakdown_figure(low, high),
             fit_spares_figure(curves, aoc.link_fit if aoc else None),
         ),

@@ -1,0 +1,57 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # A design sweep and its Pareto front
+#
+# Sweep the 800G design over per-channel rate, LED drive current and spares with the
+# fast evaluator, store the results in a DuckDB file, and keep the designs no other design
+# beats on power, reach and FIT at once. `mosaic sweep` and `mosaic results --pareto` do the
+# same from the terminal.
+
+# %%
+import tempfile
+from pathlib import Path
+
+from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+from mosaiclink.explore.results import pareto_front
+from mosaiclink.explore.runner import run_sweep
+from mosaiclink.explore.spec import load_sweep
+from mosaiclink.explore.store import ResultStore
+
+sweep = load_sweep(
+    {
+        "name": "notebook-grid",
+        "base": "mosaic-800g",
+        "sampler": "grid",
+        "constraints": ["ber <= 2.4e-4"],
+        "parameters": {
+            "link.rate_gbps": {"values": [1.75, 2.0, 2.25]},
+            "led.peak_current_ma": {"range": [1.5, 4.0], "steps": 6},
+            "array.spare_channels": {"values": [0, 20, 60]},
+        },
+        "objectives": {"power_w": "minimize", "reach_m": "maximize", "fit": "minimize"},
+    },
+    METRICS,
+)
+folder = Path(tempfile.mkdtemp())
+with ResultStore(folder / "results.duckdb") as store:
+    summary = run_sweep(sweep, store, evaluate_rows, code_version())
+    front = pareto_front(store).to_pandas()
+summary
+
+# %%
+columns = ["link.rate_gbps", "led.peak_current_ma", "array.spare_channels", "power_w", "reach_m", "fit", "ber"]
+front[[c for c in columns if c in front.columns]]
+
+# %%
+import plotly.express as px
+
+px.scatter(front, x="reach_m", y="power_w", color="fit", hover_data=list(front.columns[:4]), title="Pareto front")

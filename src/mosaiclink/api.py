@@ -1,0 +1,148 @@
+"""The Python entry points a notebook user needs, re-exported as ``import mosaiclink as ml``.
+
+Most are the layers' own functions (:func:`~mosaiclink.physics.link.evaluate_link`,
+:func:`~mosaiclink.sim.runner.simulate`, :func:`~mosaiclink.system.compare.compare`,
+:func:`~mosaiclink.report.assess.assess`); this module adds the few that join layers:
+:func:`load_design` (a preset name or a file), :func:`evaluate_cluster` (a scenario by name),
+:func:`write_report` and :func:`plot` (the report's own figure code for any result).
+
+Examples
+--------
+>>> import mosaiclink as ml
+>>> design = ml.load_design("mosaic-800g")
+>>> report = ml.evaluate_link(design)
+>>> frame = report.to_dataframe()        # one row per channel
+>>> fig = ml.plot(report)                # the report's per-channel BER mosaic (Plotly)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mosaiclink.config.cluster import ScenarioSpec
+from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.presets import load_design as _load_design_file
+from mosaiclink.config.presets import load_preset, preset_names
+from mosaiclink.errors import ConfigError
+
+# The heavier layers are imported inside the functions that need them, so that
+# ``ml.load_design`` does not pay for the cluster, report and plotting imports.
+
+
+def load_design(name_or_path: str | Path) -> MosaicDesign:
+    """A shipped preset by name (``"mosaic-800g"``) or a design file (TOML/YAML/JSON).
+
+    Raises
+    ------
+    ConfigError
+        Neither a preset name nor an existing file; the message lists the presets.
+    """
+    text = str(name_or_path)
+    if text in preset_names():
+        return load_preset(text)
+    if Path(text).is_file():
+        return _load_design_file(text)
+    raise ConfigError(f"design = {text!r}: neither a preset ({', '.join(preset_names())}) nor an existing design file")
+
+
+@dataclass(frozen=True)
+class ClusterEvaluation:
+    """The summaries of a scenario's clusters, side by side (the ``mosaic cluster`` numbers)."""
+
+    scenario: str
+    summaries: tuple[dict, ...]
+
+    def __repr__(self) -> str:
+        parts = ", ".join(
+            f"{s['name']}: {s['failures']['link_failures_per_day']:.3g} link failures/day, "
+            f"{s['power']['interconnect_kw'] / 1e3:.3g} MW"
+            for s in self.summaries
+        )
+        return f"<ClusterEvaluation {self.scenario}: {parts}>"
+
+    def to_dataframe(self):
+        """One row per cluster with its power, failure and job figures flattened (pandas imported here)."""
+        import pandas as pd
+
+        rows = []
+        for s in self.summaries:
+            row: dict[str, Any] = {"name": s["name"], "gpus": s["gpus"]}
+            for group in ("power", "failures", "job"):
+                row.update({f"{group}.{k}": v for k, v in s[group].items()})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("name")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p><code>{html.escape(repr(self))}</code></p>" + self.to_dataframe().T.to_html()
+
+
+def evaluate_cluster(
+    scenario: str | ScenarioSpec = "100k-mosaic",
+    seed: int = 1,
+    design: MosaicDesign | None = None,
+) -> ClusterEvaluation:
+    """Evaluate a cluster scenario (a shipped name, or a :class:`~mosaiclink.config.cluster.ScenarioSpec`).
+
+    ``"100k"`` evaluates the incumbent-optics and MOSAIC 100k-GPU clusters side by side; ``design``
+    replaces the shipped MOSAIC preset at its own aggregate rate.
+    """
+    from mosaiclink.cluster.run import evaluate_columns
+    from mosaiclink.cluster.scenarios import load_scenario, scenario_names
+
+    if isinstance(scenario, ScenarioSpec):
+        spec, name = scenario, scenario.name
+    elif scenario == "100k":
+        name = "100k"
+        spec = None
+    else:
+        if scenario not in scenario_names():
+            raise ConfigError(f"scenario = {scenario!r}: unknown; shipped: 100k, {', '.join(scenario_names())}")
+        spec, name = load_scenario(scenario), scenario
+    clusters = (
+        [c for n in ("100k-optics", "100k-mosaic") for c in load_scenario(n).cluster] if spec is None else spec.cluster
+    )
+    return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
+
+
+def write_report(assessment, out_dir: str | Path = "mosaic-report") -> Path:
+    """Write the HTML report, ``report.json`` and the paper figures of an
+    :class:`~mosaiclink.report.assess.Assessment`; returns the path of ``index.html``."""
+    from mosaiclink.report.build import build_sections
+    from mosaiclink.report.build import write_report as _write
+
+    return _write(assessment, build_sections(assessment), Path(out_dir))
+
+
+def plot(result: Any, figure: str | None = None):
+    """The report's Plotly figure for a result.
+
+    ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
+    ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
+    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
+    """
+    from mosaiclink.physics.link import LinkReport
+    from mosaiclink.report.assess import Assessment
+    from mosaiclink.sim.runner import SimResult
+    from mosaiclink.system.compare import ComparisonResult
+
+    if isinstance(result, LinkReport):
+        from mosaiclink.report.sections.link import ber_mosaic_figure
+
+        return ber_mosaic_figure(result).plotly
+    if isinstance(result, SimResult):
+        from mosaiclink.report.sections.simulation import counted_figure
+
+        return counted_figure(result).plotly
+    if isinstance(result, ComparisonResult):
+        from mosaiclink.report.sections.system import power_figure
+
+        return power_figure(result).plotly
+    if isinstance(result, Assessment):
+        return result.plot(figure or "fig-ber-length")
+    raise ConfigError(
+        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult or Assessment"
+    )
