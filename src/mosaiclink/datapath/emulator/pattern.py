@@ -130,7 +130,7 @@ def _codeword_line_span(gb: Gearbox) -> int:
     return int((hi - lo).max()) + 1
 
 
-def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray):
+def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep data-lane errors while the channel is healthy and spare-lane errors once it carries a channel."""
     is_data = lane < channels
     data_ok = np.zeros(lane.size, dtype=bool)
@@ -149,7 +149,9 @@ def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray):
     return ch[keep], bit[keep]
 
 
-def _dead_intervals(tl: LaneTimeline, erasures: bool, cb0: int, cb1: int):
+def _dead_intervals(
+    tl: LaneTimeline, erasures: bool, cb0: int, cb1: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per dead channel: [start, stop) of wrong bits, and [start, stop) of erased bits, in the chunk."""
     dead = np.nonzero(tl.dead_bit < NEVER)[0]
     lost_end = np.minimum(tl.switch_bit[dead], cb1)
@@ -158,7 +160,7 @@ def _dead_intervals(tl: LaneTimeline, erasures: bool, cb0: int, cb1: int):
     return dead, start, np.maximum(start, lost_end), dead, era_start, np.maximum(era_start, lost_end)
 
 
-def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndarray:
+def _erased_keys(gb: Gearbox, chans: np.ndarray, starts: np.ndarray, stops: np.ndarray, cw0: int, n: int) -> np.ndarray:
     """Sorted unique symbol keys ``(cw - cw0) n + pos`` touched by erased channel intervals."""
     u = gb.unit_bits
     keys = []
@@ -174,7 +176,7 @@ def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndar
 
 def _decode_bad(
     host: HostProtocol, n: int, k: int, bad: np.ndarray, key: np.ndarray, sbit: np.ndarray, era_key: np.ndarray
-):
+) -> tuple[np.ndarray, int, int]:
     """Decode the error patterns of codewords beyond the bounded distance for real."""
     row_of = np.full(int(bad.max()) + 1, -1, dtype=np.int64)
     row_of[bad] = np.arange(bad.size)
@@ -199,7 +201,7 @@ def _decode_bad(
 def _popcount(a: np.ndarray) -> np.ndarray:
     """Set bits per row of a 2-D uint16 array."""
     bits = np.unpackbits(a.astype(">u2").view(np.uint8).reshape(*a.shape, 2), axis=-1)
-    return bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1)
+    return np.asarray(bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1))
 
 
 def _frames_lost(setup: Setup, failed: np.ndarray) -> tuple[int, int]:
