@@ -56,23 +56,15 @@ def test_every_command_builds_and_shows_its_help():
         assert "Usage" in out.output
 
 
-def test_help_imports_no_command_module():
+def test_help_imports_no_command_module(python_code):
     """``mosaic --help`` lists the table's summaries without importing any command (start-up)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    src = Path(__file__).resolve().parents[1] / "src"
     code = (
         "import sys\nfrom mosaiclink.cli.main import run\ntry:\n    run(['--help'])\nexcept SystemExit:\n    pass\n"
         "from mosaiclink.cli._registry import COMMANDS\n"
         "print(','.join(m for m in sys.modules if m in {e.module for e in COMMANDS.values()} "
         "or m.startswith(('mosaiclink.config', 'mosaiclink.physics', 'numpy', 'pydantic'))), file=sys.stderr)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)}
-    )
+    out = python_code(code)
     assert out.returncode == 0, out.stderr
     assert "link" in out.stdout and "simulate" in out.stdout
     assert out.stderr.strip() == ""
