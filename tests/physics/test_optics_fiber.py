@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import quad
+from scipy.special import ndtr
 
-from mosaiclink.config.design import CouplingSpec
+from mosaiclink.config.design import CouplingSpec, FiberSpec, MicroLedSpec
 from mosaiclink.physics import fiber, optics
 
 
@@ -13,21 +17,132 @@ def test_lambertian_coupling_is_na_squared():
     assert optics.lambertian_coupling(0.2, 3.0) > 0.04  # a narrower emitter couples more
 
 
-def test_lens_gains_and_etendue_cap():
-    tir = CouplingSpec(lens="tir", microlens_gain=3.0, tir_gain_vs_microlens=2.0)
-    assert optics.lens_gain(tir) == 6.0
-    assert optics.launch_coupling(tir, 0.2, 1.0, 625.0, 19.6) == pytest.approx(0.24)
-    # a tiny accepting cell caps the coupling at A_cell NA^2 / A_source
-    assert optics.launch_coupling(tir, 0.2, 1.0, 100.0, 50.0) == pytest.approx(0.08)
+def _led(diameter_um=5.0, order=1.0):
+    return MicroLedSpec(diameter_um=diameter_um, lambertian_order=order)
 
 
-def test_square_aperture_capture_matches_monte_carlo():
+def test_ideal_micro_optic_launch_follows_etendue():
+    # An ideal (D = 1) optic collecting 70 % of a 5 um LED into a 45 um square, imaged at M = 0.5:
+    # sin^2 on the fibre face = eta A_LED / (a M)^2; below the fibre NA^2 everything collected is launched
+    cpl = CouplingSpec(
+        lens="tir",
+        collection_efficiency=0.7,
+        etendue_dilution=1.0,
+        lens_aperture_fraction=0.9,
+        spot_magnification=0.5,
+        relay_na=0.5,
+    )
+    fib = FiberSpec(na=0.2)
+    out = optics.launch(_led(), cpl, fib, 50.0)
+    face_sin2 = 0.7 * np.pi * 2.5**2 / (45.0 * 0.5) ** 2
+    assert out.face_sin2 == pytest.approx(face_sin2)
+    assert out.angular_fill == pytest.approx(face_sin2 / 0.04)
+    assert out.launched_fraction == pytest.approx(0.7)
+    assert out.spot_side_um == pytest.approx(22.5)
+    # at the étendue bound with equality: launched = (spot area) f NA^2 / A_LED
+    assert out.launched_fraction == pytest.approx(float(optics.etendue_bound(out, _led(), 0.2)))
+
+
+def test_relay_stop_trades_coupling_for_walkoff():
+    fib = FiberSpec(na=0.2)
+    stops = [0.03, 0.06, 0.09, 0.12, 0.2]
+    runs = [
+        optics.launch(_led(), CouplingSpec(lens="tir", collection_efficiency=0.7, relay_na=r), fib, 50.0) for r in stops
+    ]
+    fills = [float(r.angular_fill) for r in runs]
+    launched = [float(r.launched_fraction) for r in runs]
+    assert fills == sorted(fills) and launched == sorted(launched)
+    # once the stop no longer clips the beam, neither changes
+    assert fills[-1] == pytest.approx(fills[-2]) or fills[-1] > fills[-2]
+    # clipped: launched fraction proportional to the stop's sin^2 (uniform in sin^2 theta)
+    assert launched[1] / launched[0] == pytest.approx(4.0)
+
+
+def test_bare_led_imaging_is_lambertian_na_squared():
+    # No micro-optic: a relay of magnification M accepting NA r on the fibre side collects (M r)^2
+    cpl = CouplingSpec(lens="none", spot_magnification=2.0, relay_na=0.2)
+    out = optics.launch(_led(), cpl, FiberSpec(na=0.2), 50.0)
+    assert out.launched_fraction == pytest.approx(0.16)
+    assert out.angular_fill == pytest.approx(1.0)
+    assert out.launched_fraction == pytest.approx(float(optics.etendue_bound(out, _led(), 0.2)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    lens=st.sampled_from(["none", "microlens", "tir"]),
+    diameter=st.floats(1.0, 60.0),
+    order=st.floats(0.5, 20.0),
+    eta=st.floats(0.01, 1.0),
+    dilution=st.floats(1.0, 5.0),
+    aperture=st.floats(0.05, 1.0),
+    magnification=st.floats(0.05, 5.0),
+    relay=st.floats(0.01, 0.95),
+    na=st.floats(0.05, 0.6),
+    pitch=st.floats(5.0, 200.0),
+)
+def test_launch_never_beats_etendue(lens, diameter, order, eta, dilution, aperture, magnification, relay, na, pitch):
+    led = _led(diameter, order)
+    cpl = CouplingSpec(
+        lens=lens,
+        collection_efficiency=eta,
+        etendue_dilution=dilution,
+        lens_aperture_fraction=aperture,
+        spot_magnification=magnification,
+        relay_na=relay,
+    )
+    out = optics.launch(led, cpl, FiberSpec(na=na), pitch)
+    bound = float(optics.etendue_bound(out, led, na))
+    assert 0.0 <= float(out.launched_fraction) <= 1.0
+    assert 0.0 < float(out.angular_fill) <= 1.0
+    assert float(out.launched_fraction) <= bound * (1 + 1e-9)
+
+
+def test_blurred_square_capture_matches_monte_carlo():
     rng = np.random.default_rng(1)
-    pts = rng.normal(0.0, 3.0, size=(400_000, 2))
-    offset = np.array([2.0, -1.0])
-    inside = np.all(np.abs(pts - offset) <= 5.0, axis=1).mean()
-    assert optics.square_aperture_capture(offset[0], offset[1], 3.0, 10.0) == pytest.approx(inside, abs=3e-3)
-    assert optics.square_aperture_capture(0.0, 0.0, 1e-3, 10.0) == pytest.approx(1.0)
+    n = 400_000
+    side, sigma, width = 12.0, 2.0, 10.0
+    pts = rng.uniform(-side / 2, side / 2, size=(n, 2)) + rng.normal(0.0, sigma, size=(n, 2))
+    for offset in (np.array([0.0, 0.0]), np.array([2.0, -1.0]), np.array([11.0, 0.0])):
+        inside = np.all(np.abs(pts - offset) <= width / 2, axis=1).mean()
+        got = optics.square_capture(offset[0], offset[1], side, sigma, width)
+        assert got == pytest.approx(inside, abs=3e-3)
+
+
+def test_blurred_capture_limits_and_far_tail():
+    # a point spot is the Gaussian interval capture; a sharp spot is pure geometry
+    gaussian = ndtr(7.0 / 3.0) - ndtr(-3.0 / 3.0)
+    assert optics.interval_capture(2.0, 0.0, 3.0, 10.0) == pytest.approx(gaussian, rel=1e-12)
+    assert optics.interval_capture(2.0, 1e-9, 3.0, 10.0) == pytest.approx(gaussian, rel=1e-6)
+    assert optics.interval_capture(0.0, 8.0, 1e-6, 10.0) == pytest.approx(1.0)
+    assert optics.interval_capture(3.0, 8.0, 1e-6, 10.0) == pytest.approx(6.0 / 8.0)
+    # a far neighbour's capture keeps its relative precision (numerical integral of the density)
+    side, sigma, width, offset = 20.0, 1.5, 20.0, 40.0
+
+    def density(x):
+        return (ndtr((x + side / 2) / sigma) - ndtr((x - side / 2) / sigma)) / side
+
+    exact, _ = quad(density, offset - width / 2, offset + width / 2, epsabs=0, epsrel=1e-12)
+    assert exact < 1e-9
+    assert optics.interval_capture(offset, side, sigma, width) == pytest.approx(exact, rel=1e-6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    side=st.floats(0.0, 60.0),
+    sigma=st.floats(0.05, 20.0),
+    fraction=st.floats(0.05, 1.0),
+    pitch=st.floats(5.0, 60.0),
+    shift=st.floats(-30.0, 30.0),
+)
+def test_captures_never_exceed_the_light(side, sigma, fraction, pitch, shift):
+    # apertures tiling the plane at one pitch: own + every neighbour's capture <= the spot's power
+    width = fraction * pitch
+    steps = np.arange(-60, 61) * pitch + shift
+    along = optics.interval_capture(steps, side, sigma, width)
+    assert np.all(along >= 0.0)
+    assert along.sum() <= 1.0 + 1e-9
+    if fraction == 1.0:
+        assert along.sum() == pytest.approx(1.0, abs=1e-6)
 
 
 def test_walkoff_formula():

@@ -63,5 +63,5 @@ def test_power_grows_with_drive_current_and_array(design):
     hotter = design.replace(led=design.led.replace(peak_current_ma=6.0))
     assert mosaic_power(hotter).total_w_per_end > mosaic_power(design).total_w_per_end
     big = mosaic_power(load_preset("mosaic-1.6t"))
-    assert big.data_rate_gbps == pytest.approx(1568)
+    assert big.data_rate_gbps == pytest.approx(1600)  # the 1.6TbE host's data rate, carried at 2.19 Gb/s x 784
     assert big.pj_per_bit < mosaic_power(design).pj_per_bit * 1.01  # fixed costs amortise

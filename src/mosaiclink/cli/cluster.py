@@ -147,6 +147,119 @@ def _table(summaries: list[dict]) -> Table:
     return table
 
 
+def _rows_csv(rows: list[dict]) -> str:
+    """Rows of a memory-pool or scale-up-sweep result as CSV (missing cells empty)."""
+    buffer = io.StringIO()
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+    return buffer.getvalue()
+
+
+def _cell(value, spec: str = ".3g", unit: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{unit}"
+
+
+def memory_table(summary: dict) -> Table:
+    """One row per (latency budget, technology) of a memory-pool result."""
+    device = summary["device"]
+    table = Table(
+        title=f"{summary['name']}: {summary['gpus']:,} GPUs, {summary['pool_capacity_tb']:,.0f} TB in "
+        f"{summary['devices']:,.0f} x {device['name']} ({device['load_to_use_ns']:g} ns direct-attached)"
+    )
+    for col in ("budget", "technology", "reach", "GPUs served", "GB / GPU (min)", "GB/s / GPU", "load-to-use"):
+        table.add_column(col, justify="left" if col == "technology" else "right")
+    for col in ("fabric W / GPU", "fabric fails every", "fabric cost"):
+        table.add_column(col, justify="right")
+    for r in summary["rows"]:
+        share = r["interconnect_share"]
+        table.add_row(
+            f"{r['latency_budget_ns']:g} ns",
+            r["technology"],
+            f"{r['reach_m']:.3g} m",
+            f"{100 * r['gpus_served'] / summary['gpus']:.0f} %",
+            f"{r['capacity_gb_per_gpu']:.0f} ({r['capacity_gb_per_gpu_min']:.0f})",
+            f"{r['bandwidth_gbyte_s_per_gpu']:.1f}",
+            "-" if share is None else f"{r['mean_load_to_use_ns']:.0f} ns, {100 * share:.0f} % cable",
+            f"{r['fabric_w_per_gpu']:.1f}",
+            _hours(r["fabric_failure_interval_h"]),
+            _cell(r["fabric_cost_musd"], ".2f", " M$"),
+        )
+    return table
+
+
+def largest_domain_table(summary: dict) -> Table:
+    """Largest scale-up domain per technology (rows) under each rack power limit (columns)."""
+    table = Table(title="largest scale-up domain (GPUs) under a rack power limit")
+    table.add_column("technology")
+    for limit in summary["rack_limits"]:
+        table.add_column(f"{limit['kw']:g} kW ({limit['cooling']})", justify="right")
+    for tech, cells in summary["largest_domain"].items():
+        values = [cells[format(limit["kw"], "g")] for limit in summary["rack_limits"]]
+        table.add_row(tech, *(f"{v:,}" if v else "-" for v in values))
+    return table
+
+
+def domain_detail_table(summary: dict) -> Table:
+    """The largest domain of each technology at each limit: racks, links, power, failures, ETTR."""
+    table = Table(title="that domain: layout, power, link failures, ETTR")
+    for col in ("limit", "technology", "GPUs", "racks x GPUs", "longest cable", "rack", "domain power"):
+        table.add_column(col, justify="left" if col == "technology" else "right")
+    for col in ("link failure every", "ETTR (links only)"):
+        table.add_column(col, justify="right")
+    largest = summary["largest_domain"]
+    for r in summary["rows"]:
+        if not r["feasible"] or r["domain_gpus"] != largest[r["technology"]][f"{r['rack_limit_kw']:g}"]:
+            continue
+        table.add_row(
+            f"{r['rack_limit_kw']:g} kW",
+            r["technology"],
+            f"{r['domain_gpus']:,}",
+            f"{r['racks']} x {r['gpus_per_rack']}",
+            f"{r['longest_cable_m']:.1f} m",
+            f"{r['rack_kw']:.1f} kW",
+            f"{r['domain_kw'] / 1e3:.2f} MW",
+            _hours(r["link_failure_interval_h"]),
+            f"{r['ettr']:.3f} ({r['ettr_links_only']:.4f})",
+        )
+    return table
+
+
+def _single_scenario(names: list[str]) -> ScenarioSpec | None:
+    """The one memory-pool or scale-up-sweep scenario asked for, or None for cluster columns."""
+    specs = [_scenario(n) for n in names]
+    special = [s for s in specs if s.type != "clusters"]
+    if special and len(specs) > 1:
+        raise ConfigError(
+            f"--scenario = {special[0].name!r} (type {special[0].type}): runs alone; give it as the only --scenario"
+        )
+    return special[0] if special else None
+
+
+def _run_special(spec: ScenarioSpec, catalog_files: list[Path], csv_path: Path | None, as_json: bool) -> None:
+    """Evaluate a memory-pool or scale-up-sweep scenario and print or write it."""
+    from mosaiclink.cluster.memory import evaluate_memory_pool  # the models import SciPy: only when run
+    from mosaiclink.cluster.scale_up_sweep import evaluate_scale_up_sweep
+    from mosaiclink.system.catalog import load_catalog
+
+    catalog = load_catalog(catalog_files)
+    if spec.memory_pool is not None:
+        summary = evaluate_memory_pool(spec.memory_pool, catalog).summary()
+        tables = [memory_table(summary)]
+    else:
+        assert spec.scale_up_sweep is not None  # the spec's validator guarantees the table of its type
+        summary = evaluate_scale_up_sweep(spec.scale_up_sweep, catalog).summary()
+        tables = [largest_domain_table(summary), domain_detail_table(summary)]
+    if csv_path is not None:
+        write_text_atomic(csv_path, _rows_csv(summary["rows"]))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    for table in tables:
+        Console().print(table)
+
+
 def cluster(
     gpus: Annotated[
         int | None, typer.Option("--gpus", callback=within(1), help="GPUs in every cluster (overrides the scenario).")
@@ -156,21 +269,33 @@ def cluster(
         typer.Option(
             "--scenario",
             help="Shipped scenario name or scenario file; repeat to add columns "
-            f"(default: {' + '.join(DEFAULT_SCENARIOS)}).",
+            f"(default: {' + '.join(DEFAULT_SCENARIOS)}). memory-pool and scale-up-sweep scenarios run alone.",
         ),
     ] = None,
     catalog_files: CatalogOpt = None,
     csv_events: Annotated[
         Path | None, typer.Option("--csv-events", help="Write the Monte Carlo year's link failures as CSV.")
     ] = None,
+    csv_rows: Annotated[
+        Path | None, typer.Option("--csv", help="Write the rows of a memory-pool or scale-up-sweep scenario as CSV.")
+    ] = None,
     seed: SeedOpt = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate clusters side by side: links, power, rack density, failures, ETTR."""
+    """Evaluate clusters side by side (links, power, rack density, failures, ETTR), memory pools or
+    scale-up domain sweeps."""
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 
-    specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).cluster]
+    special = _single_scenario(scenario or list(DEFAULT_SCENARIOS))
+    if special is not None:
+        if gpus is not None or csv_events is not None:
+            raise ConfigError(f"--gpus and --csv-events: only for cluster scenarios, not {special.type}")
+        _run_special(special, catalog_files or [], csv_rows, as_json)
+        return
+    if csv_rows is not None:
+        raise ConfigError("--csv: only for memory-pool and scale-up-sweep scenarios (use --csv-events here)")
+    specs = [c for name in (scenario or DEFAULT_SCENARIOS) for c in _scenario(name).clusters]
     if gpus is not None:
         specs = [s.replace(gpus=gpus) for s in specs]
     columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)

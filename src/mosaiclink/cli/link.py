@@ -35,7 +35,7 @@ def _print_report(report) -> None:
 
     console = Console()
     budget = Table(
-        title=f"{report.design_name}: {report.rate_gbps:g} Gb/s x {report.channels} channels, "
+        title=f"{report.design_name}: {report.rate_gbps:.4g} Gb/s x {report.channels} channels, "
         f"{report.length_m:g} m (median channel)"
     )
     budget.add_column("step")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from mosaiclink.cli.common import resolve_design
 from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
@@ -15,6 +18,12 @@ def report(
     config: ConfigOpt = None,
     out: OutOpt = DEFAULT_OUT,
     seed: SeedOpt = 0,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario", help="Add a memory-pool or scale-up-sweep scenario section (name or file); repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary.
 
@@ -29,7 +38,13 @@ def report(
     design = resolve_design(preset, config)
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
-    steps = report_steps(origin)
+    scenarios = tuple(scenario or ())
+    if scenarios:
+        from mosaiclink.report.sections.cluster_scenario import load_cluster_scenario
+
+        for name in scenarios:  # a bad name or file fails before the long evaluation starts
+            load_cluster_scenario(name)
+    steps = report_steps(origin, scenarios)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -43,7 +58,7 @@ def report(
         def on_step(index: int, label: str) -> None:
             progress.update(task, description=f"evaluating {label}", completed=index)
 
-        sections = build_sections(design, origin, seed, on_step=on_step)
+        sections = build_sections(design, origin, seed, on_step=on_step, scenarios=scenarios)
         progress.update(task, completed=len(steps))
     index = write_report(sections, design, out or DEFAULT_OUT, seed)
 

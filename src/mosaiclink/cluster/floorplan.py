@@ -100,7 +100,7 @@ def rack_positions(racks: int, floor: FloorSpec) -> tuple[np.ndarray, np.ndarray
     return x_m, y_m, row_start_x_m
 
 
-def _route_m(dx_m, dy_m, floor: FloorSpec) -> np.ndarray:
+def route_m(dx_m, dy_m, floor: FloorSpec) -> np.ndarray:
     """Overhead-tray cable: ``(|dx| + |dy| + rise_drop) * slack``."""
     return (np.abs(dx_m) + np.abs(dy_m) + floor.rise_drop_m) * floor.slack_factor
 
@@ -134,7 +134,7 @@ def scale_out_links(gpus: int, gpus_per_rack: int, tree: FatTree, spec: ScaleOut
     if spec.leaf_placement == "in-rack":
         tier1_m = np.full(racks, floor.in_rack_m)
     else:
-        tier1_m = _route_m(leaf_x_m - x_m, 0.0, floor)
+        tier1_m = route_m(leaf_x_m - x_m, 0.0, floor)
     tiers = [np.zeros(racks, dtype=np.int64)]
     lengths = [tier1_m]
     counts = [gpus_in_rack * planes]
@@ -156,7 +156,7 @@ def scale_out_links(gpus: int, gpus_per_rack: int, tree: FatTree, spec: ScaleOut
         parent = np.arange(len(child_x)) * child_size // parent_size
         share = 1.0 / spec.top_tier_oversubscription if level == tree.tiers else 1.0
         tiers.append(np.full(len(child_x), level - 1, dtype=np.int64))
-        lengths.append(_route_m(child_x - parent_x[parent], child_y - parent_y[parent], floor))
+        lengths.append(route_m(child_x - parent_x[parent], child_y - parent_y[parent], floor))
         counts.append(child_n * share * planes)
     return LinkGroups(
         tier=np.concatenate(tiers),
@@ -192,7 +192,7 @@ def scale_up_links(gpus: int, spec: ScaleUpSpec, floor: FloorSpec) -> LinkGroups
     keep = j < racks
     i, j = i[keep], j[keep]
     racks_in_domain = np.minimum(span, racks - first[keep])
-    length_m = np.where(i == j, spec.in_rack_cable_m, _route_m(x_m[i] - x_m[j], y_m[i] - y_m[j], floor))
+    length_m = np.where(i == j, spec.in_rack_cable_m, route_m(x_m[i] - x_m[j], y_m[i] - y_m[j], floor))
     links = gpus_in_rack[i] * spec.links_per_gpu / racks_in_domain
     return LinkGroups(
         tier=np.zeros(len(i), dtype=np.int64),

@@ -9,6 +9,7 @@ allowed, and for a misspelled key suggests the nearest valid one.
 from __future__ import annotations
 
 import difflib
+import types
 import typing
 from collections.abc import Mapping
 from typing import Any, Self
@@ -54,6 +55,8 @@ def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
         if field is None:
             return None
         current = field.annotation
+        if typing.get_origin(current) in (typing.Union, types.UnionType):  # an optional table: its spec
+            current = next(a for a in typing.get_args(current) if a is not type(None))
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -71,4 +74,6 @@ def config_error_from(exc: pydantic.ValidationError, model: type[BaseModel], whe
     if err["type"] == "missing":
         return ConfigError(f"{path}: required field is missing")
     message = err["msg"].removeprefix("Value error, ")
+    if not loc:  # a check across fields: its message names them
+        return ConfigError(f"{where}: {message}" if where else message)
     return ConfigError(f"{path} = {err.get('input')!r}: {message}")

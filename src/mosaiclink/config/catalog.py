@@ -109,6 +109,11 @@ class CatalogEntry(Spec):
     activation_energy_ev: NonNegativeFigure = Field(..., description="Arrhenius activation energy of the FIT")
     cost_usd_per_end: NonNegativeFigure | None = Field(None, description="street price per end; None if none published")
     max_operating_temperature_c: Figure = Field(..., description="maximum case temperature")
+    latency_ns_per_end: NonNegativeFigure | None = Field(
+        None,
+        description="one-way latency one end adds in each direction (DSP, retimer, linear driver/TIA), without "
+        "time of flight and the host's own FEC; a link adds two ends; None if not catalogued",
+    )
 
     @model_validator(mode="after")
     def _lanes_make_rate(self) -> CatalogEntry:

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from mosaiclink.config.base import Spec
+from mosaiclink.errors import ConfigError
 
 Policy = Literal["cheapest", "lowest-power", "most-reliable"]
 LeafPlacement = Literal["row-end", "row-middle", "in-rack"]
@@ -211,9 +212,245 @@ class ClusterSpec(Spec):
     repair: RepairSpec = RepairSpec()
 
 
+class PropagationSpec(Spec):
+    """How fast signals travel in each medium (time of flight ``t = L n_g / c``).
+
+    Glass: the group index of fused silica from Malitson's Sellmeier fit at the medium's
+    wavelength (:func:`mosaiclink.cluster.latency.silica_group_index`); MOSAIC's imaging fibre
+    uses its design's ``fiber.core_index``. Copper twinax: ``n_g = 1 / VF`` with the velocity
+    factor ``VF = 1 / sqrt(eps_eff)`` of its dielectric.
+    """
+
+    twinax_dielectric_constant: float = Field(
+        1.65,
+        ge=1,
+        le=5,
+        description="effective relative permittivity of DAC twinax insulation: foamed polyolefin ~1.5-1.8, solid "
+        "FEP 2.1, solid PE 2.25; VF = 1/sqrt(eps) (http://ssicable.com/index.php/general-design-criteria/"
+        "general-design-criteria-velocity-of-propagation); 1.65 gives VF 0.78, 4.3 ns/m (our estimate, E)",
+    )
+    multimode_wavelength_nm: float = Field(
+        850.0, gt=200, le=2000, description="VCSEL multimode optics (SR, AOC) wavelength (IEEE 802.3 SR: 850 nm, D)"
+    )
+    singlemode_wavelength_nm: float = Field(
+        1310.0,
+        gt=200,
+        le=2000,
+        description="single-mode optics (DR, FR, LPO, CPO) wavelength (IEEE 802.3 DR: 1310 nm, D)",
+    )
+
+
+class MemoryDeviceSpec(Spec):
+    """A memory-pool device: a CXL Type-3 memory expander (DRAM behind a CXL controller).
+
+    Defaults: a CXL 3.1 / PCIe 6.0 E3.S module of the Samsung CMM-D 3.1 class.
+    """
+
+    name: str = Field("CXL 3.1 E3.S memory module (CMM-D 3.1 class)", min_length=1, description="device name")
+    capacity_gb: float = Field(
+        1024.0,
+        gt=0,
+        le=1e6,
+        description="capacity per device (Samsung CMM-D 3.1: up to 1 TB, PCIe 6.0; CMM-D 2.0: 256 GB, "
+        "https://en.wedoany.com/shortnews/166327.html, 2026, N)",
+    )
+    bandwidth_gbyte_s: float = Field(
+        72.0,
+        gt=0,
+        le=1e5,
+        description="device bandwidth (CMM-D 3.1: 72 GB/s; CMM-D 2.0: 36 GB/s, same source, N)",
+    )
+    power_w: float = Field(
+        40.0,
+        ge=0,
+        le=2_000,
+        description="device power (EDSFF E3.S power classes 25-40 W (1T) and 40-70 W (2T), "
+        "https://rtoax.github.io/test-linux/cxl/cxl.html; our estimate at the 1T ceiling, E)",
+    )
+    load_to_use_ns: float = Field(
+        250.0,
+        gt=0,
+        le=1e5,
+        description="load-to-use latency of the device attached directly to the host port (host CXL port, PHY, "
+        "FEC, device controller and DRAM; CXL 2.0 E3.S expander 250 ns, "
+        "https://github.com/intel/CacheLib/wiki/OCP-demo-configuration, 2023, V; 2-5x local DRAM, "
+        "arXiv 2405.14209, R)",
+    )
+    local_dram_ns: float = Field(
+        100.0,
+        gt=0,
+        le=1e4,
+        description="load-to-use of local DDR5 for reference (~100 ns, "
+        "https://www.nextplatform.com/2022/12/05/just-how-bad-is-cxl-memory-latency/, N)",
+    )
+
+
+Placement = Literal["in-rack", "row-end", "row-middle"]
+HostName = Literal["pcie6", "800gbe", "1.6tbe"]
+
+
+class MemoryPoolSpec(Spec):
+    """GPU racks attached to memory-pool devices placed by the floor plan.
+
+    ``in-rack``: ``devices_per_gpu_rack`` devices sit in every GPU rack. ``row-end`` /
+    ``row-middle``: each row of ``floor.racks_per_row`` slots has ``pool_racks_per_row`` pool
+    racks (at its end or middle) of ``devices_per_pool_rack`` devices, the rest are GPU racks.
+    """
+
+    name: str = Field("memory-pool", min_length=1, description="scenario name")
+    description: str = Field("", description="what the scenario shows")
+    gpu_racks: int = Field(
+        40, ge=1, le=1_000, description="GPU racks (the model holds racks x pools x technologies latencies)"
+    )
+    gpus_per_rack: int = Field(72, ge=1, le=1_024, description="GPUs per rack (NVL72: 72, baselines 4.1 V)")
+    placement: Placement = Field("row-end", description="where the memory devices stand")
+    pool_racks_per_row: int = Field(2, ge=0, le=100, description="pool racks per row (row placements)")
+    devices_per_pool_rack: int = Field(
+        128,
+        ge=0,
+        le=10_000,
+        description="devices per pool rack (Samsung CMM-B: 8 E3.S per 2U box; ~16 boxes per rack, our estimate, E)",
+    )
+    devices_per_gpu_rack: int = Field(
+        0, ge=0, le=10_000, description="devices inside each GPU rack (in-rack placement; our estimate, E)"
+    )
+    links_per_gpu: int = Field(
+        1, ge=1, le=64, description="memory links per GPU, one cable each (one x16 CXL port, our estimate, E)"
+    )
+    rate_gbps: float = Field(
+        800.0,
+        gt=0,
+        description="catalog rate class of a memory cable: power, reach, FIT and cost are those of this class",
+    )
+    host: HostName = Field(
+        "pcie6",
+        description="host protocol on the memory link (pcie6: CXL 3 / PCIe 6 256-byte flits, x16 = 1024 Gb/s)",
+    )
+    switch_ns: float = Field(
+        0.0,
+        ge=0,
+        le=10_000,
+        description="added round-trip latency of a CXL switch in the path (0: devices direct-attached per link; "
+        "a switch traversal is quoted near 50 ns each way, our estimate, E)",
+    )
+    latency_budgets_ns: list[float] = Field(
+        [400.0, 600.0, 1_000.0],
+        min_length=1,
+        max_length=16,
+        description="load-to-use budgets to evaluate (Samsung CMM-B pooled box: 596 ns, "
+        "https://compbuddey.blogspot.com/2024/04/samsung-unveils-cxl-memory-module-box_12.html, N)",
+    )
+    technologies: list[str] | None = Field(
+        None, description="catalog technology keys plus 'mosaic' (None: every technology at rate_gbps)"
+    )
+    figure_level: Literal["low", "typical", "high"] = Field("typical", description="catalog figure level")
+    temperature_c: float = Field(55.0, ge=-40, le=125, description="module case temperature (FIT scaling)")
+    mosaic_reach_m: float | None = Field(
+        None,
+        gt=0,
+        le=10_000,
+        description="MOSAIC reach; None: computed by the system layer's reach model (system.reach.mosaic_reach_m)",
+    )
+    device: MemoryDeviceSpec = MemoryDeviceSpec()
+    floor: FloorSpec = FloorSpec()
+    propagation: PropagationSpec = PropagationSpec()
+
+    @model_validator(mode="after")
+    def _devices_somewhere(self) -> MemoryPoolSpec:
+        if self.placement == "in-rack":
+            if self.devices_per_gpu_rack < 1:
+                raise ValueError("placement = 'in-rack' needs devices_per_gpu_rack >= 1")
+        else:
+            if self.pool_racks_per_row < 1 or self.devices_per_pool_rack < 1:
+                raise ValueError(
+                    f"placement = {self.placement!r} needs pool_racks_per_row >= 1 and devices_per_pool_rack >= 1"
+                )
+            if self.pool_racks_per_row >= self.floor.racks_per_row:
+                raise ValueError(
+                    f"pool_racks_per_row = {self.pool_racks_per_row}: must be < floor.racks_per_row = "
+                    f"{self.floor.racks_per_row} (a row needs GPU racks)"
+                )
+        return self
+
+
+class RackLimitSpec(Spec):
+    """A rack power limit and the cooling that allows it."""
+
+    kw: float = Field(..., gt=0, le=2_000, description="power limit per GPU rack")
+    cooling: str = Field(..., min_length=1, description="cooling class that allows it (with its source)")
+
+
+class ScaleUpSweepSpec(Spec):
+    """Scale-up domain size against rack power limit, per technology.
+
+    Each technology builds the domain's GPU-to-switch links (passive copper inside a rack, the
+    technology between racks); the rack holds as many GPUs as its power limit allows.
+    """
+
+    name: str = Field("scale-up-sweep", min_length=1, description="scenario name")
+    description: str = Field("", description="what the scenario shows")
+    domain_sizes: list[int] = Field(
+        [72, 144, 288, 576, 1152], min_length=1, max_length=16, description="scale-up domain sizes (GPUs)"
+    )
+    rack_limits: list[RackLimitSpec] = Field(..., min_length=1, max_length=16, description="rack power limits")
+    max_gpus_per_rack: int = Field(
+        72, ge=1, le=1_024, description="densest rack that fits physically (NVL72: 72, baselines 4.1 V)"
+    )
+    min_gpus_per_rack: int = Field(4, ge=1, le=1_024, description="sparsest rack considered")
+    in_rack_technology: str = Field("passive-dac", description="technology of links inside one rack")
+    technologies: list[str] | None = Field(
+        None, description="technologies between racks (None: every technology at the scale-up rate, and mosaic)"
+    )
+    policy: Policy = Field("cheapest", description="assignment policy between the in-rack and the rack-to-rack one")
+    figure_level: Literal["low", "typical", "high"] = Field("typical", description="catalog figure level")
+    temperature_c: float = Field(55.0, ge=-40, le=125, description="module case temperature (FIT scaling)")
+    mosaic_reach_m: float | None = Field(
+        None, gt=0, le=10_000, description="MOSAIC reach; None: the system layer's reach model"
+    )
+    scale_up: ScaleUpSpec = ScaleUpSpec()
+    floor: FloorSpec = FloorSpec()
+    power: ClusterPowerSpec = ClusterPowerSpec()
+    job: JobSpec = JobSpec()
+
+    @model_validator(mode="after")
+    def _rack_bounds(self) -> ScaleUpSweepSpec:
+        if self.min_gpus_per_rack > self.max_gpus_per_rack:
+            raise ValueError(
+                f"min_gpus_per_rack = {self.min_gpus_per_rack}: must be <= max_gpus_per_rack = {self.max_gpus_per_rack}"
+            )
+        return self
+
+
+ScenarioType = Literal["clusters", "memory-pool", "scale-up-sweep"]
+_TABLE_OF_TYPE = {"clusters": "cluster", "memory-pool": "memory_pool", "scale-up-sweep": "scale_up_sweep"}
+
+
 class ScenarioSpec(Spec):
-    """A scenario file: clusters shown side by side (``[[cluster]]`` tables in TOML)."""
+    """A scenario file: clusters side by side (``[[cluster]]`` tables), one ``[memory_pool]`` or one
+    ``[scale_up_sweep]`` table, as its ``type`` says."""
 
     name: str = Field(..., min_length=1, description="scenario name")
     description: str = Field("", description="what the scenario compares")
-    cluster: list[ClusterSpec] = Field(..., min_length=1, max_length=8, description="the clusters to compare")
+    type: ScenarioType = Field("clusters", description="what the file describes")
+    cluster: list[ClusterSpec] = Field([], max_length=8, description="the clusters to compare (type = 'clusters')")
+    memory_pool: MemoryPoolSpec | None = Field(None, description="a memory-pool scenario (type = 'memory-pool')")
+    scale_up_sweep: ScaleUpSweepSpec | None = Field(
+        None, description="a scale-up domain sweep (type = 'scale-up-sweep')"
+    )
+
+    @model_validator(mode="after")
+    def _one_table(self) -> ScenarioSpec:
+        want = _TABLE_OF_TYPE[self.type]
+        if not getattr(self, want):
+            raise ValueError(f"type = {self.type!r} needs a [{want}] table")
+        extra = [t for t in _TABLE_OF_TYPE.values() if t != want and getattr(self, t)]
+        if extra:
+            raise ValueError(f"type = {self.type!r}: remove the [{extra[0]}] table (or set type accordingly)")
+        return self
+
+    @property
+    def clusters(self) -> list[ClusterSpec]:
+        """The clusters of a ``clusters`` scenario; ConfigError for another type."""
+        if self.type != "clusters":
+            raise ConfigError(f"scenario {self.name!r} is of type {self.type!r}, not a list of clusters")
+        return self.cluster

@@ -9,11 +9,13 @@ the tag of ``shared/research/mosaic.md`` it comes from or say "estimate".
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
+from mosaiclink.errors import MosaicError
 
 
 class MicroLedSpec(Spec):
@@ -77,16 +79,29 @@ class MicroLedSpec(Spec):
 
 
 class CouplingSpec(Spec):
-    """LED-to-fibre and fibre-to-detector imaging optics."""
+    """The optical train: per-emitter micro-optics at both ends and the relay between the arrays and
+    the fibre faces. Launched fraction, spot, angular fill and capture are derived from these
+    (:mod:`mosaiclink.physics.optics`); none of them is a knob of its own."""
 
     lens: Literal["none", "microlens", "tir"] = Field(
-        "microlens", description="Transmit optic: bare butt coupling, plain microlens, or the two-part TIR micro-optic"
+        "microlens",
+        description="Per-emitter micro-optic at both ends: none (the relay images the bare LED and photodiode), "
+        "a plain microlens, or the two-part TIR micro-optic",
     )
-    microlens_gain: float = Field(
-        2.0, ge=1.0, le=100.0, description="Coupling gain of a plain microlens over bare Lambertian butt coupling"
+    collection_efficiency: float = Field(
+        0.3,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of the LED's emission the transmit micro-optic collects (unused with lens = none)",
     )
-    tir_gain_vs_microlens: float = Field(
-        2.0, ge=1.0, le=100.0, description="Coupling gain of the TIR optic over the plain microlens"
+    etendue_dilution: float = Field(
+        1.5,
+        ge=1.0,
+        le=100.0,
+        description="Factor by which the micro-optic's output étendue exceeds the étendue it collected (1 = ideal)",
+    )
+    lens_aperture_fraction: float = Field(
+        0.9, gt=0.0, le=1.0, description="Side of the square micro-optic aperture as a fraction of the array pitch"
     )
     spot_magnification: float = Field(
         0.5,
@@ -95,8 +110,15 @@ class CouplingSpec(Spec):
         description="Imaging scale from the emitter array to the fibre face (and back from the fibre to the "
         "detector array); below 1 demagnifies",
     )
+    relay_na: float = Field(
+        0.2,
+        gt=0.0,
+        lt=1.0,
+        description="Image-side numerical aperture of the relay onto the fibre face (its stop): caps the launch "
+        "angles, trading coupling for modal walk-off",
+    )
     spot_blur_um: float = Field(
-        4.0, ge=0.0, le=200.0, description="RMS blur added to the LED image by the optics (aberrations, defocus)"
+        4.0, ge=0.0, le=200.0, description="RMS blur added to the image by the relay (aberrations, defocus)"
     )
     tx_misalignment_um: float = Field(
         0.0,
@@ -126,12 +148,6 @@ class FiberSpec(Spec):
     na: float = Field(0.2, gt=0.0, lt=1.0, description="Numerical aperture of one core")
     core_index: float = Field(1.465, ge=1.3, le=2.0, description="Core group index (sets the transit delay)")
     attenuation_db_per_m: float = Field(0.2, ge=0.0, le=20.0, description="Attenuation at the LED wavelength")
-    launch_fill: float = Field(
-        0.3,
-        gt=0.0,
-        le=1.0,
-        description="Fraction of NA^2 filled by the launched light (1 = fully filled; sets modal walk-off)",
-    )
     chromatic_dispersion_ps_per_nm_km: float = Field(
         -700.0, ge=-5000.0, le=5000.0, description="Chromatic dispersion D at the LED wavelength"
     )
@@ -225,10 +241,30 @@ class EqualizerSpec(Spec):
         return value
 
 
+DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs without a host protocol
+
+
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    rate_gbps: float = Field(2.0, gt=0.0, le=100.0, description="Line rate per channel (NRZ on-off keying)")
+    host_protocol: Literal["none", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+        "none",
+        description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
+        "(none: a pattern-generator link that runs at rate_gbps)",
+    )
+    rate_gbps: float = Field(
+        DEFAULT_RATE_GBPS,
+        gt=0.0,
+        le=100.0,
+        description="Line rate per channel (NRZ on-off keying); omitted with a host protocol: what the host needs "
+        "over the data channels (config.line_rate), and never below that need",
+    )
+    marker_period_bits: int = Field(
+        DEFAULT_MARKER_PERIOD_BITS,
+        ge=256,
+        le=1 << 20,
+        description="Payload bits between the 40-bit alignment markers of each channel (line-rate overhead)",
+    )
     length_m: float = Field(50.0, ge=0.0, le=10_000.0, description="Fibre length")
     target_ber: float = Field(
         2.4e-4, gt=0.0, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)"
@@ -282,6 +318,45 @@ class MosaicDesign(Spec):
     equalizer: EqualizerSpec = EqualizerSpec()
     link: LinkSpec = LinkSpec()
     variation: VariationSpec = VariationSpec()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _line_rate_from_host(cls, data: Any) -> Any:
+        """An omitted ``link.rate_gbps`` (or None) with a host protocol becomes the host's need."""
+        if not isinstance(data, dict) or not isinstance(data.get("link"), dict):
+            return data
+        link = data["link"]
+        host = link.get("host_protocol", "none")
+        if host == "none" or link.get("rate_gbps") is not None:
+            return {**data, "link": {k: v for k, v in link.items() if not (k == "rate_gbps" and v is None)}}
+        try:
+            array = data.get("array", ArraySpec())
+            array = array if isinstance(array, ArraySpec) else ArraySpec.model_validate(array)
+            period = link.get("marker_period_bits", DEFAULT_MARKER_PERIOD_BITS)
+            need = required_line_rate_gbps(host, array.data_channels, period)
+        except (MosaicError, ValueError, TypeError):  # the fields' own validation reports what is wrong
+            return data
+        return {**data, "link": {**link, "rate_gbps": need}}
+
+    @model_validator(mode="after")
+    def _rate_meets_host(self) -> MosaicDesign:
+        """Refuse a line rate below what the host protocol needs over the data channels."""
+        need = self.required_rate_gbps
+        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+            raise ValueError(
+                f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
+                f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "
+                "plus markers); omit it to use the need, or raise it"
+            )
+        return self
+
+    @property
+    def required_rate_gbps(self) -> float | None:
+        """Per-channel line rate the host protocol needs (None without a host protocol)."""
+        link = self.link
+        if link.host_protocol == "none":
+            return None
+        return required_line_rate_gbps(link.host_protocol, self.array.data_channels, link.marker_period_bits)
 
     def with_link(self, **changes) -> MosaicDesign:
         """A validated copy with some :class:`LinkSpec` fields changed (e.g. ``length_m``)."""

@@ -27,10 +27,10 @@ from math import ceil
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from mosaiclink.config.line_rate import MARKER_BITS
 from mosaiclink.errors import ConfigError
 
 SYNC_BITS = np.array([1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1], dtype=np.uint8)
-MARKER_BITS = 40
 SYNC_TOLERANCE = 1  # bit errors accepted in a sync word while locking
 _POPCOUNT16 = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8).reshape(-1, 2), axis=1).sum(axis=1)
 _ID_BITS = 12

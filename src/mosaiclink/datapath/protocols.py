@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mosaiclink.config.line_rate import HOST_CODED_RATE_GBPS
 from mosaiclink.datapath.gf import BYTE_POLY, KP4_POLY
 from mosaiclink.datapath.rs import ReedSolomon, reed_solomon
 from mosaiclink.errors import ConfigError
@@ -89,10 +90,16 @@ class HostProtocol:
 
 
 HOSTS: dict[str, HostProtocol] = {
-    "800gbe": HostProtocol("800gbe", 850.0, 8, 544, 514, 10, KP4_POLY, 0, 2, (544, 544), "crc32"),
-    "1.6tbe": HostProtocol("1.6tbe", 1700.0, 8, 544, 514, 10, KP4_POLY, 0, 4, (544,) * 4, "crc32"),
-    "pcie6": HostProtocol("pcie6", 1024.0, 16, 86, 84, 8, BYTE_POLY, 0, 3, (86, 85, 85), "crc64-flit"),
-    "raw": HostProtocol("raw", 800.0, 8, 0, 0, 8, 0, 0, 1, (256,), "crc32"),
+    "800gbe": HostProtocol(
+        "800gbe", HOST_CODED_RATE_GBPS["800gbe"], 8, 544, 514, 10, KP4_POLY, 0, 2, (544, 544), "crc32"
+    ),
+    "1.6tbe": HostProtocol(
+        "1.6tbe", HOST_CODED_RATE_GBPS["1.6tbe"], 8, 544, 514, 10, KP4_POLY, 0, 4, (544,) * 4, "crc32"
+    ),
+    "pcie6": HostProtocol(
+        "pcie6", HOST_CODED_RATE_GBPS["pcie6"], 16, 86, 84, 8, BYTE_POLY, 0, 3, (86, 85, 85), "crc64-flit"
+    ),
+    "raw": HostProtocol("raw", HOST_CODED_RATE_GBPS["raw"], 8, 0, 0, 8, 0, 0, 1, (256,), "crc32"),
 }
 
 

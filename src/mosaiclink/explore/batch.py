@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.line_rate import required_line_rate_gbps
 
 
 class SectionView:
@@ -48,7 +49,17 @@ def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray) -> Design
     """View ``rows`` (shape (designs, len(paths))) over ``base`` as a :class:`DesignBatch`."""
     rows = np.asarray(rows, dtype=np.float64)
     overrides = {path: rows[:, j] for j, path in enumerate(paths)}
-    return DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
+    batch = DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
+    link = batch.link
+    host = getattr(link, "host_protocol", "none")
+    if host != "none":
+        if "link.rate_gbps" in overrides:  # a swept rate is a free knob (as explore.spec.with_overrides)
+            link.__dict__["host_protocol"] = "none"
+        else:  # every design runs at what its own data channels need
+            link.__dict__["rate_gbps"] = required_line_rate_gbps(
+                host, batch.array.data_channels, link.marker_period_bits
+            )
+    return batch
 
 
 def _section_values(spec: BaseModel, overrides: dict[str, np.ndarray]) -> dict[str, Any]:

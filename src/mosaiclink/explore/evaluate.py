@@ -3,7 +3,7 @@ r"""Vectorized evaluator: link margin, reach, power and reliability of many desi
 Every design of a :class:`~mosaiclink.explore.batch.DesignBatch` is evaluated in one array
 pass: arrays have shape ``(designs,)`` or ``(designs, frequencies)``; no per-design Python
 loop. All physics comes from the physics and system layers' own element-wise functions called
-with array arguments (``microled.operating_point``, ``optics.launch_coupling``,
+with array arguments (``microled.operating_point``, ``optics.launch``,
 ``fiber.transfer_function``, ``receiver.transfer_function``, ``equalizer.solve_ffe``,
 ``system.power.mosaic_power``, ``system.reliability.link_survival``, ...).
 
@@ -12,7 +12,7 @@ Notes
 The reduced link model is the *nominal interior channel* of :func:`physics.link.evaluate_link`
 without manufacturing spread:
 
-* levels: LED power at bias and peak current, times launch coupling, core fill, passive loss
+* levels: LED power at bias and peak current, times the optical train's launched fraction, core fill, passive loss
   (fibre, connectors, interfaces) and own capture; photocurrent via the responsivity;
 * crosstalk: the 24 neighbours within Chebyshev distance 2 (``physics.array.neighbour_offsets``)
   land in this detector with ``optics.square_aperture_capture`` at their pitch on the fibre face;
@@ -122,16 +122,18 @@ class _Static:
         levels = [
             microled.operating_point(led, current)["power_w"] for current in (led.bias_current_ma, led.peak_current_ma)
         ]
-        source_area = np.pi * (np.asarray(led.diameter_um) / 2) ** 2
-        launch = optics.launch_coupling(cpl, fib.na, led.lambertian_order, np.asarray(arr.pitch_um) ** 2, source_area)
+        tx = optics.launch(led, cpl, fib, arr.pitch_um)
         fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
         responsivity = receiver.responsivity_a_per_w(rx.quantum_efficiency, microled.peak_wavelength_nm(led))
         self.fixed_loss_db = _full(np.asarray(link.connectors) * link.connector_loss_db + cpl.interface_loss_db, n)
-        self.i0_a, self.i1_a = (_full(responsivity * p * launch * fill, n) for p in levels)
+        concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
+        self.i0_a, self.i1_a = (_full(responsivity * p * tx.launched_fraction * fill * concentrate, n) for p in levels)
         m = cpl.spot_magnification
-        self.sigma0_um = _full(optics.spot_sigma_um(np.asarray(led.diameter_um) * m, cpl.spot_blur_um), n)
+        self.angular_fill = _full(tx.angular_fill, n)
+        self.spot_side_um = _full(tx.spot_side_um, n)
+        self.sigma0_um = _full(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um), n)
         self.pitch_f_um = _full(np.asarray(arr.pitch_um) * m, n)
-        self.side_um = _full(np.asarray(rx.photodiode_size_um) * m, n)
+        self.side_um = _full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n)
         self.offset_um = _full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n)
         self.dark_na = _full(rx.dark_current_na, n)
         # frequency grid nu = f T, shape (K,); physical f = nu / T, shape (designs, K)
@@ -163,6 +165,8 @@ class _Static:
         "fixed_loss_db",
         "i0_a",
         "i1_a",
+        "angular_fill",
+        "spot_side_um",
         "sigma0_um",
         "pitch_f_um",
         "side_um",
@@ -190,10 +194,12 @@ class _Static:
         length_m = _full(length_m, n)
         transmission = fiber.transmission(fib.attenuation_db_per_m, length_m) * 10.0 ** (-self.fixed_loss_db / 10.0)
         sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)
-        own, xt_ratio_sq = _capture_and_crosstalk(self.offset_um, self.pitch_f_um, sigma, self.side_um)
+        own, xt_ratio_sq = _capture_and_crosstalk(
+            self.offset_um, self.pitch_f_um, self.spot_side_um, sigma, self.side_um
+        )
         i0, i1 = self.i0_a * transmission * own, self.i1_a * transmission * own
 
-        walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fib.launch_fill)
+        walkoff = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, self.angular_fill)
         chrom = fiber.chromatic_spread_fwhm_s(
             fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(led), length_m
         )
@@ -310,21 +316,25 @@ def _real_product(spectra, table):
     return np.ascontiguousarray(spectra).view(np.float64) @ stacked
 
 
-def _capture_and_crosstalk(offset_um, pitch_um, sigma_um, side_um):
+def _capture_and_crosstalk(offset_um, pitch_um, spot_side_um, sigma_um, side_um):
     """Own capture and the sum over the neighbours within ``NEIGHBOUR_RADIUS`` pitches of
     (their light in this detector / own)^2.
 
-    The Gaussian spot and the square aperture are separable
-    (``optics.square_aperture_capture`` is the product of two ``optics.interval_capture``):
+    The blurred square spot and the square aperture are separable
+    (``optics.square_capture`` is the product of two ``optics.interval_capture``):
     capture at grid offset (i, j) is ``C_ij = A_i B_j`` with ``A_i`` the interval capture
     along x at offset ``offset + i pitch`` and ``B_j`` along y at ``j pitch``, so the own
     capture is ``A_0 B_0`` and the 5 x 5 sum of squares ``sum(A^2) sum(B^2)``, minus the own term.
     """
     steps = np.arange(-NEIGHBOUR_RADIUS, NEIGHBOUR_RADIUS + 1)[None, :]
     shift = steps * pitch_um[:, None]
-    along_x = optics.interval_capture(offset_um[:, None] + shift, sigma_um[:, None], side_um[:, None])
+    along_x = optics.interval_capture(
+        offset_um[:, None] + shift, spot_side_um[:, None], sigma_um[:, None], side_um[:, None]
+    )
     # along y the offsets are +-j pitch: symmetric, so j >= 0 only, the others counted twice
-    along_y = optics.interval_capture(shift[:, NEIGHBOUR_RADIUS:], sigma_um[:, None], side_um[:, None])
+    along_y = optics.interval_capture(
+        shift[:, NEIGHBOUR_RADIUS:], spot_side_um[:, None], sigma_um[:, None], side_um[:, None]
+    )
     own = along_x[:, NEIGHBOUR_RADIUS] * along_y[:, 0]
     own2 = np.maximum(own, 1e-300) ** 2
     sum_y = 2.0 * (along_y**2).sum(axis=1) - along_y[:, 0] ** 2

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
@@ -111,16 +112,33 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-def candidate_matrix(rate_gbps_total: float) -> tuple[tuple[str, ...], np.ndarray]:
-    """(paths, rows) of every candidate; invalid drive pairs (bias >= peak) are left out."""
+HOST_FOR_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+
+
+def candidate_matrix(
+    rate_gbps_total: float, host: str = "none", marker_period_bits: int = DEFAULT_MARKER_PERIOD_BITS
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """(paths, rows) of every candidate; invalid drive pairs (bias >= peak) are left out.
+
+    With a host protocol the rate knob is the fastest line rate allowed: the grid holds enough
+    channels to carry the host's coded stream plus markers at that rate, and each candidate runs
+    at exactly what its grid needs (:func:`mosaiclink.config.line_rate.required_line_rate_gbps`).
+    """
     combos = np.array(list(itertools.product(*KNOBS.values(), SPARE_FRACTIONS)), dtype=float)
     rate, peak, bias, ctle, spare_fraction = combos.T
     keep = bias < peak
     rate, peak, bias, ctle, spare_fraction = (c[keep] for c in (rate, peak, bias, ctle, spare_fraction))
-    rows, cols = grid_shape(np.ceil(rate_gbps_total / rate - 1e-9))
+    if host == "none":
+        rows, cols = grid_shape(np.ceil(rate_gbps_total / rate - 1e-9))
+    else:
+        line_total = required_line_rate_gbps(host, 1, marker_period_bits)
+        rows, cols = grid_shape(np.ceil(line_total / rate - 1e-9))
     spares = np.ceil(spare_fraction * rows * cols)
     paths = (*KNOBS, "array.rows", "array.cols", "array.spare_channels")
-    return paths, np.column_stack([rate, peak, bias, ctle, rows, cols, spares])
+    matrix = np.column_stack([rate, peak, bias, ctle, rows, cols, spares])
+    if host != "none":  # the rate follows from the grid (explore.batch): keep the host declared
+        return paths[1:], np.unique(matrix[:, 1:], axis=0)
+    return paths, matrix
 
 
 def design_for_target(
@@ -164,11 +182,15 @@ def design_for_target(
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be positive")
     base = base if base is not None else load_preset("mosaic-800g")
+    host = HOST_FOR_RATE_GBPS.get(float(rate_gbps_total), "none")
+    base = base.from_mapping(
+        {**base.model_dump(), "link": {**base.model_dump()["link"], "host_protocol": host, "rate_gbps": None}}
+    )
     base = with_overrides(base, {"link.length_m": float(reach_m), "link.target_ber": float(ber)})
     confirm = confirm or confirm_with_link_model
     metric, unit = OBJECTIVES[minimize]
 
-    paths, rows = candidate_matrix(rate_gbps_total)
+    paths, rows = candidate_matrix(rate_gbps_total, host, base.link.marker_period_bits)
     m = evaluate_rows(base, paths, rows)
     checks = {
         "ber": (m["log10_ber"] <= math.log10(ber), lambda i: f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"),

@@ -96,8 +96,18 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
 
 
 def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
-    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid)."""
+    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid).
+
+    Setting ``link.rate_gbps`` makes the rate a free knob (``link.host_protocol = "none"``: the design
+    carries ``data channels x rate``); otherwise a design with a host protocol runs at what its
+    data channels need (:func:`mosaiclink.config.line_rate.required_line_rate_gbps`).
+    """
     mapping = design.to_mapping()
+    link = mapping.get("link")
+    if isinstance(link, dict) and "host_protocol" in link:
+        link["host_protocol" if "link.rate_gbps" in overrides else "rate_gbps"] = (
+            "none" if "link.rate_gbps" in overrides else None
+        )
     for path, value in overrides.items():
         node = mapping
         *parents, leaf = path.split(".")

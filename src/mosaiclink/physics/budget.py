@@ -109,12 +109,12 @@ def build_budget(
     per_channel["margin_db"] = linear_to_db(q_eye / q_target)
     order = [
         ("Launch OMA (LED)", "launch_oma_dbm", "level"),
-        ("Lambertian-to-NA coupling", "coupling_loss_db", "loss"),
+        ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
         ("Core fill (cladding) loss", "core_fill_loss_db", "loss"),
         ("Fibre attenuation", "fiber_loss_db", "loss"),
         ("Connectors", "connector_loss_db", "loss"),
         ("Lens/window interfaces", "interface_loss_db", "loss"),
-        ("Detector capture (spread, misalignment)", "capture_loss_db", "loss"),
+        ("Receive capture (spot, spread, misalignment)", "capture_loss_db", "loss"),
         ("Received OMA", "received_oma_dbm", "level"),
         ("Receiver sensitivity (target BER)", "sensitivity_oma_dbm", "level"),
         ("Pulse-spreading penalty", "pulse_spreading_penalty_db", "penalty"),

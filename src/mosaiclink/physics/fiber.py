@@ -6,11 +6,12 @@ Notes
 *Lattice.* Cores of diameter :math:`d` on a hexagonal lattice of pitch :math:`a` cover the
 fraction :math:`F = (\\pi d^2/4)/(\\sqrt3 a^2/2)` of the face; light landing on cladding is
 stripped, so the launch loses :math:`1 - F`. A spot of per-axis rms :math:`\\sigma` covers
-about :math:`\\pi (2\\sigma)^2 \\cdot 2/(\\sqrt3 a^2)` cores (the 2σ disc holds 86 % of the power).
+about :math:`(s + 2\\sigma)^2 \\cdot 2/(\\sqrt3 a^2)` cores (square top-hat of side s blurred by σ).
 
 *Modal walk-off.* In a step-index core a ray at external angle :math:`\\theta` is delayed by
 :math:`L n (1/\\cos\\theta_i - 1)/c \\approx L \\sin^2\\theta/(2 n c)`. A Lambertian launch is
-uniform in :math:`\\sin^2\\theta` up to :math:`f\\,\\mathrm{NA}^2` (``launch_fill`` f), so the impulse
+uniform in :math:`\\sin^2\\theta` up to :math:`f\\,\\mathrm{NA}^2` (the angular fill f, derived by the
+optical train in :func:`mosaiclink.physics.optics.launch`), so the impulse
 response is a rectangle of width
 
 .. math:: \\Delta t_{mod} = f\\,\\frac{L\\,\\mathrm{NA}^2}{2 n c}
@@ -52,14 +53,11 @@ def core_fill_factor(core_diameter_um, core_pitch_um):
     return np.minimum((np.pi * d * d / 4.0) / (np.sqrt(3.0) / 2.0 * a * a), 1.0)
 
 
-def cores_in_spot(spot_sigma_um, core_pitch_um):
-    """Cores inside the 2-sigma disc of a Gaussian spot on the hexagonal lattice."""
-    return (
-        np.pi
-        * (2.0 * np.asarray(spot_sigma_um, dtype=float)) ** 2
-        * 2.0
-        / (np.sqrt(3.0) * np.asarray(core_pitch_um, dtype=float) ** 2)
-    )
+def cores_in_spot(spot_side_um, blur_sigma_um, core_pitch_um):
+    """Cores under a blurred square spot: the area (s + 2 sigma)^2 over one hexagonal cell (at least one)."""
+    width = np.asarray(spot_side_um, dtype=float) + 2.0 * np.asarray(blur_sigma_um, dtype=float)
+    cell = np.sqrt(3.0) / 2.0 * np.asarray(core_pitch_um, dtype=float) ** 2
+    return np.maximum(width * width / cell, 1.0)
 
 
 def image_field_diameter_um(core_count, core_pitch_um):
@@ -73,10 +71,10 @@ def transmission(attenuation_db_per_m, length_m):
     return 10.0 ** (-np.asarray(attenuation_db_per_m, dtype=float) * np.asarray(length_m, dtype=float) / 10.0)
 
 
-def modal_walkoff_s(length_m, na, core_index, launch_fill=1.0):
+def modal_walkoff_s(length_m, na, core_index, angular_fill=1.0):
     """Width of the rectangular modal impulse response: f L NA^2 / (2 n c)."""
     return (
-        np.asarray(launch_fill, dtype=float)
+        np.asarray(angular_fill, dtype=float)
         * np.asarray(length_m, dtype=float)
         * np.asarray(na, dtype=float) ** 2
         / (2.0 * np.asarray(core_index, dtype=float) * SPEED_OF_LIGHT_M_PER_S)

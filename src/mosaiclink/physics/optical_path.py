@@ -1,24 +1,25 @@
-"""Per-channel optical path from each microLED to each photodiode: launch coupling, core fill,
-fibre and connector loss, spot spreading, own capture and the crosstalk capture by the real
-neighbours' photodiodes.
+"""Per-channel optical path from each microLED to each photodiode: the optical train's launch,
+core fill, fibre and connector loss, spot spreading, own capture and the crosstalk capture by the
+real neighbours' receive apertures.
 
 Notes
 -----
-Geometry lives on the fibre face: the emitter array is imaged with scale M
-(``spot_magnification``), so the channel pitch there is :math:`pM`, the LED image has diameter
-:math:`DM` and the photodiode (imaged back by 1/M) acts as a square aperture of side
-:math:`wM`. An imaging fibre preserves position, so the output spot of channel j sits where it
-was launched (nominal position plus its transmit offset) with width
-:math:`\\sigma_j(L) = \\sqrt{\\sigma_0^2 + sL}` (see :mod:`mosaiclink.physics.fiber`), and the
-detector of channel i (nominal position plus its receive offset) collects the fraction
-:func:`~mosaiclink.physics.optics.square_aperture_capture` of it: the own capture for i = j, the
-crosstalk for i != j. The end-to-end optical gain of channel i is
+Geometry lives on the fibre face: the arrays are imaged with scale M (``spot_magnification``),
+so the channel pitch there is :math:`pM`. The transmit optic (:func:`mosaiclink.physics.optics.launch`)
+fixes the launched fraction, the angular fill and the spot (a square top-hat of side :math:`s`,
+blurred by the relay and the core lattice, :math:`\\sigma_0`). An imaging fibre preserves position,
+so the output spot of channel j sits where it was launched (nominal position plus its transmit
+offset) with blur :math:`\\sigma_j(L) = \\sqrt{\\sigma_0^2 + sL}` (see :mod:`mosaiclink.physics.fiber`),
+and the receive aperture of channel i (nominal position plus its receive offset) collects the
+fraction :func:`~mosaiclink.physics.optics.square_capture` of it: the own capture for i = j, the
+crosstalk for i != j, each times the receive concentrator's étendue fraction. The end-to-end optical
+gain of channel i is
 
 .. math:: G_i = \\eta_{launch}\\,F_{core}\\,10^{-(\\alpha L + n_c L_c + L_{if})/10}\\,C_{ii}
 
-The same launched light lands in the neighbours' detectors with :math:`C_{ij}`; light outside
-any detector is lost. Validity: as the component models; the Gaussian spot tail sets
-crosstalk, so values below about -60 dB are only indicative.
+The same launched light lands in the neighbours' apertures with :math:`C_{ij}`; light outside
+any aperture is lost (a property test checks that the captures never sum above one). Validity: as
+the component models; values below about -60 dB are only indicative.
 """
 
 from __future__ import annotations
@@ -39,10 +40,13 @@ NEIGHBOUR_RADIUS = 2
 class OpticalPath:
     """Per-channel optical quantities (arrays over channels unless stated)."""
 
-    launch_coupling: float  # fraction of LED power inside the fibre NA (nominal optic)
+    launch_coupling: float  # fraction of LED power launched inside the accepted cone (before the core fill)
+    angular_fill: float  # fraction of the fibre's NA^2 filled by the launch (sets modal walk-off)
     core_fill: float  # core-area fraction of the lattice
     passive_loss_db: float  # fibre + connectors + interfaces, dB
-    spot_sigma_um: np.ndarray  # (channels,) spot rms at the fibre output
+    spot_side_um: float  # side of the square top-hat spot on the fibre face
+    spot_sigma_um: np.ndarray  # (channels,) blur rms of the spot at the fibre output
+    capture_side_um: float  # side of the receive aperture on the fibre face
     cores_per_channel: float  # cores under the launched spot (nominal)
     own_capture: np.ndarray  # (channels,)
     launched_to_detector: np.ndarray  # (channels,) launch x fill x passive transmission (no capture)
@@ -74,38 +78,41 @@ def check_fits_fibre(design: MosaicDesign) -> None:
 def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPath:
     """Compute the optical path of every channel (vectorized)."""
     check_fits_fibre(design)
-    led, cpl, fib, arr, rx, link = design.led, design.coupling, design.fiber, design.array, design.receiver, design.link
-    m = cpl.spot_magnification
-    pitch_f = arr.pitch_um * m
-    source_area = float(np.pi * (led.diameter_um / 2) ** 2)
-    launch = float(optics.launch_coupling(cpl, fib.na, led.lambertian_order, pitch_f**2, source_area))
+    cpl, fib, arr, rx, link = design.coupling, design.fiber, design.array, design.receiver, design.link
+    pitch_f = arr.pitch_um * cpl.spot_magnification
+    tx = optics.launch(design.led, cpl, fib, arr.pitch_um)
     fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
     passive_db = (
         fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
     )
-    sigma0 = float(optics.spot_sigma_um(led.diameter_um * m, cpl.spot_blur_um))
+    sigma0 = float(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um))
     sigma = np.full(
         arr.total_channels, float(fiber.spread_sigma_um(sigma0, fib.core_coupling_um2_per_m, link.length_m))
     )
+    side_spot = float(tx.spot_side_um)
+    side_rx = float(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um))
+    concentrate = float(optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na))
     nominal_tx = np.array([cpl.tx_misalignment_um, 0.0])
     nominal_rx = np.array([cpl.rx_misalignment_um, 0.0])
     spot_xy = grid_positions(arr) * pitch_f + nominal_tx + variation.tx_offset_um
     det_xy = grid_positions(arr) * pitch_f + nominal_rx + variation.rx_offset_um
-    side = rx.photodiode_size_um * m
     own_offset = det_xy - spot_xy
-    own = optics.square_aperture_capture(own_offset[:, 0], own_offset[:, 1], sigma, side)
+    own = concentrate * optics.square_capture(own_offset[:, 0], own_offset[:, 1], side_spot, sigma, side_rx)
     idx, _ = neighbours(arr, NEIGHBOUR_RADIUS)
     safe = np.where(idx >= 0, idx, 0)
     offset = det_xy[:, None, :] - spot_xy[safe]
-    xt = optics.square_aperture_capture(offset[..., 0], offset[..., 1], sigma[safe], side)
+    xt = concentrate * optics.square_capture(offset[..., 0], offset[..., 1], side_spot, sigma[safe], side_rx)
     xt = np.where(idx >= 0, xt, 0.0)
-    launched = np.full(arr.total_channels, launch * fill * 10.0 ** (-passive_db / 10.0))
+    launched = np.full(arr.total_channels, float(tx.launched_fraction) * fill * 10.0 ** (-passive_db / 10.0))
     return OpticalPath(
-        launch_coupling=launch,
+        launch_coupling=float(tx.launched_fraction),
+        angular_fill=float(tx.angular_fill),
         core_fill=fill,
         passive_loss_db=passive_db,
+        spot_side_um=side_spot,
         spot_sigma_um=sigma,
-        cores_per_channel=float(fiber.cores_in_spot(sigma0, fib.core_pitch_um)),
+        capture_side_um=side_rx,
+        cores_per_channel=float(fiber.cores_in_spot(side_spot, sigma0, fib.core_pitch_um)),
         own_capture=own,
         launched_to_detector=launched,
         neighbour_index=idx,

@@ -1,86 +1,252 @@
-"""Coupling optics: Lambertian emission into a fibre NA, lens gain, étendue limit, and the
-capture of a blurred spot by a square aperture (misalignment and crosstalk).
+r"""The optical train, from one étendue budget: per-emitter micro-optic, relay onto the fibre face,
+and the receive optic; the launched fraction, spot, angular fill and capture all follow from it.
 
 Notes
 -----
-A source with far field :math:`I(\\theta) \\propto \\cos^m\\theta` puts the fraction
+*Étendue.* A Lambertian emitter of area :math:`A_{LED}` in air has étendue
+:math:`\pi A_{LED}`; no passive optic can reduce the étendue its light occupies, so light put into
+an area :math:`A` within a cone :math:`\sin\theta \le s` (étendue :math:`\pi A s^2`) carries at most
+the fraction :math:`A s^2/A_{LED}` of the emitter's power (Chaves, *Introduction to Nonimaging
+Optics*, 2nd ed., ch. 1-2; Welford & Winston, *High Collection Nonimaging Optics*, ch. 2). For a
+:math:`\cos^m\theta` emitter the on-axis radiance is :math:`(m+1)/2` times the Lambertian one and the
+bound grows by that factor.
 
-.. math:: \\eta = 1 - \\cos^{m+1}\\theta_a = 1 - (1 - \\mathrm{NA}^2)^{(m+1)/2}
+*Transmit, with a micro-optic* (``lens`` = ``microlens`` or ``tir``). Each emitter sits under a
+square collimating micro-optic of aperture side :math:`a = \kappa p` (fraction :math:`\kappa` of the
+array pitch :math:`p`) that collects the fraction :math:`\eta_c` of its light. Étendue conservation
+sets the divergence of the beam leaving the aperture,
 
-of its power inside the acceptance cone :math:`\\sin\\theta_a = \\mathrm{NA}` (fibre in air). For
-a Lambertian source (m = 1) this is the textbook :math:`\\eta = \\mathrm{NA}^2` (Senior, *Optical
-Fiber Communications*, 3rd ed., eq. 7.7). A lens raises the coupling by a gain factor (a plain
-microlens, and the MOSAIC TIR micro-optic at > 2x the microlens [S2]) but cannot beat étendue
-conservation: the coupled fraction is at most
-:math:`(A_{\\text{accept}}\\,\\pi \\mathrm{NA}^2)/(A_{\\text{LED}}\\,\\pi)`, the accepting area on the
-fibre face (one channel cell, pitch²) times its projected solid angle over the Lambertian
-source's étendue (Chaves, *Introduction to Nonimaging Optics*, 2nd ed., ch. 1).
+.. math:: \sin^2\theta_{beam} = \min\!\left(1,\ D\,\eta_c\,A_{LED}/a^2\right),
 
-Spots are modelled as 2-D Gaussians of per-axis rms width :math:`\\sigma`; a uniform disc of
-radius :math:`r` has per-axis variance :math:`r^2/4`, added in quadrature to the optical blur.
-The power a square aperture of side :math:`w` centred at offset :math:`(x, y)` from the spot
-captures is separable:
-:math:`[\\Phi((x + w/2)/\\sigma) - \\Phi((x - w/2)/\\sigma)]\\,[\\ldots y \\ldots]`.
-Valid for paraxial imaging with aberrations folded into one Gaussian blur.
+with :math:`D \ge 1` the optic's étendue dilution (1 = ideal); a micro-optic too small to hold the
+collected étendue (:math:`D\eta_c A_{LED} > a^2`) passes only the cone of étendue :math:`\pi a^2/D`. For a
+:math:`\cos^m` emitter :math:`\eta_c A_{LED}` reads :math:`A_{LED}\sin^2\theta_c`, the étendue of the cone holding
+the fraction :math:`\eta_c` (:func:`cone_sin2`). A relay of
+magnification :math:`M` images the aperture onto the fibre face: the spot is a square of side
+:math:`Ma` and, by the Lagrange invariant, :math:`\sin\theta_{face} = \sin\theta_{beam}/M`. The relay's
+image-side numerical aperture :math:`r` (its stop) and the fibre NA accept
+:math:`\sin\theta \le \min(r, \mathrm{NA})`, so for light uniform in :math:`\sin^2\theta` (a
+Lambertian source through lossless optics)
+
+.. math:: \eta_{launch} = \eta_c \min\!\left(1, \frac{\min(r,\mathrm{NA})^2}{\sin^2\theta_{face}}\right),
+          \qquad f = \frac{\min(\sin^2\theta_{face}, r^2, \mathrm{NA}^2)}{\mathrm{NA}^2}
+
+where :math:`f` is the angular fill of the fibre's :math:`\mathrm{NA}^2` that sets the modal walk-off
+(:func:`mosaiclink.physics.fiber.modal_walkoff_s`). Coupling and walk-off are bought with the same
+currency: a smaller stop lowers both. The launched power obeys
+:math:`\eta_{launch} \le (Ma)^2 f\,\mathrm{NA}^2/A_{LED}` by construction (a property test checks it).
+
+*Transmit, bare* (``lens = "none"``). The relay images the emitter itself: the object-side
+acceptance is :math:`\sin\theta_a = \min(1, M\min(r, \mathrm{NA}))`, the launched fraction is the
+:math:`\cos^m` emitter's power inside it, :math:`1-(1-\sin^2\theta_a)^{(m+1)/2}` (Senior, *Optical
+Fiber Communications*, 3rd ed., eq. 7.7 for m = 1), the spot is the emitter's image (a disc of
+diameter :math:`Md`, modelled as the square of equal area) and :math:`f = \min(1/M^2, r^2,
+\mathrm{NA}^2)/\mathrm{NA}^2`.
+
+*Spot on the fibre face.* A square top-hat of side :math:`s` (per axis a rectangle) blurred by a
+Gaussian of rms :math:`\sigma` per axis: the relay's blur, the core lattice's sampling of the image
+(each core re-emits the light that fell on its cell: :math:`a_c^2/12` per axis for core pitch
+:math:`a_c`) and, along the fibre, inter-core spreading. The power an aperture interval of width
+:math:`w` centred :math:`c` away collects per axis is, with :math:`G(t) = t\Phi(t) + \phi(t)` the
+antiderivative of :math:`\Phi`,
+
+.. math:: P = \frac{\sigma}{s}\left[G\!\left(\tfrac{c+w/2+s/2}{\sigma}\right)
+          - G\!\left(\tfrac{c-w/2+s/2}{\sigma}\right) - G\!\left(\tfrac{c+w/2-s/2}{\sigma}\right)
+          + G\!\left(\tfrac{c-w/2-s/2}{\sigma}\right)\right]
+
+and the square aperture collects the product of both axes (the profile is separable). As
+:math:`s \to 0` it is the Gaussian interval capture.
+
+*Receive.* The relay images the fibre face back onto the detector array (scale :math:`1/M`). With a
+receive micro-optic the collecting aperture is the lenslet (side :math:`\kappa p`, :math:`\kappa p M`
+on the fibre face), which concentrates onto the photodiode what its étendue allows:
+:math:`\min(1, A_{PD}/(a^2 \sin^2\theta_{det}))` with :math:`\sin\theta_{det} = M\sqrt f\,\mathrm{NA}`
+(no mode mixing: light leaves the cores at the angles it entered). Without one the photodiode
+itself is the aperture.
+
+Validity: paraxial relay, aberrations folded into one Gaussian blur, beams uniform in
+:math:`\sin^2\theta` (conservative for :math:`m > 1`); crosstalk below about -60 dB is indicative only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import erfcx, ndtr
 
 from mosaiclink.config.batched import Batchable
-from mosaiclink.config.design import CouplingSpec
+from mosaiclink.config.design import CouplingSpec, FiberSpec, MicroLedSpec
+
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_SQRT_HALF = np.sqrt(0.5)
 
 
-def lambertian_coupling(na, lambertian_order=1.0):
-    """Fraction of a cos^m emitter's power inside the acceptance cone sin(theta) = NA (in air)."""
-    na = np.asarray(na, dtype=float)
-    return 1.0 - (1.0 - na * na) ** ((np.asarray(lambertian_order, dtype=float) + 1.0) / 2.0)
+def _f(value) -> np.ndarray:
+    return np.asarray(value, dtype=float)
 
 
-def lens_gain(coupling: Batchable[CouplingSpec]) -> float:
-    """Coupling gain of the transmit optic over bare butt coupling."""
-    return {
-        "none": 1.0,
-        "microlens": coupling.microlens_gain,
-        "tir": coupling.microlens_gain * coupling.tir_gain_vs_microlens,
-    }[coupling.lens]
+@dataclass(frozen=True)
+class Launch:
+    """The transmit side of the optical train (floats, or arrays over designs)."""
+
+    launched_fraction: Any  # fraction of LED power inside the fibre's accepted cone, before the core fill
+    angular_fill: Any  # fraction f of the fibre's NA^2 that the launched light fills (sets walk-off)
+    spot_side_um: Any  # side of the square top-hat spot on the fibre face
+    face_sin2: Any  # sin^2 of the beam's full angle on the fibre face, before the stop
+    collected_fraction: Any  # micro-optic collection after its own étendue cap (1 for a bare LED)
+    source_sin2: Any  # sin^2 of the emitter-side cone the optic takes in (collected cone, or the relay's)
 
 
-def etendue_limit(accept_area_um2, na, source_area_um2):
-    """Maximum coupled fraction allowed by étendue: A_accept NA^2 / A_source (Lambertian source)."""
-    return (
-        np.asarray(accept_area_um2, dtype=float)
-        * np.asarray(na, dtype=float) ** 2
-        / np.asarray(source_area_um2, dtype=float)
+def led_area_um2(diameter_um):
+    """Emitting area of a circular mesa."""
+    return np.pi * (0.5 * _f(diameter_um)) ** 2
+
+
+def lens_aperture_um(coupling: Batchable[CouplingSpec], pitch_um):
+    """Side of the square per-emitter micro-optic: ``lens_aperture_fraction`` of the pitch."""
+    return _f(coupling.lens_aperture_fraction) * _f(pitch_um)
+
+
+def lambertian_coupling(sin_accept, lambertian_order=1.0):
+    """Fraction of a cos^m emitter's power inside sin(theta) <= ``sin_accept`` (in air)."""
+    s = np.minimum(_f(sin_accept), 1.0)
+    return 1.0 - (1.0 - s * s) ** ((_f(lambertian_order) + 1.0) / 2.0)
+
+
+def accepted_sin(coupling: Batchable[CouplingSpec], na):
+    """sin of the largest angle accepted on the fibre face: the relay stop or the fibre NA."""
+    return np.minimum(_f(coupling.relay_na), _f(na))
+
+
+def cone_sin2(fraction, lambertian_order=1.0):
+    """sin^2 of the cone holding ``fraction`` of a cos^m emitter's power: the inverse of
+    :func:`lambertian_coupling` (equal to the fraction for a Lambertian emitter)."""
+    return 1.0 - (1.0 - np.minimum(_f(fraction), 1.0)) ** (2.0 / (_f(lambertian_order) + 1.0))
+
+
+def launch(
+    led: Batchable[MicroLedSpec], coupling: Batchable[CouplingSpec], fiber: Batchable[FiberSpec], pitch_um
+) -> Launch:
+    """Launched fraction, angular fill and spot of the transmit optic (see module Notes).
+
+    Works element-wise: every argument's leaves may be arrays over designs.
+    """
+    area_led = led_area_um2(led.diameter_um)
+    order = _f(led.lambertian_order)
+    m = _f(coupling.spot_magnification)
+    na = _f(fiber.na)
+    accept = accepted_sin(coupling, na)
+    if coupling.lens == "none":
+        source_sin2 = np.minimum(m * accept, 1.0) ** 2
+        face_sin2 = 1.0 / (m * m)
+        fraction = lambertian_coupling(m * accept, order)
+        side = m * np.sqrt(area_led)
+        collected = np.ones_like(fraction)
+    else:
+        aperture = lens_aperture_um(coupling, pitch_um)
+        dilution = _f(coupling.etendue_dilution)
+        # the collected cone's étendue pi A_LED sin^2(theta_c), capped by what the aperture can emit
+        source_sin2 = np.minimum(cone_sin2(coupling.collection_efficiency, order), aperture**2 / (dilution * area_led))
+        collected = lambertian_coupling(np.sqrt(source_sin2), order)
+        beam_sin2 = dilution * source_sin2 * area_led / (aperture * aperture)
+        face_sin2 = beam_sin2 / (m * m)
+        fraction = collected * np.minimum(1.0, accept * accept / face_sin2)
+        side = m * aperture
+    fill = np.minimum(np.minimum(face_sin2, accept * accept), na * na) / (na * na)
+    return Launch(
+        launched_fraction=fraction,
+        angular_fill=fill,
+        spot_side_um=side * np.ones_like(fill),
+        face_sin2=face_sin2 * np.ones_like(fill),
+        collected_fraction=collected,
+        source_sin2=source_sin2 * np.ones_like(fill),
     )
 
 
-def launch_coupling(coupling: Batchable[CouplingSpec], na, lambertian_order, cell_area_um2, source_area_um2):
-    """Fraction of LED power launched inside the fibre NA: min(gain * eta_Lambertian, étendue, 1)."""
-    eta = lens_gain(coupling) * lambertian_coupling(na, lambertian_order)
-    return np.minimum(np.minimum(eta, etendue_limit(cell_area_um2, na, source_area_um2)), 1.0)
+def etendue_bound(launch_result: Launch, led: Batchable[MicroLedSpec], na):
+    """Largest launched fraction étendue allows for the spot and fill used downstream:
+    R (spot area) f NA^2 / A_LED, with R the emitter's largest radiance inside the collected cone
+    relative to a Lambertian emitter of equal power ((m+1)/2 on axis for m >= 1, at the cone's
+    edge for m < 1; see module Notes)."""
+    order = _f(led.lambertian_order)
+    edge = np.maximum(1.0 - _f(launch_result.source_sin2), 1e-300) ** ((order - 1.0) / 2.0)
+    peak_radiance = (order + 1.0) / 2.0 * np.maximum(edge, 1.0)
+    spot = _f(launch_result.spot_side_um)
+    return peak_radiance * spot * spot * _f(launch_result.angular_fill) * _f(na) ** 2 / led_area_um2(led.diameter_um)
 
 
-def spot_sigma_um(image_diameter_um, blur_um):
-    """Per-axis rms width of a uniform disc image of the given diameter blurred by a Gaussian."""
-    radius = 0.5 * np.asarray(image_diameter_um, dtype=float)
-    return np.sqrt(radius**2 / 4.0 + np.asarray(blur_um, dtype=float) ** 2)
+def spot_blur_sigma_um(coupling: Batchable[CouplingSpec], core_pitch_um):
+    """Per-axis rms blur of the spot at the fibre input: relay blur and the core lattice's sampling."""
+    return np.sqrt(_f(coupling.spot_blur_um) ** 2 + _f(core_pitch_um) ** 2 / 12.0)
 
 
-def square_aperture_capture(offset_x_um, offset_y_um, sigma_um, side_um):
-    """Fraction of a Gaussian spot (rms sigma per axis) collected by a square aperture of side w.
+def capture_aperture_um(coupling: Batchable[CouplingSpec], pitch_um, photodiode_size_um):
+    """Side, on the fibre face, of the aperture collecting one channel's light at the receiver:
+    the receive micro-optic (same lenslets as the transmitter), or the bare photodiode."""
+    m = _f(coupling.spot_magnification)
+    if coupling.lens == "none":
+        return m * _f(photodiode_size_um)
+    return m * lens_aperture_um(coupling, pitch_um)
 
-    Offsets are aperture centre minus spot centre; broadcasts over all arguments.
+
+def concentrator_fraction(coupling: Batchable[CouplingSpec], pitch_um, photodiode_size_um, angular_fill, na):
+    """Fraction of the light in the receive lenslet that it can concentrate onto the photodiode
+    (étendue: A_PD / (a^2 sin^2 theta_det), at most 1); 1 without a micro-optic (see module Notes)."""
+    if coupling.lens == "none":
+        return np.ones_like(_f(angular_fill))
+    aperture = lens_aperture_um(coupling, pitch_um)
+    sin2_det = _f(coupling.spot_magnification) ** 2 * _f(angular_fill) * _f(na) ** 2
+    return np.minimum(1.0, _f(photodiode_size_um) ** 2 / np.maximum(aperture * aperture * sin2_det, 1e-300))
+
+
+def _g_tail(t):
+    """G(-|t|) = phi(t) - |t| Phi(-|t|): the part of G left when its linear asymptote is removed,
+    computed through erfcx so that far tails keep their relative precision."""
+    a = np.abs(t)
+    return np.exp(-0.5 * a * a) * (_INV_SQRT_2PI - 0.5 * a * erfcx(a * _SQRT_HALF))
+
+
+def _g(t):
+    """Antiderivative of the standard normal CDF, G(t) = t Phi(t) + phi(t), split as
+    (linear part, tail part) so that differences of far-tail values do not cancel."""
+    return np.maximum(t, 0.0), _g_tail(t)
+
+
+def interval_capture(offset_um, spot_side_um, sigma_um, width_um):
+    """Fraction of a blurred top-hat (side ``spot_side_um``, Gaussian rms ``sigma_um``) within an
+    interval of width ``width_um`` centred ``offset_um`` away: one axis of the square capture.
+
+    Broadcasts over all arguments; a spot side of 0 gives the Gaussian interval capture.
     """
-    return interval_capture(offset_x_um, sigma_um, side_um) * interval_capture(offset_y_um, sigma_um, side_um)
+    c, s, sig, w = _f(offset_um), _f(spot_side_um), _f(sigma_um), _f(width_um)
+    sig = np.maximum(sig, 1e-9)
+    half_w, half_s = 0.5 * w, 0.5 * s
+    # a spot much narrower than its blur: the second difference over s cancels, so use the Gaussian
+    # of the same variance (sigma^2 + s^2/12), exact to O((s/sigma)^4)
+    thin = s < 1e-3 * sig
+    s_safe = np.where(thin, 1.0, s)
+    linear = 0.0
+    tails = 0.0
+    for sign, edge in (
+        (1.0, c + half_w + half_s),
+        (-1.0, c - half_w + half_s),
+        (-1.0, c + half_w - half_s),
+        (1.0, c - half_w - half_s),
+    ):
+        lin, tail = _g(edge / sig)
+        linear = linear + sign * lin
+        tails = tails + sign * tail
+    blurred = sig / s_safe * (linear + tails)
+    sig_thin = np.sqrt(sig * sig + s * s / 12.0)
+    gaussian = ndtr((c + half_w) / sig_thin) - ndtr((c - half_w) / sig_thin)
+    return np.clip(np.where(thin, gaussian, blurred), 0.0, 1.0)
 
 
-def interval_capture(offset_um, sigma_um, side_um):
-    """Fraction of a 1-D Gaussian (rms sigma) within an interval of width ``side_um`` centred
-    ``offset_um`` away: one axis of :func:`square_aperture_capture` (the spot is separable)."""
-    half = 0.5 * np.asarray(side_um, dtype=float)
-    s = np.asarray(sigma_um, dtype=float)
-    x = np.asarray(offset_um, dtype=float)
-    return ndtr((x + half) / s) - ndtr((x - half) / s)
+def square_capture(offset_x_um, offset_y_um, spot_side_um, sigma_um, width_um):
+    """Fraction of the blurred square spot collected by a square aperture of side ``width_um``
+    whose centre is offset (x, y) from the spot's; the product of the two axes."""
+    return interval_capture(offset_x_um, spot_side_um, sigma_um, width_um) * interval_capture(
+        offset_y_um, spot_side_um, sigma_um, width_um
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import equalizer, fiber, microled, receiver
+from mosaiclink.physics import equalizer, fiber, microled, optics, receiver
 from mosaiclink.physics.array import ChannelVariation, draw_variation
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
@@ -54,7 +54,8 @@ def time_grid(design: MosaicDesign, samples_per_bit: int | None = None) -> TimeG
 def fiber_transfer_function(design: MosaicDesign, freq_hz):
     """Fibre response H(f) at the design length (walk-off rectangle x chromatic Gaussian)."""
     fib, length = design.fiber, design.link.length_m
-    walk = fiber.modal_walkoff_s(length, fib.na, fib.core_index, fib.launch_fill)
+    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length, fib.na, fib.core_index, fill)
     cd = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from mosaiclink import __version__
@@ -18,6 +19,7 @@ from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
+from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
@@ -33,24 +35,36 @@ class ReportStep:
     build: Callable[[MosaicDesign, int], Section]
 
 
-def report_steps(origin: str) -> tuple[ReportStep, ...]:
-    """The steps in the order the report shows them."""
+def _scenario_step(name: str, design: MosaicDesign, seed: int) -> Section:
+    """A memory-pool or scale-up-sweep section (deterministic: ``seed`` is unused)."""
+    return scenario_section(name, design)
+
+
+def report_steps(origin: str, scenarios: tuple[str, ...] = ()) -> tuple[ReportStep, ...]:
+    """The steps in the order the report shows them; ``scenarios`` adds a memory-pool or scale-up-sweep
+    section each (shipped name or file) after the cluster impact."""
+    extra = tuple(ReportStep(f"scenario {name}", partial(_scenario_step, name)) for name in scenarios)
     return (
         ReportStep("link physics", link_section),
         ReportStep("Monte Carlo check", simulation_section),
         ReportStep("data path and FEC", datapath_section),
         ReportStep("power, reliability and cost vs alternatives", system_section),
         ReportStep("cluster impact", cluster_section),
+        *extra,
         ReportStep("inputs and provenance", lambda design, seed: inputs_section(design, origin)),
     )
 
 
 def build_sections(
-    design: MosaicDesign, origin: str, seed: int = 0, on_step: Callable[[int, str], None] | None = None
+    design: MosaicDesign,
+    origin: str,
+    seed: int = 0,
+    on_step: Callable[[int, str], None] | None = None,
+    scenarios: tuple[str, ...] = (),
 ) -> list[Section]:
     """Evaluate every step; ``on_step(index, label)`` is called before each (for a progress bar)."""
     sections = []
-    for index, step in enumerate(report_steps(origin)):
+    for index, step in enumerate(report_steps(origin, scenarios)):
         if on_step:
             on_step(index, step.label)
         sections.append(step.build(design, seed))

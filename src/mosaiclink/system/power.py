@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.line_rate import host_data_rate_gbps
 from mosaiclink.config.system import PowerSpec
 
 
@@ -102,7 +103,10 @@ def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None =
     array = design.array
     lit = array.data_channels + (array.spare_channels if spec.spares_powered else 0)
     rate_ch_gbps = design.link.rate_gbps
-    data_rate_gbps = array.data_channels * rate_ch_gbps
+    line_rate_gbps = array.data_channels * rate_ch_gbps
+    # energy per bit and the host interface count the host's data, the gearbox every line bit
+    host = design.link.host_protocol
+    data_rate_gbps = line_rate_gbps if host == "none" else host_data_rate_gbps(host)
     rail_v = design.led.forward_voltage_v + spec.driver_headroom_v
     current_a = led_average_current_ma(design, spec.mark_density) * 1e-3
     return PowerBreakdown(
@@ -111,7 +115,7 @@ def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None =
         tia_w=lit * spec.tia_power_mw * 1e-3,
         equalizer_w=lit * spec.equalizer_power_mw * 1e-3 if design.equalizer.enable else 0.0,
         slicer_cdr_w=lit * spec.slicer_cdr_power_mw * 1e-3,
-        gearbox_w=2.0 * data_rate_gbps * 1e9 * spec.gearbox_energy_pj_per_bit * 1e-12,
+        gearbox_w=2.0 * line_rate_gbps * 1e9 * spec.gearbox_energy_pj_per_bit * 1e-12,
         host_serdes_w=spec.host_serdes_w(data_rate_gbps),
         control_w=spec.control_w,
         lit_channels=lit,

@@ -37,7 +37,7 @@ KNOBS = (
     Knob("link.rate_gbps", "rate per channel (Gb/s)", 0.5, 4.0, 0.05),
     Knob("led.peak_current_ma", "LED peak current (mA)", 0.5, 10.0, 0.1),
     Knob("fiber.na", "fibre NA", 0.1, 0.5, 0.01),
-    Knob("fiber.launch_fill", "launch fill of NA^2", 0.05, 1.0, 0.01),
+    Knob("coupling.relay_na", "relay NA onto the fibre (launch stop)", 0.02, 0.5, 0.005),
     Knob("fiber.attenuation_db_per_m", "fibre loss (dB/m)", 0.01, 1.0, 0.01),
     Knob("array.spare_channels", "spare channels", 0.0, 120.0, 1.0),
 )

@@ -75,9 +75,9 @@ def rack_figure(summaries: tuple[dict, ...]) -> Figure:
 
 def cluster_section(design: MosaicDesign, seed: int) -> Section:
     """Evaluate the default 100k-GPU comparison and the scale-up scenario."""
-    fabric_specs = [c for name in DEFAULT_SCENARIOS for c in load_scenario(name).cluster]
+    fabric_specs = [c for name in DEFAULT_SCENARIOS for c in load_scenario(name).clusters]
     fabric = evaluate_columns(fabric_specs, seed=seed, design=design).summaries
-    scale_up = evaluate_columns(load_scenario(SCALE_UP_SCENARIO).cluster, seed=seed, design=design).summaries
+    scale_up = evaluate_columns(load_scenario(SCALE_UP_SCENARIO).clusters, seed=seed, design=design).summaries
     incumbent, mosaic = fabric[0], fabric[1]
     rows = []
     for label, cell in (
