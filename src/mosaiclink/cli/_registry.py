@@ -24,8 +24,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "cluster": CommandEntry(
         "mosaiclink.cli.cluster",
         "cluster",
-        "Evaluate clusters side by side (links, power, rack density, failures, ETTR), memory pools or scale-up "
-        "domain sweeps.",
+        "Evaluate clusters side by side, memory pools or scale-up domain sweeps.",
     ),
     "compare": CommandEntry(
         "mosaiclink.cli.compare", "compare", "Power, reliability, reach and cost of MOSAIC beside every alternative."

@@ -282,8 +282,10 @@ def cluster(
     seed: SeedOpt = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate clusters side by side (links, power, rack density, failures, ETTR), memory pools or
-    scale-up domain sweeps."""
+    """Evaluate clusters side by side, memory pools or scale-up domain sweeps.
+
+    Cluster columns report links, power, rack density, failures and ETTR.
+    """
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 

@@ -83,7 +83,8 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
     """Post-FEC behaviour of the design's link for its host protocol."""
     channels = design.array.data_channels
     aggregate_gbps = channels * design.link.rate_gbps
-    host = HOST_BY_RATE_GBPS.get(aggregate_gbps)
+    stated = design.link.host_protocol
+    host = stated if stated != "none" else HOST_BY_RATE_GBPS.get(aggregate_gbps)
     if host is None:
         return Section(
             section_id="datapath",
@@ -97,7 +98,7 @@ def datapath_section(design: MosaicDesign, seed: int) -> Section:
         )
     mapping = "symbol-aligned"
     line_rate_gbps = gearbox_line_rate_gbps(host, channels, mapping)
-    report = evaluate_link(design.with_link(rate_gbps=line_rate_gbps), seed=seed)
+    report = evaluate_link(design.with_link(rate_gbps=line_rate_gbps, host_protocol=host), seed=seed)
     sorted_ber = np.sort(np.power(10.0, report.log10_ber_stateye))  # best channels carry data, spares the rest
     data_ber = sorted_ber[:channels]
     analytic = {m: analytic_post_fec(host, channels, m, data_ber) for m in MAPPINGS}
