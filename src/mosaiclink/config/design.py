@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
 from mosaiclink.errors import MosaicError
 
 
@@ -349,6 +349,13 @@ class MosaicDesign(Spec):
                 "plus markers); omit it to use the need, or raise it"
             )
         return self
+
+    @property
+    def data_rate_gbps(self) -> float:
+        """Data rate the link delivers: its host protocol's, or data channels x line rate without one."""
+        if self.link.host_protocol == "none":
+            return self.array.data_channels * self.link.rate_gbps
+        return host_data_rate_gbps(self.link.host_protocol)
 
     @property
     def required_rate_gbps(self) -> float | None:
