@@ -35,6 +35,17 @@ def mosaic():
     return run
 
 
+@pytest.fixture
+def python_code():
+    """Run ``python -c CODE`` in a fresh interpreter with this checkout's sources (start-up checks)."""
+
+    def run(code: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+
+    return run
+
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -23,6 +23,6 @@ class StoreError(MosaicError):
     """A result store cannot be opened, read or written safely."""
 
 
-def out_of_range(field: str, value, allowed: str) -> ConfigError:
+def out_of_range(field: str, value: object, allowed: str) -> ConfigError:
     """Build the standard one-line message ``field = value: allowed``."""
     return ConfigError(f"{field} = {value!r}: {allowed}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+import numpy.typing as npt
 
 
 class Stream(IntEnum):
@@ -54,6 +55,6 @@ def generator(seed: int, purpose: Stream, index: int = 0) -> np.random.Generator
     return np.random.default_rng(seed_sequence(seed, purpose, index))
 
 
-def generators(seed: int, purpose: Stream, indices) -> list[np.random.Generator]:
+def generators(seed: int, purpose: Stream, indices: npt.ArrayLike) -> list[np.random.Generator]:
     """One generator per index (per channel, per block, ...), in the order given."""
     return [generator(seed, purpose, int(i)) for i in np.asarray(indices).ravel()]

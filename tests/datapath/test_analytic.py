@@ -77,12 +77,9 @@ def test_emulator_agrees_with_burst_model_not_with_binomial():
     assert lo <= burst <= hi and not lo <= naive <= hi
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pattern mode marks every frame under an erroneous 2048-bit raw block as lost, so uncoded frame loss "
-    "is 1-(1-p)^(F+B) = 0.131, not 1-(1-p)^F = 0.113 (mean of seeds 0-7: 0.128); it passed at seed 2 by chance",
-)
 def test_uncoded_frame_loss_matches():
+    """Without FEC a frame is lost when one of its own bits is wrong: 1 - (1 - p)^F. (Pattern mode
+    used to lose every frame under an erroneous 2048-bit raw block, 1 - (1 - p)^(F + B).)"""
     res = emulate(DatapathSpec(host="raw", duration_us=20, spares=0), seed=2)
     an = analytic_post_fec("raw", 400, "symbol-aligned", 1e-5)
     lo, hi = clopper_pearson(res.frames_lost, res.frames)

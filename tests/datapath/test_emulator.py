@@ -11,6 +11,7 @@ from mosaiclink.datapath.emulator import emulate
 from mosaiclink.errors import ConfigError
 
 
+@pytest.mark.slow  # full 420-lane payload run
 def test_400_plus_20_ber_1e5_three_killed_payload_intact():
     spec = DatapathSpec(
         channels=400,

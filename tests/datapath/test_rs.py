@@ -45,6 +45,7 @@ def test_field_matches_galois_and_kp4_polynomial():
         galois_field(10, 0b100_0000_0011)  # x^10 + x + 1 is not primitive
 
 
+@pytest.mark.slow  # galois compiles its GF(2^10) kernels on first use (~2 min on 2 cores)
 def test_codec_matches_galois_oracle(kp4):
     """Generator, encoder and decoder against galois, in one test: galois needs ~1 min to build
     and compile RS(1023,993), and costs seconds per decode call, so it is built and called once.

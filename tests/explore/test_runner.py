@@ -52,6 +52,7 @@ def test_rerun_computes_nothing_and_process_pool_matches_inline(tmp_path):
     assert_same_results(stored(tmp_path / "a.duckdb"), stored(tmp_path / "b.duckdb"))
 
 
+@pytest.mark.slow  # kills and restarts a sweep process
 def test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run(tmp_path, write_sweep):
     mapping = sweep_mapping(chunk_size=40, steps=20)  # 1200 designs in 30 chunks
     spec = write_sweep(mapping)
@@ -87,6 +88,7 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run(tmp_path, write_
     assert_same_results(stored(killed), stored(tmp_path / "clean.duckdb"))
 
 
+@pytest.mark.slow  # starts a local Dask cluster
 def test_dask_local_cluster_worker_killed_mid_run_every_result_once(tmp_path):
     from distributed import LocalCluster
 

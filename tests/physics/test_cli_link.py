@@ -46,25 +46,16 @@ def test_negative_length_zero_rate_unknown_key_and_preset(mosaic, tmp_path):
     one_line_error(mosaic("link", "--preset", "mosaic-800g", "--config", str(bad)), "not both")
 
 
-def test_cli_start_keeps_heavy_imports_out():
+def test_cli_start_keeps_heavy_imports_out(python_code):
     """`mosaic link` must stay under 2 s: starting it may not pull in matplotlib, numba,
     scipy.stats or dask (each costs 0.5-1.5 s at start), whatever other commands import."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    src = Path(__file__).resolve().parents[2] / "src"
-
     code = (
         "import sys; import mosaiclink.cli.main as m; m.load_command('link', m.COMMANDS['link']); "
         "import mosaiclink.physics.link; "
         "heavy = ('matplotlib', 'numba', 'scipy.stats', 'dask', 'plotly', 'duckdb'); "
         "print(','.join(x for x in heavy if x in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)}
-    )
+    out = python_code(code)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
 

@@ -1,6 +1,7 @@
 """Monte Carlo through the physics models agrees with the physics' statistical eye."""
 
 import numpy as np
+import pytest
 
 from mosaiclink.config.presets import load_preset
 from mosaiclink.sim.counting import clopper_pearson
@@ -8,6 +9,7 @@ from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.runner import simulate
 
 
+@pytest.mark.slow  # Monte Carlo vs analytic, several designs
 def test_counted_ber_agrees_with_stat_eye_for_random_configurations():
     """Random lengths and rates of the prototype; for each, the channels whose stat-eye BER
     lies in 1e-6 .. 1e-3 (three per draw, spread over that range) are counted."""

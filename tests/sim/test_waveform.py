@@ -21,6 +21,7 @@ def run(model, spb, bits, seed=1, keep=None):
     return errors, n, waves
 
 
+@pytest.mark.slow  # oversampled Monte Carlo vs exact BER
 @pytest.mark.parametrize("spb", [8, 32])
 def test_counted_ber_matches_exact_linear_link(spb):
     model = linear_link(channels=3, sigma=np.array([0.075, 0.065, 0.06]), tau_ps=150.0, rx_ghz=1.2)

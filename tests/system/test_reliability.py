@@ -95,6 +95,7 @@ def test_fit_rises_with_temperature_and_wearout_needs_spares(design):
     assert few > 20 > many
 
 
+@pytest.mark.slow  # Monte Carlo survival vs closed form
 def test_closed_form_inside_monte_carlo_interval(design):
     spec = ReliabilitySpec(
         led=ComponentReliability(fit=50.0, activation_energy_ev=0.65, weibull_shape=3.0, weibull_scale_years=40.0),

@@ -4,7 +4,7 @@ This is the one place a command is declared. :mod:`mosaiclink.cli.main` reads th
 imports a command's module only when that command runs or shows its own help; ``mosaic --help``
 lists the summaries below without importing any command module. A command module defines a plain
 function (its options typed with :mod:`mosaiclink.cli.options`) and imports nothing from
-``cli.main``. The summary must be the first line of the function's docstring (a test checks it).
+``cli.main``. The summary is the first paragraph of the function's docstring (a test checks it).
 """
 
 from __future__ import annotations

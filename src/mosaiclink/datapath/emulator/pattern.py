@@ -45,6 +45,7 @@ def run_pattern(setup: Setup, rng: np.random.Generator) -> RunCounts:
     span = _codeword_line_span(gb)
     tot = dict(pre=0, fail=0, mis=0, post=0)
     failed_cws: list[np.ndarray] = []
+    wrong_bits: list[np.ndarray] = []  # uncoded hosts: message bits lost, where frames are judged
     for b0 in range(0, setup.blocks, chunk_blocks):
         b1 = min(setup.blocks, b0 + chunk_blocks)
         cb0 = b0 * host.block_bits // spec.channels
@@ -92,13 +93,18 @@ def run_pattern(setup: Setup, rng: np.random.Generator) -> RunCounts:
         bad = cws[2 * e + f > n - k]
         if bad.size == 0:
             continue
+        if not host.coded:  # no FEC: a frame is lost where a bit of it is wrong or erased, not a whole block
+            wrong_bits.append(_message_bits(setup, cw0, n, key, sbit, era_key))
         fail, mis, post = _decode_bad(host, n, k, bad, key, sbit, era_key)
         tot["fail"] += fail.size
         tot["mis"] += mis
         tot["post"] += post
         failed_cws.append(bad[fail] + cw0)
     failed = np.concatenate(failed_cws) if failed_cws else np.zeros(0, dtype=np.int64)
-    frames, lost = _frames_lost(setup, failed)
+    if host.coded:
+        frames, lost = _frames_lost(setup, failed)
+    else:
+        frames, lost = _frames_hit(setup, np.concatenate(wrong_bits) if wrong_bits else np.zeros(0, np.int64))
     return RunCounts(
         codewords=cw_total,
         pre_errors=tot["pre"],
@@ -130,7 +136,7 @@ def _codeword_line_span(gb: Gearbox) -> int:
     return int((hi - lo).max()) + 1
 
 
-def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray):
+def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep data-lane errors while the channel is healthy and spare-lane errors once it carries a channel."""
     is_data = lane < channels
     data_ok = np.zeros(lane.size, dtype=bool)
@@ -149,16 +155,32 @@ def _route(tl: LaneTimeline, channels: int, lane: np.ndarray, bit: np.ndarray):
     return ch[keep], bit[keep]
 
 
-def _dead_intervals(tl: LaneTimeline, erasures: bool, cb0: int, cb1: int):
+def _dead_intervals(
+    tl: LaneTimeline, erasures: bool, cb0: int, cb1: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per dead channel: [start, stop) of wrong bits, and [start, stop) of erased bits, in the chunk."""
     dead = np.nonzero(tl.dead_bit < NEVER)[0]
     lost_end = np.minimum(tl.switch_bit[dead], cb1)
     start = np.maximum(tl.dead_bit[dead], cb0)
     era_start = np.maximum(tl.declared_bit[dead], cb0) if erasures else np.full(dead.size, cb1)
-    return dead, start, np.maximum(start, lost_end), dead, era_start, np.maximum(era_start, lost_end)
+    return (
+        dead,
+        start,
+        np.maximum(start, lost_end),
+        dead,
+        era_start,
+        np.maximum(era_start, lost_end),
+    )
 
 
-def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndarray:
+def _erased_keys(
+    gb: Gearbox,
+    chans: np.ndarray,
+    starts: np.ndarray,
+    stops: np.ndarray,
+    cw0: int,
+    n: int,
+) -> np.ndarray:
     """Sorted unique symbol keys ``(cw - cw0) n + pos`` touched by erased channel intervals."""
     u = gb.unit_bits
     keys = []
@@ -173,8 +195,14 @@ def _erased_keys(gb: Gearbox, chans, starts, stops, cw0: int, n: int) -> np.ndar
 
 
 def _decode_bad(
-    host: HostProtocol, n: int, k: int, bad: np.ndarray, key: np.ndarray, sbit: np.ndarray, era_key: np.ndarray
-):
+    host: HostProtocol,
+    n: int,
+    k: int,
+    bad: np.ndarray,
+    key: np.ndarray,
+    sbit: np.ndarray,
+    era_key: np.ndarray,
+) -> tuple[np.ndarray, int, int]:
     """Decode the error patterns of codewords beyond the bounded distance for real."""
     row_of = np.full(int(bad.max()) + 1, -1, dtype=np.int64)
     row_of[bad] = np.arange(bad.size)
@@ -199,7 +227,7 @@ def _decode_bad(
 def _popcount(a: np.ndarray) -> np.ndarray:
     """Set bits per row of a 2-D uint16 array."""
     bits = np.unpackbits(a.astype(">u2").view(np.uint8).reshape(*a.shape, 2), axis=-1)
-    return bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1)
+    return np.asarray(bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1))
 
 
 def _frames_lost(setup: Setup, failed: np.ndarray) -> tuple[int, int]:
@@ -216,3 +244,37 @@ def _frames_lost(setup: Setup, failed: np.ndarray) -> tuple[int, int]:
     last = (start + msg_bits[c] - 1) // frame_bits
     lost = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)]))
     return frames, int((lost < frames).sum())
+
+
+def _message_bits(
+    setup: Setup,
+    cw0: int,
+    n: int,
+    key: np.ndarray,
+    sbit: np.ndarray,
+    era_key: np.ndarray,
+) -> np.ndarray:
+    """Message-stream bit positions of wrong bits (``key``, ``sbit``) and of every bit of the erased
+    symbols (``era_key``), for an uncoded host (codeword ``c`` of a block carries its message
+    symbols in positions ``n - transmitted[c] ..``, in stream order)."""
+    host = setup.host
+    m = host.m
+    msg_bits, _ = payload_layout(setup)
+    per_block = int(msg_bits.sum())
+    offsets = np.concatenate([[0], np.cumsum(msg_bits)[:-1]])
+    skipped = n - np.asarray(host.transmitted)
+
+    def start(keys: np.ndarray) -> np.ndarray:
+        block, c = np.divmod(keys // n + cw0, host.interleave)
+        return np.asarray(block * per_block + offsets[c] + (keys % n - skipped[c]) * m)
+
+    erased = (start(era_key)[:, None] + np.arange(m)).ravel()
+    return np.concatenate([start(key) + sbit, erased])
+
+
+def _frames_hit(setup: Setup, message_bits: np.ndarray) -> tuple[int, int]:
+    """Frames in the run and frames containing at least one of ``message_bits``."""
+    msg_bits, frame_bits = payload_layout(setup)
+    frames = setup.blocks * int(msg_bits.sum()) // frame_bits
+    hit = np.unique(message_bits // frame_bits)
+    return frames, int((hit < frames).sum())

@@ -15,7 +15,7 @@ from mosaiclink.datapath.crc import append_crc, check_crc, crc_bytes
 from mosaiclink.datapath.emulator.result import RunCounts
 from mosaiclink.datapath.emulator.setup import Setup, lane_timeline, payload_layout
 from mosaiclink.datapath.failover import NEVER, declare
-from mosaiclink.datapath.framing import MARKER_BITS, skew_bits
+from mosaiclink.datapath.framing import MARKER_BITS, Received, skew_bits
 from mosaiclink.datapath.protocols import HostProtocol
 from mosaiclink.errors import ModelRangeError
 
@@ -55,7 +55,7 @@ def run_payload(setup: Setup, rng: np.random.Generator) -> RunCounts:
     kill_line[: spec.channels] = np.where(setup.kill_bit < NEVER, np.floor(kill_ns * setup.line_rate_gbps), NEVER)
     kill_line[: spec.channels][setup.known_dead] = 0
 
-    def receive(content: np.ndarray, subset: np.ndarray):
+    def receive(content: np.ndarray, subset: np.ndarray) -> Received:
         """Transmit lanes ``subset`` through errors, darkness, skew and a core permutation."""
         line = fr.insert(content[subset], subset)
         sel = np.isin(err_lane, subset)
@@ -132,18 +132,21 @@ def _lanes_by_id(lane_id: np.ndarray, lanes: int) -> np.ndarray:
     return out
 
 
-def _line_errors(setup: Setup, rng: np.random.Generator, lanes: int, line_len: int):
+def _line_errors(setup: Setup, rng: np.random.Generator, lanes: int, line_len: int) -> tuple[np.ndarray, np.ndarray]:
     spec = setup.spec
     if spec.burst is not None:
         state = faults.initial_ge_state(rng, spec.burst, lanes)
-        return faults.gilbert_elliott_errors(rng, spec.burst, lanes, 0, line_len, state)
+        burst_errors: tuple[np.ndarray, np.ndarray] = faults.gilbert_elliott_errors(
+            rng, spec.burst, lanes, 0, line_len, state
+        )
+        return burst_errors
     p_max = float(setup.ber.max())
     lane, bit = faults.candidate_errors(rng, p_max, lanes, 0, line_len)
     keep = faults.thin(rng, setup.ber[lane] / p_max) if p_max > 0 else np.zeros(0, bool)
     return lane[keep], bit[keep]
 
 
-def _wire_tables(host: HostProtocol):
+def _wire_tables(host: HostProtocol) -> tuple[np.ndarray, np.ndarray, int]:
     sym = np.arange(host.block_symbols)
     c = sym % host.interleave
     full = host.n if host.coded else host.block_symbols
@@ -151,7 +154,9 @@ def _wire_tables(host: HostProtocol):
     return c, pos, full
 
 
-def _encode_stream(host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream: np.ndarray):
+def _encode_stream(
+    host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Message bit stream -> wire symbols per block (and the codewords, for checking)."""
     c, pos, full = _wire_tables(host)
     m = host.m
@@ -178,7 +183,7 @@ def _encode_stream(host: HostProtocol, blocks: int, msg_bits: np.ndarray, stream
 
 def _decode_stream(
     host: HostProtocol, rx_blocks: np.ndarray, era_blocks: np.ndarray, msg_bits: np.ndarray, sent_cw: np.ndarray
-):
+) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Wire symbols -> codewords -> decode -> message bit stream; failures and miscorrections."""
     c, pos, full = _wire_tables(host)
     blocks = rx_blocks.shape[0]
@@ -209,7 +214,9 @@ def _decode_stream(
     return bits, failed, int(wrong_rows.sum()), post
 
 
-def _frames_flagged(setup: Setup, msg_bits: np.ndarray, frame_bits: int, failed: np.ndarray, n_frames: int):
+def _frames_flagged(
+    setup: Setup, msg_bits: np.ndarray, frame_bits: int, failed: np.ndarray, n_frames: int
+) -> np.ndarray:
     """Frames the receiver marks bad because a codeword under them failed to decode."""
     flagged = np.zeros(n_frames, dtype=bool)
     if failed.size and setup.host.coded:

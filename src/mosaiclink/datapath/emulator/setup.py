@@ -83,7 +83,7 @@ def lane_timeline(setup: Setup, declared_bit: np.ndarray) -> LaneTimeline:
     return LaneTimeline(tl.dead_bit, tl.declared_bit, switch, tl.spare)
 
 
-def payload_layout(setup: Setup):
+def payload_layout(setup: Setup) -> tuple[np.ndarray, int]:
     """Message bits per codeword of a block, their offsets, and the frame size in bits."""
     host = setup.host
     if host.coded:
