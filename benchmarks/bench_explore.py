@@ -61,7 +61,7 @@ LHS_5D = {
 def link_pass(base, paths, rows) -> np.ndarray:
     """Q at the design's length, power and FIT in one array pass (no reach search)."""
     b = design_batch(base, paths, rows)
-    q = _Static(b).q_factor(b.link.length_m)
+    q = _Static(b).log10_ber(b.link.length_m)
     power = mosaic_power(b, PowerSpec()).total_w_per_end
     rel = ReliabilitySpec()
     mission_h = rel.mission_years * HOURS_PER_YEAR

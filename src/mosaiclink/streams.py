@@ -39,6 +39,7 @@ class Stream(IntEnum):
     RELIABILITY_TRIALS = 6  #: component failure times of the link-survival Monte Carlo (system)
     ETTR = 7  #: failure gaps of the checkpointing Monte Carlo (cluster.ettr)
     SWEEP_SAMPLES = 8  #: random and Latin-hypercube draws of a design sweep (explore)
+    UNCERTAINTY_SAMPLES = 9  #: the Latin hypercube of mosaic uncertainty (explore.uncertainty)
 
 
 def seed_sequence(seed: int, purpose: Stream, index: int = 0) -> np.random.SeedSequence:

@@ -7,6 +7,8 @@ Constants are CODATA 2018 exact or recommended values.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 ELEMENTARY_CHARGE_C = 1.602176634e-19
@@ -16,6 +18,7 @@ SPEED_OF_LIGHT_M_PER_S = 299_792_458.0
 ZERO_CELSIUS_K = 273.15
 HOURS_PER_YEAR = 8766.0  # Julian year, the convention of FIT/MTBF arithmetic
 FIT_HOURS = 1e9  # one FIT is one failure per 1e9 device-hours
+BER_FLOOR = 1e-300  # smallest BER shown as a number; below it (or an underflow to 0) shows "< 1e-300"
 
 
 def db_to_linear(value_db):
@@ -57,3 +60,21 @@ def celsius_to_kelvin(temperature_c):
 def photon_energy_j(wavelength_nm):
     """Photon energy ``E = h c / lambda`` in joules."""
     return PLANCK_J_S * SPEED_OF_LIGHT_M_PER_S / (np.asarray(wavelength_nm, dtype=float) * 1e-9)
+
+
+def format_ber(ber: float, digits: int = 2, log10_ber: float | None = None) -> str:
+    """A model BER for display: ``1.23e-05``, or ``< 1e-300`` below :data:`BER_FLOOR`, never ``0.00e+00``.
+
+    Give ``log10_ber`` when the model has it: ``10**-646`` underflows to 0 in a float, its
+    logarithm does not. A NaN shows as ``n/a`` (callers guard results with
+    :func:`mosaiclink.finite.require_finite` before they get here).
+    """
+    if log10_ber is not None and math.isfinite(log10_ber):
+        if log10_ber < math.log10(BER_FLOOR):
+            return f"< {BER_FLOOR:.0e}"
+        ber = 10.0**log10_ber
+    if math.isnan(ber):
+        return "n/a"
+    if ber < BER_FLOOR:
+        return f"< {BER_FLOOR:.0e}"
+    return f"{ber:.{digits}e}"

@@ -9,8 +9,8 @@ from mosaiclink.config.presets import load_preset
 from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import METRICS, _Static, evaluate_rows
 from mosaiclink.explore.spec import with_overrides
-from mosaiclink.physics.ber import q_from_ber
-from mosaiclink.physics.link import evaluate_link
+from mosaiclink.physics.ber import LOG10_BER_FLOOR, q_from_log10_ber
+from mosaiclink.physics.link import evaluate_link, nominal_channel_log10_ber
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import mosaic_link_fit
 
@@ -18,11 +18,16 @@ BASE = load_preset("mosaic-800g")
 
 
 def test_nominal_q_agrees_with_full_model_median_channel():
-    """Independent methods: reduced nominal channel vs the full per-channel model's median Q."""
+    """The nominal channel against the full per-channel model's median channel (manufacturing
+    spread included; the nominal-channel agreement is tests/explore/test_fast_vs_full.py)."""
     lengths = np.array([[20.0], [30.0]])
     reduced = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
-    full = np.array([np.median(evaluate_link(BASE.with_link(length_m=float(m)), seed=0).q) for m in lengths[:, 0]])
+    full = np.array([median_eye_q(BASE.with_link(length_m=float(length))) for length in lengths[:, 0]])
     assert np.all(np.abs(20 * np.log10(reduced / full)) < 1.5)  # dB
+
+
+def median_eye_q(design):
+    return float(q_from_log10_ber(np.median(evaluate_link(design, seed=0).log10_ber_stateye)))
 
 
 @pytest.mark.parametrize("preset", ["mosaic-800g", "mosaic-prototype"])
@@ -41,22 +46,19 @@ def test_q_is_smooth_in_length_and_tracks_the_full_model(preset):
     """
     base = load_preset(preset)
     lengths = np.arange(5.0, 71.0, 1.0)
-    q = evaluate_rows(base, ("link.length_m",), lengths[:, None])["q_factor"]
-    assert np.all(q > 0)
+    m = evaluate_rows(base, ("link.length_m",), lengths[:, None])
+    above_floor = m["log10_ber"] > LOG10_BER_FLOOR  # Q is flat at the BER floor (1e-300)
+    q = m["q_factor"][above_floor]
+    assert np.all(q > 0) and above_floor.sum() > 50
     # relative steps: the quarter-bit jump cost 35 % of Q in one metre; smooth curves move < 9 %/m here
     assert np.max(np.abs(np.diff(q) / q[1:])) < 0.12
     assert np.max(np.abs(np.diff(q, 2))) < 0.1
     assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
-    # Agreement with the full model's median channel. The prototype has no FFE, so the reduced
-    # model's small-signal LED (no slow large-signal fall tail, see docs/explore.md) shows
-    # uncorrected as optimism at short lengths where the LED dominates the ISI: 2.9 dB at 10 m,
-    # 1.5 dB at 20 m, < 0.9 dB from 30 m on (800G, with its FFE: < 0.25 dB everywhere).
-    checks = {10.0: 1.5, 20.0: 1.5, 30.0: 1.5, 40.0: 1.5, 50.0: 1.5}
-    if preset == "mosaic-prototype":
-        checks.update({10.0: 4.5, 20.0: 2.0})  # 4.3 dB at 10 m since the étendue-consistent optics
-    for length, tolerance_db in checks.items():
-        full = np.median(evaluate_link(base.with_link(length_m=length), seed=0).q)
-        assert abs(20 * np.log10(q[lengths == length][0] / full)) < tolerance_db, length
+    # The nominal channel against the full model's nominal channel (the same core; the median
+    # channel with manufacturing spread sits up to 2.3 dB lower for the prototype at 30 m)
+    for length in (10.0, 20.0, 30.0, 40.0, 50.0):
+        full = float(q_from_log10_ber(nominal_channel_log10_ber(base.with_link(length_m=length))))
+        assert abs(20 * np.log10(m["q_factor"][lengths == length][0] / full)) < 0.25, length
 
 
 def test_power_and_fit_equal_the_system_models_design_by_design():
@@ -79,7 +81,10 @@ def test_batch_result_does_not_depend_on_batch_composition():
     for i in (0, 17, 49):
         single = evaluate_rows(BASE, paths, rows[i : i + 1])
         for name in METRICS:
-            assert single[name][0] == pytest.approx(whole[name][i], rel=1e-9, abs=1e-300), name
+            # the reach solver (11 evaluations) interpolates its last bracket: which side of the root a last
+            # iterate falls on can change with rounding, moving the interpolant by up to ~2e-4
+            rel = 2e-3 if name == "reach_m" else 1e-9
+            assert single[name][0] == pytest.approx(whole[name][i], rel=rel, abs=1e-300), name
 
 
 def test_shared_rows_across_lengths_equal_separate_evaluation():
@@ -90,14 +95,16 @@ def test_shared_rows_across_lengths_equal_separate_evaluation():
     for i, row in enumerate(grid):
         alone = evaluate_rows(BASE, paths, row[None, :])
         for name in METRICS:
-            assert alone[name][0] == pytest.approx(shared[name][i], rel=1e-9, abs=1e-300), name
+            rel = 2e-3 if name == "reach_m" else 1e-9  # see test_batch_result_does_not_depend_on_batch_composition
+            assert alone[name][0] == pytest.approx(shared[name][i], rel=rel, abs=1e-300), name
     assert len(set(shared["reach_m"])) == 2
 
 
 def test_physical_trends():
     lengths = np.geomspace(5, 80, 12)[:, None]
-    q = evaluate_rows(BASE, ("link.length_m",), lengths)["q_factor"]
-    assert np.all(np.diff(q) < 0)  # longer fibre, lower Q
+    m = evaluate_rows(BASE, ("link.length_m",), lengths)
+    q = m["q_factor"][m["log10_ber"] > LOG10_BER_FLOOR]  # above the BER floor
+    assert q.size > 6 and np.all(np.diff(q) < 0)  # longer fibre, lower Q
     spares = np.array([[0.0], [5.0], [20.0], [60.0]])
     fit = evaluate_rows(BASE, ("array.spare_channels",), spares)["fit"]
     assert np.all(np.diff(fit) <= 0) and fit[0] > 10 * fit[-1]  # spares buy reliability
@@ -110,14 +117,13 @@ def test_reach_is_where_q_meets_the_target():
     rows = np.array([[1.5], [2.0], [2.5]])
     m = evaluate_rows(BASE, ("link.rate_gbps",), rows)
     batch = design_batch(BASE, ("link.rate_gbps",), rows)
-    q_target = q_from_ber(BASE.link.target_ber)
-    q_at_reach = _Static(batch).q_factor(m["reach_m"])
-    np.testing.assert_allclose(q_at_reach, q_target, rtol=0.02)
+    static = _Static(batch)
+    np.testing.assert_allclose(static.log10_ber(m["reach_m"]), np.log10(BASE.link.target_ber), atol=0.01)
     assert np.all(np.diff(m["reach_m"]) < 0)  # faster channels reach less far
 
 
 def test_analysis_window_is_long_enough(monkeypatch):
-    """The 12-bit periodic window agrees with a 24-bit one, slow (low-current) LEDs included."""
+    """The 16-bit periodic window agrees with a 24-bit one, slow (low-current) LEDs included."""
     import mosaiclink.explore.evaluate as ev
 
     rng = np.random.default_rng(3)
@@ -126,6 +132,6 @@ def test_analysis_window_is_long_enough(monkeypatch):
     short = evaluate_rows(BASE, paths, rows)["q_factor"]
     monkeypatch.setattr(ev, "SPAN_BITS", 24)
     long = evaluate_rows(BASE, paths, rows)["q_factor"]
-    open_eye = long > 1.0
+    open_eye = (long > 1.0) & (long < 30.0)  # below the BER floor's Q
     assert open_eye.sum() > 100
     assert np.max(np.abs(20 * np.log10(short[open_eye] / long[open_eye]))) < 0.1

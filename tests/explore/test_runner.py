@@ -92,7 +92,9 @@ def test_dask_local_cluster_worker_killed_mid_run_every_result_once(tmp_path):
 
     mapping = sweep_mapping(chunk_size=150, steps=20)  # 1200 designs in 8 chunks
     killed_pids: list[int] = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         nanny = next(iter(cluster.workers.values()))
 
         def kill_one_worker(chunks_written: int) -> None:

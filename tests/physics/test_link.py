@@ -105,6 +105,7 @@ def test_budget_telescopes_to_the_margin():
             "equalizer_penalty_db",
             "residual_isi_penalty_db",
             "crosstalk_penalty_db",
+            "implementation_penalty_db",
         )
     )
     assert np.allclose(per["launch_oma_dbm"] - losses, per["received_oma_dbm"])
@@ -126,17 +127,6 @@ def test_reach_brackets_the_calibration():
     assert 20.0 < reach_2g < 30.0
     assert max_reach_m(PROTO.with_link(rate_gbps=1.6)) > 30.0
     assert max_reach_m(PROTO, target_ber=2e-8) > 20.0
-
-
-def test_stat_eye_grid_is_converged(monkeypatch):
-    import mosaiclink.physics.link as link_module
-
-    coarse = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
-    monkeypatch.setattr(link_module, "STAT_EYE_BINS", 2048)
-    fine = evaluate_link(PROTO.with_link(length_m=30.0)).log10_ber_stateye
-    # the grid rounds each tap to half a step; with the prototype's ~-9 dB of neighbour light
-    # (many comparable crosstalk taps) 256 steps sit within 0.15 decades of 2048 (0.10 measured)
-    assert np.allclose(coarse, fine, atol=0.15)
 
 
 def test_scaled_presets_fit_their_fibre_and_pay_for_it_in_etendue():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -32,6 +33,18 @@ def test_nominal_channel_agrees_with_full_model_best_channels():
     report = evaluate_link(load_preset("mosaic-800g"), seed=0)
     live = report.log10_ber_stateye[~report.dead]
     assert live.min() - 2.0 <= point["log10_ber"] <= live.max()
+
+
+@pytest.mark.parametrize("preset, length_m", [("mosaic-800g", "45"), ("mosaic-prototype", "25")])
+def test_explorer_shows_the_number_mosaic_link_reports_for_the_nominal_channel(preset, length_m, mosaic):
+    point = explore_point({"preset": preset, "link.length_m": length_m})
+    result = mosaic("link", "--preset", preset, "--length-m", length_m, "--json")
+    assert result.returncode == 0, result.stderr
+    reported = json.loads(result.stdout)["nominal_channel_log10_ber"]
+    assert point["metrics"]["log10_ber"] == reported
+    # and the fast path's curve agrees with it (the acceptance bound, 0.3 decade)
+    curve = dict(zip(point["curve"]["length_m"], point["curve"]["log10_ber"], strict=True))
+    assert abs(curve[float(length_m)] - reported) < 0.3
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from mosaiclink.errors import ConfigError
+
+
+def writable_dir(path: Path, option: str = "--out") -> Path:
+    """``path`` as an existing, writable folder (created if absent), checked before any work is done."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"{option} = '{path}': cannot write there ({exc.strerror or exc})") from None
+    return path
 
 
 def resolve_design(
@@ -18,4 +30,13 @@ def resolve_design(
         raise ConfigError("options --preset and --config: give one, not both")
     design = load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
     changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
-    return design.with_link(**changes) if changes else design
+    design = design.with_link(**changes) if changes else design
+    check_design_work(design)
+    return design
+
+
+def check_design_work(design) -> None:
+    """Refuse, before any allocation, a design whose full link evaluation would not be bounded."""
+    from mosaiclink.workload import check_link_work
+
+    check_link_work(design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from mosaiclink.cli.options import JsonOpt, SeedOpt, finite
+from mosaiclink.config.datapath import DatapathSpec
+from mosaiclink.units import format_ber
 
 
 def datapath(
@@ -36,8 +38,6 @@ def datapath(
     from rich.console import Console
     from rich.table import Table
 
-    from mosaiclink.config.datapath import DatapathSpec
-
     spec = DatapathSpec.from_mapping(
         dict(
             host=host,
@@ -55,6 +55,16 @@ def datapath(
         )
     )
     from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
+    from mosaiclink.datapath.protocols import host_protocol
+    from mosaiclink.workload import PAYLOAD_BYTES_PER_BIT, require_memory
+
+    if spec.mode == "payload":
+        bits = spec.duration_us * 1e3 * host_protocol(spec.host).rate_gbps
+        require_memory(
+            f"payload mode over {spec.duration_us:g} us ({bits / 1e6:,.0f} Mbit)",
+            bits * PAYLOAD_BYTES_PER_BIT,
+            "shorten --duration-us or use --mode pattern (processed in blocks)",
+        )
 
     result = emulate(spec, seed=seed)
     if json_out:
@@ -77,8 +87,8 @@ def datapath(
         ("post-FEC bit errors / BER", f"{result.post_fec_bit_errors} / {result.post_fec_ber:.3e}"),
         ("frames / lost / ratio", f"{result.frames:,} / {result.frames_lost} / {result.frame_loss_ratio:.3e}"),
         ("caught by CRC / silently corrupted", f"{result.frames_caught_by_crc} / {result.silent_corruptions}"),
-        ("analytic P(uncorrectable) healthy", f"{result.analytic.p_uncorrectable:.3e}"),
-        ("analytic post-FEC BER healthy", f"{result.analytic.post_fec_ber:.3e}"),
+        ("analytic P(uncorrectable) healthy", format_ber(result.analytic.p_uncorrectable, digits=3)),
+        ("analytic post-FEC BER healthy", format_ber(result.analytic.post_fec_ber, digits=3)),
         ("deskew buffer", f"{result.deskew_buffer_bits} bits"),
     ]
     rows += [(f"latency {k.removesuffix('_ns')}", f"{v:.1f} ns") for k, v in result.latency_ns.items()]

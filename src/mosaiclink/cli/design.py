@@ -34,15 +34,20 @@ def design(
     from rich.console import Console
     from rich.table import Table
 
+    from mosaiclink.cli.common import check_design_work
     from mosaiclink.explore.optimize import design_for_target, parse_rate_gbps
     from mosaiclink.explore.spec import load_base
 
+    base_design = load_base(base)
+    check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(
-        parse_rate_gbps(rate), reach_m, ber, minimize, base=load_base(base), max_fit=max_fit, seed=seed
+        parse_rate_gbps(rate), reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed
     )
     if as_json:
         typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))
         return
+    from mosaiclink.units import format_ber
+
     out = Console()
     met = choice.metrics
     table = Table(title=f"Best design for {rate} at {reach_m:g} m, BER <= {ber:g} (minimize {minimize})")
@@ -55,11 +60,11 @@ def design(
         ("power_w", "{:.3f} W per end"),
         ("pj_per_bit", "{:.2f} pJ/bit"),
         ("fit", "{:.3g} FIT"),
-        ("ber", "{:.2e}"),
+        ("ber", format_ber),
         ("reach_m", "{:.1f} m"),
         ("channels_total", "{:.0f}"),
     ):
-        table.add_row(key, fmt.format(met[key]))
+        table.add_row(key, fmt(met[key]) if callable(fmt) else fmt.format(met[key]))
     for key, value in choice.margins.items():
         table.add_row(f"margin: {key}", f"{value:.3g}")
     out.print(table)
@@ -68,7 +73,7 @@ def design(
         f"full link model ({conf['model']}, seed {seed}): "
         f"{'[green]confirmed[/]' if conf['confirmed'] else '[red]not confirmed[/]'} - "
         f"{conf['channels_meeting_target']} channels meet the target ({conf['data_channels']} needed), "
-        f"median BER {conf['median_ber']:.2e}"
+        f"median BER {format_ber(conf['median_ber'])}"
     )
     if choice.runner_up:
         out.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")

@@ -19,10 +19,11 @@ def link(
     as_json: JsonOpt = False,
 ) -> None:
     """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER."""
+    from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
     design = resolve_design(preset, config, length_m, rate_gbps)
-    report = evaluate_link(design, seed=seed)
+    report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))
         return
@@ -32,6 +33,8 @@ def link(
 def _print_report(report) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from mosaiclink.units import format_ber
 
     console = Console()
     budget = Table(
@@ -53,15 +56,17 @@ def _print_report(report) -> None:
     for column in ("best", "median", "worst", f"meet {report.target_ber:g}", "data channels", "spares", "link"):
         stats.add_column(column, justify="right")
     stats.add_row(
-        f"{summary['min']:.2e}",
-        f"{summary['median']:.2e}",
-        f"{summary['worst']:.2e}",
+        format_ber(summary["min"], log10_ber=summary["log10_min"]),
+        format_ber(summary["median"], log10_ber=summary["log10_median"]),
+        format_ber(summary["worst"], log10_ber=summary["log10_worst"]),
         f"{report.channels_meeting_target}/{report.channels}",
         str(report.data_channels),
         f"{report.spare_channels} (needed {report.spares_needed})",
         "[green]OK[/]" if report.link_ok else "[red]FAIL[/]",
     )
     console.print(stats)
+    if report.nominal_log10_ber is not None:
+        console.print(f"nominal interior channel (no manufacturing spread): BER {format_ber(report.nominal_log10_ber)}")
     if report.channels and int(report.grid_col.max()) < 80:
         console.print(_ber_map(report))
     console.print(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
 
 DEFAULT_OUT = Path("mosaic-report")
@@ -36,6 +36,8 @@ def report(
     from mosaiclink.report.build import build_sections, report_steps, write_report
 
     design = resolve_design(preset, config)
+    out = out or DEFAULT_OUT
+    writable_dir(out)  # fail in one line now, not after minutes of evaluation
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
     scenarios = tuple(scenario or ())

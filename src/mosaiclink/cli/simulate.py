@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.options import (
     BitsOpt,
     ConfigOpt,
@@ -23,7 +23,9 @@ from mosaiclink.cli.options import (
     VariationSeedOpt,
     within,
 )
+from mosaiclink.config.design import MAX_TOTAL_CHANNELS
 from mosaiclink.errors import ConfigError
+from mosaiclink.workload import check_simulation_bits
 
 if TYPE_CHECKING:
     from mosaiclink.sim.runner import Path_ as SimPath
@@ -41,11 +43,13 @@ def parse_channels(text: str | None) -> list[int] | None:
                 lo, hi = (int(v) for v in part.split("-", 1))
                 if hi < lo:
                     raise ValueError
-                out.extend(range(lo, hi + 1))
+                out.extend(range(lo, min(hi, MAX_TOTAL_CHANNELS) + 1))
             else:
                 out.append(int(part))
         except ValueError:
-            raise ConfigError(f"--channels = {text!r}: use numbers and ranges, e.g. 0-9,15") from None
+            raise ConfigError(f"--channels = {text[:60]!r}: use numbers and ranges, e.g. 0-9,15") from None
+        if out and out[-1] >= MAX_TOTAL_CHANNELS:
+            raise ConfigError(f"--channels = {text[:60]!r}: channel numbers stop below {MAX_TOTAL_CHANNELS}")
     return out
 
 
@@ -95,11 +99,15 @@ def simulate(
     from mosaiclink.sim.runner import simulate as run_simulation
 
     design = resolve_design(preset, config, length_m, rate_gbps)
+    if out is not None:
+        writable_dir(out)  # fail in one line now, not after the Monte Carlo run
+    selected = parse_channels(channels)
+    check_simulation_bits(bits, len(selected) if selected is not None else design.array.total_channels)
     run = functools.partial(
         run_simulation,
         design,
         bits,
-        channels=parse_channels(channels),
+        channels=selected,
         samples_per_bit=samples_per_bit,
         path=cast("SimPath", path),  # simulate() refuses anything but symbol or waveform
         seed=seed,
@@ -129,7 +137,6 @@ def simulate(
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
 
-        out.mkdir(parents=True, exist_ok=True)
         data["eye_pngs"] = write_eye_pngs(result, out)
         write_text_atomic(out / "simulate.json", json.dumps(data, indent=1))
     if as_json:

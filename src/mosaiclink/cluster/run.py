@@ -32,7 +32,7 @@ def evaluate_columns(
     ``design`` replaces the shipped MOSAIC preset at its own aggregate rate.
     """
     catalog = catalog or load_catalog()
-    design_rate_gbps = design.array.data_channels * design.link.rate_gbps if design else None
+    design_rate_gbps = design.data_rate_gbps if design else None
     cache: dict = {}
 
     def techs(rate_gbps: float, spec: ClusterSpec):

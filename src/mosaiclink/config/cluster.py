@@ -32,7 +32,7 @@ class ScaleUpSpec(Spec):
         description="800G-equivalent links from each GPU to the domain's switches (NVLink 5: 18 links of "
         "100 GB/s = 9 x 800G, baselines 1.8 E)",
     )
-    rate_gbps: float = Field(800.0, gt=0, description="aggregate rate of one scale-up link")
+    rate_gbps: float = Field(800.0, ge=1, le=100_000, description="aggregate rate of one scale-up link")
     switch_ports: int = Field(
         72,
         ge=1,
@@ -48,7 +48,7 @@ class ScaleUpSpec(Spec):
     )
     in_rack_cable_m: float = Field(
         0.6,
-        gt=0,
+        ge=0.01,
         le=5,
         description="mean GPU-to-switch cable length inside one rack (NVL72: 3.2 km / 5,184 cables, baselines 2.3 E)",
     )
@@ -79,7 +79,9 @@ class ScaleOutSpec(Spec):
         description="ports per switch at rate_gbps (NVIDIA Quantum-X800 Q3400: 144 x 800G, baselines 4.3 V)",
     )
     ports_per_gpu: int = Field(1, ge=0, le=16, description="back-end NIC ports per GPU, one fabric plane each")
-    rate_gbps: float = Field(800.0, gt=0, description="rate of one fabric port (ConnectX-8: 800G, baselines 4.2)")
+    rate_gbps: float = Field(
+        800.0, ge=1, le=100_000, description="rate of one fabric port (ConnectX-8: 800G, baselines 4.2)"
+    )
     top_tier_oversubscription: float = Field(
         1.0,
         ge=1,
@@ -200,7 +202,7 @@ class ClusterSpec(Spec):
     )
     mosaic_reach_m: float | None = Field(
         None,
-        gt=0,
+        ge=0.01,
         le=10_000,
         description="MOSAIC reach; None: the MOSAIC design's target length (50 m for mosaic-800g, [P1][S1])",
     )

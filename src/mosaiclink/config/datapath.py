@@ -19,8 +19,8 @@ class GilbertElliottSpec(Spec):
     good sojourn ``1/p_good_to_bad`` bits, mean burst ``1/p_bad_to_good`` bits.
     """
 
-    p_good_to_bad: float = Field(1e-6, gt=0, lt=1, description="per-bit transition probability good -> bad")
-    p_bad_to_good: float = Field(0.05, gt=0, le=1, description="per-bit transition probability bad -> good")
+    p_good_to_bad: float = Field(1e-6, ge=1e-15, lt=1, description="per-bit transition probability good -> bad")
+    p_bad_to_good: float = Field(0.05, ge=1e-15, le=1, description="per-bit transition probability bad -> good")
     ber_good: float = Field(1e-6, ge=0, le=0.5, description="bit error probability in the good state")
     ber_bad: float = Field(0.1, ge=0, le=0.5, description="bit error probability in the bad state")
 
@@ -47,19 +47,19 @@ class DatapathSpec(Spec):
         None, description="per-channel BER (channels + spares entries); overrides ber"
     )
     burst: GilbertElliottSpec | None = Field(None, description="Gilbert-Elliott bursts instead of independent errors")
-    dead: int = Field(0, ge=0, description="channels that die at kill_at_us")
-    dead_at_start: int = Field(0, ge=0, description="channels known dead at link-up")
-    kill_at_us: float = Field(5.0, ge=0, description="time at which the `dead` channels fail")
+    dead: int = Field(0, ge=0, le=4096, description="channels that die at kill_at_us")
+    dead_at_start: int = Field(0, ge=0, le=4096, description="channels known dead at link-up")
+    kill_at_us: float = Field(5.0, ge=0, le=1e6, description="time at which the `dead` channels fail")
     duration_us: float = Field(50.0, gt=0, le=1e6, description="emulated link time")
     mode: Literal["payload", "pattern"] = Field("pattern", description="payload (real frames) or error-pattern")
     erasures: bool = Field(True, description="feed channels declared dead to the RS decoder as erasures")
     detection_time_us: float = Field(2.0, ge=0, le=1e4, description="bad-marker time before a channel is declared dead")
     remap_time_us: float = Field(0.5, ge=0, le=1e4, description="declaration to hitless switch onto a spare")
     marker_period_bits: int = Field(4096, ge=256, le=1 << 20, description="payload bits between alignment markers")
-    skew_ps_per_cm: float = Field(50.0, ge=0, description="skew per cm of core-length mismatch [S2]")
-    core_mismatch_cm: float = Field(2.0, ge=0, description="worst core-length mismatch (estimate)")
-    skew_budget_ps: float = Field(1000.0, ge=0, description="deskew buffer budget (estimate)")
-    skew_drift_ps_per_us: float = Field(0.0, ge=0, description="skew drift of the worst channel")
+    skew_ps_per_cm: float = Field(50.0, ge=0, le=1e4, description="skew per cm of core-length mismatch [S2]")
+    core_mismatch_cm: float = Field(2.0, ge=0, le=1e4, description="worst core-length mismatch (estimate)")
+    skew_budget_ps: float = Field(1000.0, ge=0, le=1e9, description="deskew buffer budget (estimate)")
+    skew_drift_ps_per_us: float = Field(0.0, ge=0, le=1e6, description="skew drift of the worst channel")
     frame_bytes: int = Field(1500, ge=64, le=9216, description="payload frame size incl. CRC (Ethernet / raw)")
 
     @model_validator(mode="after")

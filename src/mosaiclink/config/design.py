@@ -2,20 +2,30 @@
 equalizer, link operating point, manufacturing variation, and the :class:`MosaicDesign` that
 composes them.
 
-Every field carries its unit in its name, a pydantic bound and a description. Values that no
+Every field carries its unit in its name, a pydantic bound and a description. The bounds are
+those a real device can have (a microLED is at least 1 um across, a line rate at least 1 Mb/s,
+an array at most :data:`MAX_TOTAL_CHANNELS` channels); NaN, infinity and subnormal numbers are
+refused for every field by :class:`~mosaiclink.config.base.Spec`. Values that no
 public source gives are our estimates; the presets (``config/presets/*.toml``) cite, per value,
 the tag of ``shared/research/mosaic.md`` it comes from or say "estimate".
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
-from mosaiclink.errors import MosaicError
+from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
+from mosaiclink.errors import ConfigError, MosaicError
+
+MAX_TOTAL_CHANNELS = 4096
+"""Largest array (data plus spares) a design may have: 2.4x the 3.2T preset's 1720 channels. A
+1 mm^2 imaging-fibre field at a 15 um pitch holds ~4400 channel cells, and the link model keeps
+(channels x channels) crosstalk terms, so beyond this a design is neither a MOSAIC product nor
+cheap to evaluate."""
 
 
 class MicroLedSpec(Spec):
@@ -27,27 +37,29 @@ class MicroLedSpec(Spec):
 
     wavelength_nm: float = Field(450.0, ge=200.0, le=1700.0, description="Peak emission wavelength at 25 C")
     spectral_fwhm_nm: float = Field(
-        20.0, gt=0.0, le=200.0, description="Emission spectrum full width at half maximum at 25 C"
+        20.0, ge=1.0, le=200.0, description="Emission spectrum full width at half maximum at 25 C (LEDs: 10-40 nm)"
     )
-    diameter_um: float = Field(8.0, gt=0.0, le=500.0, description="Emitting mesa diameter (circular)")
+    diameter_um: float = Field(
+        8.0, ge=1.0, le=500.0, description="Emitting mesa diameter (circular; sub-micron mesas are not made)"
+    )
     active_thickness_nm: float = Field(
         10.0,
-        gt=0.0,
+        ge=1.0,
         le=1000.0,
         description="Effective active-region thickness that carriers fill (sum of quantum wells)",
     )
     abc_a_per_s: float = Field(1.0e7, ge=0.0, le=1e11, description="Shockley-Read-Hall (A) coefficient at 25 C")
-    abc_b_cm3_per_s: float = Field(2.0e-11, gt=0.0, le=1e-8, description="Radiative (B) coefficient")
+    abc_b_cm3_per_s: float = Field(2.0e-11, ge=1e-14, le=1e-8, description="Radiative (B) coefficient")
     abc_c_cm6_per_s: float = Field(2.0e-30, ge=0.0, le=1e-26, description="Auger (C) coefficient (efficiency droop)")
     light_extraction_efficiency: float = Field(
-        0.6, gt=0.0, le=1.0, description="Fraction of internally generated photons that leave the chip"
+        0.6, ge=0.001, le=1.0, description="Fraction of internally generated photons that leave the chip"
     )
     bias_current_ma: float = Field(
         0.5, ge=0.0, le=1000.0, description="Drive current for a '0' bit (pre-bias, keeps the LED fast)"
     )
-    peak_current_ma: float = Field(3.0, gt=0.0, le=1000.0, description="Drive current for a '1' bit")
+    peak_current_ma: float = Field(3.0, ge=0.001, le=1000.0, description="Drive current for a '1' bit")
     forward_voltage_v: float = Field(
-        3.0, gt=0.0, le=20.0, description="Forward voltage at the peak current (for drive power)"
+        3.0, ge=0.5, le=20.0, description="Forward voltage at the peak current (for drive power)"
     )
     series_resistance_ohm: float = Field(
         100.0, ge=0.0, le=1e6, description="Series resistance of LED plus driver output"
@@ -166,14 +178,24 @@ class FiberSpec(Spec):
 class ArraySpec(Spec):
     """Square emitter/detector grid: rows x cols data channels plus spares in extra rows."""
 
-    rows: int = Field(20, ge=1, le=1000, description="Rows of the data-channel grid")
-    cols: int = Field(20, ge=1, le=1000, description="Columns of the grid")
+    rows: int = Field(20, ge=1, le=MAX_TOTAL_CHANNELS, description="Rows of the data-channel grid")
+    cols: int = Field(20, ge=1, le=MAX_TOTAL_CHANNELS, description="Columns of the grid")
     pitch_um: float = Field(
-        50.0, gt=0.0, le=5000.0, description="Channel pitch on the array and, imaged 1:1, on the fibre face"
+        50.0, ge=1.0, le=5000.0, description="Channel pitch on the array and, imaged 1:1, on the fibre face"
     )
     spare_channels: int = Field(
-        40, ge=0, le=100_000, description="Spare channels, placed in extra rows after the data grid"
+        40, ge=0, le=MAX_TOTAL_CHANNELS, description="Spare channels, placed in extra rows after the data grid"
     )
+
+    @model_validator(mode="after")
+    def _bounded_size(self) -> Self:
+        if self.total_channels > MAX_TOTAL_CHANNELS:
+            raise ValueError(
+                f"rows x cols + spare_channels = {self.total_channels}: must be <= {MAX_TOTAL_CHANNELS} "
+                "(a ~1 mm^2 fibre image field holds a few thousand channel cells, and the model's "
+                "channel-by-channel crosstalk grows with the square of the count)"
+            )
+        return self
 
     @property
     def data_channels(self) -> int:
@@ -190,19 +212,19 @@ class ReceiverSpec(Spec):
     """Photodiode plus transimpedance amplifier of one channel."""
 
     quantum_efficiency: float = Field(
-        0.6, gt=0.0, le=1.0, description="External quantum efficiency of the photodiode at the LED wavelength"
+        0.6, ge=0.001, le=1.0, description="External quantum efficiency of the photodiode at the LED wavelength"
     )
-    photodiode_size_um: float = Field(30.0, gt=0.0, le=5000.0, description="Side of the square photodiode active area")
+    photodiode_size_um: float = Field(30.0, ge=1.0, le=5000.0, description="Side of the square photodiode active area")
     capacitance_ff: float = Field(100.0, ge=0.0, le=1e6, description="Photodiode plus input pad capacitance")
     dark_current_na: float = Field(1.0, ge=0.0, le=1e6, description="Photodiode dark current")
     tia_input_resistance_ohm: float = Field(
-        500.0, gt=0.0, le=1e7, description="TIA input resistance (forms the input RC pole with the capacitance)"
+        500.0, ge=1.0, le=1e7, description="TIA input resistance (forms the input RC pole with the capacitance)"
     )
     tia_bandwidth_ghz: float = Field(
-        1.4, gt=0.0, le=1000.0, description="TIA -3 dB bandwidth (second-order Butterworth)"
+        1.4, ge=0.001, le=1000.0, description="TIA -3 dB bandwidth (second-order Butterworth)"
     )
     feedback_resistance_kohm: float = Field(
-        10.0, gt=0.0, le=1e6, description="TIA feedback resistance (thermal noise 4kT/R)"
+        10.0, ge=0.01, le=1e6, description="TIA feedback resistance (thermal noise 4kT/R)"
     )
     tia_noise_pa_per_sqrt_hz: float = Field(
         8.0,
@@ -214,6 +236,27 @@ class ReceiverSpec(Spec):
     threshold: Literal["midpoint", "optimal"] = Field(
         "optimal", description="Decision threshold: half the equalized pulse sum, or the BER-minimizing level"
     )
+    jitter_rms_ps: float = Field(
+        5.0,
+        ge=0.0,
+        le=1e5,
+        description="Random jitter of the sampling instant, rms (estimate: 0.01 UI at 2 Gb/s, the order of the "
+        "0.01-0.02 UI receiver random-jitter allowances of IEEE 802.3 serial links)",
+    )
+    jitter_dj_pp_ps: float = Field(
+        0.0,
+        ge=0.0,
+        le=1e5,
+        description="Deterministic jitter of the sampling instant, dual-Dirac peak to peak, beyond the ISI and "
+        "crosstalk the eye already models (estimate: 0, e.g. clock duty-cycle distortion)",
+    )
+    implementation_penalty_db: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="Optical penalty reserved for what the model leaves out (equalizer adaptation, threshold "
+        "drift, supply noise), subtracted from the margin (estimate, as IEEE 802.3 link budgets reserve)",
+    )
 
 
 class EqualizerSpec(Spec):
@@ -224,7 +267,7 @@ class EqualizerSpec(Spec):
         0.0, ge=0.0, le=20.0, description="CTLE high-frequency boost over DC (0 disables the CTLE)"
     )
     ctle_peak_ghz: float = Field(
-        1.0, gt=0.0, le=1000.0, description="Centre of the CTLE boost (geometric mean of its zero and pole)"
+        1.0, ge=0.001, le=1000.0, description="Centre of the CTLE boost (geometric mean of its zero and pole)"
     )
     ffe_taps: int = Field(3, ge=0, le=32, description="Symbol-spaced FFE taps (0 disables the FFE)")
     ffe_precursor_taps: int = Field(1, ge=0, le=31, description="FFE taps ahead of the cursor")
@@ -254,10 +297,10 @@ class LinkSpec(Spec):
     )
     rate_gbps: float = Field(
         DEFAULT_RATE_GBPS,
-        gt=0.0,
+        ge=0.001,
         le=100.0,
-        description="Line rate per channel (NRZ on-off keying); omitted with a host protocol: what the host needs "
-        "over the data channels (config.line_rate), and never below that need",
+        description="Line rate per channel (NRZ on-off keying, 1 Mb/s to 100 Gb/s); omitted with a host protocol: "
+        "what the host needs over the data channels (config.line_rate), and never below that need",
     )
     marker_period_bits: int = Field(
         DEFAULT_MARKER_PERIOD_BITS,
@@ -267,7 +310,7 @@ class LinkSpec(Spec):
     )
     length_m: float = Field(50.0, ge=0.0, le=10_000.0, description="Fibre length")
     target_ber: float = Field(
-        2.4e-4, gt=0.0, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)"
+        2.4e-4, ge=1e-30, lt=0.5, description="Pre-FEC BER a channel must meet (KP4 RS(544,514) threshold)"
     )
     connector_loss_db: float = Field(0.5, ge=0.0, le=30.0, description="Loss per connector")
     connectors: int = Field(2, ge=0, le=20, description="Number of connectors in the path")
@@ -351,6 +394,13 @@ class MosaicDesign(Spec):
         return self
 
     @property
+    def data_rate_gbps(self) -> float:
+        """Data rate the link delivers: its host protocol's, or data channels x line rate without one."""
+        if self.link.host_protocol == "none":
+            return self.array.data_channels * self.link.rate_gbps
+        return host_data_rate_gbps(self.link.host_protocol)
+
+    @property
     def required_rate_gbps(self) -> float | None:
         """Per-channel line rate the host protocol needs (None without a host protocol)."""
         link = self.link
@@ -358,8 +408,16 @@ class MosaicDesign(Spec):
             return None
         return required_line_rate_gbps(link.host_protocol, self.array.data_channels, link.marker_period_bits)
 
-    def with_link(self, **changes) -> MosaicDesign:
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], where: str = "") -> Self:
+        """Validate a design mapping; an empty one is an error (an empty file is never a design)."""
+        if isinstance(data, Mapping) and not data:
+            raise ConfigError(
+                f"{where or 'design'} is empty: give at least one section (e.g. [link]) or "
+                "'extends = \"mosaic-800g\"'; `mosaic presets` lists the presets"
+            )
+        return super().from_mapping(data, where)
+
+    def with_link(self, **changes: Any) -> MosaicDesign:
         """A validated copy with some :class:`LinkSpec` fields changed (e.g. ``length_m``)."""
-        data = self.model_dump()
-        data["link"].update(changes)
-        return type(self).from_mapping(data)
+        return self.replace(link=changes)

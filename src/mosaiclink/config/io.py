@@ -1,5 +1,9 @@
 """Read and write specs as TOML, YAML or JSON, chosen by file extension.
 
+:func:`read_mapping` is the one reader of user-supplied config files: whatever the bytes (binary,
+huge, deeply nested, malformed), it returns a dict or raises one :class:`ConfigError` line that
+names the file.
+
 Writes go to a temporary file that is atomically renamed over the target, so an error
 midway never leaves a truncated file behind.
 """
@@ -21,17 +25,22 @@ from mosaiclink.errors import ConfigError
 
 SpecT = TypeVar("SpecT", bound=Spec)
 SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+MAX_CONFIG_BYTES = 4 * 2**20  # 4 MiB: the largest shipped file is a few kB; a sweep's value list fits easily
+MAX_CONFIG_DEPTH = 16  # tables and lists nested deeper than this are never a spec (designs nest 3 levels)
 
 
 def read_mapping(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML/YAML/JSON file into a dict; any problem is a one-line ConfigError."""
+    """Parse a TOML/YAML/JSON file into a dict; any problem is a one-line ConfigError naming the file.
+
+    Guards, in order: the extension, a size limit (:data:`MAX_CONFIG_BYTES`, read without
+    trusting the file's reported size, so a pipe or device cannot stream forever), UTF-8
+    decoding, the parser's own errors, the parser's recursion (a file of 100,000 nested
+    brackets) and a nesting-depth limit (:data:`MAX_CONFIG_DEPTH`) on the parsed value.
+    """
     path = Path(path)
     if path.suffix not in SUFFIXES:
         raise ConfigError(f"config file = '{path}': extension must be one of {', '.join(SUFFIXES)}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"config file = '{path}': cannot be read ({exc.strerror})") from None
+    text = _read_text(path)
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(text)
@@ -39,12 +48,59 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
             data = json.loads(text)
         else:
             data = yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        first_line = str(exc).splitlines()[0]
+    except RecursionError:
+        raise _nested_too_deep(path) from None
+    except (ValueError, yaml.YAMLError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ConfigError(f"config file = '{path}': not valid {path.suffix[1:].upper()} ({first_line})") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"config file = '{path}': top level must be a table of keys")
+        raise ConfigError(f"config file = '{path}': top level must be a table of keys, got {type(data).__name__}")
+    if _depth(data) > MAX_CONFIG_DEPTH:
+        raise _nested_too_deep(path)
     return data
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, refusing unreadable, oversized and non-UTF-8 files in one line."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"config file = '{path}': cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"config file = '{path}': larger than {MAX_CONFIG_BYTES // 2**20} MiB; a spec file is a few kB"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file = '{path}': not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
+            "is it a binary file?"
+        ) from None
+
+
+def _depth(value: Any, limit: int = MAX_CONFIG_DEPTH) -> int:
+    """Nesting depth of dicts and lists, counted iteratively and stopped just past ``limit``.
+
+    YAML anchors can make one object appear many times (a "billion laughs" file); each object
+    is visited once, so the walk stays linear in the file size.
+    """
+    deepest, seen, stack = 0, set(), [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if not isinstance(item, (dict, list)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        deepest = max(deepest, level + 1)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _nested_too_deep(path: Path) -> ConfigError:
+    return ConfigError(f"config file = '{path}': nested deeper than {MAX_CONFIG_DEPTH} levels; a spec has at most 4")
 
 
 def load_spec(path: str | Path, spec_type: type[SpecT]) -> SpecT:
@@ -64,14 +120,24 @@ def dump_text(data: dict[str, Any], suffix: str) -> str:
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file."""
+    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file.
+
+    An unwritable place (read-only folder, a file where a folder should be, a full disk) is a
+    one-line ConfigError naming the file.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"output file = '{path}': cannot be written ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ConfigError(f"output file = '{path}': cannot be written ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -49,7 +49,7 @@ class ParameterSpec(Spec):
     and uniformly among ``values``.
     """
 
-    values: list[float] | None = Field(None, min_length=1, description="explicit levels")
+    values: list[float] | None = Field(None, min_length=1, max_length=100_000, description="explicit levels")
     range: tuple[float, float] | None = Field(None, description="[low, high], linear")
     log_range: tuple[float, float] | None = Field(None, description="[low, high] > 0, logarithmic")
     steps: int | None = Field(None, ge=1, le=100_000, description="grid levels over a range")
@@ -109,7 +109,7 @@ class SweepSpec(Spec):
     base: str = Field("mosaic-800g", description="preset name or path of a design file")
     sampler: Literal["grid", "random", "lhs"] = "grid"
     samples: int | None = Field(None, ge=1, le=100_000_000, description="designs drawn (random, lhs)")
-    seed: int = Field(0, ge=0, description="seed of the random and lhs samplers")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="seed of the random and lhs samplers")
     chunk_size: int = Field(8192, ge=1, le=10_000_000, description="designs per task / store transaction")
     parameters: dict[str, ParameterSpec] = Field(..., min_length=1)
     constraints: list[str] = Field(default_factory=list)

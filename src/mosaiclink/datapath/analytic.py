@@ -26,7 +26,25 @@ stationary state, and channels are combined by the same dynamic program. Channel
 independent of each other. A frame spanning ``w`` codewords on average is lost with
 ``1 - (1 - P_u)^w``; without FEC, with ``1 - (1 - p)^(frame bits)``. Averages run over the
 codeword phases of one mapping period.
-Validity: bounded-distance decoding (miscorrections, ~1e-12 of failures, count as failures).
+
+Miscorrection. With ``f`` erasures the decoder works on the punctured code of length
+``n' = n - f`` with ``r = n - k - f`` checks (an MDS code of distance ``r + 1``) and corrects
+``c = floor(r / 2)`` errors. A word with ``X > c`` errors is either flagged (detected failure)
+or lands within distance ``c`` of another codeword (miscorrection, passed on silently; only
+the frame CRC catches it). An error pattern of weight ``X <= r - c`` is always detected (it is
+closer than ``d - c`` to the sent word); beyond that, the fraction of patterns that miscorrect
+is the share of the space the other codewords' decoding spheres cover (McEliece & Swanson,
+"On the decoder error probability for Reed-Solomon codes", IEEE Trans. IT-32, 1986):
+
+    P_mc = sum_{i=0}^{c} C(n', i) (q - 1)^i / q^r,    q = 2^m,
+
+so ``P(miscorrected) = P_mc P(X > r - c)``. Without erasures (``r = 30``, ``c = 15``) P_mc is
+~6e-17: every failure is detected. With 28 erasures (``r = 2``, ``c = 1``) it is 0.50: half of
+the words with two errors are miscorrected, measured by this package's decoder and by
+``galois`` alike (``tests/datapath/test_miscorrection.py``). ``p_uncorrectable`` counts both
+outcomes (the frame is lost either way); ``p_miscorrected`` is the silent part.
+Validity: bounded-distance decoding; P_mc is the random-word approximation, exact in the
+limit of many errors and within the Monte Carlo intervals of the tests for ``X = r - c + 1``.
 """
 
 from __future__ import annotations
@@ -34,7 +52,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from mosaiclink.config.datapath import GilbertElliottSpec
 from mosaiclink.datapath.failover import symbols_per_channel
@@ -52,6 +70,26 @@ class PostFec:
     log10_p_uncorrectable: float
     post_fec_ber: float
     frame_loss_ratio: float
+    p_miscorrected: float = 0.0  # silent part of p_uncorrectable: decoded to a wrong codeword
+
+
+def log_miscorrection_fraction(n: int, parity: int, erasures, m: int):
+    """``ln P_mc``: share of beyond-capacity error patterns decoded to a wrong codeword (see Notes).
+
+    ``erasures`` may be an array; ``parity - erasures < 0`` (more erasures than checks) gives
+    ``-inf`` (the decoder always flags those words).
+    """
+    f = np.asarray(erasures, dtype=np.float64)
+    r = parity - f
+    c = np.floor(np.maximum(r, 0.0) / 2.0)
+    n_eff = n - f
+    i = np.arange(parity // 2 + 1, dtype=np.float64)[..., None] if f.ndim else np.arange(parity // 2 + 1.0)
+    log_terms = (
+        special.gammaln(n_eff + 1) - special.gammaln(i + 1) - special.gammaln(n_eff - i + 1) + i * np.log(2.0**m - 1)
+    )
+    log_terms = np.where(i <= c, log_terms, -np.inf)
+    out = special.logsumexp(log_terms, axis=0) - r * m * np.log(2.0)
+    return np.where(r >= 0, out, -np.inf)
 
 
 def binomial_log10_uncorrectable(n: int, capacity: int, p_symbol: float) -> float:
@@ -154,6 +192,12 @@ def analytic_post_fec(
         steps, ser, mean_bits = _ge_steps(burst, per_ch * ~erased, m)
     p_fail, e_fail = _tail(steps, capacity)
     pu = float(p_fail.mean())
+    p_mc = 0.0
+    if proto.coded:
+        checks = n - k - f  # r per codeword; words with X > r - c can miscorrect
+        detectable = np.where(checks >= 0, checks - np.maximum(checks, 0) // 2, -1)
+        p_beyond = p_fail if np.array_equal(detectable, capacity) else _tail(steps, detectable)[0]
+        p_mc = float((np.exp(log_miscorrection_fraction(n, n - k, f, m)) * p_beyond).mean())
     post_ber = float(e_fail.mean()) * mean_bits / (n * m)
     payload_bits = (
         sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded else proto.block_symbols
@@ -164,7 +208,7 @@ def analytic_post_fec(
         flr = float(-np.expm1(span * np.log1p(-min(pu, 1.0 - 1e-16))))
     else:  # uncoded: lost with any bit error inside it
         flr = float(-np.expm1(frame_bits * np.log1p(-float(p_ch.mean()))))
-    return PostFec(ser, pu, float(np.log10(pu)) if pu > 0 else -np.inf, post_ber, flr)
+    return PostFec(ser, pu, float(np.log10(pu)) if pu > 0 else -np.inf, post_ber, flr, p_mc)
 
 
 def _mean_bit(gb: Gearbox, p_ch: np.ndarray, ps: np.ndarray) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Health monitor: per lane and marker period, the receiver counts marker bit errors plus BIP-8
 mismatches (:mod:`framing`). A lane is *declared dead* at the end of the K-th consecutive
-period with at least ``threshold`` errors, ``K = max(1, ceil(detection_time / period))``.
+period with at least ``threshold + 2 median`` errors, ``K = max(1, ceil(detection_time /
+period))``, where the median runs over all lanes in that period.
 From then on its symbols are fed to the RS decoder as erasures (if enabled). The transmitter
 starts copying the lane onto a free spare at declaration; once the spare is locked and
 deskewed (``remap_time``) the receiver switches over at a period boundary. Both copies carry
@@ -14,6 +15,16 @@ False alarms: with independent errors at BER p and period P, a BIP bit flips wit
 ``q ~ P p / 8``; ``P(>= 3 of 8) ~ 56 q^3`` per period, so K = 2 consecutive periods at
 p = 1e-5, P = 4096 gives ~5e-11 per lane-period. A dead (dark, stuck-at-0) lane fails its
 16-bit sync word every period. Thresholds are our estimates.
+
+High BER: each BIP-8 bit covers P/8 = 512 bits, so above p ~ 1e-3 a healthy lane already
+shows ~2.6 of 8 BIP mismatches per period (``(1 - (1 - 2p)^512) / 2`` each) and at 1e-2 about
+4. A fixed threshold of 3 then declared *every* lane dead within K periods, before any kill:
+all symbols became erasures (more than ``n - k``), every codeword failed although the RS code
+alone corrects most of them at 1e-3 (5 symbol errors per word against t = 15), and the first
+declared lanes took all spares. The median term measures what a healthy lane of this link
+shows in the same period: it is 0 at low BER (the threshold stays 3) and ~4 at 1e-2, while a
+dark lane shows ~20 marker errors plus ~4 BIP mismatches, so dead lanes still stand out
+(measured in ``tests/datapath/test_miscorrection.py``).
 """
 
 from __future__ import annotations
@@ -40,9 +51,11 @@ def declare(error_counts: np.ndarray, periods_needed: int, threshold: int = DEFA
     """Index of the period at whose end each lane is declared dead (-1 if never).
 
     ``error_counts`` is ``(lanes, periods)``; declaration needs ``periods_needed``
-    consecutive periods with ``>= threshold`` errors.
+    consecutive periods with ``>= threshold + 2 median`` errors (median over lanes; see Notes).
     """
-    bad = np.asarray(error_counts) >= threshold
+    counts = np.asarray(error_counts)
+    healthy_level = np.median(counts, axis=0) if counts.shape[0] else 0.0
+    bad = counts >= threshold + 2.0 * healthy_level
     lanes, periods = bad.shape
     if periods < periods_needed:
         return np.full(lanes, -1, dtype=np.int64)

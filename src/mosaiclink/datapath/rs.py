@@ -24,9 +24,12 @@ gives the magnitudes. Any ``e`` errors and ``f`` erasures with ``2e + f <= n - k
 Failure is reported (status -1, word returned unchanged) whenever it is detectable: the
 Berlekamp-Massey length violates ``2L - f <= n - k``, the number of roots found among the
 transmitted positions differs from ``deg Lambda``, or the corrected word is not a codeword.
-Beyond the design distance a decoder can still land on another codeword (miscorrection);
-for RS(544,514) that probability is about ``1/t! ~ 1e-12`` per uncorrectable word
-(McEliece & Swanson, 1986), which is why frames also carry a CRC.
+Beyond the design distance a decoder can still land on another codeword (miscorrection).
+Without erasures that is rare for RS(544,514): ``sum_{i<=15} C(544,i) 1023^i / 1024^30 ~ 5e-17``
+per uncorrectable word (McEliece & Swanson, 1986). Erasures use up checks: with ``f`` erasures
+only ``30 - f`` remain, and with 2 errors and 28 erasures half of the words are miscorrected
+(:func:`mosaiclink.datapath.analytic.log_miscorrection_fraction`, measured in
+``tests/datapath/test_miscorrection.py``), which is why frames also carry a CRC.
 """
 
 from __future__ import annotations

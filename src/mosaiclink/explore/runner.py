@@ -17,6 +17,10 @@ Backends
   worker that dies.
 
 At most ``2 * workers + 2`` chunks are in flight, so memory stays bounded for any sweep size.
+
+Local worker processes watch their parent (:func:`_exit_with_parent`): if the main process is
+killed (SIGKILL leaves no chance to shut the pool down) they exit within
+:data:`PARENT_POLL_S` instead of lingering as orphans.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import itertools
 import multiprocessing
+import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,8 +38,13 @@ from typing import Any
 
 import numpy as np
 
+from mosaiclink.errors import ConfigError
 from mosaiclink.explore.spec import KeyMaker, ResolvedSweep, canonical_json
 from mosaiclink.explore.store import ResultStore
+from mosaiclink.finite import require_finite
+
+PARENT_POLL_S = 0.5  # how often a local worker checks that the main process is alive
+SCHEDULER_RE = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
 
 Evaluate = Callable[[Any, tuple[str, ...], np.ndarray], dict[str, np.ndarray]]
 Progress = Callable[[int, int], None]
@@ -53,6 +65,32 @@ class SweepSummary:
 class _Task:
     keys: np.ndarray
     rows: np.ndarray
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it is ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` with a port in 1-65535, else ConfigError."""
+    match = SCHEDULER_RE.match(address)
+    if match is None or not 1 <= int(match.group(3)) <= 65535:
+        raise ConfigError(
+            f"--scheduler = {address[:80]!r}: must be tcp://HOST:PORT or tls://HOST:PORT with a port in 1-65535 "
+            "(the address a Dask scheduler prints)"
+        )
+    return address
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: a daemon thread ends this worker once its parent process is gone.
+
+    A SIGKILLed parent cannot shut its pool down, and a worker blocked on the task queue would
+    wait forever; when the parent dies the worker is re-parented, so ``os.getppid()`` changes.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mosaic-parent-watch", daemon=True).start()
 
 
 def _tasks(sweep: ResolvedSweep, store: ResultStore, keymaker: KeyMaker, counts: dict[str, int]) -> Iterator[_Task]:
@@ -101,6 +139,8 @@ def run_sweep(
     on_chunk : callable, optional
         ``on_chunk(chunks_written)`` after each committed chunk.
     """
+    if scheduler is not None:
+        check_scheduler(scheduler)
     t0 = time.perf_counter()
     keymaker = KeyMaker(sweep.base, sweep.paths, sweep.is_int, code_version)
     base_key = store.begin_sweep(
@@ -114,6 +154,7 @@ def run_sweep(
     total = sweep.n_designs
 
     def write(task: _Task, metrics: dict[str, np.ndarray]) -> None:
+        _require_finite_rows(task, metrics, sweep.paths)
         columns = {p: task.rows[:, j] for j, p in enumerate(sweep.paths)} | metrics
         counts["computed"] += store.write_chunk(
             task.keys, columns, code_version=code_version, base_key=base_key, sweep=sweep.spec.name
@@ -146,6 +187,16 @@ def run_sweep(
     )
 
 
+def _require_finite_rows(task: _Task, metrics: dict[str, np.ndarray], paths: tuple[str, ...]) -> None:
+    """Nothing non-finite enters the store: name the first such design and metric (ModelRangeError)."""
+    for name, values in metrics.items():
+        bad = ~np.isfinite(np.asarray(values, dtype=np.float64))
+        if bad.any():
+            row = task.rows[int(np.argmax(bad))]
+            design = ", ".join(f"{p} = {v:g}" for p, v in zip(paths, row, strict=True))
+            require_finite({name: np.asarray(values)[bad]}, f"sweep design ({design})")
+
+
 def _run_pool(
     tasks: Iterator[_Task], workers: int, evaluate: Evaluate, sweep: ResolvedSweep, write: Callable, retries: int
 ) -> None:
@@ -153,7 +204,13 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     window = 2 * workers + 2
     restarts = 0
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    def new_pool() -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
+
+    pool = new_pool()
     in_flight: dict[cf.Future, _Task] = {}
     try:
         while True:
@@ -174,7 +231,7 @@ def _run_pool(
                         raise
                     pending = [task, *in_flight.values()]
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+                    pool = new_pool()
                     in_flight = {pool.submit(evaluate, sweep.base, sweep.paths, t.rows): t for t in pending}
                     break
                 write(task, metrics)
@@ -192,7 +249,7 @@ def _run_dask(
 
     try:
         client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise StoreError(f"scheduler = '{scheduler}': cannot connect ({exc})") from None
     try:
         window = 2 * max(1, sum(client.nthreads().values())) + 2

@@ -24,6 +24,7 @@ import copy
 import difflib
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.streams import Stream, generator
+from mosaiclink.workload import check_sweep_size
 
 if TYPE_CHECKING:
     from mosaiclink.config.design import MosaicDesign
@@ -224,6 +226,8 @@ def load_sweep(
     for path, param, as_int in zip(paths, spec.parameters.values(), is_int, strict=True):
         _check_values(base, path, param, as_int)
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
+    grid_size = math.prod(len(lv) for lv in levels)  # a Python int: no int64 wrap-around
+    check_sweep_size(grid_size if spec.sampler == "grid" else spec.samples or 0, len(paths))
     unit = None
     if spec.sampler != "grid":
         rng = generator(spec.seed, Stream.SWEEP_SAMPLES)

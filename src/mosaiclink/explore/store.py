@@ -17,6 +17,11 @@ write-ahead log drops an uncommitted transaction on the next open, so a killed r
 whole chunks or nothing. ``INSERT OR IGNORE`` on the primary key makes a re-delivered chunk
 (a retried task) a no-op, so every design is stored exactly once. A sweep resumes by asking
 :meth:`ResultStore.missing` which of its keys are absent and computing only those.
+
+A damaged file (truncated, zeroed blocks, checksum mismatch) surfaces from DuckDB as an I/O,
+internal or serialization error at open or at the first read of a bad block; every such error,
+wherever it happens, becomes one :class:`StoreError` line naming the file and how to recover
+(:func:`damaged`).
 This is the only module of ``explore`` that touches files.
 """
 
@@ -40,6 +45,19 @@ from mosaiclink.errors import StoreError
 def quote(name: str) -> str:
     """SQL identifier quoting (parameter columns carry dots)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+DAMAGE = (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
+"""DuckDB errors that mean the file itself is unreadable (not a bad query or a locked file)."""
+
+
+def damaged(path: Path, exc: Exception) -> StoreError:
+    """One line: the store is damaged, DuckDB's reason, and how to recover what is readable."""
+    return StoreError(
+        f"store = '{path}': damaged ({str(exc).splitlines()[0]}); move it aside (mv '{path}' '{path}.damaged') "
+        "and rerun the sweep, which recomputes every design into a fresh store; tables DuckDB can still read "
+        f"are reachable with `mosaic results --store '{path}.damaged' --sql ...`"
+    )
 
 
 def _is_duckdb_file(path: Path) -> bool:
@@ -70,18 +88,19 @@ class ResultStore:
             raise StoreError(f"store = '{self.path}': not a DuckDB result store (refusing to touch it)")
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            first = str(exc).splitlines()[0]
-            if "lock" in first.lower():
-                raise StoreError(f"store = '{self.path}': in use by another process (one writer at a time)") from None
-            raise StoreError(f"store = '{self.path}': not a DuckDB result store ({first})") from None
         except duckdb.Error as exc:
-            raise StoreError(f"store = '{self.path}': cannot be opened ({str(exc).splitlines()[0]})") from None
-        if not read_only:
-            self._create_tables()
-        elif not self._has_table("designs"):
+            first = str(exc).splitlines()[0]
+            if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
+                raise StoreError(f"store = '{self.path}': in use by another process (one writer at a time)") from None
+            raise damaged(self.path, exc) from None
+        try:
+            if not read_only:
+                self._create_tables()
+            elif not self._has_table("designs"):
+                raise StoreError(f"store = '{self.path}': holds no 'designs' table (not a mosaic result store)")
+        except BaseException:
             self.con.close()
-            raise StoreError(f"store = '{self.path}': holds no 'designs' table (not a mosaic result store)")
+            raise
 
     def __enter__(self) -> ResultStore:
         return self
@@ -93,8 +112,11 @@ class ResultStore:
         self.con.close()
 
     def _run(self, query: str, params: list | None = None) -> list[tuple]:
-        """Execute a statement and fetch everything (DuckDB wants results drained)."""
-        return self.con.execute(query, params or []).fetchall()
+        """Execute a statement and fetch everything (DuckDB wants results drained); damage is a StoreError."""
+        try:
+            return self.con.execute(query, params or []).fetchall()
+        except DAMAGE as exc:
+            raise damaged(self.path, exc) from None
 
     def _has_table(self, name: str) -> bool:
         return bool(self._run("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0][0])
@@ -130,9 +152,16 @@ class ResultStore:
             )
             self._run("COMMIT")
         except BaseException:
-            self._run("ROLLBACK")
+            self._rollback()
             raise
         return base_key
+
+    def _rollback(self) -> None:
+        """Roll back after a failed transaction; a damaged file may refuse even that (keep the first error)."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
 
     def _columns(self) -> set[str]:
         return {
@@ -166,7 +195,7 @@ class ResultStore:
             self._run("INSERT OR IGNORE INTO designs BY NAME SELECT * FROM _chunk")
             self._run("COMMIT")
         except BaseException:
-            self._run("ROLLBACK")
+            self._rollback()
             raise
         finally:
             self.con.unregister("_chunk")
@@ -194,6 +223,8 @@ class ResultStore:
         try:
             relation = self.con.sql(query)
             return relation.to_arrow_table() if relation is not None else pa.table({})
+        except DAMAGE as exc:
+            raise damaged(self.path, exc) from None
         except duckdb.Error as exc:
             raise StoreError(f"sql = {query!r}: {str(exc).splitlines()[0]}") from None
 

@@ -18,8 +18,13 @@ optical power when thermal noise dominates):
    equivalent Q (:math:`Q_{eye} = -\\Phi^{-1}(\\mathrm{BER}_{eye})`), split between ISI and
    crosstalk in proportion to their Gaussian-Q penalties (the stat eye has no such split).
 
+5. *implementation penalty*: a reserve (``receiver.implementation_penalty_db``) for what the
+   model leaves out (equalizer adaptation, threshold drift, supply noise), as IEEE link budgets
+   carry one.
+
 So :math:`\\text{margin} = \\mathrm{OMA}_{rx} - \\mathrm{OMA}_{sens} - \\sum\\text{penalties} =
-10\\log_{10}(Q_{eye}/Q_t)` exactly per channel, consistent with the reported stat-eye BER.
+10\\log_{10}(Q_{eye}/Q_t) - P_{impl}` exactly per channel, consistent with the reported
+stat-eye BER (which itself meets the target when :math:`Q_{eye} \\ge Q_t`).
 Waterfall lines are per-line medians over live channels, so the median lines need not sum
 exactly. Style after IEEE 802.3 link-model spreadsheets (e.g. the 802.3ae
 10GEPBud model).
@@ -57,6 +62,15 @@ class LinkBudget:
         return next(line.value_db for line in self.lines if line.name == name)
 
 
+def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_db, interface_loss_db):
+    """Fibre attenuation + connectors + lens/window interfaces, dB (the one passive-loss formula)."""
+    return (
+        np.asarray(attenuation_db_per_m) * np.asarray(length_m)
+        + np.asarray(connectors) * np.asarray(connector_loss_db)
+        + np.asarray(interface_loss_db)
+    )
+
+
 def build_budget(
     *,
     launch_oma_w,
@@ -74,6 +88,7 @@ def build_budget(
     q_final_gaussian,
     q_eye,
     q_target,
+    implementation_penalty_db=0.0,
     alive,
 ) -> tuple[LinkBudget, dict[str, np.ndarray]]:
     """Per-channel waterfall arrays and the median-channel :class:`LinkBudget`."""
@@ -106,7 +121,8 @@ def build_budget(
     isi_share = np.where(isi_g + xt_g > 0, isi_g / np.where(isi_g + xt_g > 0, isi_g + xt_g, 1.0), 1.0)
     per_channel["residual_isi_penalty_db"] = total * isi_share
     per_channel["crosstalk_penalty_db"] = total * (1.0 - isi_share)
-    per_channel["margin_db"] = linear_to_db(q_eye / q_target)
+    per_channel["implementation_penalty_db"] = implementation_penalty_db * np.ones_like(launch_oma_w)
+    per_channel["margin_db"] = linear_to_db(q_eye / q_target) - implementation_penalty_db
     order = [
         ("Launch OMA (LED)", "launch_oma_dbm", "level"),
         ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
@@ -121,6 +137,7 @@ def build_budget(
         ("Equalizer noise penalty", "equalizer_penalty_db", "penalty"),
         ("Residual ISI penalty", "residual_isi_penalty_db", "penalty"),
         ("Crosstalk penalty", "crosstalk_penalty_db", "penalty"),
+        ("Implementation penalty (reserve)", "implementation_penalty_db", "penalty"),
         ("Margin", "margin_db", "margin"),
     ]
     live = alive if np.any(alive) else np.ones_like(alive)

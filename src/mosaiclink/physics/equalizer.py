@@ -17,6 +17,15 @@ ch. 2). Zero-forcing taps force :math:`g_m = \\delta_m` on the ``ffe_taps`` samp
 cursor. The FFE transfer function is :math:`\\sum_k c_k e^{-i2\\pi f kT}`, used to colour the noise.
 Solves are batched over channels: zero-forcing with ``numpy.linalg.solve``, MMSE (symmetric
 positive definite) by Gaussian elimination vectorized over the batch.
+
+*Noise through the equalizer.* White input noise of one-sided density :math:`S` through the
+receiver, CTLE and FFE has variance :math:`S\\,c^T R c`, with :math:`R_{kl} = r(|k-l|T)` and
+:math:`r(\tau) = \\int_0^\\infty |H_{rx}H_{ctle}|^2 \\cos(2\\pi f\tau)\\,df` the unit-density
+autocorrelation (:func:`noise_autocorrelation_hz`, trapezoid on ``NOISE_GRID_POINTS`` points up
+to ``NOISE_GRID_SPAN`` times the larger of the TIA bandwidth and the bit rate; the integrand is
+smooth and even, so the trapezoid converges fast). Without FFE (c = 1) it is :math:`S\\,r(0)`,
+the noise bandwidth. The full model and the fast path both call :func:`noise_autocorrelation_hz`
+and :func:`noise_gain`.
 """
 
 from __future__ import annotations
@@ -24,8 +33,11 @@ from __future__ import annotations
 import numpy as np
 
 from mosaiclink.config.batched import Batchable
-from mosaiclink.config.design import EqualizerSpec
-from mosaiclink.physics import _complex
+from mosaiclink.config.design import EqualizerSpec, ReceiverSpec
+from mosaiclink.physics import _complex, receiver
+
+NOISE_GRID_POINTS = 49
+NOISE_GRID_SPAN = 4.0
 
 
 def ctle_transfer_function(equalizer: Batchable[EqualizerSpec], freq_hz):
@@ -130,3 +142,39 @@ def ffe_transfer_function(taps, precursors: int, bit_s: float, freq_hz):
     delays = (np.arange(c.shape[-1]) - precursors) * bit_s
     phase = np.exp(-2j * np.pi * np.asarray(freq_hz, dtype=float)[:, None] * delays[None, :])  # (f, taps)
     return c @ phase.T
+
+
+def noise_autocorrelation_hz(
+    receiver_spec: Batchable[ReceiverSpec], equalizer: Batchable[EqualizerSpec], bit_s, lags: int
+) -> np.ndarray:
+    """Unit-density noise autocorrelation (Hz) through the receiver and CTLE at symbol lags
+    0 .. lags - 1 (see module Notes).
+
+    Spec fields and ``bit_s`` are scalars (result (lags,)) or columns (designs, 1) (result (designs, lags)).
+    """
+    bit_s = np.asarray(bit_s, dtype=float)
+    f_max = NOISE_GRID_SPAN * np.maximum(np.asarray(receiver_spec.tia_bandwidth_ghz) * 1e9, 1.0 / bit_s)
+    f = f_max * np.linspace(0.0, 1.0, NOISE_GRID_POINTS)
+    h = receiver.transfer_function(receiver_spec, f) * ctle_transfer_function(equalizer, f)
+    weights = np.full(NOISE_GRID_POINTS, 1.0 / (NOISE_GRID_POINTS - 1))
+    weights[[0, -1]] *= 0.5
+    power = (h.real**2 + h.imag**2) * weights * f_max
+    # cos(2 pi f k T) for k = 0 .. lags - 1 by the Chebyshev recurrence (one cosine per frequency)
+    x = np.cos(2.0 * np.pi * f * bit_s)
+    out = np.empty(power.shape[:-1] + (lags,))
+    previous, current = np.ones_like(x), x
+    out[..., 0] = power.sum(axis=-1)
+    for k in range(1, lags):  # a loop over lags, not designs
+        out[..., k] = (power * current).sum(axis=-1)
+        previous, current = current, 2.0 * x * current - previous
+    return out
+
+
+def noise_gain(taps, autocorr):
+    """c^T R c: the noise variance per unit input density through an FFE with taps ``c`` (..., T),
+    R the Toeplitz matrix of ``autocorr`` (..., >= T) at the tap lags."""
+    c = np.asarray(taps, dtype=float)
+    r = np.asarray(autocorr, dtype=float)
+    n = c.shape[-1]
+    lags = np.abs(np.arange(n)[:, None] - np.arange(n)[None, :])
+    return np.einsum("...k,...kl,...l->...", c, r[..., lags], c)

@@ -10,38 +10,33 @@ Steps (all vectorized over channels):
 1. Seeded manufacturing variation (:mod:`~mosaiclink.physics.array`) and the optical path with
    the real neighbours of each channel (:mod:`~mosaiclink.physics.optical_path`).
 2. Chain pulse response (:mod:`~mosaiclink.physics.pulse`), photocurrent-referred, with CTLE.
-3. Noise: input-referred thermal + amplifier density and level-dependent shot noise, coloured by
-   the receiver, CTLE and FFE responses (:mod:`~mosaiclink.physics.receiver`).
-4. For every sampling phase the FFE taps are solved (MMSE uses the noise autocorrelation at
-   symbol lags); the phase with the best Gaussian Q (ISI and crosstalk as Gaussian) is kept.
-5. Crosstalk: each aggressor's light in the victim's detector, relative to the victim's own,
-   times the victim's equalized pulse (aggressor pulse shape taken equal to the victim's and
-   bit-synchronous: all channels share one clock). The ``STRONG_AGGRESSORS`` strongest enter the
-   statistical eye with their ``XTALK_CURSORS`` main samples; the rest is added to the noise as
-   Gaussian variance.
-6. BER from the statistical eye and from the Gaussian-Q estimate; the waterfall.
+3. Sampling instant: each channel's pulse maximum (:func:`~mosaiclink.physics.sampling.peak_bits`,
+   continuous), and the jittered instants around it (``receiver.jitter_rms_ps`` random,
+   ``receiver.jitter_dj_pp_ps`` dual-Dirac deterministic: ``ber.sampling_offsets``).
+4. Crosstalk: each aggressor's light in the victim's detector relative to the victim's own
+   (:func:`crosstalk_ratio`), times the victim's equalized pulse (aggressor pulse shape taken
+   equal to the victim's and bit-synchronous: all channels share one clock).
+5. The channel core (:func:`mosaiclink.physics.channel.decide`): FFE, noise through the
+   receiver, CTLE and FFE (:math:`c^T R c`), statistical eye with jitter. The fast path
+   (:mod:`mosaiclink.explore.evaluate`) calls the same core at the nominal interior channel.
+6. The budget waterfall, with the implementation penalty subtracted from the margin.
 
 Dead channels (no light) get BER 0.5.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import ber, equalizer, fiber, microled, receiver
+from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
 from mosaiclink.physics.array import draw_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
+from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
-
-STRONG_AGGRESSORS = 8
-XTALK_CURSORS = (-1, 0, 1, 2)
-STAT_EYE_BINS = 256  # grid steps of the interference pmf; within 0.15 decades of 2048 steps at -9 dB crosstalk (tested)
-TAP_FLOOR = 1e-3  # interferers below this fraction of the cursor on every channel are treated as Gaussian
-_LOG10_HALF = float(np.log10(0.5))
 
 
 @dataclass(frozen=True)
@@ -57,10 +52,10 @@ class LinkReport:
     spare_channels: int
     received_power_dbm: np.ndarray  # average received optical power
     received_oma_dbm: np.ndarray
-    log10_ber_stateye: np.ndarray
+    log10_ber_stateye: np.ndarray  # statistical eye with jitter, floored at ber.LOG10_BER_FLOOR
     ber_stateye: np.ndarray
-    ber_gaussian_q: np.ndarray
-    q: np.ndarray  # Gaussian Q with ISI and crosstalk
+    ber_gaussian_q: np.ndarray  # Gaussian Q (ISI as noise, pessimistic): never the headline
+    q: np.ndarray  # Gaussian Q (ISI and crosstalk as noise, pessimistic)
     q_noise_only: np.ndarray  # equalized cursor over noise (no ISI, no crosstalk)
     cursor_a: np.ndarray  # equalized main cursor (photocurrent-referred A)
     cursor_taps: np.ndarray  # (channels, isi_span + PRE_BITS + 1) equalized symbol-spaced pulse
@@ -71,7 +66,7 @@ class LinkReport:
     noise_sigma_0_a: np.ndarray
     noise_sigma_1_a: np.ndarray
     ffe_taps: np.ndarray  # (channels, ffe_taps) or (channels, 1)
-    sampling_offset_ps: np.ndarray  # (channels,) decision instant relative to the pulse peak
+    sampling_offset_ps: np.ndarray  # (channels,) decision instant relative to the pulse grid's largest sample
     skew_ps: np.ndarray
     led_bandwidth_ghz: np.ndarray
     walkoff_ps: float
@@ -84,6 +79,7 @@ class LinkReport:
     grid_col: np.ndarray
     budget: LinkBudget
     budget_per_channel: dict[str, np.ndarray] = field(repr=False)
+    nominal_log10_ber: float | None = None  # the nominal interior channel (see nominal_design)
 
     @property
     def meets_target(self) -> np.ndarray:
@@ -134,7 +130,7 @@ class LinkReport:
             "spares_needed": self.spares_needed,
             "link_ok": self.link_ok,
             "ber": self.ber_summary(),
-            "q_median": float(np.median(self.q)),
+            "q_gaussian_isi_as_noise_median": float(np.median(self.q)),
             "walkoff_ps": self.walkoff_ps,
             "chromatic_spread_ps": self.chromatic_spread_ps,
             "cores_per_channel": self.cores_per_channel,
@@ -142,6 +138,8 @@ class LinkReport:
             "launched_fraction": self.launched_fraction,
             "budget": self.budget.to_dict(),
         }
+        if self.nominal_log10_ber is not None:
+            out["nominal_channel_log10_ber"] = self.nominal_log10_ber
         if per_channel:
             names = (
                 "received_power_dbm",
@@ -163,50 +161,27 @@ class LinkReport:
         return out
 
 
-def _pre_ffe_noise_response(design: MosaicDesign, freq_hz, with_ctle=True):
-    h = receiver.transfer_function(design.receiver, freq_hz)
-    if with_ctle:
-        h = h * equalizer.ctle_transfer_function(design.equalizer, freq_hz)
-    return np.abs(h) ** 2
+def crosstalk_ratio(own_launched_w, aggressor_launched_w, crosstalk_capture, own_capture):
+    """Light of each aggressor in this detector over this channel's own: (batch, A).
+
+    :math:`r_a = P_a C_a / (P_{own} C_{own})`, with :math:`P` the modulated power launched on the
+    fibre face (the passive transmission to the detector plane is common and cancels) and
+    :math:`C` the detector's capture of each spot. Used by the full model, the fast path and the
+    Monte Carlo models.
+    """
+    own = np.maximum(np.asarray(own_launched_w) * np.asarray(own_capture), 1e-300)
+    return np.asarray(aggressor_launched_w) * np.asarray(crosstalk_capture) / own[..., None]
 
 
-def _symbol_samples(pulse, sps: int):
-    """(channels, phases, bits) symbol-spaced samples for every sampling phase."""
-    channels, n = pulse.shape
-    return pulse[:, : (n // sps) * sps].reshape(channels, n // sps, sps).transpose(0, 2, 1)
-
-
-def _align_peak(pulse, sps: int, offset: int = 0):
-    """Circularly shift each channel's pulse so its peak sits ``offset`` samples into bit PRE_BITS."""
-    n = pulse.shape[-1]
-    shift = np.argmax(pulse, axis=-1) - (PRE_BITS * sps + offset)
-    index = (np.arange(n)[None, :] + shift[:, None]) % n
-    return np.take_along_axis(pulse, index, axis=-1)
-
-
-def _candidate_samples(pulse, sps: int):
-    """Symbol-spaced samples (channels, 2 sps, bits) for cursor instants from one bit before
-    to one bit after each pulse's peak; candidate c samples ``c - sps + 1`` samples after the peak."""
-    late = _symbol_samples(_align_peak(pulse, sps, sps - 1), sps)  # cursor at peak - (sps-1) .. peak
-    early = _symbol_samples(_align_peak(pulse, sps, 0), sps)  # cursor at peak .. peak + sps - 1
-    return np.concatenate([late, early[:, 1:]], axis=1)
-
-
-def _equalize(design: MosaicDesign, samples, noise_autocorr):
-    """FFE taps (main tap normalised to 1) and equalized samples for every (channel, phase);
-    pass-through without FFE."""
-    eq = design.equalizer
-    if not equalizer.ffe_active(eq):
-        return np.ones(samples.shape[:-1] + (1,)), samples
-    taps = equalizer.solve_ffe(samples, PRE_BITS, eq, noise_autocorr)
-    main = taps[..., eq.ffe_precursor_taps : eq.ffe_precursor_taps + 1]
-    unit = (np.arange(eq.ffe_taps) == eq.ffe_precursor_taps).astype(float)
-    taps = np.where(np.abs(main) > 0, taps / np.where(main == 0, 1.0, main), unit)
-    return taps, equalizer.apply_ffe(samples, taps, eq.ffe_precursor_taps)
-
-
-def _isi_taps(g):
-    return np.concatenate([g[..., :PRE_BITS], g[..., PRE_BITS + 1 :]], axis=-1)
+def chain_crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
+    """:func:`crosstalk_ratio` of every channel of a chain with its real neighbours; 0 for dead
+    channels and missing neighbours."""
+    path = cp.path
+    launched = (cp.led_power_1_w - cp.led_power_0_w) * path.launched_to_detector
+    valid = path.neighbour_index >= 0
+    aggressor = launched[np.where(valid, path.neighbour_index, 0)] * valid
+    ratio = crosstalk_ratio(launched, aggressor, path.crosstalk_capture, path.own_capture)
+    return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
 
 
 def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray | None = None) -> LinkReport:
@@ -214,88 +189,78 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
 
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
+    The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
     """
     variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
-    return analyse(design, cp)
+    return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
+
+
+NOMINAL_SIDE = 5  # a 5 x 5 array: its centre channel has all neighbours within Chebyshev distance 2
+
+
+def nominal_design(design: MosaicDesign) -> MosaicDesign:
+    """The design without manufacturing spread, on a ``NOMINAL_SIDE`` square array without spares:
+    every channel is nominal and the centre one (:data:`NOMINAL_CHANNEL`) is an interior channel
+    (all the neighbours the optical path counts). The fast path evaluates exactly this channel."""
+    spread = design.variation.replace(
+        led_efficiency_sigma_pct=0.0,
+        led_bandwidth_sigma_pct=0.0,
+        responsivity_sigma_pct=0.0,
+        misalignment_sigma_um=0.0,
+        wavelength_sigma_nm=0.0,
+        dead_channel_probability=0.0,
+    )
+    array = design.array.replace(rows=NOMINAL_SIDE, cols=NOMINAL_SIDE, spare_channels=0)
+    # the channel runs at the design's own line rate (resolved from its host), not a 25-channel host's
+    link = design.link.replace(host_protocol="none", rate_gbps=design.link.rate_gbps)
+    return design.replace(variation=spread.model_dump(), array=array.model_dump(), link=link.model_dump())
+
+
+NOMINAL_CHANNEL = (NOMINAL_SIDE * NOMINAL_SIDE) // 2
+
+
+def nominal_channel_log10_ber(design: MosaicDesign) -> float:
+    """log10 BER of the nominal interior channel of ``design`` by the full model (floored)."""
+    nominal = nominal_design(design)
+    variation = draw_variation(nominal.variation, nominal.array.total_channels, 0, nominal.fiber.length_mismatch_ppm)
+    return float(analyse(nominal, chain(nominal, variation)).log10_ber_stateye[NOMINAL_CHANNEL])
 
 
 def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     """Link analysis of a computed chain (split out so callers can reuse a :class:`ChainPulse`)."""
     grid, path = cp.grid, cp.path
     sps, bit_s = grid.samples_per_bit, grid.bit_s
+    rx = design.receiver
     alive = ~cp.variation.dead
-    # Noise densities per level and the pre-FFE noise shaping.
-    psd0 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_0_a)
-    psd1 = receiver.noise_psd_a2_per_hz(design.receiver, cp.current_1_a)
-    fine_f = np.linspace(0.0, 8.0 * max(design.receiver.tia_bandwidth_ghz * 1e9, 1.0 / bit_s), 4097)
-    h2_pre = _pre_ffe_noise_response(design, fine_f)
-    lags = np.arange(max(design.equalizer.ffe_taps, 1)) * bit_s
-    autocorr_unit = np.trapezoid(h2_pre[None, :] * np.cos(2 * np.pi * fine_f[None, :] * lags[:, None]), fine_f, axis=-1)
-    noise_autocorr = 0.5 * (psd0 + psd1)[:, None, None] * autocorr_unit[None, None, :]
+    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a)
+    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a)
+    autocorr = equalizer.noise_autocorrelation_hz(rx, design.equalizer, bit_s, max(design.equalizer.ffe_taps, 1))
+    xt_ratio = chain_crosstalk_ratio(cp)
 
-    # Crosstalk ratios: aggressor light in this detector relative to this channel's own light.
-    own_light = cp.led_power_1_w - cp.led_power_0_w
-    aggressor_oma = own_light[np.where(path.neighbour_index >= 0, path.neighbour_index, 0)] * (
-        path.neighbour_index >= 0
+    # Sampling at each pulse's maximum, plus the jittered instants; then the channel core.
+    span_bits = grid.t_s.size // sps
+    spectrum = sampling.spectrum(cp.pulse_a, sps)
+    peak = sampling.peak_bits(spectrum, span_bits)
+    offsets, weights = ber.sampling_offsets(rx.jitter_rms_ps * 1e-12 / bit_s, rx.jitter_dj_pp_ps * 1e-12 / bit_s)
+    samples = sampling.symbol_samples(
+        spectrum, peak, span_bits, PRE_BITS, PRE_BITS + 1 + design.link.isi_span_bits, offsets
     )
-    xt_ratio = (aggressor_oma * path.crosstalk_capture * path.launched_to_detector[:, None]) / np.maximum(
-        (own_light * path.optical_gain)[:, None], 1e-300
-    )
-    xt_ratio = np.where(alive[:, None], xt_ratio, 0.0)
-
-    # Phase search: cursor instants from one bit before to one bit after each pulse's peak;
-    # equalize at every candidate and keep the one with the best Gaussian Q.
-    samples = _candidate_samples(cp.pulse_a, sps)  # (ch, 2 sps - 1, bits)
-    taps, g = _equalize(design, samples, noise_autocorr)
-    lag_matrix = autocorr_unit[np.abs(np.arange(taps.shape[-1])[:, None] - np.arange(taps.shape[-1])[None, :])]
-    bandwidth = np.einsum("...k,kl,...l->...", taps, lag_matrix, taps)  # (ch, sps): c^T R c
-    var0, var1 = psd0[:, None] * bandwidth, psd1[:, None] * bandwidth
-    energy = np.sum(g**2, axis=-1)
-    xt_var = 0.25 * np.sum(xt_ratio**2, axis=-1)[:, None] * energy
-    cursor = g[..., PRE_BITS]
-    q_all = ber.gaussian_q(cursor, _isi_taps(g), np.sqrt(var0 + xt_var), np.sqrt(var1 + xt_var))
-    q_all = np.where(cursor > 0, q_all, -np.inf)
-    phase = np.argmax(q_all, axis=1)
-    pick = (np.arange(len(phase)), phase)
-    g, taps, var0, var1, cursor = g[pick], taps[pick], var0[pick], var1[pick], cursor[pick]
-    isi = _isi_taps(g)
-
-    # Interferers for the statistical eye: ISI cursors and the main samples of the strongest
-    # aggressors, keeping only those that reach TAP_FLOOR of the cursor on some channel; the
-    # rest enter as Gaussian variance.
-    order = np.argsort(-xt_ratio, axis=1)
-    ranked = np.take_along_axis(xt_ratio, order, axis=1)
-    n_strong = min(STRONG_AGGRESSORS, int(np.count_nonzero(np.any(ranked > TAP_FLOOR, axis=0))))
-    strong, weak = ranked[:, :n_strong], ranked[:, n_strong:]
-    cursor_cols = np.array([PRE_BITS + k for k in XTALK_CURSORS])
-    xt_taps = (strong[:, :, None] * g[:, None, cursor_cols]).reshape(len(g), -1)
-    rest = np.delete(g, cursor_cols, axis=1)
-    xt_extra_var = 0.25 * (
-        np.sum(weak**2, axis=1) * np.sum(g**2, axis=1) + np.sum(strong**2, axis=1) * np.sum(rest**2, axis=1)
-    )
-    significant = np.any(np.abs(isi) > TAP_FLOOR * np.abs(cursor)[:, None], axis=0)
-    isi_extra_var = 0.25 * np.sum(isi[:, ~significant] ** 2, axis=1)
-    xt_extra_var = xt_extra_var + isi_extra_var
-    sigma0, sigma1 = np.sqrt(var0), np.sqrt(var1)
-    s0x, s1x = np.sqrt(var0 + xt_extra_var), np.sqrt(var1 + xt_extra_var)
-    interferers = np.concatenate([isi[:, significant], xt_taps], axis=1)
-    log10_eye = ber.stat_eye_log10_ber(
-        np.maximum(cursor, 1e-30), interferers, s0x, s1x, design.receiver.threshold, bins=STAT_EYE_BINS
-    )
-    q = ber.gaussian_q(cursor, interferers, s0x, s1x)
+    d = decide(samples, PRE_BITS, psd0, psd1, autocorr, xt_ratio, design.equalizer, rx.threshold, weights)
+    g, taps, cursor, sigma0, sigma1 = d.g, d.ffe_taps, d.cursor, d.sigma_0, d.sigma_1
+    isi = np.delete(g, PRE_BITS, axis=1)
     bad = ~alive | (cursor <= 0)
-    log10_eye = np.where(bad, _LOG10_HALF, np.minimum(log10_eye, _LOG10_HALF))
-    q = np.where(bad, 0.0, q)
+    log10_eye = np.where(bad, ber.LOG10_HALF, d.log10_ber)
+    q = np.where(bad, 0.0, d.q_gaussian)
 
-    # Budget: ideal -> spread -> equalized -> ISI -> crosstalk.
-    h2_rx = _pre_ffe_noise_response(design, fine_f, with_ctle=False)
-    bw_rx = receiver.noise_bandwidth_hz(fine_f, h2_rx)
+    # Budget: ideal -> spread -> equalized -> ISI -> crosstalk -> implementation.
+    bw_rx = equalizer.noise_autocorrelation_hz(rx, design.equalizer.replace(enable=False), bit_s, 1)[0]
     sig_rx = np.sqrt(psd0 * bw_rx) + np.sqrt(psd1 * bw_rx)
     swing_a = cp.current_1_a - cp.current_0_a
     ne_cursor = cp.pulse_no_eq_a.max(axis=1)
     q_target = float(ber.q_from_ber(design.link.target_ber))
     tiny = 1e-300
+    own_light = cp.led_power_1_w - cp.led_power_0_w
     q_ideal = np.maximum(swing_a, tiny) / sig_rx
     q_spread = np.maximum(ne_cursor, tiny) / sig_rx
     q_eq = np.maximum(cursor, tiny) / (sigma0 + sigma1)
@@ -316,6 +281,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         q_final_gaussian=np.maximum(q, tiny),
         q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
         q_target=q_target,
+        implementation_penalty_db=rx.implementation_penalty_db,
         alive=alive,
     )
 
@@ -349,7 +315,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         noise_sigma_0_a=sigma0,
         noise_sigma_1_a=sigma1,
         ffe_taps=taps,
-        sampling_offset_ps=(phase - sps + 1) * grid.dt_s * 1e12,
+        sampling_offset_ps=((peak - PRE_BITS) * bit_s - grid.t_s[np.argmax(cp.pulse_a, axis=1)]) * 1e12,
         skew_ps=path.skew_s * 1e12,
         led_bandwidth_ghz=np.asarray(microled.small_signal_bandwidth_ghz(design.led, cp.variation.led_rate_scale)),
         walkoff_ps=float(

@@ -174,7 +174,7 @@ def transfer_function(led: Batchable[MicroLedSpec], freq_hz, rate_scale=1.0):
 
 
 def optical_waveform_w(
-    led: MicroLedSpec, current_ma, dt_s: float, rate_scale=1.0, efficiency_scale=1.0, initial_current_ma=None
+    led: Batchable[MicroLedSpec], current_ma, dt_s, rate_scale=1.0, efficiency_scale=1.0, initial_current_ma=None
 ):
     """Emitted optical power (W) for any sampled drive-current waveform, shape (..., samples).
 
@@ -186,68 +186,113 @@ def optical_waveform_w(
     ``k * dt_s`` after sample k - 1's current acted (sample 0 is the initial state).
     The power is the radiative rate ``P = eta_LEE B n^2 * volume * h nu``. This is the LED's
     large-signal model: pattern-dependent, with the fast-rise / slow-fall asymmetry.
-    ``rate_scale``/``efficiency_scale`` of shape (channels,) give one row per channel.
+    ``rate_scale``/``efficiency_scale`` of shape (channels,) give one row per channel; LED
+    fields and ``dt_s`` of shape (designs,) one row per design (one sub-step count for all rows).
     """
     i_ma = np.asarray(current_ma, dtype=float)
     a, b, c = (np.asarray(v, dtype=float)[..., None] for v in recombination_coefficients(led, rate_scale))
     thickness_cm = led.active_thickness_nm * 1e-7
     area = area_cm2(led.diameter_um)
-    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
-    tau_rc = led.series_resistance_ohm * led.capacitance_ff * 1e-15
+    tau_rc = np.asarray(led.series_resistance_ohm) * led.capacitance_ff * 1e-15
     samples = i_ma.shape[-1]
-    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1])
+    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1], np.shape(area), np.shape(thickness_cm), np.shape(dt_s))
+    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
     i_ma = np.broadcast_to(i_ma, shape + (samples,))
     i_start = (
         i_ma[..., 0]
         if initial_current_ma is None
         else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
     )
+    area = np.broadcast_to(area, shape)
     n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
     n = np.broadcast_to(n, shape).copy()
-    i_peak = float(max(np.max(i_ma), np.max(i_start) if initial_current_ma is not None else 0.0))
-    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area, led.active_thickness_nm, a, b, c)
-    tau_min = float(np.min(differential_lifetime_s(n_peak, a, b, c)))
-    substeps = max(1, int(np.ceil(dt_s / (0.3 * tau_min))))
-    h = dt_s / substeps
-    a, b, c = a[..., 0], b[..., 0], c[..., 0]
-    decay = np.exp(-h / tau_rc) if tau_rc > 0 else 0.0
-    half_decay = np.exp(-0.5 * h / tau_rc) if tau_rc > 0 else 0.0
-
-    def rate(n_now, g):
-        return g - n_now * (a + n_now * (b + n_now * c))
-
+    i_start_b = np.array(np.broadcast_to(i_start, shape), dtype=float)
+    i_peak = np.maximum(i_ma.max(axis=-1), i_start)[..., None]
+    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], led.active_thickness_nm, a, b, c)
+    dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
+    need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
+    # rows integrate with their own sub-step count, rounded up to a power of two (one pass per group)
+    steps = np.broadcast_to(2.0 ** np.ceil(np.log2(np.maximum(need, 1.0))), shape)
+    rc = np.asarray(tau_rc, dtype=float)
+    full = [np.broadcast_to(v, shape) for v in (a[..., 0], b[..., 0], c[..., 0], to_g, rc)]
     out = np.empty(shape + (samples,))
+    for count in np.unique(steps):  # a loop over sub-step groups, not rows
+        rows = steps == count
+        a_g, b_g, c_g, to_g_g, rc_g = (v[rows] for v in full)
+        out[rows] = _integrate_rate_equation(
+            n[rows], i_start_b[rows], i_ma[rows], a_g, b_g, c_g, to_g_g, rc_g, dt[rows] / count, int(count)
+        )
+    b = np.broadcast_to(b[..., 0], shape)
+    photon_j = photon_energy_j(peak_wavelength_nm(led))
+    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
+    return np.asarray(scale)[..., None] * b[..., None] * out**2
+
+
+def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int):
+    """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
+    (rows,) per sample, the drive current RC-filtered exactly within each step; returns n.
+    In-place arithmetic on row buffers (the loop is over time steps, not rows)."""
+    with np.errstate(divide="ignore"):
+        decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+        half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+    half_h, sixth_h = 0.5 * h, h / 6.0
+    n = np.array(n, dtype=float)
+    m, r, acc, tmp = (np.empty_like(n) for _ in range(4))
+
+    def rate(n_now, g, out):
+        # out = g - n (a + n (b + n c)), with tmp as scratch
+        np.multiply(n_now, c, out=tmp)
+        np.add(tmp, b, out=tmp)
+        np.multiply(tmp, n_now, out=tmp)
+        np.add(tmp, a, out=tmp)
+        np.multiply(tmp, n_now, out=tmp)
+        return np.subtract(g, tmp, out=out)
+
+    out = np.empty(i_ma.shape)
     out[..., 0] = n
-    i_rc = np.array(np.broadcast_to(i_start, shape), dtype=float)  # filtered current, starts settled
-    for k in range(1, samples):
+    i_rc = np.array(i_start, dtype=float)  # filtered current, starts settled
+    for k in range(1, i_ma.shape[-1]):
         target = i_ma[..., k - 1]
         for _ in range(substeps):
             g0 = i_rc * to_g
             gm = (target + (i_rc - target) * half_decay) * to_g
             i_rc = target + (i_rc - target) * decay
             g1 = i_rc * to_g
-            k1 = rate(n, g0)
-            k2 = rate(n + 0.5 * h * k1, gm)
-            k3 = rate(n + 0.5 * h * k2, gm)
-            k4 = rate(n + h * k3, g1)
-            n = n + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+            rate(n, g0, r)  # k1
+            np.multiply(r, sixth_h, out=acc)
+            np.multiply(r, half_h, out=m)
+            m += n
+            rate(m, gm, r)  # k2
+            acc += 2.0 * sixth_h * r
+            np.multiply(r, half_h, out=m)
+            m += n
+            rate(m, gm, r)  # k3
+            acc += 2.0 * sixth_h * r
+            np.multiply(r, h, out=m)
+            m += n
+            rate(m, g1, r)  # k4
+            acc += sixth_h * r
+            n += acc
         out[..., k] = n
-    photon_j = photon_energy_j(peak_wavelength_nm(led))
-    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * out**2
+    return out
 
 
-def pulse_response_w(led: MicroLedSpec, bit_s: float, t_s, rate_scale=1.0, efficiency_scale=1.0):
+def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, efficiency_scale=1.0):
     """Optical power above the '0' level for one isolated '1' bit starting at t = 0, shape (..., t).
 
     ``t_s`` is a uniform grid starting at 0 whose step divides ``bit_s``; the drive is the bias
     current with the peak current during [0, bit_s), passed through :func:`optical_waveform_w`.
+    Vectorized over designs: LED fields and ``bit_s`` of shape (designs,) with ``t_s`` (designs, t).
     This captures the fast rise / slow fall asymmetry of large-signal LED switching.
     """
     t = np.asarray(t_s, dtype=float)
-    dt = float(t[1] - t[0])
-    current = np.where((t >= -0.5 * dt) & (t < bit_s - 0.5 * dt), led.peak_current_ma, led.bias_current_ma)
-    power = optical_waveform_w(led, current, dt, rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma)
+    dt = t[..., 1:2] - t[..., :1]
+    end = np.asarray(bit_s, dtype=float)[..., None] - 0.5 * dt
+    peak, bias = (np.asarray(i, dtype=float)[..., None] for i in (led.peak_current_ma, led.bias_current_ma))
+    current = np.where((t >= -0.5 * dt) & (t < end), peak, bias)
+    power = optical_waveform_w(
+        led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
+    )
     return power - power[..., :1]  # sample 0 is the settled bias state
 
 

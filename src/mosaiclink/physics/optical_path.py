@@ -32,6 +32,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.physics import fiber, microled, optics
 from mosaiclink.physics.array import ChannelVariation, grid_positions, neighbours
+from mosaiclink.physics.budget import passive_loss_db
 
 NEIGHBOUR_RADIUS = 2
 
@@ -82,8 +83,10 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     pitch_f = arr.pitch_um * cpl.spot_magnification
     tx = optics.launch(design.led, cpl, fib, arr.pitch_um)
     fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
-    passive_db = (
-        fib.attenuation_db_per_m * link.length_m + link.connectors * link.connector_loss_db + cpl.interface_loss_db
+    passive_db = float(
+        passive_loss_db(
+            fib.attenuation_db_per_m, link.length_m, link.connectors, link.connector_loss_db, cpl.interface_loss_db
+        )
     )
     sigma0 = float(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um))
     sigma = np.full(

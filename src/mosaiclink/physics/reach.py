@@ -3,25 +3,95 @@
 Notes
 -----
 BER rises monotonically with length (attenuation, walk-off, dispersion and spreading all grow
-with L), so the reach is found by bracketing (doubling or halving from the design length) and
-the Illinois variant of regula falsi on ``log10 BER(L) - log10 target``, which is smooth in L,
-to within ``tolerance_m``. The criterion is the
-median channel's stat-eye BER, or, with ``channels_required = N``, the N-th best channel's (a
-link needing N good channels out of its data + spares). The LED pulses do not depend on the
-fibre and are computed once per call.
+with L). :func:`solve_reach_m` is the one reach solver, used here (the full model, one length
+at a time) and by the fast path (:func:`mosaiclink.explore.evaluate.reach_m`, many designs at
+once): for any increasing ``excess(L)`` (<= 0 meets; both callers use the Q of the target
+minus the Q of the BER, nearly linear in ln L) it brackets the boundary in ln L and shrinks the
+bracket by ``bisections`` bisection steps (the BER floor and the closed eye are plateaus that
+false position handles badly), then the Illinois variant of regula falsi, with a bisection
+step whenever a step fails to halve the bracket; it returns
+the secant root of the final bracket (the fast path: continuous in the design, batch-independent)
+or its meeting end (:func:`max_reach_m`: the reach meets the criterion).
+
+The criterion of :func:`max_reach_m` is the median channel's stat-eye BER, or, with
+``channels_required = N``, the N-th best channel's (a link needing N good channels out of its
+data + spares). With ``margin_db`` it is the reach *at that margin*: the budget margin
+(:math:`10\\log_{10}(Q_{eye}/Q_t)` minus the implementation penalty, optical dB) at least
+``margin_db``. The LED pulses do not depend on the fibre and are computed once per call.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
+from mosaiclink.physics import ber
 from mosaiclink.physics.array import draw_variation
 from mosaiclink.physics.link import evaluate_link
 from mosaiclink.physics.pulse import led_pulse
 
 MAX_REACH_M = 10_000.0
+MIN_REACH_M = 0.01
+
+
+def solve_reach_m(
+    excess: Callable[[np.ndarray], np.ndarray],
+    lo_m: float,
+    hi_m: float,
+    size: int | None = None,
+    rel_tol: float = 1e-3,
+    abs_tol_m: float = 0.0,
+    max_steps: int = 60,
+    interpolate: bool = True,
+    bisections: int = 6,
+) -> np.ndarray:
+    """Longest length in [lo_m, hi_m] with ``excess(L) <= 0``, per element (see module Notes).
+
+    ``excess`` maps lengths (n,) to (n,) and increases with length. Elements failing at
+    ``lo_m`` get 0, elements passing at ``hi_m`` get ``hi_m``. Stops when every bracket is
+    within ``max(rel_tol * L, abs_tol_m)``. ``interpolate`` returns the secant root of the final
+    bracket (continuous in the excess values, so batch-independent to rounding); without it the
+    meeting end (the criterion holds there).
+    """
+    a = np.full(1 if size is None else size, np.log(lo_m))
+    b = np.full_like(a, np.log(hi_m))
+    fa, fb = (
+        np.asarray(excess(np.clip(np.exp(a), lo_m, hi_m)), dtype=float),
+        np.asarray(excess(np.clip(np.exp(b), lo_m, hi_m)), dtype=float),
+    )
+    a, b = np.broadcast_to(a, fa.shape).copy(), np.broadcast_to(b, fa.shape).copy()
+    true_fa, true_fb = fa.copy(), fb.copy()
+    fails_short, passes_long = fa > 0, fb <= 0
+    side = np.zeros(fa.shape, dtype=np.int8)
+    width = b - a
+    for step in range(max_steps):
+        done = fails_short | passes_long | (np.exp(b) - np.exp(a) <= np.maximum(rel_tol * np.exp(a), abs_tol_m))
+        if np.all(done):
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            secant = (a * fb - b * fa) / (fb - fa)
+        inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width)
+        inner |= step == bisections
+        x = np.where(inner & np.isfinite(secant), secant, 0.5 * (a + b))
+        x = np.clip(x, a + 0.01 * (b - a), b - 0.01 * (b - a))
+        width = b - a
+        fx = np.asarray(excess(np.clip(np.exp(x), lo_m, hi_m)), dtype=float)
+        meets = (fx <= 0) & ~done
+        fails = (fx > 0) & ~done
+        # Illinois: halve the value kept twice in a row on the same side
+        fb = np.where(meets & (side == -1), 0.5 * fb, fb)
+        fa = np.where(fails & (side == 1), 0.5 * fa, fa)
+        a, fa, true_fa = np.where(meets, x, a), np.where(meets, fx, fa), np.where(meets, fx, true_fa)
+        b, fb, true_fb = np.where(fails, x, b), np.where(fails, fx, fb), np.where(fails, fx, true_fb)
+        side = np.where(meets, -1, np.where(fails, 1, side)).astype(np.int8)
+    if interpolate:  # the root of the final bracket's secant: continuous in the excess values
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.clip(np.nan_to_num(true_fa / (true_fa - true_fb)), 0.0, 1.0)
+        a = a + frac * (b - a)
+    return np.where(fails_short, 0.0, np.where(passes_long, hi_m, np.exp(a)))
 
 
 def max_reach_m(
@@ -30,10 +100,12 @@ def max_reach_m(
     channels_required: int | None = None,
     seed: int = 0,
     tolerance_m: float = 0.1,
+    margin_db: float | None = None,
 ) -> float:
     """Longest length (m) meeting ``target_ber`` (default: the design's), 0 if even ~0 m fails.
 
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.
+    ``margin_db`` asks for that budget margin (implementation penalty included) instead.
     """
     target = design.link.target_ber if target_ber is None else float(target_ber)
     if not 0.0 < target < 0.5:
@@ -41,50 +113,31 @@ def max_reach_m(
     total = design.array.total_channels
     if channels_required is not None and not 1 <= channels_required <= total:
         raise ConfigError(f"channels_required = {channels_required!r}: must be in [1, {total}]")
-    log_target = np.log10(target)
+    log_target = float(np.log10(target))
+    if margin_db is not None:
+        if not -20.0 <= margin_db <= 20.0:
+            raise ConfigError(f"margin_db = {margin_db!r}: must be in [-20, 20] dB")
+        log_target = margin_log10_ber(target, margin_db + design.receiver.implementation_penalty_db)
     variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
     pulses = led_pulse(design, variation)
 
-    def excess(length_m: float) -> float:
-        """log10 BER of the judged channel minus log10 target (<= 0 meets)."""
-        report = evaluate_link(design.with_link(length_m=length_m), seed=seed, led_pulse_w=pulses)
-        if channels_required is None:
-            return float(np.median(report.log10_ber_stateye)) - log_target
-        return report.nth_best_log10_ber(channels_required) - log_target
+    q_target = ber.q_from_log10_ber(log_target)
 
-    # Bracket [lo meets, hi fails] by growing or shrinking from the design length.
-    start = max(design.link.length_m, 1.0)
-    f_start = excess(start)
-    if f_start <= 0:
-        lo, f_lo, hi, f_hi = start, f_start, start * 2.0, excess(start * 2.0)
-        while f_hi <= 0:
-            if hi >= MAX_REACH_M:
-                return MAX_REACH_M
-            lo, f_lo = hi, f_hi
-            hi = min(hi * 2.0, MAX_REACH_M)
-            f_hi = excess(hi)
-    else:
-        hi, f_hi, lo = start, f_start, start / 2.0
-        f_lo = excess(lo)
-        while f_lo > 0:
-            if lo < tolerance_m:
-                return 0.0 if excess(0.0) > 0 else lo
-            hi, f_hi, lo = lo, f_lo, lo / 2.0
-            f_lo = excess(lo)
-    # Illinois (modified regula falsi): log BER is smooth and monotone in length.
-    side = 0
-    for _ in range(60):
-        if hi - lo <= tolerance_m:
-            break
-        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo) if f_hi != f_lo else 0.5 * (lo + hi)
-        mid = min(max(mid, lo + 0.25 * tolerance_m), hi - 0.25 * tolerance_m)
-        f_mid = excess(mid)
-        if f_mid <= 0:
-            lo, f_lo = mid, f_mid
-            f_hi = f_hi / 2.0 if side == -1 else f_hi
-            side = -1
+    def excess(lengths_m: np.ndarray) -> np.ndarray:
+        """Q of the target minus Q of the judged channel's BER (<= 0 meets; nearly linear in ln L)."""
+        report = evaluate_link(design.with_link(length_m=float(lengths_m[0])), seed=seed, led_pulse_w=pulses)
+        if channels_required is None:
+            judged = float(np.median(report.log10_ber_stateye))
         else:
-            hi, f_hi = mid, f_mid
-            f_lo = f_lo / 2.0 if side == 1 else f_lo
-            side = 1
-    return lo
+            judged = report.nth_best_log10_ber(channels_required)
+        return np.array([q_target - ber.q_from_log10_ber(judged)])
+
+    return float(
+        solve_reach_m(excess, MIN_REACH_M, MAX_REACH_M, rel_tol=0.0, abs_tol_m=tolerance_m, interpolate=False)[0]
+    )
+
+
+def margin_log10_ber(target_ber, margin_db):
+    """log10 BER at which the budget margin over ``target_ber`` is ``margin_db`` (optical dB):
+    Q = Q_t 10^(margin/10)."""
+    return ber.log10_ber_from_q(ber.q_from_ber(target_ber) * 10.0 ** (np.asarray(margin_db) / 10.0))

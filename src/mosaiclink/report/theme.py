@@ -6,6 +6,8 @@ import math
 
 import plotly.graph_objects as go
 
+from mosaiclink.units import format_ber as fmt_ber  # noqa: F401  (one BER formatter, shared with the CLI)
+
 PALETTE = ("#0b6bcb", "#e0771a", "#2a9d5c", "#c23b4b", "#7b5cc4", "#5b6677", "#b8860b", "#1aa3b8")
 MOSAIC_COLOR = PALETTE[0]
 KP4_THRESHOLD_BER = 2.4e-4  # RS(544,514) pre-FEC BER threshold used for 100G/lane Ethernet
@@ -23,13 +25,6 @@ def base_layout(title: str, **overrides) -> go.Layout:
     )
     layout.update(overrides)
     return go.Layout(**layout)
-
-
-def fmt_ber(ber: float) -> str:
-    """A BER in scientific notation, or '< 1e-300' when it underflows."""
-    if ber <= 0 or not math.isfinite(ber):
-        return "< 1e-300" if ber <= 0 else "n/a"
-    return f"{ber:.2e}"
 
 
 def fmt(value: float | None, digits: int = 3) -> str:

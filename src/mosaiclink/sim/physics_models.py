@@ -32,7 +32,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import equalizer, microled
 from mosaiclink.physics.array import draw_variation
-from mosaiclink.physics.link import LinkReport, analyse
+from mosaiclink.physics.link import LinkReport, analyse, chain_crosstalk_ratio
 from mosaiclink.physics.pulse import ChainPulse, chain, component_transfer_functions
 from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
 
@@ -45,25 +45,6 @@ class LinkModels:
     waveform: WaveformModel
     report: LinkReport  # analytic, midpoint threshold (what the Monte Carlo decides with)
     report_design: LinkReport  # analytic with the design's own threshold setting
-
-
-def crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
-    """Aggressor light in each detector relative to the channel's own light swing (ch, K).
-
-    Same quantity as the physics link analysis uses (aggressor OMA x capture x transmission
-    over own OMA x optical gain); 0 for dead channels and missing neighbours.
-    """
-    path = cp.path
-    own = cp.led_power_1_w - cp.led_power_0_w
-    valid = path.neighbour_index >= 0
-    aggressor = own[np.where(valid, path.neighbour_index, 0)] * valid
-    ratio = (
-        aggressor
-        * path.crosstalk_capture
-        * path.launched_to_detector[:, None]
-        / np.maximum((own * path.optical_gain)[:, None], 1e-300)
-    )
-    return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
 
 
 def link_models(
@@ -79,7 +60,7 @@ def link_models(
     midpoint = design.replace(receiver=design.receiver.replace(threshold="midpoint"))
     report = analyse(midpoint, cp)
     report_design = report if design.receiver.threshold == "midpoint" else analyse(design, cp)
-    xt = Crosstalk(cp.path.neighbour_index.astype(np.int64), crosstalk_ratio(cp)).pruned()
+    xt = Crosstalk(cp.path.neighbour_index.astype(np.int64), chain_crosstalk_ratio(cp)).pruned()
     ids = np.arange(design.array.total_channels)
     taps = report.cursor_taps
     alive = ~report.dead

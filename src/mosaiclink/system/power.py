@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.config.line_rate import host_data_rate_gbps
 from mosaiclink.config.system import PowerSpec
 
 
@@ -105,8 +104,7 @@ def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None =
     rate_ch_gbps = design.link.rate_gbps
     line_rate_gbps = array.data_channels * rate_ch_gbps
     # energy per bit and the host interface count the host's data, the gearbox every line bit
-    host = design.link.host_protocol
-    data_rate_gbps = line_rate_gbps if host == "none" else host_data_rate_gbps(host)
+    data_rate_gbps = design.data_rate_gbps
     rail_v = design.led.forward_voltage_v + spec.driver_headroom_v
     current_a = led_average_current_ma(design, spec.mark_density) * 1e-3
     return PowerBreakdown(

@@ -8,6 +8,7 @@ BER-vs-length curve in one array pass, well under 200 ms.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from mosaiclink.config.presets import DEFAULT_PRESET, load_preset, preset_names
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
+from mosaiclink.finite import require_finite
+from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
+from mosaiclink.physics.link import nominal_channel_log10_ber
 
 CURVE_LENGTHS_M = np.linspace(1.0, 100.0, 100)
 
@@ -55,12 +59,23 @@ def parse_request(params: Mapping[str, str]) -> tuple[str, dict[str, float]]:
             continue
         if name not in KNOB_PATHS:
             raise ConfigError(f"parameter {name!r}: not adjustable here; adjustable: {', '.join(sorted(KNOB_PATHS))}")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ConfigError(f"{name} = {text!r}: must be a number") from None
-        overrides[name] = int(value) if name == "array.spare_channels" else value
+        overrides[name] = _number(name, text)
     return preset, overrides
+
+
+def _number(name: str, text: str) -> float:
+    """A finite number from a query value (an integer for a count); anything else is a ConfigError."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} = {text[:40]!r}: must be a number") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} = {text[:40]!r}: must be a finite number (NaN and infinity are refused)")
+    if name == "array.spare_channels":
+        if value != int(value):
+            raise ConfigError(f"{name} = {text[:40]!r}: must be a whole number of channels")
+        return int(value)
+    return value
 
 
 def explore_point(params: Mapping[str, str]) -> dict:
@@ -68,8 +83,20 @@ def explore_point(params: Mapping[str, str]) -> dict:
     preset, overrides = parse_request(params)
     design = with_overrides(load_preset(preset), overrides)
     lengths_m = np.append(CURVE_LENGTHS_M, design.link.length_m)
-    metrics = evaluate_rows(design, ("link.length_m",), lengths_m[:, None])
+    metrics = require_finite(
+        evaluate_rows(design, ("link.length_m",), lengths_m[:, None]), f"explorer point of '{design.name}'"
+    )
     here = {name: float(values[-1]) for name, values in metrics.items()}
+    # the headline BER is the full model's nominal channel: what `mosaic link` reports for it
+    # (the curve is the fast path, the same core on its own grid: tests/explore/test_fast_vs_full.py)
+    log10_ber = nominal_channel_log10_ber(design)
+    q = float(q_from_log10_ber(log10_ber))
+    here.update(
+        log10_ber=log10_ber,
+        ber=10.0**log10_ber,
+        q_factor=q,
+        q_margin_db=float(20.0 * np.log10(max(q, 1e-300) / q_from_ber(design.link.target_ber))),
+    )
     return {
         "preset": preset,
         "design": {knob.path: _leaf(design, knob.path) for knob in KNOBS},

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mosaiclink.config.base import deep_merge
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import read_mapping
 from mosaiclink.errors import ConfigError
@@ -43,17 +44,7 @@ def _resolve(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]
         return data
     if not isinstance(base_name, str):
         raise ConfigError(f"extends = {base_name!r}: must be a preset name")
-    return _deep_merge(_preset_mapping(base_name, seen), data)
-
-
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return deep_merge(_preset_mapping(base_name, seen), data)
 
 
 def load_preset(name: str) -> MosaicDesign:

@@ -239,7 +239,7 @@ def sweep_section(summary: dict) -> Section:
 def scenario_section(name_or_path: str, design: MosaicDesign) -> Section:
     """Evaluate a memory-pool or scale-up-sweep scenario with ``design`` as MOSAIC and build its section."""
     spec = load_cluster_scenario(name_or_path)
-    design_rate_gbps = design.array.data_channels * design.link.rate_gbps
+    design_rate_gbps = design.data_rate_gbps
     if spec.memory_pool is not None:
         mine = design if design_rate_gbps == spec.memory_pool.rate_gbps else None  # else: the rate's preset
         return memory_section(evaluate_memory_pool(spec.memory_pool, design=mine).summary())

@@ -82,7 +82,7 @@ def dead_channel_figure(curves: dict[str, list[float]], spares: int) -> Figure:
 def datapath_section(design: MosaicDesign, seed: int) -> Section:
     """Post-FEC behaviour of the design's link for its host protocol."""
     channels = design.array.data_channels
-    aggregate_gbps = channels * design.link.rate_gbps
+    aggregate_gbps = design.data_rate_gbps
     stated = design.link.host_protocol
     host = stated if stated != "none" else HOST_BY_RATE_GBPS.get(aggregate_gbps)
     if host is None:

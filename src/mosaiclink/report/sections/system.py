@@ -185,7 +185,7 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
 
 def system_section(design: MosaicDesign, seed: int) -> Section:
     """Compare MOSAIC with every catalog technology at its aggregate rate, 30 m and 55 C."""
-    rate_gbps = design.array.data_channels * design.link.rate_gbps
+    rate_gbps = design.data_rate_gbps
     low, high = mosaic_power_range(design)
     curves = {
         led_fit: spare_sweep(

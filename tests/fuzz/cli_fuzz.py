@@ -1,0 +1,224 @@
+"""CLI fuzz: every option of every ``mosaic`` command with hostile values, each in a subprocess.
+
+A case passes when the command exits 0 with finite output (no ``nan``/``inf`` token), or exits
+2 with one ``error:`` line (or Typer's usage box for a value of the wrong type), within
+:data:`HANG_S`. A traceback, any other exit code, a non-finite output or a timeout fails it.
+
+Run the full set (~600 cases, ~1 h on 2 cores)::
+
+    python -m tests.fuzz.cli_fuzz --jobs 2 [--limit N] [--json summary.json]
+
+CI runs a small rotating sample (``tests/fuzz/test_cli_fuzz.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+HANG_S = 180.0  # the slowest legitimate default run (`mosaic report`) takes ~70 s here
+SERVE_S = 15.0  # `mosaic serve` with valid values keeps serving: still running then is a pass
+NON_FINITE = re.compile(r"(?<![A-Za-z_])(nan|NaN|-?inf|-?Infinity)(?![A-Za-z_])")
+
+FLOATS = ["nan", "inf", "-inf", "1e-320", "-1", "0", "1e308", "abc"]
+INTS = ["-1", "0", "9223372036854775808", "99999999999", "1.5", "abc"]
+STRINGS = ["", "nan", "1e-320", "-5g", "x" * 3000, "../../../etc/passwd"]
+OUTPUTS = ["{blocker}/sub", "/proc/no/such/dir", "/dev/null"]
+
+# option -> kind, for the options whose default does not tell
+KINDS = {
+    "--length-m": "float", "--rate-gbps": "float", "--reach-m": "float", "--ber": "float", "--max-fit": "float",
+    "--temperature-c": "float", "--kill-at-us": "float", "--duration-us": "float", "--detection-time-us": "float",
+    "--jitter-rms-ps": "float", "--gpus": "int", "--seed": "int", "--bits": "int", "--samples-per-bit": "int",
+    "--variation-seed": "int", "--target-errors": "int", "--channels": "intstr", "--spares": "int", "--dead": "int",
+    "--dead-at-start": "int", "--limit": "int", "--workers": "int", "--port": "int", "--config": "input",
+    "--catalog": "input", "--scenario": "input", "--store": "store", "--out": "output", "--export": "output",
+    "--csv-events": "output", "spec": "input", "--sql": "sql",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return " ".join(a if len(a) < 40 else a[:37] + "..." for a in self.args)
+
+
+@dataclass
+class Outcome:
+    case: Case
+    verdict: str  # ok | refused | traceback | crash | hang | non-finite | multi-line
+    seconds: float
+    detail: str = ""
+
+
+def _fixtures(root: Path) -> dict[str, list[str]]:
+    """Hostile files, written once under ``root``."""
+    (root / "dir.toml").mkdir(exist_ok=True)
+    (root / "binary.toml").write_bytes(bytes(range(256)) * 8)
+    (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (root / "deep.yaml").write_text("a: " + "[" * 100_000 + "]" * 100_000)
+    (root / "empty.toml").write_text("")
+    (root / "nan.toml").write_text('extends = "mosaic-800g"\n[link]\nrate_gbps = nan\n')
+    (root / "tiny-led.toml").write_text('extends = "mosaic-800g"\n[led]\ndiameter_um = 0.001\n')
+    (root / "huge-array.toml").write_text('extends = "mosaic-800g"\n[array]\nrows = 1000\ncols = 1000\n')
+    (root / "wrong.ini").write_text("[a]\n")
+    (root / "notes.duckdb").write_text("a,b\n1,2\n")
+    (root / "blocker").write_text("x")
+    sweep = (
+        'base = "mosaic-800g"\nsampler = "grid"\n[parameters]\n"link.length_m" = { range = [5.0, 50.0], steps = 3 }\n'
+    )
+    (root / "sweep.toml").write_text(sweep)
+    names = "missing.toml dir.toml binary.toml deep.json deep.yaml empty.toml nan.toml tiny-led.toml huge-array.toml"
+    inputs = [str(root / n) for n in (*names.split(), "wrong.ini")]
+    return {
+        "input": inputs,
+        "store": [str(root / "notes.duckdb"), str(root / "dir.toml"), str(root / "blocker") + "/x.duckdb"],
+        "output": [o.format(blocker=root / "blocker") for o in OUTPUTS] + [str(root / "out.unknown-suffix")],
+        "float": FLOATS,
+        "int": INTS,
+        "intstr": INTS + ["0-999999999", "5-2", "a-b"],
+        "str": STRINGS,
+        "sql": ["DROP TABLE designs", "SELECT 1/0", "SELECT 'nan'::DOUBLE", "SELECT * FROM nope", ";;"],
+    }
+
+
+def _commands() -> dict[str, list[tuple[str, object]]]:
+    """``{command: [(option, default), ...]}`` from the Typer app itself (flags left out)."""
+    sys.path.insert(0, str(SRC))
+    import typer
+
+    from mosaiclink.cli.main import _register_commands, app
+
+    _register_commands()
+    group = typer.main.get_command(app)
+    out = {}
+    for name, command in sorted(group.commands.items()):  # type: ignore[attr-defined]
+        params = [
+            (p.opts[0] if p.opts else p.name, p.default) for p in command.params if not getattr(p, "is_flag", False)
+        ]
+        out[name] = params
+    return out
+
+
+def _kind(option: str, default: object) -> str:
+    if option in KINDS:
+        return KINDS[option]
+    if isinstance(default, bool):
+        return "flag"
+    if isinstance(default, int):
+        return "int"
+    if isinstance(default, float):
+        return "float"
+    return "str"
+
+
+def cases(root: Path) -> list[Case]:
+    """Every (command, option, hostile value) case, commands given their minimal valid arguments."""
+    values = _fixtures(root)
+    base_args = {"sweep": (str(root / "sweep.toml"), "--store", str(root / "fuzz.duckdb"))}
+    out = []
+    for command, params in _commands().items():
+        for option, default in params:
+            kind = _kind(option, default)
+            if kind == "flag":
+                continue
+            for value in values.get(kind, []):
+                if option == "spec":
+                    out.append(Case((command, value, "--store", str(root / "fuzz.duckdb"))))
+                else:
+                    out.append(Case((command, *base_args.get(command, ()), option, value)))
+    return out
+
+
+def run_case(case: Case, cwd: Path) -> Outcome:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "120"}
+    limit = SERVE_S if case.args[0] == "serve" else HANG_S
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mosaiclink", *case.args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            timeout=limit,
+            errors="replace",
+        )
+    except subprocess.TimeoutExpired:
+        seconds = time.perf_counter() - start
+        if case.args[0] == "serve":
+            return Outcome(case, "ok", seconds, "server kept serving")
+        return Outcome(case, "hang", seconds, f"no exit within {limit:.0f} s")
+    seconds = time.perf_counter() - start
+    text = proc.stdout + proc.stderr
+    if "Traceback (most recent call last)" in text:
+        return Outcome(case, "traceback", seconds, proc.stderr.strip().splitlines()[-1][:300])
+    if proc.returncode == 0:
+        match = NON_FINITE.search(proc.stdout)
+        if match:
+            around = proc.stdout[max(0, match.start() - 60) : match.end() + 20].replace("\n", " ")
+            return Outcome(case, "non-finite", seconds, around)
+        return Outcome(case, "ok", seconds)
+    if proc.returncode == 2:
+        lines = proc.stderr.strip().splitlines()
+        usage = any("Usage:" in line for line in lines)  # Typer/Click's own bad-option box
+        if usage or (len(lines) == 1 and lines[0].startswith("error: ")):
+            return Outcome(case, "refused", seconds, lines[0][:200] if lines else "")
+        return Outcome(case, "multi-line", seconds, " | ".join(lines)[:300])
+    return Outcome(case, "crash", seconds, f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
+
+
+def run_all(selected: list[Case], cwd: Path, jobs: int) -> list[Outcome]:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda c: run_case(c, cwd), selected))
+
+
+def summarize(outcomes: list[Outcome]) -> dict:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.verdict] = counts.get(o.verdict, 0) + 1
+    bad = [o for o in outcomes if o.verdict not in ("ok", "refused")]
+    return {
+        "cases": len(outcomes),
+        "verdicts": counts,
+        "slowest_s": round(max((o.seconds for o in outcomes), default=0.0), 1),
+        "failures": [{"case": o.case.label, "verdict": o.verdict, "detail": o.detail} for o in bad],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="run only every k-th case so that N remain")
+    parser.add_argument("--json", type=Path, default=None, help="write the summary here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        selected = cases(root)
+        if args.limit and args.limit < len(selected):
+            selected = selected[:: -(-len(selected) // args.limit)]
+        start = time.perf_counter()
+        summary = summarize(run_all(selected, root, args.jobs))
+        summary["wall_s"] = round(time.perf_counter() - start, 1)
+    text = json.dumps(summary, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0 if not summary["failures"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
