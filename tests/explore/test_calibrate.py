@@ -3,6 +3,7 @@ the sensitivity curve's consistency, and one-line errors for malformed datasets.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import tomllib
@@ -30,7 +31,9 @@ from mosaiclink.explore.spec import with_overrides
 LOSS = "fiber.attenuation_db_per_m"
 NOISE = "receiver.tia_noise_pa_per_sqrt_hz"
 TRUTH = {LOSS: 0.2, NOISE: 3.5}
-CONDITIONS = [(24.0, 1.6), (26.0, 1.6), (16.0, 2.0), (18.0, 2.0), (8.0, 2.4), (12.0, 2.4)]  # BER 1e-9 - 1e-4
+CANDIDATES = [(float(length), rate) for rate in (1.6, 2.0, 2.4) for length in range(4, 62, 2)]
+MEASURABLE_LOG10_BER = (-10.0, -4.0)  # what a bench counts in minutes to hours at 2 Gb/s
+POINTS = 6
 HEADER = 'format = "mosaic-ber-points/1"\nbase = "mosaic-prototype"\n[[point]]\nlength_m = 1\nrate_gbps = 2\n'
 TARGET_ERRORS = 200  # bits per point chosen so the true BER gives ~200 counted errors
 
@@ -40,19 +43,29 @@ def prototype():
     return load_preset("mosaic-prototype")
 
 
-def _true_log10_ber(design) -> np.ndarray:
-    rows = np.array([[TRUTH[LOSS], TRUTH[NOISE], length, rate] for length, rate in CONDITIONS])
+def _true_log10_ber(design, conditions) -> np.ndarray:
+    rows = np.array([[TRUTH[LOSS], TRUTH[NOISE], length, rate] for length, rate in conditions])
     paths = (LOSS, NOISE, "link.length_m", "link.rate_gbps")
     return evaluate_rows(design, paths, rows)["log10_ber"]
+
+
+@functools.cache
+def _conditions(design) -> tuple[tuple[tuple[float, float], float], ...]:
+    """``POINTS`` (length, rate) conditions where the true design's BER is measurable, spread over
+    the candidates (chosen from the model, so a model change moves them, not the test)."""
+    truth = _true_log10_ber(design, CANDIDATES)
+    low, high = MEASURABLE_LOG10_BER
+    usable = [(c, float(b)) for c, b in zip(CANDIDATES, truth, strict=True) if low <= b <= high]
+    assert len(usable) >= POINTS, f"only {len(usable)} measurable conditions"
+    picks = np.linspace(0, len(usable) - 1, POINTS).round().astype(int)
+    return tuple(usable[i] for i in picks)
 
 
 def synthetic(design, seed: int) -> BerDataset:
     """Counted errors drawn from the true design's BER (Poisson), at conditions it can measure."""
     rng = np.random.default_rng(seed)
     points = []
-    for i, ((length, rate), log10_ber) in enumerate(zip(CONDITIONS, _true_log10_ber(design), strict=True)):
-        if not -11.0 <= log10_ber <= -3.0:
-            continue
+    for i, ((length, rate), log10_ber) in enumerate(_conditions(design)):
         bits = math.ceil(TARGET_ERRORS / 10.0**log10_ber)
         errors = int(rng.poisson(10.0**log10_ber * bits))
         overrides = {"link.length_m": length, "link.rate_gbps": rate}

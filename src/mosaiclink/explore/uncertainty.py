@@ -44,6 +44,7 @@ from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
+from mosaiclink.streams import Stream, generator
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, catalog_fit_per_end, link_survival
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
@@ -190,7 +191,7 @@ def latin_hypercube(inputs: tuple[UncertainInput, ...], samples: int, seed: int)
     """Seeded Latin hypercube: unit draws (samples, inputs) and the inputs' values."""
     if samples < 2:
         raise ConfigError(f"samples = {samples}: need at least 2")
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    rng = generator(seed, Stream.UNCERTAINTY_SAMPLES)
     unit = qmc.LatinHypercube(d=len(inputs), seed=rng).random(samples)
     values = np.column_stack([inp.from_unit(unit[:, j]) for j, inp in enumerate(inputs)])
     return unit, values
@@ -294,11 +295,11 @@ def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
 
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
-    design's aggregate data rate (``system.power``'s: the host protocol's, else channels x line rate)."""
+    design's data rate (the host protocol's, else channels x line rate)."""
     from mosaiclink.system.catalog import load_catalog
 
     catalog = catalog or load_catalog()
-    rate_gbps = mosaic_power(design).data_rate_gbps  # the host's data rate, or channels x line rate
+    rate_gbps = design.data_rate_gbps
     rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
     fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
     if not fits:
