@@ -153,6 +153,10 @@ def compare(
     from mosaiclink.system.compare import compare as run_compare
     from mosaiclink.system.compare import default_design
 
+    from mosaiclink.cli.common import check_option
+
+    check_option("--reach-m", reach_m, 0.0, 10_000.0)
+    check_option("--temperature-c", temperature_c, -55.0, 150.0)
     if preset is None:
         design = default_design(parse_rate_gbps(rate))
     elif Path(preset).suffix in SUFFIXES:

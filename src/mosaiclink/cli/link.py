@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.common import resolve_design
+from mosaiclink.cli.common import check_seeds, resolve_design
 from mosaiclink.cli.main import app
 
 
@@ -28,6 +28,7 @@ def link(
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
+    check_seeds(seed=seed)
     design = resolve_design(preset, config, length_m, rate_gbps)
     report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if as_json:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, writable_dir
+from mosaiclink.cli.common import check_seeds, resolve_design, writable_dir
 from mosaiclink.cli.main import app
 
 
@@ -26,6 +26,7 @@ def report(
 
     from mosaiclink.report.build import build_sections, report_steps, write_report
 
+    check_seeds(seed=seed)
     design = resolve_design(preset, config)
     writable_dir(out)  # fail in one line now, not after minutes of evaluation
     origin = f"file {config}" if config else f"preset {design.name}"

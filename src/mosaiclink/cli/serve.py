@@ -13,9 +13,17 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
 ) -> None:
     """Open the interactive explorer: sliders for the key parameters, live reach, BER, power and FIT."""
+    import socket
+
     import uvicorn
 
+    from mosaiclink.errors import ConfigError
     from mosaiclink.web.app import create_app
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f"--host = {host[:60]!r}: not an address this machine can bind ({exc})") from None
 
     typer.echo(f"mosaic explorer on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, writable_dir
+from mosaiclink.cli.common import check_option, check_seeds, resolve_design, writable_dir
 from mosaiclink.cli.main import app
 from mosaiclink.config.design import MAX_TOTAL_CHANNELS
 from mosaiclink.config.io import write_text_atomic
@@ -70,6 +70,9 @@ def simulate(
     """Count bit errors by Monte Carlo and compare with the statistical-eye prediction."""
     from mosaiclink.sim.runner import simulate as run_simulation
 
+    check_seeds(seed=seed, variation_seed=variation_seed)
+    check_option("--samples-per-bit", samples_per_bit, 1, 256)
+    check_option("--jitter-rms-ps", jitter_rms_ps, 0, 1e6)
     design = resolve_design(preset, config, length_m, rate_gbps)
     if out is not None:
         writable_dir(out)  # fail in one line now, not after the Monte Carlo run
