@@ -41,7 +41,7 @@ class Stream(IntEnum):
     ETTR = 7  #: failure gaps of the checkpointing Monte Carlo (cluster.ettr)
     SWEEP_SAMPLES = 8  #: random and Latin-hypercube draws of a design sweep (explore)
     EYE_NOISE = 9  #: full-rate receiver noise of the eye waveforms per channel (sim, waveform path)
-    UNCERTAINTY_SAMPLES = 10 #: the Latin hypercube of mosaic uncertainty (explore.uncertainty)
+    UNCERTAINTY_SAMPLES = 10  #: the Latin hypercube of mosaic uncertainty (explore.uncertainty)
 
 
 def seed_sequence(seed: int, purpose: Stream, index: int = 0) -> np.random.SeedSequence:

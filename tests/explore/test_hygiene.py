@@ -121,3 +121,11 @@ def test_malformed_scheduler_address_is_a_config_error(address):
         check_scheduler(address)
     assert check_scheduler("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
     assert check_scheduler("tls://[::1]:8786") == "tls://[::1]:8786"
+
+
+def test_worker_count_is_bounded_by_the_machine():
+    from mosaiclink.explore.runner import check_workers
+
+    assert check_workers(1) == 1
+    with pytest.raises(ConfigError, match=r"^--workers = 99999999999: must be 1-\d+ \(4 per CPU"):
+        check_workers(99_999_999_999)

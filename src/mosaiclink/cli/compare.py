@@ -175,10 +175,13 @@ def compare(
     given to ``--preset`` (by its suffix) is read as ``--config``.
     """
     # lazy: the system layer pulls in scipy.stats (~1 s), which every other command would pay
+    from mosaiclink.cli.common import check_option
     from mosaiclink.system.catalog import load_catalog
     from mosaiclink.system.compare import compare as run_compare
     from mosaiclink.system.compare import default_design
 
+    check_option("--reach-m", reach_m, 0.0, 10_000.0)
+    check_option("--temperature-c", temperature_c, -55.0, 150.0)
     if preset is not None and Path(preset).suffix in SUFFIXES:
         config = config or Path(preset)
         preset = None

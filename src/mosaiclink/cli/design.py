@@ -37,16 +37,20 @@ def design(
     from rich.console import Console
     from rich.table import Table
 
-    from mosaiclink.cli.common import check_design_work
+    from mosaiclink.cli.common import check_design_work, check_option, check_seeds
     from mosaiclink.config.catalog import parse_rate_gbps
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
+    check_seeds(seed=seed)
+    rate_gbps = parse_rate_gbps(rate)
+    check_option("--rate", rate_gbps, 1.0, 100_000.0)  # aggregate Gb/s
+    check_option("--reach-m", reach_m, 0.0, 10_000.0)
+    check_option("--ber", ber, 1e-30, 0.5)
+    check_option("--max-fit", max_fit, 1e-6, 1e9)
     base_design = load_base(base)
     check_design_work(base_design)  # the choice is confirmed with the full link model
-    choice = design_for_target(
-        parse_rate_gbps(rate), reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed
-    )
+    choice = design_for_target(rate_gbps, reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed)
     if as_json:
         typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))
         return

@@ -17,9 +17,17 @@ def serve(
 
     Example: mosaic serve --port 8765
     """
+    import socket
+
     import uvicorn
 
+    from mosaiclink.errors import ConfigError
     from mosaiclink.web.app import create_app
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f"--host = {host[:60]!r}: not an address this machine can bind ({exc})") from None
 
     typer.echo(f"mosaic explorer on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -40,13 +40,14 @@ def sweep(
 
     from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
     from mosaiclink.explore.results import feasible_where
-    from mosaiclink.explore.runner import check_scheduler, run_sweep
+    from mosaiclink.explore.runner import check_scheduler, check_workers, run_sweep
     from mosaiclink.explore.spec import load_sweep
     from mosaiclink.explore.store import ResultStore
 
     resolved = load_sweep(spec, METRICS)  # every spec or option error surfaces before the store is touched
     if scheduler is not None:
         check_scheduler(scheduler)
+    check_workers(workers)
     version = code_version()
     err = Console(stderr=True)
     with ResultStore(store) as results:

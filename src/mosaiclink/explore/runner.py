@@ -78,6 +78,16 @@ def check_scheduler(address: str) -> str:
     return address
 
 
+def check_workers(workers: int) -> int:
+    """``workers`` if this machine can run that many local processes usefully, else ConfigError."""
+    limit = 4 * (os.cpu_count() or 1)
+    if not 1 <= workers <= limit:
+        raise ConfigError(
+            f"--workers = {workers}: must be 1-{limit} (4 per CPU of this machine); use --scheduler beyond"
+        )
+    return workers
+
+
 def _exit_with_parent(parent_pid: int) -> None:
     """Pool initializer: a daemon thread ends this worker once its parent process is gone.
 
@@ -141,6 +151,8 @@ def run_sweep(
     """
     if scheduler is not None:
         check_scheduler(scheduler)
+    elif workers > 1:
+        check_workers(workers)
     t0 = time.perf_counter()
     keymaker = KeyMaker(sweep.base, sweep.paths, sweep.is_int, code_version)
     base_key = store.begin_sweep(
