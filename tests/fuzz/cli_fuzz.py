@@ -4,7 +4,7 @@ A case passes when the command exits 0 with finite output (no ``nan``/``inf`` to
 2 with one ``error:`` line (or Typer's usage box for a value of the wrong type), within
 :data:`HANG_S`. A traceback, any other exit code, a non-finite output or a timeout fails it.
 
-Run the full set (~600 cases, ~1 h on 2 cores)::
+Run the full set (437 cases, 33 min on the shared 2-core VM)::
 
     python -m tests.fuzz.cli_fuzz --jobs 2 [--limit N] [--json summary.json]
 
