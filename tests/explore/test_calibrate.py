@@ -194,7 +194,12 @@ def test_a_measured_led_response_fits_the_radiative_coefficient(prototype, tmp_p
         "# format = mosaic-led-response/1\nfrequency_hz,magnitude_db\n"
         + "".join(f"{f:.9g},{m:.6f}\n" for f, m in zip(f_hz, magnitude_db, strict=True))
     )
-    loose = (BerPoint(1, "loose", {"link.length_m": 10.0}, BerObservation(-6.0, 50.0)),)
+    # one BER point, at the truth's own value and with a loose sigma, so the LED response decides the fit
+    from mosaiclink.explore.evaluate import evaluate_rows
+
+    truth_design = with_overrides(prototype, {"led.abc_b_cm3_per_s": truth})
+    at_truth = float(evaluate_rows(truth_design, ("link.length_m",), np.array([[30.0]]))["log10_ber"][0])
+    loose = (BerPoint(1, "loose", {"link.length_m": 30.0}, BerObservation(at_truth, 50.0)),)
     data = BerDataset(
         Path("led.toml"),
         "led",

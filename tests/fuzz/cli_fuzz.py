@@ -98,14 +98,11 @@ def _fixtures(root: Path) -> dict[str, list[str]]:
 def _commands() -> dict[str, list[tuple[str, object]]]:
     """``{command: [(option, default), ...]}`` from the Typer app itself (flags left out)."""
     sys.path.insert(0, str(SRC))
-    import typer
+    from mosaiclink.cli._registry import COMMANDS
+    from mosaiclink.cli.main import load_command
 
-    from mosaiclink.cli.main import _register_commands, app
-
-    _register_commands()
-    group = typer.main.get_command(app)
     out = {}
-    for name, command in sorted(group.commands.items()):  # type: ignore[attr-defined]
+    for name, command in sorted((n, load_command(n, e)) for n, e in COMMANDS.items()):
         params = [
             (p.opts[0] if p.opts else p.name, p.default) for p in command.params if not getattr(p, "is_flag", False)
         ]

@@ -40,16 +40,16 @@ def report(
 
     check_seeds(seed=seed)
     design = resolve_design(preset, config)
-    out = out or DEFAULT_OUT
-    writable_dir(out)  # fail in one line now, not after minutes of evaluation
-    origin = f"file {config}" if config else f"preset {design.name}"
-    console = Console(stderr=True)
     scenarios = tuple(scenario or ())
     if scenarios:
         from mosaiclink.report.sections.cluster_scenario import load_cluster_scenario
 
         for name in scenarios:  # a bad name or file fails before the long evaluation starts
             load_cluster_scenario(name)
+    out = out or DEFAULT_OUT
+    writable_dir(out)  # fail in one line now, not after minutes of evaluation (nothing created on bad input)
+    origin = f"file {config}" if config else f"preset {design.name}"
+    console = Console(stderr=True)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
