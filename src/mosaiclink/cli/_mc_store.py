@@ -32,6 +32,8 @@ class BlockStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"store = '{self.path}': is a folder; give a DuckDB file name")
         if self.path.exists() and self.path.stat().st_size > 0:
             with self.path.open("rb") as handle:
                 if handle.read(12)[8:12] != b"DUCK":

@@ -65,9 +65,12 @@ def check_design_work(design) -> None:
 def write_frame(frame, path: Path) -> Path:
     """Write a pandas DataFrame as Parquet (``.parquet``) or CSV (anything else); the index is kept."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
-        frame.to_parquet(path)
-    else:
-        frame.to_csv(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(path)
+        else:
+            frame.to_csv(path)
+    except OSError as exc:
+        raise ConfigError(f"--csv = {str(path)[:80]!r}: cannot write it ({exc.strerror or exc})") from None
     return path

@@ -29,6 +29,8 @@ from mosaiclink.config.design import MAX_TOTAL_CHANNELS
 from mosaiclink.errors import ConfigError
 from mosaiclink.workload import check_simulation_bits
 
+MAX_LOCAL_WORKERS = 64  # worker processes of a local cluster: beyond this the machine runs out of memory first
+
 if TYPE_CHECKING:
     from mosaiclink.sim.runner import Path_ as SimPath
 
@@ -96,7 +98,7 @@ def simulate(
         int | None,
         typer.Option(
             "--workers",
-            callback=within(1),
+            callback=within(1, MAX_LOCAL_WORKERS),
             help="Run the symbol path on a local Dask cluster of N worker processes (127.0.0.1).",
         ),
     ] = None,
