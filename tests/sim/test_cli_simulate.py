@@ -1,24 +1,24 @@
 import json
 
+# one seeded run, repeated to check that the same seed gives the same counts
+RUN = (
+    "simulate",
+    "--preset",
+    "mosaic-prototype",
+    "--length-m",
+    "30",
+    "--bits",
+    "50000",
+    "--channels",
+    "0-2,5",
+    "--seed",
+    "3",
+)
+
 
 def test_simulate_json_and_pngs(mosaic, tmp_path):
     out = tmp_path / "run"
-    r = mosaic(
-        "simulate",
-        "--preset",
-        "mosaic-prototype",
-        "--length-m",
-        "30",
-        "--bits",
-        "50000",
-        "--channels",
-        "0-2,5",
-        "--seed",
-        "3",
-        "--out",
-        str(out),
-        "--json",
-    )
+    r = mosaic(*RUN, "--out", str(out), "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     rows = data["per_channel"]
@@ -28,20 +28,7 @@ def test_simulate_json_and_pngs(mosaic, tmp_path):
         assert 0 < row["ber_analytic"] < 0.5
     assert (out / "eye_ch0.png").stat().st_size > 10_000
     assert json.loads((out / "simulate.json").read_text())["per_channel"] == rows
-    again = mosaic(
-        "simulate",
-        "--preset",
-        "mosaic-prototype",
-        "--length-m",
-        "30",
-        "--bits",
-        "50000",
-        "--channels",
-        "0-2,5",
-        "--seed",
-        "3",
-        "--json",
-    )
+    again = mosaic(*RUN, "--json")
     assert json.loads(again.stdout)["per_channel"] == rows  # same seed, same counts
 
 
