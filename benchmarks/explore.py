@@ -39,18 +39,21 @@ def link_pass(base, paths, rows) -> np.ndarray:
     """log10 BER at the design's length, power and FIT in one array pass (no reach search)."""
     from mosaiclink.config.system import PowerSpec, ReliabilitySpec
     from mosaiclink.explore.batch import design_batch
-    from mosaiclink.explore.evaluate import _Static
+    from mosaiclink.explore.evaluate import BLOCK_ROWS, _Static
     from mosaiclink.system.power import mosaic_power
     from mosaiclink.system.reliability import average_fit, link_survival
     from mosaiclink.units import HOURS_PER_YEAR
 
-    b = design_batch(base, paths, rows)
-    q = _Static(b).log10_ber(b.link.length_m)
-    power = mosaic_power(b, PowerSpec()).total_w_per_end
-    rel = ReliabilitySpec()
-    mission_h = rel.mission_years * HOURS_PER_YEAR
-    fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
-    return q + power + fit
+    out = []
+    for start in range(0, len(rows), BLOCK_ROWS):  # in the evaluator's blocks
+        b = design_batch(base, paths, rows[start : start + BLOCK_ROWS])
+        q = _Static(b).log10_ber(b.link.length_m)
+        power = mosaic_power(b, PowerSpec()).total_w_per_end
+        rel = ReliabilitySpec()
+        mission_h = rel.mission_years * HOURS_PER_YEAR
+        fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
+        out.append(q + power + fit)
+    return np.concatenate(out)
 
 
 def run(quick: bool) -> list[Result]:
