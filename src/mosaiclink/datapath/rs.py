@@ -339,14 +339,14 @@ class ReedSolomon:
         """
         gf = self.field
         q1 = gf.order - 1
-        exz = np.zeros(4 * q1 + 1, dtype=np.int32)
+        exz = np.zeros(4 * q1 + 1, dtype=np.uint16)
         exz[: 2 * q1] = gf.exp
         logz = gf.log.copy()
         logz[0] = 2 * q1
         i = np.arange(self.parity + 1)[:, None]
         spow = (-(self.fcr + i[:-1].T) * (i[:-1] + 1)) % q1
         pexp = (i * (np.arange(self.n)[None, :] - (self.n - 1))) % q1
-        return exz, logz, spow.astype(np.int32), pexp.astype(np.int32)
+        return exz, logz, spow.astype(np.int32), pexp.astype(np.uint16)
 
     @cached_property
     def _lead(self) -> np.ndarray:
