@@ -81,7 +81,7 @@ def codec(quick: bool) -> list[Result]:
             theirs,
             "galois",
             goal=150.0,
-            floor=50.0,
+            floor=100.0,
         )
     ]
     mine, theirs = interleave(ours, with_reedsolo, rounds)
@@ -94,7 +94,7 @@ def codec(quick: bool) -> list[Result]:
             mine,
             theirs,
             "reedsolo",
-            floor=150.0,
+            floor=300.0,
         )
     )
     return out
@@ -120,7 +120,7 @@ def emulator(quick: bool) -> list[Result]:
             "Gbit of link traffic",
             mine,
             goal=5000.0,
-            floor=1000.0,
+            floor=4000.0,
         )
     ]
     if not quick:

@@ -284,6 +284,22 @@ def reach_m(static: _Static, log10_target: np.ndarray, margin_db: float | None =
     return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS)
 
 
+def length_independent(
+    base, paths: tuple[str, ...], rows: np.ndarray
+) -> tuple[DesignBatch, DesignBatch, _Static, np.ndarray]:
+    """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
+    the length-independent link parts of those (:class:`_Static`), and each row's index into them."""
+    full = design_batch(base, paths, rows)
+    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
+    if others:
+        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:
+        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    b = design_batch(base, paths, rows[first])
+    return full, b, _Static(b), inverse
+
+
 def evaluate_rows(
     base,
     paths: tuple[str, ...],
@@ -306,16 +322,8 @@ def evaluate_rows(
             for i in range(0, len(rows), BLOCK_ROWS)
         ]
         return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
-    full = design_batch(base, paths, rows)
-    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
-    if others:
-        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-    else:
-        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-    b = design_batch(base, paths, rows[first])
+    full, b, static, inverse = length_independent(base, paths, rows)
     n = b.size
-    static = _Static(b)
     log10_target = np.log10(_full(b.link.target_ber, n))
     q_target = ber.q_from_ber(_full(b.link.target_ber, n))
     log10_ber = static.take(inverse, full).log10_ber(full.link.length_m)
