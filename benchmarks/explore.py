@@ -65,7 +65,8 @@ def run(quick: bool) -> list[Result]:
     if not quick:
         cases["lhs-5d"] = load_sweep(LHS_5D, METRICS)
     base = cases["grid-800g"].base
-    evaluate_link(base, seed=0)
+    if not quick:
+        evaluate_link(base, seed=0)
 
     def peer():
         evaluate_link(base.with_link(length_m=20.0), seed=0)
@@ -89,12 +90,13 @@ def run(quick: bool) -> list[Result]:
                 Result(
                     f"explore-{name}-{label.replace(' ', '-')}",
                     f"{name} ({sweep.n_designs:,} designs), {label}"
-                    + ("" if quick else " vs full per-channel evaluate_link"),
+                    + ("" if quick else " vs full per-channel evaluate_link")
+                    + (" (goal 50,000 designs/s per core)" if link else ""),
                     "design",
                     mine,
                     theirs,
                     "evaluate_link",
-                    goal=50_000.0 if link else None,
+                    goal=50_000.0 if link and quick else None,  # a rate: a goal only where no peer sets a ratio
                     floor=20_000.0 if link and quick else None,
                 )
             )
