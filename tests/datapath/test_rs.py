@@ -155,3 +155,27 @@ def test_analytic_uncorrectable_probability_grows_with_the_error_rate(p_symbol, 
     high = binomial_log10_uncorrectable(544, 15, min(p_symbol * factor, 0.5))
     assert high >= low - 1e-9
     assert binomial_log10_uncorrectable(544, 16, p_symbol) <= low + 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from([(31, 25, 5, 0x25, 3), (60, 40, 8, BYTE_POLY, 0), (255, 223, 8, BYTE_POLY, 1), KP4]),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_decoded_words_are_codewords_or_returned_untouched(params, seed):
+    """Property, also beyond the radius (where small codes miscorrect often): a success is a codeword
+    by an independent check (the LFSR division), with ``status`` symbols changed; a failure leaves the
+    word as received. The decoder itself checks its result through the updated syndromes."""
+    code = reed_solomon(*params)
+    rng = np.random.default_rng(seed)
+    cw = code.encode(rng.integers(0, 1 << code.m, (40, code.k)))
+    rx, era = cw.copy(), np.zeros(cw.shape, dtype=bool)
+    for i in range(len(rx)):
+        n_err, n_era = int(rng.integers(0, code.t + 4)), int(rng.integers(0, 4))
+        pos = rng.choice(code.n, n_err + n_era, replace=False)
+        rx[i, pos[:n_err]] ^= rng.integers(1, 1 << code.m, n_err).astype(np.uint16)
+        era[i, pos[n_err:]] = True
+    ours, status = code.decode(rx, era)
+    ok = status >= 0
+    assert np.all(code.is_codeword(ours[ok])) and np.array_equal(ours[~ok], rx[~ok])
+    assert np.array_equal((ours[ok] != rx[ok]).sum(axis=1), status[ok])

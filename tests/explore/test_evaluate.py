@@ -135,3 +135,20 @@ def test_analysis_window_is_long_enough(monkeypatch):
     open_eye = (long > 1.0) & (long < 30.0)  # below the BER floor's Q
     assert open_eye.sum() > 100
     assert np.max(np.abs(20 * np.log10(short[open_eye] / long[open_eye]))) < 0.1
+
+
+@pytest.mark.parametrize(
+    "paths", [("link.rate_gbps",), ("array.spare_channels",), ("array.spare_channels", "led.peak_current_ma")]
+)
+def test_batch_and_single_designs_share_the_host_protocol_rule(paths):
+    """A batch row is the design ``with_overrides`` builds: same line rate, same host protocol
+    (a swept rate frees the protocol; otherwise the rate follows the data channels)."""
+    assert BASE.link.host_protocol != "none"
+    values = {"link.rate_gbps": [1.6, 2.25], "array.spare_channels": [0.0, 40.0]}
+    values["led.peak_current_ma"] = [2.0, 3.0]
+    rows = np.column_stack([values[p] for p in paths])
+    batch = design_batch(BASE, paths, rows)
+    for i, row in enumerate(rows):
+        design = with_overrides(BASE, dict(zip(paths, map(float, row), strict=True)))
+        assert np.broadcast_to(batch.link.rate_gbps, len(rows))[i] == pytest.approx(design.link.rate_gbps, rel=1e-12)
+        assert batch.link.host_protocol == design.link.host_protocol

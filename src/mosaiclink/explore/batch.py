@@ -53,13 +53,23 @@ def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray) -> Design
     link = batch.link
     host = getattr(link, "host_protocol", "none")
     if host != "none":
-        if "link.rate_gbps" in overrides:  # a swept rate is a free knob (as explore.spec.with_overrides)
-            link.__dict__["host_protocol"] = "none"
-        else:  # every design runs at what its own data channels need
-            link.__dict__["rate_gbps"] = required_line_rate_gbps(
-                host, batch.array.data_channels, link.marker_period_bits
-            )
+        for name, value in host_protocol_rule(paths).items():
+            if name == "rate_gbps":  # the value the design's validator derives from its data channels
+                value = required_line_rate_gbps(host, batch.array.data_channels, link.marker_period_bits)
+            link.__dict__[name] = value
     return batch
+
+
+def host_protocol_rule(paths) -> dict[str, Any]:
+    """The link leaves that a set of swept ``paths`` changes in a design with a host protocol.
+
+    A swept ``link.rate_gbps`` is a free knob: the protocol is dropped
+    (``host_protocol = "none"``, the design carries data channels x rate). Otherwise the rate
+    follows the data channels (``rate_gbps = None``: the design derives what they need,
+    :func:`mosaiclink.config.line_rate.required_line_rate_gbps`). Used by
+    :func:`design_batch` and :func:`mosaiclink.explore.spec.with_overrides` alike.
+    """
+    return {"host_protocol": "none"} if "link.rate_gbps" in paths else {"rate_gbps": None}
 
 
 def _section_values(spec: BaseModel, overrides: dict[str, np.ndarray]) -> dict[str, Any]:

@@ -67,6 +67,7 @@ SPS = 4
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
 REACH_STEPS = 9  # solver steps after the bracket's ends (6 bisections, 3 Illinois), then the secant root
 NEIGHBOUR_RADIUS = 2
+BLOCK_ROWS = 512  # designs per array pass: the (designs, instants, patterns) arrays stay in cache
 
 METRICS = (
     "rate_gbps_total",
@@ -152,8 +153,7 @@ class _Static:
         self.dark_na = _full(rx.dark_current_na, n)
         # the LED's large-signal pulse per unit swing, its first harmonics on nu = f T
         led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
-        t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * self.bit_s[:, None]
-        led_pulse = microled.pulse_response_w(led, self.bit_s, t_s) / np.maximum(p1 - p0, 1e-300)[:, None]
+        led_pulse = _unit_led_pulse(led, self.bit_s, p1 - p0, led_sps)
         self.nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
         f_hz = self.nu[None, :] / self.bit_s[:, None]
         h = sampling.spectrum(led_pulse, led_sps)[:, : self.nu.size]
@@ -232,6 +232,20 @@ class _Static:
         ).log10_ber
 
 
+def _unit_led_pulse(led: SectionView, bit_s: np.ndarray, swing_w: np.ndarray, led_sps: int) -> np.ndarray:
+    """The LED's large-signal isolated-bit pulse over ``SPAN_BITS`` bits per watt of swing
+    (designs, SPAN_BITS led_sps), integrated once per distinct (LED, bit period) of the batch: a
+    sweep over lengths, fibres, receivers or spares shares one rate-equation solution per LED."""
+    fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"}
+    swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
+    key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    distinct = SectionView(led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()})
+    t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * bit_s[first, None]
+    pulse = microled.pulse_response_w(distinct, bit_s[first], t_s) / np.maximum(swing_w[first], 1e-300)[:, None]
+    return pulse[inverse.reshape(-1)]
+
+
 def _captures(offset_um, pitch_um, spot_side_um, sigma_um, side_um):
     """Own capture (designs,) and the captures of the 24 neighbours within ``NEIGHBOUR_RADIUS``
     pitches (designs, 24) by this detector.
@@ -270,6 +284,22 @@ def reach_m(static: _Static, log10_target: np.ndarray, margin_db: float | None =
     return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS)
 
 
+def length_independent(
+    base, paths: tuple[str, ...], rows: np.ndarray
+) -> tuple[DesignBatch, DesignBatch, _Static, np.ndarray]:
+    """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
+    the length-independent link parts of those (:class:`_Static`), and each row's index into them."""
+    full = design_batch(base, paths, rows)
+    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
+    if others:
+        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:
+        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    b = design_batch(base, paths, rows[first])
+    return full, b, _Static(b), inverse
+
+
 def evaluate_rows(
     base,
     paths: tuple[str, ...],
@@ -281,19 +311,19 @@ def evaluate_rows(
 
     Everything except Q at the design's own length is independent of ``link.length_m``, so it
     is computed once per distinct row of the other parameters and broadcast back (a grid
-    sweep over L lengths does the expensive reach search 1/L as often).
+    sweep over L lengths does the expensive reach search 1/L as often). Rows are evaluated in
+    blocks of :data:`BLOCK_ROWS` (1.5-2x faster than one pass over thousands: the intermediate
+    arrays stay in the CPU cache).
     """
     rows = np.asarray(rows, dtype=np.float64)
-    full = design_batch(base, paths, rows)
-    others = [j for j, p in enumerate(paths) if p != "link.length_m"]
-    if others:
-        _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-    else:
-        first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-    b = design_batch(base, paths, rows[first])
+    if len(rows) > BLOCK_ROWS:  # the same numbers, block by block
+        parts = [
+            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec)
+            for i in range(0, len(rows), BLOCK_ROWS)
+        ]
+        return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
+    full, b, static, inverse = length_independent(base, paths, rows)
     n = b.size
-    static = _Static(b)
     log10_target = np.log10(_full(b.link.target_ber, n))
     q_target = ber.q_from_ber(_full(b.link.target_ber, n))
     log10_ber = static.take(inverse, full).log10_ber(full.link.length_m)

@@ -36,6 +36,7 @@ import numpy as np
 from mosaiclink.config.base import Spec
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
+from mosaiclink.explore.batch import host_protocol_rule
 from mosaiclink.streams import Stream, generator
 from mosaiclink.workload import check_sweep_size
 
@@ -98,16 +99,13 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
 def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
     """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid).
 
-    Setting ``link.rate_gbps`` makes the rate a free knob (``link.host_protocol = "none"``: the design
-    carries ``data channels x rate``); otherwise a design with a host protocol runs at what its
-    data channels need (:func:`mosaiclink.config.line_rate.required_line_rate_gbps`).
+    Setting ``link.rate_gbps`` makes the rate a free knob, otherwise a design with a host protocol
+    runs at what its data channels need (:func:`mosaiclink.explore.batch.host_protocol_rule`).
     """
     mapping = design.to_mapping()
     link = mapping.get("link")
     if isinstance(link, dict) and "host_protocol" in link:
-        link["host_protocol" if "link.rate_gbps" in overrides else "rate_gbps"] = (
-            "none" if "link.rate_gbps" in overrides else None
-        )
+        link.update(host_protocol_rule(overrides))
     for path, value in overrides.items():
         node = mapping
         *parents, leaf = path.split(".")

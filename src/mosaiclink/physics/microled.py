@@ -231,50 +231,16 @@ def optical_waveform_w(
 def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int):
     """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
     (rows,) per sample, the drive current RC-filtered exactly within each step; returns n.
-    In-place arithmetic on row buffers (the loop is over time steps, not rows)."""
+    The loop is compiled (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, loaded on first use)."""
+    from mosaiclink.physics._rate_kernel import rk4_rows
+
     with np.errstate(divide="ignore"):
         decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
         half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
-    half_h, sixth_h = 0.5 * h, h / 6.0
-    n = np.array(n, dtype=float)
-    m, r, acc, tmp = (np.empty_like(n) for _ in range(4))
-
-    def rate(n_now, g, out):
-        # out = g - n (a + n (b + n c)), with tmp as scratch
-        np.multiply(n_now, c, out=tmp)
-        np.add(tmp, b, out=tmp)
-        np.multiply(tmp, n_now, out=tmp)
-        np.add(tmp, a, out=tmp)
-        np.multiply(tmp, n_now, out=tmp)
-        return np.subtract(g, tmp, out=out)
-
-    out = np.empty(i_ma.shape)
-    out[..., 0] = n
-    i_rc = np.array(i_start, dtype=float)  # filtered current, starts settled
-    for k in range(1, i_ma.shape[-1]):
-        target = i_ma[..., k - 1]
-        for _ in range(substeps):
-            g0 = i_rc * to_g
-            gm = (target + (i_rc - target) * half_decay) * to_g
-            i_rc = target + (i_rc - target) * decay
-            g1 = i_rc * to_g
-            rate(n, g0, r)  # k1
-            np.multiply(r, sixth_h, out=acc)
-            np.multiply(r, half_h, out=m)
-            m += n
-            rate(m, gm, r)  # k2
-            acc += 2.0 * sixth_h * r
-            np.multiply(r, half_h, out=m)
-            m += n
-            rate(m, gm, r)  # k3
-            acc += 2.0 * sixth_h * r
-            np.multiply(r, h, out=m)
-            m += n
-            rate(m, g1, r)  # k4
-            acc += sixth_h * r
-            n += acc
-        out[..., k] = n
-    return out
+    rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
+    n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
+    drive = np.ascontiguousarray(np.asarray(i_ma, dtype=float).T)  # (samples, rows): rows innermost
+    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps).T
 
 
 def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, efficiency_scale=1.0):

@@ -1,0 +1,55 @@
+"""Compiled RK4 loop of the microLED rate equation (:func:`mosaiclink.physics.microled.optical_waveform_w`).
+
+A module of its own so that importing the physics layer does not load Numba; the first
+large-signal LED pulse does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+    """RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)``, time outermost and rows innermost (one
+    SIMD lane per row).
+
+    ``drive`` (samples, rows) is the current target of each sample (mA); the filtered current
+    ``i_rc`` relaxes to it exactly (``decay = exp(-h / tau_RC)`` per step, ``half_decay`` per
+    half step), ``g = i_rc to_g``. Returns n (samples, rows), row 0 the initial state ``n0``.
+    The operations are those of the row-vectorized NumPy formulation, in the same order (no
+    fused multiply-add, no reassociation), so the result does not depend on the batch.
+    """
+    samples, rows = drive.shape
+    out = np.empty((samples, rows))
+    n = n0.copy()
+    i_rc = i_start.copy()
+    half_h = 0.5 * h
+    sixth_h = h / 6.0
+    two_sixth_h = 2.0 * sixth_h
+    out[0] = n
+    for k in range(1, samples):
+        target = drive[k - 1]
+        for _ in range(substeps):
+            for r in range(rows):
+                nr, ar, br, cr, gr, tr = n[r], a[r], b[r], c[r], to_g[r], target[r]
+                g0 = i_rc[r] * gr
+                gm = (tr + (i_rc[r] - tr) * half_decay[r]) * gr
+                i_now = tr + (i_rc[r] - tr) * decay[r]
+                i_rc[r] = i_now
+                g1 = i_now * gr
+                k1 = g0 - ((nr * cr + br) * nr + ar) * nr
+                acc = k1 * sixth_h[r]
+                m = k1 * half_h[r] + nr
+                k2 = gm - ((m * cr + br) * m + ar) * m
+                acc += two_sixth_h[r] * k2
+                m = k2 * half_h[r] + nr
+                k3 = gm - ((m * cr + br) * m + ar) * m
+                acc += two_sixth_h[r] * k3
+                m = k3 * h[r] + nr
+                k4 = g1 - ((m * cr + br) * m + ar) * m
+                acc += sixth_h[r] * k4
+                n[r] = nr + acc
+        out[k] = n
+    return out
