@@ -71,7 +71,17 @@ def synthetic(design, seed: int) -> BerDataset:
         overrides = {"link.length_m": length, "link.rate_gbps": rate}
         points.append(BerPoint(i + 1, f"{length:g} m {rate:g} Gb/s", overrides, observation_from_counts(errors, bits)))
     free = (FreeParameter(LOSS, 0.05, 1.0), FreeParameter(NOISE, 1.0, 8.0))
-    return BerDataset(Path(f"synthetic-{seed}.toml"), f"synthetic-{seed}", "test", None, "0" * 64, tuple(points), free)
+    # synthesized from the nominal channel (the fast path), so fitted with that statistic too
+    return BerDataset(
+        Path(f"synthetic-{seed}.toml"),
+        f"synthetic-{seed}",
+        "test",
+        None,
+        "0" * 64,
+        tuple(points),
+        free,
+        statistic="nominal",
+    )
 
 
 @pytest.mark.slow  # 20 fits with profile intervals: ~4,000 fast-path evaluations, 1-2 min
@@ -97,7 +107,7 @@ def test_a_noiseless_fit_recovers_the_truth_exactly(prototype):
         BerPoint(p.row, p.label, p.overrides, BerObservation(float(m), 0.05))
         for p, m in zip(data.points, _model_at_points(prototype, data), strict=True)
     )
-    data = BerDataset(data.path, data.name, data.source, None, data.sha256, exact, data.free)
+    data = BerDataset(data.path, data.name, data.source, None, data.sha256, exact, data.free, statistic="nominal")
     result = calibrate(data, prototype, data.free)
     for f in result.fitted:
         assert f.value == pytest.approx(TRUTH[f.path], rel=1e-3)
@@ -209,6 +219,7 @@ def test_a_measured_led_response_fits_the_radiative_coefficient(prototype, tmp_p
         loose,
         (FreeParameter("led.abc_b_cm3_per_s", 1e-11, 1e-10),),
         led_response=load_led_response(csv),
+        statistic="nominal",
     )
     (fitted,) = calibrate(data, prototype, data.free).fitted
     assert fitted.covers(truth) and not fitted.high_at_bound and fitted.value == pytest.approx(truth, rel=0.2)
