@@ -29,6 +29,8 @@ from mosaiclink.explore.sensitivity_curve import ber_vs_oma
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.channel_statistic import ChannelStatistic
 
+pytestmark = pytest.mark.usefixtures("one_blas_thread")  # small matrices: see the fixture in conftest.py
+
 LOSS = "fiber.attenuation_db_per_m"
 NOISE = "receiver.tia_noise_pa_per_sqrt_hz"
 TRUTH = {LOSS: 0.2, NOISE: 3.5}

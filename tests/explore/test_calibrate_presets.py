@@ -24,6 +24,8 @@ from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.channel_statistic import CHANNEL_STATISTICS, ChannelStatistic
 from mosaiclink.physics.link import evaluate_link
 
+pytestmark = pytest.mark.usefixtures("one_blas_thread")  # small matrices: see the fixture in conftest.py
+
 PRESET = "mosaic-prototype"
 FITTED = re.compile(
     r"^(\w+) = ([0-9.eE+-]+)\s+# fitted: dataset (\S+) sha256:([0-9a-f]{16}), (\w+) channel, .*"
