@@ -77,7 +77,10 @@ def _print(result, out, plot) -> None:
     from rich.table import Table
 
     console = Console()
-    params = Table(title=f"{result.dataset.name}: chi2 {result.chi2:.3g}, rms residual {result.rms_residual:.3g} sigma")
+    params = Table(
+        title=f"{result.dataset.name} ({result.dataset.statistic} channel): chi2 {result.chi2:.3g}, "
+        f"rms residual {result.rms_residual:.3g} sigma, {result.evaluations} model evaluations"
+    )
     for column in ("parameter", "start", "fitted", "95 % interval"):
         params.add_column(column, justify="left" if column == "parameter" else "right")
     for f in result.fitted:

@@ -11,6 +11,9 @@ Formats
 -------
 ``mosaic-ber-points/1`` (TOML)
     ``name``, ``source``, optional ``base`` (a preset or design file the data belong to),
+    optional ``statistic`` (which channel the BER describes: ``"median"``, the default, the
+    median over the array's channels as ``mosaic link`` headlines it; ``"worst"``; or
+    ``"nominal"``, the nominal interior channel of the fast path),
     optional ``led_response``, ``sensitivity`` and ``datasheets`` (files beside it), optional
     ``[free."dotted.path"]`` tables (``low``, ``high``, optional ``prior_mean``/``prior_sigma``:
     the parameters a fit may move), and ``[[point]]`` rows. A point gives its conditions
@@ -56,6 +59,8 @@ BER_POINTS_FORMAT = "mosaic-ber-points/1"
 LED_RESPONSE_FORMAT = "mosaic-led-response/1"
 SENSITIVITY_FORMAT = "mosaic-rx-sensitivity/1"
 DATASHEET_FORMAT = "mosaic-datasheet/1"
+STATISTICS = ("median", "nominal", "worst")  # which channel of the array a BER point describes
+DEFAULT_STATISTIC = "median"
 DEFAULT_SIGMA_DECADES = 0.2  # a published BER read off a figure or quoted in text (documented choice)
 Z95 = 1.959963984540054
 
@@ -86,7 +91,7 @@ _POINT_FIELDS = frozenset(
     }
 )
 _DATASET_KEYS = frozenset(
-    {"format", "name", "source", "base", "led_response", "sensitivity", "datasheets", "free", "point"}
+    {"format", "name", "source", "base", "statistic", "led_response", "sensitivity", "datasheets", "free", "point"}
 )
 _FREE_KEYS = frozenset({"low", "high", "prior_mean", "prior_sigma"})
 
@@ -171,6 +176,7 @@ class BerDataset:
     datasheets: tuple[Datasheet, ...] = ()
     led_response: LedResponse | None = None
     sensitivity: SensitivityCurve | None = None
+    statistic: str = DEFAULT_STATISTIC  # one of STATISTICS
 
     def datasheet_overrides(self) -> dict[str, float]:
         """All datasheet values as one ``{dotted.path: value}`` mapping."""
@@ -227,6 +233,9 @@ def load_ber_dataset(path: str | Path) -> BerDataset:
         raise ConfigError(f"{path}: field 'point': needs at least one [[point]] row")
     points = tuple(_point(p, i + 1, path) for i, p in enumerate(raw_points))
     free = tuple(_free(name, spec, path) for name, spec in _table(data.get("free", {}), path, "free").items())
+    statistic = data.get("statistic", DEFAULT_STATISTIC)
+    if statistic not in STATISTICS:
+        raise ConfigError(f"{path}: field 'statistic' = {statistic!r}: allowed {', '.join(STATISTICS)}")
     here = path.parent
     sheets = data.get("datasheets", [])
     if not isinstance(sheets, list):
@@ -242,6 +251,7 @@ def load_ber_dataset(path: str | Path) -> BerDataset:
         datasheets=tuple(load_datasheet(here / s) for s in sheets),
         led_response=load_led_response(here / data["led_response"]) if "led_response" in data else None,
         sensitivity=load_sensitivity(here / data["sensitivity"]) if "sensitivity" in data else None,
+        statistic=statistic,
     )
 
 

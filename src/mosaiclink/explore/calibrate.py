@@ -11,10 +11,16 @@ Notes
 Residuals, each in units of its own standard deviation:
 
 * a measured BER (counted, a value or an interval): :math:`r = (\hat y - y)/\sigma` with
-  :math:`\hat y` the model's :math:`\log_{10}` BER of the nominal channel
-  (:func:`mosaiclink.explore.evaluate.evaluate_rows`) at the point's conditions;
+  :math:`\hat y` the model's :math:`\log_{10}` BER at the point's conditions, of the channel the
+  dataset's ``statistic`` names: the median (default) or worst channel of the full per-channel
+  model (:class:`mosaiclink.physics.channel_statistic.ChannelStatistic`, seed 0: the spread is
+  drawn once, so the objective is deterministic), or the nominal interior channel of the fast
+  path (:func:`mosaiclink.explore.evaluate.evaluate_rows`, the same channel core);
+* a 95 % interval ("just above the threshold", read as :math:`[p_l, p_h]`) is a Gaussian
+  measurement at its log-centre whose own 95 % interval is :math:`[p_l, p_h]`;
 * a bound ("BER < x"): the hinge :math:`r = \max(0, \hat y - y)/\sigma` (zero while the bound
-  holds), "BER > x" the mirror image;
+  holds: a censored observation, every value on its side equally likely), "BER > x" the mirror
+  image;
 * an LED response: :math:`(20\log_{10}|H(f)| - m(f))/\sigma_{dB}` with ``microled.transfer_function``;
 * a Gaussian prior: :math:`(\theta - \mu)/\sigma_\theta`.
 
@@ -23,6 +29,9 @@ Parameters whose bounds span a decade or more are fitted in :math:`\ln\theta`. W
 :math:`\{t : \min_{\theta_{-j}} \chi^2(\theta_j = t) \le \chi^2_{min} + 3.84\}` (Wilks; Venzon &
 Moolgavkar, Appl. Stat. 37, 1988), found by Brent's method on each side; an end that the bound
 reaches before :math:`\Delta\chi^2 = 3.84` is reported as the bound (the data do not constrain it).
+With priors the point estimate is the posterior mode (penalised least squares) and the interval
+is the profile of the posterior; when the data pin only a combination of the free parameters, the
+priors choose the point along it and each interval is the range the data and the priors allow.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ from mosaiclink.config.measurements import BerDataset, BerPoint, FreeParameter
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
+from mosaiclink.physics.channel_statistic import ChannelStatistic
 
 DELTA_CHI2_95 = 3.841458820694124  # chi2 quantile, 1 degree of freedom, 95 %
 LED_RESPONSE_SIGMA_DB = 0.5  # a VNA-measured LED response read to half a dB (documented choice)
@@ -47,6 +57,7 @@ LOG10_BER_FLOOR = -300.0  # below float64's smallest normal number
 LOG_SPAN = 10.0  # bounds spanning this ratio or more are fitted in ln(theta)
 PROFILE_TOL = 1e-5  # relative tolerance of the inner fits along a profile (chi2 to ~1e-4)
 PROFILE_XTOL = 1e-3  # interval ends to 0.1 % of the parameter's (transformed) range
+MAX_FIT_EVALUATIONS = 200  # residual evaluations a fit may spend before it is declared not converged
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,8 @@ class Calibration:
         high = f"{f.high:.4g}" + (" (bound)" if f.high_at_bound else "")
         return (
             f"fitted: dataset {self.dataset.name} sha256:{self.dataset.sha256[:16]}, "
-            f"rms residual {self.rms_residual:.3g} sigma, 95 % profile interval [{low}, {high}]"
+            f"{self.dataset.statistic} channel, rms residual {self.rms_residual:.3g} sigma, "
+            f"95 % profile interval [{low}, {high}]"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +110,7 @@ class Calibration:
         return {
             "dataset": self.dataset.name,
             "dataset_sha256": self.dataset.sha256,
+            "statistic": self.dataset.statistic,
             "chi2": self.chi2,
             "rms_residual": self.rms_residual,
             "evaluations": self.evaluations,
@@ -168,6 +181,7 @@ class _Problem:
         self.observed = np.array([pt.observation.log10_ber for pt in points])
         self.sigma = np.array([pt.observation.sigma_decades for pt in points])
         self.kind = np.array([pt.observation.kind for pt in points])
+        self.channel = None if dataset.statistic == "nominal" else ChannelStatistic(dataset.statistic)
         self.evaluations = 0
 
     def to_x(self, theta: np.ndarray) -> np.ndarray:
@@ -177,13 +191,17 @@ class _Problem:
         return np.where(self.log, np.exp(x), x)
 
     def model(self, theta: np.ndarray) -> np.ndarray:
-        """Model log10 BER at every point for parameter values ``theta``."""
+        """Model log10 BER of the dataset's statistic at every point for parameter values ``theta``."""
         keep = [j for j, p in enumerate(self.paths) if p not in self.condition_paths]
         paths = tuple(self.paths[j] for j in keep) + self.condition_paths
         n = len(self.conditions)
         rows = np.column_stack([np.tile(theta[keep], (n, 1)), self.conditions])
         self.evaluations += 1
-        log10_ber = evaluate_rows(self.design, paths, rows)["log10_ber"]
+        if self.channel is None:
+            log10_ber = evaluate_rows(self.design, paths, rows)["log10_ber"]
+        else:
+            designs = (with_overrides(self.design, dict(zip(paths, map(float, row), strict=True))) for row in rows)
+            log10_ber = np.array([self.channel.log10_ber(design) for design in designs])
         # a closed eye is BER 1/2 (a coin toss), never NaN or above it
         return np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
 
@@ -252,7 +270,7 @@ def _least_squares(problem: _Problem, x0: np.ndarray, fixed: dict[int, float] | 
         bounds=(lo, hi),
         x_scale="jac",
         diff_step=1e-4,
-        max_nfev=200,
+        max_nfev=MAX_FIT_EVALUATIONS,
         ftol=tol,
         xtol=tol,
         gtol=tol,
@@ -271,12 +289,14 @@ def _profile_end(
     """
     bound = problem.lower[j] if side < 0 else problem.upper[j]
     target = chi2_min + DELTA_CHI2_95
-    start = x_hat.copy()
+    seen: dict[float, float] = {}
 
     def excess(t: float) -> float:
-        x, chi2, _ = _least_squares(problem, start, {j: t}, tol=PROFILE_TOL)
-        start[:] = x
-        return chi2 - target
+        # each inner fit starts from the optimum, so the profile is a function of t alone (a warm
+        # start from the previous t can land in another local minimum and break Brent's bracket)
+        if t not in seen:
+            seen[t] = _least_squares(problem, x_hat, {j: t}, tol=PROFILE_TOL)[1] - target
+        return seen[t]
 
     tol = PROFILE_XTOL * (problem.upper[j] - problem.lower[j])
     span = abs(bound - x_hat[j])
@@ -325,8 +345,13 @@ def calibrate(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParamet
     fitted = []
     steps = _wald_steps(problem, x_hat, result)
     for j, f in enumerate(free):
-        lo, lo_bound = _profile_end(problem, x_hat, chi2_min, j, -1, steps[j])
-        hi, hi_bound = _profile_end(problem, x_hat, chi2_min, j, +1, steps[j])
+        try:
+            lo, lo_bound = _profile_end(problem, x_hat, chi2_min, j, -1, steps[j])
+            hi, hi_bound = _profile_end(problem, x_hat, chi2_min, j, +1, steps[j])
+        except (ValueError, RuntimeError) as exc:  # Brent's bracket lost or its iterations spent
+            raise ModelRangeError(
+                f"{dataset.path}: free '{f.path}': the profile interval did not converge ({exc}); nothing written"
+            ) from None
         value, low, high = (float(np.exp(v)) if problem.log[j] else float(v) for v in (x_hat[j], lo, hi))
         fitted.append(Fitted(f.path, value, low, high, lo_bound, hi_bound, float(start[j])))
     theta = problem.to_theta(x_hat)
