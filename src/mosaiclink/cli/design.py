@@ -25,8 +25,13 @@ def design(
         float | None, typer.Option("--max-fit", callback=within(0.0), help="Upper bound on link FIT.")
     ] = None,
     base: Annotated[
-        str, typer.Option("--base", help="Preset or design file giving the device technology.")
-    ] = "mosaic-800g",
+        str | None,
+        typer.Option(
+            "--base",
+            help="Preset or design file giving the device technology and optics; "
+            "default: the shipped preset of that rate (mosaic-3.2t for 3.2t), else mosaic-800g.",
+        ),
+    ] = None,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -39,6 +44,7 @@ def design(
 
     from mosaiclink.cli.common import check_design_work, check_option, check_seeds
     from mosaiclink.config.catalog import parse_rate_gbps
+    from mosaiclink.config.presets import DEFAULT_PRESET, preset_for_rate
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
@@ -48,7 +54,7 @@ def design(
     check_option("--reach-m", reach_m, 0.0, 10_000.0)
     check_option("--ber", ber, 1e-30, 0.5)
     check_option("--max-fit", max_fit, 1e-6, 1e9)
-    base_design = load_base(base)
+    base_design = load_base(base or preset_for_rate(rate_gbps) or DEFAULT_PRESET)
     check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(rate_gbps, reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed)
     if as_json:
