@@ -236,8 +236,9 @@ def _print(result, data) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"{result.design_name}: {result.rate_gbps:g} Gb/s, {result.length_m:g} m, "
-        f"{result.path} path, {result.throughput_mbps:.1f} Mbit/s counted"
+        title=f"{result.design_name}: {result.rate_gbps:g} Gb/s, {result.length_m:g} m, {result.path} path",
+        caption=f"simulator throughput {result.throughput_mbps:.3g} Mbit/s of counted bits per second "
+        f"(all channels; the speed of this run, not the link's {result.rate_gbps:g} Gb/s)",
     )
     for name in ("channel", "errors", "bits", "BER", f"{result.confidence:.0%} interval", "stat-eye BER", "inside"):
         table.add_column(name, justify="right")
