@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 from mosaiclink.config.catalog import parse_rate_gbps
-from mosaiclink.config.presets import load_preset, preset_for_rate, preset_names
+from mosaiclink.config.presets import load_preset
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.optimize import design_for_target
 from mosaiclink.explore.spec import with_overrides
+from mosaiclink.system.compare import PRESET_BY_RATE
 
 KP4_BER = 2.4e-4
 
@@ -22,17 +23,14 @@ def _preset_metrics(name: str, reach_m: float) -> dict[str, float]:
     return {k: float(v[0]) for k, v in m.items()}
 
 
-def test_every_shipped_preset_is_found_by_its_own_data_rate():
-    for name in preset_names():
-        rate = load_preset(name).data_rate_gbps
-        # a preset is the default base of its rate unless another preset shares that rate
-        assert load_preset(preset_for_rate(rate)).data_rate_gbps == rate
-    assert preset_for_rate(parse_rate_gbps("3.2t")) == "mosaic-3.2t"
-    assert preset_for_rate(123.0) is None
+def test_every_product_preset_carries_the_rate_it_is_listed_for():
+    for rate_gbps, name in PRESET_BY_RATE.items():
+        assert load_preset(name).data_rate_gbps == rate_gbps
+    assert PRESET_BY_RATE[parse_rate_gbps("3.2t")] == "mosaic-3.2t"
 
 
 def test_design_3p2t_meets_the_target_and_equals_or_beats_the_shipped_preset():
-    name = preset_for_rate(3200.0)
+    name = PRESET_BY_RATE[3200.0]
     reach_m = 0.8 * _preset_metrics(name, 1.0)["reach_m"]  # where the preset itself meets KP4 (from the model)
     preset = _preset_metrics(name, reach_m)
     assert preset["ber"] <= KP4_BER and preset["fits_fibre"] == 1.0

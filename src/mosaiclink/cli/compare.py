@@ -98,9 +98,9 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False)
         for r in result.rows:
             if r.feasible is False and not r.reference_only:
                 console.print(f"[dim]{r.technology}: {'; '.join(r.reasons)}[/dim]")
-        console.print(
-            "[dim]ref: published MOSAIC figures, shown for reference (--wide: full names, MTBF, ratios)[/dim]"
-        )
+        if any(r.reference_only for r in result.rows):
+            console.print("[dim]ref: published MOSAIC figures, shown for reference[/dim]")
+        console.print("[dim]--wide: full names, MTBF, ratios and reasons[/dim]")
     codes = sorted({c for r in result.rows for c in r.confidence.values() if c in CONFIDENCE_MEANING})
     console.print(
         "confidence of power/FIT/cost: " + ", ".join(f"{c} {CONFIDENCE_MEANING[c]}" for c in codes),
@@ -145,8 +145,8 @@ def compare(
         str,
         typer.Option(
             "--rate",
-            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t "
-            "(other catalog rates, e.g. 400g, need --preset).",
+            help="Aggregate rate: 400g, 800g, 1.6t or 3.2t (MOSAIC is the shipped preset of that rate); "
+            "another rate needs --preset or --config.",
         ),
     ] = "800g",
     reach_m: ReachOpt = 30.0,

@@ -44,7 +44,7 @@ def design(
 
     from mosaiclink.cli.common import check_design_work, check_option, check_seeds
     from mosaiclink.config.catalog import parse_rate_gbps
-    from mosaiclink.config.presets import DEFAULT_PRESET, preset_for_rate
+    from mosaiclink.config.presets import DEFAULT_PRESET
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
@@ -54,7 +54,9 @@ def design(
     check_option("--reach-m", reach_m, 0.0, 10_000.0)
     check_option("--ber", ber, 1e-30, 0.5)
     check_option("--max-fit", max_fit, 1e-6, 1e9)
-    base_design = load_base(base or preset_for_rate(rate_gbps) or DEFAULT_PRESET)
+    from mosaiclink.system.compare import PRESET_BY_RATE
+
+    base_design = load_base(base or PRESET_BY_RATE.get(rate_gbps, DEFAULT_PRESET))
     check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(rate_gbps, reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed)
     if as_json:

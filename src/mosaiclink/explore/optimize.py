@@ -95,7 +95,7 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-HOST_FOR_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+HOST_FOR_RATE_GBPS = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
 
 
 def candidate_matrix(

@@ -6,7 +6,6 @@ deep-merged over that preset, so a scaled design states only what differs.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -51,18 +50,6 @@ def _resolve(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]
 def load_preset(name: str) -> MosaicDesign:
     """The validated :class:`MosaicDesign` of a shipped preset; unknown names list the valid ones."""
     return MosaicDesign.from_mapping(_preset_mapping(name), where="")
-
-
-def preset_for_rate(rate_gbps: float) -> str | None:
-    """The shipped preset whose data rate (:attr:`MosaicDesign.data_rate_gbps`) is ``rate_gbps``, if any.
-
-    ``mosaic design --rate 3.2t`` starts from ``mosaic-3.2t``'s device and optics (its fibre and
-    demagnification hold a 40 x 40 array; the 800G optics cannot image 1,600 channels).
-    """
-    for name in preset_names():
-        if math.isclose(load_preset(name).data_rate_gbps, rate_gbps, rel_tol=1e-9):
-            return name
-    return None
 
 
 def load_design(path: str | Path) -> MosaicDesign:
