@@ -57,12 +57,10 @@ def datapath(
             detection_time_us=detection_time_us,
         )
     )
-    from mosaiclink.cli.common import check_seeds
     from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
     from mosaiclink.datapath.protocols import host_protocol
     from mosaiclink.workload import PAYLOAD_BYTES_PER_BIT, require_memory
 
-    check_seeds(seed=seed)
     if spec.mode == "payload":
         bits = spec.duration_us * 1e3 * host_protocol(spec.host).rate_gbps
         require_memory(
