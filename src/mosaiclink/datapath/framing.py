@@ -118,17 +118,38 @@ class Framing:
         for value in np.unique(offset):  # deskew: a handful of distinct whole-bit offsets
             rows = np.nonzero(offset == value)[0]
             aligned[rows, : line.shape[1] - value] = line[rows, value : value + span]
+        lane_id = np.where(locked, lane_id, -1)
+        payload, counters = self.strip(aligned, lane_id)
+        return Received(payload=payload, lane_id=lane_id, offset_bits=offset, error_counts=counters)
+
+    def strip(self, aligned: np.ndarray, lane_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Payload and health counters of aligned lanes.
+
+        Parameters
+        ----------
+        aligned : (lanes, K (P + M) + M) uint8
+            Line bits starting at a marker: K periods and the marker after the last.
+        lane_id : (lanes,) int
+            Lane ID each lane locked on, -1 for an unlocked lane (its counters read M per period).
+
+        Returns
+        -------
+        payload : (lanes, K P) uint8
+        error_counts : (lanes, K) int
+            Per period, the errors of the marker after it (sync and ID) plus its BIP-8 mismatches.
+        """
+        lanes = aligned.shape[0]
+        step = self.period_bits + MARKER_BITS
+        periods = (aligned.shape[1] - MARKER_BITS) // step
+        locked = lane_id >= 0
         body = aligned[:, : periods * step].reshape(lanes, periods, step)
         payload = body[:, :, MARKER_BITS:].reshape(lanes, -1)
-        markers = np.concatenate([body[:, :, :MARKER_BITS], aligned[:, None, -MARKER_BITS:]], axis=1)
-        expected_head = np.concatenate([np.broadcast_to(SYNC_BITS, (lanes, 16)), _id_field(lane_id)], axis=1)
-        head_errors = (markers[:, 1:, :32] != expected_head[:, None, :]).sum(axis=2)
-        bip = _bip8(body[:, :, MARKER_BITS:])
-        bip_errors = (bip != markers[:, 1:, 32:]).sum(axis=2)
-        counters = np.where(locked[:, None], head_errors + bip_errors, MARKER_BITS)
-        return Received(
-            payload=payload, lane_id=np.where(locked, lane_id, -1), offset_bits=offset, error_counts=counters
-        )
+        after = np.concatenate([body[:, 1:, :MARKER_BITS], aligned[:, None, periods * step :]], axis=1)
+        ids = np.where(locked, lane_id, 0)
+        expected_head = np.concatenate([np.broadcast_to(SYNC_BITS, (lanes, 16)), _id_field(ids)], axis=1)
+        head_errors = (after[:, :, :32] != expected_head[:, None, :]).sum(axis=2)
+        bip_errors = (_bip8(body[:, :, MARKER_BITS:]) != after[:, :, 32:]).sum(axis=2)
+        return payload, np.where(locked[:, None], head_errors + bip_errors, MARKER_BITS)
 
 
 @dataclass(frozen=True)
