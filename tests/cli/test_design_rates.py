@@ -3,6 +3,8 @@ finds a design at least as good as the preset, or refuses naming the constraint.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -50,3 +52,14 @@ def test_design_3p2t_beyond_the_presets_reach_refuses_naming_the_constraint(mosa
     result = mosaic("design", "--rate", "3.2t", "--reach-m", f"{reach_m:.1f}")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "mosaic-3.2t itself reaches" in result.stderr
+
+
+def test_design_shows_the_line_rate_the_host_protocol_sets(mosaic):
+    from mosaiclink.config.line_rate import required_line_rate_gbps
+
+    data = json.loads(mosaic("design", "--rate", "800g", "--json").stdout)
+    channels = data["design"]["array"]["rows"] * data["design"]["array"]["cols"]
+    assert data["host_protocol"] == "800gbe"
+    assert data["line_rate_gbps"] == pytest.approx(required_line_rate_gbps("800gbe", channels), rel=1e-12)
+    text = mosaic("design", "--rate", "800g").stdout
+    assert "line rate per channel" in text and f"{data['line_rate_gbps']:.4f} Gb/s" in text

@@ -66,6 +66,12 @@ def design(
     table.add_column("value", justify="right")
     for key, value in choice.knobs.items():
         table.add_row(key, f"{value:g}")
+    link = choice.design.link
+    if link.host_protocol != "none":  # the host fixes the line rate: say what it is and why
+        table.add_row(
+            "line rate per channel",
+            f"{link.rate_gbps:.4f} Gb/s ({link.host_protocol} over {choice.design.array.data_channels} channels)",
+        )
     for key, fmt in (
         ("rate_gbps_total", "{:.1f} Gb/s"),
         ("power_w", "{:.3f} W per end"),

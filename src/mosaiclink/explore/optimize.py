@@ -75,6 +75,8 @@ class DesignChoice:
         """Plain JSON-ready dict."""
         return {
             "objective": self.objective,
+            "host_protocol": self.design.link.host_protocol,
+            "line_rate_gbps": self.design.link.rate_gbps,
             "knobs": self.knobs,
             "metrics": self.metrics,
             "margins": self.margins,
