@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from math import ceil
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from mosaiclink.config.line_rate import MARKER_BITS
 from mosaiclink.errors import ConfigError
@@ -101,10 +100,12 @@ class Framing:
         """
         lanes = line.shape[0]
         step = self.period_bits + MARKER_BITS
-        window = sliding_window_view(line[:, : search_bits + step + 16], 16, axis=1)
-        weights = (1 << np.arange(15, -1, -1)).astype(np.int64)
-        words = window @ weights  # (lanes, positions)
-        sync_word = int(SYNC_BITS.astype(np.int64) @ weights)
+        head = line[:, : search_bits + step + 16].astype(np.int32)
+        positions = head.shape[1] - 15
+        words = np.zeros((lanes, positions), dtype=np.int32)  # the 16-bit word starting at each position
+        for j in range(16):  # shifts, not a (lanes, positions, 16) int64 matrix product (250 MB at 460 lanes)
+            words |= head[:, j : j + positions] << (15 - j)
+        sync_word = int(np.sum(SYNC_BITS.astype(np.int64) << np.arange(15, -1, -1)))
         near = _POPCOUNT16[words ^ sync_word] <= SYNC_TOLERANCE  # sync word within 1 bit error
         hit = near[:, :search_bits] & near[:, step : step + search_bits]
         locked = hit.any(axis=1)

@@ -21,7 +21,7 @@ counts (tested).
 Lane lock is acquired once, on the first two periods: each lane's first marker is searched
 within the skew window and confirmed one period later, its lane ID read (:meth:`Framing.receive`).
 A locked lane is then read at that offset for the rest of the run. A lane that locked at an
-offset other than its true skew (sync and ID passing on payload bits: probability ~1e-8 per
+offset other than its true skew (sync and ID passing on payload bits: probability below 1e-6 per
 lane) is treated as not locked, i.e. dead from link-up, which is what it becomes once its
 markers stop confirming.
 """
