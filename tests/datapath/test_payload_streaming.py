@@ -20,7 +20,7 @@ WHOLE = 10**9  # one block holding the whole run
 
 def _run(spec: DatapathSpec, seed: int, block_periods: int) -> dict:
     setup = make_setup(spec, generator(seed, Stream.DATAPATH_SETUP))
-    counts = run_payload(setup, generator(seed, Stream.DATAPATH_RUN), block_periods=block_periods)
+    counts = run_payload(setup, seed, block_periods=block_periods)
     return build_result(setup, seed, counts).to_dict()
 
 

@@ -59,7 +59,7 @@ MARGIN_STEP_DB = 0.2
 class DesignChoice:
     """The chosen design, why, and what the full link model says about it."""
 
-    design: Spec
+    design: MosaicDesign
     knobs: dict[str, float]
     metrics: dict[str, float]
     margins: dict[str, float]

@@ -25,14 +25,18 @@ def emulate(spec: DatapathSpec, seed: int = 0, progress: Progress | None = None)
         Host, channels, spares, mapping, error and fault models, mode, timing.
     seed : int
         Seed of the streams :attr:`~mosaiclink.streams.Stream.DATAPATH_SETUP` (which channels die,
-        skew) and :attr:`~mosaiclink.streams.Stream.DATAPATH_RUN` (errors, payload).
+        skew), then :attr:`~mosaiclink.streams.Stream.DATAPATH_RUN` (pattern mode: errors) or the
+        payload mode's per-period and per-frame streams (``DATAPATH_IDLE``, ``DATAPATH_LINE_ERRORS``,
+        ``DATAPATH_FRAMES``).
     progress : callable, optional
         ``progress(done, total)`` after each processed block (marker periods in payload mode,
         interleave blocks in pattern mode).
     """
     setup = make_setup(spec, generator(seed, Stream.DATAPATH_SETUP))
-    rng = generator(seed, Stream.DATAPATH_RUN)
-    counts = run_payload(setup, rng, progress) if spec.mode == "payload" else run_pattern(setup, rng, progress)
+    if spec.mode == "payload":
+        counts = run_payload(setup, seed, progress)
+    else:
+        counts = run_pattern(setup, generator(seed, Stream.DATAPATH_RUN), progress)
     return build_result(setup, seed, counts)
 
 

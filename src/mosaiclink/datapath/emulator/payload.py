@@ -14,7 +14,8 @@ bits) as the line needs them, the line stage inserts markers, adds errors and da
 the health monitor (whose run of bad periods carries across blocks) and the failover, and the
 receiver decodes whole groups as their channel bits arrive and checks frames as they complete.
 Every random number is drawn per marker period (idle pattern, line errors) or per group of
-frames, from streams keyed by that index, so the result does not depend on the block size:
+frames, from the streams :attr:`~mosaiclink.streams.Stream.DATAPATH_IDLE`,
+``DATAPATH_LINE_ERRORS`` and ``DATAPATH_FRAMES`` keyed by that index, so the result does not depend on the block size:
 ``run_payload(..., block_periods=2)`` and one block holding the whole run give identical
 counts (tested).
 
@@ -28,6 +29,7 @@ markers stop confirming.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -40,31 +42,21 @@ from mosaiclink.datapath.failover import NEVER, bad_periods, first_run_end
 from mosaiclink.datapath.framing import MARKER_BITS, Framing, skew_bits
 from mosaiclink.datapath.protocols import HostProtocol
 from mosaiclink.errors import ModelRangeError
+from mosaiclink.streams import Stream, generator
 
 BLOCK_LINE_BITS = 1 << 23  # line bits per processing block, all lanes together (~8 MB per bit array)
 FRAMES_PER_DRAW = 1024  # frames drawn per keyed random stream (the CRC runs byte-serially over a whole draw)
 CODEWORDS_PER_CALL = 256  # codewords per RS encode / decode call (their work arrays scale with it)
 MAX_PAYLOAD_BITS = 400e6  # link bits per run: a bound on work (~2 minutes), no longer on memory
 
-_IDLE, _ERRORS, _FRAMES, _TAIL, _BURST_START = range(5)  # purposes of the run's keyed sub-streams
-
 Progress = Callable[[int, int], None]
-
-
-class _Keyed:
-    """Random sub-streams keyed by (purpose, index), all derived from the run's stream."""
-
-    def __init__(self, rng: np.random.Generator):
-        self._root = int(rng.integers(0, 2**63))
-
-    def __call__(self, purpose: int, index: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(self._root, spawn_key=(purpose, index)))
+Keyed = Callable[[Stream, int], np.random.Generator]  # the run's stream of a purpose and index
 
 
 class _Transmitter:
     """Frames -> RS-coded blocks -> channel bits, one batch of whole gearbox groups at a time."""
 
-    def __init__(self, setup: Setup, keyed: _Keyed):
+    def __init__(self, setup: Setup, keyed: Keyed):
         self.setup, self.keyed = setup, keyed
         self.msg_bits, self.frame_bits = payload_layout(setup)
         self.per_block = int(self.msg_bits.sum())
@@ -87,7 +79,7 @@ class _Transmitter:
         for d in range(f0 // FRAMES_PER_DRAW, (f1 - 1) // FRAMES_PER_DRAW + 1):
             if d not in self._draws:
                 count = min(FRAMES_PER_DRAW, self.n_frames - d * FRAMES_PER_DRAW)
-                bodies = self.keyed(_FRAMES, d).integers(0, 256, (count, body), dtype=np.uint8)
+                bodies = self.keyed(Stream.DATAPATH_FRAMES, d).integers(0, 256, (count, body), dtype=np.uint8)
                 self._draws[d] = append_crc(bodies, self.check)
             lo = max(f0 - d * FRAMES_PER_DRAW, 0)
             parts.append(self._draws[d][lo : f1 - d * FRAMES_PER_DRAW])
@@ -107,7 +99,9 @@ class _Transmitter:
             bits = np.unpackbits(self.frames(f0, f1).ravel(), bitorder="little")
             out.append(bits[a - f0 * self.frame_bits : min(b, framed) - f0 * self.frame_bits])
         if b > framed:
-            tail = self.keyed(_TAIL, 0).integers(0, 2, self.total_msg - framed, dtype=np.uint8)
+            tail = self.keyed(Stream.DATAPATH_FRAMES, -(-self.n_frames // FRAMES_PER_DRAW)).integers(
+                0, 2, self.total_msg - framed, dtype=np.uint8
+            )
             out.append(tail[max(a, framed) - framed : b - framed])
         return np.concatenate(out)
 
@@ -189,7 +183,7 @@ class _Receiver:
 
 
 def run_payload(
-    setup: Setup, rng: np.random.Generator, progress: Progress | None = None, block_periods: int | None = None
+    setup: Setup, seed: int, progress: Progress | None = None, block_periods: int | None = None
 ) -> RunCounts:
     """Emulate the run in payload mode, ``block_periods`` marker periods at a time (default: about
     :data:`BLOCK_LINE_BITS` line bits per block); ``progress(done, total)`` counts periods."""
@@ -206,7 +200,7 @@ def run_payload(
     if block_periods is None:
         block_periods = BLOCK_LINE_BITS // (lanes * step)
     block_periods = max(2, int(block_periods))  # lane lock reads the first two periods
-    keyed = _Keyed(rng)
+    keyed: Keyed = functools.partial(generator, seed)
     tx = _Transmitter(setup, keyed)
     rx = _Receiver(tx)
     errors = _PeriodErrors(setup, keyed, lanes, line_len)
@@ -233,7 +227,9 @@ def run_payload(
             g1 = min(tx.groups, tx.next_group + tx.groups_per_call)
             tx_bits = np.concatenate([tx_bits, tx.encode(tx.next_group, g1)], axis=1)
         data, tx_bits = tx_bits[:, :valid], tx_bits[:, valid:]
-        payload = np.concatenate([keyed(_IDLE, k).integers(0, 2, (lanes, p), dtype=np.uint8) for k in range(k0, k1)], 1)
+        payload = np.concatenate(
+            [keyed(Stream.DATAPATH_IDLE, k).integers(0, 2, (lanes, p), dtype=np.uint8) for k in range(k0, k1)], 1
+        )
         payload[:channels, :valid] = data
 
         line = _transmit(fr, payload, all_lanes, errors, kill_line, k0, k1)
@@ -308,17 +304,18 @@ class _PeriodErrors:
     state from period to period, so periods are drawn in order and the last one is kept.
     """
 
-    def __init__(self, setup: Setup, keyed: _Keyed, lanes: int, line_len: int):
+    def __init__(self, setup: Setup, keyed: Keyed, lanes: int, line_len: int):
         self.setup, self.keyed, self.lanes, self.line_len = setup, keyed, lanes, line_len
         self.step = setup.framing.period_bits + MARKER_BITS
         burst = setup.spec.burst
-        self.state = faults.initial_ge_state(keyed(_BURST_START, 0), burst, lanes) if burst is not None else None
+        start = keyed(Stream.DATAPATH_LINE_ERRORS, line_len // self.step + 1)  # after the last period's index
+        self.state = faults.initial_ge_state(start, burst, lanes) if burst is not None else None
         self.p_max = float(setup.ber.max())
         self.drawn: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.next_period = 0
 
     def _draw(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        rng = self.keyed(_ERRORS, k)
+        rng = self.keyed(Stream.DATAPATH_LINE_ERRORS, k)
         a, b = k * self.step, min((k + 1) * self.step, self.line_len)
         spec = self.setup.spec
         if spec.burst is not None:
