@@ -9,21 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mosaiclink.cli._registry import COMMANDS as REGISTRY
 from mosaiclink.config.catalog import parse_rate_gbps, rate_key
 from mosaiclink.errors import ConfigError
 
-COMMANDS = (
-    "report",
-    "link",
-    "simulate",
-    "datapath",
-    "compare",
-    "cluster",
-    "design",
-    "sweep",
-    "results",
-    "serve",
-    "presets",
+EXAMPLE_PENDING = {"calibrate", "uncertainty"}  # their modules' owners add the line; strict xfail flags it
+COMMANDS = tuple(
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="docstring has no Example line yet"))
+    if c in EXAMPLE_PENDING
+    else c
+    for c in sorted(REGISTRY)
 )
 
 
@@ -37,6 +32,11 @@ def test_help_shows_a_valid_example_and_no_bool_placeholder(mosaic, command):
     assert example, text
     for option in re.findall(r"(--[a-z][a-z0-9-]*)", example[1]):
         assert option in text, f"{command}: example uses {option}, which --help does not list"
+
+
+def test_top_level_help_shows_an_example(mosaic):
+    text = mosaic("--help").stdout
+    assert "Example: mosaic report" in text and "<bool>" not in text
 
 
 def test_compare_fits_100_columns_and_explains_confidence(mosaic):
@@ -54,8 +54,8 @@ def test_compare_rate_forms_and_unoffered_rate(mosaic):
     result = mosaic("compare", "--rate", "1.6 Tb/s", "--json")
     assert result.returncode == 0, result.stderr
     assert '"rate_gbps": 1600.0' in result.stdout
-    refused = mosaic("compare", "--rate", "400g")
-    assert refused.returncode == 2 and refused.stderr.startswith("error: rate = '400g'")
+    refused = mosaic("compare", "--rate", "200")
+    assert refused.returncode == 2 and refused.stderr.startswith("error: rate = '200g': no MOSAIC preset")
     assert "Traceback" not in refused.stderr
 
 

@@ -35,13 +35,16 @@ class Stream(IntEnum):
     NOISE = 1  #: receiver noise per channel (sim)
     JITTER = 2  #: sampling jitter per channel (sim, waveform path)
     DATAPATH_SETUP = 3  #: which channels die, initial skew and drift (datapath emulator)
-    DATAPATH_RUN = 4  #: channel errors, payload bits, core permutation (datapath emulator)
+    DATAPATH_RUN = 4  #: channel errors of the emulator's error-pattern mode (datapath)
     FAILURES = 5  #: the Monte Carlo failure year of a cluster (cluster.failures)
     RELIABILITY_TRIALS = 6  #: component failure times of the link-survival Monte Carlo (system)
     ETTR = 7  #: failure gaps of the checkpointing Monte Carlo (cluster.ettr)
     SWEEP_SAMPLES = 8  #: random and Latin-hypercube draws of a design sweep (explore)
     EYE_NOISE = 9  #: full-rate receiver noise of the eye waveforms per channel (sim, waveform path)
     UNCERTAINTY_SAMPLES = 10  #: the Latin hypercube of mosaic uncertainty (explore.uncertainty)
+    DATAPATH_IDLE = 11  #: payload mode: idle pattern of all lanes per marker period (index: period)
+    DATAPATH_LINE_ERRORS = 12  #: payload mode: line errors per marker period (index: period; K + 1: burst start)
+    DATAPATH_FRAMES = 13  #: payload mode: frame bodies per 1,024 frames (index: draw; the last + 1: tail bits)
 
 
 def seed_sequence(seed: int, purpose: Stream, index: int = 0) -> np.random.SeedSequence:

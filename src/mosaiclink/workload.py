@@ -34,10 +34,6 @@ the symbol path counted on the loaded 2-core VM (10 channels x 200,000 bits; the
 ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time."""
 SIM_BITS_PER_S = 1.3e6
 
-PAYLOAD_BYTES_PER_BIT = 15.0
-"""Peak memory of the payload-mode emulator per emulated link bit (2.4 GB for 160 Mbit: 800GbE
-over 400 + 20 channels for 200 us, measured with /usr/bin/time)."""
-
 
 def memory_budget_bytes() -> int:
     """Bytes one run may allocate: :data:`MEMORY_SHARE` of physical memory."""

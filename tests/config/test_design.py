@@ -11,7 +11,7 @@ from mosaiclink.errors import ConfigError
 
 
 def test_all_presets_load_and_have_expected_sizes():
-    assert preset_names() == ["mosaic-1.6t", "mosaic-3.2t", "mosaic-800g", "mosaic-prototype"]
+    assert preset_names() == ["mosaic-1.6t", "mosaic-3.2t", "mosaic-400g", "mosaic-800g", "mosaic-prototype"]
     d800 = load_preset("mosaic-800g")
     assert d800.array.data_channels == 400
     assert 0.05 <= d800.array.spare_channels / 400 <= 0.15
@@ -24,8 +24,10 @@ def test_all_presets_load_and_have_expected_sizes():
 
 
 def test_unknown_preset_lists_valid_names():
-    with pytest.raises(ConfigError, match="valid presets: mosaic-1.6t, mosaic-3.2t, mosaic-800g, mosaic-prototype"):
-        load_preset("mosaic-400g")
+    with pytest.raises(
+        ConfigError, match="valid presets: mosaic-1.6t, mosaic-3.2t, mosaic-400g, mosaic-800g, mosaic-prototype"
+    ):
+        load_preset("mosaic-200g")
 
 
 def test_nested_misspelling_names_path_and_nearest_key():

@@ -63,7 +63,7 @@ def test_missing_reach_model_is_reported_not_hidden():
 
 def test_bad_inputs():
     with pytest.raises(ConfigError, match="no MOSAIC preset"):
-        compare("400g")
+        compare("200")
     with pytest.raises(ConfigError, match="reach_m"):
         compare("800g", reach_m=0)
     assert compare("400g", design=load_preset("mosaic-800g"), reach_fn=fixed_reach(45.0)).rate_gbps == 400

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from mosaiclink.config.presets import load_preset
 from mosaiclink.physics.link import evaluate_link
 from mosaiclink.web.app import create_app
-from mosaiclink.web.explorer import explore_point
+from mosaiclink.web.explorer import KNOBS, explore_point
 
 
 def test_point_follows_physics_trends():
@@ -147,10 +147,16 @@ def test_preset_switch_and_reset_restore_the_preset(server, page):
     page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
     wait_revision(page, 2)
     prototype = load_preset("mosaic-prototype")
-    assert float(page.locator("input[type=number][name='link.length_m']").input_value()) == prototype.link.length_m
-    assert float(page.locator("input[type=number][name='led.peak_current_ma']").input_value()) == (
-        prototype.led.peak_current_ma
-    )
+
+    def shows_the_preset() -> None:  # every knob, slider and number input, at the preset's value
+        for knob in KNOBS:
+            section, field = knob.path.split(".")
+            value = getattr(getattr(prototype, section), field)
+            for kind in ("number", "range"):
+                shown = float(page.locator(f"input[type={kind}][name='{knob.path}']").input_value())
+                assert shown == pytest.approx(value, rel=1e-9), (knob.path, kind)
+
+    shows_the_preset()
     page.locator("input[type=number][name='fiber.na']").fill("0.3")
     page.locator("input[type=number][name='fiber.na']").press("Enter")
     page.wait_for_function("location.search.includes('fiber.na=0.3')", timeout=30_000)
@@ -158,7 +164,7 @@ def test_preset_switch_and_reset_restore_the_preset(server, page):
     page.click("#reset")
     page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
     wait_revision(page, 4)
-    assert float(page.locator("input[type=number][name='fiber.na']").input_value()) == prototype.fiber.na
+    shows_the_preset()
 
 
 def test_url_reproduces_the_numbers_on_screen(server, page, browser):

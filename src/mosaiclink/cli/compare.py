@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mosaiclink.cli.common import resolve_design
-from mosaiclink.cli.options import CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, finite
+from mosaiclink.cli.options import CatalogOpt, ConfigOpt, JsonOpt, PresetOpt, ReachOpt, aggregate_rate, within
 from mosaiclink.config.catalog import CONFIDENCE_MEANING, parse_rate_gbps
 from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.system import ComponentReliability, PowerSpec, ReliabilitySpec
@@ -98,9 +98,9 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False)
         for r in result.rows:
             if r.feasible is False and not r.reference_only:
                 console.print(f"[dim]{r.technology}: {'; '.join(r.reasons)}[/dim]")
-        console.print(
-            "[dim]ref: published MOSAIC figures, shown for reference (--wide: full names, MTBF, ratios)[/dim]"
-        )
+        if any(r.reference_only for r in result.rows):
+            console.print("[dim]ref: published MOSAIC figures, shown for reference[/dim]")
+        console.print("[dim]--wide: full names, MTBF, ratios and reasons[/dim]")
     codes = sorted({c for r in result.rows for c in r.confidence.values() if c in CONFIDENCE_MEANING})
     console.print(
         "confidence of power/FIT/cost: " + ", ".join(f"{c} {CONFIDENCE_MEANING[c]}" for c in codes),
@@ -145,13 +145,15 @@ def compare(
         str,
         typer.Option(
             "--rate",
-            help="Aggregate rate with a MOSAIC preset: 800g, 1.6t, 3.2t "
-            "(other catalog rates, e.g. 400g, need --preset).",
+            callback=aggregate_rate,
+            help="Aggregate rate: 400g, 800g, 1.6t or 3.2t (MOSAIC is the shipped preset of that rate); "
+            "another rate needs --preset or --config.",
         ),
     ] = "800g",
     reach_m: ReachOpt = 30.0,
     temperature_c: Annotated[
-        float, typer.Option("--temperature-c", callback=finite, help="Operating case temperature (C).")
+        float,
+        typer.Option("--temperature-c", callback=within(-55.0, 150.0, "C"), help="Operating case temperature (C)."),
     ] = 55.0,
     preset: PresetOpt = None,
     config: ConfigOpt = None,
@@ -175,13 +177,10 @@ def compare(
     given to ``--preset`` (by its suffix) is read as ``--config``.
     """
     # lazy: the system layer pulls in scipy.stats (~1 s), which every other command would pay
-    from mosaiclink.cli.common import check_option
     from mosaiclink.system.catalog import load_catalog
     from mosaiclink.system.compare import compare as run_compare
     from mosaiclink.system.compare import default_design
 
-    check_option("--reach-m", reach_m, 0.0, 10_000.0)
-    check_option("--temperature-c", temperature_c, -55.0, 150.0)
     if preset is not None and Path(preset).suffix in SUFFIXES:
         config = config or Path(preset)
         preset = None

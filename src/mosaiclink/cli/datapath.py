@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -13,7 +16,7 @@ from mosaiclink.units import format_ber
 
 
 def datapath(
-    host: Annotated[str, typer.Option(help="Host protocol: 800gbe, 1.6tbe, pcie6, raw.")] = "800gbe",
+    host: Annotated[str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, pcie6, raw.")] = "800gbe",
     channels: Annotated[int, typer.Option(help="Data channels.")] = 400,
     spares: Annotated[int, typer.Option(help="Spare channels.")] = 20,
     mapping: Annotated[
@@ -57,21 +60,10 @@ def datapath(
             detection_time_us=detection_time_us,
         )
     )
-    from mosaiclink.cli.common import check_seeds
     from mosaiclink.datapath.emulator import emulate  # Numba and SciPy: only when run
-    from mosaiclink.datapath.protocols import host_protocol
-    from mosaiclink.workload import PAYLOAD_BYTES_PER_BIT, require_memory
 
-    check_seeds(seed=seed)
-    if spec.mode == "payload":
-        bits = spec.duration_us * 1e3 * host_protocol(spec.host).rate_gbps
-        require_memory(
-            f"payload mode over {spec.duration_us:g} us ({bits / 1e6:,.0f} Mbit)",
-            bits * PAYLOAD_BYTES_PER_BIT,
-            "shorten --duration-us or use --mode pattern (processed in blocks)",
-        )
-
-    result = emulate(spec, seed=seed)
+    with _progress(quiet=json_out, mode=spec.mode) as progress:
+        result = emulate(spec, seed=seed, progress=progress)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), default=float))
         return
@@ -111,3 +103,25 @@ def datapath(
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+
+
+@contextmanager
+def _progress(quiet: bool, mode: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr while the emulator runs; none with ``--json`` or when stderr is no terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(f"emulating ({mode} mode)"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("marker periods" if mode == "payload" else "interleave blocks"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(mode, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -18,15 +18,20 @@ def design(
     rate: AggregateRateOpt = "800g",
     reach_m: ReachOpt = 30.0,
     ber: Annotated[
-        float, typer.Option("--ber", callback=within(0.0, 0.5), help="Pre-FEC BER every data channel must meet.")
+        float, typer.Option("--ber", callback=within(1e-30, 0.5), help="Pre-FEC BER every data channel must meet.")
     ] = 2.4e-4,
     minimize: Annotated[str, typer.Option("--minimize", help="Objective: power, fit or channels.")] = "power",
     max_fit: Annotated[
-        float | None, typer.Option("--max-fit", callback=within(0.0), help="Upper bound on link FIT.")
+        float | None, typer.Option("--max-fit", callback=within(1e-6, 1e9, "FIT"), help="Upper bound on link FIT.")
     ] = None,
     base: Annotated[
-        str, typer.Option("--base", help="Preset or design file giving the device technology.")
-    ] = "mosaic-800g",
+        str | None,
+        typer.Option(
+            "--base",
+            help="Preset or design file giving the device technology and optics; "
+            "default: the shipped preset of that rate (mosaic-3.2t for 3.2t), else mosaic-800g.",
+        ),
+    ] = None,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -37,18 +42,16 @@ def design(
     from rich.console import Console
     from rich.table import Table
 
-    from mosaiclink.cli.common import check_design_work, check_option, check_seeds
+    from mosaiclink.cli.common import check_design_work
     from mosaiclink.config.catalog import parse_rate_gbps
+    from mosaiclink.config.presets import DEFAULT_PRESET
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
-    check_seeds(seed=seed)
     rate_gbps = parse_rate_gbps(rate)
-    check_option("--rate", rate_gbps, 1.0, 100_000.0)  # aggregate Gb/s
-    check_option("--reach-m", reach_m, 0.0, 10_000.0)
-    check_option("--ber", ber, 1e-30, 0.5)
-    check_option("--max-fit", max_fit, 1e-6, 1e9)
-    base_design = load_base(base)
+    from mosaiclink.system.compare import PRESET_BY_RATE
+
+    base_design = load_base(base or PRESET_BY_RATE.get(rate_gbps, DEFAULT_PRESET))
     check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(rate_gbps, reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed)
     if as_json:
@@ -63,6 +66,12 @@ def design(
     table.add_column("value", justify="right")
     for key, value in choice.knobs.items():
         table.add_row(key, f"{value:g}")
+    link = choice.design.link
+    if link.host_protocol != "none":  # the host fixes the line rate: say what it is and why
+        table.add_row(
+            "line rate per channel",
+            f"{link.rate_gbps:.4f} Gb/s ({link.host_protocol} over {choice.design.array.data_channels} channels)",
+        )
     for key, fmt in (
         ("rate_gbps_total", "{:.1f} Gb/s"),
         ("power_w", "{:.3f} W per end"),

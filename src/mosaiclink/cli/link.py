@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import check_seeds, resolve_design, write_frame
+from mosaiclink.cli.common import resolve_design, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -33,7 +33,6 @@ def link(
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
-    check_seeds(seed=seed)
     design = resolve_design(preset, config, length_m, rate_gbps)
     report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if table is not None:

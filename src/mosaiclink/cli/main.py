@@ -79,7 +79,10 @@ def main(
         bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Design, simulate and evaluate MOSAIC wide-and-slow microLED optical links."""
+    """Design, simulate and evaluate MOSAIC wide-and-slow microLED optical links.
+
+    Example: mosaic report (the 800G design end to end; `mosaic COMMAND --help` shows each command's example)
+    """
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -4,10 +4,13 @@ Use them as annotations, with the command's default as the parameter default::
 
     def link(preset: PresetOpt = None, seed: SeedOpt = 0, as_json: JsonOpt = False) -> None: ...
 
-Numbers are checked by :func:`within`: a value outside its range, or NaN/inf, is refused with
-one line naming the option, the value and what is allowed (a :class:`~mosaiclink.errors.ConfigError`,
-which :func:`mosaiclink.cli.main.run` prints to stderr with exit code 2). Options that only one
-command has stay in that command, typed the same way and checked with :func:`within`.
+This is the one place option bounds live: every bounded option declares them with
+:func:`within` (numbers) or :func:`aggregate_rate` (``--rate``), and :func:`check` is the one test
+behind both. A value outside its range, or NaN/inf, is refused with one line naming the option,
+the value and what is allowed (a :class:`~mosaiclink.errors.ConfigError`, which
+:func:`mosaiclink.cli.main.run` prints to stderr with exit code 2), before the command's body
+runs. Options that only one command has stay in that command, typed the same way and bounded
+with :func:`within`; command bodies check no option ranges of their own.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ SEED_MAX = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; 63 bits
 BITS_MAX = 10**10  # 1e10 bits per channel: hours of Monte Carlo, far past any CI or laptop run
 RATE_MIN_GBPS = 0.01
 RATE_MAX_GBPS = 1000.0
+AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS = 1.0, 100_000.0
+REACH_MAX_M = 10_000.0  # 10 km: past every data-center link
 
 
 def _describe(low: float, high: float, unit: str) -> str:
@@ -40,18 +45,34 @@ def _describe(low: float, high: float, unit: str) -> str:
     return f"allowed {bounds}{suffix}, finite"
 
 
+def check(flag: str, value: Number, low: float = -math.inf, high: float = math.inf, unit: str = "") -> Number:
+    """``value`` if it is ``None`` or a finite number in ``[low, high]``; else a one-line ConfigError."""
+    if value is None:
+        return value
+    if not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
+        raise out_of_range(flag, value, _describe(low, high, unit))
+    return value
+
+
+def _flag(param: typer.CallbackParam) -> str:
+    return param.opts[0] if param.opts else str(param.name)
+
+
 def within(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Callable[..., object]:
     """A Typer callback refusing values outside ``[low, high]`` and NaN/inf; ``None`` passes."""
 
-    def check(param: typer.CallbackParam, value: Number) -> Number:
-        if value is None:
-            return value
-        if not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
-            flag = param.opts[0] if param.opts else str(param.name)
-            raise out_of_range(flag, value, _describe(low, high, unit))
-        return value
+    def callback(param: typer.CallbackParam, value: Number) -> Number:
+        return check(_flag(param), value, low, high, unit)
 
-    return check
+    return callback
+
+
+def aggregate_rate(param: typer.CallbackParam, value: str) -> str:
+    """A Typer callback: ``--rate`` must parse (``400g``, ``3.2t``, Gb/s) to 1 Gb/s .. 100 Tb/s."""
+    from mosaiclink.config.catalog import parse_rate_gbps
+
+    check(_flag(param), parse_rate_gbps(value), AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS, "Gb/s")
+    return value
 
 
 finite = within()  # for options whose range the spec they feed checks: refuse NaN and inf here
@@ -84,7 +105,9 @@ LengthOpt = Annotated[
     float | None,
     typer.Option("--length-m", callback=within(0.0, unit="m"), help="Fibre length (m); overrides the design's."),
 ]
-ReachOpt = Annotated[float, typer.Option("--reach-m", callback=within(0.0, unit="m"), help="Link length to span (m).")]
+ReachOpt = Annotated[
+    float, typer.Option("--reach-m", callback=within(0.0, REACH_MAX_M, "m"), help="Link length to span (m).")
+]
 RateOpt = Annotated[
     float | None,
     typer.Option(
@@ -94,7 +117,10 @@ RateOpt = Annotated[
     ),
 ]
 AggregateRateOpt = Annotated[
-    str, typer.Option("--rate", help="Aggregate data rate: 400g, 800g, 1.6t, 3.2t or a number of Gb/s.")
+    str,
+    typer.Option(
+        "--rate", callback=aggregate_rate, help="Aggregate data rate: 400g, 800g, 1.6t, 3.2t or a number of Gb/s."
+    ),
 ]
 BitsOpt = Annotated[int, typer.Option("--bits", callback=within(1, BITS_MAX), help="Bits counted per channel.")]
 SamplesPerBitOpt = Annotated[

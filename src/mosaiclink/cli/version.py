@@ -6,7 +6,10 @@ import typer
 
 
 def version() -> None:
-    """Print the mosaiclink version."""
+    """Print the mosaiclink version.
+
+    Example: mosaic version
+    """
     from mosaiclink import __version__
 
     typer.echo(__version__)

@@ -290,7 +290,7 @@ DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs with
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    host_protocol: Literal["none", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
         "none",
         description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
         "(none: a pattern-generator link that runs at rate_gbps)",

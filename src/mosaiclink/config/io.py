@@ -119,11 +119,14 @@ def dump_text(data: dict[str, Any], suffix: str) -> str:
     raise ConfigError(f"output file suffix = '{suffix}': must be one of {', '.join(SUFFIXES)}")
 
 
+OUTPUT_MODE = 0o644  # written files are world-readable like any other output
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file.
 
-    An unwritable place (read-only folder, a file where a folder should be, a full disk) is a
-    one-line ConfigError naming the file.
+    The file is :data:`OUTPUT_MODE` (0644). An unwritable place (read-only folder, a file where
+    a folder should be, a full disk) is a one-line ConfigError naming the file.
     """
     path = Path(path)
     try:
@@ -134,6 +137,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, OUTPUT_MODE)  # mkstemp makes it 0600: readable only by its owner
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -53,9 +53,18 @@ def declare(error_counts: np.ndarray, periods_needed: int, threshold: int = DEFA
     ``error_counts`` is ``(lanes, periods)``; declaration needs ``periods_needed``
     consecutive periods with ``>= threshold + 2 median`` errors (median over lanes; see Notes).
     """
+    return first_run_end(bad_periods(error_counts, threshold), periods_needed)
+
+
+def bad_periods(error_counts: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray:
+    """``(lanes, periods)`` bool: a period with ``>= threshold + 2 median`` errors (median over lanes)."""
     counts = np.asarray(error_counts)
     healthy_level = np.median(counts, axis=0) if counts.shape[0] else 0.0
-    bad = counts >= threshold + 2.0 * healthy_level
+    return np.asarray(counts >= threshold + 2.0 * healthy_level)
+
+
+def first_run_end(bad: np.ndarray, periods_needed: int) -> np.ndarray:
+    """Per lane, the index of the period ending its first run of ``periods_needed`` bad periods (-1 if none)."""
     lanes, periods = bad.shape
     if periods < periods_needed:
         return np.full(lanes, -1, dtype=np.int64)

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from math import ceil
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from mosaiclink.config.line_rate import MARKER_BITS
 from mosaiclink.errors import ConfigError
@@ -101,10 +100,12 @@ class Framing:
         """
         lanes = line.shape[0]
         step = self.period_bits + MARKER_BITS
-        window = sliding_window_view(line[:, : search_bits + step + 16], 16, axis=1)
-        weights = (1 << np.arange(15, -1, -1)).astype(np.int64)
-        words = window @ weights  # (lanes, positions)
-        sync_word = int(SYNC_BITS.astype(np.int64) @ weights)
+        head = line[:, : search_bits + step + 16].astype(np.int32)
+        positions = head.shape[1] - 15
+        words = np.zeros((lanes, positions), dtype=np.int32)  # the 16-bit word starting at each position
+        for j in range(16):  # shifts, not a (lanes, positions, 16) int64 matrix product (250 MB at 460 lanes)
+            words |= head[:, j : j + positions] << (15 - j)
+        sync_word = int(np.sum(SYNC_BITS.astype(np.int64) << np.arange(15, -1, -1)))
         near = _POPCOUNT16[words ^ sync_word] <= SYNC_TOLERANCE  # sync word within 1 bit error
         hit = near[:, :search_bits] & near[:, step : step + search_bits]
         locked = hit.any(axis=1)
@@ -118,17 +119,38 @@ class Framing:
         for value in np.unique(offset):  # deskew: a handful of distinct whole-bit offsets
             rows = np.nonzero(offset == value)[0]
             aligned[rows, : line.shape[1] - value] = line[rows, value : value + span]
+        lane_id = np.where(locked, lane_id, -1)
+        payload, counters = self.strip(aligned, lane_id)
+        return Received(payload=payload, lane_id=lane_id, offset_bits=offset, error_counts=counters)
+
+    def strip(self, aligned: np.ndarray, lane_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Payload and health counters of aligned lanes.
+
+        Parameters
+        ----------
+        aligned : (lanes, K (P + M) + M) uint8
+            Line bits starting at a marker: K periods and the marker after the last.
+        lane_id : (lanes,) int
+            Lane ID each lane locked on, -1 for an unlocked lane (its counters read M per period).
+
+        Returns
+        -------
+        payload : (lanes, K P) uint8
+        error_counts : (lanes, K) int
+            Per period, the errors of the marker after it (sync and ID) plus its BIP-8 mismatches.
+        """
+        lanes = aligned.shape[0]
+        step = self.period_bits + MARKER_BITS
+        periods = (aligned.shape[1] - MARKER_BITS) // step
+        locked = lane_id >= 0
         body = aligned[:, : periods * step].reshape(lanes, periods, step)
         payload = body[:, :, MARKER_BITS:].reshape(lanes, -1)
-        markers = np.concatenate([body[:, :, :MARKER_BITS], aligned[:, None, -MARKER_BITS:]], axis=1)
-        expected_head = np.concatenate([np.broadcast_to(SYNC_BITS, (lanes, 16)), _id_field(lane_id)], axis=1)
-        head_errors = (markers[:, 1:, :32] != expected_head[:, None, :]).sum(axis=2)
-        bip = _bip8(body[:, :, MARKER_BITS:])
-        bip_errors = (bip != markers[:, 1:, 32:]).sum(axis=2)
-        counters = np.where(locked[:, None], head_errors + bip_errors, MARKER_BITS)
-        return Received(
-            payload=payload, lane_id=np.where(locked, lane_id, -1), offset_bits=offset, error_counts=counters
-        )
+        after = np.concatenate([body[:, 1:, :MARKER_BITS], aligned[:, None, periods * step :]], axis=1)
+        ids = np.where(locked, lane_id, 0)
+        expected_head = np.concatenate([np.broadcast_to(SYNC_BITS, (lanes, 16)), _id_field(ids)], axis=1)
+        head_errors = (after[:, :, :32] != expected_head[:, None, :]).sum(axis=2)
+        bip_errors = (_bip8(body[:, :, MARKER_BITS:]) != after[:, :, 32:]).sum(axis=2)
+        return payload, np.where(locked[:, None], head_errors + bip_errors, MARKER_BITS)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ with CRC-32, PCIe flits with their CRC, or nothing for a raw stream).
 
 Notes
 -----
+- 400GbE (IEEE 802.3bs cl. 119 PCS): 425 Gb/s of RS(544,514) KP4 codewords (4 x 106.25 Gb/s
+  400GAUI-4 or 8 x 53.125 Gb/s), interleaved symbol by symbol 2-way (cl. 119.2.4.4).
 - 800GbE (IEEE 802.3df cl. 172 over the cl. 119 PCS): 8 host lanes x 106.25 Gb/s = 850 Gb/s
   of RS(544,514) "KP4" codewords (IEEE 802.3 cl. 91.5.2.7: GF(2^10), ``x^10 + x^3 + 1``,
   roots ``alpha^0 .. alpha^29``); codewords interleaved symbol by symbol 2-way
@@ -90,6 +92,9 @@ class HostProtocol:
 
 
 HOSTS: dict[str, HostProtocol] = {
+    "400gbe": HostProtocol(
+        "400gbe", HOST_CODED_RATE_GBPS["400gbe"], 4, 544, 514, 10, KP4_POLY, 0, 2, (544, 544), "crc32"
+    ),
     "800gbe": HostProtocol(
         "800gbe", HOST_CODED_RATE_GBPS["800gbe"], 8, 544, 514, 10, KP4_POLY, 0, 2, (544, 544), "crc32"
     ),
@@ -104,7 +109,7 @@ HOSTS: dict[str, HostProtocol] = {
 
 
 def host_protocol(name: str) -> HostProtocol:
-    """Look up a host protocol by name (``800gbe``, ``1.6tbe``, ``pcie6``, ``raw``)."""
+    """Look up a host protocol by name (``400gbe``, ``800gbe``, ``1.6tbe``, ``pcie6``, ``raw``)."""
     try:
         return HOSTS[name]
     except KeyError:

@@ -59,7 +59,7 @@ MARGIN_STEP_DB = 0.2
 class DesignChoice:
     """The chosen design, why, and what the full link model says about it."""
 
-    design: Spec
+    design: MosaicDesign
     knobs: dict[str, float]
     metrics: dict[str, float]
     margins: dict[str, float]
@@ -75,6 +75,8 @@ class DesignChoice:
         """Plain JSON-ready dict."""
         return {
             "objective": self.objective,
+            "host_protocol": self.design.link.host_protocol,
+            "line_rate_gbps": self.design.link.rate_gbps,
             "knobs": self.knobs,
             "metrics": self.metrics,
             "margins": self.margins,
@@ -95,7 +97,7 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-HOST_FOR_RATE_GBPS = {800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+HOST_FOR_RATE_GBPS = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
 
 
 def candidate_matrix(
@@ -165,6 +167,7 @@ def design_for_target(
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be positive")
     base = base if base is not None else load_preset("mosaic-800g")
+    given = with_overrides(base, {"link.target_ber": float(ber)})  # as shipped, judged at the target BER
     host = HOST_FOR_RATE_GBPS.get(float(rate_gbps_total), "none")
     base = base.from_mapping(
         {**base.model_dump(), "link": {**base.model_dump()["link"], "host_protocol": host, "rate_gbps": None}}
@@ -191,7 +194,7 @@ def design_for_target(
         reasons = "; ".join(why(best) for ok, why in checks.values() if not ok[best])
         raise ModelRangeError(
             f"no candidate meets {rate_gbps_total:g} Gb/s at {reach_m:g} m with BER <= {ber:g}: "
-            f"the best-margin candidate fails ({reasons})"
+            f"the best-margin candidate fails ({reasons}); {_base_reach_text(given)}"
         )
     order = np.lexsort((-m["q_factor"], m["fit"], m[metric]))  # objective, then lower FIT, then larger Q
 
@@ -217,7 +220,7 @@ def design_for_target(
         first = rejected[0]["full_model"].get("reason", "BER above target") if rejected else "no candidate left"
         raise ModelRangeError(
             f"the full link model rejected every candidate tried for {rate_gbps_total:g} Gb/s at "
-            f"{reach_m:g} m ({len(rejected)} tried; first: {first})"
+            f"{reach_m:g} m ({len(rejected)} tried; first: {first}); {_base_reach_text(given)}"
         )
     ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
 
@@ -260,6 +263,12 @@ def design_for_target(
         objective=metric,
         rejected_by_full_model=rejected,
     )
+
+
+def _base_reach_text(base: MosaicDesign) -> str:
+    """What the base design itself reaches at the target BER (nominal channel, fast path): the context of a refusal."""
+    m = evaluate_rows(base, ("link.length_m",), np.array([[base.link.length_m]]))
+    return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (nominal channel)"
 
 
 def _q_margin(m: dict[str, np.ndarray], i: int) -> float:

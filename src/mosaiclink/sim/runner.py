@@ -307,7 +307,7 @@ def _count_waveform(
     keep = list(eye_pos.values())
     eyes: dict[int, EyeData] = {}
     while not counter.done:
-        out = sim.run_block(keep if keep and not eyes else None)
+        out = sim.run_block(keep if keep and not eyes else None, count_bits=counter.remaining_bits())
         if out.waveform is not None and out.sent is not None:
             eyes = {
                 c: _eye(c, out.waveform[i], out.sent[i], spb, model.threshold[row], eye_bits)

@@ -193,8 +193,12 @@ class WaveformSimulator:
         self._dsig = (model.sigma_one - model.sigma_zero).astype(np.float32)[:, None]
         self._jit = model.jitter_rms_s.astype(np.float32)[:, None]
 
-    def run_block(self, keep_rows=None) -> WaveformBlock:
-        """Simulate the next :attr:`block_bits` bits; ``keep_rows`` returns their waveforms."""
+    def run_block(self, keep_rows=None, count_bits: int | None = None) -> WaveformBlock:
+        """Simulate the next :attr:`block_bits` bits; ``keep_rows`` returns their waveforms.
+
+        ``count_bits`` counts errors over only the first that many decided bits of the block
+        (a run's last block, so a run counts exactly the bits it was asked for).
+        """
         m, spb = self.model, self.spb
         nb, ov, seg = self.block_bits, self._ov, self._seg_bits
         bits = self._bits.next(nb)
@@ -227,14 +231,15 @@ class WaveformSimulator:
             decision += self._jit * self._jitter.next(nb) * slope
         wrong = (decision > m.threshold[:, None]) != sent.astype(bool)
         skip, self._skip = self._skip, 0
-        errors = np.count_nonzero(wrong[:, skip:], axis=1)
+        stop = nb if count_bits is None else min(nb, skip + max(int(count_bits), 0))
+        errors = np.count_nonzero(wrong[:, skip:stop], axis=1)
         if keep_rows is None:
-            return WaveformBlock(errors, nb - skip)
+            return WaveformBlock(errors, stop - skip)
         keep = np.asarray(keep_rows)
         XH = sfft.rfft(_windows(x[keep], self._n_fft, seg * spb), axis=-1) * self._H[keep]
-        return self._keep(keep, XH, sigma, sent, errors, skip)
+        return self._keep(keep, XH, sigma, sent, errors, skip, stop - skip)
 
-    def _keep(self, rows, XH, sigma, sent, errors, skip) -> WaveformBlock:
+    def _keep(self, rows, XH, sigma, sent, errors, skip, counted) -> WaveformBlock:
         """Full-rate waveforms of ``rows``: the signal plus receiver noise drawn at 4/bit through
         the shaping ``G`` and interpolated (a realisation of its own: the counted decisions use
         the bit-rate noise of :func:`decision_noise_filter`, of the same statistics)."""
@@ -251,4 +256,4 @@ class WaveformSimulator:
         noise = sfft.irfft(full, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
         signal = sfft.irfft(XH, self._n_fft, axis=-1)[..., ov * spb :].reshape(rows.size, nb * spb)
         y = self.model.level_zero[rows, None] + signal + np.repeat(sigma[rows], spb, axis=1) * noise
-        return WaveformBlock(errors, nb - skip, y[:, skip * spb :].astype(np.float32), sent[rows, skip:].copy())
+        return WaveformBlock(errors, counted, y[:, skip * spb :].astype(np.float32), sent[rows, skip:].copy())

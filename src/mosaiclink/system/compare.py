@@ -21,7 +21,7 @@ from mosaiclink.system.reach import ReachFn, mosaic_reach_m
 from mosaiclink.system.reliability import catalog_fit_per_end, mosaic_reliability
 from mosaiclink.units import FIT_HOURS
 
-PRESET_BY_RATE = {800.0: "mosaic-800g", 1600.0: "mosaic-1.6t", 3200.0: "mosaic-3.2t"}
+PRESET_BY_RATE = {400.0: "mosaic-400g", 800.0: "mosaic-800g", 1600.0: "mosaic-1.6t", 3200.0: "mosaic-3.2t"}
 ENDS_PER_LINK = 2
 
 

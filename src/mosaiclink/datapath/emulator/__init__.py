@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.datapath.emulator.pattern import run_pattern
-from mosaiclink.datapath.emulator.payload import run_payload
+from mosaiclink.datapath.emulator.payload import Progress, run_payload
 from mosaiclink.datapath.emulator.result import DatapathResult, LaneEvent, RunCounts, build_result
 from mosaiclink.datapath.emulator.setup import make_setup
 from mosaiclink.streams import Stream, generator
 
 
-def emulate(spec: DatapathSpec, seed: int = 0) -> DatapathResult:
+def emulate(spec: DatapathSpec, seed: int = 0, progress: Progress | None = None) -> DatapathResult:
     """Run the data-path emulator described by ``spec``; same seed, same result.
 
     Parameters
@@ -25,11 +25,18 @@ def emulate(spec: DatapathSpec, seed: int = 0) -> DatapathResult:
         Host, channels, spares, mapping, error and fault models, mode, timing.
     seed : int
         Seed of the streams :attr:`~mosaiclink.streams.Stream.DATAPATH_SETUP` (which channels die,
-        skew) and :attr:`~mosaiclink.streams.Stream.DATAPATH_RUN` (errors, payload).
+        skew), then :attr:`~mosaiclink.streams.Stream.DATAPATH_RUN` (pattern mode: errors) or the
+        payload mode's per-period and per-frame streams (``DATAPATH_IDLE``, ``DATAPATH_LINE_ERRORS``,
+        ``DATAPATH_FRAMES``).
+    progress : callable, optional
+        ``progress(done, total)`` after each processed block (marker periods in payload mode,
+        interleave blocks in pattern mode).
     """
     setup = make_setup(spec, generator(seed, Stream.DATAPATH_SETUP))
-    rng = generator(seed, Stream.DATAPATH_RUN)
-    counts = run_payload(setup, rng) if spec.mode == "payload" else run_pattern(setup, rng)
+    if spec.mode == "payload":
+        counts = run_payload(setup, seed, progress)
+    else:
+        counts = run_pattern(setup, generator(seed, Stream.DATAPATH_RUN), progress)
     return build_result(setup, seed, counts)
 
 

@@ -10,6 +10,7 @@ at the end of period ``floor(kill / P) + K - 1``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -31,7 +32,10 @@ def _pattern_declared(setup: Setup) -> np.ndarray:
     return np.where(setup.known_dead, 0, decl)
 
 
-def run_pattern(setup: Setup, rng: np.random.Generator) -> RunCounts:
+def run_pattern(
+    setup: Setup, rng: np.random.Generator, progress: Callable[[int, int], None] | None = None
+) -> RunCounts:
+    """Emulate the run in error-pattern mode, a chunk of interleave blocks at a time; ``progress(done, total)``."""
     spec, host, gb = setup.spec, setup.host, setup.gearbox
     tl = lane_timeline(setup, _pattern_declared(setup))
     n, k = (host.n, host.k) if host.coded else (host.block_symbols, host.block_symbols)
@@ -48,6 +52,8 @@ def run_pattern(setup: Setup, rng: np.random.Generator) -> RunCounts:
     wrong_bits: list[np.ndarray] = []  # uncoded hosts: message bits lost, where frames are judged
     for b0 in range(0, setup.blocks, chunk_blocks):
         b1 = min(setup.blocks, b0 + chunk_blocks)
+        if progress is not None and b0:
+            progress(b0, setup.blocks)
         cb0 = b0 * host.block_bits // spec.channels
         cb1 = b1 * host.block_bits // spec.channels
         cw0 = b0 * host.interleave
@@ -100,6 +106,8 @@ def run_pattern(setup: Setup, rng: np.random.Generator) -> RunCounts:
         tot["mis"] += mis
         tot["post"] += post
         failed_cws.append(bad[fail] + cw0)
+    if progress is not None:
+        progress(setup.blocks, setup.blocks)
     failed = np.concatenate(failed_cws) if failed_cws else np.zeros(0, dtype=np.int64)
     if host.coded:
         frames, lost = _frames_lost(setup, failed)

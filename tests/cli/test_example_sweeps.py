@@ -1,0 +1,46 @@
+"""The example sweeps keep the promise of their names: every design of ``800g-grid`` carries 800G."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mosaiclink.config.line_rate import required_line_rate_gbps
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.evaluate import METRICS, evaluate_rows
+from mosaiclink.explore.spec import load_sweep
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _passes(sweep, metrics: dict[str, np.ndarray]) -> np.ndarray:
+    ok = np.ones(len(next(iter(metrics.values()))), dtype=bool)
+    for c in sweep.constraints:
+        ok &= metrics[c.metric] <= c.limit if c.op == "<=" else metrics[c.metric] >= c.limit
+    return ok
+
+
+def test_800g_grid_every_design_carries_800gbe_at_the_line_rate_its_channels_need():
+    sweep = load_sweep(EXAMPLES / "sweep-800g-grid.toml", METRICS)
+    rows = sweep.rows(0, sweep.n_designs)
+    batch = design_batch(sweep.base, sweep.paths, rows)
+    channels = np.asarray(batch.array.data_channels, dtype=float)
+    assert batch.link.host_protocol == "800gbe"
+    # channels x line rate carries 800GbE's RS(544,514)-coded stream plus the markers, no more
+    line_total = required_line_rate_gbps("800gbe", 1, sweep.base.link.marker_period_bits)
+    np.testing.assert_allclose(channels * np.asarray(batch.link.rate_gbps), line_total, rtol=1e-12)
+    assert line_total > 800.0 * 544 / 514 * (1 - 1e-12)
+    metrics = evaluate_rows(sweep.base, sweep.paths, rows)
+    assert np.all(metrics["rate_gbps_total"] >= 800.0)
+    assert _passes(sweep, metrics).any()  # the grid holds designs meeting every constraint
+
+
+def test_800g_grid_constraint_drops_a_design_that_carries_less():
+    sweep = load_sweep(EXAMPLES / "sweep-800g-grid.toml", METRICS)
+    # a free line rate drops the host protocol (explore.batch): 400 channels x 1.5 Gb/s = 600 Gb/s
+    metrics = evaluate_rows(sweep.base, ("link.rate_gbps", "link.length_m"), np.array([[1.5, 5.0], [2.0, 5.0]]))
+    np.testing.assert_allclose(metrics["rate_gbps_total"], [600.0, 800.0])
+    rate_rule = [c for c in sweep.constraints if c.metric == "rate_gbps_total"]
+    assert [(c.op, c.limit) for c in rate_rule] == [(">=", 800.0)]
+    assert list(metrics["rate_gbps_total"] >= rate_rule[0].limit) == [False, True]
