@@ -19,7 +19,7 @@ def calibrate(
         str | None, typer.Option("--base", help="Preset name or design file; default the dataset's 'base'.")
     ] = None,
     free: Annotated[
-        list[str] | None, typer.Option("--free", help="Dotted path to fit (repeat); default the dataset's [free].")
+        list[str] | None, typer.Option("--free", help="Dotted path to fit (repeat); default the dataset's free table.")
     ] = None,
     ranges: Annotated[
         Path | None, typer.Option("--ranges", help="mosaic-ranges/1 file giving bounds of --free parameters.")
@@ -30,8 +30,10 @@ def calibrate(
 ) -> None:
     """Fit free design parameters to measured BER points, with 95 % profile-likelihood intervals.
 
-    Weighted least squares in log10 BER; every fitted value is written with its provenance
-    (dataset hash, residual, interval)."""
+    Weighted least squares in log10 BER on the statistic the dataset declares (the median channel
+    by default); every fitted value is written with its provenance (dataset hash, residual, interval).
+
+    Example: mosaic calibrate published --base mosaic-prototype --out prototype-fitted.toml"""
     from mosaiclink.config.datasets import dataset_path
     from mosaiclink.config.design import MosaicDesign
     from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
