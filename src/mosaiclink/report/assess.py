@@ -12,7 +12,10 @@
   rates agree), the analytic RS(544,514) model and an error-pattern emulation;
 - **system**: the bottom-up power range, link FIT vs spares and :func:`~mosaiclink.system.compare.compare`
   fed with the reach computed above (no second reach search);
-- **cluster**: the shipped 100k-GPU scenarios and the scale-up scenario.
+- **cluster**: the shipped 100k-GPU scenarios and the scale-up scenario;
+- **claims**: the seeded Latin hypercube of ``mosaic uncertainty`` over the design's shipped
+  ranges (:func:`~mosaiclink.explore.claims.assess_claims`, ``UNCERTAINTY_SAMPLES`` samples on the
+  fast path): 5/50/95 % bands of the headline numbers and the published claims' verdicts.
 
 Nothing here formats or draws; :mod:`mosaiclink.report.sections` render an assessment.
 """
@@ -30,11 +33,13 @@ from mosaiclink.cluster.run import evaluate_columns
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.datapath.analytic import PostFec, analytic_post_fec
 from mosaiclink.datapath.emulator import DatapathResult, emulate
 from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.explore.claims import ClaimsAssessment, assess_claims
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.physics import ber
 from mosaiclink.physics.equalizer import ffe_transfer_function
@@ -75,6 +80,9 @@ LED_FITS = (1.0, 0.1)  # per-microLED FIT values of the paper's reliability mode
 LED_ACTIVATION_ENERGY_EV = 0.65
 SPARES = (0, 1, 2, 4, 6, 10, 20, 30, 40, 60)
 SCALE_UP_SCENARIO = "scale-up"
+# Claims: Latin hypercube samples of the bands (docs/benchmarks.md: the 5/50/95 % points move by at
+# most UNCERTAINTY_STABILITY of the band's width between seeds at this count).
+UNCERTAINTY_SAMPLES = 1000
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,8 @@ class Assessment:
     system: SystemAssessment
     cluster: ClusterAssessment
     scenario_sections: tuple[tuple[str, Section], ...] = ()  # (name, section) of each --scenario
+    claims: ClaimsAssessment | None = None  # bands and verdicts (None: the design has no ranges)
+    claims_note: str = ""  # why there are no bands, when there are none
 
     def __repr__(self) -> str:
         report, power = self.link.report, self.system
@@ -216,7 +226,14 @@ class Assessment:
         return render_section(summary_section(self))
 
 
-STEPS = ("link physics", "Monte Carlo check", "data path and FEC", "power, reliability and cost", "cluster impact")
+STEPS = (
+    "link physics",
+    "Monte Carlo check",
+    "data path and FEC",
+    "power, reliability and cost",
+    "cluster impact",
+    "uncertainty bands and claims",
+)
 
 
 def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
@@ -429,6 +446,20 @@ def assess_cluster(design: MosaicDesign, seed: int) -> ClusterAssessment:
     return ClusterAssessment(tuple(fabric), tuple(scale_up), temperatures.pop())
 
 
+def assess_uncertainty(design: MosaicDesign, seed: int) -> tuple[ClaimsAssessment | None, str]:
+    """Bands and claim verdicts over the shipped ranges named like the design, or why there are none.
+
+    The same call as ``mosaic uncertainty --preset <name> --samples UNCERTAINTY_SAMPLES --seed <seed>``.
+    """
+    if design.name not in shipped_ranges_names():
+        return None, f"no shipped ranges for '{design.name}' (presets with ranges: {', '.join(shipped_ranges_names())})"
+    try:
+        claims = assess_claims(design, load_ranges(design.name), UNCERTAINTY_SAMPLES, seed, preset=design.name)
+    except ConfigError as exc:  # a changed design whose values leave the preset's ranges
+        return None, f"the shipped ranges of '{design.name}' do not fit this design: {exc}"
+    return claims, ""
+
+
 def assess(
     design: MosaicDesign,
     seed: int = 0,
@@ -472,6 +503,8 @@ def assess(
     step(4)
     cluster = assess_cluster(design, seed)
     extra = tuple((name, scenario_section(name, design)) for name in scenarios)
+    step(5)
+    claims, claims_note = assess_uncertainty(design, seed)
     generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return Assessment(
         design,
@@ -486,4 +519,6 @@ def assess(
         system,
         cluster,
         extra,
+        claims,
+        claims_note,
     )
