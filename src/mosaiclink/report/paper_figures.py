@@ -22,6 +22,43 @@ from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noq
 BER_YLIM = tuple(10.0**v for v in BER_AXIS_LOG10)
 
 FORMATS = ("png", "svg")
+DPI = 150
+PAD_INCHES = 0.1
+SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatterSciNotation):
+    """Log-axis labels as plain text ``10⁻⁵``, ``2×10⁻⁵`` and ``3``, the same labels Matplotlib picks
+    without mathtext: parsing TeX-like labels cost more than every other part of drawing a figure."""
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        if not label:
+            return label
+        exponent = int(np.floor(np.log10(abs(x)) + 1e-9))
+        coefficient = x / 10.0**exponent
+        power = "10" + str(exponent).translate(SUPERSCRIPT)
+        if abs(coefficient - 1.0) < 1e-6:
+            return power
+        return f"{x:g}" if exponent == 0 else f"{coefficient:g}\u00d7{power}"
+
+
+def plain_log_labels(fig) -> None:
+    """Put :class:`PlainLogFormatter` on every log axis of ``fig`` (same ticks, same labelling rules)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            for old, setter in (
+                (axis.get_major_formatter(), axis.set_major_formatter),
+                (axis.get_minor_formatter(), axis.set_minor_formatter),
+            ):
+                if isinstance(old, matplotlib.ticker.LogFormatterSciNotation):
+                    setter(
+                        PlainLogFormatter(
+                            old._base, labelOnlyBase=old.labelOnlyBase, minor_thresholds=old.minor_thresholds
+                        )
+                    )
 
 
 def ber_mosaic(data: dict):
@@ -281,6 +318,22 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = 
 )
 
 
+def save_figure(fig, stem: Path) -> list[Path]:
+    """Write ``fig`` as every one of ``FORMATS``, cropped to its tight bounding box.
+
+    The layout and the box are computed once (one draw without rendering); each format then
+    draws once, where ``bbox_inches="tight"`` would lay the figure out again for every file.
+    """
+    fig.draw_without_rendering()  # runs the layout engine, if any, and places every label
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
+    fig.set_layout_engine("none")  # keep the layout just computed
+    paths = [stem.with_suffix(f".{fmt}") for fmt in FORMATS]
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: editable, and no glyph paths
+        for path in paths:
+            fig.savefig(path, dpi=DPI, bbox_inches=box)
+    return paths
+
+
 def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path]:
     """Draw every paper figure whose data the sections hold; return the files written."""
     data = {s.section_id: s.data for s in sections}
@@ -290,9 +343,7 @@ def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path
         if key not in data.get(section_id, {}):
             continue
         fig = build(data[section_id])
-        for fmt in FORMATS:
-            path = out_dir / f"{name}.{fmt}"
-            fig.savefig(path, dpi=150, bbox_inches="tight")
-            written.append(path)
+        plain_log_labels(fig)
+        written.extend(save_figure(fig, out_dir / name))
         plt.close(fig)
     return written
