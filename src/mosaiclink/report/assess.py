@@ -207,11 +207,13 @@ class Assessment:
         return build_sections(self)
 
     def plot(self, figure_id: str = "fig-ber-length"):
-        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`)."""
+        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`), as the page draws it."""
+        from mosaiclink.report.theme import themed
+
         for section in self.sections():
             for figure in section.figures:
                 if figure.figure_id == figure_id:
-                    return figure.plotly
+                    return themed(figure.plotly)
         raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(self.figure_ids())}")
 
     def figure_ids(self) -> list[str]:

@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import PIL.Image  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
 from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
@@ -21,9 +22,7 @@ from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noq
 
 BER_YLIM = tuple(10.0**v for v in BER_AXIS_LOG10)
 
-FORMATS = ("png", "svg")
 DPI = 150
-PAD_INCHES = 0.1
 SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
@@ -66,7 +65,7 @@ def ber_mosaic(data: dict):
     log_ber = np.clip(np.asarray(data["log10_ber_per_channel"]), -20.0, 0.0)
     grid = np.full((rows_cols[:, 0].max() + 1, rows_cols[:, 1].max() + 1), np.nan)
     grid[rows_cols[:, 0], rows_cols[:, 1]] = log_ber
-    fig, ax = plt.subplots(figsize=(5.0, 5.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.0, 5.2))
     image = ax.imshow(grid, cmap="RdYlGn_r", vmin=-20, vmax=-2)
     fig.colorbar(image, ax=ax, label="log10 BER", shrink=0.8)
     ax.set(xlabel="column", ylabel="row", title="Per-channel BER (spares in the last rows)")
@@ -75,7 +74,7 @@ def ber_mosaic(data: dict):
 
 def ber_vs_length(data: dict):
     curves = data["ber_vs_length"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     floor = BER_AXIS_LOG10[0]
     rates = [key.split("@")[1] for key in curves if key.startswith("nominal@")]
     for color, rate in zip(PALETTE, rates, strict=False):
@@ -92,7 +91,7 @@ def ber_vs_length(data: dict):
 
 def power_vs_alternatives(data: dict):
     rows = sorted((r for r in data["compare"]["rows"] if not r["reference_only"]), key=lambda r: r["power_w_per_end"])
-    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(7.0, 4.0))
     x = np.arange(len(rows))
     power = np.array([r["power_w_per_end"] for r in rows])
     err = np.array(
@@ -105,12 +104,11 @@ def power_vs_alternatives(data: dict):
         ylabel="W per end",
         title=f"Power per end at {data['compare']['rate']} (grey: cannot reach {data['compare']['reach_m']:g} m)",
     )
-    fig.tight_layout()
     return fig
 
 
 def fit_vs_spares(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     for color, (led_fit, rows) in zip(PALETTE, data["fit_vs_spares"].items(), strict=False):
         ax.semilogy(
             [r["spares"] for r in rows],
@@ -127,7 +125,7 @@ def fit_vs_spares(data: dict):
 
 def dead_channels(data: dict):
     curves = data["dead_channel_curves"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     mappings = [k for k in curves if k != "dead" and "erasures" not in k]
     for color, mapping in zip(PALETTE, mappings, strict=False):
         ax.semilogy(curves["dead"], np.power(10.0, curves[mapping]), color=color, label=mapping)
@@ -152,7 +150,7 @@ def dead_channels(data: dict):
 
 def reach_vs_rate(data: dict):
     curves = data["reach_vs_rate"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.plot(curves["rate_gbps"], curves["nominal_m"], "o-", color=PALETTE[0], label="nominal channel (fast path)")
     rate = data["report"]["rate_gbps"]
     ax.plot(
@@ -168,7 +166,7 @@ def reach_vs_rate(data: dict):
 
 
 def responses(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     freq_ghz = np.asarray(data["freq_hz"]) / 1e9
     for color, (part, values) in zip((*PALETTE, "#10233f"), data["response_db"].items(), strict=False):
         total = part == "total"
@@ -180,7 +178,7 @@ def responses(data: dict):
 
 
 def pulse_ffe(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     t = np.asarray(data["pulse_t_ui"])
     lags = np.asarray(data["cursor_lags_ui"])
     keep_t, keep_lag = (t >= -3.5) & (t <= 6.5), (lags >= -3) & (lags <= 6)
@@ -205,7 +203,7 @@ def pulse_ffe(data: dict):
 
 
 def sensitivity(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     oma = np.asarray(data["oma_dbm"])
     for i, (label, color) in enumerate((("median", PALETTE[0]), ("worst", PALETTE[3]))):
         ax.semilogy(oma, np.power(10.0, data["log10_ber_vs_oma"][i]), color=color, label=f"{label} channel")
@@ -229,7 +227,7 @@ def sensitivity(data: dict):
 
 def eye(data: dict):
     eye_data = data["eye_plot"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_ua"])
     image = ax.pcolormesh(
         t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
@@ -248,7 +246,7 @@ def eye(data: dict):
 def bathtub(data: dict):
     tub = data["bathtub"]
     phase = np.asarray(tub["phase_ui"])
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
     dense = np.linspace(phase.min(), phase.max(), 400)
     walls = bathtub_walls(tub, dense)
@@ -263,7 +261,7 @@ def bathtub(data: dict):
 
 def energy_vs_reach(data: dict):
     rows = [r for r in data["compare"]["rows"] if not r["reference_only"] and r["max_reach_m"]]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     for r in rows:
         ax.semilogx(
             r["max_reach_m"],
@@ -319,19 +317,22 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = 
 
 
 def save_figure(fig, stem: Path) -> list[Path]:
-    """Write ``fig`` as every one of ``FORMATS``, cropped to its tight bounding box.
+    """Write ``fig`` as ``stem.png`` and ``stem.svg`` with two draws in all.
 
-    The layout and the box are computed once (one draw without rendering); each format then
-    draws once, where ``bbox_inches="tight"`` would lay the figure out again for every file.
+    Every figure is built with constrained layout (labels, legends and colorbars inside the
+    canvas), so one Agg draw at
+    ``DPI`` both lays the figure out and renders the PNG's pixels (written from that buffer); the
+    SVG then draws once with the layout kept. ``savefig(bbox_inches="tight")`` would lay the figure
+    out again for every file.
     """
-    fig.draw_without_rendering()  # runs the layout engine, if any, and places every label
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
+    fig.set_dpi(DPI)
+    fig.canvas.draw()
     fig.set_layout_engine("none")  # keep the layout just computed
-    paths = [stem.with_suffix(f".{fmt}") for fmt in FORMATS]
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(png, dpi=(DPI, DPI))
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: editable, and no glyph paths
-        for path in paths:
-            fig.savefig(path, dpi=DPI, bbox_inches=box)
-    return paths
+        fig.savefig(svg, dpi=DPI)
+    return [png, svg]
 
 
 def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path]:
