@@ -95,5 +95,6 @@ def _print(assessed) -> None:
     console.print(table)
     console.print(
         f"Cluster figures: {result.fleet.optical_links:,.0f} optical fabric links of the "
-        f"'{result.fleet.scenario}' scenario ({result.fleet.gpus:,} GPUs)."
+        f"'{result.fleet.scenario}' scenario ({result.fleet.gpus:,} GPUs). Power with the "
+        f"{assessed.host_interface} host interface; FIT at {assessed.temperature_c:g} C."
     )

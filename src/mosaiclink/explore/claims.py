@@ -27,6 +27,7 @@ from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.measurements import BerDataset, load_ber_dataset
+from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.uncertainty import UncertaintyResult, propagate, reference_entry, unranged_estimates
 
 HOLDS = "holds across the band"
@@ -177,6 +178,8 @@ class ClaimsAssessment:
     result: UncertaintyResult
     claims: tuple[ClaimVerdict, ...]
     unranged: tuple[str, ...]  # estimated leaves no range covers (held at their value)
+    host_interface: str  # of the power figures
+    temperature_c: float  # the reliability figures refer to
 
     def to_dict(self) -> dict[str, Any]:
         """Bands, drivers, inputs, claims and unranged leaves as plain JSON-ready data."""
@@ -185,6 +188,8 @@ class ClaimsAssessment:
             **self.result.to_dict(),
             "claims": [c.to_dict() for c in self.claims],
             "unranged": list(self.unranged),
+            "host_interface": self.host_interface,
+            "temperature_c": self.temperature_c,
         }
 
 
@@ -202,7 +207,8 @@ def assess_claims(
     Parameters
     ----------
     design, ranges, samples, seed, baseline
-        As :func:`~mosaiclink.explore.uncertainty.propagate`.
+        As :func:`~mosaiclink.explore.uncertainty.propagate`, with the default power and reliability
+        specs (their host interface and reference temperature are recorded in the result).
     dataset
         Measured BER points checked as claims; by default the shipped published points
         (:data:`~mosaiclink.config.datasets.DEFAULT_DATASET`) when their base is this design.
@@ -215,7 +221,10 @@ def assess_claims(
     else:
         checks = dataset_claims(dataset)
     probes = {c.metric.split("@")[1]: conditions for c, conditions in checks}
-    result = propagate(design, ranges, samples=samples, seed=seed, probes=probes, baseline=baseline)
+    power, reliability = PowerSpec(), ReliabilitySpec()
+    result = propagate(design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline)
     claims = claims_table(result, design_claims(design) + tuple(c for c, _ in checks))
     unranged = tuple(unranged_estimates(preset, ranges)) if preset else ()
-    return ClaimsAssessment(design.name, result, claims, unranged)
+    return ClaimsAssessment(
+        design.name, result, claims, unranged, power.host_interface, reliability.reference_temperature_c
+    )

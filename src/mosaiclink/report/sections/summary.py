@@ -66,7 +66,8 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
         rows=tuple(rows),
         caption=f"{result.unit.shape[0]} Latin hypercube samples (seed {result.seed}) over {len(result.inputs)} "
         f"estimated inputs and their ranges, evaluated on the fast path (the nominal channel at "
-        f"{fmt_length_m(report_length_m)} and the design's line rate); the sections below evaluate every channel, "
+        f"{fmt_length_m(report_length_m)} and the design's line rate; power with the {claims.host_interface} host "
+        f"interface, FIT at {claims.temperature_c:g} C); the sections below evaluate every channel, "
         f"so their reach can differ slightly. Cluster figures: {fleet.optical_links:,.0f} optical fabric links of "
         f"the '{fleet.scenario}' scenario ({fleet.gpus:,} GPUs).",
     )
