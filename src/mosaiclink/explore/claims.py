@@ -139,12 +139,12 @@ class ClaimVerdict:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the claim's fields, its condition, the values and the verdict)."""
-        values = {k: v for k, v in asdict(self).items() if k != "claim"}
+        values = {k: getattr(self, k) for k in ("nominal", "p5", "p50", "p95", "verdict")}
         return {
             **asdict(self.claim),
             "condition": self.claim.condition,
             **values,
-            "deciding_inputs": list(values["deciding_inputs"]),
+            "deciding_inputs": list(self.deciding_inputs),
         }
 
 

@@ -55,7 +55,9 @@ def plain_log_labels(fig) -> None:
                 if isinstance(old, matplotlib.ticker.LogFormatterSciNotation):
                     setter(
                         PlainLogFormatter(
-                            old._base, labelOnlyBase=old.labelOnlyBase, minor_thresholds=old.minor_thresholds
+                            axis.get_transform().base,
+                            labelOnlyBase=old.labelOnlyBase,
+                            minor_thresholds=old.minor_thresholds,
                         )
                     )
 
