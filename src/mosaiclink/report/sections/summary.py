@@ -59,7 +59,10 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
         p5, p50, p95 = result.band(metric)
         drivers = ", ".join(f"{d['input']} ({d['spearman']:+.2f})" for d in result.sensitivity[metric])
         cells = (result.nominal[metric], p5, p50, p95)
-        rows.append((METRICS.get(metric, metric), *(_value(metric, v) for v in cells), drivers or "-"))
+        label = METRICS.get(metric, metric)
+        if any(metric.endswith(suffix) for suffix in UNITS):  # the values carry their unit ('8.16 h', '2.18 days')
+            label = label.rsplit(" (", 1)[0]
+        rows.append((label, *(_value(metric, v) for v in cells), drivers or "-"))
     fleet = result.fleet
     return Table(
         columns=("quantity", "nominal", "5 %", "50 %", "95 %", "driven by (rank correlation)"),
@@ -67,9 +70,10 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
         caption=f"{result.unit.shape[0]} Latin hypercube samples (seed {result.seed}) over {len(result.inputs)} "
         f"estimated inputs and their ranges, evaluated on the fast path (the nominal channel at "
         f"{fmt_length_m(report_length_m)} and the design's line rate; power with the {claims.host_interface} host "
-        f"interface, FIT at {claims.temperature_c:g} C); the sections below evaluate every channel, "
-        f"so their reach can differ slightly. Cluster figures: {fleet.optical_links:,.0f} optical fabric links of "
-        f"the '{fleet.scenario}' scenario ({fleet.gpus:,} GPUs).",
+        f"interface beside the AOC's catalog spread, FIT at {claims.temperature_c:g} C). The sections below evaluate "
+        "every channel (so their reach can differ slightly) and pair the ends of the power ranges (pluggable with "
+        f"the dearest AOC, co-packaged with the cheapest). Cluster figures: {fleet.optical_links:,.0f} optical fabric "
+        f"links of the '{fleet.scenario}' scenario ({fleet.gpus:,} GPUs).",
     )
 
 
