@@ -99,3 +99,7 @@ def test_paper_figures_are_written_as_png_and_svg(built_report):
         png = (figures / f"{name}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 10_000
         assert (figures / f"{name}.svg").read_text().lstrip().startswith("<?xml")
+    # every figure of the page has its PNG and SVG version
+    interactive = (built_report["dir"] / "index.html").read_text().count('<div class="figure"')
+    pngs, svgs = sorted(figures.glob("*.png")), sorted(figures.glob("*.svg"))
+    assert len(pngs) == len(svgs) == interactive and [p.stem for p in pngs] == [p.stem for p in svgs]

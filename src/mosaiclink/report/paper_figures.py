@@ -18,6 +18,7 @@ import PIL.Image  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
 from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
+from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
 from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noqa: E402
 
 BER_YLIM = tuple(10.0**v for v in BER_AXIS_LOG10)
@@ -300,19 +301,111 @@ def cluster_fabric(data: dict):
     return fig
 
 
+def budget(data: dict):
+    """Waterfall of the median channel's budget: launch OMA, each loss, received OMA, each penalty."""
+    lines = data["report"]["budget"]
+    levels = [line for line in lines if line["kind"] == "level"]
+    launch, received, sensitivity = levels[0], levels[1], levels[2]
+    margin_db = next(line["value_db"] for line in lines if line["kind"] == "margin")
+    names, bottoms, heights, colors = [], [], [], []
+    level = launch["value_db"]
+
+    def total(name: str, value_db: float) -> None:
+        names.append(name)
+        bottoms.append(min(value_db, 0.0))
+        heights.append(abs(value_db))
+        colors.append(PALETTE[0])
+
+    total(launch["name"], level)
+    for kind, total_name in (("loss", received["name"]), ("penalty", "OMA left for the decision")):
+        for line in (entry for entry in lines if entry["kind"] == kind):
+            names.append(line["name"])
+            bottoms.append(level - line["value_db"])
+            heights.append(line["value_db"])
+            colors.append(PALETTE[3])
+            level -= line["value_db"]
+        total(total_name, level)
+    fig, ax = plt.subplots(layout="constrained", figsize=(7.0, 4.6))
+    x = np.arange(len(names))
+    ax.bar(x, heights, bottom=bottoms, color=colors)
+    ax.axhline(sensitivity["value_db"], color="k", ls="--", lw=1)
+    ax.annotate(
+        f"sensitivity at BER {data['report']['target_ber']:.1e}: {sensitivity['value_db']:.1f} dBm; "
+        f"margin {margin_db:+.2f} dB",
+        (-0.4, sensitivity["value_db"]),
+        xytext=(0, 3),
+        textcoords="offset points",
+        va="bottom",
+        fontsize=7,
+    )
+    ax.set_xticks(x, names, rotation=40, ha="right", fontsize=7)
+    ax.set(ylabel="dBm", title="Link budget of the median channel")
+    return fig
+
+
+def counted(data: dict):
+    """Counted BER with its interval beside the statistical-eye prediction, per counted channel."""
+    run = data["counted"]
+    rows = run["per_channel"]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    x = np.arange(len(rows))
+    ber = np.array([r["ber"] for r in rows])
+    err = np.array([[r["ber"] - r["ci_low"], r["ci_high"] - r["ber"]] for r in rows]).T
+    ax.errorbar(x, ber, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="counted (Monte Carlo)")
+    ax.semilogy(x, [r["ber_analytic"] for r in rows], "x", ms=9, color=PALETTE[1], label="statistical eye (analytic)")
+    ax.set_xticks(x, [f"ch {r['channel']}" for r in rows])
+    ax.set(
+        ylabel="BER",
+        title=f"Counted vs analytic BER ({run['confidence'] * 100:g} % Clopper-Pearson)",
+    )
+    ax.legend(fontsize=8)
+    return fig
+
+
+def power_breakdown(data: dict):
+    """Stacked bottom-up power of one MOSAIC end for both host interfaces."""
+    ends = [data["power"]["co_packaged"], data["power"]["pluggable"]]
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.0, 4.2))
+    labels = [f"{end['host_interface']} host" for end in ends]
+    bottom = np.zeros(len(ends))
+    for color, (name, key) in zip((*PALETTE, "#10233f"), POWER_PARTS, strict=False):
+        values = np.array([end[key] for end in ends])
+        ax.bar(labels, values, bottom=bottom, color=color, label=name)
+        bottom += values
+    ax.set(ylabel="W", title="MOSAIC power breakdown per end")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def cluster_racks(data: dict):
+    """GPU rack power of each scale-up option."""
+    summaries = data["scale_up"]
+    names = [s["name"] for s in summaries]
+    kw = [s["power"]["rack_kw"] for s in summaries]
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.5, 3.8))
+    bars = ax.bar(names, kw, color=[MOSAIC_COLOR if "mosaic" in n.lower() else PALETTE[1] for n in names])
+    ax.bar_label(bars, [f"{v:.0f} kW" for v in kw], fontsize=8)
+    ax.set(ylabel="kW per rack", title="GPU rack power by scale-up design")
+    return fig
+
+
 # (section id, data key that must be present, figure name, builder)
 PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
+    ("link", "report", "link-budget", budget),
     ("link", "ber_vs_length", "ber-vs-length", ber_vs_length),
     ("link", "reach_vs_rate", "reach-vs-rate", reach_vs_rate),
     ("signal", "response_db", "frequency-responses", responses),
     ("signal", "pulse_pre_ffe", "pulse-ffe", pulse_ffe),
     ("signal", "log10_ber_vs_oma", "ber-vs-oma", sensitivity),
+    ("simulation", "counted", "counted-vs-analytic", counted),
     ("simulation", "eye_plot", "eye", eye),
     ("simulation", "bathtub", "bathtub", bathtub),
     ("system", "compare", "energy-vs-reach", energy_vs_reach),
     ("cluster", "fabric", "cluster-fabric", cluster_fabric),
+    ("cluster", "scale_up", "cluster-racks", cluster_racks),
     ("system", "compare", "power-vs-alternatives", power_vs_alternatives),
+    ("system", "power", "power-breakdown", power_breakdown),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
 )
