@@ -126,21 +126,22 @@ def plot(result: Any, figure: str | None = None):
     """
     from mosaiclink.physics.link import LinkReport
     from mosaiclink.report.assess import Assessment
+    from mosaiclink.report.theme import themed
     from mosaiclink.sim.runner import SimResult
     from mosaiclink.system.compare import ComparisonResult
 
     if isinstance(result, LinkReport):
         from mosaiclink.report.sections.link import ber_mosaic_figure
 
-        return ber_mosaic_figure(result).plotly
+        return themed(ber_mosaic_figure(result).plotly)
     if isinstance(result, SimResult):
         from mosaiclink.report.sections.simulation import counted_figure
 
-        return counted_figure(result).plotly
+        return themed(counted_figure(result).plotly)
     if isinstance(result, ComparisonResult):
         from mosaiclink.report.sections.system import power_figure
 
-        return power_figure(result).plotly
+        return themed(power_figure(result).plotly)
     if isinstance(result, Assessment):
         return result.plot(figure or "fig-ber-length")
     raise ConfigError(

@@ -95,10 +95,10 @@ def test_sensitivity_names_the_input_that_drives_each_metric(small):
 def test_claim_verdict_rules(small):
     p5, _, p95 = small.band("reach_m")
     nominal = small.nominal["reach_m"]
-    assert verdict(Claim("a", "", "", "reach_m", low=p5 - 1.0), small)["verdict"] == HOLDS
+    assert verdict(Claim("a", "", "", "reach_m", low=p5 - 1.0), small).verdict == HOLDS
     between = Claim("b", "", "", "reach_m", low=0.5 * (p5 + nominal))
-    assert p5 < between.low <= nominal and verdict(between, small)["verdict"] == TYPICAL_ONLY
-    assert verdict(Claim("c", "", "", "reach_m", low=p95 + 1.0), small)["verdict"] == FAILS
+    assert p5 < between.low <= nominal and verdict(between, small).verdict == TYPICAL_ONLY
+    assert verdict(Claim("c", "", "", "reach_m", low=p95 + 1.0), small).verdict == FAILS
 
 
 def test_every_shipped_ranges_file_fits_its_preset():

@@ -8,7 +8,7 @@ import pytest
 from mosaiclink.config.presets import load_preset
 from mosaiclink.physics.ber import log10_ber_from_q
 from mosaiclink.physics.link import evaluate_link
-from mosaiclink.physics.reach import max_reach_m
+from mosaiclink.physics.reach import max_reach_m, max_reaches_m
 
 PROTO = load_preset("mosaic-prototype")
 D800 = load_preset("mosaic-800g")
@@ -151,3 +151,8 @@ def test_reach_is_the_boundary_of_the_criterion():
     assert median_log10_ber(PROTO, length_m=reach + 0.2) > np.log10(2.4e-4)
     nth = max_reach_m(PROTO, channels_required=90)
     assert nth < reach  # asking for 90 good channels out of 100 is stricter than the median
+    # the searches run together share the lengths they both visit and give the same reaches
+    assert max_reaches_m(PROTO, (None, 90), tolerance_m=0.1) == (
+        reach,
+        max_reach_m(PROTO, channels_required=90, tolerance_m=0.1),
+    )

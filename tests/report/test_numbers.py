@@ -7,7 +7,6 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mosaiclink.report.claims import verdict
 from mosaiclink.report.numbers import fmt, fmt_ber, fmt_hours, fmt_length_m, fmt_log10_ber, fmt_range
 
 
@@ -37,10 +36,3 @@ def test_ber_style_reads_back(ber):
         assert text == "< 1e-20"
     else:
         assert math.isclose(float(text), ber, rel_tol=0.06)
-
-
-def test_claim_verdicts():
-    assert verdict(3.07, 5.27, 3.1, 5.3) == "reproduced"  # within 5 % of the published ends
-    assert verdict(57.0, 171.0, 100.0, math.inf) == "overlaps"
-    assert verdict(2.0, 2.5, 3.1, 5.3) == "differs"
-    assert verdict(53.5, 53.5, 50.0, math.inf) == "reproduced"

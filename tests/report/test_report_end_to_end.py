@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from html import escape
 
 import pytest
 
@@ -52,6 +53,24 @@ def test_published_claims_appear_as_computed(built_report):
     assert not any(isinstance(v, float) and math.isnan(v) for v in design_curve)
 
 
+def test_report_claims_are_mosaic_uncertainty_claims(built_report, mosaic):
+    """One source: the report's bands and claims table equal `mosaic uncertainty`'s for the same seed and samples."""
+    from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY
+    from mosaiclink.report.assess import UNCERTAINTY_SAMPLES
+
+    report = built_report["json"]["summary"]["uncertainty"]
+    cli = cli_json(mosaic, "uncertainty", "--samples", str(UNCERTAINTY_SAMPLES), "--seed", "0")
+    assert report["samples"] == UNCERTAINTY_SAMPLES and report["seed"] == 0
+    assert report["claims"] == cli["claims"] and report["bands"] == cli["bands"]
+    assert {c["key"] for c in report["claims"]} >= {"reach", "power", "link_fit", "fit_vs_optics", "fleet_failures"}
+    for claim in report["claims"]:
+        assert claim["verdict"] in (HOLDS, TYPICAL_ONLY, FAILS) and claim["p5"] <= claim["p50"] <= claim["p95"]
+    for metric in ("reach_m", "q_margin_db", "power_w_per_end", "percent_below_aoc", "link_fit"):
+        assert metric in report["bands"]
+    html = (built_report["dir"] / "index.html").read_text()
+    assert all(c["verdict"] in html and escape(c["text"]) in html for c in report["claims"])
+
+
 def test_terminal_summary_lists_every_section(built_report):
     for label in ("link physics", "data path and FEC", "power, reliability", "cluster impact"):
         assert label in built_report["stdout"]
@@ -80,3 +99,7 @@ def test_paper_figures_are_written_as_png_and_svg(built_report):
         png = (figures / f"{name}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 10_000
         assert (figures / f"{name}.svg").read_text().lstrip().startswith("<?xml")
+    # every figure of the page has its PNG and SVG version
+    interactive = (built_report["dir"] / "index.html").read_text().count('<div class="figure"')
+    pngs, svgs = sorted(figures.glob("*.png")), sorted(figures.glob("*.svg"))
+    assert len(pngs) == len(svgs) == interactive and [p.stem for p in pngs] == [p.stem for p in svgs]

@@ -34,38 +34,41 @@ def uncertainty(
 ) -> None:
     """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts."""
     from mosaiclink.cli.common import resolve_design
-    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
     from mosaiclink.config.estimate_ranges import load_ranges
     from mosaiclink.config.measurements import load_ber_dataset
     from mosaiclink.config.presets import DEFAULT_PRESET
     from mosaiclink.errors import ConfigError
-    from mosaiclink.explore.claims import claims_table, dataset_claims
-    from mosaiclink.explore.uncertainty import propagate, unranged_estimates
+    from mosaiclink.explore.claims import assess_claims
 
     if config and not ranges:
         raise ConfigError("option --config: give --ranges too (a design file has no shipped ranges)")
     design = resolve_design(preset, config)
     table = load_ranges(ranges if ranges else (preset or DEFAULT_PRESET))
-    data = load_ber_dataset(dataset or dataset_path(DEFAULT_DATASET))
-    checks = dataset_claims(data) if dataset or data.base == design.name else ()
-    probes = {c.metric.split("@")[1]: o for c, o in checks}
-    result = propagate(design, table, samples=samples, seed=seed, probes=probes, baseline=baseline)
-    claims = claims_table(result, tuple(c for c, _ in checks))
-    unranged = [] if config else unranged_estimates(preset or DEFAULT_PRESET, table)
+    assessed = assess_claims(
+        design,
+        table,
+        samples,
+        seed,
+        dataset=load_ber_dataset(dataset) if dataset else None,
+        baseline=baseline,
+        preset=None if config else (preset or DEFAULT_PRESET),
+    )
     if as_json:
-        typer.echo(json.dumps({"design": design.name, **result.to_dict(), "claims": claims, "unranged": unranged}))
+        typer.echo(json.dumps(assessed.to_dict()))
         return
-    _print(design.name, result, claims)
-    if unranged:
-        typer.echo(f"Estimates without a range (held at their preset value): {', '.join(unranged)}")
+    _print(assessed)
+    if assessed.unranged:
+        typer.echo(f"Estimates without a range (held at their preset value): {', '.join(assessed.unranged)}")
 
 
-def _print(name: str, result, claims) -> None:
+def _print(assessed) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY
     from mosaiclink.explore.uncertainty import METRICS
 
+    name, result = assessed.design, assessed.result
     console = Console()
     bands = Table(title=f"{name}: {result.unit.shape[0]} Latin hypercube samples over {len(result.inputs)} inputs")
     for column in ("metric", "nominal", "5 %", "50 %", "95 %", "driven by (S1, rank corr.)"):
@@ -79,18 +82,19 @@ def _print(name: str, result, claims) -> None:
     table = Table(title="Published claims")
     for column in ("claim", "condition", "nominal", "5-95 %", "verdict", "deciding inputs"):
         table.add_column(column)
-    style = {"holds across the band": "green", "holds at typical values only": "yellow", "does not hold": "red"}
-    for c in claims:
+    style = {HOLDS: "green", TYPICAL_ONLY: "yellow", FAILS: "red"}
+    for c in assessed.claims:
         table.add_row(
-            c["text"],
-            c["condition"],
-            f"{c['nominal']:.4g}",
-            f"{c['p5']:.3g} - {c['p95']:.3g}",
-            f"[{style[c['verdict']]}]{c['verdict']}[/]",
-            ", ".join(c["deciding_inputs"]),
+            c.claim.text,
+            c.claim.condition,
+            f"{c.nominal:.4g}",
+            f"{c.p5:.3g} - {c.p95:.3g}",
+            f"[{style[c.verdict]}]{c.verdict}[/]",
+            ", ".join(c.deciding_inputs),
         )
     console.print(table)
     console.print(
         f"Cluster figures: {result.fleet.optical_links:,.0f} optical fabric links of the "
-        f"'{result.fleet.scenario}' scenario ({result.fleet.gpus:,} GPUs)."
+        f"'{result.fleet.scenario}' scenario ({result.fleet.gpus:,} GPUs). Power with the "
+        f"{assessed.host_interface} host interface; FIT at {assessed.temperature_c:g} C."
     )

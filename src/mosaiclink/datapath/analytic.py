@@ -56,7 +56,7 @@ from scipy import special, stats
 
 from mosaiclink.config.datapath import GilbertElliottSpec
 from mosaiclink.datapath.failover import symbols_per_channel
-from mosaiclink.datapath.gearbox import Gearbox
+from mosaiclink.datapath.gearbox import Gearbox, period_codeword_channels
 from mosaiclink.datapath.protocols import HostProtocol, host_protocol
 from mosaiclink.errors import ConfigError, ModelRangeError
 
@@ -100,8 +100,7 @@ def binomial_log10_uncorrectable(n: int, capacity: int, p_symbol: float) -> floa
 
 def symbol_error_probs(gearbox: Gearbox, ber_per_channel: np.ndarray) -> np.ndarray:
     """``(codewords in a period, n)`` symbol error probabilities (0 for untransmitted symbols)."""
-    h = gearbox.host
-    chans = gearbox.codeword_channels(np.arange(gearbox.blocks_per_period * h.interleave))
+    chans = period_codeword_channels(gearbox)
     log_ok = np.where(chans >= 0, np.log1p(-np.asarray(ber_per_channel, dtype=np.float64)[np.maximum(chans, 0)]), 0.0)
     return -np.expm1(log_ok.sum(axis=2))
 
@@ -178,7 +177,7 @@ def analytic_post_fec(
     if burst is None:
         p_ch[erased] = 0.0
         ps = symbol_error_probs(gb, p_ch)  # erased symbols: prob 0 (already counted in f)
-        chans = gb.codeword_channels(np.arange(ps.shape[0]))
+        chans = period_codeword_channels(gb)
         touches = (chans >= 0) & erased[np.maximum(chans, 0)]
         ps = np.where(touches.any(axis=2), 0.0, ps)
         steps = np.stack([1.0 - ps, ps], axis=2)
@@ -214,7 +213,7 @@ def analytic_post_fec(
 
 def _mean_bit(gb: Gearbox, p_ch: np.ndarray, ps: np.ndarray) -> np.ndarray:
     """Mean bit errors per erroneous symbol divided by m: ``mean(p_b) / P_s``."""
-    chans = gb.codeword_channels(np.arange(ps.shape[0]))
+    chans = period_codeword_channels(gb)
     pb = np.where(chans >= 0, p_ch[np.maximum(chans, 0)], 0.0).mean(axis=2)
     return np.divide(pb, ps, out=np.zeros_like(ps), where=ps > 0)
 

@@ -36,7 +36,7 @@ from math import ceil
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from mosaiclink.datapath.gearbox import Gearbox
+from mosaiclink.datapath.gearbox import Gearbox, period_codeword_channels
 
 DEFAULT_THRESHOLD = 3
 NEVER = np.iinfo(np.int64).max // 4
@@ -123,8 +123,8 @@ def symbols_per_channel(gearbox: Gearbox) -> np.ndarray:
     Cached per gearbox (a frozen, hashable description); the returned array is read-only.
     """
     host = gearbox.host
-    cws = np.arange(gearbox.blocks_per_period * host.interleave)
-    chans = gearbox.codeword_channels(cws)  # (cw, n, m)
+    chans = period_codeword_channels(gearbox)  # (cw, n, m)
+    cws = np.arange(chans.shape[0])
     counts = np.zeros((cws.size, gearbox.channels), dtype=np.int64)
     for b in range(host.m):
         ch = chans[:, :, b]

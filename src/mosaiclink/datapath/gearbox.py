@@ -34,7 +34,7 @@ Placement unit ``U = block * units_per_block + d`` goes to channel ``U mod N`` a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from math import gcd
 
 import numpy as np
@@ -183,3 +183,16 @@ class Gearbox:
         _, _, order = self._tables
         out[:, order] = placed
         return out
+
+
+@lru_cache(maxsize=32)
+def period_codeword_channels(gearbox: Gearbox) -> np.ndarray:
+    """:meth:`Gearbox.codeword_channels` of every codeword of one period (``blocks_per_period``
+    interleave blocks, after which the channel pattern repeats): ``(codewords, n_full, m)``.
+
+    Cached per gearbox (a frozen, hashable description), so the analytic model evaluated over many
+    BER vectors of one mapping places the bits once; the returned array is read-only.
+    """
+    out = gearbox.codeword_channels(np.arange(gearbox.blocks_per_period * gearbox.host.interleave))
+    out.flags.writeable = False
+    return out

@@ -17,12 +17,13 @@ The criterion of :func:`max_reach_m` is the median channel's stat-eye BER, or, w
 ``channels_required = N``, the N-th best channel's (a link needing N good channels out of its
 data + spares). With ``margin_db`` it is the reach *at that margin*: the budget margin
 (:math:`10\\log_{10}(Q_{eye}/Q_t)` minus the implementation penalty, optical dB) at least
-``margin_db``. The LED pulses do not depend on the fibre and are computed once per call.
+``margin_db``. The manufacturing draw and the LED pulses do not depend on the fibre: both are
+computed once per call, and each length runs only the fibre-dependent chain and its analysis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -30,8 +31,8 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import draw_variation
-from mosaiclink.physics.link import evaluate_link
-from mosaiclink.physics.pulse import led_pulse
+from mosaiclink.physics.link import LinkReport, analyse
+from mosaiclink.physics.pulse import chain, led_pulse
 
 MAX_REACH_M = 10_000.0
 MIN_REACH_M = 0.01
@@ -107,12 +108,29 @@ def max_reach_m(
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.
     ``margin_db`` asks for that budget margin (implementation penalty included) instead.
     """
+    return max_reaches_m(design, (channels_required,), target_ber, seed, tolerance_m, margin_db)[0]
+
+
+def max_reaches_m(
+    design: MosaicDesign,
+    channels_required: Sequence[int | None],
+    target_ber: float | None = None,
+    seed: int = 0,
+    tolerance_m: float = 0.1,
+    margin_db: float | None = None,
+) -> tuple[float, ...]:
+    """:func:`max_reach_m` for several criteria (median channel: None, N-th best: N) at once.
+
+    Each search is the one :func:`max_reach_m` runs alone (same lengths, same result); a length
+    that several searches visit (their brackets start alike) is evaluated once.
+    """
     target = design.link.target_ber if target_ber is None else float(target_ber)
     if not 0.0 < target < 0.5:
         raise ConfigError(f"target_ber = {target!r}: must be in (0, 0.5)")
     total = design.array.total_channels
-    if channels_required is not None and not 1 <= channels_required <= total:
-        raise ConfigError(f"channels_required = {channels_required!r}: must be in [1, {total}]")
+    for required in channels_required:
+        if required is not None and not 1 <= required <= total:
+            raise ConfigError(f"channels_required = {required!r}: must be in [1, {total}]")
     log_target = float(np.log10(target))
     if margin_db is not None:
         if not -20.0 <= margin_db <= 20.0:
@@ -120,21 +138,30 @@ def max_reach_m(
         log_target = margin_log10_ber(target, margin_db + design.receiver.implementation_penalty_db)
     variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
     pulses = led_pulse(design, variation)
-
     q_target = ber.q_from_log10_ber(log_target)
+    reports: dict[float, LinkReport] = {}
 
-    def excess(lengths_m: np.ndarray) -> np.ndarray:
-        """Q of the target minus Q of the judged channel's BER (<= 0 meets; nearly linear in ln L)."""
-        report = evaluate_link(design.with_link(length_m=float(lengths_m[0])), seed=seed, led_pulse_w=pulses)
-        if channels_required is None:
-            judged = float(np.median(report.log10_ber_stateye))
-        else:
-            judged = report.nth_best_log10_ber(channels_required)
-        return np.array([q_target - ber.q_from_log10_ber(judged)])
+    def report_at(length_m: float) -> LinkReport:
+        if length_m not in reports:
+            at_length = design.with_link(length_m=length_m)
+            reports[length_m] = analyse(at_length, chain(at_length, variation, led_pulse_w=pulses))
+        return reports[length_m]  # evaluate_link's per-channel part, without the nominal channel
 
-    return float(
-        solve_reach_m(excess, MIN_REACH_M, MAX_REACH_M, rel_tol=0.0, abs_tol_m=tolerance_m, interpolate=False)[0]
-    )
+    def search(required: int | None) -> float:
+        def excess(lengths_m: np.ndarray) -> np.ndarray:
+            """Q of the target minus Q of the judged channel's BER (<= 0 meets; nearly linear in ln L)."""
+            report = report_at(float(lengths_m[0]))
+            if required is None:
+                judged = float(np.median(report.log10_ber_stateye))
+            else:
+                judged = report.nth_best_log10_ber(required)
+            return np.array([q_target - ber.q_from_log10_ber(judged)])
+
+        return float(
+            solve_reach_m(excess, MIN_REACH_M, MAX_REACH_M, rel_tol=0.0, abs_tol_m=tolerance_m, interpolate=False)[0]
+        )
+
+    return tuple(search(required) for required in channels_required)
 
 
 def margin_log10_ber(target_ber, margin_db):

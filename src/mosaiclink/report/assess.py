@@ -12,7 +12,10 @@
   rates agree), the analytic RS(544,514) model and an error-pattern emulation;
 - **system**: the bottom-up power range, link FIT vs spares and :func:`~mosaiclink.system.compare.compare`
   fed with the reach computed above (no second reach search);
-- **cluster**: the shipped 100k-GPU scenarios and the scale-up scenario.
+- **cluster**: the shipped 100k-GPU scenarios and the scale-up scenario;
+- **claims**: the seeded Latin hypercube of ``mosaic uncertainty`` over the design's shipped
+  ranges (:func:`~mosaiclink.explore.claims.assess_claims`, ``UNCERTAINTY_SAMPLES`` samples on the
+  fast path): 5/50/95 % bands of the headline numbers and the published claims' verdicts.
 
 Nothing here formats or draws; :mod:`mosaiclink.report.sections` render an assessment.
 """
@@ -30,17 +33,19 @@ from mosaiclink.cluster.run import evaluate_columns
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.datapath.analytic import PostFec, analytic_post_fec
 from mosaiclink.datapath.emulator import DatapathResult, emulate
 from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.explore.claims import ClaimsAssessment, assess_claims
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.physics import ber
 from mosaiclink.physics.equalizer import ffe_transfer_function
 from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions
-from mosaiclink.physics.reach import max_reach_m
+from mosaiclink.physics.reach import max_reaches_m
 from mosaiclink.report.document import Section
 from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.sim.runner import EyeData, SimResult, simulate
@@ -75,6 +80,10 @@ LED_FITS = (1.0, 0.1)  # per-microLED FIT values of the paper's reliability mode
 LED_ACTIVATION_ENERGY_EV = 0.65
 SPARES = (0, 1, 2, 4, 6, 10, 20, 30, 40, 60)
 SCALE_UP_SCENARIO = "scale-up"
+# Claims: Latin hypercube samples of the bands. Over 8 seeds the 5/50/95 % points of the 800G preset
+# moved by at most 9 % of the band's width (14 % for the AOC/MOSAIC FIT ratio) and no verdict changed
+# (docs/benchmarks.md, "Report"); 1000 samples give at most 10 % at 3.3x the CPU.
+UNCERTAINTY_SAMPLES = 500
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,8 @@ class Assessment:
     system: SystemAssessment
     cluster: ClusterAssessment
     scenario_sections: tuple[tuple[str, Section], ...] = ()  # (name, section) of each --scenario
+    claims: ClaimsAssessment | None = None  # bands and verdicts (None: the design has no ranges)
+    claims_note: str = ""  # why there are no bands, when there are none
 
     def __repr__(self) -> str:
         report, power = self.link.report, self.system
@@ -197,11 +208,13 @@ class Assessment:
         return build_sections(self)
 
     def plot(self, figure_id: str = "fig-ber-length"):
-        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`)."""
+        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`), as the page draws it."""
+        from mosaiclink.report.theme import themed
+
         for section in self.sections():
             for figure in section.figures:
                 if figure.figure_id == figure_id:
-                    return figure.plotly
+                    return themed(figure.plotly)
         raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(self.figure_ids())}")
 
     def figure_ids(self) -> list[str]:
@@ -216,14 +229,22 @@ class Assessment:
         return render_section(summary_section(self))
 
 
-STEPS = ("link physics", "Monte Carlo check", "data path and FEC", "power, reliability and cost", "cluster impact")
+STEPS = (
+    "link physics",
+    "Monte Carlo check",
+    "data path and FEC",
+    "power, reliability and cost",
+    "cluster impact",
+    "uncertainty bands and claims",
+)
 
 
 def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
     """The design point, its two reaches (bisection on the full model) and the fast-path sweep."""
     report = evaluate_link(design, seed=seed)
-    reach_median_m = max_reach_m(design, seed=seed, tolerance_m=REACH_TOLERANCE_M)
-    reach_all_m = max_reach_m(design, seed=seed, channels_required=report.data_channels, tolerance_m=REACH_TOLERANCE_M)
+    reach_median_m, reach_all_m = max_reaches_m(
+        design, (None, report.data_channels), seed=seed, tolerance_m=REACH_TOLERANCE_M
+    )
     rates = design.link.rate_gbps * np.asarray(SWEEP_RATE_FACTORS)
     lengths = np.asarray(SWEEP_LENGTHS_M)
     grid = np.column_stack([np.repeat(rates, lengths.size), np.tile(lengths, rates.size)])
@@ -429,6 +450,20 @@ def assess_cluster(design: MosaicDesign, seed: int) -> ClusterAssessment:
     return ClusterAssessment(tuple(fabric), tuple(scale_up), temperatures.pop())
 
 
+def assess_uncertainty(design: MosaicDesign, seed: int) -> tuple[ClaimsAssessment | None, str]:
+    """Bands and claim verdicts over the shipped ranges named like the design, or why there are none.
+
+    The same call as ``mosaic uncertainty --preset <name> --samples UNCERTAINTY_SAMPLES --seed <seed>``.
+    """
+    if design.name not in shipped_ranges_names():
+        return None, f"no shipped ranges for '{design.name}' (presets with ranges: {', '.join(shipped_ranges_names())})"
+    try:
+        claims = assess_claims(design, load_ranges(design.name), UNCERTAINTY_SAMPLES, seed, preset=design.name)
+    except ConfigError as exc:  # a changed design whose values leave the preset's ranges
+        return None, f"the shipped ranges of '{design.name}' do not fit this design: {exc}"
+    return claims, ""
+
+
 def assess(
     design: MosaicDesign,
     seed: int = 0,
@@ -472,6 +507,8 @@ def assess(
     step(4)
     cluster = assess_cluster(design, seed)
     extra = tuple((name, scenario_section(name, design)) for name in scenarios)
+    step(5)
+    claims, claims_note = assess_uncertainty(design, seed)
     generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return Assessment(
         design,
@@ -486,4 +523,6 @@ def assess(
         system,
         cluster,
         extra,
+        claims,
+        claims_note,
     )

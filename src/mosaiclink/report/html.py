@@ -1,6 +1,6 @@
 """Render report sections into one self-contained HTML page (works offline, no CDN).
 
-Plotly's JavaScript bundle is inlined once; every figure is a ``<div class="figure">``
+Plotly's JavaScript bundle and the figures' template are inlined once; every figure is a ``<div class="figure">``
 drawn by ``Plotly.newPlot`` and marked ``data-rendered="true"`` when drawing finishes, so a
 browser test can check that every figure rendered.
 """
@@ -16,6 +16,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from mosaiclink.report.document import Figure, Section, Table
+from mosaiclink.report.theme import template_json
 
 STYLE = """
 :root { --ink:#1d2430; --muted:#5b6677; --line:#d9dee7; --accent:#0b6bcb; --bg:#f6f8fb; }
@@ -43,8 +44,10 @@ footer { color:var(--muted); font-size:12.5px; text-align:center; padding:20px; 
 """
 
 DRAW_SCRIPT = """
+var template = JSON.parse(document.getElementById('plotly-template').textContent);
 document.querySelectorAll('div.figure').forEach(function (el) {
   var spec = JSON.parse(document.getElementById(el.id + '-data').textContent);
+  spec.layout.template = spec.layout.template || template;
   Plotly.newPlot(el, spec.data, spec.layout, {displaylogo: false, responsive: true})
     .then(function () { el.dataset.rendered = 'true'; });
 });
@@ -75,14 +78,19 @@ def render_table(table: Table) -> str:
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def json_script(element_id: str, text: str) -> str:
+    """A JSON data block the page's script reads by id."""
+    safe = text.replace("</", "<\\/")  # never close the script tag early
+    return f'<script type="application/json" id="{html.escape(element_id)}">{safe}</script>'
+
+
 def render_figure(figure: Figure) -> str:
     spec = pio.to_json(figure.plotly, validate=False, pretty=False)
-    safe_spec = spec.replace("</", "<\\/")  # never close the script tag early
     caption = f'<p class="figcap">{html.escape(figure.caption)}</p>' if figure.caption else ""
     return (
         f'<div><div class="figure" id="{html.escape(figure.figure_id)}" '
         f'data-title="{html.escape(figure.title)}"></div>{caption}'
-        f'<script type="application/json" id="{html.escape(figure.figure_id)}-data">{safe_spec}</script></div>'
+        f"{json_script(figure.figure_id + '-data', spec)}</div>"
     )
 
 
@@ -106,6 +114,7 @@ def render_page(title: str, subtitle: str, sections: Sequence[Section], footer: 
         f"<style>{STYLE}</style><script>{get_plotlyjs()}</script></head><body>"
         f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>"
         f"<nav>{nav}</nav><main>{body}</main><footer>{html.escape(footer)}</footer>"
+        f"{json_script('plotly-template', template_json())}"
         f"<script>{DRAW_SCRIPT}</script></body></html>"
     )
 

@@ -14,14 +14,53 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import PIL.Image  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
 from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
+from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
 from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noqa: E402
 
 BER_YLIM = tuple(10.0**v for v in BER_AXIS_LOG10)
 
-FORMATS = ("png", "svg")
+DPI = 150
+SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatterSciNotation):
+    """Log-axis labels as plain text ``10⁻⁵``, ``2×10⁻⁵`` and ``3``, the same labels Matplotlib picks
+    without mathtext: parsing TeX-like labels cost more than every other part of drawing a figure."""
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        if not label:
+            return label
+        exponent = int(np.floor(np.log10(abs(x)) + 1e-9))
+        coefficient = x / 10.0**exponent
+        power = "10" + str(exponent).translate(SUPERSCRIPT)
+        if abs(coefficient - 1.0) < 1e-6:
+            return power
+        return f"{x:g}" if exponent == 0 else f"{coefficient:g}\u00d7{power}"
+
+
+def plain_log_labels(fig) -> None:
+    """Put :class:`PlainLogFormatter` on every log axis of ``fig`` (same ticks, same labelling rules)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            for old, setter in (
+                (axis.get_major_formatter(), axis.set_major_formatter),
+                (axis.get_minor_formatter(), axis.set_minor_formatter),
+            ):
+                if isinstance(old, matplotlib.ticker.LogFormatterSciNotation):
+                    setter(
+                        PlainLogFormatter(
+                            axis.get_transform().base,
+                            labelOnlyBase=old.labelOnlyBase,
+                            minor_thresholds=old.minor_thresholds,
+                        )
+                    )
 
 
 def ber_mosaic(data: dict):
@@ -29,7 +68,7 @@ def ber_mosaic(data: dict):
     log_ber = np.clip(np.asarray(data["log10_ber_per_channel"]), -20.0, 0.0)
     grid = np.full((rows_cols[:, 0].max() + 1, rows_cols[:, 1].max() + 1), np.nan)
     grid[rows_cols[:, 0], rows_cols[:, 1]] = log_ber
-    fig, ax = plt.subplots(figsize=(5.0, 5.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.0, 5.2))
     image = ax.imshow(grid, cmap="RdYlGn_r", vmin=-20, vmax=-2)
     fig.colorbar(image, ax=ax, label="log10 BER", shrink=0.8)
     ax.set(xlabel="column", ylabel="row", title="Per-channel BER (spares in the last rows)")
@@ -38,7 +77,7 @@ def ber_mosaic(data: dict):
 
 def ber_vs_length(data: dict):
     curves = data["ber_vs_length"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     floor = BER_AXIS_LOG10[0]
     rates = [key.split("@")[1] for key in curves if key.startswith("nominal@")]
     for color, rate in zip(PALETTE, rates, strict=False):
@@ -55,7 +94,7 @@ def ber_vs_length(data: dict):
 
 def power_vs_alternatives(data: dict):
     rows = sorted((r for r in data["compare"]["rows"] if not r["reference_only"]), key=lambda r: r["power_w_per_end"])
-    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(7.0, 4.0))
     x = np.arange(len(rows))
     power = np.array([r["power_w_per_end"] for r in rows])
     err = np.array(
@@ -68,12 +107,11 @@ def power_vs_alternatives(data: dict):
         ylabel="W per end",
         title=f"Power per end at {data['compare']['rate']} (grey: cannot reach {data['compare']['reach_m']:g} m)",
     )
-    fig.tight_layout()
     return fig
 
 
 def fit_vs_spares(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     for color, (led_fit, rows) in zip(PALETTE, data["fit_vs_spares"].items(), strict=False):
         ax.semilogy(
             [r["spares"] for r in rows],
@@ -90,7 +128,7 @@ def fit_vs_spares(data: dict):
 
 def dead_channels(data: dict):
     curves = data["dead_channel_curves"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     mappings = [k for k in curves if k != "dead" and "erasures" not in k]
     for color, mapping in zip(PALETTE, mappings, strict=False):
         ax.semilogy(curves["dead"], np.power(10.0, curves[mapping]), color=color, label=mapping)
@@ -115,7 +153,7 @@ def dead_channels(data: dict):
 
 def reach_vs_rate(data: dict):
     curves = data["reach_vs_rate"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.plot(curves["rate_gbps"], curves["nominal_m"], "o-", color=PALETTE[0], label="nominal channel (fast path)")
     rate = data["report"]["rate_gbps"]
     ax.plot(
@@ -131,7 +169,7 @@ def reach_vs_rate(data: dict):
 
 
 def responses(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     freq_ghz = np.asarray(data["freq_hz"]) / 1e9
     for color, (part, values) in zip((*PALETTE, "#10233f"), data["response_db"].items(), strict=False):
         total = part == "total"
@@ -143,7 +181,7 @@ def responses(data: dict):
 
 
 def pulse_ffe(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     t = np.asarray(data["pulse_t_ui"])
     lags = np.asarray(data["cursor_lags_ui"])
     keep_t, keep_lag = (t >= -3.5) & (t <= 6.5), (lags >= -3) & (lags <= 6)
@@ -168,7 +206,7 @@ def pulse_ffe(data: dict):
 
 
 def sensitivity(data: dict):
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     oma = np.asarray(data["oma_dbm"])
     for i, (label, color) in enumerate((("median", PALETTE[0]), ("worst", PALETTE[3]))):
         ax.semilogy(oma, np.power(10.0, data["log10_ber_vs_oma"][i]), color=color, label=f"{label} channel")
@@ -192,7 +230,7 @@ def sensitivity(data: dict):
 
 def eye(data: dict):
     eye_data = data["eye_plot"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_ua"])
     image = ax.pcolormesh(
         t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
@@ -211,7 +249,7 @@ def eye(data: dict):
 def bathtub(data: dict):
     tub = data["bathtub"]
     phase = np.asarray(tub["phase_ui"])
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
     dense = np.linspace(phase.min(), phase.max(), 400)
     walls = bathtub_walls(tub, dense)
@@ -226,7 +264,7 @@ def bathtub(data: dict):
 
 def energy_vs_reach(data: dict):
     rows = [r for r in data["compare"]["rows"] if not r["reference_only"] and r["max_reach_m"]]
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     for r in rows:
         ax.semilogx(
             r["max_reach_m"],
@@ -263,22 +301,133 @@ def cluster_fabric(data: dict):
     return fig
 
 
+def budget(data: dict):
+    """Waterfall of the median channel's budget: launch OMA, each loss, received OMA, each penalty."""
+    lines = data["report"]["budget"]
+    levels = [line for line in lines if line["kind"] == "level"]
+    launch, received, sensitivity = levels[0], levels[1], levels[2]
+    margin_db = next(line["value_db"] for line in lines if line["kind"] == "margin")
+    names, bottoms, heights, colors = [], [], [], []
+    level = launch["value_db"]
+
+    def total(name: str, value_db: float) -> None:
+        names.append(name)
+        bottoms.append(min(value_db, 0.0))
+        heights.append(abs(value_db))
+        colors.append(PALETTE[0])
+
+    total(launch["name"], level)
+    for kind, total_name in (("loss", received["name"]), ("penalty", "OMA left for the decision")):
+        for line in (entry for entry in lines if entry["kind"] == kind):
+            names.append(line["name"])
+            bottoms.append(level - line["value_db"])
+            heights.append(line["value_db"])
+            colors.append(PALETTE[3])
+            level -= line["value_db"]
+        total(total_name, level)
+    fig, ax = plt.subplots(layout="constrained", figsize=(7.0, 4.6))
+    x = np.arange(len(names))
+    ax.bar(x, heights, bottom=bottoms, color=colors)
+    ax.axhline(sensitivity["value_db"], color="k", ls="--", lw=1)
+    ax.annotate(
+        f"sensitivity at BER {data['report']['target_ber']:.1e}: {sensitivity['value_db']:.1f} dBm; "
+        f"margin {margin_db:+.2f} dB",
+        (-0.4, sensitivity["value_db"]),
+        xytext=(0, 3),
+        textcoords="offset points",
+        va="bottom",
+        fontsize=7,
+    )
+    ax.set_xticks(x, names, rotation=40, ha="right", fontsize=7)
+    ax.set(ylabel="dBm", title="Link budget of the median channel")
+    return fig
+
+
+def counted(data: dict):
+    """Counted BER with its interval beside the statistical-eye prediction, per counted channel."""
+    run = data["counted"]
+    rows = run["per_channel"]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    x = np.arange(len(rows))
+    ber = np.array([r["ber"] for r in rows])
+    err = np.array([[r["ber"] - r["ci_low"], r["ci_high"] - r["ber"]] for r in rows]).T
+    ax.errorbar(x, ber, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="counted (Monte Carlo)")
+    ax.semilogy(x, [r["ber_analytic"] for r in rows], "x", ms=9, color=PALETTE[1], label="statistical eye (analytic)")
+    ax.set_xticks(x, [f"ch {r['channel']}" for r in rows])
+    ax.set(
+        ylabel="BER",
+        title=f"Counted vs analytic BER ({run['confidence'] * 100:g} % Clopper-Pearson)",
+    )
+    ax.legend(fontsize=8)
+    return fig
+
+
+def power_breakdown(data: dict):
+    """Stacked bottom-up power of one MOSAIC end for both host interfaces."""
+    ends = [data["power"]["co_packaged"], data["power"]["pluggable"]]
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.0, 4.2))
+    labels = [f"{end['host_interface']} host" for end in ends]
+    bottom = np.zeros(len(ends))
+    for color, (name, key) in zip((*PALETTE, "#10233f"), POWER_PARTS, strict=False):
+        values = np.array([end[key] for end in ends])
+        ax.bar(labels, values, bottom=bottom, color=color, label=name)
+        bottom += values
+    ax.set(ylabel="W", title="MOSAIC power breakdown per end")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def cluster_racks(data: dict):
+    """GPU rack power of each scale-up option."""
+    summaries = data["scale_up"]
+    names = [s["name"] for s in summaries]
+    kw = [s["power"]["rack_kw"] for s in summaries]
+    fig, ax = plt.subplots(layout="constrained", figsize=(5.5, 3.8))
+    bars = ax.bar(names, kw, color=[MOSAIC_COLOR if "mosaic" in n.lower() else PALETTE[1] for n in names])
+    ax.bar_label(bars, [f"{v:.0f} kW" for v in kw], fontsize=8)
+    ax.set(ylabel="kW per rack", title="GPU rack power by scale-up design")
+    return fig
+
+
 # (section id, data key that must be present, figure name, builder)
 PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
+    ("link", "report", "link-budget", budget),
     ("link", "ber_vs_length", "ber-vs-length", ber_vs_length),
     ("link", "reach_vs_rate", "reach-vs-rate", reach_vs_rate),
     ("signal", "response_db", "frequency-responses", responses),
     ("signal", "pulse_pre_ffe", "pulse-ffe", pulse_ffe),
     ("signal", "log10_ber_vs_oma", "ber-vs-oma", sensitivity),
+    ("simulation", "counted", "counted-vs-analytic", counted),
     ("simulation", "eye_plot", "eye", eye),
     ("simulation", "bathtub", "bathtub", bathtub),
     ("system", "compare", "energy-vs-reach", energy_vs_reach),
     ("cluster", "fabric", "cluster-fabric", cluster_fabric),
+    ("cluster", "scale_up", "cluster-racks", cluster_racks),
     ("system", "compare", "power-vs-alternatives", power_vs_alternatives),
+    ("system", "power", "power-breakdown", power_breakdown),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
 )
+
+
+def save_figure(fig, stem: Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg`` with two draws in all.
+
+    Every figure is built with constrained layout (labels, legends and colorbars inside the
+    canvas), so one Agg draw at
+    ``DPI`` both lays the figure out and renders the PNG's pixels (written from that buffer); the
+    SVG then draws once with the layout kept. ``savefig(bbox_inches="tight")`` would lay the figure
+    out again for every file.
+    """
+    fig.set_dpi(DPI)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")  # keep the layout just computed
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(png, dpi=(DPI, DPI))
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: editable, and no glyph paths
+        fig.savefig(svg, dpi=DPI)
+    return [png, svg]
 
 
 def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path]:
@@ -290,9 +439,7 @@ def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path
         if key not in data.get(section_id, {}):
             continue
         fig = build(data[section_id])
-        for fmt in FORMATS:
-            path = out_dir / f"{name}.{fmt}"
-            fig.savefig(path, dpi=150, bbox_inches="tight")
-            written.append(path)
+        plain_log_labels(fig)
+        written.extend(save_figure(fig, out_dir / name))
         plt.close(fig)
     return written
