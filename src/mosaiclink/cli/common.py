@@ -5,18 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from mosaiclink.cli.options import SEED_MAX, check
 from mosaiclink.errors import ConfigError
-
-
-def check_seeds(**seeds: int | None) -> None:
-    """Seeds are 0 to 2^63 - 1 (``numpy.random.SeedSequence`` refuses negatives).
-
-    Redundant with the declared :data:`~mosaiclink.cli.options.SeedOpt`; kept only for
-    ``mosaic report``'s body until that command drops the call.
-    """
-    for name, value in seeds.items():
-        check(f"--{name.replace('_', '-')}", value, 0, SEED_MAX)
 
 
 def writable_dir(path: Path, option: str = "--out") -> Path:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import check_seeds, resolve_design, writable_dir
+from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
 
 DEFAULT_OUT = Path("mosaic-report")
@@ -38,7 +38,6 @@ def report(
     from mosaiclink.report.assess import STEPS, assess
     from mosaiclink.report.build import labelled_sections, write_report
 
-    check_seeds(seed=seed)
     design = resolve_design(preset, config)
     scenarios = tuple(scenario or ())
     if scenarios:

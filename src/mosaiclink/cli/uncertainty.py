@@ -32,7 +32,9 @@ def uncertainty(
     ] = "aoc",
     as_json: JsonOpt = False,
 ) -> None:
-    """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts."""
+    """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.
+
+    Example: mosaic uncertainty --preset mosaic-800g --samples 1000 --seed 1"""
     from mosaiclink.cli.common import resolve_design
     from mosaiclink.config.estimate_ranges import load_ranges
     from mosaiclink.config.measurements import load_ber_dataset

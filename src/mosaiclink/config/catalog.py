@@ -3,7 +3,7 @@
 A catalog entry describes one interconnect technology at one aggregate rate (e.g. an 800G
 AOC): power per end, reach, FIT, cost and operating temperature. Every figure carries the
 range a user should sweep, the source it came from, the source's date and a confidence tag
-(the tags of ``shared/research/baselines.md``).
+(the tags of ``docs/research/baselines.md``).
 
 Confidence tags
 ---------------
@@ -42,7 +42,7 @@ class Figure(Spec):
     ``low <= typical <= high``; the unit is in the name of the field that holds the figure
     (``power_w_per_end``, ``max_reach_m``, ...). ``source_url`` must be an http(s) address; an
     estimate (confidence ``E``) cites the page its inputs come from and gives its formula in
-    ``note``. ``research:baselines.md#3.3`` points into ``shared/research`` when the original
+    ``note``. ``research:baselines.md#3.3`` points into ``docs/research`` when the original
     address of a figure read during research was not retained; ``estimate:SLUG`` marks an
     estimate without a source page (confidence ``E``, basis in ``note``).
     """

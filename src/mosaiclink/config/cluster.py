@@ -1,6 +1,6 @@
 """Typed specs of a GPU cluster: scale-up domains, scale-out fat-tree, floor plan, power, jobs.
 
-Every default cites its source in the field description (tags of ``shared/research/baselines.md``:
+Every default cites its source in the field description (tags of ``docs/research/baselines.md``:
 D datasheet, R paper/operator data, V vendor, N press, B blog, E our estimate). A scenario file
 (``src/mosaiclink/cluster/scenarios/*.toml``) is one :class:`ClusterSpec`.
 """

@@ -7,7 +7,7 @@ those a real device can have (a microLED is at least 1 um across, a line rate at
 an array at most :data:`MAX_TOTAL_CHANNELS` channels); NaN, infinity and subnormal numbers are
 refused for every field by :class:`~mosaiclink.config.base.Spec`. Values that no
 public source gives are our estimates; the presets (``config/presets/*.toml``) cite, per value,
-the tag of ``shared/research/mosaic.md`` it comes from or say "estimate".
+the tag of ``docs/research/mosaic.md`` it comes from or say "estimate".
 """
 
 from __future__ import annotations

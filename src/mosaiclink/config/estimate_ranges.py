@@ -2,7 +2,7 @@
 
 A ranges file maps dotted paths to ``low``, ``high``, ``scale`` (``"linear"``: uniform,
 ``"log"``: log-uniform) and ``basis`` (where the range comes from, a tag of
-``shared/research``). Paths name design leaves (``fiber.attenuation_db_per_m``), power-spec
+``docs/research``). Paths name design leaves (``fiber.attenuation_db_per_m``), power-spec
 leaves (``power.tia_power_mw``) or reliability-spec leaves (``reliability.cmos_die.fit``).
 Values may carry units, converted into the unit of the leaf's name. ``extends = "other"``
 starts from another ranges file. The shipped files live in ``config/ranges/<preset>.toml``.

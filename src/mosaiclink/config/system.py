@@ -3,7 +3,7 @@
 Device physics (LED current and voltage, array size, line rate, length) lives in
 :class:`mosaiclink.config.design.MosaicDesign`; these specs add what a power, reliability or
 cost model needs beyond it. Each default says where it comes from: a tag of
-``shared/research/mosaic.md`` / ``baselines.md`` ([S1], [R], ...) or "estimate" (ours).
+``docs/research/mosaic.md`` / ``baselines.md`` ([S1], [R], ...) or "estimate" (ours).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ TYPICAL_ONLY = "holds at typical values only"
 FAILS = "does not hold"
 HEADLINE_RATE_GBPS = 800.0  # the published headline claims are about the 800G design
 COPPER_REACH_FACTOR = 10.0  # "10x the reach of copper"
-# Source tags of the research notes (shared/research/mosaic.md, docs/sources.md): P primary, S secondary.
+# Source tags of the research notes (docs/research/mosaic.md, docs/sources.md): P primary, S secondary.
 SOURCES = {
     "P1": "https://doi.org/10.1145/3718958.3750510",
     "P2": "https://www.microsoft.com/en-us/research/blog/breaking-the-networking-wall-in-ai-infrastructure/",

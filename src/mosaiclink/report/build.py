@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mosaiclink.config.io import write_text_atomic
+from mosaiclink.config.io import OUTPUT_MODE, write_text_atomic
 from mosaiclink.report.assess import Assessment
 from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
@@ -23,8 +23,6 @@ from mosaiclink.report.sections.signal import signal_section
 from mosaiclink.report.sections.simulation import simulation_section
 from mosaiclink.report.sections.summary import summary_section
 from mosaiclink.report.sections.system import system_section
-
-OUTPUT_MODE = 0o644  # written files are readable like any other output
 
 # (terminal label, renderer) in the order the page shows them
 SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (

@@ -1,7 +1,7 @@
 """Inputs and provenance: every design parameter, its value, meaning and source.
 
 The source of each preset value is the comment beside it in the preset's TOML file
-(a tag of ``shared/research/mosaic.md`` or "estimate"); values inherited through
+(a tag of ``docs/research/mosaic.md`` or "estimate"); values inherited through
 ``extends`` take the comment of the preset they come from.
 """
 
@@ -59,7 +59,7 @@ def inputs_section(design: MosaicDesign, origin: str) -> Section:
         title="Inputs and provenance",
         paragraphs=(
             f"Design '{design.name}' from {origin}. {design.description}",
-            "Sources are tags of shared/research/mosaic.md: [P] primary, [S] secondary reading of the paper, "
+            "Sources are tags of docs/research/mosaic.md: [P] primary, [S] secondary reading of the paper, "
             "[T] third-party modelling, [N] news, [E]/estimate our own choice.",
         ),
         tables=(Table(columns=("parameter", "value", "meaning", "source"), rows=tuple(rows)),),
