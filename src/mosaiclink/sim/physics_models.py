@@ -30,10 +30,10 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
-from mosaiclink.physics import equalizer, microled
+from mosaiclink.physics import equalizer, microled, receiver
 from mosaiclink.physics.array import draw_variation
 from mosaiclink.physics.link import LinkReport, analyse, chain_crosstalk_ratio
-from mosaiclink.physics.pulse import ChainPulse, chain, component_transfer_functions
+from mosaiclink.physics.pulse import ChainPulse, chain, fiber_transfer_function
 from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
 
 
@@ -97,17 +97,17 @@ def _waveform_model(
     swing = cp.current_1_a - cp.current_0_a
     ffe_on = equalizer.ffe_active(eq)
 
+    # the LED is simulated in time (rate-equation pulses or first-order rise/fall): only the blocks after it here
     def noise_response(f_hz):
-        comps = component_transfer_functions(design, f_hz, cp.variation)
-        h = np.broadcast_to(comps["receiver"] * comps["ctle"], (swing.size, np.size(f_hz)))
+        h = receiver.transfer_function(design.receiver, f_hz) * equalizer.ctle_transfer_function(eq, f_hz)
+        h = np.broadcast_to(h, (swing.size, np.size(f_hz)))
         if ffe_on:
             h = h * equalizer.ffe_transfer_function(report.ffe_taps, eq.ffe_precursor_taps, bit_s, f_hz)
         return h
 
     def response(f_hz):
-        comps = component_transfer_functions(design, f_hz, cp.variation)
         driver = 1.0 / (1.0 + 2j * np.pi * np.asarray(f_hz) * rc_s)
-        return swing[:, None] * (driver * comps["fiber"])[None, :] * noise_response(f_hz)
+        return swing[:, None] * (driver * fiber_transfer_function(design, f_hz))[None, :] * noise_response(f_hz)
 
     rise = np.broadcast_to(rise_s, swing.shape)
     fall = np.broadcast_to(fall_s, swing.shape)
