@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import beta
 
 from mosaiclink.config.datapath import DatapathSpec, GilbertElliottSpec
-from mosaiclink.datapath.analytic import analytic_post_fec, binomial_log10_uncorrectable
+from mosaiclink.datapath.analytic import _tail, analytic_post_fec, binomial_log10_uncorrectable
 from mosaiclink.datapath.emulator import emulate
 from mosaiclink.errors import ModelRangeError
 
@@ -84,3 +86,33 @@ def test_uncoded_frame_loss_matches():
     an = analytic_post_fec("raw", 400, "symbol-aligned", 1e-5)
     lo, hi = clopper_pearson(res.frames_lost, res.frames)
     assert lo <= an.frame_loss_ratio <= hi
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 3),
+    steps=st.integers(1, 80),
+    max_errors=st.integers(1, 4),
+    concentration=st.floats(0.05, 5.0),
+    error_free=st.floats(0.0, 50.0),
+    capacity=st.integers(-1, 12),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_truncated_tail_equals_full_convolution(rows, steps, max_errors, concentration, error_free, capacity, seed):
+    """The tail kernel keeps exact counts only up to the capacity + R and absorbs the rest with
+    its count; the full distribution of the sum (every count up to steps x R, by repeated
+    ``np.convolve``) must give the same P(X > c) and E[X 1{X > c}]."""
+    rng = np.random.default_rng(seed)
+    dist = rng.dirichlet(np.full(max_errors + 1, concentration), size=(rows, steps))
+    dist[..., 0] += error_free
+    dist /= dist.sum(axis=2, keepdims=True)
+    caps = np.full(rows, capacity)
+    p_fail, e_fail = _tail(dist, caps)
+    for row in range(rows):
+        full = np.array([1.0])
+        for step in dist[row]:
+            full = np.convolve(full, step)
+        counts = np.arange(full.size)
+        over = counts > capacity
+        assert p_fail[row] == pytest.approx(full[over].sum(), rel=1e-9, abs=1e-300)
+        assert e_fail[row] == pytest.approx((full * counts)[over].sum(), rel=1e-9, abs=1e-300)

@@ -52,6 +52,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy import special, stats
 
 from mosaiclink.config.datapath import GilbertElliottSpec
@@ -110,29 +111,53 @@ def _tail(step_dist: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.n
 
     ``step_dist`` is ``(B, S, R+1)``: per row and step, the distribution of 0..R errors.
     """
-    b, s, r1 = step_dist.shape
+    r1 = step_dist.shape[2]
     cmax = int(capacity.max()) if capacity.size else 0
     size = cmax + r1 + 1  # exact counts up to cmax + R, then absorbing
-    dist = np.zeros((b, size))
-    dist[:, 0] = 1.0
-    absorbed = np.zeros(b)
-    e_abs = np.zeros(b)
+    dist, absorbed, e_abs = _convolve_steps(np.ascontiguousarray(step_dist, dtype=np.float64), size)
     counts = np.arange(size)
-    mean_step = (step_dist * np.arange(r1)).sum(axis=2)  # (B, S)
-    for j in range(s):
-        q = step_dist[:, j, :]
-        e_abs += absorbed * mean_step[:, j]  # absorbed mass keeps counting errors
-        new = dist * q[:, :1]
-        for r in range(1, r1):
-            new[:, r:] += dist[:, :-r] * q[:, r : r + 1]
-            spill = dist[:, size - r :]  # would leave the array: absorb with its count
-            absorbed += spill.sum(axis=1) * q[:, r]
-            e_abs += (spill * (counts[size - r :] + r)).sum(axis=1) * q[:, r]
-        dist = new
     over = counts[None, :] > capacity[:, None]
     p_fail = (dist * over).sum(axis=1) + absorbed
     e_fail = (dist * over * counts).sum(axis=1) + e_abs
     return p_fail, e_fail
+
+
+@njit(cache=True)
+def _convolve_steps(step_dist, size):
+    """Distribution of the running error count over the steps, exact up to ``size - 1`` errors.
+
+    Mass that would pass ``size - 1`` is absorbed with its error count, and absorbed mass keeps
+    counting each later step's mean errors (so ``E[X 1{X > c}]`` stays exact). One row at a time:
+    a codeword's 544 steps are a short sequential chain, fastest as compiled loops.
+    """
+    b, s, r1 = step_dist.shape
+    dist = np.zeros((b, size))
+    absorbed = np.zeros(b)
+    e_abs = np.zeros(b)
+    new = np.empty(size)
+    for row in range(b):
+        d = dist[row]
+        d[0] = 1.0
+        for j in range(s):
+            q = step_dist[row, j]
+            mean_step = 0.0
+            for r in range(r1):
+                mean_step += q[r] * r
+            e_abs[row] += absorbed[row] * mean_step
+            for k in range(size):
+                new[k] = d[k] * q[0]
+            for r in range(1, r1):
+                for k in range(r, size):
+                    new[k] += d[k - r] * q[r]
+                spill = 0.0
+                spill_errors = 0.0
+                for k in range(size - r, size):  # would leave the array: absorb with its count
+                    spill += d[k]
+                    spill_errors += d[k] * (k + r)
+                absorbed[row] += spill * q[r]
+                e_abs[row] += spill_errors * q[r]
+            d[:] = new
+    return dist, absorbed, e_abs
 
 
 def analytic_post_fec(
