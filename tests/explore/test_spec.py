@@ -100,3 +100,20 @@ def test_bad_specs_are_one_line_errors(bad, message):
     with pytest.raises(ConfigError, match=message) as info:
         sweep(**bad)
     assert "\n" not in str(info.value)
+
+
+def test_a_base_design_file_may_extend_a_preset(tmp_path):
+    """``mosaic design --base FILE`` and sweep bases read files like ``--config`` does: a file
+    that ``extends`` a preset is that preset with its own changes (it was refused as an unknown key)."""
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.spec import load_base
+
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "mosaic-800g"\nname = "mine"\n[link]\nlength_m = 30\n')
+    design = load_base(str(path))
+    preset = load_preset("mosaic-800g")
+    assert design.name == "mine" and design.link.length_m == 30.0
+    assert design.fiber == preset.fiber and design.array == preset.array
+    path.write_text('extends = "no-such-preset"\n')
+    with pytest.raises(ConfigError, match="no-such-preset"):
+        load_base(str(path))

@@ -182,13 +182,12 @@ class ResolvedSweep:
 
 
 def load_base(base: str) -> MosaicDesign:
-    """The base design: a preset name, or a path to a design file (TOML/YAML/JSON)."""
-    from mosaiclink.config.design import MosaicDesign
-    from mosaiclink.config.io import load_spec
-    from mosaiclink.config.presets import load_preset
+    """The base design: a preset name, or a path to a design file (TOML/YAML/JSON, which may
+    ``extends`` a preset like any design file)."""
+    from mosaiclink.config.presets import load_design, load_preset
 
     if Path(base).suffix in (".toml", ".yaml", ".yml", ".json"):
-        return load_spec(base, MosaicDesign)
+        return load_design(base)
     return load_preset(base)
 
 
