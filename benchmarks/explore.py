@@ -97,7 +97,8 @@ def run(quick: bool) -> list[Result]:
                     theirs,
                     "evaluate_link",
                     goal=50_000.0 if link and quick else None,  # a rate: a goal only where no peer sets a ratio
-                    floor=20_000.0 if link and quick else None,
+                    # absolute, like the emulator's: 21,465 in CI beside the other test worker, 31-42k alone
+                    floor=10_000.0 if link and quick else None,
                 )
             )
     return out
