@@ -7,22 +7,12 @@ import math
 
 import numpy as np
 import pytest
+from rs_corruption import corrupt
 
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.datapath.analytic import analytic_post_fec, log_miscorrection_fraction
 from mosaiclink.datapath.emulator import emulate
 from mosaiclink.datapath.rs import KP4, reed_solomon
-
-
-def _corrupt(rng, words, n_err, n_era):
-    r = words.copy()
-    era = np.zeros(r.shape, dtype=bool)
-    for i in range(len(r)):
-        pos = rng.choice(r.shape[1], n_err + n_era, replace=False)
-        r[i, pos[:n_err]] ^= rng.integers(1, 1024, n_err).astype(np.uint16)
-        r[i, pos[n_err:]] ^= rng.integers(1, 1024, n_era).astype(np.uint16)  # erased and wrong
-        era[i, pos[n_err:]] = True
-    return r, era
 
 
 def _within(observed: int, trials: int, p: float, sigmas: float = 4.5) -> bool:
@@ -44,7 +34,7 @@ def test_decoder_miscorrects_as_the_formula_says(errors, erasures):
     rs = reed_solomon(*KP4)
     rng = np.random.default_rng(errors * 100 + erasures)
     words = rs.encode(rng.integers(0, 1024, (1500, 514)))
-    received, era = _corrupt(rng, words, errors, erasures)
+    received, era = corrupt(rng, words, errors, erasures, erasures_wrong=True)
     decoded, status = rs.decode(received, era)
     miscorrected = int(np.count_nonzero((status >= 0) & (decoded != words).any(axis=1)))
     checks = 30 - erasures
@@ -63,7 +53,7 @@ def test_galois_miscorrects_half_of_two_errors_with_28_erasures():
     rs = reed_solomon(*KP4)
     rng = np.random.default_rng(28)
     words = rs.encode(rng.integers(0, 1024, (300, 514)))
-    received, era = _corrupt(rng, words, 2, 28)
+    received, era = corrupt(rng, words, 2, 28, erasures_wrong=True)
     pad = np.zeros((len(words), 1023 - 544), dtype=np.uint16)
     full = field(np.hstack([pad, received]))
     erasures = np.hstack([np.zeros(pad.shape, dtype=bool), era])

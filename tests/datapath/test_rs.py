@@ -8,6 +8,7 @@ import pytest
 import reedsolo
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rs_corruption import corrupt
 
 from mosaiclink.datapath.analytic import binomial_log10_uncorrectable
 from mosaiclink.datapath.gf import BYTE_POLY, KP4_POLY, galois_field
@@ -20,17 +21,6 @@ GF1024 = galois.GF(2**10, irreducible_poly="x^10 + x^3 + 1")
 @pytest.fixture(scope="module")
 def kp4():
     return reed_solomon(*KP4)
-
-
-def _corrupt(rng, words, n_err, n_era):
-    r = words.copy()
-    era = np.zeros(r.shape, dtype=bool)
-    for i in range(len(r)):
-        pos = rng.choice(r.shape[1], n_err + n_era, replace=False)
-        r[i, pos[:n_err]] ^= rng.integers(1, 1024, n_err).astype(np.uint16)
-        r[i, pos[n_err:]] = rng.integers(0, 1024, n_era).astype(np.uint16)
-        era[i, pos[n_err:]] = True
-    return r, era
 
 
 def test_field_matches_galois_and_kp4_polynomial():
@@ -62,7 +52,7 @@ def test_codec_matches_galois_oracle(kp4):
     counts = np.repeat(np.r_[np.arange(16), 16, 20], 6)
     msgs = rng.integers(0, 1024, (counts.size, 514))
     cw = kp4.encode(msgs)  # (the encoder is checked against reedsolo below; galois' JIT costs ~10 s)
-    rx = np.vstack([_corrupt(rng, cw[i : i + 1], int(c), 0)[0] for i, c in enumerate(counts)])
+    rx = np.vstack([corrupt(rng, cw[i : i + 1], int(c), 0)[0] for i, c in enumerate(counts)])
     theirs, n_fixed = oracle.decode(GF1024(rx), output="codeword", errors=True)
     theirs, n_fixed = np.array(theirs), np.array(n_fixed)
     ours, status = kp4.decode(rx)
@@ -76,7 +66,7 @@ def test_codec_matches_galois_oracle(kp4):
 def test_errors_and_erasures_within_2e_plus_f(kp4, n_err, n_era):
     rng = np.random.default_rng(100 + 31 * n_err + n_era)
     cw = kp4.encode(rng.integers(0, 1024, (24, 514)))
-    rx, era = _corrupt(rng, cw, n_err, n_era)
+    rx, era = corrupt(rng, cw, n_err, n_era)
     ours, status = kp4.decode(rx, era)
     assert np.array_equal(ours, cw) and np.all(status >= n_err)
     # reedsolo as a second, independent errors-and-erasures oracle on a few words
@@ -90,7 +80,7 @@ def test_errors_and_erasures_within_2e_plus_f(kp4, n_err, n_era):
 def test_beyond_radius_reports_failure_never_wrong_success(kp4, n_err, n_era):
     rng = np.random.default_rng(200 + n_err + 7 * n_era)
     cw = kp4.encode(rng.integers(0, 1024, (200, 514)))
-    rx, era = _corrupt(rng, cw, n_err, n_era)
+    rx, era = corrupt(rng, cw, n_err, n_era)
     ours, status = kp4.decode(rx, era)
     assert np.all(status == -1)  # a miscorrection (~1e-12 per word for t = 15) would fail here
     assert np.array_equal(ours, rx)  # returned untouched for the upper layer to flag
@@ -101,7 +91,7 @@ def test_kr4_and_pcie_byte_code_match_reedsolo():
     kr4 = reed_solomon(*KR4)
     msgs = rng.integers(0, 1024, (20, 514))
     cw = kr4.encode(msgs)
-    rx, _ = _corrupt(rng, cw, 7, 0)
+    rx, _ = corrupt(rng, cw, 7, 0)
     assert np.array_equal(kr4.decode(rx)[0], cw) and kr4.t == 7
     pcie = ReedSolomon(86, 84, m=8, poly=BYTE_POLY)
     oracle = reedsolo.RSCodec(2, nsize=255, c_exp=8, prim=BYTE_POLY, fcr=0, generator=2)
@@ -131,7 +121,7 @@ def test_decoder_corrects_everything_inside_its_capacity(kp4, n_err, data):
     n_era = data.draw(st.integers(min_value=0, max_value=kp4.parity - 2 * n_err))
     rng = np.random.default_rng(data.draw(st.integers(min_value=0, max_value=2**32)))
     cw = kp4.encode(rng.integers(0, 1024, (2, 514)))
-    rx, era = _corrupt(rng, cw, n_err, n_era)
+    rx, era = corrupt(rng, cw, n_err, n_era)
     ours, status = kp4.decode(rx, era)
     assert np.array_equal(ours, cw) and np.all(status >= n_err)
 
@@ -143,7 +133,7 @@ def test_decoder_never_claims_more_than_its_capacity(kp4, n_err, seed):
     (a miscorrection to another codeword is possible in principle, ~1e-12 per word at t = 15)."""
     rng = np.random.default_rng(seed)
     cw = kp4.encode(rng.integers(0, 1024, (2, 514)))
-    rx, era = _corrupt(rng, cw, n_err, 0)
+    rx, era = corrupt(rng, cw, n_err, 0)
     ours, status = kp4.decode(rx, era)
     assert np.all(status == -1) and np.array_equal(ours, rx)
 
