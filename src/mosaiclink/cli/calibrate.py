@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from mosaiclink.cli.common import writable_file
 from mosaiclink.cli.options import JsonOpt
 
 
@@ -43,6 +44,9 @@ def calibrate(
     from mosaiclink.explore.calibrate import free_parameters
     from mosaiclink.explore.spec import load_base
 
+    for path, option in ((out, "--out"), (plot, "--plot")):
+        if path is not None:
+            writable_file(path, option)  # before the fit: a bad name costs no computing
     data = load_ber_dataset(dataset_path(dataset))
     base_name = base or data.base
     if base_name is None:

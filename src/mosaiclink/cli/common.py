@@ -19,6 +19,21 @@ def writable_dir(path: Path, option: str = "--out") -> Path:
     return path
 
 
+def writable_file(path: Path, option: str) -> Path:
+    """``path`` as a file this command can create (a name, in a writable folder, not too long),
+    checked before any work is done by creating and removing a temporary file of that name."""
+    shown = str(path)[:80]
+    try:
+        if path.name in ("", ".", "..") or path.is_dir():
+            raise ConfigError(f"{option} = '{shown}': names a folder; give a file name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"{option} = '{shown}': cannot write it ({exc.strerror or exc})") from None
+    return path
+
+
 def resolve_design(
     preset: str | None, config: Path | None, length_m: float | None = None, rate_gbps: float | None = None
 ):
