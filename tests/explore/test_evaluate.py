@@ -11,6 +11,7 @@ from mosaiclink.explore.evaluate import METRICS, _Static, evaluate_rows
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.ber import LOG10_BER_FLOOR, q_from_log10_ber
 from mosaiclink.physics.link import evaluate_link, nominal_channel_log10_ber
+from mosaiclink.physics.reach import margin_log10_ber
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import mosaic_link_fit
 
@@ -118,7 +119,10 @@ def test_reach_is_where_q_meets_the_target():
     m = evaluate_rows(BASE, ("link.rate_gbps",), rows)
     batch = design_batch(BASE, ("link.rate_gbps",), rows)
     static = _Static(batch)
-    np.testing.assert_allclose(static.log10_ber(m["reach_m"]), np.log10(BASE.link.target_ber), atol=0.01)
+    # reach is where the margin, the implementation reserve included, is 0 dB
+    target = margin_log10_ber(BASE.link.target_ber, BASE.receiver.implementation_penalty_db)
+    # (the solver's 0.1 % length tolerance is up to ~0.015 decade at this BER's slope)
+    np.testing.assert_allclose(static.log10_ber(m["reach_m"]), target, atol=0.02)
     assert np.all(np.diff(m["reach_m"]) < 0)  # faster channels reach less far
 
 

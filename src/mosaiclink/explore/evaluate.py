@@ -30,10 +30,12 @@ all 24 neighbours within Chebyshev distance 2 present. The same functions give
 What differs from the full model is the grid only: ``SPAN_BITS`` periodic bits at ``SPS``
 samples per bit (the full model: ``link.isi_span_bits`` + 9 bits at ``link.samples_per_bit``);
 the agreement is measured in ``tests/explore/test_fast_vs_full.py`` (see docs/models.md).
-``q_factor`` is the Q of the eye BER (:math:`-\Phi^{-1}(\mathrm{BER})`) and ``q_margin_db``
-:math:`20\log_{10}(Q/Q_t)`.
+``q_factor`` is the Q of the eye BER (:math:`-\Phi^{-1}(\mathrm{BER})`) and ``margin_db`` the one
+link margin of the budget (``physics.budget.budget_margin_db``): :math:`10\log_{10}(Q/Q_t)` minus
+the implementation reserve, optical dB.
 
-``reach_m`` is the longest fibre meeting ``link.target_ber`` by the one reach solver
+``reach_m`` is the longest fibre with a margin of at least 0 dB (the target BER with the
+implementation reserve, as ``physics.reach.max_reach_m``) by the one reach solver
 (``physics.reach.solve_reach_m``) over ``[REACH_MIN_M, REACH_MAX_M]``, at most
 ``REACH_STEPS`` steps (11 evaluations per design) then the secant root of the last bracket.
 Power per end is ``system.power.mosaic_power`` and link FIT the mission-average of
@@ -53,7 +55,7 @@ from mosaiclink import __version__
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, SectionView, design_batch
 from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver, sampling
-from mosaiclink.physics.budget import passive_loss_db
+from mosaiclink.physics.budget import budget_margin_db, passive_loss_db
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.link import crosstalk_ratio
 from mosaiclink.physics.pulse import PRE_BITS  # symbol-spaced samples before the cursor, as the full model
@@ -74,7 +76,7 @@ METRICS = (
     "q_factor",
     "log10_ber",
     "ber",
-    "q_margin_db",
+    "margin_db",
     "reach_m",
     "power_w",
     "pj_per_bit",
@@ -225,8 +227,9 @@ class _Static:
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
         samples *= (i1 - i0)[:, None, None]
-        psd0 = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i0, self.dark_na)
-        psd1 = self.thermal_a2_per_hz + receiver.shot_noise_a2_per_hz(i1, self.dark_na)
+        rin = b.led.rin_db_per_hz
+        psd0 = self.thermal_a2_per_hz + receiver.level_noise_a2_per_hz(i0, self.dark_na, rin)
+        psd1 = self.thermal_a2_per_hz + receiver.level_noise_a2_per_hz(i1, self.dark_na, rin)
         return decide(
             samples, PRE_BITS, psd0, psd1, self.autocorr_hz, xt_ratio, self.eq, self.threshold, self.weights
         ).log10_ber
@@ -332,20 +335,19 @@ def evaluate_rows(
     rel = reliability_spec or ReliabilitySpec()
     mission_h = rel.mission_years * HOURS_PER_YEAR
     fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        margin_db = 20.0 * np.log10(np.maximum(q, 0.0) / q_target[inverse])
+    margin_db = budget_margin_db(q, q_target[inverse], _full(b.receiver.implementation_penalty_db, n)[inverse])
     field = fiber.image_field_diameter_um(b.fiber.core_count, b.fiber.core_pitch_um)
     rows_used = -(-np.asarray(b.array.total_channels) // np.asarray(b.array.cols))
     diagonal = np.asarray(b.array.pitch_um) * b.coupling.spot_magnification * np.hypot(rows_used, b.array.cols)
     per_row = {
         "rate_gbps_total": _full(power.data_rate_gbps, n),
-        "reach_m": reach_m(static, log10_target),
+        "reach_m": reach_m(static, log10_target, margin_db=0.0),
         "power_w": _full(power.total_w_per_end, n),
         "pj_per_bit": _full(power.pj_per_bit, n),
         "fit": _full(fit, n),
         "channels_total": _full(b.array.total_channels, n),
         "fits_fibre": _full(diagonal <= field, n).astype(np.float64),
     }
-    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0**log10_ber, "q_margin_db": margin_db}
+    out = {"q_factor": q, "log10_ber": log10_ber, "ber": 10.0**log10_ber, "margin_db": margin_db}
     out.update({name: values[inverse] for name, values in per_row.items()})
     return {name: out[name] for name in METRICS}

@@ -71,6 +71,17 @@ def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_d
     )
 
 
+def budget_margin_db(q_eye, q_target, implementation_penalty_db):
+    """The one link margin (optical dB): :math:`10\\log_{10}(Q_{eye}/Q_t) - P_{impl}`.
+
+    Every surface (budget, reach, pass/fail, uncertainty, explorer, compare, design) reads this
+    definition: a channel passes when its margin is at least 0, the implementation reserve
+    included, so a negative margin is never "OK".
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 10.0 * np.log10(np.maximum(q_eye, 0.0) / q_target) - np.asarray(implementation_penalty_db)
+
+
 def build_budget(
     *,
     launch_oma_w,
@@ -122,7 +133,7 @@ def build_budget(
     per_channel["residual_isi_penalty_db"] = total * isi_share
     per_channel["crosstalk_penalty_db"] = total * (1.0 - isi_share)
     per_channel["implementation_penalty_db"] = implementation_penalty_db * np.ones_like(launch_oma_w)
-    per_channel["margin_db"] = linear_to_db(q_eye / q_target) - implementation_penalty_db
+    per_channel["margin_db"] = budget_margin_db(q_eye, q_target, implementation_penalty_db)
     order = [
         ("Launch OMA (LED)", "launch_oma_dbm", "level"),
         ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
