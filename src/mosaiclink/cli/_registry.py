@@ -44,6 +44,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "design",
         "Search the design space for a target, explain the choice, confirm it with the full link model.",
     ),
+    "envelope": CommandEntry(
+        "mosaiclink.cli.envelope",
+        "envelope",
+        "Channels meeting the target, margin, reach and FIT over the module case temperature.",
+    ),
     "link": CommandEntry(
         "mosaiclink.cli.link",
         "link",
