@@ -49,6 +49,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "envelope",
         "Channels meeting the target, margin, reach and FIT over the module case temperature.",
     ),
+    "life": CommandEntry(
+        "mosaiclink.cli.life",
+        "life",
+        "Margin over the years, spares exhaustion and fleet failures per year at 100k GPUs.",
+    ),
     "link": CommandEntry(
         "mosaiclink.cli.link",
         "link",

@@ -56,30 +56,30 @@ class ThermalSpec(Spec):
 class AgeingSpec(Spec):
     """Wear of the microLEDs and drift of the receivers over the years.
 
-    The microLED's defect-assisted (SRH) recombination coefficient grows as the device ages,
-    ``A(t) = A_0 [1 + (t / tau)^m]`` (:mod:`mosaiclink.system.life`), accelerated by current
-    density and junction temperature.
+    An emitter's light decays as ``P(t)/P_0 = exp[-(t / tau)^m]`` (the exponential lumen-maintenance
+    law of IES TM-21-11 for m = 1), ``tau`` set by the L70 life and accelerated by current density
+    (``tau ~ J^-n``) and junction temperature (Arrhenius), per :mod:`mosaiclink.system.life`.
     """
 
-    time_exponent: float = Field(
-        0.5,
-        gt=0.0,
-        le=2.0,
-        description="Exponent m of the SRH growth in time (0.5: diffusion-limited defect generation, as GaN LED "
-        "ageing studies report; estimate, range 0.3-1)",
-    )
-    reference_life_h: float = Field(
-        2.0e5,
+    l70_reference_h: float = Field(
+        1.0e5,
         gt=0.0,
         le=1e9,
-        description="Time tau in which A doubles at the reference current density and junction temperature "
-        "(estimate, range 3e4-1e6 h: no published GHz-microLED ageing data)",
+        description="Hours to 70 % light at the reference current density and junction temperature (estimate, "
+        "range 1e4-1e6 h: no published ageing data for GHz microLEDs; lighting LEDs show L70 > 5e4 h at "
+        "35 A/cm^2 and 85 C in LM-80 tests, microLED displays claim > 1e5 h)",
+    )
+    time_exponent: float = Field(
+        1.0,
+        gt=0.0,
+        le=3.0,
+        description="Exponent m of the decay law (1: TM-21 exponential; estimate, range 0.5-1.5)",
     )
     reference_current_density_a_per_cm2: float = Field(
-        5000.0, gt=0.0, le=1e6, description="Current density at which reference_life_h applies (estimate)"
+        5000.0, gt=0.0, le=1e6, description="Current density at which l70_reference_h applies (estimate)"
     )
     reference_junction_c: float = Field(
-        85.0, ge=-40.0, le=200.0, description="Junction temperature at which reference_life_h applies (estimate)"
+        85.0, ge=-40.0, le=200.0, description="Junction temperature at which l70_reference_h applies (estimate)"
     )
     current_exponent: float = Field(
         1.5,
@@ -95,7 +95,7 @@ class AgeingSpec(Spec):
         0.4,
         ge=0.0,
         le=3.0,
-        description="Lognormal sigma of tau across emitters of one array (estimate, range 0.2-0.8)",
+        description="Lognormal sigma of tau across the emitters of one array (estimate, range 0.2-0.8)",
     )
     receiver_drift_db_per_decade: float = Field(
         0.3,
@@ -103,6 +103,9 @@ class AgeingSpec(Spec):
         le=10.0,
         description="Margin lost by receiver drift (responsivity, TIA gain and offset) per 10 years at the "
         "reference junction temperature (estimate, range 0.1-1 dB)",
+    )
+    receiver_activation_energy_ev: float = Field(
+        0.7, ge=0.0, le=3.0, description="Arrhenius activation energy of the receiver drift (estimate, as CMOS)"
     )
 
 
@@ -119,7 +122,11 @@ class ConnectorSpec(Spec):
         0.95, gt=0.5, lt=1.0, description="Percentile of the connectors' summed loss the budget reserves"
     )
     matings_per_year: float = Field(
-        2.0, ge=0.0, le=1000.0, description="Demate/mate cycles per connector per year in service (estimate)"
+        0.2,
+        ge=0.0,
+        le=1000.0,
+        description="Demate/mate cycles per connector per year in service (estimate, range 0.05-2: one re-mating "
+        "per cable every ~5 years of maintenance)",
     )
     contamination_probability: float = Field(
         0.01,
