@@ -208,6 +208,7 @@ class _Static:
             b.link.connectors,
             b.link.connector_loss_db,
             b.coupling.interface_loss_db,
+            b.link.bend_loss_db,
         )
         transmission = 10.0 ** (-loss_db / 10.0)
         sigma = fiber.spread_sigma_um(self.sigma0_um, fib.core_coupling_um2_per_m, length_m)

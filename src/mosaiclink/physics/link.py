@@ -301,6 +301,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         core_fill=path.core_fill,
         fiber_loss_db=design.fiber.attenuation_db_per_m * design.link.length_m,
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
+        bend_loss_db=design.link.bend_loss_db,
         interface_loss_db=design.coupling.interface_loss_db,
         capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),
