@@ -38,8 +38,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from mosaiclink.config.io import check_file_path, read_head
 from mosaiclink.config.sweep import DEFAULT_STORE
-from mosaiclink.errors import StoreError
+from mosaiclink.errors import ConfigError, StoreError
 
 
 def quote(name: str) -> str:
@@ -63,9 +64,8 @@ def damaged(path: Path, exc: Exception) -> StoreError:
 def _is_duckdb_file(path: Path) -> bool:
     """DuckDB database files carry the magic bytes ``DUCK`` at offset 8."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(12)[8:12] == b"DUCK"
-    except OSError:
+        return read_head(path, 12, "store")[8:12] == b"DUCK"
+    except ConfigError:
         return False
 
 
@@ -81,7 +81,7 @@ class ResultStore:
     """
 
     def __init__(self, path: str | Path = DEFAULT_STORE, read_only: bool = False):
-        self.path = Path(path)
+        self.path = check_file_path(path, "store")
         if read_only and not self.path.exists():
             raise StoreError(f"store = '{self.path}': file does not exist")
         if self.path.exists() and self.path.stat().st_size > 0 and not _is_duckdb_file(self.path):
