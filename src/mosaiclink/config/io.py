@@ -286,28 +286,98 @@ def dump_text(data: dict[str, Any], suffix: str) -> str:
 
 
 OUTPUT_MODE = 0o644  # written files are world-readable like any other output
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")  # formats a plot is written in, chosen by the file's suffix
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file.
+def check_output(
+    path: str | Path,
+    option: str,
+    inputs: tuple[str | Path | None, ...] = (),
+    others: tuple[str | Path | None, ...] = (),
+    suffixes: tuple[str, ...] = (),
+) -> Path:
+    """``path`` as a file this command may (re)write, checked before any work is done; else one line.
 
-    The file is :data:`OUTPUT_MODE` (0644). An unwritable place (read-only folder, a file where
-    a folder should be, a full disk) is a one-line ConfigError naming the file.
+    Refused: an empty or folder name, a name longer than :data:`MAX_NAME_CHARS`, a suffix not in
+    ``suffixes`` (when given), an existing symbolic link, folder, FIFO or device (a write never
+    follows a link onto another file nor replaces a device node), the same file as one of
+    ``inputs`` (an output never destroys what the command reads) or as one of ``others`` (two
+    outputs of one run never overwrite each other), and a folder that cannot be written (probed
+    by creating and removing a temporary file there).
     """
     path = Path(path)
+    shown = _shown(path)
+    if path.name in ("", ".", "..") or str(path).endswith(os.sep):
+        raise ConfigError(f"{option} = '{shown}': names a folder; give a file name")
+    if len(path.name.encode("utf-8", "surrogateescape")) > MAX_NAME_CHARS:
+        raise ConfigError(f"{option} = '{shown}': cannot write it (File name too long)")
+    _check_target(path, option, shown)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise ConfigError(f"{option} = '{shown}': suffix must be one of {', '.join(suffixes)}")
+    for kind, paths in (("an input of this command", inputs), ("another output of this command", others)):
+        for other in paths:
+            if other is not None and _same_file(path, Path(other)):
+                raise ConfigError(f"{option} = '{shown}': is {kind} ('{_shown(Path(other))}'); give another name")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".probe.", suffix=".tmp"):
+            pass
     except OSError as exc:
-        raise ConfigError(f"output file = '{path}': cannot be written ({exc.strerror or exc})") from None
+        raise ConfigError(f"{option} = '{shown}': cannot write it ({exc.strerror or exc})") from None
+    return path
+
+
+def _check_target(path: Path, option: str, shown: str) -> None:
+    """Refuse an existing target that is not a plain file (a link, folder, FIFO or device)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"{option} = '{shown}': cannot write it ({exc.strerror or exc})") from None
+    if stat.S_ISLNK(mode):
+        raise ConfigError(f"{option} = '{shown}': is a symbolic link; give the file itself or a new name")
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"{option} = '{shown}': names a folder; give a file name")
+    _require_regular(mode, option, shown)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet): compare the names
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def write_text_atomic(path: str | Path, text: str, option: str = "output file") -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file."""
+    return write_bytes_atomic(path, text.encode("utf-8"), option)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, option: str = "output file") -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    The file is :data:`OUTPUT_MODE` (0644). An existing link, folder, FIFO or device at ``path``
+    is refused (the rename would replace the link or node, not write through it); an unwritable
+    place (read-only folder, a file where a folder should be, a full disk) is a one-line
+    ConfigError naming the file.
+    """
+    path = Path(path)
+    shown = _shown(path)
+    _check_target(path, option, shown)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".out.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"{option} = '{shown}': cannot be written ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, OUTPUT_MODE)  # mkstemp makes it 0600: readable only by its owner
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise ConfigError(f"output file = '{path}': cannot be written ({exc.strerror or exc})") from None
+        raise ConfigError(f"{option} = '{shown}': cannot be written ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -178,6 +178,11 @@ class BerDataset:
     sensitivity: SensitivityCurve | None = None
     statistic: str = DEFAULT_STATISTIC  # one of STATISTICS
 
+    def input_files(self) -> tuple[Path, ...]:
+        """The files this dataset was read from besides itself (LED response, sensitivity, datasheets)."""
+        named = (self.led_response, self.sensitivity, *self.datasheets)
+        return tuple(item.path for item in named if item is not None)
+
     def datasheet_overrides(self) -> dict[str, float]:
         """All datasheet values as one ``{dotted.path: value}`` mapping."""
         return {k: v for sheet in self.datasheets for k, v in sheet.values.items()}

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from mosaiclink.config.io import check_file_path, read_head
+from mosaiclink.config.io import check_file_path, check_output, read_head, write_bytes_atomic
 from mosaiclink.config.sweep import DEFAULT_STORE
 from mosaiclink.errors import ConfigError, StoreError
 
@@ -257,15 +256,8 @@ class ResultStore:
         import pyarrow.csv as pa_csv
         import pyarrow.parquet as pq
 
-        target = Path(target)
         writers = {".parquet": pq.write_table, ".csv": pa_csv.write_csv}
-        if target.suffix not in writers:
-            raise StoreError(f"export file = '{target}': suffix must be .parquet or .csv")
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            writers[target.suffix](table, str(tmp))
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"export file = '{target}': cannot be written ({exc.strerror})") from None
-        return target
+        target = check_output(target, "export file", suffixes=tuple(writers))
+        sink = pa.BufferOutputStream()
+        writers[target.suffix.lower()](table, sink)
+        return write_bytes_atomic(target, sink.getvalue().to_pybytes(), "export file")
