@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from mosaiclink import __version__
+from mosaiclink.config.io import read_bytes
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
@@ -86,7 +87,7 @@ def code_version() -> str:
         node = root.joinpath(name)
         files = sorted((p for p in node.rglob("*.py")), key=str) if node.is_dir() else [node]
         for path in files:
-            digest.update(path.read_bytes())
+            digest.update(read_bytes(path, "package source"))
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
