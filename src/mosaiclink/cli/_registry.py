@@ -44,6 +44,16 @@ COMMANDS: dict[str, CommandEntry] = {
         "design",
         "Search the design space for a target, explain the choice, confirm it with the full link model.",
     ),
+    "envelope": CommandEntry(
+        "mosaiclink.cli.envelope",
+        "envelope",
+        "Channels meeting the target, margin, reach and FIT over the module case temperature.",
+    ),
+    "life": CommandEntry(
+        "mosaiclink.cli.life",
+        "life",
+        "Margin over the years, spares exhaustion and fleet failures per year at 100k GPUs.",
+    ),
     "link": CommandEntry(
         "mosaiclink.cli.link",
         "link",
