@@ -38,6 +38,7 @@ _EXPORTS = {
     "ClusterEvaluation": "mosaiclink.api",
     "assess": "mosaiclink.report.assess",
     "Assessment": "mosaiclink.report.assess",
+    "evaluate_workload": "mosaiclink.api",
     "write_report": "mosaiclink.api",
     "plot": "mosaiclink.api",
     "MosaicError": "mosaiclink.errors",
