@@ -31,3 +31,12 @@ def test_bad_options(mosaic):
     for args in (("--gpus", "0"), ("--gpus", "-5"), ("--job", "nope")):
         out = mosaic("workload", *args)
         assert out.returncode == 2 and out.stderr.strip().count("\n") == 0, args
+
+
+def test_inference_json(mosaic):
+    out = mosaic("workload", "--inference", "inference-llama3-70b", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["hbm_only_batch"] > 0 and {r["technology"] for r in data["rows"]} >= {"mosaic", "dr8"}
+    out = mosaic("workload", "--inference", "inference-llama3-70b", "--gpus", "8")
+    assert out.returncode == 2 and "give it alone" in out.stderr

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mosaiclink.config.training import FabricSpec
+from mosaiclink.config.workloads import FabricSpec
 from mosaiclink.workloads.collectives import (
     all_reduce_s,
     all_to_all_s,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mosaiclink.config.training import TrainingSpec
+from mosaiclink.config.workloads import TrainingSpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.workloads.presets import job_names, load_job
 from mosaiclink.workloads.step import Tier, step_time

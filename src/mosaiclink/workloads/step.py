@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from math import ceil
 
-from mosaiclink.config.training import TrainingSpec
+from mosaiclink.config.workloads import TrainingSpec
 from mosaiclink.workloads.collectives import (
     hierarchical_all_reduce_s,
     ring_all_gather_s,

@@ -1,6 +1,6 @@
 """A training job on a cluster built with each link technology: step time, MFU, goodput, tokens per MW.
 
-For every technology column (:data:`~mosaiclink.config.training.TECHNOLOGY_KEYS`):
+For every technology column (:data:`~mosaiclink.config.workloads.TECHNOLOGY_KEYS`):
 
 1. **Scale-up domain**: the largest of ``spec.domain_sizes`` the technology builds under the
    rack power limit (:func:`mosaiclink.cluster.scale_up_sweep.evaluate_scale_up_sweep`: passive
@@ -32,7 +32,7 @@ from mosaiclink.cluster.scale_up_sweep import ScaleUpSweepResult, evaluate_scale
 from mosaiclink.cluster.techs import cluster_techs
 from mosaiclink.config.cluster import ClusterSpec, PropagationSpec, ScaleUpSweepSpec
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.config.training import TECHNOLOGY_KEYS, TrainingSpec
+from mosaiclink.config.workloads import TECHNOLOGY_KEYS, TrainingSpec
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.compare import default_design

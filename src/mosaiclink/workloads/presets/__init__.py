@@ -14,10 +14,11 @@ from typing import Any
 
 from mosaiclink.config.base import deep_merge
 from mosaiclink.config.io import read_mapping
-from mosaiclink.config.training import TrainingSpec
+from mosaiclink.config.workloads import InferenceSpec, TrainingSpec
 from mosaiclink.errors import ConfigError
 
 CATALOG = "catalog"
+INFERENCE = "inference-"
 
 
 @cache
@@ -29,7 +30,17 @@ def _catalog() -> dict[str, Any]:
 def job_names() -> list[str]:
     """Names of the shipped jobs, sorted."""
     files = resources.files(__name__).iterdir()
-    return sorted(n for f in files if (n := f.name.removesuffix(".toml")) != f.name and n != CATALOG)
+    return sorted(
+        n
+        for f in files
+        if (n := f.name.removesuffix(".toml")) != f.name and n != CATALOG and not n.startswith(INFERENCE)
+    )
+
+
+def inference_names() -> list[str]:
+    """Names of the shipped inference cases, sorted."""
+    files = resources.files(__name__).iterdir()
+    return sorted(n for f in files if (n := f.name.removesuffix(".toml")).startswith(INFERENCE))
 
 
 def gpu_names() -> list[str]:
@@ -85,3 +96,18 @@ def load_job(name_or_path: str | Path, **changes: Any) -> TrainingSpec:
     if not Path(text).exists():
         raise ConfigError(f"job = {text!r}: neither a shipped job ({', '.join(job_names())}) nor a file")
     return job_from_mapping(read_mapping(text), where=text, **changes)
+
+
+def load_inference(name_or_path: str | Path = "inference-llama3-70b", **changes: Any) -> InferenceSpec:
+    """A shipped inference case by name or a file, ``model`` and ``gpu`` resolved by name, ``changes`` merged."""
+    text = str(name_or_path)
+    if text in inference_names():
+        data = tomllib.loads(resources.files(__name__).joinpath(f"{text}.toml").read_text(encoding="utf-8"))
+    elif Path(text).exists():
+        data = read_mapping(text)
+    else:
+        raise ConfigError(f"inference = {text!r}: neither a shipped case ({', '.join(inference_names())}) nor a file")
+    for kind in ("model", "gpu"):
+        if kind in data:
+            data[kind] = _named(kind, data[kind])
+    return InferenceSpec.from_mapping(deep_merge(data, changes), where=text)

@@ -1,7 +1,8 @@
-"""Typed specs of an AI training job: the model, the GPU, the parallel plan and the fabric it runs on.
+"""Typed specs of AI jobs: the model, the GPU, the parallel plan and the fabric they run on.
 
 A :class:`TrainingSpec` is what :mod:`mosaiclink.workloads` turns into step time, MFU, goodput and
-tokens per second per MW for every link technology. Every default cites its source in the field
+tokens per second per MW for every link technology; an :class:`InferenceSpec` into the time per
+output token with the KV cache offloaded to a memory pool. Every default cites its source in the field
 description (tags of ``docs/research/baselines.md``: D datasheet, R paper/operator data, V vendor,
 N press, E our estimate with its range, F fitted to a named measurement). Shipped models, GPUs and
 jobs are TOML files in ``src/mosaiclink/workloads/presets/``.
@@ -18,7 +19,14 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.cluster import ClusterPowerSpec, JobSpec, ScaleOutSpec, ScaleUpSpec
+from mosaiclink.config.cluster import (
+    ClusterPowerSpec,
+    JobSpec,
+    MemoryDeviceSpec,
+    PropagationSpec,
+    ScaleOutSpec,
+    ScaleUpSpec,
+)
 
 MAX_PARAMETERS = 1e14  # 100 T: 100x the largest published model (~1-2 T); a bound, not a claim
 
@@ -260,3 +268,49 @@ class TrainingSpec(Spec):
     def microbatches(self) -> int:
         """Micro-batches per pipeline per step ``B / (d m)``."""
         return self.parallel.global_batch // (self.data * self.parallel.micro_batch)
+
+
+class InferenceSpec(Spec):
+    """Decoding with the KV cache beyond HBM offloaded to a CXL memory pool over a cable.
+
+    Defaults: Llama 3 70B served with tensor parallelism 8 on GB200-class GPUs, 32k-token contexts,
+    each GPU on one x16 PCIe 6 / CXL 3 link (the memory-pool scenarios' host and device).
+    """
+
+    name: str = Field("kv-offload", min_length=1, description="name")
+    model: ModelSpec
+    gpu: GpuSpec
+    tensor: int = Field(8, ge=1, le=1_024, description="GPUs serving one model replica (tensor parallel)")
+    context_tokens: int = Field(32_768, ge=1, le=10_000_000, description="tokens of context per sequence")
+    kv_bytes: Literal[1, 2] = Field(2, description="bytes per cached key/value element (BF16: 2, FP8: 1)")
+    hbm_reserve: float = Field(
+        0.1, ge=0, lt=1, description="share of HBM kept for activations and workspace (our estimate, E, 0.05-0.2)"
+    )
+    max_batch: int = Field(4_096, ge=1, le=1_000_000, description="largest batch considered")
+    latency_budgets_ms: list[float] = Field(
+        [20.0, 50.0, 100.0],
+        min_length=1,
+        max_length=16,
+        description="time-per-output-token budgets (interactive chat targets 20-100 ms/token, our reading, E)",
+    )
+    lengths_m: list[float] = Field(
+        [10.0, 20.0, 30.0, 50.0], min_length=1, max_length=32, description="cable lengths to the pool (m)"
+    )
+    links_per_gpu: int = Field(1, ge=1, le=64, description="memory links per GPU (one x16 CXL port, E)")
+    host: Literal["pcie6"] = Field("pcie6", description="host protocol of the memory link (CXL 3 over PCIe 6)")
+    rate_gbps: float = Field(800.0, gt=0, description="catalog rate class of the memory cable (power, reach, FIT)")
+    technologies: list[str] = Field(
+        ["passive-dac", "aec", "aoc", "dr8", "lpo", "cpo", "mosaic"],
+        min_length=1,
+        description="catalog technology keys plus 'mosaic'",
+    )
+    device: MemoryDeviceSpec = MemoryDeviceSpec()
+    propagation: PropagationSpec = PropagationSpec()
+
+    @model_validator(mode="after")
+    def _heads_split(self) -> InferenceSpec:
+        if self.model.kv_heads % self.tensor and self.tensor % self.model.kv_heads:
+            raise ValueError(
+                f"tensor = {self.tensor}: must divide model.kv_heads = {self.model.kv_heads} or be a multiple"
+            )
+        return self
