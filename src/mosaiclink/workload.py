@@ -116,3 +116,18 @@ def check_sweep_size(designs: int, parameters: int) -> None:
         designs * parameters * 8.0 * SAMPLER_COPIES,
         "use fewer samples",
     )
+
+
+WORKLOAD_COLUMNS_MAX = 2_000
+"""Most (job, GPU count, technology) columns one ``mosaic workload`` run evaluates: each is a
+cluster evaluation plus a scale-up sweep share, ~10-20 ms of CPU (docs/workloads.md), so ~40 s."""
+
+
+def check_workload_columns(jobs: int, gpu_counts: int, technologies: int) -> None:
+    """Refuse a workload table of more than :data:`WORKLOAD_COLUMNS_MAX` columns."""
+    columns = jobs * gpu_counts * technologies
+    if columns > WORKLOAD_COLUMNS_MAX:
+        raise ConfigError(
+            f"workload table = {jobs} jobs x {gpu_counts} GPU counts x {technologies} technologies = {columns} "
+            f"columns: more than {WORKLOAD_COLUMNS_MAX:,}; give fewer --job or --gpus"
+        )

@@ -92,5 +92,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "uncertainty",
         "Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.",
     ),
+    "workload": CommandEntry(
+        "mosaiclink.cli.workload",
+        "workload",
+        "Train an AI model on clusters built with each link technology: step time, MFU, goodput, tokens per MW.",
+    ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, write_frame
+from mosaiclink.cli.common import resolve_design, writable_file, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -41,6 +41,8 @@ def link(
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
+    if table is not None:
+        writable_file(table, "--csv", inputs=(config,))
     design = resolve_design(preset, config, length_m, rate_gbps)
     routed = None
     if route is not None:

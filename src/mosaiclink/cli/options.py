@@ -84,6 +84,11 @@ def aggregate_rate(param: typer.CallbackParam, value: str) -> str:
     return value
 
 
+def each_within(param: typer.CallbackParam, values: list[int] | None, low: float, high: float) -> list[int] | None:
+    """Check every value of a repeatable option (``None`` when none was given)."""
+    return [check(_flag(param), v, low, high) for v in values] if values else None
+
+
 finite = within()  # for options whose range the spec they feed checks: refuse NaN and inf here
 
 
@@ -145,3 +150,18 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", help="Extra technology catalog file; same ids replace built-in entries; repeatable."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+GPUS_MAX = 10_000_000  # the cluster model's bound (ClusterSpec.gpus)
+
+
+def _gpus_within(param: typer.CallbackParam, values: list[int] | None) -> list[int] | None:
+    return each_within(param, values, 1, GPUS_MAX)
+
+
+GpusListOpt = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--gpus",
+        callback=_gpus_within,
+        help="GPUs the job runs on; repeat for several sizes (the batch scales with the data-parallel degree).",
+    ),
+]
