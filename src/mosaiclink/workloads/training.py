@@ -10,7 +10,8 @@ For every technology column (:data:`~mosaiclink.config.workloads.TECHNOLOGY_KEYS
    reach) (:func:`mosaiclink.cluster.model.evaluate`): power, link failure rate, ETTR.
 3. **Tiers**: per GPU, scale-up bandwidth ``links x rate x eta_up`` and scale-out ``ports x rate x
    eta_out``; a ring step's latency is the collective library's (NCCL) plus the cables it crosses
-   (ends and time of flight, :mod:`mosaiclink.cluster.latency`; MOSAIC's ends are its data path)
+   (ends and time of flight, :mod:`mosaiclink.cluster.latency`; MOSAIC's ends are its data path,
+   carrying a UALink-class flit stream on scale-up links and Ethernet on the fabric)
    and the fabric switches.
 4. **Step** (:mod:`.step`), **goodput** = tokens/s x ETTR (Daly's interval; link failures of the
    column plus every other failure, constant rates of the cluster model), tokens/s per MW of
@@ -40,7 +41,8 @@ from mosaiclink.workloads.step import StepTime, Tier, step_time
 
 IN_RACK = "passive-dac"
 FALLBACK = "dr8"
-MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}
+MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # scale-out: Ethernet PCS by rate
+SCALE_UP_HOST = {800.0: "ualink"}  # scale-up: a UALink/NVLink-class flit link (x4 x 200G) where one exists
 
 
 @dataclass(frozen=True)
@@ -256,17 +258,15 @@ def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign |
         for r in {rate, spec.scale_out.rate_gbps}
     }
     keys = sorted({k for t in spec.technologies for k in TECHNOLOGY_KEYS[t]} | {IN_RACK, FALLBACK})
+
+    def table(r: float, host: str):
+        present = [k for k in keys if k in techs[r].technology]
+        return link_latency(present, catalog, r, "typical", PropagationSpec(), design, host)
+
+    out_rate = spec.scale_out.rate_gbps
     latency = {
-        r: link_latency(
-            [k for k in keys if k in table.technology],
-            catalog,
-            r,
-            "typical",
-            PropagationSpec(),
-            design,
-            MOSAIC_HOST.get(r, "800gbe"),
-        )
-        for r, table in techs.items()
+        "scale-up": table(rate, SCALE_UP_HOST.get(rate, MOSAIC_HOST.get(rate, "800gbe"))),
+        "scale-out": table(out_rate, MOSAIC_HOST.get(out_rate, "800gbe")),
     }
     return _Context(spec, sweep, techs, latency)
 
@@ -279,8 +279,8 @@ def _column(ctx: _Context, tech: str, domain: int, per_rack: int) -> Column | No
         result = evaluate(_cluster_spec(spec, tech, domain, per_rack), ctx.techs[up_rate], ctx.techs[out_rate])
     except ModelRangeError:
         return None
-    up, _ = tiers(spec, result, ctx.latency[up_rate])
-    _, out = tiers(spec, result, ctx.latency[out_rate])
+    up, _ = tiers(spec, result, ctx.latency["scale-up"])
+    _, out = tiers(spec, result, ctx.latency["scale-out"])
     return Column(tech, domain, per_rack, result, up, out, step_time(spec, domain, up, out))
 
 
