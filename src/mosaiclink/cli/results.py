@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,8 @@ import typer
 
 from mosaiclink.cli.options import JsonOpt, StoreOpt, within
 from mosaiclink.config.sweep import DEFAULT_STORE
+
+LIMIT_MAX = 10**6  # rows a terminal table may show; export the rest with --export
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -23,8 +26,24 @@ def _print_table(table: pa.Table, title: str, limit: int) -> None:
     for name in table.column_names:
         view.add_column(name, overflow="fold")
     for row in table.slice(0, limit).to_pylist():
-        view.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()))
+        view.add_row(*(_cell(v) for v in row.values()))
     Console().print(view)
+
+
+def _cell(value: object) -> str:
+    """A table cell: floats to 4 digits; a non-finite float says so (never a bare ``inf``)."""
+    if isinstance(value, float):
+        return f"{value:.4g}" if math.isfinite(value) else f"{value} (non-finite)"
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    """JSON has no inf/NaN: a non-finite float becomes the string ``"inf"``, ``"-inf"`` or ``"nan"``."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _non_finite_count(table: pa.Table) -> int:
+    return sum(1 for row in table.to_pylist() for v in row.values() if isinstance(v, float) and not math.isfinite(v))
 
 
 def _pareto_columns(table: pa.Table, sweep: dict | None) -> list[str]:
@@ -46,7 +65,9 @@ def results(
     export: Annotated[
         Path | None, typer.Option("--export", help="Write the result to FILE.parquet or FILE.csv.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", callback=within(1), help="Rows shown in the terminal.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", callback=within(1, LIMIT_MAX), help="Rows shown in the terminal.")
+    ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Show stored designs: a summary, an SQL query, or the Pareto front; optionally export it.
@@ -75,8 +96,12 @@ def results(
             title = f"{results_store.path}: {results_store.count()} designs"
         if export:
             results_store.export_table(table, export)
+    non_finite = _non_finite_count(table)
+    if non_finite:
+        typer.echo(f"note: {non_finite} non-finite values (inf or NaN) in the result", err=True)
     if as_json:
-        typer.echo(json.dumps(table.to_pylist(), indent=2, default=str))
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+        typer.echo(json.dumps(rows, indent=2, default=str, allow_nan=False))
         return
     _print_table(table, title, limit)
     if export:
