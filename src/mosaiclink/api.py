@@ -2,7 +2,7 @@
 
 Most are the layers' own functions (:func:`~mosaiclink.physics.link.evaluate_link`,
 :func:`~mosaiclink.sim.runner.simulate`, :func:`~mosaiclink.system.compare.compare`,
-:func:`~mosaiclink.report.assess.assess`); this module adds the few that join layers:
+:func:`~mosaiclink.assess.assess`); this module adds the few that join layers:
 :func:`load_design` (a preset name or a file), :func:`evaluate_cluster` (a scenario by name),
 :func:`write_report` and :func:`plot` (the report's own figure code for any result).
 
@@ -108,9 +108,18 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+    """A training job (a shipped name or a job file) on clusters of every link technology: the
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    from mosaiclink.workloads.presets import load_job
+    from mosaiclink.workloads.training import evaluate_training
+
+    return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
+
+
 def write_report(assessment, out_dir: str | Path = "mosaic-report") -> Path:
     """Write the HTML report, ``report.json`` and the paper figures of an
-    :class:`~mosaiclink.report.assess.Assessment`; returns the path of ``index.html``."""
+    :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``."""
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
@@ -124,8 +133,8 @@ def plot(result: Any, figure: str | None = None):
     ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
     with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
     """
+    from mosaiclink.assess.assessment import Assessment
     from mosaiclink.physics.link import LinkReport
-    from mosaiclink.report.assess import Assessment
     from mosaiclink.report.theme import themed
     from mosaiclink.sim.runner import SimResult
     from mosaiclink.system.compare import ComparisonResult
@@ -143,7 +152,9 @@ def plot(result: Any, figure: str | None = None):
 
         return themed(power_figure(result).plotly)
     if isinstance(result, Assessment):
-        return result.plot(figure or "fig-ber-length")
+        from mosaiclink.report.build import report_figure
+
+        return report_figure(result, figure or "fig-ber-length")
     raise ConfigError(
         f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult or Assessment"
     )

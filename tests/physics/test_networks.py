@@ -12,7 +12,7 @@ import skrf
 import mosaiclink as ml
 from mosaiclink.config.touchstone import load_two_port
 from mosaiclink.errors import ConfigError
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.networks import channel_networks, measured_stage, two_port
 from mosaiclink.physics.optical_path import optical_path
 from mosaiclink.physics.pulse import channel_responsivity_a_per_w, component_transfer_functions
@@ -34,7 +34,7 @@ def networks(design):
 def _model_h(design) -> np.ndarray:
     """The chain's H(f) of channel CHANNEL assembled here from the component responses and the
     optical path (not through the stage dictionary the networks are built from)."""
-    variation = draw_variation(design.variation, design.array.total_channels, 0, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, 0)
     comps = component_transfer_functions(design, FREQ_HZ, variation)
     gain = optical_path(design, variation).optical_gain * channel_responsivity_a_per_w(design, variation)
     return gain[CHANNEL] * comps["led"][CHANNEL] * comps["fiber"] * comps["receiver"] * comps["ctle"]
@@ -90,7 +90,7 @@ def test_measured_blocks_are_checked(design, tmp_path):
         channel_networks(design, FREQ_HZ, 460)
     junk = tmp_path / "junk.s2p"
     junk.write_text("# Hz S RI R 50\nhello\n")
-    with pytest.raises(ConfigError, match="junk.s2p': not a readable Touchstone file"):
+    with pytest.raises(ConfigError, match="junk.s2p: not a readable Touchstone file"):
         load_two_port(junk)
     junk.write_text("# Hz S RI R 50\n1 2 3\n")
     with pytest.raises(ConfigError, match="needs at least two frequencies"):

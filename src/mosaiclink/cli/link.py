@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, write_frame
+from mosaiclink.cli.common import resolve_design, writable_file, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -33,6 +33,8 @@ def link(
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
+    if table is not None:
+        writable_file(table, "--csv", inputs=(config,))
     design = resolve_design(preset, config, length_m, rate_gbps)
     report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if table is not None:

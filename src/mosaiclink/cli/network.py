@@ -36,7 +36,9 @@ def network(
         typer.Option("--replace", help="STAGE=FILE.s2p: a measured block in place of a modelled stage (repeat)."),
     ] = None,
     out: OutOpt = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write the |H(f)| figure (PNG) here.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the |H(f)| figure here (.png, .pdf or .svg, by suffix).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export the modelled channel and each stage as Touchstone two-ports; cascade measured blocks in.
@@ -48,14 +50,15 @@ def network(
     """
     import numpy as np
 
+    from mosaiclink.config.io import PLOT_SUFFIXES
     from mosaiclink.config.touchstone import load_two_port
     from mosaiclink.errors import ConfigError
     from mosaiclink.physics.networks import channel_networks
     from mosaiclink.workload import require_memory
 
-    for path, option in ((plot, "--plot"),):
-        if path is not None:
-            writable_file(path, option)
+    inputs = tuple(Path(item.partition("=")[2]) for item in replace or [])
+    if plot is not None:
+        writable_file(plot, "--plot", inputs=inputs, suffixes=PLOT_SUFFIXES)
     if out is not None:
         writable_dir(out)
     design = resolve_design(preset, config, length_m, rate_gbps)
@@ -103,17 +106,16 @@ def _write(model, with_measured, out: Path) -> list[str]:
                 continue  # the modelled stages are written once, under "model"
             unit = "A/W (photocurrent per watt of LED modulation)" if name in ("gain", "chain") else "unitless"
             path = out / f"{label}-{name}.s2p"
-            write_text_atomic(path, _touchstone(network, f"mosaiclink: {network.name}; S21 in {unit}"))
+            write_text_atomic(path, _touchstone(network, f"mosaiclink: {network.name}; S21 in {unit}"), "--out")
             written.append(str(path))
     return written
 
 
 def _plot(model, with_measured, path: Path) -> None:
+    from mosaiclink.cli.calibration_plots import save_figure
     from mosaiclink.report.network_plots import network_figure
 
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    network_figure(model, with_measured).savefig(tmp, dpi=120)
-    tmp.replace(path)  # never a partial PNG
+    save_figure(network_figure(model, with_measured), path, dpi=120)
 
 
 def _bandwidth_ghz(network) -> float | None:

@@ -85,9 +85,12 @@ def results(
     """
     from rich.console import Console
 
+    from mosaiclink.cli.common import writable_file
     from mosaiclink.explore.results import pareto_front
     from mosaiclink.explore.store import ResultStore
 
+    if export is not None:
+        writable_file(export, "--export", inputs=(store,), suffixes=(".parquet", ".csv"))
     with ResultStore(store, read_only=True) as results_store:
         if pareto:
             table, title = pareto_front(results_store), "Pareto front"

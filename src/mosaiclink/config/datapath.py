@@ -31,6 +31,43 @@ class GilbertElliottSpec(Spec):
         return (1 - pi_b) * self.ber_good + pi_b * self.ber_bad
 
 
+class RetrySpec(Spec):
+    """Link-level retry of a flit protocol (PCIe 6 / CXL 3 flit mode): NAK and replay a bad flit.
+
+    Applies to hosts whose payload is checked per flit (``pcie6``); see :mod:`mosaiclink.datapath.retry`.
+    """
+
+    cable_m: float = Field(
+        10.0, ge=0, le=1_000, description="cable length the NAK and the replay cross (10-50 m for MOSAIC pools)"
+    )
+    group_index: float = Field(
+        1.47,
+        ge=1,
+        le=4,
+        description="group index of the fibre (fused silica 1.46-1.48 from 450 to 1550 nm, Malitson 1965; E)",
+    )
+    processing_ns: float = Field(
+        20.0,
+        ge=0,
+        le=10_000,
+        description="NAK generation at the receiver and replay start at the transmitter (our estimate, E, 10-100)",
+    )
+    max_replays: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="replays of one flit before the link retrains (PCIe REPLAY_NUM, a 2-bit counter, rolls over "
+        "after 4; PCI Express Base Specification, data link layer retry; D)",
+    )
+    replay_buffer_bytes: int = Field(
+        262_144,
+        ge=256,
+        le=1 << 30,
+        description="transmit replay buffer (our estimate, E: sized for a 50 m cable's round trip and 4 replays at "
+        "1 Tb/s; a board-level PCIe port needs a few kB)",
+    )
+
+
 class DatapathSpec(Spec):
     """One emulated link: host protocol over ``channels`` data channels plus ``spares``.
 
@@ -61,6 +98,7 @@ class DatapathSpec(Spec):
     skew_budget_ps: float = Field(1000.0, ge=0, le=1e9, description="deskew buffer budget (estimate)")
     skew_drift_ps_per_us: float = Field(0.0, ge=0, le=1e6, description="skew drift of the worst channel")
     frame_bytes: int = Field(1500, ge=64, le=9216, description="payload frame size incl. CRC (Ethernet / raw)")
+    retry: RetrySpec = Field(RetrySpec(), description="link-level retry of flit hosts (pcie6)")
 
     @model_validator(mode="after")
     def _consistent(self) -> DatapathSpec:

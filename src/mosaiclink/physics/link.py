@@ -36,7 +36,7 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
-from mosaiclink.physics.array import draw_variation, grid_positions
+from mosaiclink.physics.array import design_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
@@ -255,7 +255,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
     """
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
 
@@ -287,7 +287,7 @@ NOMINAL_CHANNEL = (NOMINAL_SIDE * NOMINAL_SIDE) // 2
 def nominal_channel_log10_ber(design: MosaicDesign) -> float:
     """log10 BER of the nominal interior channel of ``design`` by the full model (floored)."""
     nominal = nominal_design(design)
-    variation = draw_variation(nominal.variation, nominal.array.total_channels, 0, nominal.fiber.length_mismatch_ppm)
+    variation = design_variation(nominal, 0)
     return float(analyse(nominal, chain(nominal, variation)).log10_ber_stateye[NOMINAL_CHANNEL])
 
 
