@@ -7,8 +7,9 @@
     report = ml.evaluate_link(design)          # <LinkReport mosaic-800g: 460 ch @ 2.146 Gb/s, ...>
     report.to_dataframe()                      # per-channel results
 
-Layers (import only downward): units, errors -> config -> physics -> sim -> datapath ->
-system -> cluster -> explore -> report / web / cli. See DESIGN.md in the shared folder.
+Layers (import only downward): units, errors -> workload, finite -> config -> physics -> sim ->
+datapath -> system -> cluster -> explore -> assess -> report -> web -> cli / api. See DESIGN.md in
+the shared folder and the import-linter contract in pyproject.toml.
 
 ``mosaiclink.__version__`` is read from the installed package's metadata (the one version
 source is ``pyproject.toml``), on first access so that importing the package stays cheap.
@@ -36,8 +37,9 @@ _EXPORTS = {
     "mosaic_power": "mosaiclink.system.power",
     "evaluate_cluster": "mosaiclink.api",
     "ClusterEvaluation": "mosaiclink.api",
-    "assess": "mosaiclink.report.assess",
-    "Assessment": "mosaiclink.report.assess",
+    "assess": "mosaiclink.assess",
+    "Assessment": "mosaiclink.assess",
+    "evaluate_workload": "mosaiclink.api",
     "write_report": "mosaiclink.api",
     "plot": "mosaiclink.api",
     "MosaicError": "mosaiclink.errors",

@@ -30,4 +30,4 @@ def test_site_builds_strict_and_documents_every_layer(tmp_path):
         assert (tmp_path / "api" / layer / "index.html").is_file()
     api = (tmp_path / "api" / "index.html").read_text()
     for name in ("load_design", "evaluate_cluster", "write_report", "plot", "assess"):
-        assert f'id="mosaiclink.api.{name}"' in api or f'id="mosaiclink.report.assess.{name}"' in api, name
+        assert f'id="mosaiclink.api.{name}"' in api or f'id="mosaiclink.assess.{name}"' in api, name

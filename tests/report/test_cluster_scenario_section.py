@@ -4,17 +4,13 @@ import json
 
 import pytest
 
+from mosaiclink.assess.scenario import assess_scenario, load_cluster_scenario
 from mosaiclink.cluster.memory import evaluate_memory_pool
 from mosaiclink.cluster.scale_up_sweep import evaluate_scale_up_sweep
 from mosaiclink.config.cluster import MemoryPoolSpec, ScaleUpSweepSpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.report.html import render_page, sections_to_json
-from mosaiclink.report.sections.cluster_scenario import (
-    load_cluster_scenario,
-    memory_section,
-    scenario_section,
-    sweep_section,
-)
+from mosaiclink.report.sections.cluster_scenario import memory_section, scenario_section, sweep_section
 from mosaiclink.system.compare import default_design
 
 
@@ -55,7 +51,7 @@ def test_sweep_section_largest_domain_table():
 
 
 def test_scenario_section_by_name_and_bad_names():
-    section = scenario_section("memory-pool", default_design(800.0))
+    section = scenario_section(assess_scenario("memory-pool", default_design(800.0)))
     assert section.section_id == "memory-pool"
     with pytest.raises(ConfigError, match="memory-pool or scale-up-sweep"):
         load_cluster_scenario("scale-up")

@@ -1,6 +1,6 @@
-"""Render an :class:`~mosaiclink.report.assess.Assessment` into the report's sections and files.
+"""Render an :class:`~mosaiclink.assess.Assessment` into the report's sections and files.
 
-This is the main job behind ``mosaic report``: :func:`~mosaiclink.report.assess.assess` computes
+This is the main job behind ``mosaic report``: :func:`~mosaiclink.assess.assess` computes
 every number once; each section module only renders it; :func:`write_report` writes the HTML,
 ``report.json`` and the paper figures from those same sections.
 """
@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from mosaiclink.assess.assessment import Assessment
 from mosaiclink.config.io import OUTPUT_MODE, write_text_atomic
-from mosaiclink.report.assess import Assessment
+from mosaiclink.errors import ConfigError
 from mosaiclink.report.document import Section
 from mosaiclink.report.html import render_page, sections_to_json
 from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
+from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.report.sections.datapath import datapath_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
@@ -42,13 +44,29 @@ def labelled_sections(assessment: Assessment) -> list[tuple[str, Section]]:
     scale-up-sweep scenario sections (``mosaic report --scenario``) follow the cluster impact."""
     out = [(label, render(assessment)) for label, render in SECTIONS]
     after_cluster = next(i for i, (label, _) in enumerate(out) if label == "cluster impact") + 1
-    scenarios = [(f"scenario {name}", section) for name, section in assessment.scenario_sections]
+    scenarios = [(f"scenario {s.name}", scenario_section(s)) for s in assessment.scenarios]
     return out[:after_cluster] + scenarios + out[after_cluster:]
 
 
 def build_sections(assessment: Assessment) -> list[Section]:
     """Every section of the report, rendered from one assessment."""
     return [section for _, section in labelled_sections(assessment)]
+
+
+def figure_ids(assessment: Assessment) -> list[str]:
+    """Ids of every figure of the report on ``assessment``."""
+    return [f.figure_id for s in build_sections(assessment) for f in s.figures]
+
+
+def report_figure(assessment: Assessment, figure_id: str = "fig-ber-length"):
+    """The report's Plotly figure with id ``figure_id`` (ids: :func:`figure_ids`), as the page draws it."""
+    from mosaiclink.report.theme import themed
+
+    for section in build_sections(assessment):
+        for figure in section.figures:
+            if figure.figure_id == figure_id:
+                return themed(figure.plotly)
+    raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(figure_ids(assessment))}")
 
 
 def write_report(assessment: Assessment, sections: list[Section], out_dir: Path) -> Path:

@@ -1,7 +1,7 @@
 """The explorer's "report this design" link: ``mosaic report`` on the design on screen, as one page.
 
 The query is the explorer's (preset plus changed slider values), validated the same way; the
-design is assessed once (:func:`~mosaiclink.report.assess.assess`) and rendered like the
+design is assessed once (:func:`~mosaiclink.assess.assess`) and rendered like the
 report's ``index.html``, without writing files.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mosaiclink.assess.assessment import assess
 from mosaiclink.config.presets import load_preset
 from mosaiclink.explore.spec import with_overrides
-from mosaiclink.report.assess import assess
 from mosaiclink.report.build import build_sections
 from mosaiclink.report.html import render_page
 from mosaiclink.web.explorer import parse_request

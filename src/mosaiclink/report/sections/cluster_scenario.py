@@ -5,13 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mosaiclink.cluster.memory import evaluate_memory_pool
-from mosaiclink.cluster.scale_up_sweep import evaluate_scale_up_sweep
-from mosaiclink.cluster.scenarios import load_scenario, scenario_names
-from mosaiclink.config.cluster import ScenarioSpec
-from mosaiclink.config.design import MosaicDesign
-from mosaiclink.config.io import load_spec
-from mosaiclink.errors import ConfigError
+from mosaiclink.assess.scenario import ScenarioAssessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt_hours
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout
@@ -19,17 +13,6 @@ from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout
 
 def _color(tech: str, index: int) -> str:
     return MOSAIC_COLOR if tech == "mosaic" else PALETTE[index % len(PALETTE)]
-
-
-def load_cluster_scenario(name_or_path: str) -> ScenarioSpec:
-    """A shipped scenario by name or a scenario file of type memory-pool or scale-up-sweep."""
-    spec = load_scenario(name_or_path) if name_or_path in scenario_names() else load_spec(name_or_path, ScenarioSpec)
-    if spec.type == "clusters":
-        raise ConfigError(
-            f"--scenario = {name_or_path!r}: the report's cluster section already shows cluster scenarios; "
-            "give a memory-pool or scale-up-sweep scenario"
-        )
-    return spec
 
 
 def memory_section(summary: dict) -> Section:
@@ -236,13 +219,8 @@ def sweep_section(summary: dict) -> Section:
     )
 
 
-def scenario_section(name_or_path: str, design: MosaicDesign) -> Section:
-    """Evaluate a memory-pool or scale-up-sweep scenario with ``design`` as MOSAIC and build its section."""
-    spec = load_cluster_scenario(name_or_path)
-    design_rate_gbps = design.data_rate_gbps
-    if spec.memory_pool is not None:
-        mine = design if design_rate_gbps == spec.memory_pool.rate_gbps else None  # else: the rate's preset
-        return memory_section(evaluate_memory_pool(spec.memory_pool, design=mine).summary())
-    assert spec.scale_up_sweep is not None  # the spec's validator guarantees the table of its type
-    mine = design if design_rate_gbps == spec.scale_up_sweep.scale_up.rate_gbps else None
-    return sweep_section(evaluate_scale_up_sweep(spec.scale_up_sweep, design=mine).summary())
+def scenario_section(scenario: ScenarioAssessment) -> Section:
+    """The section of one evaluated memory-pool or scale-up-sweep scenario."""
+    if scenario.kind == "memory-pool":
+        return memory_section(scenario.summary)
+    return sweep_section(scenario.summary)

@@ -1,6 +1,6 @@
 """Data path section: the link's per-channel BER through the gearbox and RS(544,514).
 
-Renders :class:`~mosaiclink.report.assess.DatapathAssessment`: the link at the line rate the
+Renders :class:`~mosaiclink.assess.DatapathAssessment`: the link at the line rate the
 gearbox needs (the host's coded rate plus alignment markers, spread over the data channels), the
 best channels carrying data (spares replace the worst), the analytic post-FEC model and the
 error-pattern emulator.
@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mosaiclink.datapath.gearbox import MAPPINGS
-from mosaiclink.report.assess import (
+from mosaiclink.assess.assessment import (
     EMULATED_US,
     KILL_AT_US,
     KILLED_MID_RUN,
     LOG10_P_FLOOR,
     Assessment,
 )
+from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import POST_FEC_FLOOR, fmt_ber, fmt_length_m, fmt_rate_gbps
 from mosaiclink.report.theme import PALETTE, base_layout

@@ -9,9 +9,9 @@ Renders an assessment; computes nothing.
 
 from __future__ import annotations
 
+from mosaiclink.assess.assessment import Assessment
 from mosaiclink.explore.claims import SOURCES, ClaimsAssessment
 from mosaiclink.explore.uncertainty import METRICS
-from mosaiclink.report.assess import Assessment
 from mosaiclink.report.document import Section, Table
 from mosaiclink.report.numbers import fmt, fmt_hours, fmt_length_m, fmt_range, fmt_rate_gbps
 

@@ -17,7 +17,8 @@
   ranges (:func:`~mosaiclink.explore.claims.assess_claims`, ``UNCERTAINTY_SAMPLES`` samples on the
   fast path): 5/50/95 % bands of the headline numbers and the published claims' verdicts.
 
-Nothing here formats or draws; :mod:`mosaiclink.report.sections` render an assessment.
+Nothing here formats or draws (this layer is data only): :mod:`mosaiclink.report` renders an
+assessment, :mod:`mosaiclink.web` serves it, :mod:`mosaiclink.cli` prints it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mosaiclink import __version__
+from mosaiclink.assess.scenario import ScenarioAssessment, assess_scenario
 from mosaiclink.cluster.run import evaluate_columns
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
 from mosaiclink.config.datapath import DatapathSpec
@@ -46,8 +48,6 @@ from mosaiclink.physics.equalizer import ffe_transfer_function
 from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.pulse import chain_pulse_response, component_transfer_functions
 from mosaiclink.physics.reach import max_reaches_m
-from mosaiclink.report.document import Section
-from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.sim.runner import EyeData, SimResult, simulate
 from mosaiclink.system.catalog import load_catalog
 from mosaiclink.system.compare import ComparisonResult, compare
@@ -175,7 +175,15 @@ class ClusterAssessment:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Everything the report shows about one design, computed once by :func:`assess`."""
+    """Everything the report shows about one design, computed once by :func:`assess`.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> assessment = ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> round(assessment.link.reach_all_data_m, 1), round(assessment.system.power_pluggable.total_w_per_end, 3)
+    (12.9, 1.392)
+    """
 
     design: MosaicDesign
     origin: str
@@ -188,7 +196,7 @@ class Assessment:
     datapath: DatapathAssessment | None
     system: SystemAssessment
     cluster: ClusterAssessment
-    scenario_sections: tuple[tuple[str, Section], ...] = ()  # (name, section) of each --scenario
+    scenarios: tuple[ScenarioAssessment, ...] = ()  # each --scenario (memory pool or scale-up sweep)
     claims: ClaimsAssessment | None = None  # bands and verdicts (None: the design has no ranges)
     claims_note: str = ""  # why there are no bands, when there are none
 
@@ -200,33 +208,6 @@ class Assessment:
             f"{power.power_co_packaged.total_w_per_end:.3g}-{power.power_pluggable.total_w_per_end:.3g} W/end, "
             f"seed {self.seed}>"
         )
-
-    def sections(self) -> list:
-        """The report's sections rendered from this assessment (:func:`mosaiclink.report.build.build_sections`)."""
-        from mosaiclink.report.build import build_sections
-
-        return build_sections(self)
-
-    def plot(self, figure_id: str = "fig-ber-length"):
-        """The report's Plotly figure with id ``figure_id`` (ids: :meth:`figure_ids`), as the page draws it."""
-        from mosaiclink.report.theme import themed
-
-        for section in self.sections():
-            for figure in section.figures:
-                if figure.figure_id == figure_id:
-                    return themed(figure.plotly)
-        raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(self.figure_ids())}")
-
-    def figure_ids(self) -> list[str]:
-        """Ids of every figure of the report."""
-        return [f.figure_id for s in self.sections() for f in s.figures]
-
-    def _repr_html_(self) -> str:
-        """Notebook view: the report's summary strip."""
-        from mosaiclink.report.html import render_section
-        from mosaiclink.report.sections.summary import summary_section
-
-        return render_section(summary_section(self))
 
 
 STEPS = (
@@ -482,13 +463,19 @@ def assess(
     origin
         Where the design came from (``"preset mosaic-800g"``, ``"file my.toml"``), shown in the report.
     scenarios
-        Memory-pool or scale-up-sweep scenarios (shipped names or files), each evaluated once into its
-        section by :func:`mosaiclink.report.sections.cluster_scenario.scenario_section`.
+        Memory-pool or scale-up-sweep scenarios (shipped names or files), each evaluated once
+        (:func:`mosaiclink.assess.scenario.assess_scenario`).
 
     Returns
     -------
     Assessment
         Frozen; the same design and seed give the same numbers.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> ml.assess(ml.load_preset("mosaic-prototype"))
+    <Assessment mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, reach 12.9 m, 0.842-1.39 W/end, seed 0>
     """
 
     def step(index: int) -> None:
@@ -506,7 +493,7 @@ def assess(
     system = assess_system(design, link, seed)
     step(4)
     cluster = assess_cluster(design, seed)
-    extra = tuple((name, scenario_section(name, design)) for name in scenarios)
+    extra = tuple(assess_scenario(name, design) for name in scenarios)
     step(5)
     claims, claims_note = assess_uncertainty(design, seed)
     generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
