@@ -84,10 +84,11 @@ def _uncertainty_800g() -> str:
     lines += ["", "| claim | P(holds \\| data) | prior P | verdict | nominal (percentile) | deciding inputs |"]
     lines.append("|---|---|---|---|---|---|")
     for c in assessed.claims:
-        lines.append(
-            f"| {c.claim.text} | {c.p_holds:.2f} | {c.prior['p_holds']:.2f} | {c.verdict} | "
-            f"{c.nominal:.3g} ({c.nominal_percentile:.0f}th) | {', '.join(c.deciding_inputs) or '-'} |"
-        )
+        p_holds = "n/a" if c.p_holds is None else f"{c.p_holds:.2f}"
+        prior_p = f"{c.prior['p_holds']:.2f}" if "p_holds" in c.prior else "n/a"
+        where = "" if c.nominal_percentile is None else f" ({c.nominal_percentile:.0f}th)"
+        inputs = ", ".join(c.deciding_inputs) or "-"
+        lines.append(f"| {c.claim.text} | {p_holds} | {prior_p} | {c.verdict} | {c.nominal:.3g}{where} | {inputs} |")
     chain = assessed.posterior
     if chain is not None:
         worst_rhat, least_ess = max(chain.rhat.values()), min(chain.ess.values())

@@ -132,10 +132,10 @@ def _print(assessed) -> None:
         table.add_row(
             c.claim.text,
             c.claim.condition,
-            f"{c.nominal:.4g} ({c.nominal_percentile:.0f} %)",
+            f"{c.nominal:.4g}" + ("" if c.nominal_percentile is None else f" ({c.nominal_percentile:.0f} %)"),
             f"{c.p5:.3g} - {c.p95:.3g}",
-            f"{c.p_holds:.2f}",
-            f"{c.prior['p_holds']:.2f}",
+            "n/a" if c.p_holds is None else f"{c.p_holds:.2f}",
+            f"{c.prior['p_holds']:.2f}" if "p_holds" in c.prior else "n/a",
             f"[{style[c.verdict]}]{c.verdict}[/]",
             ", ".join(c.deciding_inputs),
         )

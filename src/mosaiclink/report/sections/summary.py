@@ -26,6 +26,13 @@ def _value(metric: str, value: float) -> str:
     return fmt(value)
 
 
+def _probability(c) -> str:
+    """P(holds | data) beside the prior's, or why there is none (a band of corners)."""
+    if c.p_holds is None:
+        return "n/a (corners only)"
+    return f"{c.p_holds:.2f} (prior {c.prior['p_holds']:.2f})"
+
+
 def alternatives_table(assessment: Assessment) -> Table | None:
     """Every technology at the design's aggregate rate (None when the catalog has none)."""
     result = assessment.system.comparison
@@ -96,9 +103,10 @@ def claims_rows(claims: ClaimsAssessment) -> Table:
         (
             c.claim.text,
             c.claim.condition,
-            f"{c.p_holds:.2f} (prior {c.prior['p_holds']:.2f})",
+            _probability(c),
             c.verdict,
-            f"{_value(c.claim.metric, c.nominal)} ({c.nominal_percentile:.0f}th pct.)",
+            _value(c.claim.metric, c.nominal)
+            + ("" if c.nominal_percentile is None else f" ({c.nominal_percentile:.0f}th pct.)"),
             f"{_value(c.claim.metric, c.p5)} to {_value(c.claim.metric, c.p95)}",
             ", ".join(c.deciding_inputs) or "-",
             c.claim.source,
