@@ -138,7 +138,15 @@ def evaluate_cluster(
 
 def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
-    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> summary = ml.evaluate_workload("llama3-70b")
+    >>> summary["gpus"], sorted(row["technology"] for row in summary["rows"])
+    (16384, ['aoc', 'copper', 'cpo', 'dr8', 'lpo', 'mosaic'])
+    """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
 

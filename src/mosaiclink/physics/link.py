@@ -73,7 +73,7 @@ class LinkReport:
     >>> report.channels, int(report.dead.sum()), report.spares_needed  # 3 live channels miss 2.4e-4
     (100, 0, 3)
     >>> report.to_dataframe().shape  # one row per channel (pandas)
-    (100, 16)
+    (100, 17)
     """
 
     design_name: str
