@@ -44,6 +44,16 @@ COMMANDS: dict[str, CommandEntry] = {
         "design",
         "Search the design space for a target, explain the choice, confirm it with the full link model.",
     ),
+    "envelope": CommandEntry(
+        "mosaiclink.cli.envelope",
+        "envelope",
+        "Channels meeting the target, margin, reach and FIT over the module case temperature.",
+    ),
+    "life": CommandEntry(
+        "mosaiclink.cli.life",
+        "life",
+        "Margin over the years, spares exhaustion and fleet failures per year at 100k GPUs.",
+    ),
     "link": CommandEntry(
         "mosaiclink.cli.link",
         "link",
@@ -86,6 +96,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "mosaiclink.cli.workload",
         "workload",
         "Train an AI model on clusters built with each link technology: step time, MFU, goodput, tokens per MW.",
+    ),
+    "yield": CommandEntry(
+        "mosaiclink.cli.yield_",
+        "yield_",
+        "Module yield versus spare count and test limit, with 95 % intervals and cost per good module.",
     ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

@@ -26,7 +26,9 @@ def calibrate(
         Path | None, typer.Option("--ranges", help="mosaic-ranges/1 file giving bounds of --free parameters.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the calibrated design (TOML) here.")] = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write the residual plot (PNG) here.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the residual plot here (.png, .pdf or .svg, by suffix).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit free design parameters to measured BER points, with 95 % profile-likelihood intervals.
@@ -38,19 +40,25 @@ def calibrate(
     from mosaiclink.config.datasets import dataset_path
     from mosaiclink.config.design import MosaicDesign
     from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+    from mosaiclink.config.io import PLOT_SUFFIXES
     from mosaiclink.config.measurements import load_ber_dataset
     from mosaiclink.errors import ConfigError
     from mosaiclink.explore.calibrate import calibrate as fit
     from mosaiclink.explore.calibrate import free_parameters
     from mosaiclink.explore.spec import load_base
 
-    for path, option in ((out, "--out"), (plot, "--plot")):
+    outputs = ((out, "--out", plot, (".toml",)), (plot, "--plot", out, PLOT_SUFFIXES))
+    for path, option, other, suffixes in outputs:
         if path is not None:
-            writable_file(path, option)  # before the fit: a bad name costs no computing
+            writable_file(path, option, others=(other,), suffixes=suffixes)  # before the fit: no computing lost
     data = load_ber_dataset(dataset_path(dataset))
     base_name = base or data.base
     if base_name is None:
         raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
+    inputs = (data.path, ranges, Path(base_name), *data.input_files())
+    for path, option, other, suffixes in outputs:
+        if path is not None:
+            writable_file(path, option, inputs=inputs, others=(other,), suffixes=suffixes)
     design = load_base(base_name)
     if not isinstance(design, MosaicDesign):
         raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
@@ -67,7 +75,7 @@ def calibrate(
         from mosaiclink.config.io import write_text_atomic
         from mosaiclink.explore.calibration_file import calibrated_toml
 
-        write_text_atomic(out, calibrated_toml(result))
+        write_text_atomic(out, calibrated_toml(result), "--out")
     if plot:
         from mosaiclink.cli.calibration_plots import calibration_figure
 

@@ -1,4 +1,5 @@
-"""PNG of a calibration: observed vs model BER per point with residuals, and the sensitivity curve."""
+"""Figure of a calibration (PNG, PDF or SVG by suffix): observed vs model BER per point with residuals,
+and the sensitivity curve."""
 
 from __future__ import annotations
 
@@ -45,10 +46,19 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     sens.set_title("sensitivity: BER vs received OMA")
     sens.legend()
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=120)
+    return save_figure(fig, Path(path), dpi=120)
+
+
+def save_figure(fig, path: Path, dpi: int) -> Path:
+    """Write a Matplotlib figure atomically in the format its suffix names (.png, .pdf, .svg)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from mosaiclink.config.io import PLOT_SUFFIXES, check_output, write_bytes_atomic
+
+    check_output(path, "--plot", suffixes=PLOT_SUFFIXES)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format=path.suffix.lower()[1:])
     plt.close(fig)
-    tmp.replace(path)
-    return path
+    return write_bytes_atomic(path, buffer.getvalue(), "--plot")

@@ -67,6 +67,15 @@ def within(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Ca
     return callback
 
 
+def within_each(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Callable[..., object]:
+    """:func:`within` for a repeatable option: every value given must lie in ``[low, high]``."""
+
+    def callback(param: typer.CallbackParam, value: list[float] | None) -> list[float] | None:
+        return [check(_flag(param), v, low, high, unit) for v in value] if value else value
+
+    return callback
+
+
 def aggregate_rate(param: typer.CallbackParam, value: str) -> str:
     """A Typer callback: ``--rate`` must parse (``400g``, ``3.2t``, Gb/s) to 1 Gb/s .. 100 Tb/s."""
     from mosaiclink.config.catalog import parse_rate_gbps

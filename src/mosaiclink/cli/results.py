@@ -15,6 +15,36 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+def _is_ber(column: str) -> bool:
+    """A linear BER column (``ber``, ``..._ber``): stored floored at 1e-300, shown as ``< 1e-300``."""
+    return column == "ber" or (column.endswith("_ber") and not column.startswith("log10"))
+
+
+def _rows(table: pa.Table) -> list[dict]:
+    """Rows for JSON: a BER at the store's floor (1e-300: the model's value is that or less) is
+    ``null`` there, never the floor passed off as a number; ``log10_ber`` keeps the floored log."""
+    from mosaiclink.units import BER_FLOOR
+
+    rows = table.to_pylist()
+    for row in rows:
+        for key, value in row.items():
+            if _is_ber(key) and isinstance(value, float) and value <= BER_FLOOR:
+                row[key] = None
+    return rows
+
+
+def _cell(column: str, value: object) -> str:
+    import math
+
+    from mosaiclink.units import format_ber
+
+    if isinstance(value, float):
+        if _is_ber(column):  # at the floor means at or below it: the log says so
+            return format_ber(value, log10_ber=math.log10(value) if value > 0 else None)
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _print_table(table: pa.Table, title: str, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -23,7 +53,7 @@ def _print_table(table: pa.Table, title: str, limit: int) -> None:
     for name in table.column_names:
         view.add_column(name, overflow="fold")
     for row in table.slice(0, limit).to_pylist():
-        view.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()))
+        view.add_row(*(_cell(key, value) for key, value in row.items()))
     Console().print(view)
 
 
@@ -55,9 +85,12 @@ def results(
     """
     from rich.console import Console
 
+    from mosaiclink.cli.common import writable_file
     from mosaiclink.explore.results import pareto_front
     from mosaiclink.explore.store import ResultStore
 
+    if export is not None:
+        writable_file(export, "--export", inputs=(store,), suffixes=(".parquet", ".csv"))
     with ResultStore(store, read_only=True) as results_store:
         if pareto:
             table, title = pareto_front(results_store), "Pareto front"
@@ -73,7 +106,7 @@ def results(
         if export:
             results_store.export_table(table, export)
     if as_json:
-        typer.echo(json.dumps(table.to_pylist(), indent=2, default=str))
+        typer.echo(json.dumps(_rows(table), indent=2, default=str))
         return
     _print_table(table, title, limit)
     if export:

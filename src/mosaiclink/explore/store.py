@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from mosaiclink.config.io import check_file_path, check_output, read_head, write_bytes_atomic
 from mosaiclink.config.sweep import DEFAULT_STORE
-from mosaiclink.errors import StoreError
+from mosaiclink.errors import ConfigError, StoreError
 
 
 def quote(name: str) -> str:
@@ -63,9 +63,8 @@ def damaged(path: Path, exc: Exception) -> StoreError:
 def _is_duckdb_file(path: Path) -> bool:
     """DuckDB database files carry the magic bytes ``DUCK`` at offset 8."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(12)[8:12] == b"DUCK"
-    except OSError:
+        return read_head(path, 12, "store")[8:12] == b"DUCK"
+    except ConfigError:
         return False
 
 
@@ -81,7 +80,7 @@ class ResultStore:
     """
 
     def __init__(self, path: str | Path = DEFAULT_STORE, read_only: bool = False):
-        self.path = Path(path)
+        self.path = check_file_path(path, "store")
         if read_only and not self.path.exists():
             raise StoreError(f"store = '{self.path}': file does not exist")
         if self.path.exists() and self.path.stat().st_size > 0 and not _is_duckdb_file(self.path):
@@ -257,15 +256,8 @@ class ResultStore:
         import pyarrow.csv as pa_csv
         import pyarrow.parquet as pq
 
-        target = Path(target)
         writers = {".parquet": pq.write_table, ".csv": pa_csv.write_csv}
-        if target.suffix not in writers:
-            raise StoreError(f"export file = '{target}': suffix must be .parquet or .csv")
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            writers[target.suffix](table, str(tmp))
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"export file = '{target}': cannot be written ({exc.strerror})") from None
-        return target
+        target = check_output(target, "export file", suffixes=tuple(writers))
+        sink = pa.BufferOutputStream()
+        writers[target.suffix.lower()](table, sink)
+        return write_bytes_atomic(target, sink.getvalue().to_pybytes(), "export file")

@@ -20,7 +20,7 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import equalizer, fiber, microled, optics, receiver
-from mosaiclink.physics.array import ChannelVariation, draw_variation
+from mosaiclink.physics.array import ChannelVariation, design_variation
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
 PRE_BITS = 4
@@ -159,7 +159,7 @@ def chain_pulse_response(
     ``h`` is the photocurrent-referred receiver output (CTLE included, FFE not) for one '1' bit
     launched at t = 0 above a steady '0'; the steady '0'/'1' photocurrents are in :func:`chain`.
     """
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     result = chain(design, variation, samples_per_bit)
     return result.grid.t_s, result.pulse_a
 
@@ -167,7 +167,7 @@ def chain_pulse_response(
 def chain_transfer_function(design: MosaicDesign, freq_hz, seed: int = 0) -> np.ndarray:
     """Small-signal end-to-end response (channels, f) in A/W of LED optical modulation:
     optical gain x responsivity x LED x fibre x receiver x CTLE."""
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     path = optical_path(design, variation)
     comps = component_transfer_functions(design, freq_hz, variation)
     scale = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
