@@ -59,6 +59,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "link",
         "Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.",
     ),
+    "network": CommandEntry(
+        "mosaiclink.cli.network",
+        "network",
+        "Export the modelled channel and each stage as Touchstone two-ports; cascade measured blocks in.",
+    ),
     "presets": CommandEntry(
         "mosaiclink.cli.presets", "presets", "List the preset designs with their channel counts, rate and length."
     ),

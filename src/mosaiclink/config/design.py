@@ -355,7 +355,18 @@ class VariationSpec(Spec):
 
 
 class MosaicDesign(Spec):
-    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs."""
+    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> design = ml.load_preset("mosaic-800g")
+    >>> longer = design.with_link(length_m=30.0)  # specs are frozen: edits return a new design
+    >>> longer.link.length_m, design.link.length_m
+    (30.0, 50.0)
+    >>> ml.MosaicDesign().name  # every field has a documented default
+    'custom'
+    """
 
     name: str = Field("custom", min_length=1, description="Short identifier of the design")
     description: str = Field("", description="One-line description and provenance")
