@@ -136,9 +136,22 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
-def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
-    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> table = ml.evaluate_workload("deepseek-v3", gpus=16_384)
+    >>> [row["technology"] for row in table["rows"]]
+    ['copper', 'aoc', 'dr8', 'lpo', 'cpo', 'mosaic']
+    >>> gain = next(g for g in table["mosaic_gain"] if g["over"] == "dr8")
+    >>> sorted(gain["factors"])
+    ['failures', 'power', 'scale_up_domain']
+    >>> gain["goodput_per_facility_mw_ratio"] > 1
+    True
+    """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
 
