@@ -143,9 +143,14 @@ def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> summary = ml.evaluate_workload("llama3-70b")
-    >>> summary["gpus"], sorted(row["technology"] for row in summary["rows"])
-    (16384, ['aoc', 'copper', 'cpo', 'dr8', 'lpo', 'mosaic'])
+    >>> table = ml.evaluate_workload("deepseek-v3", gpus=16_384)
+    >>> [row["technology"] for row in table["rows"]]
+    ['copper', 'aoc', 'dr8', 'lpo', 'cpo', 'mosaic']
+    >>> gain = next(g for g in table["mosaic_gain"] if g["over"] == "dr8")
+    >>> sorted(gain["factors"])
+    ['failures', 'power', 'scale_up_domain']
+    >>> gain["goodput_per_facility_mw_ratio"] > 1
+    True
     """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
