@@ -321,6 +321,16 @@ def _point(raw: Any, row: int, path: Path) -> BerPoint:
     )
 
 
+def _counts(where: str, errors: float, bits: float) -> tuple[float, float]:
+    """Counted errors and bits: whole numbers, at least one bit, fewer errors than bits."""
+    for name, value, low in (("errors", errors, 0.0), ("bits", bits, 1.0)):
+        if not (value >= low and float(value).is_integer()):
+            raise ConfigError(f"{where}: field '{name}' = {value:g}: must be a whole number >= {low:g}")
+    if errors >= bits:
+        raise ConfigError(f"{where}: field 'errors' = {errors:g}: must be below bits = {bits:g} (a BER below 1)")
+    return errors, bits
+
+
 _OBSERVATIONS = (("errors", "bits"), ("ber",), ("ber_low", "ber_high"), ("ber_upper",), ("ber_lower",))
 
 
@@ -336,12 +346,7 @@ def _observation(number: dict[str, float], where: str) -> BerObservation:
             raise ConfigError(f"{where}: field '{key}' is required with '{'+'.join(group)}'")
     sigma = _positive(where, "sigma_decades", number.get("sigma_decades", DEFAULT_SIGMA_DECADES))
     if group == ("errors", "bits"):
-        errors, bits = number["errors"], number["bits"]
-        _positive(where, "errors", errors, allow_zero=True)
-        _positive(where, "bits", bits)
-        if errors > bits:
-            raise ConfigError(f"{where}: field 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-        return observation_from_counts(errors, bits)
+        return observation_from_counts(*_counts(where, number["errors"], number["bits"]))
     if group == ("ber_low", "ber_high"):
         low, high = (_probability(where, k, number[k]) for k in group)
         if low >= high:
@@ -485,11 +490,9 @@ def load_sensitivity(path: str | Path) -> SensitivityCurve:
                 BerObservation(math.log10(_probability(where, "ber", float(cols["ber"][i]))), DEFAULT_SIGMA_DECADES)
             )
         elif "errors" in cols and "bits" in cols:
-            errors = _positive(where, "errors", float(cols["errors"][i]), allow_zero=True)
-            bits = _positive(where, "bits", float(cols["bits"][i]))
-            if errors > bits:
-                raise ConfigError(f"{where}: column 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-            observations.append(observation_from_counts(errors, bits))
+            observations.append(
+                observation_from_counts(*_counts(where, float(cols["errors"][i]), float(cols["bits"][i])))
+            )
         else:
             raise ConfigError(f"{path}: row header: give a 'ber' column or 'errors' and 'bits'")
     return SensitivityCurve(path, cols["received_oma_dbm"], tuple(observations))

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
 from mosaiclink.physics.array import draw_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
@@ -221,6 +222,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
     """
+    require_instance(design, MosaicDesign, "design")
     variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))

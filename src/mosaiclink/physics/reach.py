@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import draw_variation
 from mosaiclink.physics.link import LinkReport, analyse
@@ -108,6 +108,7 @@ def max_reach_m(
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.
     ``margin_db`` asks for that budget margin (implementation penalty included) instead.
     """
+    require_instance(design, MosaicDesign, "design")
     return max_reaches_m(design, (channels_required,), target_ber, seed, tolerance_m, margin_db)[0]
 
 
