@@ -63,6 +63,27 @@ def check_uncertainty_samples(samples: int) -> float:
     return seconds
 
 
+CLUSTER_RACK_PAIRS_MAX = 10**7
+"""Most (rack, domain rack) pairs one cluster evaluation lays out: its scale-up cable groups
+(``racks x domain_gpus / gpus_per_rack``), ~10 arrays of 8 bytes each. 1.25 M pairs (10 M GPUs,
+8 per rack) evaluated in ~9 s at 0.47 GB on the 2-core VM; a 65,536-GPU domain of one-GPU racks
+asked for 6.6e11 pairs (4.8 TiB) and failed deep inside numpy."""
+CLUSTER_PAIRS_PER_S = 1.4e5
+CLUSTER_BYTES_PER_PAIR = 400  # peak bytes per pair, from the 0.47 GB of the run above
+
+
+def check_cluster_work(what: str, racks: int, domain_racks: int) -> None:
+    """Refuse a cluster layout of more than :data:`CLUSTER_RACK_PAIRS_MAX` rack pairs, with its estimate."""
+    pairs = racks * domain_racks
+    if pairs > CLUSTER_RACK_PAIRS_MAX:
+        raise ConfigError(
+            f"{what}: {racks:,} racks x {domain_racks:,} racks per scale-up domain = {pairs:.3g} rack pairs, more than "
+            f"{CLUSTER_RACK_PAIRS_MAX:.0e} (estimated {_gib(pairs * CLUSTER_BYTES_PER_PAIR)}, "
+            f"{pairs / CLUSTER_PAIRS_PER_S / 60:,.0f} min); put more GPUs in a rack or fewer in a domain"
+        )
+    require_memory(f"{what} ({pairs:,} rack pairs)", pairs * CLUSTER_BYTES_PER_PAIR, "put more GPUs in a rack")
+
+
 def memory_budget_bytes() -> int:
     """Bytes one run may allocate: :data:`MEMORY_SHARE` of physical memory."""
     try:

@@ -455,7 +455,10 @@ def _led_response_touchstone(path: Path) -> LedResponse:
     if network.nports != 2:
         raise ConfigError(f"{path}: expected a 2-port network (.s2p), found {network.nports} ports")
     s21 = network.s[:, 1, 0]
-    return _led_response(path, network.f, 20.0 * np.log10(np.abs(s21)), np.degrees(np.unwrap(np.angle(s21))))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a zero |S21|: refused as non-finite
+        magnitude_db = 20.0 * np.log10(np.abs(s21))
+        phase_deg = np.degrees(np.unwrap(np.angle(s21)))
+    return _led_response(path, network.f, magnitude_db, phase_deg)
 
 
 def _led_response(path: Path, f_hz, magnitude_db, phase_deg) -> LedResponse:
