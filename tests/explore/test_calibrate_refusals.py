@@ -60,7 +60,9 @@ def test_points_outside_the_model_or_the_design_are_refused_before_the_fit(tmp_p
 
 
 def test_a_valid_point_passes_the_checks(tmp_path):
-    check_points(_dataset(tmp_path, 'ber = 1e-6\ntemperature_c = "45 degC"'), load_preset("mosaic-prototype"))
+    data = _dataset(tmp_path, 'ber = 1e-6\ntemperature_c = "45 degC"')
+    assert check_points(data, load_preset("mosaic-prototype")) is None  # no error: the point is fittable
+    assert data.points[0].overrides["led.temperature_c"] == 45.0
 
 
 def test_a_parameter_freed_twice_is_refused(tmp_path):

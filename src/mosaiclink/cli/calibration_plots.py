@@ -10,8 +10,9 @@ import numpy as np
 
 def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points: int = 9) -> Path:
     """Left: each BER point, observed (bar: +-2 sigma; triangle: a bound) and fitted model, with the
-    residual in sigmas. Right: the calibrated design's BER vs received OMA (the link model,
-    :func:`mosaiclink.explore.sensitivity_curve.ber_vs_oma`) with measured points when the dataset has them."""
+    residual in sigmas. Middle: the calibrated design's BER vs received OMA (the link model,
+    :func:`mosaiclink.explore.sensitivity_curve.ber_vs_oma`) with measured points when the dataset has them.
+    Right, when the dataset has a measured LED response: its |S21| beside the fitted model's."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -21,7 +22,9 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     from mosaiclink.physics.link import evaluate_link
 
     data = result.to_dict()["points"]
-    fig, (ax, sens) = plt.subplots(1, 2, figsize=(11, 4.5))
+    led = result.led_response_table()
+    fig, axes = plt.subplots(1, 3 if led else 2, figsize=(16 if led else 11, 4.5))
+    ax, sens = axes[0], axes[1]
     x = np.arange(len(data))
     for i, p in enumerate(data):
         marker = {"upper": "v", "lower": "^"}.get(p["kind"], "o")
@@ -32,7 +35,7 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     ax.plot(x, [p["model_log10_ber"] for p in data], "s", color="tab:red", label="model (fitted)")
     ax.set_xticks(x, [p["label"].split(":")[0] for p in data], rotation=20, ha="right")
     ax.set_ylabel("log10 BER")
-    ax.set_title(f"{result.dataset.name}: rms residual {result.rms_residual:.2f} sigma")
+    ax.set_title(f"{result.dataset.name}: {result.fit_quality}", fontsize=9)
     ax.legend()
     design = result.design
     top = float(np.median(evaluate_link(design).received_oma_dbm))
@@ -45,6 +48,15 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     sens.set_ylabel("log10 BER")
     sens.set_title("sensitivity: BER vs received OMA")
     sens.legend()
+    if led:
+        s21 = axes[2]
+        f_ghz = [r["frequency_hz"] / 1e9 for r in led]
+        s21.semilogx(f_ghz, [r["measured_db"] for r in led], "ko", ms=3, label="measured")
+        s21.semilogx(f_ghz, [r["model_db"] for r in led], "-", color="tab:red", label="model (fitted)")
+        s21.set_xlabel("frequency (GHz)")
+        s21.set_ylabel("|S21| (dB, normalised)")
+        s21.set_title("LED small-signal response")
+        s21.legend()
     fig.tight_layout()
     return save_figure(fig, Path(path), dpi=120)
 

@@ -18,6 +18,39 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+def _is_ber(column: str) -> bool:
+    """A linear BER column (``ber``, ``..._ber``): stored floored at 1e-300, shown as ``< 1e-300``."""
+    return column == "ber" or (column.endswith("_ber") and not column.startswith("log10"))
+
+
+def _rows(table: pa.Table) -> list[dict]:
+    """Rows for JSON: a BER at the store's floor (1e-300: the model's value is that or less) is
+    ``null`` there, never the floor passed off as a number; ``log10_ber`` keeps the floored log."""
+    from mosaiclink.units import BER_FLOOR
+
+    rows = table.to_pylist()
+    for row in rows:
+        for key, value in row.items():
+            if _is_ber(key) and isinstance(value, float) and value <= BER_FLOOR:
+                row[key] = None
+            else:
+                row[key] = _json_value(value)
+    return rows
+
+
+def _cell(column: str, value: object) -> str:
+    """A table cell: floats to 4 digits, a BER at the floor as ``< 1e-300``, a non-finite float says so."""
+    from mosaiclink.units import format_ber
+
+    if isinstance(value, float):
+        if not math.isfinite(value):  # never a bare inf: say it
+            return f"{value} (non-finite)"
+        if _is_ber(column):  # at the floor means at or below it: the log says so
+            return format_ber(value, log10_ber=math.log10(value) if value > 0 else None)
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _print_table(table: pa.Table, title: str, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -26,15 +59,8 @@ def _print_table(table: pa.Table, title: str, limit: int) -> None:
     for name in table.column_names:
         view.add_column(name, overflow="fold")
     for row in table.slice(0, limit).to_pylist():
-        view.add_row(*(_cell(v) for v in row.values()))
+        view.add_row(*(_cell(key, value) for key, value in row.items()))
     Console().print(view)
-
-
-def _cell(value: object) -> str:
-    """A table cell: floats to 4 digits; a non-finite float says so (never a bare ``inf``)."""
-    if isinstance(value, float):
-        return f"{value:.4g}" if math.isfinite(value) else f"{value} (non-finite)"
-    return str(value)
 
 
 def _json_value(value: object) -> object:
@@ -100,8 +126,7 @@ def results(
     if non_finite:
         typer.echo(f"note: {non_finite} non-finite values (inf or NaN) in the result", err=True)
     if as_json:
-        rows = [{k: _json_value(v) for k, v in row.items()} for row in table.to_pylist()]
-        typer.echo(json.dumps(rows, indent=2, default=str, allow_nan=False))
+        typer.echo(json.dumps(_rows(table), indent=2, default=str, allow_nan=False))
         return
     _print_table(table, title, limit)
     if export:

@@ -43,7 +43,6 @@ bound :math:`p < 3/n` ("rule of three", Hanley & Lippman-Hand, JAMA 249, 1983). 
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mosaiclink.config.io import MAX_DATA_BYTES, read_bytes, read_csv_rows, read_text, read_toml, require_table
+from mosaiclink.config.io import read_bytes, read_csv_rows, read_toml, require_table
 from mosaiclink.config.quantities import convert, field_unit, registry
 from mosaiclink.errors import ConfigError
 
@@ -443,17 +442,9 @@ def load_led_response(path: str | Path) -> LedResponse:
 
 
 def _led_response_touchstone(path: Path) -> LedResponse:
-    import skrf
+    from mosaiclink.config.touchstone import load_two_port
 
-    text = io.StringIO(read_text(path, "measurement file", MAX_DATA_BYTES))
-    text.name = path.name  # scikit-rf reads the port count from the suffix
-    try:
-        network = skrf.Network(text)
-    except Exception as exc:  # scikit-rf raises many types for a malformed file
-        first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-        raise ConfigError(f"{path}: not a readable Touchstone file ({first})") from None
-    if network.nports != 2:
-        raise ConfigError(f"{path}: expected a 2-port network (.s2p), found {network.nports} ports")
+    network = load_two_port(path)
     s21 = network.s[:, 1, 0]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a zero |S21|: refused as non-finite
         magnitude_db = 20.0 * np.log10(np.abs(s21))
