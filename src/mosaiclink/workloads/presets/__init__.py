@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mosaiclink.config.base import deep_merge
-from mosaiclink.config.io import read_mapping, read_package_toml
+from mosaiclink.config.io import SUFFIXES, read_mapping, read_package_toml
 from mosaiclink.config.workloads import InferenceSpec, TrainingSpec
 from mosaiclink.errors import ConfigError
 
@@ -89,8 +89,9 @@ def load_job(name_or_path: str | Path, **changes: Any) -> TrainingSpec:
     """A shipped job by name or a job file (TOML/YAML/JSON), with ``changes`` (e.g. ``gpus``)."""
     text = str(name_or_path)
     if text in job_names():
-        return job_from_mapping(read_package_toml(__name__, f"{text}.toml"), where=text, **changes)
-    if not Path(text).exists():
+        data = read_package_toml(__name__, f"{text}.toml")
+        return job_from_mapping(data, where=text, **changes)
+    if Path(text).suffix not in SUFFIXES:
         raise ConfigError(f"job = {text!r}: neither a shipped job ({', '.join(job_names())}) nor a file")
     return job_from_mapping(read_mapping(text), where=text, **changes)
 
@@ -100,7 +101,7 @@ def load_inference(name_or_path: str | Path = "inference-llama3-70b", **changes:
     text = str(name_or_path)
     if text in inference_names():
         data = read_package_toml(__name__, f"{text}.toml")
-    elif Path(text).exists():
+    elif Path(text).suffix in SUFFIXES:  # the safe reader: a missing, too long or hostile file is one line
         data = read_mapping(text)
     else:
         raise ConfigError(f"inference = {text!r}: neither a shipped case ({', '.join(inference_names())}) nor a file")
