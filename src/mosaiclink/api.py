@@ -136,6 +136,15 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+    """A training job (a shipped name or a job file) on clusters of every link technology: the
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    from mosaiclink.workloads.presets import load_job
+    from mosaiclink.workloads.training import evaluate_training
+
+    return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
+
+
 def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
     """Write the HTML report, ``report.json`` and the paper figures of an
     :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.

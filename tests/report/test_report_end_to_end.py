@@ -111,3 +111,8 @@ def test_paper_figures_are_written_as_png_and_svg(built_report):
     interactive = (built_report["dir"] / "index.html").read_text().count('<div class="figure"')
     pngs, svgs = sorted(figures.glob("*.png")), sorted(figures.glob("*.svg"))
     assert len(pngs) == len(svgs) == interactive and [p.stem for p in pngs] == [p.stem for p in svgs]
+
+
+def test_report_json_has_no_placeholder_numbers(built_report, sentinels):
+    """Every number in report.json is a value: no floored logarithms (|dB| >= 1e3), no 1e-300."""
+    assert sentinels(built_report["json"]) == []

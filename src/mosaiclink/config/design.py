@@ -314,6 +314,12 @@ class LinkSpec(Spec):
     )
     connector_loss_db: float = Field(0.5, ge=0.0, le=30.0, description="Loss per connector")
     connectors: int = Field(2, ge=0, le=20, description="Number of connectors in the path")
+    bend_loss_db: float = Field(
+        0.0,
+        ge=0.0,
+        le=60.0,
+        description="Loss of the fibre's bends along its route (physics.bend.route_design sets it from a route)",
+    )
     samples_per_bit: int = Field(16, ge=4, le=256, description="Time samples per bit of the analysed pulse response")
     isi_span_bits: int = Field(
         16, ge=2, le=256, description="Bits of pulse response kept after the cursor (ISI window)"

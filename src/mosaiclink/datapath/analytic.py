@@ -236,7 +236,7 @@ def analytic_post_fec(
     payload_bits = (
         sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded else proto.block_symbols
     ) * m
-    frame_bits = (250 * 8) if proto.check == "crc64-flit" else frame_bytes * 8
+    frame_bits = (250 * 8) if proto.check == "crc64-flit" else (proto.flit_bytes or frame_bytes) * 8
     if proto.coded:  # a frame is lost with any codeword under it (the PCS flags the whole word)
         span = (frame_bits - 1) / payload_bits + 1
         flr = float(-np.expm1(span * np.log1p(-min(pu, 1.0 - 1e-16))))

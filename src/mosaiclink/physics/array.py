@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtr
@@ -103,3 +104,9 @@ def draw_variation(
         length_offset_fraction=length_mismatch_ppm * 1e-6 * z[:, 8],
         dead=u < variation.dead_channel_probability,
     )
+
+
+def design_variation(design: Any, seed: int) -> ChannelVariation:
+    """The seeded draw of every channel of ``design`` (its variation spec, array size and core-length
+    mismatch): the one spelling of the draw that the full model, the fast path and the Monte Carlo share."""
+    return draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)

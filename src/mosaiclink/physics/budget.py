@@ -70,10 +70,11 @@ class LinkBudget:
         return next(line.value_db for line in self.lines if line.name == name)
 
 
-def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_db, interface_loss_db):
-    """Fibre attenuation + connectors + lens/window interfaces, dB (the one passive-loss formula)."""
+def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_db, interface_loss_db, bend_loss_db=0.0):
+    """Fibre attenuation + bends + connectors + lens/window interfaces, dB (the one passive-loss formula)."""
     return (
         np.asarray(attenuation_db_per_m) * np.asarray(length_m)
+        + np.asarray(bend_loss_db)
         + np.asarray(connectors) * np.asarray(connector_loss_db)
         + np.asarray(interface_loss_db)
     )
@@ -86,6 +87,7 @@ def build_budget(
     core_fill,
     fiber_loss_db,
     connector_loss_db,
+    bend_loss_db=0.0,
     interface_loss_db,
     capture,
     sensitivity_oma_w,
@@ -105,6 +107,7 @@ def build_budget(
         "coupling_loss_db": -linear_to_db(launch_coupling) * np.ones_like(launch_oma_w),
         "core_fill_loss_db": -linear_to_db(core_fill) * np.ones_like(launch_oma_w),
         "fiber_loss_db": fiber_loss_db * np.ones_like(launch_oma_w),
+        "bend_loss_db": bend_loss_db * np.ones_like(launch_oma_w),
         "connector_loss_db": connector_loss_db * np.ones_like(launch_oma_w),
         "interface_loss_db": interface_loss_db * np.ones_like(launch_oma_w),
         "capture_loss_db": -linear_to_db(capture),
@@ -115,6 +118,7 @@ def build_budget(
             "coupling_loss_db",
             "core_fill_loss_db",
             "fiber_loss_db",
+            "bend_loss_db",
             "connector_loss_db",
             "interface_loss_db",
             "capture_loss_db",
@@ -136,6 +140,7 @@ def build_budget(
         ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
         ("Core fill (cladding) loss", "core_fill_loss_db", "loss"),
         ("Fibre attenuation", "fiber_loss_db", "loss"),
+        ("Fibre bends (route)", "bend_loss_db", "loss"),
         ("Connectors", "connector_loss_db", "loss"),
         ("Lens/window interfaces", "interface_loss_db", "loss"),
         ("Receive capture (spot, spread, misalignment)", "capture_loss_db", "loss"),

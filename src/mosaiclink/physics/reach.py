@@ -38,7 +38,7 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import ber
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.link import LinkReport, analyse
 from mosaiclink.physics.pulse import chain, led_pulse
 
@@ -150,7 +150,7 @@ def max_reaches_m(
         if not -20.0 <= margin_db <= 20.0:
             raise ConfigError(f"margin_db = {margin_db!r}: must be in [-20, 20] dB")
         log_target = margin_log10_ber(target, margin_db + design.receiver.implementation_penalty_db)
-    variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     pulses = led_pulse(design, variation)
     q_target = ber.q_from_log10_ber(log_target)
     reports: dict[float, LinkReport] = {}

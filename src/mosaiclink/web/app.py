@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import html
 from functools import cache
-from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from plotly.offline import get_plotlyjs
 
 from mosaiclink import __version__
+from mosaiclink.config.io import read_package_text
 from mosaiclink.config.presets import DEFAULT_PRESET, preset_names
 from mosaiclink.errors import MosaicError
 from mosaiclink.web.explorer import KNOBS, explore_point
@@ -26,7 +26,7 @@ from mosaiclink.web.explorer import KNOBS, explore_point
 @cache
 def page_html() -> str:
     """The page with the slider definitions and preset list filled in."""
-    template = resources.files("mosaiclink.web").joinpath("explorer.html").read_text(encoding="utf-8")
+    template = read_package_text("mosaiclink.web", "explorer.html")
     knobs = "".join(
         f'<label class="knob"><span>{k.label}</span><input type="range" name="{k.path}" min="{k.min_value}" '
         f'max="{k.max_value}" step="{k.step}" aria-label="{k.label}"><input type="number" name="{k.path}" '
