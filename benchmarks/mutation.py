@@ -47,6 +47,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
     "physics/link.py": PHYSICS_TESTS,
+    "physics/chain.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
     "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
@@ -60,6 +61,11 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
         "tests/test_golden_data.py",
     ],
 }
+
+
+for _module, _tests in TESTS.items():  # the precision and invariance tests guard every physics module
+    if _module.startswith("physics/"):
+        TESTS[_module] = [*_tests, "tests/physics/test_precision.py"]
 
 
 def _command(tests: list[str]) -> str:

@@ -136,9 +136,19 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
-def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
-    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> summary = ml.evaluate_workload("llama3-70b", gpus=1024)
+    >>> summary["model"], summary["gpus"], summary["parallel"]["tensor"]
+    ('Llama 3 70B', 1024, 8)
+    >>> [row["technology"] for row in summary["rows"]][0]
+    'copper'
+    """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
 
