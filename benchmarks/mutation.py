@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy")
     parser.add_argument("--json", type=Path, help="write every outcome here")
     parser.add_argument("--rerun", type=Path, help="run only the survivors recorded in this --json file")
+    parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
+    parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
     args = parser.parse_args(argv)
     deadline = None
     if args.until:
@@ -164,8 +166,19 @@ def main(argv: list[str] | None = None) -> int:
         for j in range(args.jobs):
             work = scratch / f"w{j}"
             work.mkdir()
-            for part in ("src", "tests", "pyproject.toml"):
-                (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, work / part)
+            if args.source_commit:
+                archive = subprocess.run(
+                    ["git", "archive", args.source_commit, "src", "tests", "pyproject.toml"],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+            else:
+                for part in ("src", "tests", "pyproject.toml"):
+                    (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, work / part)
+            for extra in args.extra_tests:
+                shutil.copy(ROOT / extra, work / extra)
             copies.append(work)
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         os.environ["NUMBA_CACHE_DIR"] = str(scratch / ".numba")
@@ -176,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
             random.Random(args.seed).shuffle(mutants)
             print(f"{len(mutants)} mutants in {len(TESTS)} modules; running up to {args.sample}", flush=True)
             mutants = mutants[: args.sample]
+        baseline_env = {**os.environ, "PYTHONPATH": str(copies[0] / "src")}
+        for module in sorted({m["module"] for m in mutants}):  # the tests must pass on the unmutated code
+            run = subprocess.run(
+                _command(TESTS[module]), shell=True, cwd=copies[0], env=baseline_env, capture_output=True
+            )
+            if run.returncode != 0:
+                print(f"baseline fails for {module}: {run.stdout.decode()[-2000:]}", flush=True)
+                return 1
         per_module: dict[str, Counter[str]] = defaultdict(Counter)
         records: list[dict] = []
         todo = list(enumerate(mutants))
