@@ -190,12 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(mutants)} mutants in {len(TESTS)} modules; running up to {args.sample}", flush=True)
             mutants = mutants[: args.sample]
         baseline_env = {**os.environ, "PYTHONPATH": str(copies[0] / "src")}
-        for module in sorted({m["module"] for m in mutants}):  # the tests must pass on the unmutated code
-            run = subprocess.run(
-                _command(TESTS[module]), shell=True, cwd=copies[0], env=baseline_env, capture_output=True
-            )
+        for command in sorted({_command(TESTS[m["module"]]) for m in mutants}):  # pass on the unmutated code
+            run = subprocess.run(command, shell=True, cwd=copies[0], env=baseline_env, capture_output=True)
             if run.returncode != 0:
-                print(f"baseline fails for {module}: {run.stdout.decode()[-2000:]}", flush=True)
+                print(f"baseline fails: {command}\n{run.stdout.decode()[-2000:]}", flush=True)
                 return 1
         per_module: dict[str, Counter[str]] = defaultdict(Counter)
         records: list[dict] = []
