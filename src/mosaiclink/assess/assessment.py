@@ -185,7 +185,8 @@ class Assessment:
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> assessment = ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assessment = assess(ml.load_preset("mosaic-prototype"))
     >>> round(assessment.link.reach_all_data_m, 1), round(assessment.system.power_pluggable.total_w_per_end, 3)
     (12.9, 1.392)
     """
@@ -491,7 +492,8 @@ def assess(
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assess(ml.load_preset("mosaic-prototype"))
     <Assessment mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, reach 12.9 m, 0.842-1.39 W/end, seed 0>
     """
 
