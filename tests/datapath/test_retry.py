@@ -69,3 +69,17 @@ def test_pcie6_two_lane_failover_loses_no_flit():
 
 def test_ethernet_has_no_link_retry():
     assert emulate(DatapathSpec(host="800gbe", duration_us=2.0), seed=1).link_retry is None
+
+
+def test_ualink_host_and_failover():
+    """UALink 200G x4: 850 Gb/s of KP4 codewords, 640-byte DL flits with link-level replay. Its
+    RS(544,514) with erasures absorbs two dead lanes that PCIe's single-symbol code cannot."""
+    from mosaiclink.datapath.protocols import host_protocol
+
+    host = host_protocol("ualink")
+    assert host.rate_gbps == 850.0 and host.flit_bytes == 640 and host.link_retry
+    assert not host_protocol("800gbe").link_retry
+    result = emulate(DatapathSpec(host="ualink", dead=2, kill_at_us=2.0, duration_us=12.0), seed=3)
+    assert result.frames_lost == 0 and result.link_retry["flits_lost"] == 0
+    flit_ns = 640 * 8 * 544 / 514 / 850
+    assert result.link_retry["replay_delay_ns"] > flit_ns

@@ -165,3 +165,15 @@ def test_step_fuzz_finite_or_refused(tensor, pipeline, micro, efficiency, domain
 def test_spec_round_trip():
     spec = load_job("deepseek-v3")
     assert TrainingSpec.from_mapping(spec.to_mapping()) == spec
+
+
+def test_domain_sweep_moe():
+    """Scale-up with MOSAIC: EP256 leaves the NIC once the domain holds 256 GPUs; copper stops at 144."""
+    from mosaiclink.workloads.training import evaluate_domain_sweep
+
+    spec = load_job("deepseek-v3", technologies=["copper", "mosaic"], domain_sizes=[72, 288])
+    rows = {(r["technology"], r["domain_gpus"]): r for r in evaluate_domain_sweep(spec)}
+    assert not rows[("copper", 288)]["feasible"]
+    small, big = rows[("mosaic", 72)], rows[("mosaic", 288)]
+    assert big["step_s"] < small["step_s"] and big["expert_s"] < small["expert_s"]
+    assert big["tokens_per_s_per_facility_mw"] > rows[("copper", 72)]["tokens_per_s_per_facility_mw"]

@@ -102,5 +102,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "workload",
         "Train an AI model on clusters built with each link technology: step time, MFU, goodput, tokens per MW.",
     ),
+    "yield": CommandEntry(
+        "mosaiclink.cli.yield_",
+        "yield_",
+        "Module yield versus spare count and test limit, with 95 % intervals and cost per good module.",
+    ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

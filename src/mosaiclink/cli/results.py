@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,8 @@ import typer
 from mosaiclink.cli.options import JsonOpt, StoreOpt, within
 from mosaiclink.config.sweep import DEFAULT_STORE
 from mosaiclink.errors import ConfigError
+
+LIMIT_MAX = 10**6  # rows a terminal table may show; export the rest with --export
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -31,15 +34,18 @@ def _rows(table: pa.Table) -> list[dict]:
         for key, value in row.items():
             if _is_ber(key) and isinstance(value, float) and value <= BER_FLOOR:
                 row[key] = None
+            else:
+                row[key] = _json_value(value)
     return rows
 
 
 def _cell(column: str, value: object) -> str:
-    import math
-
+    """A table cell: floats to 4 digits, a BER at the floor as ``< 1e-300``, a non-finite float says so."""
     from mosaiclink.units import format_ber
 
     if isinstance(value, float):
+        if not math.isfinite(value):  # never a bare inf: say it
+            return f"{value} (non-finite)"
         if _is_ber(column):  # at the floor means at or below it: the log says so
             return format_ber(value, log10_ber=math.log10(value) if value > 0 else None)
         return f"{value:.4g}"
@@ -56,6 +62,15 @@ def _print_table(table: pa.Table, title: str, limit: int) -> None:
     for row in table.slice(0, limit).to_pylist():
         view.add_row(*(_cell(key, value) for key, value in row.items()))
     Console().print(view)
+
+
+def _json_value(value: object) -> object:
+    """JSON has no inf/NaN: a non-finite float becomes the string ``"inf"``, ``"-inf"`` or ``"nan"``."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _non_finite_count(table: pa.Table) -> int:
+    return sum(1 for row in table.to_pylist() for v in row.values() if isinstance(v, float) and not math.isfinite(v))
 
 
 def _pareto_columns(table: pa.Table, sweep: dict | None) -> list[str]:
@@ -104,7 +119,9 @@ def results(
     export: Annotated[
         Path | None, typer.Option("--export", help="Write the result to FILE.parquet or FILE.csv.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", callback=within(1), help="Rows shown in the terminal.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", callback=within(1, LIMIT_MAX), help="Rows shown in the terminal.")
+    ] = 20,
     as_json: JsonOpt = False,
     plot: Annotated[
         Path | None,
@@ -156,8 +173,11 @@ def results(
         from mosaiclink.cli.calibration_plots import save_figure
 
         save_figure(figure, plot, dpi=120)
+    non_finite = _non_finite_count(table)
+    if non_finite:
+        typer.echo(f"note: {non_finite} non-finite values (inf or NaN) in the result", err=True)
     if as_json:
-        typer.echo(json.dumps(_rows(table), indent=2, default=str))
+        typer.echo(json.dumps(_rows(table), indent=2, default=str, allow_nan=False))
         return
     _print_table(table, title, limit)
     if export:

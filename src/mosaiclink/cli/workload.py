@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -83,6 +83,30 @@ def _inference_table(summary: dict) -> Table:
     return table
 
 
+def _domain_table(name: str, gpus: int, rows: list[dict]) -> Table:
+    """Technologies x domain sizes: step time, ETTR and goodput per facility MW (- where none fits)."""
+    sizes = sorted({r["domain_gpus"] for r in rows})
+    table = Table(
+        title=f"{name} on {gpus:,} GPUs: scale-up domain size under the rack power limit",
+        caption="cell: step s / ETTR / tokens per s per facility MW; - : no layout fits the rack limit",
+    )
+    table.add_column("tech")
+    for size in sizes:
+        table.add_column(f"{size:,} GPUs", justify="right")
+    for tech in dict.fromkeys(r["technology"] for r in rows):
+        cells = {r["domain_gpus"]: r for r in rows if r["technology"] == tech}
+        table.add_row(
+            tech,
+            *[
+                f"{c['step_s']:.3f} / {c['ettr']:.3f} / {c['tokens_per_s_per_facility_mw']:,.0f}"
+                if (c := cells[size])["feasible"]
+                else "-"
+                for size in sizes
+            ],
+        )
+    return table
+
+
 def workload(
     job: Annotated[
         list[str] | None,
@@ -97,6 +121,10 @@ def workload(
             "memory pool, time per output token and batch per technology at 10-50 m.",
         ),
     ] = None,
+    domains: Annotated[
+        bool,
+        typer.Option("--domains", help="Sweep the scale-up domain size per technology instead of taking the largest."),
+    ] = False,
     catalog_files: CatalogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -111,7 +139,7 @@ def workload(
     from mosaiclink.system.catalog import load_catalog  # the models import SciPy: only when run
     from mosaiclink.workload import check_workload_columns
     from mosaiclink.workloads.presets import load_job
-    from mosaiclink.workloads.training import evaluate_training
+    from mosaiclink.workloads.training import evaluate_domain_sweep, evaluate_training
 
     catalog = load_catalog(catalog_files or [])
     if inference is not None:
@@ -130,6 +158,17 @@ def workload(
     sizes: list[int | None] = [*gpus] if gpus else ([None] if job else [*DEFAULT_GPUS])
     specs = [load_job(name, **({} if n is None else {"gpus": n})) for name in jobs for n in sizes]
     check_workload_columns(len(jobs), len(sizes), max(len(s.technologies) for s in specs))
+    if domains:
+        sweeps: list[dict[str, Any]] = [
+            {"job": s.name, "gpus": s.gpus, "rows": evaluate_domain_sweep(s, catalog=catalog)} for s in specs
+        ]
+        if as_json:
+            typer.echo(json.dumps(sweeps, indent=2))
+        else:
+            wide = Console(width=max(Console().width, 160))
+            for sweep in sweeps:
+                wide.print(_domain_table(sweep["job"], sweep["gpus"], sweep["rows"]))
+        return
     summaries = [evaluate_training(s, catalog=catalog).summary() for s in specs]
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))

@@ -140,6 +140,47 @@ class ConnectorSpec(Spec):
     )
 
 
+class GlassSpec(Spec):
+    """Mechanics of the imaging fibre's glass strand (silica), for the bend-radius limit."""
+
+    youngs_modulus_gpa: float = Field(
+        72.0, gt=0.0, le=500.0, description="Young's modulus of fused silica (72-73 GPa, Corning HPFS 7980 data sheet)"
+    )
+    proof_stress_gpa: float = Field(
+        0.69,
+        gt=0.0,
+        le=10.0,
+        description="Proof-test stress of the strand (0.69 GPa = 100 kpsi, the telecom-fibre proof test; "
+        "estimate for an imaging fibre, range 0.35-0.69)",
+    )
+    long_term_fraction: float = Field(
+        0.2,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of the proof stress a bend may hold for the service life (design rule 1/5; "
+        "estimate, range 0.2-0.5)",
+    )
+    short_term_fraction: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Fraction of the proof stress a bend may hold briefly during installation (estimate, 1/3-1/2)",
+    )
+    outer_cladding_um: float = Field(
+        250.0,
+        ge=0.0,
+        le=5000.0,
+        description="Glass outside the core field, per side (estimate, range 50-300: a 100,000-core guide is "
+        "~1.7 mm across, Fujikura, research 3)",
+    )
+
+    @model_validator(mode="after")
+    def _short_above_long(self) -> GlassSpec:
+        if self.short_term_fraction < self.long_term_fraction:
+            raise ValueError("short_term_fraction must be >= long_term_fraction (a brief stress may be higher)")
+        return self
+
+
 class BendSpec(Spec):
     """One bend of the route: radius and the angle turned."""
 
@@ -156,6 +197,12 @@ class RouteSpec(Spec):
     tail_m: float = Field(0.0, ge=0.0, le=10_000.0, description="Straight length after the last bend")
     connectors: int = Field(2, ge=0, le=20, description="Mated connectors along the route")
     connector: ConnectorSpec = ConnectorSpec()
+    glass: GlassSpec = GlassSpec()
+    mode_fill: Literal["launch", "full"] = Field(
+        "launch",
+        description="Modes a bend sees filled: the launch's (no mode mixing, as the link model's walk-off "
+        "assumes) or all of them (mixed to equilibrium: the upper bound of the bend loss)",
+    )
 
     @model_validator(mode="after")
     def _has_length(self) -> RouteSpec:

@@ -50,6 +50,14 @@ def quote(name: str) -> str:
 DAMAGE = (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
 """DuckDB errors that mean the file itself is unreadable (not a bad query or a locked file)."""
 
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,  # no file or network outside the store: COPY TO, read_csv, ATTACH, INSTALL
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,  # a query cannot SET these back
+}
+"""DuckDB's own settings for a read-only store: only queries over its tables are possible."""
+
 
 def damaged(path: Path, exc: Exception) -> StoreError:
     """One line: the store is damaged, DuckDB's reason, and how to recover what is readable."""
@@ -86,7 +94,8 @@ class ResultStore:
         if self.path.exists() and self.path.stat().st_size > 0 and not _is_duckdb_file(self.path):
             raise StoreError(f"store = '{self.path}': not a DuckDB result store (refusing to touch it)")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            config = READ_ONLY_CONFIG if read_only else {}
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
@@ -218,14 +227,25 @@ class ResultStore:
         return ~np.isin(np.asarray(keys, dtype=object), np.asarray(found, dtype=object))
 
     def sql(self, query: str) -> pa.Table:
-        """Run a SQL query and return an Arrow table; a bad query is a one-line StoreError."""
+        """Run a SQL query and return an Arrow table; a bad or refused query is a one-line StoreError.
+
+        On a read-only store (:data:`READ_ONLY_CONFIG`) a query reaching outside it (``COPY ..
+        TO``, ``read_csv('/etc/passwd')``, ``ATTACH``, ``INSTALL``) is refused by DuckDB itself.
+        An I/O error is called damage only when it is about the store's own file.
+        """
+        shown = query if len(query) <= 80 else query[:77] + "..."
         try:
             relation = self.con.sql(query)
             return relation.to_arrow_table() if relation is not None else pa.table({})
+        except duckdb.PermissionException as exc:
+            reason = str(exc).splitlines()[0].removeprefix("Permission Error: ")
+            raise StoreError(f"sql = {shown!r}: refused ({reason}); queries read only the store's tables") from None
         except DAMAGE as exc:
+            if isinstance(exc, duckdb.IOException) and self.path.name not in str(exc):
+                raise StoreError(f"sql = {shown!r}: {str(exc).splitlines()[0]}") from None  # another file's
             raise damaged(self.path, exc) from None
         except duckdb.Error as exc:
-            raise StoreError(f"sql = {query!r}: {str(exc).splitlines()[0]}") from None
+            raise StoreError(f"sql = {shown!r}: {str(exc).splitlines()[0]}") from None
 
     def table(self, where: str = "") -> pa.Table:
         """The whole ``designs`` table (optionally filtered by a SQL condition)."""

@@ -6,6 +6,17 @@ corner channels therefore have fewer neighbours, and so less crosstalk.
 
 Randomness: one stream per channel (:attr:`mosaiclink.streams.Stream.VARIATION`), so a channel's
 draws do not depend on how many channels the array has; same seed, bit-identical arrays.
+
+Examples
+--------
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics import array
+>>> d = load_preset("mosaic-800g")
+>>> variation = array.draw_variation(d.variation, d.array.total_channels, seed=0)
+>>> int(variation.dead.sum()), variation.dead.size  # dead emitters drawn at seed 0
+(3, 460)
+>>> array.neighbour_count(d.array)[:3].tolist()  # corner, edge: fewer neighbours
+[2, 3, 3]
 """
 
 from __future__ import annotations

@@ -316,7 +316,7 @@ class Chain:
         length_m = _full(length_m, n)
         loss_db = passive_loss_db(
             d.fiber.attenuation_db_per_m, length_m, d.link.connectors, d.link.connector_loss_db,
-            d.coupling.interface_loss_db,
+            d.coupling.interface_loss_db, d.link.bend_loss_db,
         )  # fmt: skip
         own, xt = self.captures(length_m)
         xt_ratio = self.aggressor_swing_ratio * xt / np.maximum(own, 1e-300)[:, None]

@@ -64,7 +64,17 @@ PER_CHANNEL: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class LinkReport:
-    """Per-channel results (arrays of shape (channels,) unless stated) and summaries."""
+    """Per-channel results (arrays of shape (channels,) unless stated) and summaries.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> report = ml.evaluate_link(ml.load_preset("mosaic-prototype"))
+    >>> report.channels, int(report.dead.sum()), report.spares_needed  # 3 live channels miss 2.4e-4
+    (100, 0, 3)
+    >>> report.to_dataframe().shape  # one row per channel (pandas)
+    (100, 16)
+    """
 
     design_name: str
     rate_gbps: float
@@ -268,6 +278,13 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> report = ml.evaluate_link(ml.load_preset("mosaic-prototype"))
+    >>> report  # doctest: +ELLIPSIS
+    <LinkReport mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, median BER ..., 97/100 meet 2.4e-4>
     """
     variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
@@ -349,6 +366,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         core_fill=path.core_fill,
         fiber_loss_db=design.fiber.attenuation_db_per_m * design.link.length_m,
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
+        bend_loss_db=design.link.bend_loss_db,
         interface_loss_db=design.coupling.interface_loss_db,
         capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),

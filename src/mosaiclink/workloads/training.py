@@ -10,7 +10,8 @@ For every technology column (:data:`~mosaiclink.config.workloads.TECHNOLOGY_KEYS
    reach) (:func:`mosaiclink.cluster.model.evaluate`): power, link failure rate, ETTR.
 3. **Tiers**: per GPU, scale-up bandwidth ``links x rate x eta_up`` and scale-out ``ports x rate x
    eta_out``; a ring step's latency is the collective library's (NCCL) plus the cables it crosses
-   (ends and time of flight, :mod:`mosaiclink.cluster.latency`; MOSAIC's ends are its data path)
+   (ends and time of flight, :mod:`mosaiclink.cluster.latency`; MOSAIC's ends are its data path,
+   carrying a UALink-class flit stream on scale-up links and Ethernet on the fabric)
    and the fabric switches.
 4. **Step** (:mod:`.step`), **goodput** = tokens/s x ETTR (Daly's interval; link failures of the
    column plus every other failure, constant rates of the cluster model), tokens/s per MW of
@@ -40,7 +41,8 @@ from mosaiclink.workloads.step import StepTime, Tier, step_time
 
 IN_RACK = "passive-dac"
 FALLBACK = "dr8"
-MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}
+MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # scale-out: Ethernet PCS by rate
+SCALE_UP_HOST = {800.0: "ualink"}  # scale-up: a UALink/NVLink-class flit link (x4 x 200G) where one exists
 
 
 @dataclass(frozen=True)
@@ -236,10 +238,17 @@ def tiers(spec: TrainingSpec, result: ClusterResult, latency) -> tuple[Tier, Tie
     )
 
 
-def evaluate_training(
-    spec: TrainingSpec, catalog: Catalog | None = None, design: MosaicDesign | None = None
-) -> TrainingResult:
-    """Every technology column of ``spec`` (see the module notes)."""
+@dataclass(frozen=True)
+class _Context:
+    """What every column of one job shares: the sweep, technology tables and latency tables."""
+
+    spec: TrainingSpec
+    sweep: ScaleUpSweepResult
+    techs: dict
+    latency: dict
+
+
+def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign | None) -> _Context:
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)
@@ -249,31 +258,89 @@ def evaluate_training(
         for r in {rate, spec.scale_out.rate_gbps}
     }
     keys = sorted({k for t in spec.technologies for k in TECHNOLOGY_KEYS[t]} | {IN_RACK, FALLBACK})
+
+    def table(r: float, host: str):
+        present = [k for k in keys if k in techs[r].technology]
+        return link_latency(present, catalog, r, "typical", PropagationSpec(), design, host)
+
+    out_rate = spec.scale_out.rate_gbps
     latency = {
-        r: link_latency(
-            [k for k in keys if k in table.technology],
-            catalog,
-            r,
-            "typical",
-            PropagationSpec(),
-            design,
-            MOSAIC_HOST.get(r, "800gbe"),
-        )
-        for r, table in techs.items()
+        "scale-up": table(rate, SCALE_UP_HOST.get(rate, MOSAIC_HOST.get(rate, "800gbe"))),
+        "scale-out": table(out_rate, MOSAIC_HOST.get(out_rate, "800gbe")),
     }
+    return _Context(spec, sweep, techs, latency)
+
+
+def _column(ctx: _Context, tech: str, domain: int, per_rack: int) -> Column | None:
+    """One technology at one domain layout; None if some cable is beyond every allowed reach."""
+    spec = ctx.spec
+    up_rate, out_rate = spec.scale_up.rate_gbps, spec.scale_out.rate_gbps
+    try:
+        result = evaluate(_cluster_spec(spec, tech, domain, per_rack), ctx.techs[up_rate], ctx.techs[out_rate])
+    except ModelRangeError:
+        return None
+    up, _ = tiers(spec, result, ctx.latency["scale-up"])
+    _, out = tiers(spec, result, ctx.latency["scale-out"])
+    return Column(tech, domain, per_rack, result, up, out, step_time(spec, domain, up, out))
+
+
+def evaluate_training(
+    spec: TrainingSpec, catalog: Catalog | None = None, design: MosaicDesign | None = None
+) -> TrainingResult:
+    """Every technology column of ``spec`` at its largest feasible domain (see the module notes)."""
+    ctx = _context(spec, catalog, design)
     columns, infeasible = [], []
     for tech in spec.technologies:
-        best = _best_domain(sweep, tech)
-        if best is None:
+        best = _best_domain(ctx.sweep, tech)
+        column = None if best is None else _column(ctx, tech, *best)
+        if column is None:
             infeasible.append(tech)
-            continue
-        domain, per_rack = best
-        try:
-            result = evaluate(_cluster_spec(spec, tech, domain, per_rack), techs[rate], techs[spec.scale_out.rate_gbps])
-        except ModelRangeError:
-            infeasible.append(tech)
-            continue
-        up, _ = tiers(spec, result, latency[rate])
-        _, out = tiers(spec, result, latency[spec.scale_out.rate_gbps])
-        columns.append(Column(tech, domain, per_rack, result, up, out, step_time(spec, domain, up, out)))
+        else:
+            columns.append(column)
     return TrainingResult(spec, tuple(columns), tuple(infeasible))
+
+
+def evaluate_domain_sweep(
+    spec: TrainingSpec, catalog: Catalog | None = None, design: MosaicDesign | None = None
+) -> list[dict]:
+    """Step time, MFU, ETTR and goodput per MW for every technology at every domain size it builds
+    under ``spec.rack_limit_kw`` (the densest rack that fits; ``feasible`` False otherwise).
+
+    Notes
+    -----
+    The scale-up domain feeds the parallel plan's placement: tensor ranks, then data and expert
+    ranks fill it (:mod:`.step`); a larger domain moves expert all-to-all and the data-parallel
+    reduction from the NIC to the scale-up fabric, at the price of more rack-to-rack links
+    (power, failures).
+    """
+    ctx = _context(spec, catalog, design)
+    rows = []
+    for tech in spec.technologies:
+        for domain in sorted({int(r["domain_gpus"]) for r in ctx.sweep.rows}):
+            fits = [
+                r
+                for r in ctx.sweep.rows
+                if r["feasible"] and r["domain_gpus"] == domain and r["technology"] in TECHNOLOGY_KEYS[tech]
+            ]
+            column = None
+            if fits:
+                per_rack = max(int(r["gpus_per_rack"]) for r in fits)
+                column = _column(ctx, tech, domain, per_rack)
+            rows.append({"technology": tech, "domain_gpus": domain, "feasible": column is not None})
+            if column is not None:
+                row = column.row()
+                rows[-1].update({k: row[k] for k in DOMAIN_SWEEP_KEYS})
+    return rows
+
+
+DOMAIN_SWEEP_KEYS = (
+    "gpus_per_rack",
+    "step_s",
+    "mfu",
+    "expert_s",
+    "data_s",
+    "ettr",
+    "goodput_tokens_per_s",
+    "interconnect_mw",
+    "tokens_per_s_per_facility_mw",
+)

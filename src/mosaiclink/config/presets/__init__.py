@@ -20,7 +20,14 @@ DEFAULT_PRESET = "mosaic-800g"
 
 
 def preset_names() -> list[str]:
-    """Names of the shipped presets, sorted."""
+    """Names of the shipped presets, sorted.
+
+    Examples
+    --------
+    >>> from mosaiclink.config.presets import preset_names
+    >>> preset_names()
+    ['mosaic-1.6t', 'mosaic-3.2t', 'mosaic-400g', 'mosaic-800g', 'mosaic-prototype']
+    """
     files = resources.files(_PRESET_PACKAGE).iterdir()
     return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
 
@@ -46,7 +53,15 @@ def _resolve(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]
 
 
 def load_preset(name: str) -> MosaicDesign:
-    """The validated :class:`MosaicDesign` of a shipped preset; unknown names list the valid ones."""
+    """The validated :class:`MosaicDesign` of a shipped preset; unknown names list the valid ones.
+
+    Examples
+    --------
+    >>> from mosaiclink.config.presets import load_preset
+    >>> proto = load_preset("mosaic-prototype")
+    >>> proto.array.data_channels, proto.link.rate_gbps, proto.link.length_m
+    (100, 2.0, 20.0)
+    """
     return MosaicDesign.from_mapping(_preset_mapping(name), where="")
 
 

@@ -91,7 +91,7 @@ def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
     frames, frames_lost = counts.frames, counts.frames_lost
     spec, host, gb, fr = setup.spec, setup.host, setup.gearbox, setup.framing
     link_bits = setup.bits_per_channel * spec.channels
-    msg_bits, _ = payload_layout(setup)
+    msg_bits, frame_bits = payload_layout(setup)
     payload_bits = setup.blocks * int(msg_bits.sum())
     tol = {}
     for mp in MAPPINGS:
@@ -124,18 +124,18 @@ def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
     )
     latency = latency_breakdown_ns(gb, fr, spec.skew_budget_ps)
     retry = None
-    if host.check == "crc64-flit" and counts.lost_frames is not None:
+    if host.link_retry and counts.lost_frames is not None:
         bad = np.zeros(frames, dtype=bool)
         bad[counts.lost_frames] = True
         r = spec.retry
         retry = link_level_retry(
             bad,
-            flit_ns=host.block_time_ns,
+            flit_ns=frame_bits * host.n / host.k / host.rate_gbps,  # a flit's time on the coded host stream
             one_way_latency_ns=one_way_ns(latency["total_ns"], r.cable_m, r.group_index),
             processing_ns=r.processing_ns,
             max_replays=r.max_replays,
             replay_buffer_bytes=r.replay_buffer_bytes,
-            flit_bytes=host.block_bits // 8,
+            flit_bytes=frame_bits // 8,
         ).to_dict()
     notes = []
     if spec.mode == "pattern" and spec.skew_drift_ps_per_us > 0:
