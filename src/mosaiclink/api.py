@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functio
     import plotly.graph_objects as go
 
     from mosaiclink.assess import Assessment
+    from mosaiclink.explore.calibrate import Calibration
+    from mosaiclink.explore.claims import ClaimsAssessment
 
 # The heavier layers are imported inside the functions that need them, so that
 # ``ml.load_design`` does not pay for the cluster, report and plotting imports.
@@ -167,6 +169,67 @@ def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -
     from mosaiclink.workloads.training import evaluate_training
 
     return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
+
+
+def sweep(
+    spec: str | Path | dict[str, Any], store: str | Path = "mosaic-results.duckdb", workers: int = 1
+) -> pd.DataFrame:
+    """Run a sweep (a file or its mapping) into a DuckDB result store, resumably, as ``mosaic sweep``;
+    returns this sweep's rows of this code version as a :class:`pandas.DataFrame`.
+
+    A BER below the model's floor is stored as the floor (1e-300, ``log10_ber`` -300) so that SQL
+    constraints select it; read it as "at most".
+    """
+    from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+    from mosaiclink.explore.runner import check_workers, run_sweep
+    from mosaiclink.explore.spec import load_sweep
+    from mosaiclink.explore.store import ResultStore
+
+    resolved = load_sweep(spec, METRICS)
+    check_workers(workers)
+    version = code_version()
+    with ResultStore(store) as results:
+        run_sweep(resolved, results, evaluate_rows, version, workers=workers)
+        name = resolved.spec.name.replace("'", "''")
+        table = results.sql(f"SELECT * FROM designs WHERE sweep = '{name}' AND code_version = '{version}'")
+    return table.to_pandas()
+
+
+def calibrate(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> Calibration:
+    """Fit free parameters to measured BER points, as ``mosaic calibrate``: a
+    :class:`~mosaiclink.explore.calibrate.Calibration` (fitted values with 95 % profile intervals,
+    ``chi2_per_dof``, ``log10_p_value``, ``warning`` when the model cannot describe the data, and
+    the calibrated ``design``)."""
+    from mosaiclink.explore.calibrate import calibrate as fit
+    from mosaiclink.explore.calibrate import calibration_inputs
+
+    return fit(*calibration_inputs(dataset, base, free, ranges))
+
+
+def uncertainty(
+    design: str | Path | MosaicDesign = "mosaic-800g",
+    samples: int = 1000,
+    seed: int = 0,
+    ranges: str | Path | None = None,
+    baseline: str = "aoc",
+) -> ClaimsAssessment:
+    """5/50/95 % bands of every figure over the estimates' ranges, their drivers and the published
+    claims' verdicts, as ``mosaic uncertainty``: a :class:`~mosaiclink.explore.claims.ClaimsAssessment`.
+    ``ranges`` defaults to the preset's shipped ranges (a design object or file needs them given)."""
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.explore.claims import assess_claims
+
+    preset = design if isinstance(design, str) and design in preset_names() else None
+    if ranges is None and preset is None:
+        raise ConfigError("ranges: give a mosaic-ranges/1 file for a design that is not a shipped preset")
+    spec = design if isinstance(design, MosaicDesign) else load_design(design)
+    table = load_ranges(ranges if ranges is not None else str(preset))
+    return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
 
 
 def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
