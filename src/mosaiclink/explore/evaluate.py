@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 
 from mosaiclink import __version__
+from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, SectionView, design_batch
 from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver, sampling
@@ -285,18 +286,19 @@ def reach_m(static: _Static, log10_target: np.ndarray, margin_db: float | None =
 
 
 def length_independent(
-    base, paths: tuple[str, ...], rows: np.ndarray
+    base, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False
 ) -> tuple[DesignBatch, DesignBatch, _Static, np.ndarray]:
     """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
-    the length-independent link parts of those (:class:`_Static`), and each row's index into them."""
-    full = design_batch(base, paths, rows)
+    the length-independent link parts of those (:class:`_Static`), and each row's index into them.
+    ``checked``: the rows already passed :func:`~mosaiclink.config.overrides.check_rows`."""
+    full = design_batch(base, paths, rows, checked=checked)
     others = [j for j, p in enumerate(paths) if p != "link.length_m"]
     if others:
         _, first, inverse = np.unique(rows[:, others], axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
     else:
         first, inverse = np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-    b = design_batch(base, paths, rows[first])
+    b = design_batch(base, paths, rows[first], checked=True)  # a subset of the rows just checked
     return full, b, _Static(b), inverse
 
 
@@ -306,6 +308,7 @@ def evaluate_rows(
     rows: np.ndarray,
     power_spec: PowerSpec | None = None,
     reliability_spec: ReliabilitySpec | None = None,
+    checked: bool = False,
 ) -> dict[str, np.ndarray]:
     """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
 
@@ -313,16 +316,20 @@ def evaluate_rows(
     is computed once per distinct row of the other parameters and broadcast back (a grid
     sweep over L lengths does the expensive reach search 1/L as often). Rows are evaluated in
     blocks of :data:`BLOCK_ROWS` (1.5-2x faster than one pass over thousands: the intermediate
-    arrays stay in the CPU cache).
+    arrays stay in the CPU cache). A matrix holding a design the one design validation refuses is
+    refused with its message (:func:`~mosaiclink.config.overrides.check_rows`, once per call:
+    ``checked`` says the caller did it).
     """
     rows = np.asarray(rows, dtype=np.float64)
+    if not checked:
+        check_rows(base, paths, rows)
     if len(rows) > BLOCK_ROWS:  # the same numbers, block by block
         parts = [
-            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec)
+            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec, checked=True)
             for i in range(0, len(rows), BLOCK_ROWS)
         ]
         return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
-    full, b, static, inverse = length_independent(base, paths, rows)
+    full, b, static, inverse = length_independent(base, paths, rows, checked=True)
     n = b.size
     log10_target = np.log10(_full(b.link.target_ber, n))
     q_target = ber.q_from_ber(_full(b.link.target_ber, n))
