@@ -39,6 +39,7 @@ _EXPORTS = {
     "ClusterEvaluation": "mosaiclink.api",
     "assess": "mosaiclink.assess",
     "Assessment": "mosaiclink.assess",
+    "evaluate_workload": "mosaiclink.api",
     "write_report": "mosaiclink.api",
     "plot": "mosaiclink.api",
     "MosaicError": "mosaiclink.errors",

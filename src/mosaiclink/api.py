@@ -19,13 +19,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import load_design as _load_design_file
 from mosaiclink.config.presets import load_preset, preset_names
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functions
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from mosaiclink.assess import Assessment
 
 # The heavier layers are imported inside the functions that need them, so that
 # ``ml.load_design`` does not pay for the cluster, report and plotting imports.
@@ -38,6 +44,13 @@ def load_design(name_or_path: str | Path) -> MosaicDesign:
     ------
     ConfigError
         Neither a preset name nor an existing file; the message lists the presets.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> design = ml.load_design("mosaic-800g")  # or a path to a TOML/YAML/JSON design file
+    >>> design.array.data_channels, design.link.rate_gbps
+    (400, 2.145751953125)
     """
     text = str(name_or_path)
     if text in preset_names():
@@ -49,10 +62,19 @@ def load_design(name_or_path: str | Path) -> MosaicDesign:
 
 @dataclass(frozen=True)
 class ClusterEvaluation:
-    """The summaries of a scenario's clusters, side by side (the ``mosaic cluster`` numbers)."""
+    """The summaries of a scenario's clusters, side by side (the ``mosaic cluster`` numbers).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> clusters = ml.evaluate_cluster("100k-mosaic")
+    >>> frame = clusters.to_dataframe()  # one row per cluster, power/failures/job columns
+    >>> frame.index.tolist(), int(frame["gpus"].iloc[0])
+    (['800G MOSAIC'], 100000)
+    """
 
     scenario: str
-    summaries: tuple[dict, ...]
+    summaries: tuple[dict[str, Any], ...]
 
     def __repr__(self) -> str:
         parts = ", ".join(
@@ -62,7 +84,7 @@ class ClusterEvaluation:
         )
         return f"<ClusterEvaluation {self.scenario}: {parts}>"
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> pd.DataFrame:
         """One row per cluster with its power, failure and job figures flattened (pandas imported here)."""
         import pandas as pd
 
@@ -77,7 +99,7 @@ class ClusterEvaluation:
     def _repr_html_(self) -> str:
         import html
 
-        return f"<p><code>{html.escape(repr(self))}</code></p>" + self.to_dataframe().T.to_html()
+        return f"<p><code>{html.escape(repr(self))}</code></p>" + str(self.to_dataframe().T.to_html())
 
 
 def evaluate_cluster(
@@ -89,6 +111,12 @@ def evaluate_cluster(
 
     ``"100k"`` evaluates the incumbent-optics and MOSAIC 100k-GPU clusters side by side; ``design``
     replaces the shipped MOSAIC preset at its own aggregate rate.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> ml.evaluate_cluster("100k-mosaic")
+    <ClusterEvaluation 100k-mosaic: 800G MOSAIC: 1.35 link failures/day, 2.54 MW>
     """
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario, scenario_names
@@ -108,21 +136,46 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
-def write_report(assessment, out_dir: str | Path = "mosaic-report") -> Path:
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+    """A training job (a shipped name or a job file) on clusters of every link technology: the
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    from mosaiclink.workloads.presets import load_job
+    from mosaiclink.workloads.training import evaluate_training
+
+    return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
+
+
+def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
     """Write the HTML report, ``report.json`` and the paper figures of an
-    :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``."""
+    :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import mosaiclink as ml
+    >>> assessment = ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> ml.write_report(assessment, tempfile.mkdtemp()).name
+    'index.html'
+    """
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
     return _write(assessment, build_sections(assessment), Path(out_dir))
 
 
-def plot(result: Any, figure: str | None = None):
+def plot(result: Any, figure: str | None = None) -> go.Figure:
     """The report's Plotly figure for a result.
 
     ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
     ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
     with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> figure = ml.plot(ml.evaluate_link(ml.load_preset("mosaic-prototype")))
+    >>> type(figure).__name__  # a Plotly figure: figure.show() in a notebook
+    'Figure'
     """
     from mosaiclink.assess.assessment import Assessment
     from mosaiclink.physics.link import LinkReport

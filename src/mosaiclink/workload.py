@@ -70,6 +70,26 @@ def check_link_work(channels: int, samples_per_bit: int, isi_span_bits: int) -> 
         )
 
 
+LINK_RUN_SAMPLES_MAX = 30 * LINK_SAMPLES_MAX
+"""Most link-model samples one command may evaluate over all its link evaluations (an envelope over
+case temperatures, a life or yield run): ~20 min on one core at :data:`LINK_SAMPLES_PER_S`."""
+
+
+def check_link_evaluations(
+    what: str, evaluations: int, channels: int, samples_per_bit: int, isi_span_bits: int
+) -> None:
+    """Refuse a command that would run more than :data:`LINK_RUN_SAMPLES_MAX` link-model samples."""
+    check_link_work(channels, samples_per_bit, isi_span_bits)
+    samples = evaluations * channels * samples_per_bit * isi_span_bits
+    if samples > LINK_RUN_SAMPLES_MAX:
+        minutes = samples / LINK_SAMPLES_PER_S / 60
+        raise ConfigError(
+            f"{what}: ~{evaluations} link evaluations x {channels} channels x {samples_per_bit} samples/bit x "
+            f"{isi_span_bits} ISI bits = {samples:,} samples, more than {LINK_RUN_SAMPLES_MAX:,} (estimated "
+            f"{minutes:.0f} min on one core); give fewer points or lower link.samples_per_bit"
+        )
+
+
 def check_simulation_bits(bits: int, channels: int) -> None:
     """Refuse a Monte Carlo run of fewer than 1 or more than :data:`SIM_BITS_MAX` counted bits."""
     if bits < 1:
@@ -96,3 +116,18 @@ def check_sweep_size(designs: int, parameters: int) -> None:
         designs * parameters * 8.0 * SAMPLER_COPIES,
         "use fewer samples",
     )
+
+
+WORKLOAD_COLUMNS_MAX = 2_000
+"""Most (job, GPU count, technology) columns one ``mosaic workload`` run evaluates: each is a
+cluster evaluation plus a scale-up sweep share, ~10-20 ms of CPU (docs/workloads.md), so ~40 s."""
+
+
+def check_workload_columns(jobs: int, gpu_counts: int, technologies: int) -> None:
+    """Refuse a workload table of more than :data:`WORKLOAD_COLUMNS_MAX` columns."""
+    columns = jobs * gpu_counts * technologies
+    if columns > WORKLOAD_COLUMNS_MAX:
+        raise ConfigError(
+            f"workload table = {jobs} jobs x {gpu_counts} GPU counts x {technologies} technologies = {columns} "
+            f"columns: more than {WORKLOAD_COLUMNS_MAX:,}; give fewer --job or --gpus"
+        )

@@ -13,7 +13,7 @@ from scipy.special import ndtr
 from mosaiclink.config.presets import load_preset, preset_names
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics import ber
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.link import analyse, chain_crosstalk_ratio, nominal_design
 from mosaiclink.physics.pulse import PRE_BITS, chain
 from mosaiclink.units import format_ber
@@ -101,7 +101,7 @@ def approximation_errors(design, worst_log10_ber=-2.0):
     """|strongest-N eye - grid reference| over live channels with reference BER in
     [1e-15, 10**worst_log10_ber]."""
     design = design.replace(receiver=design.receiver.replace(jitter_rms_ps=0.0, jitter_dj_pp_ps=0.0))
-    variation = draw_variation(design.variation, design.array.total_channels, 0, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, 0)
     cp = chain(design, variation)
     report = analyse(design, cp)
     live = ~report.dead

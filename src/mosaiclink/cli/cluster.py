@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mosaiclink.cli.common import writable_file
 from mosaiclink.cli.options import CatalogOpt, JsonOpt, SeedOpt, within
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
 from mosaiclink.config.cluster import ScenarioSpec
@@ -252,7 +253,7 @@ def _run_special(spec: ScenarioSpec, catalog_files: list[Path], csv_path: Path |
         summary = evaluate_scale_up_sweep(spec.scale_up_sweep, catalog).summary()
         tables = [largest_domain_table(summary), domain_detail_table(summary)]
     if csv_path is not None:
-        write_text_atomic(csv_path, _rows_csv(summary["rows"]))
+        write_text_atomic(csv_path, _rows_csv(summary["rows"]), "--csv")
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
@@ -291,6 +292,10 @@ def cluster(
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 
+    inputs = (*(Path(s) for s in scenario or []), *(catalog_files or []))
+    for path, option, other in ((csv_events, "--csv-events", csv_rows), (csv_rows, "--csv", csv_events)):
+        if path is not None:
+            writable_file(path, option, inputs=inputs, others=(other,))
     special = _single_scenario(scenario or list(DEFAULT_SCENARIOS))
     if special is not None:
         if gpus is not None or csv_events is not None:
@@ -305,7 +310,7 @@ def cluster(
     columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
     summaries = list(columns.summaries)
     if csv_events is not None:
-        write_text_atomic(csv_events, _events_csv(columns.results, columns.years))
+        write_text_atomic(csv_events, _events_csv(columns.results, columns.years), "--csv-events")
     if as_json:
         typer.echo(json.dumps(summaries, indent=2))
         return

@@ -65,12 +65,26 @@ def within(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Ca
     return callback
 
 
+def within_each(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Callable[..., object]:
+    """:func:`within` for a repeatable option: every value given must lie in ``[low, high]``."""
+
+    def callback(param: typer.CallbackParam, value: list[float] | None) -> list[float] | None:
+        return [check(_flag(param), v, low, high, unit) for v in value] if value else value
+
+    return callback
+
+
 def aggregate_rate(param: typer.CallbackParam, value: str) -> str:
     """A Typer callback: ``--rate`` must parse (``400g``, ``3.2t``, Gb/s) to 1 Gb/s .. 100 Tb/s."""
     from mosaiclink.config.catalog import parse_rate_gbps
 
     check(_flag(param), parse_rate_gbps(value), AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS, "Gb/s")
     return value
+
+
+def each_within(param: typer.CallbackParam, values: list[int] | None, low: float, high: float) -> list[int] | None:
+    """Check every value of a repeatable option (``None`` when none was given)."""
+    return [check(_flag(param), v, low, high) for v in values] if values else None
 
 
 finite = within()  # for options whose range the spec they feed checks: refuse NaN and inf here
@@ -137,3 +151,18 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", help="Extra technology catalog file; same ids replace built-in entries; repeatable."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+GPUS_MAX = 10_000_000  # the cluster model's bound (ClusterSpec.gpus)
+
+
+def _gpus_within(param: typer.CallbackParam, values: list[int] | None) -> list[int] | None:
+    return each_within(param, values, 1, GPUS_MAX)
+
+
+GpusListOpt = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--gpus",
+        callback=_gpus_within,
+        help="GPUs the job runs on; repeat for several sizes (the batch scales with the data-parallel degree).",
+    ),
+]

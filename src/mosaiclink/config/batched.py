@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeAlias, TypeVar
 
+import numpy as np
+from pydantic import BaseModel
+
 
 class SectionBatch(Protocol):
     """The fields of one spec (or spec section) for many designs: each a scalar or an array."""
@@ -26,3 +29,37 @@ class SectionBatch(Protocol):
 
 SpecT = TypeVar("SpecT")
 Batchable: TypeAlias = SpecT | SectionBatch
+
+
+class SectionView:
+    """Attribute view of one spec section whose leaves may be arrays (the concrete batch view).
+
+    Section properties (e.g. ``ArraySpec.total_channels``) are evaluated on the arrays through
+    the spec class's own property code, so derived quantities are never re-implemented.
+    """
+
+    def __init__(self, spec_type: type[BaseModel], values: dict[str, Any]):
+        self.__dict__.update(values)
+        self.__dict__["_spec_type"] = spec_type
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.__dict__["_spec_type"], name, None)
+        if isinstance(attr, property) and attr.fget is not None:
+            return attr.fget(self)
+        raise AttributeError(f"{self.__dict__['_spec_type'].__name__} has no field '{name}'")
+
+
+def column_view(section: Any) -> Any:
+    """The same section with every array leaf as a column (rows, 1), to broadcast over a second axis."""
+    values = {
+        k: (v[:, None] if isinstance(v, np.ndarray) else v) for k, v in section.__dict__.items() if k != "_spec_type"
+    }
+    return SectionView(section.__dict__["_spec_type"], values)
+
+
+def taken_view(section: Any, index: np.ndarray) -> Any:
+    """The same section with every array leaf indexed by ``index`` (rows of a batch)."""
+    values = {
+        k: (v[index] if isinstance(v, np.ndarray) else v) for k, v in section.__dict__.items() if k != "_spec_type"
+    }
+    return SectionView(section.__dict__["_spec_type"], values)

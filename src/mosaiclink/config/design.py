@@ -319,6 +319,12 @@ class LinkSpec(Spec):
     )
     connector_loss_db: float = Field(0.5, ge=0.0, le=30.0, description="Loss per connector")
     connectors: int = Field(2, ge=0, le=20, description="Number of connectors in the path")
+    bend_loss_db: float = Field(
+        0.0,
+        ge=0.0,
+        le=60.0,
+        description="Loss of the fibre's bends along its route (physics.bend.route_design sets it from a route)",
+    )
     samples_per_bit: int = Field(16, ge=4, le=256, description="Time samples per bit of the analysed pulse response")
     isi_span_bits: int = Field(
         16, ge=2, le=256, description="Bits of pulse response kept after the cursor (ISI window)"
@@ -354,7 +360,18 @@ class VariationSpec(Spec):
 
 
 class MosaicDesign(Spec):
-    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs."""
+    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> design = ml.load_preset("mosaic-800g")
+    >>> longer = design.with_link(length_m=30.0)  # specs are frozen: edits return a new design
+    >>> longer.link.length_m, design.link.length_m
+    (30.0, 50.0)
+    >>> ml.MosaicDesign().name  # every field has a documented default
+    'custom'
+    """
 
     name: str = Field("custom", min_length=1, description="Short identifier of the design")
     description: str = Field("", description="One-line description and provenance")

@@ -20,6 +20,14 @@ Notes
   check bytes each (codewords of 86, 85, 85 bytes). x16 at 64 GT/s PAM4 = 1024 Gb/s per
   direction. We model all three as RS(86,84) (the 85-byte ones shortened by a leading zero)
   and take a CRC-64 (ECMA-182) in place of the PCIe flit CRC polynomial (our assumption).
+- UALink 200G 1.0 (ratified April 2025, https://probsee.com/p/ualink): a x4 station of 200 Gb/s
+  lanes on the IEEE 802.3dj 200G-per-lane PHY, so 4 x 212.5 = 850 Gb/s of RS(544,514) KP4
+  codewords, taken 2-way interleaved like 800GbE (our reading). The data link layer packs
+  64-byte transaction-layer flits into 640-byte DL flits with a CRC and replays bad ones (link
+  level replay; Teledyne LeCroy, "UALink 1.0 fundamentals",
+  https://www.teledynelecroy.com/services/ualink-1.0-fundamentals---austin-labs-testing-and-training).
+  We model the DL flit as a 640-byte frame with a CRC-32 stand-in (the DL CRC polynomial is our
+  assumption). An NVLink-class scale-up link is the same shape (flits, CRC, replay).
 - raw: an uncoded bit stream with CRC-32 frames; every channel error is a frame error.
 """
 
@@ -51,7 +59,10 @@ class HostProtocol:
     transmitted : tuple[int, ...]
         Transmitted symbols of each interleaved codeword (``n`` unless shortened in the flit).
     check : str
-        End-to-end check on the payload: ``"crc32"`` per frame, ``"crc64-flit"`` per flit.
+        End-to-end check on the payload: ``"crc32"`` per frame, ``"crc64-flit"`` per PCIe flit,
+        ``"crc32-dl-flit"`` per UALink data-link flit.
+    flit_bytes : int
+        Frame size fixed by the protocol (a flit), 0 where frames are the user's (Ethernet, raw).
     """
 
     name: str
@@ -65,6 +76,12 @@ class HostProtocol:
     interleave: int
     transmitted: tuple[int, ...]
     check: str
+    flit_bytes: int = 0
+
+    @property
+    def link_retry(self) -> bool:
+        """Whether the link layer replays a flit that fails its check (PCIe 6 / CXL, UALink)."""
+        return self.check in ("crc64-flit", "crc32-dl-flit")
 
     @property
     def coded(self) -> bool:
@@ -104,12 +121,15 @@ HOSTS: dict[str, HostProtocol] = {
     "pcie6": HostProtocol(
         "pcie6", HOST_CODED_RATE_GBPS["pcie6"], 16, 86, 84, 8, BYTE_POLY, 0, 3, (86, 85, 85), "crc64-flit"
     ),
+    "ualink": HostProtocol(
+        "ualink", HOST_CODED_RATE_GBPS["ualink"], 4, 544, 514, 10, KP4_POLY, 0, 2, (544, 544), "crc32-dl-flit", 640
+    ),
     "raw": HostProtocol("raw", HOST_CODED_RATE_GBPS["raw"], 8, 0, 0, 8, 0, 0, 1, (256,), "crc32"),
 }
 
 
 def host_protocol(name: str) -> HostProtocol:
-    """Look up a host protocol by name (``400gbe``, ``800gbe``, ``1.6tbe``, ``pcie6``, ``raw``)."""
+    """Look up a host protocol by name (``400gbe``, ``800gbe``, ``1.6tbe``, ``pcie6``, ``ualink``, ``raw``)."""
     try:
         return HOSTS[name]
     except KeyError:

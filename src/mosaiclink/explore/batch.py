@@ -20,22 +20,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.batched import SectionView
 from mosaiclink.config.line_rate import required_line_rate_gbps
 from mosaiclink.config.overrides import check_rows, rate_follows_channels
-
-
-class SectionView:
-    """Attribute view of one spec section whose leaves may be arrays."""
-
-    def __init__(self, spec_type: type[BaseModel], values: dict[str, Any]):
-        self.__dict__.update(values)
-        self.__dict__["_spec_type"] = spec_type
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.__dict__["_spec_type"], name, None)
-        if isinstance(attr, property) and attr.fget is not None:
-            return attr.fget(self)
-        raise AttributeError(f"{self.__dict__['_spec_type'].__name__} has no field '{name}'")
 
 
 class DesignBatch(SectionView):

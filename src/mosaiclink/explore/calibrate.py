@@ -32,6 +32,15 @@ reaches before :math:`\Delta\chi^2 = 3.84` is reported as the bound (the data do
 With priors the point estimate is the posterior mode (penalised least squares) and the interval
 is the profile of the posterior; when the data pin only a combination of the free parameters, the
 priors choose the point along it and each interval is the range the data and the priors allow.
+
+Goodness of fit: with :math:`n` residuals (BER points, LED frequencies and priors, each one
+observation; a bound that holds contributes 0, which makes the test lenient) and :math:`k` free
+parameters, :math:`\nu = n - k` degrees of freedom and :math:`p = P(\chi^2_\nu \ge
+\chi^2_{min})`. The intervals above assume the model can describe the data; when
+:math:`p <` :data:`MIN_P_VALUE` it cannot (the residuals are far larger than the stated sigmas),
+the intervals are too narrow, and :attr:`Calibration.warning` says so (``mosaic calibrate``
+prints it, and ``--strict`` exits non-zero and writes nothing). With :math:`\nu = 0` the fit is
+exact by construction and cannot be judged (``p`` is None).
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ LOG_SPAN = 10.0  # bounds spanning this ratio or more are fitted in ln(theta)
 PROFILE_TOL = 1e-5  # relative tolerance of the inner fits along a profile (chi2 to ~1e-4)
 PROFILE_XTOL = 1e-3  # interval ends to 0.1 % of the parameter's (transformed) range
 MAX_FIT_EVALUATIONS = 200  # residual evaluations a fit may spend before it is declared not converged
+MIN_P_VALUE = 0.01  # below it the model cannot describe the data (a 1 % test; our choice, as is usual)
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,46 @@ class Calibration:
     residuals: np.ndarray  # per BER point, in sigmas
     model_log10_ber: np.ndarray  # per BER point
     evaluations: int
+    dof: int = 0  # residuals (points, LED frequencies, priors) minus free parameters
+    led_model_db: np.ndarray | None = None  # the fitted model's 20 log10 |H(f)| at the measured frequencies
+
+    @property
+    def chi2_per_dof(self) -> float | None:
+        """Reduced chi-square, or None without degrees of freedom."""
+        return self.chi2 / self.dof if self.dof > 0 else None
+
+    @property
+    def log10_p_value(self) -> float | None:
+        """log10 of P(chi2 >= the fit's) on ``dof`` degrees of freedom (None without any): a log,
+        since a failed fit's p underflows a float."""
+        return log10_chi2_sf(self.chi2, self.dof) if self.dof > 0 else None
+
+    @property
+    def fit_acceptable(self) -> bool:
+        """False when the model cannot describe the data (p below :data:`MIN_P_VALUE`)."""
+        log10_p = self.log10_p_value
+        return log10_p is None or bool(log10_p >= np.log10(MIN_P_VALUE))
+
+    @property
+    def fit_quality(self) -> str:
+        """``chi2/dof 356 (1068 on 3 dof, p 1e-230)``, or that there are no degrees of freedom."""
+        if self.dof <= 0:
+            return f"chi2 {self.chi2:.3g} on 0 degrees of freedom (exact by construction: cannot be judged)"
+        log10_p = self.log10_p_value
+        assert log10_p is not None  # dof > 0
+        p = f"{10.0**log10_p:.2g}" if log10_p >= -3 else f"1e{log10_p:.0f}"  # a log: p may underflow
+        return f"chi2/dof {self.chi2_per_dof:.3g} ({self.chi2:.4g} on {self.dof} dof, p {p})"
+
+    @property
+    def warning(self) -> str | None:
+        """Why the fit cannot be trusted, or None when it can."""
+        if self.fit_acceptable:
+            return None
+        return (
+            f"the model cannot describe these data: {self.fit_quality} (p < {MIN_P_VALUE:g}); the residuals are "
+            f"{self.rms_residual:.3g} sigma rms, so the 95 % intervals, which assume it can, are too narrow. "
+            "Check the points' conditions and sigmas, or free other parameters."
+        )
 
     @property
     def rms_residual(self) -> float:
@@ -101,8 +151,8 @@ class Calibration:
         high = f"{f.high:.4g}" + (" (bound)" if f.high_at_bound else "")
         return (
             f"fitted: dataset {self.dataset.name} sha256:{self.dataset.sha256[:16]}, "
-            f"{self.dataset.statistic} channel, rms residual {self.rms_residual:.3g} sigma, "
-            f"95 % profile interval [{low}, {high}]"
+            f"{self.dataset.statistic} channel, rms residual {self.rms_residual:.3g} sigma, {self.fit_quality}"
+            f"{'' if self.fit_acceptable else ' POOR FIT'}, 95 % profile interval [{low}, {high}]"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +162,11 @@ class Calibration:
             "dataset_sha256": self.dataset.sha256,
             "statistic": self.dataset.statistic,
             "chi2": self.chi2,
+            "dof": self.dof,
+            "chi2_per_dof": self.chi2_per_dof,
+            "log10_p_value": self.log10_p_value,
+            "fit_acceptable": self.fit_acceptable,
+            "warning": self.warning,
             "rms_residual": self.rms_residual,
             "evaluations": self.evaluations,
             "fitted": [vars(f) for f in self.fitted],
@@ -126,7 +181,40 @@ class Calibration:
                 }
                 for p, m, r in zip(self.dataset.points, self.model_log10_ber, self.residuals, strict=True)
             ],
+            "led_response": self.led_response_table(),
         }
+
+    def led_response_table(self) -> list[dict[str, float]] | None:
+        """The measured LED |S21| beside the fitted model's, per frequency (dB, both normalised to
+        the lowest frequency), or None when the dataset has no LED response."""
+        response = self.dataset.led_response
+        if response is None or self.led_model_db is None:
+            return None
+        return [
+            {
+                "frequency_hz": float(f),
+                "measured_db": float(m),
+                "model_db": float(h),
+                "residual_sigma": float((h - m) / LED_RESPONSE_SIGMA_DB),
+            }
+            for f, m, h in zip(response.frequency_hz, response.magnitude_db, self.led_model_db, strict=True)
+        ]
+
+
+def log10_chi2_sf(chi2: float, dof: int) -> float:
+    r"""log10 P(chi2_dof >= chi2), finite however large ``chi2`` is.
+
+    scipy's ``chi2.logsf`` until it underflows, then the leading term of the tail's asymptotic
+    series, :math:`\ln Q(a, x) \approx (a - 1)\ln x - x - \ln\Gamma(a)` with :math:`a = \nu/2`,
+    :math:`x = \chi^2/2` (Abramowitz & Stegun 6.5.32; relative error O(a/x) in the log).
+    """
+    from scipy import special, stats
+
+    log_sf = float(stats.chi2.logsf(chi2, dof))
+    if not np.isfinite(log_sf):
+        a, x = 0.5 * dof, 0.5 * chi2
+        log_sf = (a - 1.0) * np.log(x) - x - float(special.gammaln(a))
+    return log_sf / float(np.log(10.0))
 
 
 def free_parameters(
@@ -222,14 +310,26 @@ class _Problem:
         parts.append(np.asarray(priors, dtype=float))
         return np.concatenate(parts)
 
-    def _led_residuals(self, theta: np.ndarray) -> np.ndarray:
+    def led_model_db(self, theta: np.ndarray) -> np.ndarray:
+        """The model's LED response at the measured frequencies, dB (normalised as the data are)."""
         from mosaiclink.physics import microled
 
         response = self.dataset.led_response
-        assert response is not None
+        assert response is not None  # called only when the dataset has one
         design = with_overrides(self.design, dict(zip(self.paths, map(float, theta), strict=True)))
         h = microled.transfer_function(design.led, response.frequency_hz)
-        return (20.0 * np.log10(np.abs(h)) - response.magnitude_db) / LED_RESPONSE_SIGMA_DB
+        return 20.0 * np.log10(np.abs(h))
+
+    def _led_residuals(self, theta: np.ndarray) -> np.ndarray:
+        response = self.dataset.led_response
+        assert response is not None
+        return (self.led_model_db(theta) - response.magnitude_db) / LED_RESPONSE_SIGMA_DB
+
+    @property
+    def observations(self) -> int:
+        """Residuals of the objective: BER points, LED frequencies and priors."""
+        led = 0 if self.dataset.led_response is None else self.dataset.led_response.frequency_hz.size
+        return len(self.dataset.points) + led + sum(1 for f in self.free if f.prior_sigma)
 
     def chi2(self, x: np.ndarray) -> float:
         return float(np.sum(self.residuals(x) ** 2))
@@ -370,4 +470,15 @@ def _fit(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, .
     residuals, model = problem.point_residuals(theta)
     calibrated = with_overrides(design, dict(zip(problem.paths, map(float, theta), strict=True)))
     calibrated = calibrated.replace(description=f"{design.description} (calibrated on {dataset.name})".strip())
-    return Calibration(dataset, calibrated, tuple(fitted), chi2_min, residuals, model, problem.evaluations)
+    led_db = problem.led_model_db(theta) if dataset.led_response is not None else None
+    return Calibration(
+        dataset,
+        calibrated,
+        tuple(fitted),
+        chi2_min,
+        residuals,
+        model,
+        problem.evaluations,
+        dof=problem.observations - len(free),
+        led_model_db=led_db,
+    )

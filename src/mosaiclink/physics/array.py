@@ -6,11 +6,23 @@ corner channels therefore have fewer neighbours, and so less crosstalk.
 
 Randomness: one stream per channel (:attr:`mosaiclink.streams.Stream.VARIATION`), so a channel's
 draws do not depend on how many channels the array has; same seed, bit-identical arrays.
+
+Examples
+--------
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics import array
+>>> d = load_preset("mosaic-800g")
+>>> variation = array.draw_variation(d.variation, d.array.total_channels, seed=0)
+>>> int(variation.dead.sum()), variation.dead.size  # dead emitters drawn at seed 0
+(3, 460)
+>>> array.neighbour_count(d.array)[:3].tolist()  # corner, edge: fewer neighbours
+[2, 3, 3]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtr
@@ -92,3 +104,9 @@ def draw_variation(
         length_offset_fraction=length_mismatch_ppm * 1e-6 * z[:, 8],
         dead=u < variation.dead_channel_probability,
     )
+
+
+def design_variation(design: Any, seed: int) -> ChannelVariation:
+    """The seeded draw of every channel of ``design`` (its variation spec, array size and core-length
+    mismatch): the one spelling of the draw that the full model, the fast path and the Monte Carlo share."""
+    return draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)

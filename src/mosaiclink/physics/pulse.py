@@ -20,7 +20,7 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import equalizer, fiber, microled, optics, receiver
-from mosaiclink.physics.array import ChannelVariation, draw_variation
+from mosaiclink.physics.array import ChannelVariation, design_variation
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
 PRE_BITS = 4
@@ -159,16 +159,28 @@ def chain_pulse_response(
     ``h`` is the photocurrent-referred receiver output (CTLE included, FFE not) for one '1' bit
     launched at t = 0 above a steady '0'; the steady '0'/'1' photocurrents are in :func:`chain`.
     """
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     result = chain(design, variation, samples_per_bit)
     return result.grid.t_s, result.pulse_a
 
 
-def chain_transfer_function(design: MosaicDesign, freq_hz, seed: int = 0) -> np.ndarray:
-    """Small-signal end-to-end response (channels, f) in A/W of LED optical modulation:
-    optical gain x responsivity x LED x fibre x receiver x CTLE."""
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+STAGES = ("gain", "led", "fiber", "receiver", "ctle")
+"""The chain's stages in signal order: ``gain`` (flat, A/W: optical gain x responsivity, 0 for a
+dead channel), then the unit-DC-gain responses of :func:`component_transfer_functions`."""
+
+
+def stage_transfer_functions(design: MosaicDesign, freq_hz, seed: int = 0) -> dict[str, np.ndarray]:
+    """Each stage of :data:`STAGES`, shape (channels, f), whose product is :func:`chain_transfer_function`."""
+    variation = design_variation(design, seed)
     path = optical_path(design, variation)
     comps = component_transfer_functions(design, freq_hz, variation)
-    scale = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
-    return scale * comps["led"] * comps["fiber"] * comps["receiver"] * comps["ctle"]
+    shape = (design.array.total_channels, np.size(freq_hz))
+    gain = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
+    return {"gain": np.broadcast_to(gain, shape), **{k: np.broadcast_to(comps[k], shape) for k in STAGES[1:]}}
+
+
+def chain_transfer_function(design: MosaicDesign, freq_hz, seed: int = 0) -> np.ndarray:
+    """Small-signal end-to-end response (channels, f) in A/W of LED optical modulation:
+    optical gain x responsivity x LED x fibre x receiver x CTLE (the product of the stages)."""
+    stages = stage_transfer_functions(design, freq_hz, seed)
+    return np.prod([stages[k] for k in STAGES], axis=0)

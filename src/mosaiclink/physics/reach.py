@@ -19,6 +19,14 @@ data + spares). With ``margin_db`` it is the reach *at that margin*: the budget 
 (:math:`10\\log_{10}(Q_{eye}/Q_t)` minus the implementation penalty, optical dB) at least
 ``margin_db``. The manufacturing draw and the LED pulses do not depend on the fibre: both are
 computed once per call, and each length runs only the fibre-dependent chain and its analysis.
+
+Examples
+--------
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics.reach import max_reach_m
+>>> proto = load_preset("mosaic-prototype")
+>>> round(max_reach_m(proto), 1), round(max_reach_m(proto.with_link(rate_gbps=1.6)), 1)  # m at 2, 1.6 Gb/s
+(28.9, 36.8)
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import ber
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.link import LinkReport, analyse
 from mosaiclink.physics.pulse import chain, led_pulse
 
@@ -107,6 +115,12 @@ def max_reach_m(
 
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.
     ``margin_db`` asks for that budget margin (implementation penalty included) instead.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> round(ml.max_reach_m(ml.load_preset("mosaic-prototype")), 1)  # m, median channel at 2.4e-4
+    28.9
     """
     return max_reaches_m(design, (channels_required,), target_ber, seed, tolerance_m, margin_db)[0]
 
@@ -136,7 +150,7 @@ def max_reaches_m(
         if not -20.0 <= margin_db <= 20.0:
             raise ConfigError(f"margin_db = {margin_db!r}: must be in [-20, 20] dB")
         log_target = margin_log10_ber(target, margin_db + design.receiver.implementation_penalty_db)
-    variation = draw_variation(design.variation, total, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     pulses = led_pulse(design, variation)
     q_target = ber.q_from_log10_ber(log_target)
     reports: dict[float, LinkReport] = {}

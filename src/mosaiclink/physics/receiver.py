@@ -13,6 +13,12 @@ receiver/equalizer response :math:`H(f)` (unit DC gain of the signal path) the o
 capacitance (rising as :math:`f^2`) is folded into the white :math:`i_n` (valid when the TIA
 bandwidth is below the noise corner). Reference: Säckinger, *Analysis and Design of
 Transimpedance Amplifiers for Optical Receivers* (Wiley 2017), ch. 3-4.
+
+Examples
+--------
+>>> from mosaiclink.physics import receiver
+>>> round(float(receiver.responsivity_a_per_w(0.6, 450.0)), 4)  # A/W at 450 nm, 60 % QE
+0.2178
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import equalizer, microled, receiver
-from mosaiclink.physics.array import draw_variation
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.link import LinkReport, analyse, chain_crosstalk_ratio
 from mosaiclink.physics.pulse import ChainPulse, chain, fiber_transfer_function
 from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
@@ -55,7 +55,7 @@ def link_models(
     led_model: str = "superposition",
 ) -> LinkModels:
     """Symbol and waveform models of every channel of ``design`` plus the analytic reports."""
-    variation = draw_variation(design.variation, design.array.total_channels, seed, design.fiber.length_mismatch_ppm)
+    variation = design_variation(design, seed)
     cp = chain(design, variation)
     midpoint = design.replace(receiver=design.receiver.replace(threshold="midpoint"))
     report = analyse(midpoint, cp)
@@ -138,7 +138,7 @@ def _waveform_model(
         noise_response,
         sample_s + skew,
         jitter_rms_ps * 1e-12,
-        0.0,
+        np.zeros(swing.size),  # level_zero of every channel
         threshold,
         sig0,
         sig1,

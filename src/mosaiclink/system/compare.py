@@ -57,7 +57,15 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class ComparisonResult:
-    """Rows for every technology at one operating point, MOSAIC first."""
+    """Rows for every technology at one operating point, MOSAIC first.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> result = ml.compare("800g", reach_m=30)
+    >>> result.row("aoc").power_w_per_end, round(result.headline()["fit_ratio_vs_aoc"], 2)
+    (11.0, 6.42)
+    """
 
     rate_gbps: float
     reach_m: float
@@ -279,6 +287,12 @@ def compare(
     :func:`~mosaiclink.system.reliability.mosaic_reliability`. Power is per end at the
     module boundary (host ASIC SerDes excluded for every row; MOSAIC's host-interface SerDes
     inside its module included).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> ml.compare("800g", reach_m=30)
+    <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 93.5>
     """
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be > 0")

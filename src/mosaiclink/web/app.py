@@ -15,7 +15,6 @@ from __future__ import annotations
 import tempfile
 from functools import cache
 from html import escape
-from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -23,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from plotly.offline import get_plotlyjs
 
 from mosaiclink import __version__
-from mosaiclink.config.io import MAX_CONFIG_BYTES
+from mosaiclink.config.io import MAX_CONFIG_BYTES, read_package_text
 from mosaiclink.config.presets import DEFAULT_PRESET, preset_names
 from mosaiclink.errors import ConfigError, MosaicError
 from mosaiclink.web.explorer import (
@@ -62,7 +61,7 @@ def knob_html(k: Knob) -> str:
 @cache
 def page_html() -> str:
     """The page with the grouped controls and the preset list filled in."""
-    template = resources.files("mosaiclink.web").joinpath("explorer.html").read_text(encoding="utf-8")
+    template = read_package_text("mosaiclink.web", "explorer.html")
     groups = "".join(
         f'<details class="group"{" open" if group in OPEN_GROUPS else ""}><summary>{group}</summary>'
         + "".join(knob_html(k) for k in KNOBS if k.group == group)

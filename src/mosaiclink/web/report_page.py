@@ -18,9 +18,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 
 from mosaiclink.assess.assessment import STEPS, assess
+from mosaiclink.config.io import read_package_text
 from mosaiclink.errors import ConfigError, MosaicError
 from mosaiclink.report.build import build_sections
 from mosaiclink.report.html import render_page
@@ -123,5 +123,5 @@ def refused_page(message: str) -> str:
 def progress_page(query: str) -> str:
     """The page a "report this design" tab opens at once: the steps as they run, then the report."""
     q = json.dumps(query).replace("<", "\\u003c")  # a JS string literal that cannot close the script
-    template = resources.files("mosaiclink.web").joinpath("report_progress.html").read_text(encoding="utf-8")
+    template = read_package_text("mosaiclink.web", "report_progress.html")
     return template.replace("{{QUERY}}", q)

@@ -1,0 +1,381 @@
+r"""The signal chain as one object: LED -> optics -> fibre -> receiver -> CTLE -> FFE -> decision.
+
+A :class:`Chain` holds, for a batch of *rows*, every length-independent stage of one channel's
+signal chain; :meth:`Chain.at_length` adds the fibre at a length and returns the
+:class:`ChainStages` the decision needs (levels, crosstalk, symbol-spaced pulse, noise). A row is
+one channel of one design: its design values (a spec, or a design batch whose swept leaves are
+arrays, :mod:`mosaiclink.config.batched`) and its manufacturing draw (:class:`ChannelDraw`).
+Two constructors build the same stages:
+
+* :meth:`Chain.per_channel` -- every channel of one design with its seeded variation
+  (:func:`mosaiclink.physics.array.design_variation`) and its real neighbours;
+* :meth:`Chain.batched` -- many designs, each at one or more given channels (the nominal
+  interior channel, :meth:`ChannelDraw.nominal`, or channels of a drawn array,
+  :meth:`ChannelDraw.of_channels`): the fast path of sweeps, the explorer and the population
+  (:mod:`mosaiclink.physics.population`).
+
+Notes
+-----
+Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :math:`o_k`):
+
+* LED levels :math:`P_{0,1}` from ``microled.operating_point`` at the bias and peak currents
+  with the row's rate and efficiency scales; the large-signal isolated-bit pulse per watt of
+  swing (``microled.pulse_response_w``), integrated once per distinct (LED, bit period, rate
+  scale) of the batch;
+* optics: launched fraction, core fill and the receive concentrator (``optics.launch``,
+  ``fiber.core_fill_factor``, ``optics.concentrator_fraction``), the passive loss
+  (``budget.passive_loss_db``) and the own and crosstalk captures of the blurred square spot
+  (``optics.interval_capture`` per axis) at the offsets
+  :math:`d_{ii} = \Delta_0 + r_i - t_i` and :math:`d_{ik} = -p\,o_k + \Delta_0 + r_i - t_{j(k)}`
+  (:math:`p` the pitch on the fibre face, :math:`\Delta_0` the nominal receive-minus-transmit
+  misalignment, :math:`r, t` the drawn offsets), blur :math:`\sigma(L)` from
+  ``fiber.spread_sigma_um``;
+* crosstalk ratio :math:`\Delta P_{j} C_{ik} / (\Delta P_i C_{ii})` (``link.crosstalk_ratio``);
+* photocurrents :math:`I_{0,1} = R_i P_{0,1} \eta\,T(L)\,C_{ii}` with the responsivity at the
+  LED's drawn wavelength times the drawn responsivity scale;
+* pulse: the LED pulse's first harmonics on the normalised grid :math:`\nu = fT` (``SPS``
+  samples per bit over ``SPAN_BITS`` periodic bits) times the receiver, CTLE and fibre
+  (walk-off rectangle x chromatic Gaussian, :func:`fiber_spread_s`) responses, sampled at the
+  pulse maximum and the jittered instants (``sampling``);
+* noise: thermal + amplifier + shot at each level, through the equalizer
+  (``equalizer.noise_autocorrelation_hz``); the decision is ``channel.decide``.
+
+The per-channel full model (:func:`mosaiclink.physics.link.evaluate_link`) runs the same
+stages on the finite time grid of ``link.samples_per_bit`` instead of the periodic grid; the
+stage-by-stage parity of the two constructors is tested (``tests/physics/test_chain.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from mosaiclink.config.batched import SectionView, column_view, taken_view
+from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver, sampling
+from mosaiclink.physics.array import ChannelVariation, neighbour_offsets, neighbours
+from mosaiclink.physics.budget import passive_loss_db
+from mosaiclink.physics.channel import Decision, decide
+
+SPAN_BITS = 16
+SPS = 4
+NEIGHBOUR_RADIUS = 2
+PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physics.pulse.PRE_BITS)
+_OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
+
+
+def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
+    """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
+    fib = design.fiber
+    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
+    chrom = fiber.chromatic_spread_fwhm_s(
+        fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
+    )
+    return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
+
+
+def image_diagonal_um(design: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Diagonal of the imaged array on the fibre face and the fibre's image field (um): the one
+    "array fits the fibre" computation (spec or batch)."""
+    array = design.array
+    rows = -(-np.asarray(array.total_channels) // np.asarray(array.cols))
+    diagonal = np.asarray(array.pitch_um) * design.coupling.spot_magnification * np.hypot(rows, array.cols)
+    field = fiber.image_field_diameter_um(design.fiber.core_count, design.fiber.core_pitch_um)
+    return np.asarray(diagonal, dtype=float), np.asarray(field, dtype=float)
+
+
+def _full(value, size: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
+
+
+@dataclass(frozen=True)
+class ChannelDraw:
+    """The manufacturing draw of one channel per row, and of its aggressors (rows, K).
+
+    Offsets are in um on the fibre face, beyond the nominal misalignment; an absent or dead
+    aggressor has efficiency scale 0 (it emits nothing)."""
+
+    efficiency_scale: np.ndarray  # (rows,)
+    rate_scale: np.ndarray
+    responsivity_scale: np.ndarray
+    wavelength_offset_nm: np.ndarray
+    own_offset_um: np.ndarray  # (rows, 2): receive minus transmit offset of the channel
+    aggressor_efficiency_scale: np.ndarray  # (rows, K)
+    aggressor_rate_scale: np.ndarray  # (rows, K)
+    aggressor_offset_um: np.ndarray  # (rows, K, 2): this receive offset minus the aggressor's transmit offset
+    dead: np.ndarray  # (rows,) bool
+
+    @property
+    def rows(self) -> int:
+        return int(self.efficiency_scale.shape[0])
+
+    @classmethod
+    def nominal(cls, rows: int) -> ChannelDraw:
+        """The nominal interior channel: no spread, every aggressor within ``NEIGHBOUR_RADIUS`` present."""
+        k = len(_OFFSETS)
+        one, ones = np.ones(rows), np.ones((rows, k))
+        return cls(one, one, one, np.zeros(rows), np.zeros((rows, 2)), ones, ones, np.zeros((rows, k, 2)),
+                   np.zeros(rows, dtype=bool))  # fmt: skip
+
+    @classmethod
+    def of_channels(cls, array: Any, variation: ChannelVariation, index: np.ndarray | None = None) -> ChannelDraw:
+        """Channels ``index`` (default all) of an array with its drawn ``variation`` and real neighbours."""
+        idx, _ = neighbours(array, NEIGHBOUR_RADIUS)
+        index = np.arange(len(idx)) if index is None else np.asarray(index)
+        agg = idx[index]
+        present = agg >= 0
+        safe = np.where(present, agg, 0)
+        v = variation
+        lit = present & ~v.dead[safe]
+        return cls(
+            efficiency_scale=v.led_efficiency_scale[index],
+            rate_scale=v.led_rate_scale[index],
+            responsivity_scale=v.responsivity_scale[index],
+            wavelength_offset_nm=v.wavelength_offset_nm[index],
+            own_offset_um=v.rx_offset_um[index] - v.tx_offset_um[index],
+            aggressor_efficiency_scale=np.where(lit, v.led_efficiency_scale[safe], 0.0),
+            aggressor_rate_scale=np.where(present, v.led_rate_scale[safe], 1.0),
+            aggressor_offset_um=v.rx_offset_um[index][:, None, :] - v.tx_offset_um[safe],
+            dead=v.dead[index],
+        )
+
+    def take(self, index: np.ndarray) -> ChannelDraw:
+        return ChannelDraw(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
+
+    @staticmethod
+    def concatenate(draws: list[ChannelDraw]) -> ChannelDraw:
+        fields = ChannelDraw.__dataclass_fields__
+        return ChannelDraw(*(np.concatenate([getattr(d, f) for d in draws]) for f in fields))
+
+
+@dataclass(frozen=True)
+class ChainStages:
+    """The chain at one fibre length, per row: what the decision needs (and the budget reads)."""
+
+    current_0_a: np.ndarray
+    current_1_a: np.ndarray
+    own_capture: np.ndarray  # with the receive concentrator
+    xt_ratio: np.ndarray  # (rows, K)
+    samples_a: np.ndarray  # (rows, J, SPAN_BITS) unequalized symbol-spaced pulse, instant 0 nominal
+    psd_0: np.ndarray
+    psd_1: np.ndarray
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Length-independent stages of the signal chain for a batch of rows (see module Notes)."""
+
+    design: Any  # a spec or a batch whose array leaves have one value per row
+    draw: ChannelDraw
+    bit_s: np.ndarray
+    power_0_w: np.ndarray  # LED power at the bias and peak currents (rows,)
+    power_1_w: np.ndarray
+    responsivity_a_per_w: np.ndarray
+    launched: np.ndarray  # launched fraction x core fill (no passive loss, no capture)
+    concentrate: np.ndarray  # receive concentrator's étendue fraction
+    aggressor_swing_ratio: np.ndarray  # (rows, K) aggressor's modulated power over this channel's
+    spot_side_um: np.ndarray
+    sigma0_um: np.ndarray
+    pitch_f_um: np.ndarray
+    side_um: np.ndarray
+    nominal_offset_um: np.ndarray  # receive minus transmit nominal misalignment (x)
+    nu: np.ndarray  # (F,) normalised frequencies f T
+    h_led: np.ndarray  # (rows, F) LED pulse per watt of swing, first harmonics
+    h_receiver: np.ndarray  # (rows, F) receiver front end
+    h_ctle: np.ndarray  # (rows, F)
+    thermal_a2_per_hz: np.ndarray
+    dark_na: np.ndarray
+    autocorr_hz: np.ndarray  # (rows, taps)
+    offsets_bits: np.ndarray  # (rows, J) sampling instants
+    weights: np.ndarray  # (J,)
+
+    @property
+    def rows(self) -> int:
+        return self.draw.rows
+
+    @classmethod
+    def batched(cls, design: Any, draw: ChannelDraw) -> Chain:
+        """The chain of ``draw.rows`` rows: row i is channel ``draw`` i of design row i of ``design``
+        (a spec: every row the same design; a batch: its arrays have ``draw.rows`` values)."""
+        n = draw.rows
+        led, rx, eq, link, cpl, fib, arr = (design.led, design.receiver, design.equalizer, design.link,
+                                            design.coupling, design.fiber, design.array)  # fmt: skip
+        bit_s = 1e-9 / _full(link.rate_gbps, n)
+        led_col = column_view(led) if isinstance(led, SectionView) else led
+        levels = [
+            microled.operating_point(led, current, draw.rate_scale, draw.efficiency_scale)["power_w"]
+            for current in (led.bias_current_ma, led.peak_current_ma)
+        ]
+        p0, p1 = (_full(p, n) for p in levels)
+        agg = [
+            microled.operating_point(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)[
+                "power_w"
+            ]
+            for current in (led_col.bias_current_ma, led_col.peak_current_ma)
+        ]
+        swing = np.maximum(p1 - p0, 1e-300)
+        tx = optics.launch(led, cpl, fib, arr.pitch_um)
+        fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
+        concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
+        wavelength = microled.peak_wavelength_nm(led, draw.wavelength_offset_nm)
+        responsivity = receiver.responsivity_a_per_w(rx.quantum_efficiency, wavelength) * draw.responsivity_scale
+        led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
+        unit_swing = (
+            microled.operating_point(led, led.peak_current_ma, draw.rate_scale)["power_w"]
+            - microled.operating_point(led, led.bias_current_ma, draw.rate_scale)["power_w"]
+        )
+        led_pulse = _unit_led_pulse(led, bit_s, draw.rate_scale, _full(unit_swing, n), led_sps)
+        nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
+        f_hz = nu[None, :] / bit_s[:, None]
+        rx_col = column_view(rx) if isinstance(rx, SectionView) else rx
+        eq_col = column_view(eq) if isinstance(eq, SectionView) else eq
+        rj_bits = np.asarray(rx.jitter_rms_ps) * 1e-12 / bit_s
+        dj_bits = np.asarray(rx.jitter_dj_pp_ps) * 1e-12 / bit_s
+        offsets, weights = ber.sampling_offsets(rj_bits, dj_bits)
+        return cls(
+            design=design,
+            draw=draw,
+            bit_s=bit_s,
+            power_0_w=p0 * ~draw.dead,
+            power_1_w=p1 * ~draw.dead,
+            responsivity_a_per_w=_full(responsivity, n),
+            launched=_full(tx.launched_fraction * fill, n),
+            concentrate=_full(concentrate, n),
+            aggressor_swing_ratio=(agg[1] - agg[0]) / swing[:, None],
+            spot_side_um=_full(tx.spot_side_um, n),
+            sigma0_um=_full(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um), n),
+            pitch_f_um=_full(np.asarray(arr.pitch_um) * cpl.spot_magnification, n),
+            side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
+            nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
+            nu=nu,
+            h_led=sampling.spectrum(led_pulse, led_sps)[:, : nu.size],
+            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape),
+            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape),
+            thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
+            dark_na=_full(rx.dark_current_na, n),
+            autocorr_hz=np.broadcast_to(
+                equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_s[:, None], max(int(np.max(eq.ffe_taps)), 1)),
+                (n, max(int(np.max(eq.ffe_taps)), 1)),
+            ),
+            offsets_bits=np.broadcast_to(offsets, (n, offsets.shape[-1])),
+            weights=weights,
+        )
+
+    @classmethod
+    def per_channel(cls, design: Any, variation: ChannelVariation) -> Chain:
+        """Every channel of one design (a spec) with its drawn ``variation`` and real neighbours."""
+        return cls.batched(design, ChannelDraw.of_channels(design.array, variation))
+
+    _PER_ROW = (
+        "bit_s", "power_0_w", "power_1_w", "responsivity_a_per_w", "launched", "concentrate", "aggressor_swing_ratio",
+        "spot_side_um", "sigma0_um", "pitch_f_um", "side_um", "nominal_offset_um", "h_led", "h_receiver",
+        "h_ctle", "thermal_a2_per_hz", "dark_na", "autocorr_hz", "offsets_bits",
+    )  # fmt: skip
+
+    def take(self, index: np.ndarray, design: Any = None) -> Chain:
+        """Rows ``index`` of this chain (``design``: the batch of those rows, default taken here)."""
+        values = {name: getattr(self, name)[index] for name in self._PER_ROW}
+        if design is None:
+            design = take_rows(self.design, index)
+        return replace(self, design=design, draw=self.draw.take(index), **values)
+
+    def transfer_function(self, length_m, stages: tuple[str, ...] = ("led", "fiber", "receiver", "ctle")):
+        """Product of the named stages' responses on the normalised grid ``nu`` (rows, F): any subset of
+        ``led`` (large-signal pulse per watt of swing), ``fiber``, ``receiver`` and ``ctle``."""
+        h = np.ones((self.rows, self.nu.size), dtype=complex)
+        for stage in stages:
+            if stage == "fiber":
+                walk, chrom = fiber_spread_s(self.design, _full(length_m, self.rows))
+                h = h * fiber.transfer_function(self.nu, (walk / self.bit_s)[:, None], (chrom / self.bit_s)[:, None])
+            else:
+                h = h * {"led": self.h_led, "receiver": self.h_receiver, "ctle": self.h_ctle}[stage]
+        return h
+
+    def captures(self, length_m) -> tuple[np.ndarray, np.ndarray]:
+        """Own capture (rows,) and each aggressor's capture (rows, K) by this detector, before the
+        receive concentrator, at ``length_m``."""
+        sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
+        own_xy = self.draw.own_offset_um + np.stack([self.nominal_offset_um, np.zeros(self.rows)], axis=1)
+        spot, blur, side = self.spot_side_um, sigma, self.side_um
+        own = optics.interval_capture(own_xy[:, 0], spot, blur, side) * optics.interval_capture(
+            own_xy[:, 1], spot, blur, side
+        )
+        grid = -_OFFSETS[None, :, :] * self.pitch_f_um[:, None, None]
+        agg_xy = grid + self.draw.aggressor_offset_um
+        agg_xy[..., 0] += self.nominal_offset_um[:, None]
+        col = (spot[:, None], blur[:, None], side[:, None])
+        xt = optics.interval_capture(agg_xy[..., 0], *col) * optics.interval_capture(agg_xy[..., 1], *col)
+        return own, xt
+
+    def at_length(self, length_m) -> ChainStages:
+        """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
+        n, d = self.rows, self.design
+        length_m = _full(length_m, n)
+        loss_db = passive_loss_db(
+            d.fiber.attenuation_db_per_m, length_m, d.link.connectors, d.link.connector_loss_db,
+            d.coupling.interface_loss_db, d.link.bend_loss_db,
+        )  # fmt: skip
+        own, xt = self.captures(length_m)
+        xt_ratio = self.aggressor_swing_ratio * xt / np.maximum(own, 1e-300)[:, None]
+        own = own * self.concentrate
+        gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
+        i0, i1 = self.power_0_w * gain, self.power_1_w * gain
+        walk, chrom = fiber_spread_s(d, length_m)
+        h = fiber.transfer_function(self.nu, (walk / self.bit_s)[:, None], (chrom / self.bit_s)[:, None], np.float32)
+        h = h * self.h_led * self.h_receiver * self.h_ctle
+        peak = sampling.peak_bits(h, SPAN_BITS)
+        samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
+        samples = samples * (i1 - i0)[:, None, None]
+        shot = (receiver.shot_noise_a2_per_hz(i, self.dark_na) for i in (i0, i1))
+        psd0, psd1 = (self.thermal_a2_per_hz + s for s in shot)
+        return ChainStages(i0, i1, own, xt_ratio, samples, psd0, psd1)
+
+    def decide(self, length_m) -> Decision:
+        """The channel core (``channel.decide``) at ``length_m``; dead rows get BER 1/2."""
+        s = self.at_length(length_m)
+        eq, threshold = self.design.equalizer, self.design.receiver.threshold
+        d = decide(s.samples_a, PRE_BITS, s.psd_0, s.psd_1, self.autocorr_hz, s.xt_ratio, eq, threshold, self.weights)
+        return replace(d, log10_ber=np.where(self.draw.dead, ber.LOG10_HALF, d.log10_ber))
+
+    def log10_ber(self, length_m) -> np.ndarray:
+        """log10 BER (statistical eye with jitter, floored) of every row at ``length_m``."""
+        return self.decide(length_m).log10_ber
+
+
+def take_rows(design: Any, index: np.ndarray) -> Any:
+    """Rows ``index`` of a design batch (sections with array leaves); a spec is returned unchanged."""
+    if not isinstance(design, SectionView):
+        return design
+    values = {
+        k: (taken_view(v, index) if isinstance(v, SectionView) else v)
+        for k, v in design.__dict__.items()
+        if k not in ("_spec_type", "size")
+    }
+    out = type(design).__new__(type(design))
+    out.__dict__.update(values)
+    out.__dict__["_spec_type"] = design.__dict__["_spec_type"]
+    if "size" in design.__dict__:
+        out.__dict__["size"] = len(index)
+    return out
+
+
+def _unit_led_pulse(led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int):
+    """The LED's large-signal isolated-bit pulse over ``SPAN_BITS`` bits per watt of swing
+    (rows, SPAN_BITS led_sps), integrated once per distinct (LED, bit period, rate scale) of the
+    batch: a sweep over lengths, fibres, receivers or spares shares one rate-equation solution."""
+    fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
+    swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
+    key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    distinct = led
+    if fields:
+        distinct = SectionView(
+            led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
+        )
+    t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * bit_s[first, None]
+    pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
+    pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
+    return pulse[inverse.reshape(-1)]
