@@ -136,7 +136,7 @@ def evaluate_cluster(
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
-def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict:
+def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
     ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
     from mosaiclink.workloads.presets import load_job
