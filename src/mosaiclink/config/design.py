@@ -18,7 +18,12 @@ from typing import Any, Literal, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
+from mosaiclink.config.line_rate import (
+    DEFAULT_MARKER_PERIOD_BITS,
+    RATE_TOLERANCE,
+    host_data_rate_gbps,
+    required_line_rate_gbps,
+)
 from mosaiclink.errors import ConfigError, MosaicError
 
 MAX_TOTAL_CHANNELS = 4096
@@ -415,7 +420,7 @@ class MosaicDesign(Spec):
     def _rate_meets_host(self) -> MosaicDesign:
         """Refuse a line rate below what the host protocol needs over the data channels."""
         need = self.required_rate_gbps
-        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+        if need is not None and self.link.rate_gbps < need * (1.0 - RATE_TOLERANCE):
             raise ValueError(
                 f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
                 f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "
