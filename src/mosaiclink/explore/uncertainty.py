@@ -38,7 +38,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.catalog import CatalogEntry, rate_key
+from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
@@ -60,7 +60,7 @@ PROGRESS_ROWS = 500  # samples between two progress calls (~1 s)
 SPEC_ROOTS = {"power": PowerSpec, "reliability": ReliabilitySpec}
 METRICS = {
     "reach_m": "reach (m)",
-    "q_margin_db": "Q margin at the design length (dB)",
+    "margin_db": "link margin at the design length (dB, reserve included)",
     "power_w_per_end": "power per end (W)",
     "percent_below_aoc": "power below the AOC (%)",
     "link_fit": "MOSAIC link FIT",
@@ -241,8 +241,11 @@ def evaluate_samples(
         fit[i] = float(np.asarray(average_fit(survival, mission_h)).reshape(-1)[0])
         if progress is not None and (i + 1) % PROGRESS_ROWS == 0:
             progress(i + 1, n)
-    aoc_power = columns.get(f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical))
-    aoc_end_fit = catalog_fit_per_end(
+    modules = modules_per_end(design, reference)
+    aoc_power = modules * columns.get(
+        f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical)
+    )
+    aoc_end_fit = modules * catalog_fit_per_end(
         reference,
         reliability_spec.reference_temperature_c,
         fit=columns.get(f"catalog.{reference.id}.fit", np.full(n, reference.fit.typical)),
@@ -250,7 +253,7 @@ def evaluate_samples(
     aoc_link_fit = ENDS_PER_LINK * aoc_end_fit
     metrics = {
         "reach_m": link["reach_m"],
-        "q_margin_db": np.maximum(np.nan_to_num(link["q_margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
+        "margin_db": np.maximum(np.nan_to_num(link["margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
         "power_w_per_end": power_w,
         "percent_below_aoc": 100.0 * (1.0 - power_w / aoc_power),
         "link_fit": fit,
@@ -337,20 +340,24 @@ def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
 
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
-    design's data rate (the host protocol's, else channels x line rate)."""
+    design's data rate (the host protocol's, else channels x line rate); when no row carries it,
+    the fastest row, of which :func:`modules_per_end` modules carry it side by side (a 1.6T MOSAIC
+    end against two 800G AOC ends)."""
     from mosaiclink.system.catalog import load_catalog
 
     catalog = catalog or load_catalog()
     rate_gbps = design.data_rate_gbps
     rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
+    if not rows:
+        raise ConfigError(f"baseline = {technology!r}: no catalog row of this technology; choose another baseline")
     fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
-    if not fits:
-        rates = ", ".join(rate_key(e.rate_gbps) for e in rows) or "none"
-        raise ConfigError(
-            f"baseline = {technology!r}: no catalog row carries {rate_key(rate_gbps)} (its rates: {rates}); "
-            "choose another baseline technology"
-        )
-    return fits[0]
+    return fits[0] if fits else rows[-1]
+
+
+def modules_per_end(design: MosaicDesign, reference: CatalogEntry) -> int:
+    """Reference modules an end needs to carry the design's data rate (1 unless the catalog's
+    fastest row is slower than the design: then power and FIT add over the modules)."""
+    return max(math.ceil(design.data_rate_gbps / reference.rate_gbps * (1 - 1e-9)), 1)
 
 
 def fleet(scenario: str = "100k-optics") -> Fleet:

@@ -117,8 +117,9 @@ class LinkReport:
 
     @property
     def meets_target(self) -> np.ndarray:
-        """Boolean per channel: stat-eye BER at or below the target."""
-        return self.log10_ber_stateye <= np.log10(self.target_ber)
+        """Boolean per channel: budget margin (implementation reserve included) at least 0 dB,
+        i.e. the stat-eye BER meets the target with the reserve to spare (``budget.budget_margin_db``)."""
+        return self.budget_per_channel["margin_db"] >= 0.0
 
     @property
     def channels_meeting_target(self) -> int:
@@ -131,7 +132,7 @@ class LinkReport:
 
     @property
     def link_ok(self) -> bool:
-        """At least ``data_channels`` channels meet the target BER."""
+        """At least ``data_channels`` channels meet the target BER with the reserve (margin >= 0)."""
         return self.channels_meeting_target >= self.data_channels
 
     def ber_summary(self) -> dict[str, float]:
@@ -330,8 +331,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     sps, bit_s = grid.samples_per_bit, grid.bit_s
     rx = design.receiver
     alive = ~cp.variation.dead
-    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a)
-    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a)
+    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a, design.led.rin_db_per_hz)
+    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a, design.led.rin_db_per_hz)
     autocorr = equalizer.noise_autocorrelation_hz(rx, design.equalizer, bit_s, max(design.equalizer.ffe_taps, 1))
     xt_ratio = chain_crosstalk_ratio(cp)
 
