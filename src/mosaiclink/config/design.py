@@ -18,7 +18,12 @@ from typing import Any, Literal, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
+from mosaiclink.config.line_rate import (
+    DEFAULT_MARKER_PERIOD_BITS,
+    RATE_TOLERANCE,
+    host_data_rate_gbps,
+    required_line_rate_gbps,
+)
 from mosaiclink.errors import ConfigError, MosaicError
 
 MAX_TOTAL_CHANNELS = 4096
@@ -407,10 +412,23 @@ class MosaicDesign(Spec):
         return {**data, "link": {**link, "rate_gbps": need}}
 
     @model_validator(mode="after")
+    def _ffe_within_pulse(self) -> MosaicDesign:
+        """Refuse an FFE longer than the pulse response the model keeps (the cursor and
+        ``isi_span_bits`` after it): its extra taps would see no samples (issue 26: ffe_taps = 23)."""
+        span = self.link.isi_span_bits + 1
+        if self.equalizer.ffe_taps > span:
+            raise ValueError(
+                f"equalizer.ffe_taps = {self.equalizer.ffe_taps}: more than the {span} symbols of pulse the model "
+                f"keeps (the cursor and link.isi_span_bits = {self.link.isi_span_bits} after it); lower the taps or "
+                "raise link.isi_span_bits"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _rate_meets_host(self) -> MosaicDesign:
         """Refuse a line rate below what the host protocol needs over the data channels."""
         need = self.required_rate_gbps
-        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+        if need is not None and self.link.rate_gbps < need * (1.0 - RATE_TOLERANCE):
             raise ValueError(
                 f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
                 f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "

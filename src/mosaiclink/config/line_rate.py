@@ -23,6 +23,7 @@ from mosaiclink.errors import ConfigError
 
 MARKER_BITS = 40
 DEFAULT_MARKER_PERIOD_BITS = 4096
+RATE_TOLERANCE = 1e-9  # relative: a stated rate this close below the need is the need (float rounding)
 
 HOST_CODED_RATE_GBPS: dict[str, float] = {
     "400gbe": 425.0,  # IEEE 802.3bs: 4 x 106.25 (or 8 x 53.125) Gb/s RS(544,514)-coded

@@ -22,6 +22,7 @@ checked for the design their dataset names as its base.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -284,6 +285,7 @@ def assess_claims(
     baseline: str = "aoc",
     preset: str | None = None,
     data: tuple[BerDataset, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
 
@@ -300,6 +302,8 @@ def assess_claims(
     data
         BER datasets the bands are conditioned on (:func:`~mosaiclink.explore.posterior.sample_posterior`);
         by default the shipped published points; ``()`` keeps the prior.
+    progress
+        Called as ``progress(done, total)`` while the samples are evaluated.
     """
     if dataset is None:
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
@@ -310,7 +314,16 @@ def assess_claims(
     power, reliability = PowerSpec(), ReliabilitySpec()
     context = fleet()
     prior = propagate(
-        design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline, fleet_figures=context
+        design,
+        ranges,
+        samples,
+        seed,
+        power,
+        reliability,
+        probes=probes,
+        baseline=baseline,
+        fleet_figures=context,
+        progress=progress,
     )
     if data is None:
         data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)

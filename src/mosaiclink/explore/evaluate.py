@@ -41,6 +41,7 @@ import numpy as np
 
 from mosaiclink import __version__
 from mosaiclink.config.io import read_bytes
+from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
@@ -122,13 +123,14 @@ def nominal_chain(batch: DesignBatch) -> Chain:
 
 
 def length_independent(
-    base, paths: tuple[str, ...], rows: np.ndarray
+    base, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False
 ) -> tuple[DesignBatch, DesignBatch, Chain, np.ndarray]:
     """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
-    the nominal chain of those, and each row's index into them."""
-    full = design_batch(base, paths, rows)
+    the nominal chain of those, and each row's index into them (``checked``: the rows already
+    passed :func:`~mosaiclink.config.overrides.check_rows`)."""
+    full = design_batch(base, paths, rows, checked=checked)
     first, inverse = _distinct(rows, [j for j, p in enumerate(paths) if p != "link.length_m"])
-    b = design_batch(base, paths, rows[first])
+    b = design_batch(base, paths, rows[first], checked=True)  # a subset of the rows just checked
     return full, b, nominal_chain(b), inverse
 
 
@@ -150,7 +152,7 @@ def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Po
     from mosaiclink.explore.spec import with_overrides
 
     columns = [j for j, p in enumerate(paths) if p.startswith(GROUP_SECTIONS)]
-    lengths = design_batch(base, paths, rows).link.length_m
+    lengths = design_batch(base, paths, rows, checked=True).link.length_m  # checked by population_pass
     key = np.column_stack([rows[:, columns], np.broadcast_to(reference_length_m(lengths), (len(rows),))])
     first, group = _distinct(key, list(range(key.shape[1])))
     out = []
@@ -160,11 +162,16 @@ def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Po
     return out
 
 
-def population_pass(base, paths: tuple[str, ...], rows: np.ndarray, reaches: bool = True) -> dict[str, np.ndarray]:
-    """The population columns of every row (group by group, :func:`populations`)."""
+def population_pass(
+    base, paths: tuple[str, ...], rows: np.ndarray, reaches: bool = True, checked: bool = False
+) -> dict[str, np.ndarray]:
+    """The population columns of every row (group by group, :func:`populations`); ``checked`` as
+    for :func:`length_independent`."""
+    if not checked:
+        check_rows(base, paths, rows)
     out: dict[str, np.ndarray] = {}
     for pop, members in populations(base, paths, rows):
-        batch = design_batch(base, paths, rows[members])
+        batch = design_batch(base, paths, rows[members], checked=True)
         cols = population_columns(
             batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M) if reaches else None, REACH_STEPS
         )
@@ -179,6 +186,7 @@ def evaluate_rows(
     rows: np.ndarray,
     power_spec: PowerSpec | None = None,
     reliability_spec: ReliabilitySpec | None = None,
+    checked: bool = False,
 ) -> dict[str, np.ndarray]:
     """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
 
@@ -186,19 +194,23 @@ def evaluate_rows(
     channel, power and FIT. What does not depend on ``link.length_m`` (the nominal chain's
     length-independent stages and its reach, power, FIT) is computed once per distinct row of
     the other parameters and broadcast back. Rows are evaluated in blocks of
-    :data:`BLOCK_ROWS` (the intermediate arrays stay in the CPU cache).
+    :data:`BLOCK_ROWS` (the intermediate arrays stay in the CPU cache). A matrix holding a design
+    the one design validation refuses is refused with its message
+    (:func:`~mosaiclink.config.overrides.check_rows`, once per call; ``checked``: the caller did it).
     """
     rows = np.asarray(rows, dtype=np.float64)
+    if not checked:
+        check_rows(base, paths, rows)
     if len(rows) > BLOCK_ROWS:  # the same numbers, block by block
         parts = [
-            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec)
+            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec, checked=True)
             for i in range(0, len(rows), BLOCK_ROWS)
         ]
         return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
-    full, b, chain, inverse = length_independent(base, paths, rows)
+    full, b, chain, inverse = length_independent(base, paths, rows, checked=True)
     n = b.size
     log10_target = np.log10(_full(b.link.target_ber, n))
-    out = population_pass(base, paths, rows)
+    out = population_pass(base, paths, rows, checked=True)
     out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))

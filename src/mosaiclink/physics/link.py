@@ -35,9 +35,10 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
-from mosaiclink.physics.budget import LinkBudget, build_budget
+from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
@@ -73,7 +74,7 @@ class LinkReport:
     >>> report.channels, int(report.dead.sum()), report.spares_needed  # 3 live channels miss 2.4e-4
     (100, 0, 3)
     >>> report.to_dataframe().shape  # one row per channel (pandas)
-    (100, 16)
+    (100, 17)
     """
 
     design_name: str
@@ -145,6 +146,20 @@ class LinkReport:
             "median": float(10 ** np.median(lb)),
             "worst": float(10 ** lb.max()),
         }
+
+    @property
+    def median_channel(self) -> int:
+        """The live channel whose margin is the median of the live channels' (the lower middle one
+        for an even count): the one real channel a single-channel waterfall describes."""
+        margin = self.budget_per_channel["margin_db"]
+        live = np.flatnonzero(~self.dead) if np.any(~self.dead) else np.arange(self.channels)
+        ranked = live[np.argsort(margin[live], kind="stable")]
+        return int(ranked[(ranked.size - 1) // 2])
+
+    def channel_budget(self, channel: int | None = None) -> LinkBudget:
+        """The exact waterfall of one channel (default :attr:`median_channel`): its lines sum, where
+        :attr:`budget`'s per-line medians need not."""
+        return channel_budget(self.budget_per_channel, self.median_channel if channel is None else channel)
 
     def nth_best_log10_ber(self, n: int) -> float:
         """log10 BER of the n-th best channel (n = 1 is the best)."""
@@ -273,6 +288,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     >>> report  # doctest: +ELLIPSIS
     <LinkReport mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, median BER ..., 97/100 meet 2.4e-4>
     """
+    require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
