@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import writable_file
+from mosaiclink.cli.common import check_design_work, writable_file
 from mosaiclink.cli.options import JsonOpt
 
 
@@ -69,6 +69,7 @@ def calibrate(
     design = load_base(base_name)
     if not isinstance(design, MosaicDesign):
         raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
+    check_design_work(design)  # a heavy base is refused with its estimate, before any model runs
     if data.datasheets:
         from mosaiclink.explore.spec import with_overrides
 

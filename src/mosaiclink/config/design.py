@@ -399,6 +399,19 @@ class MosaicDesign(Spec):
         return {**data, "link": {**link, "rate_gbps": need}}
 
     @model_validator(mode="after")
+    def _ffe_within_pulse(self) -> MosaicDesign:
+        """Refuse an FFE longer than the pulse response the model keeps (the cursor and
+        ``isi_span_bits`` after it): its extra taps would see no samples (issue 26: ffe_taps = 23)."""
+        span = self.link.isi_span_bits + 1
+        if self.equalizer.ffe_taps > span:
+            raise ValueError(
+                f"equalizer.ffe_taps = {self.equalizer.ffe_taps}: more than the {span} symbols of pulse the model "
+                f"keeps (the cursor and link.isi_span_bits = {self.link.isi_span_bits} after it); lower the taps or "
+                "raise link.isi_span_bits"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _rate_meets_host(self) -> MosaicDesign:
         """Refuse a line rate below what the host protocol needs over the data channels."""
         need = self.required_rate_gbps

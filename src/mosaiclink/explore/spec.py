@@ -108,8 +108,12 @@ def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
         link.update(host_protocol_rule(overrides))
     for path, value in overrides.items():
         node = mapping
-        *parents, leaf = path.split(".")
-        for part in parents:
+        *parents, leaf = str(path).split(".")
+        for depth, part in enumerate(parents):
+            if not isinstance(node.get(part), dict):
+                known = ", ".join(sorted(k for k, v in node.items() if isinstance(v, dict)))
+                section = ".".join(parents[: depth + 1])
+                raise ConfigError(f"{path}: '{section}' is not a section of the design; sections: {known}")
             node = node[part]
         node[leaf] = value
     return type(design).from_mapping(mapping)
@@ -223,7 +227,8 @@ def load_sweep(
         _check_values(base, path, param, as_int)
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
     grid_size = math.prod(len(lv) for lv in levels)  # a Python int: no int64 wrap-around
-    check_sweep_size(grid_size if spec.sampler == "grid" else spec.samples or 0, len(paths))
+    sampled = spec.sampler != "grid"
+    check_sweep_size((spec.samples or 0) if sampled else grid_size, len(paths), sampled=sampled)
     unit = None
     if spec.sampler != "grid":
         rng = generator(spec.seed, Stream.SWEEP_SAMPLES)

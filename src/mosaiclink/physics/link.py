@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget
@@ -73,7 +74,7 @@ class LinkReport:
     >>> report.channels, int(report.dead.sum()), report.spares_needed  # 3 live channels miss 2.4e-4
     (100, 0, 3)
     >>> report.to_dataframe().shape  # one row per channel (pandas)
-    (100, 16)
+    (100, 17)
     """
 
     design_name: str
@@ -272,6 +273,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     >>> report  # doctest: +ELLIPSIS
     <LinkReport mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, median BER ..., 97/100 meet 2.4e-4>
     """
+    require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.link import LinkReport, analyse
@@ -122,6 +122,7 @@ def max_reach_m(
     >>> round(ml.max_reach_m(ml.load_preset("mosaic-prototype")), 1)  # m, median channel at 2.4e-4
     28.9
     """
+    require_instance(design, MosaicDesign, "design")
     return max_reaches_m(design, (channels_required,), target_ber, seed, tolerance_m, margin_db)[0]
 
 
