@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
-from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
+from mosaiclink.report.sections.simulation import bathtub_fit  # noqa: E402
 from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
 from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noqa: E402
 
@@ -231,16 +231,22 @@ def sensitivity(data: dict):
 def eye(data: dict):
     eye_data = data["eye_plot"]
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
-    t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_ua"])
+    t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_mv"])
     image = ax.pcolormesh(
         t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
     )
     fig.colorbar(image, ax=ax, label="log10 hits")
-    ax.axhline(eye_data["threshold_ua"], color="w", ls="--", lw=1)
+    ax.axhline(eye_data["threshold_mv"], color="w", ls="--", lw=1)
     ax.axvline(0.0, color="w", ls=":", lw=1)
+    margin = eye_data["mask_margin"]
+    label = "mask" if margin is None else f"mask (margin {margin:+.0%})"
+    ax.plot(eye_data["mask_x_ui"], eye_data["mask_mv"], color="#ff4d4d", lw=1.5, label=label)
+    legend = ax.legend(fontsize=8, loc="upper left", facecolor="black", framealpha=0.6)
+    for text in legend.get_texts():
+        text.set_color("white")
     ax.set(
         xlabel="time from the decision instant (UI)",
-        ylabel="photocurrent (uA)",
+        ylabel=f"TIA output (mV, {eye_data['transimpedance_ohm'] / 1e3:g} kOhm x photocurrent)",
         title=f"Eye, channel {data['eye']['channel']} ({eye_data['samples_per_ui']} samples/UI)",
     )
     return fig
@@ -252,10 +258,9 @@ def bathtub(data: dict):
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
     dense = np.linspace(phase.min(), phase.max(), 400)
-    walls = bathtub_walls(tub, dense)
-    if walls is not None:
-        for wall in walls:
-            ax.semilogy(dense, wall, ":", color=PALETTE[1])
+    fit = bathtub_fit(tub, dense)
+    if fit is not None:
+        ax.semilogy(dense, fit, ":", color=PALETTE[1], label="dual-Dirac fit")
     ax.axhline(tub["target_ber"], color="k", ls="--", lw=1, label="target")
     ax.set(xlabel="sampling phase (UI)", ylabel="BER", ylim=BER_YLIM, title="Bathtub with dual-Dirac walls")
     ax.legend(fontsize=8)
