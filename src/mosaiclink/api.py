@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.presets import load_design as _load_design_file
 from mosaiclink.config.presets import load_preset, preset_names
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance, require_seed
 
 if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functions
     import pandas as pd
@@ -54,12 +55,17 @@ def load_design(name_or_path: str | Path) -> MosaicDesign:
     >>> design.array.data_channels, design.link.rate_gbps
     (400, 2.145751953125)
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise ConfigError(f"design = {type(name_or_path).__name__} object: expected a preset name or a file path")
     text = str(name_or_path)
     if text in preset_names():
         return load_preset(text)
-    if Path(text).is_file():
-        return _load_design_file(text)
-    raise ConfigError(f"design = {text!r}: neither a preset ({', '.join(preset_names())}) nor an existing design file")
+    if Path(text).suffix in SUFFIXES and len(text) < 4096:
+        return _load_design_file(text)  # the safe reader: a missing, unreadable or hostile file is one line
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    raise ConfigError(
+        f"design = {shown!r}: neither a preset ({', '.join(preset_names())}) nor a design file ({', '.join(SUFFIXES)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,13 @@ def evaluate_cluster(
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario, scenario_names
 
+    require_seed(seed)
+    if design is not None:
+        require_instance(design, MosaicDesign, "design")
     if isinstance(scenario, ScenarioSpec):
         spec, name = scenario, scenario.name
+    elif not isinstance(scenario, str):
+        raise ConfigError(f"scenario = {type(scenario).__name__} object: expected a name or a ScenarioSpec")
     elif scenario == "100k":
         name = "100k"
         spec = None
@@ -133,14 +144,27 @@ def evaluate_cluster(
             raise ConfigError(f"scenario = {scenario!r}: unknown; shipped: 100k, {', '.join(scenario_names())}")
         spec, name = load_scenario(scenario), scenario
     clusters = (
-        [c for n in ("100k-optics", "100k-mosaic") for c in load_scenario(n).cluster] if spec is None else spec.cluster
+        [c for n in ("100k-optics", "100k-mosaic") for c in load_scenario(n).cluster] if spec is None else spec.clusters
     )
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
 def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
-    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> table = ml.evaluate_workload("deepseek-v3", gpus=16_384)
+    >>> [row["technology"] for row in table["rows"]]
+    ['copper', 'aoc', 'dr8', 'lpo', 'cpo', 'mosaic']
+    >>> gain = next(g for g in table["mosaic_gain"] if g["over"] == "dr8")
+    >>> sorted(gain["factors"])
+    ['failures', 'power', 'scale_up_domain']
+    >>> gain["goodput_per_facility_mw_ratio"] > 1
+    True
+    """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
 

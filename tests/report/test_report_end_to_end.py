@@ -73,7 +73,7 @@ def test_report_claims_are_mosaic_uncertainty_claims(built_report, mosaic):
     assert {c["key"] for c in report["claims"]} >= {"reach", "power", "link_fit", "fit_vs_optics", "fleet_failures"}
     for claim in report["claims"]:
         assert claim["verdict"] in (HOLDS, TYPICAL_ONLY, FAILS) and claim["p5"] <= claim["p50"] <= claim["p95"]
-    for metric in ("reach_m", "q_margin_db", "power_w_per_end", "percent_below_aoc", "link_fit"):
+    for metric in ("reach_m", "margin_db", "power_w_per_end", "percent_below_aoc", "link_fit"):
         assert metric in report["bands"]
     html = (built_report["dir"] / "index.html").read_text()
     assert all(c["verdict"] in html and escape(c["text"]) in html for c in report["claims"])

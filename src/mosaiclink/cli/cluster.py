@@ -17,7 +17,7 @@ from mosaiclink.cli.common import writable_file
 from mosaiclink.cli.options import CatalogOpt, JsonOpt, SeedOpt, within
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario, scenario_names
 from mosaiclink.config.cluster import ScenarioSpec
-from mosaiclink.config.io import load_spec, write_text_atomic
+from mosaiclink.config.io import SUFFIXES, load_spec, write_text_atomic
 from mosaiclink.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -29,11 +29,13 @@ def _scenario(name_or_path: str) -> ScenarioSpec:
     """A shipped scenario by name, or a scenario file."""
     if name_or_path in scenario_names():
         return load_scenario(name_or_path)
-    if not Path(name_or_path).exists():
+    if Path(name_or_path).suffix not in SUFFIXES:
+        shown = name_or_path if len(name_or_path) <= 80 else name_or_path[:77] + "..."
         raise ConfigError(
-            f"--scenario = {name_or_path!r}: neither a file nor a shipped scenario ({', '.join(scenario_names())})"
+            f"--scenario = {shown!r}: neither a scenario file ({', '.join(SUFFIXES)}) nor a shipped scenario "
+            f"({', '.join(scenario_names())})"
         )
-    return load_spec(name_or_path, ScenarioSpec)
+    return load_spec(name_or_path, ScenarioSpec)  # the safe reader: missing, too long or hostile is one line
 
 
 def _events_csv(results: Sequence[ClusterResult], years: Sequence[FailureYear]) -> str:

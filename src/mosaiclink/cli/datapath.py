@@ -16,7 +16,9 @@ from mosaiclink.units import format_ber
 
 
 def datapath(
-    host: Annotated[str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, pcie6, ualink, raw.")] = "800gbe",
+    host: Annotated[
+        str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, 2x1.6tbe, pcie6, ualink, raw.")
+    ] = "800gbe",
     channels: Annotated[int, typer.Option(help="Data channels.")] = 400,
     spares: Annotated[int, typer.Option(help="Spare channels.")] = 20,
     mapping: Annotated[

@@ -20,6 +20,7 @@ points (:func:`dataset_claims`) are checked for the design their dataset names a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -223,6 +224,7 @@ def assess_claims(
     dataset: BerDataset | None = None,
     baseline: str = "aoc",
     preset: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
 
@@ -236,6 +238,8 @@ def assess_claims(
         (:data:`~mosaiclink.config.datasets.DEFAULT_DATASET`) when their base is this design.
     preset
         The preset the design and ranges come from; names the estimates no range covers.
+    progress
+        Called as ``progress(done, total)`` while the samples are evaluated.
     """
     if dataset is None:
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
@@ -244,7 +248,9 @@ def assess_claims(
         checks = dataset_claims(dataset)
     probes = {c.metric.split("@")[1]: conditions for c, conditions in checks}
     power, reliability = PowerSpec(), ReliabilitySpec()
-    result = propagate(design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline)
+    result = propagate(
+        design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline, progress=progress
+    )
     claims = claims_table(result, design_claims(design) + tuple(c for c, _ in checks))
     if design_claims(design):
         claims = (*claims, temperature_verdict(design))

@@ -134,6 +134,17 @@ def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_d
     )
 
 
+def budget_margin_db(q_eye, q_target, implementation_penalty_db):
+    """The one link margin (optical dB): :math:`10\\log_{10}(Q_{eye}/Q_t) - P_{impl}`.
+
+    Every surface (budget, reach, pass/fail, uncertainty, explorer, compare, design) reads this
+    definition: a channel passes when its margin is at least 0, the implementation reserve
+    included, so a negative margin is never "OK".
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 10.0 * np.log10(np.maximum(q_eye, 0.0) / q_target) - np.asarray(implementation_penalty_db)
+
+
 def build_budget(
     *,
     launch_oma_w,
@@ -188,7 +199,7 @@ def build_budget(
     per_channel["residual_isi_penalty_db"] = total * isi_share
     per_channel["crosstalk_penalty_db"] = total * (1.0 - isi_share)
     per_channel["implementation_penalty_db"] = implementation_penalty_db * np.ones_like(launch_oma_w)
-    per_channel["margin_db"] = linear_to_db(q_eye / q_target) - implementation_penalty_db
+    per_channel["margin_db"] = budget_margin_db(q_eye, q_target, implementation_penalty_db)
     live = alive if np.any(alive) else np.ones_like(alive)
     lines = tuple(BudgetLine(name, float(np.median(per_channel[key][live])), kind, key) for name, key, kind in LINES)
     return LinkBudget(lines), per_channel

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance, require_seed
 from mosaiclink.sim.counting import ErrorCounter
 from mosaiclink.sim.distributed import BLOCK_BITS, Key, OnResult, count_distributed
 from mosaiclink.sim.eye import (
@@ -28,6 +28,7 @@ from mosaiclink.sim.model import SymbolModel, WaveformModel
 from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.symbol import SymbolSimulator
 from mosaiclink.sim.waveform import WaveformSimulator
+from mosaiclink.workload import check_simulation_bits
 
 Path_ = Literal["symbol", "waveform"]
 Progress = Callable[[int, int], None]
@@ -247,8 +248,10 @@ def simulate(
     >>> result.bits.tolist(), result.errors.tolist()
     ([20000, 20000], [92, 1506])
     """
-    if bits <= 0:
-        raise ConfigError(f"bits = {bits!r}: must be > 0")
+    require_instance(design, MosaicDesign, "design")
+    require_seed(seed), require_seed(variation_seed, "variation_seed")
+    if isinstance(bits, bool) or not hasattr(bits, "__index__") or bits <= 0:
+        raise ConfigError(f"bits = {bits!r}: must be a whole number > 0")
     if path not in ("symbol", "waveform"):
         raise ConfigError(f"path = {path!r}: allowed symbol, waveform")
     models = link_models(design, variation_seed, jitter_rms_ps, forwarded_clock, led_model)
@@ -259,6 +262,7 @@ def simulate(
     eyes_sel = sel[:1] if eye_channels is None else np.asarray(eye_channels, np.int64)
     if eyes_sel.size and (eyes_sel.min() < 0 or eyes_sel.max() >= total):
         raise ConfigError(f"eye_channels: must be within 0..{total - 1}")
+    check_simulation_bits(int(bits), int(sel.size))
     model = models.symbol if path == "symbol" else models.waveform
     rows, pos = _with_neighbours(model, sel)
     counter = ErrorCounter(sel.size, int(bits), target_errors)

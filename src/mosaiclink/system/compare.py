@@ -13,7 +13,7 @@ from mosaiclink.config.catalog import CatalogEntry, parse_rate_gbps, rate_key
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import load_preset
 from mosaiclink.config.system import CostSpec, PowerSpec, ReliabilitySpec
-from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.errors import ConfigError, ModelRangeError, require_instance
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
@@ -294,6 +294,11 @@ def compare(
     >>> ml.compare("800g", reach_m=30)
     <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 93.5>
     """
+    if design is not None:
+        require_instance(design, MosaicDesign, "design")
+    for name, value in (("reach_m", reach_m), ("temperature_c", temperature_c)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} = {value!r}: expected a number")
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be > 0")
     if not -40.0 <= temperature_c <= 150.0:
