@@ -232,8 +232,8 @@ def uncertainty(
     return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
 
 
-def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
-    """Write the HTML report, ``report.json`` and the paper figures of an
+def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
+    """Write the HTML report, ``report.json`` and (``paper_figures``) the Matplotlib figures of an
     :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
 
     Examples
@@ -247,7 +247,7 @@ def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") 
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
-    return _write(assessment, build_sections(assessment), Path(out_dir))
+    return _write(assessment, build_sections(assessment), Path(out_dir), paper_figures)
 
 
 def plot(result: Any, figure: str | None = None) -> go.Figure:
