@@ -114,5 +114,5 @@ def evaluate_inference(
                         "link_w_per_gpu": ENDS_PER_LINK * spec.links_per_gpu * float(table.power_w_per_end[i]),
                     }
                 )
-    reach = {t: float(r) for t, r in zip(table.technology, table.reach_m, strict=True)}
-    return InferenceResult(spec, hbm_only, kv_token, link_gbyte_s, tuple(rows), reach)
+    reaches = {t: float(r) for t, r in zip(table.technology, table.reach_m, strict=True)}
+    return InferenceResult(spec, hbm_only, kv_token, link_gbyte_s, tuple(rows), reaches)
