@@ -41,7 +41,8 @@ def test_rows_and_headline_at_800g():
     # By hand from ReliabilitySpec at its 55 C reference (AF = 1), 60 spares making the channels'
     # share negligible: 2 dies x 1 + 2 connectors x 0.5 + fibre 0.5 + 2 ends x (PCB 5 + regulators
     # 10 + controller 10 + host interface 20) = 93.5 FIT; without the module parts 3.5 FIT.
-    assert result.row("aoc").link_fit == pytest.approx(550.0)  # the catalog's 800G AOC at 55 C: 2 x 275 FIT (Llama 3 field count)
+    # the catalog's 800G AOC at 55 C: 2 x 275 FIT (Llama 3 field count)
+    assert result.row("aoc").link_fit == pytest.approx(550.0)
     assert result.mosaic.link_fit == pytest.approx(93.5, rel=1e-9)
     assert h["fit_ratio_vs_aoc"] == pytest.approx(550.0 / 93.5, rel=1e-9)
     published = compare(
