@@ -21,6 +21,7 @@ PUBLIC = [name for name in ml.__all__ if name != "__version__"]
 # are shown through evaluate_link, whose example runs them)
 PHYSICS = [
     "mosaiclink.physics.array",
+    "mosaiclink.physics.bend",
     "mosaiclink.physics.ber",
     "mosaiclink.physics.budget",
     "mosaiclink.physics.channel",
@@ -32,6 +33,7 @@ PHYSICS = [
     "mosaiclink.physics.reach",
     "mosaiclink.physics.receiver",
     "mosaiclink.physics.sampling",
+    "mosaiclink.physics.thermal",
 ]
 
 

@@ -28,6 +28,16 @@ for a stress limit :math:`\\sigma_{max}` is :math:`R_{min} = E r / \\sigma_{max}
 design rule for static fatigue of silica, up to 1/2 briefly during installation).
 The strand's radius is its core field (hexagonal lattice, :func:`mosaiclink.physics.fiber.image_field_diameter_um`)
 plus the outer cladding.
+
+Examples
+--------
+>>> from mosaiclink.config.envelope import GlassSpec
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics.bend import guided_mode_fraction, minimum_radius_mm
+>>> round(float(guided_mode_fraction(10.0, 50.0, 0.2, 1.46, 850.0)), 4)  # a 50 um core at 10 mm (Gloge)
+0.7027
+>>> round(minimum_radius_mm(load_preset("mosaic-prototype").fiber, GlassSpec()))  # 0.88 mm strand, mm
+229
 """
 
 from __future__ import annotations
