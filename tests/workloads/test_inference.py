@@ -53,3 +53,17 @@ def test_bad_inference_spec_is_one_line():
     with pytest.raises(ConfigError, match="tensor = 3") as info:
         load_inference(tensor=3)
     assert "\n" not in str(info.value)
+
+
+def test_lane_rate_table():
+    """Faster lanes shorten copper; MOSAIC keeps ~2 Gb/s channels from 400G to 3.2T by adding channels."""
+    from mosaiclink.workloads.lanes import lane_rate_table
+
+    rows = lane_rate_table(mosaic_presets=("mosaic-800g", "mosaic-3.2t"))
+    dac = {r["lane_rate_gbps"]: r for r in rows if r["technology"] == "passive-dac"}
+    assert dac[200.0]["reach_m"] < dac[100.0]["reach_m"] and dac[200.0]["reach_vs_lowest_rate"] == 0.5
+    mosaic = {r["rate_gbps"]: r for r in rows if r["technology"] == "mosaic"}
+    assert all(1.9 < r["lane_rate_gbps"] < 2.3 for r in mosaic.values())
+    assert mosaic[3200.0]["lanes"] == 4 * mosaic[800.0]["lanes"]
+    dr8 = {r["rate_gbps"]: r for r in rows if r["technology"] == "dr8"}
+    assert mosaic[800.0]["pj_per_bit"] < dr8[800.0]["pj_per_bit"]

@@ -31,13 +31,12 @@ plus the outer cladding.
 
 Examples
 --------
->>> from mosaiclink.config.envelope import GlassSpec
+>>> import numpy as np
 >>> from mosaiclink.config.presets import load_preset
->>> from mosaiclink.physics.bend import guided_mode_fraction, minimum_radius_mm
->>> round(float(guided_mode_fraction(10.0, 50.0, 0.2, 1.46, 850.0)), 4)  # a 50 um core at 10 mm (Gloge)
-0.7027
->>> round(minimum_radius_mm(load_preset("mosaic-prototype").fiber, GlassSpec()))  # 0.88 mm strand, mm
-229
+>>> from mosaiclink.physics import bend
+>>> design = load_preset("mosaic-800g")
+>>> np.round(bend.design_bend_loss_db(design, [0.5, 1.0, 2.0], mode_fill="full"), 2).tolist()  # dB
+[2.77, 1.28, 0.65]
 """
 
 from __future__ import annotations

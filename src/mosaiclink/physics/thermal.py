@@ -24,11 +24,9 @@ temperature-independent over 0-150 C.
 
 Examples
 --------
->>> from mosaiclink.physics.thermal import module_temperatures
->>> t = module_temperatures(50.0, 1.0, 3.0, emitters=100, emitter_spreading_k_per_w=500.0,
-...                         led_bond_k_per_w=2.0, die_to_case_k_per_w=4.0)
->>> round(t.cmos_c, 6), round(t.led_array_c, 6), round(t.led_junction_c, 6)  # 4 W x 4 K/W, + 1 W x 2, + 1 W x 5
-(66.0, 68.0, 73.0)
+>>> from mosaiclink.physics import thermal
+>>> round(float(thermal.spreading_resistance_k_per_w(20.0, 150.0)), 1)  # K/W: 20 um source on silicon
+166.7
 """
 
 from __future__ import annotations
