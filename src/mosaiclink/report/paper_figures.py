@@ -406,7 +406,7 @@ def margin_vs_case(data: dict):
     cases = [p["case_c"] for p in points]
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.plot(cases, [p["median_margin_db"] for p in points], "o-", color=MOSAIC_COLOR, label="median channel")
-    ax.plot(cases, [p["link_margin_db"] for p in points], "s-", color=PALETTE[1], label="link (N-th best)")
+    ax.plot(cases, [p["link_excess_db"] for p in points], "s-", color=PALETTE[1], label="link (N-th best)")
     ax.axhline(0.0, color="k", lw=0.8)
     ax.set(xlabel="module case temperature (C)", ylabel="margin (dB)", title="Margin vs case temperature")
     ax.legend(fontsize=8)

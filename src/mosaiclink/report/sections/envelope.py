@@ -19,7 +19,7 @@ def margin_temperature_figure(env: EnvelopeAssessment) -> Figure:
     cases = [p.case_c for p in points]
     traces = [
         go.Scatter(x=cases, y=[p.median_margin_db for p in points], name="median channel margin", mode="lines+markers"),
-        go.Scatter(x=cases, y=[p.link_margin_db for p in points], name="link margin (N-th best)", mode="lines+markers"),
+        go.Scatter(x=cases, y=[p.link_excess_db for p in points], name="link margin (N-th best)", mode="lines+markers"),
         go.Scatter(
             x=cases,
             y=[p.channels_meeting for p in points],
