@@ -215,7 +215,7 @@ TEMPERATURE_CLAIM = Claim(
     "temperature_insensitive",
     "temperature-insensitive: meets its length over the 0-70 C commercial case range",
     "P2",
-    "link_excess_db_at_70c",
+    "link_margin_db_at_70c",
     low=0.0,
 )
 

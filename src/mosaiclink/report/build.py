@@ -19,6 +19,7 @@ from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
 from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.report.sections.datapath import datapath_section
+from mosaiclink.report.sections.envelope import envelope_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
 from mosaiclink.report.sections.signal import signal_section
@@ -35,6 +36,7 @@ SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
     ("Monte Carlo check", simulation_section),
     ("data path and FEC", datapath_section),
     ("power, reliability and cost vs alternatives", system_section),
+    ("envelope and life", envelope_section),
     ("cluster impact", cluster_section),
     ("AI training job", workload_section),
     ("inputs and provenance", lambda a: inputs_section(a.design, a.origin)),

@@ -400,6 +400,45 @@ def cluster_racks(data: dict):
     return fig
 
 
+def margin_vs_case(data: dict):
+    """Median and link margin over module case temperature (the envelope)."""
+    points = data["envelope"]["points"]
+    cases = [p["case_c"] for p in points]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    ax.plot(cases, [p["median_margin_db"] for p in points], "o-", color=MOSAIC_COLOR, label="median channel")
+    ax.plot(cases, [p["link_excess_db"] for p in points], "s-", color=PALETTE[1], label="link (N-th best)")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set(xlabel="module case temperature (C)", ylabel="margin (dB)", title="Margin vs case temperature")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def margin_vs_years(data: dict):
+    """The link's excess over its target over the years, per case temperature."""
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    for color, life in zip(PALETTE, data["life"], strict=False):
+        ax.plot(life["years"], life["link_excess_db_median"], "o-", color=color, label=f"{life['case_c']:g} C case")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set(xlabel="years in service", ylabel="link excess (dB)", title="Margin over life")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def yield_vs_spares(data: dict):
+    """Module yield vs spare channels per test limit, 95 % intervals."""
+    rows = data["yield"]["rows"]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    for color, limit in zip(PALETTE, sorted({r["test_limit_db"] for r in rows}), strict=False):
+        sel = [r for r in rows if r["test_limit_db"] == limit]
+        y = np.array([100 * r["yield_spares"] for r in sel])
+        err = np.array([[100 * r["ci_spares"][0], 100 * r["ci_spares"][1]] for r in sel]).T
+        ax.errorbar([r["spares"] for r in sel], y, yerr=[y - err[0], err[1] - y], fmt="o-", color=color,
+                    capsize=3, label=f"test limit {limit:+g} dB")  # fmt: skip
+    ax.set(xlabel="spare channels", ylabel="yield (%)", ylim=(0, 101), title="Module yield vs spares")
+    ax.legend(fontsize=8)
+    return fig
+
+
 def workload_gain(data: dict):
     """MOSAIC's gain in goodput per facility MW over each technology, split into its three factors."""
     gains = data["mosaic_gain"]
@@ -464,6 +503,9 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure | None]], 
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
     ("summary", "uncertainty", "posterior-corner", posterior_corner),
     ("workload", "mosaic_gain", "workload-gain", workload_gain),
+    ("envelope", "envelope", "margin-vs-case", margin_vs_case),
+    ("envelope", "life", "margin-vs-years", margin_vs_years),
+    ("envelope", "yield", "yield-vs-spares", yield_vs_spares),
 )
 
 
