@@ -47,6 +47,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
     "physics/link.py": PHYSICS_TESTS,
+    "physics/chain.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
     "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
@@ -60,6 +61,11 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
         "tests/test_golden_data.py",
     ],
 }
+
+
+for _module, _tests in TESTS.items():  # the precision and invariance tests guard every physics module
+    if _module.startswith("physics/"):
+        TESTS[_module] = [*_tests, "tests/physics/test_precision.py"]
 
 
 def _command(tests: list[str]) -> str:
@@ -146,7 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy")
     parser.add_argument("--json", type=Path, help="write every outcome here")
     parser.add_argument("--rerun", type=Path, help="run only the survivors recorded in this --json file")
+    parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
+    parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
+    parser.add_argument(
+        "--only-extra",
+        action="store_true",
+        help="with --rerun: run only the extra tests (the survivors already passed the others)",
+    )
     args = parser.parse_args(argv)
+    if args.only_extra:
+        for module in TESTS:
+            TESTS[module] = list(args.extra_tests)
     deadline = None
     if args.until:
         hh, mm = (int(x) for x in args.until.split(":"))
@@ -158,8 +174,19 @@ def main(argv: list[str] | None = None) -> int:
         for j in range(args.jobs):
             work = scratch / f"w{j}"
             work.mkdir()
-            for part in ("src", "tests", "pyproject.toml"):
-                (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, work / part)
+            if args.source_commit:
+                archive = subprocess.run(
+                    ["git", "archive", args.source_commit, "src", "tests", "pyproject.toml"],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+            else:
+                for part in ("src", "tests", "pyproject.toml"):
+                    (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, work / part)
+            for extra in args.extra_tests:
+                shutil.copy(ROOT / extra, work / extra)
             copies.append(work)
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         os.environ["NUMBA_CACHE_DIR"] = str(scratch / ".numba")
@@ -170,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             random.Random(args.seed).shuffle(mutants)
             print(f"{len(mutants)} mutants in {len(TESTS)} modules; running up to {args.sample}", flush=True)
             mutants = mutants[: args.sample]
+        baseline_env = {**os.environ, "PYTHONPATH": str(copies[0] / "src")}
+        for command in sorted({_command(TESTS[m["module"]]) for m in mutants}):  # pass on the unmutated code
+            run = subprocess.run(command, shell=True, cwd=copies[0], env=baseline_env, capture_output=True)
+            if run.returncode != 0:
+                print(f"baseline fails: {command}\n{run.stdout.decode()[-2000:]}", flush=True)
+                return 1
         per_module: dict[str, Counter[str]] = defaultdict(Counter)
         records: list[dict] = []
         todo = list(enumerate(mutants))

@@ -95,7 +95,7 @@ def built_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     result = subprocess.run(
-        [sys.executable, "-m", "mosaiclink", "report", "--out", str(out)],
+        [sys.executable, "-m", "mosaiclink", "report", "--out", str(out), "--paper-figures"],
         capture_output=True,
         text=True,
         env=env,
@@ -146,3 +146,11 @@ def _sentinel_values(obj, name=""):
 def sentinels():
     """The placeholder numbers of a JSON-like tree or a DataFrame (empty list when there are none)."""
     return lambda obj: list(_sentinel_values(obj))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives chromium (the ``browser`` fixture, directly or through ``page``)
+    carries the declared ``browser`` marker, so ``-m "not browser"`` deselects exactly those."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -23,15 +23,19 @@ from typing import TYPE_CHECKING, Any
 
 from mosaiclink.config.cluster import ScenarioSpec
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.io import SUFFIXES
 from mosaiclink.config.presets import load_design as _load_design_file
 from mosaiclink.config.presets import load_preset, preset_names
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance, require_seed
 
 if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functions
     import pandas as pd
     import plotly.graph_objects as go
+    from matplotlib.figure import Figure as MplFigure
 
     from mosaiclink.assess import Assessment
+    from mosaiclink.explore.calibrate import Calibration
+    from mosaiclink.explore.claims import ClaimsAssessment
 
 # The heavier layers are imported inside the functions that need them, so that
 # ``ml.load_design`` does not pay for the cluster, report and plotting imports.
@@ -52,12 +56,17 @@ def load_design(name_or_path: str | Path) -> MosaicDesign:
     >>> design.array.data_channels, design.link.rate_gbps
     (400, 2.145751953125)
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise ConfigError(f"design = {type(name_or_path).__name__} object: expected a preset name or a file path")
     text = str(name_or_path)
     if text in preset_names():
         return load_preset(text)
-    if Path(text).is_file():
-        return _load_design_file(text)
-    raise ConfigError(f"design = {text!r}: neither a preset ({', '.join(preset_names())}) nor an existing design file")
+    if Path(text).suffix in SUFFIXES and len(text) < 4096:
+        return _load_design_file(text)  # the safe reader: a missing, unreadable or hostile file is one line
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    raise ConfigError(
+        f"design = {shown!r}: neither a preset ({', '.join(preset_names())}) nor a design file ({', '.join(SUFFIXES)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -121,8 +130,13 @@ def evaluate_cluster(
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario, scenario_names
 
+    require_seed(seed)
+    if design is not None:
+        require_instance(design, MosaicDesign, "design")
     if isinstance(scenario, ScenarioSpec):
         spec, name = scenario, scenario.name
+    elif not isinstance(scenario, str):
+        raise ConfigError(f"scenario = {type(scenario).__name__} object: expected a name or a ScenarioSpec")
     elif scenario == "100k":
         name = "100k"
         spec = None
@@ -131,22 +145,96 @@ def evaluate_cluster(
             raise ConfigError(f"scenario = {scenario!r}: unknown; shipped: 100k, {', '.join(scenario_names())}")
         spec, name = load_scenario(scenario), scenario
     clusters = (
-        [c for n in ("100k-optics", "100k-mosaic") for c in load_scenario(n).cluster] if spec is None else spec.cluster
+        [c for n in ("100k-optics", "100k-mosaic") for c in load_scenario(n).cluster] if spec is None else spec.clusters
     )
     return ClusterEvaluation(name, tuple(evaluate_columns(clusters, seed=seed, design=design).summaries))
 
 
 def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -> dict[str, Any]:
     """A training job (a shipped name or a job file) on clusters of every link technology: the
-    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain)."""
+    ``mosaic workload --json`` summary (step time, MFU, ETTR, goodput, tokens/s per MW, MOSAIC's gain).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> table = ml.evaluate_workload("deepseek-v3", gpus=16_384)
+    >>> [row["technology"] for row in table["rows"]]
+    ['copper', 'aoc', 'dr8', 'lpo', 'cpo', 'mosaic']
+    >>> gain = next(g for g in table["mosaic_gain"] if g["over"] == "dr8")
+    >>> sorted(gain["factors"])
+    ['failures', 'power', 'scale_up_domain']
+    >>> gain["goodput_per_facility_mw_ratio"] > 1
+    True
+    """
     from mosaiclink.workloads.presets import load_job
     from mosaiclink.workloads.training import evaluate_training
 
     return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
 
 
-def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
-    """Write the HTML report, ``report.json`` and the paper figures of an
+def sweep(
+    spec: str | Path | dict[str, Any], store: str | Path = "mosaic-results.duckdb", workers: int = 1
+) -> pd.DataFrame:
+    """Run a sweep (a file or its mapping) into a DuckDB result store, resumably, as ``mosaic sweep``;
+    returns this sweep's rows of this code version as a :class:`pandas.DataFrame`.
+
+    A BER below the model's floor is stored as the floor (1e-300, ``log10_ber`` -300) so that SQL
+    constraints select it; read it as "at most".
+    """
+    from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+    from mosaiclink.explore.runner import check_workers, run_sweep
+    from mosaiclink.explore.spec import load_sweep
+    from mosaiclink.explore.store import ResultStore
+
+    resolved = load_sweep(spec, METRICS)
+    check_workers(workers)
+    version = code_version()
+    with ResultStore(store) as results:
+        run_sweep(resolved, results, evaluate_rows, version, workers=workers)
+        name = resolved.spec.name.replace("'", "''")
+        table = results.sql(f"SELECT * FROM designs WHERE sweep = '{name}' AND code_version = '{version}'")
+    return table.to_pandas()
+
+
+def calibrate(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> Calibration:
+    """Fit free parameters to measured BER points, as ``mosaic calibrate``: a
+    :class:`~mosaiclink.explore.calibrate.Calibration` (fitted values with 95 % profile intervals,
+    ``chi2_per_dof``, ``log10_p_value``, ``warning`` when the model cannot describe the data, and
+    the calibrated ``design``)."""
+    from mosaiclink.explore.calibrate import calibrate as fit
+    from mosaiclink.explore.calibrate import calibration_inputs
+
+    return fit(*calibration_inputs(dataset, base, free, ranges))
+
+
+def uncertainty(
+    design: str | Path | MosaicDesign = "mosaic-800g",
+    samples: int = 1000,
+    seed: int = 0,
+    ranges: str | Path | None = None,
+    baseline: str = "aoc",
+) -> ClaimsAssessment:
+    """5/50/95 % bands of every figure over the estimates' ranges, their drivers and the published
+    claims' verdicts, as ``mosaic uncertainty``: a :class:`~mosaiclink.explore.claims.ClaimsAssessment`.
+    ``ranges`` defaults to the preset's shipped ranges (a design object or file needs them given)."""
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.explore.claims import assess_claims
+
+    preset = design if isinstance(design, str) and design in preset_names() else None
+    if ranges is None and preset is None:
+        raise ConfigError("ranges: give a mosaic-ranges/1 file for a design that is not a shipped preset")
+    spec = design if isinstance(design, MosaicDesign) else load_design(design)
+    table = load_ranges(ranges if ranges is not None else str(preset))
+    return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
+
+
+def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
+    """Write the HTML report, ``report.json`` and (``paper_figures``) the Matplotlib figures of an
     :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
 
     Examples
@@ -160,15 +248,18 @@ def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") 
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
-    return _write(assessment, build_sections(assessment), Path(out_dir))
+    return _write(assessment, build_sections(assessment), Path(out_dir), paper_figures)
 
 
-def plot(result: Any, figure: str | None = None) -> go.Figure:
-    """The report's Plotly figure for a result.
+def plot(result: Any, figure: str | None = None) -> go.Figure | MplFigure:
+    """The report's figure for a result, as a figure object (nothing is written).
 
-    ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
+    Plotly: ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
     ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
-    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
+    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure). Matplotlib:
+    ``Calibration`` -> points vs model with residuals, the sensitivity curve and a measured LED
+    response beside the model's (``mosaic calibrate --plot``); a dict of networks from
+    ``physics.networks.channel_networks`` -> |H(f)| of the stages and the chain (``mosaic network --plot``).
 
     Examples
     --------
@@ -199,6 +290,17 @@ def plot(result: Any, figure: str | None = None) -> go.Figure:
         from mosaiclink.report.build import report_figure
 
         return report_figure(result, figure or "fig-ber-length")
+    from mosaiclink.explore.calibrate import Calibration
+
+    if isinstance(result, Calibration):
+        from mosaiclink.report.calibration_figure import calibration_figure
+
+        return calibration_figure(result)
+    if isinstance(result, dict) and "chain" in result:
+        from mosaiclink.report.network_plots import network_figure
+
+        return network_figure(result)
     raise ConfigError(
-        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult or Assessment"
+        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult, Assessment, "
+        "Calibration or a dict of channel networks"
     )

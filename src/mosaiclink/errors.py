@@ -46,3 +46,22 @@ class StoreError(MosaicError):
 def out_of_range(field: str, value: object, allowed: str) -> ConfigError:
     """Build the standard one-line message ``field = value: allowed``."""
     return ConfigError(f"{field} = {value!r}: {allowed}")
+
+
+SEED_MAX = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; 63 bits fit every store and JSON reader
+
+
+def require_seed(seed: object, field: str = "seed") -> int:
+    """``seed`` as an int in ``[0, SEED_MAX]``; a float, string, bool or negative seed is one ConfigError line."""
+    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
+        raise out_of_range(field, seed, f"must be a whole number 0 to {SEED_MAX}")
+    value = int(seed.__index__())
+    if not 0 <= value <= SEED_MAX:
+        raise out_of_range(field, value, f"must be a whole number 0 to {SEED_MAX}")
+    return value
+
+
+def require_instance(value: object, expected: type, field: str) -> None:
+    """Refuse an argument of the wrong type in one line (not an AttributeError deep inside a model)."""
+    if not isinstance(value, expected):
+        raise ConfigError(f"{field} = {type(value).__name__} object: expected a {expected.__name__}")

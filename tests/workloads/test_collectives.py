@@ -101,10 +101,11 @@ def test_a100_ring_busbw():
 
 
 def test_scale_out_ring_busbw_400g():
-    """Validation of the network tier: GPUs with one 400G NDR NIC each and no NVLink reach 40-50 GB/s
-    of all-reduce bus bandwidth at 8 GB+ (saturncloud.io, "Validating multi-node GPU clusters with
-    NCCL tests": L40S on IB NDR). Model: 50 GB/s x scale_out_efficiency, 16 ranks, network steps."""
+    """Validation of the network tier: two H100 nodes over 400G NDR InfiniBand, NCCL_ALGO=RING: "you
+    should see 46-48 GB/s per NIC" (NVIDIA, github.com/NVIDIA/nccl-tests/issues/290, 2025-03); GPUs
+    with one NDR NIC each and no NVLink quote 40-50 GB/s (saturncloud.io NCCL guide). Model: 50 GB/s x
+    scale_out_efficiency over 16 ranks with the network step latency, within 20 % of 47."""
     n, ranks = 8 * 2**30, 16
     t = ring_all_reduce_s(n, ranks, FAB.scale_out_step_us * 1e-6, 50 * GB * FAB.scale_out_efficiency)
     busbw = float(bus_bandwidth_byte_s("all_reduce", n, t, ranks)) / GB
-    assert busbw == pytest.approx(45.0, rel=0.20)
+    assert busbw == pytest.approx(47.0, rel=0.20)

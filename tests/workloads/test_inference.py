@@ -41,7 +41,8 @@ def test_reach_and_technologies(result):
     copper = [r for r in rows if r["technology"] == "passive-dac"]
     assert not any(r["within_reach"] for r in copper) and all(r["batch"] == 0 for r in copper)
     mosaic = [r for r in rows if r["technology"] == "mosaic"]
-    assert all(r["within_reach"] for r in mosaic)  # 10-50 m: MOSAIC's reach
+    reach = result.reach_m["mosaic"]
+    assert reach > 30.0 and all(r["within_reach"] == (r["length_m"] <= reach) for r in mosaic)
     # latency grows with length; every technology that reaches sustains the same batch (bandwidth-bound)
     at = {(r["technology"], r["length_m"], r["latency_budget_ms"]): r for r in rows}
     assert at[("mosaic", 50.0, 50.0)]["load_to_use_ns"] > at[("mosaic", 10.0, 50.0)]["load_to_use_ns"]
@@ -53,3 +54,17 @@ def test_bad_inference_spec_is_one_line():
     with pytest.raises(ConfigError, match="tensor = 3") as info:
         load_inference(tensor=3)
     assert "\n" not in str(info.value)
+
+
+def test_lane_rate_table():
+    """Faster lanes shorten copper; MOSAIC keeps ~2 Gb/s channels from 400G to 3.2T by adding channels."""
+    from mosaiclink.workloads.lanes import lane_rate_table
+
+    rows = lane_rate_table(mosaic_presets=("mosaic-800g", "mosaic-3.2t"))
+    dac = {r["lane_rate_gbps"]: r for r in rows if r["technology"] == "passive-dac"}
+    assert dac[200.0]["reach_m"] < dac[100.0]["reach_m"] and dac[200.0]["reach_vs_lowest_rate"] == 0.5
+    mosaic = {r["rate_gbps"]: r for r in rows if r["technology"] == "mosaic"}
+    assert all(1.9 < r["lane_rate_gbps"] < 2.3 for r in mosaic.values())
+    assert mosaic[3200.0]["lanes"] == 4 * mosaic[800.0]["lanes"]
+    dr8 = {r["rate_gbps"]: r for r in rows if r["technology"] == "dr8"}
+    assert mosaic[800.0]["pj_per_bit"] < dr8[800.0]["pj_per_bit"]

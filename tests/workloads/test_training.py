@@ -177,3 +177,42 @@ def test_domain_sweep_moe():
     small, big = rows[("mosaic", 72)], rows[("mosaic", 288)]
     assert big["step_s"] < small["step_s"] and big["expert_s"] < small["expert_s"]
     assert big["tokens_per_s_per_facility_mw"] > rows[("copper", 72)]["tokens_per_s_per_facility_mw"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    layers=st.integers(-2, 300),
+    parameters=st.one_of(st.floats(-1.0, 1e15), st.sampled_from([0.0, 1e30, float("inf"), float("nan")])),
+    hidden=st.sampled_from([0, 63, 64, 4096, 8192, 10**7]),
+    heads=st.sampled_from([0, 1, 8, 32, 64, 7]),
+    gpus=st.integers(0, 100_000),
+    tensor=st.integers(0, 64),
+    batch=st.integers(0, 10_000),
+)
+def test_hostile_job_mappings_refused_in_one_line_or_finite(layers, parameters, hidden, heads, gpus, tensor, batch):
+    """Any job file: a one-line ConfigError naming a field, or a finite step."""
+    from mosaiclink.workloads.presets import job_from_mapping
+
+    data = {
+        "model": {
+            "name": "m",
+            "parameters": parameters,
+            "layers": layers,
+            "hidden": hidden,
+            "heads": heads,
+            "kv_heads": 1,
+            "sequence_length": 4096,
+            "vocab": 32_000,
+            "source": "fuzz",
+        },
+        "gpu": "gb200",
+        "gpus": gpus,
+        "parallel": {"tensor": tensor, "global_batch": batch},
+    }
+    try:
+        spec = job_from_mapping(data)
+    except ConfigError as exc:
+        assert "\n" not in str(exc) and " = " in str(exc)
+        return
+    step = step_time(spec, 72, Tier(700e9, 4e-6), Tier(90e9, 12e-6))
+    assert all(math.isfinite(v) for v in step.summary().values())

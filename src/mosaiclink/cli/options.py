@@ -22,11 +22,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from mosaiclink.errors import out_of_range
+from mosaiclink.errors import SEED_MAX, out_of_range
 
 Number = TypeVar("Number", int, float, int | None, float | None)
 
-SEED_MAX = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; 63 bits fit every store and JSON reader
 BITS_MAX = 10**10  # 1e10 bits per channel: hours of Monte Carlo, far past any CI or laptop run
 AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS = 1.0, 100_000.0
 REACH_MAX_M = 10_000.0  # 10 km: past every data-center link

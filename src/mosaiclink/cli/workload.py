@@ -107,6 +107,28 @@ def _domain_table(name: str, gpus: int, rows: list[dict]) -> Table:
     return table
 
 
+def _lanes_table(rows: list[dict]) -> Table:
+    """Technologies by aggregate rate: lane rate, reach, pJ/bit and FIT per end."""
+    table = Table(
+        title="Lane rate against reach and power (catalog; MOSAIC from the link and system models)",
+        caption="reach ratio: reach over the same technology's reach at its lowest rate; failures vs lane "
+        "rate are not modelled (catalog FITs do not depend on it)",
+    )
+    for name in ("tech", "rate", "lanes x Gb/s", "reach m", "reach ratio", "pJ/bit", "FIT/end"):
+        table.add_column(name, justify="left" if name == "tech" else "right")
+    for r in rows:
+        table.add_row(
+            r["technology"],
+            f"{r['rate_gbps']:g}G",
+            f"{r['lanes']} x {r['lane_rate_gbps']:.4g}",
+            f"{r['reach_m']:.3g}",
+            f"{r['reach_vs_lowest_rate']:.2f}",
+            f"{r['pj_per_bit']:.2f}",
+            f"{r['fit_per_end']:.0f}",
+        )
+    return table
+
+
 def workload(
     job: Annotated[
         list[str] | None,
@@ -121,6 +143,10 @@ def workload(
             "memory pool, time per output token and batch per technology at 10-50 m.",
         ),
     ] = None,
+    lanes: Annotated[
+        bool,
+        typer.Option("--lanes", help="Instead of a job: lane rate against reach and energy per bit per technology."),
+    ] = False,
     domains: Annotated[
         bool,
         typer.Option("--domains", help="Sweep the scale-up domain size per technology instead of taking the largest."),
@@ -142,6 +168,17 @@ def workload(
     from mosaiclink.workloads.training import evaluate_domain_sweep, evaluate_training
 
     catalog = load_catalog(catalog_files or [])
+    if lanes:
+        from mosaiclink.workloads.lanes import lane_rate_table
+
+        if job or gpus or inference is not None or domains:
+            raise ConfigError("--lanes: give it alone, without --job, --gpus, --inference or --domains")
+        table_rows = lane_rate_table(catalog)
+        if as_json:
+            typer.echo(json.dumps(table_rows, indent=2))
+        else:
+            Console(width=max(Console().width, 100)).print(_lanes_table(table_rows))
+        return
     if inference is not None:
         from mosaiclink.workloads.inference import evaluate_inference
         from mosaiclink.workloads.presets import load_inference

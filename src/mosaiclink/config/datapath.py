@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from mosaiclink.config.base import Spec
 
-Host = Literal["400gbe", "800gbe", "1.6tbe", "pcie6", "ualink", "raw"]
+Host = Literal["400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "ualink", "raw"]
 Mapping = Literal["bit-interleaved", "symbol-aligned", "codeword-diagonal"]
 
 
@@ -63,8 +63,9 @@ class RetrySpec(Spec):
         393_216,
         ge=256,
         le=1 << 30,
-        description="transmit replay buffer, 384 KiB (our estimate, E: a flit replayed 4 times over a 50 m cable "
-        "stays buffered 5 round trips of ~580 ns at 1 Tb/s, ~370 kB; a board-level PCIe port needs a few kB)",
+        description="transmit replay buffer, 384 KiB (our estimate, E, range 64 KiB-1 MiB: a flit replayed 4 "
+        "times over a 50 m cable stays buffered 5 round trips of ~580 ns at 1 Tb/s, ~370 kB; a board-level PCIe "
+        "port needs a few kB)",
     )
 
 

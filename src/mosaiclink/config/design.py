@@ -85,6 +85,14 @@ class MicroLedSpec(Spec):
     lambertian_order: float = Field(
         1.0, ge=0.5, le=50.0, description="Far-field exponent m of I(theta) ~ cos^m(theta); 1 is Lambertian"
     )
+    rin_db_per_hz: float = Field(
+        -140.0,
+        ge=-200.0,
+        le=-100.0,
+        description="Relative intensity noise of the emitted light, one-sided, 10 log10(S_P/P^2) (estimate: "
+        "-140, range -155 to -128; -128 is the most a multimode VCSEL transmitter may have, IEEE 802.3 "
+        "cl. 95 RIN12OMA; an incoherent LED sits nearer its shot-noise limit)",
+    )
 
     @field_validator("peak_current_ma")
     @classmethod
@@ -295,7 +303,7 @@ DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs with
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "raw"] = Field(
         "none",
         description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
         "(none: a pattern-generator link that runs at rate_gbps)",
@@ -402,6 +410,19 @@ class MosaicDesign(Spec):
         except (MosaicError, ValueError, TypeError):  # the fields' own validation reports what is wrong
             return data
         return {**data, "link": {**link, "rate_gbps": need}}
+
+    @model_validator(mode="after")
+    def _ffe_within_pulse(self) -> MosaicDesign:
+        """Refuse an FFE longer than the pulse response the model keeps (the cursor and
+        ``isi_span_bits`` after it): its extra taps would see no samples (issue 26: ffe_taps = 23)."""
+        span = self.link.isi_span_bits + 1
+        if self.equalizer.ffe_taps > span:
+            raise ValueError(
+                f"equalizer.ffe_taps = {self.equalizer.ffe_taps}: more than the {span} symbols of pulse the model "
+                f"keeps (the cursor and link.isi_span_bits = {self.link.isi_span_bits} after it); lower the taps or "
+                "raise link.isi_span_bits"
+            )
+        return self
 
     @model_validator(mode="after")
     def _rate_meets_host(self) -> MosaicDesign:

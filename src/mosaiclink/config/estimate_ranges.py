@@ -82,7 +82,8 @@ def _mapping(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
 
 
 def _entry(path: str, entry: Any, where: str) -> InputRange:
-    here = f"{where}: range '{path}'"
+    shown = path if len(path) <= 80 else path[:77] + "..."
+    here = f"{where}: range '{shown}'"
     if not isinstance(entry, dict):
         raise ConfigError(f"{here}: expected a table with low, high, scale, basis")
     unknown = set(entry) - _ENTRY_KEYS

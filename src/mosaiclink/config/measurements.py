@@ -320,6 +320,16 @@ def _point(raw: Any, row: int, path: Path) -> BerPoint:
     )
 
 
+def _counts(where: str, errors: float, bits: float) -> tuple[float, float]:
+    """Counted errors and bits: whole numbers, at least one bit, fewer errors than bits."""
+    for name, value, low in (("errors", errors, 0.0), ("bits", bits, 1.0)):
+        if not (value >= low and float(value).is_integer()):
+            raise ConfigError(f"{where}: field '{name}' = {value:g}: must be a whole number >= {low:g}")
+    if errors >= bits:
+        raise ConfigError(f"{where}: field 'errors' = {errors:g}: must be below bits = {bits:g} (a BER below 1)")
+    return errors, bits
+
+
 _OBSERVATIONS = (("errors", "bits"), ("ber",), ("ber_low", "ber_high"), ("ber_upper",), ("ber_lower",))
 
 
@@ -335,12 +345,7 @@ def _observation(number: dict[str, float], where: str) -> BerObservation:
             raise ConfigError(f"{where}: field '{key}' is required with '{'+'.join(group)}'")
     sigma = _positive(where, "sigma_decades", number.get("sigma_decades", DEFAULT_SIGMA_DECADES))
     if group == ("errors", "bits"):
-        errors, bits = number["errors"], number["bits"]
-        _positive(where, "errors", errors, allow_zero=True)
-        _positive(where, "bits", bits)
-        if errors > bits:
-            raise ConfigError(f"{where}: field 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-        return observation_from_counts(errors, bits)
+        return observation_from_counts(*_counts(where, number["errors"], number["bits"]))
     if group == ("ber_low", "ber_high"):
         low, high = (_probability(where, k, number[k]) for k in group)
         if low >= high:
@@ -441,7 +446,10 @@ def _led_response_touchstone(path: Path) -> LedResponse:
 
     network = load_two_port(path)
     s21 = network.s[:, 1, 0]
-    return _led_response(path, network.f, 20.0 * np.log10(np.abs(s21)), np.degrees(np.unwrap(np.angle(s21))))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a zero |S21|: refused as non-finite
+        magnitude_db = 20.0 * np.log10(np.abs(s21))
+        phase_deg = np.degrees(np.unwrap(np.angle(s21)))
+    return _led_response(path, network.f, magnitude_db, phase_deg)
 
 
 def _led_response(path: Path, f_hz, magnitude_db, phase_deg) -> LedResponse:
@@ -476,11 +484,9 @@ def load_sensitivity(path: str | Path) -> SensitivityCurve:
                 BerObservation(math.log10(_probability(where, "ber", float(cols["ber"][i]))), DEFAULT_SIGMA_DECADES)
             )
         elif "errors" in cols and "bits" in cols:
-            errors = _positive(where, "errors", float(cols["errors"][i]), allow_zero=True)
-            bits = _positive(where, "bits", float(cols["bits"][i]))
-            if errors > bits:
-                raise ConfigError(f"{where}: column 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-            observations.append(observation_from_counts(errors, bits))
+            observations.append(
+                observation_from_counts(*_counts(where, float(cols["errors"][i]), float(cols["bits"][i])))
+            )
         else:
             raise ConfigError(f"{path}: row header: give a 'ber' column or 'errors' and 'bits'")
     return SensitivityCurve(path, cols["received_oma_dbm"], tuple(observations))

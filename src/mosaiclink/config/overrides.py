@@ -47,10 +47,14 @@ def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
     mapping = design.to_mapping()
     for path, value in overrides.items():
         node = mapping
-        *parents, leaf = path.split(".")
-        for part in parents:
+        *parents, leaf = str(path).split(".")
+        for depth, part in enumerate(parents):
             if not isinstance(node.get(part), dict):
-                raise ConfigError(f"unknown parameter path '{path}'")
+                known = ", ".join(sorted(k for k, v in node.items() if isinstance(v, dict)))
+                section = ".".join(parents[: depth + 1])
+                raise ConfigError(
+                    f"unknown parameter path '{path}': '{section}' is not a section of the design; sections: {known}"
+                )
             node = node[part]
         node[leaf] = value
     link = mapping.get("link")

@@ -135,8 +135,8 @@ class FabricSpec(Spec):
         0.9,
         gt=0,
         le=1,
-        description="ring bus bandwidth / NIC line rate over InfiniBand/RoCE (40-50 GB/s of 50 on 400G NDR, "
-        "https://saturncloud.io/blog/crusoe-nccl-cluster-validation; E, range 0.8-0.97)",
+        description="ring bus bandwidth / NIC line rate over InfiniBand/RoCE (NVIDIA: 46-48 GB/s per 400G NDR NIC, "
+        "https://github.com/NVIDIA/nccl-tests/issues/290; 40-50 GB/s, saturncloud NCCL guide; E, range 0.8-0.97)",
     )
     scale_up_step_us: float = Field(
         3.4,

@@ -45,7 +45,9 @@ exact by construction and cannot be judged (``p`` is None).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -63,6 +65,7 @@ DELTA_CHI2_95 = 3.841458820694124  # chi2 quantile, 1 degree of freedom, 95 %
 LED_RESPONSE_SIGMA_DB = 0.5  # a VNA-measured LED response read to half a dB (documented choice)
 LOG10_HALF = float(np.log10(0.5))
 LOG10_BER_FLOOR = -300.0  # below float64's smallest normal number
+MIN_SIGMA_DECADES = 1e-3  # smallest accepted sigma of an observation (documented choice: a 0.2 % BER error)
 LOG_SPAN = 10.0  # bounds spanning this ratio or more are fitted in ln(theta)
 PROFILE_TOL = 1e-5  # relative tolerance of the inner fits along a profile (chi2 to ~1e-4)
 PROFILE_XTOL = 1e-3  # interval ends to 0.1 % of the parameter's (transformed) range
@@ -201,6 +204,39 @@ class Calibration:
         ]
 
 
+def calibration_inputs(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> tuple[BerDataset, MosaicDesign, tuple[FreeParameter, ...]]:
+    """The dataset (a shipped name or a TOML/CSV file), the base design (``base``, else the
+    dataset's; datasheets applied) and the free parameters with their bounds, as ``mosaic
+    calibrate`` and ``ml.calibrate`` read them: one setup for both."""
+    from mosaiclink.config.ber_csv import load_ber_data
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+    from mosaiclink.explore.spec import load_base
+    from mosaiclink.workload import check_link_work
+
+    data = load_ber_data(dataset_path(str(dataset)))
+    base_name = base or data.base
+    if base_name is None:
+        raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
+    design = load_base(base_name)
+    if not isinstance(design, MosaicDesign):
+        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
+    # a heavy base is refused with its estimate, before any model runs
+    check_link_work(design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)
+    if data.datasheets:
+        design = with_overrides(design, data.datasheet_overrides())
+    if ranges:
+        table = load_ranges(ranges)
+    else:
+        table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
+    return data, design, free_parameters(data, design, list(free), table)
+
+
 def log10_chi2_sf(chi2: float, dof: int) -> float:
     r"""log10 P(chi2_dof >= chi2), finite however large ``chi2`` is.
 
@@ -223,6 +259,9 @@ def free_parameters(
     """The parameters to fit: ``names`` (default: the dataset's ``[free]`` table), bounds from the
     dataset or else from the design's ranges; every path and bound checked against the design."""
     declared = {f.path: f for f in dataset.free}
+    twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+    if twice is not None:
+        raise ConfigError(f"--free = {twice!r}: given twice; fit each parameter once")
     names = names or list(declared)
     if not names:
         raise ConfigError(f'{dataset.path}: no free parameters: pass --free PATH or add a [free."PATH"] table')
@@ -440,7 +479,38 @@ def calibrate(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParamet
         return _fit(dataset, design, free)
 
 
+def check_points(dataset: BerDataset, design: MosaicDesign) -> None:
+    """Refuse, before the optimizer, points the model cannot be fitted to (one line each).
+
+    Each point's conditions go through the design's own validation and the link work bound (a
+    point at -300 degC, 0 K, 1e308 m or ``array.rows = 2.5`` is refused as a design file would
+    be); each observation must be finite, inside the model's range
+    [:data:`LOG10_BER_FLOOR`, log10 1/2] and have a sigma of at least :data:`MIN_SIGMA_DECADES`.
+    """
+    from mosaiclink.workload import check_link_work
+
+    for point in dataset.points:
+        where = f"{dataset.path}: point {point.row}"
+        try:
+            at = with_overrides(design, point.overrides)
+            check_link_work(at.array.total_channels, at.link.samples_per_bit, at.link.isi_span_bits)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: conditions outside the design's validation: {exc}") from None
+        obs = point.observation
+        if not (math.isfinite(obs.log10_ber) and LOG10_BER_FLOOR <= obs.log10_ber <= LOG10_HALF):
+            raise ConfigError(
+                f"{where}: log10 BER = {obs.log10_ber:g}: outside the model's range "
+                f"[{LOG10_BER_FLOOR:g}, {LOG10_HALF:.3f}] (a BER between 1e-300 and 1/2)"
+            )
+        if not (math.isfinite(obs.sigma_decades) and obs.sigma_decades >= MIN_SIGMA_DECADES):
+            raise ConfigError(
+                f"{where}: sigma = {obs.sigma_decades:g} decades: must be >= {MIN_SIGMA_DECADES:g} "
+                "(no BER is known to better than a thousandth of a decade)"
+            )
+
+
 def _fit(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, ...]) -> Calibration:
+    check_points(dataset, design)
     problem = _Problem(dataset, design, free)
     clash = [f.path for f in free if f.path in problem.condition_paths]
     if clash:

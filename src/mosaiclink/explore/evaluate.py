@@ -12,9 +12,11 @@ Notes
 -----
 Columns (:data:`METRICS`):
 
-* ``log10_ber``/``ber``, ``q_factor``, ``q_margin_db`` and ``reach_m`` are the *median
+* ``log10_ber``/``ber``, ``q_factor``, ``margin_db`` and ``reach_m`` are the *median
   channel's* (``log10_ber_median``, ``reach_median_m``), as ``mosaic link`` headlines;
-  ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``q_margin_db`` :math:`20\log_{10}(Q/Q_t)`;
+  ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``margin_db`` the one link margin of the
+  budget (``physics.budget.budget_margin_db``: :math:`10\log_{10}(Q/Q_t)` minus the implementation
+  reserve, optical dB); every reach and count meets it at 0 dB;
 * ``channels_meeting`` (of ``channels_total``, spares included), ``channels_data``,
   ``log10_ber_worst_in_service`` (the ``channels_data``-th best channel: the link passes when it
   meets the target) and ``reach_all_m`` (every data channel in service meets the target);
@@ -43,6 +45,7 @@ from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw, image_diagonal_um
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
 from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
@@ -59,7 +62,7 @@ METRICS = (
     "q_factor",
     "log10_ber",
     "ber",
-    "q_margin_db",
+    "margin_db",
     "reach_m",
     "power_w",
     "pj_per_bit",
@@ -211,11 +214,10 @@ def evaluate_rows(
     out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["q_margin_db"] = 20.0 * np.log10(np.maximum(q, 0.0) / q_target)
+    out["margin_db"] = budget_margin_db(q, q_target, _full(full.receiver.implementation_penalty_db, len(rows)))
     out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"], reach_m=out["reach_median_m"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
-    out["reach_nominal_m"] = reach_m(chain, log10_target)[inverse]
+    out["reach_nominal_m"] = reach_m(chain, log10_target, margin_db=0.0)[inverse]
     return {name: out[name] for name in METRICS}
 
 

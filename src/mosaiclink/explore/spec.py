@@ -204,7 +204,8 @@ def load_sweep(
         _check_values(base, path, param, as_int)
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
     grid_size = math.prod(len(lv) for lv in levels)  # a Python int: no int64 wrap-around
-    check_sweep_size(grid_size if spec.sampler == "grid" else spec.samples or 0, len(paths))
+    sampled = spec.sampler != "grid"
+    check_sweep_size((spec.samples or 0) if sampled else grid_size, len(paths), sampled=sampled)
     unit = None
     if spec.sampler != "grid":
         rng = generator(spec.seed, Stream.SWEEP_SAMPLES)

@@ -28,6 +28,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from mosaiclink.config.design import ArraySpec, VariationSpec
+from mosaiclink.errors import require_seed
 from mosaiclink.streams import Stream, generators
 
 
@@ -87,7 +88,7 @@ def draw_variation(
     variation: VariationSpec, channels: int, seed: int, length_mismatch_ppm: float = 0.0
 ) -> ChannelVariation:
     """Seeded Gaussian spreads (scales floored at 5 % to stay physical) and dead-channel draws."""
-    rngs = generators(seed, Stream.VARIATION, range(channels))
+    rngs = generators(require_seed(seed), Stream.VARIATION, range(channels))
     z = np.array([rng.standard_normal(_DRAWS_PER_CHANNEL) for rng in rngs]).reshape(channels, _DRAWS_PER_CHANNEL)
     u = ndtr(z[:, 9])  # uniform on (0, 1) for the dead-channel draw
 

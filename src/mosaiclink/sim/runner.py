@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance, require_seed
 from mosaiclink.sim.counting import ErrorCounter
 from mosaiclink.sim.distributed import BLOCK_BITS, Key, OnResult, count_distributed
 from mosaiclink.sim.eye import (
@@ -28,6 +28,7 @@ from mosaiclink.sim.model import SymbolModel, WaveformModel
 from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.symbol import SymbolSimulator
 from mosaiclink.sim.waveform import WaveformSimulator
+from mosaiclink.workload import check_simulation_bits
 
 Path_ = Literal["symbol", "waveform"]
 Progress = Callable[[int, int], None]
@@ -58,6 +59,10 @@ class EyeData:
             "eye_width_ui_at_1e-12": self.bathtub_fit.width_ui[0],
         }
         return {k: float(v) if np.isfinite(v) else None for k, v in values.items()}
+
+
+JUDGE_FACTOR = 10.0  # a count judges the analytic BER if its interval excludes 10x above or below it
+JUDGE_ERRORS = 30  # expected errors that give such an interval (Clopper-Pearson at 95 %: about 0.7x-1.4x)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,18 @@ class SimResult:
         """Analytic BER inside the counted confidence interval, per channel."""
         return (self.ber_analytic >= self.ci_low) & (self.ber_analytic <= self.ci_high)
 
+    @property
+    def can_judge(self) -> np.ndarray:
+        """Per channel: whether the count could have told the analytic BER from one 10x above or
+        below it (its interval excludes at least one of them). With too few bits the interval
+        admits both and ``within_interval`` says nothing (``--bits 10`` is "inside" for any model)."""
+        return (self.ci_high < JUDGE_FACTOR * self.ber_analytic) | (self.ci_low > self.ber_analytic / JUDGE_FACTOR)
+
+    def bits_to_judge(self) -> int:
+        """Bits per channel for ~:data:`JUDGE_ERRORS` expected errors on the lowest analytic BER counted
+        (enough for an interval narrower than a factor of 10 either side)."""
+        return int(np.ceil(JUDGE_ERRORS / max(float(np.min(self.ber_analytic)), 1e-300)))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "design": self.design_name,
@@ -116,6 +133,7 @@ class SimResult:
             "throughput_mbps": self.throughput_mbps,
             "simulated_channels": self.simulated_channels,
             "channels_within_interval": int(self.within_interval.sum()),
+            "channels_judged": int(self.can_judge.sum()),
             "per_channel": [
                 {
                     "channel": int(c),
@@ -230,8 +248,10 @@ def simulate(
     >>> result.bits.tolist(), result.errors.tolist()
     ([20000, 20000], [92, 1506])
     """
-    if bits <= 0:
-        raise ConfigError(f"bits = {bits!r}: must be > 0")
+    require_instance(design, MosaicDesign, "design")
+    require_seed(seed), require_seed(variation_seed, "variation_seed")
+    if isinstance(bits, bool) or not hasattr(bits, "__index__") or bits <= 0:
+        raise ConfigError(f"bits = {bits!r}: must be a whole number > 0")
     if path not in ("symbol", "waveform"):
         raise ConfigError(f"path = {path!r}: allowed symbol, waveform")
     models = link_models(design, variation_seed, jitter_rms_ps, forwarded_clock, led_model)
@@ -242,6 +262,7 @@ def simulate(
     eyes_sel = sel[:1] if eye_channels is None else np.asarray(eye_channels, np.int64)
     if eyes_sel.size and (eyes_sel.min() < 0 or eyes_sel.max() >= total):
         raise ConfigError(f"eye_channels: must be within 0..{total - 1}")
+    check_simulation_bits(int(bits), int(sel.size))
     model = models.symbol if path == "symbol" else models.waveform
     rows, pos = _with_neighbours(model, sel)
     counter = ErrorCounter(sel.size, int(bits), target_errors)

@@ -13,7 +13,7 @@ from mosaiclink.config.catalog import CatalogEntry, parse_rate_gbps, rate_key
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import load_preset
 from mosaiclink.config.system import CostSpec, PowerSpec, ReliabilitySpec
-from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.errors import ConfigError, ModelRangeError, require_instance
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
@@ -90,18 +90,23 @@ class ComparisonResult:
         )
 
     def headline(self) -> dict:
-        """The published claims recomputed: power vs AOC, FIT vs laser optics, reach vs copper."""
+        """The published claims recomputed: power vs AOC, FIT vs laser optics, reach vs copper.
+
+        Power is like against like: the AOC is a pluggable module, so MOSAIC's pluggable-host power
+        (the top of its range) against the AOC's catalog spread, cheapest AOC first (a co-packaged
+        MOSAIC end against a pluggable AOC would mix two products).
+        """
         out: dict = {"mosaic_power_w_per_end_range": list(self.mosaic_power_range_w)}
         aoc = next((r for r in self.rows if r.technology == "aoc" and not r.reference_only), None)
-        low_w, high_w = self.mosaic_power_range_w
+        pluggable_w = self.mosaic_power_range_w[1]
         if aoc is not None:
             out["percent_below_aoc_range"] = [
-                100 * (1 - high_w / aoc.power_w_per_end_high),
-                100 * (1 - low_w / aoc.power_w_per_end_low),
+                100 * (1 - pluggable_w / aoc.power_w_per_end_low),
+                100 * (1 - pluggable_w / aoc.power_w_per_end_high),
             ]
             out["w_saved_per_cable_range"] = [
-                ENDS_PER_LINK * (aoc.power_w_per_end_high - high_w),
-                ENDS_PER_LINK * (aoc.power_w_per_end_low - low_w),
+                ENDS_PER_LINK * (aoc.power_w_per_end_low - pluggable_w),
+                ENDS_PER_LINK * (aoc.power_w_per_end_high - pluggable_w),
             ]
         lasers = [r.link_fit for r in self.rows if r.laser_based and not r.reference_only]
         if aoc is not None:
@@ -294,6 +299,11 @@ def compare(
     >>> ml.compare("800g", reach_m=30)
     <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 93.5>
     """
+    if design is not None:
+        require_instance(design, MosaicDesign, "design")
+    for name, value in (("reach_m", reach_m), ("temperature_c", temperature_c)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} = {value!r}: expected a number")
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be > 0")
     if not -40.0 <= temperature_c <= 150.0:

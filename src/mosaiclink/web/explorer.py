@@ -32,6 +32,7 @@ from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import nearest_path
 from mosaiclink.finite import require_finite
 from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.link import LinkReport, evaluate_link, nominal_channel_log10_ber
 
 CURVE_TOP_M = 100.0
@@ -166,7 +167,11 @@ def explore_point(params: Mapping[str, str]) -> dict:
         log10_ber=log10_ber,
         ber=10.0**log10_ber,
         q_factor=q,
-        q_margin_db=float(20.0 * np.log10(max(q, 1e-300) / q_from_ber(design.link.target_ber))),
+        margin_db=float(
+            budget_margin_db(
+                max(q, 1e-300), q_from_ber(design.link.target_ber), design.receiver.implementation_penalty_db
+            )
+        ),
     )
     return {
         "preset": preset,

@@ -2,9 +2,10 @@
 
 For every technology column (:data:`~mosaiclink.config.workloads.TECHNOLOGY_KEYS`):
 
-1. **Scale-up domain**: the largest of ``spec.domain_sizes`` the technology builds under the
-   rack power limit (:func:`mosaiclink.cluster.scale_up_sweep.evaluate_scale_up_sweep`: passive
-   copper inside a rack, the technology between racks, every cable within reach).
+1. **Scale-up domain**: the smallest of ``spec.domain_sizes`` that holds the job's tensor x expert
+   group, or the largest below it the technology builds under the rack power limit
+   (:func:`mosaiclink.cluster.scale_up_sweep.evaluate_scale_up_sweep`: passive copper inside a
+   rack, the technology between racks, every cable within reach).
 2. **Cluster**: ``spec.gpus`` GPUs in such domains and a fat-tree fabric; every link gets the
    lowest-power allowed technology that reaches (passive copper, the technology, DR8 beyond its
    reach) (:func:`mosaiclink.cluster.model.evaluate`): power, link failure rate, ETTR.
@@ -40,6 +41,7 @@ from mosaiclink.system.compare import default_design
 from mosaiclink.workloads.step import StepTime, Tier, step_time
 
 IN_RACK = "passive-dac"
+MIN_GPUS_PER_RACK = 4  # sparsest rack considered (the scale-up sweep's default)
 FALLBACK = "dr8"
 MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # scale-out: Ethernet PCS by rate
 SCALE_UP_HOST = {800.0: "ualink"}  # scale-up: a UALink/NVLink-class flit link (x4 x 200G) where one exists
@@ -149,17 +151,25 @@ class TrainingResult:
         }
 
 
-def _domains(spec: TrainingSpec, catalog: Catalog, design: MosaicDesign) -> ScaleUpSweepResult:
-    """The scale-up sweep of every catalog key the job's columns use, at the job's rack limit."""
+def wanted_domain(spec: TrainingSpec) -> int:
+    """The smallest of ``domain_sizes`` that holds the job's scale-up group (``t x e`` GPUs: tensor and
+    expert ranks), else the largest: a larger domain only adds rack-to-rack links."""
+    sizes = sorted(d for d in spec.domain_sizes if d <= spec.gpus) or [min(spec.domain_sizes)]
+    group = spec.parallel.tensor * spec.parallel.expert
+    return next((d for d in sizes if d >= group), sizes[-1])
+
+
+def _domains(spec: TrainingSpec, catalog: Catalog, design: MosaicDesign, largest: int) -> ScaleUpSweepResult:
+    """The scale-up sweep, up to ``largest`` GPUs, of every catalog key the job's columns use."""
     keys = sorted({k for t in spec.technologies for k in TECHNOLOGY_KEYS[t]})
-    sizes = sorted({d for d in spec.domain_sizes if d <= spec.gpus} or {min(spec.domain_sizes)})
+    sizes = sorted({d for d in spec.domain_sizes if d <= min(largest, spec.gpus)} or {min(spec.domain_sizes)})
     sweep = ScaleUpSweepSpec.from_mapping(
         {
             "name": f"{spec.name} domains",
             "domain_sizes": sizes,
             "rack_limits": [{"kw": spec.rack_limit_kw, "cooling": "job rack limit"}],
             "max_gpus_per_rack": spec.scale_up.gpus_per_rack,
-            "min_gpus_per_rack": 1,
+            "min_gpus_per_rack": min(MIN_GPUS_PER_RACK, *sizes),
             "in_rack_technology": IN_RACK,
             "technologies": keys,
             "policy": "lowest-power",
@@ -248,11 +258,11 @@ class _Context:
     latency: dict
 
 
-def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign | None) -> _Context:
+def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign | None, largest: int) -> _Context:
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)
-    sweep = _domains(spec, catalog, design)
+    sweep = _domains(spec, catalog, design, largest)
     techs = {
         r: cluster_techs(r, catalog=catalog, design=design if r == rate else None)
         for r in {rate, spec.scale_out.rate_gbps}
@@ -287,8 +297,9 @@ def _column(ctx: _Context, tech: str, domain: int, per_rack: int) -> Column | No
 def evaluate_training(
     spec: TrainingSpec, catalog: Catalog | None = None, design: MosaicDesign | None = None
 ) -> TrainingResult:
-    """Every technology column of ``spec`` at its largest feasible domain (see the module notes)."""
-    ctx = _context(spec, catalog, design)
+    """Every technology column of ``spec`` (see the module notes): each at the domain the job wants
+    (:func:`wanted_domain`), or the largest below it the technology builds."""
+    ctx = _context(spec, catalog, design, wanted_domain(spec))
     columns, infeasible = [], []
     for tech in spec.technologies:
         best = _best_domain(ctx.sweep, tech)
@@ -313,7 +324,7 @@ def evaluate_domain_sweep(
     reduction from the NIC to the scale-up fabric, at the price of more rack-to-rack links
     (power, failures).
     """
-    ctx = _context(spec, catalog, design)
+    ctx = _context(spec, catalog, design, max(spec.domain_sizes))
     rows = []
     for tech in spec.technologies:
         for domain in sorted({int(r["domain_gpus"]) for r in ctx.sweep.rows}):

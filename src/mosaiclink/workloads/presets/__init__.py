@@ -6,14 +6,13 @@ User files are read through the one safe reader (:func:`mosaiclink.config.io.rea
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mosaiclink.config.base import deep_merge
-from mosaiclink.config.io import read_mapping
+from mosaiclink.config.io import SUFFIXES, read_mapping, read_package_toml
 from mosaiclink.config.workloads import InferenceSpec, TrainingSpec
 from mosaiclink.errors import ConfigError
 
@@ -23,8 +22,7 @@ INFERENCE = "inference-"
 
 @cache
 def _catalog() -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(f"{CATALOG}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_package_toml(__name__, f"{CATALOG}.toml")
 
 
 def job_names() -> list[str]:
@@ -91,9 +89,9 @@ def load_job(name_or_path: str | Path, **changes: Any) -> TrainingSpec:
     """A shipped job by name or a job file (TOML/YAML/JSON), with ``changes`` (e.g. ``gpus``)."""
     text = str(name_or_path)
     if text in job_names():
-        data = tomllib.loads(resources.files(__name__).joinpath(f"{text}.toml").read_text(encoding="utf-8"))
+        data = read_package_toml(__name__, f"{text}.toml")
         return job_from_mapping(data, where=text, **changes)
-    if not Path(text).exists():
+    if Path(text).suffix not in SUFFIXES:
         raise ConfigError(f"job = {text!r}: neither a shipped job ({', '.join(job_names())}) nor a file")
     return job_from_mapping(read_mapping(text), where=text, **changes)
 
@@ -102,8 +100,8 @@ def load_inference(name_or_path: str | Path = "inference-llama3-70b", **changes:
     """A shipped inference case by name or a file, ``model`` and ``gpu`` resolved by name, ``changes`` merged."""
     text = str(name_or_path)
     if text in inference_names():
-        data = tomllib.loads(resources.files(__name__).joinpath(f"{text}.toml").read_text(encoding="utf-8"))
-    elif Path(text).exists():
+        data = read_package_toml(__name__, f"{text}.toml")
+    elif Path(text).suffix in SUFFIXES:  # the safe reader: a missing, too long or hostile file is one line
         data = read_mapping(text)
     else:
         raise ConfigError(f"inference = {text!r}: neither a shipped case ({', '.join(inference_names())}) nor a file")
