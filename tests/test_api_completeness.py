@@ -117,7 +117,7 @@ def test_plot_returns_figure_objects_for_networks_and_calibrations(tmp_path):
     data = tmp_path / "d.toml"
     data.write_text(
         'format = "mosaic-ber-points/1"\nname = "d"\nbase = "mosaic-prototype"\nstatistic = "nominal"\n'
-        '[[point]]\nlength_m = 30\nrate_gbps = 2\nerrors = 900\nbits = 1e7\n'
+        "[[point]]\nlength_m = 30\nrate_gbps = 2\nerrors = 900\nbits = 1e7\n"
     )
     figure = ml.plot(ml.calibrate(data, free=[NOISE]))
     assert isinstance(figure, Figure) and len(figure.axes) == 2
