@@ -22,16 +22,19 @@ PUBLIC = [name for name in ml.__all__ if name != "__version__"]
 PHYSICS = [
     "mosaiclink.physics.array",
     "mosaiclink.physics.ber",
+    "mosaiclink.physics.bend",
     "mosaiclink.physics.budget",
     "mosaiclink.physics.channel",
     "mosaiclink.physics.channel_statistic",
     "mosaiclink.physics.equalizer",
     "mosaiclink.physics.fiber",
     "mosaiclink.physics.microled",
+    "mosaiclink.physics.networks",
     "mosaiclink.physics.optics",
     "mosaiclink.physics.reach",
     "mosaiclink.physics.receiver",
     "mosaiclink.physics.sampling",
+    "mosaiclink.physics.thermal",
 ]
 
 

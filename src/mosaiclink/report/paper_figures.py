@@ -417,7 +417,34 @@ def workload_gain(data: dict):
 
 
 # (section id, data key that must be present, figure name, builder)
-PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
+CORNER_INPUTS = 4  # the sampled inputs the data narrow most
+
+
+def posterior_corner(data: dict):
+    """Corner plot (``corner``, Foreman-Mackey, JOSS 1(2) 24, 2016) of the posterior of the
+    :data:`CORNER_INPUTS` design inputs the data narrow most, on their prior ranges."""
+    import corner
+
+    chain = data["uncertainty"]["posterior"]
+    if not chain:  # bands of the ranges alone: no chain to draw
+        return None
+    shrink = chain["shrinkage"]
+    paths = sorted(shrink, key=shrink.get)[:CORNER_INPUTS]
+    prior = {i["path"]: i["prior"] for i in chain["inputs"]}
+    samples = np.column_stack([chain["draws"][p] for p in paths])
+    fig = corner.corner(
+        samples,
+        labels=[p.split(".", 1)[1] for p in paths],
+        range=[tuple(prior[p]) for p in paths],
+        quantiles=(0.05, 0.5, 0.95),
+        color=MOSAIC_COLOR,
+        label_kwargs={"fontsize": 8},
+    )
+    fig.suptitle(f"Posterior given {', '.join(chain['datasets'])} (axes: the prior ranges)", fontsize=9)
+    return fig
+
+
+PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure | None]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
     ("link", "report", "link-budget", budget),
     ("link", "ber_vs_length", "ber-vs-length", ber_vs_length),
@@ -435,6 +462,7 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = 
     ("system", "power", "power-breakdown", power_breakdown),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
+    ("summary", "uncertainty", "posterior-corner", posterior_corner),
     ("workload", "mosaic_gain", "workload-gain", workload_gain),
 )
 
@@ -467,6 +495,8 @@ def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path
         if key not in data.get(section_id, {}):
             continue
         fig = build(data[section_id])
+        if fig is None:
+            continue
         plain_log_labels(fig)
         written.extend(save_figure(fig, out_dir / name))
         plt.close(fig)
