@@ -49,7 +49,7 @@ def test_published_claims_appear_as_computed(built_report):
     optical_h = data["cluster"]["fabric"][0]["failures"]["mtbf_optical_h"]
     # module parts counted (system.reliability): ~6x, not the paper's 100x (docs/calibration.md)
     assert 6.0 <= optical_h <= 12.0 and mosaic_h / optical_h >= 5.0
-    design_curve = data["link"]["ber_vs_length"][f"nominal@{data['link']['report']['rate_gbps']:.4g}"]
+    design_curve = data["link"]["ber_vs_length"][f"median@{data['link']['report']['rate_gbps']:.4g}"]
     assert not any(isinstance(v, float) and math.isnan(v) for v in design_curve)
 
 

@@ -37,6 +37,8 @@ def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray) -> Design
     rows = np.asarray(rows, dtype=np.float64)
     overrides = {path: rows[:, j] for j, path in enumerate(paths)}
     batch = DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
+    if "link" not in type(base).model_fields:  # a power or reliability spec: no line-rate rule
+        return batch
     link = batch.link
     host = getattr(link, "host_protocol", "none")
     if host != "none":

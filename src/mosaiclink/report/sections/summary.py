@@ -68,7 +68,7 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
         columns=("quantity", "nominal", "5 %", "50 %", "95 %", "driven by (rank correlation)"),
         rows=tuple(rows),
         caption=f"{result.unit.shape[0]} Latin hypercube samples (seed {result.seed}) over {len(result.inputs)} "
-        f"estimated inputs and their ranges, evaluated on the fast path (the nominal channel at "
+        f"estimated inputs and their ranges, evaluated on the fast path (the median channel at "
         f"{fmt_length_m(report_length_m)} and the design's line rate; power with the {claims.host_interface} host "
         f"interface beside the AOC's catalog spread, FIT at {claims.temperature_c:g} C). The sections below evaluate "
         "every channel (so their reach can differ slightly) and pair the ends of the power ranges (pluggable with "
