@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from benchmarks import harness  # noqa: E402
 
-SECTIONS = ("sim", "datapath", "cluster", "distributed", "explore", "link")
+SECTIONS = ("sim", "datapath", "cluster", "distributed", "explore", "link", "production")
 QUICK = ("sim", "datapath", "cluster", "explore")  # link: the link-model work re-measures it
 
 

@@ -4,8 +4,8 @@ Cases: ``lhs-5d`` (Latin hypercube over five LED/receiver parameters, every desi
 and ``grid-800g`` (``examples/sweep-800g-grid.toml``); for each the *link pass* (Q/BER at the
 design's length, power, FIT: one array pass) and the *full row* (plus the reach search). The
 peer is the full per-channel model ``physics.link.evaluate_link`` (statistical eye, all
-channels) on the same base design. The quick run times the grid's link pass alone (no peer)
-against its floor.
+channels) on the same base design. The quick run times the grid's link pass beside that peer
+and checks the per-core ratio against its floor.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ LHS_5D = {
     "parameters": {
         "led.diameter_um": {"range": [3.0, 10.0]},
         "led.peak_current_ma": {"range": [1.0, 5.0]},
-        "link.rate_gbps": {"range": [1.2, 2.8]},
+        "link.rate_gbps": {"range": [2.15, 2.8]},  # at or above what 800GbE needs over 400 channels
         "fiber.na": {"range": [0.15, 0.4]},
         "link.length_m": {"range": [5.0, 60.0]},
     },
@@ -83,8 +83,7 @@ def run(quick: bool) -> list[Result]:
     if not quick:
         cases["lhs-5d"] = load_sweep(LHS_5D, METRICS)
     base = cases["grid-800g"].base
-    if not quick:
-        evaluate_link(base, seed=0)
+    evaluate_link(base, seed=0)  # warm-up (Numba cache load)
 
     def peer():
         evaluate_link(base.with_link(length_m=20.0), seed=0)
@@ -102,21 +101,20 @@ def run(quick: bool) -> list[Result]:
                 return sweep.n_designs, 0
 
             ours()
-            mine, theirs = interleave(ours, None if quick else peer, 3 if quick else 2)
+            mine, theirs = interleave(ours, peer, 3 if quick else 2)
             link = label == "link pass"
             out.append(
                 Result(
                     f"explore-{name}-{label.replace(' ', '-')}",
-                    f"{name} ({sweep.n_designs:,} designs), {label}"
-                    + ("" if quick else " vs full per-channel evaluate_link")
-                    + (" (goal 50,000 designs/s per core)" if link else ""),
+                    f"{name} ({sweep.n_designs:,} designs), {label}" + " vs full per-channel evaluate_link",
                     "design",
                     mine,
                     theirs,
                     "evaluate_link",
-                    goal=50_000.0 if link and quick else None,  # a rate: a goal only where no peer sets a ratio
-                    # absolute, like the emulator's: 21,465 in CI beside the other test worker, 31-42k alone
-                    floor=10_000.0 if link and quick else None,
+                    # per-core ratios to the full model timed in the same run (1,200-1,600x measured):
+                    # the goal is 50,000 designs/s at the full model's ~27/s; a loaded machine slows both
+                    goal=1800.0 if link else None,
+                    floor=300.0 if link and quick else None,
                 )
             )
     return out

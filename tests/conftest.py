@@ -114,3 +114,43 @@ def screenshots(tmp_path):
     folder = DOCS_SCREENSHOTS if os.environ.get("MOSAIC_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _sentinel_values(obj, name=""):
+    """``(dotted name, value)`` of every placeholder number in a JSON-like tree or DataFrame.
+
+    A placeholder: a non-finite float, a nonzero magnitude at or below 1e-300 (a floor passed off
+    as a value), or a level or ratio in dB (a name containing ``db``) of magnitude 1e3 or more
+    (the logarithm of a floored zero). Missing values must be NaN in a DataFrame, null in JSON.
+    """
+    import math
+
+    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):  # a DataFrame: NaN is how it says missing
+        for column in obj.columns:
+            values = [v for v in obj[column].tolist() if not (isinstance(v, float) and math.isnan(v))]
+            yield from _sentinel_values(values, f"{name}.{column}" if name else str(column))
+        return
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _sentinel_values(value, f"{name}.{key}" if name else str(key))
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            yield from _sentinel_values(value, name)
+    elif isinstance(obj, float):
+        leaf = name.rsplit(".", 1)[-1].lower()
+        if not math.isfinite(obj) or 0 < abs(obj) <= 1e-300 or ("db" in leaf and abs(obj) >= 1e3):
+            yield name, obj
+
+
+@pytest.fixture
+def sentinels():
+    """The placeholder numbers of a JSON-like tree or a DataFrame (empty list when there are none)."""
+    return lambda obj: list(_sentinel_values(obj))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives chromium (the ``browser`` fixture, directly or through ``page``)
+    carries the declared ``browser`` marker, so ``-m "not browser"`` deselects exactly those."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -45,11 +45,16 @@ def test_grid_sweep_size_is_an_exact_integer_not_a_wrapped_int64():
 
 
 def test_sample_matrix_beyond_memory_is_refused(monkeypatch):
-    monkeypatch.setattr(workload, "memory_budget_bytes", lambda: 2**30)
-    mapping = {"sampler": "lhs", "samples": 50_000_000, "parameters": {"link.length_m": {"range": [1.0, 9.0]}}}
-    with pytest.raises(
-        ConfigError, match=r"^sweep sample matrix \(50,000,000 designs x 1 parameters\) needs ~1\.1 GiB"
-    ):
+    monkeypatch.setattr(workload, "memory_budget_bytes", lambda: 2**26)
+    mapping = {"sampler": "lhs", "samples": 5_000_000, "parameters": {"link.length_m": {"range": [1.0, 9.0]}}}
+    with pytest.raises(ConfigError, match=r"^sweep sample matrix \(5,000,000 designs x 1 parameters\) needs ~0\.1 GiB"):
+        load_sweep(mapping, METRICS)
+
+
+def test_sampled_sweeps_beyond_what_is_drawn_up_front_are_refused():
+    """1e8 Latin-hypercube designs ran past 120 s at 4.2 GB before storing one (issue 26)."""
+    mapping = {"sampler": "lhs", "samples": 10**8, "parameters": {"link.length_m": {"range": [1.0, 9.0]}}}
+    with pytest.raises(ConfigError, match=r"^samples = 1e\+08: more than 1e\+07, .* \(estimated 1\.03 h on one core\)"):
         load_sweep(mapping, METRICS)
 
 

@@ -31,12 +31,13 @@ for line in report.budget.lines:
 
 # %% [markdown]
 # Per-channel results are a DataFrame: the worst channels, and how BER follows the
-# received power and crosstalk.
+# received power and crosstalk. A dead emitter has no received power or crosstalk ratio: those
+# cells are NaN and its `status` is `dead`, so the statistics below are the live channels'.
 
 # %%
 channels = report.to_dataframe()
 channels.sort_values("log10_ber_stateye", ascending=False).head(5)[
-    ["spare", "received_oma_dbm", "crosstalk_db", "log10_ber_stateye", "meets_target"]
+    ["spare", "status", "received_oma_dbm", "crosstalk_db", "log10_ber_stateye", "meets_target"]
 ]
 
 # %%

@@ -45,6 +45,8 @@ class Stream(IntEnum):
     DATAPATH_IDLE = 11  #: payload mode: idle pattern of all lanes per marker period (index: period)
     DATAPATH_LINE_ERRORS = 12  #: payload mode: line errors per marker period (index: period; K + 1: burst start)
     DATAPATH_FRAMES = 13  #: payload mode: frame bodies per 1,024 frames (index: draw; the last + 1: tail bits)
+    LIFE = 14  #: emitter wear spread and channel failure times of the life Monte Carlo (system.life; index: block)
+    YIELD = 15  #: per-module manufacturing draws of the yield Monte Carlo (system.production; index: module block)
 
 
 def seed_sequence(seed: int, purpose: Stream, index: int = 0) -> np.random.SeedSequence:

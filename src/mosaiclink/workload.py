@@ -27,12 +27,61 @@ SWEEP_DESIGNS_MAX = 10**9
 (docs/benchmarks.md), and ~100 GB of store."""
 SWEEP_DESIGNS_PER_S = 27_000
 SAMPLER_COPIES = 3  # scipy's Latin hypercube peaks at ~3 copies of its matrix (0.94 GB for 1e7 x 4)
+SAMPLED_DESIGNS_MAX = 10**7
+"""Largest random or Latin-hypercube sweep: its samples are drawn up front, before the first design
+is stored (scipy drew 1e7 x 4 in 22 s on the 2-core VM; 1e8 ran past 120 s at 4.2 GB with no
+design stored). Larger studies: several sweeps with other seeds, or a grid (streamed in chunks)."""
 
 SIM_BITS_MAX = 2 * 10**9
 """Most bits one ``mosaic simulate`` run counts over all its channels: ~25 min at the 1.3 Mbit/s
 the symbol path counted on the loaded 2-core VM (10 channels x 200,000 bits; the waveform path
 ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time."""
 SIM_BITS_PER_S = 1.3e6
+
+
+UNCERTAINTY_SAMPLES_PER_S = 400
+"""Latin-hypercube samples ``mosaic uncertainty`` evaluates per second (power and reliability per
+sample, the link in one pass): 900 extra samples took 2.1 s on the loaded 2-core VM (430/s)."""
+UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
+UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
+
+
+def uncertainty_seconds(samples: int) -> float:
+    """Estimated seconds to evaluate ``samples`` uncertainty samples (the fixed ~10 s setup apart)."""
+    return samples / UNCERTAINTY_SAMPLES_PER_S
+
+
+def check_uncertainty_samples(samples: int) -> float:
+    """The estimate of :func:`uncertainty_seconds`; refuse past :data:`UNCERTAINTY_SECONDS_MAX`."""
+    seconds = uncertainty_seconds(samples)
+    if seconds > UNCERTAINTY_SECONDS_MAX:
+        raise ConfigError(
+            f"--samples = {samples:,}: estimated {seconds / 60:,.0f} min at ~{UNCERTAINTY_SAMPLES_PER_S} samples/s, "
+            f"more than {UNCERTAINTY_SECONDS_MAX / 60:.0f} min; give at most "
+            f"{int(UNCERTAINTY_SECONDS_MAX * UNCERTAINTY_SAMPLES_PER_S):,} samples"
+        )
+    return seconds
+
+
+CLUSTER_RACK_PAIRS_MAX = 10**7
+"""Most (rack, domain rack) pairs one cluster evaluation lays out: its scale-up cable groups
+(``racks x domain_gpus / gpus_per_rack``), ~10 arrays of 8 bytes each. 1.25 M pairs (10 M GPUs,
+8 per rack) evaluated in ~9 s at 0.47 GB on the 2-core VM; a 65,536-GPU domain of one-GPU racks
+asked for 6.6e11 pairs (4.8 TiB) and failed deep inside numpy."""
+CLUSTER_PAIRS_PER_S = 1.4e5
+CLUSTER_BYTES_PER_PAIR = 400  # peak bytes per pair, from the 0.47 GB of the run above
+
+
+def check_cluster_work(what: str, racks: int, domain_racks: int) -> None:
+    """Refuse a cluster layout of more than :data:`CLUSTER_RACK_PAIRS_MAX` rack pairs, with its estimate."""
+    pairs = racks * domain_racks
+    if pairs > CLUSTER_RACK_PAIRS_MAX:
+        raise ConfigError(
+            f"{what}: {racks:,} racks x {domain_racks:,} racks per scale-up domain = {pairs:.3g} rack pairs, more than "
+            f"{CLUSTER_RACK_PAIRS_MAX:.0e} (estimated {_gib(pairs * CLUSTER_BYTES_PER_PAIR)}, "
+            f"{pairs / CLUSTER_PAIRS_PER_S / 60:,.0f} min); put more GPUs in a rack or fewer in a domain"
+        )
+    require_memory(f"{what} ({pairs:,} rack pairs)", pairs * CLUSTER_BYTES_PER_PAIR, "put more GPUs in a rack")
 
 
 def memory_budget_bytes() -> int:
@@ -70,6 +119,26 @@ def check_link_work(channels: int, samples_per_bit: int, isi_span_bits: int) -> 
         )
 
 
+LINK_RUN_SAMPLES_MAX = 30 * LINK_SAMPLES_MAX
+"""Most link-model samples one command may evaluate over all its link evaluations (an envelope over
+case temperatures, a life or yield run): ~20 min on one core at :data:`LINK_SAMPLES_PER_S`."""
+
+
+def check_link_evaluations(
+    what: str, evaluations: int, channels: int, samples_per_bit: int, isi_span_bits: int
+) -> None:
+    """Refuse a command that would run more than :data:`LINK_RUN_SAMPLES_MAX` link-model samples."""
+    check_link_work(channels, samples_per_bit, isi_span_bits)
+    samples = evaluations * channels * samples_per_bit * isi_span_bits
+    if samples > LINK_RUN_SAMPLES_MAX:
+        minutes = samples / LINK_SAMPLES_PER_S / 60
+        raise ConfigError(
+            f"{what}: ~{evaluations} link evaluations x {channels} channels x {samples_per_bit} samples/bit x "
+            f"{isi_span_bits} ISI bits = {samples:,} samples, more than {LINK_RUN_SAMPLES_MAX:,} (estimated "
+            f"{minutes:.0f} min on one core); give fewer points or lower link.samples_per_bit"
+        )
+
+
 def check_simulation_bits(bits: int, channels: int) -> None:
     """Refuse a Monte Carlo run of fewer than 1 or more than :data:`SIM_BITS_MAX` counted bits."""
     if bits < 1:
@@ -83,8 +152,20 @@ def check_simulation_bits(bits: int, channels: int) -> None:
         )
 
 
-def check_sweep_size(designs: int, parameters: int) -> None:
-    """Refuse sweeps beyond :data:`SWEEP_DESIGNS_MAX` designs or whose sample matrix would not fit."""
+def sweep_seconds(designs: int) -> float:
+    """Estimated seconds of a sweep of ``designs`` designs on one core."""
+    return designs / SWEEP_DESIGNS_PER_S
+
+
+def check_sweep_size(designs: int, parameters: int, sampled: bool = False) -> None:
+    """Refuse sweeps beyond :data:`SWEEP_DESIGNS_MAX` designs (:data:`SAMPLED_DESIGNS_MAX` when
+    ``sampled``: drawn up front) or whose sample matrix would not fit."""
+    if sampled and designs > SAMPLED_DESIGNS_MAX:
+        raise ConfigError(
+            f"samples = {designs:.3g}: more than {SAMPLED_DESIGNS_MAX:.0e}, which a random or Latin-hypercube sweep "
+            f"draws up front (estimated {sweep_seconds(designs) / 3600:.3g} h on one core); run several sweeps with "
+            "other seeds, or a grid"
+        )
     if designs > SWEEP_DESIGNS_MAX:
         hours = designs / SWEEP_DESIGNS_PER_S / 3600
         raise ConfigError(
@@ -96,3 +177,18 @@ def check_sweep_size(designs: int, parameters: int) -> None:
         designs * parameters * 8.0 * SAMPLER_COPIES,
         "use fewer samples",
     )
+
+
+WORKLOAD_COLUMNS_MAX = 2_000
+"""Most (job, GPU count, technology) columns one ``mosaic workload`` run evaluates: each is a
+cluster evaluation plus a scale-up sweep share, ~10-20 ms of CPU (docs/workloads.md), so ~40 s."""
+
+
+def check_workload_columns(jobs: int, gpu_counts: int, technologies: int) -> None:
+    """Refuse a workload table of more than :data:`WORKLOAD_COLUMNS_MAX` columns."""
+    columns = jobs * gpu_counts * technologies
+    if columns > WORKLOAD_COLUMNS_MAX:
+        raise ConfigError(
+            f"workload table = {jobs} jobs x {gpu_counts} GPU counts x {technologies} technologies = {columns} "
+            f"columns: more than {WORKLOAD_COLUMNS_MAX:,}; give fewer --job or --gpus"
+        )

@@ -55,7 +55,7 @@ def test_depth_limit_allows_real_specs(tmp_path):
 def test_directory_and_missing_file_are_one_line(tmp_path):
     (tmp_path / "dir.toml").mkdir()
     for path in (tmp_path / "dir.toml", tmp_path / "missing.toml"):
-        with pytest.raises(ConfigError, match=r"cannot be read"):
+        with pytest.raises(ConfigError, match=r"cannot be read|is a folder; give a regular file"):
             read_mapping(path)
 
 

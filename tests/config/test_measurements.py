@@ -109,11 +109,11 @@ HEAD = 'format = "mosaic-ber-points/1"\n'
     [
         (
             "[[point]]\nlength_m = 1\nrate_gbps = 2\nerrors = -1\nbits = 10\n",
-            "point 1: field 'errors' = -1: must be >= 0",
+            "point 1: field 'errors' = -1: must be a whole number >= 0",
         ),
         (
             "[[point]]\nlength_m = 1\nrate_gbps = 2\nerrors = 11\nbits = 10\n",
-            "point 1: field 'errors' = 11: cannot exceed",
+            "point 1: field 'errors' = 11: must be below bits = 10",
         ),
         ("[[point]]\nlength_m = 1\nrate_gbps = 2\nber = 1e-3\ncolour = 1\n", "point 1: unknown field 'colour'"),
         (
@@ -189,7 +189,7 @@ def test_sensitivity_curve_rows_are_checked(tmp_path):
     assert curve.received_oma_dbm.tolist() == [-20.0, -22.0]
     assert [o.log10_ber for o in curve.observations] == pytest.approx([-7.0, -5.0])
     bad = _write(tmp_path, "bad.csv", "# format = mosaic-rx-sensitivity/1\nreceived_oma_dbm,errors,bits\n-20,5,1\n")
-    with pytest.raises(ConfigError, match="row 3: column 'errors' = 5: cannot exceed bits = 1"):
+    with pytest.raises(ConfigError, match="row 3: field 'errors' = 5: must be below bits = 1"):
         load_sensitivity(bad)
     unknown = _write(tmp_path, "u.csv", "# format = mosaic-rx-sensitivity/1\nreceived_oma_dbm,colour\n-20,1\n")
     with pytest.raises(ConfigError, match="unknown column 'colour'"):

@@ -8,7 +8,10 @@ import pytest
 
 from mosaiclink.config.datapath import DatapathSpec
 from mosaiclink.datapath.emulator import emulate
+from mosaiclink.datapath.emulator.setup import make_setup
+from mosaiclink.datapath.failover import symbols_per_channel
 from mosaiclink.errors import ConfigError
+from mosaiclink.streams import Stream, generator
 
 
 @pytest.mark.slow  # full 420-lane payload run
@@ -40,6 +43,34 @@ def test_no_spares_dead_channels_absorbed_with_erasures(mapping, absorbed):
     r = emulate(DatapathSpec(mapping=mapping, spares=0, ber=0, dead_at_start=absorbed, duration_us=20), seed=5)
     assert r.tolerance[mapping]["with_erasures"] == absorbed
     assert r.uncorrectable_codewords == 0 and r.frames_lost == 0
+
+
+def _erasure_analysis_fails(spec: DatapathSpec, seed: int) -> bool:
+    """The erasure analysis on the emulator's own placement of the dead channels: some codeword of
+    the mapping period has more symbols on dead channels than the RS code's n - k erasures."""
+    setup = make_setup(spec, generator(seed, Stream.DATAPATH_SETUP))
+    per_codeword = symbols_per_channel(setup.gearbox)[:, setup.known_dead].sum(axis=1)
+    return bool((per_codeword > setup.host.n - setup.host.k).any())
+
+
+@pytest.mark.parametrize("mapping", ["bit-interleaved", "symbol-aligned", "codeword-diagonal"])
+def test_first_dead_channel_count_that_fails_is_the_erasure_analysis(mapping):
+    """Counting up from the guaranteed (worst-placement) tolerance, the first number of dead channels
+    whose random placement the erasure analysis says overflows some codeword is exactly the first
+    one the bit-accurate emulator loses codewords at; one fewer decodes every codeword."""
+    spec = DatapathSpec(mapping=mapping, spares=0, ber=0, duration_us=20)
+    seed = 5
+    tolerance = emulate(spec.replace(dead_at_start=1), seed=seed).tolerance[mapping]["with_erasures"]
+    first = next(
+        d
+        for d in range(tolerance + 1, 4 * tolerance + 40)
+        if _erasure_analysis_fails(spec.replace(dead_at_start=d), seed)
+    )
+    assert first > tolerance  # the guarantee holds for this placement too
+    fails = emulate(spec.replace(dead_at_start=first), seed=seed)
+    assert fails.uncorrectable_codewords > 0 and fails.silent_corruptions == 0
+    survives = emulate(spec.replace(dead_at_start=first - 1), seed=seed)
+    assert survives.uncorrectable_codewords == 0 and survives.frames_lost == 0
 
 
 def test_erasures_absorb_more_dead_channels():

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from mosaiclink.errors import StoreError
+from mosaiclink.errors import ConfigError, StoreError
 from mosaiclink.explore.store import ResultStore
 
 
@@ -53,7 +53,7 @@ def test_export_parquet_and_csv(tmp_path):
         write(store, ["a", "b"], [0.1, 0.2])
         pq_path = store.export(tmp_path / "out.parquet")
         csv_path = store.export(tmp_path / "out.csv")
-        with pytest.raises(StoreError, match="suffix must be .parquet or .csv"):
+        with pytest.raises(ConfigError, match="suffix must be one of .parquet, .csv"):
             store.export(tmp_path / "out.xlsx")
     assert pq.read_table(pq_path).column("ber").to_pylist() == [0.2, 0.4]
     assert csv_path.read_text().splitlines()[0].startswith('"key","code_version"')

@@ -21,6 +21,7 @@ from mosaiclink.explore.uncertainty import (
     Fleet,
     UncertainInput,
     latin_hypercube,
+    modules_per_end,
     propagate,
     reference_entry,
     uncertain_inputs,
@@ -132,8 +133,10 @@ def _aoc():
 def test_baseline_is_the_smallest_row_carrying_the_rate(design):
     assert reference_entry(design).id == "aoc-800g"
     assert reference_entry(load_preset("mosaic-prototype")).id == "aoc-400g"  # 100 x 2 Gb/s
-    with pytest.raises(ConfigError, match="baseline = 'aoc': no catalog row carries 3.2t"):
-        reference_entry(load_preset("mosaic-3.2t").with_link(rate_gbps=2.0))
+    # beyond the fastest row, that row side by side: a 3.2T end against four 800G AOC ends
+    d32 = load_preset("mosaic-3.2t")
+    assert reference_entry(d32).id == "aoc-800g" and modules_per_end(d32, reference_entry(d32)) == 4
+    assert modules_per_end(design, reference_entry(design)) == 1
 
 
 def test_ranges_file_errors(tmp_path):

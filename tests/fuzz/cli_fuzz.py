@@ -43,7 +43,9 @@ KINDS = {
     "--variation-seed": "int", "--target-errors": "int", "--channels": "intstr", "--spares": "int", "--dead": "int",
     "--dead-at-start": "int", "--limit": "int", "--workers": "int", "--port": "int", "--config": "input",
     "--catalog": "input", "--scenario": "input", "--store": "store", "--out": "output", "--export": "output",
-    "--csv-events": "output", "spec": "input", "--sql": "sql",
+    "--csv-events": "output", "spec": "input", "--sql": "sql", "--case-c": "float", "--thermal": "input",
+    "--links": "int", "--ageing": "input", "--route": "input", "--modules": "int",
+    "--test-limit-db": "float", "--pool": "int",
 }  # fmt: skip
 
 

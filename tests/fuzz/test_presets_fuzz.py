@@ -97,7 +97,35 @@ def test_mutated_presets_fail_cleanly_or_give_finite_results(data, seed):
     TALLY["slowest example ms"] = max(TALLY["slowest example ms"], int(1e3 * (time.perf_counter() - start)))
 
 
-def test_tally_is_printed_for_the_docs(capsys):
-    """Not an assertion on values: prints what the fuzz saw (run with -s, figures in docs/robustness.md)."""
+OUTCOMES = {"refused by config", "finite", "link refused (model range)", "fast path refused (model range)"}
+TALLY_EXAMPLES = 40
+
+
+def test_a_seeded_fuzz_run_reaches_both_outcomes_and_prints_its_tally(capsys):
+    """Self-contained (runs its own derandomized examples, whatever ran before): every example lands
+    in exactly one known outcome, and the mutator reaches both a refusal and a finite result (a
+    fuzz that only ever refused would test nothing). Prints the tally of this run and of the big
+    run above when it ran first (run with -s; figures in docs/robustness.md)."""
+    tally: Counter[str] = Counter()
+
+    @settings(
+        max_examples=TALLY_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(data=mutated_preset(), seed=st.integers(0, 2**32 - 1))
+    def one(data, seed):
+        with time_limit(EXAMPLE_LIMIT_S):
+            tally[run_example(data, seed)] += 1
+        tally["examples"] += 1
+
+    one()
+    outcomes = {k: v for k, v in tally.items() if k != "examples"}
+    assert set(outcomes) <= OUTCOMES, outcomes
+    assert sum(outcomes.values()) == tally["examples"] >= TALLY_EXAMPLES
+    assert tally["refused by config"] > 0 and tally["finite"] > 0, dict(tally)
     with capsys.disabled():
-        print("\nfuzz tally:", dict(TALLY))
+        print("\nfuzz tally (this test's seeded run):", dict(tally))
+        print("fuzz tally (the big run, when it ran before this test):", dict(TALLY))

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from mosaiclink.config.presets import load_preset
-from mosaiclink.physics.ber import log10_ber_from_q
+from mosaiclink.physics import microled
+from mosaiclink.physics.ber import log10_ber_from_q, q_from_ber, q_from_log10_ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.link import evaluate_link
 from mosaiclink.physics.reach import max_reach_m, max_reaches_m
 
@@ -19,6 +21,8 @@ def median_log10_ber(design, **link):
 
 
 def test_prototype_calibration_points():
+    """Regression test: the prototype preset was fitted to these three published points [S1], so
+    this pins the fit (docs/calibration.md); the independent check is the next test (counting)."""
     # [S1]: 20 m 2 Gb/s median BER < 2e-8; 30 m 2 Gb/s just above KP4 2.4e-4; 30 m 1.6 Gb/s below it
     assert median_log10_ber(PROTO, length_m=20.0, rate_gbps=2.0) < np.log10(2e-8)
     at_30 = median_log10_ber(PROTO, length_m=30.0, rate_gbps=2.0)
@@ -26,10 +30,41 @@ def test_prototype_calibration_points():
     assert median_log10_ber(PROTO, length_m=30.0, rate_gbps=1.6) < np.log10(2.4e-4)
 
 
-def test_800g_has_400_good_channels_at_50_m():
-    report = evaluate_link(D800)
-    assert report.length_m == 50.0 and report.channels == 460
-    assert report.channels_meeting_target >= 400 and report.link_ok
+def test_published_points_hold_by_counting_errors():
+    """Independent of the statistical eye the fit used: Monte Carlo error counting (symbol path) on
+    the five median channels puts 30 m at 2 Gb/s above KP4's 2.4e-4 and 30 m at 1.6 Gb/s below it,
+    each at 99.9 % Clopper-Pearson confidence."""
+    from mosaiclink.sim.counting import clopper_pearson
+    from mosaiclink.sim.runner import simulate
+
+    for rate_gbps, above in ((2.0, True), (1.6, False)):
+        design = PROTO.with_link(length_m=30.0, rate_gbps=rate_gbps)
+        report = evaluate_link(design)
+        live = np.nonzero(~report.dead)[0]
+        ranked = live[np.argsort(report.log10_ber_stateye[live])]
+        median_five = ranked[ranked.size // 2 - 2 : ranked.size // 2 + 3]
+        counted = simulate(design, 200_000, channels=median_five, seed=1)
+        low, high = clopper_pearson(counted.errors.sum(), counted.bits.sum(), 0.999)
+        assert (low > 2.4e-4) if above else (high < 2.4e-4), (rate_gbps, low, high)
+
+
+@pytest.mark.parametrize("name", ["mosaic-400g", "mosaic-800g", "mosaic-1.6t", "mosaic-3.2t"])
+def test_every_product_preset_meets_the_length_its_description_declares_with_the_reserve(name):
+    design = load_preset(name)
+    assert f"{design.link.length_m:g} m with the 1 dB reserve" in design.description
+    report = evaluate_link(design)
+    assert report.channels_meeting_target >= report.data_channels and report.link_ok
+    # a channel meets only with the reserve to spare: its budget margin is the pass criterion
+    margins = report.budget_per_channel["margin_db"]
+    assert np.array_equal(report.meets_target, margins >= 0.0)
+    assert report.budget.value("Margin") >= 0.0
+
+
+def test_800g_misses_the_published_50_m_with_the_reserve():
+    # the paper's "up to 50 m" holds for the median channel without the 1 dB reserve only
+    report = evaluate_link(D800.with_link(length_m=50.0))
+    assert not report.link_ok
+    assert max_reach_m(D800, channels_required=400, tolerance_m=0.2) < 50.0
 
 
 def test_ber_rises_with_length():
@@ -85,31 +120,31 @@ def test_stat_eye_agrees_with_gaussian_q_when_isi_is_negligible():
     assert np.allclose(report.log10_ber_stateye[live], log10_ber_from_q(report.q[live]), atol=0.15)
 
 
-def test_budget_telescopes_to_the_margin():
-    per = evaluate_link(PROTO).budget_per_channel
-    losses = sum(
-        per[k]
-        for k in (
-            "coupling_loss_db",
-            "core_fill_loss_db",
-            "fiber_loss_db",
-            "connector_loss_db",
-            "interface_loss_db",
-            "capture_loss_db",
-        )
-    )
-    penalties = sum(
-        per[k]
-        for k in (
-            "pulse_spreading_penalty_db",
-            "equalizer_penalty_db",
-            "residual_isi_penalty_db",
-            "crosstalk_penalty_db",
-            "implementation_penalty_db",
-        )
-    )
-    assert np.allclose(per["launch_oma_dbm"] - losses, per["received_oma_dbm"])
-    assert np.allclose(per["received_oma_dbm"] - per["sensitivity_oma_dbm"] - penalties, per["margin_db"], atol=1e-9)
+def test_budget_matches_a_hand_worked_budget_and_an_independent_path():
+    """The waterfall against numbers worked by hand from the spec values and against the two other
+    routes to the same quantities: the average received power (the optical path's end-to-end
+    gain, not the waterfall's sum) and the margin from the BER through SciPy's normal quantile."""
+    from scipy.stats import norm
+
+    report = evaluate_link(PROTO)
+    per = report.budget_per_channel
+    # by hand from the prototype's spec: fibre attenuation x length, connectors x loss each
+    fiber, link, coupling = PROTO.fiber, PROTO.link, PROTO.coupling
+    assert np.allclose(per["fiber_loss_db"], fiber.attenuation_db_per_m * link.length_m)
+    assert np.allclose(per["connector_loss_db"], link.connectors * link.connector_loss_db)
+    assert np.allclose(per["interface_loss_db"], coupling.interface_loss_db)
+    # OMA (P1 - P0) and average power (P1 + P0)/2 through the same gain differ by 2 (ER - 1)/(ER + 1)
+    live = ~report.dead
+    oma_minus_avg = per["received_oma_dbm"][live] - report.received_power_dbm[live]
+    p1 = microled.operating_point(PROTO.led, PROTO.led.peak_current_ma)["power_w"]
+    p0 = microled.operating_point(PROTO.led, PROTO.led.bias_current_ma)["power_w"]
+    assert np.median(oma_minus_avg) == pytest.approx(10 * np.log10(2 * (p1 - p0) / (p1 + p0)), abs=0.02)
+    assert np.ptp(oma_minus_avg) < 0.1  # the LEDs' spread moves the extinction ratio a little
+    # the margin is the Q ratio, in dB of optical power, of the eye's BER to the target's
+    q_eye = norm.isf(report.ber_stateye[live])
+    q_target = norm.isf(link.target_ber)
+    expected = 10 * np.log10(q_eye / q_target) - PROTO.receiver.implementation_penalty_db
+    assert np.allclose(per["margin_db"][live], expected, atol=1e-6)
 
 
 def test_report_serialises_and_counts_dead_channels():
@@ -132,23 +167,29 @@ def test_reach_brackets_the_calibration():
 def test_scaled_presets_fit_their_fibre_and_pay_for_it_in_etendue():
     # More channels in the same fibre field means a smaller spot per channel, so (étendue) a
     # larger launch angle for the same light: at the 800G optics' stop the launched fraction falls
-    # with the field area per channel, and the scaled designs no longer meet 50 m (an honest result
-    # of the consistent optics; docs/models.md). Each still fits its fibre.
+    # with the field area per channel, and the scaled designs declare shorter lengths (an honest
+    # result of the consistent optics; docs/models.md). Each still fits its fibre.
     base = evaluate_link(D800)
-    previous = base.launched_fraction
+    previous, previous_m = base.launched_fraction, D800.link.length_m
     for name in ("mosaic-1.6t", "mosaic-3.2t"):
         design = load_preset(name)
         report = evaluate_link(design)
         assert report.grid_row.max() + 1 == -(-report.channels // design.array.cols)
         assert report.launched_fraction < previous, name
         previous = report.launched_fraction
-        assert report.channels_meeting_target < report.data_channels, name
+        assert design.link.length_m < previous_m, name
+        previous_m = design.link.length_m
 
 
 def test_reach_is_the_boundary_of_the_criterion():
+    # the criterion: the median channel's budget margin, the 1 dB reserve included, at least 0 dB
+    def margin_db(length_m):
+        q = q_from_log10_ber(median_log10_ber(PROTO, length_m=length_m))
+        return float(budget_margin_db(q, q_from_ber(2.4e-4), PROTO.receiver.implementation_penalty_db))
+
     reach = max_reach_m(PROTO, tolerance_m=0.1)
-    assert median_log10_ber(PROTO, length_m=reach) <= np.log10(2.4e-4)
-    assert median_log10_ber(PROTO, length_m=reach + 0.2) > np.log10(2.4e-4)
+    assert margin_db(reach) >= 0.0 > margin_db(reach + 0.2)
+    assert reach < max_reach_m(PROTO, tolerance_m=0.1, margin_db=None)  # the bare BER target reaches further
     nth = max_reach_m(PROTO, channels_required=90)
     assert nth < reach  # asking for 90 good channels out of 100 is stricter than the median
     # the searches run together share the lengths they both visit and give the same reaches

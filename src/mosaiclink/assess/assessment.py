@@ -13,6 +13,8 @@
 - **system**: the bottom-up power range, link FIT vs spares and :func:`~mosaiclink.system.compare.compare`
   fed with the reach computed above (no second reach search);
 - **cluster**: the shipped 100k-GPU scenarios and the scale-up scenario;
+- **workload**: the DeepSeek-V3 training job on 16,384 GPUs per technology
+  (:func:`~mosaiclink.workloads.training.evaluate_training`): step time, goodput per MW, MOSAIC's gain;
 - **claims**: the seeded Latin hypercube of ``mosaic uncertainty`` over the design's shipped
   ranges (:func:`~mosaiclink.explore.claims.assess_claims`, ``UNCERTAINTY_SAMPLES`` samples on the
   fast path): 5/50/95 % bands of the headline numbers and the published claims' verdicts.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,6 +57,8 @@ from mosaiclink.system.compare import ComparisonResult, compare
 from mosaiclink.system.power import PowerBreakdown, mosaic_power_range
 from mosaiclink.system.reach import REACH_TOLERANCE_M, physics_reach_fn
 from mosaiclink.system.reliability import spare_sweep
+from mosaiclink.workloads.presets import load_job
+from mosaiclink.workloads.training import evaluate_training
 
 # Link sweep (fast path): lengths and per-channel rates (factors of the design's) of the BER-vs-length
 # and reach-vs-rate views; the BER-vs-length figure draws BER_CURVE_RATE_FACTORS of them.
@@ -176,7 +181,16 @@ class ClusterAssessment:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Everything the report shows about one design, computed once by :func:`assess`."""
+    """Everything the report shows about one design, computed once by :func:`assess`.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assessment = assess(ml.load_preset("mosaic-prototype"))
+    >>> round(assessment.link.reach_all_data_m, 1), round(assessment.system.power_pluggable.total_w_per_end, 3)
+    (12.9, 1.392)
+    """
 
     design: MosaicDesign
     origin: str
@@ -192,6 +206,7 @@ class Assessment:
     scenarios: tuple[ScenarioAssessment, ...] = ()  # each --scenario (memory pool or scale-up sweep)
     claims: ClaimsAssessment | None = None  # bands and verdicts (None: the design has no ranges)
     claims_note: str = ""  # why there are no bands, when there are none
+    workload: dict[str, Any] | None = None  # the report's AI training job per technology (workloads layer)
 
     def __repr__(self) -> str:
         report, power = self.link.report, self.system
@@ -427,6 +442,17 @@ def assess_cluster(design: MosaicDesign, seed: int) -> ClusterAssessment:
     return ClusterAssessment(tuple(fabric), tuple(scale_up), temperatures.pop())
 
 
+REPORT_JOB = "deepseek-v3"  # the MoE job shows all three parts of MOSAIC's gain: domain, failures, power
+
+
+def assess_workload(design: MosaicDesign) -> dict[str, Any]:
+    """The ``mosaic workload --job deepseek-v3`` summary with this design as MOSAIC (at its rate;
+    otherwise the shipped preset of the job's scale-up rate)."""
+    spec = load_job(REPORT_JOB)
+    mine = design if design.data_rate_gbps == spec.scale_up.rate_gbps else None
+    return evaluate_training(spec, design=mine).summary()
+
+
 def assess_uncertainty(design: MosaicDesign, seed: int) -> tuple[ClaimsAssessment | None, str]:
     """Bands and claim verdicts over the shipped ranges named like the design, or why there are none.
 
@@ -466,6 +492,13 @@ def assess(
     -------
     Assessment
         Frozen; the same design and seed give the same numbers.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assess(ml.load_preset("mosaic-prototype"))
+    <Assessment mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, reach 12.9 m, 0.842-1.39 W/end, seed 0>
     """
 
     def step(index: int) -> None:
@@ -483,6 +516,7 @@ def assess(
     system = assess_system(design, link, seed)
     step(4)
     cluster = assess_cluster(design, seed)
+    workload = assess_workload(design)
     extra = tuple(assess_scenario(name, design) for name in scenarios)
     step(5)
     claims, claims_note = assess_uncertainty(design, seed)
@@ -502,4 +536,5 @@ def assess(
         extra,
         claims,
         claims_note,
+        workload,
     )

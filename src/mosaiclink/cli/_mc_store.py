@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from mosaiclink.config.io import check_file_path, read_head
 from mosaiclink.errors import StoreError
 from mosaiclink.sim.distributed import ALGORITHM, Key
 
@@ -31,13 +32,10 @@ class BlockStore:
     """Counted blocks of Monte Carlo runs in a DuckDB file (one writer at a time)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise StoreError(f"store = '{self.path}': is a folder; give a DuckDB file name")
+        self.path = check_file_path(path, "store")
         if self.path.exists() and self.path.stat().st_size > 0:
-            with self.path.open("rb") as handle:
-                if handle.read(12)[8:12] != b"DUCK":
-                    raise StoreError(f"store = '{self.path}': not a DuckDB file (refusing to touch it)")
+            if read_head(self.path, 12, "store")[8:12] != b"DUCK":
+                raise StoreError(f"store = '{self.path}': not a DuckDB file (refusing to touch it)")
         try:
             self.con = duckdb.connect(str(self.path))
         except duckdb.Error as exc:

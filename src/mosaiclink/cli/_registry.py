@@ -44,10 +44,25 @@ COMMANDS: dict[str, CommandEntry] = {
         "design",
         "Search the design space for a target, explain the choice, confirm it with the full link model.",
     ),
+    "envelope": CommandEntry(
+        "mosaiclink.cli.envelope",
+        "envelope",
+        "Channels meeting the target, margin, reach and FIT over the module case temperature.",
+    ),
+    "life": CommandEntry(
+        "mosaiclink.cli.life",
+        "life",
+        "Margin over the years, spares exhaustion and fleet failures per year at 100k GPUs.",
+    ),
     "link": CommandEntry(
         "mosaiclink.cli.link",
         "link",
         "Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.",
+    ),
+    "network": CommandEntry(
+        "mosaiclink.cli.network",
+        "network",
+        "Export the modelled channel and each stage as Touchstone two-ports; cascade measured blocks in.",
     ),
     "presets": CommandEntry(
         "mosaiclink.cli.presets", "presets", "List the preset designs with their channel counts, rate and length."
@@ -81,6 +96,16 @@ COMMANDS: dict[str, CommandEntry] = {
         "mosaiclink.cli.uncertainty",
         "uncertainty",
         "Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.",
+    ),
+    "workload": CommandEntry(
+        "mosaiclink.cli.workload",
+        "workload",
+        "Train an AI model on clusters built with each link technology: step time, MFU, goodput, tokens per MW.",
+    ),
+    "yield": CommandEntry(
+        "mosaiclink.cli.yield_",
+        "yield_",
+        "Module yield versus spare count and test limit, with 95 % intervals and cost per good module.",
     ),
     "version": CommandEntry("mosaiclink.cli.version", "version", "Print the mosaiclink version."),
 }

@@ -1,4 +1,5 @@
-"""PNG of a calibration: observed vs model BER per point with residuals, and the sensitivity curve."""
+"""Figure of a calibration (PNG, PDF or SVG by suffix): observed vs model BER per point with residuals,
+and the sensitivity curve."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import numpy as np
 
 def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points: int = 9) -> Path:
     """Left: each BER point, observed (bar: +-2 sigma; triangle: a bound) and fitted model, with the
-    residual in sigmas. Right: the calibrated design's BER vs received OMA (the link model,
-    :func:`mosaiclink.explore.sensitivity_curve.ber_vs_oma`) with measured points when the dataset has them."""
+    residual in sigmas. Middle: the calibrated design's BER vs received OMA (the link model,
+    :func:`mosaiclink.explore.sensitivity_curve.ber_vs_oma`) with measured points when the dataset has them.
+    Right, when the dataset has a measured LED response: its |S21| beside the fitted model's."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -20,7 +22,9 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     from mosaiclink.physics.link import evaluate_link
 
     data = result.to_dict()["points"]
-    fig, (ax, sens) = plt.subplots(1, 2, figsize=(11, 4.5))
+    led = result.led_response_table()
+    fig, axes = plt.subplots(1, 3 if led else 2, figsize=(16 if led else 11, 4.5))
+    ax, sens = axes[0], axes[1]
     x = np.arange(len(data))
     for i, p in enumerate(data):
         marker = {"upper": "v", "lower": "^"}.get(p["kind"], "o")
@@ -31,7 +35,7 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     ax.plot(x, [p["model_log10_ber"] for p in data], "s", color="tab:red", label="model (fitted)")
     ax.set_xticks(x, [p["label"].split(":")[0] for p in data], rotation=20, ha="right")
     ax.set_ylabel("log10 BER")
-    ax.set_title(f"{result.dataset.name}: rms residual {result.rms_residual:.2f} sigma")
+    ax.set_title(f"{result.dataset.name}: {result.fit_quality}", fontsize=9)
     ax.legend()
     design = result.design
     top = float(np.median(evaluate_link(design).received_oma_dbm))
@@ -44,11 +48,29 @@ def calibration_figure(result, path: Path, oma_span_db: float = 8.0, oma_points:
     sens.set_ylabel("log10 BER")
     sens.set_title("sensitivity: BER vs received OMA")
     sens.legend()
+    if led:
+        s21 = axes[2]
+        f_ghz = [r["frequency_hz"] / 1e9 for r in led]
+        s21.semilogx(f_ghz, [r["measured_db"] for r in led], "ko", ms=3, label="measured")
+        s21.semilogx(f_ghz, [r["model_db"] for r in led], "-", color="tab:red", label="model (fitted)")
+        s21.set_xlabel("frequency (GHz)")
+        s21.set_ylabel("|S21| (dB, normalised)")
+        s21.set_title("LED small-signal response")
+        s21.legend()
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=120)
+    return save_figure(fig, Path(path), dpi=120)
+
+
+def save_figure(fig, path: Path, dpi: int) -> Path:
+    """Write a Matplotlib figure atomically in the format its suffix names (.png, .pdf, .svg)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from mosaiclink.config.io import PLOT_SUFFIXES, check_output, write_bytes_atomic
+
+    check_output(path, "--plot", suffixes=PLOT_SUFFIXES)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format=path.suffix.lower()[1:])
     plt.close(fig)
-    tmp.replace(path)
-    return path
+    return write_bytes_atomic(path, buffer.getvalue(), "--plot")

@@ -19,33 +19,29 @@ def writable_dir(path: Path, option: str = "--out") -> Path:
     return path
 
 
-def writable_file(path: Path, option: str) -> Path:
-    """``path`` as a file this command can create (a name, in a writable folder, not too long),
-    checked before any work is done by creating and removing a temporary file of that name."""
-    shown = str(path)[:80]
-    try:
-        if path.name in ("", ".", "..") or path.is_dir():
-            raise ConfigError(f"{option} = '{shown}': names a folder; give a file name")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"):
-            pass
-    except OSError as exc:
-        raise ConfigError(f"{option} = '{shown}': cannot write it ({exc.strerror or exc})") from None
-    return path
+def writable_file(path: Path, option: str, inputs: tuple = (), others: tuple = (), suffixes: tuple = ()) -> Path:
+    """``path`` as a file this command may write, checked before any work is done
+    (:func:`mosaiclink.config.io.check_output`: never an input, another output, a link or a device)."""
+    from mosaiclink.config.io import check_output
+
+    return check_output(path, option, inputs, others, suffixes)
 
 
 def resolve_design(
     preset: str | None, config: Path | None, length_m: float | None = None, rate_gbps: float | None = None
 ):
     """The design named by ``--preset`` or read from ``--config`` (default: the 800G preset),
-    with ``--length-m`` / ``--rate-gbps`` applied when given."""
+    with ``--length-m`` / ``--rate-gbps`` applied when given, through the one design validation
+    (:func:`mosaiclink.config.overrides.with_overrides`: the explorer, the API and the sweeps refuse
+    the same values with the same message)."""
+    from mosaiclink.config.overrides import with_overrides
     from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset
 
     if preset and config:
         raise ConfigError("options --preset and --config: give one, not both")
     design = load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
-    changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
-    design = design.with_link(**changes) if changes else design
+    changes = {k: v for k, v in (("link.length_m", length_m), ("link.rate_gbps", rate_gbps)) if v is not None}
+    design = with_overrides(design, changes) if changes else design
     check_design_work(design)
     return design
 
@@ -59,13 +55,13 @@ def check_design_work(design) -> None:
 
 def write_frame(frame, path: Path) -> Path:
     """Write a pandas DataFrame as Parquet (``.parquet``) or CSV (anything else); the index is kept."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix.lower() == ".parquet":
-            frame.to_parquet(path)
-        else:
-            frame.to_csv(path)
-    except OSError as exc:
-        raise ConfigError(f"--csv = {str(path)[:80]!r}: cannot write it ({exc.strerror or exc})") from None
-    return path
+    import io
+
+    from mosaiclink.config.io import write_bytes_atomic
+
+    buffer = io.BytesIO()
+    if Path(path).suffix.lower() == ".parquet":
+        frame.to_parquet(buffer)
+    else:
+        frame.to_csv(buffer)
+    return write_bytes_atomic(path, buffer.getvalue(), "--csv")

@@ -16,7 +16,9 @@ from mosaiclink.units import format_ber
 
 
 def datapath(
-    host: Annotated[str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, pcie6, raw.")] = "800gbe",
+    host: Annotated[
+        str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, 2x1.6tbe, pcie6, ualink, raw.")
+    ] = "800gbe",
     channels: Annotated[int, typer.Option(help="Data channels.")] = 400,
     spares: Annotated[int, typer.Option(help="Spare channels.")] = 20,
     mapping: Annotated[
@@ -100,6 +102,20 @@ def datapath(
                 f"dead {ev.dead_us} us, declared {ev.declared_us} us, spare {ev.spare} at {ev.switched_us} us",
             )
         )
+    retry = result.link_retry
+    if retry is not None:
+        rows += [
+            (
+                "link-level retry: flits lost / replays",
+                f"{retry['flits_lost']} / {retry['replays']} ({retry['retrains']} retrains)",
+            ),
+            (
+                "replay added latency mean / p99 / max",
+                f"{retry['added_latency_mean_ns']:.0f} / {retry['added_latency_p99_ns']:.0f} / "
+                f"{retry['added_latency_max_ns']:.0f} ns",
+            ),
+            ("replay buffer needed", f"{retry['replay_buffer_needed_bytes'] / 1024:.1f} KiB"),
+        ]
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)

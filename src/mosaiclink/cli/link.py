@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, write_frame
+from mosaiclink.cli.common import resolve_design, writable_file, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -19,28 +19,85 @@ def link(
     rate_gbps: RateOpt = None,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
+    route: Annotated[
+        Path | None,
+        typer.Option(
+            "--route",
+            help="Route file (TOML/YAML/JSON: tail_m, [[bends]] radius_mm/angle_deg/after_m, connectors): sets the "
+            "length, bend loss and connector allowance.",
+        ),
+    ] = None,
     table: Annotated[
         Path | None,
         typer.Option(
             "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
         ),
     ] = None,
+    budget: Annotated[
+        Path | None,
+        typer.Option(
+            "--budget",
+            help="Also write the link budget: .xlsx (IEEE 802.3 link-model style, with formulas) or .csv.",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the analog channel of every microLED channel: waterfall and per-channel BER.
 
-    Example: mosaic link --preset mosaic-800g --length-m 30 --csv channels.csv
+    Example: mosaic link --preset mosaic-800g --length-m 30 --csv channels.csv --budget budget.xlsx
     """
     from mosaiclink.finite import require_finite
     from mosaiclink.physics.link import evaluate_link
 
+    if table is not None:
+        writable_file(table, "--csv", inputs=(config,), others=(budget,))
+    if budget is not None:
+        writable_file(budget, "--budget", inputs=(config,), others=(table,), suffixes=(".xlsx", ".csv"))
     design = resolve_design(preset, config, length_m, rate_gbps)
+    routed = None
+    if route is not None:
+        from mosaiclink.config.envelope import RouteSpec
+        from mosaiclink.config.io import load_spec
+        from mosaiclink.errors import ConfigError
+        from mosaiclink.physics.bend import route_design
+
+        if length_m is not None:
+            raise ConfigError("options --route and --length-m: give one (the route sets the length)")
+        design, routed = route_design(design, load_spec(route, RouteSpec))
     report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
     if table is not None:
         write_frame(report.to_dataframe(), table)
+    if budget is not None:
+        _write_budget(report, design, budget)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), separators=(",", ":")))
+        payload = report.to_dict() | ({"route": routed.to_dict()} if routed is not None else {})
+        typer.echo(json.dumps(payload, separators=(",", ":")))
         return
+    if routed is not None:
+        _print_route(routed)
     _print_report(report)
+
+
+def _write_budget(report, design, path: Path) -> None:
+    from mosaiclink.config.io import write_bytes_atomic
+    from mosaiclink.report.budget_sheet import budget_frame, budget_workbook
+
+    if path.suffix.lower() == ".xlsx":
+        write_bytes_atomic(path, budget_workbook(report, design), "--budget")
+    else:
+        write_bytes_atomic(path, budget_frame(report).to_csv().encode("utf-8"), "--budget")
+
+
+def _print_route(routed) -> None:
+    typer.echo(
+        f"route '{routed.route}': {routed.length_m:.2f} m, {routed.bends} bends (tightest "
+        f"{routed.tightest_radius_mm or 0:g} mm) losing {routed.bend_loss_db:.3f} dB "
+        f"({routed.bend_loss_full_fill_db:.3f} dB with every mode filled), {routed.connectors} connectors at "
+        f"{routed.connector_allowance_db:.2f} dB each"
+    )
+    typer.echo(
+        f"  {routed.strand_diameter_mm:.2f} mm strand: long-term radius {routed.long_term_radius_mm:.0f} mm "
+        f"({routed.below_long_term} bends tighter), installation radius {routed.short_term_radius_mm:.0f} mm"
+    )
 
 
 def _print_report(report) -> None:
@@ -66,7 +123,15 @@ def _print_report(report) -> None:
     console.print(budget)
     summary = report.ber_summary()
     stats = Table(title="Per-channel BER (statistical eye)")
-    for column in ("best", "median", "worst", f"meet {report.target_ber:g}", "data channels", "spares", "link"):
+    for column in (
+        "best",
+        "median",
+        "worst",
+        f"margin >= 0 ({report.target_ber:g} + reserve)",
+        "data channels",
+        "spares",
+        "link",
+    ):
         stats.add_column(column, justify="right")
     stats.add_row(
         format_ber(summary["min"], log10_ber=summary["log10_min"]),

@@ -22,14 +22,11 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from mosaiclink.errors import out_of_range
+from mosaiclink.errors import SEED_MAX, out_of_range
 
 Number = TypeVar("Number", int, float, int | None, float | None)
 
-SEED_MAX = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; 63 bits fit every store and JSON reader
 BITS_MAX = 10**10  # 1e10 bits per channel: hours of Monte Carlo, far past any CI or laptop run
-RATE_MIN_GBPS = 0.01
-RATE_MAX_GBPS = 1000.0
 AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS = 1.0, 100_000.0
 REACH_MAX_M = 10_000.0  # 10 km: past every data-center link
 
@@ -67,12 +64,26 @@ def within(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Ca
     return callback
 
 
+def within_each(low: float = -math.inf, high: float = math.inf, unit: str = "") -> Callable[..., object]:
+    """:func:`within` for a repeatable option: every value given must lie in ``[low, high]``."""
+
+    def callback(param: typer.CallbackParam, value: list[float] | None) -> list[float] | None:
+        return [check(_flag(param), v, low, high, unit) for v in value] if value else value
+
+    return callback
+
+
 def aggregate_rate(param: typer.CallbackParam, value: str) -> str:
     """A Typer callback: ``--rate`` must parse (``400g``, ``3.2t``, Gb/s) to 1 Gb/s .. 100 Tb/s."""
     from mosaiclink.config.catalog import parse_rate_gbps
 
     check(_flag(param), parse_rate_gbps(value), AGGREGATE_MIN_GBPS, AGGREGATE_MAX_GBPS, "Gb/s")
     return value
+
+
+def each_within(param: typer.CallbackParam, values: list[int] | None, low: float, high: float) -> list[int] | None:
+    """Check every value of a repeatable option (``None`` when none was given)."""
+    return [check(_flag(param), v, low, high) for v in values] if values else None
 
 
 finite = within()  # for options whose range the spec they feed checks: refuse NaN and inf here
@@ -103,7 +114,10 @@ VariationSeedOpt = Annotated[
 ]
 LengthOpt = Annotated[
     float | None,
-    typer.Option("--length-m", callback=within(0.0, unit="m"), help="Fibre length (m); overrides the design's."),
+    typer.Option(
+        "--length-m",
+        help="Fibre length (m); overrides the design's (judged by the design's own validation, as everywhere).",
+    ),
 ]
 ReachOpt = Annotated[
     float, typer.Option("--reach-m", callback=within(0.0, REACH_MAX_M, "m"), help="Link length to span (m).")
@@ -112,8 +126,8 @@ RateOpt = Annotated[
     float | None,
     typer.Option(
         "--rate-gbps",
-        callback=within(RATE_MIN_GBPS, RATE_MAX_GBPS, "Gb/s"),
-        help="Per-channel line rate (Gb/s); overrides the design's.",
+        help="Per-channel line rate (Gb/s); overrides the design's (with a host protocol: never below what its "
+        "data channels need; judged by the design's own validation, as everywhere).",
     ),
 ]
 AggregateRateOpt = Annotated[
@@ -136,3 +150,18 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", help="Extra technology catalog file; same ids replace built-in entries; repeatable."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+GPUS_MAX = 10_000_000  # the cluster model's bound (ClusterSpec.gpus)
+
+
+def _gpus_within(param: typer.CallbackParam, values: list[int] | None) -> list[int] | None:
+    return each_within(param, values, 1, GPUS_MAX)
+
+
+GpusListOpt = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--gpus",
+        callback=_gpus_within,
+        help="GPUs the job runs on; repeat for several sizes (the batch scales with the data-parallel degree).",
+    ),
+]

@@ -12,6 +12,8 @@ import typer
 from mosaiclink.cli.options import JsonOpt, StoreOpt, within
 from mosaiclink.config.sweep import DEFAULT_STORE
 
+SWEEP_NOTE_S = 60.0  # sweeps estimated longer than this say so before they start
+
 
 def sweep(
     spec: Annotated[Path, typer.Argument(help="Sweep file (TOML/YAML/JSON), see docs/explore.md.")],
@@ -43,6 +45,7 @@ def sweep(
     from mosaiclink.explore.runner import check_scheduler, check_workers, run_sweep
     from mosaiclink.explore.spec import load_sweep
     from mosaiclink.explore.store import ResultStore
+    from mosaiclink.workload import sweep_seconds
 
     resolved = load_sweep(spec, METRICS)  # every spec or option error surfaces before the store is touched
     if scheduler is not None:
@@ -50,6 +53,11 @@ def sweep(
     check_workers(workers)
     version = code_version()
     err = Console(stderr=True)
+    seconds = sweep_seconds(resolved.n_designs)
+    if seconds > SWEEP_NOTE_S:
+        err.print(
+            f"{resolved.spec.name}: {resolved.n_designs:,} designs, estimated {seconds / 60:,.1f} min on one core"
+        )
     with ResultStore(store) as results:
         if err.is_terminal and not as_json:
             columns = (

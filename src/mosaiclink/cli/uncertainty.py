@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, PresetOpt, SeedOpt, within
+from mosaiclink.workload import UNCERTAINTY_PROGRESS_S, check_uncertainty_samples
 
 
 def uncertainty(
@@ -44,23 +48,52 @@ def uncertainty(
 
     if config and not ranges:
         raise ConfigError("option --config: give --ranges too (a design file has no shipped ranges)")
+    seconds = check_uncertainty_samples(samples)  # before any work: refused with its estimate
     design = resolve_design(preset, config)
     table = load_ranges(ranges if ranges else (preset or DEFAULT_PRESET))
-    assessed = assess_claims(
-        design,
-        table,
-        samples,
-        seed,
-        dataset=load_ber_dataset(dataset) if dataset else None,
-        baseline=baseline,
-        preset=None if config else (preset or DEFAULT_PRESET),
-    )
+    with _progress(samples, seconds, quiet=as_json) as progress:
+        assessed = assess_claims(
+            design,
+            table,
+            samples,
+            seed,
+            dataset=load_ber_dataset(dataset) if dataset else None,
+            baseline=baseline,
+            preset=None if config else (preset or DEFAULT_PRESET),
+            progress=progress,
+        )
     if as_json:
         typer.echo(json.dumps(assessed.to_dict()))
         return
     _print(assessed)
     if assessed.unranged:
         typer.echo(f"Estimates without a range (held at their preset value): {', '.join(assessed.unranged)}")
+
+
+@contextmanager
+def _progress(samples: int, seconds: float, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """Above :data:`~mosaiclink.workload.UNCERTAINTY_PROGRESS_S`: the estimate on stderr, then a
+    progress bar while the samples run (when stderr is a terminal)."""
+    if seconds <= UNCERTAINTY_PROGRESS_S:
+        yield None
+        return
+    typer.echo(f"uncertainty: {samples:,} samples, estimated {seconds:,.0f} s", err=True)
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("sampling"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("samples", total=samples)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _print(assessed) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from mosaiclink.cluster.topology import FatTree
 from mosaiclink.config.cluster import FloorSpec, ScaleOutSpec, ScaleUpSpec
+from mosaiclink.workload import check_cluster_work
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ def scale_up_links(gpus: int, spec: ScaleUpSpec, floor: FloorSpec) -> LinkGroups
     """
     racks = -(-gpus // spec.gpus_per_rack)
     span = max(1, spec.domain_gpus // spec.gpus_per_rack)
+    check_cluster_work(f"scale-up layout of {gpus:,} GPUs", racks, min(span, racks))
     x_m, y_m, _ = rack_positions(racks, floor)
     gpus_in_rack = np.minimum(spec.gpus_per_rack, gpus - np.arange(racks) * spec.gpus_per_rack)
     first = np.repeat(np.arange(racks) // span * span, span)

@@ -20,6 +20,7 @@ from mosaiclink.errors import ModelRangeError
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.compare import default_design
 from mosaiclink.system.reach import ReachFn, mosaic_reach_m
+from mosaiclink.workload import check_cluster_work
 
 
 def rack_options(domain_gpus: int, spec: ScaleUpSweepSpec) -> list[int]:
@@ -106,6 +107,7 @@ class ScaleUpSweepResult:
             "type": "scale-up-sweep",
             "mosaic_reach_m": self.mosaic_reach_m,
             "rack_limits": [limit.model_dump() for limit in self.spec.rack_limits],
+            "domain_sizes": list(self.spec.domain_sizes),
             "largest_domain": {t: {f"{kw:g}": d for kw, d in v.items()} for t, v in self.largest_domain().items()},
             "rows": list(self.rows),
         }
@@ -129,6 +131,10 @@ def evaluate_scale_up_sweep(
     power (GPUs, switch trays, links), the failure interval ``1 / sum(n FIT / 1e9)`` over its links,
     ETTR that of a job on the whole domain (``job``; Daly's interval).
     """
+    for domain_gpus in spec.domain_sizes:  # the sparsest rack option lays out the most rack pairs
+        sparsest = min(rack_options(domain_gpus, spec), default=domain_gpus)
+        racks = -(-domain_gpus // sparsest)
+        check_cluster_work(f"scale-up-sweep domain of {domain_gpus:,} GPUs at {sparsest} per rack", racks, racks)
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)

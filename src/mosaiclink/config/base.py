@@ -76,6 +76,14 @@ class Spec(BaseModel):
         except RecursionError:
             raise ConfigError(f"{where or cls.__name__}: nested too deeply to be a spec") from None
 
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """Validate JSON text into this spec; malformed JSON or an invalid value is one ConfigError line."""
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except pydantic.ValidationError as exc:
+            raise config_error_from(exc, cls) from None
+
     def replace(self, **changes: Any) -> Self:
         """A validated copy with some fields changed (``dataclasses.replace`` for specs).
 

@@ -7,9 +7,9 @@ D datasheet, R paper/operator data, V vendor, N press, B blog, E our estimate). 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
 from mosaiclink.errors import ConfigError
@@ -335,7 +335,7 @@ class MemoryPoolSpec(Spec):
         description="added round-trip latency of a CXL switch in the path (0: devices direct-attached per link; "
         "a switch traversal is quoted near 50 ns each way, our estimate, E)",
     )
-    latency_budgets_ns: list[float] = Field(
+    latency_budgets_ns: list[Annotated[float, Field(gt=0, le=1e9)]] = Field(
         [400.0, 600.0, 1_000.0],
         min_length=1,
         max_length=16,
@@ -357,6 +357,11 @@ class MemoryPoolSpec(Spec):
     floor: FloorSpec = FloorSpec()
     propagation: PropagationSpec = PropagationSpec()
 
+    @field_validator("latency_budgets_ns")
+    @classmethod
+    def _distinct_budgets(cls, budgets: list[float]) -> list[float]:
+        return _distinct(budgets)
+
     @model_validator(mode="after")
     def _devices_somewhere(self) -> MemoryPoolSpec:
         if self.placement == "in-rack":
@@ -375,6 +380,14 @@ class MemoryPoolSpec(Spec):
         return self
 
 
+def _distinct(values: list) -> list:
+    """A list whose entries are distinct (a duplicated column is a typo, never a second result)."""
+    twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
+    if twice is not None:
+        raise ValueError(f"{twice!r} appears twice; list each value once")
+    return values
+
+
 class RackLimitSpec(Spec):
     """A rack power limit and the cooling that allows it."""
 
@@ -391,7 +404,7 @@ class ScaleUpSweepSpec(Spec):
 
     name: str = Field("scale-up-sweep", min_length=1, description="scenario name")
     description: str = Field("", description="what the scenario shows")
-    domain_sizes: list[int] = Field(
+    domain_sizes: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
         [72, 144, 288, 576, 1152], min_length=1, max_length=16, description="scale-up domain sizes (GPUs)"
     )
     rack_limits: list[RackLimitSpec] = Field(..., min_length=1, max_length=16, description="rack power limits")
@@ -413,6 +426,11 @@ class ScaleUpSweepSpec(Spec):
     floor: FloorSpec = FloorSpec()
     power: ClusterPowerSpec = ClusterPowerSpec()
     job: JobSpec = JobSpec()
+
+    @field_validator("domain_sizes")
+    @classmethod
+    def _distinct_sizes(cls, sizes: list[int]) -> list[int]:
+        return _distinct(sizes)
 
     @model_validator(mode="after")
     def _rack_bounds(self) -> ScaleUpSweepSpec:

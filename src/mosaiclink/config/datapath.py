@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from mosaiclink.config.base import Spec
 
-Host = Literal["400gbe", "800gbe", "1.6tbe", "pcie6", "raw"]
+Host = Literal["400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "ualink", "raw"]
 Mapping = Literal["bit-interleaved", "symbol-aligned", "codeword-diagonal"]
 
 
@@ -29,6 +29,44 @@ class GilbertElliottSpec(Spec):
         """Stationary BER ``(pi_g ber_g + pi_b ber_b)`` with ``pi_b = p_gb / (p_gb + p_bg)``."""
         pi_b = self.p_good_to_bad / (self.p_good_to_bad + self.p_bad_to_good)
         return (1 - pi_b) * self.ber_good + pi_b * self.ber_bad
+
+
+class RetrySpec(Spec):
+    """Link-level retry of a flit protocol (PCIe 6 / CXL 3 flit mode): NAK and replay a bad flit.
+
+    Applies to hosts whose payload is checked per flit (``pcie6``); see :mod:`mosaiclink.datapath.retry`.
+    """
+
+    cable_m: float = Field(
+        10.0, ge=0, le=1_000, description="cable length the NAK and the replay cross (10-50 m for MOSAIC pools)"
+    )
+    group_index: float = Field(
+        1.47,
+        ge=1,
+        le=4,
+        description="group index of the fibre (fused silica 1.46-1.48 from 450 to 1550 nm, Malitson 1965; E)",
+    )
+    processing_ns: float = Field(
+        20.0,
+        ge=0,
+        le=10_000,
+        description="NAK generation at the receiver and replay start at the transmitter (our estimate, E, 10-100)",
+    )
+    max_replays: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="replays of one flit before the link retrains (PCIe REPLAY_NUM, a 2-bit counter, rolls over "
+        "after 4; PCI Express Base Specification, data link layer retry; D)",
+    )
+    replay_buffer_bytes: int = Field(
+        393_216,
+        ge=256,
+        le=1 << 30,
+        description="transmit replay buffer, 384 KiB (our estimate, E, range 64 KiB-1 MiB: a flit replayed 4 "
+        "times over a 50 m cable stays buffered 5 round trips of ~580 ns at 1 Tb/s, ~370 kB; a board-level PCIe "
+        "port needs a few kB)",
+    )
 
 
 class DatapathSpec(Spec):
@@ -61,6 +99,7 @@ class DatapathSpec(Spec):
     skew_budget_ps: float = Field(1000.0, ge=0, le=1e9, description="deskew buffer budget (estimate)")
     skew_drift_ps_per_us: float = Field(0.0, ge=0, le=1e6, description="skew drift of the worst channel")
     frame_bytes: int = Field(1500, ge=64, le=9216, description="payload frame size incl. CRC (Ethernet / raw)")
+    retry: RetrySpec = Field(RetrySpec(), description="link-level retry of flit hosts (pcie6)")
 
     @model_validator(mode="after")
     def _consistent(self) -> DatapathSpec:

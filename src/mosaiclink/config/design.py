@@ -18,7 +18,12 @@ from typing import Any, Literal, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
+from mosaiclink.config.line_rate import (
+    DEFAULT_MARKER_PERIOD_BITS,
+    RATE_TOLERANCE,
+    host_data_rate_gbps,
+    required_line_rate_gbps,
+)
 from mosaiclink.errors import ConfigError, MosaicError
 
 MAX_TOTAL_CHANNELS = 4096
@@ -79,6 +84,14 @@ class MicroLedSpec(Spec):
     )
     lambertian_order: float = Field(
         1.0, ge=0.5, le=50.0, description="Far-field exponent m of I(theta) ~ cos^m(theta); 1 is Lambertian"
+    )
+    rin_db_per_hz: float = Field(
+        -140.0,
+        ge=-200.0,
+        le=-100.0,
+        description="Relative intensity noise of the emitted light, one-sided, 10 log10(S_P/P^2) (estimate: "
+        "-140, range -155 to -128; -128 is the most a multimode VCSEL transmitter may have, IEEE 802.3 "
+        "cl. 95 RIN12OMA; an incoherent LED sits nearer its shot-noise limit)",
     )
 
     @field_validator("peak_current_ma")
@@ -290,7 +303,7 @@ DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs with
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "raw"] = Field(
         "none",
         description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
         "(none: a pattern-generator link that runs at rate_gbps)",
@@ -314,6 +327,12 @@ class LinkSpec(Spec):
     )
     connector_loss_db: float = Field(0.5, ge=0.0, le=30.0, description="Loss per connector")
     connectors: int = Field(2, ge=0, le=20, description="Number of connectors in the path")
+    bend_loss_db: float = Field(
+        0.0,
+        ge=0.0,
+        le=60.0,
+        description="Loss of the fibre's bends along its route (physics.bend.route_design sets it from a route)",
+    )
     samples_per_bit: int = Field(16, ge=4, le=256, description="Time samples per bit of the analysed pulse response")
     isi_span_bits: int = Field(
         16, ge=2, le=256, description="Bits of pulse response kept after the cursor (ISI window)"
@@ -349,7 +368,18 @@ class VariationSpec(Spec):
 
 
 class MosaicDesign(Spec):
-    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs."""
+    """A complete MOSAIC link design: everything :func:`mosaiclink.physics.link.evaluate_link` needs.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> design = ml.load_preset("mosaic-800g")
+    >>> longer = design.with_link(length_m=30.0)  # specs are frozen: edits return a new design
+    >>> longer.link.length_m, design.link.length_m
+    (30.0, 50.0)
+    >>> ml.MosaicDesign().name  # every field has a documented default
+    'custom'
+    """
 
     name: str = Field("custom", min_length=1, description="Short identifier of the design")
     description: str = Field("", description="One-line description and provenance")
@@ -382,10 +412,23 @@ class MosaicDesign(Spec):
         return {**data, "link": {**link, "rate_gbps": need}}
 
     @model_validator(mode="after")
+    def _ffe_within_pulse(self) -> MosaicDesign:
+        """Refuse an FFE longer than the pulse response the model keeps (the cursor and
+        ``isi_span_bits`` after it): its extra taps would see no samples (issue 26: ffe_taps = 23)."""
+        span = self.link.isi_span_bits + 1
+        if self.equalizer.ffe_taps > span:
+            raise ValueError(
+                f"equalizer.ffe_taps = {self.equalizer.ffe_taps}: more than the {span} symbols of pulse the model "
+                f"keeps (the cursor and link.isi_span_bits = {self.link.isi_span_bits} after it); lower the taps or "
+                "raise link.isi_span_bits"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _rate_meets_host(self) -> MosaicDesign:
         """Refuse a line rate below what the host protocol needs over the data channels."""
         need = self.required_rate_gbps
-        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+        if need is not None and self.link.rate_gbps < need * (1.0 - RATE_TOLERANCE):
             raise ValueError(
                 f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
                 f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "

@@ -10,18 +10,19 @@ starts from another ranges file. The shipped files live in ``config/ranges/<pres
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from mosaiclink.config.io import read_package_toml, read_toml
 from mosaiclink.config.quantities import convert
 from mosaiclink.errors import ConfigError
 
 RANGES_FORMAT = "mosaic-ranges/1"
 _RANGES_PACKAGE = "mosaiclink.config.ranges"
 _ENTRY_KEYS = frozenset({"low", "high", "scale", "basis"})
+MAX_EXTENDS = 8  # longest 'extends' chain of ranges files (the shipped ones use 1)
 
 Scale = Literal["linear", "log"]
 
@@ -45,19 +46,20 @@ def shipped_ranges_names() -> list[str]:
 
 def load_ranges(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> dict[str, InputRange]:
     """Ranges of a preset (by name) or from a file, ``extends`` resolved; ``{path: InputRange}``."""
-    text, where = _text(name_or_path)
+    data, where = _mapping(name_or_path)
     if where in _seen:
         raise ConfigError(f"{where}: 'extends' chain loops ({' -> '.join(_seen + (where,))})")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML ({exc})") from None
     if data.get("format") != RANGES_FORMAT:
-        raise ConfigError(f"{where}: field 'format' = {data.get('format')!r}: expected {RANGES_FORMAT!r}")
+        raise ConfigError(f"{where}: field 'format' = {str(data.get('format'))[:60]!r}: expected {RANGES_FORMAT!r}")
     unknown = set(data) - {"format", "extends", "range"}
     if unknown:
         raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}'; allowed: format, extends, range")
-    out = load_ranges(data["extends"], _seen + (where,)) if "extends" in data else {}
+    base = data.get("extends")
+    if base is not None and (not isinstance(base, str) or not base):
+        raise ConfigError(f"{where}: field 'extends' = {base!r}: expected a shipped ranges name or a .toml file")
+    if len(_seen) >= MAX_EXTENDS:
+        raise ConfigError(f"{where}: 'extends' chain longer than {MAX_EXTENDS} files")
+    out = load_ranges(base, _seen + (where,)) if base is not None else {}
     table = data.get("range", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: field 'range': expected tables [range.\"dotted.path\"]")
@@ -66,25 +68,22 @@ def load_ranges(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> dict[s
     return out
 
 
-def _text(name_or_path: str | Path) -> tuple[str, str]:
+def _mapping(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     path = Path(name_or_path)
     if path.suffix == ".toml":
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise ConfigError(f"ranges file = '{path}': cannot be read ({exc.strerror})") from None
+        return read_toml(path, "ranges file"), str(path)[:80]
     names = shipped_ranges_names()
     if str(name_or_path) not in names:
         raise ConfigError(
-            f"ranges = {str(name_or_path)!r}: no shipped ranges for this design; shipped: {', '.join(names)} "
+            f"ranges = {str(name_or_path)[:80]!r}: no shipped ranges for this design; shipped: {', '.join(names)} "
             "(or give a mosaic-ranges/1 file with --ranges)"
         )
-    file = resources.files(_RANGES_PACKAGE).joinpath(f"{name_or_path}.toml")
-    return file.read_text(encoding="utf-8"), f"ranges/{name_or_path}.toml"
+    return read_package_toml(_RANGES_PACKAGE, f"{name_or_path}.toml"), f"ranges/{name_or_path}.toml"
 
 
 def _entry(path: str, entry: Any, where: str) -> InputRange:
-    here = f"{where}: range '{path}'"
+    shown = path if len(path) <= 80 else path[:77] + "..."
+    here = f"{where}: range '{shown}'"
     if not isinstance(entry, dict):
         raise ConfigError(f"{here}: expected a table with low, high, scale, basis")
     unknown = set(entry) - _ENTRY_KEYS

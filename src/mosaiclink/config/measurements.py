@@ -42,16 +42,15 @@ bound :math:`p < 3/n` ("rule of three", Hanley & Lippman-Hand, JAMA 249, 1983). 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from mosaiclink.config.io import read_bytes, read_csv_rows, read_toml, require_table
 from mosaiclink.config.quantities import convert, field_unit, registry
 from mosaiclink.errors import ConfigError
 
@@ -178,6 +177,11 @@ class BerDataset:
     sensitivity: SensitivityCurve | None = None
     statistic: str = DEFAULT_STATISTIC  # one of STATISTICS
 
+    def input_files(self) -> tuple[Path, ...]:
+        """The files this dataset was read from besides itself (LED response, sensitivity, datasheets)."""
+        named = (self.led_response, self.sensitivity, *self.datasheets)
+        return tuple(item.path for item in named if item is not None)
+
     def datasheet_overrides(self) -> dict[str, float]:
         """All datasheet values as one ``{dotted.path: value}`` mapping."""
         return {k: v for sheet in self.datasheets for k, v in sheet.values.items()}
@@ -197,16 +201,11 @@ def observation_from_interval(low: float, high: float) -> BerObservation:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes (the dataset identity written into fitted provenance)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path, "measurement file")).hexdigest()
 
 
 def _read_toml(path: Path, expected_format: str) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "measurement file")
     found = data.get("format")
     if found != expected_format:
         raise ConfigError(f"{path}: field 'format' = {found!r}: expected {expected_format!r}")
@@ -238,8 +237,11 @@ def load_ber_dataset(path: str | Path) -> BerDataset:
         raise ConfigError(f"{path}: field 'statistic' = {statistic!r}: allowed {', '.join(STATISTICS)}")
     here = path.parent
     sheets = data.get("datasheets", [])
-    if not isinstance(sheets, list):
-        raise ConfigError(f"{path}: field 'datasheets' = {sheets!r}: expected a list of file names")
+    if not isinstance(sheets, list) or not all(isinstance(s, str) and s for s in sheets):
+        raise ConfigError(f"{path}: field 'datasheets' = {_short(sheets)}: expected a list of file names")
+    for key in ("name", "source", "base", "led_response", "sensitivity"):
+        if key in data and (not isinstance(data[key], str) or not data[key]):
+            raise ConfigError(f"{path}: field '{key}' = {_short(data[key])}: expected a non-empty string")
     return BerDataset(
         path=path,
         name=str(data.get("name", path.stem)),
@@ -256,9 +258,12 @@ def load_ber_dataset(path: str | Path) -> BerDataset:
 
 
 def _table(value: Any, path: Path, name: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: field '{name}' = {value!r}: expected a table")
-    return value
+    return require_table(value, f"{path}: field '{name}'")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _free(name: str, spec: Any, path: Path) -> FreeParameter:
@@ -315,6 +320,16 @@ def _point(raw: Any, row: int, path: Path) -> BerPoint:
     )
 
 
+def _counts(where: str, errors: float, bits: float) -> tuple[float, float]:
+    """Counted errors and bits: whole numbers, at least one bit, fewer errors than bits."""
+    for name, value, low in (("errors", errors, 0.0), ("bits", bits, 1.0)):
+        if not (value >= low and float(value).is_integer()):
+            raise ConfigError(f"{where}: field '{name}' = {value:g}: must be a whole number >= {low:g}")
+    if errors >= bits:
+        raise ConfigError(f"{where}: field 'errors' = {errors:g}: must be below bits = {bits:g} (a BER below 1)")
+    return errors, bits
+
+
 _OBSERVATIONS = (("errors", "bits"), ("ber",), ("ber_low", "ber_high"), ("ber_upper",), ("ber_lower",))
 
 
@@ -330,12 +345,7 @@ def _observation(number: dict[str, float], where: str) -> BerObservation:
             raise ConfigError(f"{where}: field '{key}' is required with '{'+'.join(group)}'")
     sigma = _positive(where, "sigma_decades", number.get("sigma_decades", DEFAULT_SIGMA_DECADES))
     if group == ("errors", "bits"):
-        errors, bits = number["errors"], number["bits"]
-        _positive(where, "errors", errors, allow_zero=True)
-        _positive(where, "bits", bits)
-        if errors > bits:
-            raise ConfigError(f"{where}: field 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-        return observation_from_counts(errors, bits)
+        return observation_from_counts(*_counts(where, number["errors"], number["bits"]))
     if group == ("ber_low", "ber_high"):
         low, high = (_probability(where, k, number[k]) for k in group)
         if low >= high:
@@ -364,14 +374,11 @@ def load_datasheet(path: str | Path) -> Datasheet:
 
 def _read_csv(path: Path, expected_format: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, cells) rows of a CSV whose first line is ``# format = ...``."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
-    first = lines[0].lstrip("#").strip().replace(" ", "") if lines else ""
+    cells_by_row = read_csv_rows(path, "measurement file")
+    first = ",".join(cells_by_row[0]).lstrip("#").strip().replace(" ", "") if cells_by_row else ""
     if first != f"format={expected_format}":
         raise ConfigError(f"{path}: row 1: first line must be '# format = {expected_format}'")
-    rows = [(i + 1, cells) for i, cells in enumerate(csv.reader(lines)) if i > 0 and cells and cells[0][:1] != "#"]
+    rows = [(i + 1, cells) for i, cells in enumerate(cells_by_row) if i > 0 and cells and cells[0][:1] != "#"]
     if not rows:
         raise ConfigError(f"{path}: no header row")
     header = [c.strip() for c in rows[0][1]]
@@ -383,6 +390,8 @@ def _columns(path: Path, header: list[str], rows, wanted: dict[str, str], requir
     ureg = registry()
     mapping: dict[int, tuple[str, float]] = {}
     for j, name in enumerate(header):
+        if name in header[:j]:
+            raise ConfigError(f"{path}: row header: column '{name}' appears twice")
         word = name.split("_")[0]
         canonical = (
             name if name in wanted.values() else next((c for c in wanted.values() if c.split("_")[0] == word), None)
@@ -399,8 +408,11 @@ def _columns(path: Path, header: list[str], rows, wanted: dict[str, str], requir
             if not math.isfinite(factor):
                 raise ConfigError(f"{path}: row header: column '{name}' cannot convert to {canonical}")
         mapping[j] = (canonical, factor)
-    present = {c for c, _ in mapping.values()}
-    for name in sorted(required - present):
+    present = [c for c, _ in mapping.values()]
+    if len(set(present)) != len(present):
+        twice = next(c for c in present if present.count(c) > 1)
+        raise ConfigError(f"{path}: row header: two columns give '{twice}' (in different units); keep one")
+    for name in sorted(required - set(present)):
         raise ConfigError(f"{path}: row header: column '{name}' is required")
     out: dict[str, list[float]] = {c: [] for c in present}
     for line, cells in rows:
@@ -430,21 +442,25 @@ def load_led_response(path: str | Path) -> LedResponse:
 
 
 def _led_response_touchstone(path: Path) -> LedResponse:
-    import skrf
+    from mosaiclink.config.touchstone import load_two_port
 
-    try:
-        network = skrf.Network(str(path))
-    except Exception as exc:  # scikit-rf raises many types for a malformed file
-        raise ConfigError(f"{path}: not a readable Touchstone file ({str(exc).splitlines()[0]})") from None
-    if network.nports != 2:
-        raise ConfigError(f"{path}: expected a 2-port network (.s2p), found {network.nports} ports")
+    network = load_two_port(path)
     s21 = network.s[:, 1, 0]
-    return _led_response(path, network.f, 20.0 * np.log10(np.abs(s21)), np.degrees(np.unwrap(np.angle(s21))))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a zero |S21|: refused as non-finite
+        magnitude_db = 20.0 * np.log10(np.abs(s21))
+        phase_deg = np.degrees(np.unwrap(np.angle(s21)))
+    return _led_response(path, network.f, magnitude_db, phase_deg)
 
 
 def _led_response(path: Path, f_hz, magnitude_db, phase_deg) -> LedResponse:
     if f_hz.size < 2:
         raise ConfigError(f"{path}: needs at least two frequencies")
+    for name, values in (("frequency", f_hz), ("magnitude_db", magnitude_db), ("phase_deg", phase_deg)):
+        bad = np.flatnonzero(~np.isfinite(values)) if values is not None else np.array([], dtype=int)
+        if bad.size:
+            raise ConfigError(
+                f"{path}: point {int(bad[0]) + 1}: {name} = {values[bad[0]]!r}: must be finite (a zero |S21| has no dB)"
+            )
     bad = np.flatnonzero(~(np.diff(f_hz) > 0))
     if bad.size or f_hz[0] < 0:
         raise ConfigError(
@@ -468,11 +484,9 @@ def load_sensitivity(path: str | Path) -> SensitivityCurve:
                 BerObservation(math.log10(_probability(where, "ber", float(cols["ber"][i]))), DEFAULT_SIGMA_DECADES)
             )
         elif "errors" in cols and "bits" in cols:
-            errors = _positive(where, "errors", float(cols["errors"][i]), allow_zero=True)
-            bits = _positive(where, "bits", float(cols["bits"][i]))
-            if errors > bits:
-                raise ConfigError(f"{where}: column 'errors' = {errors:g}: cannot exceed bits = {bits:g}")
-            observations.append(observation_from_counts(errors, bits))
+            observations.append(
+                observation_from_counts(*_counts(where, float(cols["errors"][i]), float(cols["bits"][i])))
+            )
         else:
             raise ConfigError(f"{path}: row header: give a 'ber' column or 'errors' and 'bits'")
     return SensitivityCurve(path, cols["received_oma_dbm"], tuple(observations))

@@ -9,8 +9,8 @@ list the estimates that have no range yet.
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
+
+from mosaiclink.config.io import read_package_text, read_package_toml
 
 _PRESET_PACKAGE = "mosaiclink.config.presets"
 _TABLE = re.compile(r"^\s*\[([A-Za-z0-9_.]+)\]\s*(#.*)?$")
@@ -31,8 +31,8 @@ def classify(comment: str) -> str:
 
 def preset_provenance(name: str) -> dict[str, str]:
     """``{dotted.path: kind}`` for every leaf a preset sets (its ``extends`` chain included)."""
-    text = resources.files(_PRESET_PACKAGE).joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    base = tomllib.loads(text).get("extends")
+    text = read_package_text(_PRESET_PACKAGE, f"{name}.toml")
+    base = read_package_toml(_PRESET_PACKAGE, f"{name}.toml").get("extends")
     out = preset_provenance(base) if isinstance(base, str) else {}
     section = ""
     for line in text.splitlines():

@@ -79,6 +79,12 @@ TOKENS = {
     "rad": "radian",
 }
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+MAX_QUANTITY_CHARS = 64  # longest '<number> <unit>' text: "0.3 dB/km", "12 pA/Hz**0.5" need ~15
+MAX_UNIT_PARENS = 2  # parentheses nested deeper than "(ps/(nm*km))" are never a unit
+_UNIT_TOKEN = re.compile(
+    r"\s*(?:(?P<word>[A-Za-z_\u00b5\u03bc\u2126\u00b0%][A-Za-z0-9_\u00b5\u03bc\u2126\u00b0%]*)"
+    r"|(?P<power>(?:\*\*|\^)\s*[-+]?\d+(?:\.\d+)?)|(?P<op>[*/])|(?P<open>\()|(?P<close>\)))"
+)
 _DB_WORD = re.compile(r"(?<![A-Za-z_])dB(?![A-Za-z_])")
 _DBM_WORD = re.compile(r"(?<![A-Za-z_])dBm(?![A-Za-z_])")
 
@@ -144,12 +150,20 @@ def convert(field: str, value: Any, where: str = "") -> float:
     """
     prefix = f"{where}: " if where else ""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ConfigError(f"{prefix}field '{field}' = {value!r}: expected a number or a '<number> <unit>' string")
+        raise ConfigError(f"{prefix}field '{field}' = {_cut(value)}: expected a number or a '<number> <unit>' string")
+    if isinstance(value, str) and len(value) > MAX_QUANTITY_CHARS:
+        raise ConfigError(
+            f"{prefix}field '{field}' = {_cut(value)}: longer than {MAX_QUANTITY_CHARS} characters; "
+            f"expected '<number> <unit>', e.g. '0.3 dB/km'"
+        )
     if not isinstance(value, str):
         return _finite(field, float(value), prefix)
     match = _NUMBER_UNIT.match(value)
     if match is None:
         raise ConfigError(f"{prefix}field '{field}' = {value!r}: expected '<number> <unit>', e.g. '0.3 dB/km'")
+    problem = unit_text_problem(match.group(2))
+    if problem:
+        raise ConfigError(f"{prefix}field '{field}' = {value!r}: {problem}; {field} needs {_expected(field)}")
     number, unit_text = float(match.group(1)), match.group(2)
     target = field_unit(field)
     if not unit_text:
@@ -158,29 +172,85 @@ def convert(field: str, value: Any, where: str = "") -> float:
     source = _DB_WORD.sub("dB_ratio", _DBM_WORD.sub("dBm_level", unit_text))
     try:
         quantity = ureg.Quantity(number, source)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError) as exc:
-        raise ConfigError(f"{prefix}field '{field}' = {value!r}: unknown unit '{unit_text}' ({exc})") from None
-    if target is None:
-        target = "dimensionless"
-    if target == "(dBm_level)" and quantity.check("[power]"):
-        watts = quantity.to("W").magnitude
-        if watts <= 0:
-            raise ConfigError(f"{prefix}field '{field}' = {value!r}: a power must be > 0 W to express in dBm")
-        return 10.0 * math.log10(watts / 1e-3)
-    try:
-        return _finite(field, float(quantity.to(target).magnitude), prefix)
+        if target is None:
+            target = "dimensionless"
+        if target == "(dBm_level)" and quantity.check("[power]"):
+            watts = float(quantity.to("W").magnitude)
+            if not watts > 0:
+                raise ConfigError(f"{prefix}field '{field}' = {value!r}: a power must be > 0 W to express in dBm")
+            return _finite(field, 10.0 * math.log10(watts / 1e-3), prefix, value)
+        return _finite(field, float(quantity.to(target).magnitude), prefix, value)
     except pint.errors.DimensionalityError:
-        wanted = ureg.Unit(target) if target != "dimensionless" else "a plain number"
         raise ConfigError(
-            f"{prefix}field '{field}' = {value!r}: wrong dimension, {field} needs {_plain(wanted)}"
+            f"{prefix}field '{field}' = {value!r}: wrong dimension, {field} needs {_expected(field)}"
         ) from None
+    except ConfigError:
+        raise
+    except Exception as exc:  # pint's parser raises many types (KeyError, AssertionError, TokenError, ...)
+        reason = "unknown unit" if isinstance(exc, pint.errors.UndefinedUnitError) else "not a unit pint can read"
+        raise ConfigError(
+            f"{prefix}field '{field}' = {value!r}: {reason} '{unit_text}'; {field} needs {_expected(field)}"
+        ) from None
+
+
+def unit_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a unit expression, checked before pint's parser sees it; None if it may be.
+
+    Allowed: unit words, ``*`` and ``/``, a power (``**`` or ``^``) of a plain number after a word
+    or a closing parenthesis, and parentheses nested at most :data:`MAX_UNIT_PARENS` deep. Refused:
+    numbers in the unit (``"1/0 m"`` would divide by zero), nested or symbolic exponents
+    (``"m**(2**3)"``), unbalanced parentheses and any other character.
+    """
+    depth, position, previous = 0, 0, ""
+    while position < len(text):
+        token = _UNIT_TOKEN.match(text, position)
+        if token is None or token.end() == position:
+            rest = text[position:].strip()
+            if not rest:
+                break
+            return f"unit '{text}' has '{rest[0]}' where a unit word, '*', '/', '**<number>' or '(' is allowed"
+        kind = token.lastgroup
+        if kind == "op" and text[token.start() :].lstrip().startswith(("**", "^")):
+            return f"unit '{text}' has a power that is not a plain number (no nested exponents)"
+        if kind == "power" and previous not in ("word", "close"):
+            return f"unit '{text}' has a power not after a unit word"
+        if kind == "open":
+            depth += 1
+            if depth > MAX_UNIT_PARENS:
+                return f"unit '{text}' nests parentheses deeper than {MAX_UNIT_PARENS}"
+        if kind == "close":
+            depth -= 1
+            if depth < 0 or previous in ("open", "op"):
+                return f"unit '{text}' has an unbalanced or empty parenthesis"
+        if kind in ("op", "close") and previous in ("", "op", "open"):
+            return f"unit '{text}' has '{token.group(kind).strip()}' without a unit before it"
+        previous, position = kind or "", token.end()
+    if depth:
+        return f"unit '{text}' has an unclosed parenthesis"
+    if previous == "op":
+        return f"unit '{text}' ends with an operator"
+    return None
+
+
+def _expected(field: str) -> str:
+    """What a field's unit is, in words: ``dB / m`` or ``a plain number``."""
+    target = field_unit(field)
+    if target is None:
+        return "a plain number (no unit)"
+    return _plain(registry().Unit(target))
+
+
+def _cut(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _plain(unit: Any) -> str:
     return str(unit).replace("dB_ratio", "dB").replace("dBm_level", "dBm")
 
 
-def _finite(field: str, number: float, prefix: str) -> float:
+def _finite(field: str, number: float, prefix: str, given: Any = None) -> float:
     if not math.isfinite(number):
-        raise ConfigError(f"{prefix}field '{field}' = {number!r}: must be a finite number")
+        shown = f"{_cut(given)} (= {number!r} {_expected(field)})" if given is not None else repr(number)
+        raise ConfigError(f"{prefix}field '{field}' = {shown}: must be a finite number")
     return number

@@ -114,7 +114,11 @@ class ReliabilitySpec(Spec):
     """
 
     reference_temperature_c: float = Field(
-        55.0, ge=-40.0, le=150.0, description="Temperature the FITs refer to (in-service case temperature; estimate)"
+        55.0,
+        ge=-40.0,
+        le=150.0,
+        description="Temperature of a part at which its FIT applies (estimate; with one temperature for all "
+        "parts it is the in-service case temperature, with the thermal model each part's own node)",
     )
     mission_years: float = Field(5.0, gt=0.0, le=50.0, description="Mission time over which the link FIT is averaged")
     led: ComponentReliability = Field(

@@ -49,10 +49,12 @@ limit of many errors and within the Monte Carlo intervals of the tests for ``X =
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from mosaiclink.config.datapath import GilbertElliottSpec
@@ -164,8 +166,8 @@ def analytic_post_fec(
     host: str | HostProtocol,
     channels: int,
     mapping: str,
-    ber,
-    erased_channels=(),
+    ber: ArrayLike,
+    erased_channels: Sequence[int] | np.ndarray = (),
     burst: GilbertElliottSpec | None = None,
     frame_bytes: int = 1500,
 ) -> PostFec:
@@ -187,6 +189,13 @@ def analytic_post_fec(
         Burst model on every channel (then ``ber`` is ignored); symbol mappings only.
     frame_bytes : int
         Frame size for the frame loss ratio (PCIe: one flit per block).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> post = ml.analytic_post_fec("800gbe", 400, "symbol-aligned", 1e-5)  # RS(544,514), 10-bit symbols
+    >>> f"{post.symbol_error_ratio:.3e}", round(post.log10_p_uncorrectable, 1)  # ~10 x BER per symbol
+    ('1.000e-04', -33.7)
     """
     proto = host_protocol(host) if isinstance(host, str) else host
     gb = Gearbox(proto, channels, mapping)
@@ -227,7 +236,7 @@ def analytic_post_fec(
     payload_bits = (
         sum(t - (n - k) for t in proto.transmitted) / proto.interleave if proto.coded else proto.block_symbols
     ) * m
-    frame_bits = (250 * 8) if proto.check == "crc64-flit" else frame_bytes * 8
+    frame_bits = (250 * 8) if proto.check == "crc64-flit" else (proto.flit_bytes or frame_bytes) * 8
     if proto.coded:  # a frame is lost with any codeword under it (the PCS flags the whole word)
         span = (frame_bits - 1) / payload_bits + 1
         flr = float(-np.expm1(span * np.log1p(-min(pu, 1.0 - 1e-16))))

@@ -130,6 +130,7 @@ class Gearbox:
         if np.any(hsym < 0):
             raise ConfigError("position is not transmitted (shortened codeword)")
         b = np.asarray(bit, dtype=np.int64)
+        within: np.ndarray | int
         if self.unit_bits == 1:
             d = hsym * self.host.m + b
             within = 0

@@ -32,11 +32,22 @@ reaches before :math:`\Delta\chi^2 = 3.84` is reported as the bound (the data do
 With priors the point estimate is the posterior mode (penalised least squares) and the interval
 is the profile of the posterior; when the data pin only a combination of the free parameters, the
 priors choose the point along it and each interval is the range the data and the priors allow.
+
+Goodness of fit: with :math:`n` residuals (BER points, LED frequencies and priors, each one
+observation; a bound that holds contributes 0, which makes the test lenient) and :math:`k` free
+parameters, :math:`\nu = n - k` degrees of freedom and :math:`p = P(\chi^2_\nu \ge
+\chi^2_{min})`. The intervals above assume the model can describe the data; when
+:math:`p <` :data:`MIN_P_VALUE` it cannot (the residuals are far larger than the stated sigmas),
+the intervals are too narrow, and :attr:`Calibration.warning` says so (``mosaic calibrate``
+prints it, and ``--strict`` exits non-zero and writes nothing). With :math:`\nu = 0` the fit is
+exact by construction and cannot be judged (``p`` is None).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,10 +65,12 @@ DELTA_CHI2_95 = 3.841458820694124  # chi2 quantile, 1 degree of freedom, 95 %
 LED_RESPONSE_SIGMA_DB = 0.5  # a VNA-measured LED response read to half a dB (documented choice)
 LOG10_HALF = float(np.log10(0.5))
 LOG10_BER_FLOOR = -300.0  # below float64's smallest normal number
+MIN_SIGMA_DECADES = 1e-3  # smallest accepted sigma of an observation (documented choice: a 0.2 % BER error)
 LOG_SPAN = 10.0  # bounds spanning this ratio or more are fitted in ln(theta)
 PROFILE_TOL = 1e-5  # relative tolerance of the inner fits along a profile (chi2 to ~1e-4)
 PROFILE_XTOL = 1e-3  # interval ends to 0.1 % of the parameter's (transformed) range
 MAX_FIT_EVALUATIONS = 200  # residual evaluations a fit may spend before it is declared not converged
+MIN_P_VALUE = 0.01  # below it the model cannot describe the data (a 1 % test; our choice, as is usual)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,46 @@ class Calibration:
     residuals: np.ndarray  # per BER point, in sigmas
     model_log10_ber: np.ndarray  # per BER point
     evaluations: int
+    dof: int = 0  # residuals (points, LED frequencies, priors) minus free parameters
+    led_model_db: np.ndarray | None = None  # the fitted model's 20 log10 |H(f)| at the measured frequencies
+
+    @property
+    def chi2_per_dof(self) -> float | None:
+        """Reduced chi-square, or None without degrees of freedom."""
+        return self.chi2 / self.dof if self.dof > 0 else None
+
+    @property
+    def log10_p_value(self) -> float | None:
+        """log10 of P(chi2 >= the fit's) on ``dof`` degrees of freedom (None without any): a log,
+        since a failed fit's p underflows a float."""
+        return log10_chi2_sf(self.chi2, self.dof) if self.dof > 0 else None
+
+    @property
+    def fit_acceptable(self) -> bool:
+        """False when the model cannot describe the data (p below :data:`MIN_P_VALUE`)."""
+        log10_p = self.log10_p_value
+        return log10_p is None or bool(log10_p >= np.log10(MIN_P_VALUE))
+
+    @property
+    def fit_quality(self) -> str:
+        """``chi2/dof 356 (1068 on 3 dof, p 1e-230)``, or that there are no degrees of freedom."""
+        if self.dof <= 0:
+            return f"chi2 {self.chi2:.3g} on 0 degrees of freedom (exact by construction: cannot be judged)"
+        log10_p = self.log10_p_value
+        assert log10_p is not None  # dof > 0
+        p = f"{10.0**log10_p:.2g}" if log10_p >= -3 else f"1e{log10_p:.0f}"  # a log: p may underflow
+        return f"chi2/dof {self.chi2_per_dof:.3g} ({self.chi2:.4g} on {self.dof} dof, p {p})"
+
+    @property
+    def warning(self) -> str | None:
+        """Why the fit cannot be trusted, or None when it can."""
+        if self.fit_acceptable:
+            return None
+        return (
+            f"the model cannot describe these data: {self.fit_quality} (p < {MIN_P_VALUE:g}); the residuals are "
+            f"{self.rms_residual:.3g} sigma rms, so the 95 % intervals, which assume it can, are too narrow. "
+            "Check the points' conditions and sigmas, or free other parameters."
+        )
 
     @property
     def rms_residual(self) -> float:
@@ -101,8 +154,8 @@ class Calibration:
         high = f"{f.high:.4g}" + (" (bound)" if f.high_at_bound else "")
         return (
             f"fitted: dataset {self.dataset.name} sha256:{self.dataset.sha256[:16]}, "
-            f"{self.dataset.statistic} channel, rms residual {self.rms_residual:.3g} sigma, "
-            f"95 % profile interval [{low}, {high}]"
+            f"{self.dataset.statistic} channel, rms residual {self.rms_residual:.3g} sigma, {self.fit_quality}"
+            f"{'' if self.fit_acceptable else ' POOR FIT'}, 95 % profile interval [{low}, {high}]"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +165,11 @@ class Calibration:
             "dataset_sha256": self.dataset.sha256,
             "statistic": self.dataset.statistic,
             "chi2": self.chi2,
+            "dof": self.dof,
+            "chi2_per_dof": self.chi2_per_dof,
+            "log10_p_value": self.log10_p_value,
+            "fit_acceptable": self.fit_acceptable,
+            "warning": self.warning,
             "rms_residual": self.rms_residual,
             "evaluations": self.evaluations,
             "fitted": [vars(f) for f in self.fitted],
@@ -126,7 +184,73 @@ class Calibration:
                 }
                 for p, m, r in zip(self.dataset.points, self.model_log10_ber, self.residuals, strict=True)
             ],
+            "led_response": self.led_response_table(),
         }
+
+    def led_response_table(self) -> list[dict[str, float]] | None:
+        """The measured LED |S21| beside the fitted model's, per frequency (dB, both normalised to
+        the lowest frequency), or None when the dataset has no LED response."""
+        response = self.dataset.led_response
+        if response is None or self.led_model_db is None:
+            return None
+        return [
+            {
+                "frequency_hz": float(f),
+                "measured_db": float(m),
+                "model_db": float(h),
+                "residual_sigma": float((h - m) / LED_RESPONSE_SIGMA_DB),
+            }
+            for f, m, h in zip(response.frequency_hz, response.magnitude_db, self.led_model_db, strict=True)
+        ]
+
+
+def calibration_inputs(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> tuple[BerDataset, MosaicDesign, tuple[FreeParameter, ...]]:
+    """The dataset (a shipped name or a TOML/CSV file), the base design (``base``, else the
+    dataset's; datasheets applied) and the free parameters with their bounds, as ``mosaic
+    calibrate`` and ``ml.calibrate`` read them: one setup for both."""
+    from mosaiclink.config.ber_csv import load_ber_data
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+    from mosaiclink.explore.spec import load_base
+    from mosaiclink.workload import check_link_work
+
+    data = load_ber_data(dataset_path(str(dataset)))
+    base_name = base or data.base
+    if base_name is None:
+        raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
+    design = load_base(base_name)
+    if not isinstance(design, MosaicDesign):
+        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
+    # a heavy base is refused with its estimate, before any model runs
+    check_link_work(design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)
+    if data.datasheets:
+        design = with_overrides(design, data.datasheet_overrides())
+    if ranges:
+        table = load_ranges(ranges)
+    else:
+        table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
+    return data, design, free_parameters(data, design, list(free), table)
+
+
+def log10_chi2_sf(chi2: float, dof: int) -> float:
+    r"""log10 P(chi2_dof >= chi2), finite however large ``chi2`` is.
+
+    scipy's ``chi2.logsf`` until it underflows, then the leading term of the tail's asymptotic
+    series, :math:`\ln Q(a, x) \approx (a - 1)\ln x - x - \ln\Gamma(a)` with :math:`a = \nu/2`,
+    :math:`x = \chi^2/2` (Abramowitz & Stegun 6.5.32; relative error O(a/x) in the log).
+    """
+    from scipy import special, stats
+
+    log_sf = float(stats.chi2.logsf(chi2, dof))
+    if not np.isfinite(log_sf):
+        a, x = 0.5 * dof, 0.5 * chi2
+        log_sf = (a - 1.0) * np.log(x) - x - float(special.gammaln(a))
+    return log_sf / float(np.log(10.0))
 
 
 def free_parameters(
@@ -135,6 +259,9 @@ def free_parameters(
     """The parameters to fit: ``names`` (default: the dataset's ``[free]`` table), bounds from the
     dataset or else from the design's ranges; every path and bound checked against the design."""
     declared = {f.path: f for f in dataset.free}
+    twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+    if twice is not None:
+        raise ConfigError(f"--free = {twice!r}: given twice; fit each parameter once")
     names = names or list(declared)
     if not names:
         raise ConfigError(f'{dataset.path}: no free parameters: pass --free PATH or add a [free."PATH"] table')
@@ -222,14 +349,26 @@ class _Problem:
         parts.append(np.asarray(priors, dtype=float))
         return np.concatenate(parts)
 
-    def _led_residuals(self, theta: np.ndarray) -> np.ndarray:
+    def led_model_db(self, theta: np.ndarray) -> np.ndarray:
+        """The model's LED response at the measured frequencies, dB (normalised as the data are)."""
         from mosaiclink.physics import microled
 
         response = self.dataset.led_response
-        assert response is not None
+        assert response is not None  # called only when the dataset has one
         design = with_overrides(self.design, dict(zip(self.paths, map(float, theta), strict=True)))
         h = microled.transfer_function(design.led, response.frequency_hz)
-        return (20.0 * np.log10(np.abs(h)) - response.magnitude_db) / LED_RESPONSE_SIGMA_DB
+        return 20.0 * np.log10(np.abs(h))
+
+    def _led_residuals(self, theta: np.ndarray) -> np.ndarray:
+        response = self.dataset.led_response
+        assert response is not None
+        return (self.led_model_db(theta) - response.magnitude_db) / LED_RESPONSE_SIGMA_DB
+
+    @property
+    def observations(self) -> int:
+        """Residuals of the objective: BER points, LED frequencies and priors."""
+        led = 0 if self.dataset.led_response is None else self.dataset.led_response.frequency_hz.size
+        return len(self.dataset.points) + led + sum(1 for f in self.free if f.prior_sigma)
 
     def chi2(self, x: np.ndarray) -> float:
         return float(np.sum(self.residuals(x) ** 2))
@@ -340,7 +479,38 @@ def calibrate(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParamet
         return _fit(dataset, design, free)
 
 
+def check_points(dataset: BerDataset, design: MosaicDesign) -> None:
+    """Refuse, before the optimizer, points the model cannot be fitted to (one line each).
+
+    Each point's conditions go through the design's own validation and the link work bound (a
+    point at -300 degC, 0 K, 1e308 m or ``array.rows = 2.5`` is refused as a design file would
+    be); each observation must be finite, inside the model's range
+    [:data:`LOG10_BER_FLOOR`, log10 1/2] and have a sigma of at least :data:`MIN_SIGMA_DECADES`.
+    """
+    from mosaiclink.workload import check_link_work
+
+    for point in dataset.points:
+        where = f"{dataset.path}: point {point.row}"
+        try:
+            at = with_overrides(design, point.overrides)
+            check_link_work(at.array.total_channels, at.link.samples_per_bit, at.link.isi_span_bits)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: conditions outside the design's validation: {exc}") from None
+        obs = point.observation
+        if not (math.isfinite(obs.log10_ber) and LOG10_BER_FLOOR <= obs.log10_ber <= LOG10_HALF):
+            raise ConfigError(
+                f"{where}: log10 BER = {obs.log10_ber:g}: outside the model's range "
+                f"[{LOG10_BER_FLOOR:g}, {LOG10_HALF:.3f}] (a BER between 1e-300 and 1/2)"
+            )
+        if not (math.isfinite(obs.sigma_decades) and obs.sigma_decades >= MIN_SIGMA_DECADES):
+            raise ConfigError(
+                f"{where}: sigma = {obs.sigma_decades:g} decades: must be >= {MIN_SIGMA_DECADES:g} "
+                "(no BER is known to better than a thousandth of a decade)"
+            )
+
+
 def _fit(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, ...]) -> Calibration:
+    check_points(dataset, design)
     problem = _Problem(dataset, design, free)
     clash = [f.path for f in free if f.path in problem.condition_paths]
     if clash:
@@ -370,4 +540,15 @@ def _fit(dataset: BerDataset, design: MosaicDesign, free: tuple[FreeParameter, .
     residuals, model = problem.point_residuals(theta)
     calibrated = with_overrides(design, dict(zip(problem.paths, map(float, theta), strict=True)))
     calibrated = calibrated.replace(description=f"{design.description} (calibrated on {dataset.name})".strip())
-    return Calibration(dataset, calibrated, tuple(fitted), chi2_min, residuals, model, problem.evaluations)
+    led_db = problem.led_model_db(theta) if dataset.led_response is not None else None
+    return Calibration(
+        dataset,
+        calibrated,
+        tuple(fitted),
+        chi2_min,
+        residuals,
+        model,
+        problem.evaluations,
+        dof=problem.observations - len(free),
+        led_model_db=led_db,
+    )

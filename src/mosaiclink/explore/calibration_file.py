@@ -18,8 +18,10 @@ def calibrated_toml(result: Calibration) -> str:
     lines = [
         f"# Calibrated by mosaic calibrate on {result.dataset.name} ({result.dataset.path.name}, "
         f"sha256 {result.dataset.sha256}).",
-        f"# chi2 {result.chi2:.4g} over {len(result.dataset.points)} BER points; fitted leaves say 'fitted:'.",
+        f"# {result.fit_quality} over {len(result.dataset.points)} BER points; fitted leaves say 'fitted:'.",
     ]
+    if result.warning:
+        lines.append(f"# WARNING: {result.warning}")
     section = ""
     for line in tomli_w.dumps(result.design.to_mapping()).splitlines():
         stripped = line.strip()

@@ -20,6 +20,7 @@ points (:func:`dataset_claims`) are checked for the design their dataset names a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -163,6 +164,28 @@ def claims_table(result: UncertaintyResult, claims: tuple[Claim, ...]) -> tuple[
     )
 
 
+TEMPERATURE_CLAIM = Claim(
+    "temperature_insensitive",
+    "temperature-insensitive: meets its length over the 0-70 C commercial case range",
+    "P2",
+    "link_excess_db_at_70c",
+    low=0.0,
+)
+
+
+def temperature_verdict(design: MosaicDesign) -> ClaimVerdict:
+    """The "temperature-insensitive" claim from the thermal model and the link physics at 70 C case
+    (:func:`mosaiclink.system.envelope.commercial_excess_db`). Its band is not the Latin hypercube's:
+    ``p5`` and ``p95`` are the link excess with the thermal path at the cool and hot ends of its
+    estimate ranges, ``p50`` at its estimates."""
+    from mosaiclink.system.envelope import commercial_excess_db
+
+    v = commercial_excess_db(design)
+    verdict_text = decide(TEMPERATURE_CLAIM, v["nominal"], v["cool"], v["hot"])
+    inputs = ("thermal.die_to_case_k_per_w", "thermal.led_bond_k_per_w", "led.srh_temperature_coeff_per_k")
+    return ClaimVerdict(TEMPERATURE_CLAIM, v["nominal"], v["hot"], v["nominal"], v["cool"], verdict_text, inputs)
+
+
 def design_claims(design: MosaicDesign) -> tuple[Claim, ...]:
     """The headline claims when the design carries ``HEADLINE_RATE_GBPS``, else none."""
     if abs(design.data_rate_gbps - HEADLINE_RATE_GBPS) > 1e-6 * HEADLINE_RATE_GBPS:
@@ -201,6 +224,7 @@ def assess_claims(
     dataset: BerDataset | None = None,
     baseline: str = "aoc",
     preset: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
 
@@ -214,6 +238,8 @@ def assess_claims(
         (:data:`~mosaiclink.config.datasets.DEFAULT_DATASET`) when their base is this design.
     preset
         The preset the design and ranges come from; names the estimates no range covers.
+    progress
+        Called as ``progress(done, total)`` while the samples are evaluated.
     """
     if dataset is None:
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
@@ -222,8 +248,12 @@ def assess_claims(
         checks = dataset_claims(dataset)
     probes = {c.metric.split("@")[1]: conditions for c, conditions in checks}
     power, reliability = PowerSpec(), ReliabilitySpec()
-    result = propagate(design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline)
+    result = propagate(
+        design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline, progress=progress
+    )
     claims = claims_table(result, design_claims(design) + tuple(c for c, _ in checks))
+    if design_claims(design):
+        claims = (*claims, temperature_verdict(design))
     unranged = tuple(unranged_estimates(preset, ranges)) if preset else ()
     return ClaimsAssessment(
         design.name, result, claims, unranged, power.host_interface, reliability.reference_temperature_c

@@ -41,6 +41,8 @@ from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import design_columns, evaluate_rows, nominal_log10_ber
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.ber import q_from_log10_ber
+from mosaiclink.physics.budget import budget_margin_db
+from mosaiclink.physics.reach import margin_log10_ber
 
 if TYPE_CHECKING:
     from mosaiclink.config.design import MosaicDesign
@@ -99,7 +101,12 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-HOST_FOR_RATE_GBPS = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+HOST_FOR_RATE_GBPS = {
+    400.0: "400gbe",
+    800.0: "800gbe",
+    1600.0: "1.6tbe",
+    3200.0: "2x1.6tbe",
+}  # host protocols a target rate is carried as
 
 
 def candidate_matrix(
@@ -144,15 +151,15 @@ def screened_metrics(base, paths: tuple[str, ...], rows: np.ndarray, log10_targe
     keep = np.flatnonzero(nominal <= log10_target + SCREEN_DECADES)
     batch = design_batch(base, paths, rows)
     q = q_from_log10_ber(nominal)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        margin_db = 20.0 * np.log10(np.maximum(q, 0.0) / q_from_log10_ber(log10_target))
+    penalty_db = np.broadcast_to(np.asarray(batch.receiver.implementation_penalty_db, dtype=float), q.shape)
+    margin_db = budget_margin_db(q, np.full(q.shape, q_from_log10_ber(log10_target)), penalty_db)
     m = {name: np.asarray(v, dtype=float) for name, v in design_columns(batch).items()}
     m.update(
         log10_ber_nominal=nominal,
         log10_ber=nominal.copy(),
         ber=10.0**nominal,
         q_factor=q,
-        q_margin_db=margin_db,
+        margin_db=margin_db,
         log10_ber_median=nominal.copy(),
         ber_median=10.0**nominal,
         log10_ber_worst_in_service=nominal.copy(),
@@ -220,18 +227,21 @@ def design_for_target(
 
     paths, rows = candidate_matrix(rate_gbps_total, host, base.link.marker_period_bits)
     m = screened_metrics(base, paths, rows, math.log10(ber))
+    penalty_db = base.receiver.implementation_penalty_db
     checks = {
         "ber": (
-            m["log10_ber"] <= math.log10(ber),
+            m["log10_ber"] <= margin_log10_ber(ber, penalty_db),
             lambda i: (
-                f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"
+                f"BER {m['ber'][i]:.2e} misses {ber:.2e} with the {penalty_db:g} dB reserve at {reach_m:g} m"
                 + (" (already on the nominal channel)" if m["screened"][i] else "")
             ),
         ),
         "channels": (
-            m["log10_ber_worst_in_service"] <= math.log10(ber),
+            m["log10_ber_worst_in_service"] <= margin_log10_ber(ber, penalty_db),
             lambda i: (
-                f"{m['channels_meeting'][i]:.0f} of {m['channels_total'][i]:.0f} channels meet {ber:.2e}, "
+                f"worst data channel in service at BER {10.0 ** m['log10_ber_worst_in_service'][i]:.2e}: "
+                f"{m['channels_meeting'][i]:.0f} of {m['channels_total'][i]:.0f} channels meet {ber:.2e} with the "
+                f"{penalty_db:g} dB reserve, "
                 f"{m['channels_data'][i]:.0f} data channels needed"
             ),
         ),
@@ -268,7 +278,7 @@ def design_for_target(
     chosen, required_db = None, 0.0
     confirmation: dict[str, Any] = {}
     for _ in range(CONFIRM_ATTEMPTS):
-        ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+        ranked = order[(feasible & (m["margin_db"] >= required_db))[order]]
         if ranked.size == 0:
             break
         i = int(ranked[0])
@@ -276,15 +286,15 @@ def design_for_target(
         if confirmation["confirmed"]:
             chosen = i
             break
-        rejected.append({**describe(i), "required_q_margin_db": required_db, "full_model": confirmation})
-        required_db = float(m["q_margin_db"][i]) + max(confirmation.get("q_deficit_db", 0.0), 0.0) + MARGIN_STEP_DB
+        rejected.append({**describe(i), "required_margin_db": required_db, "full_model": confirmation})
+        required_db = float(m["margin_db"][i]) + max(confirmation.get("margin_deficit_db", 0.0), 0.0) + MARGIN_STEP_DB
     if chosen is None:
         first = rejected[0]["full_model"].get("reason", "BER above target") if rejected else "no candidate left"
         raise ModelRangeError(
             f"the full link model rejected every candidate tried for {rate_gbps_total:g} Gb/s at "
             f"{reach_m:g} m ({len(rejected)} tried; first: {first}); {_base_reach_text(given)}"
         )
-    ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+    ranked = order[(feasible & (m["margin_db"] >= required_db))[order]]
 
     runner_up = None
     structural = [j for j, p in enumerate(paths) if p != "array.spare_channels"]
@@ -297,7 +307,7 @@ def design_for_target(
         elif m["fit"][j] > m["fit"][chosen]:
             why = f"same {metric}; higher link FIT ({m['fit'][j]:.3g} vs {m['fit'][chosen]:.3g})"
         else:
-            why = f"same {metric} and FIT; smaller Q margin ({_q_margin(m, j):.2f} dB vs {_q_margin(m, chosen):.2f} dB)"
+            why = f"same {metric} and FIT; smaller margin ({_margin(m, j):.2f} dB vs {_margin(m, chosen):.2f} dB)"
         runner_up = {**describe(j), "why_lost": why}
     better = np.flatnonzero(~feasible & (m[metric] < m[metric][chosen]))
     closest_miss = None
@@ -306,7 +316,7 @@ def design_for_target(
         closest_miss = {**describe(k), "why_infeasible": "; ".join(why(k) for ok, why in checks.values() if not ok[k])}
     margins = {
         "ber_decades": float(math.log10(ber) - m["log10_ber"][chosen]),
-        "q_margin_db": float(m["q_margin_db"][chosen]),
+        "margin_db": float(m["margin_db"][chosen]),
         "reach_margin_m": row_metrics(chosen)["reach_m"] - reach_m,
         "rate_margin_gbps": float(m["rate_gbps_total"][chosen] - rate_gbps_total),
     }
@@ -328,13 +338,13 @@ def design_for_target(
 
 
 def _base_reach_text(base: MosaicDesign) -> str:
-    """What the base design itself reaches at the target BER (nominal channel, fast path): the context of a refusal."""
+    """What the base design itself reaches at the target BER (median channel, fast path): the context of a refusal."""
     m = evaluate_rows(base, ("link.length_m",), np.array([[base.link.length_m]]))
-    return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (nominal channel)"
+    return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (median channel)"
 
 
-def _q_margin(m: dict[str, np.ndarray], i: int) -> float:
-    return float(m["q_margin_db"][i])
+def _margin(m: dict[str, np.ndarray], i: int) -> float:
+    return float(m["margin_db"][i])
 
 
 def _knobs(paths: tuple[str, ...], row: np.ndarray) -> dict[str, float]:
@@ -350,18 +360,12 @@ def confirm_with_link_model(design: MosaicDesign, seed: int) -> dict[str, Any]:
     return link_report_verdict(report, design)
 
 
-def ber_q_from(ber: float) -> float:
-    """Q of a BER (the physics layer's ``ber.q_from_ber``)."""
-    from mosaiclink.physics.ber import q_from_ber
-
-    return float(q_from_ber(ber))
-
-
 def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
     """Summary of a full-model ``LinkReport``: confirmed when ``report.link_ok``.
 
     ``link_ok`` means at least ``data_channels`` channels (data plus spares, manufacturing
-    spread and dead channels included) meet the target BER on the statistical eye.
+    spread and dead channels included) have a budget margin of at least 0 dB (the target BER on
+    the statistical eye with the implementation reserve).
     """
     summary = report.ber_summary()
     verdict = {
@@ -377,10 +381,9 @@ def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
         "log10_median_ber": summary["log10_median"],
         "median_q": float(np.median(report.q)),
     }
-    q_sorted = np.sort(np.asarray(report.q))[::-1]
-    q_needed = float(q_sorted[min(report.data_channels, report.channels) - 1])
-    q_target = float(ber_q_from(report.target_ber))
-    verdict["q_deficit_db"] = float(20 * np.log10(q_target / q_needed)) if q_needed > 0 else 20.0
+    margins = np.sort(np.asarray(report.budget_per_channel["margin_db"]))[::-1]
+    needed_db = float(margins[min(report.data_channels, report.channels) - 1])
+    verdict["margin_deficit_db"] = min(-needed_db, 20.0) if np.isfinite(needed_db) else 20.0
     if not verdict["confirmed"]:
         verdict["reason"] = (
             f"only {verdict['channels_meeting_target']} of {report.channels} channels meet "

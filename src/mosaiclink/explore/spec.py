@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.overrides import with_overrides
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
-from mosaiclink.explore.batch import host_protocol_rule
 from mosaiclink.streams import Stream, generator
 from mosaiclink.workload import check_sweep_size
 
@@ -94,25 +94,6 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
         return inside[initials]
     near = difflib.get_close_matches(leaf, list(inside), n=1, cutoff=0.0)
     return inside[near[0]] if near else None
-
-
-def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
-    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid).
-
-    Setting ``link.rate_gbps`` makes the rate a free knob, otherwise a design with a host protocol
-    runs at what its data channels need (:func:`mosaiclink.explore.batch.host_protocol_rule`).
-    """
-    mapping = design.to_mapping()
-    link = mapping.get("link")
-    if isinstance(link, dict) and "host_protocol" in link:
-        link.update(host_protocol_rule(overrides))
-    for path, value in overrides.items():
-        node = mapping
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value
-    return type(design).from_mapping(mapping)
 
 
 def canonical_json(design: Spec) -> str:
@@ -223,7 +204,8 @@ def load_sweep(
         _check_values(base, path, param, as_int)
     levels = tuple(_levels(spec.parameters[p], as_int) for p, as_int in zip(paths, is_int, strict=True))
     grid_size = math.prod(len(lv) for lv in levels)  # a Python int: no int64 wrap-around
-    check_sweep_size(grid_size if spec.sampler == "grid" else spec.samples or 0, len(paths))
+    sampled = spec.sampler != "grid"
+    check_sweep_size((spec.samples or 0) if sampled else grid_size, len(paths), sampled=sampled)
     unit = None
     if spec.sampler != "grid":
         rng = generator(spec.seed, Stream.SWEEP_SAMPLES)

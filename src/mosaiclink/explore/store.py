@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from mosaiclink.config.io import check_file_path, check_output, read_head, write_bytes_atomic
 from mosaiclink.config.sweep import DEFAULT_STORE
-from mosaiclink.errors import StoreError
+from mosaiclink.errors import ConfigError, StoreError
 
 
 def quote(name: str) -> str:
@@ -49,6 +49,14 @@ def quote(name: str) -> str:
 
 DAMAGE = (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
 """DuckDB errors that mean the file itself is unreadable (not a bad query or a locked file)."""
+
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,  # no file or network outside the store: COPY TO, read_csv, ATTACH, INSTALL
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,  # a query cannot SET these back
+}
+"""DuckDB's own settings for a read-only store: only queries over its tables are possible."""
 
 
 def damaged(path: Path, exc: Exception) -> StoreError:
@@ -63,9 +71,8 @@ def damaged(path: Path, exc: Exception) -> StoreError:
 def _is_duckdb_file(path: Path) -> bool:
     """DuckDB database files carry the magic bytes ``DUCK`` at offset 8."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(12)[8:12] == b"DUCK"
-    except OSError:
+        return read_head(path, 12, "store")[8:12] == b"DUCK"
+    except ConfigError:
         return False
 
 
@@ -81,13 +88,14 @@ class ResultStore:
     """
 
     def __init__(self, path: str | Path = DEFAULT_STORE, read_only: bool = False):
-        self.path = Path(path)
+        self.path = check_file_path(path, "store")
         if read_only and not self.path.exists():
             raise StoreError(f"store = '{self.path}': file does not exist")
         if self.path.exists() and self.path.stat().st_size > 0 and not _is_duckdb_file(self.path):
             raise StoreError(f"store = '{self.path}': not a DuckDB result store (refusing to touch it)")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            config = READ_ONLY_CONFIG if read_only else {}
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
@@ -219,14 +227,25 @@ class ResultStore:
         return ~np.isin(np.asarray(keys, dtype=object), np.asarray(found, dtype=object))
 
     def sql(self, query: str) -> pa.Table:
-        """Run a SQL query and return an Arrow table; a bad query is a one-line StoreError."""
+        """Run a SQL query and return an Arrow table; a bad or refused query is a one-line StoreError.
+
+        On a read-only store (:data:`READ_ONLY_CONFIG`) a query reaching outside it (``COPY ..
+        TO``, ``read_csv('/etc/passwd')``, ``ATTACH``, ``INSTALL``) is refused by DuckDB itself.
+        An I/O error is called damage only when it is about the store's own file.
+        """
+        shown = query if len(query) <= 80 else query[:77] + "..."
         try:
             relation = self.con.sql(query)
             return relation.to_arrow_table() if relation is not None else pa.table({})
+        except duckdb.PermissionException as exc:
+            reason = str(exc).splitlines()[0].removeprefix("Permission Error: ")
+            raise StoreError(f"sql = {shown!r}: refused ({reason}); queries read only the store's tables") from None
         except DAMAGE as exc:
+            if isinstance(exc, duckdb.IOException) and self.path.name not in str(exc):
+                raise StoreError(f"sql = {shown!r}: {str(exc).splitlines()[0]}") from None  # another file's
             raise damaged(self.path, exc) from None
         except duckdb.Error as exc:
-            raise StoreError(f"sql = {query!r}: {str(exc).splitlines()[0]}") from None
+            raise StoreError(f"sql = {shown!r}: {str(exc).splitlines()[0]}") from None
 
     def table(self, where: str = "") -> pa.Table:
         """The whole ``designs`` table (optionally filtered by a SQL condition)."""
@@ -257,15 +276,8 @@ class ResultStore:
         import pyarrow.csv as pa_csv
         import pyarrow.parquet as pq
 
-        target = Path(target)
         writers = {".parquet": pq.write_table, ".csv": pa_csv.write_csv}
-        if target.suffix not in writers:
-            raise StoreError(f"export file = '{target}': suffix must be .parquet or .csv")
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            writers[target.suffix](table, str(tmp))
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"export file = '{target}': cannot be written ({exc.strerror})") from None
-        return target
+        target = check_output(target, "export file", suffixes=tuple(writers))
+        sink = pa.BufferOutputStream()
+        writers[target.suffix.lower()](table, sink)
+        return write_bytes_atomic(target, sink.getvalue().to_pybytes(), "export file")

@@ -28,6 +28,8 @@ hours, today's :math:`10^9/(N\,2\,FIT_{AOC,end})`, and the module power saved
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +38,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.catalog import CatalogEntry, rate_key
+from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
@@ -56,7 +58,7 @@ MIN_SENSITIVITY_SAMPLES = 16
 SPEC_ROOTS = {"power": PowerSpec, "reliability": ReliabilitySpec}
 METRICS = {
     "reach_m": "reach (m)",
-    "q_margin_db": "Q margin at the design length (dB)",
+    "margin_db": "link margin at the design length (dB, reserve included)",
     "power_w_per_end": "power per end (W)",
     "percent_below_aoc": "power below the AOC (%)",
     "link_fit": "MOSAIC link FIT",
@@ -77,9 +79,16 @@ class UncertainInput:
     nominal: float
     distribution: str  # "linear", "log" or "triangular" (mode at the nominal)
     basis: str
+    integer: bool = False  # an integer leaf (array.rows): drawn as whole numbers
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map uniform draws in [0, 1) onto this input (inverse CDF)."""
+        """Map uniform draws in [0, 1) onto this input (inverse CDF); an integer input takes each
+        whole number of ``[low, high]`` with equal probability (rounded in log space for a log range)."""
+        if self.integer:
+            low, high = math.ceil(self.low), math.floor(self.high)
+            if self.distribution == "log":
+                return np.clip(np.rint(np.exp(np.log(low) + u * (np.log(high) - np.log(low)))), low, high)
+            return np.clip(np.floor(low + u * (high - low + 1)), low, high)
         if self.distribution == "log":
             return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
         if self.distribution == "triangular":
@@ -157,7 +166,10 @@ def uncertain_inputs(
         nominal = float(_get(spec, leaf))
         if not entry.low <= nominal <= entry.high:
             raise ConfigError(f"{where}: the design's value {nominal:g} lies outside [{entry.low:g}, {entry.high:g}]")
-        out.append(UncertainInput(path, entry.low, entry.high, nominal, entry.scale, entry.basis))
+        integer = numeric_leaves(spec)[leaf] is int
+        if integer and math.floor(entry.high) < math.ceil(entry.low):
+            raise ConfigError(f"{where}: [{entry.low:g}, {entry.high:g}] holds no whole number for an integer input")
+        out.append(UncertainInput(path, entry.low, entry.high, nominal, entry.scale, entry.basis, integer))
     for name in ("power_w_per_end", "fit"):
         figure = getattr(reference, name)
         if figure.high > figure.low:
@@ -205,9 +217,11 @@ def evaluate_samples(
     reference: CatalogEntry,
     fleet: Fleet,
     probes: dict[str, dict[str, float]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every metric for every row of ``values``; ``probes`` adds ``log10_ber@name`` at fixed
-    conditions (e.g. a published BER point's length and rate)."""
+    conditions (e.g. a published BER point's length and rate); ``progress(done, total)`` is
+    called once the samples' power and FIT are done (one array pass)."""
     columns = {inp.path: values[:, j] for j, inp in enumerate(inputs)}
     dpaths = tuple(p for p in columns if _split(p)[0] == "" and not p.startswith("catalog."))
     drows = np.column_stack([columns[p] for p in dpaths]) if dpaths else np.zeros((len(values), 0))
@@ -220,8 +234,13 @@ def evaluate_samples(
         _spec_batch(reliability_spec, "reliability", columns, n),
     )
     power_w, fit = fixed["power_w"], fixed["fit"]
-    aoc_power = columns.get(f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical))
-    aoc_end_fit = catalog_fit_per_end(
+    if progress is not None:
+        progress(n, n)
+    modules = modules_per_end(design, reference)
+    aoc_power = modules * columns.get(
+        f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical)
+    )
+    aoc_end_fit = modules * catalog_fit_per_end(
         reference,
         reliability_spec.reference_temperature_c,
         fit=columns.get(f"catalog.{reference.id}.fit", np.full(n, reference.fit.typical)),
@@ -229,7 +248,7 @@ def evaluate_samples(
     aoc_link_fit = ENDS_PER_LINK * aoc_end_fit
     metrics = {
         "reach_m": link["reach_m"],
-        "q_margin_db": np.maximum(np.nan_to_num(link["q_margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
+        "margin_db": np.maximum(np.nan_to_num(link["margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
         "power_w_per_end": power_w,
         "percent_below_aoc": percent_below(power_w, aoc_power),
         "link_fit": fit,
@@ -319,20 +338,24 @@ def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
 
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
-    design's data rate (the host protocol's, else channels x line rate)."""
+    design's data rate (the host protocol's, else channels x line rate); when no row carries it,
+    the fastest row, of which :func:`modules_per_end` modules carry it side by side (a 1.6T MOSAIC
+    end against two 800G AOC ends)."""
     from mosaiclink.system.catalog import load_catalog
 
     catalog = catalog or load_catalog()
     rate_gbps = design.data_rate_gbps
     rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
+    if not rows:
+        raise ConfigError(f"baseline = {technology!r}: no catalog row of this technology; choose another baseline")
     fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
-    if not fits:
-        rates = ", ".join(rate_key(e.rate_gbps) for e in rows) or "none"
-        raise ConfigError(
-            f"baseline = {technology!r}: no catalog row carries {rate_key(rate_gbps)} (its rates: {rates}); "
-            "choose another baseline technology"
-        )
-    return fits[0]
+    return fits[0] if fits else rows[-1]
+
+
+def modules_per_end(design: MosaicDesign, reference: CatalogEntry) -> int:
+    """Reference modules an end needs to carry the design's data rate (1 unless the catalog's
+    fastest row is slower than the design: then power and FIT add over the modules)."""
+    return max(math.ceil(design.data_rate_gbps / reference.rate_gbps * (1 - 1e-9)), 1)
 
 
 def fleet(scenario: str = "100k-optics") -> Fleet:
@@ -356,6 +379,7 @@ def propagate(
     probes: dict[str, dict[str, float]] | None = None,
     fleet_figures: Fleet | None = None,
     baseline: str = "aoc",
+    progress: Callable[[int, int], None] | None = None,
 ) -> UncertaintyResult:
     """Latin hypercube over every range, all metrics, bands and drivers (module Notes)."""
     power_spec = power_spec or PowerSpec()
@@ -374,6 +398,7 @@ def propagate(
         reference,
         context,
         probes,
+        progress,
     )
     nominal = {k: float(v[-1]) for k, v in metrics.items()}
     metrics = {k: v[:-1] for k, v in metrics.items()}

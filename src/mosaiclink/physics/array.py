@@ -6,6 +6,17 @@ corner channels therefore have fewer neighbours, and so less crosstalk.
 
 Randomness: one stream per channel (:attr:`mosaiclink.streams.Stream.VARIATION`), so a channel's
 draws do not depend on how many channels the array has; same seed, bit-identical arrays.
+
+Examples
+--------
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics import array
+>>> d = load_preset("mosaic-800g")
+>>> variation = array.draw_variation(d.variation, d.array.total_channels, seed=0)
+>>> int(variation.dead.sum()), variation.dead.size  # dead emitters drawn at seed 0
+(3, 460)
+>>> array.neighbour_count(d.array)[:3].tolist()  # corner, edge: fewer neighbours
+[2, 3, 3]
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from mosaiclink.config.design import ArraySpec, VariationSpec
+from mosaiclink.errors import require_seed
 from mosaiclink.streams import Stream, generators
 
 
@@ -76,7 +88,7 @@ def draw_variation(
     variation: VariationSpec, channels: int, seed: int, length_mismatch_ppm: float = 0.0
 ) -> ChannelVariation:
     """Seeded Gaussian spreads (scales floored at 5 % to stay physical) and dead-channel draws."""
-    rngs = generators(seed, Stream.VARIATION, range(channels))
+    rngs = generators(require_seed(seed), Stream.VARIATION, range(channels))
     z = np.array([rng.standard_normal(_DRAWS_PER_CHANNEL) for rng in rngs]).reshape(channels, _DRAWS_PER_CHANNEL)
     u = ndtr(z[:, 9])  # uniform on (0, 1) for the dead-channel draw
 

@@ -45,6 +45,14 @@ IEEE Des. Test Comput. 21(4) 2004; dual-Dirac: JEDEC/FC-MJSQ).
 
 *Floor.* Reported log10 BERs are clipped to ``[LOG10_BER_FLOOR, log10 0.5]``: nothing below
 1e-300 is printed as a number.
+
+Examples
+--------
+>>> from mosaiclink.physics.ber import ber_from_q, q_from_ber
+>>> f"{float(ber_from_q(7.034)):.2g}"  # Q = 7.03 gives 1e-12
+'1e-12'
+>>> round(float(q_from_ber(2.4e-4)), 3)  # the KP4 threshold's Q
+3.492
 """
 
 from __future__ import annotations

@@ -26,6 +26,16 @@ to ``NOISE_GRID_SPAN`` times the larger of the TIA bandwidth and the bit rate; t
 smooth and even, so the trapezoid converges fast). Without FFE (c = 1) it is :math:`S\\,r(0)`,
 the noise bandwidth. The full model and the fast path both call :func:`noise_autocorrelation_hz`
 and :func:`noise_gain`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics import equalizer
+>>> eq = load_preset("mosaic-800g").equalizer  # 3 dB of peaking
+>>> h = equalizer.ctle_transfer_function(eq, [0.0, eq.ctle_peak_ghz * 1e9, 1e12])
+>>> np.round(20 * np.log10(np.abs(h)), 2).tolist()  # dB: unit DC gain, half the boost at f_c
+[0.0, 1.5, 3.0]
 """
 
 from __future__ import annotations

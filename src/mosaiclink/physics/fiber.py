@@ -36,6 +36,14 @@ modes, so the ray picture is an upper bound on walk-off), lengths 0.1-200 m, los
 dispersion at the LED centre wavelength. Sources: research/mosaic.md section 3 ([T] S5 NA and
 walk-off, [T] S10 dispersion); Senior, *Optical Fiber Communications* ch. 2-3; Reichenbach &
 Xu, Opt. Express 15(5) 2151 (2007) on imaging-fibre coupling.
+
+Examples
+--------
+>>> from mosaiclink.physics import fiber
+>>> round(float(fiber.transmission(0.2, 10.0)), 3)  # 0.2 dB/m over 10 m: 2 dB
+0.631
+>>> round(float(fiber.modal_walkoff_s(50.0, 0.2, 1.465)) * 1e12)  # ps over 50 m, NA 0.2, full fill
+2277
 """
 
 from __future__ import annotations

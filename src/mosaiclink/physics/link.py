@@ -21,7 +21,10 @@ Steps (all vectorized over channels):
    (:mod:`mosaiclink.explore.evaluate`) calls the same core at the nominal interior channel.
 6. The budget waterfall, with the implementation penalty subtracted from the margin.
 
-Dead channels (no light) get BER 0.5.
+Dead channels (no light) get BER 0.5. Their optical levels and ratios are placeholders in the
+report's arrays (floored logarithms, kept finite for the models that take medians); the data views
+(:meth:`LinkReport.to_dataframe`, :meth:`LinkReport.to_dict`) show them as missing, with a
+``status`` column (:data:`PER_CHANNEL`).
 """
 
 from __future__ import annotations
@@ -32,17 +35,48 @@ from typing import Any
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
-from mosaiclink.physics.budget import LinkBudget, build_budget
+from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
 from mosaiclink.physics.chain import fiber_spread_s
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
+_NO_LIGHT = ("dead",)
+PER_CHANNEL: dict[str, tuple[str, ...]] = {
+    "received_power_dbm": _NO_LIGHT,
+    "received_oma_dbm": _NO_LIGHT,
+    "log10_ber_stateye": (),  # a dead channel guesses: BER 0.5
+    "ber_gaussian_q": (),
+    "q": (),  # 0 where there is no eye
+    "isi_rms_ratio": _NO_LIGHT,  # relative to a main cursor of 0
+    "crosstalk_db": _NO_LIGHT,  # aggressor light over the channel's own, which is 0
+    "noise_sigma_0_a": (),
+    "noise_sigma_1_a": (),
+    "skew_ps": (),
+    "led_bandwidth_ghz": _NO_LIGHT,
+    "dead": (),
+    "grid_row": (),
+    "grid_col": (),
+}
+"""Per-channel columns of the data views -> the statuses for which the quantity is undefined
+(NaN in :meth:`LinkReport.to_dataframe`, ``null`` in :meth:`LinkReport.to_dict`)."""
+
 
 @dataclass(frozen=True)
 class LinkReport:
-    """Per-channel results (arrays of shape (channels,) unless stated) and summaries."""
+    """Per-channel results (arrays of shape (channels,) unless stated) and summaries.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> report = ml.evaluate_link(ml.load_preset("mosaic-prototype"))
+    >>> report.channels, int(report.dead.sum()), report.spares_needed  # 3 live channels miss 2.4e-4
+    (100, 0, 3)
+    >>> report.to_dataframe().shape  # one row per channel (pandas)
+    (100, 17)
+    """
 
     design_name: str
     rate_gbps: float
@@ -84,8 +118,9 @@ class LinkReport:
 
     @property
     def meets_target(self) -> np.ndarray:
-        """Boolean per channel: stat-eye BER at or below the target."""
-        return self.log10_ber_stateye <= np.log10(self.target_ber)
+        """Boolean per channel: budget margin (implementation reserve included) at least 0 dB,
+        i.e. the stat-eye BER meets the target with the reserve to spare (``budget.budget_margin_db``)."""
+        return self.budget_per_channel["margin_db"] >= 0.0
 
     @property
     def channels_meeting_target(self) -> int:
@@ -98,7 +133,7 @@ class LinkReport:
 
     @property
     def link_ok(self) -> bool:
-        """At least ``data_channels`` channels meet the target BER."""
+        """At least ``data_channels`` channels meet the target BER with the reserve (margin >= 0)."""
         return self.channels_meeting_target >= self.data_channels
 
     def ber_summary(self) -> dict[str, float]:
@@ -113,9 +148,41 @@ class LinkReport:
             "worst": float(10 ** lb.max()),
         }
 
+    @property
+    def median_channel(self) -> int:
+        """The live channel whose margin is the median of the live channels' (the lower middle one
+        for an even count): the one real channel a single-channel waterfall describes."""
+        margin = self.budget_per_channel["margin_db"]
+        live = np.flatnonzero(~self.dead) if np.any(~self.dead) else np.arange(self.channels)
+        ranked = live[np.argsort(margin[live], kind="stable")]
+        return int(ranked[(ranked.size - 1) // 2])
+
+    def channel_budget(self, channel: int | None = None) -> LinkBudget:
+        """The exact waterfall of one channel (default :attr:`median_channel`): its lines sum, where
+        :attr:`budget`'s per-line medians need not."""
+        return channel_budget(self.budget_per_channel, self.median_channel if channel is None else channel)
+
     def nth_best_log10_ber(self, n: int) -> float:
         """log10 BER of the n-th best channel (n = 1 is the best)."""
         return float(np.sort(self.log10_ber_stateye)[min(max(n, 1), self.channels) - 1])
+
+    @property
+    def status(self) -> np.ndarray:
+        """Per channel: ``"live"`` or ``"dead"`` (the emitter gives no light: drawn dead by the
+        manufacturing variation). See :data:`PER_CHANNEL` for what a dead channel leaves undefined."""
+        return np.where(self.dead, "dead", "live")
+
+    def per_channel_view(self) -> dict[str, np.ndarray]:
+        """The per-channel columns of :data:`PER_CHANNEL`, NaN where a channel's status leaves
+        the quantity undefined (never a placeholder number), plus ``status``."""
+        status = self.status
+        view: dict[str, np.ndarray] = {}
+        for name, undefined_for in PER_CHANNEL.items():
+            values = np.asarray(getattr(self, name))
+            missing = np.isin(status, undefined_for)
+            view[name] = np.where(missing, np.nan, values) if missing.any() else values
+        view["status"] = status
+        return view
 
     def to_dict(self, per_channel: bool = True) -> dict[str, Any]:
         """JSON-ready dict: summaries, budget and (optionally) every per-channel array."""
@@ -142,23 +209,10 @@ class LinkReport:
         if self.nominal_log10_ber is not None:
             out["nominal_channel_log10_ber"] = self.nominal_log10_ber
         if per_channel:
-            names = (
-                "received_power_dbm",
-                "received_oma_dbm",
-                "log10_ber_stateye",
-                "ber_gaussian_q",
-                "q",
-                "isi_rms_ratio",
-                "crosstalk_db",
-                "noise_sigma_0_a",
-                "noise_sigma_1_a",
-                "skew_ps",
-                "led_bandwidth_ghz",
-                "dead",
-                "grid_row",
-                "grid_col",
-            )
-            out["per_channel"] = {name: np.asarray(getattr(self, name)).tolist() for name in names}
+            out["per_channel"] = {
+                name: [None if isinstance(v, float) and np.isnan(v) else v for v in np.asarray(values).tolist()]
+                for name, values in self.per_channel_view().items()
+            }
         return out
 
     # --- views for notebooks and scripts (kept at the end of the class; numbers only, no I/O) ---
@@ -174,10 +228,16 @@ class LinkReport:
         )
 
     def to_dataframe(self):
-        """Per-channel results as a :class:`pandas.DataFrame` indexed by channel (pandas imported here)."""
+        """Per-channel results as a :class:`pandas.DataFrame` indexed by channel (pandas imported here).
+
+        A quantity a channel does not have is NaN, and the ``status`` column says why
+        (:attr:`status`, :data:`PER_CHANNEL`): a dead emitter has no received power, OMA,
+        crosstalk ratio, ISI ratio or LED bandwidth. Statistics over live channels:
+        ``frame[frame.status == "live"]`` (pandas skips NaN by default).
+        """
         import pandas as pd
 
-        frame = pd.DataFrame(self.to_dict(per_channel=True)["per_channel"])
+        frame = pd.DataFrame(self.per_channel_view())
         frame.insert(0, "spare", np.arange(self.channels) >= self.data_channels)
         frame["meets_target"] = self.meets_target
         frame.index.name = "channel"
@@ -221,7 +281,15 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> report = ml.evaluate_link(ml.load_preset("mosaic-prototype"))
+    >>> report  # doctest: +ELLIPSIS
+    <LinkReport mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, median BER ..., 97/100 meet 2.4e-4>
     """
+    require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
@@ -264,8 +332,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     sps, bit_s = grid.samples_per_bit, grid.bit_s
     rx = design.receiver
     alive = ~cp.variation.dead
-    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a)
-    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a)
+    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a, design.led.rin_db_per_hz)
+    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a, design.led.rin_db_per_hz)
     autocorr = equalizer.noise_autocorrelation_hz(rx, design.equalizer, bit_s, max(design.equalizer.ffe_taps, 1))
     xt_ratio = chain_crosstalk_ratio(cp)
 
@@ -302,6 +370,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         core_fill=path.core_fill,
         fiber_loss_db=design.fiber.attenuation_db_per_m * design.link.length_m,
         connector_loss_db=design.link.connectors * design.link.connector_loss_db,
+        bend_loss_db=design.link.bend_loss_db,
         interface_loss_db=design.coupling.interface_loss_db,
         capture=path.own_capture,
         sensitivity_oma_w=q_target * sig_rx / np.maximum(cp.responsivity_a_per_w, tiny),

@@ -81,7 +81,12 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     fill = float(fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um))
     passive_db = float(
         passive_loss_db(
-            fib.attenuation_db_per_m, link.length_m, link.connectors, link.connector_loss_db, cpl.interface_loss_db
+            fib.attenuation_db_per_m,
+            link.length_m,
+            link.connectors,
+            link.connector_loss_db,
+            cpl.interface_loss_db,
+            link.bend_loss_db,
         )
     )
     sigma0 = float(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um))

@@ -166,10 +166,23 @@ def chain_pulse_response(
     return result.grid.t_s, result.pulse_a
 
 
-def chain_transfer_function(design: MosaicDesign, freq_hz, seed: int = 0) -> np.ndarray:
-    """Small-signal end-to-end response (channels, f) in A/W of LED optical modulation:
-    optical gain x responsivity x LED x fibre x receiver x CTLE."""
+STAGES = ("gain", "led", "fiber", "receiver", "ctle")
+"""The chain's stages in signal order: ``gain`` (flat, A/W: optical gain x responsivity, 0 for a
+dead channel), then the unit-DC-gain responses of :func:`component_transfer_functions`."""
+
+
+def stage_transfer_functions(design: MosaicDesign, freq_hz, seed: int = 0) -> dict[str, np.ndarray]:
+    """Each stage of :data:`STAGES`, shape (channels, f), whose product is :func:`chain_transfer_function`."""
     variation = design_variation(design, seed)
     path = optical_path(design, variation)
-    scale = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
-    return scale * stages_transfer_function(design, freq_hz, ("led", "fiber", "receiver", "ctle"), variation)
+    comps = component_transfer_functions(design, freq_hz, variation)
+    shape = (design.array.total_channels, np.size(freq_hz))
+    gain = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
+    return {"gain": np.broadcast_to(gain, shape), **{k: np.broadcast_to(comps[k], shape) for k in STAGES[1:]}}
+
+
+def chain_transfer_function(design: MosaicDesign, freq_hz, seed: int = 0) -> np.ndarray:
+    """Small-signal end-to-end response (channels, f) in A/W of LED optical modulation:
+    optical gain x responsivity x LED x fibre x receiver x CTLE (the product of the stages)."""
+    stages = stage_transfer_functions(design, freq_hz, seed)
+    return np.prod([stages[k] for k in STAGES], axis=0)

@@ -13,6 +13,18 @@ The full model (:mod:`mosaiclink.physics.link`) and the fast path
 take the symbol-spaced samples there and at the jittered instants (:func:`symbol_samples`).
 Arrays are batched over the leading axis (channels or designs); times are in bits from the
 start of the periodic grid.
+
+Examples
+--------
+A Gaussian pulse centred 3.25 bits into a 16-bit periodic grid of 8 samples per bit: the
+band-limited interpolant puts its maximum between grid samples, where it is.
+
+>>> import numpy as np
+>>> from mosaiclink.physics import sampling
+>>> t_bits = np.arange(16 * 8) / 8
+>>> pulse = np.exp(-(((t_bits - 3.25) / 0.6) ** 2))[None, :]
+>>> np.round(sampling.peak_bits(sampling.spectrum(pulse, 8), 16), 4).tolist()
+[3.25]
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from mosaiclink.report.sections.signal import signal_section
 from mosaiclink.report.sections.simulation import simulation_section
 from mosaiclink.report.sections.summary import summary_section
 from mosaiclink.report.sections.system import system_section
+from mosaiclink.report.sections.workloads import workload_section
 
 # (terminal label, renderer) in the order the page shows them
 SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
@@ -35,6 +36,7 @@ SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
     ("data path and FEC", datapath_section),
     ("power, reliability and cost vs alternatives", system_section),
     ("cluster impact", cluster_section),
+    ("AI training job", workload_section),
     ("inputs and provenance", lambda a: inputs_section(a.design, a.origin)),
 )
 

@@ -389,6 +389,22 @@ def cluster_racks(data: dict):
     return fig
 
 
+def workload_gain(data: dict):
+    """MOSAIC's gain in goodput per facility MW over each technology, split into its three factors."""
+    gains = data["mosaic_gain"]
+    names = [g["over"] for g in gains]
+    keys = (("scale_up_domain", "scale-up domain"), ("failures", "failures (ETTR)"), ("power", "power"))
+    x = np.arange(len(names))
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 3.8))
+    for k, (key, label) in enumerate(keys):
+        ax.bar(x + (k - 1) * 0.27, [g["factors"][key] for g in gains], 0.27, label=label, color=PALETTE[k])
+    ax.axhline(1.0, color="0.4", linewidth=0.8, linestyle=":")
+    ax.set_xticks(x, names)
+    ax.set(ylabel="MOSAIC / technology", title=f"{data['job']} on {data['gpus']:,} GPUs: goodput per MW")
+    ax.legend(fontsize=8)
+    return fig
+
+
 # (section id, data key that must be present, figure name, builder)
 PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
@@ -408,6 +424,7 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = 
     ("system", "power", "power-breakdown", power_breakdown),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
+    ("workload", "mosaic_gain", "workload-gain", workload_gain),
 )
 
 

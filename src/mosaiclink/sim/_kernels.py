@@ -248,7 +248,7 @@ def _decide_one(
         y = acc
         if t < tail_table[min(int(qq * _TABLE_STEPS_PER_SIGMA), tail_table.size - 1)]:
             if t <= 0.5 * math.erfc(qq / _SQRT2):
-                y = -acc if acc != 0.0 else 1.0
+                y = -acc if acc != 0.0 else np.float64(1.0)
     return 1 if (y > 0.0) != (s == 1) else 0
 
 

@@ -138,7 +138,7 @@ def _waveform_model(
         noise_response,
         sample_s + skew,
         jitter_rms_ps * 1e-12,
-        0.0,
+        np.zeros(swing.size),  # level_zero of every channel
         threshold,
         sig0,
         sig1,

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, require_instance, require_seed
 from mosaiclink.sim.counting import ErrorCounter
 from mosaiclink.sim.distributed import BLOCK_BITS, Key, OnResult, count_distributed
 from mosaiclink.sim.eye import (
@@ -27,6 +28,7 @@ from mosaiclink.sim.model import SymbolModel, WaveformModel
 from mosaiclink.sim.physics_models import link_models
 from mosaiclink.sim.symbol import SymbolSimulator
 from mosaiclink.sim.waveform import WaveformSimulator
+from mosaiclink.workload import check_simulation_bits
 
 Path_ = Literal["symbol", "waveform"]
 Progress = Callable[[int, int], None]
@@ -61,7 +63,15 @@ class EyeData:
 
 @dataclass(frozen=True)
 class SimResult:
-    """Per-channel counted errors and BER with Clopper-Pearson intervals, analytic beside."""
+    """Per-channel counted errors and BER with Clopper-Pearson intervals, analytic beside.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> result = ml.simulate(ml.load_preset("mosaic-prototype").with_link(length_m=30.0), 20_000, channels=[10, 11])
+    >>> result  # doctest: +ELLIPSIS
+    <SimResult mosaic-prototype: 2 ch @ 2 Gb/s, 30 m, symbol path, ... errors in 40,000 bits, 2/2 inside ...>
+    """
 
     design_name: str
     rate_gbps: float
@@ -166,7 +176,7 @@ def _with_neighbours(model, channels: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def simulate(
     design: MosaicDesign,
     bits: int,
-    channels=None,
+    channels: ArrayLike | None = None,
     samples_per_bit: int = 8,
     path: Path_ = "symbol",
     seed: int = 0,
@@ -174,7 +184,7 @@ def simulate(
     *,
     target_errors: int | None = None,
     pattern: str = "random",
-    eye_channels=None,
+    eye_channels: ArrayLike | None = None,
     eye_bits: int = 20000,
     confidence: float = 0.95,
     variation_seed: int = 0,
@@ -182,7 +192,7 @@ def simulate(
     led_model: str = "superposition",
     forwarded_clock: bool = False,
     block_bits: int = BLOCK_BITS,
-    client=None,
+    client: Any = None,  # a dask.distributed.Client
     done: Mapping[Key, tuple[int, int]] | None = None,
     on_result: OnResult | None = None,
 ) -> SimResult:
@@ -212,9 +222,19 @@ def simulate(
         (:func:`mosaiclink.sim.distributed.count_distributed`): on a ``dask.distributed``
         client's workers, skipping blocks already ``done``, reporting each new block to
         ``on_result``. The counts equal the single-process run's.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> design = ml.load_preset("mosaic-prototype").with_link(length_m=30.0)
+    >>> result = ml.simulate(design, 20_000, channels=[10, 11], seed=1)  # 20,000 bits per channel
+    >>> result.bits.tolist(), result.errors.tolist()
+    ([20000, 20000], [92, 1506])
     """
-    if bits <= 0:
-        raise ConfigError(f"bits = {bits!r}: must be > 0")
+    require_instance(design, MosaicDesign, "design")
+    require_seed(seed), require_seed(variation_seed, "variation_seed")
+    if isinstance(bits, bool) or not hasattr(bits, "__index__") or bits <= 0:
+        raise ConfigError(f"bits = {bits!r}: must be a whole number > 0")
     if path not in ("symbol", "waveform"):
         raise ConfigError(f"path = {path!r}: allowed symbol, waveform")
     models = link_models(design, variation_seed, jitter_rms_ps, forwarded_clock, led_model)
@@ -225,6 +245,7 @@ def simulate(
     eyes_sel = sel[:1] if eye_channels is None else np.asarray(eye_channels, np.int64)
     if eyes_sel.size and (eyes_sel.min() < 0 or eyes_sel.max() >= total):
         raise ConfigError(f"eye_channels: must be within 0..{total - 1}")
+    check_simulation_bits(int(bits), int(sel.size))
     model = models.symbol if path == "symbol" else models.waveform
     rows, pos = _with_neighbours(model, sel)
     counter = ErrorCounter(sel.size, int(bits), target_errors)

@@ -13,7 +13,7 @@ from mosaiclink.config.catalog import CatalogEntry, parse_rate_gbps, rate_key
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import load_preset
 from mosaiclink.config.system import CostSpec, PowerSpec, ReliabilitySpec
-from mosaiclink.errors import ConfigError, ModelRangeError
+from mosaiclink.errors import ConfigError, ModelRangeError, require_instance
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
@@ -67,7 +67,15 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class ComparisonResult:
-    """Rows for every technology at one operating point, MOSAIC first."""
+    """Rows for every technology at one operating point, MOSAIC first.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> result = ml.compare("800g", reach_m=30)
+    >>> result.row("aoc").power_w_per_end, round(result.headline()["fit_ratio_vs_aoc"], 2)
+    (11.0, 6.42)
+    """
 
     rate_gbps: float
     reach_m: float
@@ -289,7 +297,18 @@ def compare(
     :func:`~mosaiclink.system.reliability.mosaic_reliability`. Power is per end at the
     module boundary (host ASIC SerDes excluded for every row; MOSAIC's host-interface SerDes
     inside its module included).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> ml.compare("800g", reach_m=30)
+    <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 93.5>
     """
+    if design is not None:
+        require_instance(design, MosaicDesign, "design")
+    for name, value in (("reach_m", reach_m), ("temperature_c", temperature_c)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} = {value!r}: expected a number")
     if not reach_m > 0:
         raise ConfigError(f"reach_m = {reach_m!r}: must be > 0")
     if not -40.0 <= temperature_c <= 150.0:

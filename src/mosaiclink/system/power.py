@@ -97,6 +97,13 @@ def mosaic_power(design: Batchable[MosaicDesign], power_spec: PowerSpec | None =
     Dark spares draw nothing; lit spares (hot standby) add their channel power. The model is
     valid for NRZ channels slow enough that the drive is a switched current (a few Gb/s);
     at higher rates pre-emphasis and driver bandwidth add power not modelled here.
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> power = ml.mosaic_power(ml.load_preset("mosaic-800g"))  # pluggable host interface
+    >>> round(power.total_w_per_end, 2), round(power.pj_per_bit, 2), round(power.led_drive_w, 3)
+    (5.3, 6.62, 1.632)
     """
     spec = power_spec or PowerSpec()
     array = design.array

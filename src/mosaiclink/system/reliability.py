@@ -21,6 +21,7 @@ from mosaiclink.config.batched import Batchable
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
+from mosaiclink.physics.thermal import ModuleTemperatures
 from mosaiclink.streams import Stream, generator
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR, ZERO_CELSIUS_K
 
@@ -66,26 +67,49 @@ def cumulative_hazard(part: ComponentReliability, t_h, acceleration: float) -> n
     return hazard
 
 
-def _af(spec: ReliabilitySpec, part: ComponentReliability, temperature_c: float):
-    return arrhenius_factor(part.activation_energy_ev, temperature_c, spec.reference_temperature_c)
+Temperature = float | ModuleTemperatures
+"""A reliability temperature: one value for every part (the catalog convention), or the thermal
+model's :class:`~mosaiclink.physics.thermal.ModuleTemperatures`, from which each part reads its own
+(:data:`PART_NODES`)."""
+
+PART_NODES = {
+    "led": "led_junction_c",
+    "photodiode": "cmos_c",
+    "channel_electronics": "cmos_c",
+    "cmos_die": "cmos_c",
+}
+"""The thermal node each part sits at. The others (optics, fibre, board parts and the host interface,
+whose FIT estimate comes from module-level figures quoted at the case temperature) sit at the case."""
 
 
-def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
-    """Cumulative hazard of one channel (microLED + photodiode + its driver/TIA)."""
-    return functools.reduce(
-        operator.add,
-        (cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c)) for p in CHANNEL_PARTS),
+def part_temperature_c(temperature: Temperature, name: str) -> float:
+    """The temperature part ``name`` runs at: its node of the thermal model, or the one value given."""
+    if isinstance(temperature, ModuleTemperatures):
+        return float(getattr(temperature, PART_NODES.get(name, "case_c")))
+    return float(temperature)
+
+
+def _af(spec: ReliabilitySpec, name: str, temperature: Temperature):
+    """Arrhenius factor of part ``name`` at its temperature, from the FIT's reference temperature."""
+    part = getattr(spec, name)
+    return arrhenius_factor(
+        part.activation_energy_ev, part_temperature_c(temperature, name), spec.reference_temperature_c
     )
 
 
-def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: float) -> np.ndarray:
+def channel_hazard(spec: ReliabilitySpec, t_h, temperature_c: Temperature) -> np.ndarray:
+    """Cumulative hazard of one channel (microLED + photodiode + its driver/TIA)."""
+    return functools.reduce(
+        operator.add,
+        (cumulative_hazard(getattr(spec, p), t_h, _af(spec, p, temperature_c)) for p in CHANNEL_PARTS),
+    )
+
+
+def shared_hazard(spec: ReliabilitySpec, t_h, temperature_c: Temperature) -> np.ndarray:
     """Cumulative hazard of the shared series parts of a link (dies, optics, module parts, fibre)."""
     return functools.reduce(
         operator.add,
-        (
-            count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, getattr(spec, p), temperature_c))
-            for p, count in SHARED_PARTS
-        ),
+        (count * cumulative_hazard(getattr(spec, p), t_h, _af(spec, p, temperature_c)) for p, count in SHARED_PARTS),
     )
 
 
@@ -123,7 +147,7 @@ def erasure_tolerance(design: MosaicDesign, host: str, mapping: str = "codeword-
 
 
 def channels_log_survival(
-    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: Temperature, spares: int | None = None
 ) -> np.ndarray:
     """``ln`` survival of the channel arrays of both directions (k-out-of-n, binomial)."""
     n = design.array.data_channels + _spares(design, spares)
@@ -142,7 +166,7 @@ def channels_log_survival(
 
 
 def link_survival(
-    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: float, spares: int | None = None
+    design: Batchable[MosaicDesign], spec: ReliabilitySpec, t_h, temperature_c: Temperature, spares: int | None = None
 ) -> np.ndarray:
     """Probability that the link still works at ``t_h`` hours (closed form).
 
@@ -190,7 +214,7 @@ class LinkReliability:
 def mosaic_link_fit(
     design: MosaicDesign,
     reliability_spec: ReliabilitySpec | None = None,
-    temperature_c: float | None = None,
+    temperature_c: Temperature | None = None,
     spares: int | None = None,
 ) -> float:
     """Mission-average FIT of a whole MOSAIC link (both ends and the fibre); see :func:`mosaic_reliability`."""
@@ -198,12 +222,14 @@ def mosaic_link_fit(
     return sum(_fit_split(design, spec, _temperature(spec, temperature_c), spares))
 
 
-def _temperature(spec: ReliabilitySpec, temperature_c: float | None) -> float:
-    return spec.reference_temperature_c if temperature_c is None else float(temperature_c)
+def _temperature(spec: ReliabilitySpec, temperature_c: Temperature | None) -> Temperature:
+    if temperature_c is None:
+        return spec.reference_temperature_c
+    return temperature_c if isinstance(temperature_c, ModuleTemperatures) else float(temperature_c)
 
 
 def _fit_split(
-    design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None
+    design: MosaicDesign, spec: ReliabilitySpec, temperature_c: Temperature, spares: int | None
 ) -> tuple[float, float]:
     """(channels FIT, shared FIT) averaged over the mission: ``-ln R_part(T) / T``."""
     mission_h = spec.mission_years * HOURS_PER_YEAR
@@ -215,7 +241,7 @@ def _fit_split(
 def mosaic_reliability(
     design: MosaicDesign,
     reliability_spec: ReliabilitySpec | None = None,
-    temperature_c: float | None = None,
+    temperature_c: Temperature | None = None,
     spares: int | None = None,
 ) -> LinkReliability:
     """Link FIT averaged over the mission, its split, MTBF and repair-free MTTF.
@@ -225,7 +251,10 @@ def mosaic_reliability(
     ``FIT = -ln R(T) / T * 1e9`` (mean hazard over the mission ``T``); it splits exactly into
     a channel part and a shared part because ``ln R`` is their sum. ``MTBF = 1e9 / FIT`` is
     the figure comparable to catalog rows (constant-rate parts); ``MTTF = int_0^inf R(t) dt``
-    is the repair-free mean life. Temperature defaults to the spec's reference temperature.
+    is the repair-free mean life. Temperature defaults to the spec's reference temperature; one
+    value puts every part at it (the catalog convention), the thermal model's
+    :class:`~mosaiclink.physics.thermal.ModuleTemperatures` puts each part at its own node
+    (:data:`PART_NODES`: the LED at its junction, the dies at the CMOS junction, the rest at the case).
     """
     spec = reliability_spec or ReliabilitySpec()
     temp_c = _temperature(spec, temperature_c)
@@ -241,11 +270,11 @@ def mosaic_reliability(
         mission_years=spec.mission_years,
         spares=_spares(design, spares),
         data_channels=design.array.data_channels,
-        temperature_c=temp_c,
+        temperature_c=part_temperature_c(temp_c, "case"),
     )
 
 
-def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, spares: int | None) -> float:
+def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: Temperature, spares: int | None) -> float:
     """``int_0^inf R(t) dt`` on ``[0, t_end]`` with ``R(t_end) < e^-40``."""
 
     def survival(t: float) -> float:
@@ -268,7 +297,7 @@ def _mttf_h(design: MosaicDesign, spec: ReliabilitySpec, temperature_c: float, s
 def spare_sweep(
     design: MosaicDesign,
     reliability_spec: ReliabilitySpec | None = None,
-    temperature_c: float | None = None,
+    temperature_c: Temperature | None = None,
     spares: Sequence[int] = (0, 1, 2, 4, 10, 20, 40, 60),
     years: Sequence[float] = (5.0, 10.0),
 ) -> list[dict]:
@@ -327,7 +356,7 @@ def _part_failure_times(
 def monte_carlo_survival(
     design: MosaicDesign,
     reliability_spec: ReliabilitySpec | None = None,
-    temperature_c: float | None = None,
+    temperature_c: Temperature | None = None,
     t_h: float | None = None,
     trials: int = 20_000,
     seed: int = 0,
@@ -356,13 +385,11 @@ def monte_carlo_survival(
         channel_t = np.full((m, DIRECTIONS, n), np.inf)
         for p in CHANNEL_PARTS:
             part = getattr(spec, p)
-            channel_t = np.minimum(
-                channel_t, _part_failure_times(rng, part, _af(spec, part, temp_c), (m, DIRECTIONS, n))
-            )
+            channel_t = np.minimum(channel_t, _part_failure_times(rng, part, _af(spec, p, temp_c), (m, DIRECTIONS, n)))
         link_t = np.partition(channel_t, s, axis=2)[:, :, s].min(axis=1)
         for p, count in SHARED_PARTS:
             part = getattr(spec, p)
-            link_t = np.minimum(link_t, _part_failure_times(rng, part, _af(spec, part, temp_c), (m, count)).min(axis=1))
+            link_t = np.minimum(link_t, _part_failure_times(rng, part, _af(spec, p, temp_c), (m, count)).min(axis=1))
         failures += int(np.count_nonzero(link_t <= mission_h))
     low, high = wilson_interval(trials - failures, trials, confidence)
     return MonteCarloSurvival(1.0 - failures / trials, low, high, trials, failures, mission_h, confidence)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 
 from mosaiclink.config.cluster import ScenarioSpec
+from mosaiclink.config.io import read_package_toml
 from mosaiclink.errors import ConfigError
 
 DEFAULT_SCENARIOS = ("100k-optics", "100k-mosaic")
@@ -21,5 +21,4 @@ def load_scenario(name: str) -> ScenarioSpec:
     names = scenario_names()
     if name not in names:
         raise ConfigError(f"scenario = {name!r}: unknown; shipped scenarios: {', '.join(names)} (or give a file path)")
-    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return ScenarioSpec.from_mapping(tomllib.loads(text), where=name)
+    return ScenarioSpec.from_mapping(read_package_toml(__name__, f"{name}.toml"), where=name)

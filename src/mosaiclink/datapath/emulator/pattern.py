@@ -109,8 +109,10 @@ def run_pattern(
     if progress is not None:
         progress(setup.blocks, setup.blocks)
     failed = np.concatenate(failed_cws) if failed_cws else np.zeros(0, dtype=np.int64)
+    lost_frames = None
     if host.coded:
-        frames, lost = _frames_lost(setup, failed)
+        frames, lost_frames = _frames_lost(setup, failed)
+        lost = int(lost_frames.size)
     else:
         frames, lost = _frames_hit(setup, np.concatenate(wrong_bits) if wrong_bits else np.zeros(0, np.int64))
     return RunCounts(
@@ -125,6 +127,7 @@ def run_pattern(
         silent=0,
         timeline=tl,
         max_skew_bits=0,
+        lost_frames=lost_frames,
     )
 
 
@@ -238,20 +241,20 @@ def _popcount(a: np.ndarray) -> np.ndarray:
     return np.asarray(bits.reshape(a.shape[0], a.shape[1] * 16).sum(axis=1))
 
 
-def _frames_lost(setup: Setup, failed: np.ndarray) -> tuple[int, int]:
-    """Frames in the run and frames overlapping a failed codeword."""
+def _frames_lost(setup: Setup, failed: np.ndarray) -> tuple[int, np.ndarray]:
+    """Frames in the run and the indices of the frames overlapping a failed codeword."""
     host = setup.host
     msg_bits, frame_bits = payload_layout(setup)
     per_block = int(msg_bits.sum())
     frames = setup.blocks * per_block // frame_bits
     if failed.size == 0:
-        return frames, 0
+        return frames, np.zeros(0, dtype=np.int64)
     block, c = np.divmod(failed, host.interleave)
     start = block * per_block + np.concatenate([[0], np.cumsum(msg_bits)[:-1]])[c]
     first = start // frame_bits
     last = (start + msg_bits[c] - 1) // frame_bits
     lost = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)]))
-    return frames, int((lost < frames).sum())
+    return frames, lost[lost < frames]
 
 
 def _message_bits(

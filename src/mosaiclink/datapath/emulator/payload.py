@@ -293,6 +293,7 @@ def run_payload(
         silent=int(silent.sum()),
         timeline=tl,
         max_skew_bits=max_skew,
+        lost_frames=np.flatnonzero(flagged | caught),
     )
 
 

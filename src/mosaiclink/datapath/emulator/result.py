@@ -13,6 +13,7 @@ from mosaiclink.datapath.failover import NEVER, LaneTimeline, dead_channel_toler
 from mosaiclink.datapath.framing import deskew_buffer_bits
 from mosaiclink.datapath.gearbox import MAPPINGS, Gearbox
 from mosaiclink.datapath.latency import latency_breakdown_ns
+from mosaiclink.datapath.retry import link_level_retry, one_way_ns
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class DatapathResult:
     deskew_buffer_bits: int
     max_skew_bits: int = 0
     notes: tuple[str, ...] = field(default=())
+    link_retry: dict[str, Any] | None = None  # flit hosts: what link-level replay makes of the lost flits
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +81,7 @@ class RunCounts:
     silent: int  # frames delivered wrong with a valid CRC (payload mode)
     timeline: LaneTimeline
     max_skew_bits: int
+    lost_frames: np.ndarray | None = None  # indices of the lost frames (flits for PCIe), where the engine knows them
 
 
 def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
@@ -88,7 +91,7 @@ def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
     frames, frames_lost = counts.frames, counts.frames_lost
     spec, host, gb, fr = setup.spec, setup.host, setup.gearbox, setup.framing
     link_bits = setup.bits_per_channel * spec.channels
-    msg_bits, _ = payload_layout(setup)
+    msg_bits, frame_bits = payload_layout(setup)
     payload_bits = setup.blocks * int(msg_bits.sum())
     tol = {}
     for mp in MAPPINGS:
@@ -119,6 +122,21 @@ def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
         burst=spec.burst if spec.mapping != "bit-interleaved" else None,
         frame_bytes=spec.frame_bytes,
     )
+    latency = latency_breakdown_ns(gb, fr, spec.skew_budget_ps)
+    retry = None
+    if host.link_retry and counts.lost_frames is not None:
+        bad = np.zeros(frames, dtype=bool)
+        bad[counts.lost_frames] = True
+        r = spec.retry
+        retry = link_level_retry(
+            bad,
+            flit_ns=frame_bits * host.n / host.k / host.rate_gbps,  # a flit's time on the coded host stream
+            one_way_latency_ns=one_way_ns(latency["total_ns"], r.cable_m, r.group_index),
+            processing_ns=r.processing_ns,
+            max_replays=r.max_replays,
+            replay_buffer_bytes=r.replay_buffer_bytes,
+            flit_bytes=frame_bits // 8,
+        ).to_dict()
     notes = []
     if spec.mode == "pattern" and spec.skew_drift_ps_per_us > 0:
         notes.append("skew drift modelled as lane slip (lost lane) when the skew leaves the deskew budget")
@@ -147,9 +165,10 @@ def build_result(setup: Setup, seed: int, counts: RunCounts) -> DatapathResult:
         silent_corruptions=int(counts.silent),
         events=events,
         tolerance=tol,
-        latency_ns=latency_breakdown_ns(gb, fr, spec.skew_budget_ps),
+        latency_ns=latency,
         analytic=analytic,
         deskew_buffer_bits=deskew_buffer_bits(spec.skew_budget_ps, setup.line_rate_gbps),
         max_skew_bits=int(counts.max_skew_bits),
         notes=tuple(notes),
+        link_retry=retry,
     )

@@ -91,5 +91,8 @@ def payload_layout(setup: Setup) -> tuple[np.ndarray, int]:
     else:
         msg = np.asarray(host.transmitted)
     msg_bits = msg * host.m
-    frame_bits = int(msg_bits.sum()) if host.check == "crc64-flit" else setup.spec.frame_bytes * 8
+    if host.check == "crc64-flit":
+        frame_bits = int(msg_bits.sum())
+    else:
+        frame_bits = (host.flit_bytes or setup.spec.frame_bytes) * 8
     return msg_bits, frame_bits

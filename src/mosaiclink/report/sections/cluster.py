@@ -91,7 +91,7 @@ def cluster_section(assessment: Assessment) -> Section:
         ("link failures per day", lambda s: f"{s['failures']['link_failures_per_day']:.2f}"),
         ("one optical-link failure every", lambda s: fmt_hours(s["failures"]["mtbf_optical_h"])),
         ("one MOSAIC-link failure every", lambda s: fmt_hours(s["failures"]["mtbf_mosaic_h"])),
-        ("ETTR (links only)", lambda s: f"{s['job']['ettr']:.3f} ({s['job']['ettr_links_only']:.4f})"),
+        ("ETTR all causes / links", lambda s: f"{s['job']['ettr']:.3f} / {s['job']['ettr_links_only']:.4f}"),
         ("energy per year", lambda s: f"{s['power']['energy_gwh_per_year']:.0f} GWh"),
     ):
         rows.append((label, *(cell(s) for s in fabric)))

@@ -8,12 +8,11 @@ The source of each preset value is the comment beside it in the preset's TOML fi
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
 
 from pydantic import BaseModel
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.config.io import read_package_text, read_package_toml
 from mosaiclink.config.presets import preset_names
 from mosaiclink.report.document import Section, Table
 
@@ -25,8 +24,8 @@ def preset_sources(name: str) -> dict[tuple[str, str], str]:
     """``{(table, key): comment}`` for a shipped preset, following its ``extends`` chain."""
     if name not in preset_names():
         return {}
-    text = resources.files("mosaiclink.config.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    base = tomllib.loads(text).get("extends")
+    text = read_package_text("mosaiclink.config.presets", f"{name}.toml")
+    base = read_package_toml("mosaiclink.config.presets", f"{name}.toml").get("extends")
     sources = preset_sources(base) if isinstance(base, str) else {}
     table = ""
     for line in text.splitlines():

@@ -1,0 +1,243 @@
+"""Mutation check of the physics core: a random sample of cosmic-ray mutants, each against its tests.
+
+A measurement, not a CI step (docs/contributing.md has the last result). Needs cosmic-ray, which
+is not a project dependency: ``.venv/bin/pip install cosmic-ray``. Then, from the repository root::
+
+    nice -n 19 .venv/bin/python -m benchmarks.mutation --sample 320 --seed 1 --until 03:05
+
+It copies ``src/`` and ``tests/`` to a scratch folder (the mutants never touch the work tree),
+lists every mutant cosmic-ray's operators make in ``physics/*.py`` and ``datapath/rs.py``
+(``cosmic-ray init``), shuffles them with ``--seed`` and runs them in that order, one at a time
+(``cosmic-ray mutate-and-test``), each against the fast tests of its module (``TESTS`` below, not
+the slow ones) with ``--timeout`` seconds; a mutant whose tests exceed it counts as killed (the
+mutation made the code hang), as in mutmut. It stops after ``--sample`` mutants or at the
+``--until`` UTC time, whichever comes first, so a partial run is still an unbiased random sample,
+and prints the fraction killed per module and in all, and the survivors' diffs. ``--jobs 2`` runs
+two mutants at once (one copy each); ``--rerun FILE`` runs again the survivors a ``--json`` file
+recorded (after adding tests that should kill them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PHYSICS_TESTS = ["tests/physics/test_link.py", "tests/properties/test_physics_monotone.py"]
+TESTS = {  # module (under src/mosaiclink) -> its fast tests
+    "physics/_complex.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
+    "physics/_rate_kernel.py": ["tests/physics/test_rate_kernel.py"],
+    "physics/array.py": ["tests/physics/test_array.py"],
+    "physics/ber.py": ["tests/physics/test_ber.py", "tests/physics/test_decision.py", "tests/test_golden_data.py"],
+    "physics/budget.py": ["tests/physics/test_link.py"],
+    "physics/channel.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
+    "physics/channel_statistic.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
+    "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
+    "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
+    "physics/link.py": PHYSICS_TESTS,
+    "physics/chain.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
+    "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
+    "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
+    "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
+    "physics/pulse.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
+    "physics/reach.py": PHYSICS_TESTS,
+    "physics/receiver.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
+    "physics/sampling.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
+    "datapath/rs.py": [
+        "tests/datapath/test_rs.py",
+        "tests/datapath/test_miscorrection.py",
+        "tests/test_golden_data.py",
+    ],
+}
+
+
+for _module, _tests in TESTS.items():  # the precision and invariance tests guard every physics module
+    if _module.startswith("physics/"):
+        TESTS[_module] = [*_tests, "tests/physics/test_precision.py"]
+
+
+def _command(tests: list[str]) -> str:
+    existing = [t for t in tests if (ROOT / t).exists()]
+    return f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not slow' " + " ".join(existing)
+
+
+def _config(module: str, tests: list[str], timeout_s: float) -> str:
+    return (
+        "[cosmic-ray]\n"
+        f'module-path = "src/mosaiclink/{module}"\n'
+        f"timeout = {timeout_s}\n"
+        "excluded-modules = []\n"
+        f"test-command = {json.dumps(_command(tests))}\n"
+        '[cosmic-ray.distributor]\nname = "local"\n'
+    )
+
+
+def enumerate_mutants(work: Path, timeout_s: float) -> list[dict]:
+    """Every (module, operator, occurrence) cosmic-ray makes in the target modules."""
+    mutants = []
+    for module, tests in TESTS.items():
+        if not (work / "src/mosaiclink" / module).exists():
+            continue
+        name = module.replace("/", "_").removesuffix(".py")
+        cfg, db = work / f"{name}.toml", work / f"{name}.sqlite"
+        cfg.write_text(_config(module, tests, timeout_s))
+        subprocess.run(["cosmic-ray", "init", str(cfg), str(db)], cwd=work, check=True, capture_output=True)
+        dump = subprocess.run(["cosmic-ray", "dump", str(db)], cwd=work, check=True, capture_output=True, text=True)
+        for line in dump.stdout.splitlines():
+            item, _ = json.loads(line)
+            for m in item["mutations"]:
+                mutants.append(
+                    {
+                        "module": module,
+                        "path": m["module_path"],
+                        "operator": m["operator_name"],
+                        "occurrence": m["occurrence"],
+                        "line": m["start_pos"][0],
+                    }
+                )
+    return mutants
+
+
+def run_one(work: Path, mutant: dict, timeout_s: float, env: dict[str, str]) -> tuple[str, str]:
+    """(outcome, diff): outcome is killed, survived, timeout or incompetent."""
+    source = work / mutant["path"]
+    original = source.read_bytes()
+    cmd = [
+        "cosmic-ray",
+        "mutate-and-test",
+        mutant["path"],
+        mutant["operator"],
+        str(mutant["occurrence"]),
+        _command(TESTS[mutant["module"]]),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        source.write_bytes(original)
+        return "timeout", ""
+    finally:
+        if source.read_bytes() != original:
+            source.write_bytes(original)
+    try:
+        result = json.loads(out.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return "incompetent", ""
+    outcome = result.get("test_outcome") or result.get("worker_outcome") or "incompetent"
+    return str(outcome), result.get("diff") or ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mutation", description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=320, help="mutants to run (a random sample)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per mutant before it counts as killed")
+    parser.add_argument("--until", help="stop at this UTC time, HH:MM (the sample reached so far is reported)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy")
+    parser.add_argument("--json", type=Path, help="write every outcome here")
+    parser.add_argument("--rerun", type=Path, help="run only the survivors recorded in this --json file")
+    parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
+    parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
+    args = parser.parse_args(argv)
+    deadline = None
+    if args.until:
+        hh, mm = (int(x) for x in args.until.split(":"))
+        now = datetime.now(UTC)
+        deadline = now.replace(hour=hh, minute=mm, second=0, microsecond=0).timestamp()
+    scratch = Path(tempfile.mkdtemp(prefix="mosaic-mutation-"))
+    try:
+        copies = []
+        for j in range(args.jobs):
+            work = scratch / f"w{j}"
+            work.mkdir()
+            if args.source_commit:
+                archive = subprocess.run(
+                    ["git", "archive", args.source_commit, "src", "tests", "pyproject.toml"],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+            else:
+                for part in ("src", "tests", "pyproject.toml"):
+                    (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, work / part)
+            for extra in args.extra_tests:
+                shutil.copy(ROOT / extra, work / extra)
+            copies.append(work)
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["NUMBA_CACHE_DIR"] = str(scratch / ".numba")
+        if args.rerun:
+            mutants = [r for r in json.loads(args.rerun.read_text()) if r["outcome"] == "survived"]
+        else:
+            mutants = enumerate_mutants(copies[0], args.timeout)
+            random.Random(args.seed).shuffle(mutants)
+            print(f"{len(mutants)} mutants in {len(TESTS)} modules; running up to {args.sample}", flush=True)
+            mutants = mutants[: args.sample]
+        baseline_env = {**os.environ, "PYTHONPATH": str(copies[0] / "src")}
+        for command in sorted({_command(TESTS[m["module"]]) for m in mutants}):  # pass on the unmutated code
+            run = subprocess.run(command, shell=True, cwd=copies[0], env=baseline_env, capture_output=True)
+            if run.returncode != 0:
+                print(f"baseline fails: {command}\n{run.stdout.decode()[-2000:]}", flush=True)
+                return 1
+        per_module: dict[str, Counter[str]] = defaultdict(Counter)
+        records: list[dict] = []
+        todo = list(enumerate(mutants))
+        lock = threading.Lock()
+
+        def worker(work: Path) -> None:
+            env = {**os.environ, "PYTHONPATH": str(work / "src")}
+            while True:
+                with lock:
+                    if not todo or (deadline is not None and time.time() > deadline):
+                        return
+                    i, mutant = todo.pop(0)
+                outcome, diff = run_one(work, mutant, args.timeout, env)
+                with lock:
+                    per_module[mutant["module"]][outcome] += 1
+                    records.append({**mutant, "index": i, "outcome": outcome, "diff": diff})
+                    line = f"{len(records):4d} {outcome:11s} {mutant['module']}:{mutant['line']} {mutant['operator']}"
+                    print(line, flush=True)
+                    if args.json:
+                        args.json.write_text(json.dumps(sorted(records, key=lambda r: r["index"]), indent=1))
+
+        threads = [threading.Thread(target=worker, args=(w,)) for w in copies]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if todo:
+            print(f"stopped at the deadline with {len(todo)} of the sample not run", flush=True)
+        total: Counter[str] = Counter()
+        for module, counts in sorted(per_module.items()):
+            total += counts
+            n = sum(counts.values())
+            print(f"{module:30s} {n:4d} run, {counts['killed'] + counts['timeout']:4d} killed  {dict(counts)}")
+        n = sum(total.values())
+        killed = total["killed"] + total["timeout"]
+        print(f"all: {n} mutants run, {killed} killed ({100 * killed / max(n, 1):.1f} %), {dict(total)}")
+        for r in sorted(records, key=lambda r: r["index"]):
+            if r["outcome"] == "survived":
+                print(f"\nSURVIVED {r['module']}:{r['line']} {r['operator']}\n{r['diff']}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""The report's AI training section renders the workload summary it is given, and its paper figure."""
+
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+
+from mosaiclink.report.paper_figures import workload_gain
+from mosaiclink.report.sections.workloads import workload_section
+from mosaiclink.workloads.presets import load_job
+from mosaiclink.workloads.training import evaluate_training
+
+
+def test_section_and_figure_read_the_same_summary():
+    summary = evaluate_training(load_job("deepseek-v3", technologies=["copper", "dr8", "mosaic"])).summary()
+    section = workload_section(SimpleNamespace(workload=summary))
+    (table,) = section.tables
+    assert [row[0] for row in table.rows] == ["copper", "dr8", "mosaic"]
+    over_dr8 = next(g for g in summary["mosaic_gain"] if g["over"] == "dr8")
+    assert table.rows[1][-1] == f"x{over_dr8['goodput_per_facility_mw_ratio']:.3f}"
+    assert section.headline[0][1] == table.rows[1][-1]
+    fig = workload_gain(section.data)
+    assert len(fig.axes[0].patches) == 3 * len(summary["mosaic_gain"])  # three factors per technology
+    plt.close(fig)
+    assert workload_section(SimpleNamespace(workload=None)).tables == ()
