@@ -33,7 +33,7 @@ def test_800g_grid_every_design_carries_800gbe_at_the_line_rate_its_channels_nee
     line_total = required_line_rate_gbps("800gbe", 1, sweep.base.link.marker_period_bits)
     np.testing.assert_allclose(channels * np.asarray(batch.link.rate_gbps), line_total, rtol=1e-12)
     assert line_total > 800.0 * 544 / 514 * (1 - 1e-12)
-    metrics = evaluate_rows(sweep.base, sweep.paths, rows)
+    metrics = evaluate_rows(sweep.base, sweep.paths, rows, reaches=False)  # the constraints need no reach
     assert np.all(metrics["rate_gbps_total"] >= 800.0)
     assert _passes(sweep, metrics).any()  # the grid holds designs meeting every constraint
 

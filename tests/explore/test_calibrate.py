@@ -51,7 +51,7 @@ def _true_log10_ber(design, conditions, statistic: str) -> np.ndarray:
     nominal channel, the full per-channel model for the median."""
     if statistic == "nominal":
         rows = np.array([[TRUTH[LOSS], TRUTH[NOISE], length, rate] for length, rate in conditions])
-        return evaluate_rows(design, (LOSS, NOISE, "link.length_m", "link.rate_gbps"), rows)["log10_ber"]
+        return evaluate_rows(design, (LOSS, NOISE, "link.length_m", "link.rate_gbps"), rows)["log10_ber_nominal"]
     truth, channel = with_overrides(design, TRUTH), ChannelStatistic(statistic)
     return np.array(
         [channel.log10_ber(with_overrides(truth, {"link.length_m": L, "link.rate_gbps": R})) for L, R in conditions]
@@ -120,7 +120,7 @@ def _model_at_points(design, data):
     rows = np.array(
         [[TRUTH[LOSS], TRUTH[NOISE], p.overrides["link.length_m"], p.overrides["link.rate_gbps"]] for p in data.points]
     )
-    return evaluate_rows(design, (LOSS, NOISE, "link.length_m", "link.rate_gbps"), rows)["log10_ber"]
+    return evaluate_rows(design, (LOSS, NOISE, "link.length_m", "link.rate_gbps"), rows)["log10_ber_nominal"]
 
 
 def test_written_design_loads_and_carries_fitted_provenance(prototype, tmp_path):
@@ -210,7 +210,7 @@ def test_a_measured_led_response_fits_the_radiative_coefficient(prototype, tmp_p
     from mosaiclink.explore.evaluate import evaluate_rows
 
     truth_design = with_overrides(prototype, {"led.abc_b_cm3_per_s": truth})
-    at_truth = float(evaluate_rows(truth_design, ("link.length_m",), np.array([[30.0]]))["log10_ber"][0])
+    at_truth = float(evaluate_rows(truth_design, ("link.length_m",), np.array([[30.0]]))["log10_ber_nominal"][0])
     loose = (BerPoint(1, "loose", {"link.length_m": 30.0}, BerObservation(at_truth, 50.0)),)
     data = BerDataset(
         Path("led.toml"),

@@ -4,7 +4,7 @@
 
 - **link**: :func:`~mosaiclink.physics.link.evaluate_link` at the design point, the reach of the
   median channel and of every data channel (:func:`~mosaiclink.physics.reach.max_reach_m`), and a
-  length x rate sweep of the nominal channel on the fast path
+  length x rate sweep of the median channel on the population fast path
   (:func:`~mosaiclink.explore.evaluate.evaluate_rows`, which reuses the static link parts);
 - **simulation**: one Monte Carlo run counting the worst countable channels on the symbol-rate
   path, with the median channel's eye drawn on the waveform path at ``EYE_SAMPLES_PER_BIT``;
@@ -46,7 +46,7 @@ from mosaiclink.datapath.emulator import DatapathResult, emulate
 from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.claims import ClaimsAssessment, assess_claims
-from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.evaluate import evaluate_rows, population_pass
 from mosaiclink.explore.uncertainty import fleet
 from mosaiclink.physics import ber
 from mosaiclink.physics.equalizer import ffe_transfer_function
@@ -97,10 +97,11 @@ UNCERTAINTY_SAMPLES = 500
 class LinkAssessment:
     """The design point (every channel), its reach, and the fast path's length x rate sweep.
 
-    The sweep is the nominal channel of :func:`~mosaiclink.explore.evaluate.evaluate_rows` (the
-    explorer's and the sweeps' vectorized path: the static parts of the link are computed once
-    per rate and reused over every length); the design point and its reach are the full
-    per-channel model.
+    The sweep is the median channel of the population fast path
+    (:func:`~mosaiclink.explore.evaluate.population_pass`, the explorer's and the sweeps' path,
+    the channels ranked at the design's length) and its reach per rate
+    (:func:`~mosaiclink.explore.evaluate.evaluate_rows`); the design point and its reaches are the
+    full per-channel model.
     """
 
     report: LinkReport
@@ -108,8 +109,8 @@ class LinkAssessment:
     reach_all_data_m: float  # every data channel meets the target (the k-th best channel, k = data channels)
     sweep_lengths_m: np.ndarray  # (lengths,)
     sweep_rates_gbps: np.ndarray  # (rates,) per-channel rates
-    sweep_log10_ber_nominal: np.ndarray  # (rates, lengths)
-    sweep_reach_nominal_m: np.ndarray  # (rates,) reach of the nominal channel at the target BER
+    sweep_log10_ber_median: np.ndarray  # (rates, lengths) the median channel
+    sweep_reach_median_m: np.ndarray  # (rates,) reach of the median channel at the target BER
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,10 @@ def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
     grid = np.column_stack([np.repeat(rates, lengths.size), np.tile(lengths, rates.size)])
     # what the optics allow at each rate, whether or not a host protocol could use it
     optics_only = design.replace(link={"host_protocol": "none"})
-    metrics = evaluate_rows(optics_only, ("link.rate_gbps", "link.length_m"), grid)
+    paths = ("link.rate_gbps", "link.length_m")
+    # the median channel (population fast path), ranked at the design's length: one reference run
+    curves = population_pass(optics_only, paths, grid, reaches=False, reference_length_m=design.link.length_m)
+    at_design = np.column_stack([rates, np.full(rates.size, design.link.length_m)])
     shape = (rates.size, lengths.size)
     return LinkAssessment(
         report,
@@ -249,8 +253,8 @@ def assess_link(design: MosaicDesign, seed: int) -> LinkAssessment:
         reach_all_m,
         lengths,
         rates,
-        metrics["log10_ber"].reshape(shape),
-        metrics["reach_m"].reshape(shape)[:, 0],
+        curves["log10_ber_median"].reshape(shape),
+        evaluate_rows(optics_only, paths, at_design)["reach_m"],
     )
 
 

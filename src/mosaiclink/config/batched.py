@@ -15,6 +15,8 @@ array). The view lives in ``explore`` (above these layers), so the contract is a
 
 from __future__ import annotations
 
+import inspect
+import types
 from typing import Any, Protocol, TypeAlias, TypeVar
 
 import numpy as np
@@ -34,8 +36,9 @@ Batchable: TypeAlias = SpecT | SectionBatch
 class SectionView:
     """Attribute view of one spec section whose leaves may be arrays (the concrete batch view).
 
-    Section properties (e.g. ``ArraySpec.total_channels``) are evaluated on the arrays through
-    the spec class's own property code, so derived quantities are never re-implemented.
+    Section properties (e.g. ``ArraySpec.total_channels``) and methods (e.g.
+    ``PowerSpec.host_serdes_w``) are evaluated on the arrays through the spec class's own code, so
+    derived quantities are never re-implemented.
     """
 
     def __init__(self, spec_type: type[BaseModel], values: dict[str, Any]):
@@ -46,6 +49,8 @@ class SectionView:
         attr = getattr(self.__dict__["_spec_type"], name, None)
         if isinstance(attr, property) and attr.fget is not None:
             return attr.fget(self)
+        if inspect.isfunction(attr):  # a spec method, run on the view's (array) leaves
+            return types.MethodType(attr, self)
         raise AttributeError(f"{self.__dict__['_spec_type'].__name__} has no field '{name}'")
 
 

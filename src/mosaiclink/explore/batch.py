@@ -46,6 +46,8 @@ def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray, checked: 
         check_rows(base, paths, rows)
     overrides = {path: rows[:, j] for j, path in enumerate(paths)}
     batch = DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
+    if "link" not in type(base).model_fields:  # a power or reliability spec: no line-rate rule
+        return batch
     link = batch.link
     host = getattr(link, "host_protocol", "none")
     if host != "none" and "link.rate_gbps" not in paths and rate_follows_channels(base):  # as with_overrides

@@ -15,7 +15,7 @@ Residuals, each in units of its own standard deviation:
   dataset's ``statistic`` names: the median (default) or worst channel of the full per-channel
   model (:class:`mosaiclink.physics.channel_statistic.ChannelStatistic`, seed 0: the spread is
   drawn once, so the objective is deterministic), or the nominal interior channel of the fast
-  path (:func:`mosaiclink.explore.evaluate.evaluate_rows`, the same channel core);
+  path (:func:`mosaiclink.explore.evaluate.nominal_log10_ber`, the same channel core);
 * a 95 % interval ("just above the threshold", read as :math:`[p_l, p_h]`) is a Gaussian
   measurement at its log-centre whose own 95 % interval is :math:`[p_l, p_h]`;
 * a bound ("BER < x"): the hinge :math:`r = \max(0, \hat y - y)/\sigma` (zero while the bound
@@ -57,7 +57,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.measurements import BerDataset, BerPoint, FreeParameter
 from mosaiclink.errors import ConfigError, ModelRangeError
-from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.evaluate import nominal_log10_ber
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
 from mosaiclink.physics.channel_statistic import ChannelStatistic
 
@@ -325,7 +325,7 @@ class _Problem:
         rows = np.column_stack([np.tile(theta[keep], (n, 1)), self.conditions])
         self.evaluations += 1
         if self.channel is None:
-            log10_ber = evaluate_rows(self.design, paths, rows)["log10_ber"]
+            log10_ber = nominal_log10_ber(self.design, paths, rows)
         else:
             designs = (with_overrides(self.design, dict(zip(paths, map(float, row), strict=True))) for row in rows)
             log10_ber = np.array([self.channel.log10_ber(design) for design in designs])

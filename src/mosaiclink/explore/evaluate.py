@@ -134,6 +134,12 @@ def length_independent(
     return full, b, nominal_chain(b), inverse
 
 
+def nominal_log10_ber(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+    """``log10_ber_nominal`` alone (the nominal interior channel at each row's length): no population."""
+    full, _, chain, inverse = length_independent(base, paths, np.asarray(rows, dtype=np.float64))
+    return chain.take(inverse, full).log10_ber(full.link.length_m)
+
+
 def _distinct(rows: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """First row of each distinct value of ``rows[:, columns]`` and every row's index into them."""
     if not columns:
@@ -145,14 +151,16 @@ def _distinct(rows: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndar
 GROUP_SECTIONS = ("array.", "variation.")  # the paths that change the channel population's draw
 
 
-def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Population, np.ndarray]]:
+def populations(
+    base, paths: tuple[str, ...], rows: np.ndarray, length_m: float | None = None
+) -> list[tuple[Population, np.ndarray]]:
     """The channel population of each group of rows sharing the array and variation values and the
-    reference length (``physics.population.reference_length_m``), with the group's row indices:
-    its reference is ``base`` with the group's values at that length."""
+    reference length (``physics.population.reference_length_m``, or ``length_m`` for every row),
+    with the group's row indices: its reference is ``base`` with the group's values at that length."""
     from mosaiclink.explore.spec import with_overrides
 
     columns = [j for j, p in enumerate(paths) if p.startswith(GROUP_SECTIONS)]
-    lengths = design_batch(base, paths, rows, checked=True).link.length_m  # checked by population_pass
+    lengths = design_batch(base, paths, rows, checked=True).link.length_m if length_m is None else length_m
     key = np.column_stack([rows[:, columns], np.broadcast_to(reference_length_m(lengths), (len(rows),))])
     first, group = _distinct(key, list(range(key.shape[1])))
     out = []
@@ -163,14 +171,28 @@ def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Po
 
 
 def population_pass(
-    base, paths: tuple[str, ...], rows: np.ndarray, reaches: bool = True, checked: bool = False
+    base,
+    paths: tuple[str, ...],
+    rows: np.ndarray,
+    reaches: bool = True,
+    reference_length_m: float | None = None,
+    checked: bool = False,
 ) -> dict[str, np.ndarray]:
-    """The population columns of every row (group by group, :func:`populations`); ``checked`` as
-    for :func:`length_independent`."""
+    """The population columns of every row (group by group, :func:`populations`): designs in,
+    columns out.
+
+    The batched entry point to the channel population ``mosaic link`` reports (e.g. a likelihood
+    over many parameter draws): ``rows`` (designs, len(paths)) of values of the dotted ``paths``
+    over ``base``; returns ``log10_ber_median``, ``ber_median``, ``channels_meeting``,
+    ``channels_data``, ``channels_total``, ``log10_ber_worst_in_service`` and, with ``reaches``,
+    ``reach_median_m`` and ``reach_all_m``, each (designs,), finite. Same rows, same numbers
+    (seed 0 draw; the group references are cached). With ``reference_length_m`` every row ranks
+    its channels at that one length (e.g. a BER-vs-length curve around a design point: one
+    reference run instead of one per length bin); ``checked`` as for :func:`length_independent`."""
     if not checked:
         check_rows(base, paths, rows)
     out: dict[str, np.ndarray] = {}
-    for pop, members in populations(base, paths, rows):
+    for pop, members in populations(base, paths, rows, reference_length_m):
         batch = design_batch(base, paths, rows[members], checked=True)
         cols = population_columns(
             batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M) if reaches else None, REACH_STEPS
@@ -186,9 +208,11 @@ def evaluate_rows(
     rows: np.ndarray,
     power_spec: PowerSpec | None = None,
     reliability_spec: ReliabilitySpec | None = None,
+    reaches: bool = True,
     checked: bool = False,
 ) -> dict[str, np.ndarray]:
-    """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
+    """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task);
+    ``reaches=False`` leaves out the four reach columns (their searches cost 20x the rest).
 
     Designs in, columns out: the population columns (:func:`population_pass`), the nominal
     channel, power and FIT. What does not depend on ``link.length_m`` (the nominal chain's
@@ -203,22 +227,24 @@ def evaluate_rows(
         check_rows(base, paths, rows)
     if len(rows) > BLOCK_ROWS:  # the same numbers, block by block
         parts = [
-            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec, checked=True)
+            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec, reaches, checked=True)
             for i in range(0, len(rows), BLOCK_ROWS)
         ]
-        return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
+        return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     full, b, chain, inverse = length_independent(base, paths, rows, checked=True)
     n = b.size
     log10_target = np.log10(_full(b.link.target_ber, n))
-    out = population_pass(base, paths, rows, checked=True)
-    out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)
+    out = population_pass(base, paths, rows, reaches, checked=True)
+    out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)  # as nominal_log10_ber
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))
     out["margin_db"] = budget_margin_db(q, q_target, _full(full.receiver.implementation_penalty_db, len(rows)))
-    out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"], reach_m=out["reach_median_m"])
+    out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
-    out["reach_nominal_m"] = reach_m(chain, log10_target, margin_db=0.0)[inverse]
-    return {name: out[name] for name in METRICS}
+    if reaches:
+        out["reach_m"] = out["reach_median_m"]
+        out["reach_nominal_m"] = reach_m(chain, log10_target, margin_db=0.0)[inverse]
+    return {name: out[name] for name in METRICS if name in out}
 
 
 def design_columns(

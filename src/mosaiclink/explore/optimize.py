@@ -37,8 +37,11 @@ import numpy as np
 from mosaiclink.config.base import Spec
 from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_line_rate_gbps
 from mosaiclink.errors import ConfigError, ModelRangeError
-from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.evaluate import design_columns, evaluate_rows, nominal_log10_ber
 from mosaiclink.explore.spec import with_overrides
+from mosaiclink.physics.ber import q_from_log10_ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.reach import margin_log10_ber
 
 if TYPE_CHECKING:
@@ -132,6 +135,46 @@ def candidate_matrix(
     return paths, matrix
 
 
+SCREEN_DECADES = 2.0  # a candidate whose nominal channel misses the target BER by more is not evaluated further
+
+
+def screened_metrics(base, paths: tuple[str, ...], rows: np.ndarray, log10_target: float) -> dict[str, np.ndarray]:
+    """Every metric but the reaches for each candidate (reaches: :func:`design_for_target`'s ``row_metrics``).
+
+    The channel population (:func:`evaluate.population_pass`) is evaluated only for candidates
+    whose nominal interior channel (no manufacturing spread, all neighbours: the best-placed
+    channel, measured never worse than the median in docs/models.md) is within
+    :data:`SCREEN_DECADES` of the target; the others fail the BER check on their nominal value
+    (``screened``), which their population could only make worse.
+    """
+    nominal = nominal_log10_ber(base, paths, rows)
+    keep = np.flatnonzero(nominal <= log10_target + SCREEN_DECADES)
+    batch = design_batch(base, paths, rows)
+    q = q_from_log10_ber(nominal)
+    penalty_db = np.broadcast_to(np.asarray(batch.receiver.implementation_penalty_db, dtype=float), q.shape)
+    margin_db = budget_margin_db(q, np.full(q.shape, q_from_log10_ber(log10_target)), penalty_db)
+    m = {name: np.asarray(v, dtype=float) for name, v in design_columns(batch).items()}
+    m.update(
+        log10_ber_nominal=nominal,
+        log10_ber=nominal.copy(),
+        ber=10.0**nominal,
+        q_factor=q,
+        margin_db=margin_db,
+        log10_ber_median=nominal.copy(),
+        ber_median=10.0**nominal,
+        log10_ber_worst_in_service=nominal.copy(),
+        channels_meeting=np.zeros(len(rows)),
+        channels_data=np.broadcast_to(np.asarray(batch.array.data_channels, dtype=float), (len(rows),)).copy(),
+        channels_total=np.broadcast_to(np.asarray(batch.array.total_channels, dtype=float), (len(rows),)).copy(),
+    )
+    if keep.size:
+        for name, values in evaluate_rows(base, paths, rows[keep], reaches=False).items():
+            m[name][keep] = values
+    m["screened"] = np.ones(len(rows), dtype=bool)
+    m["screened"][keep] = False
+    return m
+
+
 def design_for_target(
     rate_gbps_total: float,
     reach_m: float,
@@ -183,12 +226,24 @@ def design_for_target(
     metric, unit = OBJECTIVES[minimize]
 
     paths, rows = candidate_matrix(rate_gbps_total, host, base.link.marker_period_bits)
-    m = evaluate_rows(base, paths, rows)
+    m = screened_metrics(base, paths, rows, math.log10(ber))
     penalty_db = base.receiver.implementation_penalty_db
     checks = {
         "ber": (
             m["log10_ber"] <= margin_log10_ber(ber, penalty_db),
-            lambda i: f"BER {m['ber'][i]:.2e} misses {ber:.2e} with the {penalty_db:g} dB reserve at {reach_m:g} m",
+            lambda i: (
+                f"BER {m['ber'][i]:.2e} misses {ber:.2e} with the {penalty_db:g} dB reserve at {reach_m:g} m"
+                + (" (already on the nominal channel)" if m["screened"][i] else "")
+            ),
+        ),
+        "channels": (
+            m["log10_ber_worst_in_service"] <= margin_log10_ber(ber, penalty_db),
+            lambda i: (
+                f"worst data channel in service at BER {10.0 ** m['log10_ber_worst_in_service'][i]:.2e}: "
+                f"{m['channels_meeting'][i]:.0f} of {m['channels_total'][i]:.0f} channels meet {ber:.2e} with the "
+                f"{penalty_db:g} dB reserve, "
+                f"{m['channels_data'][i]:.0f} data channels needed"
+            ),
         ),
         "rate": (
             m["rate_gbps_total"] >= rate_gbps_total * (1 - 1e-9),
@@ -208,9 +263,16 @@ def design_for_target(
         )
     order = np.lexsort((-m["q_factor"], m["fit"], m[metric]))  # objective, then lower FIT, then larger Q
 
+    described: dict[int, dict[str, float]] = {}
+
+    def row_metrics(i: int) -> dict[str, float]:
+        """Every metric of candidate ``i``, its reaches included (one row of the same evaluator)."""
+        if i not in described:
+            described[i] = {k: float(v[0]) for k, v in evaluate_rows(base, paths, rows[i : i + 1]).items()}
+        return described[i]
+
     def describe(i: int) -> dict[str, Any]:
-        knobs = _knobs(paths, rows[i])
-        return {"knobs": knobs, "metrics": {k: float(v[i]) for k, v in m.items()}}
+        return {"knobs": _knobs(paths, rows[i]), "metrics": row_metrics(i)}
 
     rejected: list[dict[str, Any]] = []
     chosen, required_db = None, 0.0
@@ -255,7 +317,7 @@ def design_for_target(
     margins = {
         "ber_decades": float(math.log10(ber) - m["log10_ber"][chosen]),
         "margin_db": float(m["margin_db"][chosen]),
-        "reach_margin_m": float(m["reach_m"][chosen] - reach_m),
+        "reach_margin_m": row_metrics(chosen)["reach_m"] - reach_m,
         "rate_margin_gbps": float(m["rate_gbps_total"][chosen] - rate_gbps_total),
     }
     if max_fit is not None:
@@ -263,7 +325,7 @@ def design_for_target(
     return DesignChoice(
         design=with_overrides(base, _knobs(paths, rows[chosen])),
         knobs=_knobs(paths, rows[chosen]),
-        metrics={k: float(v[chosen]) for k, v in m.items()},
+        metrics=row_metrics(chosen),
         margins=margins,
         runner_up=runner_up,
         closest_miss=closest_miss,
@@ -276,9 +338,9 @@ def design_for_target(
 
 
 def _base_reach_text(base: MosaicDesign) -> str:
-    """What the base design itself reaches at the target BER (nominal channel, fast path): the context of a refusal."""
+    """What the base design itself reaches at the target BER (median channel, fast path): the context of a refusal."""
     m = evaluate_rows(base, ("link.length_m",), np.array([[base.link.length_m]]))
-    return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (nominal channel)"
+    return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (median channel)"
 
 
 def _margin(m: dict[str, np.ndarray], i: int) -> float:

@@ -44,19 +44,17 @@ from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
-from mosaiclink.explore.evaluate import evaluate_rows
+from mosaiclink.explore.evaluate import design_columns, evaluate_rows
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
 from mosaiclink.streams import Stream, generator
-from mosaiclink.system.power import mosaic_power
-from mosaiclink.system.reliability import average_fit, catalog_fit_per_end, link_survival
-from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
+from mosaiclink.system.compare import ENDS_PER_LINK, fit_ratio, percent_below
+from mosaiclink.system.reliability import catalog_fit_per_end
+from mosaiclink.units import FIT_HOURS
 
 PERCENTILES = (5.0, 50.0, 95.0)
 MARGIN_FLOOR_DB = -40.0  # a closed eye (Q <= 0) is shown at this floor, never as -inf
-ENDS_PER_LINK = 2
 MIN_RANK_CORRELATION = 0.1
 MIN_SENSITIVITY_SAMPLES = 16
-PROGRESS_ROWS = 500  # samples between two progress calls (~1 s)
 SPEC_ROOTS = {"power": PowerSpec, "reliability": ReliabilitySpec}
 METRICS = {
     "reach_m": "reach (m)",
@@ -233,24 +231,21 @@ def evaluate_samples(
 ) -> dict[str, np.ndarray]:
     """Every metric for every row of ``values``; ``probes`` adds ``log10_ber@name`` at fixed
     conditions (e.g. a published BER point's length and rate); ``progress(done, total)`` is
-    called every :data:`PROGRESS_ROWS` rows."""
+    called once the samples' power and FIT are done (one array pass)."""
     columns = {inp.path: values[:, j] for j, inp in enumerate(inputs)}
     dpaths = tuple(p for p in columns if _split(p)[0] == "" and not p.startswith("catalog."))
     drows = np.column_stack([columns[p] for p in dpaths]) if dpaths else np.zeros((len(values), 0))
     link = _link_metrics(design, dpaths, drows)
     n = len(values)
-    power_w = np.empty(n)
-    fit = np.empty(n)
-    for i in range(n):
-        row = design_batch(design, dpaths, drows[i : i + 1], checked=True)  # checked by _link_metrics
-        power = _spec_sample(power_spec, "power", columns, i)
-        rel = _spec_sample(reliability_spec, "reliability", columns, i)
-        power_w[i] = float(np.asarray(mosaic_power(row, power).total_w_per_end).reshape(-1)[0])
-        mission_h = rel.mission_years * HOURS_PER_YEAR
-        survival = link_survival(row, rel, mission_h, rel.reference_temperature_c)
-        fit[i] = float(np.asarray(average_fit(survival, mission_h)).reshape(-1)[0])
-        if progress is not None and (i + 1) % PROGRESS_ROWS == 0:
-            progress(i + 1, n)
+    # every sample in one array pass: the design, power and reliability specs as batches
+    fixed = design_columns(
+        design_batch(design, dpaths, drows),
+        _spec_batch(power_spec, "power", columns, n),
+        _spec_batch(reliability_spec, "reliability", columns, n),
+    )
+    power_w, fit = fixed["power_w"], fixed["fit"]
+    if progress is not None:
+        progress(n, n)
     modules = modules_per_end(design, reference)
     aoc_power = modules * columns.get(
         f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical)
@@ -265,9 +260,9 @@ def evaluate_samples(
         "reach_m": link["reach_m"],
         "margin_db": np.maximum(np.nan_to_num(link["margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
         "power_w_per_end": power_w,
-        "percent_below_aoc": 100.0 * (1.0 - power_w / aoc_power),
+        "percent_below_aoc": percent_below(power_w, aoc_power),
         "link_fit": fit,
-        "fit_ratio_vs_aoc": aoc_link_fit / fit,
+        "fit_ratio_vs_aoc": fit_ratio(aoc_link_fit, fit),
         "cluster_failure_interval_h": FIT_HOURS / ((fleet.mosaic_links or fleet.optical_links) * fit),
         "aoc_failure_interval_h": FIT_HOURS / (fleet.optical_links * aoc_link_fit),
         "power_saved_mw": ENDS_PER_LINK * fleet.optical_links * (aoc_power - power_w) / 1e6,
@@ -280,10 +275,13 @@ def evaluate_samples(
     return metrics
 
 
-def _spec_sample(spec: Spec, root: str, columns: dict[str, np.ndarray], i: int):
+def _spec_batch(spec: Spec, root: str, columns: dict[str, np.ndarray], n: int):
+    """``spec`` with the sampled ``root.*`` columns as array leaves (a batch of ``n``), or ``spec``."""
     prefix = f"{root}."
-    changes = {p[len(prefix) :]: float(v[i]) for p, v in columns.items() if p.startswith(prefix)}
-    return with_overrides(spec, changes) if changes else spec
+    paths = tuple(p[len(prefix) :] for p in columns if p.startswith(prefix))
+    if not paths:
+        return spec
+    return design_batch(spec, paths, np.column_stack([columns[prefix + p] for p in paths]).reshape(n, len(paths)))
 
 
 def _link_metrics(design: MosaicDesign, paths: tuple[str, ...], rows: np.ndarray) -> dict[str, np.ndarray]:

@@ -36,9 +36,10 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import require_instance
-from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
+from mosaiclink.physics import ber, equalizer, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
+from mosaiclink.physics.chain import fiber_spread_s
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
@@ -385,6 +386,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     )
 
     positions = grid_positions(design.array)
+    walkoff_s, chromatic_s = (float(v) for v in fiber_spread_s(design, design.link.length_m))
     avg_rx_w = 0.5 * (cp.led_power_0_w + cp.led_power_1_w) * path.optical_gain
     with np.errstate(divide="ignore"):
         received_dbm = 10 * np.log10(np.maximum(avg_rx_w, tiny) * 1e3)
@@ -417,18 +419,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         sampling_offset_ps=((peak - PRE_BITS) * bit_s - grid.t_s[np.argmax(cp.pulse_a, axis=1)]) * 1e12,
         skew_ps=path.skew_s * 1e12,
         led_bandwidth_ghz=np.asarray(microled.small_signal_bandwidth_ghz(design.led, cp.variation.led_rate_scale)),
-        walkoff_ps=float(
-            fiber.modal_walkoff_s(design.link.length_m, design.fiber.na, design.fiber.core_index, path.angular_fill)
-        )
-        * 1e12,
-        chromatic_spread_ps=float(
-            fiber.chromatic_spread_fwhm_s(
-                design.fiber.chromatic_dispersion_ps_per_nm_km,
-                microled.spectral_fwhm_nm(design.led),
-                design.link.length_m,
-            )
-        )
-        * 1e12,
+        walkoff_ps=walkoff_s * 1e12,
+        chromatic_spread_ps=chromatic_s * 1e12,
         cores_per_channel=path.cores_per_channel,
         angular_fill=path.angular_fill,
         launched_fraction=path.launch_coupling,

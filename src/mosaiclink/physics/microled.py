@@ -40,6 +40,8 @@ Examples
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from mosaiclink.config.batched import Batchable
@@ -239,19 +241,63 @@ def optical_waveform_w(
     return np.asarray(scale)[..., None] * b[..., None] * out**2
 
 
-def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int):
+def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
     """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
     (rows,) per sample, the drive current RC-filtered exactly within each step; returns n.
-    The loop is compiled (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, loaded on first use)."""
-    from mosaiclink.physics._rate_kernel import rk4_rows
-
+    Batches of at least :data:`COMPILED_ROWS` rows run the compiled loop
+    (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, Numba loaded on first use); the first
+    :data:`NUMPY_LOOPS` smaller ones of a process (one design's channels: ``mosaic link``) run the
+    same operations in NumPy, without loading Numba (bit-identical results either way);
+    ``compiled`` forces the choice."""
     with np.errstate(divide="ignore"):
         decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
         half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
     rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
     n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
     drive = np.ascontiguousarray(np.asarray(i_ma, dtype=float).T)  # (samples, rows): rows innermost
+    if compiled is None:
+        compiled = n.size >= COMPILED_ROWS or _numpy_loops[0] >= NUMPY_LOOPS or "numba" in sys.modules
+    if not compiled:
+        _numpy_loops[0] += 1
+        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps).T
+    from mosaiclink.physics._rate_kernel import rk4_rows
+
     return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps).T
+
+
+COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache
+NUMPY_LOOPS = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
+_numpy_loops = [0]
+
+
+def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+    """:func:`mosaiclink.physics._rate_kernel.rk4_rows` in NumPy: the same operations in the same order."""
+    out = np.empty(drive.shape)
+    n, i_rc = n0.copy(), i_start.copy()
+    half_h, sixth_h = 0.5 * h, h / 6.0
+    two_sixth_h = 2.0 * sixth_h
+    out[0] = n
+    for k in range(1, drive.shape[0]):
+        target = drive[k - 1]
+        for _ in range(substeps):
+            g0 = i_rc * to_g
+            gm = (target + (i_rc - target) * half_decay) * to_g
+            i_rc = target + (i_rc - target) * decay
+            g1 = i_rc * to_g
+            k1 = g0 - ((n * c + b) * n + a) * n
+            acc = k1 * sixth_h
+            m = k1 * half_h + n
+            k2 = gm - ((m * c + b) * m + a) * m
+            acc = acc + two_sixth_h * k2
+            m = k2 * half_h + n
+            k3 = gm - ((m * c + b) * m + a) * m
+            acc = acc + two_sixth_h * k3
+            m = k3 * h + n
+            k4 = g1 - ((m * c + b) * m + a) * m
+            acc = acc + sixth_h * k4
+            n = n + acc
+        out[k] = n
+    return out
 
 
 def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, efficiency_scale=1.0):

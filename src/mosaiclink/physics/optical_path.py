@@ -31,10 +31,9 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.physics import fiber, microled, optics
-from mosaiclink.physics.array import ChannelVariation, grid_positions, neighbours
+from mosaiclink.physics.array import ChannelVariation, neighbours
 from mosaiclink.physics.budget import passive_loss_db
-
-NEIGHBOUR_RADIUS = 2
+from mosaiclink.physics.chain import NEIGHBOUR_RADIUS, ChannelDraw, captures, image_diagonal_um
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,8 @@ class OpticalPath:
 
 def check_fits_fibre(design: MosaicDesign) -> None:
     """Raise ModelRangeError if the imaged array does not fit in the fibre's image field."""
-    array, fib = design.array, design.fiber
-    rows = -(-array.total_channels // array.cols)
-    pitch_f = array.pitch_um * design.coupling.spot_magnification
-    diagonal = pitch_f * np.hypot(rows, array.cols)
-    field = float(fiber.image_field_diameter_um(fib.core_count, fib.core_pitch_um))
+    fib = design.fiber
+    diagonal, field = (float(v) for v in image_diagonal_um(design))
     if diagonal > field:
         raise ModelRangeError(
             f"array image diagonal = {diagonal:.0f} um on the fibre face exceeds the fibre's image field "
@@ -100,17 +96,16 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
     side_spot = float(tx.spot_side_um)
     side_rx = float(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um))
     concentrate = float(optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na))
-    nominal_tx = np.array([cpl.tx_misalignment_um, 0.0])
-    nominal_rx = np.array([cpl.rx_misalignment_um, 0.0])
-    spot_xy = grid_positions(arr) * pitch_f + nominal_tx + variation.tx_offset_um
-    det_xy = grid_positions(arr) * pitch_f + nominal_rx + variation.rx_offset_um
-    own_offset = det_xy - spot_xy
-    own = concentrate * optics.square_capture(own_offset[:, 0], own_offset[:, 1], side_spot, sigma, side_rx)
     idx, _ = neighbours(arr, NEIGHBOUR_RADIUS)
-    safe = np.where(idx >= 0, idx, 0)
-    offset = det_xy[:, None, :] - spot_xy[safe]
-    xt = concentrate * optics.square_capture(offset[..., 0], offset[..., 1], side_spot, sigma[safe], side_rx)
-    xt = np.where(idx >= 0, xt, 0.0)
+    own, xt = captures(
+        ChannelDraw.of_channels(arr, variation),
+        pitch_f,
+        cpl.rx_misalignment_um - cpl.tx_misalignment_um,
+        side_spot,
+        sigma,
+        side_rx,
+    )
+    own, xt = concentrate * own, np.where(idx >= 0, concentrate * xt, 0.0)
     launched = np.full(arr.total_channels, float(tx.launched_fraction) * fill * 10.0 ** (-passive_db / 10.0))
     return OpticalPath(
         launch_coupling=float(tx.launched_fraction),

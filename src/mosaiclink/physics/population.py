@@ -10,20 +10,26 @@ default) and the same channel chain (:class:`mosaiclink.physics.chain.Chain`).
 Notes
 -----
 *Reference ranking.* For a group of designs sharing the array and the variation spec (so the
-same seeded draw, :func:`mosaiclink.physics.array.design_variation`), the full per-channel model
-of one reference design of the group orders the live channels from best to worst
-(statistical-eye BER, ties by the Gaussian Q); dead channels come last with BER 1/2 in both
-models. The order is set by each channel's own draw (efficiency, responsivity, bandwidth,
-misalignment, edge position) and changes little across designs.
+same seeded draw, :func:`mosaiclink.physics.array.design_variation`), every channel of one
+reference design of the group (:meth:`Chain.per_channel`, the full model's stages) orders the
+live channels from best to worst (statistical-eye BER, ties by the Gaussian Q); dead channels
+come last with BER 1/2 in both paths. An array that does not fit the fibre is ranked too (the
+fast path flags it ``fits_fibre = 0``; the full model refuses it). The order is set by each
+channel's own draw (efficiency, responsivity, bandwidth, misalignment, edge position) and
+shifts with the design's regime (noise-, bandwidth- or crosstalk-limited): that reordering is
+the method's error.
 
-*Anchors.* Each design of the group evaluates, exactly, :data:`ANCHORS` channels of that
-order (the best, the live worst, the median pair, the worst data channel in service and a few
-quantiles), as one batch of chain rows. Their Q values (:math:`Q = -\Phi^{-1}(\mathrm{BER})`)
-are sorted, placed at their ranks and interpolated linearly in rank over all live channels;
-the median, the count meeting the target and the worst in service are read from that profile.
-An anchor at the median pair and at the worst in service makes those columns exact when the
-design orders its channels as the reference does; elsewhere the error is the reordering. The
-agreement with ``mosaic link`` is measured in ``tests/physics/test_population.py`` and recorded
+*Anchors.* Each design of the group evaluates, exactly, a fixed set of channels of that order
+(the best, the live worst, the median pair, the worst data channel in service and the
+:data:`QUANTILES`), as one batch of chain rows. Their Q values
+(:math:`Q = -\Phi^{-1}(\mathrm{BER})`) are sorted (the design's own order of them) and placed
+at their ranks :math:`k`; the profile over every live rank is the least-squares quadratic in
+the normal score :math:`z_k = -\Phi^{-1}((k + 1/2)/N_{live})` through them (a channel's Q is a
+smooth function of a near-Gaussian draw, so the sorted Q is near-quadratic in :math:`z`; the
+fit averages the scatter of single anchors that the design orders differently from the
+reference). The median and the count meeting the target are read from the profile; the worst
+data channel in service is its exact anchor. The error is the reordering. The
+agreement with ``mosaic link`` is measured in ``tests/explore/test_fast_vs_full.py`` and recorded
 in docs/models.md ("Population fast path").
 
 *Criterion.* A channel meets when its budget margin is at least 0 dB: the target BER with the
@@ -33,6 +39,17 @@ the one pass criterion of ``mosaic link``.
 *Reaches.* ``reach_median_m`` and ``reach_all_m`` are the longest lengths at which the median
 profile value, respectively the worst data channel in service, meets it: the one reach
 solver (``physics.reach.solve_reach_m``) on the anchors' profile at each trial length.
+
+Examples
+--------
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics.population import population, population_columns
+>>> design = load_preset("mosaic-prototype")  # 100 channels, 20 m
+>>> columns = population_columns(design, 1, population(design), [20.0], reach_range_m=None)
+>>> round(float(columns["log10_ber_median"][0]), 1)  # the median channel (mosaic link: -13.24)
+-13.1
+>>> round(float(columns["log10_ber_worst_in_service"][0]), 2)  # the worst channel (mosaic link: -1.84)
+-1.84
 """
 
 from __future__ import annotations
@@ -47,6 +64,7 @@ from scipy.special import ndtri
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
+from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
 from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
 
@@ -96,36 +114,38 @@ def reference_length_m(length_m) -> np.ndarray:
 
 
 def population(reference: MosaicDesign, seed: int = SEED) -> Population:
-    """Rank the channels of ``reference``'s array by the full model at ``reference`` (module Notes)."""
+    """Rank the channels of ``reference``'s array by its per-channel chain at ``reference`` (module Notes)."""
     return _population(reference.model_dump_json(), seed)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=1024)
 def _population(reference_json: str, seed: int) -> Population:
-    from mosaiclink.physics.array import design_variation
-    from mosaiclink.physics.link import analyse
-    from mosaiclink.physics.pulse import chain
-
     design = MosaicDesign.model_validate_json(reference_json)
     variation = design_variation(design, seed)
-    report = analyse(design, chain(design, variation))
+    decision = Chain.per_channel(design, variation).decide(design.link.length_m)
     live_index = np.flatnonzero(~variation.dead)
-    order = live_index[np.lexsort((-report.q[live_index], report.log10_ber_stateye[live_index]))]
+    log10_ber, q = decision.log10_ber[live_index], decision.q_gaussian[live_index]
+    order = live_index[np.lexsort((-q, log10_ber))]
     channels, data = design.array.total_channels, design.array.data_channels
     ranks = _anchor_ranks(order.size, channels, data) if order.size else np.zeros(0, dtype=np.int64)
     anchors = ChannelDraw.of_channels(design.array, variation, order[ranks])
     return Population(channels, data, int(order.size), ranks, anchors)
 
 
+PROFILE_DEGREE = 2  # Q against the normal score of the rank: a least-squares quadratic through the anchors
+
+
 @dataclass(frozen=True)
 class Profile:
-    """Q of every rank of a population for each design (designs, live), best first."""
+    """Q of every rank of a population for each design (designs, live), best first: the
+    least-squares profile through the anchors (``q``) and the anchors' own sorted values."""
 
     q: np.ndarray
+    anchor_q: np.ndarray  # (designs, R) exact anchor channels, sorted best first
     population: Population
 
     def rank_log10_ber(self, rank: int) -> np.ndarray:
-        """log10 BER of the channel at ``rank`` over all channels (dead ones last, BER 1/2)."""
+        """log10 BER of the profile at ``rank`` over all channels (dead ones last, BER 1/2)."""
         if rank >= self.population.live:
             return np.full(self.q.shape[0], ber.LOG10_HALF)
         return ber.floored_log10_ber(ber.log10_ber_from_q(self.q[:, rank]))
@@ -136,8 +156,14 @@ class Profile:
         return 0.5 * (self.rank_log10_ber((n - 1) // 2) + self.rank_log10_ber(n // 2))
 
     def worst_in_service_log10_ber(self) -> np.ndarray:
-        """The ``data_channels``-th best channel's log10 BER (spares replace the worse ones)."""
-        return self.rank_log10_ber(self.population.data_channels - 1)
+        """The ``data_channels``-th best channel's log10 BER (spares replace the worse ones): the
+        exact anchor at that rank (one of the anchors by construction)."""
+        pop = self.population
+        rank = pop.data_channels - 1
+        if rank >= pop.live:
+            return np.full(self.q.shape[0], ber.LOG10_HALF)
+        column = int(np.flatnonzero(pop.anchor_ranks == rank)[0])
+        return ber.floored_log10_ber(ber.log10_ber_from_q(self.anchor_q[:, column]))
 
     def channels_meeting(self, q_target: np.ndarray) -> np.ndarray:
         return np.count_nonzero(self.q >= np.asarray(q_target)[:, None], axis=1)
@@ -147,17 +173,13 @@ def profile(chain: Chain, pop: Population, length_m) -> Profile:
     """The population's Q profile from its anchor rows' exact chain (designs x anchors rows, design-major)."""
     designs = chain.rows // max(pop.size, 1)
     if pop.live == 0:
-        return Profile(np.zeros((designs, 0)), pop)
+        return Profile(np.zeros((designs, 0)), np.zeros((designs, 0)), pop)
     q = ber.q_from_log10_ber(chain.log10_ber(length_m)).reshape(designs, pop.size)
     q = -np.sort(-q, axis=1)  # the design's own order of the anchors
-    hi = np.clip(np.searchsorted(pop.anchor_ranks, np.arange(pop.live)), 1, max(pop.size - 1, 1))
-    lo = hi - 1
-    if pop.size == 1:
-        return Profile(np.repeat(q, pop.live, axis=1), pop)
-    z = ndtri((np.arange(pop.live) + 0.5) / pop.live)  # Q is near-linear in the normal score of the rank
-    span = z[pop.anchor_ranks[hi]] - z[pop.anchor_ranks[lo]]
-    w = (z - z[pop.anchor_ranks[lo]]) / np.where(span > 0, span, 1.0)
-    return Profile(q[:, lo] * (1.0 - w) + q[:, hi] * w, pop)
+    z = -ndtri((np.arange(pop.live) + 0.5) / pop.live)  # Q is near-quadratic in the normal score of the rank
+    basis = np.vander(z, min(PROFILE_DEGREE, pop.size - 1) + 1)
+    fit = basis @ np.linalg.pinv(basis[pop.anchor_ranks])  # (live, R): anchors -> least-squares profile
+    return Profile(q @ fit.T, q, pop)
 
 
 def population_columns(

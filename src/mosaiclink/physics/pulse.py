@@ -9,7 +9,7 @@ by linear superposition (stated assumption: the LED nonlinearity is captured in 
 but not in pattern-dependent interaction) any bit pattern's waveform is a sum of shifted pulses.
 
 Public helpers for the Monte Carlo layer: :func:`time_grid`, :func:`component_transfer_functions`,
-:func:`chain_transfer_function` and :func:`chain_pulse_response`.
+:func:`stages_transfer_function`, :func:`chain_transfer_function` and :func:`chain_pulse_response`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import equalizer, fiber, microled, optics, receiver
+from mosaiclink.physics import equalizer, fiber, microled, receiver
 from mosaiclink.physics.array import ChannelVariation, design_variation
+from mosaiclink.physics.chain import fiber_spread_s
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
 PRE_BITS = 4
@@ -53,12 +54,7 @@ def time_grid(design: MosaicDesign, samples_per_bit: int | None = None) -> TimeG
 
 def fiber_transfer_function(design: MosaicDesign, freq_hz):
     """Fibre response H(f) at the design length (walk-off rectangle x chromatic Gaussian)."""
-    fib, length = design.fiber, design.link.length_m
-    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length, fib.na, fib.core_index, fill)
-    cd = fiber.chromatic_spread_fwhm_s(
-        fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length
-    )
+    walk, cd = fiber_spread_s(design, design.link.length_m)
     return fiber.transfer_function(freq_hz, walk, cd)
 
 
@@ -75,10 +71,16 @@ def component_transfer_functions(
     }
 
 
-def post_led_transfer_function(design: MosaicDesign, freq_hz, with_ctle: bool = True):
-    """Fibre x receiver (x CTLE) response, shape (f,)."""
-    h = fiber_transfer_function(design, freq_hz) * receiver.transfer_function(design.receiver, freq_hz)
-    return h * equalizer.ctle_transfer_function(design.equalizer, freq_hz) if with_ctle else h
+def stages_transfer_function(
+    design: MosaicDesign, freq_hz, stages: tuple[str, ...], variation: ChannelVariation | None = None
+) -> np.ndarray:
+    """Product of the named stages' unit-DC-gain responses (:func:`component_transfer_functions`):
+    the one place the chain's small-signal product is formed."""
+    parts = component_transfer_functions(design, freq_hz, variation)
+    h: np.ndarray = np.ones(np.shape(freq_hz))
+    for stage in stages:
+        h = h * parts[stage]
+    return h
 
 
 def channel_responsivity_a_per_w(design: MosaicDesign, variation: ChannelVariation) -> np.ndarray:
@@ -131,8 +133,8 @@ def chain(
     gain = (path.optical_gain * resp)[:, None]
     spectrum = np.fft.rfft(led_pulse_w * gain, axis=-1)
     n = grid.t_s.size
-    h_no_eq = post_led_transfer_function(design, grid.freq_hz, with_ctle=False)
-    ctle = equalizer.ctle_transfer_function(design.equalizer, grid.freq_hz)
+    h_no_eq = stages_transfer_function(design, grid.freq_hz, ("fiber", "receiver"))
+    ctle = stages_transfer_function(design, grid.freq_hz, ("ctle",))
     pulse_no_eq = np.fft.irfft(spectrum * h_no_eq, n=n, axis=-1)
     pulse = np.fft.irfft(spectrum * (h_no_eq * ctle), n=n, axis=-1)
     p0, p1 = led_levels_w(design, variation)

@@ -79,10 +79,10 @@ def ber_vs_length(data: dict):
     curves = data["ber_vs_length"]
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     floor = BER_AXIS_LOG10[0]
-    rates = [key.split("@")[1] for key in curves if key.startswith("nominal@")]
+    rates = [key.split("@")[1] for key in curves if key.startswith("median@")]
     for color, rate in zip(PALETTE, rates, strict=False):
-        values = np.power(10.0, np.maximum(curves[f"nominal@{rate}"], floor))
-        ax.semilogy(curves["length_m"], values, color=color, label=f"{rate} Gb/s nominal channel")
+        values = np.power(10.0, np.maximum(curves[f"median@{rate}"], floor))
+        ax.semilogy(curves["length_m"], values, color=color, label=f"{rate} Gb/s median channel")
     point = curves["design_point"]
     ax.semilogy(point["length_m"], 10.0 ** max(point["log10_ber_median"], floor), "ko", label="every channel: median")
     ax.semilogy(point["length_m"], 10.0 ** max(point["log10_ber_kth_best"], floor), "kD", label="k-th best")
@@ -154,7 +154,7 @@ def dead_channels(data: dict):
 def reach_vs_rate(data: dict):
     curves = data["reach_vs_rate"]
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
-    ax.plot(curves["rate_gbps"], curves["nominal_m"], "o-", color=PALETTE[0], label="nominal channel (fast path)")
+    ax.plot(curves["rate_gbps"], curves["median_m"], "o-", color=PALETTE[0], label="median channel (fast path)")
     rate = data["report"]["rate_gbps"]
     ax.plot(
         [rate, rate],

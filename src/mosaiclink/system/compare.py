@@ -25,6 +25,16 @@ PRESET_BY_RATE = {400.0: "mosaic-400g", 800.0: "mosaic-800g", 1600.0: "mosaic-1.
 ENDS_PER_LINK = 2
 
 
+def percent_below(power_w, reference_w):
+    """Power saved relative to a reference, percent: the "x % less power" claim (scalars or arrays)."""
+    return 100.0 * (1.0 - power_w / reference_w)
+
+
+def fit_ratio(reference_fit, fit):
+    """How many times more reliable than a reference: the "100x the reliability" claim."""
+    return reference_fit / fit
+
+
 @dataclass(frozen=True)
 class ComparisonRow:
     """One technology at the comparison's rate, reach and temperature (per link = two ends)."""
@@ -101,8 +111,8 @@ class ComparisonResult:
         pluggable_w = self.mosaic_power_range_w[1]
         if aoc is not None:
             out["percent_below_aoc_range"] = [
-                100 * (1 - pluggable_w / aoc.power_w_per_end_low),
-                100 * (1 - pluggable_w / aoc.power_w_per_end_high),
+                percent_below(pluggable_w, aoc.power_w_per_end_low),
+                percent_below(pluggable_w, aoc.power_w_per_end_high),
             ]
             out["w_saved_per_cable_range"] = [
                 ENDS_PER_LINK * (aoc.power_w_per_end_low - pluggable_w),
@@ -110,11 +120,11 @@ class ComparisonResult:
             ]
         lasers = [r.link_fit for r in self.rows if r.laser_based and not r.reference_only]
         if aoc is not None:
-            out["fit_ratio_vs_aoc"] = aoc.link_fit / self.mosaic.link_fit
+            out["fit_ratio_vs_aoc"] = fit_ratio(aoc.link_fit, self.mosaic.link_fit)
         if lasers:
             out["fit_ratio_vs_laser_optics_range"] = [
-                min(lasers) / self.mosaic.link_fit,
-                max(lasers) / self.mosaic.link_fit,
+                fit_ratio(min(lasers), self.mosaic.link_fit),
+                fit_ratio(max(lasers), self.mosaic.link_fit),
             ]
         dac = next((r for r in self.rows if r.technology == "passive-dac"), None)
         if dac is not None and dac.max_reach_m and self.mosaic.max_reach_m is not None:

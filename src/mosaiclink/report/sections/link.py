@@ -118,14 +118,14 @@ def curve_rows(link: LinkAssessment) -> list[int]:
 
 
 def ber_length_figure(link: LinkAssessment) -> Figure:
-    """Nominal-channel BER vs length at three rates, with the full model's spread at the design point."""
+    """Median-channel BER vs length at three rates (fast path), with the full model's spread at the design point."""
     report = link.report
     floor = BER_AXIS_LOG10[0]
     traces = [
         go.Scatter(
             x=link.sweep_lengths_m,
-            y=np.power(10.0, np.maximum(link.sweep_log10_ber_nominal[i], floor)),
-            name=f"{link.sweep_rates_gbps[i]:.4g} Gb/s nominal channel",
+            y=np.power(10.0, np.maximum(link.sweep_log10_ber_median[i], floor)),
+            name=f"{link.sweep_rates_gbps[i]:.4g} Gb/s median channel",
             line=dict(color=color, width=2.5 if link.sweep_rates_gbps[i] == report.rate_gbps else 1.6),
         )
         for i, color in zip(curve_rows(link), PALETTE, strict=False)
@@ -164,8 +164,8 @@ def ber_length_figure(link: LinkAssessment) -> Figure:
         "fig-ber-length",
         "BER vs length",
         go.Figure(traces, layout),
-        "Curves: the nominal channel on the fast path (static link parts computed once per rate, reused over "
-        "every length). Markers: the full per-channel model at the design point.",
+        "Curves: the median channel on the population fast path (the array's seeded channels, ranked at the "
+        "design length). Markers: the full per-channel model at the design point.",
     )
 
 
@@ -174,8 +174,8 @@ def reach_rate_figure(link: LinkAssessment) -> Figure:
     traces = [
         go.Scatter(
             x=link.sweep_rates_gbps,
-            y=link.sweep_reach_nominal_m,
-            name="nominal channel (fast path)",
+            y=link.sweep_reach_median_m,
+            name="median channel (fast path)",
             mode="lines+markers",
             line=dict(color=PALETTE[0]),
         ),
@@ -197,7 +197,7 @@ def reach_rate_figure(link: LinkAssessment) -> Figure:
         "fig-reach-rate",
         "Reach vs per-channel rate",
         go.Figure(traces, layout),
-        "Slower channels reach further: the wide-and-slow trade. Line: the nominal channel's reach search on "
+        "Slower channels reach further: the wide-and-slow trade. Line: the median channel's reach search on "
         "the fast path at each rate; crosses: the full model's reach search at the design rate.",
     )
 
@@ -261,7 +261,7 @@ def link_section(assessment: Assessment) -> Section:
             "ber_vs_length": {
                 "length_m": link.sweep_lengths_m.tolist(),
                 **{
-                    f"nominal@{link.sweep_rates_gbps[i]:.4g}": link.sweep_log10_ber_nominal[i].tolist()
+                    f"median@{link.sweep_rates_gbps[i]:.4g}": link.sweep_log10_ber_median[i].tolist()
                     for i in curve_rows(link)
                 },
                 "design_point": {
@@ -272,7 +272,7 @@ def link_section(assessment: Assessment) -> Section:
             },
             "reach_vs_rate": {
                 "rate_gbps": link.sweep_rates_gbps.tolist(),
-                "nominal_m": link.sweep_reach_nominal_m.tolist(),
+                "median_m": link.sweep_reach_median_m.tolist(),
             },
         },
     )

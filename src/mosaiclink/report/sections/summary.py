@@ -87,7 +87,7 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
         rows=tuple(rows),
         caption=f"{result.unit.shape[0]} draws (seed {result.seed}) over {len(result.inputs)} estimated inputs: "
         "the prior is a Latin hypercube over their ranges, the posterior the same draws with the inputs the "
-        "published BER points inform taken from the MCMC chain; evaluated on the fast path (the nominal channel at "
+        "published BER points inform taken from the MCMC chain; evaluated on the fast path (the median channel at "
         f"{fmt_length_m(report_length_m)} and the design's line rate; power with the {claims.host_interface} host "
         f"interface beside the AOC's catalog spread, FIT at {claims.temperature_c:g} C). The sections below evaluate "
         "every channel (so their reach can differ slightly) and pair the ends of the power ranges (pluggable with "

@@ -1,0 +1,104 @@
+"""One signal chain: the per-channel and the batched constructors build the same stages.
+
+* ``Chain.per_channel`` (every channel of one design, its seeded draw, real neighbours) against
+  the full model's own composition (``physics.pulse.chain``: optical path, LED levels,
+  responsivity, crosstalk ratio) on random designs: the same numbers to 1e-9 relative.
+* ``Chain.batched`` over a design batch (array leaves, one design per row, each at one drawn
+  channel) against ``Chain.per_channel`` of each design alone, stage by stage and through the
+  decision: the batch view changes nothing (1e-9 relative).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mosaiclink.config.presets import load_preset
+from mosaiclink.explore.batch import design_batch
+from mosaiclink.explore.spec import with_overrides
+from mosaiclink.physics.array import design_variation
+from mosaiclink.physics.chain import Chain, ChannelDraw, fiber_spread_s
+from mosaiclink.physics.link import chain_crosstalk_ratio, evaluate_link
+from mosaiclink.physics.pulse import chain
+
+RTOL = 1e-9
+PATHS = ("led.peak_current_ma", "fiber.na", "link.length_m", "variation.misalignment_sigma_um")
+
+
+def design_of(preset: str, row) -> object:
+    return with_overrides(load_preset(preset), dict(zip(PATHS, map(float, row), strict=True)))
+
+
+rows_strategy = st.tuples(
+    st.floats(1.5, 5.0), st.floats(0.2, 0.4), st.floats(5.0, 60.0), st.floats(0.0, 3.0, allow_subnormal=False)
+)  # fmt: skip
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    preset=st.sampled_from(["mosaic-prototype", "mosaic-400g"]),
+    row=rows_strategy,
+    dead=st.floats(0.0, 0.05, allow_subnormal=False),
+)
+def test_per_channel_chain_equals_the_full_models_stages(preset, row, dead):
+    design = with_overrides(design_of(preset, row), {"variation.dead_channel_probability": dead})
+    variation = design_variation(design, 3)
+    cp = chain(design, variation)
+    stages = Chain.per_channel(design, variation)
+    at = stages.at_length(design.link.length_m)
+    alive = ~variation.dead
+    np.testing.assert_allclose(stages.power_0_w, cp.led_power_0_w, rtol=RTOL)
+    np.testing.assert_allclose(stages.power_1_w, cp.led_power_1_w, rtol=RTOL)
+    np.testing.assert_allclose(stages.responsivity_a_per_w, cp.responsivity_a_per_w, rtol=RTOL)
+    np.testing.assert_allclose(at.own_capture, cp.path.own_capture, rtol=RTOL)
+    np.testing.assert_allclose(at.current_0_a, cp.current_0_a, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(at.current_1_a, cp.current_1_a, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(at.xt_ratio[alive], chain_crosstalk_ratio(cp)[alive], rtol=RTOL, atol=1e-300)
+    report = evaluate_link(design, seed=3)
+    walk, chrom = fiber_spread_s(design, design.link.length_m)
+    assert report.walkoff_ps == float(walk) * 1e12 and report.chromatic_spread_ps == float(chrom) * 1e12
+
+
+@settings(max_examples=6, deadline=None)
+@given(rows=st.lists(rows_strategy, min_size=2, max_size=4), channel=st.integers(0, 99))
+def test_batched_chain_equals_per_channel_stage_by_stage(rows, channel):
+    base = load_preset("mosaic-prototype")
+    matrix = np.array(rows)
+    batch = design_batch(base, PATHS, matrix)
+    designs = [design_of("mosaic-prototype", r) for r in matrix]
+    singles = [Chain.per_channel(d, design_variation(d, 0)).take(np.array([channel])) for d in designs]
+    draw = ChannelDraw.concatenate([s.draw for s in singles])
+    batched = Chain.batched(batch, draw)
+    for name in Chain._PER_ROW:
+        single = np.concatenate([getattr(s, name) for s in singles])
+        np.testing.assert_allclose(getattr(batched, name), single, rtol=RTOL, atol=1e-300, err_msg=name)
+    lengths = matrix[:, 2]
+    at = batched.at_length(lengths)
+    alone = [s.at_length(L) for s, L in zip(singles, lengths, strict=True)]
+    for name in ("current_0_a", "current_1_a", "own_capture", "xt_ratio", "samples_a", "psd_0", "psd_1"):
+        single = np.concatenate([getattr(a, name) for a in alone])
+        # the fibre response is float32 (physics.chain.Chain.at_length): samples agree to 1e-9 of the cursor
+        scale = np.abs(single).max() if name == "samples_a" else 0.0
+        np.testing.assert_allclose(getattr(at, name), single, rtol=RTOL, atol=max(RTOL * scale, 1e-300), err_msg=name)
+    together = batched.log10_ber(lengths)
+    np.testing.assert_allclose(
+        together, [s.log10_ber(L)[0] for s, L in zip(singles, lengths, strict=True)], rtol=RTOL, atol=1e-12
+    )
+    # any subset of stages: the product of its parts
+    whole = batched.transfer_function(lengths)
+    parts = batched.transfer_function(lengths, ("led", "fiber")) * batched.transfer_function(
+        lengths, ("receiver", "ctle")
+    )
+    np.testing.assert_allclose(whole, parts, rtol=RTOL, atol=1e-300)
+
+
+def test_nominal_draw_is_the_interior_channel_of_a_spreadless_array():
+    """ChannelDraw.nominal is the centre of a 5 x 5 array without spread (physics.link.nominal_design)."""
+    from mosaiclink.physics.link import NOMINAL_CHANNEL, nominal_design
+
+    design = nominal_design(load_preset("mosaic-800g"))
+    centre = ChannelDraw.of_channels(design.array, design_variation(design, 0), np.array([NOMINAL_CHANNEL]))
+    nominal = ChannelDraw.nominal(1)
+    for name in ChannelDraw.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(centre, name), getattr(nominal, name), err_msg=name)
