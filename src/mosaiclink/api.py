@@ -241,7 +241,8 @@ def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", 
     --------
     >>> import tempfile
     >>> import mosaiclink as ml
-    >>> assessment = ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assessment = assess(ml.load_preset("mosaic-prototype"))
     >>> ml.write_report(assessment, tempfile.mkdtemp()).name
     'index.html'
     """

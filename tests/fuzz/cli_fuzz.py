@@ -28,7 +28,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 HANG_S = 180.0  # the slowest legitimate default run (`mosaic report`) takes ~70 s here
 SERVE_S = 15.0  # `mosaic serve` with valid values keeps serving: still running then is a pass
-NON_FINITE = re.compile(r"(?<![A-Za-z_])(nan|NaN|-?inf|-?Infinity)(?![A-Za-z_])")
+NON_FINITE = re.compile(r"(?<![A-Za-z_'])(nan|NaN|-?inf|-?Infinity)(?![A-Za-z_']| \(non-finite\))")
+"""A bare non-finite token; ``inf (non-finite)`` is how ``results --sql`` labels a value the query
+made, and ``'inf'`` inside quotes is the query's own text echoed in a column title."""
 
 FLOATS = ["nan", "inf", "-inf", "1e-320", "-1", "0", "1e308", "abc"]
 INTS = ["-1", "0", "9223372036854775808", "99999999999", "1.5", "abc"]

@@ -33,6 +33,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.measurements import BerDataset, load_ber_dataset
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+from mosaiclink.explore.calibrate import check_points
 from mosaiclink.explore.posterior import PosteriorResult, sample_posterior
 from mosaiclink.explore.spec import load_base
 from mosaiclink.explore.uncertainty import UncertaintyResult, fleet, propagate, reference_entry, unranged_estimates
@@ -309,6 +310,7 @@ def assess_claims(
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
         checks = dataset_claims(published) if published.base == design.name else ()
     else:
+        check_points(dataset, design)  # conditions through the design's validation, as calibrate does
         checks = dataset_claims(dataset)
     probes = {c.metric.split("@")[1]: conditions for c, conditions in checks}
     power, reliability = PowerSpec(), ReliabilitySpec()

@@ -346,8 +346,11 @@ def _start(unit: np.ndarray, log_like: np.ndarray, free: np.ndarray, walkers: in
     """Walkers drawn from the prior draws by sampling-importance-resampling (Rubin 1988): the chain
     starts near the posterior and its burn-in is short (the diagnostics still judge the kept half)."""
     weights = np.exp(log_like - log_like.max())
-    pick = rng.choice(len(unit), size=walkers, replace=False, p=weights / weights.sum())
-    return logit(np.clip(unit[pick][:, free], 1e-9, 1.0 - 1e-9))
+    distinct = int(np.count_nonzero(weights > 1e-12 * weights.sum())) >= walkers
+    pick = rng.choice(len(unit), size=walkers, replace=not distinct, p=weights / weights.sum())
+    x = logit(np.clip(unit[pick][:, free], 1e-9, 1.0 - 1e-9))
+    # a sharp likelihood leaves few prior draws of weight: spread repeated picks apart a little
+    return x if distinct else x + rng.normal(0.0, 0.05, x.shape)
 
 
 def sample_posterior(

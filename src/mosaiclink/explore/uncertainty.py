@@ -242,7 +242,7 @@ def evaluate_samples(
     power_w = np.empty(n)
     fit = np.empty(n)
     for i in range(n):
-        row = design_batch(design, dpaths, drows[i : i + 1])
+        row = design_batch(design, dpaths, drows[i : i + 1], checked=True)  # checked by _link_metrics
         power = _spec_sample(power_spec, "power", columns, i)
         rel = _spec_sample(reliability_spec, "reliability", columns, i)
         power_w[i] = float(np.asarray(mosaic_power(row, power).total_w_per_end).reshape(-1)[0])
