@@ -181,7 +181,7 @@ def test_cli_malformed_dataset_is_one_line_exit_2(mosaic, tmp_path):
     bad = tmp_path / "d.toml"
     bad.write_text(HEADER + "errors = 5\nbits = 2\n")
     done = mosaic("calibrate", str(bad), "--free", NOISE)
-    assert done.returncode == 2 and "point 1: field 'errors' = 5: cannot exceed bits = 2" in done.stderr
+    assert done.returncode == 2 and "point 1: field 'errors' = 5: must be below bits = 2" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     unknown = tmp_path / "u.toml"
     unknown.write_text(HEADER + "ber = 1e-5\n")
