@@ -28,7 +28,7 @@ LHS_5D = {
     "parameters": {
         "led.diameter_um": {"range": [3.0, 10.0]},
         "led.peak_current_ma": {"range": [1.0, 5.0]},
-        "link.rate_gbps": {"range": [1.2, 2.8]},
+        "link.rate_gbps": {"range": [2.15, 2.8]},  # at or above what 800GbE needs over 400 channels
         "fiber.na": {"range": [0.15, 0.4]},
         "link.length_m": {"range": [5.0, 60.0]},
     },

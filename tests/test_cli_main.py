@@ -74,8 +74,8 @@ def test_help_imports_no_command_module(python_code):
 def test_option_bounds_refuse_out_of_range_and_non_finite_in_one_line(mosaic):
     for args, fragment in (
         (("link", "--seed", "-1"), "--seed = -1: allowed 0 to 9223372036854775807"),
-        (("link", "--length-m", "nan"), "--length-m = nan"),
-        (("link", "--rate-gbps", "inf"), "--rate-gbps = inf"),
+        (("link", "--length-m", "nan"), "link.length_m = nan"),
+        (("link", "--rate-gbps", "inf"), "link.rate_gbps = inf"),
         (("simulate", "--samples-per-bit", "65"), "--samples-per-bit = 65: allowed 2 to 64"),
         (("simulate", "--bits", "0"), "--bits = 0"),
         (("datapath", "--duration-us", "-inf"), "--duration-us = -inf: must be a finite number"),

@@ -21,8 +21,8 @@ PUBLIC = [name for name in ml.__all__ if name != "__version__"]
 # are shown through evaluate_link, whose example runs them)
 PHYSICS = [
     "mosaiclink.physics.array",
-    "mosaiclink.physics.ber",
     "mosaiclink.physics.bend",
+    "mosaiclink.physics.ber",
     "mosaiclink.physics.budget",
     "mosaiclink.physics.channel",
     "mosaiclink.physics.channel_statistic",

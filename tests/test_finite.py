@@ -38,10 +38,11 @@ def test_first_non_finite_quantity_is_named_with_count_and_cause():
     ("ber", "log10_ber", "shown"),
     [
         (2.4e-4, None, "2.40e-04"),
-        (0.0, None, "< 1e-300"),  # underflowed: never 0.00e+00
-        (0.0, -646.03, "< 1e-300"),
-        (1e-300, None, "1.00e-300"),
-        (0.0, -299.5, "3.16e-300"),  # the logarithm recovers what the float lost
+        (0.0, None, "< 1e-40"),  # underflowed: never 0.00e+00
+        (0.0, -646.03, "< 1e-40"),
+        (1e-300, None, "< 1e-40"),
+        (3.16e-39, None, "3.16e-39"),
+        (0.0, -38.5, "3.16e-39"),  # the logarithm is used when the model has it
         (0.5, -math.log10(2.0), "5.00e-01"),
         (math.nan, None, "n/a"),
     ],

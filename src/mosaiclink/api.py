@@ -31,8 +31,11 @@ from mosaiclink.errors import ConfigError, require_instance, require_seed
 if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functions
     import pandas as pd
     import plotly.graph_objects as go
+    from matplotlib.figure import Figure as MplFigure
 
     from mosaiclink.assess import Assessment
+    from mosaiclink.explore.calibrate import Calibration
+    from mosaiclink.explore.claims import ClaimsAssessment
 
 # The heavier layers are imported inside the functions that need them, so that
 # ``ml.load_design`` does not pay for the cluster, report and plotting imports.
@@ -169,8 +172,69 @@ def evaluate_workload(job: str | Path = "llama3-70b", gpus: int | None = None) -
     return evaluate_training(load_job(job, **({} if gpus is None else {"gpus": gpus}))).summary()
 
 
-def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
-    """Write the HTML report, ``report.json`` and the paper figures of an
+def sweep(
+    spec: str | Path | dict[str, Any], store: str | Path = "mosaic-results.duckdb", workers: int = 1
+) -> pd.DataFrame:
+    """Run a sweep (a file or its mapping) into a DuckDB result store, resumably, as ``mosaic sweep``;
+    returns this sweep's rows of this code version as a :class:`pandas.DataFrame`.
+
+    A BER below the model's floor is stored as the floor (1e-300, ``log10_ber`` -300) so that SQL
+    constraints select it; read it as "at most".
+    """
+    from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
+    from mosaiclink.explore.runner import check_workers, run_sweep
+    from mosaiclink.explore.spec import load_sweep
+    from mosaiclink.explore.store import ResultStore
+
+    resolved = load_sweep(spec, METRICS)
+    check_workers(workers)
+    version = code_version()
+    with ResultStore(store) as results:
+        run_sweep(resolved, results, evaluate_rows, version, workers=workers)
+        name = resolved.spec.name.replace("'", "''")
+        table = results.sql(f"SELECT * FROM designs WHERE sweep = '{name}' AND code_version = '{version}'")
+    return table.to_pandas()
+
+
+def calibrate(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> Calibration:
+    """Fit free parameters to measured BER points, as ``mosaic calibrate``: a
+    :class:`~mosaiclink.explore.calibrate.Calibration` (fitted values with 95 % profile intervals,
+    ``chi2_per_dof``, ``log10_p_value``, ``warning`` when the model cannot describe the data, and
+    the calibrated ``design``)."""
+    from mosaiclink.explore.calibrate import calibrate as fit
+    from mosaiclink.explore.calibrate import calibration_inputs
+
+    return fit(*calibration_inputs(dataset, base, free, ranges))
+
+
+def uncertainty(
+    design: str | Path | MosaicDesign = "mosaic-800g",
+    samples: int = 1000,
+    seed: int = 0,
+    ranges: str | Path | None = None,
+    baseline: str = "aoc",
+) -> ClaimsAssessment:
+    """5/50/95 % bands of every figure over the estimates' ranges, their drivers and the published
+    claims' verdicts, as ``mosaic uncertainty``: a :class:`~mosaiclink.explore.claims.ClaimsAssessment`.
+    ``ranges`` defaults to the preset's shipped ranges (a design object or file needs them given)."""
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.explore.claims import assess_claims
+
+    preset = design if isinstance(design, str) and design in preset_names() else None
+    if ranges is None and preset is None:
+        raise ConfigError("ranges: give a mosaic-ranges/1 file for a design that is not a shipped preset")
+    spec = design if isinstance(design, MosaicDesign) else load_design(design)
+    table = load_ranges(ranges if ranges is not None else str(preset))
+    return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
+
+
+def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
+    """Write the HTML report, ``report.json`` and (``paper_figures``) the Matplotlib figures of an
     :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
 
     Examples
@@ -185,15 +249,18 @@ def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") 
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
-    return _write(assessment, build_sections(assessment), Path(out_dir))
+    return _write(assessment, build_sections(assessment), Path(out_dir), paper_figures)
 
 
-def plot(result: Any, figure: str | None = None) -> go.Figure:
-    """The report's Plotly figure for a result.
+def plot(result: Any, figure: str | None = None) -> go.Figure | MplFigure:
+    """The report's figure for a result, as a figure object (nothing is written).
 
-    ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
+    Plotly: ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
     ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
-    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
+    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure). Matplotlib:
+    ``Calibration`` -> points vs model with residuals, the sensitivity curve and a measured LED
+    response beside the model's (``mosaic calibrate --plot``); a dict of networks from
+    ``physics.networks.channel_networks`` -> |H(f)| of the stages and the chain (``mosaic network --plot``).
 
     Examples
     --------
@@ -224,6 +291,17 @@ def plot(result: Any, figure: str | None = None) -> go.Figure:
         from mosaiclink.report.build import report_figure
 
         return report_figure(result, figure or "fig-ber-length")
+    from mosaiclink.explore.calibrate import Calibration
+
+    if isinstance(result, Calibration):
+        from mosaiclink.report.calibration_figure import calibration_figure
+
+        return calibration_figure(result)
+    if isinstance(result, dict) and "chain" in result:
+        from mosaiclink.report.network_plots import network_figure
+
+        return network_figure(result)
     raise ConfigError(
-        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult or Assessment"
+        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult, Assessment, "
+        "Calibration or a dict of channel networks"
     )

@@ -18,7 +18,8 @@ SPEED_OF_LIGHT_M_PER_S = 299_792_458.0
 ZERO_CELSIUS_K = 273.15
 HOURS_PER_YEAR = 8766.0  # Julian year, the convention of FIT/MTBF arithmetic
 FIT_HOURS = 1e9  # one FIT is one failure per 1e9 device-hours
-BER_FLOOR = 1e-300  # smallest BER shown as a number; below it (or an underflow to 0) shows "< 1e-300"
+BER_FLOOR = 1e-40  # smallest BER shown as a number; below it (or an underflow to 0) shows "< 1e-40": the LED's RIN
+# and the unmodelled impairments make smaller figures meaningless, and post-FEC specs stop near 1e-15
 
 
 def db_to_linear(value_db):
@@ -63,7 +64,7 @@ def photon_energy_j(wavelength_nm):
 
 
 def format_ber(ber: float, digits: int = 2, log10_ber: float | None = None) -> str:
-    """A model BER for display: ``1.23e-05``, or ``< 1e-300`` below :data:`BER_FLOOR`, never ``0.00e+00``.
+    """A model BER for display: ``1.23e-05``, or ``< 1e-40`` below :data:`BER_FLOOR`, never ``0.00e+00``.
 
     Give ``log10_ber`` when the model has it: ``10**-646`` underflows to 0 in a float, its
     logarithm does not. A NaN shows as ``n/a`` (callers guard results with
@@ -71,10 +72,10 @@ def format_ber(ber: float, digits: int = 2, log10_ber: float | None = None) -> s
     """
     if log10_ber is not None and math.isfinite(log10_ber):
         if log10_ber <= math.log10(BER_FLOOR):  # the models clip at the floor: at it means below
-            return f"< {BER_FLOOR:.0e}"
+            return f"< {BER_FLOOR:.0e}".replace("e-0", "e-")
         ber = 10.0**log10_ber
     if math.isnan(ber):
         return "n/a"
     if ber < BER_FLOOR:
-        return f"< {BER_FLOOR:.0e}"
+        return f"< {BER_FLOOR:.0e}".replace("e-0", "e-")
     return f"{ber:.{digits}e}"

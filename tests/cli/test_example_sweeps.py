@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from mosaiclink.config.line_rate import required_line_rate_gbps
+from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import METRICS, evaluate_rows
 from mosaiclink.explore.spec import load_sweep
@@ -36,11 +38,11 @@ def test_800g_grid_every_design_carries_800gbe_at_the_line_rate_its_channels_nee
     assert _passes(sweep, metrics).any()  # the grid holds designs meeting every constraint
 
 
-def test_800g_grid_constraint_drops_a_design_that_carries_less():
+def test_800g_grid_refuses_a_line_rate_below_what_800gbe_needs():
+    """A swept rate keeps the host protocol (config.overrides): 1.5 Gb/s x 400 channels cannot carry
+    800GbE and is refused with the CLI's message; a rate above the need still carries 800 Gb/s."""
     sweep = load_sweep(EXAMPLES / "sweep-800g-grid.toml", METRICS)
-    # a free line rate drops the host protocol (explore.batch): 400 channels x 1.5 Gb/s = 600 Gb/s
-    metrics = evaluate_rows(sweep.base, ("link.rate_gbps", "link.length_m"), np.array([[1.5, 5.0], [2.0, 5.0]]))
-    np.testing.assert_allclose(metrics["rate_gbps_total"], [600.0, 800.0])
-    rate_rule = [c for c in sweep.constraints if c.metric == "rate_gbps_total"]
-    assert [(c.op, c.limit) for c in rate_rule] == [(">=", 800.0)]
-    assert list(metrics["rate_gbps_total"] >= rate_rule[0].limit) == [False, True]
+    with pytest.raises(ConfigError, match=r"link.rate_gbps = 1.5 is below the 2.1458 Gb/s per channel that 800gbe"):
+        evaluate_rows(sweep.base, ("link.rate_gbps", "link.length_m"), np.array([[1.5, 5.0], [2.2, 5.0]]))
+    metrics = evaluate_rows(sweep.base, ("link.rate_gbps", "link.length_m"), np.array([[2.2, 5.0], [2.5, 5.0]]))
+    np.testing.assert_allclose(metrics["rate_gbps_total"], [800.0, 800.0])

@@ -15,7 +15,7 @@ def test_all_presets_load_and_have_expected_sizes():
     d800 = load_preset("mosaic-800g")
     assert d800.array.data_channels == 400
     assert 0.05 <= d800.array.spare_channels / 400 <= 0.15
-    assert d800.coupling.lens == "tir" and d800.link.length_m == 50.0
+    assert d800.coupling.lens == "tir" and d800.link.length_m == 49.0
     assert load_preset("mosaic-prototype").array.total_channels == 100
     assert load_preset("mosaic-1.6t").array.data_channels == 784
     assert load_preset("mosaic-3.2t").array.data_channels == 1600

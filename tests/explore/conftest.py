@@ -16,7 +16,7 @@ def sweep_mapping(name: str = "t", chunk_size: int = 64, steps: int = 6) -> dict
         "constraints": ["ber <= 2.4e-4"],
         "parameters": {
             "link.length_m": {"log_range": [5.0, 60.0], "steps": steps},
-            "link.rate_gbps": {"range": [1.5, 2.5], "steps": steps},
+            "link.rate_gbps": {"range": [2.15, 3.0], "steps": steps},  # at or above what 800GbE needs
             "array.spare_channels": {"values": [0, 20, 40]},
         },
         "objectives": {"power_w": "minimize", "reach_m": "maximize", "fit": "minimize"},

@@ -30,7 +30,9 @@ RANGES = {
 }
 PATHS = tuple(RANGES)
 DESIGNS = 200
-BASE = load_preset("mosaic-800g")
+# the 800G design driven at a free line rate (no host protocol), as a rate sweep needs: with 800GbE
+# a rate below its 2.1458 Gb/s need is refused (config.overrides)
+BASE = with_overrides(load_preset("mosaic-800g"), {"link.host_protocol": "none"})
 
 
 def lhs_rows(n: int, seed: int = 11) -> np.ndarray:

@@ -78,7 +78,7 @@ def test_optimal_is_never_worse_than_midpoint_and_close_to_the_reference(taps, s
 def test_ber_is_floored_and_never_zero():
     got = ber.eye_log10_ber(pulse(1.0, [0.0], [0.0]), 1, np.zeros((1, 0)), [1e-3], [1e-3])
     assert got[0] == ber.LOG10_BER_FLOOR
-    assert format_ber(float("nan"), log10_ber=float(got[0])) == "< 1e-300"
+    assert format_ber(float("nan"), log10_ber=float(got[0])) == "< 1e-40"
     assert format_ber(float("nan"), log10_ber=-5.0) == "1.00e-05"
 
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import numpy as np
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from mosaiclink.config.presets import load_preset
 from mosaiclink.physics.link import evaluate_link
 from mosaiclink.web.app import create_app
-from mosaiclink.web.explorer import KNOBS, explore_point
+from mosaiclink.web.explorer import explore_point
+from mosaiclink.web.report_page import report_html
 
 
 def test_point_follows_physics_trends():
@@ -58,21 +55,25 @@ def test_explorer_shows_the_number_mosaic_link_reports_for_the_nominal_channel(p
     point = explore_point({"preset": preset, "link.length_m": length_m})
     result = mosaic("link", "--preset", preset, "--length-m", length_m, "--json")
     assert result.returncode == 0, result.stderr
-    reported = json.loads(result.stdout)["nominal_channel_log10_ber"]
+    link = json.loads(result.stdout)
+    reported = link["nominal_channel_log10_ber"]
     assert point["metrics"]["log10_ber"] == reported
-    # and the fast path's curve agrees with it (the acceptance bound, 0.3 decade)
+    # and the fast path agrees with it (the acceptance bound, 0.3 decade): its nominal channel with the
+    # nominal channel, its curve (the population's median channel) with the median channel `mosaic link` reports
+    assert abs(point["metrics"]["log10_ber_nominal"] - reported) < 0.3
     curve = dict(zip(point["curve"]["length_m"], point["curve"]["log10_ber"], strict=True))
-    assert abs(curve[float(length_m)] - reported) < 0.3
+    assert abs(curve[float(length_m)] - link["ber"]["log10_median"]) < 0.3
 
 
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("link.length_m=-5", "link.length_m = -5: outside the explorer's range 1-100"),
-        ("fiber.nx=0.2", "parameter 'fiber.nx': not adjustable here"),
-        ("link.rate_gbps=fast", "link.rate_gbps = 'fast': must be a number"),
+        ("link.length_m=-5", "link.length_m = -5.0: Input should be greater than or equal to 0"),
+        ("fiber.nx=0.2", "parameter 'fiber.nx': not a field of the design; did you mean 'fiber.na'?"),
+        ("link.rate_gbps=fast", "link.rate_gbps = 'fast': Input should be a valid number"),
         ("preset=mosaic-9t", "preset = 'mosaic-9t': unknown"),
-        ("link.length_m=500", "link.length_m = 500: outside the explorer's range 1-100"),
+        ("link.rate_gbps=2.0", "link.rate_gbps = 2 is below the 2.1458 Gb/s per channel that 800gbe needs"),
+        ("array.rows=20.5", "array.rows = 20.5: Input should be a valid integer"),
     ],
 )
 def test_bad_input_is_a_one_line_400(query, message):
@@ -88,34 +89,18 @@ def test_page_and_plotly_are_served_locally():
     assert client.get("/plotly.js").text.startswith("/**")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "explorer did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
+@pytest.mark.browser
 def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
     page.goto(f"{server}/?link.length_m=30")
-    page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=30_000)
+    page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=120_000)
     before = page.inner_text("#m-ber")
     slider = page.locator("input[type=range][name='link.length_m']")
     assert slider.input_value() == "30"
     slider.focus()
     for _ in range(25):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function("+document.getElementById('chart').dataset.revision >= 2", timeout=30_000)
-    page.wait_for_function("location.search.includes('link.length_m=55')", timeout=30_000)
+    page.wait_for_function("+document.getElementById('chart').dataset.revision >= 2", timeout=120_000)
+    page.wait_for_function("location.search.includes('link.length_m=55')", timeout=120_000)
     page.wait_for_timeout(300)
     assert page.inner_text("#m-ber") != before
     assert page.locator("#chart .main-svg").count() >= 1
@@ -123,17 +108,11 @@ def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
     page.screenshot(path=str(screenshots / "explorer.png"))
 
 
-def test_invalid_url_shows_message_in_page(server, page):
-    page.goto(f"{server}/?fiber.na=0")
-    page.wait_for_selector("#error", state="visible", timeout=30_000)
-    assert "fiber.na = 0: outside the explorer's range" in page.inner_text("#error")
-    assert "Traceback" not in page.content()
-
-
 def wait_revision(page, revision: int) -> None:
-    page.wait_for_function(f"+document.getElementById('chart').dataset.revision >= {revision}", timeout=30_000)
+    page.wait_for_function(f"+document.getElementById('chart').dataset.revision >= {revision}", timeout=120_000)
 
 
+@pytest.mark.browser
 def test_number_input_follows_and_drives_the_slider(server, page):
     page.goto(f"{server}/")
     wait_revision(page, 1)
@@ -142,12 +121,13 @@ def test_number_input_follows_and_drives_the_slider(server, page):
     assert number.input_value() == slider.input_value() == "50"
     number.fill("20")
     number.press("Enter")
-    page.wait_for_function("location.search.includes('link.length_m=20')", timeout=30_000)
+    page.wait_for_function("location.search.includes('link.length_m=20')", timeout=120_000)
     wait_revision(page, 2)
     assert slider.input_value() == "20"
     assert page.console_errors == []
 
 
+@pytest.mark.browser
 def test_per_channel_spread_is_the_full_models(server, page):
     """The card and the histogram show evaluate_link's channels for the design on screen."""
     page.goto(f"{server}/?link.length_m=30")
@@ -158,44 +138,19 @@ def test_per_channel_spread_is_the_full_models(server, page):
     assert sum(counts) == int((~report.dead).sum())
 
 
-def test_preset_switch_and_reset_restore_the_preset(server, page):
-    page.goto(f"{server}/?link.length_m=20&led.peak_current_ma=3")
-    wait_revision(page, 1)
-    page.select_option("#preset", "mosaic-prototype")
-    page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
-    wait_revision(page, 2)
-    prototype = load_preset("mosaic-prototype")
-
-    def shows_the_preset() -> None:  # every knob, slider and number input, at the preset's value
-        for knob in KNOBS:
-            section, field = knob.path.split(".")
-            value = getattr(getattr(prototype, section), field)
-            for kind in ("number", "range"):
-                shown = float(page.locator(f"input[type={kind}][name='{knob.path}']").input_value())
-                assert shown == pytest.approx(value, rel=1e-9), (knob.path, kind)
-
-    shows_the_preset()
-    page.locator("input[type=number][name='fiber.na']").fill("0.3")
-    page.locator("input[type=number][name='fiber.na']").press("Enter")
-    page.wait_for_function("location.search.includes('fiber.na=0.3')", timeout=30_000)
-    wait_revision(page, 3)
-    page.click("#reset")
-    page.wait_for_function("location.search === '?preset=mosaic-prototype'", timeout=30_000)
-    wait_revision(page, 4)
-    shows_the_preset()
-
-
+@pytest.mark.browser
 def test_url_reproduces_the_numbers_on_screen(server, page, browser):
     page.goto(f"{server}/?link.length_m=35&led.peak_current_ma=2.5")
     wait_revision(page, 1)
     shown = [page.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")]
     other = browser.new_page()
     other.goto(page.url)
-    other.wait_for_function("+document.getElementById('chart').dataset.revision >= 1", timeout=30_000)
+    other.wait_for_function("+document.getElementById('chart').dataset.revision >= 1", timeout=120_000)
     assert [other.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")] == shown
     other.close()
 
 
+@pytest.mark.browser
 def test_ber_axis_and_tiny_ber_text(server, page):
     """Short links have BERs far below any decade a reader needs: shown as '< 1e-20', axis floored there."""
     page.goto(f"{server}/?link.length_m=1&led.peak_current_ma=10")
@@ -204,29 +159,17 @@ def test_ber_axis_and_tiny_ber_text(server, page):
     assert page.evaluate("document.getElementById('chart').layout.yaxis.range") == [-20, 0]
 
 
-def test_out_of_range_and_unknown_preset_are_refused_with_a_message(server, page):
-    page.goto(f"{server}/?link.length_m=500")
-    page.wait_for_selector("#error", state="visible", timeout=30_000)
-    assert "link.length_m = 500: outside the explorer's range 1-100" in page.inner_text("#error")
-    assert page.locator("input[type=number][name='link.length_m']").input_value() == "50"  # not silently used
-    page.goto(f"{server}/?preset=mosaic-9t")
-    page.wait_for_selector("#error", state="visible", timeout=30_000)
-    assert "preset = 'mosaic-9t': unknown" in page.inner_text("#error")
-    assert "showing mosaic-800g" in page.inner_text("#error")
-    assert page.input_value("#preset") == "mosaic-800g"
-
-
+@pytest.mark.browser
 def test_report_link_carries_the_design(server, page):
     page.goto(f"{server}/?link.length_m=40")
     wait_revision(page, 1)
     href = page.get_attribute("#report-link", "href")
     assert href == "/report?preset=mosaic-800g&link.length_m=40"
     refused = TestClient(create_app()).get("/report?link.length_m=-3")
-    assert refused.status_code == 400 and "link.length_m = -3" in refused.text
+    assert refused.status_code == 400 and "link.length_m = -3.0" in refused.text
 
 
-def test_report_endpoint_reports_the_design_on_screen():
-    response = TestClient(create_app()).get("/report?preset=mosaic-prototype&link.length_m=25")
-    assert response.status_code == 200
-    assert "Preset mosaic-prototype with link.length_m = 25" in response.text
-    assert 'id="summary"' in response.text and 'id="fig-eye"' in response.text
+def test_report_of_the_explorer_design_is_the_design_on_screen():
+    page = report_html({"preset": "mosaic-prototype", "link.length_m": "25"})
+    assert "Preset mosaic-prototype with link.length_m = 25" in page
+    assert 'id="summary"' in page and 'id="fig-eye"' in page

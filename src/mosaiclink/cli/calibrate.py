@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import check_design_work, writable_file
+from mosaiclink.cli.common import writable_file
 from mosaiclink.cli.options import JsonOpt
 
 
@@ -44,41 +44,20 @@ def calibrate(
     mosaic-ber-points/1 TOML file or a CSV of points with units in its header (docs/calibration.md).
 
     Example: mosaic calibrate published --base mosaic-prototype --out prototype-fitted.toml"""
-    from mosaiclink.config.ber_csv import load_ber_data
-    from mosaiclink.config.datasets import dataset_path
-    from mosaiclink.config.design import MosaicDesign
-    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
     from mosaiclink.config.io import PLOT_SUFFIXES
-    from mosaiclink.errors import ConfigError
     from mosaiclink.explore.calibrate import calibrate as fit
-    from mosaiclink.explore.calibrate import free_parameters
-    from mosaiclink.explore.spec import load_base
+    from mosaiclink.explore.calibrate import calibration_inputs
 
     outputs = ((out, "--out", plot, (".toml",)), (plot, "--plot", out, PLOT_SUFFIXES))
     for path, option, other, suffixes in outputs:
         if path is not None:
             writable_file(path, option, others=(other,), suffixes=suffixes)  # before the fit: no computing lost
-    data = load_ber_data(dataset_path(dataset))
-    base_name = base or data.base
-    if base_name is None:
-        raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
-    inputs = (data.path, ranges, Path(base_name), *data.input_files())
+    data, design, free_params = calibration_inputs(dataset, base, list(free or []), ranges)
+    inputs = (data.path, ranges, Path(str(base or data.base)), *data.input_files())
     for path, option, other, suffixes in outputs:
         if path is not None:
             writable_file(path, option, inputs=inputs, others=(other,), suffixes=suffixes)
-    design = load_base(base_name)
-    if not isinstance(design, MosaicDesign):
-        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
-    check_design_work(design)  # a heavy base is refused with its estimate, before any model runs
-    if data.datasheets:
-        from mosaiclink.explore.spec import with_overrides
-
-        design = with_overrides(design, data.datasheet_overrides())
-    if ranges:
-        table = load_ranges(ranges)
-    else:
-        table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
-    result = fit(data, design, free_parameters(data, design, list(free or []), table))
+    result = fit(data, design, free_params)
     refused = strict and not result.fit_acceptable
     if out and not refused:
         from mosaiclink.config.io import write_text_atomic

@@ -104,7 +104,7 @@ def _table(summaries: list[dict]) -> Table:
             hit = [t for t in s["technologies"] if (t["fabric"], t["technology"]) == (fabric, tech)]
             cells.append(f"{hit[0]['links']:,.0f}" if hit else "-")
         row(f"  {fabric} {tech}", cells)
-    row("GPU rack power", [f"{s['power']['rack_kw']:.1f} kW" for s in summaries])
+    row("GPU rack power", [_rack_power(s["power"]) for s in summaries])
     row(
         "interconnect power",
         [
@@ -134,7 +134,10 @@ def _table(summaries: list[dict]) -> Table:
         "Daly checkpoint interval",
         [f"{s['job']['daly_interval_min']:.1f} min" if s["job"]["daly_interval_min"] else "-" for s in summaries],
     )
-    row("ETTR (links only)", [f"{s['job']['ettr']:.3f} ({s['job']['ettr_links_only']:.4f})" for s in summaries])
+    row(
+        "ETTR all causes / links",
+        [f"{s['job']['ettr']:.3f} / {s['job']['ettr_links_only']:.4f}" for s in summaries],
+    )
     row("MC year: link failures", [f"{s['monte_carlo_year']['link_failures']:,}" for s in summaries])
     row("MC year: all links up", [f"{100 * s['monte_carlo_year']['all_links_up_fraction']:.2f} %" for s in summaries])
     if len(summaries) > 1:
@@ -148,6 +151,30 @@ def _table(summaries: list[dict]) -> Table:
             ],
         )
     return table
+
+
+def _rack_power(power: dict) -> str:
+    text = f"{power['rack_kw']:.1f} kW"
+    if "rack_limit_kw" in power:
+        text += f" ({'within' if power['rack_within_limit'] else 'OVER'} {power['rack_limit_kw']:g} kW)"
+    return text
+
+
+def _list_scenarios(as_json: bool) -> None:
+    """The shipped scenarios: name, type and description."""
+    rows = []
+    for name in scenario_names():
+        spec = load_scenario(name)
+        rows.append({"name": name, "type": spec.type, "description": spec.description})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="shipped scenarios (mosaic cluster --scenario NAME; a file works too)")
+    for column in ("name", "type", "what it compares"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(r["name"], r["type"], r["description"])
+    Console(width=100).print(table)
 
 
 def _rows_csv(rows: list[dict]) -> str:
@@ -165,16 +192,22 @@ def _cell(value, spec: str = ".3g", unit: str = "") -> str:
 
 
 def memory_table(summary: dict) -> Table:
-    """One row per (latency budget, technology) of a memory-pool result."""
+    """One row per (latency budget, technology) of a memory-pool result; fits 100 columns."""
+    from rich import box
+
     device = summary["device"]
     table = Table(
         title=f"{summary['name']}: {summary['gpus']:,} GPUs, {summary['pool_capacity_tb']:,.0f} TB in "
-        f"{summary['devices']:,.0f} x {device['name']} ({device['load_to_use_ns']:g} ns direct-attached)"
+        f"{summary['devices']:,.0f} x {device['name']} ({device['load_to_use_ns']:g} ns direct-attached)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+        pad_edge=False,
+        caption="served: GPUs within the budget; GB/GPU: mean (minimum); load-to-use: mean ns (cable share); "
+        "W/GPU, fails (one link every), M$: the memory fabric",
     )
-    for col in ("budget", "technology", "reach", "GPUs served", "GB / GPU (min)", "GB/s / GPU", "load-to-use"):
-        table.add_column(col, justify="left" if col == "technology" else "right")
-    for col in ("fabric W / GPU", "fabric fails every", "fabric cost"):
-        table.add_column(col, justify="right")
+    columns = ("budget", "technology", "reach", "served", "GB/GPU", "GB/s/GPU", "load-to-use", "W/GPU", "fails", "M$")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "technology" else "right", no_wrap=True)
     for r in summary["rows"]:
         share = r["interconnect_share"]
         table.add_row(
@@ -184,10 +217,10 @@ def memory_table(summary: dict) -> Table:
             f"{100 * r['gpus_served'] / summary['gpus']:.0f} %",
             f"{r['capacity_gb_per_gpu']:.0f} ({r['capacity_gb_per_gpu_min']:.0f})",
             f"{r['bandwidth_gbyte_s_per_gpu']:.1f}",
-            "-" if share is None else f"{r['mean_load_to_use_ns']:.0f} ns, {100 * share:.0f} % cable",
+            "-" if share is None else f"{r['mean_load_to_use_ns']:.0f} ({100 * share:.0f} %)",
             f"{r['fabric_w_per_gpu']:.1f}",
             _hours(r["fabric_failure_interval_h"]),
-            _cell(r["fabric_cost_musd"], ".2f", " M$"),
+            _cell(r["fabric_cost_musd"], ".2f"),
         )
     return table
 
@@ -198,19 +231,29 @@ def largest_domain_table(summary: dict) -> Table:
     table.add_column("technology")
     for limit in summary["rack_limits"]:
         table.add_column(f"{limit['kw']:g} kW ({limit['cooling']})", justify="right")
+    top = max(summary["domain_sizes"])
     for tech, cells in summary["largest_domain"].items():
         values = [cells[format(limit["kw"], "g")] for limit in summary["rack_limits"]]
-        table.add_row(tech, *(f"{v:,}" if v else "-" for v in values))
+        table.add_row(tech, *((">= " if v == top else "") + f"{v:,}" if v else "-" for v in values))
+    table.caption = (
+        f">= {top:,}: the largest size the scenario tries (domain_sizes), not a limit; larger ones were not evaluated"
+    )
     return table
 
 
 def domain_detail_table(summary: dict) -> Table:
     """The largest domain of each technology at each limit: racks, links, power, failures, ETTR."""
-    table = Table(title="that domain: layout, power, link failures, ETTR")
-    for col in ("limit", "technology", "GPUs", "racks x GPUs", "longest cable", "rack", "domain power"):
-        table.add_column(col, justify="left" if col == "technology" else "right")
-    for col in ("link failure every", "ETTR (links only)"):
-        table.add_column(col, justify="right")
+    from rich import box
+
+    table = Table(
+        title="that domain: layout, power, link failures, ETTR",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+        pad_edge=False,
+        caption="fails: one link of the domain every; ETTR: all causes / links only",
+    )
+    for col in ("limit", "technology", "GPUs", "racks x GPUs", "longest cable", "rack", "domain", "fails", "ETTR"):
+        table.add_column(col, justify="left" if col == "technology" else "right", no_wrap=True)
     largest = summary["largest_domain"]
     for r in summary["rows"]:
         if not r["feasible"] or r["domain_gpus"] != largest[r["technology"]][f"{r['rack_limit_kw']:g}"]:
@@ -224,7 +267,7 @@ def domain_detail_table(summary: dict) -> Table:
             f"{r['rack_kw']:.1f} kW",
             f"{r['domain_kw'] / 1e3:.2f} MW",
             _hours(r["link_failure_interval_h"]),
-            f"{r['ettr']:.3f} ({r['ettr_links_only']:.4f})",
+            f"{r['ettr']:.3f} / {r['ettr_links_only']:.4f}",
         )
     return table
 
@@ -284,13 +327,27 @@ def cluster(
     ] = None,
     seed: SeedOpt = 1,
     as_json: JsonOpt = False,
+    max_rack_kw: Annotated[
+        float | None,
+        typer.Option(
+            "--max-rack-kw",
+            callback=within(1.0, 2_000.0, "kW"),
+            help="Rack power limit: the only limit of a scale-up sweep; cluster columns are checked against it.",
+        ),
+    ] = None,
+    list_scenarios: Annotated[
+        bool, typer.Option("--list", help="List the shipped scenarios (name, type, what each compares) and exit.")
+    ] = False,
 ) -> None:
     """Evaluate clusters side by side, memory pools or scale-up domain sweeps.
 
     Cluster columns report links, power, rack density, failures and ETTR.
 
-    Example: mosaic cluster --scenario scale-up
+    Example: mosaic cluster --scenario scale-up-sweep --max-rack-kw 132
     """
+    if list_scenarios:
+        _list_scenarios(as_json)
+        return
     from mosaiclink.cluster.run import evaluate_columns  # the models import SciPy: only when run
     from mosaiclink.system.catalog import load_catalog
 
@@ -302,6 +359,12 @@ def cluster(
     if special is not None:
         if gpus is not None or csv_events is not None:
             raise ConfigError(f"--gpus and --csv-events: only for cluster scenarios, not {special.type}")
+        if max_rack_kw is not None:
+            if special.scale_up_sweep is None:
+                raise ConfigError(f"--max-rack-kw: for cluster and scale-up-sweep scenarios, not {special.type}")
+            limit = {"kw": max_rack_kw, "cooling": "--max-rack-kw"}
+            sweep = special.scale_up_sweep.replace(rack_limits=[limit])
+            special = special.replace(scale_up_sweep=sweep.model_dump())
         _run_special(special, catalog_files or [], csv_rows, as_json)
         return
     if csv_rows is not None:
@@ -311,6 +374,10 @@ def cluster(
         specs = [s.replace(gpus=gpus) for s in specs]
     columns = evaluate_columns(specs, load_catalog(catalog_files or []), seed=seed)
     summaries = list(columns.summaries)
+    if max_rack_kw is not None:
+        for s in summaries:
+            s["power"]["rack_limit_kw"] = max_rack_kw
+            s["power"]["rack_within_limit"] = bool(s["power"]["rack_kw"] <= max_rack_kw)
     if csv_events is not None:
         write_text_atomic(csv_events, _events_csv(columns.results, columns.years), "--csv-events")
     if as_json:

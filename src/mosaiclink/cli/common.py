@@ -31,14 +31,17 @@ def resolve_design(
     preset: str | None, config: Path | None, length_m: float | None = None, rate_gbps: float | None = None
 ):
     """The design named by ``--preset`` or read from ``--config`` (default: the 800G preset),
-    with ``--length-m`` / ``--rate-gbps`` applied when given."""
+    with ``--length-m`` / ``--rate-gbps`` applied when given, through the one design validation
+    (:func:`mosaiclink.config.overrides.with_overrides`: the explorer, the API and the sweeps refuse
+    the same values with the same message)."""
+    from mosaiclink.config.overrides import with_overrides
     from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset
 
     if preset and config:
         raise ConfigError("options --preset and --config: give one, not both")
     design = load_design(config) if config else load_preset(preset or DEFAULT_PRESET)
-    changes = {k: v for k, v in (("length_m", length_m), ("rate_gbps", rate_gbps)) if v is not None}
-    design = design.with_link(**changes) if changes else design
+    changes = {k: v for k, v in (("link.length_m", length_m), ("link.rate_gbps", rate_gbps)) if v is not None}
+    design = with_overrides(design, changes) if changes else design
     check_design_work(design)
     return design
 

@@ -59,8 +59,10 @@ def _sweep_rows(design, temperature_c: float) -> list[dict]:
     return list(rows.values())
 
 
-def _print_table(result: ComparisonResult, console: Console, wide: bool = False) -> None:
-    """The comparison; ``wide`` adds full names, ratios and reasons inline (about 180 columns)."""
+def _print_table(result: ComparisonResult, console: Console, wide: bool = False, rows: tuple = ()) -> None:
+    """The comparison (``rows``: the ones to show, default all); ``wide`` adds full names, ratios and
+    reasons inline (about 180 columns)."""
+    rows = rows or result.rows
     table = Table(
         title=f"MOSAIC vs alternatives: {result.rate_gbps:g} Gb/s, {result.reach_m:g} m, {result.temperature_c:g} C"
         + (" (ratios = alternative / MOSAIC)" if wide else "")
@@ -72,7 +74,7 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False)
         columns[-1:-1] = ["W ratio", "FIT ratio", "$ ratio"]
     for column in columns:
         table.add_column(column, justify="left" if column in ("technology", "ok", "feasible") else "right")
-    for r in result.rows:
+    for r in rows:
         if wide:
             feasible = "?" if r.feasible is None else ("yes" if r.feasible else "no: " + "; ".join(r.reasons))
         else:
@@ -95,13 +97,13 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False)
         table.add_row(*cells, style=style)
     console.print(table)
     if not wide:
-        for r in result.rows:
+        for r in rows:
             if r.feasible is False and not r.reference_only:
                 console.print(f"[dim]{r.technology}: {'; '.join(r.reasons)}[/dim]")
-        if any(r.reference_only for r in result.rows):
+        if any(r.reference_only for r in rows):
             console.print("[dim]ref: published MOSAIC figures, shown for reference[/dim]")
         console.print("[dim]--wide: full names, MTBF, ratios and reasons[/dim]")
-    codes = sorted({c for r in result.rows for c in r.confidence.values() if c in CONFIDENCE_MEANING})
+    codes = sorted({c for r in rows for c in r.confidence.values() if c in CONFIDENCE_MEANING})
     console.print(
         "confidence of power/FIT/cost: " + ", ".join(f"{c} {CONFIDENCE_MEANING[c]}" for c in codes),
         highlight=False,
@@ -114,12 +116,23 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False)
         s1, s2 = h["w_saved_per_cable_range"]
         saved = f"{s1:.1f}" if abs(s1 - s2) < 0.05 else f"{min(s1, s2):.1f}-{max(s1, s2):.1f}"
         console.print(
-            f"vs AOC: {a:.0f}-{b:.0f} % less power, {saved} W saved per cable; FIT ratio {h['fit_ratio_vs_aoc']:.0f}x"
+            f"vs AOC (pluggable vs pluggable): {a:.0f}-{b:.0f} % less power, {saved} W saved per cable; "
+            f"FIT ratio {h['fit_ratio_vs_aoc']:.0f}x"
         )
     if "reach_ratio_vs_passive_copper" in h:
         console.print(f"reach vs passive copper: {h['reach_ratio_vs_passive_copper']:.1f}x")
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
+
+
+def _selected(result: ComparisonResult, names: list[str]) -> tuple:
+    """The rows to show: every row, or MOSAIC's (computed and published) and the named technologies'
+    (an unknown name is one line listing the known ones; the headline still reads every row)."""
+    if not names:
+        return result.rows
+    for name in names:
+        result.row(name)  # refuses a name the comparison does not have
+    return tuple(r for r in result.rows if r.is_mosaic or r.reference_only or r.technology in names)
 
 
 def _print_sweep(rows: list[dict], temperature_c: float, console: Console) -> None:
@@ -168,10 +181,19 @@ def compare(
     wide: Annotated[
         bool, typer.Option("--wide", help="Every column (full names, MTBF, ratios, reasons): ~180 columns.")
     ] = False,
+    tech: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tech", help="Show only MOSAIC and this catalog technology (repeat), e.g. --tech aoc --tech lpo."
+        ),
+    ] = None,
+    table_csv: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the rows shown to this CSV file (one per technology).")
+    ] = None,
 ) -> None:
     """Power, reliability, reach and cost of MOSAIC beside every alternative.
 
-    Example: mosaic compare --rate 1.6t --reach-m 50 --wide
+    Example: mosaic compare --rate 1.6t --reach-m 50 --wide --tech aoc --tech lpo --csv compare.csv
 
     Without ``--preset`` or ``--config`` MOSAIC is the shipped preset for ``--rate``. A design file
     given to ``--preset`` (by its suffix) is read as ``--config``.
@@ -181,6 +203,10 @@ def compare(
     from mosaiclink.system.compare import compare as run_compare
     from mosaiclink.system.compare import default_design
 
+    if table_csv is not None:
+        from mosaiclink.cli.common import writable_file
+
+        writable_file(table_csv, "--csv", inputs=(config, *(catalog or ())), suffixes=(".csv",))
     if preset is not None and Path(preset).suffix in SUFFIXES:
         config = config or Path(preset)
         preset = None
@@ -197,15 +223,22 @@ def compare(
         catalog=load_catalog(catalog),
         power_spec=power_spec,
     )
+    rows = _selected(result, tech or [])
+    if table_csv is not None:
+        from mosaiclink.cli.common import write_frame
+
+        frame = result.to_dataframe()
+        write_frame(frame[[r in rows for r in result.rows]], table_csv)
     sweep = _sweep_rows(design, temperature_c) if sweep_spares else None
     if as_json:
         payload = result.to_dict() | ({"spare_sweep": sweep} if sweep is not None else {})
+        payload["rows"] = [r.to_dict() for r in rows]
         typer.echo(json.dumps(_finite(payload), indent=2))
         return
     if wide:
         console = Console(width=WIDE_COLUMNS)
     else:  # at most DEFAULT_COLUMNS, narrower if the terminal is
         console = Console(width=min(Console().width, DEFAULT_COLUMNS) if sys.stdout.isatty() else DEFAULT_COLUMNS)
-    _print_table(result, console, wide)
+    _print_table(result, console, wide, rows)
     if sweep is not None:
         _print_sweep(sweep, temperature_c, console)

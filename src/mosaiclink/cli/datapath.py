@@ -16,7 +16,9 @@ from mosaiclink.units import format_ber
 
 
 def datapath(
-    host: Annotated[str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, pcie6, ualink, raw.")] = "800gbe",
+    host: Annotated[
+        str, typer.Option(help="Host protocol: 400gbe, 800gbe, 1.6tbe, 2x1.6tbe, pcie6, ualink, raw.")
+    ] = "800gbe",
     channels: Annotated[int, typer.Option(help="Data channels.")] = 400,
     spares: Annotated[int, typer.Option(help="Spare channels.")] = 20,
     mapping: Annotated[
@@ -129,7 +131,7 @@ def _progress(quiet: bool, mode: str) -> Iterator[Callable[[int, int], None] | N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn(f"emulating ({mode} mode)"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("marker periods" if mode == "payload" else "interleave blocks"),
@@ -137,5 +139,11 @@ def _progress(quiet: bool, mode: str) -> Iterator[Callable[[int, int], None] | N
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(mode, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        # until the first block is done the kernels may be compiling (first run only: Numba caches them)
+        task = bar.add_task(f"emulating ({mode} mode; first block, compiling kernels on a first run)", total=None)
+
+        def update(done: int, total: int) -> None:
+            description = f"emulating ({mode} mode)" if done else None
+            bar.update(task, completed=done, total=total, description=description)
+
+        yield update

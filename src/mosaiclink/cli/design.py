@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,10 +35,16 @@ def design(
     ] = None,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the chosen design to this file (.toml, .yaml or .json): `mosaic link -c FILE`."
+        ),
+    ] = None,
 ) -> None:
     """Search the design space for a target, explain the choice, confirm it with the full link model.
 
-    Example: mosaic design --rate 800g --reach-m 30 --ber 2.4e-4 --minimize power
+    Example: mosaic design --rate 800g --reach-m 30 --ber 2.4e-4 --minimize power --out best.toml
     """
     from rich.console import Console
     from rich.table import Table
@@ -48,18 +55,28 @@ def design(
     from mosaiclink.explore.optimize import design_for_target
     from mosaiclink.explore.spec import load_base
 
+    if out is not None:
+        from mosaiclink.cli.common import writable_file
+        from mosaiclink.config.io import SUFFIXES
+
+        base_file = Path(base) if base and Path(base).suffix in SUFFIXES else None
+        writable_file(out, "--out", inputs=(base_file,), suffixes=SUFFIXES)
     rate_gbps = parse_rate_gbps(rate)
     from mosaiclink.system.compare import PRESET_BY_RATE
 
     base_design = load_base(base or PRESET_BY_RATE.get(rate_gbps, DEFAULT_PRESET))
     check_design_work(base_design)  # the choice is confirmed with the full link model
     choice = design_for_target(rate_gbps, reach_m, ber, minimize, base=base_design, max_fit=max_fit, seed=seed)
+    if out is not None:
+        from mosaiclink.config.io import save_spec
+
+        save_spec(choice.design, out)
     if as_json:
         typer.echo(json.dumps(choice.to_dict(), indent=2, default=float))
         return
     from mosaiclink.units import format_ber
 
-    out = Console()
+    console = Console()
     met = choice.metrics
     table = Table(title=f"Best design for {rate} at {reach_m:g} m, BER <= {ber:g} (minimize {minimize})")
     table.add_column("quantity")
@@ -84,23 +101,25 @@ def design(
         table.add_row(key, fmt(met[key]) if callable(fmt) else fmt.format(met[key]))
     for key, value in choice.margins.items():
         table.add_row(f"margin: {key}", f"{value:.3g}")
-    out.print(table)
+    console.print(table)
     conf = choice.confirmation
-    out.print(
+    console.print(
         f"full link model ({conf['model']}, seed {seed}): "
         f"{'[green]confirmed[/]' if conf['confirmed'] else '[red]not confirmed[/]'} - "
         f"{conf['channels_meeting_target']} channels meet the target ({conf['data_channels']} needed), "
         f"median BER {format_ber(conf['median_ber'])}"
     )
     if choice.runner_up:
-        out.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")
+        console.print(f"runner-up: {_knob_text(choice.runner_up['knobs'])}\n  lost: {choice.runner_up['why_lost']}")
     if choice.closest_miss:
-        out.print(
+        console.print(
             f"closest miss: {_knob_text(choice.closest_miss['knobs'])}\n"
             f"  infeasible: {choice.closest_miss['why_infeasible']}"
         )
     for rejected in choice.rejected_by_full_model:
-        out.print(
+        console.print(
             f"rejected by the full model: {_knob_text(rejected['knobs'])} ({rejected['full_model'].get('reason', '')})"
         )
-    out.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the reduced model")
+    console.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the reduced model")
+    if out is not None:
+        console.print(f"design written to {out}")

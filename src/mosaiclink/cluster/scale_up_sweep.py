@@ -107,6 +107,7 @@ class ScaleUpSweepResult:
             "type": "scale-up-sweep",
             "mosaic_reach_m": self.mosaic_reach_m,
             "rack_limits": [limit.model_dump() for limit in self.spec.rack_limits],
+            "domain_sizes": list(self.spec.domain_sizes),
             "largest_domain": {t: {f"{kw:g}": d for kw, d in v.items()} for t, v in self.largest_domain().items()},
             "rows": list(self.rows),
         }

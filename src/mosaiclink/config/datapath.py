@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from mosaiclink.config.base import Spec
 
-Host = Literal["400gbe", "800gbe", "1.6tbe", "pcie6", "ualink", "raw"]
+Host = Literal["400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "ualink", "raw"]
 Mapping = Literal["bit-interleaved", "symbol-aligned", "codeword-diagonal"]
 
 

@@ -18,7 +18,12 @@ from typing import Any, Literal, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, host_data_rate_gbps, required_line_rate_gbps
+from mosaiclink.config.line_rate import (
+    DEFAULT_MARKER_PERIOD_BITS,
+    RATE_TOLERANCE,
+    host_data_rate_gbps,
+    required_line_rate_gbps,
+)
 from mosaiclink.errors import ConfigError, MosaicError
 
 MAX_TOTAL_CHANNELS = 4096
@@ -79,6 +84,14 @@ class MicroLedSpec(Spec):
     )
     lambertian_order: float = Field(
         1.0, ge=0.5, le=50.0, description="Far-field exponent m of I(theta) ~ cos^m(theta); 1 is Lambertian"
+    )
+    rin_db_per_hz: float = Field(
+        -140.0,
+        ge=-200.0,
+        le=-100.0,
+        description="Relative intensity noise of the emitted light, one-sided, 10 log10(S_P/P^2) (estimate: "
+        "-140, range -155 to -128; -128 is the most a multimode VCSEL transmitter may have, IEEE 802.3 "
+        "cl. 95 RIN12OMA; an incoherent LED sits nearer its shot-noise limit)",
     )
 
     @field_validator("peak_current_ma")
@@ -290,7 +303,7 @@ DEFAULT_RATE_GBPS = 2.0  # [P1] the published per-channel rate, for designs with
 class LinkSpec(Spec):
     """Operating point and analysis settings of the link."""
 
-    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "pcie6", "raw"] = Field(
+    host_protocol: Literal["none", "400gbe", "800gbe", "1.6tbe", "2x1.6tbe", "pcie6", "raw"] = Field(
         "none",
         description="Host interface the cable carries; its coded rate over the data channels sets the line rate "
         "(none: a pattern-generator link that runs at rate_gbps)",
@@ -415,7 +428,7 @@ class MosaicDesign(Spec):
     def _rate_meets_host(self) -> MosaicDesign:
         """Refuse a line rate below what the host protocol needs over the data channels."""
         need = self.required_rate_gbps
-        if need is not None and self.link.rate_gbps < need * (1.0 - 1e-9):
+        if need is not None and self.link.rate_gbps < need * (1.0 - RATE_TOLERANCE):
             raise ValueError(
                 f"link.rate_gbps = {self.link.rate_gbps:g} is below the {need:.4f} Gb/s per channel that "
                 f"{self.link.host_protocol} needs over {self.array.data_channels} data channels (coded host lanes "

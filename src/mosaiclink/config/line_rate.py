@@ -23,11 +23,13 @@ from mosaiclink.errors import ConfigError
 
 MARKER_BITS = 40
 DEFAULT_MARKER_PERIOD_BITS = 4096
+RATE_TOLERANCE = 1e-9  # relative: a stated rate this close below the need is the need (float rounding)
 
 HOST_CODED_RATE_GBPS: dict[str, float] = {
     "400gbe": 425.0,  # IEEE 802.3bs: 4 x 106.25 (or 8 x 53.125) Gb/s RS(544,514)-coded
     "800gbe": 850.0,  # IEEE 802.3df: 8 x 106.25 Gb/s RS(544,514)-coded
     "1.6tbe": 1700.0,  # IEEE 802.3dj: 8 x 212.5 Gb/s RS(544,514)-coded
+    "2x1.6tbe": 3400.0,  # two IEEE 802.3dj 1.6TbE ports (a 3.2T twin-port module): 16 x 212.5 Gb/s
     "pcie6": 1024.0,  # PCIe 6.0 / CXL 3 x16 flit mode: 16 x 64 GT/s (FEC and CRC inside the flit)
     "ualink": 850.0,  # UALink 200G 1.0 x4 station: 4 x 212.5 Gb/s RS(544,514)-coded (IEEE 802.3dj PHY)
     "raw": 800.0,  # uncoded stream
@@ -37,6 +39,7 @@ HOST_DATA_RATE_GBPS: dict[str, float] = {
     "400gbe": 400.0,
     "800gbe": 800.0,  # the MAC rate the cable delivers
     "1.6tbe": 1600.0,
+    "2x1.6tbe": 3200.0,
     "pcie6": 1024.0,  # x16 at 64 GT/s (the flit's TLP share is 236/256 of it)
     "ualink": 800.0,  # x4 station at 200 Gb/s per lane
     "raw": 800.0,

@@ -15,6 +15,8 @@ Notes
   (cl. 119.2.4.4, "the 10-bit symbols of the two codewords are interleaved").
 - 1.6TbE (IEEE 802.3dj): 8 x 212.5 Gb/s = 1700 Gb/s of the same KP4 code; we model it as a
   4-way symbol interleave (two 2-way interleaved flows), our simplification.
+- 2 x 1.6TbE: a 3.2T twin-port module (16 x 212.5 Gb/s = 3400 Gb/s, two 802.3dj ports, as 800G
+  modules carry 2 x 400GbE); modelled as one 8-way interleave of the two ports' codewords.
 - PCIe 6.0 / CXL 3 flit mode: 256-byte flits = 236 B TLP + 6 B DLP + 8 B CRC + 6 B FEC; the
   FEC is three byte-interleaved single-symbol-correcting RS codes over GF(2^8) with two
   check bytes each (codewords of 86, 85, 85 bytes). x16 at 64 GT/s PAM4 = 1024 Gb/s per
@@ -118,6 +120,9 @@ HOSTS: dict[str, HostProtocol] = {
     "1.6tbe": HostProtocol(
         "1.6tbe", HOST_CODED_RATE_GBPS["1.6tbe"], 8, 544, 514, 10, KP4_POLY, 0, 4, (544,) * 4, "crc32"
     ),
+    "2x1.6tbe": HostProtocol(
+        "2x1.6tbe", HOST_CODED_RATE_GBPS["2x1.6tbe"], 16, 544, 514, 10, KP4_POLY, 0, 8, (544,) * 8, "crc32"
+    ),
     "pcie6": HostProtocol(
         "pcie6", HOST_CODED_RATE_GBPS["pcie6"], 16, 86, 84, 8, BYTE_POLY, 0, 3, (86, 85, 85), "crc64-flit"
     ),
@@ -129,7 +134,8 @@ HOSTS: dict[str, HostProtocol] = {
 
 
 def host_protocol(name: str) -> HostProtocol:
-    """Look up a host protocol by name (``400gbe``, ``800gbe``, ``1.6tbe``, ``pcie6``, ``ualink``, ``raw``)."""
+    """Look up a host protocol by name (``400gbe``, ``800gbe``, ``1.6tbe``, ``2x1.6tbe``, ``pcie6``, ``ualink``,
+    ``raw``)."""
     try:
         return HOSTS[name]
     except KeyError:

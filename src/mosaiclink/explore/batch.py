@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from mosaiclink.config.base import Spec
 from mosaiclink.config.batched import SectionView
 from mosaiclink.config.line_rate import required_line_rate_gbps
+from mosaiclink.config.overrides import check_rows, rate_follows_channels
 
 
 class DesignBatch(SectionView):
@@ -32,31 +33,24 @@ class DesignBatch(SectionView):
         self.__dict__["size"] = size
 
 
-def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray) -> DesignBatch:
-    """View ``rows`` (shape (designs, len(paths))) over ``base`` as a :class:`DesignBatch`."""
+def design_batch(base: Spec, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False) -> DesignBatch:
+    """View ``rows`` (shape (designs, len(paths))) over ``base`` as a :class:`DesignBatch`.
+
+    The rows pass the one design validation first (:func:`mosaiclink.config.overrides.check_rows`:
+    a row :func:`~mosaiclink.config.overrides.with_overrides` refuses is refused with its message),
+    and a design with a host protocol keeps it: its line rate follows the data channels unless
+    ``link.rate_gbps`` is swept, as in :func:`~mosaiclink.config.overrides.with_overrides`.
+    """
     rows = np.asarray(rows, dtype=np.float64)
+    if not checked:  # ``checked``: the caller ran check_rows on these rows (or a superset)
+        check_rows(base, paths, rows)
     overrides = {path: rows[:, j] for j, path in enumerate(paths)}
     batch = DesignBatch(type(base), _section_values(base, overrides), rows.shape[0])
     link = batch.link
     host = getattr(link, "host_protocol", "none")
-    if host != "none":
-        for name, value in host_protocol_rule(paths).items():
-            if name == "rate_gbps":  # the value the design's validator derives from its data channels
-                value = required_line_rate_gbps(host, batch.array.data_channels, link.marker_period_bits)
-            link.__dict__[name] = value
+    if host != "none" and "link.rate_gbps" not in paths and rate_follows_channels(base):  # as with_overrides
+        link.__dict__["rate_gbps"] = required_line_rate_gbps(host, batch.array.data_channels, link.marker_period_bits)
     return batch
-
-
-def host_protocol_rule(paths) -> dict[str, Any]:
-    """The link leaves that a set of swept ``paths`` changes in a design with a host protocol.
-
-    A swept ``link.rate_gbps`` is a free knob: the protocol is dropped
-    (``host_protocol = "none"``, the design carries data channels x rate). Otherwise the rate
-    follows the data channels (``rate_gbps = None``: the design derives what they need,
-    :func:`mosaiclink.config.line_rate.required_line_rate_gbps`). Used by
-    :func:`design_batch` and :func:`mosaiclink.explore.spec.with_overrides` alike.
-    """
-    return {"host_protocol": "none"} if "link.rate_gbps" in paths else {"rate_gbps": None}
 
 
 def _section_values(spec: BaseModel, overrides: dict[str, np.ndarray]) -> dict[str, Any]:

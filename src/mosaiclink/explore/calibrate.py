@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -201,6 +202,39 @@ class Calibration:
             }
             for f, m, h in zip(response.frequency_hz, response.magnitude_db, self.led_model_db, strict=True)
         ]
+
+
+def calibration_inputs(
+    dataset: str | Path = "published",
+    base: str | None = None,
+    free: list[str] | tuple[str, ...] = (),
+    ranges: str | Path | None = None,
+) -> tuple[BerDataset, MosaicDesign, tuple[FreeParameter, ...]]:
+    """The dataset (a shipped name or a TOML/CSV file), the base design (``base``, else the
+    dataset's; datasheets applied) and the free parameters with their bounds, as ``mosaic
+    calibrate`` and ``ml.calibrate`` read them: one setup for both."""
+    from mosaiclink.config.ber_csv import load_ber_data
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+    from mosaiclink.explore.spec import load_base
+    from mosaiclink.workload import check_link_work
+
+    data = load_ber_data(dataset_path(str(dataset)))
+    base_name = base or data.base
+    if base_name is None:
+        raise ConfigError(f"{data.path}: no 'base' design: pass --base PRESET|FILE")
+    design = load_base(base_name)
+    if not isinstance(design, MosaicDesign):
+        raise ConfigError(f"--base = {base_name!r}: not a MOSAIC design")
+    # a heavy base is refused with its estimate, before any model runs
+    check_link_work(design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)
+    if data.datasheets:
+        design = with_overrides(design, data.datasheet_overrides())
+    if ranges:
+        table = load_ranges(ranges)
+    else:
+        table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
+    return data, design, free_parameters(data, design, list(free), table)
 
 
 def log10_chi2_sf(chi2: float, dof: int) -> float:

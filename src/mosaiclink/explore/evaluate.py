@@ -12,9 +12,11 @@ Notes
 -----
 Columns (:data:`METRICS`):
 
-* ``log10_ber``/``ber``, ``q_factor``, ``q_margin_db`` and ``reach_m`` are the *median
+* ``log10_ber``/``ber``, ``q_factor``, ``margin_db`` and ``reach_m`` are the *median
   channel's* (``log10_ber_median``, ``reach_median_m``), as ``mosaic link`` headlines;
-  ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``q_margin_db`` :math:`20\log_{10}(Q/Q_t)`;
+  ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``margin_db`` the one link margin of the
+  budget (``physics.budget.budget_margin_db``: :math:`10\log_{10}(Q/Q_t)` minus the implementation
+  reserve, optical dB); every reach and count meets it at 0 dB;
 * ``channels_meeting`` (of ``channels_total``, spares included), ``channels_data``,
   ``log10_ber_worst_in_service`` (the ``channels_data``-th best channel: the link passes when it
   meets the target) and ``reach_all_m`` (every data channel in service meets the target);
@@ -39,9 +41,11 @@ import numpy as np
 
 from mosaiclink import __version__
 from mosaiclink.config.io import read_bytes
+from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw, image_diagonal_um
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
 from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
@@ -58,7 +62,7 @@ METRICS = (
     "q_factor",
     "log10_ber",
     "ber",
-    "q_margin_db",
+    "margin_db",
     "reach_m",
     "power_w",
     "pj_per_bit",
@@ -119,13 +123,14 @@ def nominal_chain(batch: DesignBatch) -> Chain:
 
 
 def length_independent(
-    base, paths: tuple[str, ...], rows: np.ndarray
+    base, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False
 ) -> tuple[DesignBatch, DesignBatch, Chain, np.ndarray]:
     """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
-    the nominal chain of those, and each row's index into them."""
-    full = design_batch(base, paths, rows)
+    the nominal chain of those, and each row's index into them (``checked``: the rows already
+    passed :func:`~mosaiclink.config.overrides.check_rows`)."""
+    full = design_batch(base, paths, rows, checked=checked)
     first, inverse = _distinct(rows, [j for j, p in enumerate(paths) if p != "link.length_m"])
-    b = design_batch(base, paths, rows[first])
+    b = design_batch(base, paths, rows[first], checked=True)  # a subset of the rows just checked
     return full, b, nominal_chain(b), inverse
 
 
@@ -147,7 +152,7 @@ def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Po
     from mosaiclink.explore.spec import with_overrides
 
     columns = [j for j, p in enumerate(paths) if p.startswith(GROUP_SECTIONS)]
-    lengths = design_batch(base, paths, rows).link.length_m
+    lengths = design_batch(base, paths, rows, checked=True).link.length_m  # checked by population_pass
     key = np.column_stack([rows[:, columns], np.broadcast_to(reference_length_m(lengths), (len(rows),))])
     first, group = _distinct(key, list(range(key.shape[1])))
     out = []
@@ -157,11 +162,16 @@ def populations(base, paths: tuple[str, ...], rows: np.ndarray) -> list[tuple[Po
     return out
 
 
-def population_pass(base, paths: tuple[str, ...], rows: np.ndarray, reaches: bool = True) -> dict[str, np.ndarray]:
-    """The population columns of every row (group by group, :func:`populations`)."""
+def population_pass(
+    base, paths: tuple[str, ...], rows: np.ndarray, reaches: bool = True, checked: bool = False
+) -> dict[str, np.ndarray]:
+    """The population columns of every row (group by group, :func:`populations`); ``checked`` as
+    for :func:`length_independent`."""
+    if not checked:
+        check_rows(base, paths, rows)
     out: dict[str, np.ndarray] = {}
     for pop, members in populations(base, paths, rows):
-        batch = design_batch(base, paths, rows[members])
+        batch = design_batch(base, paths, rows[members], checked=True)
         cols = population_columns(
             batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M) if reaches else None, REACH_STEPS
         )
@@ -176,6 +186,7 @@ def evaluate_rows(
     rows: np.ndarray,
     power_spec: PowerSpec | None = None,
     reliability_spec: ReliabilitySpec | None = None,
+    checked: bool = False,
 ) -> dict[str, np.ndarray]:
     """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task).
 
@@ -183,27 +194,30 @@ def evaluate_rows(
     channel, power and FIT. What does not depend on ``link.length_m`` (the nominal chain's
     length-independent stages and its reach, power, FIT) is computed once per distinct row of
     the other parameters and broadcast back. Rows are evaluated in blocks of
-    :data:`BLOCK_ROWS` (the intermediate arrays stay in the CPU cache).
+    :data:`BLOCK_ROWS` (the intermediate arrays stay in the CPU cache). A matrix holding a design
+    the one design validation refuses is refused with its message
+    (:func:`~mosaiclink.config.overrides.check_rows`, once per call; ``checked``: the caller did it).
     """
     rows = np.asarray(rows, dtype=np.float64)
+    if not checked:
+        check_rows(base, paths, rows)
     if len(rows) > BLOCK_ROWS:  # the same numbers, block by block
         parts = [
-            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec)
+            evaluate_rows(base, paths, rows[i : i + BLOCK_ROWS], power_spec, reliability_spec, checked=True)
             for i in range(0, len(rows), BLOCK_ROWS)
         ]
         return {name: np.concatenate([part[name] for part in parts]) for name in METRICS}
-    full, b, chain, inverse = length_independent(base, paths, rows)
+    full, b, chain, inverse = length_independent(base, paths, rows, checked=True)
     n = b.size
     log10_target = np.log10(_full(b.link.target_ber, n))
-    out = population_pass(base, paths, rows)
+    out = population_pass(base, paths, rows, checked=True)
     out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["q_margin_db"] = 20.0 * np.log10(np.maximum(q, 0.0) / q_target)
+    out["margin_db"] = budget_margin_db(q, q_target, _full(full.receiver.implementation_penalty_db, len(rows)))
     out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"], reach_m=out["reach_median_m"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
-    out["reach_nominal_m"] = reach_m(chain, log10_target)[inverse]
+    out["reach_nominal_m"] = reach_m(chain, log10_target, margin_db=0.0)[inverse]
     return {name: out[name] for name in METRICS}
 
 

@@ -39,6 +39,7 @@ from mosaiclink.config.line_rate import DEFAULT_MARKER_PERIOD_BITS, required_lin
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.spec import with_overrides
+from mosaiclink.physics.reach import margin_log10_ber
 
 if TYPE_CHECKING:
     from mosaiclink.config.design import MosaicDesign
@@ -97,7 +98,12 @@ def grid_shape(channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-HOST_FOR_RATE_GBPS = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # host protocols a target rate is carried as
+HOST_FOR_RATE_GBPS = {
+    400.0: "400gbe",
+    800.0: "800gbe",
+    1600.0: "1.6tbe",
+    3200.0: "2x1.6tbe",
+}  # host protocols a target rate is carried as
 
 
 def candidate_matrix(
@@ -178,8 +184,12 @@ def design_for_target(
 
     paths, rows = candidate_matrix(rate_gbps_total, host, base.link.marker_period_bits)
     m = evaluate_rows(base, paths, rows)
+    penalty_db = base.receiver.implementation_penalty_db
     checks = {
-        "ber": (m["log10_ber"] <= math.log10(ber), lambda i: f"BER {m['ber'][i]:.2e} > {ber:.2e} at {reach_m:g} m"),
+        "ber": (
+            m["log10_ber"] <= margin_log10_ber(ber, penalty_db),
+            lambda i: f"BER {m['ber'][i]:.2e} misses {ber:.2e} with the {penalty_db:g} dB reserve at {reach_m:g} m",
+        ),
         "rate": (
             m["rate_gbps_total"] >= rate_gbps_total * (1 - 1e-9),
             lambda i: f"rate {m['rate_gbps_total'][i]:g} Gb/s < {rate_gbps_total:g} Gb/s",
@@ -206,7 +216,7 @@ def design_for_target(
     chosen, required_db = None, 0.0
     confirmation: dict[str, Any] = {}
     for _ in range(CONFIRM_ATTEMPTS):
-        ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+        ranked = order[(feasible & (m["margin_db"] >= required_db))[order]]
         if ranked.size == 0:
             break
         i = int(ranked[0])
@@ -214,15 +224,15 @@ def design_for_target(
         if confirmation["confirmed"]:
             chosen = i
             break
-        rejected.append({**describe(i), "required_q_margin_db": required_db, "full_model": confirmation})
-        required_db = float(m["q_margin_db"][i]) + max(confirmation.get("q_deficit_db", 0.0), 0.0) + MARGIN_STEP_DB
+        rejected.append({**describe(i), "required_margin_db": required_db, "full_model": confirmation})
+        required_db = float(m["margin_db"][i]) + max(confirmation.get("margin_deficit_db", 0.0), 0.0) + MARGIN_STEP_DB
     if chosen is None:
         first = rejected[0]["full_model"].get("reason", "BER above target") if rejected else "no candidate left"
         raise ModelRangeError(
             f"the full link model rejected every candidate tried for {rate_gbps_total:g} Gb/s at "
             f"{reach_m:g} m ({len(rejected)} tried; first: {first}); {_base_reach_text(given)}"
         )
-    ranked = order[(feasible & (m["q_margin_db"] >= required_db))[order]]
+    ranked = order[(feasible & (m["margin_db"] >= required_db))[order]]
 
     runner_up = None
     structural = [j for j, p in enumerate(paths) if p != "array.spare_channels"]
@@ -235,7 +245,7 @@ def design_for_target(
         elif m["fit"][j] > m["fit"][chosen]:
             why = f"same {metric}; higher link FIT ({m['fit'][j]:.3g} vs {m['fit'][chosen]:.3g})"
         else:
-            why = f"same {metric} and FIT; smaller Q margin ({_q_margin(m, j):.2f} dB vs {_q_margin(m, chosen):.2f} dB)"
+            why = f"same {metric} and FIT; smaller margin ({_margin(m, j):.2f} dB vs {_margin(m, chosen):.2f} dB)"
         runner_up = {**describe(j), "why_lost": why}
     better = np.flatnonzero(~feasible & (m[metric] < m[metric][chosen]))
     closest_miss = None
@@ -244,7 +254,7 @@ def design_for_target(
         closest_miss = {**describe(k), "why_infeasible": "; ".join(why(k) for ok, why in checks.values() if not ok[k])}
     margins = {
         "ber_decades": float(math.log10(ber) - m["log10_ber"][chosen]),
-        "q_margin_db": float(m["q_margin_db"][chosen]),
+        "margin_db": float(m["margin_db"][chosen]),
         "reach_margin_m": float(m["reach_m"][chosen] - reach_m),
         "rate_margin_gbps": float(m["rate_gbps_total"][chosen] - rate_gbps_total),
     }
@@ -271,8 +281,8 @@ def _base_reach_text(base: MosaicDesign) -> str:
     return f"the base design {base.name} itself reaches {float(m['reach_m'][0]):.1f} m at this BER (nominal channel)"
 
 
-def _q_margin(m: dict[str, np.ndarray], i: int) -> float:
-    return float(m["q_margin_db"][i])
+def _margin(m: dict[str, np.ndarray], i: int) -> float:
+    return float(m["margin_db"][i])
 
 
 def _knobs(paths: tuple[str, ...], row: np.ndarray) -> dict[str, float]:
@@ -288,18 +298,12 @@ def confirm_with_link_model(design: MosaicDesign, seed: int) -> dict[str, Any]:
     return link_report_verdict(report, design)
 
 
-def ber_q_from(ber: float) -> float:
-    """Q of a BER (the physics layer's ``ber.q_from_ber``)."""
-    from mosaiclink.physics.ber import q_from_ber
-
-    return float(q_from_ber(ber))
-
-
 def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
     """Summary of a full-model ``LinkReport``: confirmed when ``report.link_ok``.
 
     ``link_ok`` means at least ``data_channels`` channels (data plus spares, manufacturing
-    spread and dead channels included) meet the target BER on the statistical eye.
+    spread and dead channels included) have a budget margin of at least 0 dB (the target BER on
+    the statistical eye with the implementation reserve).
     """
     summary = report.ber_summary()
     verdict = {
@@ -315,10 +319,9 @@ def link_report_verdict(report: Any, design: Spec) -> dict[str, Any]:
         "log10_median_ber": summary["log10_median"],
         "median_q": float(np.median(report.q)),
     }
-    q_sorted = np.sort(np.asarray(report.q))[::-1]
-    q_needed = float(q_sorted[min(report.data_channels, report.channels) - 1])
-    q_target = float(ber_q_from(report.target_ber))
-    verdict["q_deficit_db"] = float(20 * np.log10(q_target / q_needed)) if q_needed > 0 else 20.0
+    margins = np.sort(np.asarray(report.budget_per_channel["margin_db"]))[::-1]
+    needed_db = float(margins[min(report.data_channels, report.channels) - 1])
+    verdict["margin_deficit_db"] = min(-needed_db, 20.0) if np.isfinite(needed_db) else 20.0
     if not verdict["confirmed"]:
         verdict["reason"] = (
             f"only {verdict['channels_meeting_target']} of {report.channels} channels meet "

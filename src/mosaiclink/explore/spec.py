@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mosaiclink.config.base import Spec
+from mosaiclink.config.overrides import with_overrides
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
-from mosaiclink.explore.batch import host_protocol_rule
 from mosaiclink.streams import Stream, generator
 from mosaiclink.workload import check_sweep_size
 
@@ -94,29 +94,6 @@ def nearest_path(path: str, leaves: Mapping[str, type]) -> str | None:
         return inside[initials]
     near = difflib.get_close_matches(leaf, list(inside), n=1, cutoff=0.0)
     return inside[near[0]] if near else None
-
-
-def with_overrides(design: SpecT, overrides: Mapping[str, Any]) -> SpecT:
-    """A validated copy of ``design`` with dotted-path leaves replaced (ConfigError if invalid).
-
-    Setting ``link.rate_gbps`` makes the rate a free knob, otherwise a design with a host protocol
-    runs at what its data channels need (:func:`mosaiclink.explore.batch.host_protocol_rule`).
-    """
-    mapping = design.to_mapping()
-    link = mapping.get("link")
-    if isinstance(link, dict) and "host_protocol" in link:
-        link.update(host_protocol_rule(overrides))
-    for path, value in overrides.items():
-        node = mapping
-        *parents, leaf = str(path).split(".")
-        for depth, part in enumerate(parents):
-            if not isinstance(node.get(part), dict):
-                known = ", ".join(sorted(k for k, v in node.items() if isinstance(v, dict)))
-                section = ".".join(parents[: depth + 1])
-                raise ConfigError(f"{path}: '{section}' is not a section of the design; sections: {known}")
-            node = node[part]
-        node[leaf] = value
-    return type(design).from_mapping(mapping)
 
 
 def canonical_json(design: Spec) -> str:

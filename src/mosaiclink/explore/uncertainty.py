@@ -38,7 +38,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from mosaiclink.config.base import Spec
-from mosaiclink.config.catalog import CatalogEntry, rate_key
+from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
@@ -60,7 +60,7 @@ PROGRESS_ROWS = 500  # samples between two progress calls (~1 s)
 SPEC_ROOTS = {"power": PowerSpec, "reliability": ReliabilitySpec}
 METRICS = {
     "reach_m": "reach (m)",
-    "q_margin_db": "Q margin at the design length (dB)",
+    "margin_db": "link margin at the design length (dB, reserve included)",
     "power_w_per_end": "power per end (W)",
     "percent_below_aoc": "power below the AOC (%)",
     "link_fit": "MOSAIC link FIT",
@@ -98,6 +98,15 @@ class UncertainInput:
             return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
         return self.low + u * (self.high - self.low)
 
+    def to_unit(self, value: float) -> float:
+        """The prior's CDF at ``value`` (the inverse of :meth:`from_unit`)."""
+        if self.distribution == "log":
+            return float(np.log(value / self.low) / np.log(self.high / self.low))
+        if self.distribution == "triangular":
+            c = (self.nominal - self.low) / (self.high - self.low)
+            return float(stats.triang.cdf(value, c, loc=self.low, scale=self.high - self.low))
+        return float((value - self.low) / (self.high - self.low))
+
 
 @dataclass(frozen=True)
 class Fleet:
@@ -106,6 +115,7 @@ class Fleet:
     scenario: str
     gpus: int
     optical_links: float
+    mosaic_links: float | None = None  # MOSAIC links of the MOSAIC scenario (None: as many as optical_links)
 
 
 @dataclass(frozen=True)
@@ -232,7 +242,7 @@ def evaluate_samples(
     power_w = np.empty(n)
     fit = np.empty(n)
     for i in range(n):
-        row = design_batch(design, dpaths, drows[i : i + 1])
+        row = design_batch(design, dpaths, drows[i : i + 1], checked=True)  # checked by _link_metrics
         power = _spec_sample(power_spec, "power", columns, i)
         rel = _spec_sample(reliability_spec, "reliability", columns, i)
         power_w[i] = float(np.asarray(mosaic_power(row, power).total_w_per_end).reshape(-1)[0])
@@ -241,8 +251,11 @@ def evaluate_samples(
         fit[i] = float(np.asarray(average_fit(survival, mission_h)).reshape(-1)[0])
         if progress is not None and (i + 1) % PROGRESS_ROWS == 0:
             progress(i + 1, n)
-    aoc_power = columns.get(f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical))
-    aoc_end_fit = catalog_fit_per_end(
+    modules = modules_per_end(design, reference)
+    aoc_power = modules * columns.get(
+        f"catalog.{reference.id}.power_w_per_end", np.full(n, reference.power_w_per_end.typical)
+    )
+    aoc_end_fit = modules * catalog_fit_per_end(
         reference,
         reliability_spec.reference_temperature_c,
         fit=columns.get(f"catalog.{reference.id}.fit", np.full(n, reference.fit.typical)),
@@ -250,12 +263,12 @@ def evaluate_samples(
     aoc_link_fit = ENDS_PER_LINK * aoc_end_fit
     metrics = {
         "reach_m": link["reach_m"],
-        "q_margin_db": np.maximum(np.nan_to_num(link["q_margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
+        "margin_db": np.maximum(np.nan_to_num(link["margin_db"], nan=MARGIN_FLOOR_DB), MARGIN_FLOOR_DB),
         "power_w_per_end": power_w,
         "percent_below_aoc": 100.0 * (1.0 - power_w / aoc_power),
         "link_fit": fit,
         "fit_ratio_vs_aoc": aoc_link_fit / fit,
-        "cluster_failure_interval_h": FIT_HOURS / (fleet.optical_links * fit),
+        "cluster_failure_interval_h": FIT_HOURS / ((fleet.mosaic_links or fleet.optical_links) * fit),
         "aoc_failure_interval_h": FIT_HOURS / (fleet.optical_links * aoc_link_fit),
         "power_saved_mw": ENDS_PER_LINK * fleet.optical_links * (aoc_power - power_w) / 1e6,
     }
@@ -303,18 +316,24 @@ def rbd_fast_s1(unit: np.ndarray, output: np.ndarray, harmonics: int) -> np.ndar
     return s1 - lam / (1.0 - lam) * (1.0 - s1)
 
 
-def sensitivity(inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np.ndarray, top: int = 3) -> list[dict]:
+def sensitivity(
+    inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np.ndarray, top: int = 3, rank_only: bool = False
+) -> list[dict]:
     """The inputs driving ``output`` (at most ``top``): RBD-FAST first-order index ``s1``
     (:func:`rbd_fast_s1`) and Spearman's rank correlation; an input counts when
     ``|spearman| >= MIN_RANK_CORRELATION`` (about 3 standard errors at 1000 samples), so sampling
-    noise names no driver."""
+    noise names no driver. ``rank_only`` (posterior draws: RBD-FAST needs independent uniform
+    inputs) orders by ``|spearman|`` and gives no ``s1``."""
     finite = np.isfinite(output)
     n = int(finite.sum())
     if n < MIN_SENSITIVITY_SAMPLES or np.ptp(output[finite]) == 0:
         return []
+    rho = np.nan_to_num(spearman(unit[finite], output[finite]))
+    if rank_only:
+        order = [j for j in np.argsort(-np.abs(rho)) if abs(rho[j]) >= MIN_RANK_CORRELATION]
+        return [{"input": inputs[j].path, "s1": None, "spearman": float(rho[j])} for j in order[:top]]
     harmonics = min(10, n // MIN_SENSITIVITY_SAMPLES * 2)  # SALib's default M = 10 needs N >> 2M
     s1 = rbd_fast_s1(unit[finite], output[finite], harmonics)
-    rho = np.nan_to_num(spearman(unit[finite], output[finite]))
     order = [j for j in np.argsort(-np.nan_to_num(s1, nan=-1.0)) if abs(rho[j]) >= MIN_RANK_CORRELATION]
     return [{"input": inputs[j].path, "s1": float(s1[j]), "spearman": float(rho[j])} for j in order[:top]]
 
@@ -337,31 +356,42 @@ def unranged_estimates(preset: str, ranges: dict[str, InputRange]) -> list[str]:
 
 def reference_entry(design: MosaicDesign, technology: str = "aoc", catalog=None) -> CatalogEntry:
     """The ``technology`` row (the claims' baseline) at the smallest catalog rate that carries the
-    design's data rate (the host protocol's, else channels x line rate)."""
+    design's data rate (the host protocol's, else channels x line rate); when no row carries it,
+    the fastest row, of which :func:`modules_per_end` modules carry it side by side (a 1.6T MOSAIC
+    end against two 800G AOC ends)."""
     from mosaiclink.system.catalog import load_catalog
 
     catalog = catalog or load_catalog()
     rate_gbps = design.data_rate_gbps
     rows = sorted(catalog.entries(technology=technology), key=lambda e: e.rate_gbps)
+    if not rows:
+        raise ConfigError(f"baseline = {technology!r}: no catalog row of this technology; choose another baseline")
     fits = [e for e in rows if e.rate_gbps >= rate_gbps * (1 - 1e-9)]
-    if not fits:
-        rates = ", ".join(rate_key(e.rate_gbps) for e in rows) or "none"
-        raise ConfigError(
-            f"baseline = {technology!r}: no catalog row carries {rate_key(rate_gbps)} (its rates: {rates}); "
-            "choose another baseline technology"
-        )
-    return fits[0]
+    return fits[0] if fits else rows[-1]
 
 
-def fleet(scenario: str = "100k-optics") -> Fleet:
-    """Optical fabric links of a shipped cluster scenario (evaluated once)."""
+def modules_per_end(design: MosaicDesign, reference: CatalogEntry) -> int:
+    """Reference modules an end needs to carry the design's data rate (1 unless the catalog's
+    fastest row is slower than the design: then power and FIT add over the modules)."""
+    return max(math.ceil(design.data_rate_gbps / reference.rate_gbps * (1 - 1e-9)), 1)
+
+
+def fleet(scenario: str = "100k-optics", mosaic_scenario: str | None = "100k-mosaic") -> Fleet:
+    """Optical fabric links of a shipped cluster scenario and the MOSAIC links of its MOSAIC twin
+    (evaluated once): the MOSAIC failure interval counts the links the cluster model gives MOSAIC,
+    so the report shows one number for it."""
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario
 
-    spec = load_scenario(scenario)
-    result = evaluate_columns(spec.cluster[:1]).results[0]
-    optical = np.array([k == "optical" for k in result.classes.kind], dtype=bool)
-    return Fleet(scenario, int(spec.cluster[0].gpus), float(result.classes.links[optical].sum()))
+    def links(name: str, kind: str) -> tuple[int, float]:
+        spec = load_scenario(name)
+        result = evaluate_columns(spec.cluster[:1]).results[0]
+        chosen = np.array([k == kind for k in result.classes.kind], dtype=bool)
+        return int(spec.cluster[0].gpus), float(result.classes.links[chosen].sum())
+
+    gpus, optical = links(scenario, "optical")
+    mosaic = links(mosaic_scenario, "mosaic")[1] if mosaic_scenario else None
+    return Fleet(scenario, gpus, optical, mosaic)
 
 
 def propagate(
@@ -374,14 +404,23 @@ def propagate(
     probes: dict[str, dict[str, float]] | None = None,
     fleet_figures: Fleet | None = None,
     baseline: str = "aoc",
+    unit: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> UncertaintyResult:
-    """Latin hypercube over every range, all metrics, bands and drivers (module Notes)."""
+    """Latin hypercube over every range, all metrics, bands and drivers (module Notes).
+
+    ``unit`` (samples, inputs) in the unit cube replaces the Latin hypercube (posterior draws,
+    :mod:`mosaiclink.explore.posterior`); the drivers are then rank correlations only.
+    """
     power_spec = power_spec or PowerSpec()
     reliability_spec = reliability_spec or ReliabilitySpec()
     reference = reference_entry(design, baseline)
     inputs = uncertain_inputs(design, ranges, power_spec, reliability_spec, reference)
-    unit, values = latin_hypercube(inputs, samples, seed)
+    rank_only = unit is not None
+    if unit is None:
+        unit, values = latin_hypercube(inputs, samples, seed)
+    else:
+        values = np.column_stack([inp.from_unit(unit[:, j]) for j, inp in enumerate(inputs)])
     nominal_row = np.array([[inp.nominal for inp in inputs]])
     context = fleet_figures or fleet()
     metrics = evaluate_samples(
@@ -397,5 +436,5 @@ def propagate(
     )
     nominal = {k: float(v[-1]) for k, v in metrics.items()}
     metrics = {k: v[:-1] for k, v in metrics.items()}
-    drivers = {k: sensitivity(inputs, unit, v) for k, v in metrics.items()}
+    drivers = {k: sensitivity(inputs, unit, v, rank_only=rank_only) for k, v in metrics.items()}
     return UncertaintyResult(inputs, unit, values, metrics, nominal, seed, context, drivers)

@@ -46,6 +46,38 @@ import numpy as np
 
 from mosaiclink.units import linear_to_db
 
+LINES = (
+    ("Launch OMA (LED)", "launch_oma_dbm", "level"),
+    ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
+    ("Core fill (cladding) loss", "core_fill_loss_db", "loss"),
+    ("Fibre attenuation", "fiber_loss_db", "loss"),
+    ("Fibre bends (route)", "bend_loss_db", "loss"),
+    ("Connectors", "connector_loss_db", "loss"),
+    ("Lens/window interfaces", "interface_loss_db", "loss"),
+    ("Receive capture (spot, spread, misalignment)", "capture_loss_db", "loss"),
+    ("Received OMA", "received_oma_dbm", "level"),
+    ("Receiver sensitivity (target BER)", "sensitivity_oma_dbm", "level"),
+    ("Pulse-spreading penalty", "pulse_spreading_penalty_db", "penalty"),
+    ("Equalizer noise penalty", "equalizer_penalty_db", "penalty"),
+    ("Residual ISI penalty", "residual_isi_penalty_db", "penalty"),
+    ("Crosstalk penalty", "crosstalk_penalty_db", "penalty"),
+    ("Implementation penalty (reserve)", "implementation_penalty_db", "penalty"),
+    ("Margin", "margin_db", "margin"),
+)
+"""The waterfall's lines in order: (name, per-channel key, kind)."""
+NEEDS_LIGHT = frozenset(
+    {
+        "launch_oma_dbm",
+        "received_oma_dbm",
+        "pulse_spreading_penalty_db",
+        "equalizer_penalty_db",
+        "residual_isi_penalty_db",
+        "crosstalk_penalty_db",
+        "margin_db",
+    }
+)
+"""Per-channel lines undefined for a dead emitter (no light: their arrays hold floored placeholders)."""
+
 
 @dataclass(frozen=True)
 class BudgetLine:
@@ -54,6 +86,11 @@ class BudgetLine:
     name: str
     value_db: float
     kind: str  # "level", "loss", "penalty", "margin"
+    key: str = ""  # the per-channel array it comes from (LINES)
+
+    @property
+    def unit(self) -> str:
+        return "dBm" if self.kind == "level" else "dB"
 
 
 @dataclass(frozen=True)
@@ -69,6 +106,23 @@ class LinkBudget:
         """Value of the line called ``name``."""
         return next(line.value_db for line in self.lines if line.name == name)
 
+    def to_dataframe(self):
+        """The waterfall as a :class:`pandas.DataFrame` indexed by step: ``value`` (dBm for levels,
+        dB for losses and penalties, positive = worse), ``unit``, ``kind`` and ``key`` (the
+        per-channel column of :attr:`mosaiclink.physics.link.LinkReport.budget_per_channel`)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "value": [line.value_db for line in self.lines],
+                "unit": [line.unit for line in self.lines],
+                "kind": [line.kind for line in self.lines],
+                "key": [line.key for line in self.lines],
+            },
+            index=pd.Index([line.name for line in self.lines], name="step"),
+        )
+        return frame
+
 
 def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_db, interface_loss_db, bend_loss_db=0.0):
     """Fibre attenuation + bends + connectors + lens/window interfaces, dB (the one passive-loss formula)."""
@@ -78,6 +132,17 @@ def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_d
         + np.asarray(connectors) * np.asarray(connector_loss_db)
         + np.asarray(interface_loss_db)
     )
+
+
+def budget_margin_db(q_eye, q_target, implementation_penalty_db):
+    """The one link margin (optical dB): :math:`10\\log_{10}(Q_{eye}/Q_t) - P_{impl}`.
+
+    Every surface (budget, reach, pass/fail, uncertainty, explorer, compare, design) reads this
+    definition: a channel passes when its margin is at least 0, the implementation reserve
+    included, so a negative margin is never "OK".
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 10.0 * np.log10(np.maximum(q_eye, 0.0) / q_target) - np.asarray(implementation_penalty_db)
 
 
 def build_budget(
@@ -134,25 +199,13 @@ def build_budget(
     per_channel["residual_isi_penalty_db"] = total * isi_share
     per_channel["crosstalk_penalty_db"] = total * (1.0 - isi_share)
     per_channel["implementation_penalty_db"] = implementation_penalty_db * np.ones_like(launch_oma_w)
-    per_channel["margin_db"] = linear_to_db(q_eye / q_target) - implementation_penalty_db
-    order = [
-        ("Launch OMA (LED)", "launch_oma_dbm", "level"),
-        ("Launch into the fibre NA (étendue)", "coupling_loss_db", "loss"),
-        ("Core fill (cladding) loss", "core_fill_loss_db", "loss"),
-        ("Fibre attenuation", "fiber_loss_db", "loss"),
-        ("Fibre bends (route)", "bend_loss_db", "loss"),
-        ("Connectors", "connector_loss_db", "loss"),
-        ("Lens/window interfaces", "interface_loss_db", "loss"),
-        ("Receive capture (spot, spread, misalignment)", "capture_loss_db", "loss"),
-        ("Received OMA", "received_oma_dbm", "level"),
-        ("Receiver sensitivity (target BER)", "sensitivity_oma_dbm", "level"),
-        ("Pulse-spreading penalty", "pulse_spreading_penalty_db", "penalty"),
-        ("Equalizer noise penalty", "equalizer_penalty_db", "penalty"),
-        ("Residual ISI penalty", "residual_isi_penalty_db", "penalty"),
-        ("Crosstalk penalty", "crosstalk_penalty_db", "penalty"),
-        ("Implementation penalty (reserve)", "implementation_penalty_db", "penalty"),
-        ("Margin", "margin_db", "margin"),
-    ]
+    per_channel["margin_db"] = budget_margin_db(q_eye, q_target, implementation_penalty_db)
     live = alive if np.any(alive) else np.ones_like(alive)
-    lines = tuple(BudgetLine(name, float(np.median(per_channel[key][live])), kind) for name, key, kind in order)
+    lines = tuple(BudgetLine(name, float(np.median(per_channel[key][live])), kind, key) for name, key, kind in LINES)
     return LinkBudget(lines), per_channel
+
+
+def channel_budget(per_channel: dict[str, np.ndarray], channel: int) -> LinkBudget:
+    """The waterfall of one channel: its lines sum exactly (received OMA = launch - losses; margin
+    = received - sensitivity - penalties), unlike the per-line medians of :func:`build_budget`."""
+    return LinkBudget(tuple(BudgetLine(name, float(per_channel[key][channel]), kind, key) for name, key, kind in LINES))

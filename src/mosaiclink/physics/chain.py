@@ -188,6 +188,7 @@ class Chain:
     h_ctle: np.ndarray  # (rows, F)
     thermal_a2_per_hz: np.ndarray
     dark_na: np.ndarray
+    rin_db_per_hz: np.ndarray  # the LED's relative intensity noise (receiver.level_noise_a2_per_hz)
     autocorr_hz: np.ndarray  # (rows, taps)
     offsets_bits: np.ndarray  # (rows, J) sampling instants
     weights: np.ndarray  # (J,)
@@ -256,6 +257,7 @@ class Chain:
             h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape),
             thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
             dark_na=_full(rx.dark_current_na, n),
+            rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
             autocorr_hz=np.broadcast_to(
                 equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_s[:, None], max(int(np.max(eq.ffe_taps)), 1)),
                 (n, max(int(np.max(eq.ffe_taps)), 1)),
@@ -272,7 +274,7 @@ class Chain:
     _PER_ROW = (
         "bit_s", "power_0_w", "power_1_w", "responsivity_a_per_w", "launched", "concentrate", "aggressor_swing_ratio",
         "spot_side_um", "sigma0_um", "pitch_f_um", "side_um", "nominal_offset_um", "h_led", "h_receiver",
-        "h_ctle", "thermal_a2_per_hz", "dark_na", "autocorr_hz", "offsets_bits",
+        "h_ctle", "thermal_a2_per_hz", "dark_na", "rin_db_per_hz", "autocorr_hz", "offsets_bits",
     )  # fmt: skip
 
     def take(self, index: np.ndarray, design: Any = None) -> Chain:
@@ -329,8 +331,8 @@ class Chain:
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
         samples = samples * (i1 - i0)[:, None, None]
-        shot = (receiver.shot_noise_a2_per_hz(i, self.dark_na) for i in (i0, i1))
-        psd0, psd1 = (self.thermal_a2_per_hz + s for s in shot)
+        level = (receiver.level_noise_a2_per_hz(i, self.dark_na, self.rin_db_per_hz) for i in (i0, i1))
+        psd0, psd1 = (self.thermal_a2_per_hz + s for s in level)
         return ChainStages(i0, i1, own, xt_ratio, samples, psd0, psd1)
 
     def decide(self, length_m) -> Decision:

@@ -38,7 +38,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, fiber, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
-from mosaiclink.physics.budget import LinkBudget, build_budget
+from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
@@ -117,8 +117,9 @@ class LinkReport:
 
     @property
     def meets_target(self) -> np.ndarray:
-        """Boolean per channel: stat-eye BER at or below the target."""
-        return self.log10_ber_stateye <= np.log10(self.target_ber)
+        """Boolean per channel: budget margin (implementation reserve included) at least 0 dB,
+        i.e. the stat-eye BER meets the target with the reserve to spare (``budget.budget_margin_db``)."""
+        return self.budget_per_channel["margin_db"] >= 0.0
 
     @property
     def channels_meeting_target(self) -> int:
@@ -131,7 +132,7 @@ class LinkReport:
 
     @property
     def link_ok(self) -> bool:
-        """At least ``data_channels`` channels meet the target BER."""
+        """At least ``data_channels`` channels meet the target BER with the reserve (margin >= 0)."""
         return self.channels_meeting_target >= self.data_channels
 
     def ber_summary(self) -> dict[str, float]:
@@ -145,6 +146,20 @@ class LinkReport:
             "median": float(10 ** np.median(lb)),
             "worst": float(10 ** lb.max()),
         }
+
+    @property
+    def median_channel(self) -> int:
+        """The live channel whose margin is the median of the live channels' (the lower middle one
+        for an even count): the one real channel a single-channel waterfall describes."""
+        margin = self.budget_per_channel["margin_db"]
+        live = np.flatnonzero(~self.dead) if np.any(~self.dead) else np.arange(self.channels)
+        ranked = live[np.argsort(margin[live], kind="stable")]
+        return int(ranked[(ranked.size - 1) // 2])
+
+    def channel_budget(self, channel: int | None = None) -> LinkBudget:
+        """The exact waterfall of one channel (default :attr:`median_channel`): its lines sum, where
+        :attr:`budget`'s per-line medians need not."""
+        return channel_budget(self.budget_per_channel, self.median_channel if channel is None else channel)
 
     def nth_best_log10_ber(self, n: int) -> float:
         """log10 BER of the n-th best channel (n = 1 is the best)."""
@@ -316,8 +331,8 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
     sps, bit_s = grid.samples_per_bit, grid.bit_s
     rx = design.receiver
     alive = ~cp.variation.dead
-    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a)
-    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a)
+    psd0 = receiver.noise_psd_a2_per_hz(rx, cp.current_0_a, design.led.rin_db_per_hz)
+    psd1 = receiver.noise_psd_a2_per_hz(rx, cp.current_1_a, design.led.rin_db_per_hz)
     autocorr = equalizer.noise_autocorrelation_hz(rx, design.equalizer, bit_s, max(design.equalizer.ffe_taps, 1))
     xt_ratio = chain_crosstalk_ratio(cp)
 

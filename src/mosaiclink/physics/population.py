@@ -26,8 +26,12 @@ design orders its channels as the reference does; elsewhere the error is the reo
 agreement with ``mosaic link`` is measured in ``tests/physics/test_population.py`` and recorded
 in docs/models.md ("Population fast path").
 
+*Criterion.* A channel meets when its budget margin is at least 0 dB: the target BER with the
+implementation reserve (``physics.budget.budget_margin_db``, ``physics.reach.margin_log10_ber``),
+the one pass criterion of ``mosaic link``.
+
 *Reaches.* ``reach_median_m`` and ``reach_all_m`` are the longest lengths at which the median
-profile value, respectively the worst data channel in service, meets the target: the one reach
+profile value, respectively the worst data channel in service, meets it: the one reach
 solver (``physics.reach.solve_reach_m``) on the anchors' profile at each trial length.
 """
 
@@ -44,7 +48,7 @@ from scipy.special import ndtri
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
-from mosaiclink.physics.reach import solve_reach_m
+from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
 
 SEED = 0  # the draw `mosaic link` uses by default
 QUANTILES = (
@@ -181,8 +185,10 @@ def population_columns(
     """
     index = np.repeat(np.arange(designs), pop.size)
     chain = Chain.batched(take_rows(design, index), pop.anchors.take(np.tile(np.arange(pop.size), designs)))
-    log10_target = np.log10(np.broadcast_to(np.asarray(design.link.target_ber, dtype=float), (designs,)))
-    q_target = ber.q_from_log10_ber(log10_target)
+    # the one pass criterion: budget margin >= 0 dB, the implementation reserve included
+    penalty_db = np.broadcast_to(np.asarray(design.receiver.implementation_penalty_db, dtype=float), (designs,))
+    target = np.broadcast_to(np.asarray(design.link.target_ber, dtype=float), (designs,))
+    q_target = ber.q_from_log10_ber(margin_log10_ber(target, penalty_db))
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
     prof = profile(chain, pop, np.repeat(length_m, pop.size))
     median = prof.median_log10_ber()

@@ -15,7 +15,7 @@ or its meeting end (:func:`max_reach_m`: the reach meets the criterion).
 
 The criterion of :func:`max_reach_m` is the median channel's stat-eye BER, or, with
 ``channels_required = N``, the N-th best channel's (a link needing N good channels out of its
-data + spares). With ``margin_db`` it is the reach *at that margin*: the budget margin
+data + spares). It is the reach *at a margin* (``margin_db``, 0 dB by default): the budget margin
 (:math:`10\\log_{10}(Q_{eye}/Q_t)` minus the implementation penalty, optical dB) at least
 ``margin_db``. The manufacturing draw and the LED pulses do not depend on the fibre: both are
 computed once per call, and each length runs only the fibre-dependent chain and its analysis.
@@ -109,18 +109,20 @@ def max_reach_m(
     channels_required: int | None = None,
     seed: int = 0,
     tolerance_m: float = 0.1,
-    margin_db: float | None = None,
+    margin_db: float | None = 0.0,
 ) -> float:
     """Longest length (m) meeting ``target_ber`` (default: the design's), 0 if even ~0 m fails.
 
     ``channels_required=None`` judges the median channel; an integer N judges the N-th best.
-    ``margin_db`` asks for that budget margin (implementation penalty included) instead.
+    ``margin_db`` is the budget margin asked for (implementation reserve included): 0 dB by
+    default, the one pass criterion of ``LinkReport.meets_target``; ``None`` asks for the bare
+    target BER without the reserve.
 
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> round(ml.max_reach_m(ml.load_preset("mosaic-prototype")), 1)  # m, median channel at 2.4e-4
-    28.9
+    >>> round(ml.max_reach_m(ml.load_preset("mosaic-prototype")), 1)  # m, median channel, 2.4e-4 with the 1 dB reserve
+    26.3
     """
     require_instance(design, MosaicDesign, "design")
     return max_reaches_m(design, (channels_required,), target_ber, seed, tolerance_m, margin_db)[0]
@@ -132,7 +134,7 @@ def max_reaches_m(
     target_ber: float | None = None,
     seed: int = 0,
     tolerance_m: float = 0.1,
-    margin_db: float | None = None,
+    margin_db: float | None = 0.0,
 ) -> tuple[float, ...]:
     """:func:`max_reach_m` for several criteria (median channel: None, N-th best: N) at once.
 

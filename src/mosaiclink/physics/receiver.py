@@ -7,7 +7,8 @@ photodiode capacitance and the TIA input resistance form the input pole
 :math:`f_{in} = 1/(2\\pi R_{in} C_{pd})`; the TIA itself is a second-order Butterworth low-pass of
 bandwidth :math:`f_{TIA}`. Noise is referred to the photodiode (input) as one-sided current
 densities: thermal :math:`4kT/R_f` of the feedback resistor plus the amplifier's
-:math:`i_n^2`, and shot :math:`2q(I + I_{dark})` of the photocurrent at each level. Through a
+:math:`i_n^2`, shot :math:`2q(I + I_{dark})` of the photocurrent at each level, and the LED's
+relative intensity noise :math:`10^{RIN/10} I^2` (:func:`level_noise_a2_per_hz`). Through a
 receiver/equalizer response :math:`H(f)` (unit DC gain of the signal path) the output variance is
 :math:`\\sigma^2 = S \\int_0^\\infty |H(f)|^2 df`. Amplifier voltage noise on the input
 capacitance (rising as :math:`f^2`) is folded into the white :math:`i_n` (valid when the TIA
@@ -78,6 +79,20 @@ def noise_bandwidth_hz(freq_hz, h_squared):
     return np.trapezoid(h_squared, freq_hz, axis=-1)
 
 
-def noise_psd_a2_per_hz(receiver_spec: ReceiverSpec, photocurrent_a):
-    """Total input-referred one-sided noise density at a photocurrent: thermal + amplifier + shot."""
-    return thermal_noise_a2_per_hz(receiver_spec) + shot_noise_a2_per_hz(photocurrent_a, receiver_spec.dark_current_na)
+def level_noise_a2_per_hz(photocurrent_a, dark_current_na, rin_db_per_hz):
+    """The noise that grows with the light: shot noise :math:`2q(I + I_{dark})` plus the source's
+    relative intensity noise :math:`10^{RIN/10} I^2` (one-sided, A^2/Hz).
+
+    The RIN term is the physical floor of the BER: as the light grows, signal and this noise grow
+    together, so Q tends to :math:`(I_1 - I_0)/((I_1 + I_0)\\sqrt{10^{RIN/10} B})` and no length is
+    error-free. The one place both the full model and the fast path take level-dependent noise from.
+    """
+    current = np.asarray(photocurrent_a, dtype=float)
+    return shot_noise_a2_per_hz(current, dark_current_na) + 10.0 ** (np.asarray(rin_db_per_hz) / 10.0) * current**2
+
+
+def noise_psd_a2_per_hz(receiver_spec: ReceiverSpec, photocurrent_a, rin_db_per_hz):
+    """Total input-referred one-sided noise density at a photocurrent: thermal + amplifier + shot + RIN."""
+    return thermal_noise_a2_per_hz(receiver_spec) + level_noise_a2_per_hz(
+        photocurrent_a, receiver_spec.dark_current_na, rin_db_per_hz
+    )

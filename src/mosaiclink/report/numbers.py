@@ -1,7 +1,7 @@
 """One number style for every report, table and repr: lengths, rates, BERs, durations, ratios.
 
 Every text that shows a number goes through these functions so that a 2 km reach never reads
-``2e+03``, a BER always reads ``6.1e-07`` (two significant digits, or ``< 1e-20`` below the
+``2e+03``, a BER always reads ``6.1e-07`` (two significant digits, or ``< 1e-40`` below the
 floor) and a failure interval picks hours, days or years.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-BER_FLOOR = 1e-20  # below this a BER is shown as "< 1e-20" (the models resolve it, no reader needs it)
+from mosaiclink.units import BER_FLOOR  # one display floor: "< 1e-40" in the CLI and the report
+
 POST_FEC_FLOOR = 1e-40  # post-FEC probabilities are compared with specs near 1e-13 and below; keep their decades
 HOURS_PER_DAY = 24.0
 HOURS_PER_YEAR = 8766.0  # 365.25 days
@@ -41,7 +42,7 @@ def fmt(value: float | None, digits: int = 3) -> str:
 
 
 def fmt_ber(ber: float | None, floor: float = BER_FLOOR) -> str:
-    """A probability in one style: ``6.1e-07``; ``< 1e-20`` below ``floor``; ``n/a`` if unknown."""
+    """A probability in one style: ``6.1e-07``; ``< 1e-40`` below ``floor``; ``n/a`` if unknown."""
     if ber is None or math.isnan(ber):
         return "n/a"
     if ber < floor:

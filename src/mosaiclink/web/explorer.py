@@ -1,8 +1,12 @@
 """What the explorer computes for one set of slider values (no HTTP here).
 
-The sliders address design fields by dotted path; every request is validated through the
-design spec (so a bad value gets the same one-line error as a bad file), refused outside the
-slider's range, and evaluated with the vectorized analytic path of
+The controls address design fields by dotted path (the query may name any field of the design);
+every request goes through the one design validation
+(:func:`mosaiclink.config.overrides.with_overrides`, also behind ``mosaic link --length-m`` /
+``--rate-gbps``, the API, the sweeps and the fast path's batches), so a refused design gets the
+CLI's one-line message, and a design the CLI accepts is shown (a 500 m link too, failing). A
+design with a host protocol runs at the line rate its data channels need (shown, derived);
+it is evaluated with the vectorized analytic path of
 :mod:`mosaiclink.explore.evaluate` (the chosen length and a BER-vs-length curve in one array
 pass) plus the full per-channel model :func:`~mosaiclink.physics.link.evaluate_link` for the
 spread over every channel.
@@ -10,91 +14,147 @@ spread over every channel.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args
 
 import numpy as np
+import tomli_w
 
-from mosaiclink.config.presets import DEFAULT_PRESET, load_preset, preset_names
+from mosaiclink.config.design import CouplingSpec, LinkSpec
+from mosaiclink.config.io import read_mapping
+from mosaiclink.config.overrides import rate_follows_channels, with_overrides
+from mosaiclink.config.presets import DEFAULT_PRESET, load_design, load_preset, preset_names
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.evaluate import evaluate_rows
-from mosaiclink.explore.spec import with_overrides
+from mosaiclink.explore.spec import nearest_path
 from mosaiclink.finite import require_finite
 from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
+from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.link import LinkReport, evaluate_link, nominal_channel_log10_ber
 
-CURVE_LENGTHS_M = np.linspace(1.0, 100.0, 100)
+CURVE_TOP_M = 100.0
+CURVE_POINTS = 100
 LOG10_BER_FLOOR = -20.0  # shown as "< 1e-20": below any decade a reader needs
 SPREAD_BIN_DECADES = 0.5
+HOST_PROTOCOLS = get_args(LinkSpec.model_fields["host_protocol"].annotation)
+LENSES = get_args(CouplingSpec.model_fields["lens"].annotation)
 
 
 @dataclass(frozen=True)
 class Knob:
-    """One slider: the design field it sets, its range and step."""
+    """One control of the page: the design field it sets, its group and its slider.
+
+    ``choices`` makes it a drop-down (a text field), ``min_value is None`` a number box alone
+    (no slider), ``step = 0`` a check box. The slider's range is only where it slides: the number
+    box beside it takes any value, and every value goes through the one design validation.
+    """
 
     path: str
     label: str
-    min_value: float
-    max_value: float
-    step: float
+    group: str
+    min_value: float | None = None
+    max_value: float | None = None
+    step: float = 1.0
+    choices: tuple[str, ...] = ()
 
 
 KNOBS = (
-    Knob("link.length_m", "fibre length (m)", 1.0, 100.0, 1.0),
-    Knob("link.rate_gbps", "rate per channel (Gb/s)", 0.5, 4.0, 0.05),
-    Knob("led.peak_current_ma", "LED peak current (mA)", 0.5, 10.0, 0.1),
-    Knob("fiber.na", "fibre NA", 0.1, 0.5, 0.01),
-    Knob("coupling.relay_na", "relay NA onto the fibre (launch stop)", 0.02, 0.5, 0.005),
-    Knob("fiber.attenuation_db_per_m", "fibre loss (dB/m)", 0.01, 1.0, 0.01),
-    Knob("array.spare_channels", "spare channels", 0.0, 120.0, 1.0),
+    Knob("link.host_protocol", "host protocol (none: a custom rate)", "link", choices=HOST_PROTOCOLS),
+    Knob("link.rate_gbps", "line rate per channel (Gb/s)", "link", 0.5, 4.0, 0.01),
+    Knob("link.length_m", "fibre length (m)", "link", 1.0, 100.0, 1.0),
+    Knob("link.target_ber", "target pre-FEC BER", "link"),
+    Knob("array.rows", "array rows", "array", 1, 64, 1),
+    Knob("array.cols", "array columns", "array", 1, 64, 1),
+    Knob("array.spare_channels", "spare channels", "array", 0, 200, 1),
+    Knob("array.pitch_um", "channel pitch (um)", "array", 10.0, 200.0, 1.0),
+    Knob("led.diameter_um", "LED diameter (um)", "LED", 1.0, 20.0, 0.1),
+    Knob("led.peak_current_ma", "LED peak current (mA)", "LED", 0.5, 10.0, 0.1),
+    Knob("led.bias_current_ma", "LED bias current (mA)", "LED", 0.0, 2.0, 0.05),
+    Knob("led.temperature_c", "LED junction temperature (C)", "LED", -40.0, 125.0, 1.0),
+    Knob("led.wavelength_nm", "LED wavelength (nm)", "LED", 400.0, 650.0, 1.0),
+    Knob("coupling.lens", "transmit optic", "optics", choices=LENSES),
+    Knob("coupling.relay_na", "relay NA onto the fibre (launch stop)", "optics", 0.02, 0.5, 0.005),
+    Knob("coupling.spot_magnification", "spot magnification", "optics", 0.1, 2.0, 0.05),
+    Knob("coupling.collection_efficiency", "micro-optic collection efficiency", "optics", 0.05, 1.0, 0.01),
+    Knob("fiber.na", "fibre NA", "fibre", 0.1, 0.5, 0.01),
+    Knob("fiber.attenuation_db_per_m", "fibre loss (dB/m)", "fibre", 0.01, 1.0, 0.01),
+    Knob("fiber.core_pitch_um", "core pitch (um)", "fibre", 1.0, 10.0, 0.1),
+    Knob("fiber.core_diameter_um", "core diameter (um)", "fibre", 0.5, 8.0, 0.1),
+    Knob("receiver.temperature_c", "receiver temperature (C)", "receiver", -40.0, 125.0, 1.0),
+    Knob("receiver.tia_bandwidth_ghz", "TIA bandwidth (GHz)", "receiver", 0.2, 5.0, 0.05),
+    Knob("receiver.photodiode_size_um", "photodiode side (um)", "receiver", 5.0, 100.0, 1.0),
+    Knob("receiver.tia_noise_pa_per_sqrt_hz", "TIA input noise (pA/rtHz)", "receiver", 0.5, 10.0, 0.1),
+    Knob("equalizer.enable", "equalizer on", "equalizer", step=0.0),
+    Knob("equalizer.ctle_peaking_db", "CTLE peaking (dB)", "equalizer", 0.0, 12.0, 0.5),
+    Knob("equalizer.ffe_taps", "FFE taps", "equalizer", 0, 15, 1),
 )
 KNOB_BY_PATH = {knob.path: knob for knob in KNOBS}
-KNOB_PATHS = set(KNOB_BY_PATH)
 
 
-def parse_request(params: Mapping[str, str]) -> tuple[str, dict[str, float]]:
-    """Preset name and numeric overrides from query parameters; unknown names are errors."""
+def parse_request(params: Mapping[str, str], reserved: tuple[str, ...] = ()) -> tuple[str, dict[str, Any]]:
+    """Preset name and the design edits of query parameters (any design field, by dotted path).
+
+    The values are only parsed (numbers as numbers, an integer field's whole number as an
+    integer); whether they make a valid design is for the one design validation
+    (:func:`mosaiclink.config.overrides.with_overrides`) to say, as for the CLI. Parameters named
+    in ``reserved`` belong to the caller (e.g. a sweep's) and are skipped.
+    """
     preset = params.get("preset", DEFAULT_PRESET)
     if preset not in preset_names():
         raise ConfigError(f"preset = {preset!r}: unknown; valid presets: {', '.join(preset_names())}")
-    overrides: dict[str, float] = {}
+    leaves = design_leaves(preset)
+    overrides: dict[str, Any] = {}
     for name, text in params.items():
-        if name == "preset":
+        if name == "preset" or name in reserved:
             continue
-        if name not in KNOB_PATHS:
-            raise ConfigError(f"parameter {name!r}: not adjustable here; adjustable: {', '.join(sorted(KNOB_PATHS))}")
-        value = _number(name, text)
-        knob = KNOB_BY_PATH[name]
-        if not knob.min_value <= value <= knob.max_value:
-            raise ConfigError(
-                f"{name} = {value:g}: outside the explorer's range {knob.min_value:g}-{knob.max_value:g} "
-                "(use a design file with mosaic link for other values)"
-            )
-        overrides[name] = value
+        if name not in leaves:
+            near = nearest_path(name, leaves)
+            hint = f"; did you mean '{near}'?" if near else ""
+            raise ConfigError(f"parameter {name[:60]!r}: not a field of the design{hint}")
+        overrides[name] = parse_value(text, leaves[name])
     return preset, overrides
 
 
-def _number(name: str, text: str) -> float:
-    """A finite number from a query value (an integer for a count); anything else is a ConfigError."""
+@cache
+def design_leaves(preset: str) -> dict[str, type]:
+    """Every scalar leaf of a preset's design (numbers, flags and named choices) and its type."""
+    leaves: dict[str, type] = {}
+    for section, fields in load_preset(preset).to_mapping().items():
+        if isinstance(fields, dict):
+            for leaf, value in fields.items():
+                if isinstance(value, (bool, int, float, str)):
+                    leaves[f"{section}.{leaf}"] = type(value)
+    return leaves
+
+
+def parse_value(text: str, kind: type) -> Any:
+    """A query value as the field's type where it reads as one; otherwise the text itself, for the
+    design validation to refuse in its own words (``must be a finite number``, ``valid integer``)."""
+    if kind is str:
+        return text
+    if kind is bool:
+        return {"true": True, "false": False, "1": True, "0": False}.get(text.strip().lower(), text)
     try:
         value = float(text)
     except ValueError:
-        raise ConfigError(f"{name} = {text[:40]!r}: must be a number") from None
-    if not math.isfinite(value):
-        raise ConfigError(f"{name} = {text[:40]!r}: must be a finite number (NaN and infinity are refused)")
-    if name == "array.spare_channels":
-        if value != int(value):
-            raise ConfigError(f"{name} = {text[:40]!r}: must be a whole number of channels")
-        return int(value)
-    return value
+        return text
+    return int(value) if kind is int and value.is_integer() else value
+
+
+def query_design(params: Mapping[str, str], reserved: tuple[str, ...] = ()):
+    """The design a query names, through the one design validation; with its preset and edits."""
+    preset, overrides = parse_request(params, reserved)
+    return with_overrides(load_preset(preset), overrides), preset, overrides
 
 
 def explore_point(params: Mapping[str, str]) -> dict:
     """Metrics of the requested design and its BER-vs-length curve (JSON-ready)."""
-    preset, overrides = parse_request(params)
-    design = with_overrides(load_preset(preset), overrides)
-    lengths_m = np.append(CURVE_LENGTHS_M, design.link.length_m)
+    design, preset, _ = query_design(params)
+    curve_lengths_m = curve_lengths(design.link.length_m)
+    lengths_m = np.append(curve_lengths_m, design.link.length_m)
     metrics = require_finite(
         evaluate_rows(design, ("link.length_m",), lengths_m[:, None]), f"explorer point of '{design.name}'"
     )
@@ -107,14 +167,19 @@ def explore_point(params: Mapping[str, str]) -> dict:
         log10_ber=log10_ber,
         ber=10.0**log10_ber,
         q_factor=q,
-        q_margin_db=float(20.0 * np.log10(max(q, 1e-300) / q_from_ber(design.link.target_ber))),
+        margin_db=float(
+            budget_margin_db(
+                max(q, 1e-300), q_from_ber(design.link.target_ber), design.receiver.implementation_penalty_db
+            )
+        ),
     )
     return {
         "preset": preset,
         "design": {knob.path: _leaf(design, knob.path) for knob in KNOBS},
+        "derived": derived_facts(design),
         "metrics": here,
         "curve": {
-            "length_m": CURVE_LENGTHS_M.tolist(),
+            "length_m": curve_lengths_m.tolist(),
             "log10_ber": np.maximum(metrics["log10_ber"][:-1], LOG10_BER_FLOOR).tolist(),
         },
         "spread": channel_spread(evaluate_link(design, seed=0)),
@@ -144,6 +209,106 @@ def channel_spread(report: LinkReport) -> dict:
     }
 
 
-def _leaf(design, path: str) -> float:
+def curve_lengths(length_m: float) -> np.ndarray:
+    """Lengths of the BER-vs-length curve: 1-100 m, stretched to hold a longer design's own length."""
+    top = max(CURVE_TOP_M, 1.25 * length_m)
+    return np.linspace(1.0, top, CURVE_POINTS)
+
+
+def derived_facts(design) -> dict:
+    """What the design's fields imply and the page shows beside them (not knobs)."""
+    need = design.required_rate_gbps
+    return {
+        "rate_derived": need is not None and rate_follows_channels(design),
+        "required_rate_gbps": need,
+        "data_rate_gbps": design.data_rate_gbps,
+        "data_channels": design.array.data_channels,
+        "total_channels": design.array.total_channels,
+    }
+
+
+def _leaf(design, path: str):
     section, leaf = path.split(".")
-    return float(getattr(getattr(design, section), leaf))
+    value = getattr(getattr(design, section), leaf)
+    return value if isinstance(value, (bool, str, int)) else float(value)
+
+
+SWEEP_PARAMS = ("sweep.path", "sweep.from", "sweep.to", "sweep.steps")
+SWEEP_MAX_STEPS = 200  # a plot's worth of points: one fast-path batch of at most this many designs
+
+
+def sweep_knob(params: Mapping[str, str]) -> dict:
+    """The fast path's metrics over one knob of the design on screen (the page's in-place sweep).
+
+    ``sweep.path`` names a numeric design field, ``sweep.from``/``sweep.to`` its end values and
+    ``sweep.steps`` the number of designs (2-200, an integer field's values rounded and deduplicated);
+    every design of the sweep passes the one design validation (a refused one refuses the sweep with
+    its message), and the batch is :func:`~mosaiclink.explore.evaluate.evaluate_rows`'s.
+    """
+    design, preset, _ = query_design(params, SWEEP_PARAMS)
+    path = params.get("sweep.path", "")
+    kind = design_leaves(preset).get(path)
+    if kind not in (int, float):
+        numeric = ", ".join(k.path for k in KNOBS if k.min_value is not None)
+        raise ConfigError(f"sweep.path = {path[:60]!r}: must be a numeric design field, e.g. {numeric}")
+    low, high = (_sweep_number(params, name) for name in ("sweep.from", "sweep.to"))
+    steps = _sweep_number(params, "sweep.steps")
+    if not (steps.is_integer() and 2 <= steps <= SWEEP_MAX_STEPS):
+        raise ConfigError(f"sweep.steps = {steps:g}: allowed a whole number from 2 to {SWEEP_MAX_STEPS}")
+    values = np.linspace(low, high, int(steps))
+    if kind is int:
+        values = np.unique(np.rint(values))
+    metrics = require_finite(evaluate_rows(design, (path,), values[:, None]), f"sweep of {path}")
+    return {"path": path, "values": values.tolist(), "metrics": {k: v.tolist() for k, v in metrics.items()}}
+
+
+def _sweep_number(params: Mapping[str, str], name: str) -> float:
+    text = params.get(name, "")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} = {text[:40]!r}: must be a number") from None
+    if not np.isfinite(value):
+        raise ConfigError(f"{name} = {text[:40]!r}: must be a finite number")
+    return value
+
+
+def design_file_text(params: Mapping[str, str]) -> str:
+    """The design on screen as a design file: ``extends = "<preset>"`` and the edited fields (TOML).
+
+    ``mosaic link --config`` reads it, and loading it back (:func:`design_file_query`) gives the
+    same query; only a valid design is written.
+    """
+    design, preset, overrides = query_design(params)
+    tables: dict[str, dict[str, Any]] = {}
+    for path, value in overrides.items():
+        section, leaf = path.split(".")
+        tables.setdefault(section, {})[leaf] = _leaf(design, path) if not isinstance(value, str) else value
+    body = tomli_w.dumps({"extends": preset, **tables})
+    return f"# MOSAIC design saved by the mosaiclink explorer: the preset and the fields changed from it\n{body}"
+
+
+def design_file_query(path: Path) -> dict[str, Any]:
+    """The explorer's state (preset and edits) for a design file, read by the one safe reader.
+
+    The preset is the file's ``extends`` (the default preset without one); the edits are every
+    field whose value differs from that preset's, the line rate only where it is not derived.
+    """
+    data = read_mapping(path)
+    design = load_design(path)
+    base = data.get("extends", DEFAULT_PRESET)
+    preset = base if base in preset_names() else DEFAULT_PRESET
+    reference = load_preset(preset).to_mapping()
+    edits: dict[str, Any] = {}
+    for section, fields in design.to_mapping().items():
+        if not isinstance(fields, dict):
+            continue
+        for leaf, value in fields.items():
+            if value == reference[section][leaf]:
+                continue
+            if f"{section}.{leaf}" == "link.rate_gbps" and derived_facts(design)["rate_derived"]:
+                continue
+            if not isinstance(value, (bool, int, float, str)):
+                raise ConfigError(f"{section}.{leaf}: a table the explorer does not edit; use mosaic link --config")
+            edits[f"{section}.{leaf}"] = value
+    return {"preset": preset, "edits": edits}
