@@ -59,7 +59,7 @@ AWAITING_EXAMPLES = {"sweep", "calibrate", "uncertainty"}
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_public_name_has_a_running_example(name):
-    # through the defining module: ``ml.assess`` is the subpackage once something imported it
+    # through the defining module, as ``import mosaiclink as ml`` resolves it
     obj = getattr(importlib.import_module(ml._EXPORTS[name]), name)
     tests = _examples(obj, f"mosaiclink.{name}")
     if name in AWAITING_EXAMPLES:
@@ -82,3 +82,12 @@ def test_package_overview_example_runs():
     tests = _examples(importlib.import_module("mosaiclink.api"), "mosaiclink.api")
     assert tests
     _run(tests)
+
+
+def test_ml_assess_stays_the_function_after_the_assessment_layer_is_imported():
+    """The layer is ``mosaiclink.assessment``, not ``mosaiclink.assess``: importing a subpackage sets
+    the parent's attribute of its name, which once replaced the exported function by the package."""
+    import mosaiclink.assessment  # noqa: F401  (what the report, web and cli import)
+    import mosaiclink.report.build  # noqa: F401
+
+    assert callable(ml.assess) and ml.assess.__module__ == "mosaiclink.assessment.design_assessment"

@@ -2,7 +2,7 @@
 
 Most are the layers' own functions (:func:`~mosaiclink.physics.link.evaluate_link`,
 :func:`~mosaiclink.sim.runner.simulate`, :func:`~mosaiclink.system.compare.compare`,
-:func:`~mosaiclink.assess.assess`); this module adds the few that join layers:
+:func:`~mosaiclink.assessment.assess`); this module adds the few that join layers:
 :func:`load_design` (a preset name or a file), :func:`evaluate_cluster` (a scenario by name),
 :func:`write_report` and :func:`plot` (the report's own figure code for any result).
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functio
     import plotly.graph_objects as go
     from matplotlib.figure import Figure as MplFigure
 
-    from mosaiclink.assess import Assessment
+    from mosaiclink.assessment import Assessment
     from mosaiclink.explore.calibrate import Calibration
     from mosaiclink.explore.claims import ClaimsAssessment
 
@@ -235,13 +235,13 @@ def uncertainty(
 
 def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
     """Write the HTML report, ``report.json`` and (``paper_figures``) the Matplotlib figures of an
-    :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
+    :class:`~mosaiclink.assessment.Assessment`; returns the path of ``index.html``.
 
     Examples
     --------
     >>> import tempfile
     >>> import mosaiclink as ml
-    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> from mosaiclink.assessment import assess  # the function ml.assess exports
     >>> assessment = assess(ml.load_preset("mosaic-prototype"))
     >>> ml.write_report(assessment, tempfile.mkdtemp()).name
     'index.html'
@@ -269,7 +269,7 @@ def plot(result: Any, figure: str | None = None) -> go.Figure | MplFigure:
     >>> type(figure).__name__  # a Plotly figure: figure.show() in a notebook
     'Figure'
     """
-    from mosaiclink.assess.assessment import Assessment
+    from mosaiclink.assessment.design_assessment import Assessment
     from mosaiclink.physics.link import LinkReport
     from mosaiclink.report.theme import themed
     from mosaiclink.sim.runner import SimResult

@@ -73,7 +73,7 @@ def test_site_builds_strict_and_documents_every_layer(tmp_path):
         assert (tmp_path / "api" / layer / "index.html").is_file()
     api = (tmp_path / "api" / "index.html").read_text()
     for name in ("load_design", "evaluate_cluster", "write_report", "plot", "assess"):
-        assert f'id="mosaiclink.api.{name}"' in api or f'id="mosaiclink.assess.{name}"' in api, name
+        assert f'id="mosaiclink.api.{name}"' in api or f'id="mosaiclink.assessment.{name}"' in api, name
     # Sphinx roles in docstrings are links (documented targets) or code, never raw text
     pages = list(tmp_path.rglob("*.html"))
     raw = [p.relative_to(tmp_path).as_posix() for p in pages if RAW_ROLE.search(p.read_text())]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mosaiclink.assess.scenario import assess_scenario, load_cluster_scenario
+from mosaiclink.assessment.scenario import assess_scenario, load_cluster_scenario
 from mosaiclink.cluster.memory import evaluate_memory_pool
 from mosaiclink.cluster.scale_up_sweep import evaluate_scale_up_sweep
 from mosaiclink.config.cluster import MemoryPoolSpec, ScaleUpSweepSpec

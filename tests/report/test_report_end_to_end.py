@@ -63,7 +63,7 @@ def test_published_claims_appear_as_computed(built_report):
 
 def test_report_claims_are_mosaic_uncertainty_claims(built_report, mosaic):
     """One source: the report's bands and claims table equal `mosaic uncertainty`'s for the same seed and samples."""
-    from mosaiclink.assess.assessment import UNCERTAINTY_SAMPLES
+    from mosaiclink.assessment.design_assessment import UNCERTAINTY_SAMPLES
     from mosaiclink.explore.claims import FAILS, HOLDS, LIKELY, UNLIKELY
 
     report = built_report["json"]["summary"]["uncertainty"]

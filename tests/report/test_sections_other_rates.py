@@ -8,7 +8,7 @@ import stat
 import numpy as np
 import pytest
 
-from mosaiclink.assess.assessment import STEPS, assess
+from mosaiclink.assessment.design_assessment import STEPS, assess
 from mosaiclink.config.presets import load_preset
 from mosaiclink.report.build import build_sections, write_report
 

@@ -42,13 +42,13 @@ def report(
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from mosaiclink.assess.assessment import STEPS, assess
+    from mosaiclink.assessment.design_assessment import STEPS, assess
     from mosaiclink.report.build import labelled_sections, write_report
 
     design = resolve_design(preset, config)
     scenarios = tuple(scenario or ())
     if scenarios:
-        from mosaiclink.assess.scenario import load_cluster_scenario
+        from mosaiclink.assessment.scenario import load_cluster_scenario
 
         for name in scenarios:  # a bad name or file fails before the long evaluation starts
             load_cluster_scenario(name)

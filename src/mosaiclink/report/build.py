@@ -1,6 +1,6 @@
-"""Render an :class:`~mosaiclink.assess.Assessment` into the report's sections and files.
+"""Render an :class:`~mosaiclink.assessment.Assessment` into the report's sections and files.
 
-This is the main job behind ``mosaic report``: :func:`~mosaiclink.assess.assess` computes
+This is the main job behind ``mosaic report``: :func:`~mosaiclink.assessment.assess` computes
 every number once; each section module only renders it; :func:`write_report` writes the HTML,
 ``report.json`` and the paper figures from those same sections.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mosaiclink.assess.assessment import Assessment
+from mosaiclink.assessment.design_assessment import Assessment
 from mosaiclink.config.io import OUTPUT_MODE, write_text_atomic
 from mosaiclink.errors import ConfigError
 from mosaiclink.report.document import Section

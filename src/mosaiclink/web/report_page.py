@@ -2,7 +2,7 @@
 
 The query is the explorer's (preset plus edited fields), validated by the one design validation
 before any work (a refused design is a one-line 400, never a report with parts silently missing);
-the design is assessed once (:func:`~mosaiclink.assess.assessment.assess`) and rendered like the
+the design is assessed once (:func:`~mosaiclink.assessment.design_assessment.assess`) and rendered like the
 report's ``index.html``, without writing files. A report takes tens of seconds, so it runs as a
 job on a worker thread: :class:`ReportJobs` records the assessment's step (its ``on_step``
 callback) for the page to poll, and keeps the few most recent pages.
@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mosaiclink.assess.assessment import STEPS, assess
+from mosaiclink.assessment.design_assessment import STEPS, assess
 from mosaiclink.config.io import read_package_text
 from mosaiclink.errors import ConfigError, MosaicError
 from mosaiclink.report.build import build_sections

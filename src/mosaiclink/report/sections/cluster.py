@@ -1,6 +1,6 @@
 """Cluster impact section: the shipped 100k-GPU and scale-up scenarios side by side.
 
-Renders :class:`~mosaiclink.assess.ClusterAssessment`; computes nothing.
+Renders :class:`~mosaiclink.assessment.ClusterAssessment`; computes nothing.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mosaiclink.assess.assessment import Assessment
+from mosaiclink.assessment.design_assessment import Assessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt, fmt_hours
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mosaiclink.assess.scenario import ScenarioAssessment
+from mosaiclink.assessment.scenario import ScenarioAssessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt_hours
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout

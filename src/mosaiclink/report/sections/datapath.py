@@ -1,6 +1,6 @@
 """Data path section: the link's per-channel BER through the gearbox and RS(544,514).
 
-Renders :class:`~mosaiclink.assess.DatapathAssessment`: the link at the line rate the
+Renders :class:`~mosaiclink.assessment.DatapathAssessment`: the link at the line rate the
 gearbox needs (the host's coded rate plus alignment markers, spread over the data channels), the
 best channels carrying data (spares replace the worst), the analytic post-FEC model and the
 error-pattern emulator.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import (
+from mosaiclink.assessment.design_assessment import (
     EMULATED_US,
     KILL_AT_US,
     KILLED_MID_RUN,

@@ -6,8 +6,8 @@ import math
 
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import Assessment
-from mosaiclink.assess.envelope import EnvelopeAssessment
+from mosaiclink.assessment.design_assessment import Assessment
+from mosaiclink.assessment.envelope import EnvelopeAssessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt
 from mosaiclink.report.theme import PALETTE, base_layout

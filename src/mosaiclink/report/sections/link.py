@@ -1,6 +1,6 @@
 """Link physics section: the per-channel BER mosaic, the budget waterfall, BER vs length, reach vs rate.
 
-Renders :class:`~mosaiclink.assess.LinkAssessment`; computes nothing.
+Renders :class:`~mosaiclink.assessment.LinkAssessment`; computes nothing.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import BER_CURVE_RATE_FACTORS, Assessment, LinkAssessment
+from mosaiclink.assessment.design_assessment import BER_CURVE_RATE_FACTORS, Assessment, LinkAssessment
 from mosaiclink.physics.link import LinkReport
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt_ber, fmt_length_m, fmt_log10_ber, fmt_rate_gbps

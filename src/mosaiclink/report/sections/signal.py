@@ -1,6 +1,6 @@
 """Signal-integrity section: frequency responses, the pulse before and after the FFE, BER vs received OMA.
 
-Renders :class:`~mosaiclink.assess.SignalAssessment` for the median and the worst live
+Renders :class:`~mosaiclink.assessment.SignalAssessment` for the median and the worst live
 channel of the design point; computes nothing.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import Assessment, SignalAssessment
+from mosaiclink.assessment.design_assessment import Assessment, SignalAssessment
 from mosaiclink.report.document import Figure, Section
 from mosaiclink.report.numbers import fmt_ber, fmt_length_m, fmt_rate_gbps
 from mosaiclink.report.theme import BER_AXIS_LOG10, PALETTE, base_layout

@@ -1,6 +1,6 @@
 """Monte Carlo section: counted BER beside the analytic prediction, an eye and its bathtub.
 
-Renders :class:`~mosaiclink.assess.SimulationAssessment`: the counted channels are the
+Renders :class:`~mosaiclink.assessment.SimulationAssessment`: the counted channels are the
 design's worst live channels whose BER a report-sized count resolves; the eye is the median
 channel's, on the oversampled waveform path.
 """
@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy.special import ndtr
 
-from mosaiclink.assess.assessment import EYE_BITS, Assessment
+from mosaiclink.assessment.design_assessment import EYE_BITS, Assessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt_ber, fmt_length_m, fmt_rate_gbps
 from mosaiclink.report.theme import BER_AXIS_LOG10, PALETTE, base_layout

@@ -9,7 +9,7 @@ Renders an assessment; computes nothing.
 
 from __future__ import annotations
 
-from mosaiclink.assess.assessment import Assessment
+from mosaiclink.assessment.design_assessment import Assessment
 from mosaiclink.explore.claims import SOURCES, ClaimsAssessment
 from mosaiclink.explore.uncertainty import METRICS
 from mosaiclink.report.document import Section, Table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import COMPARE_REACH_M, COMPARE_TEMPERATURE_C, Assessment
+from mosaiclink.assessment.design_assessment import COMPARE_REACH_M, COMPARE_TEMPERATURE_C, Assessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.numbers import fmt, fmt_hours, fmt_length_m, fmt_range
 from mosaiclink.report.theme import MOSAIC_COLOR, PALETTE, base_layout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from mosaiclink.assess.assessment import Assessment
+from mosaiclink.assessment.design_assessment import Assessment
 from mosaiclink.report.document import Figure, Section, Table
 from mosaiclink.report.theme import PALETTE, base_layout
 

@@ -7,7 +7,7 @@ sits above ``explore`` and below ``report`` (DESIGN.md); it formats and draws no
 
 from __future__ import annotations
 
-from mosaiclink.assess.assessment import STEPS, Assessment, assess
-from mosaiclink.assess.scenario import ScenarioAssessment, assess_scenario, load_cluster_scenario
+from mosaiclink.assessment.design_assessment import STEPS, Assessment, assess
+from mosaiclink.assessment.scenario import ScenarioAssessment, assess_scenario, load_cluster_scenario
 
 __all__ = ["STEPS", "Assessment", "ScenarioAssessment", "assess", "assess_scenario", "load_cluster_scenario"]

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from mosaiclink import __version__
-from mosaiclink.assess.envelope import EnvelopeAssessment, assess_envelope
-from mosaiclink.assess.scenario import ScenarioAssessment, assess_scenario
+from mosaiclink.assessment.envelope import EnvelopeAssessment, assess_envelope
+from mosaiclink.assessment.scenario import ScenarioAssessment, assess_scenario
 from mosaiclink.cluster.run import evaluate_columns
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
 from mosaiclink.config.datapath import DatapathSpec
@@ -188,7 +188,7 @@ class Assessment:
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> from mosaiclink.assessment import assess  # the function ml.assess exports
     >>> assessment = assess(ml.load_preset("mosaic-prototype"))
     >>> round(assessment.link.reach_all_data_m, 1), round(assessment.system.power_pluggable.total_w_per_end, 3)
     (12.9, 1.392)
@@ -489,7 +489,7 @@ def assess(
         Where the design came from (``"preset mosaic-800g"``, ``"file my.toml"``), shown in the report.
     scenarios
         Memory-pool or scale-up-sweep scenarios (shipped names or files), each evaluated once
-        (:func:`mosaiclink.assess.scenario.assess_scenario`).
+        (:func:`mosaiclink.assessment.scenario.assess_scenario`).
 
     Returns
     -------
@@ -499,7 +499,7 @@ def assess(
     Examples
     --------
     >>> import mosaiclink as ml
-    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> from mosaiclink.assessment import assess  # the function ml.assess exports
     >>> assess(ml.load_preset("mosaic-prototype"))
     <Assessment mosaic-prototype: 100 ch @ 2 Gb/s, 20 m, reach 12.9 m, 0.842-1.39 W/end, seed 0>
     """
