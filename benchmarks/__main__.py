@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from benchmarks import harness  # noqa: E402
 
-SECTIONS = ("sim", "datapath", "cluster", "distributed", "explore", "link", "production")
+SECTIONS = ("sim", "datapath", "cluster", "distributed", "explore", "link", "production", "report")
 QUICK = ("sim", "datapath", "cluster", "explore")  # link: the link-model work re-measures it
 
 
@@ -46,9 +46,9 @@ def table(results: list[harness.Result]) -> list[str]:
     for r in results:
         if r.unit == "run":  # a timed run against a target time
             ours = f"{r.ours.cpu_s / r.ours.units:.3g} s CPU, {r.ours.wall_s / r.ours.units:.3g} s wall"
-            lines.append(
-                f"| {r.name} | {r.what} | {ours} | - | - | - | - | {f'{1 / r.goal:.3g} s' if r.goal else '-'} | - |"
-            )
+            peer = f"{r.peer.cpu_s / r.peer.units:.3g} s CPU ({r.peer_name})" if r.peer else "-"
+            goal = f"{1 / r.goal:.3g} s" if r.goal else "-"
+            lines.append(f"| {r.name} | {r.what} | {ours} | {peer} | - | - | - | {goal} | - |")
             continue
         unit = r.unit
         if r.wall_only and r.peer:

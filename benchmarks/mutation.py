@@ -154,7 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rerun", type=Path, help="run only the survivors recorded in this --json file")
     parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
     parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
+    parser.add_argument(
+        "--only-extra",
+        action="store_true",
+        help="with --rerun: run only the extra tests (the survivors already passed the others)",
+    )
     args = parser.parse_args(argv)
+    if args.only_extra:
+        for module in TESTS:
+            TESTS[module] = list(args.extra_tests)
     deadline = None
     if args.until:
         hh, mm = (int(x) for x in args.until.split(":"))

@@ -95,7 +95,7 @@ def built_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     result = subprocess.run(
-        [sys.executable, "-m", "mosaiclink", "report", "--out", str(out)],
+        [sys.executable, "-m", "mosaiclink", "report", "--out", str(out), "--paper-figures"],
         capture_output=True,
         text=True,
         env=env,

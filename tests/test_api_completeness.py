@@ -104,3 +104,22 @@ def test_design_out_writes_a_loadable_design(mosaic, tmp_path):
     chosen = json.loads(done.stdout)["design"]
     written = ml.load_design(out)
     assert written.to_mapping() == ml.MosaicDesign.from_mapping(chosen).to_mapping()
+
+
+def test_plot_returns_figure_objects_for_networks_and_calibrations(tmp_path):
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from mosaiclink.physics.networks import channel_networks
+
+    networks = channel_networks(ml.load_design("mosaic-800g"), np.linspace(1e7, 6e9, 60), channel=3)
+    assert isinstance(ml.plot(networks), Figure)
+    data = tmp_path / "d.toml"
+    data.write_text(
+        'format = "mosaic-ber-points/1"\nname = "d"\nbase = "mosaic-prototype"\nstatistic = "nominal"\n'
+        "[[point]]\nlength_m = 30\nrate_gbps = 2\nerrors = 900\nbits = 1e7\n"
+    )
+    figure = ml.plot(ml.calibrate(data, free=[NOISE]))
+    assert isinstance(figure, Figure) and len(figure.axes) == 2
+    with pytest.raises(ml.ConfigError, match="plot\\(\\) takes"):
+        ml.plot(object())

@@ -21,6 +21,7 @@ PUBLIC = [name for name in ml.__all__ if name != "__version__"]
 # are shown through evaluate_link, whose example runs them)
 PHYSICS = [
     "mosaiclink.physics.array",
+    "mosaiclink.physics.bend",
     "mosaiclink.physics.ber",
     "mosaiclink.physics.budget",
     "mosaiclink.physics.chain",
@@ -29,11 +30,13 @@ PHYSICS = [
     "mosaiclink.physics.equalizer",
     "mosaiclink.physics.fiber",
     "mosaiclink.physics.microled",
+    "mosaiclink.physics.networks",
     "mosaiclink.physics.optics",
     "mosaiclink.physics.population",
     "mosaiclink.physics.reach",
     "mosaiclink.physics.receiver",
     "mosaiclink.physics.sampling",
+    "mosaiclink.physics.thermal",
 ]
 
 

@@ -34,7 +34,7 @@ def test_grid_sweep_size_is_an_exact_integer_not_a_wrapped_int64():
     mapping = {
         "parameters": {
             "link.length_m": grid,
-            "link.rate_gbps": grid,
+            "link.rate_gbps": {"range": [2.2, 3.0], "steps": 100_000},  # at or above what 800GbE needs
             "fiber.na": {"range": [0.2, 0.3], "steps": 100_000},
             "led.peak_current_ma": grid,
             "link.connector_loss_db": grid,

@@ -31,6 +31,7 @@ from mosaiclink.errors import ConfigError, require_instance, require_seed
 if TYPE_CHECKING:  # annotations only: the heavy modules load inside the functions
     import pandas as pd
     import plotly.graph_objects as go
+    from matplotlib.figure import Figure as MplFigure
 
     from mosaiclink.assess import Assessment
     from mosaiclink.explore.calibrate import Calibration
@@ -232,30 +233,34 @@ def uncertainty(
     return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
 
 
-def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report") -> Path:
-    """Write the HTML report, ``report.json`` and the paper figures of an
+def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
+    """Write the HTML report, ``report.json`` and (``paper_figures``) the Matplotlib figures of an
     :class:`~mosaiclink.assess.Assessment`; returns the path of ``index.html``.
 
     Examples
     --------
     >>> import tempfile
     >>> import mosaiclink as ml
-    >>> assessment = ml.assess(ml.load_preset("mosaic-prototype"))
+    >>> from mosaiclink.assess import assess  # the function ml.assess exports
+    >>> assessment = assess(ml.load_preset("mosaic-prototype"))
     >>> ml.write_report(assessment, tempfile.mkdtemp()).name
     'index.html'
     """
     from mosaiclink.report.build import build_sections
     from mosaiclink.report.build import write_report as _write
 
-    return _write(assessment, build_sections(assessment), Path(out_dir))
+    return _write(assessment, build_sections(assessment), Path(out_dir), paper_figures)
 
 
-def plot(result: Any, figure: str | None = None) -> go.Figure:
-    """The report's Plotly figure for a result.
+def plot(result: Any, figure: str | None = None) -> go.Figure | MplFigure:
+    """The report's figure for a result, as a figure object (nothing is written).
 
-    ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
+    Plotly: ``LinkReport`` -> per-channel BER mosaic; ``SimResult`` -> counted vs analytic BER;
     ``ComparisonResult`` -> power per end of every technology; ``Assessment`` -> the report figure
-    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure).
+    with id ``figure`` (e.g. ``"fig-eye"``; default the BER-vs-length figure). Matplotlib:
+    ``Calibration`` -> points vs model with residuals, the sensitivity curve and a measured LED
+    response beside the model's (``mosaic calibrate --plot``); a dict of networks from
+    ``physics.networks.channel_networks`` -> |H(f)| of the stages and the chain (``mosaic network --plot``).
 
     Examples
     --------
@@ -286,6 +291,17 @@ def plot(result: Any, figure: str | None = None) -> go.Figure:
         from mosaiclink.report.build import report_figure
 
         return report_figure(result, figure or "fig-ber-length")
+    from mosaiclink.explore.calibrate import Calibration
+
+    if isinstance(result, Calibration):
+        from mosaiclink.report.calibration_figure import calibration_figure
+
+        return calibration_figure(result)
+    if isinstance(result, dict) and "chain" in result:
+        from mosaiclink.report.network_plots import network_figure
+
+        return network_figure(result)
     raise ConfigError(
-        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult or Assessment"
+        f"result = {type(result).__name__}: plot() takes a LinkReport, SimResult, ComparisonResult, Assessment, "
+        "Calibration or a dict of channel networks"
     )

@@ -43,3 +43,12 @@ def test_piped_run_prints_the_table_and_nothing_on_stderr(mosaic):
     result = mosaic("datapath", "--mode", "payload", "--duration-us", "2")
     assert result.returncode == 0 and result.stderr == ""
     assert "post-FEC bit errors" in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["payload", "pattern"])
+def test_the_total_is_known_before_the_first_block(mode):
+    """The first call is (0, total): the bar never sits at '0/?' while the first block (and, on a
+    first run, Numba's compilation) runs."""
+    calls: list[tuple[int, int]] = []
+    emulate(DatapathSpec(duration_us=2, mode=mode), seed=1, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0][0] == 0 and calls[0][1] == calls[-1][1] > 0

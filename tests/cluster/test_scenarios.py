@@ -119,7 +119,7 @@ def test_interval_follows_the_catalog_fit(tmp_path):
 
     optics = tomllib.loads(resources.files("mosaiclink.system.catalog").joinpath("optics.toml").read_text())
     aoc = next(e for e in optics["entry"] if e["id"] == "aoc-800g")
-    aoc["fit"].update(low=100.0, typical=150.0)  # half the built-in 300 FIT per end
+    aoc["fit"].update(low=100.0, typical=137.5)  # half the built-in 275 FIT per end
     user = tmp_path / "user.toml"
     user.write_text(tomli_w.dumps({"entry": [aoc]}))
     techs = cluster_techs(800.0, catalog=load_catalog([user]))

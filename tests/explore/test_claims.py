@@ -13,11 +13,13 @@ from mosaiclink.explore.claims import (
     FAILS,
     HEADLINE_CLAIMS,
     HOLDS,
-    TYPICAL_ONLY,
+    LIKELY,
+    UNLIKELY,
     Claim,
     copper_claim,
     decide,
     design_claims,
+    probability_holds,
 )
 from mosaiclink.explore.uncertainty import UncertainInput, rbd_fast_s1, sensitivity, spearman
 from mosaiclink.system.catalog import load_catalog
@@ -25,37 +27,38 @@ from mosaiclink.system.catalog import load_catalog
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 
 
-@st.composite
-def claims_and_bands(draw):
-    low = draw(st.one_of(st.none(), finite))
-    high = draw(st.one_of(st.none(), finite))
-    assume(low is None or high is None or low <= high)
-    p5, p95 = sorted((draw(finite), draw(finite)))
-    return Claim("k", "", "", "m", low, high), draw(finite), p5, p95
-
-
-@given(claims_and_bands())
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
 @settings(max_examples=300)
-def test_verdict_properties(case):
-    claim, nominal, p5, p95 = case
-    outcome = decide(claim, nominal, p5, p95)
-    band_inside = claim.satisfied(p5) and claim.satisfied(p95)
-    # a band entirely on the claim's side holds across it; every point between p5 and p95 satisfies it
-    assert (outcome == HOLDS) == band_inside
-    if band_inside:
-        assert all(claim.satisfied(v) for v in np.linspace(p5, p95, 7))
-    # otherwise the nominal design alone decides between "typical only" and "does not hold"
-    if not band_inside:
-        assert outcome == (TYPICAL_ONLY if claim.satisfied(nominal) else FAILS)
+def test_verdict_is_monotone_in_the_probability(p, q):
+    order = [FAILS, UNLIKELY, LIKELY, HOLDS]
+    if p <= q:
+        assert order.index(decide(p)) <= order.index(decide(q))
 
 
-def test_verdict_examples():
-    reach = Claim("reach", "", "", "reach_m", low=50.0)
-    assert decide(reach, nominal=54.0, p5=51.0, p95=60.0) == HOLDS
-    assert decide(reach, nominal=54.0, p5=5.0, p95=60.0) == TYPICAL_ONLY
-    assert decide(reach, nominal=40.0, p5=5.0, p95=60.0) == FAILS
-    fleet = Claim("f", "", "", "h", low=6.0, high=12.0)
-    assert decide(fleet, nominal=8.0, p5=6.5, p95=11.0) == HOLDS and decide(fleet, 8.0, 1.5, 9.0) == TYPICAL_ONLY
+def test_verdict_thresholds():
+    # holds >= 0.95, likely >= 0.5, unlikely >= 0.05, does not hold below
+    assert [decide(p) for p in (1.0, 0.95, 0.9499, 0.5, 0.4999, 0.05, 0.0499, 0.0)] == [
+        HOLDS,
+        HOLDS,
+        LIKELY,
+        LIKELY,
+        UNLIKELY,
+        UNLIKELY,
+        FAILS,
+        FAILS,
+    ]
+
+
+@given(
+    st.one_of(st.none(), finite),
+    st.one_of(st.none(), finite),
+    st.lists(finite, min_size=1, max_size=50),
+)
+def test_probability_is_the_fraction_of_draws_satisfying_the_claim(low, high, draws):
+    assume(low is None or high is None or low <= high)
+    claim = Claim("k", "", "", "m", low, high)
+    expected = sum(claim.satisfied(v) for v in draws) / len(draws)
+    assert probability_holds(claim, np.array(draws)) == pytest.approx(expected)
 
 
 def test_copper_claim_is_ten_times_the_catalog_dac_reach():

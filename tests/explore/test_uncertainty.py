@@ -15,7 +15,7 @@ from mosaiclink.config.presets import load_preset
 from mosaiclink.config.provenance import classify, preset_provenance
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
-from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY, Claim, verdict
+from mosaiclink.explore.claims import FAILS, HOLDS, LIKELY, UNLIKELY, Claim, verdict
 from mosaiclink.explore.evaluate import evaluate_rows
 from mosaiclink.explore.uncertainty import (
     Fleet,
@@ -94,12 +94,15 @@ def test_sensitivity_names_the_input_that_drives_each_metric(small):
 
 
 def test_claim_verdict_rules(small):
-    p5, _, p95 = small.band("reach_m")
-    nominal = small.nominal["reach_m"]
+    p5, p50, p95 = small.band("reach_m")
     assert verdict(Claim("a", "", "", "reach_m", low=p5 - 1.0), small).verdict == HOLDS
-    between = Claim("b", "", "", "reach_m", low=0.5 * (p5 + nominal))
-    assert p5 < between.low <= nominal and verdict(between, small).verdict == TYPICAL_ONLY
+    median = verdict(Claim("b", "", "", "reach_m", low=p50), small)
+    assert median.p_holds == pytest.approx(0.5, abs=0.02) and median.verdict in (LIKELY, UNLIKELY)
     assert verdict(Claim("c", "", "", "reach_m", low=p95 + 1.0), small).verdict == FAILS
+    # where the nominal design sits in the band
+    nominal = verdict(Claim("d", "", "", "reach_m", low=0.0), small)
+    draws = small.metrics["reach_m"]
+    assert nominal.nominal_percentile == pytest.approx(100 * np.mean(draws <= small.nominal["reach_m"]))
 
 
 def test_every_shipped_ranges_file_fits_its_preset():
@@ -155,7 +158,11 @@ def test_cli_prints_bands_and_claims(mosaic):
     assert data["samples"] == 40 and set(data["bands"]) >= {"reach_m", "link_fit", "fit_ratio_vs_aoc"}
     texts = {c["text"] for c in data["claims"]}
     assert "20 m, 2 Gb/s: median BER < 2e-8" in texts  # the published points probe the prototype
-    assert all(c["verdict"] in (HOLDS, TYPICAL_ONLY, FAILS) for c in data["claims"])
+    assert all(c["verdict"] in (HOLDS, LIKELY, UNLIKELY, FAILS) for c in data["claims"])
+    assert all(0.0 <= c["p_holds"] <= 1.0 and 0.0 <= c["prior"]["p_holds"] <= 1.0 for c in data["claims"])
+    chain = data["posterior"]
+    assert chain["datasets"] == ["mosaic-published"] and chain["converged"]
+    assert all(i["rhat"] < 1.05 and i["ess"] >= 400 for i in chain["inputs"])
 
 
 def test_cli_bad_input_is_one_line_exit_2(mosaic, tmp_path):

@@ -28,7 +28,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 HANG_S = 180.0  # the slowest legitimate default run (`mosaic report`) takes ~70 s here
 SERVE_S = 15.0  # `mosaic serve` with valid values keeps serving: still running then is a pass
-NON_FINITE = re.compile(r"(?<![A-Za-z_])(nan|NaN|-?inf|-?Infinity)(?![A-Za-z_])")
+NON_FINITE = re.compile(r"(?<![A-Za-z_'])(nan|NaN|-?inf|-?Infinity)(?![A-Za-z_']| \(non-finite\))")
+"""A bare non-finite token; ``inf (non-finite)`` is how ``results --sql`` labels a value the query
+made, and ``'inf'`` inside quotes is the query's own text echoed in a column title."""
 
 FLOATS = ["nan", "inf", "-inf", "1e-320", "-1", "0", "1e308", "abc"]
 INTS = ["-1", "0", "9223372036854775808", "99999999999", "1.5", "abc"]
@@ -46,7 +48,21 @@ KINDS = {
     "--csv-events": "output", "spec": "input", "--sql": "sql", "--case-c": "float", "--thermal": "input",
     "--links": "int", "--ageing": "input", "--route": "input", "--modules": "int",
     "--test-limit-db": "float", "--pool": "int",
+    "dataset": "measurement", "--dataset": "measurement", "--ranges": "ranges", "--free": "path", "--plot": "output",
+    "--csv": "output", "--block-bits": "int", "--samples": "int", "--job": "input", "--inference": "input",
+    "--base": "base",
 }  # fmt: skip
+HOSTILE_POINTS = {  # BER-point files the calibrate review found silent or crashing (issue 26)
+    "errors-eq-bits.toml": "errors = 5\nbits = 5",
+    "subnormal-bits.toml": "errors = 0\nbits = 5e-324",
+    "subnormal-sigma.toml": "ber = 1e-6\nsigma_decades = 5e-324",
+    "cold.toml": 'ber = 1e-6\ntemperature_c = "-300 degC"',
+    "zero-kelvin.toml": 'ber = 1e-6\ntemperature_c = "0 K"',
+    "far.toml": "ber = 1e-6\nlength_m = 1e308",
+    "half-row.toml": 'ber = 1e-6\nset = { "array.rows" = 2.5 }',
+    "unknown-section.toml": 'ber = 1e-6\nset = { "nosuch.x" = 1 }',
+    "bad-unit.toml": 'ber = 1e-6\ntemperature_c = "1 meter**(((2)))"',
+}
 
 
 @dataclass(frozen=True)
@@ -79,22 +95,62 @@ def _fixtures(root: Path) -> dict[str, list[str]]:
     (root / "wrong.ini").write_text("[a]\n")
     (root / "notes.duckdb").write_text("a,b\n1,2\n")
     (root / "blocker").write_text("x")
+    (root / "link.toml").unlink(missing_ok=True)
+    (root / "link.toml").symlink_to(root / "blocker")
+    if not (root / "fifo.toml").exists():
+        os.mkfifo(root / "fifo.toml")
+    head = 'format = "mosaic-ber-points/1"\nbase = "mosaic-prototype"\n[free."coupling.collection_efficiency"]\n'
+    head += "low = 0.2\nhigh = 0.4\n[[point]]\n"
+    for name, body in HOSTILE_POINTS.items():
+        conditions = "rate_gbps = 2\n" + ("" if "length_m" in body else "length_m = 20\n")
+        (root / name).write_text(head + conditions + body + "\n")
+    (root / "base-int.toml").write_text('format = "mosaic-ber-points/1"\nbase = 1\n')
+    (root / "ranges-int.toml").write_text('format = "mosaic-ranges/1"\nextends = 1\n')
+    (root / "ranges-deep.toml").write_text('format = "mosaic-ranges/1"\nrange = ' + "[" * 100_000 + "]" * 100_000)
+    (root / "ranges-units.toml").write_text(
+        'format = "mosaic-ranges/1"\n[range."led.diameter_um"]\nlow = "1/0 m"\nhigh = "1 (m"\nbasis = "b"\n'
+    )
+    (root / "ffe.toml").write_text('extends = "mosaic-800g"\n[equalizer]\nffe_taps = 23\n')
     sweep = (
         'base = "mosaic-800g"\nsampler = "grid"\n[parameters]\n"link.length_m" = { range = [5.0, 50.0], steps = 3 }\n'
     )
     (root / "sweep.toml").write_text(sweep)
     names = "missing.toml dir.toml binary.toml deep.json deep.yaml empty.toml nan.toml tiny-led.toml huge-array.toml"
-    inputs = [str(root / n) for n in (*names.split(), "wrong.ini")]
+    inputs = [str(root / n) for n in (*names.split(), "wrong.ini", "fifo.toml", "ffe.toml")] + ["/dev/zero"]
+    common = [str(root / n) for n in ("missing.toml", "dir.toml", "binary.toml", "fifo.toml")] + ["/dev/zero"]
+    ranges = ["ranges-int.toml", "ranges-deep.toml", "ranges-units.toml"]
     return {
         "input": inputs,
+        "measurement": common + [str(root / n) for n in (*HOSTILE_POINTS, "base-int.toml", "deep.json")],
+        "ranges": common + [str(root / n) for n in ranges],
+        "base": ["nosuch", "x" * 3000, str(root / "huge-array.toml"), str(root / "ffe.toml"), str(root / "fifo.toml")],
+        "path": ["", "nosuch.x", "led.nosuch", "array.rows", "x" * 3000],
         "store": [str(root / "notes.duckdb"), str(root / "dir.toml"), str(root / "blocker") + "/x.duckdb"],
-        "output": [o.format(blocker=root / "blocker") for o in OUTPUTS] + [str(root / "out.unknown-suffix")],
+        "output": [o.format(blocker=root / "blocker") for o in OUTPUTS]
+        + [str(root / "out.unknown-suffix"), str(root / "link.toml"), str(root / ("x" * 300))],
         "float": FLOATS,
         "int": INTS,
         "intstr": INTS + ["0-999999999", "5-2", "a-b"],
         "str": STRINGS,
-        "sql": ["DROP TABLE designs", "SELECT 1/0", "SELECT 'nan'::DOUBLE", "SELECT * FROM nope", ";;"],
+        "sql": ["DROP TABLE designs", "SELECT 1/0", "SELECT 'nan'::DOUBLE", "SELECT * FROM nope", ";;"]
+        + ["COPY designs TO 'leak.csv'", "SELECT * FROM read_csv('/etc/passwd')", "INSTALL httpfs"]
+        + ["ATTACH 'nope.duckdb'", "SELECT 'inf'::DOUBLE", "SET enable_external_access = true"],
     }
+
+
+def _healthy_store(path: Path) -> str:
+    """A small result store of two designs (written in process, once)."""
+    sys.path.insert(0, str(SRC))
+    import numpy as np
+
+    from mosaiclink.explore.store import ResultStore
+
+    if not path.exists():
+        with ResultStore(path) as store:
+            store.begin_sweep("s", {"a": 1}, "{}", "v1", 2)
+            keys = np.array(["a", "b"], dtype=object)
+            store.write_chunk(keys, {"ber": np.array([1e-12, 1e-9])}, code_version="v1", base_key="b", sweep="s")
+    return str(path)
 
 
 def _commands() -> dict[str, list[tuple[str, object]]]:
@@ -127,7 +183,10 @@ def _kind(option: str, default: object) -> str:
 def cases(root: Path) -> list[Case]:
     """Every (command, option, hostile value) case, commands given their minimal valid arguments."""
     values = _fixtures(root)
-    base_args = {"sweep": (str(root / "sweep.toml"), "--store", str(root / "fuzz.duckdb"))}
+    base_args = {
+        "sweep": (str(root / "sweep.toml"), "--store", str(root / "fuzz.duckdb")),
+        "results": ("--store", _healthy_store(root / "healthy.duckdb")),  # the SQL reaches a real store
+    }
     out = []
     for command, params in _commands().items():
         for option, default in params:
@@ -203,10 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="run only every k-th case so that N remain")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
+    parser.add_argument("--commands", nargs="*", default=None, help="only these commands")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        selected = cases(root)
+        selected = [c for c in cases(root) if not args.commands or c.args[0] in args.commands]
         if args.limit and args.limit < len(selected):
             selected = selected[:: -(-len(selected) // args.limit)]
         start = time.perf_counter()

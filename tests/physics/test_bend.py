@@ -134,3 +134,25 @@ def test_link_route_command(mosaic, tmp_path):
     for args in (("--route", str(bad)), ("--route", str(route), "--length-m", "3")):
         out = mosaic("link", *args)
         assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**6), 10**6), st.text(max_size=3))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    tail=_NUMBERS,
+    bends=st.lists(st.fixed_dictionaries({"radius_mm": _NUMBERS, "after_m": _NUMBERS}), max_size=4),
+    connectors=st.one_of(st.integers(-3, 30), st.floats(allow_nan=True)),
+)
+def test_any_route_mapping_is_a_finite_budget_or_one_line(tail, bends, connectors):
+    """Fuzz: whatever a route file holds, the route is a finite budget or one ConfigError line."""
+    design = load_preset("mosaic-800g")
+    try:
+        route = RouteSpec.from_mapping({"tail_m": tail, "bends": bends, "connectors": connectors})
+        budget = route_budget(design, route)
+    except ConfigError as err:
+        assert "\n" not in str(err)
+        return
+    values = [budget.length_m, budget.bend_loss_db, budget.connector_allowance_db, budget.long_term_radius_mm]
+    assert all(np.isfinite(v) and v >= 0 for v in values)

@@ -64,7 +64,7 @@ def test_published_claims_appear_as_computed(built_report):
 def test_report_claims_are_mosaic_uncertainty_claims(built_report, mosaic):
     """One source: the report's bands and claims table equal `mosaic uncertainty`'s for the same seed and samples."""
     from mosaiclink.assess.assessment import UNCERTAINTY_SAMPLES
-    from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY
+    from mosaiclink.explore.claims import FAILS, HOLDS, LIKELY, UNLIKELY
 
     report = built_report["json"]["summary"]["uncertainty"]
     cli = cli_json(mosaic, "uncertainty", "--samples", str(UNCERTAINTY_SAMPLES), "--seed", "0")
@@ -72,7 +72,9 @@ def test_report_claims_are_mosaic_uncertainty_claims(built_report, mosaic):
     assert report["claims"] == cli["claims"] and report["bands"] == cli["bands"]
     assert {c["key"] for c in report["claims"]} >= {"reach", "power", "link_fit", "fit_vs_optics", "fleet_failures"}
     for claim in report["claims"]:
-        assert claim["verdict"] in (HOLDS, TYPICAL_ONLY, FAILS) and claim["p5"] <= claim["p50"] <= claim["p95"]
+        assert claim["verdict"] in (HOLDS, LIKELY, UNLIKELY, FAILS) and claim["p5"] <= claim["p50"] <= claim["p95"]
+        if claim["p_holds"] is not None:  # the temperature claim is a band of corners: no probability
+            assert f"{claim['p_holds']:.2f}" in (built_report["dir"] / "index.html").read_text()
     for metric in ("reach_m", "margin_db", "power_w_per_end", "percent_below_aoc", "link_fit"):
         assert metric in report["bands"]
     html = (built_report["dir"] / "index.html").read_text()
@@ -116,3 +118,26 @@ def test_paper_figures_are_written_as_png_and_svg(built_report):
 def test_report_json_has_no_placeholder_numbers(built_report, sentinels):
     """Every number in report.json is a value: no floored logarithms (|dB| >= 1e3), no 1e-300."""
     assert sentinels(built_report["json"]) == []
+
+
+def test_first_screen_has_one_number_per_quantity(built_report):
+    """The first screen (the summary strip and the terminal summary) never contradicts itself: one
+    MOSAIC fleet failure interval, power against the AOC like against like, no private sources."""
+    from mosaiclink.report.numbers import fmt_hours
+
+    data = built_report["json"]
+    bands = data["summary"]["uncertainty"]["bands"]
+    cluster_h = data["cluster"]["fabric"][1]["failures"]["mtbf_mosaic_h"]
+    # the bands' nominal MOSAIC interval is the cluster model's, as both are printed
+    assert fmt_hours(bands["cluster_failure_interval_h"]["nominal"]) == fmt_hours(cluster_h)
+    assert fmt_hours(bands["aoc_failure_interval_h"]["nominal"]) == fmt_hours(
+        data["summary"]["optical_link_failure_every_h"]
+    )
+    # "less power than AOC" is the pluggable MOSAIC end against the pluggable AOC's spread, so the
+    # claim row's nominal (pluggable MOSAIC against the typical AOC) lies inside it
+    low, high = data["system"]["compare"]["headline"]["percent_below_aoc_range"]
+    assert low <= bands["percent_below_aoc"]["nominal"] <= high
+    stdout = built_report["stdout"]
+    assert "pluggable vs pluggable" in stdout
+    html = (built_report["dir"] / "index.html").read_text()
+    assert "cpo-research-private" not in html and "github.com/Nur-Alp" not in html

@@ -28,7 +28,7 @@ def result(design):
 def test_excess_is_positive_exactly_when_the_link_meets_its_target(result):
     for p in result.points:
         assert (p.link_excess_db >= 0.0) == p.link_ok
-        assert p.link_margin_db <= p.median_margin_db  # the N-th best channel is not above the median
+        assert p.link_excess_db <= p.median_margin_db  # the N-th best channel is not above the median
 
 
 def test_hotter_case_means_fewer_channels_and_more_fit(result):

@@ -105,15 +105,15 @@ def test_page_and_plotly_are_served_locally():
 @pytest.mark.browser
 def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
     page.goto(f"{server}/?link.length_m=30")
-    page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=30_000)
+    page.wait_for_function("document.getElementById('chart').dataset.revision === '1'", timeout=120_000)
     before = page.inner_text("#m-ber")
     slider = page.locator("input[type=range][name='link.length_m']")
     assert slider.input_value() == "30"
     slider.focus()
     for _ in range(25):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function("+document.getElementById('chart').dataset.revision >= 2", timeout=30_000)
-    page.wait_for_function("location.search.includes('link.length_m=55')", timeout=30_000)
+    page.wait_for_function("+document.getElementById('chart').dataset.revision >= 2", timeout=120_000)
+    page.wait_for_function("location.search.includes('link.length_m=55')", timeout=120_000)
     page.wait_for_timeout(300)
     assert page.inner_text("#m-ber") != before
     assert page.locator("#chart .main-svg").count() >= 1
@@ -122,7 +122,7 @@ def test_slider_redraws_chart_and_updates_url(server, page, screenshots):
 
 
 def wait_revision(page, revision: int) -> None:
-    page.wait_for_function(f"+document.getElementById('chart').dataset.revision >= {revision}", timeout=30_000)
+    page.wait_for_function(f"+document.getElementById('chart').dataset.revision >= {revision}", timeout=120_000)
 
 
 @pytest.mark.browser
@@ -134,7 +134,7 @@ def test_number_input_follows_and_drives_the_slider(server, page):
     assert number.input_value() == slider.input_value() == "50"
     number.fill("20")
     number.press("Enter")
-    page.wait_for_function("location.search.includes('link.length_m=20')", timeout=30_000)
+    page.wait_for_function("location.search.includes('link.length_m=20')", timeout=120_000)
     wait_revision(page, 2)
     assert slider.input_value() == "20"
     assert page.console_errors == []
@@ -158,7 +158,7 @@ def test_url_reproduces_the_numbers_on_screen(server, page, browser):
     shown = [page.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")]
     other = browser.new_page()
     other.goto(page.url)
-    other.wait_for_function("+document.getElementById('chart').dataset.revision >= 1", timeout=30_000)
+    other.wait_for_function("+document.getElementById('chart').dataset.revision >= 1", timeout=120_000)
     assert [other.inner_text(s) for s in ("#m-ber", "#m-reach", "#m-power", "#m-channels")] == shown
     other.close()
 

@@ -222,7 +222,7 @@ def test_report_opens_at_once_with_progress_and_refuses_what_the_cli_refuses(ser
     tab = opened.value
     tab.wait_for_selector("#step", timeout=10_000)  # the progress page, not a blank tab
     tab.wait_for_function("/^step [1-7] of 7: /.test(document.getElementById('step').textContent)", timeout=30_000)
-    tab.wait_for_function("document.title.startsWith('MOSAIC link report')", timeout=300_000)
+    tab.wait_for_function("document.title.startsWith('MOSAIC link report')", timeout=900_000)
     assert re.search(r"Preset mosaic-prototype with link.length_m = 25", tab.content())
     assert tab.locator("#summary").count() == 1
     tab.close()

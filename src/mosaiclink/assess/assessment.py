@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from mosaiclink import __version__
+from mosaiclink.assess.envelope import EnvelopeAssessment, assess_envelope
 from mosaiclink.assess.scenario import ScenarioAssessment, assess_scenario
 from mosaiclink.cluster.run import evaluate_columns
 from mosaiclink.cluster.scenarios import DEFAULT_SCENARIOS, load_scenario
@@ -46,6 +47,7 @@ from mosaiclink.datapath.gearbox import MAPPINGS
 from mosaiclink.errors import ConfigError, ModelRangeError
 from mosaiclink.explore.claims import ClaimsAssessment, assess_claims
 from mosaiclink.explore.evaluate import evaluate_rows, population_pass
+from mosaiclink.explore.uncertainty import fleet
 from mosaiclink.physics import ber
 from mosaiclink.physics.equalizer import ffe_transfer_function
 from mosaiclink.physics.link import LinkReport, evaluate_link
@@ -207,6 +209,7 @@ class Assessment:
     claims: ClaimsAssessment | None = None  # bands and verdicts (None: the design has no ranges)
     claims_note: str = ""  # why there are no bands, when there are none
     workload: dict[str, Any] | None = None  # the report's AI training job per technology (workloads layer)
+    envelope: EnvelopeAssessment | None = None  # case temperature, life, yield, bends (None: out of range)
 
     def __repr__(self) -> str:
         report, power = self.link.report, self.system
@@ -520,6 +523,8 @@ def assess(
     extra = tuple(assess_scenario(name, design) for name in scenarios)
     step(5)
     claims, claims_note = assess_uncertainty(design, seed)
+    fleet_links = (claims.result.fleet if claims is not None else fleet()).optical_links
+    envelope = assess_envelope(design, seed, fleet_links)
     generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return Assessment(
         design,
@@ -537,4 +542,5 @@ def assess(
         claims,
         claims_note,
         workload,
+        envelope,
     )

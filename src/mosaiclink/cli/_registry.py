@@ -95,7 +95,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "uncertainty": CommandEntry(
         "mosaiclink.cli.uncertainty",
         "uncertainty",
-        "Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.",
+        "Bands of the headline numbers conditioned on data, and P(holds | data) of each published claim.",
     ),
     "workload": CommandEntry(
         "mosaiclink.cli.workload",

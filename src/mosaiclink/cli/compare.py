@@ -116,7 +116,8 @@ def _print_table(result: ComparisonResult, console: Console, wide: bool = False,
         s1, s2 = h["w_saved_per_cable_range"]
         saved = f"{s1:.1f}" if abs(s1 - s2) < 0.05 else f"{min(s1, s2):.1f}-{max(s1, s2):.1f}"
         console.print(
-            f"vs AOC: {a:.0f}-{b:.0f} % less power, {saved} W saved per cable; FIT ratio {h['fit_ratio_vs_aoc']:.0f}x"
+            f"vs AOC (pluggable vs pluggable): {a:.0f}-{b:.0f} % less power, {saved} W saved per cable; "
+            f"FIT ratio {h['fit_ratio_vs_aoc']:.0f}x"
         )
     if "reach_ratio_vs_passive_copper" in h:
         console.print(f"reach vs passive copper: {h['reach_ratio_vs_passive_copper']:.1f}x")

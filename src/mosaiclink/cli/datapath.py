@@ -131,7 +131,7 @@ def _progress(quiet: bool, mode: str) -> Iterator[Callable[[int, int], None] | N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn(f"emulating ({mode} mode)"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("marker periods" if mode == "payload" else "interleave blocks"),
@@ -139,5 +139,11 @@ def _progress(quiet: bool, mode: str) -> Iterator[Callable[[int, int], None] | N
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(mode, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        # until the first block is done the kernels may be compiling (first run only: Numba caches them)
+        task = bar.add_task(f"emulating ({mode} mode; first block, compiling kernels on a first run)", total=None)
+
+        def update(done: int, total: int) -> None:
+            description = f"emulating ({mode} mode)" if done else None
+            bar.update(task, completed=done, total=total, description=description)
+
+        yield update

@@ -90,7 +90,7 @@ def _print(result) -> None:
             f"{p.channels_meeting}/{p.channels}",
             "[green]OK[/]" if p.link_ok else "[red]FAIL[/]",
             f"{p.median_margin_db:+.2f}",
-            f"{p.link_margin_db:+.2f}",
+            f"{p.link_excess_db:+.2f}",
             "-" if p.reach_m is None else f"{p.reach_m:.1f}",
             f"{p.link_fit:.3g}",
         )

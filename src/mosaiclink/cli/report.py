@@ -24,12 +24,19 @@ def report(
             "--scenario", help="Add a memory-pool or scale-up-sweep scenario section (name or file); repeatable."
         ),
     ] = None,
+    paper_figures: Annotated[
+        bool,
+        typer.Option(
+            "--paper-figures", help="Also draw every figure with Matplotlib as figures/*.png and *.svg (for papers)."
+        ),
+    ] = False,
 ) -> None:
     """Evaluate the design end to end and write a self-contained HTML report plus a summary.
 
-    Example: mosaic report --preset mosaic-1.6t --out report-1.6t
+    Example: mosaic report --preset mosaic-1.6t --out report-1.6t --paper-figures
 
-    The folder ``--out`` receives ``index.html``, ``report.json`` and ``figures/*.png|svg``.
+    The folder ``--out`` receives ``index.html``, ``report.json`` and, with ``--paper-figures``,
+    ``figures/*.png|svg``.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -65,7 +72,7 @@ def report(
         assessment = assess(design, seed, origin, on_step=on_step, scenarios=scenarios)
         progress.update(task, completed=len(STEPS))
     labelled = labelled_sections(assessment)
-    index = write_report(assessment, [section for _, section in labelled], out or DEFAULT_OUT)
+    index = write_report(assessment, [section for _, section in labelled], out or DEFAULT_OUT, paper_figures)
 
     summary = Table(title=f"{design.name}: end-to-end summary")
     summary.add_column("section")

@@ -25,14 +25,15 @@ def _is_ber(column: str) -> bool:
 
 
 def _rows(table: pa.Table) -> list[dict]:
-    """Rows for JSON: a BER at the store's floor (1e-300: the model's value is that or less) is
-    ``null`` there, never the floor passed off as a number; ``log10_ber`` keeps the floored log."""
-    from mosaiclink.units import BER_FLOOR
+    """Rows for JSON: a BER at the store's floor (the model's clip, 1e-300: its value is that or less)
+    is ``null`` there, never the floor passed off as a number; ``log10_ber`` keeps the floored log."""
+    from mosaiclink.physics.ber import LOG10_BER_FLOOR
 
+    floor = 10.0**LOG10_BER_FLOOR
     rows = table.to_pylist()
     for row in rows:
         for key, value in row.items():
-            if _is_ber(key) and isinstance(value, float) and value <= BER_FLOOR:
+            if _is_ber(key) and isinstance(value, float) and value <= floor:
                 row[key] = None
             else:
                 row[key] = _json_value(value)

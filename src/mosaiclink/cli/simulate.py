@@ -265,7 +265,8 @@ def _print(result, data) -> None:
     )
     for name in ("channel", "errors", "bits", "BER", f"{result.confidence:.0%} interval", "stat-eye BER", "inside"):
         table.add_column(name, justify="right")
-    for row, inside in zip(data["per_channel"], result.within_interval, strict=True):
+    for row, inside, judged in zip(data["per_channel"], result.within_interval, result.can_judge, strict=True):
+        verdict = ("[green]yes[/]" if inside else "[red]no[/]") if judged else "[yellow]too few bits[/]"
         table.add_row(
             str(row["channel"]),
             f"{row['errors']:,}",
@@ -273,7 +274,7 @@ def _print(result, data) -> None:
             f"{row['ber']:.3g}",
             f"[{row['ci_low']:.3g}, {row['ci_high']:.3g}]",
             f"{row['ber_analytic']:.3g}",
-            "[green]yes[/]" if inside else "[red]no[/]",
+            verdict,
         )
     console = Console()
     console.print(table)
@@ -284,3 +285,11 @@ def _print(result, data) -> None:
         )
     for png in data.get("eye_pngs", []):
         console.print(f"wrote {png}")
+    unjudged = [int(c) for c, ok in zip(result.channels, result.can_judge, strict=True) if not ok]
+    if unjudged:
+        typer.echo(
+            f"warning: channel(s) {', '.join(map(str, unjudged))}: too few bits to judge the analytic BER (the "
+            f"interval admits both 10x above and 10x below it); count at least {result.bits_to_judge():,} bits "
+            "per channel (~30 expected errors)",
+            err=True,
+        )

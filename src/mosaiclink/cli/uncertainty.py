@@ -1,4 +1,5 @@
-"""``mosaic uncertainty``: 5/50/95 % bands of the headline numbers, their drivers and the claims table."""
+"""``mosaic uncertainty``: prior and posterior 5/50/95 % bands, their drivers, the chain's diagnostics and
+P(holds | data) of every published claim."""
 
 from __future__ import annotations
 
@@ -31,15 +32,30 @@ def uncertainty(
             "--dataset", help="BER points checked as claims (default: the published points when they fit the design)."
         ),
     ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            help="Measured BER points (mosaic-ber-points/1, as `mosaic calibrate` reads) that condition the "
+            "bands, beside the shipped published points; repeatable.",
+        ),
+    ] = None,
+    prior_only: Annotated[
+        bool, typer.Option("--prior-only", help="Bands of the ranges alone: no data, no chain.")
+    ] = False,
     baseline: Annotated[
         str, typer.Option("--baseline", help="Catalog technology the power and FIT claims compare with.")
     ] = "aoc",
     as_json: JsonOpt = False,
 ) -> None:
-    """Propagate every estimate's range: 5/50/95 % bands, their drivers and the published claims' verdicts.
+    """Bands of the headline numbers conditioned on data, and P(holds | data) of each published claim.
 
-    Example: mosaic uncertainty --preset mosaic-800g --samples 1000 --seed 1"""
+    The ranges are the prior; the shipped published BER points (and any --data files) condition
+    them through an MCMC chain whose R-hat and effective sample size are printed.
+
+    Example: mosaic uncertainty --preset mosaic-800g --samples 1000 --seed 1 --data my-points.toml"""
     from mosaiclink.cli.common import resolve_design
+    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
     from mosaiclink.config.estimate_ranges import load_ranges
     from mosaiclink.config.measurements import load_ber_dataset
     from mosaiclink.config.presets import DEFAULT_PRESET
@@ -51,6 +67,9 @@ def uncertainty(
     seconds = check_uncertainty_samples(samples)  # before any work: refused with its estimate
     design = resolve_design(preset, config)
     table = load_ranges(ranges if ranges else (preset or DEFAULT_PRESET))
+    if prior_only and data:
+        raise ConfigError("option --prior-only: give no --data with it (the prior ignores data)")
+    conditioning = () if prior_only else (dataset_path(DEFAULT_DATASET), *(data or ()))
     with _progress(samples, seconds, quiet=as_json) as progress:
         assessed = assess_claims(
             design,
@@ -61,6 +80,7 @@ def uncertainty(
             baseline=baseline,
             preset=None if config else (preset or DEFAULT_PRESET),
             progress=progress,
+            data=tuple(load_ber_dataset(path) for path in conditioning),
         )
     if as_json:
         typer.echo(json.dumps(assessed.to_dict()))
@@ -100,30 +120,55 @@ def _print(assessed) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mosaiclink.explore.claims import FAILS, HOLDS, TYPICAL_ONLY
+    from mosaiclink.explore.claims import FAILS, HOLDS, LIKELY, UNLIKELY
     from mosaiclink.explore.uncertainty import METRICS
 
     name, result = assessed.design, assessed.result
+    prior = assessed.prior or result
     console = Console()
-    bands = Table(title=f"{name}: {result.unit.shape[0]} Latin hypercube samples over {len(result.inputs)} inputs")
-    for column in ("metric", "nominal", "5 %", "50 %", "95 %", "driven by (S1, rank corr.)"):
-        bands.add_column(column, justify="left" if column in ("metric", "driven by (S1, rank corr.)") else "right")
+    chain = assessed.posterior
+    where = "posterior" if chain else "prior"
+    bands = Table(title=f"{name}: {result.unit.shape[0]} draws over {len(result.inputs)} inputs, prior beside {where}")
+    columns = ("metric", "nominal", "prior 5 %", "prior 50 %", "prior 95 %", "5 %", "50 %", "95 %", "driven by")
+    for column in columns:
+        bands.add_column(column, justify="left" if column in ("metric", "driven by") else "right")
     for metric in result.metrics:
-        p5, p50, p95 = result.band(metric)
-        drivers = ", ".join(f"{d['input']} ({d['s1']:.2f}, {d['spearman']:+.2f})" for d in result.sensitivity[metric])
+        drivers = ", ".join(f"{d['input']} ({d['spearman']:+.2f})" for d in result.sensitivity[metric])
         label = METRICS.get(metric, metric)
-        bands.add_row(label, *(f"{v:.4g}" for v in (result.nominal[metric], p5, p50, p95)), drivers)
+        cells = (result.nominal[metric], *prior.band(metric), *result.band(metric))
+        bands.add_row(label, *(f"{v:.4g}" for v in cells), drivers)
     console.print(bands)
-    table = Table(title="Published claims")
-    for column in ("claim", "condition", "nominal", "5-95 %", "verdict", "deciding inputs"):
+    if chain:
+        console.print(
+            f"Chain: {chain.chain_unit.shape[1]} walkers x {chain.chain_unit.shape[0]} steps (first {chain.burn} "
+            f"discarded), acceptance {chain.acceptance:.2f}, data: {', '.join(chain.datasets)}; "
+            f"{'converged' if chain.converged else '[red]NOT converged[/]'} (R-hat < 1.05, ESS >= 400 per input)"
+        )
+        diag = Table(title="Sampled inputs: convergence")
+        for column in ("input", "R-hat", "ESS", "preset value", "its posterior percentile"):
+            diag.add_column(column, justify="left" if column == "input" else "right")
+        percentiles = chain.nominal_percentiles()
+        for inp in chain.sampled:
+            diag.add_row(
+                inp.path,
+                f"{chain.rhat[inp.path]:.3f}",
+                f"{chain.ess[inp.path]:.0f}",
+                f"{inp.nominal:.4g}",
+                f"{percentiles[inp.path]:.0f} %",
+            )
+        console.print(diag)
+    table = Table(title="Published claims: P(holds | data)")
+    for column in ("claim", "condition", "nominal (pct.)", "5-95 %", "P(holds)", "prior P", "verdict", "deciding"):
         table.add_column(column)
-    style = {HOLDS: "green", TYPICAL_ONLY: "yellow", FAILS: "red"}
+    style = {HOLDS: "green", LIKELY: "yellow", UNLIKELY: "yellow", FAILS: "red"}
     for c in assessed.claims:
         table.add_row(
             c.claim.text,
             c.claim.condition,
-            f"{c.nominal:.4g}",
+            f"{c.nominal:.4g}" + ("" if c.nominal_percentile is None else f" ({c.nominal_percentile:.0f} %)"),
             f"{c.p5:.3g} - {c.p95:.3g}",
+            "n/a" if c.p_holds is None else f"{c.p_holds:.2f}",
+            f"{c.prior['p_holds']:.2f}" if "p_holds" in c.prior else "n/a",
             f"[{style[c.verdict]}]{c.verdict}[/]",
             ", ".join(c.deciding_inputs),
         )

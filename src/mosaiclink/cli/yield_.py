@@ -29,7 +29,7 @@ def yield_(
         typer.Option(
             "--test-limit-db",
             callback=within_each(-10.0, 10.0, "dB"),
-            help="Excess (dB over the target) a channel must show at test; repeat (default 0).",
+            help="Budget margin (dB, reserve included) a channel must show at test; repeat (default 0).",
         ),
     ] = None,
     modules: Annotated[

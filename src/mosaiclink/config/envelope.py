@@ -113,7 +113,7 @@ class ConnectorSpec(Spec):
     """A mated imaging-fibre connector: loss with a spread, and contamination events."""
 
     mate_loss_mean_db: float = Field(
-        0.5, ge=0.0, le=10.0, description="Mean loss of one mated pair (estimate; MPO <= 0.35 dB, baselines 5)"
+        0.5, ge=0.0, le=10.0, description="Mean loss of one mated pair (estimate; MPO <= 0.35 dB, baselines 2.2)"
     )
     mate_loss_sigma_db: float = Field(
         0.15, ge=0.0, le=5.0, description="Spread of one mated pair's loss, one sigma (estimate, range 0.05-0.3)"
@@ -133,7 +133,7 @@ class ConnectorSpec(Spec):
         ge=0.0,
         le=1.0,
         description="Probability that a mating leaves the end face contaminated (estimate, range 0.001-0.05; "
-        "contamination is the leading cause of optical link failures, baselines 3)",
+        "contamination is the leading cause of optical link failures, baselines 3.2)",
     )
     contamination_loss_db: float = Field(
         3.0, ge=0.0, le=40.0, description="Extra loss of a contaminated end face (estimate, range 1-6 dB)"

@@ -1,20 +1,22 @@
-"""The published claims (DESIGN.md calibration table): our value, its band, a verdict and the inputs that decide it.
+"""The published claims (DESIGN.md calibration table): the probability each holds given the data.
 
 This is the one claims table: ``mosaic uncertainty`` prints it, ``mosaic report`` shows it in its
 summary strip and ``report.json``; both call :func:`assess_claims`. A claim holds when its metric
-lies in ``[low, high]`` (either end open). Against the 5-95 % band of
-:mod:`mosaiclink.explore.uncertainty` the verdict is
+lies in ``[low, high]`` (either end open). The estimate ranges are the prior; the shipped published
+BER points and any measurements given condition them (:mod:`mosaiclink.explore.posterior`), and
+over the posterior draws
 
-* ``holds across the band`` - the 5 % and the 95 % points both satisfy it (for a one- or
-  two-sided interval this is the whole band between them);
-* ``holds at typical values only`` - the nominal design (every estimate at its preset value, every
-  catalog figure at its typical value) satisfies it, but part of the band does not;
-* ``does not hold`` - neither the band nor the nominal design satisfies it.
+* :math:`P(\\text{holds} \\mid \\text{data})` is the fraction of draws that satisfy the claim;
+* the verdict follows from it: ``holds`` (>= 0.95), ``likely`` (>= 0.5), ``unlikely`` (>= 0.05),
+  ``does not hold`` (< 0.05);
+* the nominal design's percentile in the posterior band says where the preset sits (a nominal at
+  the 96th percentile is an optimistic corner, not a typical value).
 
-The deciding inputs are the metric's drivers (first-order RBD-FAST index and rank correlation,
-:func:`mosaiclink.explore.uncertainty.sensitivity`). The headline claims concern the 800G
-production design, so they are checked only for a design carrying 800 Gb/s; the published BER
-points (:func:`dataset_claims`) are checked for the design their dataset names as its base.
+The deciding inputs are the metric's drivers over the posterior draws (rank correlation,
+:func:`mosaiclink.explore.uncertainty.sensitivity`). The prior band and its probability are kept
+beside the posterior's. The headline claims concern the 800G production design, so they are
+checked only for a design carrying 800 Gb/s; the published BER points (:func:`dataset_claims`) are
+checked for the design their dataset names as its base.
 """
 
 from __future__ import annotations
@@ -24,24 +26,32 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.measurements import BerDataset, load_ber_dataset
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
-from mosaiclink.explore.uncertainty import UncertaintyResult, propagate, reference_entry, unranged_estimates
+from mosaiclink.explore.calibrate import check_points
+from mosaiclink.explore.posterior import PosteriorResult, sample_posterior
+from mosaiclink.explore.spec import load_base
+from mosaiclink.explore.uncertainty import UncertaintyResult, fleet, propagate, reference_entry, unranged_estimates
 
-HOLDS = "holds across the band"
-TYPICAL_ONLY = "holds at typical values only"
+HOLDS = "holds"
+LIKELY = "likely"
+UNLIKELY = "unlikely"
 FAILS = "does not hold"
+HOLDS_FROM = 0.95  # P(holds | data) at or above: holds
+FAILS_BELOW = 0.05  # below: does not hold
 HEADLINE_RATE_GBPS = 800.0  # the published headline claims are about the 800G design
 COPPER_REACH_FACTOR = 10.0  # "10x the reach of copper"
 # Source tags of the research notes (docs/research/mosaic.md, docs/sources.md): P primary, S secondary.
 SOURCES = {
     "P1": "https://doi.org/10.1145/3718958.3750510",
     "P2": "https://www.microsoft.com/en-us/research/blog/breaking-the-networking-wall-in-ai-infrastructure/",
-    "S1": "https://github.com/Nur-Alp/cpo-research-private (claim ledger CLM-116..119)",
-    "S2": "display-industry column paraphrasing the paper (2026-10-06)",
+    "S1": "secondary reading of the paper (docs/research/mosaic.md, claims CLM-116..119)",
+    "S2": "display-industry column paraphrasing the paper (2026-10-06; docs/research/mosaic.md)",
     "S4": "https://firstpasslab.com/blog/2026-03-22-microsoft-mosaic-microled-data-center-networking-power-ccie-guide/",
 }
 
@@ -119,48 +129,86 @@ def dataset_claims(dataset: BerDataset) -> tuple[tuple[Claim, dict[str, float]],
     return tuple(out)
 
 
-def decide(claim: Claim, nominal: float, p5: float, p95: float) -> str:
-    """The verdict of a claim from the nominal value and the 5 % and 95 % points (module Notes)."""
-    if claim.satisfied(p5) and claim.satisfied(p95):
+def decide(p_holds: float) -> str:
+    """The verdict from :math:`P(\\text{holds} \\mid \\text{data})` (module Notes)."""
+    if p_holds >= HOLDS_FROM:
         return HOLDS
-    return TYPICAL_ONLY if claim.satisfied(nominal) else FAILS
+    if p_holds < FAILS_BELOW:
+        return FAILS
+    return LIKELY if p_holds >= 0.5 else UNLIKELY
+
+
+def probability_holds(claim: Claim, values: np.ndarray) -> float:
+    """Fraction of draws that satisfy the claim."""
+    ok = np.ones(values.shape, dtype=bool)
+    if claim.low is not None:
+        ok &= values >= claim.low
+    if claim.high is not None:
+        ok &= values <= claim.high
+    return float(np.mean(ok))
 
 
 @dataclass(frozen=True)
 class ClaimVerdict:
-    """A claim, our nominal value and 5/50/95 % band, the verdict and the inputs that decide it."""
+    """A claim: our nominal value, posterior 5/50/95 % band, P(holds | data), the verdict, where
+    the nominal design sits in the band, the deciding inputs, and the prior's band and probability."""
 
     claim: Claim
     nominal: float
     p5: float
     p50: float
     p95: float
+    p_holds: float | None  # None: a band of corners without a distribution (the temperature claim)
     verdict: str
+    nominal_percentile: float | None
     deciding_inputs: tuple[str, ...]
+    prior: dict[str, float]  # p5, p50, p95, p_holds of the prior draws (empty without draws)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the claim's fields, its condition, the values and the verdict)."""
-        values = {k: getattr(self, k) for k in ("nominal", "p5", "p50", "p95", "verdict")}
+        values = {k: getattr(self, k) for k in ("nominal", "p5", "p50", "p95", "p_holds", "verdict")}
         return {
             **asdict(self.claim),
             "condition": self.claim.condition,
             **values,
+            "nominal_percentile": self.nominal_percentile,
             "deciding_inputs": list(self.deciding_inputs),
+            "prior": dict(self.prior),
         }
 
 
-def verdict(claim: Claim, result: UncertaintyResult) -> ClaimVerdict:
-    """Our value, band, verdict and deciding inputs for one claim."""
+def verdict(claim: Claim, result: UncertaintyResult, prior: UncertaintyResult | None = None) -> ClaimVerdict:
+    """Our value, band, probability, verdict and deciding inputs for one claim over ``result``'s
+    draws (the posterior; ``prior`` the prior draws, default the same)."""
+    prior = prior or result
+    draws = result.metrics[claim.metric]
     p5, p50, p95 = result.band(claim.metric)
     nominal = result.nominal[claim.metric]
+    p_holds = probability_holds(claim, draws)
     drivers = tuple(d["input"] for d in result.sensitivity.get(claim.metric, []))
-    return ClaimVerdict(claim, nominal, p5, p50, p95, decide(claim, nominal, p5, p95), drivers)
+    q5, q50, q95 = prior.band(claim.metric)
+    return ClaimVerdict(
+        claim,
+        nominal,
+        p5,
+        p50,
+        p95,
+        p_holds,
+        decide(p_holds),
+        float(100.0 * np.mean(draws <= nominal)),
+        drivers,
+        {"p5": q5, "p50": q50, "p95": q95, "p_holds": probability_holds(claim, prior.metrics[claim.metric])},
+    )
 
 
-def claims_table(result: UncertaintyResult, claims: tuple[Claim, ...]) -> tuple[ClaimVerdict, ...]:
+def claims_table(
+    result: UncertaintyResult, claims: tuple[Claim, ...], prior: UncertaintyResult | None = None
+) -> tuple[ClaimVerdict, ...]:
     """Verdicts of every claim whose metric the result holds with a finite nominal value."""
     return tuple(
-        verdict(c, result) for c in claims if c.metric in result.metrics and math.isfinite(result.nominal[c.metric])
+        verdict(c, result, prior)
+        for c in claims
+        if c.metric in result.metrics and math.isfinite(result.nominal[c.metric])
     )
 
 
@@ -168,7 +216,7 @@ TEMPERATURE_CLAIM = Claim(
     "temperature_insensitive",
     "temperature-insensitive: meets its length over the 0-70 C commercial case range",
     "P2",
-    "link_excess_db_at_70c",
+    "link_margin_db_at_70c",
     low=0.0,
 )
 
@@ -181,9 +229,17 @@ def temperature_verdict(design: MosaicDesign) -> ClaimVerdict:
     from mosaiclink.system.envelope import commercial_excess_db
 
     v = commercial_excess_db(design)
-    verdict_text = decide(TEMPERATURE_CLAIM, v["nominal"], v["cool"], v["hot"])
+    ends = [TEMPERATURE_CLAIM.satisfied(v[k]) for k in ("cool", "hot")]
+    if all(ends):
+        verdict_text = HOLDS
+    elif not any(ends) and not TEMPERATURE_CLAIM.satisfied(v["nominal"]):
+        verdict_text = FAILS
+    else:  # three thermal corners, no distribution: no probability, the nominal leans the word
+        verdict_text = LIKELY if TEMPERATURE_CLAIM.satisfied(v["nominal"]) else UNLIKELY
     inputs = ("thermal.die_to_case_k_per_w", "thermal.led_bond_k_per_w", "led.srh_temperature_coeff_per_k")
-    return ClaimVerdict(TEMPERATURE_CLAIM, v["nominal"], v["hot"], v["nominal"], v["cool"], verdict_text, inputs)
+    return ClaimVerdict(
+        TEMPERATURE_CLAIM, v["nominal"], v["hot"], v["nominal"], v["cool"], None, verdict_text, None, inputs, {}
+    )
 
 
 def design_claims(design: MosaicDesign) -> tuple[Claim, ...]:
@@ -198,17 +254,22 @@ class ClaimsAssessment:
     """The uncertainty result and the claims table it decides; every view renders this one result."""
 
     design: str
-    result: UncertaintyResult
+    result: UncertaintyResult  # the posterior draws (the prior's when no data reach the design)
     claims: tuple[ClaimVerdict, ...]
     unranged: tuple[str, ...]  # estimated leaves no range covers (held at their value)
     host_interface: str  # of the power figures
     temperature_c: float  # the reliability figures refer to
+    prior: UncertaintyResult | None = None  # the Latin hypercube over the ranges alone
+    posterior: PosteriorResult | None = None  # the chain and its diagnostics
 
     def to_dict(self) -> dict[str, Any]:
-        """Bands, drivers, inputs, claims and unranged leaves as plain JSON-ready data."""
+        """Bands, drivers, inputs, claims, diagnostics and unranged leaves as plain JSON-ready data."""
+        prior = self.prior or self.result
         return {
             "design": self.design,
             **self.result.to_dict(),
+            "prior_bands": {m: dict(zip(("p5", "p50", "p95"), prior.band(m), strict=True)) for m in prior.metrics},
+            "posterior": self.posterior.to_dict() if self.posterior else None,
             "claims": [c.to_dict() for c in self.claims],
             "unranged": list(self.unranged),
             "host_interface": self.host_interface,
@@ -224,6 +285,7 @@ def assess_claims(
     dataset: BerDataset | None = None,
     baseline: str = "aoc",
     preset: str | None = None,
+    data: tuple[BerDataset, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
@@ -238,6 +300,9 @@ def assess_claims(
         (:data:`~mosaiclink.config.datasets.DEFAULT_DATASET`) when their base is this design.
     preset
         The preset the design and ranges come from; names the estimates no range covers.
+    data
+        BER datasets the bands are conditioned on (:func:`~mosaiclink.explore.posterior.sample_posterior`);
+        by default the shipped published points; ``()`` keeps the prior.
     progress
         Called as ``progress(done, total)`` while the samples are evaluated.
     """
@@ -245,16 +310,54 @@ def assess_claims(
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
         checks = dataset_claims(published) if published.base == design.name else ()
     else:
+        check_points(dataset, design)  # conditions through the design's validation, as calibrate does
         checks = dataset_claims(dataset)
     probes = {c.metric.split("@")[1]: conditions for c, conditions in checks}
     power, reliability = PowerSpec(), ReliabilitySpec()
-    result = propagate(
-        design, ranges, samples, seed, power, reliability, probes=probes, baseline=baseline, progress=progress
+    context = fleet()
+    prior = propagate(
+        design,
+        ranges,
+        samples,
+        seed,
+        power,
+        reliability,
+        probes=probes,
+        baseline=baseline,
+        fleet_figures=context,
+        progress=progress,
     )
-    claims = claims_table(result, design_claims(design) + tuple(c for c, _ in checks))
+    if data is None:
+        data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
+    chain = None
+    result = prior
+    if data:
+        chain, order = sample_posterior(design, prior.inputs, tuple(data), load_base, seed)
+        unit = prior.unit.copy()
+        unit[:, list(order)] = chain.draws_unit(samples, seed)[:, : len(order)]
+        result = propagate(
+            design,
+            ranges,
+            samples,
+            seed,
+            power,
+            reliability,
+            probes=probes,
+            baseline=baseline,
+            fleet_figures=context,
+            unit=unit,
+        )
+    claims = claims_table(result, design_claims(design) + tuple(c for c, _ in checks), prior)
     if design_claims(design):
         claims = (*claims, temperature_verdict(design))
     unranged = tuple(unranged_estimates(preset, ranges)) if preset else ()
     return ClaimsAssessment(
-        design.name, result, claims, unranged, power.host_interface, reliability.reference_temperature_c
+        design.name,
+        result,
+        claims,
+        unranged,
+        power.host_interface,
+        reliability.reference_temperature_c,
+        prior,
+        chain,
     )

@@ -96,6 +96,15 @@ class UncertainInput:
             return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
         return self.low + u * (self.high - self.low)
 
+    def to_unit(self, value: float) -> float:
+        """The prior's CDF at ``value`` (the inverse of :meth:`from_unit`)."""
+        if self.distribution == "log":
+            return float(np.log(value / self.low) / np.log(self.high / self.low))
+        if self.distribution == "triangular":
+            c = (self.nominal - self.low) / (self.high - self.low)
+            return float(stats.triang.cdf(value, c, loc=self.low, scale=self.high - self.low))
+        return float((value - self.low) / (self.high - self.low))
+
 
 @dataclass(frozen=True)
 class Fleet:
@@ -104,6 +113,7 @@ class Fleet:
     scenario: str
     gpus: int
     optical_links: float
+    mosaic_links: float | None = None  # MOSAIC links of the MOSAIC scenario (None: as many as optical_links)
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ def evaluate_samples(
     n = len(values)
     # every sample in one array pass: the design, power and reliability specs as batches
     fixed = design_columns(
-        design_batch(design, dpaths, drows),
+        design_batch(design, dpaths, drows, checked=True),  # checked by _link_metrics
         _spec_batch(power_spec, "power", columns, n),
         _spec_batch(reliability_spec, "reliability", columns, n),
     )
@@ -253,7 +263,7 @@ def evaluate_samples(
         "percent_below_aoc": percent_below(power_w, aoc_power),
         "link_fit": fit,
         "fit_ratio_vs_aoc": fit_ratio(aoc_link_fit, fit),
-        "cluster_failure_interval_h": FIT_HOURS / (fleet.optical_links * fit),
+        "cluster_failure_interval_h": FIT_HOURS / ((fleet.mosaic_links or fleet.optical_links) * fit),
         "aoc_failure_interval_h": FIT_HOURS / (fleet.optical_links * aoc_link_fit),
         "power_saved_mw": ENDS_PER_LINK * fleet.optical_links * (aoc_power - power_w) / 1e6,
     }
@@ -304,18 +314,24 @@ def rbd_fast_s1(unit: np.ndarray, output: np.ndarray, harmonics: int) -> np.ndar
     return s1 - lam / (1.0 - lam) * (1.0 - s1)
 
 
-def sensitivity(inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np.ndarray, top: int = 3) -> list[dict]:
+def sensitivity(
+    inputs: tuple[UncertainInput, ...], unit: np.ndarray, output: np.ndarray, top: int = 3, rank_only: bool = False
+) -> list[dict]:
     """The inputs driving ``output`` (at most ``top``): RBD-FAST first-order index ``s1``
     (:func:`rbd_fast_s1`) and Spearman's rank correlation; an input counts when
     ``|spearman| >= MIN_RANK_CORRELATION`` (about 3 standard errors at 1000 samples), so sampling
-    noise names no driver."""
+    noise names no driver. ``rank_only`` (posterior draws: RBD-FAST needs independent uniform
+    inputs) orders by ``|spearman|`` and gives no ``s1``."""
     finite = np.isfinite(output)
     n = int(finite.sum())
     if n < MIN_SENSITIVITY_SAMPLES or np.ptp(output[finite]) == 0:
         return []
+    rho = np.nan_to_num(spearman(unit[finite], output[finite]))
+    if rank_only:
+        order = [j for j in np.argsort(-np.abs(rho)) if abs(rho[j]) >= MIN_RANK_CORRELATION]
+        return [{"input": inputs[j].path, "s1": None, "spearman": float(rho[j])} for j in order[:top]]
     harmonics = min(10, n // MIN_SENSITIVITY_SAMPLES * 2)  # SALib's default M = 10 needs N >> 2M
     s1 = rbd_fast_s1(unit[finite], output[finite], harmonics)
-    rho = np.nan_to_num(spearman(unit[finite], output[finite]))
     order = [j for j in np.argsort(-np.nan_to_num(s1, nan=-1.0)) if abs(rho[j]) >= MIN_RANK_CORRELATION]
     return [{"input": inputs[j].path, "s1": float(s1[j]), "spearman": float(rho[j])} for j in order[:top]]
 
@@ -358,15 +374,22 @@ def modules_per_end(design: MosaicDesign, reference: CatalogEntry) -> int:
     return max(math.ceil(design.data_rate_gbps / reference.rate_gbps * (1 - 1e-9)), 1)
 
 
-def fleet(scenario: str = "100k-optics") -> Fleet:
-    """Optical fabric links of a shipped cluster scenario (evaluated once)."""
+def fleet(scenario: str = "100k-optics", mosaic_scenario: str | None = "100k-mosaic") -> Fleet:
+    """Optical fabric links of a shipped cluster scenario and the MOSAIC links of its MOSAIC twin
+    (evaluated once): the MOSAIC failure interval counts the links the cluster model gives MOSAIC,
+    so the report shows one number for it."""
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario
 
-    spec = load_scenario(scenario)
-    result = evaluate_columns(spec.cluster[:1]).results[0]
-    optical = np.array([k == "optical" for k in result.classes.kind], dtype=bool)
-    return Fleet(scenario, int(spec.cluster[0].gpus), float(result.classes.links[optical].sum()))
+    def links(name: str, kind: str) -> tuple[int, float]:
+        spec = load_scenario(name)
+        result = evaluate_columns(spec.cluster[:1]).results[0]
+        chosen = np.array([k == kind for k in result.classes.kind], dtype=bool)
+        return int(spec.cluster[0].gpus), float(result.classes.links[chosen].sum())
+
+    gpus, optical = links(scenario, "optical")
+    mosaic = links(mosaic_scenario, "mosaic")[1] if mosaic_scenario else None
+    return Fleet(scenario, gpus, optical, mosaic)
 
 
 def propagate(
@@ -379,14 +402,23 @@ def propagate(
     probes: dict[str, dict[str, float]] | None = None,
     fleet_figures: Fleet | None = None,
     baseline: str = "aoc",
+    unit: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> UncertaintyResult:
-    """Latin hypercube over every range, all metrics, bands and drivers (module Notes)."""
+    """Latin hypercube over every range, all metrics, bands and drivers (module Notes).
+
+    ``unit`` (samples, inputs) in the unit cube replaces the Latin hypercube (posterior draws,
+    :mod:`mosaiclink.explore.posterior`); the drivers are then rank correlations only.
+    """
     power_spec = power_spec or PowerSpec()
     reliability_spec = reliability_spec or ReliabilitySpec()
     reference = reference_entry(design, baseline)
     inputs = uncertain_inputs(design, ranges, power_spec, reliability_spec, reference)
-    unit, values = latin_hypercube(inputs, samples, seed)
+    rank_only = unit is not None
+    if unit is None:
+        unit, values = latin_hypercube(inputs, samples, seed)
+    else:
+        values = np.column_stack([inp.from_unit(unit[:, j]) for j, inp in enumerate(inputs)])
     nominal_row = np.array([[inp.nominal for inp in inputs]])
     context = fleet_figures or fleet()
     metrics = evaluate_samples(
@@ -402,5 +434,5 @@ def propagate(
     )
     nominal = {k: float(v[-1]) for k, v in metrics.items()}
     metrics = {k: v[:-1] for k, v in metrics.items()}
-    drivers = {k: sensitivity(inputs, unit, v) for k, v in metrics.items()}
+    drivers = {k: sensitivity(inputs, unit, v, rank_only=rank_only) for k, v in metrics.items()}
     return UncertaintyResult(inputs, unit, values, metrics, nominal, seed, context, drivers)

@@ -16,6 +16,17 @@ its :math:`S_{21}` is interpolated onto the model's frequencies (linear in real 
 parts, scikit-rf's ``interpolate``) and, by default, normalised to its lowest frequency, as the
 model's stages are (their flat loss is in the link budget, which the measured block does not
 replace). Frequencies outside the measurement are refused, never extrapolated.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mosaiclink.config.presets import load_preset
+>>> from mosaiclink.physics import networks
+>>> stages = networks.stage_networks(load_preset("mosaic-800g"), np.linspace(1e7, 4e9, 5), channel=0)
+>>> list(stages)
+['gain', 'led', 'fiber', 'receiver', 'ctle']
+>>> networks.cascade(stages, "chain").s.shape  # (frequencies, 2, 2)
+(5, 2, 2)
 """
 
 from __future__ import annotations

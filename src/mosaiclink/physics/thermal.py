@@ -21,6 +21,12 @@ in Solids*, 2nd ed. 1959, sec. 8.2; Yovanovich, *J. Spacecraft* 1976). Validity:
 (the junctions settle in milliseconds, far below any workload change), the array's emitters
 share one bond temperature (their pitch is 10x their size), and conductivities are
 temperature-independent over 0-150 C.
+
+Examples
+--------
+>>> from mosaiclink.physics import thermal
+>>> round(float(thermal.spreading_resistance_k_per_w(20.0, 150.0)), 1)  # K/W: 20 um source on silicon
+166.7
 """
 
 from __future__ import annotations

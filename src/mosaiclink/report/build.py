@@ -19,6 +19,7 @@ from mosaiclink.report.paper_figures import write_paper_figures
 from mosaiclink.report.sections.cluster import cluster_section
 from mosaiclink.report.sections.cluster_scenario import scenario_section
 from mosaiclink.report.sections.datapath import datapath_section
+from mosaiclink.report.sections.envelope import envelope_section
 from mosaiclink.report.sections.inputs import inputs_section
 from mosaiclink.report.sections.link import link_section
 from mosaiclink.report.sections.signal import signal_section
@@ -35,6 +36,7 @@ SECTIONS: tuple[tuple[str, Callable[[Assessment], Section]], ...] = (
     ("Monte Carlo check", simulation_section),
     ("data path and FEC", datapath_section),
     ("power, reliability and cost vs alternatives", system_section),
+    ("envelope and life", envelope_section),
     ("cluster impact", cluster_section),
     ("AI training job", workload_section),
     ("inputs and provenance", lambda a: inputs_section(a.design, a.origin)),
@@ -71,8 +73,9 @@ def report_figure(assessment: Assessment, figure_id: str = "fig-ber-length"):
     raise ConfigError(f"figure_id = {figure_id!r}: unknown; report figures: {', '.join(figure_ids(assessment))}")
 
 
-def write_report(assessment: Assessment, sections: list[Section], out_dir: Path) -> Path:
-    """Write ``index.html`` (self-contained), ``report.json`` and ``figures/*.png|svg`` into ``out_dir``."""
+def write_report(assessment: Assessment, sections: list[Section], out_dir: Path, paper_figures: bool = True) -> Path:
+    """Write ``index.html`` (self-contained), ``report.json`` and, with ``paper_figures``, the
+    Matplotlib ``figures/*.png|svg`` into ``out_dir`` (they took ~40 % of a report's CPU)."""
     design = assessment.design
     out_dir.mkdir(parents=True, exist_ok=True)
     page = render_page(
@@ -86,7 +89,8 @@ def write_report(assessment: Assessment, sections: list[Section], out_dir: Path)
     index = out_dir / "index.html"
     write_text_atomic(index, page)
     write_text_atomic(out_dir / "report.json", sections_to_json(sections))
-    written = [index, out_dir / "report.json", *write_paper_figures(sections, out_dir / "figures")]
+    figures = write_paper_figures(sections, out_dir / "figures") if paper_figures else []
+    written = [index, out_dir / "report.json", *figures]
     for path in written:
         path.chmod(OUTPUT_MODE)
     return index

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 
 from mosaiclink.report.document import Section  # noqa: E402
-from mosaiclink.report.sections.simulation import bathtub_walls  # noqa: E402
+from mosaiclink.report.sections.simulation import bathtub_fit  # noqa: E402
 from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
 from mosaiclink.report.theme import BER_AXIS_LOG10, MOSAIC_COLOR, PALETTE  # noqa: E402
 
@@ -231,16 +231,22 @@ def sensitivity(data: dict):
 def eye(data: dict):
     eye_data = data["eye_plot"]
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
-    t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_ua"])
+    t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_mv"])
     image = ax.pcolormesh(
         t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
     )
     fig.colorbar(image, ax=ax, label="log10 hits")
-    ax.axhline(eye_data["threshold_ua"], color="w", ls="--", lw=1)
+    ax.axhline(eye_data["threshold_mv"], color="w", ls="--", lw=1)
     ax.axvline(0.0, color="w", ls=":", lw=1)
+    margin = eye_data["mask_margin"]
+    label = "mask" if margin is None else f"mask (margin {margin:+.0%})"
+    ax.plot(eye_data["mask_x_ui"], eye_data["mask_mv"], color="#ff4d4d", lw=1.5, label=label)
+    legend = ax.legend(fontsize=8, loc="upper left", facecolor="black", framealpha=0.6)
+    for text in legend.get_texts():
+        text.set_color("white")
     ax.set(
         xlabel="time from the decision instant (UI)",
-        ylabel="photocurrent (uA)",
+        ylabel=f"TIA output (mV, {eye_data['transimpedance_ohm'] / 1e3:g} kOhm x photocurrent)",
         title=f"Eye, channel {data['eye']['channel']} ({eye_data['samples_per_ui']} samples/UI)",
     )
     return fig
@@ -252,10 +258,9 @@ def bathtub(data: dict):
     fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
     dense = np.linspace(phase.min(), phase.max(), 400)
-    walls = bathtub_walls(tub, dense)
-    if walls is not None:
-        for wall in walls:
-            ax.semilogy(dense, wall, ":", color=PALETTE[1])
+    fit = bathtub_fit(tub, dense)
+    if fit is not None:
+        ax.semilogy(dense, fit, ":", color=PALETTE[1], label="dual-Dirac fit")
     ax.axhline(tub["target_ber"], color="k", ls="--", lw=1, label="target")
     ax.set(xlabel="sampling phase (UI)", ylabel="BER", ylim=BER_YLIM, title="Bathtub with dual-Dirac walls")
     ax.legend(fontsize=8)
@@ -286,17 +291,23 @@ def energy_vs_reach(data: dict):
 
 
 def cluster_fabric(data: dict):
+    """Interconnect power, link failures per day and ETTR of each cluster: bars from 0, each labelled
+    with its value (a log axis hid the smaller failure rate's value and did not start at 0)."""
     summaries = data["fabric"]
     names = [s["name"] for s in summaries]
     colors = [MOSAIC_COLOR if "mosaic" in n.lower() else PALETTE[1] for n in names]
-    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.4), layout="constrained")
-    axes[0].bar(names, [s["power"]["interconnect_kw"] / 1e3 for s in summaries], color=colors)
-    axes[0].set_ylabel("interconnect power (MW)")
-    axes[1].semilogy(names, [s["failures"]["link_failures_per_day"] for s in summaries], "o", ms=10, color="k")
-    axes[1].set_ylabel("link failures per day")
-    axes[1].set_xlim(-0.5, len(names) - 0.5)
-    axes[2].bar(names, [s["job"]["ettr_links_only"] for s in summaries], color=colors)
-    axes[2].set_ylabel("ETTR (link failures only)")
+    panels = (
+        ("interconnect power (MW)", [s["power"]["interconnect_kw"] / 1e3 for s in summaries], "{:.2f}"),
+        ("link failures per day", [s["failures"]["link_failures_per_day"] for s in summaries], "{:.2f}"),
+        ("ETTR, link failures only", [s["job"]["ettr_links_only"] for s in summaries], "{:.3f}"),
+    )
+    fig, axes = plt.subplots(1, 3, figsize=(9.6, 3.6), layout="constrained")
+    for ax, (label, values, spec) in zip(axes, panels, strict=True):
+        bars = ax.bar(names, values, color=colors)
+        ax.bar_label(bars, [spec.format(v) for v in values], fontsize=8, padding=2)
+        ax.set_ylim(0, max(values) * 1.15)
+        ax.set_title(label, fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
     fig.suptitle("100k-GPU cluster: incumbent optics vs MOSAIC")
     return fig
 
@@ -389,6 +400,45 @@ def cluster_racks(data: dict):
     return fig
 
 
+def margin_vs_case(data: dict):
+    """Median and link margin over module case temperature (the envelope)."""
+    points = data["envelope"]["points"]
+    cases = [p["case_c"] for p in points]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    ax.plot(cases, [p["median_margin_db"] for p in points], "o-", color=MOSAIC_COLOR, label="median channel")
+    ax.plot(cases, [p["link_excess_db"] for p in points], "s-", color=PALETTE[1], label="link (N-th best)")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set(xlabel="module case temperature (C)", ylabel="margin (dB)", title="Margin vs case temperature")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def margin_vs_years(data: dict):
+    """The link's excess over its target over the years, per case temperature."""
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    for color, life in zip(PALETTE, data["life"], strict=False):
+        ax.plot(life["years"], life["link_excess_db_median"], "o-", color=color, label=f"{life['case_c']:g} C case")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set(xlabel="years in service", ylabel="link excess (dB)", title="Margin over life")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def yield_vs_spares(data: dict):
+    """Module yield vs spare channels per test limit, 95 % intervals."""
+    rows = data["yield"]["rows"]
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    for color, limit in zip(PALETTE, sorted({r["test_limit_db"] for r in rows}), strict=False):
+        sel = [r for r in rows if r["test_limit_db"] == limit]
+        y = np.array([100 * r["yield_spares"] for r in sel])
+        err = np.array([[100 * r["ci_spares"][0], 100 * r["ci_spares"][1]] for r in sel]).T
+        ax.errorbar([r["spares"] for r in sel], y, yerr=[y - err[0], err[1] - y], fmt="o-", color=color,
+                    capsize=3, label=f"test limit {limit:+g} dB")  # fmt: skip
+    ax.set(xlabel="spare channels", ylabel="yield (%)", ylim=(0, 101), title="Module yield vs spares")
+    ax.legend(fontsize=8)
+    return fig
+
+
 def workload_gain(data: dict):
     """MOSAIC's gain in goodput per facility MW over each technology, split into its three factors."""
     gains = data["mosaic_gain"]
@@ -406,7 +456,34 @@ def workload_gain(data: dict):
 
 
 # (section id, data key that must be present, figure name, builder)
-PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = (
+CORNER_INPUTS = 4  # the sampled inputs the data narrow most
+
+
+def posterior_corner(data: dict):
+    """Corner plot (``corner``, Foreman-Mackey, JOSS 1(2) 24, 2016) of the posterior of the
+    :data:`CORNER_INPUTS` design inputs the data narrow most, on their prior ranges."""
+    import corner
+
+    chain = data["uncertainty"]["posterior"]
+    if not chain:  # bands of the ranges alone: no chain to draw
+        return None
+    shrink = chain["shrinkage"]
+    paths = sorted(shrink, key=shrink.get)[:CORNER_INPUTS]
+    prior = {i["path"]: i["prior"] for i in chain["inputs"]}
+    samples = np.column_stack([chain["draws"][p] for p in paths])
+    fig = corner.corner(
+        samples,
+        labels=[p.split(".", 1)[1] for p in paths],
+        range=[tuple(prior[p]) for p in paths],
+        quantiles=(0.05, 0.5, 0.95),
+        color=MOSAIC_COLOR,
+        label_kwargs={"fontsize": 8},
+    )
+    fig.suptitle(f"Posterior given {', '.join(chain['datasets'])} (axes: the prior ranges)", fontsize=9)
+    return fig
+
+
+PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure | None]], ...] = (
     ("link", "log10_ber_per_channel", "ber-mosaic", ber_mosaic),
     ("link", "report", "link-budget", budget),
     ("link", "ber_vs_length", "ber-vs-length", ber_vs_length),
@@ -424,7 +501,11 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure]], ...] = 
     ("system", "power", "power-breakdown", power_breakdown),
     ("system", "fit_vs_spares", "fit-vs-spares", fit_vs_spares),
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
+    ("summary", "uncertainty", "posterior-corner", posterior_corner),
     ("workload", "mosaic_gain", "workload-gain", workload_gain),
+    ("envelope", "envelope", "margin-vs-case", margin_vs_case),
+    ("envelope", "life", "margin-vs-years", margin_vs_years),
+    ("envelope", "yield", "yield-vs-spares", yield_vs_spares),
 )
 
 
@@ -456,6 +537,8 @@ def write_paper_figures(sections: Sequence[Section], out_dir: Path) -> list[Path
         if key not in data.get(section_id, {}):
             continue
         fig = build(data[section_id])
+        if fig is None:
+            continue
         plain_log_labels(fig)
         written.extend(save_figure(fig, out_dir / name))
         plt.close(fig)

@@ -78,8 +78,22 @@ class EyeMetrics:
     mask_margin: np.ndarray  # (rows,) hexagon mask scale at first hit, minus 1
 
 
+DEFAULT_MASK = (0.1, 0.25, 0.2)  # (x1, x2, y1) of the hexagon mask (our choice, not a standard's)
+
+
+def mask_vertices(threshold: float, amplitude: float, mask: tuple[float, float, float] = DEFAULT_MASK):
+    """The hexagon mask of :func:`eye_metrics` as a closed polygon ``(x_ui, y)``: centred on (0,
+    ``threshold``), half-width ``x2`` UI at the threshold, ``x1`` UI at top and bottom, half-height
+    ``y1 * amplitude`` (``amplitude`` = mu1 - mu0 at the decision instant, in the unit of ``threshold``)."""
+    x1, x2, y1 = mask
+    h = y1 * amplitude
+    x = np.array([-x2, -x1, x1, x2, x1, -x1, -x2])
+    y = threshold + np.array([0.0, h, h, 0.0, -h, -h, 0.0])
+    return x, y
+
+
 def eye_metrics(
-    waveform, sent, samples_per_bit: int, threshold, mask: tuple[float, float, float] = (0.1, 0.25, 0.2)
+    waveform, sent, samples_per_bit: int, threshold, mask: tuple[float, float, float] = DEFAULT_MASK
 ) -> EyeMetrics:
     """Eye height, width, Q and mask margin from waveforms and the sent bits.
 

@@ -61,6 +61,10 @@ class EyeData:
         return {k: float(v) if np.isfinite(v) else None for k, v in values.items()}
 
 
+JUDGE_FACTOR = 10.0  # a count judges the analytic BER if its interval excludes 10x above or below it
+JUDGE_ERRORS = 30  # expected errors that give such an interval (Clopper-Pearson at 95 %: about 0.7x-1.4x)
+
+
 @dataclass(frozen=True)
 class SimResult:
     """Per-channel counted errors and BER with Clopper-Pearson intervals, analytic beside.
@@ -103,6 +107,18 @@ class SimResult:
         """Analytic BER inside the counted confidence interval, per channel."""
         return (self.ber_analytic >= self.ci_low) & (self.ber_analytic <= self.ci_high)
 
+    @property
+    def can_judge(self) -> np.ndarray:
+        """Per channel: whether the count could have told the analytic BER from one 10x above or
+        below it (its interval excludes at least one of them). With too few bits the interval
+        admits both and ``within_interval`` says nothing (``--bits 10`` is "inside" for any model)."""
+        return (self.ci_high < JUDGE_FACTOR * self.ber_analytic) | (self.ci_low > self.ber_analytic / JUDGE_FACTOR)
+
+    def bits_to_judge(self) -> int:
+        """Bits per channel for ~:data:`JUDGE_ERRORS` expected errors on the lowest analytic BER counted
+        (enough for an interval narrower than a factor of 10 either side)."""
+        return int(np.ceil(JUDGE_ERRORS / max(float(np.min(self.ber_analytic)), 1e-300)))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "design": self.design_name,
@@ -117,6 +133,7 @@ class SimResult:
             "throughput_mbps": self.throughput_mbps,
             "simulated_channels": self.simulated_channels,
             "channels_within_interval": int(self.within_interval.sum()),
+            "channels_judged": int(self.can_judge.sum()),
             "per_channel": [
                 {
                     "channel": int(c),

@@ -100,18 +100,23 @@ class ComparisonResult:
         )
 
     def headline(self) -> dict:
-        """The published claims recomputed: power vs AOC, FIT vs laser optics, reach vs copper."""
+        """The published claims recomputed: power vs AOC, FIT vs laser optics, reach vs copper.
+
+        Power is like against like: the AOC is a pluggable module, so MOSAIC's pluggable-host power
+        (the top of its range) against the AOC's catalog spread, cheapest AOC first (a co-packaged
+        MOSAIC end against a pluggable AOC would mix two products).
+        """
         out: dict = {"mosaic_power_w_per_end_range": list(self.mosaic_power_range_w)}
         aoc = next((r for r in self.rows if r.technology == "aoc" and not r.reference_only), None)
-        low_w, high_w = self.mosaic_power_range_w
+        pluggable_w = self.mosaic_power_range_w[1]
         if aoc is not None:
             out["percent_below_aoc_range"] = [
-                percent_below(high_w, aoc.power_w_per_end_high),
-                percent_below(low_w, aoc.power_w_per_end_low),
+                percent_below(pluggable_w, aoc.power_w_per_end_low),
+                percent_below(pluggable_w, aoc.power_w_per_end_high),
             ]
             out["w_saved_per_cable_range"] = [
-                ENDS_PER_LINK * (aoc.power_w_per_end_high - high_w),
-                ENDS_PER_LINK * (aoc.power_w_per_end_low - low_w),
+                ENDS_PER_LINK * (aoc.power_w_per_end_low - pluggable_w),
+                ENDS_PER_LINK * (aoc.power_w_per_end_high - pluggable_w),
             ]
         lasers = [r.link_fit for r in self.rows if r.laser_based and not r.reference_only]
         if aoc is not None:

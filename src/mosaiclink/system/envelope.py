@@ -8,9 +8,9 @@ channels meet the target), and the reliability model reads the same junction tem
 
 Notes
 -----
-The link's excess at a case temperature is :math:`10\\log_{10}(Q_N / Q_t)` (optical dB), with
-:math:`Q_N` the Q of the :math:`N`-th best channel (:math:`N` = data channels) and :math:`Q_t`
-the target's: it is positive exactly when the link meets its target (``LinkReport.link_ok``).
+The link's excess at a case temperature is the budget margin (:math:`10\\log_{10}(Q/Q_t)` less the
+implementation reserve, optical dB) of its :math:`N`-th best channel (:math:`N` = data channels):
+at least 0 exactly when the link meets its target (``LinkReport.link_ok``, the one pass criterion).
 The highest case temperature meeting the design's length is the root of the excess, bracketed
 on the evaluated grid and found by the Illinois variant of regula falsi to
 :data:`CASE_TOLERANCE_C` (the excess is smooth in temperature: the SRH rate, wavelength and
@@ -32,7 +32,6 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.envelope import ThermalSpec
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError, ModelRangeError
-from mosaiclink.physics import ber
 from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.reach import max_reaches_m
 from mosaiclink.physics.thermal import ModuleTemperatures
@@ -57,8 +56,7 @@ class EnvelopePoint:
     data_channels: int
     link_ok: bool
     median_margin_db: float  # the budget's margin (median live channel, implementation penalty included)
-    link_margin_db: float  # the same margin of the data_channels-th best channel: what the link has
-    link_excess_db: float  # 10 log10(Q_N / Q_target): >= 0 exactly when the link meets its target
+    link_excess_db: float  # the same margin of the data_channels-th best channel: >= 0 exactly when link_ok
     reach_m: float | None  # longest length at which data_channels channels meet the target
     link_fit: float  # reliability at the same junction temperatures
 
@@ -88,15 +86,8 @@ class Envelope:
 
 
 def link_excess_db(report: LinkReport) -> float:
-    """``10 log10(Q_N / Q_target)`` of the ``N``-th best channel, ``N`` = data channels (module Notes)."""
-    log10_nth = report.nth_best_log10_ber(report.data_channels)
-    q_nth = float(ber.q_from_log10_ber(log10_nth))
-    q_target = float(ber.q_from_ber(report.target_ber))
-    return float(10.0 * np.log10(max(q_nth, 1e-300) / q_target))
-
-
-def _nth_margin_db(report: LinkReport) -> float:
-    margins = np.sort(np.asarray(report.budget_per_channel["margin_db"]))[::-1]
+    """The budget margin (reserve included) of the ``N``-th best channel, ``N`` = data channels (module Notes)."""
+    margins = np.sort(np.asarray(report.budget_per_channel["margin_db"], dtype=float))[::-1]
     return float(margins[report.data_channels - 1])
 
 
@@ -128,7 +119,6 @@ def evaluate_at_case(
         data_channels=report.data_channels,
         link_ok=report.link_ok,
         median_margin_db=report.budget.value("Margin"),
-        link_margin_db=_nth_margin_db(report),
         link_excess_db=link_excess_db(report),
         reach_m=reach_m,
         link_fit=mosaic_link_fit(design, reliability_spec, temps),

@@ -5,9 +5,9 @@ Notes
 **Channel pool.** The full link model (:func:`mosaiclink.physics.link.evaluate_link`) evaluates
 the design, with as many spares as the largest count asked, at ``pool_modules`` seeds of its
 per-channel variation (:class:`~mosaiclink.config.design.VariationSpec`, dead emitters left to
-the Monte Carlo). A simulated module draws each channel position's time-zero excess
-(:math:`10\\log_{10} Q/Q_t`, dB) from one of those evaluations at random (channels' spreads are
-independent draws in the model, so positions may mix).
+the Monte Carlo). A simulated module draws each channel position's time-zero budget margin
+(:math:`10\\log_{10} Q/Q_t` less the implementation reserve, dB) from one of those evaluations at
+random (channels' spreads are independent draws in the model, so positions may mix).
 
 **Module-level spread** (:class:`~mosaiclink.config.envelope.YieldSpec`), linearised per channel
 with slopes the full model measures: a wafer's LED efficiency (lognormal; the channel's dB of

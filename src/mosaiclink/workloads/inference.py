@@ -43,6 +43,7 @@ class InferenceResult:
     kv_bytes_per_token_per_gpu: float
     link_gbyte_s: float
     rows: tuple[dict, ...]
+    reach_m: dict[str, float]
 
     def summary(self) -> dict:
         return {
@@ -54,6 +55,7 @@ class InferenceResult:
             "hbm_only_batch": self.hbm_only_batch,
             "kv_bytes_per_token_per_gpu": self.kv_bytes_per_token_per_gpu,
             "link_gbyte_s_per_gpu": self.link_gbyte_s,
+            "reach_m": self.reach_m,
             "rows": list(self.rows),
         }
 
@@ -112,4 +114,5 @@ def evaluate_inference(
                         "link_w_per_gpu": ENDS_PER_LINK * spec.links_per_gpu * float(table.power_w_per_end[i]),
                     }
                 )
-    return InferenceResult(spec, hbm_only, kv_token, link_gbyte_s, tuple(rows))
+    reaches = {t: float(r) for t, r in zip(table.technology, table.reach_m, strict=True)}
+    return InferenceResult(spec, hbm_only, kv_token, link_gbyte_s, tuple(rows), reaches)

@@ -52,7 +52,7 @@ def run_pattern(
     wrong_bits: list[np.ndarray] = []  # uncoded hosts: message bits lost, where frames are judged
     for b0 in range(0, setup.blocks, chunk_blocks):
         b1 = min(setup.blocks, b0 + chunk_blocks)
-        if progress is not None and b0:
+        if progress is not None:  # 0 first: the bar shows the total while the first chunk runs
             progress(b0, setup.blocks)
         cb0 = b0 * host.block_bits // spec.channels
         cb1 = b1 * host.block_bits // spec.channels

@@ -197,6 +197,8 @@ def run_payload(
     step = p + MARKER_BITS
     periods = -(-setup.bits_per_channel // p)
     line_len = periods * step + MARKER_BITS
+    if progress is not None:  # the total is known now: the bar shows it while the first block runs
+        progress(0, periods)
     if block_periods is None:
         block_periods = BLOCK_LINE_BITS // (lanes * step)
     block_periods = max(2, int(block_periods))  # lane lock reads the first two periods

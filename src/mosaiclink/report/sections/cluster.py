@@ -21,32 +21,31 @@ def _color(name: str, index: int) -> str:
 def fabric_figure(summaries: tuple[dict, ...]) -> Figure:
     """Interconnect power, link failures per day and ETTR of each cluster.
 
-    Panel names sit on the y axes (subplot titles overlapped the figure title); failures per day
-    span decades, so that panel is a log axis with markers (a bar's length means nothing on a log axis).
+    Three bar panels from 0, each bar labelled with its value (outside the bar, never clipped: the
+    axis runs to 1.25x the largest); the panel names sit on the y axes, with room between panels
+    so that no axis title overlaps its neighbour (a log axis of markers clipped the smaller failure
+    rate's label and did not start at 0).
     """
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.12)
     names = [s["name"] for s in summaries]
     colors = [_color(n, i) for i, n in enumerate(names)]
-    fig.add_trace(
-        go.Bar(x=names, y=[s["power"]["interconnect_kw"] / 1e3 for s in summaries], marker_color=colors), 1, 1
+    panels = (
+        ("interconnect power (MW)", [s["power"]["interconnect_kw"] / 1e3 for s in summaries], "{:.2f}"),
+        ("link failures per day", [s["failures"]["link_failures_per_day"] for s in summaries], "{:.2f}"),
+        ("ETTR, link failures only", [s["job"]["ettr_links_only"] for s in summaries], "{:.3f}"),
     )
-    fig.add_trace(
-        go.Scatter(
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.16)
+    for col, (title, values, spec) in enumerate(panels, start=1):
+        bar = go.Bar(
             x=names,
-            y=[s["failures"]["link_failures_per_day"] for s in summaries],
-            mode="markers+text",
-            text=[f"{s['failures']['link_failures_per_day']:.3g}" for s in summaries],
-            textposition="middle right",
-            marker=dict(color=colors, size=14),
-        ),
-        1,
-        2,
-    )
-    fig.add_trace(go.Bar(x=names, y=[s["job"]["ettr_links_only"] for s in summaries], marker_color=colors), 1, 3)
+            y=values,
+            marker_color=colors,
+            text=[spec.format(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+        )
+        fig.add_trace(bar, 1, col)
+        fig.update_yaxes(title_text=title, range=[0, 1.25 * max(values)], rangemode="tozero", row=1, col=col)
     fig.update_layout(base_layout("100k-GPU cluster: incumbent optics vs MOSAIC", showlegend=False, height=400))
-    fig.update_yaxes(title_text="interconnect power (MW)", row=1, col=1)
-    fig.update_yaxes(type="log", title_text="link failures per day", row=1, col=2)
-    fig.update_yaxes(title_text="ETTR (link failures only)", row=1, col=3)
     return Figure(
         "fig-cluster-fabric",
         "Cluster power, failures, ETTR",

@@ -54,42 +54,63 @@ def counted_figure(result: SimResult) -> Figure:
     )
 
 
-def eye_figure(eye: EyeData) -> Figure:
-    """The eye diagram (2-D histogram of the received waveform) with threshold and decision instant."""
-    counts = eye.histogram.counts[0].T.astype(float)
-    edges = eye.histogram.amplitude_edges
-    centres_ua = 0.5 * (edges[:-1] + edges[1:]) * 1e6
+def eye_figure(eye: EyeData, transimpedance_ohm: float) -> Figure:
+    """The eye diagram in volts at the TIA output (photocurrent x feedback resistance), with the
+    threshold, the decision instant and the hexagon compliance mask (:func:`mosaiclink.sim.eye.mask_vertices`,
+    its margin in the legend). Labels are white on a dark box: readable on the dark colour map."""
+    data = eye_plot_data(eye, transimpedance_ohm)
     trace = go.Heatmap(
-        x=eye.histogram.time_ui,
-        y=centres_ua,
-        z=np.log10(counts + 1.0),
+        x=data["time_ui"],
+        y=data["amplitude_mv"],
+        z=data["log10_hits"],
         colorscale="Viridis",
         colorbar=dict(title="log10 hits"),
+        showscale=True,
+    )
+    margin = eye.metrics.mask_margin[0]
+    mask = go.Scatter(
+        x=data["mask_x_ui"],
+        y=data["mask_mv"],
+        mode="lines",
+        line=dict(color="#ff4d4d", width=2),
+        name=f"mask (margin {margin:+.0%})" if np.isfinite(margin) else "mask",
     )
     fig = go.Figure(
-        [trace],
+        [trace, mask],
         base_layout(
             f"Eye diagram, channel {eye.channel} ({eye.samples_per_bit} samples/UI)",
             xaxis=dict(title="time from the decision instant (UI)"),
-            yaxis=dict(title="photocurrent (uA)"),
-            height=400,
+            yaxis=dict(title=f"TIA output (mV, {transimpedance_ohm / 1e3:g} kOhm x photocurrent)"),
+            legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0.55)", font=dict(color="#fff")),
+            height=420,
         ),
     )
-    fig.add_hline(y=eye.threshold * 1e6, line=dict(color="#fff", dash="dash"), annotation_text="threshold")
-    fig.add_vline(x=0.0, line=dict(color="#fff", dash="dot"), annotation_text="decision instant")
+    label = dict(font=dict(color="#fff", size=12), bgcolor="rgba(0,0,0,0.6)")
+    fig.add_hline(
+        y=data["threshold_mv"], line=dict(color="#fff", dash="dash"), annotation_text="threshold", annotation=label
+    )
+    fig.add_vline(
+        x=0.0,
+        line=dict(color="#fff", dash="dot"),
+        annotation_text="decision instant",
+        annotation_position="bottom right",
+        annotation=label,
+    )
     return Figure(
         "fig-eye",
         "Eye diagram",
         fig,
         f"{EYE_BITS:,} random bits through the LED's large-signal response, fibre, receiver noise and equalizer, "
-        "folded on the channel's decision instant; dashed: the decision threshold.",
+        "folded on the channel's decision instant, in volts at the TIA output; dashed: the decision threshold; "
+        "red: the hexagon mask (half-width 0.25 UI at the threshold, 0.1 UI at +-20 % of the eye amplitude; "
+        "our mask, not a standard's), its margin the scale at which the first sample touches it.",
     )
 
 
-def bathtub_walls(tub: dict, phase_ui: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The fitted dual-Dirac walls of :func:`bathtub_data`, or None without a fit.
-
-    ``BER_L = rho Phi((mu_L - x)/sigma_L)``, ``BER_R = rho Phi((x - mu_R)/sigma_R)``.
+def bathtub_fit(tub: dict, phase_ui: np.ndarray) -> np.ndarray | None:
+    """The fitted dual-Dirac bathtub of :func:`bathtub_data` (None without a fit): both walls summed,
+    ``BER = rho Phi((mu_L - x)/sigma_L) + rho Phi((x - mu_R)/sigma_R)``, one U-shaped curve (each
+    wall alone, drawn across the whole UI, crossed the other in an X below the data).
     """
     keys = ("left_mu_ui", "left_sigma_ui", "right_mu_ui", "right_sigma_ui")
     if any(tub[k] is None for k in keys):
@@ -97,7 +118,7 @@ def bathtub_walls(tub: dict, phase_ui: np.ndarray) -> tuple[np.ndarray, np.ndarr
     rho = tub["transition_density"]
     left = rho * ndtr((tub["left_mu_ui"] - phase_ui) / tub["left_sigma_ui"])
     right = rho * ndtr((phase_ui - tub["right_mu_ui"]) / tub["right_sigma_ui"])
-    return left, right
+    return left + right
 
 
 def bathtub_figure(tub: dict, channel: int) -> Figure:
@@ -114,10 +135,10 @@ def bathtub_figure(tub: dict, channel: int) -> Figure:
         )
     ]
     dense = np.linspace(phase.min(), phase.max(), 400)
-    walls = bathtub_walls(tub, dense)
-    if walls is not None:
-        for wall, name in zip(walls, ("left wall (dual-Dirac fit)", "right wall (dual-Dirac fit)"), strict=False):
-            traces.append(go.Scatter(x=dense, y=wall, mode="lines", name=name, line=dict(color=PALETTE[1], dash="dot")))
+    fit = bathtub_fit(tub, dense)
+    if fit is not None:
+        line = dict(color=PALETTE[1], dash="dot")
+        traces.append(go.Scatter(x=dense, y=fit, mode="lines", name="dual-Dirac fit (both walls)", line=line))
     traces.append(
         go.Scatter(
             x=[phase.min(), phase.max()],
@@ -149,14 +170,28 @@ def _fixed(value: float | None, spec: str, scale: float = 1.0) -> str:
     return "n/a" if value is None else format(value * scale, spec)
 
 
-def eye_plot_data(eye: EyeData) -> dict:
-    """The eye histogram as plain lists (for ``report.json`` and the paper figure)."""
+def eye_plot_data(eye: EyeData, transimpedance_ohm: float) -> dict:
+    """The eye histogram as plain lists (for ``report.json`` and the paper figure), in photocurrent
+    and in volts at the TIA output, with the hexagon mask's polygon."""
+    from mosaiclink.sim.eye import mask_vertices
+
     edges = eye.histogram.amplitude_edges
+    centres_a = 0.5 * (edges[:-1] + edges[1:])
+    m, centre = eye.metrics, eye.samples_per_bit // 2
+    amplitude_a = float(m.mean_one[0, centre] - m.mean_zero[0, centre])
+    mask_x, mask_a = mask_vertices(eye.threshold, amplitude_a)
+    mv = transimpedance_ohm * 1e3  # A -> mV
     return {
         "time_ui": eye.histogram.time_ui.tolist(),
-        "amplitude_ua": (0.5 * (edges[:-1] + edges[1:]) * 1e6).tolist(),
+        "amplitude_ua": (centres_a * 1e6).tolist(),
+        "amplitude_mv": (centres_a * mv).tolist(),
         "log10_hits": np.log10(eye.histogram.counts[0].T + 1.0).round(3).tolist(),
         "threshold_ua": eye.threshold * 1e6,
+        "threshold_mv": eye.threshold * mv,
+        "transimpedance_ohm": transimpedance_ohm,
+        "mask_x_ui": mask_x.tolist(),
+        "mask_mv": (mask_a * mv).tolist(),
+        "mask_margin": float(m.mask_margin[0]) if np.isfinite(m.mask_margin[0]) else None,
         "samples_per_ui": eye.samples_per_bit,
     }
 
@@ -204,6 +239,7 @@ def simulation_section(assessment: Assessment) -> Section:
     )
     metrics = eye.summary()
     tub = bathtub_data(eye, target_ber)
+    transimpedance = assessment.design.receiver.feedback_resistance_kohm * 1e3
     return Section(
         section_id="simulation",
         title="Monte Carlo check",
@@ -218,7 +254,7 @@ def simulation_section(assessment: Assessment) -> Section:
             f"{_fixed(metrics['eye_width_ui'], '.2f')} UI, Q {_fixed(metrics['q'], '.1f')}.",
         ),
         tables=(table,),
-        figures=(counted_figure(counted), eye_figure(eye), bathtub_figure(tub, eye_channel)),
+        figures=(counted_figure(counted), eye_figure(eye, transimpedance), bathtub_figure(tub, eye_channel)),
         headline=(
             ("counted channels inside the analytic interval", f"{int(inside.sum())}/{len(inside)}"),
             (f"eye Q (channel {eye_channel})", _fixed(metrics["q"], ".1f")),
@@ -226,7 +262,7 @@ def simulation_section(assessment: Assessment) -> Section:
         data={
             "counted": counted.to_dict(),
             "eye": {"channel": eye_channel, **metrics},
-            "eye_plot": eye_plot_data(eye),
+            "eye_plot": eye_plot_data(eye, transimpedance),
             "bathtub": tub,
         },
     )

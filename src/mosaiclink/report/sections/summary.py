@@ -26,6 +26,13 @@ def _value(metric: str, value: float) -> str:
     return fmt(value)
 
 
+def _probability(c) -> str:
+    """P(holds | data) beside the prior's, or why there is none (a band of corners)."""
+    if c.p_holds is None:
+        return "n/a (corners only)"
+    return f"{c.p_holds:.2f} (prior {c.prior['p_holds']:.2f})"
+
+
 def alternatives_table(assessment: Assessment) -> Table | None:
     """Every technology at the design's aggregate rate (None when the catalog has none)."""
     result = assessment.system.comparison
@@ -52,23 +59,35 @@ def alternatives_table(assessment: Assessment) -> Table | None:
 
 
 def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
-    """5/50/95 % band and drivers of every headline metric."""
+    """Prior and posterior 5/50/95 % bands and the drivers of every headline metric."""
     result = claims.result
+    prior = claims.prior or result
     rows = []
     for metric in result.metrics:
         p5, p50, p95 = result.band(metric)
         drivers = ", ".join(f"{d['input']} ({d['spearman']:+.2f})" for d in result.sensitivity[metric])
-        cells = (result.nominal[metric], p5, p50, p95)
+        q5, _, q95 = prior.band(metric)
+        cells = (result.nominal[metric], q5, q95, p5, p50, p95)
         label = METRICS.get(metric, metric)
         if any(metric.endswith(suffix) for suffix in UNITS):  # the values carry their unit ('8.16 h', '2.18 days')
             label = label.rsplit(" (", 1)[0]
         rows.append((label, *(_value(metric, v) for v in cells), drivers or "-"))
     fleet = result.fleet
     return Table(
-        columns=("quantity", "nominal", "5 %", "50 %", "95 %", "driven by (rank correlation)"),
+        columns=(
+            "quantity",
+            "nominal",
+            "prior 5 %",
+            "prior 95 %",
+            "posterior 5 %",
+            "50 %",
+            "95 %",
+            "driven by (rank correlation)",
+        ),
         rows=tuple(rows),
-        caption=f"{result.unit.shape[0]} Latin hypercube samples (seed {result.seed}) over {len(result.inputs)} "
-        f"estimated inputs and their ranges, evaluated on the fast path (the median channel at "
+        caption=f"{result.unit.shape[0]} draws (seed {result.seed}) over {len(result.inputs)} estimated inputs: "
+        "the prior is a Latin hypercube over their ranges, the posterior the same draws with the inputs the "
+        "published BER points inform taken from the MCMC chain; evaluated on the fast path (the median channel at "
         f"{fmt_length_m(report_length_m)} and the design's line rate; power with the {claims.host_interface} host "
         f"interface beside the AOC's catalog spread, FIT at {claims.temperature_c:g} C). The sections below evaluate "
         "every channel (so their reach can differ slightly) and pair the ends of the power ranges (pluggable with "
@@ -78,32 +97,44 @@ def bands_table(claims: ClaimsAssessment, report_length_m: float) -> Table:
 
 
 def claims_rows(claims: ClaimsAssessment) -> Table:
-    """Each published claim, our nominal value and band, the verdict and the inputs that decide it."""
+    """Each published claim: P(holds | data), the verdict from it, our nominal value and where it sits in
+    the band, the band, and the inputs that decide it."""
     rows = tuple(
         (
             c.claim.text,
             c.claim.condition,
-            _value(c.claim.metric, c.nominal),
-            f"{_value(c.claim.metric, c.p5)} to {_value(c.claim.metric, c.p95)}",
+            _probability(c),
             c.verdict,
+            _value(c.claim.metric, c.nominal)
+            + ("" if c.nominal_percentile is None else f" ({c.nominal_percentile:.0f}th pct.)"),
+            f"{_value(c.claim.metric, c.p5)} to {_value(c.claim.metric, c.p95)}",
             ", ".join(c.deciding_inputs) or "-",
             c.claim.source,
         )
         for c in claims.claims
     )
+    chain = claims.posterior
+    conditioned = (
+        f"conditioned on {', '.join(chain.datasets)} ({chain.chain_unit.shape[1]} walkers, "
+        f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05 and ESS >= 400 per sampled input)"
+        if chain
+        else "the ranges alone (no data)"
+    )
     return Table(
         columns=(
             "published claim",
             "condition",
-            "ours (nominal)",
-            "ours (5-95 %)",
+            "P(holds | data)",
             "verdict",
+            "ours: nominal (percentile)",
+            "ours: 5-95 %",
             "deciding inputs",
             "source",
         ),
         rows=rows,
-        caption="Holds across the band: the 5 % and 95 % points both satisfy the claim; at typical values only: "
-        "the nominal design does, part of the band does not; does not hold: neither.",
+        caption=f"P(holds | data): the fraction of the posterior draws, {conditioned}, that satisfy the claim. "
+        "Verdict: holds at P >= 0.95, likely at >= 0.5, unlikely at >= 0.05, does not hold below. The nominal "
+        "design's percentile says where the preset sits in the posterior band.",
     )
 
 

@@ -197,11 +197,12 @@ def _comparison_parts(result: ComparisonResult, low: PowerBreakdown, high: Power
         pct = head["percent_below_aoc_range"]
         paragraphs.insert(
             0,
-            f"That is {pct[0]:.0f}-{pct[1]:.0f} % below the AOC's {aoc.power_w_per_end_low:g}-"
-            f"{aoc.power_w_per_end_high:g} W, saving {fmt_range(saved_low, saved_high, digits=2)} W per "
+            f"The pluggable MOSAIC end is {pct[0]:.0f}-{pct[1]:.0f} % below the pluggable AOC's "
+            f"{aoc.power_w_per_end_low:g}-{aoc.power_w_per_end_high:g} W, saving "
+            f"{fmt_range(saved_low, saved_high, digits=2)} W per "
             f"cable; the AOC link's FIT is {aoc.link_fit:.0f} ({head['fit_ratio_vs_aoc']:.0f}x MOSAIC's).",
         )
-        headline.insert(0, ("less power than AOC", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
+        headline.insert(0, ("less power than AOC (pluggable vs pluggable)", f"{pct[0]:.0f}-{pct[1]:.0f} %"))
     return table, tuple(paragraphs), tuple(headline), aoc
 
 
