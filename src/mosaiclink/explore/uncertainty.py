@@ -239,7 +239,7 @@ def evaluate_samples(
     n = len(values)
     # every sample in one array pass: the design, power and reliability specs as batches
     fixed = design_columns(
-        design_batch(design, dpaths, drows),
+        design_batch(design, dpaths, drows, checked=True),  # checked by _link_metrics
         _spec_batch(power_spec, "power", columns, n),
         _spec_batch(reliability_spec, "reliability", columns, n),
     )
