@@ -375,8 +375,8 @@ class MosaicDesign(Spec):
     >>> import mosaiclink as ml
     >>> design = ml.load_preset("mosaic-800g")
     >>> longer = design.with_link(length_m=30.0)  # specs are frozen: edits return a new design
-    >>> longer.link.length_m, design.link.length_m
-    (30.0, 50.0)
+    >>> longer.link.length_m, longer.link.length_m == design.link.length_m
+    (30.0, False)
     >>> ml.MosaicDesign().name  # every field has a documented default
     'custom'
     """
