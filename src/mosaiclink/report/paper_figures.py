@@ -101,7 +101,7 @@ def power_vs_alternatives(data: dict):
         [[p - r["power_w_per_end_low"], r["power_w_per_end_high"] - p] for p, r in zip(power, rows, strict=True)]
     ).T
     colors = [MOSAIC_COLOR if r["is_mosaic"] else ("#b0b8c4" if r["feasible"] is False else PALETTE[1]) for r in rows]
-    ax.bar(x, power, yerr=err, color=colors, capsize=3)
+    ax.bar(x, power, yerr=np.clip(err, 0.0, None), color=colors, capsize=3)  # a value at its range end: 0
     ax.set_xticks(x, [r["technology"] for r in rows], rotation=35, ha="right")
     ax.set(
         ylabel="W per end",
@@ -362,7 +362,9 @@ def counted(data: dict):
     x = np.arange(len(rows))
     ber = np.array([r["ber"] for r in rows])
     err = np.array([[r["ber"] - r["ci_low"], r["ci_high"] - r["ber"]] for r in rows]).T
-    ax.errorbar(x, ber, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="counted (Monte Carlo)")
+    ax.errorbar(
+        x, ber, yerr=np.clip(err, 0.0, None), fmt="o", color=PALETTE[0], capsize=3, label="counted (Monte Carlo)"
+    )
     ax.semilogy(x, [r["ber_analytic"] for r in rows], "x", ms=9, color=PALETTE[1], label="statistical eye (analytic)")
     ax.set_xticks(x, [f"ch {r['channel']}" for r in rows])
     ax.set(
@@ -432,7 +434,7 @@ def yield_vs_spares(data: dict):
         sel = [r for r in rows if r["test_limit_db"] == limit]
         y = np.array([100 * r["yield_spares"] for r in sel])
         err = np.array([[100 * r["ci_spares"][0], 100 * r["ci_spares"][1]] for r in sel]).T
-        ax.errorbar([r["spares"] for r in sel], y, yerr=[y - err[0], err[1] - y], fmt="o-", color=color,
+        ax.errorbar([r["spares"] for r in sel], y, yerr=np.clip([y - err[0], err[1] - y], 0.0, None), fmt="o-", color=color,
                     capsize=3, label=f"test limit {limit:+g} dB")  # fmt: skip
     ax.set(xlabel="spare channels", ylabel="yield (%)", ylim=(0, 101), title="Module yield vs spares")
     ax.legend(fontsize=8)
