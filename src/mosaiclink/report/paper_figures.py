@@ -434,7 +434,8 @@ def yield_vs_spares(data: dict):
         sel = [r for r in rows if r["test_limit_db"] == limit]
         y = np.array([100 * r["yield_spares"] for r in sel])
         err = np.array([[100 * r["ci_spares"][0], 100 * r["ci_spares"][1]] for r in sel]).T
-        ax.errorbar([r["spares"] for r in sel], y, yerr=np.clip([y - err[0], err[1] - y], 0.0, None), fmt="o-", color=color,
+        bars = np.clip([y - err[0], err[1] - y], 0.0, None)
+        ax.errorbar([r["spares"] for r in sel], y, yerr=bars, fmt="o-", color=color,
                     capsize=3, label=f"test limit {limit:+g} dB")  # fmt: skip
     ax.set(xlabel="spare channels", ylabel="yield (%)", ylim=(0, 101), title="Module yield vs spares")
     ax.legend(fontsize=8)
