@@ -15,7 +15,6 @@ reaches and the median channel's BER-vs-length curve) plus the full per-channel 
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
