@@ -160,7 +160,6 @@ KNOWN_FAILING = {
     "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.channel_statistic]": "#27",
     "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.reach]": "#27: one margin",
     "tests/web/test_explorer.py::test_number_input_follows_and_drives_the_slider": "#25: explorer page after merge",
-    "tests/physics/test_precision.py::test_max_reach_is_within_its_length_tolerance": "#21/#22: reserve in reach",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
     "tests/test_golden_data.py::test_chain_response_equals_the_scikit_rf_cascade_of_its_stages": "#25: stages",
     "tests/physics/test_decision.py::test_strongest_interferers_approximation_is_within_a_tenth_of_a_decade": (
