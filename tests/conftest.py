@@ -166,7 +166,6 @@ KNOWN_FAILING = {
         "#26/#25: random designs below the host's line rate are refused now"
     ),
     "tests/explore/test_calibrate_fit_quality.py::test_data_drawn_from_the_model_fit_acceptably": "#25",
-    "tests/explore/test_runner.py::test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run": "#21: slower sweep",
 }
 KNOWN_FAILING_MODULES = {
     "tests/report/test_report_end_to_end.py": "#22/#25: the report fixture (posterior in the report) failed at the "
