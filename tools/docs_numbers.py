@@ -94,7 +94,7 @@ def _uncertainty_800g() -> str:
         worst_rhat, least_ess = max(chain.rhat.values()), min(chain.ess.values())
         lines += [
             "",
-            f"Chain: {chain.chain_unit.shape[1]} walkers x {chain.chain_unit.shape[0]} steps, "
+            f"Chain: {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.2f}, "
             f"max R-hat {worst_rhat:.3f}, min ESS {least_ess:.0f} over {len(chain.sampled)} sampled inputs.",
         ]
     return "\n".join(lines) + "\n"
