@@ -156,7 +156,6 @@ KNOWN_FAILING = {
     "tests/explore/test_fast_vs_full.py::test_population_reaches_on_random_designs": "#21: reach error after RIN",
     "tests/physics/test_precision.py::test_max_reach_is_within_its_length_tolerance": "#21/#22: reserve in reach",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
-    "tests/explore/test_calibrate_fit_quality.py::test_data_drawn_from_the_model_fit_acceptably": "#25",
     "tests/explore/test_runner.py::test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run": "#21: slower sweep",
 }
 KNOWN_FAILING_MODULES = {
