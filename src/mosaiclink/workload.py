@@ -139,6 +139,27 @@ def check_link_evaluations(
         )
 
 
+CALIBRATION_EVALUATIONS_PER_FREE = 110
+"""Model evaluations a fit spends per free parameter, each evaluating every BER point: the least
+squares and both profile-likelihood ends of each interval. The published prototype fit took 217
+evaluations of 3 points for 2 free parameters (docs/calibration.md)."""
+
+
+def check_calibration_work(free: int, points: int, channels: int, samples_per_bit: int, isi_span_bits: int) -> None:
+    """Refuse a fit whose estimated work (:data:`CALIBRATION_EVALUATIONS_PER_FREE` x ``free`` model
+    evaluations x ``points`` link evaluations) is over :data:`LINK_RUN_SAMPLES_MAX`, with its estimate.
+
+    The per-evaluation cost is the one link bound of :func:`check_link_evaluations`; the fit's own
+    evaluations are ~10x cheaper than a full ``evaluate_link`` on small designs (pulses cached,
+    ~1.8 M samples/s) and superlinear on large ones (64 samples/bit x 256 ISI bits x 100 channels:
+    6.1 s per evaluation, 0.27 M samples/s), so the bound refuses the fits that would run for hours.
+    """
+    evaluations = CALIBRATION_EVALUATIONS_PER_FREE * max(free, 1) * max(points, 1)
+    check_link_evaluations(
+        f"calibration fit ({free} free x {points} points)", evaluations, channels, samples_per_bit, isi_span_bits
+    )
+
+
 def check_simulation_bits(bits: int, channels: int) -> None:
     """Refuse a Monte Carlo run of fewer than 1 or more than :data:`SIM_BITS_MAX` counted bits."""
     if bits < 1:
