@@ -8,14 +8,37 @@ from pathlib import Path
 from mosaiclink.errors import ConfigError
 
 
-def writable_dir(path: Path, option: str = "--out") -> Path:
-    """``path`` as an existing, writable folder (created if absent), checked before any work is done."""
+def writable_dir(path: Path, option: str = "--out", inputs: tuple = (), written: tuple[str, ...] = ()) -> Path:
+    """``path`` as an existing, writable folder (created if absent), checked before any work is done.
+
+    ``written`` names the files the command writes there (``fnmatch`` patterns relative to the
+    folder, e.g. ``"report.json"``, ``"figures/*"``): an input of the command that one of them would
+    replace is refused (:func:`mosaiclink.config.io.check_output`'s rule for a single output file),
+    and so is a link, folder or device in place of a named file.
+    """
+    import fnmatch
+    import os
+
+    from mosaiclink.config.io import check_output
+
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
         raise ConfigError(f"{option} = '{path}': cannot write there ({exc.strerror or exc})") from None
+    for name in written:
+        if not any(ch in name for ch in "*?["):
+            check_output(path / name, option, inputs)
+    folder = os.path.realpath(path)
+    for item in inputs:
+        if item is None:
+            continue
+        relative = os.path.relpath(os.path.realpath(item), folder)
+        if not relative.startswith(os.pardir) and any(fnmatch.fnmatch(relative, name) for name in written):
+            raise ConfigError(
+                f"{option} = '{path}': would overwrite '{item}', an input of this command; give another folder"
+            )
     return path
 
 

@@ -49,9 +49,9 @@ def link(
     from mosaiclink.physics.link import evaluate_link
 
     if table is not None:
-        writable_file(table, "--csv", inputs=(config,), others=(budget,))
+        writable_file(table, "--csv", inputs=(config, route), others=(budget,))
     if budget is not None:
-        writable_file(budget, "--budget", inputs=(config,), others=(table,), suffixes=(".xlsx", ".csv"))
+        writable_file(budget, "--budget", inputs=(config, route), others=(table,), suffixes=(".xlsx", ".csv"))
     design = resolve_design(preset, config, length_m, rate_gbps)
     routed = None
     if route is not None:

@@ -11,6 +11,7 @@ import typer
 from mosaiclink.cli.common import resolve_design, writable_dir, writable_file
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, OutOpt, PresetOpt, RateOpt, SeedOpt, within
 
+NETWORK_FILES = ("model-*.s2p", "measured-*.s2p")  # what --out receives: no input may be one of them
 POINTS_MAX = 20_001  # frequencies: a VNA sweep has 201-10,001; the stages of every channel are computed at each
 BYTES_PER_CHANNEL_POINT = 16 * 8  # complex128, the stages and their products
 
@@ -56,11 +57,11 @@ def network(
     from mosaiclink.physics.networks import channel_networks
     from mosaiclink.workload import require_memory
 
-    inputs = tuple(Path(item.partition("=")[2]) for item in replace or [])
+    inputs = (config, *(Path(item.partition("=")[2]) for item in replace or []))
     if plot is not None:
         writable_file(plot, "--plot", inputs=inputs, suffixes=PLOT_SUFFIXES)
     if out is not None:
-        writable_dir(out)
+        writable_dir(out, inputs=(*inputs, plot), written=NETWORK_FILES)
     design = resolve_design(preset, config, length_m, rate_gbps)
     require_memory(
         f"mosaic network ({design.array.total_channels} channels x {points} frequencies)",

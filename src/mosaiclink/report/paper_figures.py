@@ -6,6 +6,7 @@ figure and the interactive page can never disagree.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 
+from mosaiclink.config.io import write_bytes_atomic  # noqa: E402
 from mosaiclink.report.document import Section  # noqa: E402
 from mosaiclink.report.sections.simulation import bathtub_fit  # noqa: E402
 from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
@@ -525,9 +527,13 @@ def save_figure(fig, stem: Path) -> list[Path]:
     fig.canvas.draw()
     fig.set_layout_engine("none")  # keep the layout just computed
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(png, dpi=(DPI, DPI))
+    buffer = io.BytesIO()
+    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format="png", dpi=(DPI, DPI))
+    write_bytes_atomic(png, buffer.getvalue(), "--paper-figures")
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: editable, and no glyph paths
-        fig.savefig(svg, dpi=DPI)
+        fig.savefig(buffer, dpi=DPI, format="svg")
+    write_bytes_atomic(svg, buffer.getvalue(), "--paper-figures")
     return [png, svg]
 
 
