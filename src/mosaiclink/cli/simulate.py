@@ -185,7 +185,9 @@ def simulate(
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
 
-        data["eye_pngs"] = write_eye_pngs(result, out)
+        data["eye_pngs"] = write_eye_pngs(
+            result, out, design.receiver.feedback_resistance_kohm * 1e3, design.link.target_ber
+        )
         write_text_atomic(out / "simulate.json", json.dumps(data, indent=1))
     if as_json:
         typer.echo(json.dumps(data, separators=(",", ":")))
