@@ -50,6 +50,26 @@ def writable_file(path: Path, option: str, inputs: tuple = (), others: tuple = (
     return check_output(path, option, inputs, others, suffixes)
 
 
+def replaced_files(replace: list[str] | None) -> tuple[Path, ...]:
+    """The ``.s2p`` files of ``--replace STAGE=FILE`` options (inputs of the command)."""
+    return tuple(Path(item.partition("=")[2]) for item in replace or [])
+
+
+def measured_blocks(replace: list[str] | None) -> dict:
+    """``{stage: skrf.Network}`` of ``--replace STAGE=FILE.s2p`` options, read through the safe reader."""
+    from mosaiclink.config.touchstone import load_two_port
+
+    measured = {}
+    for item in replace or []:
+        stage, sep, file = item.partition("=")
+        if not sep or not file:
+            raise ConfigError(f"--replace = {item!r}: expected STAGE=FILE.s2p, e.g. fiber=fibre.s2p")
+        if stage.strip() in measured:
+            raise ConfigError(f"--replace = {item!r}: stage '{stage.strip()}' given twice")
+        measured[stage.strip()] = load_two_port(Path(file))
+    return measured
+
+
 def resolve_design(
     preset: str | None, config: Path | None, length_m: float | None = None, rate_gbps: float | None = None
 ):
