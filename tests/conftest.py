@@ -159,7 +159,6 @@ KNOWN_FAILING = {
     "tests/test_doctests.py::test_public_name_has_a_running_example[MosaicError]": "#27: example after the merge",
     "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.channel_statistic]": "#27",
     "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.reach]": "#27: one margin",
-    "tests/web/test_explorer.py::test_number_input_follows_and_drives_the_slider": "#25: explorer page after merge",
     "tests/explore/test_fast_vs_full.py::test_population_reaches_on_random_designs": "#21: reach error after RIN",
     "tests/physics/test_precision.py::test_max_reach_is_within_its_length_tolerance": "#21/#22: reserve in reach",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
