@@ -247,9 +247,24 @@ def run_case(case: Case, cwd: Path) -> Outcome:
     return Outcome(case, "crash", seconds, f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
 
 
-def run_all(selected: list[Case], cwd: Path, jobs: int) -> list[Outcome]:
+def run_all(selected: list[Case], cwd: Path, jobs: int, log: Path | None = None) -> list[Outcome]:
+    """Every case, ``jobs`` at a time; with ``log``, each outcome appended there as a JSON line as it ends."""
+
+    def one(case: Case) -> Outcome:
+        outcome = run_case(case, cwd)
+        if log is not None:
+            line = {
+                "case": case.label,
+                "verdict": outcome.verdict,
+                "s": round(outcome.seconds, 1),
+                "detail": outcome.detail,
+            }
+            with log.open("a") as handle:
+                handle.write(json.dumps(line) + "\n")
+        return outcome
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda c: run_case(c, cwd), selected))
+        return list(pool.map(one, selected))
 
 
 def summarize(outcomes: list[Outcome]) -> dict:
@@ -271,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="run only every k-th case so that N remain")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
     parser.add_argument("--commands", nargs="*", default=None, help="only these commands")
+    parser.add_argument("--log", type=Path, default=None, help="append each outcome here as a JSON line")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -278,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit and args.limit < len(selected):
             selected = selected[:: -(-len(selected) // args.limit)]
         start = time.perf_counter()
-        summary = summarize(run_all(selected, root, args.jobs))
+        summary = summarize(run_all(selected, root, args.jobs, args.log))
         summary["wall_s"] = round(time.perf_counter() - start, 1)
     text = json.dumps(summary, indent=2)
     print(text)
