@@ -152,7 +152,6 @@ def sentinels():
 # of the session with no time left to fix them); each is an open item in the issue it names. They are
 # expected failures, not strict: one that passes reports XPASS. Remove an entry when its fix lands.
 KNOWN_FAILING = {
-    "tests/web/test_explorer.py::test_number_input_follows_and_drives_the_slider": "#25: explorer page after merge",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
 }
 KNOWN_FAILING_MODULES = {
