@@ -273,18 +273,17 @@ def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign |
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)
-    qualified = {
-        r: qualified_link(design if r == rate else default_design(r), CASE_C) for r in {rate, spec.scale_out.rate_gbps}
-    }
-    sweep = _domains(spec, catalog, design, largest, qualified[rate].length_m)
+    qualified = {r: _qualified(design if r == rate else default_design(r)) for r in {rate, spec.scale_out.rate_gbps}}
+    up = qualified[rate]
+    sweep = _domains(spec, catalog, design, largest, up.length_m if up else 0.0)
     techs = {
         r: cluster_techs(
             r,
             temperature_c=CASE_C,
             catalog=catalog,
             design=design if r == rate else None,
-            mosaic_reach_m=q.length_m,
-            mosaic_fit_per_link=q.fit_per_link,
+            mosaic_reach_m=q.length_m if q else 0.0,
+            mosaic_fit_per_link=q.fit_per_link if q else None,
         )
         for r, q in qualified.items()
     }
@@ -302,9 +301,20 @@ def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign |
     return _Context(spec, sweep, techs, latency, qualified)
 
 
+def _qualified(design: MosaicDesign) -> QualifiedLink | None:
+    """MOSAIC's qualified length and life FIT at the cluster's case temperature; None if it has none."""
+    try:
+        return qualified_link(design, CASE_C)
+    except ModelRangeError:
+        return None
+
+
 def _column(ctx: _Context, tech: str, domain: int, per_rack: int) -> Column | None:
-    """One technology at one domain layout; None if some cable is beyond every allowed reach."""
+    """One technology at one domain layout; None if some cable is beyond every allowed reach, or the
+    technology is MOSAIC and its design qualifies at no length."""
     spec = ctx.spec
+    if tech == "mosaic" and not all(ctx.qualified.values()):
+        return None
     up_rate, out_rate = spec.scale_up.rate_gbps, spec.scale_out.rate_gbps
     try:
         result = evaluate(_cluster_spec(spec, tech, domain, per_rack), ctx.techs[up_rate], ctx.techs[out_rate])
@@ -329,7 +339,7 @@ def evaluate_training(
             infeasible.append(tech)
         else:
             columns.append(column)
-    return TrainingResult(spec, tuple(columns), tuple(infeasible), tuple(ctx.qualified.values()))
+    return TrainingResult(spec, tuple(columns), tuple(infeasible), tuple(q for q in ctx.qualified.values() if q))
 
 
 def evaluate_domain_sweep(
