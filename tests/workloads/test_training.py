@@ -232,3 +232,17 @@ def test_mosaic_goodput_uses_the_life_models_fit_at_its_qualified_length(llama):
     assert qualified.case_c == 55.0
     assert qualified.length_m < 49.0
     assert qualified.fit_per_link == pytest.approx(qualified.constant_fit_per_link, rel=0.01)
+
+
+def test_whole_acceptance_table_under_10_s_of_cpu():
+    """Issue 24: 2 jobs x 2 sizes x 6 technologies under 10 s of CPU, MOSAIC's qualified length computed afresh."""
+    import time
+
+    from mosaiclink.system.life import _qualified
+
+    _qualified.cache_clear()
+    start = time.process_time()
+    for name in ("llama3-70b", "deepseek-v3"):
+        for gpus in (16_384, 98_304):
+            evaluate_training(load_job(name, gpus=gpus)).summary()
+    assert time.process_time() - start < 10.0
