@@ -68,6 +68,8 @@ def test_closed_form_agrees_with_the_monte_carlo_where_the_models_disagreed(full
     channels_only = rel.replace(**{p: getattr(rel, p).replace(fit=0.0) for p, _ in SHARED_PARTS})
     assert _exhaustion_years(point, channels_only, 0.05) == pytest.approx(mc.exhaustion_years_p5, rel=0.05)
     assert _exhaustion_years(point, channels_only, 0.5) == pytest.approx(mc.exhaustion_years_median, rel=0.05)
+    assert mc.mission_fit_per_link == pytest.approx(point_link_fit(point, rel))
+    assert mc.mission_fit_per_link > 1e3 * mc.constant_fit_per_link
 
 
 def _exhaustion_years(point, rel, fraction: float) -> float:

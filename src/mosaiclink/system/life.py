@@ -58,7 +58,13 @@ from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.thermal import ModuleTemperatures
 from mosaiclink.streams import Stream, generator
 from mosaiclink.system.power import led_average_current_ma
-from mosaiclink.system.reliability import DIRECTIONS, arrhenius_factor, channel_hazard, shared_hazard
+from mosaiclink.system.reliability import (
+    DIRECTIONS,
+    arrhenius_factor,
+    channel_hazard,
+    mosaic_link_fit,
+    shared_hazard,
+)
 from mosaiclink.system.thermal import at_case_temperature
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
 
@@ -181,6 +187,8 @@ class LifeResult:
     fleet_links: float
     fleet: tuple[FleetYear, ...] = field(default=())
     contamination_failures_per_link_year: float = 0.0
+    mission_fit_per_link: float = 0.0  # the closed form's -ln R(T) / T x 1e9 (inf: short on day one)
+    constant_fit_per_link: float = 0.0  # the constant-FIT model's at the same junctions and spares alive
 
     def to_dict(self) -> dict:
         """JSON-ready dict (infinite times as None)."""
@@ -438,6 +446,8 @@ def life(
         fleet_links=float(fleet_links),
         fleet=fleet,
         contamination_failures_per_link_year=contamination,
+        mission_fit_per_link=point_link_fit(point, rel, ageing, connector),
+        constant_fit_per_link=mosaic_link_fit(point.design, rel, temperature_c=temps, spares=spares_alive(point)),
     )
 
 
@@ -533,7 +543,6 @@ def qualified_link(
 @functools.lru_cache(maxsize=32)
 def _qualified(design_json: str, case_c: float, rel_json: str, seed: int) -> QualifiedLink:
     from mosaiclink.errors import ModelRangeError
-    from mosaiclink.system.reliability import mosaic_link_fit
 
     design, rel = MosaicDesign.model_validate_json(design_json), ReliabilitySpec.model_validate_json(rel_json)
 
