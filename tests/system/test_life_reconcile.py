@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaiclink.config.envelope import AgeingSpec
 from mosaiclink.config.presets import load_preset
@@ -112,3 +114,32 @@ def test_qualified_length_is_the_last_metre_without_added_failures():
     # regression (the thermal model's junctions at 55 C case): 37 m, 98.6 FIT
     assert q.length_m == 37.0
     assert q.fit_per_link == pytest.approx(98.57, abs=0.05)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    q=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=8),
+    tolerated=st.integers(0, 8),
+)
+def test_poisson_binomial_recursion_is_brute_force_enumeration(q, tolerated):
+    """P(at most s of independent events) by the recursion equals summing every outcome (n <= 8)."""
+    from itertools import product
+
+    from mosaiclink.system.life import _at_most
+
+    p = np.asarray(q)
+    brute = sum(
+        float(np.prod(np.where(bits, p, 1 - p))) for bits in product([0, 1], repeat=p.size) if sum(bits) <= tolerated
+    )
+    assert float(_at_most(p[None, :], min(tolerated, p.size))[0]) == pytest.approx(brute, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 500), s=st.integers(0, 60), q=st.floats(1e-9, 0.5))
+def test_poisson_binomial_with_equal_probabilities_is_the_binomial(n, s, q):
+    from scipy.special import bdtr
+
+    from mosaiclink.system.life import _at_most
+
+    tolerated = min(s, n)
+    assert float(_at_most(np.full((1, n), q), tolerated)[0]) == pytest.approx(float(bdtr(tolerated, n, q)), rel=1e-9)
