@@ -37,3 +37,8 @@ def test_section_shows_lane_margin_and_media_from_the_summary():
     mosaic = [row for row in lanes.rows if row[0] == "mosaic"]
     assert mosaic[0][-1] != "-" and mosaic[1][-1] == "-"  # 2.15 Gb/s holds, 4.3 Gb/s is short on day one
     assert {f.figure_id for f in section.figures} == {"fig-workload-gain", "fig-lane-margin"}
+    from mosaiclink.report.paper_figures import lane_margin
+
+    fig = lane_margin(section.data)  # the paper version of the same rows: one margin line per technology
+    assert len(fig.axes[0].lines) >= len({r["technology"] for r in summary["lane_margin"]})
+    plt.close(fig)
