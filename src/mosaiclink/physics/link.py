@@ -263,11 +263,18 @@ def chain_crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
     return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
 
 
-def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray | None = None) -> LinkReport:
+def evaluate_link(
+    design: MosaicDesign,
+    seed: int = 0,
+    led_pulse_w: np.ndarray | None = None,
+    measured: dict[str, np.ndarray] | None = None,
+) -> LinkReport:
     """Evaluate every channel of ``design`` (see module Notes); same seed, same result.
 
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
+    ``measured`` puts measured blocks in place of modelled stages of every channel's pulse
+    (:func:`mosaiclink.physics.networks.measured_responses`); the nominal channel stays modelled.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
 
     Examples
@@ -279,7 +286,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     """
     require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
-    cp = chain(design, variation, led_pulse_w=led_pulse_w)
+    cp = chain(design, variation, led_pulse_w=led_pulse_w, measured=measured)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
+from mosaiclink.errors import ConfigError
 from mosaiclink.physics import equalizer, microled, receiver
 from mosaiclink.physics.array import ChannelVariation, design_variation
 from mosaiclink.physics.chain import channel_responsivity_a_per_w, fiber_transfer_function
@@ -26,6 +27,8 @@ from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_p
 
 PRE_BITS = 4
 GUARD_BITS = 4
+MEASURED_STAGES = ("fiber", "receiver", "ctle")
+"""Stages a measured block may replace in the pulse (the linear small-signal ones after the LED)."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,17 @@ def component_transfer_functions(
 
 
 def stages_transfer_function(
-    design: MosaicDesign, freq_hz, stages: tuple[str, ...], variation: ChannelVariation | None = None
+    design: MosaicDesign,
+    freq_hz,
+    stages: tuple[str, ...],
+    variation: ChannelVariation | None = None,
+    measured: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Product of the named stages' unit-DC-gain responses (:func:`component_transfer_functions`):
-    the one place the chain's small-signal product is formed."""
-    parts = component_transfer_functions(design, freq_hz, variation)
+    the one place the chain's small-signal product is formed. ``measured`` maps a stage to a
+    measured response on ``freq_hz`` used in its place
+    (:func:`mosaiclink.physics.networks.measured_responses`)."""
+    parts = component_transfer_functions(design, freq_hz, variation) | (measured or {})
     h: np.ndarray = np.ones(np.shape(freq_hz))
     for stage in stages:
         h = h * parts[stage]
@@ -109,11 +118,19 @@ def chain(
     variation: ChannelVariation,
     samples_per_bit: int | None = None,
     led_pulse_w: np.ndarray | None = None,
+    measured: dict[str, np.ndarray] | None = None,
 ) -> ChainPulse:
     """Compute the per-channel chain pulse responses (with and without CTLE) and levels.
 
     ``led_pulse_w`` reuses a :func:`led_pulse` result (same LED, rate, grid and variation).
+    ``measured`` maps any of :data:`MEASURED_STAGES` to a measured response on the grid's
+    frequencies, applied to every channel in place of that modelled stage.
     """
+    if set(measured or ()) - set(MEASURED_STAGES):
+        raise ConfigError(
+            f"measured stages {sorted(set(measured or ()) - set(MEASURED_STAGES))}: the pulse takes measured "
+            f"{', '.join(MEASURED_STAGES)} (the LED's pulse is large-signal, its small-signal S21 is not it)"
+        )
     grid = time_grid(design, samples_per_bit)
     path = optical_path(design, variation)
     led_pulse_w = led_pulse(design, variation, samples_per_bit) if led_pulse_w is None else led_pulse_w
@@ -121,8 +138,8 @@ def chain(
     gain = (path.optical_gain * resp)[:, None]
     spectrum = np.fft.rfft(led_pulse_w * gain, axis=-1)
     n = grid.t_s.size
-    h_no_eq = stages_transfer_function(design, grid.freq_hz, ("fiber", "receiver"))
-    ctle = stages_transfer_function(design, grid.freq_hz, ("ctle",))
+    h_no_eq = stages_transfer_function(design, grid.freq_hz, ("fiber", "receiver"), measured=measured)
+    ctle = stages_transfer_function(design, grid.freq_hz, ("ctle",), measured=measured)
     pulse_no_eq = np.fft.irfft(spectrum * h_no_eq, n=n, axis=-1)
     pulse = np.fft.irfft(spectrum * (h_no_eq * ctle), n=n, axis=-1)
     p0, p1 = led_levels_w(design, variation)

@@ -74,7 +74,9 @@ class ComparisonResult:
     >>> import mosaiclink as ml
     >>> result = ml.compare("800g", reach_m=30)
     >>> result.row("aoc").power_w_per_end, round(result.headline()["fit_ratio_vs_aoc"], 2)
-    (11.0, 6.42)
+    (11.0, 5.88)
+    >>> result.row("aoc").link_fit, round(result.mosaic.link_fit, 1)  # 275 FIT per AOC end x 2 ends
+    (550.0, 93.5)
     """
 
     rate_gbps: float
