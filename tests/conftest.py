@@ -170,10 +170,7 @@ KNOWN_FAILING = {
     "tests/explore/test_calibrate_fit_quality.py::test_data_drawn_from_the_model_fit_acceptably": "#25",
     "tests/explore/test_runner.py::test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run": "#21: slower sweep",
 }
-KNOWN_FAILING_MODULES = {
-    "tests/report/test_report_end_to_end.py": "#22/#25: the report fixture (posterior in the report) failed at the "
-    "end of session 4; its paper-figure traceback is fixed, the rest unverified",
-}
+KNOWN_FAILING_MODULES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):
