@@ -583,17 +583,15 @@ def _check_log_likelihood(log_prob: _LogProb, candidates, sampled, unit: np.ndar
 
 
 def _read_shipped(name: str) -> dict[str, Any] | None:
-    import io
     import json
 
-    from mosaiclink.config.io import MAX_DATA_BYTES, read_bytes
+    from mosaiclink.config.io import read_npz
     from mosaiclink.config.posteriors import posterior_path
 
     path = posterior_path(name)
     if not path.is_file():
         return None
-    with np.load(io.BytesIO(read_bytes(path, "posterior file", MAX_DATA_BYTES)), allow_pickle=False) as npz:
-        out = {k: npz[k] for k in npz.files}
+    out = read_npz(path, "posterior file")
     return {**out, "meta": json.loads(str(out["meta"])), "path": path}
 
 
