@@ -222,7 +222,7 @@ class PosteriorResult:
                     "nuisance": j >= self.design_inputs,
                     "rhat": self.rhat[inp.path],
                     "ess": self.ess[inp.path],
-                    "autocorr_steps": self.autocorr_steps.get(inp.path),
+                    "autocorr_steps": _finite(self.autocorr_steps.get(inp.path)),
                     "prior": [inp.low, inp.high],
                     "nominal": inp.nominal,
                     "posterior_median": medians[inp.path],
@@ -236,6 +236,11 @@ class PosteriorResult:
                 inp.path: inp.from_unit(unit[:, j]).tolist() for j, inp in enumerate(self.sampled[: self.design_inputs])
             },
         }
+
+
+def _finite(value: float | None) -> float | None:
+    """``value`` when a finite number, else None (JSON has no NaN)."""
+    return value if value is not None and np.isfinite(value) else None
 
 
 def data_models(
