@@ -128,8 +128,10 @@ class LinkReport:
 
     @property
     def spares_needed(self) -> int:
-        """Spares needed to replace failing data channels (0 if none fail)."""
-        return max(self.data_channels - self.channels_meeting_target, 0)
+        """Spares needed to replace the failing data channels: the data positions (channels
+        ``0 .. data_channels - 1``; the spares follow them) whose channel misses the target with
+        the reserve. The link holds when the spares that meet it are at least this many."""
+        return int(np.count_nonzero(~self.meets_target[: self.data_channels]))
 
     @property
     def link_ok(self) -> bool:
