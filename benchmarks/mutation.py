@@ -42,7 +42,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/_rate_kernel.py": ["tests/physics/test_rate_kernel.py"],
     "physics/array.py": ["tests/physics/test_array.py"],
     "physics/ber.py": ["tests/physics/test_ber.py", "tests/physics/test_decision.py", "tests/test_golden_data.py"],
-    "physics/budget.py": ["tests/physics/test_link.py"],
+    "physics/budget.py": ["tests/physics/test_link.py", "tests/physics/test_budget.py"],
     "physics/channel.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/channel_statistic.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
