@@ -53,7 +53,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
     "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
     "physics/pulse.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
-    "physics/reach.py": PHYSICS_TESTS,
+    "physics/reach.py": [*PHYSICS_TESTS, "tests/physics/test_reach.py"],
     "physics/receiver.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/sampling.py": ["tests/physics/test_decision.py", "tests/physics/test_sampling.py", *PHYSICS_TESTS],
     "datapath/rs.py": [
