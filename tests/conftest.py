@@ -152,11 +152,7 @@ def sentinels():
 # of the session with no time left to fix them); each is an open item in the issue it names. They are
 # expected failures, not strict: one that passes reports XPASS. Remove an entry when its fix lands.
 KNOWN_FAILING = {
-    "tests/web/test_explorer.py::test_number_input_follows_and_drives_the_slider": "#25: explorer page after merge",
-    "tests/explore/test_fast_vs_full.py::test_population_reaches_on_random_designs": "#21: reach error after RIN",
-    "tests/physics/test_precision.py::test_max_reach_is_within_its_length_tolerance": "#21/#22: reserve in reach",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
-    "tests/explore/test_runner.py::test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run": "#21: slower sweep",
 }
 KNOWN_FAILING_MODULES = {
     "tests/report/test_report_end_to_end.py": "#22/#25: the report fixture (posterior in the report) failed at the "

@@ -156,7 +156,7 @@ def test_kp4_pre_fec_threshold_is_the_published_one():
 def test_silica_group_index_matches_the_sellmeier_reference():
     """cluster.latency's closed-form group index against mpmath's exact derivative of Malitson's
     Sellmeier fit (1e-10: float64 rounding), at spectral lines, the LED and telecom wavelengths."""
-    from mosaiclink.cluster.latency import silica_group_index
+    from mosaiclink.physics.fiber import silica_group_index
 
     rows = _csv("fused_silica_malitson.csv")
     lam_nm = np.array([float(r["wavelength_um"]) * 1e3 for r in rows])

@@ -39,9 +39,12 @@ ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time.
 SIM_BITS_PER_S = 1.3e6
 
 
-UNCERTAINTY_SAMPLES_PER_S = 400
-"""Latin-hypercube samples ``mosaic uncertainty`` evaluates per second (power and reliability per
-sample, the link in one pass): 900 extra samples took 2.1 s on the loaded 2-core VM (430/s)."""
+UNCERTAINTY_SAMPLES_PER_S = 28
+"""Latin-hypercube samples ``mosaic uncertainty`` evaluates per second of CPU (power and reliability
+per sample, the link through the population fast path, whose per-design LED rate equation is ~70 %
+of it): ``--prior-only -n 4500`` took 141 s of CPU more than ``-n 500`` (69 s user + 72 s sys
+extra, 35 ms per sample) on the 2-core VM at load average 9-12 (session 5; it was 400/s before the
+population fast path, so 1,000,000 samples were estimated at 42 min instead of ~10 h)."""
 UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
 UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
 
@@ -137,6 +140,27 @@ def check_link_evaluations(
             f"{isi_span_bits} ISI bits = {samples:,} samples, more than {LINK_RUN_SAMPLES_MAX:,} (estimated "
             f"{minutes:.0f} min on one core); give fewer points or lower link.samples_per_bit"
         )
+
+
+CALIBRATION_EVALUATIONS_PER_FREE = 110
+"""Model evaluations a fit spends per free parameter, each evaluating every BER point: the least
+squares and both profile-likelihood ends of each interval. The published prototype fit took 217
+evaluations of 3 points for 2 free parameters (docs/calibration.md)."""
+
+
+def check_calibration_work(free: int, points: int, channels: int, samples_per_bit: int, isi_span_bits: int) -> None:
+    """Refuse a fit whose estimated work (:data:`CALIBRATION_EVALUATIONS_PER_FREE` x ``free`` model
+    evaluations x ``points`` link evaluations) is over :data:`LINK_RUN_SAMPLES_MAX`, with its estimate.
+
+    The per-evaluation cost is the one link bound of :func:`check_link_evaluations`; the fit's own
+    evaluations are ~10x cheaper than a full ``evaluate_link`` on small designs (pulses cached,
+    ~1.8 M samples/s) and superlinear on large ones (64 samples/bit x 256 ISI bits x 100 channels:
+    6.1 s per evaluation, 0.27 M samples/s), so the bound refuses the fits that would run for hours.
+    """
+    evaluations = CALIBRATION_EVALUATIONS_PER_FREE * max(free, 1) * max(points, 1)
+    check_link_evaluations(
+        f"calibration fit ({free} free x {points} points)", evaluations, channels, samples_per_bit, isi_span_bits
+    )
 
 
 def check_simulation_bits(bits: int, channels: int) -> None:

@@ -10,7 +10,6 @@ from mosaiclink.cluster.latency import (
     load_to_use_ns,
     medium_group_index,
     mosaic_latency_ns,
-    silica_group_index,
     time_of_flight_ns,
 )
 from mosaiclink.config.cluster import PropagationSpec
@@ -20,6 +19,7 @@ from mosaiclink.datapath.gearbox import Gearbox
 from mosaiclink.datapath.latency import latency_breakdown_ns
 from mosaiclink.datapath.protocols import host_protocol
 from mosaiclink.errors import ConfigError
+from mosaiclink.physics.fiber import core_group_index, silica_group_index, silica_index
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.compare import default_design
 
@@ -54,9 +54,16 @@ def test_time_of_flight_textbook_ns_per_m():
     prop = PropagationSpec()
     assert time_of_flight_ns(1.0, medium_group_index("singlemode", prop)) == pytest.approx(4.88, abs=0.02)
     assert time_of_flight_ns(1.0, medium_group_index("copper", prop)) == pytest.approx(4.3, abs=0.05)
-    assert time_of_flight_ns(1.0, medium_group_index("imaging-fibre", prop, DESIGN)) == pytest.approx(
-        DESIGN.fiber.core_index / 0.299792458
-    )
+    # the imaging fibre: its core's phase index plus silica's dispersion at the blue LED (1.465 -> 1.499)
+    assert time_of_flight_ns(1.0, medium_group_index("imaging-fibre", prop, DESIGN)) == pytest.approx(5.000, abs=2e-3)
+
+
+def test_core_group_index_is_silicas_at_silicas_own_index():
+    # A core of pure silica's phase index has pure silica's group index (Malitson: n 1.4656, n_g 1.4997 at 450 nm)
+    lam_nm = np.array([450.0, 850.0, 1310.0])
+    np.testing.assert_allclose(core_group_index(silica_index(lam_nm), lam_nm), silica_group_index(lam_nm), rtol=1e-12)
+    assert silica_index(450.0) == pytest.approx(1.4656, abs=2e-4)
+    assert silica_group_index(450.0) == pytest.approx(1.4997, abs=3e-4)
 
 
 @settings(max_examples=50, deadline=None)

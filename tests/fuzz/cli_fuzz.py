@@ -50,7 +50,8 @@ KINDS = {
     "--test-limit-db": "float", "--pool": "int",
     "dataset": "measurement", "--dataset": "measurement", "--ranges": "ranges", "--free": "path", "--plot": "output",
     "--csv": "output", "--block-bits": "int", "--samples": "int", "--job": "input", "--inference": "input",
-    "--base": "base",
+    "--base": "base", "--budget": "output", "--replace": "replace", "--max-rack-kw": "float",
+    "--f-max-ghz": "float", "--tech": "str",
 }  # fmt: skip
 HOSTILE_POINTS = {  # BER-point files the calibrate review found silent or crashing (issue 26)
     "errors-eq-bits.toml": "errors = 5\nbits = 5",
@@ -115,6 +116,11 @@ def _fixtures(root: Path) -> dict[str, list[str]]:
         'base = "mosaic-800g"\nsampler = "grid"\n[parameters]\n"link.length_m" = { range = [5.0, 50.0], steps = 3 }\n'
     )
     (root / "sweep.toml").write_text(sweep)
+    s2p = "# Hz S RI R 50\n1e7 0 0 1 0 1 0 0 0\n1e9 0 0 {s21} 0 {s21} 0 0 0\n"
+    (root / "nan.s2p").write_text(s2p.format(s21="nan"))
+    (root / "zero.s2p").write_text(s2p.format(s21="0"))
+    (root / "huge.s2p").write_text(s2p.format(s21="1e308"))
+    (root / "flat.s2p").write_text(s2p.format(s21="1"))
     names = "missing.toml dir.toml binary.toml deep.json deep.yaml empty.toml nan.toml tiny-led.toml huge-array.toml"
     inputs = [str(root / n) for n in (*names.split(), "wrong.ini", "fifo.toml", "ffe.toml")] + ["/dev/zero"]
     common = [str(root / n) for n in ("missing.toml", "dir.toml", "binary.toml", "fifo.toml")] + ["/dev/zero"]
@@ -128,6 +134,8 @@ def _fixtures(root: Path) -> dict[str, list[str]]:
         "store": [str(root / "notes.duckdb"), str(root / "dir.toml"), str(root / "blocker") + "/x.duckdb"],
         "output": [o.format(blocker=root / "blocker") for o in OUTPUTS]
         + [str(root / "out.unknown-suffix"), str(root / "link.toml"), str(root / ("x" * 300))],
+        "replace": [f"fiber={root / n}" for n in ("nan.s2p", "zero.s2p", "huge.s2p", "binary.toml", "fifo.toml")]
+        + [f"nosuch={root / 'flat.s2p'}", "fiber", "fiber=", f"led={root / 'missing.s2p'}", "=" * 3000],
         "float": FLOATS,
         "int": INTS,
         "intstr": INTS + ["0-999999999", "5-2", "a-b"],
@@ -239,9 +247,24 @@ def run_case(case: Case, cwd: Path) -> Outcome:
     return Outcome(case, "crash", seconds, f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
 
 
-def run_all(selected: list[Case], cwd: Path, jobs: int) -> list[Outcome]:
+def run_all(selected: list[Case], cwd: Path, jobs: int, log: Path | None = None) -> list[Outcome]:
+    """Every case, ``jobs`` at a time; with ``log``, each outcome appended there as a JSON line as it ends."""
+
+    def one(case: Case) -> Outcome:
+        outcome = run_case(case, cwd)
+        if log is not None:
+            line = {
+                "case": case.label,
+                "verdict": outcome.verdict,
+                "s": round(outcome.seconds, 1),
+                "detail": outcome.detail,
+            }
+            with log.open("a") as handle:
+                handle.write(json.dumps(line) + "\n")
+        return outcome
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda c: run_case(c, cwd), selected))
+        return list(pool.map(one, selected))
 
 
 def summarize(outcomes: list[Outcome]) -> dict:
@@ -263,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="run only every k-th case so that N remain")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
     parser.add_argument("--commands", nargs="*", default=None, help="only these commands")
+    parser.add_argument("--log", type=Path, default=None, help="append each outcome here as a JSON line")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -270,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit and args.limit < len(selected):
             selected = selected[:: -(-len(selected) // args.limit)]
         start = time.perf_counter()
-        summary = summarize(run_all(selected, root, args.jobs))
+        summary = summarize(run_all(selected, root, args.jobs, args.log))
         summary["wall_s"] = round(time.perf_counter() - start, 1)
     text = json.dumps(summary, indent=2)
     print(text)

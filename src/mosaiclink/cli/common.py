@@ -8,14 +8,37 @@ from pathlib import Path
 from mosaiclink.errors import ConfigError
 
 
-def writable_dir(path: Path, option: str = "--out") -> Path:
-    """``path`` as an existing, writable folder (created if absent), checked before any work is done."""
+def writable_dir(path: Path, option: str = "--out", inputs: tuple = (), written: tuple[str, ...] = ()) -> Path:
+    """``path`` as an existing, writable folder (created if absent), checked before any work is done.
+
+    ``written`` names the files the command writes there (``fnmatch`` patterns relative to the
+    folder, e.g. ``"report.json"``, ``"figures/*"``): an input of the command that one of them would
+    replace is refused (:func:`mosaiclink.config.io.check_output`'s rule for a single output file),
+    and so is a link, folder or device in place of a named file.
+    """
+    import fnmatch
+    import os
+
+    from mosaiclink.config.io import check_output
+
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
         raise ConfigError(f"{option} = '{path}': cannot write there ({exc.strerror or exc})") from None
+    for name in written:
+        if not any(ch in name for ch in "*?["):
+            check_output(path / name, option, inputs)
+    folder = os.path.realpath(path)
+    for item in inputs:
+        if item is None:
+            continue
+        relative = os.path.relpath(os.path.realpath(item), folder)
+        if not relative.startswith(os.pardir) and any(fnmatch.fnmatch(relative, name) for name in written):
+            raise ConfigError(
+                f"{option} = '{path}': would overwrite '{item}', an input of this command; give another folder"
+            )
     return path
 
 
@@ -25,6 +48,26 @@ def writable_file(path: Path, option: str, inputs: tuple = (), others: tuple = (
     from mosaiclink.config.io import check_output
 
     return check_output(path, option, inputs, others, suffixes)
+
+
+def replaced_files(replace: list[str] | None) -> tuple[Path, ...]:
+    """The ``.s2p`` files of ``--replace STAGE=FILE`` options (inputs of the command)."""
+    return tuple(Path(item.partition("=")[2]) for item in replace or [])
+
+
+def measured_blocks(replace: list[str] | None) -> dict:
+    """``{stage: skrf.Network}`` of ``--replace STAGE=FILE.s2p`` options, read through the safe reader."""
+    from mosaiclink.config.touchstone import load_two_port
+
+    measured = {}
+    for item in replace or []:
+        stage, sep, file = item.partition("=")
+        if not sep or not file:
+            raise ConfigError(f"--replace = {item!r}: expected STAGE=FILE.s2p, e.g. fiber=fibre.s2p")
+        if stage.strip() in measured:
+            raise ConfigError(f"--replace = {item!r}: stage '{stage.strip()}' given twice")
+        measured[stage.strip()] = load_two_port(Path(file))
+    return measured
 
 
 def resolve_design(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, writable_file, write_frame
+from mosaiclink.cli.common import measured_blocks, replaced_files, resolve_design, writable_file, write_frame
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, PresetOpt, RateOpt, SeedOpt
 
 
@@ -33,6 +33,14 @@ def link(
             "--csv", help="Also write the per-channel results to this file (CSV; Parquet if it ends in .parquet)."
         ),
     ] = None,
+    replace: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--replace",
+            help="STAGE=FILE.s2p: a measured fiber, receiver or ctle in place of the modelled stage, in every "
+            "channel's pulse and BER (repeat).",
+        ),
+    ] = None,
     budget: Annotated[
         Path | None,
         typer.Option(
@@ -49,9 +57,10 @@ def link(
     from mosaiclink.physics.link import evaluate_link
 
     if table is not None:
-        writable_file(table, "--csv", inputs=(config,), others=(budget,))
+        writable_file(table, "--csv", inputs=(config, route, *replaced_files(replace)), others=(budget,))
     if budget is not None:
-        writable_file(budget, "--budget", inputs=(config,), others=(table,), suffixes=(".xlsx", ".csv"))
+        inputs = (config, route, *replaced_files(replace))
+        writable_file(budget, "--budget", inputs=inputs, others=(table,), suffixes=(".xlsx", ".csv"))
     design = resolve_design(preset, config, length_m, rate_gbps)
     routed = None
     if route is not None:
@@ -63,17 +72,27 @@ def link(
         if length_m is not None:
             raise ConfigError("options --route and --length-m: give one (the route sets the length)")
         design, routed = route_design(design, load_spec(route, RouteSpec))
-    report = require_finite(evaluate_link(design, seed=seed), f"link of design '{design.name}'")
+    measured = None
+    if replace:
+        from mosaiclink.physics.networks import measured_responses
+
+        measured = measured_responses(design, measured_blocks(replace))
+    report = require_finite(evaluate_link(design, seed=seed, measured=measured), f"link of design '{design.name}'")
     if table is not None:
         write_frame(report.to_dataframe(), table)
     if budget is not None:
         _write_budget(report, design, budget)
     if as_json:
         payload = report.to_dict() | ({"route": routed.to_dict()} if routed is not None else {})
+        if replace:
+            payload["measured"] = {stage.strip(): file for stage, _, file in (r.partition("=") for r in replace)}
         typer.echo(json.dumps(payload, separators=(",", ":")))
         return
     if routed is not None:
         _print_route(routed)
+    for item in replace or []:
+        stage, _, file = item.partition("=")
+        typer.echo(f"measured {stage.strip()}: {file} in place of the modelled stage (pulse and BER of every channel)")
     _print_report(report)
 
 

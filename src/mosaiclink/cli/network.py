@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from mosaiclink.cli.common import resolve_design, writable_dir, writable_file
+from mosaiclink.cli.common import measured_blocks, replaced_files, resolve_design, writable_dir, writable_file
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, LengthOpt, OutOpt, PresetOpt, RateOpt, SeedOpt, within
 
+NETWORK_FILES = ("model-*.s2p", "measured-*.s2p")  # what --out receives: no input may be one of them
 POINTS_MAX = 20_001  # frequencies: a VNA sweep has 201-10,001; the stages of every channel are computed at each
 BYTES_PER_CHANNEL_POINT = 16 * 8  # complex128, the stages and their products
 
@@ -51,28 +52,21 @@ def network(
     import numpy as np
 
     from mosaiclink.config.io import PLOT_SUFFIXES
-    from mosaiclink.config.touchstone import load_two_port
-    from mosaiclink.errors import ConfigError
     from mosaiclink.physics.networks import channel_networks
     from mosaiclink.workload import require_memory
 
-    inputs = tuple(Path(item.partition("=")[2]) for item in replace or [])
+    inputs = (config, *replaced_files(replace))
     if plot is not None:
         writable_file(plot, "--plot", inputs=inputs, suffixes=PLOT_SUFFIXES)
     if out is not None:
-        writable_dir(out)
+        writable_dir(out, inputs=(*inputs, plot), written=NETWORK_FILES)
     design = resolve_design(preset, config, length_m, rate_gbps)
     require_memory(
         f"mosaic network ({design.array.total_channels} channels x {points} frequencies)",
         design.array.total_channels * points * BYTES_PER_CHANNEL_POINT,
         "lower --points",
     )
-    measured = {}
-    for item in replace or []:
-        stage, sep, file = item.partition("=")
-        if not sep or not file:
-            raise ConfigError(f"--replace = {item!r}: expected STAGE=FILE.s2p, e.g. fiber=fibre.s2p")
-        measured[stage.strip()] = load_two_port(Path(file))
+    measured = measured_blocks(replace)
     top_hz = (f_max_ghz or 3.0 * design.link.rate_gbps) * 1e9
     freq_hz = np.linspace(top_hz / points, top_hz, points)
     model = channel_networks(design, freq_hz, channel, seed)

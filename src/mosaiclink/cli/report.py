@@ -11,6 +11,7 @@ from mosaiclink.cli.common import resolve_design, writable_dir
 from mosaiclink.cli.options import ConfigOpt, OutOpt, PresetOpt, SeedOpt
 
 DEFAULT_OUT = Path("mosaic-report")
+REPORT_FILES = ("index.html", "report.json", "figures/*")  # what --out receives: no input may be one of them
 
 
 def report(
@@ -53,7 +54,7 @@ def report(
         for name in scenarios:  # a bad name or file fails before the long evaluation starts
             load_cluster_scenario(name)
     out = out or DEFAULT_OUT
-    writable_dir(out)  # fail in one line now, not after minutes of evaluation (nothing created on bad input)
+    writable_dir(out, inputs=(config, *map(Path, scenario or ())), written=REPORT_FILES)  # before minutes of work
     origin = f"file {config}" if config else f"preset {design.name}"
     console = Console(stderr=True)
     with Progress(

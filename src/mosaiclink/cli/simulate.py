@@ -30,6 +30,7 @@ from mosaiclink.config.design import MAX_TOTAL_CHANNELS
 from mosaiclink.errors import ConfigError
 from mosaiclink.workload import check_simulation_bits
 
+SIMULATE_FILES = ("simulate.json", "eye_ch*.png")  # what --out receives: no input may be one of them
 MAX_LOCAL_WORKERS = 64  # worker processes of a local cluster: beyond this the machine runs out of memory first
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def simulate(
         workers = _capped_workers(workers)
     design = resolve_design(preset, config, length_m, rate_gbps)
     if out is not None:
-        writable_dir(out)  # fail in one line now, not after the Monte Carlo run
+        writable_dir(out, inputs=(config, store), written=SIMULATE_FILES)  # one line now, not after the run
     selected = parse_channels(channels)
     check_simulation_bits(bits, len(selected) if selected is not None else design.array.total_channels)
     run = functools.partial(
@@ -184,7 +185,9 @@ def simulate(
     if out is not None:
         from mosaiclink.cli.plots import write_eye_pngs
 
-        data["eye_pngs"] = write_eye_pngs(result, out)
+        data["eye_pngs"] = write_eye_pngs(
+            result, out, design.receiver.feedback_resistance_kohm * 1e3, design.link.target_ber
+        )
         write_text_atomic(out / "simulate.json", json.dumps(data, indent=1))
     if as_json:
         typer.echo(json.dumps(data, separators=(",", ":")))

@@ -2,7 +2,8 @@
 
 Time of flight ``t = L n_g / c`` uses the group index of the medium: fused silica from
 Malitson's Sellmeier fit (multimode at 850 nm, single mode at 1310 nm), MOSAIC's imaging fibre
-from its design (``fiber.core_index``), copper twinax ``n_g = sqrt(eps_eff)`` (velocity factor
+from its design's core index plus silica's material dispersion at the LED wavelength
+(:func:`mosaiclink.physics.fiber.core_group_index`), copper twinax ``n_g = sqrt(eps_eff)`` (velocity factor
 ``1 / sqrt(eps_eff)``). The ends add their catalog ``latency_ns_per_end`` (DSP, retimer,
 linear driver) twice; MOSAIC's ends add the data path's gearbox, deskew, framing and FEC
 latency for the host protocol (:func:`mosaiclink.datapath.latency.latency_breakdown_ns`).
@@ -24,31 +25,13 @@ from mosaiclink.datapath.gearbox import Gearbox
 from mosaiclink.datapath.latency import latency_breakdown_ns
 from mosaiclink.datapath.protocols import host_protocol
 from mosaiclink.errors import ConfigError
+from mosaiclink.physics import microled
+from mosaiclink.physics.fiber import core_group_index, silica_group_index
 from mosaiclink.system.catalog import Catalog
 from mosaiclink.system.compare import ENDS_PER_LINK
 from mosaiclink.units import SPEED_OF_LIGHT_M_PER_S
 
-# Malitson, "Interspecimen comparison of the refractive index of fused silica", JOSA 55, 1205 (1965):
-# n^2 - 1 = sum_i B_i lambda^2 / (lambda^2 - C_i^2), lambda in um, valid 0.21-3.71 um.
-_SELLMEIER_B = np.array([0.6961663, 0.4079426, 0.8974794])
-_SELLMEIER_C_UM = np.array([0.0684043, 0.1162414, 9.896161])
 MOSAIC = "mosaic"
-
-
-def silica_group_index(wavelength_nm):
-    """Group index ``n_g = n - lambda dn/dlambda`` of fused silica (broadcasts).
-
-    Notes
-    -----
-    From the Sellmeier form, ``dn/dlambda = -(lambda / n) sum_i B_i C_i^2 / (lambda^2 - C_i^2)^2``,
-    so ``n_g = n + (lambda^2 / n) sum_i B_i C_i^2 / (lambda^2 - C_i^2)^2`` (Malitson 1965,
-    0.21-3.71 um). It is smallest at the zero of material dispersion, ~1.27 um. Doped fibre
-    cores differ by ~0.3 %.
-    """
-    lam2 = (np.asarray(wavelength_nm, dtype=float)[..., None] * 1e-3) ** 2
-    c2 = _SELLMEIER_C_UM**2
-    n = np.sqrt(1.0 + (_SELLMEIER_B * lam2 / (lam2 - c2)).sum(axis=-1))
-    return n + lam2[..., 0] / n * (_SELLMEIER_B * c2 / (lam2 - c2) ** 2).sum(axis=-1)
 
 
 def time_of_flight_ns(length_m, group_index):
@@ -65,7 +48,7 @@ def medium_group_index(medium: str, propagation: PropagationSpec, design: Mosaic
     if medium == "singlemode":
         return float(silica_group_index(propagation.singlemode_wavelength_nm))
     if medium == "imaging-fibre" and design is not None:
-        return float(design.fiber.core_index)
+        return float(core_group_index(design.fiber.core_index, microled.peak_wavelength_nm(design.led)))
     raise ConfigError(f"medium = {medium!r}: no group index (imaging fibre needs a MOSAIC design)")
 
 

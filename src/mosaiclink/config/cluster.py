@@ -218,7 +218,7 @@ class PropagationSpec(Spec):
     """How fast signals travel in each medium (time of flight ``t = L n_g / c``).
 
     Glass: the group index of fused silica from Malitson's Sellmeier fit at the medium's
-    wavelength (:func:`mosaiclink.cluster.latency.silica_group_index`); MOSAIC's imaging fibre
+    wavelength (:func:`mosaiclink.physics.fiber.silica_group_index`); MOSAIC's imaging fibre
     uses its design's ``fiber.core_index``. Copper twinax: ``n_g = 1 / VF`` with the velocity
     factor ``VF = 1 / sqrt(eps_eff)`` of its dielectric.
     """

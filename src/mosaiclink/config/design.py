@@ -171,7 +171,7 @@ class FiberSpec(Spec):
     )
     core_count: int = Field(10000, ge=1, le=10_000_000, description="Cores in the strand")
     na: float = Field(0.2, gt=0.0, lt=1.0, description="Numerical aperture of one core")
-    core_index: float = Field(1.465, ge=1.3, le=2.0, description="Core group index (sets the transit delay)")
+    core_index: float = Field(1.465, ge=1.3, le=2.0, description="Core phase index (not group index)")
     attenuation_db_per_m: float = Field(0.2, ge=0.0, le=20.0, description="Attenuation at the LED wavelength")
     chromatic_dispersion_ps_per_nm_km: float = Field(
         -700.0, ge=-5000.0, le=5000.0, description="Chromatic dispersion D at the LED wavelength"

@@ -50,6 +50,25 @@ MAX_SHOWN_CHARS = 160  # longest path echoed in an error message
 MAX_NAME_CHARS = 255  # longest file name most file systems take (NAME_MAX)
 
 
+def _open_regular(path: Path, what: str, shown: str) -> int:
+    """A read-only descriptor of the regular file ``path``: its type checked before opening
+    (``os.stat``) and on the open descriptor (``os.fstat``), ``O_NONBLOCK`` so a FIFO never waits."""
+    try:
+        _require_regular(os.stat(path).st_mode, what, shown)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ConfigError(f"{what} = '{shown}': cannot be read ({exc.strerror or exc})") from None
+    try:
+        _require_regular(os.fstat(fd).st_mode, what, shown)
+    except OSError as exc:
+        os.close(fd)
+        raise ConfigError(f"{what} = '{shown}': cannot be read ({exc.strerror or exc})") from None
+    except ConfigError:
+        os.close(fd)
+        raise
+    return fd
+
+
 def read_bytes(path: str | Path, what: str = "file", max_bytes: int = MAX_CONFIG_BYTES) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; anything else is one ConfigError line.
 
@@ -62,13 +81,8 @@ def read_bytes(path: str | Path, what: str = "file", max_bytes: int = MAX_CONFIG
     shown = _shown(path)
     if len(path.name.encode("utf-8", "surrogateescape")) > MAX_NAME_CHARS:
         raise ConfigError(f"{what} = '{shown}': name longer than {MAX_NAME_CHARS} bytes")
+    fd = _open_regular(path, what, shown)
     try:
-        _require_regular(os.stat(path).st_mode, what, shown)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise ConfigError(f"{what} = '{shown}': cannot be read ({exc.strerror or exc})") from None
-    try:
-        _require_regular(os.fstat(fd).st_mode, what, shown)
         chunks, size = [], 0
         while size <= max_bytes:
             chunk = os.read(fd, min(2**20, max_bytes + 1 - size))
@@ -109,13 +123,8 @@ def read_head(path: str | Path, nbytes: int, what: str = "file") -> bytes:
     """The first ``nbytes`` of a regular file (a store's magic number), with :func:`read_bytes`'s checks."""
     path = Path(path)
     shown = _shown(path)
+    fd = _open_regular(path, what, shown)
     try:
-        _require_regular(os.stat(path).st_mode, what, shown)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise ConfigError(f"{what} = '{shown}': cannot be read ({exc.strerror or exc})") from None
-    try:
-        _require_regular(os.fstat(fd).st_mode, what, shown)
         return os.read(fd, nbytes)
     except OSError as exc:
         raise ConfigError(f"{what} = '{shown}': cannot be read ({exc.strerror or exc})") from None

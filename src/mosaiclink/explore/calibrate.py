@@ -217,7 +217,7 @@ def calibration_inputs(
     from mosaiclink.config.datasets import dataset_path
     from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
     from mosaiclink.explore.spec import load_base
-    from mosaiclink.workload import check_link_work
+    from mosaiclink.workload import check_calibration_work, check_link_work
 
     data = load_ber_data(dataset_path(str(dataset)))
     base_name = base or data.base
@@ -234,7 +234,10 @@ def calibration_inputs(
         table = load_ranges(ranges)
     else:
         table = load_ranges(base_name) if base_name in shipped_ranges_names() else {}
-    return data, design, free_parameters(data, design, list(free), table)
+    free_params = free_parameters(data, design, list(free), table)
+    links = (design.array.total_channels, design.link.samples_per_bit, design.link.isi_span_bits)
+    check_calibration_work(len(free_params), len(data.points), *links)
+    return data, design, free_params
 
 
 def log10_chi2_sf(chi2: float, dof: int) -> float:

@@ -39,7 +39,7 @@ from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
-from mosaiclink.physics.chain import fiber_spread_s
+from mosaiclink.physics.chain import crosstalk_ratio, fiber_spread_s
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
@@ -252,18 +252,6 @@ class LinkReport:
         )
 
 
-def crosstalk_ratio(own_launched_w, aggressor_launched_w, crosstalk_capture, own_capture):
-    """Light of each aggressor in this detector over this channel's own: (batch, A).
-
-    :math:`r_a = P_a C_a / (P_{own} C_{own})`, with :math:`P` the modulated power launched on the
-    fibre face (the passive transmission to the detector plane is common and cancels) and
-    :math:`C` the detector's capture of each spot. Used by the full model, the fast path and the
-    Monte Carlo models.
-    """
-    own = np.maximum(np.asarray(own_launched_w) * np.asarray(own_capture), 1e-300)
-    return np.asarray(aggressor_launched_w) * np.asarray(crosstalk_capture) / own[..., None]
-
-
 def chain_crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
     """:func:`crosstalk_ratio` of every channel of a chain with its real neighbours; 0 for dead
     channels and missing neighbours."""
@@ -275,11 +263,18 @@ def chain_crosstalk_ratio(cp: ChainPulse) -> np.ndarray:
     return np.where((~cp.variation.dead)[:, None], ratio, 0.0)
 
 
-def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray | None = None) -> LinkReport:
+def evaluate_link(
+    design: MosaicDesign,
+    seed: int = 0,
+    led_pulse_w: np.ndarray | None = None,
+    measured: dict[str, np.ndarray] | None = None,
+) -> LinkReport:
     """Evaluate every channel of ``design`` (see module Notes); same seed, same result.
 
     ``led_pulse_w`` optionally reuses the LED pulses of :func:`mosaiclink.physics.pulse.led_pulse`
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
+    ``measured`` puts measured blocks in place of modelled stages of every channel's pulse
+    (:func:`mosaiclink.physics.networks.measured_responses`); the nominal channel stays modelled.
     The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
 
     Examples
@@ -291,7 +286,7 @@ def evaluate_link(design: MosaicDesign, seed: int = 0, led_pulse_w: np.ndarray |
     """
     require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
-    cp = chain(design, variation, led_pulse_w=led_pulse_w)
+    cp = chain(design, variation, led_pulse_w=led_pulse_w, measured=measured)
     return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
 
 

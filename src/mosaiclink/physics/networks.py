@@ -105,3 +105,59 @@ def channel_networks(
         stages[stage] = measured_stage(network, freq_hz, stage, normalise)
     label = "measured " + "+".join(measured) if measured else "model"
     return {**stages, "chain": cascade(stages, f"{design.name} ch{channel} chain ({label})")}
+
+
+def measured_responses(
+    design: MosaicDesign, measured: dict[str, skrf.Network], normalise: bool = True
+) -> dict[str, np.ndarray]:
+    r"""Measured blocks on the full link model's frequency grid (:func:`~mosaiclink.physics.pulse.time_grid`),
+    for :func:`~mosaiclink.physics.link.evaluate_link`: ``{stage: H(f)}`` in place of the modelled
+    stages (:data:`~mosaiclink.physics.pulse.MEASURED_STAGES`), so that they reach the pulse and BER.
+
+    Notes
+    -----
+    Inside the measured band the block's :math:`S_{21}` is interpolated as in
+    :func:`measured_stage` (normalised to its lowest frequency by default). The pulse needs
+    :math:`H` from 0 Hz to the grid's top (``samples_per_bit / 2`` times the line rate), wider than
+    a VNA sweep usually is; outside the measurement:
+
+    * below the lowest measured frequency :math:`f_0`, :math:`H(f) = H(f_0)` (flat to DC);
+    * above the highest, :math:`f_1`, the modelled stage's shape continues from the measured value,
+      :math:`H(f) = H_{meas}(f_1)\,H_{model}(f) / H_{model}(f_1)` (stated assumption).
+
+    The measurement must reach at least the line rate (the NRZ spectrum's first null: 90 % of the
+    signal's energy lies below it), else it is refused: the model would be most of the answer.
+    """
+    from mosaiclink.physics.pulse import MEASURED_STAGES, component_transfer_functions, time_grid
+
+    grid = time_grid(design)
+    model = component_transfer_functions(design, grid.freq_hz)
+    rate_hz = design.link.rate_gbps * 1e9
+    out = {}
+    for stage, network in measured.items():
+        if stage not in MEASURED_STAGES:
+            raise ConfigError(
+                f"measured stage = {stage!r}: the link's pulse takes measured {', '.join(MEASURED_STAGES)} "
+                "(the LED's pulse is large-signal; `mosaic network` cascades a measured led)"
+            )
+        f = network.frequency.f
+        if f.max() < rate_hz * (1 - 1e-12):
+            raise ConfigError(
+                f"measured {stage} '{network.name}' reaches {f.max() / 1e9:.4g} GHz: the BER analysis needs it up to "
+                f"at least the line rate, {rate_hz / 1e9:.4g} GHz"
+            )
+        inside = (grid.freq_hz >= f.min()) & (grid.freq_hz <= f.max())
+        h = np.empty(grid.freq_hz.size, dtype=complex)
+        h[inside] = measured_stage(network, grid.freq_hz[inside], stage, normalise).s[:, 1, 0]
+        first = measured_stage(network, f[:1], stage, normalise).s[0, 1, 0]
+        h[grid.freq_hz < f.min()] = first
+        above = grid.freq_hz > f.max()
+        if above.any():
+            top = measured_stage(network, f[-1:], stage, normalise).s[0, 1, 0]
+            model_h = np.broadcast_to(model[stage], grid.freq_hz.shape)
+            model_top = np.interp(f.max(), grid.freq_hz, model_h.real) + 1j * np.interp(
+                f.max(), grid.freq_hz, model_h.imag
+            )
+            h[above] = top * model_h[above] / (model_top if abs(model_top) > 1e-300 else 1.0)
+        out[stage] = h
+    return out

@@ -120,7 +120,11 @@ def optical_path(design: MosaicDesign, variation: ChannelVariation) -> OpticalPa
         launched_to_detector=launched,
         neighbour_index=idx,
         crosstalk_capture=xt,
-        skew_s=fiber.skew_s(link.length_m, fib.core_index, variation.length_offset_fraction),
+        skew_s=fiber.skew_s(
+            link.length_m,
+            fiber.core_group_index(fib.core_index, microled.peak_wavelength_nm(design.led)),
+            variation.length_offset_fraction,
+        ),
     )
 
 

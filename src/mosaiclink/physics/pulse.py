@@ -19,13 +19,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
-from mosaiclink.physics import equalizer, fiber, microled, receiver
+from mosaiclink.errors import ConfigError
+from mosaiclink.physics import equalizer, microled, receiver
 from mosaiclink.physics.array import ChannelVariation, design_variation
-from mosaiclink.physics.chain import fiber_spread_s
+from mosaiclink.physics.chain import channel_responsivity_a_per_w, fiber_transfer_function
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
 PRE_BITS = 4
 GUARD_BITS = 4
+MEASURED_STAGES = ("fiber", "receiver", "ctle")
+"""Stages a measured block may replace in the pulse (the linear small-signal ones after the LED)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,6 @@ def time_grid(design: MosaicDesign, samples_per_bit: int | None = None) -> TimeG
     return TimeGrid(t_s=t, freq_hz=np.fft.rfftfreq(n, dt), bit_s=bit_s, samples_per_bit=sps)
 
 
-def fiber_transfer_function(design: MosaicDesign, freq_hz):
-    """Fibre response H(f) at the design length (walk-off rectangle x chromatic Gaussian)."""
-    walk, cd = fiber_spread_s(design, design.link.length_m)
-    return fiber.transfer_function(freq_hz, walk, cd)
-
-
 def component_transfer_functions(
     design: MosaicDesign, freq_hz, variation: ChannelVariation | None = None
 ) -> dict[str, np.ndarray]:
@@ -72,21 +69,21 @@ def component_transfer_functions(
 
 
 def stages_transfer_function(
-    design: MosaicDesign, freq_hz, stages: tuple[str, ...], variation: ChannelVariation | None = None
+    design: MosaicDesign,
+    freq_hz,
+    stages: tuple[str, ...],
+    variation: ChannelVariation | None = None,
+    measured: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Product of the named stages' unit-DC-gain responses (:func:`component_transfer_functions`):
-    the one place the chain's small-signal product is formed."""
-    parts = component_transfer_functions(design, freq_hz, variation)
+    the one place the chain's small-signal product is formed. ``measured`` maps a stage to a
+    measured response on ``freq_hz`` used in its place
+    (:func:`mosaiclink.physics.networks.measured_responses`)."""
+    parts = component_transfer_functions(design, freq_hz, variation) | (measured or {})
     h: np.ndarray = np.ones(np.shape(freq_hz))
     for stage in stages:
         h = h * parts[stage]
     return h
-
-
-def channel_responsivity_a_per_w(design: MosaicDesign, variation: ChannelVariation) -> np.ndarray:
-    """Per-channel responsivity at each LED's wavelength, with the device spread."""
-    wavelength = microled.peak_wavelength_nm(design.led, variation.wavelength_offset_nm)
-    return receiver.responsivity_a_per_w(design.receiver.quantum_efficiency, wavelength) * variation.responsivity_scale
 
 
 @dataclass(frozen=True)
@@ -121,20 +118,28 @@ def chain(
     variation: ChannelVariation,
     samples_per_bit: int | None = None,
     led_pulse_w: np.ndarray | None = None,
+    measured: dict[str, np.ndarray] | None = None,
 ) -> ChainPulse:
     """Compute the per-channel chain pulse responses (with and without CTLE) and levels.
 
     ``led_pulse_w`` reuses a :func:`led_pulse` result (same LED, rate, grid and variation).
+    ``measured`` maps any of :data:`MEASURED_STAGES` to a measured response on the grid's
+    frequencies, applied to every channel in place of that modelled stage.
     """
+    if set(measured or ()) - set(MEASURED_STAGES):
+        raise ConfigError(
+            f"measured stages {sorted(set(measured or ()) - set(MEASURED_STAGES))}: the pulse takes measured "
+            f"{', '.join(MEASURED_STAGES)} (the LED's pulse is large-signal, its small-signal S21 is not it)"
+        )
     grid = time_grid(design, samples_per_bit)
     path = optical_path(design, variation)
     led_pulse_w = led_pulse(design, variation, samples_per_bit) if led_pulse_w is None else led_pulse_w
-    resp = channel_responsivity_a_per_w(design, variation)
+    resp = channel_responsivity_a_per_w(design, variation.wavelength_offset_nm, variation.responsivity_scale)
     gain = (path.optical_gain * resp)[:, None]
     spectrum = np.fft.rfft(led_pulse_w * gain, axis=-1)
     n = grid.t_s.size
-    h_no_eq = stages_transfer_function(design, grid.freq_hz, ("fiber", "receiver"))
-    ctle = stages_transfer_function(design, grid.freq_hz, ("ctle",))
+    h_no_eq = stages_transfer_function(design, grid.freq_hz, ("fiber", "receiver"), measured=measured)
+    ctle = stages_transfer_function(design, grid.freq_hz, ("ctle",), measured=measured)
     pulse_no_eq = np.fft.irfft(spectrum * h_no_eq, n=n, axis=-1)
     pulse = np.fft.irfft(spectrum * (h_no_eq * ctle), n=n, axis=-1)
     p0, p1 = led_levels_w(design, variation)
@@ -177,7 +182,8 @@ def stage_transfer_functions(design: MosaicDesign, freq_hz, seed: int = 0) -> di
     path = optical_path(design, variation)
     comps = component_transfer_functions(design, freq_hz, variation)
     shape = (design.array.total_channels, np.size(freq_hz))
-    gain = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
+    responsivity = channel_responsivity_a_per_w(design, variation.wavelength_offset_nm, variation.responsivity_scale)
+    gain = (path.optical_gain * responsivity * ~variation.dead)[:, None]
     return {"gain": np.broadcast_to(gain, shape), **{k: np.broadcast_to(comps[k], shape) for k in STAGES[1:]}}
 
 

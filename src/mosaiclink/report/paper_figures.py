@@ -6,6 +6,7 @@ figure and the interactive page can never disagree.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 
+from mosaiclink.config.io import write_bytes_atomic  # noqa: E402
 from mosaiclink.report.document import Section  # noqa: E402
 from mosaiclink.report.sections.simulation import bathtub_fit  # noqa: E402
 from mosaiclink.report.sections.system import POWER_PARTS  # noqa: E402
@@ -228,9 +230,10 @@ def sensitivity(data: dict):
     return fig
 
 
-def eye(data: dict):
-    eye_data = data["eye_plot"]
-    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+def draw_eye(fig, ax, eye_data: dict, channel: int) -> None:
+    """The eye of :func:`mosaiclink.report.sections.simulation.eye_plot_data` on ``ax``: volts at
+    the TIA output, the threshold, the decision instant and the hexagon compliance mask with its
+    margin (the report's paper figure and ``mosaic simulate --out``'s PNGs draw this one)."""
     t, amp = np.asarray(eye_data["time_ui"]), np.asarray(eye_data["amplitude_mv"])
     image = ax.pcolormesh(
         t, amp, np.asarray(eye_data["log10_hits"]), cmap="viridis", shading="nearest", rasterized=True
@@ -247,15 +250,14 @@ def eye(data: dict):
     ax.set(
         xlabel="time from the decision instant (UI)",
         ylabel=f"TIA output (mV, {eye_data['transimpedance_ohm'] / 1e3:g} kOhm x photocurrent)",
-        title=f"Eye, channel {data['eye']['channel']} ({eye_data['samples_per_ui']} samples/UI)",
+        title=f"Eye, channel {channel} ({eye_data['samples_per_ui']} samples/UI)",
     )
-    return fig
 
 
-def bathtub(data: dict):
-    tub = data["bathtub"]
+def draw_bathtub(ax, tub: dict) -> None:
+    """The per-phase BER and its dual-Dirac walls of
+    :func:`mosaiclink.report.sections.simulation.bathtub_data` on ``ax``, with the target."""
     phase = np.asarray(tub["phase_ui"])
-    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
     ax.semilogy(phase, np.maximum(tub["ber"], 1e-30), ".", color=PALETTE[0], label="per-phase BER")
     dense = np.linspace(phase.min(), phase.max(), 400)
     fit = bathtub_fit(tub, dense)
@@ -264,6 +266,17 @@ def bathtub(data: dict):
     ax.axhline(tub["target_ber"], color="k", ls="--", lw=1, label="target")
     ax.set(xlabel="sampling phase (UI)", ylabel="BER", ylim=BER_YLIM, title="Bathtub with dual-Dirac walls")
     ax.legend(fontsize=8)
+
+
+def eye(data: dict):
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    draw_eye(fig, ax, data["eye_plot"], data["eye"]["channel"])
+    return fig
+
+
+def bathtub(data: dict):
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.0, 4.0))
+    draw_bathtub(ax, data["bathtub"])
     return fig
 
 
@@ -458,6 +471,37 @@ def workload_gain(data: dict):
     return fig
 
 
+def lane_margin(data: dict):
+    """Margin and FIT per link as the lane rate doubles (``mosaic workload --lanes``): copper at 0.6 m,
+    laser optics and MOSAIC at 30 m; bars span the ends of the estimate ranges."""
+    rows = data["lane_margin"]
+    if not rows:
+        return None
+    fig, (ax_m, ax_f) = plt.subplots(1, 2, layout="constrained", figsize=(7.5, 3.6))
+    for k, tech in enumerate(dict.fromkeys(r["technology"] for r in rows)):
+        mine = [r for r in rows if r["technology"] == tech]
+        x = np.arange(len(mine))
+        margin = np.array([r["margin_db"] for r in mine])
+        spread = np.array(
+            [[m - r["margin_db_worse"], r["margin_db_better"] - m] for m, r in zip(margin, mine, strict=True)]
+        ).T
+        colour = MOSAIC_COLOR if tech == "mosaic" else PALETTE[(k + 1) % len(PALETTE)]
+        ax_m.errorbar(x, margin, yerr=np.maximum(spread, 0.0), marker="o", capsize=3, label=tech, color=colour)
+        fit = np.array([np.nan if r["fit_per_link"] is None else r["fit_per_link"] for r in mine])
+        ax_f.plot(x, fit, marker="o", color=colour)
+    ax_m.axhline(0.0, color="0.4", linewidth=0.8, linestyle=":")
+    for ax in (ax_m, ax_f):
+        ax.set_xticks(range(3), ["x1", "x2", "x4"])
+        ax.set_xlabel("lane rate step")
+    ax_m.set(ylabel="margin (dB)", title="Margin")
+    ax_f.set(ylabel="FIT per link", yscale="log", title="Failures")
+    fig.suptitle(
+        "Lane rate x1 = 100 Gb/s (MOSAIC: 2.15 Gb/s channels at 800G); no FIT point: short on day one", fontsize=8
+    )
+    ax_m.legend(fontsize=7)
+    return fig
+
+
 # (section id, data key that must be present, figure name, builder)
 CORNER_INPUTS = 4  # the sampled inputs the data narrow most
 
@@ -506,6 +550,7 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure | None]], 
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
     ("summary", "uncertainty", "posterior-corner", posterior_corner),
     ("workload", "mosaic_gain", "workload-gain", workload_gain),
+    ("workload", "lane_margin", "lane-margin", lane_margin),
     ("envelope", "envelope", "margin-vs-case", margin_vs_case),
     ("envelope", "life", "margin-vs-years", margin_vs_years),
     ("envelope", "yield", "yield-vs-spares", yield_vs_spares),
@@ -525,9 +570,13 @@ def save_figure(fig, stem: Path) -> list[Path]:
     fig.canvas.draw()
     fig.set_layout_engine("none")  # keep the layout just computed
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(png, dpi=(DPI, DPI))
+    buffer = io.BytesIO()
+    PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buffer, format="png", dpi=(DPI, DPI))
+    write_bytes_atomic(png, buffer.getvalue(), "--paper-figures")
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: editable, and no glyph paths
-        fig.savefig(svg, dpi=DPI)
+        fig.savefig(buffer, dpi=DPI, format="svg")
+    write_bytes_atomic(svg, buffer.getvalue(), "--paper-figures")
     return [png, svg]
 
 

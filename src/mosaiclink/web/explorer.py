@@ -14,6 +14,7 @@ reaches and the median channel's BER-vs-length curve) plus the full per-channel 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -34,10 +35,12 @@ from mosaiclink.finite import require_finite
 from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
 from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.link import LinkReport, evaluate_link
+from mosaiclink.units import BER_FLOOR
 
 CURVE_TOP_M = 100.0
 CURVE_POINTS = 100
-LOG10_BER_FLOOR = -20.0  # shown as "< 1e-20": below any decade a reader needs
+LOG10_BER_FLOOR = -20.0  # the chart's and the histogram's floor: below any decade a reader needs to see
+LOG10_BER_TEXT_FLOOR = math.log10(BER_FLOOR)  # numbers below it read "< 1e-40", as in the CLI and the report
 SPREAD_BIN_DECADES = 0.5
 HOST_PROTOCOLS = get_args(LinkSpec.model_fields["host_protocol"].annotation)
 LENSES = get_args(CouplingSpec.model_fields["lens"].annotation)
@@ -200,6 +203,7 @@ def explore_point(params: Mapping[str, str]) -> dict:
         "spread": channel_spread(report),
         "target_ber": design.link.target_ber,
         "log10_ber_floor": LOG10_BER_FLOOR,
+        "log10_ber_text_floor": LOG10_BER_TEXT_FLOOR,
     }
 
 
