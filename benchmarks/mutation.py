@@ -48,7 +48,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
     "physics/link.py": PHYSICS_TESTS,
-    "physics/chain.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
+    "physics/chain.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py", "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
     "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
