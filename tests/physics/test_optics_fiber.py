@@ -243,3 +243,14 @@ def test_receive_aperture_and_concentrator_by_hand():
     # 2 um photodiode under a 40 um lenslet: 4 / (1600 x 0.25 x 0.5 x 0.04) = 0.5; a 4 um one fills it
     assert float(optics.concentrator_fraction(lens, 50.0, 2.0, 0.5, 0.2)) == pytest.approx(0.5, rel=1e-12)
     assert float(optics.concentrator_fraction(lens, 50.0, 4.0, 0.5, 0.2)) == 1.0
+
+
+def test_cores_under_a_spot_count_hexagonal_cells():
+    """A hexagonal lattice of pitch a has one core per sqrt(3)/2 a^2: a 10 um spot blurred by 1 um
+    (12 um wide) on a 3.6 um pitch covers 144 / 11.22 = 12.83 cores; a square of the image
+    field's area holds the fibre's core count; a spot smaller than a cell still lights one core."""
+    assert float(fiber.cores_in_spot(10.0, 1.0, 3.6)) == pytest.approx(144.0 / (np.sqrt(3) / 2 * 3.6**2), rel=1e-12)
+    assert float(fiber.cores_in_spot(10.0, 1.0, 3.6)) == pytest.approx(12.83, abs=0.01)
+    side = np.sqrt(np.pi / 4) * float(fiber.image_field_diameter_um(10_000, 3.6))
+    assert float(fiber.cores_in_spot(side, 0.0, 3.6)) == pytest.approx(10_000, rel=1e-12)
+    assert float(fiber.cores_in_spot(0.5, 0.0, 3.6)) == 1.0
