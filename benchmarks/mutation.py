@@ -36,7 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHYSICS_TESTS = ["tests/physics/test_link.py", "tests/properties/test_physics_monotone.py"]
+PHYSICS_TESTS = [
+    "tests/physics/test_link.py",
+    "tests/physics/test_small_signal.py",
+    "tests/properties/test_physics_monotone.py",
+]
 TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/_complex.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/_rate_kernel.py": ["tests/physics/test_rate_kernel.py"],
