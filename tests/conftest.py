@@ -154,10 +154,7 @@ def sentinels():
 KNOWN_FAILING = {
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
 }
-KNOWN_FAILING_MODULES = {
-    "tests/report/test_report_end_to_end.py": "#22/#25: the report fixture (posterior in the report) failed at the "
-    "end of session 4; its paper-figure traceback is fixed, the rest unverified",
-}
+KNOWN_FAILING_MODULES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -116,8 +116,24 @@ def _start_excess_db(length_m: float, case_c: float) -> float:
     return link_excess_at_start_db(operating_point(load_preset("mosaic-800g").with_link(length_m=length_m), case_c))
 
 
+@cache
+def _fits(length_m: float, case_c: float) -> tuple[float, float]:
+    """(life-model FIT, constant-FIT model's FIT) of the 800G preset, as ``mosaic life`` shows them."""
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.system.life import operating_point, point_link_fit, spares_alive
+    from mosaiclink.system.reliability import mosaic_link_fit
+
+    point = operating_point(load_preset("mosaic-800g").with_link(length_m=length_m), case_c)
+    constant = mosaic_link_fit(point.design, temperature_c=point.temps, spares=spares_alive(point))
+    return point_link_fit(point), constant
+
+
 NUMBERS.update(
     {
+        "life-fit-800g-30m-55c": lambda: f"{_fits(30.0, 55.0)[0]:.1f}",
+        "const-fit-800g-30m-55c": lambda: f"{_fits(30.0, 55.0)[1]:.1f}",
+        "life-fit-800g-49m-25c": lambda: f"{_fits(49.0, 25.0)[0]:.1g}",
+        "const-fit-800g-49m-25c": lambda: f"{_fits(49.0, 25.0)[1]:.1f}",
         "qualified-800g-55c-m": lambda: f"{_qualified_800g().length_m:.0f}",
         "qualified-800g-55c-fit": lambda: f"{_qualified_800g().fit_per_link:.1f}",
         "excess-800g-49m-25c-db": lambda: f"{_start_excess_db(49.0, 25.0):.2f}",

@@ -222,7 +222,7 @@ class PosteriorResult:
                     "nuisance": j >= self.design_inputs,
                     "rhat": self.rhat[inp.path],
                     "ess": self.ess[inp.path],
-                    "autocorr_steps": self.autocorr_steps.get(inp.path),
+                    "autocorr_steps": _finite(self.autocorr_steps.get(inp.path)),
                     "prior": [inp.low, inp.high],
                     "nominal": inp.nominal,
                     "posterior_median": medians[inp.path],
@@ -236,6 +236,11 @@ class PosteriorResult:
                 inp.path: inp.from_unit(unit[:, j]).tolist() for j, inp in enumerate(self.sampled[: self.design_inputs])
             },
         }
+
+
+def _finite(value: float | None) -> float | None:
+    """``value`` when a finite number, else None (JSON has no NaN)."""
+    return value if value is not None and np.isfinite(value) else None
 
 
 def data_models(
@@ -578,17 +583,15 @@ def _check_log_likelihood(log_prob: _LogProb, candidates, sampled, unit: np.ndar
 
 
 def _read_shipped(name: str) -> dict[str, Any] | None:
-    import io
     import json
 
-    from mosaiclink.config.io import MAX_DATA_BYTES, read_bytes
+    from mosaiclink.config.io import read_npz
     from mosaiclink.config.posteriors import posterior_path
 
     path = posterior_path(name)
     if not path.is_file():
         return None
-    with np.load(io.BytesIO(read_bytes(path, "posterior file", MAX_DATA_BYTES)), allow_pickle=False) as npz:
-        out = {k: npz[k] for k in npz.files}
+    out = read_npz(path, "posterior file")
     return {**out, "meta": json.loads(str(out["meta"])), "path": path}
 
 

@@ -23,7 +23,9 @@ gearbox, host interface and control per end. Per medium (module notes of
   (:func:`mosaiclink.physics.fiber.image_field_diameter_um`) inside a jacketed cable.
 - **Failures**. The one k-out-of-n model (:func:`mosaiclink.system.reliability.link_survival`): each
   channel fails with its emitter (or copper lane) FIT, a direction survives ``s`` spares plus the
-  FEC's erasures, connectors in series (``FIT_c`` each); MOSAIC: the life model's FIT at its
+  FEC's erasures, connectors in series (``FIT_c`` each), every part at the thermal model's node
+  temperatures of the same module at the cluster's case temperature (the emitter at the LED
+  junction, the dies at the CMOS junction); MOSAIC: the life model's FIT at its
   qualified length; the bundle: MOSAIC's channels without wear-out (its constant-FIT limit) at
   its shorter reach.
 
@@ -42,11 +44,13 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.presets import load_preset
 from mosaiclink.config.system import ComponentReliability, ReliabilitySpec
 from mosaiclink.physics.fiber import image_field_diameter_um
+from mosaiclink.physics.thermal import ModuleTemperatures
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.life import qualified_link
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reach import copper_reach_m
 from mosaiclink.system.reliability import link_survival
+from mosaiclink.system.thermal import at_case_temperature
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
 
 HEX_PACKING = float(np.pi / (2.0 * np.sqrt(3.0)))  # 0.9069: densest packing of equal circles
@@ -142,7 +146,13 @@ def packed_diameter_mm(count: float, element_mm: float) -> float:
     return float(element_mm * np.sqrt(count / HEX_PACKING))
 
 
-def _link_fit(design: MosaicDesign, channel: ComponentReliability, connectors_per_end: float, connector_fit: float):
+def _link_fit(
+    design: MosaicDesign,
+    channel: ComponentReliability,
+    connectors_per_end: float,
+    connector_fit: float,
+    temps: ModuleTemperatures,
+):
     """FIT per link of the k-out-of-n model with the medium's channel part and connectors (module notes)."""
     base = ReliabilitySpec()
     spec = base.replace(
@@ -152,7 +162,7 @@ def _link_fit(design: MosaicDesign, channel: ComponentReliability, connectors_pe
         connector=base.connector.replace(fit=connector_fit * connectors_per_end),
     )
     mission_h = spec.mission_years * HOURS_PER_YEAR
-    survival = float(link_survival(design, spec, mission_h, CASE_C))
+    survival = float(link_survival(design, spec, mission_h, temps))
     return -np.log(survival) / mission_h * FIT_HOURS
 
 
@@ -176,6 +186,7 @@ def wide_slow_media_table(design: MosaicDesign | None = None, catalog: Catalog |
     shared_w = power.gearbox_w + power.host_serdes_w + power.control_w
     rate = design.link.rate_gbps
     qualified = qualified_link(design, CASE_C)
+    _, temps = at_case_temperature(design, CASE_C)  # every medium's parts at the same module's junctions
     rows: list[dict] = []
 
     copper: dict[str, Any] = {}
@@ -197,6 +208,7 @@ def wide_slow_media_table(design: MosaicDesign | None = None, catalog: Catalog |
             ComponentReliability(fit=getattr(COPPER_LANE_FIT, bad), activation_energy_ev=0.7),
             connectors,
             getattr(CONNECTOR_FIT, bad),
+            temps,
         )
         # VCSELs, one multimode fibre each
         ferrules = float(np.ceil(elements / getattr(FIBRES_PER_FERRULE, good)))
@@ -209,6 +221,7 @@ def wide_slow_media_table(design: MosaicDesign | None = None, catalog: Catalog |
             ComponentReliability(fit=getattr(VCSEL_FIT, bad), activation_energy_ev=0.55),
             ferrules,
             getattr(CONNECTOR_FIT, bad),
+            temps,
         )
         # microLEDs, one bundle core each: MOSAIC's channels, the bundle's reach
         strand_mm = image_field_diameter_um(n, getattr(BUNDLE_CORE_PITCH_UM, bad)) * 1e-3
