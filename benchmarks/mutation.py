@@ -14,7 +14,8 @@ mutation made the code hang), as in mutmut. It stops after ``--sample`` mutants 
 ``--until`` UTC time, whichever comes first, so a partial run is still an unbiased random sample,
 and prints the fraction killed per module and in all, and the survivors' diffs. ``--jobs 2`` runs
 two mutants at once (one copy each); ``--rerun FILE`` runs again the survivors a ``--json`` file
-recorded (after adding tests that should kill them).
+recorded (after adding tests that should kill them); ``--mutants FILE`` runs a listed part of a
+sample (the rest of one a deadline stopped), skipping the enumeration.
 """
 
 from __future__ import annotations
@@ -35,26 +36,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHYSICS_TESTS = ["tests/physics/test_link.py", "tests/properties/test_physics_monotone.py"]
+PHYSICS_TESTS = [
+    "tests/physics/test_link.py",
+    "tests/physics/test_small_signal.py",
+    "tests/properties/test_physics_monotone.py",
+]
 TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/_complex.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/_rate_kernel.py": ["tests/physics/test_rate_kernel.py"],
     "physics/array.py": ["tests/physics/test_array.py"],
     "physics/ber.py": ["tests/physics/test_ber.py", "tests/physics/test_decision.py", "tests/test_golden_data.py"],
-    "physics/budget.py": ["tests/physics/test_link.py"],
+    "physics/budget.py": ["tests/physics/test_link.py", "tests/physics/test_budget.py"],
     "physics/channel.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/channel_statistic.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
     "physics/link.py": PHYSICS_TESTS,
-    "physics/chain.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
+    "physics/chain.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py", "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
     "physics/optics.py": ["tests/physics/test_optics_fiber.py"],
     "physics/pulse.py": [*PHYSICS_TESTS, "tests/test_golden_data.py"],
-    "physics/reach.py": PHYSICS_TESTS,
+    "physics/reach.py": [*PHYSICS_TESTS, "tests/physics/test_reach.py"],
     "physics/receiver.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
-    "physics/sampling.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
+    "physics/sampling.py": ["tests/physics/test_decision.py", "tests/physics/test_sampling.py", *PHYSICS_TESTS],
     "datapath/rs.py": [
         "tests/datapath/test_rs.py",
         "tests/datapath/test_miscorrection.py",
@@ -152,6 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy")
     parser.add_argument("--json", type=Path, help="write every outcome here")
     parser.add_argument("--rerun", type=Path, help="run only the survivors recorded in this --json file")
+    parser.add_argument(
+        "--mutants",
+        type=Path,
+        help="run the mutants listed in this JSON file (module, path, operator, occurrence, line, index), e.g. "
+        "the part of a sample an interrupted run did not reach, instead of enumerating and drawing them",
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the check that the tests pass unmutated (already passed)"
+    )
     parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
     parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
     parser.add_argument(
@@ -192,13 +206,16 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["NUMBA_CACHE_DIR"] = str(scratch / ".numba")
         if args.rerun:
             mutants = [r for r in json.loads(args.rerun.read_text()) if r["outcome"] == "survived"]
+        elif args.mutants:
+            mutants = json.loads(args.mutants.read_text())[: args.sample]
         else:
             mutants = enumerate_mutants(copies[0], args.timeout)
             random.Random(args.seed).shuffle(mutants)
             print(f"{len(mutants)} mutants in {len(TESTS)} modules; running up to {args.sample}", flush=True)
             mutants = mutants[: args.sample]
         baseline_env = {**os.environ, "PYTHONPATH": str(copies[0] / "src")}
-        for command in sorted({_command(TESTS[m["module"]]) for m in mutants}):  # pass on the unmutated code
+        baseline = set() if args.no_baseline else {_command(TESTS[m["module"]]) for m in mutants}
+        for command in sorted(baseline):  # the tests pass on the unmutated code
             run = subprocess.run(command, shell=True, cwd=copies[0], env=baseline_env, capture_output=True)
             if run.returncode != 0:
                 print(f"baseline fails: {command}\n{run.stdout.decode()[-2000:]}", flush=True)
@@ -218,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                 outcome, diff = run_one(work, mutant, args.timeout, env)
                 with lock:
                     per_module[mutant["module"]][outcome] += 1
-                    records.append({**mutant, "index": i, "outcome": outcome, "diff": diff})
+                    records.append({**mutant, "index": mutant.get("index", i), "outcome": outcome, "diff": diff})
                     line = f"{len(records):4d} {outcome:11s} {mutant['module']}:{mutant['line']} {mutant['operator']}"
                     print(line, flush=True)
                     if args.json:

@@ -52,19 +52,11 @@ def _run(tests: list[doctest.DocTest]) -> None:
     assert runner.failures == 0, "".join(report)
 
 
-# exported by the API work merged last, examples not yet written (a known gap, reported): the test
-# below fails as soon as one gets an example, so that it leaves this set
-AWAITING_EXAMPLES = {"sweep", "calibrate", "uncertainty"}
-
-
 @pytest.mark.parametrize("name", PUBLIC)
 def test_public_name_has_a_running_example(name):
     # through the defining module, as ``import mosaiclink as ml`` resolves it
     obj = getattr(importlib.import_module(ml._EXPORTS[name]), name)
     tests = _examples(obj, f"mosaiclink.{name}")
-    if name in AWAITING_EXAMPLES:
-        assert not tests, f"mosaiclink.{name} has an example now: remove it from AWAITING_EXAMPLES"
-        return
     assert tests, f"mosaiclink.{name} has no >>> example in its docstring"
     _run(tests)
 

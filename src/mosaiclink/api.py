@@ -180,6 +180,20 @@ def sweep(
 
     A BER below the model's floor is stored as the floor (1e-300, ``log10_ber`` -300) so that SQL
     constraints select it; read it as "at most".
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import mosaiclink as ml
+    >>> spec = {"name": "lengths", "base": "mosaic-prototype", "sampler": "grid",
+    ...         "parameters": {"link.length_m": {"values": [10.0, 20.0, 30.0]}}}
+    >>> table = ml.sweep(spec, Path(tempfile.mkdtemp()) / "results.duckdb")
+    >>> table.sort_values("link.length_m")[["link.length_m", "channels_meeting"]].values.tolist()
+    [[10.0, 99.0], [20.0, 94.0], [30.0, 2.0]]
+
+    The fast path's counts of channels meeting 2.4e-4, the same as the full model's
+    (:func:`evaluate_link`: 99, 94 and 2 of the 100 at these lengths).
     """
     from mosaiclink.explore.evaluate import METRICS, code_version, evaluate_rows
     from mosaiclink.explore.runner import check_workers, run_sweep
@@ -205,7 +219,18 @@ def calibrate(
     """Fit free parameters to measured BER points, as ``mosaic calibrate``: a
     :class:`~mosaiclink.explore.calibrate.Calibration` (fitted values with 95 % profile intervals,
     ``chi2_per_dof``, ``log10_p_value``, ``warning`` when the model cannot describe the data, and
-    the calibrated ``design``)."""
+    the calibrated ``design``).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> fit = ml.calibrate(free=["receiver.tia_noise_pa_per_sqrt_hz"])  # the published points, one knob
+    >>> noise = fit.fitted[0]
+    >>> round(noise.value, 2), round(noise.low, 2), round(noise.high, 2)  # pA/sqrt(Hz), 95 % interval
+    (4.45, 3.24, 5.88)
+    >>> round(float(fit.model_log10_ber[1]), 2), fit.dof, fit.warning  # 30 m, 2 Gb/s: the measured 7.6e-4
+    (-3.12, 2, None)
+    """
     from mosaiclink.explore.calibrate import calibrate as fit
     from mosaiclink.explore.calibrate import calibration_inputs
 
@@ -218,10 +243,26 @@ def uncertainty(
     seed: int = 0,
     ranges: str | Path | None = None,
     baseline: str = "aoc",
+    prior_only: bool = False,
 ) -> ClaimsAssessment:
     """5/50/95 % bands of every figure over the estimates' ranges, their drivers and the published
     claims' verdicts, as ``mosaic uncertainty``: a :class:`~mosaiclink.explore.claims.ClaimsAssessment`.
-    ``ranges`` defaults to the preset's shipped ranges (a design object or file needs them given)."""
+    ``ranges`` defaults to the preset's shipped ranges (a design object or file needs them given).
+    The bands are conditioned on the shipped published BER points (a Markov chain, minutes of CPU);
+    ``prior_only=True`` gives the bands of the ranges alone (``mosaic uncertainty --prior-only``).
+
+    Examples
+    --------
+    >>> import mosaiclink as ml
+    >>> claims = ml.uncertainty("mosaic-800g", samples=16, prior_only=True)  # no data, no chain: ~1 s
+    >>> reach = next(c for c in claims.claims if c.claim.key == "reach")
+    >>> reach.claim.text, round(reach.nominal, 1)  # m: the design's own reach (fast path), 1 dB reserve
+    ('800G up to 50 m', 50.6)
+    >>> abs(reach.nominal - ml.max_reach_m(ml.load_preset("mosaic-800g"))) < 0.1  # the full model agrees
+    True
+    >>> claims.posterior is None
+    True
+    """
     from mosaiclink.config.estimate_ranges import load_ranges
     from mosaiclink.explore.claims import assess_claims
 
@@ -230,7 +271,7 @@ def uncertainty(
         raise ConfigError("ranges: give a mosaic-ranges/1 file for a design that is not a shipped preset")
     spec = design if isinstance(design, MosaicDesign) else load_design(design)
     table = load_ranges(ranges if ranges is not None else str(preset))
-    return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset)
+    return assess_claims(spec, table, samples, seed, baseline=baseline, preset=preset, data=() if prior_only else None)
 
 
 def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", paper_figures: bool = True) -> Path:
@@ -242,7 +283,7 @@ def write_report(assessment: Assessment, out_dir: str | Path = "mosaic-report", 
     >>> import tempfile
     >>> import mosaiclink as ml
     >>> from mosaiclink.assessment import assess  # the function ml.assess exports
-    >>> assessment = assess(ml.load_preset("mosaic-prototype"))
+    >>> assessment = assess(ml.load_preset("mosaic-prototype").replace(name="bench"))  # no claims: seconds
     >>> ml.write_report(assessment, tempfile.mkdtemp()).name
     'index.html'
     """

@@ -108,6 +108,14 @@ def test_bad_inputs_raise_config_error(kp4):
         ReedSolomon(544, 544)
     with pytest.raises(ConfigError):
         ReedSolomon(600, 514)  # 86 parity symbols exceed the packed LFSR
+    # the packed LFSR: 5 words of 64 bits hold floor(63 / m) symbols each: 30 at m = 10 (KP4's
+    # 544 - 514 exactly), 35 at m = 8
+    assert ReedSolomon(545, 515).parity == 30
+    with pytest.raises(ConfigError, match=r"RS\(545,514\): at most 30 parity symbols for m = 10"):
+        ReedSolomon(545, 514)
+    assert ReedSolomon(255, 220, m=8, poly=0x11D).parity == 35
+    with pytest.raises(ConfigError, match="at most 35 parity symbols for m = 8"):
+        ReedSolomon(255, 219, m=8, poly=0x11D)
     with pytest.raises(ConfigError):
         kp4.encode(np.zeros((2, 513)))
     with pytest.raises(ConfigError):

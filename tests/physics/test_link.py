@@ -210,3 +210,16 @@ def test_reach_is_the_boundary_of_the_criterion():
         reach,
         max_reach_m(PROTO, channels_required=90, tolerance_m=0.1),
     )
+
+
+def test_median_channel_is_the_lower_middle_of_the_live_margins():
+    """The single-channel waterfall's channel: of the prototype's 100 live channels, 49 have a
+    smaller margin and 50 a larger one (the lower median of an even count, its docstring's rule);
+    its exact waterfall closes on its own margin."""
+    report = evaluate_link(PROTO)
+    margin = report.budget_per_channel["margin_db"]
+    live = ~report.dead
+    assert live.sum() == 100 and np.unique(margin[live]).size == 100  # distinct: the ranks are unambiguous
+    chosen = margin[report.median_channel]
+    assert (margin[live] < chosen).sum() == 49 and (margin[live] > chosen).sum() == 50
+    assert report.channel_budget().value("Margin") == pytest.approx(chosen, abs=1e-12)

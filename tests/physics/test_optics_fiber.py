@@ -175,3 +175,82 @@ def test_lattice_fill_spreading_and_field():
     assert fiber.spread_sigma_um(3.0, 0.2, 50.0) == pytest.approx(np.sqrt(19.0))
     # 100,000 cores at ~5 um pitch ~ 1.6 mm field (Fujikura: 100k cores in ~1.7 mm OD)
     assert 1.4e3 < fiber.image_field_diameter_um(100_000, 5.0) < 1.8e3
+
+
+@pytest.mark.parametrize("order", [0.5, 1.0, 3.0, 8.0])
+def test_cos_m_coupling_is_the_integrated_radiant_intensity_and_cone_sin2_inverts_it(order):
+    """Fraction of a cos^m emitter's power inside sin(theta) <= s: the integral of
+    cos^m(theta) sin(theta) over the cone, over the hemisphere's (numerical quadrature)."""
+    total = quad(lambda t: np.cos(t) ** order * np.sin(t), 0.0, np.pi / 2)[0]
+    for s in (0.05, 0.2, 0.6, 0.95):
+        inside = quad(lambda t: np.cos(t) ** order * np.sin(t), 0.0, np.arcsin(s))[0]
+        assert float(optics.lambertian_coupling(s, order)) == pytest.approx(inside / total, rel=1e-9)
+        assert float(optics.cone_sin2(inside / total, order)) == pytest.approx(s * s, rel=1e-9)
+    assert float(optics.lambertian_coupling(1.5, order)) == 1.0  # a cone past 90 degrees holds everything
+    assert float(optics.cone_sin2(1.0, order)) == 1.0
+
+
+def test_bare_led_behind_a_stop_by_hand():
+    """lens = none, M = 4, relay stop 0.15 < NA 0.2: object-side sin = 4 x 0.15 = 0.6 holds 0.36 of
+    a Lambertian emitter; the face sees sin^2 = 1/M^2 = 1/16, clipped by the stop to 0.0225, so
+    f = 0.0225 / 0.04; the spot is the emitter's image, the square of equal area (side M sqrt(A))."""
+    cpl = CouplingSpec(lens="none", spot_magnification=4.0, relay_na=0.15)
+    out = optics.launch(_led(5.0), cpl, FiberSpec(na=0.2), 50.0)
+    assert float(out.launched_fraction) == pytest.approx(0.36, rel=1e-12)
+    assert float(out.source_sin2) == pytest.approx(0.36, rel=1e-12)
+    assert float(out.face_sin2) == pytest.approx(1 / 16, rel=1e-12)
+    assert float(out.angular_fill) == pytest.approx(0.0225 / 0.04, rel=1e-12)
+    assert float(out.spot_side_um) == pytest.approx(4.0 * np.sqrt(np.pi * 2.5**2), rel=1e-12)
+    assert float(out.collected_fraction) == 1.0
+    # M = 10: the object-side cone would pass 90 degrees; the whole emission enters
+    wide = optics.launch(
+        _led(5.0), CouplingSpec(lens="none", spot_magnification=10.0, relay_na=0.15), FiberSpec(na=0.2), 50.0
+    )
+    assert float(wide.launched_fraction) == 1.0 and float(wide.source_sin2) == 1.0
+
+
+def test_micro_optic_capped_by_its_aperture_etendue_by_hand():
+    """A 30 um LED under an 18 um lenslet (0.9 x 20 um pitch), dilution 1.5: the lenslet can emit at
+    most sin^2 = a^2 / (D A_LED) = 324 / (1.5 x 706.86) = 0.3056 of the source cone, below the 0.7
+    asked for; the beam then fills sin^2 = 1 at the lenslet, 1/M^2 = 4 at M = 0.5 on the face, and the
+    0.2 stop passes 0.04 / 4 of it."""
+    cpl = CouplingSpec(
+        lens="microlens",
+        collection_efficiency=0.7,
+        etendue_dilution=1.5,
+        lens_aperture_fraction=0.9,
+        spot_magnification=0.5,
+        relay_na=0.5,
+    )
+    out = optics.launch(_led(30.0), cpl, FiberSpec(na=0.2), 20.0)
+    cap = 18.0**2 / (1.5 * np.pi * 15.0**2)
+    assert float(out.source_sin2) == pytest.approx(cap, rel=1e-12)
+    assert float(out.collected_fraction) == pytest.approx(cap, rel=1e-12)  # Lambertian: fraction = sin^2
+    assert float(out.face_sin2) == pytest.approx(4.0, rel=1e-12)
+    assert float(out.launched_fraction) == pytest.approx(cap * 0.04 / 4.0, rel=1e-12)
+    assert float(out.angular_fill) == pytest.approx(1.0, rel=1e-12)
+    assert float(out.spot_side_um) == pytest.approx(0.5 * 18.0, rel=1e-12)
+
+
+def test_receive_aperture_and_concentrator_by_hand():
+    """On the fibre face the receiver collects through the lenslet (side M kappa p) or, bare, the
+    photodiode itself (side M d_PD); a bare photodiode concentrates nothing (fraction 1)."""
+    lens = CouplingSpec(lens="tir", lens_aperture_fraction=0.8, spot_magnification=0.5)
+    bare = CouplingSpec(lens="none", spot_magnification=0.5)
+    assert float(optics.capture_aperture_um(lens, 50.0, 30.0)) == pytest.approx(0.5 * 0.8 * 50.0)
+    assert float(optics.capture_aperture_um(bare, 50.0, 30.0)) == pytest.approx(0.5 * 30.0)
+    assert optics.concentrator_fraction(bare, 50.0, 2.0, np.array([0.3, 0.9]), 0.2).tolist() == [1.0, 1.0]
+    # 2 um photodiode under a 40 um lenslet: 4 / (1600 x 0.25 x 0.5 x 0.04) = 0.5; a 4 um one fills it
+    assert float(optics.concentrator_fraction(lens, 50.0, 2.0, 0.5, 0.2)) == pytest.approx(0.5, rel=1e-12)
+    assert float(optics.concentrator_fraction(lens, 50.0, 4.0, 0.5, 0.2)) == 1.0
+
+
+def test_cores_under_a_spot_count_hexagonal_cells():
+    """A hexagonal lattice of pitch a has one core per sqrt(3)/2 a^2: a 10 um spot blurred by 1 um
+    (12 um wide) on a 3.6 um pitch covers 144 / 11.22 = 12.83 cores; a square of the image
+    field's area holds the fibre's core count; a spot smaller than a cell still lights one core."""
+    assert float(fiber.cores_in_spot(10.0, 1.0, 3.6)) == pytest.approx(144.0 / (np.sqrt(3) / 2 * 3.6**2), rel=1e-12)
+    assert float(fiber.cores_in_spot(10.0, 1.0, 3.6)) == pytest.approx(12.83, abs=0.01)
+    side = np.sqrt(np.pi / 4) * float(fiber.image_field_diameter_um(10_000, 3.6))
+    assert float(fiber.cores_in_spot(side, 0.0, 3.6)) == pytest.approx(10_000, rel=1e-12)
+    assert float(fiber.cores_in_spot(0.5, 0.0, 3.6)) == 1.0

@@ -1,0 +1,83 @@
+"""The reach solver and the reach criteria (physics/reach.py) against closed forms and orderings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from mosaiclink.config.presets import load_preset
+from mosaiclink.errors import ConfigError
+from mosaiclink.physics.reach import margin_log10_ber, max_reach_m, max_reaches_m, solve_reach_m
+
+PROTO = load_preset("mosaic-prototype")
+
+
+def test_margin_target_is_the_q_scaled_by_the_margin():
+    """KP4's 2.4e-4 is Q = 3.4917; 1 dB of optical margin asks Q x 10^0.1 = 4.3958, BER 5.52e-6."""
+    q_t = -norm.ppf(2.4e-4)
+    for margin_db in (0.0, 1.0, 3.0, -1.0):
+        expected = np.log10(norm.sf(q_t * 10 ** (margin_db / 10)))
+        assert float(margin_log10_ber(2.4e-4, margin_db)) == pytest.approx(expected, abs=1e-9)
+    assert 10 ** float(margin_log10_ber(2.4e-4, 1.0)) == pytest.approx(5.52e-6, rel=2e-3)
+
+
+ROOTS_M = np.array([0.003, 0.7, 12.5, 49.0, 612.0, 3e4])  # below lo, inside, above hi
+
+
+def log_excess(lengths_m):
+    """ln(L / root): increasing, zero at the root, linear in ln L (the secant is then exact)."""
+    return np.log(np.asarray(lengths_m) / ROOTS_M[: np.size(lengths_m)])
+
+
+def test_solver_on_a_batch_finds_each_root_and_the_range_ends():
+    lo, hi = 0.01, 10_000.0
+    found = solve_reach_m(log_excess, lo, hi, size=ROOTS_M.size)
+    assert found[0] == 0.0  # fails even at lo_m
+    assert found[-1] == hi  # passes at hi_m
+    np.testing.assert_allclose(found[1:-1], ROOTS_M[1:-1], rtol=1e-9)  # linear in ln L: the secant root is exact
+    # without interpolation, the meeting end of a bracket closed to the relative tolerance
+    ends = solve_reach_m(log_excess, lo, hi, size=ROOTS_M.size, interpolate=False, rel_tol=1e-3)
+    inner = ends[1:-1]
+    assert np.all(inner <= ROOTS_M[1:-1]) and np.all(inner >= ROOTS_M[1:-1] * (1 - 1e-3))
+    assert ends[0] == 0.0 and ends[-1] == hi
+
+
+def test_solver_meets_an_absolute_tolerance_and_is_batch_independent():
+    def curved(lengths_m):
+        return (np.asarray(lengths_m) / ROOTS_M[1:5]) ** 3 - 1.0
+
+    batch = solve_reach_m(curved, 0.01, 10_000.0, size=4, rel_tol=0.0, abs_tol_m=0.05, interpolate=False)
+    assert np.all(batch <= ROOTS_M[1:5]) and np.all(batch >= ROOTS_M[1:5] - 0.05)
+    for j in range(4):
+
+        def one(lengths_m, j=j):
+            return (np.asarray(lengths_m) / ROOTS_M[1 + j]) ** 3 - 1.0
+
+        alone = solve_reach_m(one, 0.01, 10_000.0, rel_tol=0.0, abs_tol_m=0.05, interpolate=False)[0]
+        assert alone == pytest.approx(batch[j], abs=0.05)
+
+
+def test_reach_criteria_refuse_bad_values_by_name():
+    for kwargs, field in (
+        ({"target_ber": 0.0}, "target_ber"),
+        ({"target_ber": 0.5}, "target_ber"),
+        ({"channels_required": 0}, "channels_required"),
+        ({"channels_required": PROTO.array.total_channels + 1}, "channels_required"),
+        ({"margin_db": 20.5}, "margin_db"),
+        ({"margin_db": -21.0}, "margin_db"),
+    ):
+        with pytest.raises(ConfigError, match=field):
+            max_reach_m(PROTO, **kwargs)
+
+
+def test_reach_orders_with_the_criterion_and_the_reserve_is_a_margin():
+    """The best channel reaches furthest, the worst least, the median between; asking for more
+    margin shortens the reach; the bare target (margin_db None) is margin -reserve (here -1 dB)."""
+    best, median, worst = max_reaches_m(PROTO, (1, None, PROTO.array.total_channels))
+    assert best > median > worst > 0
+    assert max_reach_m(PROTO, channels_required=1) == best  # one search alone gives the same length
+    bare = max_reach_m(PROTO, margin_db=None)
+    assert PROTO.receiver.implementation_penalty_db == 1.0
+    assert max_reach_m(PROTO, margin_db=-1.0) == pytest.approx(bare, abs=0.1)  # within the 0.1 m tolerance
+    assert bare > median > max_reach_m(PROTO, margin_db=2.0)

@@ -1,0 +1,90 @@
+"""The sampling instant and symbol-spaced samples (physics/sampling.py) against closed forms.
+
+A trigonometric polynomial whose harmonics lie below the grid's Nyquist frequency is its own
+band-limited interpolant, so its value at any instant and its maximum are known exactly; arbitrary
+samples (energy up to Nyquist) are reproduced at the grid instants by any exact interpolant. These
+check the batch axis, the jitter offsets and the Nyquist weight, which the single-pulse checks of
+test_precision.py do not reach.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mosaiclink.physics import sampling
+
+SPAN, SPS = 16, 8
+
+
+def trig(t_bits, shift_bits=0.0):
+    """A skewed periodic pulse of three harmonics (period SPAN bits), delayed by ``shift_bits``."""
+    w = 2 * np.pi / SPAN
+    t = np.asarray(t_bits) - shift_bits
+    return np.cos(w * (t - 3.3)) + 0.45 * np.cos(2 * w * (t - 3.9)) + 0.2 * np.sin(3 * w * (t - 2.2))
+
+
+GRID = np.arange(SPAN * SPS) / SPS
+FINE = np.arange(2.0, 5.0, 1e-7)
+PEAK = FINE[np.argmax(trig(FINE))]  # brute force on a 1e-7-bit grid
+
+
+def test_peak_of_a_batch_moves_with_each_pulses_delay():
+    """Delays on the grid, on the 4x peak lattice, between lattice points and by whole bits: each
+    row's peak is the undelayed brute-force peak plus its delay (to 1e-6 bit), whatever the batch."""
+    cell = 1.0 / (SPS * sampling.PEAK_OVERSAMPLE)
+    shifts = np.array([0.0, 1 / SPS, cell, 0.37 * cell, 0.5 * cell, -0.81 * cell, 0.3, 2.0 + 0.61 * cell, 5.555])
+    pulses = np.stack([trig(GRID, s) for s in shifts])
+    found = sampling.peak_bits(sampling.spectrum(pulses, SPS), SPAN)
+    np.testing.assert_allclose(found, PEAK + shifts, atol=1e-6)
+    one_by_one = [float(sampling.peak_bits(sampling.spectrum(p[None], SPS), SPAN)[0]) for p in pulses]
+    np.testing.assert_allclose(found, one_by_one, rtol=0, atol=1e-12)
+
+
+def test_newton_refinement_improves_on_the_linear_root():
+    """Without refinement the root is the linear interpolation of the slope (error of order the
+    lattice step squared); the two Newton steps on the Hermite cubic reach 1e-6 bit."""
+    shifts = np.linspace(0.0, 1.0 / SPS, 7)
+    h = sampling.spectrum(np.stack([trig(GRID, s) for s in shifts]), SPS)
+    linear = sampling.peak_bits(h, SPAN, refinements=0) - shifts
+    refined = sampling.peak_bits(h, SPAN) - shifts
+    assert np.abs(refined - PEAK).max() < 1e-6
+    assert np.abs(linear - PEAK).max() > 10 * np.abs(refined - PEAK).max()
+    assert np.abs(linear - PEAK).max() < (1.0 / (SPS * sampling.PEAK_OVERSAMPLE)) ** 2  # still within a cell^2
+
+
+def test_symbol_samples_with_jitter_offsets_are_the_pulse_at_those_instants():
+    shifts = np.array([0.0, 0.23, 1.7])
+    h = sampling.spectrum(np.stack([trig(GRID, s) for s in shifts]), SPS)
+    cursor = PEAK + shifts
+    offsets = np.array([0.0, -0.05, 0.031])
+    pre, bits = 3, 9
+    got = sampling.symbol_samples(h, cursor, SPAN, pre, bits, offsets)
+    assert got.shape == (3, 3, bits)
+    instants = cursor[:, None, None] + offsets[None, :, None] + (np.arange(bits) - pre)[None, None, :]
+    np.testing.assert_allclose(got, trig(instants, shifts[:, None, None]), atol=1e-9)
+    # per-row offsets (batch, J) equal the broadcast (J,) ones; no offsets is the offset-0 slice
+    per_row = sampling.symbol_samples(h, cursor, SPAN, pre, bits, np.tile(offsets, (3, 1)))
+    np.testing.assert_allclose(per_row, got, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(sampling.symbol_samples(h, cursor, SPAN, pre, bits), got[:, 0], rtol=0, atol=1e-12)
+
+
+def test_grid_samples_are_reproduced_including_the_nyquist_component():
+    """Random samples have energy at Nyquist (weight 1, not 2, in the one-sided sum): the
+    interpolant taken at grid instants returns the samples themselves."""
+    rng = np.random.default_rng(3)
+    samples = rng.normal(size=(2, SPAN * SPS))
+    h = sampling.spectrum(samples, SPS)
+    assert np.abs(h[:, -1]).min() > 1e-3  # a Nyquist component is present
+    cursor = np.array([5 + 3 / SPS, 0.0])  # on grid instants
+    got = sampling.symbol_samples(h, cursor, SPAN, 2, SPAN)
+    index = (np.rint((cursor[:, None] + np.arange(SPAN) - 2) * SPS).astype(int)) % (SPAN * SPS)
+    np.testing.assert_allclose(got, np.take_along_axis(samples, index, axis=1), atol=1e-9)
+
+
+@pytest.mark.parametrize("sps", [4, 16])
+def test_peak_does_not_depend_on_the_grid_resolution(sps):
+    """The same band-limited pulse sampled at 4 or 16 samples per bit has one maximum."""
+    grid = np.arange(SPAN * sps) / sps
+    found = float(sampling.peak_bits(sampling.spectrum(trig(grid, 0.4)[None], sps), SPAN)[0])
+    assert found == pytest.approx(PEAK + 0.4, abs=1e-6)
