@@ -65,7 +65,15 @@ def round_trip(seeds: int) -> float:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    covered = [module._covered(seed)[0] for seed in range(seeds)]
+    covered = []
+    for seed in range(seeds):
+        inside, chain = module._covered(seed)
+        covered.append(inside)
+        print(
+            f"seed {seed}: inside {inside.astype(int).tolist()}, R-hat max {max(chain.rhat.values()):.3f}, "
+            f"ESS min {min(chain.ess.values()):.0f}, acceptance {chain.acceptance:.2f}, {chain.steps} steps",
+            flush=True,
+        )
     return float(np.mean(covered))
 
 

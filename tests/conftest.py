@@ -152,27 +152,9 @@ def sentinels():
 # of the session with no time left to fix them); each is an open item in the issue it names. They are
 # expected failures, not strict: one that passes reports XPASS. Remove an entry when its fix lands.
 KNOWN_FAILING = {
-    "tests/test_doctests.py::test_public_name_has_a_running_example[simulate]": "#27: example values after the merge",
-    "tests/test_doctests.py::test_public_name_has_a_running_example[ComparisonResult]": "#27/#22: AOC FIT 275",
-    "tests/test_doctests.py::test_public_name_has_a_running_example[assess]": "#27: example after the merge",
-    "tests/test_doctests.py::test_public_name_has_a_running_example[Assessment]": "#27: example after the merge",
-    "tests/test_doctests.py::test_public_name_has_a_running_example[MosaicError]": "#27: example after the merge",
-    "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.channel_statistic]": "#27",
-    "tests/test_doctests.py::test_physics_module_example_runs[mosaiclink.physics.reach]": "#27: one margin",
-    "tests/explore/test_fast_vs_full.py::test_population_reaches_on_random_designs": "#21: reach error after RIN",
-    "tests/physics/test_precision.py::test_max_reach_is_within_its_length_tolerance": "#21/#22: reserve in reach",
     "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: posterior exceeds the 120 s budget",
-    "tests/test_golden_data.py::test_chain_response_equals_the_scikit_rf_cascade_of_its_stages": "#25: stages",
-    "tests/physics/test_decision.py::test_strongest_interferers_approximation_is_within_a_tenth_of_a_decade": (
-        "#26/#25: random designs below the host's line rate are refused now"
-    ),
-    "tests/explore/test_calibrate_fit_quality.py::test_data_drawn_from_the_model_fit_acceptably": "#25",
-    "tests/explore/test_runner.py::test_sigkill_mid_sweep_then_resume_equals_uninterrupted_run": "#21: slower sweep",
 }
-KNOWN_FAILING_MODULES = {
-    "tests/report/test_report_end_to_end.py": "#22/#25: the report fixture (posterior in the report) failed at the "
-    "end of session 4; its paper-figure traceback is fixed, the rest unverified",
-}
+KNOWN_FAILING_MODULES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):

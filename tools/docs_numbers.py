@@ -94,13 +94,144 @@ def _uncertainty_800g() -> str:
         worst_rhat, least_ess = max(chain.rhat.values()), min(chain.ess.values())
         lines += [
             "",
-            f"Chain: {chain.chain_unit.shape[1]} walkers x {chain.chain_unit.shape[0]} steps, "
+            f"Chain: {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.2f}, "
             f"max R-hat {worst_rhat:.3f}, min ESS {least_ess:.0f} over {len(chain.sampled)} sampled inputs.",
         ]
     return "\n".join(lines) + "\n"
 
 
-TABLES: dict[str, Callable[[], str]] = {"uncertainty-800g": _uncertainty_800g}
+@cache
+def _qualified_800g():
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.system.life import qualified_link
+
+    return qualified_link(load_preset("mosaic-800g"), 55.0)
+
+
+@cache
+def _start_excess_db(length_m: float, case_c: float) -> float:
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.system.life import link_excess_at_start_db, operating_point
+
+    return link_excess_at_start_db(operating_point(load_preset("mosaic-800g").with_link(length_m=length_m), case_c))
+
+
+@cache
+def _fits(length_m: float, case_c: float) -> tuple[float, float]:
+    """(life-model FIT, constant-FIT model's FIT) of the 800G preset, as ``mosaic life`` shows them."""
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.system.life import operating_point, point_link_fit, spares_alive
+    from mosaiclink.system.reliability import mosaic_link_fit
+
+    point = operating_point(load_preset("mosaic-800g").with_link(length_m=length_m), case_c)
+    constant = mosaic_link_fit(point.design, temperature_c=point.temps, spares=spares_alive(point))
+    return point_link_fit(point), constant
+
+
+NUMBERS.update(
+    {
+        "life-fit-800g-30m-55c": lambda: f"{_fits(30.0, 55.0)[0]:.1f}",
+        "const-fit-800g-30m-55c": lambda: f"{_fits(30.0, 55.0)[1]:.1f}",
+        "life-fit-800g-49m-25c": lambda: f"{_fits(49.0, 25.0)[0]:.1g}",
+        "const-fit-800g-49m-25c": lambda: f"{_fits(49.0, 25.0)[1]:.1f}",
+        "qualified-800g-55c-m": lambda: f"{_qualified_800g().length_m:.0f}",
+        "qualified-800g-55c-fit": lambda: f"{_qualified_800g().fit_per_link:.1f}",
+        "excess-800g-49m-25c-db": lambda: f"{_start_excess_db(49.0, 25.0):.2f}",
+    }
+)
+
+
+def _workload_tables() -> str:
+    """The acceptance tables of docs/workloads.md: both jobs at 16,384 and 98,304 GPUs, MOSAIC's gains."""
+    from mosaiclink.workloads.presets import load_job
+    from mosaiclink.workloads.training import evaluate_training
+
+    out = []
+    for job in ("llama3-70b", "deepseek-v3"):
+        for gpus in (16_384, 98_304):
+            summary = evaluate_training(load_job(job, gpus=gpus)).summary()
+            par = summary["parallel"]
+            out += [
+                f"{summary['model']} (TP{par['tensor']} PP{par['pipeline']} EP{par['expert']} DP{par['data']}), "
+                f"{gpus:,} GPUs:",
+                "",
+                "| tech | D | step | MFU | int./day | ETTR | Mtok/s | link MW | k/int MW | k/fac MW |",
+                "|---|---|---|---|---|---|---|---|---|---|",
+            ]
+            for r in summary["rows"]:
+                out.append(
+                    f"| {r['technology']} | {r['domain_gpus']} | {r['step_s']:.3f} | {100 * r['mfu']:.1f} % | "
+                    f"{r['interruptions_per_day']:.1f} | {r['ettr']:.3f} | {r['goodput_tokens_per_s'] / 1e6:.1f} | "
+                    f"{r['interconnect_mw']:.2f} | {r['tokens_per_s_per_interconnect_mw'] / 1e3:,.0f} | "
+                    f"{r['tokens_per_s_per_facility_mw'] / 1e3:,.0f} |"
+                )
+            gains = "; ".join(
+                f"{g['over']} {g['goodput_per_facility_mw_ratio']:.3f} = "
+                + " x ".join(f"{g['factors'][k]:.3f}" for k in ("scale_up_domain", "failures", "power"))
+                for g in summary["mosaic_gain"]
+            )
+            (q, *_) = summary["mosaic_qualified"]
+            out += [
+                "",
+                f"MOSAIC's gain (goodput per facility MW = domain x failures x power): {gains}. MOSAIC cables up to "
+                f"{q['length_m']:.0f} m at {q['fit_per_link']:.1f} FIT.",
+                "",
+            ]
+    return "\n".join(out)
+
+
+def _lane_margin_table() -> str:
+    """docs/workloads.md: margin and FIT per link against lane rate (typical, worse..better)."""
+    from mosaiclink.workloads.lanes import lane_margin_table
+
+    def cell(r: dict, key: str, fmt: str) -> str:
+        def one(v):
+            return "-" if v is None else format(v, fmt)
+
+        vals = [r.get(key), r.get(f"{key}_worse"), r.get(f"{key}_better")]
+        return one(vals[0]) if len(set(vals)) == 1 else f"{one(vals[0])} ({one(vals[1])}..{one(vals[2])})"
+
+    lines = ["| medium | technology | lane (Gb/s) | length m | margin dB | FIT per link |", "|---|---|---|---|---|---|"]
+    for r in lane_margin_table():
+        lane = (
+            f"{r['lane_rate_gbps']:g}" if r["medium"] != "mosaic" else f"{r['channel_rate_gbps']:.3g} x {r['channels']}"
+        )
+        tech = r["technology"] if r["medium"] != "copper" else (r.get("serving") or "no copper reaches")
+        star = "" if r.get("catalogued", True) else "*"
+        lines.append(
+            f"| {r['medium']} | {tech} | {lane}{star} | {r['length_m']:g} | {cell(r, 'margin_db', '+.1f')} | "
+            f"{cell(r, 'fit_per_link', ',.0f')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _media_table() -> str:
+    """docs/workloads.md: wide-and-slow on each medium."""
+    from mosaiclink.workloads.media import wide_slow_media_table
+
+    def cell(r: dict, key: str, fmt: str) -> str:
+        vals = [r[key], r[f"{key}_worse"], r[f"{key}_better"]]
+        return format(vals[0], fmt) if len(set(vals)) == 1 else f"{vals[0]:{fmt}} ({vals[1]:{fmt}}..{vals[2]:{fmt}})"
+
+    lines = [
+        "| medium | W per end | reach m | cable mm | connectors per end | FIT per link |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in wide_slow_media_table():
+        lines.append(
+            f"| {r['medium']} | {cell(r, 'power_w_per_end', '.1f')} | {cell(r, 'reach_m', '.0f')} | "
+            f"{cell(r, 'cable_diameter_mm', '.1f')} | {cell(r, 'connectors_per_end', '.0f')} | "
+            f"{cell(r, 'fit_per_link', '.0f')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "uncertainty-800g": _uncertainty_800g,
+    "workload-acceptance": _workload_tables,
+    "lane-margin": _lane_margin_table,
+    "wide-slow-media": _media_table,
+}
 
 
 def committed(files=FILES) -> dict[str, list[tuple[Path, str]]]:

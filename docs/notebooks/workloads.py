@@ -55,3 +55,28 @@ kv = pd.DataFrame(evaluate_inference(load_inference()).summary()["rows"])
 kv[(kv.latency_budget_ms == 50.0) & kv.within_reach].pivot(
     index="technology", columns="length_m", values="load_to_use_ns"
 )
+
+# %% [markdown]
+# ## Faster lanes, less margin, more failures
+#
+# Copper at 0.6 m and laser optics at 30 m from sourced points and labelled estimates; MOSAIC at 30 m
+# from the link and life models, its channels doubling in rate at a fixed 800 Gb/s (docs/workloads.md).
+
+# %%
+from mosaiclink.workloads.lanes import lane_margin_table
+
+lanes = pd.DataFrame(lane_margin_table())
+lanes[["medium", "technology", "lane_rate_gbps", "margin_db", "margin_db_worse", "margin_db_better", "fit_per_link"]]
+
+# %% [markdown]
+# ## Wide-and-slow on other media
+#
+# The same 460 channels per direction on copper pairs, VCSELs on one fibre each, one bundle core per
+# microLED and MOSAIC's imaging fibre.
+
+# %%
+from mosaiclink.workloads.media import wide_slow_media_table
+
+pd.DataFrame(wide_slow_media_table()).set_index("medium")[
+    ["power_w_per_end", "reach_m", "cable_diameter_mm", "connectors_per_end", "fit_per_link"]
+]

@@ -125,7 +125,7 @@ def evaluate_cluster(
     --------
     >>> import mosaiclink as ml
     >>> ml.evaluate_cluster("100k-mosaic")
-    <ClusterEvaluation 100k-mosaic: 800G MOSAIC: 1.35 link failures/day, 2.54 MW>
+    <ClusterEvaluation 100k-mosaic: 800G MOSAIC: 1.45 link failures/day, 2.54 MW>
     """
     from mosaiclink.cluster.run import evaluate_columns
     from mosaiclink.cluster.scenarios import load_scenario, scenario_names

@@ -13,7 +13,7 @@ class MosaicError(Exception):
     ...     ml.load_design("mosaic-9t")
     ... except ml.MosaicError as exc:  # every deliberate error: one line naming the field
     ...     print(exc)
-    design = 'mosaic-9t': neither a preset (mosaic-1.6t, ..., mosaic-prototype) nor an existing design file
+    design = 'mosaic-9t': neither a preset (mosaic-1.6t, ..., mosaic-prototype) nor a design file (.toml, ...)
     """
 
 

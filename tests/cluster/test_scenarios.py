@@ -50,13 +50,17 @@ def test_incumbent_optical_link_fails_every_6_to_12_hours(incumbent):
     assert hours == pytest.approx(1e9 / (optical_links * fit_per_link), rel=1e-9)
 
 
-def test_mosaic_interval_at_least_5x_longer(incumbent, mosaic):
-    # With the module's own board, regulators, controller and host interface counted (system.reliability),
-    # a MOSAIC link is ~6x, not 100x, more reliable than an AOC at typical figures.
+def test_mosaic_interval_follows_the_fit_ratio(incumbent, mosaic):
+    # Per link, MOSAIC fails 2 x 275 / 113.5 = 4.8x less often than an AOC at 55 C (the module's own
+    # board, regulators, controller, host interface and a UG116 11 FIT die counted: not the paper's
+    # 100x). Recounted from the intervals at each FIT, MOSAIC serves every link the optics served
+    # (and the few copper links it reaches beyond).
     assert mosaic.mtbf_h("optical") == np.inf  # every optical fabric link became MOSAIC
-    assert mosaic.mtbf_h("mosaic") >= 5 * incumbent.mtbf_h("optical")
-    # The whole fabric (MOSAIC plus the copper that stays) also fails >= 5x less often.
-    assert mosaic.mtbf_h(fabric="scale-out") >= 5 * incumbent.mtbf_h(fabric="scale-out")
+    optical_links = 1e9 / (incumbent.mtbf_h("optical") * 2 * 275.0)
+    mosaic_links = 1e9 / (mosaic.mtbf_h("mosaic") * 113.5)
+    assert optical_links <= mosaic_links <= 1.05 * optical_links
+    # The whole fabric (MOSAIC plus the copper that stays) also fails less often.
+    assert mosaic.mtbf_h(fabric="scale-out") > 4 * incumbent.mtbf_h(fabric="scale-out")
 
 
 def test_nvl72_rack_power_and_optical_penalty(scale_up):

@@ -119,14 +119,9 @@ def test_reach_at_a_stated_margin_agrees_and_is_shorter(name):
 # --- the population fast path against `mosaic link` (physics.population; docs/models.md) ---------
 
 MEDIAN_DECADES = 0.3  # the acceptance bound wherever the full model's median BER >= 1e-15
-# regression bounds (measured, docs/models.md "Population fast path"): the channel count's error
-# comes from designs that order their channels differently from the group's reference
-COUNT_FRACTION_PRESETS = 0.02
-COUNT_FRACTION_RANDOM = 0.12  # regression bound: 11.3 % measured after main's RIN and one-margin changes
-# regression bound for the random designs since main's LED relative intensity noise (6361c70): a
-# noise term growing with the current reorders some designs' channels against the reference
-# (0.61 decade measured, docs/models.md); the acceptance bound is MEDIAN_DECADES
-MEDIAN_DECADES_RANDOM = 0.65
+COUNT_FRACTION = 0.01  # channels meeting the target: within +-1 % of the array
+# measured (docs/models.md "Population fast path"): 0.044 decade and 1 % (one channel of the
+# prototype's 100; 0.65 % of the 800G array on the random designs) at most
 
 
 def population_cases(design, fast: dict, i: int):
@@ -143,7 +138,7 @@ def population_cases(design, fast: dict, i: int):
     }
 
 
-def check_population(results, count_bound: float, decade_bound: float = MEDIAN_DECADES) -> dict[str, float]:
+def check_population(results) -> dict[str, float]:
     median = np.array([r["median"] for r in results])
     judged = median[:, 0] >= -15.0
     decade = np.abs(median[:, 0] - median[:, 1])
@@ -153,12 +148,11 @@ def check_population(results, count_bound: float, decade_bound: float = MEDIAN_D
         "decades": float(decade[judged].max()),
         "decades_median": float(np.median(decade[judged])),
         "count": float(count.max()),
-        "within_1pc": float(np.mean(count <= 0.01)),
         "pass_fail_mismatches": sum(r["ok"][0] != r["ok"][1] for r in results),
     }
     assert figures["judged"] >= 10, figures
-    assert figures["decades"] <= decade_bound, figures
-    assert figures["count"] <= count_bound, figures
+    assert figures["decades"] <= MEDIAN_DECADES, figures
+    assert figures["count"] <= COUNT_FRACTION, figures
     assert figures["pass_fail_mismatches"] == 0, figures  # pass/fail identical
     return figures
 
@@ -179,7 +173,7 @@ def test_population_fast_path_reports_what_mosaic_link_reports_on_every_preset(n
     judged = median[:, 0] >= -15.0
     assert np.all(np.abs(median[judged, 0] - median[judged, 1]) <= MEDIAN_DECADES)
     for r in results:
-        assert abs(r["meeting"][0] - r["meeting"][1]) <= COUNT_FRACTION_PRESETS * r["channels"], r
+        assert abs(r["meeting"][0] - r["meeting"][1]) <= COUNT_FRACTION * r["channels"], r
         assert r["ok"][0] == r["ok"][1], r
         if r["wis"][0] >= -15.0:
             assert abs(r["wis"][0] - r["wis"][1]) <= MEDIAN_DECADES, r
@@ -194,7 +188,7 @@ def test_population_fast_path_on_random_designs():
         population_cases(with_overrides(BASE, dict(zip(PATHS, map(float, row), strict=True))), fast, i)
         for i, row in enumerate(rows)
     ]
-    check_population(results, COUNT_FRACTION_RANDOM, MEDIAN_DECADES_RANDOM)
+    check_population(results)
 
 
 @pytest.mark.slow

@@ -112,3 +112,20 @@ def test_one_round_trip_converges_and_holds_the_truth():
     assert all(v < MAX_RHAT for v in result.rhat.values()) and all(v >= MIN_ESS for v in result.ess.values())
     assert set(result.rhat) == {i.path for i in INPUTS}
     assert inside.sum() >= 2  # 90 % intervals: all three hold the truth with probability 0.73, >= 2 with 0.97
+
+
+def test_the_likelihood_models_the_median_channel_mosaic_link_reports():
+    """At the published points' conditions the likelihood's model (the population fast path's median)
+    agrees with `mosaic link`'s median channel (the full per-channel model) within the fast path's
+    acceptance bound (0.3 decade, tests/explore/test_fast_vs_full.py), at the prototype's values."""
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.explore.spec import with_overrides
+    from mosaiclink.physics.link import evaluate_link
+
+    published = load_ber_dataset(dataset_path("published"))
+    _, _, models, _ = data_models(PROTO, (), (published,), load_preset)
+    model = model_log10_ber(PROTO, (), np.zeros((1, 0)), models[0])[0]
+    for point, fast in zip(published.points, model, strict=True):
+        report = evaluate_link(with_overrides(PROTO, point.overrides), seed=0)
+        assert abs(float(np.median(report.log10_ber_stateye)) - fast) <= 0.3, (point.label, fast)

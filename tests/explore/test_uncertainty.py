@@ -162,6 +162,7 @@ def test_cli_prints_bands_and_claims(mosaic):
     assert all(0.0 <= c["p_holds"] <= 1.0 and 0.0 <= c["prior"]["p_holds"] <= 1.0 for c in data["claims"])
     chain = data["posterior"]
     assert chain["datasets"] == ["mosaic-published"] and chain["converged"]
+    assert chain["source"].startswith("shipped")  # the preset's shipped chain: none runs here
     assert all(i["rhat"] < 1.05 and i["ess"] >= 400 for i in chain["inputs"])
 
 

@@ -113,9 +113,13 @@ def approximation_errors(design, worst_log10_ber=-2.0):
 
 
 def random_designs(n, seed=5):
-    """Nominal 5 x 5 versions of random designs over the explorer's usual ranges."""
+    """Nominal 5 x 5 versions of random designs over the explorer's usual ranges.
+
+    Custom links (no host protocol): the line rate is then free over its whole range (an 800GbE
+    host refuses a rate below the ~2.15 Gb/s its data channels need); the eye statistic under test
+    depends on the rate, not on what the bits carry."""
     rng = np.random.default_rng(seed)
-    base = load_preset("mosaic-800g")
+    base = load_preset("mosaic-800g").with_link(host_protocol="none")
     for _ in range(n):
         knobs = {
             "led.diameter_um": rng.uniform(3.0, 10.0),
@@ -129,15 +133,15 @@ def random_designs(n, seed=5):
 
 @pytest.mark.slow
 def test_strongest_interferers_approximation_is_within_a_tenth_of_a_decade():
-    # measured, BER in [1e-15, 1e-2]: presets at 30/50/70 m max 0.033 decade (prototype at 30 m,
-    # -9 dB of neighbour light), median 0.0009; 60 random designs max 0.017, median 0.0006
+    # measured, BER in [1e-15, 1e-2]: presets at 30/50/70 m max 0.014 decade, median 0.0010 (3444
+    # channels); 60 random custom designs max 0.015, median 0.0008 (375 channels in the BER window)
     designs = [load_preset(name).with_link(length_m=L) for name in preset_names() for L in (30, 50, 70)]
     errors = np.concatenate([approximation_errors(d) for d in designs + list(random_designs(60))])
     assert errors.size > 1000
     assert errors.max() < 0.1
     assert np.median(errors) < 0.01
     # closed eyes (BER ~ 0.1: the prototype at 50 m, ISI 0.58 of the cursor on both sides) differ
-    # more: 0.163 decade measured
+    # more: 0.128 decade measured
     closed = approximation_errors(load_preset("mosaic-prototype").with_link(length_m=50), worst_log10_ber=0.0)
     assert closed.max() < 0.2
 

@@ -94,3 +94,19 @@ def test_pattern_waveform_settles_and_is_nonlinear():
     # per-channel rows
     rows = m.optical_waveform_w(led, current, dt, rate_scale=np.array([0.9, 1.0, 1.1]))
     assert rows.shape == (3, current.size) and np.allclose(rows[1], wave)
+
+
+def test_a_batch_of_designs_integrates_each_row_as_alone():
+    """Rows of different LED designs (here the active thickness, which sets the carrier density and so
+    the rate equation's sub-step count) give each the waveform it gives alone. Regression: the peak
+    density once broadcast the (designs,) thickness against (designs, 1), an all-pairs array whose
+    first column set every row's sub-steps (and whose size grew as designs squared)."""
+    base = MicroLedSpec(diameter_um=5, active_thickness_nm=5, bias_current_ma=0.4, peak_current_ma=2.0)
+    thickness_nm = np.array([10.0, 5.0, 2.5])
+    batch = base.model_copy(update={"active_thickness_nm": thickness_nm})
+    sps, bit = 16, 0.5e-9
+    current = np.repeat(np.where(np.array([0, 1, 1, 0, 1, 0, 0, 0]) == 1, 2.0, 0.4), sps)
+    rows = m.optical_waveform_w(batch, np.broadcast_to(current, (3, current.size)), bit / sps)
+    for j, d in enumerate(thickness_nm):
+        alone = m.optical_waveform_w(base.model_copy(update={"active_thickness_nm": float(d)}), current, bit / sps)
+        np.testing.assert_allclose(rows[j], alone, rtol=1e-12)

@@ -13,9 +13,10 @@ import mosaiclink as ml
 from mosaiclink.config.touchstone import load_two_port
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics.array import design_variation
+from mosaiclink.physics.chain import channel_responsivity_a_per_w
 from mosaiclink.physics.networks import channel_networks, measured_stage, two_port
 from mosaiclink.physics.optical_path import optical_path
-from mosaiclink.physics.pulse import channel_responsivity_a_per_w, component_transfer_functions
+from mosaiclink.physics.pulse import component_transfer_functions
 
 FREQ_HZ = np.linspace(5e6, 6e9, 241)
 CHANNEL = 7
@@ -36,7 +37,9 @@ def _model_h(design) -> np.ndarray:
     optical path (not through the stage dictionary the networks are built from)."""
     variation = design_variation(design, 0)
     comps = component_transfer_functions(design, FREQ_HZ, variation)
-    gain = optical_path(design, variation).optical_gain * channel_responsivity_a_per_w(design, variation)
+    gain = optical_path(design, variation).optical_gain * channel_responsivity_a_per_w(
+        design, variation.wavelength_offset_nm, variation.responsivity_scale
+    )
     return gain[CHANNEL] * comps["led"][CHANNEL] * comps["fiber"] * comps["receiver"] * comps["ctle"]
 
 

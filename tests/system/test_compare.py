@@ -39,12 +39,12 @@ def test_rows_and_headline_at_800g():
     assert h["w_saved_per_cable_range"][0] < 10 < h["w_saved_per_cable_range"][1]
     # module parts counted: the published 100x holds only in the paper's channels-and-optics model.
     # By hand from ReliabilitySpec at its 55 C reference (AF = 1), 60 spares making the channels'
-    # share negligible: 2 dies x 1 + 2 connectors x 0.5 + fibre 0.5 + 2 ends x (PCB 5 + regulators
-    # 10 + controller 10 + host interface 20) = 93.5 FIT; without the module parts 3.5 FIT.
+    # share negligible: 2 dies x 11 (UG116) + 2 connectors x 0.5 + fibre 0.5 + 2 ends x (PCB 5 +
+    # regulators 10 + controller 10 + host interface 20) = 113.5 FIT; without the module parts 23.5 FIT.
     # the catalog's 800G AOC at 55 C: 2 x 275 FIT (Llama 3 field count)
     assert result.row("aoc").link_fit == pytest.approx(550.0)
-    assert result.mosaic.link_fit == pytest.approx(93.5, rel=1e-9)
-    assert h["fit_ratio_vs_aoc"] == pytest.approx(550.0 / 93.5, rel=1e-9)
+    assert result.mosaic.link_fit == pytest.approx(113.5, rel=1e-9)
+    assert h["fit_ratio_vs_aoc"] == pytest.approx(550.0 / 113.5, rel=1e-9)
     published = compare(
         "800g",
         reach_m=30,
@@ -52,7 +52,7 @@ def test_rows_and_headline_at_800g():
         reach_fn=fixed_reach(45.0),
         reliability_spec=without_module_parts(ReliabilitySpec()),
     )
-    assert published.headline()["fit_ratio_vs_aoc"] == pytest.approx(550.0 / 3.5, rel=1e-9)
+    assert published.headline()["fit_ratio_vs_aoc"] == pytest.approx(550.0 / 23.5, rel=1e-9)
     aoc = result.row("aoc")
     assert aoc.power_ratio == pytest.approx(aoc.power_w_per_end / result.mosaic.power_w_per_end)
 

@@ -94,6 +94,7 @@ def test_refusals_are_the_clis_and_leave_the_last_valid_design(server, page, mos
     link = json.loads(mosaic("link", "--length-m", "500", "--json").stdout)
     assert page.inner_text("#m-channels") == f"{link['channels_meeting_target']}/{link['channels']}"
     assert page.inner_text("#m-verdict") == "misses the target" and cards(page) != valid
+    assert link["link_ok"] is False  # the verdict is mosaic link's, not the median channel's against the bare target
     assert unexpected_errors(page) == []
 
 
@@ -226,3 +227,14 @@ def test_report_opens_at_once_with_progress_and_refuses_what_the_cli_refuses(ser
     assert re.search(r"Preset mosaic-prototype with link.length_m = 25", tab.content())
     assert tab.locator("#summary").count() == 1
     tab.close()
+
+
+@pytest.mark.browser
+def test_verdict_is_mosaic_links_at_the_edge_of_reach(server, page, mosaic):
+    """At 50 m the 800G median channel still meets the bare target, but 325 of the 400 data channels
+    do with the 1 dB reserve: `mosaic link` fails the link and the explorer's verdict says so."""
+    page.goto(f"{server}/?link.length_m=50")
+    wait_revision(page, 1)
+    link = json.loads(mosaic("link", "--length-m", "50", "--json").stdout)
+    assert page.inner_text("#m-verdict") == ("meets the target" if link["link_ok"] else "misses the target")
+    assert page.inner_text("#m-channels") == f"{link['channels_meeting_target']}/{link['channels']}"

@@ -216,3 +216,33 @@ def test_hostile_job_mappings_refused_in_one_line_or_finite(layers, parameters, 
         return
     step = step_time(spec, 72, Tier(700e9, 4e-6), Tier(90e9, 12e-6))
     assert all(math.isfinite(v) for v in step.summary().values())
+
+
+def test_mosaic_goodput_uses_the_life_models_fit_at_its_qualified_length(llama):
+    """The cluster takes MOSAIC's FIT from the life model (wear-out and contamination included) and admits
+    MOSAIC cables only up to the length where they add nothing; the preset's own 49 m is not that length at
+    the cluster's 55 C case."""
+    (qualified,) = llama.mosaic_qualified
+    classes = llama.column("mosaic").cluster.classes
+    mosaic = [i for i, t in enumerate(classes.technology) if t == "mosaic"]
+    assert mosaic
+    for i in mosaic:
+        assert classes.fit_per_link[i] == pytest.approx(qualified.fit_per_link)
+        assert classes.mean_length_m[i] <= qualified.length_m
+    assert qualified.case_c == 55.0
+    assert qualified.length_m < 49.0
+    assert qualified.fit_per_link == pytest.approx(qualified.constant_fit_per_link, rel=0.01)
+
+
+def test_whole_acceptance_table_under_10_s_of_cpu():
+    """Issue 24: 2 jobs x 2 sizes x 6 technologies under 10 s of CPU, MOSAIC's qualified length computed afresh."""
+    import time
+
+    from mosaiclink.system.life import _qualified
+
+    _qualified.cache_clear()
+    start = time.process_time()
+    for name in ("llama3-70b", "deepseek-v3"):
+        for gpus in (16_384, 98_304):
+            evaluate_training(load_job(name, gpus=gpus)).summary()
+    assert time.process_time() - start < 10.0

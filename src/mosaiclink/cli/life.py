@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -75,6 +76,11 @@ def _fmt_years(value: float) -> str:
     return "> 30" if value == float("inf") else f"{value:.1f}"
 
 
+def _fmt_fit(fit: float) -> str:
+    """A FIT, or 'inf' for a link short of channels on day one."""
+    return "inf" if not math.isfinite(fit) else (f"{fit:.1f}" if fit < 1e5 else f"{fit:.2g}")
+
+
 def _print(results, population) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -82,7 +88,8 @@ def _print(results, population) -> None:
     console = Console()
     first = results[0]
     summary = Table(title=f"{first.design}: {first.length_m:g} m over its life ({first.links_simulated} links each)")
-    for column in ("case C", "LED Tj C", "L70 y", "short at start", "spares out y (5 %)", "median y", "by 10 y"):
+    columns = ("case C", "LED Tj C", "L70 y", "short at start", "spares out y (5 %)", "median y", "by 10 y")
+    for column in (*columns, "FIT life / const"):
         summary.add_column(column, justify="right")
     for r in results:
         summary.add_row(
@@ -93,7 +100,12 @@ def _print(results, population) -> None:
             _fmt_years(r.exhaustion_years_p5),
             _fmt_years(r.exhaustion_years_median),
             f"{r.exhausted_by_10y:.0%}",
+            f"{_fmt_fit(r.mission_fit_per_link)} / {r.constant_fit_per_link:.1f}",
         )
+    summary.caption = (
+        "FIT: the life model's mission average in closed form (wear, spares, contamination) against the "
+        "constant-FIT model at the same junctions (docs/workloads.md)"
+    )
     console.print(summary)
     margin = Table(title="Link excess over its target (dB, the N-th best channel, median link)")
     margin.add_column("year", justify="right")

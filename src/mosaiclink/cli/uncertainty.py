@@ -43,6 +43,12 @@ def uncertainty(
     prior_only: Annotated[
         bool, typer.Option("--prior-only", help="Bands of the ranges alone: no data, no chain.")
     ] = False,
+    resample: Annotated[
+        bool,
+        typer.Option(
+            "--resample", help="Run the chain even when the preset's shipped posterior matches (minutes of CPU)."
+        ),
+    ] = False,
     baseline: Annotated[
         str, typer.Option("--baseline", help="Catalog technology the power and FIT claims compare with.")
     ] = "aoc",
@@ -51,7 +57,9 @@ def uncertainty(
     """Bands of the headline numbers conditioned on data, and P(holds | data) of each published claim.
 
     The ranges are the prior; the shipped published BER points (and any --data files) condition
-    them through an MCMC chain whose R-hat and effective sample size are printed.
+    them through an MCMC chain whose R-hat and effective sample size are printed. A preset's chain on
+    the published points ships with the tool (tools/posteriors.py) and is read when its key matches
+    the design, ranges and data; --data files or --resample run the chain now.
 
     Example: mosaic uncertainty --preset mosaic-800g --samples 1000 --seed 1 --data my-points.toml"""
     from mosaiclink.cli.common import resolve_design
@@ -88,6 +96,7 @@ def uncertainty(
             preset=None if config else (preset or DEFAULT_PRESET),
             progress=progress,
             data=conditioning_data,
+            resample=resample,
         )
     if as_json:
         typer.echo(json.dumps(assessed.to_dict()))
@@ -147,21 +156,24 @@ def _print(assessed) -> None:
     console.print(bands)
     if chain:
         console.print(
-            f"Chain: {chain.chain_unit.shape[1]} walkers x {chain.chain_unit.shape[0]} steps (first {chain.burn} "
+            f"Chain ({chain.source}): {chain.walkers} walkers x {chain.steps} steps (first {chain.burn} "
             f"discarded), acceptance {chain.acceptance:.2f}, data: {', '.join(chain.datasets)}; "
             f"{'converged' if chain.converged else '[red]NOT converged[/]'} (R-hat < 1.05, ESS >= 400 per input)"
         )
         diag = Table(title="Sampled inputs: convergence")
-        for column in ("input", "R-hat", "ESS", "preset value", "its posterior percentile"):
+        for column in ("input", "R-hat", "ESS", "autocorr. (steps)", "preset value", "its posterior pct.", "median"):
             diag.add_column(column, justify="left" if column == "input" else "right")
-        percentiles = chain.nominal_percentiles()
+        percentiles, medians = chain.nominal_percentiles(), chain.medians()
         for inp in chain.sampled:
+            tau = chain.autocorr_steps.get(inp.path)
             diag.add_row(
                 inp.path,
                 f"{chain.rhat[inp.path]:.3f}",
                 f"{chain.ess[inp.path]:.0f}",
+                "n/a" if tau is None else f"{tau:.0f}",
                 f"{inp.nominal:.4g}",
                 f"{percentiles[inp.path]:.0f} %",
+                f"{medians[inp.path]:.4g}",
             )
         console.print(diag)
     table = Table(title="Published claims: P(holds | data)")

@@ -129,6 +129,66 @@ def _lanes_table(rows: list[dict]) -> Table:
     return table
 
 
+def _range(row: dict, key: str, fmt: str) -> str:
+    """``typical (worse..better)``; '-' for a missing value (no cable reaches, short on day one)."""
+
+    def one(v: Any) -> str:
+        return "-" if v is None else format(v, fmt)
+
+    typical, worse, better = row.get(key), row.get(f"{key}_worse"), row.get(f"{key}_better")
+    if worse == typical == better:
+        return one(typical)
+    return f"{one(typical)} ({one(worse)}..{one(better)})"
+
+
+def _margin_table(rows: list[dict]) -> Table:
+    """Per medium and lane rate: margin at a fixed length and FIT per link, with the estimates' ranges."""
+    table = Table(
+        title="Lane rate against margin and failures (copper and lasers: sourced points, labelled estimates; "
+        "MOSAIC: the link and life models)",
+        caption="typical (worse..better end of the estimate ranges); MOSAIC: 800 Gb/s on 400/200/100 channels; "
+        "FIT '-': short of margin on day one, or no copper cable reaches; * not catalogued (FIT from the 100G "
+        "calibration and the margin); copper: the cable that serves the length; docs/workloads.md",
+    )
+    for name in ("medium", "tech", "lane Gb/s", "length m", "margin dB", "FIT/link"):
+        table.add_column(name, justify="left" if name in ("medium", "tech") else "right")
+    for r in rows:
+        lane = (
+            f"{r['lane_rate_gbps']:g}" if r["medium"] != "mosaic" else f"{r['channel_rate_gbps']:.3g} x {r['channels']}"
+        )
+        table.add_row(
+            r["medium"],
+            r["technology"] if r["medium"] != "copper" else (r.get("serving") or "no copper reaches"),
+            lane if r.get("catalogued", True) else f"{lane}*",
+            f"{r['length_m']:g}",
+            _range(r, "margin_db", "+.1f"),
+            _range(r, "fit_per_link", ",.0f"),
+        )
+    return table
+
+
+def _media_table(rows: list[dict]) -> Table:
+    """Wide-and-slow on each medium: power, reach, size, connectors, failures."""
+    first = rows[0]
+    table = Table(
+        title=f"Wide-and-slow on other media: {first['channels_per_direction']} channels per direction at "
+        f"{first['channel_rate_gbps']:.3g} Gb/s, both directions in one cable",
+        caption="typical (worse..better end of the estimate ranges); docs/workloads.md",
+    )
+    for name in ("medium", "W/end", "reach m", "cable mm", "connectors/end", "FIT/link"):
+        table.add_column(name, justify="left" if name == "medium" else "right")
+    for r in rows:
+        table.add_row(
+            r["medium"],
+            _range(r, "power_w_per_end", ".1f"),
+            _range(r, "reach_m", ".0f"),
+            _range(r, "cable_diameter_mm", ".1f"),
+            _range(r, "connectors_per_end", ".0f"),
+            _range(r, "fit_per_link", ".0f"),
+        )
+    return table
+
+
 def workload(
     job: Annotated[
         list[str] | None,
@@ -145,7 +205,19 @@ def workload(
     ] = None,
     lanes: Annotated[
         bool,
-        typer.Option("--lanes", help="Instead of a job: lane rate against reach and energy per bit per technology."),
+        typer.Option(
+            "--lanes",
+            help="Instead of a job: lane rate against reach and energy per bit, and against margin and failures, "
+            "per technology.",
+        ),
+    ] = False,
+    media: Annotated[
+        bool,
+        typer.Option(
+            "--media",
+            help="Instead of a job: wide-and-slow on copper pairs, VCSELs, one core per emitter and MOSAIC's imaging "
+            "fibre (power, reach, size, failures).",
+        ),
     ] = False,
     domains: Annotated[
         bool,
@@ -168,16 +240,31 @@ def workload(
     from mosaiclink.workloads.training import evaluate_domain_sweep, evaluate_training
 
     catalog = load_catalog(catalog_files or [])
+    for flag, on in (("--lanes", lanes), ("--media", media)):
+        others = job or gpus or inference is not None or domains or (lanes and media)
+        if on and others:
+            raise ConfigError(
+                f"{flag}: give it alone, without --job, --gpus, --inference, --domains, --lanes or --media"
+            )
     if lanes:
-        from mosaiclink.workloads.lanes import lane_rate_table
+        from mosaiclink.workloads.lanes import lane_margin_table, lane_rate_table
 
-        if job or gpus or inference is not None or domains:
-            raise ConfigError("--lanes: give it alone, without --job, --gpus, --inference or --domains")
-        table_rows = lane_rate_table(catalog)
+        reach_rows, margin_rows = lane_rate_table(catalog), lane_margin_table(catalog)
         if as_json:
-            typer.echo(json.dumps(table_rows, indent=2))
+            typer.echo(json.dumps({"reach": reach_rows, "margin": margin_rows}, indent=2))
         else:
-            Console(width=max(Console().width, 100)).print(_lanes_table(table_rows))
+            wide = Console(width=max(Console().width, 120))
+            wide.print(_lanes_table(reach_rows))
+            wide.print(_margin_table(margin_rows))
+        return
+    if media:
+        from mosaiclink.workloads.media import wide_slow_media_table
+
+        media_rows = wide_slow_media_table(catalog=catalog)
+        if as_json:
+            typer.echo(json.dumps(media_rows, indent=2))
+        else:
+            Console(width=max(Console().width, 120)).print(_media_table(media_rows))
         return
     if inference is not None:
         from mosaiclink.workloads.inference import evaluate_inference

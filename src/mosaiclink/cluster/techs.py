@@ -38,14 +38,21 @@ def catalog_row(entry: CatalogEntry, level: str, temperature_c: float) -> dict:
     }
 
 
-def mosaic_row(design: MosaicDesign, level: str, temperature_c: float, reach_m: float | None = None) -> dict:
+def mosaic_row(
+    design: MosaicDesign,
+    level: str,
+    temperature_c: float,
+    reach_m: float | None = None,
+    fit_per_link: float | None = None,
+) -> dict:
     """MOSAIC at one figure level, from the system layer's models.
 
     Notes
     -----
     Power per end: ``low`` is the co-packaged host interface, ``typical`` and ``high`` the
     pluggable one (:func:`mosaiclink.system.power.mosaic_power_range`); link FIT (both ends and
-    the fibre) at ``temperature_c`` from :func:`mosaiclink.system.reliability.mosaic_link_fit`;
+    the fibre) at ``temperature_c`` from :func:`mosaiclink.system.reliability.mosaic_link_fit`, or
+    ``fit_per_link`` when given (the life model's, :func:`mosaiclink.system.life.qualified_link`);
     reach ``reach_m``, by default the design's target length (50 m for ``mosaic-800g``,
     [P1][S1]); cost per end from :func:`mosaiclink.system.cost.mosaic_cost` with a fibre as long
     as the reach (the dearest cable MOSAIC can serve; all our estimates).
@@ -58,7 +65,7 @@ def mosaic_row(design: MosaicDesign, level: str, temperature_c: float, reach_m: 
         "kind": "mosaic",
         "power_w_per_end": power[level],
         "reach_m": reach,
-        "fit_per_link": mosaic_link_fit(design, temperature_c=temperature_c),
+        "fit_per_link": mosaic_link_fit(design, temperature_c=temperature_c) if fit_per_link is None else fit_per_link,
         "cost_usd_per_end": mosaic_cost(design, length_m=reach).total_usd_per_end(level),
     }
 
@@ -70,6 +77,7 @@ def cluster_techs(
     catalog: Catalog | None = None,
     design: MosaicDesign | None = None,
     mosaic_reach_m: float | None = None,
+    mosaic_fit_per_link: float | None = None,
 ) -> TechTable:
     """All usable technologies at ``rate_gbps``: catalog rows (reference-only rows excluded) plus
     MOSAIC (``design``, or the shipped preset for the rate; none at a rate without a preset)."""
@@ -78,5 +86,5 @@ def cluster_techs(
     if design is None and float(rate_gbps) in PRESET_BY_RATE:
         design = default_design(float(rate_gbps))
     if design is not None:
-        rows.append(mosaic_row(design, level, temperature_c, mosaic_reach_m))
+        rows.append(mosaic_row(design, level, temperature_c, mosaic_reach_m, mosaic_fit_per_link))
     return tech_table(rows, rate_gbps)

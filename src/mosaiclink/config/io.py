@@ -158,6 +158,21 @@ def _shown(path: Path) -> str:
     return text[:40] + "..." + text[-(MAX_SHOWN_CHARS - 43) :]
 
 
+def read_npz(path: str | Path, what: str = "array file", max_bytes: int = MAX_DATA_BYTES) -> dict[str, Any]:
+    """The arrays of a NumPy ``.npz`` file, read through :func:`read_bytes` (no pickles: object
+    arrays are refused); a damaged archive is one line."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(io.BytesIO(read_bytes(path, what, max_bytes)), allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ConfigError(f"{what} = '{_shown(Path(path))}': not a readable .npz archive ({exc})") from None
+
+
 def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_CONFIG_BYTES) -> str:
     """A regular file's UTF-8 text (:func:`read_bytes`); a binary file is one ConfigError line."""
     raw = read_bytes(path, what, max_bytes)

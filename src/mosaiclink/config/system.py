@@ -133,8 +133,9 @@ class ReliabilitySpec(Spec):
         description="Per-channel driver + TIA + slicer cells (estimate)",
     )
     cmos_die: ComponentReliability = Field(
-        ComponentReliability(fit=1.0, activation_energy_ev=0.7),
-        description="Shared CMOS die per end: gearbox, SerDes, control (estimate)",
+        ComponentReliability(fit=11.0, activation_energy_ev=0.7),
+        description="Shared CMOS die per end: gearbox, SerDes, control [D: Xilinx UG116 device reliability "
+        "report, HTOL 11 FIT for 7-series FPGAs, die and package; range 2-100]",
     )
     connector: ComponentReliability = Field(
         ComponentReliability(fit=0.5, activation_energy_ev=0.3),

@@ -34,7 +34,7 @@ from mosaiclink.config.estimate_ranges import InputRange
 from mosaiclink.config.measurements import BerDataset, load_ber_dataset
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.explore.calibrate import check_points
-from mosaiclink.explore.posterior import PosteriorResult, sample_posterior
+from mosaiclink.explore.posterior import PosteriorResult, conditioned
 from mosaiclink.explore.spec import load_base
 from mosaiclink.explore.uncertainty import UncertaintyResult, fleet, propagate, reference_entry, unranged_estimates
 
@@ -287,6 +287,7 @@ def assess_claims(
     preset: str | None = None,
     data: tuple[BerDataset, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    resample: bool = False,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
 
@@ -301,10 +302,14 @@ def assess_claims(
     preset
         The preset the design and ranges come from; names the estimates no range covers.
     data
-        BER datasets the bands are conditioned on (:func:`~mosaiclink.explore.posterior.sample_posterior`);
+        BER datasets the bands are conditioned on (:func:`~mosaiclink.explore.posterior.conditioned`: the shipped
+        posterior when its key matches, else a chain run now);
         by default the shipped published points; ``()`` keeps the prior.
     progress
         Called as ``progress(done, total)`` while the samples are evaluated.
+    resample
+        Run the chain even when a shipped posterior's key matches
+        (:func:`~mosaiclink.explore.posterior.conditioned`).
     """
     if dataset is None:
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
@@ -332,7 +337,7 @@ def assess_claims(
     chain = None
     result = prior
     if data:
-        chain, order = sample_posterior(design, prior.inputs, tuple(data), load_base, seed)
+        chain, order = conditioned(design, prior.inputs, tuple(data), load_base, seed, resample)
         unit = prior.unit.copy()
         unit[:, list(order)] = chain.draws_unit(samples, seed)[:, : len(order)]
         result = propagate(

@@ -30,7 +30,7 @@ Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :m
   (:math:`p` the pitch on the fibre face, :math:`\Delta_0` the nominal receive-minus-transmit
   misalignment, :math:`r, t` the drawn offsets), blur :math:`\sigma(L)` from
   ``fiber.spread_sigma_um``;
-* crosstalk ratio :math:`\Delta P_{j} C_{ik} / (\Delta P_i C_{ii})` (``link.crosstalk_ratio``);
+* crosstalk ratio :math:`\Delta P_{j} C_{ik} / (\Delta P_i C_{ii})` (:func:`crosstalk_ratio`);
 * photocurrents :math:`I_{0,1} = R_i P_{0,1} \eta\,T(L)\,C_{ii}` with the responsivity at the
   LED's drawn wavelength times the drawn responsivity scale;
 * pulse: the LED pulse's first harmonics on the normalised grid :math:`\nu = fT` (``SPS``
@@ -87,6 +87,36 @@ def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
     return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
+
+
+def fiber_transfer_function(design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64) -> np.ndarray:
+    """The fibre's response (walk-off rectangle x chromatic Gaussian, ``fiber.transfer_function``) of a
+    design (or batch) at ``length_m`` (default its own) on ``freq`` in cycles per ``time_unit_s``:
+    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F))."""
+    walk, chrom = fiber_spread_s(design, design.link.length_m if length_m is None else length_m)
+    unit = np.asarray(time_unit_s, dtype=float)
+    if unit.ndim:
+        return fiber.transfer_function(freq, (walk / unit)[:, None], (chrom / unit)[:, None], dtype)
+    return fiber.transfer_function(freq, walk / unit, chrom / unit, dtype)
+
+
+def channel_responsivity_a_per_w(design: Any, wavelength_offset_nm, responsivity_scale) -> np.ndarray:
+    """Photodiode responsivity (A/W) at each channel's LED wavelength (its drawn offset from the
+    peak) times its drawn responsivity scale."""
+    wavelength = microled.peak_wavelength_nm(design.led, wavelength_offset_nm)
+    return receiver.responsivity_a_per_w(design.receiver.quantum_efficiency, wavelength) * responsivity_scale
+
+
+def crosstalk_ratio(own_launched_w, aggressor_launched_w, crosstalk_capture, own_capture):
+    """Light of each aggressor in this detector over this channel's own: (batch, A).
+
+    :math:`r_a = P_a C_a / (P_{own} C_{own})`, with :math:`P` the modulated power launched on the
+    fibre face (the passive transmission to the detector plane is common and cancels) and
+    :math:`C` the detector's capture of each spot. The one formula of the chain, the full model
+    and the Monte Carlo models.
+    """
+    own = np.maximum(np.asarray(own_launched_w) * np.asarray(own_capture), 1e-300)
+    return np.asarray(aggressor_launched_w) * np.asarray(crosstalk_capture) / own[..., None]
 
 
 def image_diagonal_um(design: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -251,8 +281,7 @@ class Chain:
         tx = optics.launch(led, cpl, fib, arr.pitch_um)
         fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
         concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
-        wavelength = microled.peak_wavelength_nm(led, draw.wavelength_offset_nm)
-        responsivity = receiver.responsivity_a_per_w(rx.quantum_efficiency, wavelength) * draw.responsivity_scale
+        responsivity = channel_responsivity_a_per_w(design, draw.wavelength_offset_nm, draw.responsivity_scale)
         led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
         unit_swing = (
             microled.operating_point(led, led.peak_current_ma, draw.rate_scale)["power_w"]
@@ -320,8 +349,7 @@ class Chain:
         h = np.ones((self.rows, self.nu.size), dtype=complex)
         for stage in stages:
             if stage == "fiber":
-                walk, chrom = fiber_spread_s(self.design, _full(length_m, self.rows))
-                h = h * fiber.transfer_function(self.nu, (walk / self.bit_s)[:, None], (chrom / self.bit_s)[:, None])
+                h = h * fiber_transfer_function(self.design, self.nu, _full(length_m, self.rows), self.bit_s)
             else:
                 h = h * {"led": self.h_led, "receiver": self.h_receiver, "ctle": self.h_ctle}[stage]
         return h
@@ -341,12 +369,11 @@ class Chain:
             d.coupling.interface_loss_db, d.link.bend_loss_db,
         )  # fmt: skip
         own, xt = self.captures(length_m)
-        xt_ratio = self.aggressor_swing_ratio * xt / np.maximum(own, 1e-300)[:, None]
+        xt_ratio = crosstalk_ratio(1.0, self.aggressor_swing_ratio, xt, own)  # swings relative to this channel's
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        walk, chrom = fiber_spread_s(d, length_m)
-        h = fiber.transfer_function(self.nu, (walk / self.bit_s)[:, None], (chrom / self.bit_s)[:, None], np.float32)
+        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32)
         h = h * self.h_led * self.h_receiver * self.h_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)

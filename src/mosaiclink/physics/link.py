@@ -39,7 +39,7 @@ from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
 from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
-from mosaiclink.physics.chain import fiber_spread_s
+from mosaiclink.physics.chain import crosstalk_ratio, fiber_spread_s
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
 
@@ -250,18 +250,6 @@ class LinkReport:
         return f"<p><code>{html.escape(repr(self))}</code></p>" + self.to_dataframe().head(8).to_html(
             float_format=lambda v: f"{v:.4g}"
         )
-
-
-def crosstalk_ratio(own_launched_w, aggressor_launched_w, crosstalk_capture, own_capture):
-    """Light of each aggressor in this detector over this channel's own: (batch, A).
-
-    :math:`r_a = P_a C_a / (P_{own} C_{own})`, with :math:`P` the modulated power launched on the
-    fibre face (the passive transmission to the detector plane is common and cancels) and
-    :math:`C` the detector's capture of each spot. Used by the full model, the fast path and the
-    Monte Carlo models.
-    """
-    own = np.maximum(np.asarray(own_launched_w) * np.asarray(own_capture), 1e-300)
-    return np.asarray(aggressor_launched_w) * np.asarray(crosstalk_capture) / own[..., None]
 
 
 def chain_crosstalk_ratio(cp: ChainPulse) -> np.ndarray:

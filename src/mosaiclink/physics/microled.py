@@ -221,7 +221,8 @@ def optical_waveform_w(
     n = np.broadcast_to(n, shape).copy()
     i_start_b = np.array(np.broadcast_to(i_start, shape), dtype=float)
     i_peak = np.maximum(i_ma.max(axis=-1), i_start)[..., None]
-    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], led.active_thickness_nm, a, b, c)
+    thickness_nm = np.broadcast_to(np.asarray(led.active_thickness_nm, dtype=float), shape)[..., None]
+    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], thickness_nm, a, b, c)
     dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
     need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
     # rows integrate with their own sub-step count, rounded up to a power of two (one pass per group)

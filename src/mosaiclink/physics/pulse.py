@@ -20,9 +20,9 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
-from mosaiclink.physics import equalizer, fiber, microled, receiver
+from mosaiclink.physics import equalizer, microled, receiver
 from mosaiclink.physics.array import ChannelVariation, design_variation
-from mosaiclink.physics.chain import fiber_spread_s
+from mosaiclink.physics.chain import channel_responsivity_a_per_w, fiber_transfer_function
 from mosaiclink.physics.optical_path import OpticalPath, led_levels_w, optical_path
 
 PRE_BITS = 4
@@ -55,12 +55,6 @@ def time_grid(design: MosaicDesign, samples_per_bit: int | None = None) -> TimeG
     return TimeGrid(t_s=t, freq_hz=np.fft.rfftfreq(n, dt), bit_s=bit_s, samples_per_bit=sps)
 
 
-def fiber_transfer_function(design: MosaicDesign, freq_hz):
-    """Fibre response H(f) at the design length (walk-off rectangle x chromatic Gaussian)."""
-    walk, cd = fiber_spread_s(design, design.link.length_m)
-    return fiber.transfer_function(freq_hz, walk, cd)
-
-
 def component_transfer_functions(
     design: MosaicDesign, freq_hz, variation: ChannelVariation | None = None
 ) -> dict[str, np.ndarray]:
@@ -90,12 +84,6 @@ def stages_transfer_function(
     for stage in stages:
         h = h * parts[stage]
     return h
-
-
-def channel_responsivity_a_per_w(design: MosaicDesign, variation: ChannelVariation) -> np.ndarray:
-    """Per-channel responsivity at each LED's wavelength, with the device spread."""
-    wavelength = microled.peak_wavelength_nm(design.led, variation.wavelength_offset_nm)
-    return receiver.responsivity_a_per_w(design.receiver.quantum_efficiency, wavelength) * variation.responsivity_scale
 
 
 @dataclass(frozen=True)
@@ -146,7 +134,7 @@ def chain(
     grid = time_grid(design, samples_per_bit)
     path = optical_path(design, variation)
     led_pulse_w = led_pulse(design, variation, samples_per_bit) if led_pulse_w is None else led_pulse_w
-    resp = channel_responsivity_a_per_w(design, variation)
+    resp = channel_responsivity_a_per_w(design, variation.wavelength_offset_nm, variation.responsivity_scale)
     gain = (path.optical_gain * resp)[:, None]
     spectrum = np.fft.rfft(led_pulse_w * gain, axis=-1)
     n = grid.t_s.size
@@ -194,7 +182,8 @@ def stage_transfer_functions(design: MosaicDesign, freq_hz, seed: int = 0) -> di
     path = optical_path(design, variation)
     comps = component_transfer_functions(design, freq_hz, variation)
     shape = (design.array.total_channels, np.size(freq_hz))
-    gain = (path.optical_gain * channel_responsivity_a_per_w(design, variation) * ~variation.dead)[:, None]
+    responsivity = channel_responsivity_a_per_w(design, variation.wavelength_offset_nm, variation.responsivity_scale)
+    gain = (path.optical_gain * responsivity * ~variation.dead)[:, None]
     return {"gain": np.broadcast_to(gain, shape), **{k: np.broadcast_to(comps[k], shape) for k in STAGES[1:]}}
 
 

@@ -26,7 +26,7 @@ Examples
 >>> from mosaiclink.physics.reach import max_reach_m
 >>> proto = load_preset("mosaic-prototype")
 >>> round(max_reach_m(proto), 1), round(max_reach_m(proto.with_link(rate_gbps=1.6)), 1)  # m at 2, 1.6 Gb/s
-(28.9, 36.8)
+(26.3, 33.6)
 """
 
 from __future__ import annotations

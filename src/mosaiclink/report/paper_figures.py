@@ -471,6 +471,37 @@ def workload_gain(data: dict):
     return fig
 
 
+def lane_margin(data: dict):
+    """Margin and FIT per link as the lane rate doubles (``mosaic workload --lanes``): copper at 0.6 m,
+    laser optics and MOSAIC at 30 m; bars span the ends of the estimate ranges."""
+    rows = data["lane_margin"]
+    if not rows:
+        return None
+    fig, (ax_m, ax_f) = plt.subplots(1, 2, layout="constrained", figsize=(7.5, 3.6))
+    for k, tech in enumerate(dict.fromkeys(r["technology"] for r in rows)):
+        mine = [r for r in rows if r["technology"] == tech]
+        x = np.arange(len(mine))
+        margin = np.array([r["margin_db"] for r in mine])
+        spread = np.array(
+            [[m - r["margin_db_worse"], r["margin_db_better"] - m] for m, r in zip(margin, mine, strict=True)]
+        ).T
+        colour = MOSAIC_COLOR if tech == "mosaic" else PALETTE[(k + 1) % len(PALETTE)]
+        ax_m.errorbar(x, margin, yerr=np.maximum(spread, 0.0), marker="o", capsize=3, label=tech, color=colour)
+        fit = np.array([np.nan if r["fit_per_link"] is None else r["fit_per_link"] for r in mine])
+        ax_f.plot(x, fit, marker="o", color=colour)
+    ax_m.axhline(0.0, color="0.4", linewidth=0.8, linestyle=":")
+    for ax in (ax_m, ax_f):
+        ax.set_xticks(range(3), ["x1", "x2", "x4"])
+        ax.set_xlabel("lane rate step")
+    ax_m.set(ylabel="margin (dB)", title="Margin")
+    ax_f.set(ylabel="FIT per link", yscale="log", title="Failures")
+    fig.suptitle(
+        "Lane rate x1 = 100 Gb/s (MOSAIC: 2.15 Gb/s channels at 800G); no FIT point: short on day one", fontsize=8
+    )
+    ax_m.legend(fontsize=7)
+    return fig
+
+
 # (section id, data key that must be present, figure name, builder)
 CORNER_INPUTS = 4  # the sampled inputs the data narrow most
 
@@ -519,6 +550,7 @@ PAPER_FIGURES: tuple[tuple[str, str, str, Callable[[dict], plt.Figure | None]], 
     ("datapath", "dead_channel_curves", "dead-channels", dead_channels),
     ("summary", "uncertainty", "posterior-corner", posterior_corner),
     ("workload", "mosaic_gain", "workload-gain", workload_gain),
+    ("workload", "lane_margin", "lane-margin", lane_margin),
     ("envelope", "envelope", "margin-vs-case", margin_vs_case),
     ("envelope", "life", "margin-vs-years", margin_vs_years),
     ("envelope", "yield", "yield-vs-spares", yield_vs_spares),

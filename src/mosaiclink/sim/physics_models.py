@@ -32,8 +32,9 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics import equalizer, microled, receiver
 from mosaiclink.physics.array import design_variation
+from mosaiclink.physics.chain import fiber_transfer_function
 from mosaiclink.physics.link import LinkReport, analyse, chain_crosstalk_ratio
-from mosaiclink.physics.pulse import ChainPulse, chain, fiber_transfer_function
+from mosaiclink.physics.pulse import ChainPulse, chain
 from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
 
 

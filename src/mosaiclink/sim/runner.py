@@ -246,7 +246,7 @@ def simulate(
     >>> design = ml.load_preset("mosaic-prototype").with_link(length_m=30.0)
     >>> result = ml.simulate(design, 20_000, channels=[10, 11], seed=1)  # 20,000 bits per channel
     >>> result.bits.tolist(), result.errors.tolist()
-    ([20000, 20000], [92, 1506])
+    ([20000, 20000], [93, 1505])
     """
     require_instance(design, MosaicDesign, "design")
     require_seed(seed), require_seed(variation_seed, "variation_seed")

@@ -74,7 +74,9 @@ class ComparisonResult:
     >>> import mosaiclink as ml
     >>> result = ml.compare("800g", reach_m=30)
     >>> result.row("aoc").power_w_per_end, round(result.headline()["fit_ratio_vs_aoc"], 2)
-    (11.0, 6.42)
+    (11.0, 4.85)
+    >>> result.row("aoc").link_fit, round(result.mosaic.link_fit, 1)  # 275 FIT per AOC end x 2 ends
+    (550.0, 113.5)
     """
 
     rate_gbps: float
@@ -307,7 +309,7 @@ def compare(
     --------
     >>> import mosaiclink as ml
     >>> ml.compare("800g", reach_m=30)
-    <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 93.5>
+    <ComparisonResult 800 Gb/s, 30 m, 55 C: 12 rows, MOSAIC 3.1-5.3 W/end, link FIT 114>
     """
     if design is not None:
         require_instance(design, MosaicDesign, "design")

@@ -43,6 +43,7 @@ exceeds the link's excess).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -57,9 +58,15 @@ from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.thermal import ModuleTemperatures
 from mosaiclink.streams import Stream, generator
 from mosaiclink.system.power import led_average_current_ma
-from mosaiclink.system.reliability import DIRECTIONS, arrhenius_factor, channel_hazard, shared_hazard
+from mosaiclink.system.reliability import (
+    DIRECTIONS,
+    arrhenius_factor,
+    channel_hazard,
+    mosaic_link_fit,
+    shared_hazard,
+)
 from mosaiclink.system.thermal import at_case_temperature
-from mosaiclink.units import HOURS_PER_YEAR
+from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
 
 DB_PER_NEPER_POWER = 10.0 / np.log(10.0)  # dB of a power ratio e^-x per unit x
 HORIZON_YEARS = 30.0  # the Monte Carlo follows a module this long; later exhaustion is censored
@@ -180,6 +187,8 @@ class LifeResult:
     fleet_links: float
     fleet: tuple[FleetYear, ...] = field(default=())
     contamination_failures_per_link_year: float = 0.0
+    mission_fit_per_link: float = 0.0  # the closed form's -ln R(T) / T x 1e9 (inf: short on day one)
+    constant_fit_per_link: float = 0.0  # the constant-FIT model's at the same junctions and spares alive
 
     def to_dict(self) -> dict:
         """JSON-ready dict (infinite times as None)."""
@@ -213,6 +222,165 @@ def _weibull_fit(times_y: np.ndarray, horizon_y: float) -> tuple[float | None, f
     return float(shape), float(scale)
 
 
+@dataclass(frozen=True)
+class OperatingPoint:
+    """One module at one case temperature: its junctions, its channels' time-zero excess and wear rate."""
+
+    design: MosaicDesign  # at the thermal model's junction temperatures
+    temps: ModuleTemperatures
+    report: LinkReport
+    excess_db: np.ndarray  # each channel's excess over its target at time zero (dB; dead: -inf)
+    sensitivity: np.ndarray  # dB of excess per dB of light lost, per channel
+    current_density_a_per_cm2: float
+    tau_h: float  # the median emitter's decay time
+
+
+def operating_point(
+    design: MosaicDesign,
+    case_c: float,
+    thermal: ThermalSpec | None = None,
+    power_spec: PowerSpec | None = None,
+    ageing: AgeingSpec | None = None,
+    seed: int = 0,
+) -> OperatingPoint:
+    """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time."""
+    ageing, power = ageing or AgeingSpec(), power_spec or PowerSpec()
+    hot, temps = at_case_temperature(design, case_c, thermal, power)
+    report = evaluate_link(hot, seed=seed)
+    excess0 = channel_excess_db(report)
+    slope = excess_sensitivity(hot, excess0, seed)
+    j = float(microled.current_density_a_per_cm2(led_average_current_ma(hot, power.mark_density), hot.led.diameter_um))
+    return OperatingPoint(hot, temps, report, excess0, slope, j, emitter_life_h(ageing, j, temps.led_junction_c))
+
+
+def wear_out_probability(point: OperatingPoint, ageing: AgeingSpec, t_h) -> np.ndarray:
+    """P(channel ``i`` has worn below its target by ``t``), shape (times, channels), in closed form.
+
+    Notes
+    -----
+    Channel ``i`` (excess :math:`e_i`, sensitivity :math:`s_i`) has worn out by ``t`` when
+    :math:`s_i (10/\\ln 10)(t/\\tau_i)^m + d(t) \\ge e_i`, i.e. when
+    :math:`\\ln\\tau_i \\le \\ln t - \\ln(x_i)/m` with :math:`x_i = (e_i - d(t)) \\ln 10 / (10 s_i)`.
+    With :math:`\\ln\\tau_i \\sim N(\\ln\\tau, \\sigma^2)` (the Monte Carlo's lognormal spread) the
+    probability is :math:`\\Phi([\\ln t - \\ln(x_i)/m - \\ln\\tau]/\\sigma)`; a channel below its
+    target at time zero, or whose drift alone reaches its excess, has worn out (probability 1).
+    """
+    from scipy.special import ndtr
+
+    t = np.atleast_1d(np.asarray(t_h, dtype=float))[:, None]
+    excess, slope = point.excess_db[None, :], point.sensitivity[None, :]
+    left = excess - receiver_drift_db(t, ageing, point.temps.cmos_c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_x = np.log(left / (DB_PER_NEPER_POWER * slope))
+        z = np.log(np.maximum(t, 1e-300)) - log_x / ageing.time_exponent - np.log(point.tau_h)
+        if ageing.life_sigma > 0.0:
+            worn = ndtr(z / ageing.life_sigma)
+        else:
+            worn = (z >= 0.0).astype(float)
+    worn = np.where(slope > 0.0, worn, 0.0)
+    worn = np.where(t > 0.0, worn, 0.0)
+    return np.where((excess < 0.0) | (left <= 0.0), 1.0, worn)
+
+
+def _at_most(q: np.ndarray, tolerated: int) -> np.ndarray:
+    """P(at most ``tolerated`` of independent events with probabilities ``q[..., i]``): the Poisson-binomial
+    distribution's CDF by the exact recursion over events, states above ``tolerated`` lumped."""
+    dp = np.zeros((*q.shape[:-1], tolerated + 1))
+    dp[..., 0] = 1.0
+    for i in range(q.shape[-1]):
+        qi = q[..., i : i + 1]
+        dp[..., 1:] = dp[..., 1:] * (1.0 - qi) + dp[..., :-1] * qi
+        dp[..., :1] *= 1.0 - qi
+    return dp.sum(axis=-1)
+
+
+def life_survival(
+    point: OperatingPoint,
+    t_h,
+    reliability_spec: ReliabilitySpec | None = None,
+    ageing: AgeingSpec | None = None,
+    contamination_per_year: float = 0.0,
+    spares: int | None = None,
+) -> np.ndarray:
+    """Probability that a link built like ``point`` still works at ``t_h``: the life model in closed form.
+
+    Notes
+    -----
+    Channel ``i`` is lost by ``t`` by wear (:func:`wear_out_probability`, :math:`w_i`) or by a hard
+    failure (cumulative hazard :math:`H_c`): :math:`q_i = 1 - (1 - w_i) e^{-H_c}`. A direction
+    works while at most ``spares + e`` of its ``n`` channels are lost (a Poisson-binomial CDF, exact
+    recursion); the two directions wear independently; shared parts and connector contamination
+    are in series::
+
+        R(t) = [P(sum_i B(q_i) <= s + e)]^2 exp(-H_shared(t)) exp(-c t)
+
+    This is the Monte Carlo of :func:`life` without sampling or the Weibull fit. With no wear
+    (``w_i = 0``: every channel above its target, no drift, infinite emitter life) the ``q_i`` are
+    equal and it is :func:`mosaiclink.system.reliability.link_survival`, the cluster model's
+    constant-FIT limit, with :func:`spares_alive` spares (the channels dead from manufacture have
+    spent theirs).
+    """
+    ageing, rel = ageing or AgeingSpec(), reliability_spec or ReliabilitySpec()
+    t = np.atleast_1d(np.asarray(t_h, dtype=float))
+    hard = np.exp(-np.asarray(channel_hazard(rel, t, point.temps), dtype=float))[:, None]
+    lost = 1.0 - (1.0 - wear_out_probability(point, ageing, t)) * hard
+    tolerated = (point.design.array.spare_channels if spares is None else int(spares)) + rel.erasure_tolerance_channels
+    direction = _at_most(lost, tolerated)
+    shared = np.exp(-np.asarray(shared_hazard(rel, t, point.temps), dtype=float))
+    return direction**DIRECTIONS * shared * np.exp(-contamination_per_year * t / HOURS_PER_YEAR)
+
+
+def spares_alive(point: OperatingPoint) -> int:
+    """Spares left on delivery: the design's less its channels dead from manufacture (``LinkReport.dead``).
+
+    The constant-FIT model (:func:`mosaiclink.system.reliability.link_survival`) counts every spare as
+    free; the life model spends one on each dead channel, so the two agree with this many spares.
+    """
+    return int(point.design.array.spare_channels - np.count_nonzero(point.report.dead))
+
+
+def link_excess_at_start_db(point: OperatingPoint) -> float:
+    """The link's excess on day one: its ``N``-th best channel's (``N`` data channels)."""
+    k = point.report.data_channels
+    return float(-np.partition(-point.excess_db, k - 1)[k - 1])
+
+
+def life_link_fit(
+    design: MosaicDesign,
+    case_c: float,
+    thermal: ThermalSpec | None = None,
+    power_spec: PowerSpec | None = None,
+    reliability_spec: ReliabilitySpec | None = None,
+    ageing: AgeingSpec | None = None,
+    connector: ConnectorSpec | None = None,
+    seed: int = 0,
+) -> float:
+    """Mission-average FIT of a MOSAIC link by the life model: ``-ln R(T) / T x 1e9`` (:func:`life_survival`).
+
+    The figure the cluster model takes for MOSAIC: hard failures and wear-out together, with the
+    spares the channels short of margin on day one have already used; ``inf`` when the link is
+    short of channels at the start (``R(0) = 0``).
+    """
+    ageing = ageing or AgeingSpec()
+    point = operating_point(design, case_c, thermal, power_spec, ageing, seed)
+    return point_link_fit(point, reliability_spec, ageing, connector)
+
+
+def point_link_fit(
+    point: OperatingPoint,
+    reliability_spec: ReliabilitySpec | None = None,
+    ageing: AgeingSpec | None = None,
+    connector: ConnectorSpec | None = None,
+) -> float:
+    """:func:`life_link_fit` of an evaluated :class:`OperatingPoint`."""
+    ageing, rel, connector = ageing or AgeingSpec(), reliability_spec or ReliabilitySpec(), connector or ConnectorSpec()
+    contamination = _contamination_rate_per_year(point.design, connector, link_excess_at_start_db(point))
+    mission_h = rel.mission_years * HOURS_PER_YEAR
+    survival = float(life_survival(point, mission_h, rel, ageing, contamination)[0])
+    with np.errstate(divide="ignore"):
+        return float(-np.log(survival) / mission_h * FIT_HOURS)
+
+
 def life(
     design: MosaicDesign,
     case_c: float,
@@ -234,13 +402,8 @@ def life(
         raise ConfigError(f"fleet_years = {fleet_years!r}: allowed 1 to 30")
     ageing, connector = ageing or AgeingSpec(), connector or ConnectorSpec()
     rel = reliability_spec or ReliabilitySpec()
-    power = power_spec or PowerSpec()
-    hot, temps = at_case_temperature(design, case_c, thermal, power)
-    report = evaluate_link(hot, seed=seed)
-    excess0 = channel_excess_db(report)
-    slope = excess_sensitivity(hot, excess0, seed)
-    j = float(microled.current_density_a_per_cm2(led_average_current_ma(hot, power.mark_density), hot.led.diameter_um))
-    tau = emitter_life_h(ageing, j, temps.led_junction_c)
+    point = operating_point(design, case_c, thermal, power_spec, ageing, seed)
+    temps, report, excess0, slope, tau = point.temps, point.report, point.excess_db, point.sensitivity, point.tau_h
     horizon_h = HORIZON_YEARS * HOURS_PER_YEAR
     tolerated = design.array.spare_channels + rel.erasure_tolerance_channels
     t_years = np.asarray(years, dtype=float)
@@ -259,7 +422,7 @@ def life(
     t_ex_y = np.concatenate(exhaustion) / HOURS_PER_YEAR
     excess_median = np.median(np.concatenate(excess_paths, axis=0), axis=0)
     shape_w, scale_w = _weibull_fit(t_ex_y, HORIZON_YEARS)
-    contamination = _contamination_rate_per_year(design, connector, float(excess_median[0]))
+    contamination = _contamination_rate_per_year(design, connector, link_excess_at_start_db(point))
     fleet = _fleet_years(t_ex_y, shape_w, scale_w, rel, temps, contamination, fleet_links, fleet_years)
     p5, p50 = (_quantile_years(t_ex_y, q) for q in (0.05, 0.5))
     return LifeResult(
@@ -268,7 +431,7 @@ def life(
         case_c=float(case_c),
         led_junction_c=temps.led_junction_c,
         cmos_c=temps.cmos_c,
-        current_density_a_per_cm2=j,
+        current_density_a_per_cm2=point.current_density_a_per_cm2,
         emitter_l70_years=float(tau * (-np.log(0.7)) ** (1.0 / ageing.time_exponent) / HOURS_PER_YEAR),
         links_simulated=links,
         exhausted_at_start=float(np.mean(t_ex_y <= 0.0)),
@@ -283,6 +446,8 @@ def life(
         fleet_links=float(fleet_links),
         fleet=fleet,
         contamination_failures_per_link_year=contamination,
+        mission_fit_per_link=point_link_fit(point, rel, ageing, connector),
+        constant_fit_per_link=mosaic_link_fit(point.design, rel, temperature_c=temps, spares=spares_alive(point)),
     )
 
 
@@ -332,3 +497,80 @@ def _fleet_years(t_ex_y, shape_w, scale_w, rel, temps, contamination, fleet_link
         share = parts / parts.sum() if parts.sum() > 0 else np.zeros(3)
         out.append(FleetYear(y, *(float(total * s) for s in share)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class QualifiedLink:
+    """The longest length a design serves at a case temperature with no failures beyond its parts'."""
+
+    design: str
+    length_m: float
+    case_c: float
+    fit_per_link: float  # life-model FIT at length_m (both ends and the fibre)
+    constant_fit_per_link: float  # the constant-FIT model's at the same junction temperatures
+    excess_at_start_db: float  # the N-th best channel's excess on day one at length_m
+
+    def to_dict(self) -> dict:
+        """Plain dict."""
+        return asdict(self)
+
+
+QUALIFY_TOLERANCE = 0.01  # "no added failures": the life FIT within 1 % of the constant-FIT limit
+
+
+def qualified_link(
+    design: MosaicDesign,
+    case_c: float,
+    reliability_spec: ReliabilitySpec | None = None,
+    seed: int = 0,
+) -> QualifiedLink:
+    """The longest whole-metre length, up to the design's, at which wear-out and connector
+    contamination add no failures over the mission (:data:`QUALIFY_TOLERANCE`), and the life FIT there.
+
+    Notes
+    -----
+    The life FIT (:func:`life_link_fit`) rises with length: a shorter link has more excess for
+    wear, drift and a contaminated mating. At lengths where every channel's excess covers them it
+    equals the constant-FIT model (:func:`mosaiclink.system.reliability.mosaic_link_fit` at the
+    thermal model's junctions); a bisection over whole metres finds the last length where it does.
+    Every shorter cable then fails no more often, so the cluster can take this FIT for every
+    MOSAIC link it admits up to this length. Cached per (design, case temperature).
+    """
+    rel = reliability_spec or ReliabilitySpec()
+    return _qualified(design.model_dump_json(), float(case_c), rel.model_dump_json(), seed)
+
+
+@functools.lru_cache(maxsize=32)
+def _qualified(design_json: str, case_c: float, rel_json: str, seed: int) -> QualifiedLink:
+    from mosaiclink.errors import ModelRangeError
+
+    design, rel = MosaicDesign.model_validate_json(design_json), ReliabilitySpec.model_validate_json(rel_json)
+
+    def at(length_m: float) -> QualifiedLink:
+        d = design.replace(link={"length_m": length_m})
+        point = operating_point(d, case_c, seed=seed)
+        fit = point_link_fit(point, rel)
+        limit = mosaic_link_fit(d, rel, temperature_c=point.temps, spares=spares_alive(point))
+        return QualifiedLink(design.name, length_m, case_c, fit, limit, link_excess_at_start_db(point))
+
+    def holds(q: QualifiedLink) -> bool:
+        return bool(q.fit_per_link <= (1.0 + QUALIFY_TOLERANCE) * q.constant_fit_per_link)
+
+    top = at(design.link.length_m)
+    if holds(top):
+        return top
+    lo, hi = 1, int(np.ceil(design.link.length_m)) - 1
+    best = at(float(lo))
+    if not holds(best):
+        raise ModelRangeError(
+            f"{design.name} at {case_c:g} C case: wear-out or contamination add failures even at 1 m; "
+            "no qualified length"
+        )
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        q = at(float(mid))
+        if holds(q):
+            lo, best = mid, q
+        else:
+            hi = mid - 1
+    return best

@@ -8,7 +8,10 @@ For every technology column (:data:`~mosaiclink.config.workloads.TECHNOLOGY_KEYS
    rack, the technology between racks, every cable within reach).
 2. **Cluster**: ``spec.gpus`` GPUs in such domains and a fat-tree fabric; every link gets the
    lowest-power allowed technology that reaches (passive copper, the technology, DR8 beyond its
-   reach) (:func:`mosaiclink.cluster.model.evaluate`): power, link failure rate, ETTR.
+   reach) (:func:`mosaiclink.cluster.model.evaluate`): power, link failure rate, ETTR. MOSAIC
+   serves cables up to its qualified length at the cluster's case temperature, with the life
+   model's FIT there (:func:`mosaiclink.system.life.qualified_link`: wear-out, the spares
+   already used on day one and connector contamination add nothing up to that length).
 3. **Tiers**: per GPU, scale-up bandwidth ``links x rate x eta_up`` and scale-out ``ports x rate x
    eta_out``; a ring step's latency is the collective library's (NCCL) plus the cables it crosses
    (ends and time of flight, :mod:`mosaiclink.cluster.latency`; MOSAIC's ends are its data path,
@@ -38,11 +41,13 @@ from mosaiclink.config.workloads import TECHNOLOGY_KEYS, TrainingSpec
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.compare import default_design
+from mosaiclink.system.life import QualifiedLink, qualified_link
 from mosaiclink.workloads.step import StepTime, Tier, step_time
 
 IN_RACK = "passive-dac"
 MIN_GPUS_PER_RACK = 4  # sparsest rack considered (the scale-up sweep's default)
 FALLBACK = "dr8"
+CASE_C = ClusterSpec.model_fields["temperature_c"].default  # the cluster model's module case temperature
 MOSAIC_HOST = {400.0: "400gbe", 800.0: "800gbe", 1600.0: "1.6tbe"}  # scale-out: Ethernet PCS by rate
 SCALE_UP_HOST = {800.0: "ualink"}  # scale-up: a UALink/NVLink-class flit link (x4 x 200G) where one exists
 
@@ -105,6 +110,7 @@ class TrainingResult:
     spec: TrainingSpec
     columns: tuple[Column, ...]
     infeasible: tuple[str, ...]
+    mosaic_qualified: tuple[QualifiedLink, ...] = ()  # per fabric rate: MOSAIC's reach and life FIT
 
     def column(self, technology: str) -> Column:
         return next(c for c in self.columns if c.technology == technology)
@@ -148,6 +154,7 @@ class TrainingResult:
             "rows": [c.row() for c in self.columns],
             "infeasible": list(self.infeasible),
             "mosaic_gain": [self.gain("mosaic", o) for o in others] if has_mosaic else [],
+            "mosaic_qualified": [q.to_dict() for q in self.mosaic_qualified],
         }
 
 
@@ -159,7 +166,9 @@ def wanted_domain(spec: TrainingSpec) -> int:
     return next((d for d in sizes if d >= group), sizes[-1])
 
 
-def _domains(spec: TrainingSpec, catalog: Catalog, design: MosaicDesign, largest: int) -> ScaleUpSweepResult:
+def _domains(
+    spec: TrainingSpec, catalog: Catalog, design: MosaicDesign, largest: int, mosaic_reach_m: float
+) -> ScaleUpSweepResult:
     """The scale-up sweep, up to ``largest`` GPUs, of every catalog key the job's columns use."""
     keys = sorted({k for t in spec.technologies for k in TECHNOLOGY_KEYS[t]})
     sizes = sorted({d for d in spec.domain_sizes if d <= min(largest, spec.gpus)} or {min(spec.domain_sizes)})
@@ -173,7 +182,8 @@ def _domains(spec: TrainingSpec, catalog: Catalog, design: MosaicDesign, largest
             "in_rack_technology": IN_RACK,
             "technologies": keys,
             "policy": "lowest-power",
-            "mosaic_reach_m": design.link.length_m,
+            "mosaic_reach_m": mosaic_reach_m,
+            "temperature_c": CASE_C,
             "scale_up": spec.scale_up.model_dump(),
             "power": spec.power.model_dump(),
             "job": spec.reliability.model_dump(),
@@ -256,16 +266,26 @@ class _Context:
     sweep: ScaleUpSweepResult
     techs: dict
     latency: dict
+    qualified: dict
 
 
 def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign | None, largest: int) -> _Context:
     catalog = catalog or load_catalog()
     rate = spec.scale_up.rate_gbps
     design = design or default_design(rate)
-    sweep = _domains(spec, catalog, design, largest)
+    qualified = {r: _qualified(design if r == rate else default_design(r)) for r in {rate, spec.scale_out.rate_gbps}}
+    up = qualified[rate]
+    sweep = _domains(spec, catalog, design, largest, up.length_m if up else 0.0)
     techs = {
-        r: cluster_techs(r, catalog=catalog, design=design if r == rate else None)
-        for r in {rate, spec.scale_out.rate_gbps}
+        r: cluster_techs(
+            r,
+            temperature_c=CASE_C,
+            catalog=catalog,
+            design=design if r == rate else None,
+            mosaic_reach_m=q.length_m if q else 0.0,
+            mosaic_fit_per_link=q.fit_per_link if q else None,
+        )
+        for r, q in qualified.items()
     }
     keys = sorted({k for t in spec.technologies for k in TECHNOLOGY_KEYS[t]} | {IN_RACK, FALLBACK})
 
@@ -278,12 +298,23 @@ def _context(spec: TrainingSpec, catalog: Catalog | None, design: MosaicDesign |
         "scale-up": table(rate, SCALE_UP_HOST.get(rate, MOSAIC_HOST.get(rate, "800gbe"))),
         "scale-out": table(out_rate, MOSAIC_HOST.get(out_rate, "800gbe")),
     }
-    return _Context(spec, sweep, techs, latency)
+    return _Context(spec, sweep, techs, latency, qualified)
+
+
+def _qualified(design: MosaicDesign) -> QualifiedLink | None:
+    """MOSAIC's qualified length and life FIT at the cluster's case temperature; None if it has none."""
+    try:
+        return qualified_link(design, CASE_C)
+    except ModelRangeError:
+        return None
 
 
 def _column(ctx: _Context, tech: str, domain: int, per_rack: int) -> Column | None:
-    """One technology at one domain layout; None if some cable is beyond every allowed reach."""
+    """One technology at one domain layout; None if some cable is beyond every allowed reach, or the
+    technology is MOSAIC and its design qualifies at no length."""
     spec = ctx.spec
+    if tech == "mosaic" and not all(ctx.qualified.values()):
+        return None
     up_rate, out_rate = spec.scale_up.rate_gbps, spec.scale_out.rate_gbps
     try:
         result = evaluate(_cluster_spec(spec, tech, domain, per_rack), ctx.techs[up_rate], ctx.techs[out_rate])
@@ -308,7 +339,7 @@ def evaluate_training(
             infeasible.append(tech)
         else:
             columns.append(column)
-    return TrainingResult(spec, tuple(columns), tuple(infeasible))
+    return TrainingResult(spec, tuple(columns), tuple(infeasible), tuple(q for q in ctx.qualified.values() if q))
 
 
 def evaluate_domain_sweep(

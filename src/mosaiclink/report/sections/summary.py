@@ -115,7 +115,7 @@ def claims_rows(claims: ClaimsAssessment) -> Table:
     )
     chain = claims.posterior
     conditioned = (
-        f"conditioned on {', '.join(chain.datasets)} ({chain.chain_unit.shape[1]} walkers, "
+        f"conditioned on {', '.join(chain.datasets)} ({chain.walkers} walkers, {chain.source}, "
         f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05 and ESS >= 400 per sampled input)"
         if chain
         else "the ranges alone (no data)"
@@ -135,6 +135,34 @@ def claims_rows(claims: ClaimsAssessment) -> Table:
         caption=f"P(holds | data): the fraction of the posterior draws, {conditioned}, that satisfy the claim. "
         "Verdict: holds at P >= 0.95, likely at >= 0.5, unlikely at >= 0.05, does not hold below. The nominal "
         "design's percentile says where the preset sits in the posterior band.",
+    )
+
+
+def posterior_inputs_table(claims: ClaimsAssessment) -> Table:
+    """The inputs the data inform: the preset's value, where it sits in the posterior (a percentile
+    near 0 or 100 is a corner of what the data allow), the posterior median and the chain's diagnostics."""
+    chain = claims.posterior
+    assert chain is not None
+    percentiles, medians = chain.nominal_percentiles(), chain.medians()
+    rows = tuple(
+        (
+            inp.path,
+            f"{fmt(inp.low)} to {fmt(inp.high)}",
+            fmt(inp.nominal),
+            f"{percentiles[inp.path]:.0f}",
+            fmt(medians[inp.path]),
+            f"{chain.rhat[inp.path]:.3f}",
+            f"{chain.ess[inp.path]:.0f}",
+        )
+        for inp in chain.sampled
+    )
+    return Table(
+        columns=("input", "prior range", "preset value", "its posterior pct.", "posterior median", "R-hat", "ESS"),
+        rows=rows,
+        caption=f"The inputs the published BER points inform ({chain.source}; {chain.walkers} walkers x {chain.steps} "
+        f"steps, acceptance {chain.acceptance:.2f}, "
+        f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05 and ESS >= 400 per input). Inputs "
+        "named after a dataset are its own nuisance parameters (the lab prototype's optics), not the design's.",
     )
 
 
@@ -171,6 +199,8 @@ def summary_section(assessment: Assessment) -> Section:
         paragraphs.append(f"No bands or claim verdicts: {assessment.claims_note}.")
     else:
         tables.append(bands_table(claims, report.length_m))
+        if claims.posterior is not None:
+            tables.append(posterior_inputs_table(claims))
         if claims.claims:
             tables.append(claims_rows(claims))
             paragraphs.append("Sources: " + "; ".join(f"{tag} {url}" for tag, url in SOURCES.items()) + ".")

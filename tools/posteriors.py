@@ -1,0 +1,72 @@
+"""Run and ship each preset's posterior on the published points (``src/mosaiclink/config/posteriors``).
+
+``mosaic uncertainty`` and the report read a preset's shipped posterior when its key (the design,
+ranges, datasets and sampler settings: :func:`mosaiclink.explore.posterior.posterior_key`) matches,
+so the chain (minutes of CPU) stays out of their hot path. This script runs the chain of every preset
+(or those named) and writes the file with its diagnostics; presets whose chain is the same (the
+production presets share the prototype's device and fibre physics and its points:
+:func:`~mosaiclink.explore.posterior.chain_key`) run it once. ``tests/explore/test_shipped_posteriors.py``
+fails when a shipped file is stale (key or stored log likelihood). Run it niced:
+
+    PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import resource
+import sys
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ship(presets: list[str]) -> None:
+    """Run the chain of each distinct :func:`chain_key` among ``presets`` and write every preset's file."""
+    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+    from mosaiclink.explore.posterior import sample_posterior, save_posterior, shared_chain
+    from mosaiclink.explore.spec import load_base
+    from mosaiclink.explore.uncertainty import reference_entry, uncertain_inputs
+
+    data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
+    chains: dict = {}
+    for preset in presets:
+        design = load_preset(preset)
+        inputs = uncertain_inputs(design, load_ranges(preset), PowerSpec(), ReliabilitySpec(), reference_entry(design))
+        key = shared_chain(design, inputs, data, load_base)
+        if key in chains:
+            chain, order, cpu_s, first = chains[key]
+            # the same chain; this preset's inputs carry its own nominal values (the percentiles' reference)
+            chain = dataclasses.replace(chain, sampled=tuple(inputs[j] for j in order) + chain.sampled[len(order) :])
+            how = f"the chain of {first}"
+        else:
+            start = _cpu_s()
+            chain, order = sample_posterior(design, inputs, data, load_base, seed=0)
+            cpu_s = _cpu_s() - start
+            chains[key] = (chain, order, cpu_s, preset)
+            how = f"{cpu_s:.0f} s CPU"
+        path = save_posterior(chain, design, inputs, data, load_base)
+        print(
+            f"{preset}: {path.name}, {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.3f}, "
+            f"R-hat {min(chain.rhat.values()):.3f}-{max(chain.rhat.values()):.3f}, "
+            f"ESS {min(chain.ess.values()):.0f}-{max(chain.ess.values()):.0f}, autocorrelation "
+            f"{min(chain.autocorr_steps.values()):.0f}-{max(chain.autocorr_steps.values()):.0f} steps, "
+            f"{'converged' if chain.converged else 'NOT converged'}, {how}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    from mosaiclink.config.presets import preset_names
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", action="append", choices=preset_names(), help="default: every preset")
+    ship(parser.parse_args().preset or preset_names())
+    sys.exit(0)
