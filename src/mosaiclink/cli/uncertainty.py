@@ -78,17 +78,24 @@ def uncertainty(
     if prior_only and data:
         raise ConfigError("option --prior-only: give no --data with it (the prior ignores data)")
     conditioning = () if prior_only else (dataset_path(DEFAULT_DATASET), *(data or ()))
+    # every file read and every point checked before the estimate is printed: a refusal stays one line
+    checked = load_ber_dataset(dataset) if dataset else None
+    if checked is not None:
+        from mosaiclink.explore.calibrate import check_points
+
+        check_points(checked, design)
+    conditioning_data = tuple(load_ber_dataset(path) for path in conditioning)
     with _progress(samples, seconds, quiet=as_json) as progress:
         assessed = assess_claims(
             design,
             table,
             samples,
             seed,
-            dataset=load_ber_dataset(dataset) if dataset else None,
+            dataset=checked,
             baseline=baseline,
             preset=None if config else (preset or DEFAULT_PRESET),
             progress=progress,
-            data=tuple(load_ber_dataset(path) for path in conditioning),
+            data=conditioning_data,
             resample=resample,
         )
     if as_json:
