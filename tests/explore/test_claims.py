@@ -99,3 +99,20 @@ def test_sensitivity_ranks_the_true_drivers():
     drivers = sensitivity(inputs, unit, 3.0 * unit[:, 2] + unit[:, 0])
     assert [d["input"] for d in drivers] == ["c", "a"]  # 9:1 variance shares; "b" is noise
     assert drivers[0]["s1"] == pytest.approx(0.9, abs=0.05)
+
+
+def test_without_a_shipped_posterior_the_report_keeps_the_prior_and_says_why():
+    """run_chain=False (the report): a design no shipped posterior matches gets the prior's bands and a
+    reason, never a silent multi-minute chain; the claims are still decided on those bands."""
+    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.claims import assess_claims
+
+    design = load_preset("mosaic-800g").replace(name="bench-800g")  # no shipped posterior has this key
+    data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
+    out = assess_claims(design, load_ranges("mosaic-800g"), 40, 0, data=data, run_chain=False)
+    assert out.posterior is None and "no shipped posterior" in out.unconditioned
+    assert out.result is out.prior and len(out.claims) > 0
+    assert out.to_dict()["unconditioned"] == out.unconditioned

@@ -471,12 +471,16 @@ def assess_workload(design: MosaicDesign) -> dict[str, Any]:
 def assess_uncertainty(design: MosaicDesign, seed: int) -> tuple[ClaimsAssessment | None, str]:
     """Bands and claim verdicts over the shipped ranges named like the design, or why there are none.
 
-    The same call as ``mosaic uncertainty --preset <name> --samples UNCERTAINTY_SAMPLES --seed <seed>``.
+    The same call as ``mosaic uncertainty --preset <name> --samples UNCERTAINTY_SAMPLES --seed <seed>``
+    when the preset's shipped posterior matches; without one the report keeps the prior's bands and
+    says why (``ClaimsAssessment.unconditioned``) where the CLI runs the chain (minutes of CPU).
     """
     if design.name not in shipped_ranges_names():
         return None, f"no shipped ranges for '{design.name}' (presets with ranges: {', '.join(shipped_ranges_names())})"
     try:
-        claims = assess_claims(design, load_ranges(design.name), UNCERTAINTY_SAMPLES, seed, preset=design.name)
+        claims = assess_claims(
+            design, load_ranges(design.name), UNCERTAINTY_SAMPLES, seed, preset=design.name, run_chain=False
+        )
     except ConfigError as exc:  # a changed design whose values leave the preset's ranges
         return None, f"the shipped ranges of '{design.name}' do not fit this design: {exc}"
     return claims, ""

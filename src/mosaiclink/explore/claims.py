@@ -261,6 +261,7 @@ class ClaimsAssessment:
     temperature_c: float  # the reliability figures refer to
     prior: UncertaintyResult | None = None  # the Latin hypercube over the ranges alone
     posterior: PosteriorResult | None = None  # the chain and its diagnostics
+    unconditioned: str = ""  # why the bands are the prior's (no data, or no shipped posterior and no chain run)
 
     def to_dict(self) -> dict[str, Any]:
         """Bands, drivers, inputs, claims, diagnostics and unranged leaves as plain JSON-ready data."""
@@ -270,6 +271,7 @@ class ClaimsAssessment:
             **self.result.to_dict(),
             "prior_bands": {m: dict(zip(("p5", "p50", "p95"), prior.band(m), strict=True)) for m in prior.metrics},
             "posterior": self.posterior.to_dict() if self.posterior else None,
+            "unconditioned": self.unconditioned or None,
             "claims": [c.to_dict() for c in self.claims],
             "unranged": list(self.unranged),
             "host_interface": self.host_interface,
@@ -288,6 +290,7 @@ def assess_claims(
     data: tuple[BerDataset, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
     resample: bool = False,
+    run_chain: bool = True,
 ) -> ClaimsAssessment:
     """Propagate ``ranges`` (:func:`~mosaiclink.explore.uncertainty.propagate`) and decide every claim.
 
@@ -310,6 +313,9 @@ def assess_claims(
     resample
         Run the chain even when a shipped posterior's key matches
         (:func:`~mosaiclink.explore.posterior.conditioned`).
+    run_chain
+        False: without a matching shipped posterior keep the prior (``unconditioned`` says why)
+        instead of running the chain (the report's choice: minutes of CPU stay out of it).
     """
     if dataset is None:
         published = load_ber_dataset(dataset_path(DEFAULT_DATASET))
@@ -336,8 +342,15 @@ def assess_claims(
         data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
     chain = None
     result = prior
-    if data:
-        chain, order = conditioned(design, prior.inputs, tuple(data), load_base, seed, resample)
+    unconditioned = "" if data else "no data given"
+    found = conditioned(design, prior.inputs, tuple(data), load_base, seed, resample, run_chain) if data else None
+    if data and found is None:
+        unconditioned = (
+            f"no shipped posterior matches '{design.name}' (tools/posteriors.py ships one; "
+            "mosaic uncertainty --resample runs the chain, minutes of CPU)"
+        )
+    if found is not None:
+        chain, order = found
         unit = prior.unit.copy()
         unit[:, list(order)] = chain.draws_unit(samples, seed)[:, : len(order)]
         result = propagate(
@@ -365,4 +378,5 @@ def assess_claims(
         reliability.reference_temperature_c,
         prior,
         chain,
+        unconditioned,
     )

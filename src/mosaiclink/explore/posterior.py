@@ -519,13 +519,17 @@ def conditioned(
     base_of,
     seed: int = 0,
     resample: bool = False,
-) -> tuple[PosteriorResult, tuple[int, ...]]:
+    run_chain: bool = True,
+) -> tuple[PosteriorResult, tuple[int, ...]] | None:
     """The shipped posterior of ``design`` when its key matches (and ``resample`` is not asked), else a
-    chain run now (:func:`sample_posterior`): the chain stays out of the report's and tests' hot path."""
+    chain run now (:func:`sample_posterior`), or None when there is no matching shipped posterior and
+    ``run_chain`` is False (the report: the chain, minutes of CPU, stays out of its hot path)."""
     if not resample:
         shipped = load_shipped(design, inputs, datasets, base_of)
         if shipped is not None:
             return shipped
+        if not run_chain:
+            return None
     return sample_posterior(design, inputs, datasets, base_of, seed)
 
 

@@ -118,7 +118,7 @@ def claims_rows(claims: ClaimsAssessment) -> Table:
         f"conditioned on {', '.join(chain.datasets)} ({chain.walkers} walkers, {chain.source}, "
         f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05 and ESS >= 400 per sampled input)"
         if chain
-        else "the ranges alone (no data)"
+        else f"the ranges alone ({claims.unconditioned or 'no data'})"
     )
     return Table(
         columns=(
