@@ -183,3 +183,24 @@ def test_provenance_comments_classify_every_leaf():
     unranged = unranged_estimates("mosaic-800g", load_ranges("mosaic-800g"))
     assert "variation.dead_channel_probability" in unranged  # the fast path's nominal channel has no spread
     assert "fiber.attenuation_db_per_m" not in unranged and "led.abc_a_per_s" not in unranged
+
+
+def test_link_metrics_in_progress_blocks_equal_one_pass():
+    """The progress bar's blocks change nothing: rows are independent (same numbers to rounding:
+    array sizes change the summation order), and progress reports every block up to the total."""
+    import numpy as np
+
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.uncertainty import PROGRESS_BLOCKS, _link_metrics
+
+    design = load_preset("mosaic-800g")
+    paths = ("led.peak_current_ma", "link.length_m")
+    rows = np.column_stack([np.linspace(1.5, 3.0, 23), np.linspace(20.0, 55.0, 23)])
+    calls: list[tuple[int, int]] = []
+    blocked = _link_metrics(design, paths, rows, lambda done, total: calls.append((done, total)))
+    whole = _link_metrics(design, paths, rows)
+    per_block = -(-23 // PROGRESS_BLOCKS)  # 3 rows a block
+    assert len(calls) == -(-23 // per_block) and calls[-1] == (23, 23)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    for name, values in whole.items():
+        np.testing.assert_allclose(blocked[name], values, rtol=1e-12, atol=0.0, err_msg=name)

@@ -231,12 +231,12 @@ def evaluate_samples(
 ) -> dict[str, np.ndarray]:
     """Every metric for every row of ``values``; ``probes`` adds ``log10_ber@name`` at fixed
     conditions (e.g. a published BER point's length and rate); ``progress(done, total)`` is
-    called once the samples' power and FIT are done (one array pass)."""
+    called as the link metrics' blocks of samples finish, and once more when all are done."""
     columns = {inp.path: values[:, j] for j, inp in enumerate(inputs)}
     dpaths = tuple(p for p in columns if _split(p)[0] == "" and not p.startswith("catalog."))
     drows = np.column_stack([columns[p] for p in dpaths]) if dpaths else np.zeros((len(values), 0))
-    link = _link_metrics(design, dpaths, drows)
     n = len(values)
+    link = _link_metrics(design, dpaths, drows, progress)
     # every sample in one array pass: the design, power and reliability specs as batches
     fixed = design_columns(
         design_batch(design, dpaths, drows, checked=True),  # checked by _link_metrics
@@ -284,10 +284,26 @@ def _spec_batch(spec: Spec, root: str, columns: dict[str, np.ndarray], n: int):
     return design_batch(spec, paths, np.column_stack([columns[prefix + p] for p in paths]).reshape(n, len(paths)))
 
 
-def _link_metrics(design: MosaicDesign, paths: tuple[str, ...], rows: np.ndarray) -> dict[str, np.ndarray]:
-    """The fast path over all rows at once (one array pass)."""
+PROGRESS_BLOCKS = 10  # a progress bar's steps: the rows are evaluated in this many blocks (same numbers)
+
+
+def _link_metrics(
+    design: MosaicDesign,
+    paths: tuple[str, ...],
+    rows: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """The fast path over all rows (row by row independent, so blocks give the same numbers);
+    with ``progress`` in :data:`PROGRESS_BLOCKS` blocks, reporting each."""
+    n = len(rows)
+    step = max(-(-n // PROGRESS_BLOCKS), 1) if progress is not None else max(n, 1)
     try:
-        return evaluate_rows(design, paths, rows)
+        parts = []
+        for start in range(0, max(n, 1), step):
+            parts.append(evaluate_rows(design, paths, rows[start : start + step]))
+            if progress is not None:
+                progress(min(start + step, n), n)
+        return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     except (ValueError, TypeError) as exc:
         raise ConfigError(
             f"ranges: the fast path cannot sweep these leaves together ({', '.join(paths)}): {exc}; "
