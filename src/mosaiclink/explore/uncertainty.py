@@ -293,10 +293,11 @@ def _link_metrics(
     rows: np.ndarray,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """The fast path over all rows (row by row independent, so blocks give the same numbers);
-    with ``progress`` in :data:`PROGRESS_BLOCKS` blocks, reporting each."""
+    """The fast path over all rows in :data:`PROGRESS_BLOCKS` blocks, reporting each to ``progress``.
+    Always the same blocks, with or without a progress bar: a reach's root moves within the solver's
+    tolerance with the batch, and every surface must show the same number."""
     n = len(rows)
-    step = max(-(-n // PROGRESS_BLOCKS), 1) if progress is not None else max(n, 1)
+    step = max(-(-n // PROGRESS_BLOCKS), 1)
     try:
         parts = []
         for start in range(0, max(n, 1), step):
