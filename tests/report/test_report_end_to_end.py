@@ -50,8 +50,9 @@ def test_published_claims_appear_as_computed(built_report):
     assert data["datapath"]["emulated"]["silent_corruptions"] == 0
     mosaic_h = data["cluster"]["fabric"][1]["failures"]["mtbf_mosaic_h"]
     optical_h = data["cluster"]["fabric"][0]["failures"]["mtbf_optical_h"]
-    # module parts counted (system.reliability): ~6x, not the paper's 100x (docs/calibration.md)
-    assert 6.0 <= optical_h <= 12.0 and mosaic_h / optical_h >= 5.0
+    # module parts and a UG116 11 FIT die counted (system.reliability): 550 / 113.5 = 4.85x per link,
+    # a little less over the fleet (MOSAIC also takes the copper links beyond DAC reach), not 100x
+    assert 6.0 <= optical_h <= 12.0 and 4.5 <= mosaic_h / optical_h <= 550.0 / 113.5
     optical = data["cluster"]["fabric"][0]
     fits = [t["links"] * t["fit_per_link"] for t in optical["technologies"] if t["kind"] == "optical"]
     assert optical_h == pytest.approx(1e9 / sum(fits), rel=1e-9)
