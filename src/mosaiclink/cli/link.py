@@ -137,7 +137,7 @@ def _print_report(report) -> None:
         value = -line.value_db if line.kind in ("loss", "penalty") else line.value_db
         unit = "dBm" if line.kind == "level" else "dB"
         style = {"level": "bold", "margin": "bold green" if value >= 0 else "bold red"}.get(line.kind, "")
-        text = f"{value:+.2f} {unit}"
+        text = f"{round(value, 2) + 0.0:+.2f} {unit}"  # + 0.0: a zero loss reads +0.00, never -0.00
         budget.add_row(line.name, f"[{style}]{text}[/]" if style else text)
     console.print(budget)
     summary = report.ber_summary()
