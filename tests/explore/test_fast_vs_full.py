@@ -215,3 +215,18 @@ def test_population_reaches_on_random_designs():
             assert fast["reach_median_m"][i] == pytest.approx(full_median, rel=0.02), i
             assert fast["reach_all_m"][i] == pytest.approx(full_all, rel=0.02), i
     assert checked >= 6
+
+
+def test_channels_without_light_keep_the_regression_defined():
+    """Found by the preset fuzz: a lens aperture of 9e-191 leaves channels without light (0/0 swing);
+    their features sit at the mean instead of breaking the least squares (SVD did not converge)."""
+    import numpy as np
+
+    from mosaiclink.physics.population import channel_features, regression
+
+    swing = np.array([1e-6, 2e-6, np.nan, 3e-6, 0.0, 4e-6])
+    features = channel_features(np.array([5.0, 6.0, 0.0, 7.0, 0.0, 8.0]), swing, np.ones(6))
+    assert np.all(np.isfinite(features))
+    ranks = np.array([0, 2, 5])
+    out = regression(features, ranks)
+    assert np.all(np.isfinite(out)) and np.allclose(out[ranks], np.eye(3))

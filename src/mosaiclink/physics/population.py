@@ -155,10 +155,20 @@ def channel_features(q_reference: np.ndarray, swing_a: np.ndarray, rate_scale: n
     """The regressors of each live channel's Q (live, 5): 1, its Q in the reference design, its
     log photocurrent swing and that squared, its log LED rate scale (module Notes), each
     standardised over the channels (conditioning only)."""
-    log_swing = np.log(np.maximum(swing_a, 1e-300))
-    columns = [q_reference, log_swing, log_swing**2, np.log(rate_scale)]
-    scaled = [(c - c.mean()) / (c.std() or 1.0) for c in columns]
-    return np.column_stack([np.ones(q_reference.size), *scaled])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_swing = np.log(np.maximum(swing_a, 1e-300))
+        columns = [q_reference, log_swing, log_swing**2, np.log(rate_scale)]
+    return np.column_stack([np.ones(q_reference.size), *(_standardised(c) for c in columns)])
+
+
+def _standardised(column: np.ndarray) -> np.ndarray:
+    """``column`` centred and scaled over its finite entries; a non-finite entry (a channel with no
+    light: 0/0 swing) sits at the mean, so the least squares stays defined (its Q is the anchors' fit)."""
+    finite = np.isfinite(column)
+    if not finite.any():
+        return np.zeros(column.shape)
+    mean, std = column[finite].mean(), column[finite].std()
+    return np.where(finite, (column - mean) / (std if std > 0 and np.isfinite(std) else 1.0), 0.0)
 
 
 def regression(features: np.ndarray, anchor_ranks: np.ndarray) -> np.ndarray:
