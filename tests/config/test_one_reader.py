@@ -50,3 +50,26 @@ def test_the_scan_finds_a_read():
     ):
         assert READS.search(line), line
     assert not READS.search("value = reader.read_text_safely")  # not a read
+
+
+def test_read_npz_refuses_hostile_files_in_one_line(tmp_path):
+    """The shipped-posterior reader: a FIFO, a device, binary junk and a pickle each get one line."""
+    import os
+
+    import numpy as np
+    import pytest
+
+    from mosaiclink.config.io import read_npz
+    from mosaiclink.errors import ConfigError
+
+    fifo, junk, pickled = tmp_path / "f.npz", tmp_path / "junk.npz", tmp_path / "obj.npz"
+    os.mkfifo(fifo)
+    junk.write_bytes(b"\x00\xff\xfe" * 10)
+    np.savez(pickled, a=np.array([{"x": 1}], dtype=object))
+    for path, says in ((fifo, "FIFO"), ("/dev/zero", "device"), (junk, "not a readable .npz"), (pickled, "npz")):
+        with pytest.raises(ConfigError) as err:
+            read_npz(path)
+        assert says in str(err.value) and "\n" not in str(err.value) and str(err.value).count("array file") == 1
+    good = tmp_path / "good.npz"
+    np.savez(good, a=np.arange(3.0))
+    assert read_npz(good)["a"].tolist() == [0.0, 1.0, 2.0]

@@ -166,8 +166,9 @@ def read_npz(path: str | Path, what: str = "array file", max_bytes: int = MAX_DA
 
     import numpy as np
 
+    raw = read_bytes(path, what, max_bytes)  # its own one-line refusals (FIFO, device, size)
     try:
-        with np.load(io.BytesIO(read_bytes(path, what, max_bytes)), allow_pickle=False) as archive:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise ConfigError(f"{what} = '{_shown(Path(path))}': not a readable .npz archive ({exc})") from None
