@@ -51,7 +51,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/channel_statistic.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
-    "physics/link.py": PHYSICS_TESTS,
+    "physics/link.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py"],  # chain_crosstalk_ratio vs the Chain's
     "physics/chain.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py", "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
