@@ -223,3 +223,13 @@ def test_median_channel_is_the_lower_middle_of_the_live_margins():
     chosen = margin[report.median_channel]
     assert (margin[live] < chosen).sum() == 49 and (margin[live] > chosen).sum() == 50
     assert report.channel_budget().value("Margin") == pytest.approx(chosen, abs=1e-12)
+
+
+def test_reported_chromatic_spread_is_dispersion_times_linewidth_times_length():
+    """The report's chromatic spread is the textbook FWHM |D| dlambda L in ps (Agrawal, *Fiber-Optic
+    Communication Systems*, eq. 2.3.5): on the prototype |D| = 770 ps/(nm km) at 450 nm [T], a
+    15 nm LED linewidth (its junction at the 25 C reference: no thermal broadening) over
+    20 m = 0.020 km: 770 x 15 x 0.020 = 231 ps, worked by hand."""
+    assert PROTO.led.temperature_c == 25.0 and PROTO.led.spectral_fwhm_nm == 15.0 and PROTO.link.length_m == 20.0
+    assert PROTO.fiber.chromatic_dispersion_ps_per_nm_km == -770.0
+    assert evaluate_link(PROTO).chromatic_spread_ps == pytest.approx(231.0, rel=1e-12)
