@@ -19,10 +19,10 @@ def test_compiled_rk4_matches_the_numpy_formulation(rows, seed, substeps):
     to_g = 1e-3 / (1.602176634e-19 * 5e-7 * m.area_cm2(rng.uniform(3.0, 20.0, rows)))
     tau_rc = np.where(rng.random(rows) < 0.3, 0.0, rng.uniform(1e-12, 2e-10, rows))
     h = rng.uniform(5e-12, 6e-11, rows) / substeps
-    i_ma = rng.choice([0.2, 0.5, 2.0, 4.0], (rows, int(rng.integers(2, 80))))
-    i_start = i_ma[:, 0]
+    drive = rng.choice([0.2, 0.5, 2.0, 4.0], (int(rng.integers(2, 80)), rows))  # (samples, rows)
+    i_start = drive[0]
     n0 = m.carrier_density_per_cm3(i_start * to_g * 1.602176634e-19 * 5e-7, 5.0, a, b, c)
-    ours = m._integrate_rate_equation(n0, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps, compiled=True)
-    oracle = m._integrate_rate_equation(n0, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps, compiled=False)
+    ours = m._integrate_rate_equation(n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps, compiled=True)
+    oracle = m._integrate_rate_equation(n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps, compiled=False)
     assert ours.shape == oracle.shape
     np.testing.assert_allclose(ours, oracle, rtol=1e-9, atol=0.0)

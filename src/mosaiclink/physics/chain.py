@@ -285,8 +285,8 @@ class Chain:
         concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
         responsivity = channel_responsivity_a_per_w(design, draw.wavelength_offset_nm, draw.responsivity_scale)
         led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
-        led_pulse = _unit_led_pulse(led, bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps)
         nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
+        h_led = _unit_led_spectrum(led, bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps, nu.size)
         # the receiver, CTLE, noise and jitter stages once per run of rows sharing them (a design's channels)
         first, inverse = _runs(bit_s, *_swept(rx), *_swept(eq))
         rx_d, eq_d, bit_d = _taken(rx, first), _taken(eq, first), bit_s[first]
@@ -313,7 +313,7 @@ class Chain:
             side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
             nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
             nu=nu,
-            h_led=sampling.spectrum(led_pulse, led_sps)[:, : nu.size],
+            h_led=h_led,
             h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape)[inverse],
             h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape)[inverse],
             thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
@@ -438,10 +438,15 @@ def _runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, np.cumsum(change) - 1
 
 
-def _unit_led_pulse(led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int):
-    """The LED's large-signal isolated-bit pulse over ``SPAN_BITS`` bits per watt of swing
-    (rows, SPAN_BITS led_sps), integrated once per distinct (LED, bit period, rate scale) of the
-    batch: a sweep over lengths, fibres, receivers or spares shares one rate-equation solution."""
+def _unit_led_spectrum(
+    led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int, size: int
+):
+    """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
+    ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` samples per
+    bit), integrated once per distinct (LED, bit period, rate scale) of the batch: a sweep over
+    lengths, fibres, receivers or spares shares one rate-equation solution. The time grid is
+    built time-major (the rate equation's layout, :func:`microled.optical_waveform_w`), so the
+    pulse never needs a transpose."""
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
     key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
@@ -451,7 +456,7 @@ def _unit_led_pulse(led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w
         distinct = SectionView(
             led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
         )
-    t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * bit_s[first, None]
+    t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
     pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
-    return pulse[inverse.reshape(-1)]
+    return sampling.spectrum(pulse, led_sps, size)[inverse.reshape(-1)]
