@@ -438,6 +438,21 @@ def _runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, np.cumsum(change) - 1
 
 
+def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row of each distinct row of ``key`` (rows, columns) and each row's distinct row:
+    ``x[first][inverse]`` is ``x`` for any row-wise stage of those columns. A lexicographic sort
+    of the columns (``np.unique(axis=0)`` sorts the rows as raw bytes, 20x slower on a few
+    columns)."""
+    rows = key.shape[0]
+    order = np.lexsort(key.T)
+    ordered = key[order]
+    new = np.ones(rows, dtype=bool)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    inverse = np.empty(rows, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse
+
+
 def _unit_led_spectrum(
     led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int, size: int
 ):
@@ -450,7 +465,7 @@ def _unit_led_spectrum(
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
     key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    first, inverse = _distinct(key)
     distinct = led
     if fields:
         distinct = SectionView(
@@ -459,4 +474,4 @@ def _unit_led_spectrum(
     t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
     pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
-    return sampling.spectrum(pulse, led_sps, size)[inverse.reshape(-1)]
+    return sampling.spectrum(pulse, led_sps, size)[inverse]

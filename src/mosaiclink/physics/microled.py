@@ -68,25 +68,44 @@ def recombination_rate_per_cm3_s(n_per_cm3, a_per_s, b_cm3_per_s, c_cm6_per_s):
     return n * (a_per_s + n * (b_cm3_per_s + n * c_cm6_per_s))
 
 
-def carrier_density_per_cm3(current_density_a_per_cm2, thickness_nm, a_per_s, b_cm3_per_s, c_cm6_per_s):
+def carrier_density_per_cm3(
+    current_density_a_per_cm2, thickness_nm, a_per_s, b_cm3_per_s, c_cm6_per_s, compiled: bool | None = None
+):
     """Steady-state carrier density solving J/(q d) = A n + B n^2 + C n^3.
 
     Newton's method from the upper bound ``min(G/A, sqrt(G/B), cbrt(G/C))`` (each term alone is
     at most the generation rate G); R is increasing and convex for n > 0, so the iteration
-    decreases monotonically to the root.
+    decreases monotonically to the root. Every element iterates in lockstep until the first
+    iteration at which all steps are within 1e-12 of the density (at most
+    :data:`NEWTON_ITERATIONS`). Once Numba is loaded (by the rate equation's loop) the iteration
+    runs fused (:func:`mosaiclink.physics._rate_kernel.newton_density`, bit-identical);
+    ``compiled`` forces the choice.
     """
     g = np.asarray(current_density_a_per_cm2, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(thickness_nm) * 1e-7)
     a, b, c = (np.asarray(v, dtype=float) for v in (a_per_s, b_cm3_per_s, c_cm6_per_s))
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = [np.where(a > 0, g / a, np.inf), np.sqrt(g / b), np.where(c > 0, np.cbrt(g / c), np.inf)]
     n = np.minimum(np.minimum(bounds[0], bounds[1]), bounds[2])
-    for _ in range(60):
+    if compiled is None:
+        compiled = "numba" in sys.modules
+    if compiled:
+        from mosaiclink.physics._rate_kernel import newton_density
+
+        g_f, a_f, b_f, c_f = (
+            np.ascontiguousarray(np.broadcast_to(v, n.shape), dtype=float).ravel() for v in (g, a, b, c)
+        )
+        n = newton_density(n.ravel().copy(), g_f, a_f, b_f, c_f, NEWTON_ITERATIONS).reshape(n.shape)
+        return np.maximum(n, 0.0)
+    for _ in range(NEWTON_ITERATIONS):
         f = recombination_rate_per_cm3_s(n, a, b, c) - g
         step = f / (a + n * (2 * b + 3 * c * n))
         n = n - step
         if np.all(np.abs(step) <= 1e-12 * np.maximum(n, 1.0)):
             break
     return np.maximum(n, 0.0)
+
+
+NEWTON_ITERATIONS = 60
 
 
 def internal_quantum_efficiency(n_per_cm3, a_per_s, b_cm3_per_s, c_cm6_per_s):
@@ -233,21 +252,21 @@ def optical_waveform_w(
     ]
     # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
     drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
-    out = np.empty(drive.shape)
+    n_t = np.empty(drive.shape)
     flat_steps = steps.reshape(-1)
     for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
         group = flat_steps == count
         rows = np.flatnonzero(group) if not group.all() else slice(None)
         n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v[rows] for v in full)
         drive_g = drive if isinstance(rows, slice) else np.take(drive, rows, axis=1)  # C order, as the loop reads it
-        out[:, rows] = _integrate_rate_equation(
+        n_t[:, rows] = _integrate_rate_equation(
             n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
         )
-    out = np.moveaxis(out.reshape((samples,) + shape), 0, -1)
+    density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
     scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * out**2
+    return np.asarray(scale)[..., None] * b[..., None] * density**2
 
 
 def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
