@@ -60,6 +60,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -134,17 +135,29 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     receive concentrator): the blurred square spots of the channel and of its aggressors at
     grid offsets :data:`_OFFSETS` (one pitch ``pitch_f_um`` on the fibre face apart), with the
     nominal receive-minus-transmit offset ``nominal_offset_um`` (x) and the drawn offsets."""
+    return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
+
+
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
+    """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
+    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
     n = draw.rows
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    spot, blur, side = _full(spot_side_um, n), _full(sigma_um, n), _full(side_um, n)
-    own_xy = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    own = optics.interval_capture(own_xy[:, 0], spot, blur, side) * optics.interval_capture(
-        own_xy[:, 1], spot, blur, side
-    )
-    agg_xy = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
-    agg_xy[..., 0] += nominal[:, None]
-    col = (spot[:, None], blur[:, None], side[:, None])
-    return own, optics.interval_capture(agg_xy[..., 0], *col) * optics.interval_capture(agg_xy[..., 1], *col)
+    out = np.empty((n, 1 + len(_OFFSETS), 2))
+    out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
+    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
+    out[:, 1:, 0] += nominal[:, None]
+    return out
+
+
+def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
+    """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
+    the product of the two axes' ``optics.interval_capture``."""
+    n = offsets_um.shape[0]
+    col = (_full(spot_side_um, n)[:, None, None], _full(sigma_um, n)[:, None, None], _full(side_um, n)[:, None, None])
+    along = optics.interval_capture(offsets_um, *col)
+    both = along[..., 0] * along[..., 1]
+    return both[:, 0], both[:, 1:]
 
 
 def _full(value, size: int) -> np.ndarray:
@@ -358,7 +371,11 @@ class Chain:
         """Own capture (rows,) and each aggressor's capture (rows, K) by this detector, before the
         receive concentrator, at ``length_m``."""
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
-        return captures(self.draw, self.pitch_f_um, self.nominal_offset_um, self.spot_side_um, sigma, self.side_um)
+        return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
+
+    @cached_property
+    def _capture_offsets_um(self) -> np.ndarray:
+        return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
