@@ -78,23 +78,29 @@ PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physi
 _OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
 
 
-def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
+def fiber_spread_s(design: Any, length_m, angular_fill=None) -> tuple[np.ndarray, np.ndarray]:
     """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
-    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo).
+    ``angular_fill``: the transmit optic's (``optics.launch``), when the caller holds it."""
     fib = design.fiber
-    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
+    if angular_fill is None:
+        angular_fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, angular_fill)
     chrom = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
     return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
 
 
-def fiber_transfer_function(design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64) -> np.ndarray:
+def fiber_transfer_function(
+    design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64, angular_fill=None
+) -> np.ndarray:
     """The fibre's response (walk-off rectangle x chromatic Gaussian, ``fiber.transfer_function``) of a
     design (or batch) at ``length_m`` (default its own) on ``freq`` in cycles per ``time_unit_s``:
-    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F))."""
-    walk, chrom = fiber_spread_s(design, design.link.length_m if length_m is None else length_m)
+    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F));
+    ``angular_fill`` as :func:`fiber_spread_s`."""
+    length_m = design.link.length_m if length_m is None else length_m
+    walk, chrom = fiber_spread_s(design, length_m, angular_fill)
     unit = np.asarray(time_unit_s, dtype=float)
     if unit.ndim:
         return fiber.transfer_function(freq, (walk / unit)[:, None], (chrom / unit)[:, None], dtype)
@@ -373,9 +379,22 @@ class Chain:
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
         return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
 
+    # length-independent factors of at_length, computed on its first call (a reach search calls it
+    # at many lengths): the capture geometry, the transmit optic's angular fill (the modal walk-off
+    # per metre) and the LED x receiver x CTLE response
+
     @cached_property
     def _capture_offsets_um(self) -> np.ndarray:
         return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
+
+    @cached_property
+    def _angular_fill(self) -> np.ndarray:
+        d = self.design
+        return np.asarray(optics.launch(d.led, d.coupling, d.fiber, d.array.pitch_um).angular_fill, dtype=float)
+
+    @cached_property
+    def _h_led_receiver_ctle(self) -> np.ndarray:
+        return self.h_led * self.h_receiver * self.h_ctle
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
@@ -390,8 +409,8 @@ class Chain:
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32)
-        h = h * self.h_led * self.h_receiver * self.h_ctle
+        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32, self._angular_fill)
+        h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
         samples = samples * (i1 - i0)[:, None, None]

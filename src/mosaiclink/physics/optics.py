@@ -258,30 +258,46 @@ _TAIL_TABLE = _tail_table()
 
 
 def _edges(offset, spot_side, sigma, width):
-    """The four edges of the interval capture in units of the blur (4, N), each clamped to
-    ``_TAIL_A_MAX`` in magnitude, -a^2/2 of each, and the second difference of their linear parts
-    max(t, 0) (N,): the NumPy twin of ``_capture_kernel.edges`` (the same operations in the same order)."""
-    half_w, half_s = 0.5 * width, 0.5 * spot_side
+    """The four edges of each interval of ``offset`` (groups, M) in units of its group's blur,
+    clamped to ``_TAIL_A_MAX`` in magnitude (4, groups M), -a^2/2 of each and the second difference
+    of their linear parts max(t, 0) (groups M,): the NumPy twin of ``_capture_kernel.edges`` (the
+    same operations in the same order)."""
+    half_w, half_s, per_sigma = (v[:, None] for v in (0.5 * width, 0.5 * spot_side, 1.0 / sigma))
     t = np.stack(
         [offset + half_w + half_s, offset - half_w + half_s, offset + half_w - half_s, offset - half_w - half_s]
     )
-    t /= sigma
+    t *= per_sigma
+    t = t.reshape(4, -1)
     lin = np.maximum(t, 0.0)
     linear = lin[0] - lin[1] - lin[2] + lin[3]
     a = np.minimum(np.abs(t), _TAIL_A_MAX)
     return a, -0.5 * a * a, linear
 
 
-def _blurred(a, gauss, linear, spot_side, sigma, table):
-    """The blurred capture (unclipped) from the edges, their Gaussian factors exp(-a^2/2) and the
-    linear part: the NumPy twin of ``_capture_kernel.blurred``."""
-    j = np.minimum((a * (1.0 / _TAIL_WIDTH)).astype(np.intp), table.shape[0] - 1)
-    t = (a - j * _TAIL_WIDTH) * (2.0 / _TAIL_WIDTH) - 1.0
+def _blurred(a, gauss, linear, spot_side, sigma, table, width):
+    """The blurred capture, clipped to [0, 1] (groups, M), from the edges, their Gaussian factors
+    exp(-a^2/2) and the linear part: the NumPy twin of ``_capture_kernel.blurred``."""
+    j = np.minimum((a * (1.0 / width)).astype(np.intp), table.shape[0] - 1)
+    t = (a - j * width) * (2.0 / width) - 1.0
     p = table[j, 0]
     for k in range(1, table.shape[1]):
         p = p * t + table[j, k]
-    tail = gauss * p
-    return sigma / spot_side * (linear + (tail[0] - tail[1] - tail[2] + tail[3]))
+    tail = (gauss * p).reshape(4, spot_side.size, -1)
+    value = (sigma / spot_side)[:, None] * (
+        linear.reshape(spot_side.size, -1) + (tail[0] - tail[1] - tail[2] + tail[3])
+    )
+    return np.clip(value, 0.0, 1.0)
+
+
+def _groups(shape: tuple[int, ...], parameters) -> int:
+    """The number of leading axes of ``shape`` along which the ``parameters`` vary (they are
+    constant along the rest): intervals come in groups sharing the spot, blur and width."""
+    lead = 0
+    for p in parameters:
+        p_shape = (1,) * (len(shape) - np.ndim(p)) + np.shape(p)
+        varying = [axis for axis, size in enumerate(p_shape) if size != 1]
+        lead = max(lead, varying[-1] + 1 if varying else 0)
+    return lead
 
 
 def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool | None = None):
@@ -307,19 +323,27 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
     run as compiled loops (:mod:`mosaiclink.physics._capture_kernel`) with the same operations in
     the same order (identical results); ``compiled`` forces the choice.
     """
-    shape = np.broadcast_shapes(*(np.shape(v) for v in (offset_um, spot_side_um, sigma_um, width_um)))
-    c, s, sig, w = (np.ascontiguousarray(np.broadcast_to(_f(v), shape)).reshape(-1) for v in
-                    (offset_um, spot_side_um, sigma_um, width_um))  # fmt: skip
+    parameters = (spot_side_um, sigma_um, width_um)
+    shape = np.broadcast_shapes(np.shape(offset_um), *(np.shape(v) for v in parameters))
+    lead = _groups(shape, parameters)
+    size = int(np.prod(shape, dtype=np.int64))
+    per_group = int(np.prod(shape[lead:], dtype=np.int64))
+    if per_group > _CAPTURE_BLOCK:  # few large groups: one interval per group
+        lead, per_group = len(shape), 1
+    groups = size // max(per_group, 1)
+    c = np.ascontiguousarray(np.broadcast_to(_f(offset_um), shape)).reshape(groups, per_group)
+    s, sig, w = (np.broadcast_to(_f(v), shape[:lead] + (1,) * (len(shape) - lead)).reshape(groups) for v in parameters)
     sig = np.maximum(sig, 1e-9)
     thin = s < 1e-3 * sig
     s_safe = np.where(thin, 1.0, s)
     if compiled is None:
-        compiled = c.size >= COMPILED_CAPTURES or "numba" in sys.modules
-    out = np.empty(c.size)
+        compiled = size >= COMPILED_CAPTURES or "numba" in sys.modules
+    out = np.empty((groups, per_group))
     if compiled:
         from mosaiclink.physics import _capture_kernel as kernel
-    for start in range(0, c.size, _CAPTURE_BLOCK):  # blocks: the temporaries stay in cache
-        part = slice(start, start + _CAPTURE_BLOCK)
+    block = max(1, _CAPTURE_BLOCK // max(per_group, 1))
+    for start in range(0, groups, block):  # blocks of groups: the temporaries stay in cache
+        part = slice(start, start + block)
         if compiled:
             a, gauss, linear = kernel.edges(c[part], s[part], sig[part], w[part], _TAIL_A_MAX)
             np.exp(gauss, out=gauss)
@@ -327,13 +351,14 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
         else:
             a, gauss, linear = _edges(c[part], s[part], sig[part], w[part])
             np.exp(gauss, out=gauss)
-            out[part] = _blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE)
+            out[part] = _blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH)
     if thin.any():
-        sig_t, s_t = sig[thin], s[thin]
+        sig_t, s_t = sig[thin][:, None], s[thin][:, None]
         sig_thin = np.sqrt(sig_t * sig_t + s_t * s_t / 12.0)
-        half_w = 0.5 * w[thin]
-        out[thin] = ndtr((c[thin] + half_w) / sig_thin) - ndtr((c[thin] - half_w) / sig_thin)
-    return np.clip(out, 0.0, 1.0).reshape(shape)
+        half_w = 0.5 * w[thin][:, None]
+        gaussian = ndtr((c[thin] + half_w) / sig_thin) - ndtr((c[thin] - half_w) / sig_thin)
+        out[thin] = np.clip(gaussian, 0.0, 1.0)
+    return out.reshape(shape)
 
 
 def square_capture(offset_x_um, offset_y_um, spot_side_um, sigma_um, width_um):
