@@ -1,13 +1,18 @@
 """The compiled statistical eye against independent formulations: its normal CDF and
 exponential against SciPy's and NumPy's, and the whole eye against the vectorized NumPy
-formulation it replaced (``stat_eye_reference.eye_log10_ber_numpy``) on random channels."""
+formulation (``ber.eye_log10_ber(..., compiled=False)``, the small-batch path) on random channels."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
-import stat_eye_reference as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import ndtr as scipy_ndtr
 
+import mosaiclink
 from mosaiclink.physics import ber
 from mosaiclink.physics._eye_kernel import exp_nonpositive, ndtr
 
@@ -58,16 +63,29 @@ def channels(draw):
 def test_compiled_eye_agrees_with_the_numpy_formulation(case):
     """Agreement of two formulations to the parity bound of the speed work (1e-9 relative in
     log10 BER; measured about 1e-14), from BER 1/2 down to the 1e-300 floor."""
-    got = ber.eye_log10_ber(*case[:5], weights=case[5], threshold=case[6])
-    expected = ref.eye_log10_ber_numpy(*case[:5], weights=case[5], threshold=case[6])
+    got = ber.eye_log10_ber(*case[:5], weights=case[5], threshold=case[6], compiled=True)
+    expected = ber.eye_log10_ber(*case[:5], weights=case[5], threshold=case[6], compiled=False)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
 
 
-def test_leading_axes_are_kept_and_broadcast():
+def test_leading_axes_are_kept_and_broadcast_on_both_paths():
     rng = np.random.default_rng(3)
     g = rng.normal(0.0, 0.1, (2, 3, 1, 8))
     g[..., 2] = 1.0
-    got = ber.eye_log10_ber(g, 2, np.full((3, 4), 0.02), 0.1, np.full((2, 3), 0.12))
-    expected = ref.eye_log10_ber_numpy(g, 2, np.full((3, 4), 0.02), 0.1, np.full((2, 3), 0.12))
+    got = ber.eye_log10_ber(g, 2, np.full((3, 4), 0.02), 0.1, np.full((2, 3), 0.12), compiled=True)
+    expected = ber.eye_log10_ber(g, 2, np.full((3, 4), 0.02), 0.1, np.full((2, 3), 0.12), compiled=False)
     assert got.shape == (2, 3)
     np.testing.assert_allclose(got, expected, rtol=1e-9)
+
+
+def test_small_batches_of_a_fresh_process_do_not_load_numba():
+    """``mosaic link`` (one design's channels) pays neither Numba's import nor its cache load."""
+    code = (
+        "import sys, numpy as np; from mosaiclink.physics import ber; "
+        "g = np.zeros((460, 3, 16)); g[..., 4] = 1.0; "
+        "ber.eye_log10_ber(g, 4, np.full((460, 24), 1e-3), np.full(460, 0.1), np.full(460, 0.1)); "
+        "print('numba' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(mosaiclink.__file__).parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "False"

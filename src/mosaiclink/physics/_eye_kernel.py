@@ -2,8 +2,9 @@
 
 A module of its own so that importing the physics layer does not load Numba; the first eye does.
 The formulation (exact strongest interferers, Gaussian rest, Newton threshold, jitter-weighted
-tails) is the one in :mod:`mosaiclink.physics.ber`'s Notes; the NumPy formulation it replaced is
-kept in ``tests/physics/stat_eye_reference.py`` as the oracle of a property test.
+tails) is the one in :mod:`mosaiclink.physics.ber`'s Notes; its NumPy formulation
+(``ber._eye_ber_numpy``, the path of small batches, which do not load Numba) is the oracle of
+a property test.
 
 The two transcendental functions the eye spends its time in are written out so that the
 compiler vectorizes the loops over the :math:`2^N` patterns (a call into libm does not):

@@ -57,8 +57,10 @@ Examples
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
-from scipy.special import log_ndtr, ndtri
+from scipy.special import log_ndtr, ndtr, ndtri
 
 LN10 = np.log(10.0)
 
@@ -131,10 +133,91 @@ def sampling_offsets(rj_rms, dj_pp, nodes: int = JITTER_NODES) -> tuple[np.ndarr
     return offsets, np.concatenate([[0.0], 0.5 * w, 0.5 * w])
 
 
-def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None, threshold: str = "optimal"):
+def _patterns(n: int) -> np.ndarray:
+    """All 2^n bit patterns, (2^n, n)."""
+    return ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
+
+
+def _optimal_threshold(zeros, ones, s0, s1, low, high):
+    """Threshold where the '0' and '1' densities (Gaussian mixtures with means ``zeros``/``ones``
+    (..., M), sigmas ``s0``/``s1`` (...,)) cross: Newton on their log ratio (see module Notes)."""
+    edge0, edge1 = zeros.max(axis=-1), ones.min(axis=-1)
+    open_eye = edge1 > edge0
+    t = np.where(open_eye, (s1 * edge0 + s0 * edge1) / (s0 + s1), 0.5 * (low + high))
+    for _ in range(NEWTON_STEPS):
+        e1 = -0.5 * ((t[..., None] - ones) / s1[..., None]) ** 2
+        e0 = -0.5 * ((t[..., None] - zeros) / s0[..., None]) ** 2
+        m1, m0 = e1.max(axis=-1, keepdims=True), e0.max(axis=-1, keepdims=True)
+        w1, w0 = np.exp(e1 - m1), np.exp(e0 - m0)
+        n1, n0 = w1.sum(axis=-1), w0.sum(axis=-1)
+        ratio = m1[..., 0] + np.log(n1) - np.log(s1) - m0[..., 0] - np.log(n0) + np.log(s0)
+        slope = (w1 * (ones - t[..., None])).sum(axis=-1) / (n1 * s1**2) + (w0 * (t[..., None] - zeros)).sum(
+            axis=-1
+        ) / (n0 * s0**2)
+        step = ratio / np.where(slope > 0, slope, np.inf)
+        t = np.clip(t - step, low, high)
+    return t
+
+
+def _eye_ber_numpy(g, cursor_index: int, xt_cols, r, s0, s1, w, optimal: bool):
+    """:func:`mosaiclink.physics._eye_kernel.eye_ber_rows` vectorized in NumPy (same arguments,
+    same formulation; the kernel's sums and functions round differently, 1e-14 relative)."""
+    cursor = g[..., cursor_index]
+    isi = np.delete(g, cursor_index, axis=-1)
+    n = STRONGEST_INTERFERERS
+    # the n strongest crosstalk terms r_a g_m can only come from the n strongest aggressors
+    strongest = r if r.shape[-1] <= n else np.take_along_axis(r, np.argpartition(-r, n - 1, axis=-1)[..., :n], -1)
+    xt = (strongest[..., None, :, None] * g[..., xt_cols][..., None, :]).reshape(g.shape[:-1] + (-1,))
+    candidates = np.concatenate([isi, xt], axis=-1)  # (..., J, K)
+    n = min(n, candidates.shape[-1])
+    magnitude = np.abs(candidates[..., :1, :])
+    pick = np.argpartition(-magnitude, n - 1, axis=-1)[..., :n] if n < candidates.shape[-1] else None
+    strong = (
+        candidates if pick is None else np.take_along_axis(candidates, np.broadcast_to(pick, g.shape[:-1] + (n,)), -1)
+    )
+    # totals over every interferer: ISI, and each aggressor's whole pulse r_a g_m
+    sum_r, sum_r2 = r.sum(axis=-1)[..., None], (r**2).sum(axis=-1)[..., None]
+    total = isi.sum(axis=-1) + sum_r * g.sum(axis=-1)
+    total_sq = (isi**2).sum(axis=-1) + sum_r2 * (g**2).sum(axis=-1)
+    rest_mean = 0.5 * (total - strong.sum(axis=-1))
+    rest_var = np.maximum(0.25 * (total_sq - (strong**2).sum(axis=-1)), 0.0)
+    zeros = strong @ _patterns(n).T + rest_mean[..., None]  # (..., J, 2^n)
+    ones = zeros + cursor[..., None]
+    sd0, sd1 = np.sqrt(s0[..., None] ** 2 + rest_var), np.sqrt(s1[..., None] ** 2 + rest_var)
+    low, high = 0.5 * total[..., 0], cursor[..., 0] + 0.5 * total[..., 0]  # the two level means
+    if optimal:
+        t = _optimal_threshold(zeros[..., 0, :], ones[..., 0, :], sd0[..., 0], sd1[..., 0], low, high)
+    else:
+        t = 0.5 * (low + high)
+    t = t[..., None, None]
+    # linear domain: every BER above the 1e-300 floor is a float64 (to 1e-308) and so is each
+    # term that matters, so ndtr sums are exact to rounding there (and twice as fast as log_ndtr)
+    tails = ndtr((t - ones) / sd1[..., None]).sum(axis=-1) + ndtr((zeros - t) / sd0[..., None]).sum(axis=-1)
+    return (tails @ w) * (0.5 / zeros.shape[-1])
+
+
+COMPILED_ROWS = 2048  # below this many rows the NumPy eye costs less than loading Numba and its cache
+NUMPY_BATCHES = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
+_numpy_batches = [0]
+
+
+def eye_log10_ber(
+    g,
+    cursor_index: int,
+    xt_ratio,
+    sigma_0,
+    sigma_1,
+    weights=None,
+    threshold: str = "optimal",
+    compiled: bool | None = None,
+):
     """log10 BER of the statistical eye with jitter (see module Notes), floored.
 
-    Computed row by row in one compiled loop (:func:`mosaiclink.physics._eye_kernel.eye_ber_rows`).
+    Batches of at least :data:`COMPILED_ROWS` rows run one compiled loop per row
+    (:func:`mosaiclink.physics._eye_kernel.eye_ber_rows`, Numba loaded on first use); the first
+    :data:`NUMPY_BATCHES` smaller ones of a process (one design's channels: ``mosaic link``) run
+    the same formulation vectorized in NumPy without loading Numba (the two agree to 1e-14
+    relative, ``tests/physics/test_eye_kernel.py``); ``compiled`` forces the choice.
 
     Parameters
     ----------
@@ -145,8 +228,6 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
     weights : (J,) weights of the instants (default: the nominal instant only)
     threshold : ``"optimal"`` or ``"midpoint"``
     """
-    from mosaiclink.physics._eye_kernel import eye_ber_rows  # loads Numba on the first eye only
-
     g = np.asarray(g, dtype=float)
     r = np.asarray(xt_ratio, dtype=float)
     lead, (n_inst, bits) = g.shape[:-2], g.shape[-2:]
@@ -158,7 +239,7 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
     def per_row(x, tail=()):
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), lead + tail).reshape((rows,) + tail))
 
-    ber_value = eye_ber_rows(
+    args = (
         np.ascontiguousarray(g.reshape((rows, n_inst, bits))),
         cursor_index,
         cols,
@@ -166,9 +247,15 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
         per_row(sigma_0),
         per_row(sigma_1),
         np.ascontiguousarray(np.broadcast_to(w, (n_inst,))),
-        STRONGEST_INTERFERERS,
-        threshold != "midpoint",
-        NEWTON_STEPS,
-    ).reshape(lead)
+    )
+    if compiled is None:
+        compiled = rows >= COMPILED_ROWS or _numpy_batches[0] >= NUMPY_BATCHES or "numba" in sys.modules
+    if compiled:
+        from mosaiclink.physics._eye_kernel import eye_ber_rows
+
+        ber_value = eye_ber_rows(*args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS)
+    else:
+        _numpy_batches[0] += 1
+        ber_value = _eye_ber_numpy(*args, threshold != "midpoint")
     with np.errstate(divide="ignore"):
-        return floored_log10_ber(np.log10(ber_value))
+        return floored_log10_ber(np.log10(ber_value.reshape(lead)))
