@@ -144,6 +144,23 @@ def _max(v, n):
 
 
 @njit(cache=True, error_model="numpy")
+def _largest(values, k, out):
+    """Indices of the k largest of ``values`` into ``out[:k]``, largest first (ties: the earlier
+    index first), by one pass of insertion into the sorted k kept so far."""
+    count = 0
+    for idx in range(values.size if k > 0 else 0):
+        v = values[idx]
+        if count == k and not v > values[out[k - 1]]:
+            continue
+        pos = count if count < k else k - 1
+        while pos > 0 and values[out[pos - 1]] < v:
+            out[pos] = out[pos - 1]
+            pos -= 1
+        out[pos] = idx
+        count = min(count + 1, k)
+
+
+@njit(cache=True, error_model="numpy")
 def _mixture(t, means, sd, e, wt, mom):
     """log sum_p exp(-((t - mean_p)/sd)^2 / 2) and the weighted mean of (mean_p - t); ``e``,
     ``wt``, ``mom`` are scratch of ``means``' size."""
@@ -179,7 +196,7 @@ def eye_ber_rows(g, cursor_index, xt_cols, r, s0, s1, w, n_strong, optimal, newt
     coef = np.empty(n_cand)  # candidate k at instant j is coef[k] * g[i, j, col[k]]
     col = np.empty(n_cand, np.int64)
     mag = np.empty(n_cand)
-    used = np.zeros(n_aggr, np.bool_)
+    top = np.empty(n_top, np.int64)
     pick = np.empty(n, np.int64)
     strong = np.empty(n)
     zeros = np.empty((n_inst, n_pat))
@@ -200,32 +217,21 @@ def eye_ber_rows(g, cursor_index, xt_cols, r, s0, s1, w, n_strong, optimal, newt
                 coef[k] = 1.0
                 col[k] = b
                 k += 1
-        used[:] = False
         sum_r = 0.0
         sum_r2 = 0.0
         for a in range(n_aggr):
             sum_r += r[i, a]
             sum_r2 += r[i, a] * r[i, a]
-        for _ in range(n_top):
-            best = -1
-            for a in range(n_aggr):
-                if not used[a] and (best < 0 or r[i, a] > r[i, best]):
-                    best = a
-            used[best] = True
+        _largest(r[i], n_top, top)
+        for a in range(n_top):
             for c in range(xt_cols.size):
-                coef[k] = r[i, best]
+                coef[k] = r[i, top[a]]
                 col[k] = xt_cols[c]
                 k += 1
         # the n largest |candidate| at the nominal instant join the exact set
         for k in range(n_cand):
             mag[k] = abs(coef[k] * g[i, 0, col[k]])
-        for q in range(n):
-            best = -1
-            for k in range(n_cand):
-                if mag[k] >= 0 and (best < 0 or mag[k] > mag[best]):
-                    best = k
-            pick[q] = best
-            mag[best] = -1.0
+        _largest(mag, n, pick)
         for j in range(n_inst):
             isi_sum = 0.0
             isi_sq = 0.0
