@@ -55,6 +55,8 @@ def channels(draw):
     sigma = draw(st.sampled_from([0.01, 0.03, 0.08, 0.3]))
     s0, s1 = sigma * rng.uniform(0.5, 1.5, rows), sigma * rng.uniform(0.5, 1.5, rows)
     w = rng.uniform(0.0, 1.0, instants) if instants > 1 else None
+    if instants == 7:  # dual-Dirac jitter: the nominal instant has weight 0 (ber.sampling_offsets)
+        w[0] = 0.0
     return g, cursor_index, r, s0, s1, w, draw(st.sampled_from(["optimal", "midpoint"]))
 
 
