@@ -91,3 +91,9 @@ def test_small_batches_of_a_fresh_process_do_not_load_numba():
     env = {**os.environ, "PYTHONPATH": str(Path(mosaiclink.__file__).parents[1])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "False"
+
+
+def test_an_empty_batch_gives_an_empty_result_on_both_paths():
+    for compiled in (True, False):
+        got = ber.eye_log10_ber(np.zeros((0, 3, 16)), 4, np.zeros((0, 24)), np.zeros(0), np.zeros(0), compiled=compiled)
+        assert got.shape == (0,)
