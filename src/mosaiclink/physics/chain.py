@@ -473,5 +473,5 @@ def _unit_led_spectrum(
         )
     t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
-    pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
+    pulse /= np.maximum(swing_w[first], 1e-300)[:, None]
     return sampling.spectrum(pulse, led_sps, size)[inverse]

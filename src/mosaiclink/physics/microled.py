@@ -252,21 +252,34 @@ def optical_waveform_w(
     ]
     # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
     drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
-    n_t = np.empty(drive.shape)
     flat_steps = steps.reshape(-1)
+    parts = []
     for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
         group = flat_steps == count
         rows = np.flatnonzero(group) if not group.all() else slice(None)
         n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v[rows] for v in full)
         drive_g = drive if isinstance(rows, slice) else np.take(drive, rows, axis=1)  # C order, as the loop reads it
-        n_t[:, rows] = _integrate_rate_equation(
-            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
+        parts.append(
+            (
+                rows,
+                _integrate_rate_equation(
+                    n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
+                ),
+            )
         )
+    n_t = parts[0][1] if len(parts) == 1 else np.empty(drive.shape)
+    for rows, part in parts if len(parts) > 1 else ():
+        n_t[:, rows] = part
     density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
     scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * density**2
+    factor = np.asarray(scale)[..., None] * b[..., None]
+    power = density**2
+    if np.broadcast_shapes(factor.shape, power.shape) != power.shape:
+        return factor * power
+    power *= factor  # in place: large temporaries cost their page faults
+    return power
 
 
 def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
@@ -345,7 +358,8 @@ def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, e
     power = optical_waveform_w(
         led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
     )
-    return power - power[..., :1]  # sample 0 is the settled bias state
+    power -= power[..., :1]  # sample 0 is the settled bias state (in place; NumPy buffers the overlap)
+    return power
 
 
 def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):
