@@ -267,9 +267,12 @@ def optical_waveform_w(
                 ),
             )
         )
-    n_t = parts[0][1] if len(parts) == 1 else np.empty(drive.shape)
-    for rows, part in parts if len(parts) > 1 else ():
-        n_t[:, rows] = part
+    if len(parts) == 1:  # every row in one group: its densities as they come
+        n_t = parts[0][1]
+    else:
+        n_t = np.empty(drive.shape)
+        for rows, part in parts:
+            n_t[:, rows] = part
     density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
