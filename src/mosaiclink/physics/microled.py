@@ -159,6 +159,18 @@ def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, ef
 
     ``efficiency_scale`` multiplies the light extraction (per-device spread).
     """
+    (a, b, c), n, iqe, power_w = _steady_state(led, current_ma, rate_scale, efficiency_scale)
+    return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
+
+
+def optical_power_w(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, efficiency_scale=1.0):
+    """The optical power (W) of :func:`operating_point` alone (the chain's LED levels and aggressors)."""
+    return _steady_state(led, current_ma, rate_scale, efficiency_scale)[3]
+
+
+def _steady_state(led: Batchable[MicroLedSpec], current_ma, rate_scale, efficiency_scale):
+    """(A, B, C), carrier density, IQE and optical power
+    :math:`P = \\eta_{IQE}\\eta_{LEE}(I/q)h\\nu` at a drive current (module Notes)."""
     a, b, c = recombination_coefficients(led, rate_scale)
     j = current_density_a_per_cm2(current_ma, led.diameter_um)
     n = carrier_density_per_cm3(j, led.active_thickness_nm, a, b, c)
@@ -172,7 +184,7 @@ def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, ef
         / ELEMENTARY_CHARGE_C
         * photon_energy_j(peak_wavelength_nm(led))
     )
-    return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
+    return (a, b, c), n, iqe, power_w
 
 
 def small_signal_bandwidth_ghz(led: MicroLedSpec, rate_scale=1.0):
