@@ -290,10 +290,10 @@ def optical_waveform_w(
     photon_j = photon_energy_j(peak_wavelength_nm(led))
     scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
     factor = np.asarray(scale)[..., None] * b[..., None]
-    power = density**2
+    power = np.square(density, out=density)  # in place (the loop's own array): large temporaries cost page faults
     if np.broadcast_shapes(factor.shape, power.shape) != power.shape:
         return factor * power
-    power *= factor  # in place: large temporaries cost their page faults
+    power *= factor
     return power
 
 
