@@ -265,26 +265,16 @@ def optical_waveform_w(
     # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
     drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
     flat_steps = steps.reshape(-1)
-    parts = []
+    n_t = np.empty(drive.shape)
     for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
         group = flat_steps == count
-        rows = np.flatnonzero(group) if not group.all() else slice(None)
-        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v[rows] for v in full)
-        drive_g = drive if isinstance(rows, slice) else np.take(drive, rows, axis=1)  # C order, as the loop reads it
-        parts.append(
-            (
-                rows,
-                _integrate_rate_equation(
-                    n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
-                ),
-            )
+        rows = np.flatnonzero(group)
+        one = group.all()  # every row in one group: no gather
+        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v if one else v[rows] for v in full)
+        drive_g = drive if one else np.take(drive, rows, axis=1)  # C order, as the loop reads it
+        _integrate_rate_equation(
+            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count), out=n_t, columns=rows
         )
-    if len(parts) == 1:  # every row in one group: its densities as they come
-        n_t = parts[0][1]
-    else:
-        n_t = np.empty(drive.shape)
-        for rows, part in parts:
-            n_t[:, rows] = part
     density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
@@ -297,10 +287,13 @@ def optical_waveform_w(
     return power
 
 
-def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
+def _integrate_rate_equation(
+    n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, out=None, columns=None, compiled: bool | None = None
+):
     """RK4 of dn/dt = g(t) - R(n) over the samples of the drive current ``drive`` (samples, rows),
     ``substeps`` steps of ``h`` (rows,) per sample, the current RC-filtered exactly within each
-    step; returns n (samples, rows): time-major, rows innermost (the loop's layout).
+    step; returns n (samples, rows): time-major, rows innermost (the loop's layout), written into
+    columns ``columns`` (default 0 .. rows - 1) of ``out`` (default a new (samples, rows) array).
     Batches of at least :data:`COMPILED_ROWS` rows run the compiled loop
     (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, Numba loaded on first use); the first
     :data:`NUMPY_LOOPS` smaller ones of a process (one design's channels: ``mosaic link``) run the
@@ -312,14 +305,16 @@ def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, subste
     rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
     n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
     drive = np.ascontiguousarray(drive, dtype=float)
+    out = np.empty(drive.shape) if out is None else out
+    columns = np.arange(n.size) if columns is None else np.asarray(columns, dtype=np.intp)
     if compiled is None:
         compiled = n.size >= COMPILED_ROWS or _numpy_loops[0] >= NUMPY_LOOPS or "numba" in sys.modules
     if not compiled:
         _numpy_loops[0] += 1
-        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
+        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
     from mosaiclink.physics._rate_kernel import rk4_rows
 
-    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
+    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
 
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache
@@ -327,13 +322,12 @@ NUMPY_LOOPS = 4  # ... for the first few such batches of a process: a command ev
 _numpy_loops = [0]
 
 
-def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns):
     """:func:`mosaiclink.physics._rate_kernel.rk4_rows` in NumPy: the same operations in the same order."""
-    out = np.empty(drive.shape)
     n, i_rc = n0.copy(), i_start.copy()
     half_h, sixth_h = 0.5 * h, h / 6.0
     two_sixth_h = 2.0 * sixth_h
-    out[0] = n
+    out[0, columns] = n
     for k in range(1, drive.shape[0]):
         target = drive[k - 1]
         for _ in range(substeps):
@@ -353,7 +347,7 @@ def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, sub
             k4 = g1 - ((m * c + b) * m + a) * m
             acc = acc + sixth_h * k4
             n = n + acc
-        out[k] = n
+        out[k, columns] = n
     return out
 
 
