@@ -61,6 +61,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -78,23 +79,29 @@ PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physi
 _OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
 
 
-def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
+def fiber_spread_s(design: Any, length_m, angular_fill=None) -> tuple[np.ndarray, np.ndarray]:
     """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
-    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo).
+    ``angular_fill``: the transmit optic's (``optics.launch``), when the caller holds it."""
     fib = design.fiber
-    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
+    if angular_fill is None:
+        angular_fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, angular_fill)
     chrom = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
     return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
 
 
-def fiber_transfer_function(design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64) -> np.ndarray:
+def fiber_transfer_function(
+    design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64, angular_fill=None
+) -> np.ndarray:
     """The fibre's response (walk-off rectangle x chromatic Gaussian, ``fiber.transfer_function``) of a
     design (or batch) at ``length_m`` (default its own) on ``freq`` in cycles per ``time_unit_s``:
-    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F))."""
-    walk, chrom = fiber_spread_s(design, design.link.length_m if length_m is None else length_m)
+    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F));
+    ``angular_fill`` as :func:`fiber_spread_s`."""
+    length_m = design.link.length_m if length_m is None else length_m
+    walk, chrom = fiber_spread_s(design, length_m, angular_fill)
     unit = np.asarray(time_unit_s, dtype=float)
     if unit.ndim:
         return fiber.transfer_function(freq, (walk / unit)[:, None], (chrom / unit)[:, None], dtype)
@@ -135,17 +142,29 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     receive concentrator): the blurred square spots of the channel and of its aggressors at
     grid offsets :data:`_OFFSETS` (one pitch ``pitch_f_um`` on the fibre face apart), with the
     nominal receive-minus-transmit offset ``nominal_offset_um`` (x) and the drawn offsets."""
+    return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
+
+
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
+    """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
+    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
     n = draw.rows
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    spot, blur, side = _full(spot_side_um, n), _full(sigma_um, n), _full(side_um, n)
-    own_xy = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    own = optics.interval_capture(own_xy[:, 0], spot, blur, side) * optics.interval_capture(
-        own_xy[:, 1], spot, blur, side
-    )
-    agg_xy = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
-    agg_xy[..., 0] += nominal[:, None]
-    col = (spot[:, None], blur[:, None], side[:, None])
-    return own, optics.interval_capture(agg_xy[..., 0], *col) * optics.interval_capture(agg_xy[..., 1], *col)
+    out = np.empty((n, 1 + len(_OFFSETS), 2))
+    out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
+    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
+    out[:, 1:, 0] += nominal[:, None]
+    return out
+
+
+def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
+    """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
+    the product of the two axes' ``optics.interval_capture``."""
+    n = offsets_um.shape[0]
+    col = (_full(spot_side_um, n)[:, None, None], _full(sigma_um, n)[:, None, None], _full(side_um, n)[:, None, None])
+    along = optics.interval_capture(offsets_um, *col)
+    both = along[..., 0] * along[..., 1]
+    return both[:, 0], both[:, 1:]
 
 
 def _full(value, size: int) -> np.ndarray:
@@ -358,7 +377,24 @@ class Chain:
         """Own capture (rows,) and each aggressor's capture (rows, K) by this detector, before the
         receive concentrator, at ``length_m``."""
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
-        return captures(self.draw, self.pitch_f_um, self.nominal_offset_um, self.spot_side_um, sigma, self.side_um)
+        return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
+
+    # length-independent factors of at_length, computed on its first call (a reach search calls it
+    # at many lengths): the capture geometry, the transmit optic's angular fill (the modal walk-off
+    # per metre) and the LED x receiver x CTLE response
+
+    @cached_property
+    def _capture_offsets_um(self) -> np.ndarray:
+        return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
+
+    @cached_property
+    def _angular_fill(self) -> np.ndarray:
+        d = self.design
+        return np.asarray(optics.launch(d.led, d.coupling, d.fiber, d.array.pitch_um).angular_fill, dtype=float)
+
+    @cached_property
+    def _h_led_receiver_ctle(self) -> np.ndarray:
+        return self.h_led * self.h_receiver * self.h_ctle
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
@@ -373,8 +409,8 @@ class Chain:
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32)
-        h = h * self.h_led * self.h_receiver * self.h_ctle
+        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32, self._angular_fill)
+        h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
         samples = samples * (i1 - i0)[:, None, None]
