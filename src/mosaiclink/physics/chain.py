@@ -18,8 +18,9 @@ Notes
 -----
 Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :math:`o_k`):
 
-* LED levels :math:`P_{0,1}` from ``microled.operating_point`` at the bias and peak currents
-  with the row's rate and efficiency scales; the large-signal isolated-bit pulse per watt of
+* LED levels :math:`P_{0,1}` from ``microled.optical_power_w`` (the operating point's power) at
+  the bias and peak currents with the row's rate and efficiency scales; the large-signal
+  isolated-bit pulse per watt of
   swing (``microled.pulse_response_w``), integrated once per distinct (LED, bit period, rate
   scale) of the batch;
 * optics: launched fraction, core fill and the receive concentrator (``optics.launch``,
@@ -289,13 +290,11 @@ class Chain:
         # one carrier density for both
         scales = np.stack([np.ones(n), draw.efficiency_scale])
         (unit_0, p0), (unit_1, p1) = (
-            microled.operating_point(led, current, draw.rate_scale, scales)["power_w"]
+            microled.optical_power_w(led, current, draw.rate_scale, scales)
             for current in (led.bias_current_ma, led.peak_current_ma)
         )
         agg = [
-            microled.operating_point(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)[
-                "power_w"
-            ]
+            microled.optical_power_w(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)
             for current in (led_col.bias_current_ma, led_col.peak_current_ma)
         ]
         swing = np.maximum(p1 - p0, 1e-300)
@@ -509,5 +508,5 @@ def _unit_led_spectrum(
         )
     t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
-    pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
+    pulse /= np.maximum(swing_w[first], 1e-300)[:, None]
     return sampling.spectrum(pulse, led_sps, size)[inverse]
