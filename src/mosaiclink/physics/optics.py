@@ -333,11 +333,20 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
     groups = size // max(per_group, 1)
     c = np.ascontiguousarray(np.broadcast_to(_f(offset_um), shape)).reshape(groups, per_group)
     s, sig, w = (np.broadcast_to(_f(v), shape[:lead] + (1,) * (len(shape) - lead)).reshape(groups) for v in parameters)
-    sig = np.maximum(sig, 1e-9)
+    return grouped_interval_capture(c, s, sig, w, compiled).reshape(shape)
+
+
+def grouped_interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool | None = None):
+    """:func:`interval_capture` of intervals in groups sharing the spot, blur and width: offsets
+    (groups, M), the others (groups,); returns (groups, M). The chain's layout (a group per row)."""
+    c = np.ascontiguousarray(offset_um, dtype=float)
+    groups, per_group = c.shape
+    s, w = _f(spot_side_um), _f(width_um)
+    sig = np.maximum(_f(sigma_um), 1e-9)
     thin = s < 1e-3 * sig
     s_safe = np.where(thin, 1.0, s)
     if compiled is None:
-        compiled = size >= COMPILED_CAPTURES or "numba" in sys.modules
+        compiled = c.size >= COMPILED_CAPTURES or "numba" in sys.modules
     out = np.empty((groups, per_group))
     if compiled:
         from mosaiclink.physics import _capture_kernel as kernel
@@ -358,7 +367,7 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
         half_w = 0.5 * w[thin][:, None]
         gaussian = ndtr((c[thin] + half_w) / sig_thin) - ndtr((c[thin] - half_w) / sig_thin)
         out[thin] = np.clip(gaussian, 0.0, 1.0)
-    return out.reshape(shape)
+    return out
 
 
 def square_capture(offset_x_um, offset_y_um, spot_side_um, sigma_um, width_um):
