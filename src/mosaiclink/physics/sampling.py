@@ -38,9 +38,10 @@ PEAK_OVERSAMPLE = 4  # finer lattice (x sps) on which the pulse peak is brackete
 COMPILED_ROWS = 2048  # from this many pulses on, the peak refinement runs compiled
 
 
-def spectrum(pulse, samples_per_bit: int) -> np.ndarray:
-    """Spectrum ``H`` (batch, K) of pulses sampled on a periodic grid, scaled as in the module Notes."""
-    return np.fft.rfft(pulse, axis=-1) / samples_per_bit
+def spectrum(pulse, samples_per_bit: int, harmonics: int | None = None) -> np.ndarray:
+    """Spectrum ``H`` (batch, K) of pulses sampled on a periodic grid, scaled as in the module Notes;
+    its first ``harmonics`` (default all)."""
+    return np.fft.rfft(pulse, axis=-1)[..., :harmonics] / samples_per_bit
 
 
 @lru_cache(maxsize=16)
