@@ -154,9 +154,10 @@ def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tup
     """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
     the product of the two axes' ``optics.interval_capture``, a group of intervals per row."""
     n = offsets_um.shape[0]
-    along = optics.grouped_interval_capture(
-        offsets_um.reshape(n, -1), _full(spot_side_um, n), _full(sigma_um, n), _full(side_um, n)
-    ).reshape(offsets_um.shape)
+    spot, sigma, side = (
+        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (spot_side_um, sigma_um, side_um)
+    )
+    along = optics.grouped_interval_capture(offsets_um.reshape(n, -1), spot, sigma, side).reshape(offsets_um.shape)
     both = along[..., 0] * along[..., 1]
     return both[:, 0], both[:, 1:]
 
