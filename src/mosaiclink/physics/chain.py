@@ -411,7 +411,7 @@ class Chain:
         h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
-        samples = samples * (i1 - i0)[:, None, None]
+        samples *= (i1 - i0)[:, None, None]
         level = (receiver.level_noise_a2_per_hz(i, self.dark_na, self.rin_db_per_hz) for i in (i0, i1))
         psd0, psd1 = (self.thermal_a2_per_hz + s for s in level)
         return ChainStages(i0, i1, own, xt_ratio, samples, psd0, psd1)
