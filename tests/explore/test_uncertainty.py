@@ -163,7 +163,7 @@ def test_cli_prints_bands_and_claims(mosaic):
     chain = data["posterior"]
     assert chain["datasets"] == ["mosaic-published"] and chain["converged"]
     assert chain["source"].startswith("shipped")  # the preset's shipped chain: none runs here
-    assert all(i["rhat"] < 1.05 and i["ess"] >= 400 for i in chain["inputs"])
+    assert all(i["rhat"] < 1.05 and i["ess"] >= 400 and i["ess_tail"] >= 400 for i in chain["inputs"])
 
 
 def test_cli_bad_input_is_one_line_exit_2(mosaic, tmp_path):

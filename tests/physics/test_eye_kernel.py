@@ -55,6 +55,8 @@ def channels(draw):
     sigma = draw(st.sampled_from([0.01, 0.03, 0.08, 0.3]))
     s0, s1 = sigma * rng.uniform(0.5, 1.5, rows), sigma * rng.uniform(0.5, 1.5, rows)
     w = rng.uniform(0.0, 1.0, instants) if instants > 1 else None
+    if instants == 7:  # dual-Dirac jitter: the nominal instant has weight 0 (ber.sampling_offsets)
+        w[0] = 0.0
     return g, cursor_index, r, s0, s1, w, draw(st.sampled_from(["optimal", "midpoint"]))
 
 
@@ -89,3 +91,9 @@ def test_small_batches_of_a_fresh_process_do_not_load_numba():
     env = {**os.environ, "PYTHONPATH": str(Path(mosaiclink.__file__).parents[1])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "False"
+
+
+def test_an_empty_batch_gives_an_empty_result_on_both_paths():
+    for compiled in (True, False):
+        got = ber.eye_log10_ber(np.zeros((0, 3, 16)), 4, np.zeros((0, 24)), np.zeros(0), np.zeros(0), compiled=compiled)
+        assert got.shape == (0,)

@@ -250,7 +250,9 @@ def eye_log10_ber(
     )
     if compiled is None:
         compiled = rows >= COMPILED_ROWS or _numpy_batches[0] >= NUMPY_BATCHES or "numba" in sys.modules
-    if compiled:
+    if rows == 0:
+        ber_value = np.empty(0)
+    elif compiled:
         from mosaiclink.physics._eye_kernel import eye_ber_rows
 
         ber_value = eye_ber_rows(*args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS)
