@@ -40,13 +40,12 @@ Examples
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MicroLedSpec
 from mosaiclink.physics import _complex
+from mosaiclink.physics._compiled import CompileGate
 from mosaiclink.units import ELEMENTARY_CHARGE_C, photon_energy_j
 
 _REFERENCE_TEMPERATURE_C = 25.0
@@ -86,9 +85,7 @@ def carrier_density_per_cm3(
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = [np.where(a > 0, g / a, np.inf), np.sqrt(g / b), np.where(c > 0, np.cbrt(g / c), np.inf)]
     n = np.minimum(np.minimum(bounds[0], bounds[1]), bounds[2])
-    if compiled is None:
-        compiled = "numba" in sys.modules
-    if compiled:
+    if _NEWTON_GATE.compiled(n.size, compiled):
         from mosaiclink.physics._rate_kernel import newton_density
 
         g_f, a_f, b_f, c_f = (
@@ -307,10 +304,7 @@ def _integrate_rate_equation(
     drive = np.ascontiguousarray(drive, dtype=float)
     out = np.empty(drive.shape) if out is None else out
     columns = np.arange(n.size) if columns is None else np.asarray(columns, dtype=np.intp)
-    if compiled is None:
-        compiled = n.size >= COMPILED_ROWS or _numpy_loops[0] >= NUMPY_LOOPS or "numba" in sys.modules
-    if not compiled:
-        _numpy_loops[0] += 1
+    if not _RK4_GATE.compiled(n.size, compiled):
         return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
     from mosaiclink.physics._rate_kernel import rk4_rows
 
@@ -319,7 +313,8 @@ def _integrate_rate_equation(
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache
 NUMPY_LOOPS = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
-_numpy_loops = [0]
+_RK4_GATE = CompileGate(COMPILED_ROWS, NUMPY_LOOPS)
+_NEWTON_GATE = CompileGate(float("inf"))  # compiled only once Numba is loaded (the NumPy loop is as fast alone)
 
 
 def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns):

@@ -79,7 +79,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +87,7 @@ from scipy.special import erfcx, ndtr
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import CouplingSpec, FiberSpec, MicroLedSpec
+from mosaiclink.physics._compiled import CompileGate
 
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _SQRT_HALF = np.sqrt(0.5)
@@ -216,6 +216,7 @@ _TAIL_DEGREE = 8  # degree of its polynomial on each interval
 _TAIL_A_MAX = 39.0  # exp(-a^2/2) is 0.0 in float64 from a = 38.61 on: the table ends here
 _CF_TERMS = 200  # of the Mills-ratio continued fraction: converged to rounding for a >= 2
 COMPILED_CAPTURES = 100_000  # from this many intervals on (2,000 rows of the chain) the compiled loops run
+_CAPTURE_GATE = CompileGate(COMPILED_CAPTURES)
 _CAPTURE_BLOCK = 4096  # intervals per block of the capture's temporaries
 
 
@@ -346,8 +347,7 @@ def grouped_interval_capture(offset_um, spot_side_um, sigma_um, width_um, compil
     thin = s < 1e-3 * sig
     any_thin = bool(thin.any())
     s_safe = np.where(thin, 1.0, s) if any_thin else s
-    if compiled is None:
-        compiled = c.size >= COMPILED_CAPTURES or "numba" in sys.modules
+    compiled = _CAPTURE_GATE.compiled(c.size, compiled)
     out = np.empty((groups, per_group))
     if compiled:
         from mosaiclink.physics import _capture_kernel as kernel

@@ -29,13 +29,15 @@ band-limited interpolant puts its maximum between grid samples, where it is.
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 
 import numpy as np
 
+from mosaiclink.physics._compiled import CompileGate
+
 PEAK_OVERSAMPLE = 4  # finer lattice (x sps) on which the pulse peak is bracketed
 COMPILED_ROWS = 2048  # from this many pulses on, the peak refinement runs compiled
+_PEAK_GATE = CompileGate(COMPILED_ROWS)
 
 
 def spectrum(pulse, samples_per_bit: int, harmonics: int | None = None) -> np.ndarray:
@@ -131,8 +133,7 @@ def peak_bits(h, span_bits: int, refinements: int = 2, compiled: bool | None = N
     near = advance[grid]
     near *= h
     lattice = _real_product(near, tables)
-    if compiled is None:
-        compiled = h.shape[0] >= COMPILED_ROWS or "numba" in sys.modules
+    compiled = _PEAK_GATE.compiled(h.shape[0], compiled)
     if compiled:
         from mosaiclink.physics._peak_kernel import refine
 
