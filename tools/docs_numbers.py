@@ -91,11 +91,12 @@ def _uncertainty_800g() -> str:
         lines.append(f"| {c.claim.text} | {p_holds} | {prior_p} | {c.verdict} | {c.nominal:.3g}{where} | {inputs} |")
     chain = assessed.posterior
     if chain is not None:
-        worst_rhat, least_ess = max(chain.rhat.values()), min(chain.ess.values())
+        worst_rhat, least_ess = max(chain.rhat.values()), min(*chain.ess.values(), *chain.ess_tail.values())
         lines += [
             "",
             f"Chain: {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.2f}, "
-            f"max R-hat {worst_rhat:.3f}, min ESS {least_ess:.0f} over {len(chain.sampled)} sampled inputs.",
+            f"max R-hat {worst_rhat:.3f}, min ESS (bulk or tail) {least_ess:.0f} over {len(chain.sampled)} "
+            "sampled inputs.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -56,7 +56,9 @@ def ship(presets: list[str]) -> None:
         print(
             f"{preset}: {path.name}, {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.3f}, "
             f"R-hat {min(chain.rhat.values()):.3f}-{max(chain.rhat.values()):.3f}, "
-            f"ESS {min(chain.ess.values()):.0f}-{max(chain.ess.values()):.0f}, autocorrelation "
+            f"ESS {min(chain.ess.values()):.0f}-{max(chain.ess.values()):.0f} "
+            f"(tail {min(chain.ess_tail.values()):.0f}-{max(chain.ess_tail.values()):.0f}), burn {chain.burn}, "
+            f"thin {chain.thin}, autocorrelation "
             f"{min(chain.autocorr_steps.values()):.0f}-{max(chain.autocorr_steps.values()):.0f} steps, "
             f"{'converged' if chain.converged else 'NOT converged'}, {how}",
             flush=True,

@@ -30,6 +30,10 @@ INPUTS = (
 )
 CONDITIONS = [(10.0, 2.0), (20.0, 2.0), (25.0, 2.0), (30.0, 2.0), (30.0, 1.6), (35.0, 1.6)]
 SIGMA_DECADES = 0.2
+# A bit-error tester resolves BER down to ~1e-12 in a practical run (3e12 bits, 25 min at 2 Gb/s, for
+# "no error" at 95 % confidence): a synthetic point below it is recorded as the bound "BER < 1e-12",
+# as a lab would, not as a value of 1e-70 known to 0.2 decade.
+MEASURABLE_LOG10_BER = -12.0
 
 
 def _dataset(observed: np.ndarray, kinds=None) -> BerDataset:
@@ -90,14 +94,17 @@ def test_the_published_points_inform_the_shared_physics_and_their_own_free_leave
 
 
 def _covered(seed: int) -> tuple[np.ndarray, object]:
-    """One round trip: a design drawn from the prior, noisy points from it, the posterior's 90 %
-    interval of each input; returns which inputs it holds and the chain (benchmarks.posterior runs
-    20 seeds: the calibration of the whole procedure)."""
+    """One round trip: a design drawn from the prior, noisy points from it (below
+    :data:`MEASURABLE_LOG10_BER` a bound), the posterior's 90 % interval of each input; returns which
+    inputs it holds and the chain (benchmarks.posterior runs 20 seeds: the calibration of the whole
+    procedure)."""
     rng = np.random.default_rng(1000 + seed)
     unit = rng.random(len(INPUTS))
     truth = np.array([inp.from_unit(np.array([u]))[0] for inp, u in zip(INPUTS, unit, strict=True)])
     observed = _truth_model(truth) + rng.normal(0.0, SIGMA_DECADES, len(CONDITIONS))
-    result, order = sample_posterior(PROTO, INPUTS, (_dataset(observed),), load_preset, seed=seed)
+    measured = observed >= MEASURABLE_LOG10_BER
+    data = _dataset(np.maximum(observed, MEASURABLE_LOG10_BER), ["value" if m else "upper" for m in measured])
+    result, order = sample_posterior(PROTO, INPUTS, (data,), load_preset, seed=seed)
     assert order == (0, 1, 2)
     draws = result.draws_unit(2000, seed)
     lo, hi = np.percentile(draws, [5.0, 95.0], axis=0)
@@ -129,3 +136,54 @@ def test_the_likelihood_models_the_median_channel_mosaic_link_reports():
     for point, fast in zip(published.points, model, strict=True):
         report = evaluate_link(with_overrides(PROTO, point.overrides), seed=0)
         assert abs(float(np.median(report.log10_ber_stateye)) - fast) <= 0.3, (point.label, fast)
+
+
+def test_independence_proposal_keeps_the_target_whatever_its_fit():
+    """The Hastings factor of the independence move: a chain of that move alone, its proposal fitted to
+    points far off the target (a narrow cloud at +2 logit units), samples the target itself (the flat
+    prior in the unit cube: u uniform, mean 1/2, variance 1/12), not the proposal. A wrong factor
+    would follow the fit's cloud (mean u ~ 0.88)."""
+    import emcee
+    from scipy.special import expit
+
+    from mosaiclink.explore.posterior import IndependenceProposal
+
+    dims, walkers, steps = 2, 40, 1500
+    rng = np.random.default_rng(7)
+    proposal = IndependenceProposal(dims)
+    proposal.fit(rng.normal(2.0, 0.3, (500, dims)))
+
+    def log_prior(x):  # the flat prior in u as a density of x = logit(u)
+        return -np.sum(np.logaddexp(0.0, x) + np.logaddexp(0.0, -x), axis=1)
+
+    sampler = emcee.EnsembleSampler(walkers, dims, log_prior, vectorize=True, moves=emcee.moves.MHMove(proposal))
+    sampler.random_state = np.random.RandomState(3).get_state()
+    sampler.run_mcmc(rng.normal(0.0, 1.0, (walkers, dims)), steps, progress=False)
+    u = expit(sampler.get_chain(discard=100, flat=True))
+    # 56,000 draws at an autocorrelation of a few steps: the mean's error is ~0.003, the variance's ~0.001
+    np.testing.assert_allclose(u.mean(axis=0), 0.5, atol=0.02)
+    np.testing.assert_allclose(u.var(axis=0), 1.0 / 12.0, atol=0.01)
+
+
+def test_passes_needs_every_input_to_meet_rhat_and_both_ess():
+    from mosaiclink.explore.posterior import passes
+
+    good = ({"a": 1.01}, {"a": 500.0}, {"a": 450.0})
+    assert passes(*good)
+    assert not passes({"a": 1.05}, good[1], good[2])  # R-hat must be below 1.05
+    assert not passes(good[0], {"a": 399.0}, good[2])  # bulk ESS
+    assert not passes(good[0], good[1], {"a": 399.0})  # tail ESS
+    assert not passes(good[0], good[1], {})  # a missing tail ESS is no pass
+
+
+@pytest.mark.slow
+def test_a_capped_chain_says_it_has_not_converged():
+    """One segment is far short of ~20 autocorrelation times: the result is returned, marked so."""
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.explore.posterior import ADAPT_SEGMENTS, ADAPT_STEPS, SEGMENT_STEPS
+
+    published = load_ber_dataset(dataset_path("published"))
+    result, _ = sample_posterior(PROTO, INPUTS, (published,), load_preset, seed=0, max_steps=SEGMENT_STEPS)
+    assert not result.converged
+    assert result.steps == ADAPT_SEGMENTS * ADAPT_STEPS + SEGMENT_STEPS  # stopped at the cap

@@ -163,7 +163,7 @@ def test_cli_prints_bands_and_claims(mosaic):
     chain = data["posterior"]
     assert chain["datasets"] == ["mosaic-published"] and chain["converged"]
     assert chain["source"].startswith("shipped")  # the preset's shipped chain: none runs here
-    assert all(i["rhat"] < 1.05 and i["ess"] >= 400 for i in chain["inputs"])
+    assert all(i["rhat"] < 1.05 and i["ess"] >= 400 and i["ess_tail"] >= 400 for i in chain["inputs"])
 
 
 def test_cli_bad_input_is_one_line_exit_2(mosaic, tmp_path):
@@ -205,8 +205,7 @@ def test_link_metrics_in_progress_blocks_equal_one_pass():
     per_block = -(-23 // PROGRESS_BLOCKS)  # 3 rows a block
     assert len(calls) == -(-23 // per_block) and calls[-1] == (23, 23)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    for name, values in whole.items():
-        # reaches: the secant root after a fixed number of bracketing steps moves within its tolerance with
-        # the batch (0.015 % measured); every other column to rounding
-        rtol = 1e-3 if name.startswith("reach") else 1e-12
-        np.testing.assert_allclose(blocked[name], values, rtol=rtol, atol=0.0, err_msg=name)
+    # the uncertainty asks only the median channel's reach; the others are not searched
+    assert "reach_m" in blocked and not {"reach_all_m", "reach_nominal_m"} & set(blocked)
+    for name, values in blocked.items():  # reaches too: a fixed number of solver steps, element by element
+        np.testing.assert_allclose(values, whole[name], rtol=1e-12, atol=0.0, err_msg=name)

@@ -105,6 +105,27 @@ def test_nominal_draw_is_the_interior_channel_of_a_spreadless_array():
         np.testing.assert_array_equal(getattr(centre, name), getattr(nominal, name), err_msg=name)
 
 
+@settings(max_examples=6, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.floats(2.2, 2.8), st.floats(0.8, 3.0), st.floats(1.5, 5.0)), min_size=1, max_size=3),
+    repeats=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_batched_chain_of_repeated_designs_is_each_design_alone(rows, repeats, seed):
+    """Rows of one design next to each other (a population's anchors) share the design-only stages
+    (receiver, CTLE, noise, jitter: computed once per run of equal rows); every row is bit for bit
+    what a batch of that row alone gives, whatever its draw."""
+    paths = ("link.rate_gbps", "receiver.tia_bandwidth_ghz", "led.peak_current_ma")
+    base = load_preset("mosaic-800g")
+    matrix = np.repeat(np.array(rows), repeats, axis=0)
+    draw = ChannelDraw.of_channels(base.array, design_variation(base, seed), np.arange(len(matrix)))
+    together = Chain.batched(design_batch(base, paths, matrix), draw)
+    for i, row in enumerate(matrix):
+        alone = Chain.batched(design_batch(base, paths, row[None]), draw.take(np.array([i])))
+        for name in Chain._PER_ROW:
+            np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name)[0], err_msg=name)
+
+
 def test_per_channel_chain_and_full_model_agree_on_every_channels_ber():
     """Two independent time grids give one BER per channel: the chain's periodic spectrum (``SPS`` = 4
     samples per bit over 16 periodic bits, harmonics up to the Nyquist 2 cycles per bit) and the

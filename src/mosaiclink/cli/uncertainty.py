@@ -157,11 +157,23 @@ def _print(assessed) -> None:
     if chain:
         console.print(
             f"Chain ({chain.source}): {chain.walkers} walkers x {chain.steps} steps (first {chain.burn} "
-            f"discarded), acceptance {chain.acceptance:.2f}, data: {', '.join(chain.datasets)}; "
-            f"{'converged' if chain.converged else '[red]NOT converged[/]'} (R-hat < 1.05, ESS >= 400 per input)"
+            f"discarded, every {chain.thin} kept), acceptance {chain.acceptance:.2f}, "
+            f"data: {', '.join(chain.datasets)}; "
+            f"{'converged' if chain.converged else '[red]NOT converged[/]'} (R-hat < 1.05, bulk and tail ESS >= 400 "
+            "per input)"
         )
         diag = Table(title="Sampled inputs: convergence")
-        for column in ("input", "R-hat", "ESS", "autocorr. (steps)", "preset value", "its posterior pct.", "median"):
+        diag_columns = (
+            "input",
+            "R-hat",
+            "ESS",
+            "tail ESS",
+            "autocorr. (steps)",
+            "preset value",
+            "its posterior pct.",
+            "median",
+        )
+        for column in diag_columns:
             diag.add_column(column, justify="left" if column == "input" else "right")
         percentiles, medians = chain.nominal_percentiles(), chain.medians()
         for inp in chain.sampled:
@@ -170,6 +182,7 @@ def _print(assessed) -> None:
                 inp.path,
                 f"{chain.rhat[inp.path]:.3f}",
                 f"{chain.ess[inp.path]:.0f}",
+                f"{chain.ess_tail[inp.path]:.0f}",
                 "n/a" if tau is None else f"{tau:.0f}",
                 f"{inp.nominal:.4g}",
                 f"{percentiles[inp.path]:.0f} %",

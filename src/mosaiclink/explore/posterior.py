@@ -16,36 +16,41 @@ its observation :math:`y_i \pm \sigma_i` decades, as ``mosaic calibrate``'s resi
 measured value, censored for a bound (``BER < x`` costs nothing below ``x`` and
 :math:`((m_i - y_i)/\sigma_i)^2/2` above it), :math:`\ln L = -\tfrac12\sum_i r_i^2`.
 
-Sampler: the affine-invariant ensemble sampler (Goodman & Weare, Commun. Appl. Math. Comput.
-Sci. 5, 2010) of ``emcee`` (Foreman-Mackey et al., PASP 125, 2013) with ``vectorize=True`` (each
-call one array pass of the fast path over half the walkers), mixing two moves half and half: the
-KDE move (proposals from a Gaussian kernel density estimate of the complementary walkers, an
-independence-type proposal shaped like the posterior) and the stretch move. Inputs are sampled in
-the logit of their unit-cube coordinate :math:`u \in [0, 1]` (the prior's CDF: flat prior);
-nuisance inputs with a Gaussian prior add :math:`-\tfrac12((\theta - \mu)/s)^2`. The walkers
-(:func:`walker_count`: 12 per sampled input, the KDE needs many more points than dimensions) start
-from prior draws resampled by likelihood (:func:`_start`). The chain runs in blocks of
-:data:`BLOCK_STEPS` until, on its second half, every sampled input has the rank-normalised split
-:math:`\hat R` < :data:`MAX_RHAT` and bulk effective sample size >= :data:`MIN_ESS` (Vehtari et al.,
-Bayesian Analysis 16, 2021, via ArviZ, each walker a chain), or :data:`MAX_STEPS` is reached (then
-the diagnostics say so); emcee's integrated autocorrelation time is stored beside them. Inputs
-the data do not inform have the prior as posterior (the prior is a product and the likelihood
-does not depend on them): they are drawn from the prior, not sampled. Which inputs the data
-inform is screened on :data:`START_DRAWS` prior draws (:func:`_screen`: rank correlation with the
-likelihood at least ``explore.uncertainty``'s driver threshold, 0.1); an input below it is treated
-as uninformed, an approximation the round-trip test (``tests/explore/test_posterior.py``) bounds.
+Sampler: ``emcee``'s ensemble sampler (Foreman-Mackey et al., PASP 125, 2013) with
+``vectorize=True`` (each call one array pass of the fast path), mixing two moves half and half: the
+affine-invariant stretch move (Goodman & Weare, Commun. Appl. Math. Comput. Sci. 5, 2010) and an
+independence Metropolis-Hastings move (:class:`IndependenceProposal`: a kernel density estimate
+and a Student t fitted to posterior draws, with the prior as defensive component, so the chain is
+uniformly ergodic whatever the fit). Inputs are sampled in the logit of their unit-cube coordinate
+:math:`u \in [0, 1]` (the prior's CDF: flat prior); nuisance inputs with a Gaussian prior add
+:math:`-\tfrac12((\theta - \mu)/s)^2`. The walkers (:func:`walker_count`) start from prior draws
+resampled by likelihood (:func:`_start`), which are also the proposal's first fit. The proposal is
+refit to the chain's latest draws after each of :data:`ADAPT_SEGMENTS` segments of
+:data:`ADAPT_STEPS` steps, then frozen: only the frozen chain (a time-homogeneous Markov chain) is
+kept. It grows by :data:`SEGMENT_STEPS` until every sampled input has the rank-normalised split
+:math:`\hat R` < :data:`MAX_RHAT` and bulk and tail effective sample sizes >= :data:`MIN_ESS`
+(Vehtari et al., Bayesian Analysis 16, 2021, via ArviZ, each walker a chain), judged after a
+burn-in of :data:`BURN_TAUS` of emcee's integrated autocorrelation times (the longest) and thinned
+by half the shortest, or until :data:`MAX_STEPS` kept steps (then the result says "not converged").
+Inputs the data do not inform have the prior as posterior (the prior is a product and the
+likelihood does not depend on them): they are drawn from the prior, not sampled. Which inputs the
+data inform is screened on :data:`START_DRAWS` prior draws (:func:`_screen`: rank correlation with
+the likelihood at least ``explore.uncertainty``'s driver threshold, 0.1); an input below it is
+treated as uninformed, an approximation the round-trip test (``tests/explore/test_posterior.py``) bounds.
 
-Measured on the 800G preset against the published points (the median channel, load ~8 on two
-shared cores, so CPU seconds): the posterior is a thin slab (about 3 % of the prior's volume: the
-SIR effective size of 4,096 prior draws is 137), where with 256 walkers over 11 inputs (screen at
-0.05) and 160 steps the DE mix (80 % DE, 20 % snooker) accepted 0.085 and left split R-hat
-2.1-2.4, the KDE/stretch mix accepted 0.143 and left 1.6-1.8 (the same start). Split R-hat needs
-chains of about 20 integrated autocorrelation times, so the chain's cost is walkers x steps: at
-~2.5 ms of CPU per walker (three points through the population pass) a converged chain takes
-minutes, not the 2-minute budget of ``mosaic uncertainty``. The chain therefore ships: each preset's
-posterior on the published points is run by ``tools/posteriors.py`` and read back
-(:func:`conditioned`) when its key (:func:`posterior_key`) matches; ``--data`` files or
-``--resample`` run it now. The shipped chains' figures are in docs/calibration.md.
+Why this sampler (measured on the 800G preset against the published points, CPU seconds at load
+~6 on two shared cores, ~2.5 ms per walker and step): the posterior is a thin curved slab (about
+3 % of the prior's volume: the SIR effective size of 4,096 prior draws is 138; the log likelihood
+changes by ~5 per logit unit across it while the marginals span several). Split R-hat below 1.05
+needs each walker's kept chain to be ~20 autocorrelation times long, so the cost is walkers x
+steps. The session-5 mix (KDE move of the complementary walkers and stretch, 72 walkers) had
+autocorrelation times of 24-29 steps and needed 2,000 steps (477 s); at 32 walkers it left R-hat
+1.26 after 600 steps, stretch alone 2.16. Independence proposals alone stick (acceptance 0.17-0.20,
+R-hat 1.29 after 300 steps: walkers in the slab's low-loss tail, where the fit is thin); the
+stretch/independence mix reached R-hat 1.06 after 400 kept steps with 24 walkers.
+The figures of the shipped chains are in docs/calibration.md. Each preset's posterior on the
+published points ships (``tools/posteriors.py``) and is read back (:func:`conditioned`) when its key
+(:func:`posterior_key`) matches; ``--data`` files or ``--resample`` run the chain now.
 
 The model is the population-aware fast path's median channel
 (:func:`mosaiclink.explore.evaluate.population_pass`, column ``log10_ber_median``) at each point's
@@ -94,15 +99,23 @@ SHARED_PATHS = (
 )
 MODELLED_STATISTICS = ("median", "nominal")  # the fast path's median channel and nominal channel
 MAX_RHAT = 1.05
-MIN_ESS = 400.0
-BLOCK_STEPS = 250
-MAX_STEPS = 4000
-WALKERS_PER_INPUT = 12  # walkers per sampled input (module Notes), within [MIN_WALKERS, MAX_WALKERS]
-MIN_WALKERS, MAX_WALKERS = 32, 160
+MIN_ESS = 400.0  # bulk and tail effective sample size, each
+ADAPT_SEGMENTS, ADAPT_STEPS = 4, 20  # the independence proposal refit after each (module Notes), then frozen
+SEGMENT_STEPS = 25  # the kept chain grows by this many steps between diagnostics
+MAX_STEPS = 4000  # cap on the kept (frozen-proposal) steps: past it the result says "not converged"
+BURN_TAUS = 2.0  # burn-in of the kept chain in autocorrelation times, thinning by half the shortest (emcee's advice)
+WALKERS_PER_INPUT = 4  # walkers per sampled input (module Notes), within [MIN_WALKERS, MAX_WALKERS]
+MIN_WALKERS, MAX_WALKERS = 24, 96
 START_JITTER = 0.02  # logit units: ~0.5 % of an input's prior CDF near its middle
+PROPOSAL_WEIGHTS = (0.5, 0.3, 0.2)  # independence proposal: KDE, Student t (4 dof), prior (defensive)
+PROPOSAL_T_DOF, PROPOSAL_T_SCALE = 4.0, 1.5  # the t component: the draws' covariance x 1.5, heavy tails
+INDEPENDENCE_FRACTION = 0.5  # of the steps; the rest are stretch moves
+NEGLIGIBLE_WEIGHT = 1e-9  # of the largest: prior draws below it do not enter the proposal's first fit
 SHIPPED_DRAWS = 2000  # thinned draws of the kept chain a shipped posterior holds
 CHECK_DRAWS = 200  # of them, with their stored log likelihood: the staleness check
-SAMPLER = "emcee EnsembleSampler, vectorized: 50 % KDE, 50 % stretch moves"
+SAMPLER = (
+    "emcee EnsembleSampler, vectorized: 50 % independence Metropolis-Hastings (adapted, then frozen), 50 % stretch"
+)
 START_DRAWS = 4096  # prior draws the walkers' start is resampled from and the screen runs on
 
 
@@ -158,23 +171,25 @@ class PosteriorResult:
 
     sampled: tuple[UncertainInput, ...]  # the inputs the chain ran over (design inputs, then nuisance)
     design_inputs: int  # how many of ``sampled`` are design inputs (the rest are nuisance)
-    kept_unit: np.ndarray  # (draws, sampled) in the unit cube: the kept half of the chain (thinned when shipped)
+    kept_unit: np.ndarray  # (draws, sampled) in the unit cube: the kept chain after burn-in, thinned
     walkers: int
-    steps: int
-    burn: int  # steps discarded
+    steps: int  # every step, the proposal's adaptation included
+    burn: int  # steps discarded: the adaptation and the kept chain's burn-in
     rhat: dict[str, float]
-    ess: dict[str, float]
+    ess: dict[str, float]  # bulk
     acceptance: float
     datasets: tuple[str, ...]
     seed: int
     screen: dict[str, float] = field(default_factory=dict)  # rank correlation of each candidate with the likelihood
     autocorr_steps: dict[str, float] = field(default_factory=dict)  # emcee's integrated autocorrelation time
     source: str = "chain run now"  # or the shipped file it was read from
+    ess_tail: dict[str, float] = field(default_factory=dict)  # tail ESS (5 % and 95 % quantiles)
+    thin: int = 1  # every thin-th step of the kept chain
 
     @property
     def converged(self) -> bool:
-        """Every sampled input meets :data:`MAX_RHAT` and :data:`MIN_ESS`."""
-        return all(v < MAX_RHAT for v in self.rhat.values()) and all(v >= MIN_ESS for v in self.ess.values())
+        """Every sampled input meets :data:`MAX_RHAT`, and :data:`MIN_ESS` in bulk and tail."""
+        return passes(self.rhat, self.ess, self.ess_tail)
 
     def draws_unit(self, count: int, seed: int) -> np.ndarray:
         """``count`` draws (count, sampled) from the kept draws, evenly thinned in a seeded order."""
@@ -212,6 +227,7 @@ class PosteriorResult:
             "walkers": int(self.walkers),
             "steps": int(self.steps),
             "burn": int(self.burn),
+            "thin": int(self.thin),
             "acceptance": self.acceptance,
             "converged": self.converged,
             "max_rhat": MAX_RHAT,
@@ -222,6 +238,7 @@ class PosteriorResult:
                     "nuisance": j >= self.design_inputs,
                     "rhat": self.rhat[inp.path],
                     "ess": self.ess[inp.path],
+                    "ess_tail": self.ess_tail[inp.path],
                     "autocorr_steps": _finite(self.autocorr_steps.get(inp.path)),
                     "prior": [inp.low, inp.high],
                     "nominal": inp.nominal,
@@ -442,8 +459,15 @@ def chain_key(candidates: list[UncertainInput], models: list[DataModel], priors)
                 WALKERS_PER_INPUT,
                 MIN_WALKERS,
                 MAX_WALKERS,
-                BLOCK_STEPS,
+                ADAPT_SEGMENTS,
+                ADAPT_STEPS,
+                SEGMENT_STEPS,
                 MAX_STEPS,
+                BURN_TAUS,
+                PROPOSAL_WEIGHTS,
+                PROPOSAL_T_DOF,
+                PROPOSAL_T_SCALE,
+                INDEPENDENCE_FRACTION,
                 MAX_RHAT,
                 MIN_ESS,
                 START_DRAWS,
@@ -468,7 +492,12 @@ def sample_posterior(
     seed: int = 0,
     max_steps: int = MAX_STEPS,
 ) -> tuple[PosteriorResult, tuple[int, ...]]:
-    """Run the chain over the inputs the data inform (module Notes); also return their indices in ``inputs``."""
+    """Run the chain over the inputs the data inform (module Notes); also return their indices in ``inputs``.
+
+    The proposal adapts for :data:`ADAPT_SEGMENTS` x :data:`ADAPT_STEPS` steps and is then frozen; the
+    kept chain grows by :data:`SEGMENT_STEPS` until :func:`passes` (or ``max_steps`` kept steps: the
+    result then says "not converged"), judged on the kept chain after :data:`BURN_TAUS` autocorrelation
+    times, thinned by half the shortest (:func:`_kept`)."""
     import emcee
 
     order, candidates, log_prob, key = _setup(design, inputs, datasets, base_of)
@@ -479,37 +508,116 @@ def sample_posterior(
     kept_order = tuple(j for j, keep in zip(order, free[: len(order)], strict=True) if keep)
     dims = len(sampled)
     walkers = walker_count(dims)
+    proposal = IndependenceProposal(dims)
+    proposal.fit(logit(np.clip(unit[:, free], 1e-9, 1.0 - 1e-9)), np.exp(log_like - log_like.max()))
     state = _start(unit, log_like, free, walkers, rng)
-    sampler = emcee.EnsembleSampler(walkers, dims, log_prob, vectorize=True, moves=_moves())
+    moves = [
+        (emcee.moves.MHMove(proposal), INDEPENDENCE_FRACTION),
+        (emcee.moves.StretchMove(), 1 - INDEPENDENCE_FRACTION),
+    ]
+    sampler = emcee.EnsembleSampler(walkers, dims, log_prob, vectorize=True, moves=moves)
     sampler.random_state = np.random.RandomState(int(rng.integers(2**31))).get_state()  # seeded moves
-    steps = 0
-    rhat: dict[str, float] = {}
-    ess: dict[str, float] = {}
+    for segment in range(ADAPT_SEGMENTS):
+        state = sampler.run_mcmc(state, ADAPT_STEPS, progress=False)
+        proposal.fit(sampler.get_chain()[-min((segment + 1) * ADAPT_STEPS, 3 * ADAPT_STEPS) :].reshape(-1, dims))
+    adapt = ADAPT_SEGMENTS * ADAPT_STEPS
     names = [s.path for s in sampled]
-    while steps < max_steps:
-        state = sampler.run_mcmc(state, BLOCK_STEPS, progress=False)
-        steps += BLOCK_STEPS
-        rhat, ess = diagnostics(sampler.get_chain()[steps // 2 :], names)
-        if all(v < MAX_RHAT for v in rhat.values()) and all(v >= MIN_ESS for v in ess.values()):
+    kept = 0
+    while True:
+        state = sampler.run_mcmc(state, SEGMENT_STEPS, progress=False)
+        kept += SEGMENT_STEPS
+        tau, burn, thin = _kept(sampler, adapt, kept)
+        chain = sampler.get_chain(discard=adapt + burn, thin=thin)
+        rhat, ess, ess_tail = diagnostics(chain, names)
+        if passes(rhat, ess, ess_tail) or kept >= max_steps:
             break
-    tau = sampler.get_autocorr_time(discard=steps // 2, tol=0)
     result = PosteriorResult(
-        tuple(sampled),
-        len(kept_order),
-        expit(sampler.get_chain(discard=steps // 2, flat=True)),
-        walkers,
-        steps,
-        steps // 2,
-        rhat,
-        ess,
-        float(np.mean(sampler.acceptance_fraction)),
-        tuple(ds.name for ds in datasets),
-        seed,
-        screen,
-        dict(zip(names, (float(t) for t in tau), strict=True)),
-        f"chain run now (key {key[:12]})",
+        sampled=tuple(sampled),
+        design_inputs=len(kept_order),
+        kept_unit=expit(chain.reshape(-1, dims)),
+        walkers=walkers,
+        steps=adapt + kept,
+        burn=adapt + burn,
+        rhat=rhat,
+        ess=ess,
+        acceptance=float(np.mean(sampler.acceptance_fraction)),
+        datasets=tuple(ds.name for ds in datasets),
+        seed=seed,
+        screen=screen,
+        autocorr_steps=dict(zip(names, (float(t) for t in tau), strict=True)),
+        source=f"chain run now (key {key[:12]})",
+        ess_tail=ess_tail,
+        thin=thin,
     )
     return result, kept_order
+
+
+def _kept(sampler, adapt: int, kept: int) -> tuple[np.ndarray, int, int]:
+    """emcee's integrated autocorrelation time of each input on the kept chain (``kept`` steps after
+    the ``adapt`` steps of adaptation), its burn-in (:data:`BURN_TAUS` times the longest, at most half
+    the kept chain) and its thinning (half the shortest, at least 1). A walker that never moved leaves
+    no autocorrelation time: the burn-in is then half the chain and the diagnostics judge it."""
+    tau = sampler.get_autocorr_time(discard=adapt, tol=0)
+    if not np.all(np.isfinite(tau)):
+        return tau, kept // 2, 1
+    burn = min(int(np.ceil(BURN_TAUS * np.max(tau))), kept // 2)
+    return tau, burn, max(int(np.min(tau) // 2), 1)
+
+
+class IndependenceProposal:
+    r"""Independence Metropolis-Hastings proposal (Tierney, Ann. Statist. 22, 1994) in the sampler's
+    logit coordinates, for ``emcee.moves.MHMove``: a mixture of a Gaussian kernel density estimate
+    of posterior draws (Scott's bandwidth), a Student t (:data:`PROPOSAL_T_DOF` dof) with their
+    mean and :data:`PROPOSAL_T_SCALE` times their covariance, and the prior itself (the logistic
+    density of a flat prior in the unit cube), weighted :data:`PROPOSAL_WEIGHTS`.
+
+    The prior component is the defensive mixture of Hesterberg (Technometrics 37, 1995): the
+    posterior over the proposal is at most :math:`\max L / w_{prior}` (the likelihood here is at most
+    1: it is built of squared residuals), so the chain is uniformly ergodic (Mengersen & Tweedie,
+    Ann. Statist. 24, 1996) whatever the fit. The proposal does not depend on the walker's state:
+    its Hastings factor is :math:`\ln q(x) - \ln q(x')`.
+    """
+
+    def __init__(self, dims: int):
+        self.dims = dims
+        self.kde: Any = None
+        self.t: Any = None
+
+    def fit(self, points: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Fit the KDE and t components to ``points`` (n, dims), optionally weighted; a degenerate
+        set (fewer distinct weighty points than dimensions) keeps the previous fit, or the prior alone."""
+        from scipy.stats import gaussian_kde, multivariate_t
+
+        if weights is not None:  # points of no weight only slow the KDE (and zero weights make its logpdf NaN)
+            keep = weights > NEGLIGIBLE_WEIGHT * np.max(weights)
+            points, weights = points[keep], weights[keep]
+        try:
+            kde = gaussian_kde(points.T, weights=weights)
+            cov = PROPOSAL_T_SCALE * np.atleast_2d(kde.covariance) / kde.factor**2
+            t = multivariate_t(np.average(points, axis=0, weights=weights), cov, df=PROPOSAL_T_DOF)
+        except (np.linalg.LinAlgError, ValueError):
+            return
+        self.kde, self.t = kde, t
+
+    def log_density(self, x: np.ndarray) -> np.ndarray:
+        r""":math:`\ln q(x)` at (n, dims) points."""
+        prior = -np.sum(np.logaddexp(0.0, x) + np.logaddexp(0.0, -x), axis=1)
+        if self.kde is None:
+            return prior
+        parts = np.array([self.kde.logpdf(x.T), self.t.logpdf(x).reshape(-1), prior])
+        return np.logaddexp.reduce(np.log(PROPOSAL_WEIGHTS)[:, None] + parts, axis=0)
+
+    def __call__(self, coords: np.ndarray, random: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+        """emcee's proposal function: new points for every walker and the Hastings log factors."""
+        n = len(coords)
+        new = logit(np.clip(random.rand(n, self.dims), 1e-12, 1.0 - 1e-12))  # the prior component
+        if self.kde is not None:
+            component = np.searchsorted(np.cumsum(PROPOSAL_WEIGHTS), random.rand(n) * sum(PROPOSAL_WEIGHTS))
+            if (k := int(np.sum(component == 0))) > 0:
+                new[component == 0] = self.kde.resample(k, seed=random).T
+            if (k := int(np.sum(component == 1))) > 0:
+                new[component == 1] = np.reshape(self.t.rvs(size=k, random_state=random), (k, self.dims))
+        return new, self.log_density(coords) - self.log_density(new)
 
 
 def conditioned(
@@ -560,8 +668,10 @@ def save_posterior(
         "walkers": result.walkers,
         "steps": result.steps,
         "burn": result.burn,
+        "thin": result.thin,
         "rhat": result.rhat,
         "ess": result.ess,
+        "ess_tail": result.ess_tail,
         "acceptance": result.acceptance,
         "datasets": list(result.datasets),
         "seed": result.seed,
@@ -614,20 +724,22 @@ def load_shipped(
     paths = [inp.path for inp in inputs]
     kept_order = tuple(paths.index(p) for p in meta["sampled"][: meta["design_inputs"]])
     result = PosteriorResult(
-        sampled,
-        meta["design_inputs"],
-        shipped["draws"].astype(np.float64),
-        meta["walkers"],
-        meta["steps"],
-        meta["burn"],
-        meta["rhat"],
-        meta["ess"],
-        meta["acceptance"],
-        tuple(meta["datasets"]),
-        meta["seed"],
-        meta["screen"],
-        meta["autocorr_steps"],
-        f"shipped {shipped['path'].name} (key {key[:12]}, tools/posteriors.py)",
+        sampled=sampled,
+        design_inputs=meta["design_inputs"],
+        kept_unit=shipped["draws"].astype(np.float64),
+        walkers=meta["walkers"],
+        steps=meta["steps"],
+        burn=meta["burn"],
+        rhat=meta["rhat"],
+        ess=meta["ess"],
+        acceptance=meta["acceptance"],
+        datasets=tuple(meta["datasets"]),
+        seed=meta["seed"],
+        screen=meta["screen"],
+        autocorr_steps=meta["autocorr_steps"],
+        source=f"shipped {shipped['path'].name} (key {key[:12]}, tools/posteriors.py)",
+        ess_tail=meta["ess_tail"],
+        thin=meta["thin"],
     )
     return result, kept_order
 
@@ -650,19 +762,25 @@ def check_shipped(
 
 
 def walker_count(dims: int) -> int:
-    """Walkers of a chain over ``dims`` inputs: :data:`WALKERS_PER_INPUT` each (the KDE move's
-    density estimate needs many more points than dimensions), even, within the bounds."""
+    """Walkers of a chain over ``dims`` inputs: :data:`WALKERS_PER_INPUT` each, even, within the
+    bounds (the stretch move needs more than twice the dimensions; the R-hat over walkers and the
+    ESS >= 400 need ~20 kept autocorrelation times each and at least 20 walkers)."""
     return 2 * (min(max(WALKERS_PER_INPUT * dims, MIN_WALKERS), MAX_WALKERS) // 2)
 
 
-def _moves() -> list:
-    import emcee
+def passes(rhat: dict[str, float], ess: dict[str, float], ess_tail: dict[str, float]) -> bool:
+    """Every input has R-hat below :data:`MAX_RHAT` and bulk and tail ESS of at least :data:`MIN_ESS`."""
+    return (
+        all(v < MAX_RHAT for v in rhat.values())
+        and all(v >= MIN_ESS for v in ess.values())
+        and all(v >= MIN_ESS for v in ess_tail.values())
+        and set(ess_tail) == set(rhat)
+    )
 
-    return [(emcee.moves.KDEMove(), 0.5), (emcee.moves.StretchMove(), 0.5)]
 
-
-def diagnostics(chain: np.ndarray, names: list[str]) -> tuple[dict[str, float], dict[str, float]]:
-    """Rank-normalised split R-hat and bulk ESS per input (ArviZ), each walker a chain.
+def diagnostics(chain: np.ndarray, names: list[str]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Rank-normalised split R-hat, bulk ESS and tail ESS per input (ArviZ; Vehtari et al., Bayesian
+    Analysis 16, 2021), each walker a chain.
 
     ``chain`` is (steps, walkers, inputs) as ``emcee`` stores it.
     """
@@ -671,4 +789,5 @@ def diagnostics(chain: np.ndarray, names: list[str]) -> tuple[dict[str, float], 
     per_chain = np.swapaxes(chain, 0, 1)  # (chains, draws, inputs)
     rhat = {n: float(az.rhat(per_chain[:, :, j], method="rank")) for j, n in enumerate(names)}
     ess = {n: float(az.ess(per_chain[:, :, j], method="bulk")) for j, n in enumerate(names)}
-    return rhat, ess
+    tail = {n: float(az.ess(per_chain[:, :, j], method="tail")) for j, n in enumerate(names)}
+    return rhat, ess, tail

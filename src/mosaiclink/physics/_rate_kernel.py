@@ -1,4 +1,6 @@
-"""Compiled RK4 loop of the microLED rate equation (:func:`mosaiclink.physics.microled.optical_waveform_w`).
+"""Compiled loops of the microLED model: the RK4 of the rate equation
+(:func:`mosaiclink.physics.microled.optical_waveform_w`) and the Newton iteration of the
+steady-state carrier density (:func:`mosaiclink.physics.microled.carrier_density_per_cm3`).
 
 A module of its own so that importing the physics layer does not load Numba; the first
 large-signal LED pulse does.
@@ -6,29 +8,29 @@ large-signal LED pulse does.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 
 @njit(cache=True)
-def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns):
     """RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)``, time outermost and rows innermost (one
     SIMD lane per row).
 
     ``drive`` (samples, rows) is the current target of each sample (mA); the filtered current
     ``i_rc`` relaxes to it exactly (``decay = exp(-h / tau_RC)`` per step, ``half_decay`` per
-    half step), ``g = i_rc to_g``. Returns n (samples, rows), row 0 the initial state ``n0``.
-    The operations are those of the row-vectorized NumPy formulation, in the same order (no
+    half step), ``g = i_rc to_g``. Writes n into ``out[:, columns]`` (row r into column
+    ``columns[r]`` of a caller's (samples, >= rows) array; row 0 the initial state ``n0``) and
+    returns ``out``. The operations are those of the row-vectorized NumPy formulation, in the same order (no
     fused multiply-add, no reassociation), so the result does not depend on the batch.
     """
     samples, rows = drive.shape
-    out = np.empty((samples, rows))
     n = n0.copy()
     i_rc = i_start.copy()
     half_h = 0.5 * h
     sixth_h = h / 6.0
     two_sixth_h = 2.0 * sixth_h
-    out[0] = n
+    for r in range(rows):
+        out[0, columns[r]] = n[r]
     for k in range(1, samples):
         target = drive[k - 1]
         for _ in range(substeps):
@@ -51,5 +53,30 @@ def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
                 k4 = g1 - ((m * cr + br) * m + ar) * m
                 acc += sixth_h[r] * k4
                 n[r] = nr + acc
-        out[k] = n
+        for r in range(rows):
+            out[k, columns[r]] = n[r]
     return out
+
+
+@njit(cache=True)
+def newton_density(n, g, a, b, c, iterations):
+    """Newton's iteration for ``A n + B n^2 + C n^3 = G`` on flat arrays from the start ``n``
+    (overwritten and returned), every element in lockstep: it stops after the first iteration at
+    which every step is within ``1e-12 max(n, 1)`` (or after ``iterations``), as the NumPy
+    formulation in :func:`mosaiclink.physics.microled.carrier_density_per_cm3` does, with its
+    operations in its order (no fused multiply-add), so the two agree bit for bit.
+    """
+    for _ in range(iterations):
+        converged = True
+        for i in range(n.size):
+            ni, ai, bi, ci = n[i], a[i], b[i], c[i]
+            f = ni * (ai + ni * (bi + ni * ci)) - g[i]
+            step = f / (ai + ni * (2 * bi + 3 * ci * ni))
+            ni = ni - step
+            n[i] = ni
+            # np.maximum(n, 1.0) propagates a NaN density, whose test then fails
+            if not abs(step) <= 1e-12 * (1.0 if ni < 1.0 else ni):
+                converged = False
+        if converged:
+            break
+    return n

@@ -77,7 +77,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
-from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
+from mosaiclink.physics.reach import log_q_excess, margin_log10_ber, solve_reach_m
 
 SEED = 0  # the draw `mosaic link` uses by default
 QUANTILES = (
@@ -224,7 +224,8 @@ def population_columns(
     pop: Population,
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
-    reach_steps: int = 9,
+    reach_steps: int = 5,
+    reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
 ) -> dict[str, np.ndarray]:
     """The population columns of ``designs`` designs (one group): designs in, columns out.
 
@@ -233,13 +234,14 @@ def population_columns(
     design : a design batch (array leaves of length ``designs``) or a spec (one design)
     pop : the group's :func:`population`
     length_m : (designs,) fibre lengths at which the BER columns are judged
-    reach_range_m : the reach search's range; None skips the two reaches
+    reach_range_m : the reach search's range; None skips the reaches
+    reaches : which of :data:`REACHES` to search (one search for all of them)
 
     Returns
     -------
     ``log10_ber_median``, ``ber_median``, ``channels_meeting``, ``channels_data``,
-    ``channels_total``, ``log10_ber_worst_in_service`` and (with ``reach_range_m``)
-    ``reach_median_m`` and ``reach_all_m``, each of shape (designs,).
+    ``channels_total``, ``log10_ber_worst_in_service`` and (with ``reach_range_m``) those of
+    ``reach_median_m`` and ``reach_all_m`` named in ``reaches``, each of shape (designs,).
     """
     index = np.repeat(np.arange(designs), pop.size)
     chain = Chain.batched(take_rows(design, index), pop.anchors.take(np.tile(np.arange(pop.size), designs)))
@@ -258,19 +260,36 @@ def population_columns(
         "channels_total": np.full(designs, float(pop.channels)),
         "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
     }
-    if reach_range_m is not None:
-        lo, hi = reach_range_m
-
-        def excess(statistic: Callable[[Profile], np.ndarray]):
-            def at(lengths_m: np.ndarray) -> np.ndarray:
-                p = profile(chain, pop, np.repeat(lengths_m, pop.size))
-                return q_target - ber.q_from_log10_ber(statistic(p))
-
-            return at
-
-        for name, statistic in (
-            ("reach_median_m", Profile.median_log10_ber),
-            ("reach_all_m", Profile.worst_in_service_log10_ber),
-        ):
-            out[name] = solve_reach_m(excess(statistic), lo, hi, size=designs, max_steps=reach_steps)
+    if reach_range_m is not None and reaches:
+        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reach_steps, reaches))
     return out
+
+
+def _reaches_m(
+    chain: Chain, pop: Population, q_target: np.ndarray, range_m: tuple[float, float], steps: int, names
+) -> dict[str, np.ndarray]:
+    """The reaches ``names`` of :data:`REACHES` (module Notes, "Reaches"): their searches run as one,
+    so the lengths they try alike (the bracket's ends) evaluate the population once. Each design's
+    reach is its own (a fixed number of steps, element by element): the same with any other reach
+    or design beside it."""
+    designs, statistics = q_target.size, [REACHES[name] for name in names]
+    q_targets = np.tile(q_target, len(statistics))
+
+    def excess(lengths_m: np.ndarray) -> np.ndarray:
+        parts = np.split(lengths_m, len(statistics))
+        profiles: list[Profile] = []
+        for i, part in enumerate(parts):
+            same = next((j for j in range(i) if np.array_equal(parts[j], part)), None)
+            profiles.append(profiles[same] if same is not None else profile(chain, pop, np.repeat(part, pop.size)))
+        q = np.concatenate([statistic(p) for statistic, p in zip(statistics, profiles, strict=True)])
+        return log_q_excess(q_targets, ber.q_from_log10_ber(q))
+
+    lo, hi = range_m
+    found = solve_reach_m(excess, lo, hi, size=designs * len(statistics), max_steps=steps, spacing="linear")
+    return dict(zip(names, np.split(found, len(statistics)), strict=True))
+
+
+REACHES: dict[str, Callable[[Profile], np.ndarray]] = {
+    "reach_median_m": Profile.median_log10_ber,  # the median channel's
+    "reach_all_m": Profile.worst_in_service_log10_ber,  # every data channel in service
+}

@@ -153,15 +153,26 @@ def posterior_inputs_table(claims: ClaimsAssessment) -> Table:
             fmt(medians[inp.path]),
             f"{chain.rhat[inp.path]:.3f}",
             f"{chain.ess[inp.path]:.0f}",
+            f"{chain.ess_tail[inp.path]:.0f}",
         )
         for inp in chain.sampled
     )
     return Table(
-        columns=("input", "prior range", "preset value", "its posterior pct.", "posterior median", "R-hat", "ESS"),
+        columns=(
+            "input",
+            "prior range",
+            "preset value",
+            "its posterior pct.",
+            "posterior median",
+            "R-hat",
+            "ESS",
+            "tail ESS",
+        ),
         rows=rows,
         caption=f"The inputs the published BER points inform ({chain.source}; {chain.walkers} walkers x {chain.steps} "
         f"steps, acceptance {chain.acceptance:.2f}, "
-        f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05 and ESS >= 400 per input). Inputs "
+        f"{'converged' if chain.converged else 'NOT converged'}: R-hat < 1.05, bulk and tail ESS >= 400 per input). "
+        "Inputs "
         "named after a dataset are its own nuisance parameters (the lab prototype's optics), not the design's.",
     )
 
