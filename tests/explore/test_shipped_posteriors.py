@@ -28,12 +28,7 @@ def _inputs(preset: str):
     return design, inputs, (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
 
 
-# The prototype's own chain (its points inform all its ranged inputs) is not shipped yet: `mosaic
-# uncertainty --preset mosaic-prototype` runs it (tools/posteriors.py --preset mosaic-prototype ships it).
-SHIPPED = [name for name in preset_names() if name != "mosaic-prototype"]
-
-
-@pytest.mark.parametrize("preset", SHIPPED)
+@pytest.mark.parametrize("preset", preset_names())
 def test_shipped_posterior_is_current_and_converged(preset):
     design, inputs, data = _inputs(preset)
     key_ok, change = check_shipped(design, inputs, data, load_base)
