@@ -15,12 +15,14 @@ mutation made the code hang), as in mutmut. It stops after ``--sample`` mutants 
 and prints the fraction killed per module and in all, and the survivors' diffs. ``--jobs 2`` runs
 two mutants at once (one copy each); ``--rerun FILE`` runs again the survivors a ``--json`` file
 recorded (after adding tests that should kill them); ``--mutants FILE`` runs a listed part of a
-sample (the rest of one a deadline stopped), skipping the enumeration.
+sample (the rest of one a deadline stopped), skipping the enumeration; ``--carry`` moves a sample
+drawn on older code onto the current code (:func:`carry_sample`) so that it can be continued.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import random
@@ -51,7 +53,7 @@ TESTS = {  # module (under src/mosaiclink) -> its fast tests
     "physics/channel_statistic.py": ["tests/physics/test_decision.py", *PHYSICS_TESTS],
     "physics/equalizer.py": ["tests/physics/test_receiver_equalizer.py", "tests/test_golden_data.py"],
     "physics/fiber.py": ["tests/physics/test_optics_fiber.py", "tests/test_golden_data.py"],
-    "physics/link.py": PHYSICS_TESTS,
+    "physics/link.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py"],  # chain_crosstalk_ratio vs the Chain's
     "physics/chain.py": [*PHYSICS_TESTS, "tests/physics/test_chain.py", "tests/test_golden_data.py"],
     "physics/microled.py": ["tests/physics/test_microled.py", "tests/test_golden_data.py"],
     "physics/optical_path.py": ["tests/physics/test_optics_fiber.py", *PHYSICS_TESTS],
@@ -89,11 +91,12 @@ def _config(module: str, tests: list[str], timeout_s: float) -> str:
     )
 
 
-def enumerate_mutants(work: Path, timeout_s: float) -> list[dict]:
-    """Every (module, operator, occurrence) cosmic-ray makes in the target modules."""
+def enumerate_mutants(work: Path, timeout_s: float, modules: list[str] | None = None) -> list[dict]:
+    """Every (module, operator, occurrence) cosmic-ray makes in the target modules (or ``modules``),
+    with the token it mutates (``start``, ``end``: line and column)."""
     mutants = []
     for module, tests in TESTS.items():
-        if not (work / "src/mosaiclink" / module).exists():
+        if not (work / "src/mosaiclink" / module).exists() or (modules is not None and module not in modules):
             continue
         name = module.replace("/", "_").removesuffix(".py")
         cfg, db = work / f"{name}.toml", work / f"{name}.sqlite"
@@ -110,9 +113,82 @@ def enumerate_mutants(work: Path, timeout_s: float) -> list[dict]:
                         "operator": m["operator_name"],
                         "occurrence": m["occurrence"],
                         "line": m["start_pos"][0],
+                        "start": m["start_pos"],
+                        "end": m["end_pos"],
                     }
                 )
     return mutants
+
+
+def _by_token(mutants: list[dict]) -> dict[tuple, dict]:
+    """Mutants keyed by (module, operator, start, end, rank): several at one token (NumberReplacer) by their order."""
+    rank: Counter[tuple] = Counter()
+    keyed = {}
+    for m in sorted(mutants, key=lambda m: (m["module"], m["operator"], m["occurrence"])):
+        token = (m["module"], m["operator"], tuple(m["start"]), tuple(m["end"]))
+        keyed[(*token, rank[token])] = m
+        rank[token] += 1
+    return keyed
+
+
+def carry_sample(
+    work: Path, sample: list[dict], sample_commit: str, population: int, done: int, seed: int
+) -> list[dict]:
+    """A sample drawn at ``sample_commit`` (shuffled order, ``index``), on the code in ``work``.
+
+    In a module whose source changed, a sampled mutant carries over when its line is unchanged
+    (``difflib``'s matching blocks) and the same operator makes the same mutation at the same
+    token there (its new ``occurrence``); a mutant of a changed line is dropped (``dropped``). The
+    mutants only the new code has (changed and added lines) are drawn at the sample's rate,
+    ``len(sample) / population`` (``seed``), and inserted at random places of the order after the
+    first ``done`` (already run), so that every mutant of the new code had the same chance to be
+    in the sample and a run stopped early is still a random part of it."""
+    old_tree = work.parent / f"{work.name}-{sample_commit}"
+    old_tree.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", sample_commit, "src", "pyproject.toml"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+    text = {t: {m: (t / "src/mosaiclink" / m).read_text().splitlines() for m in TESTS} for t in (old_tree, work)}
+    changed = [m for m in TESTS if text[old_tree][m] != text[work][m]]
+    old_keyed, new_keyed = (_by_token(enumerate_mutants(t, 180.0, changed)) for t in (old_tree, work))
+    shutil.rmtree(old_tree)
+    old_key = {(m["module"], m["operator"], m["occurrence"]): key for key, m in old_keyed.items()}
+    line_map = {}
+    for module in changed:
+        matcher = difflib.SequenceMatcher(None, text[old_tree][module], text[work][module], autojunk=False)
+        line_map[module] = {a + k + 1: b + k + 1 for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+
+    def carried(key: tuple) -> tuple | None:
+        module, operator, (r0, c0), (r1, c1), rank = key
+        lines = line_map[module]
+        if r0 not in lines or r1 not in lines or lines[r1] - lines[r0] != r1 - r0:
+            return None
+        new = (module, operator, (lines[r0], c0), (lines[r1], c1), rank)
+        return new if new in new_keyed else None
+
+    def bare(m: dict) -> dict:
+        return {k: v for k, v in m.items() if k not in ("start", "end")}
+
+    hit = {carried(key) for key in old_keyed} - {None}
+    out = []
+    for m in map(dict, sample):
+        if m["module"] in changed:
+            new = carried(old_key[(m["module"], m["operator"], m["occurrence"])])
+            if new is None:
+                m["dropped"] = True
+            else:
+                m.update(occurrence=new_keyed[new]["occurrence"], line=new_keyed[new]["line"])
+        out.append(m)
+    head = [m for m in out if m["index"] < done]
+    rest = [m for m in out if m["index"] >= done and not m.get("dropped")]
+    gone = [{**m, "index": None} for m in out if m["index"] >= done and m.get("dropped")]
+    fresh = sorted((bare(m) for key, m in new_keyed.items() if key not in hit),
+                   key=lambda m: (m["module"], m["operator"], m["occurrence"]))  # fmt: skip
+    rng = random.Random(seed)
+    for m in rng.sample(fresh, round(len(fresh) * len(sample) / population)):
+        rest.insert(rng.randrange(len(rest) + 1), {**m, "new": True})
+    return head + [{**m, "index": done + i} for i, m in enumerate(rest)] + gone
 
 
 def run_one(work: Path, mutant: dict, timeout_s: float, env: dict[str, str]) -> tuple[str, str]:
@@ -167,6 +243,22 @@ def main(argv: list[str] | None = None) -> int:
         "--no-baseline", action="store_true", help="skip the check that the tests pass unmutated (already passed)"
     )
     parser.add_argument("--source-commit", help="mutate src/ and tests/ as of this commit (the sample's own code)")
+    parser.add_argument(
+        "--carry",
+        nargs=2,
+        type=Path,
+        metavar=("SAMPLE", "OUT"),
+        help="write to OUT the sample in SAMPLE (drawn at --sample-commit from --population mutants, its first "
+        "--done already run) carried onto the code under test (carry_sample), for --mutants; no mutant is run",
+    )
+    parser.add_argument("--sample-commit", help="with --carry: the commit the sample was drawn at")
+    parser.add_argument("--population", type=int, help="with --carry: the mutants the sample was drawn from")
+    parser.add_argument(
+        "--done",
+        type=int,
+        default=0,
+        help="mutants of the sample already run: --carry keeps them first, --mutants skips them",
+    )
     parser.add_argument("--extra-tests", nargs="*", default=[], help="test files copied from the work tree on top")
     parser.add_argument(
         "--only-extra",
@@ -204,10 +296,20 @@ def main(argv: list[str] | None = None) -> int:
             copies.append(work)
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         os.environ["NUMBA_CACHE_DIR"] = str(scratch / ".numba")
+        if args.carry:
+            sample_in, sample_out = args.carry
+            sample = json.loads(sample_in.read_text())
+            carried = carry_sample(copies[0], sample, args.sample_commit, args.population, args.done, args.seed)
+            sample_out.write_text(json.dumps(carried, indent=1))
+            dropped, new = (sum(1 for m in carried if m.get(k)) for k in ("dropped", "new"))
+            print(f"{len(sample)} sampled, {dropped} dropped (changed lines), {new} drawn from new lines: {sample_out}")
+            return 0
         if args.rerun:
             mutants = [r for r in json.loads(args.rerun.read_text()) if r["outcome"] == "survived"]
         elif args.mutants:
-            mutants = json.loads(args.mutants.read_text())[: args.sample]
+            listed = json.loads(args.mutants.read_text())
+            mutants = [m for m in listed if not m.get("dropped") and m.get("index", args.done) >= args.done]
+            mutants = mutants[: args.sample]
         else:
             mutants = enumerate_mutants(copies[0], args.timeout)
             random.Random(args.seed).shuffle(mutants)

@@ -34,17 +34,7 @@ def test_a_writable_name_leaves_nothing_behind(tmp_path):
         writable_file(tmp_path / "folder", "--plot")
 
 
-DATA = """format = "mosaic-ber-points/1"
-name = "t"
-base = "mosaic-prototype"
-[free."fiber.attenuation_db_per_m"]
-low = 0.0
-high = 1.0
-[[point]]
-length_m = 1
-rate_gbps = 2
-ber = 1e-6
-"""
+DATA = Path(__file__).with_name("one-ber-point.toml").read_text()  # one point, one free parameter
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ draws or is an output folder or store), so an option added later without a case 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -21,17 +22,7 @@ NOT_OUTPUTS = {("calibrate", "--strict"), ("report", "--paper-figures"), ("simul
 
 DESIGN = 'extends = "mosaic-800g"\n'
 JSON_DESIGN = '{"extends": "mosaic-800g"}'
-POINTS = """format = "mosaic-ber-points/1"
-name = "t"
-base = "mosaic-prototype"
-[free."fiber.attenuation_db_per_m"]
-low = 0.0
-high = 1.0
-[[point]]
-length_m = 1
-rate_gbps = 2
-ber = 1e-6
-"""
+POINTS = Path(__file__).with_name("one-ber-point.toml").read_text()  # one point, one free parameter
 SWEEP = 'base = "mosaic-800g"\nsampler = "grid"\n[parameters]\n"link.length_m" = { range = [5.0, 50.0], steps = 3 }\n'
 SCENARIO = '[[cluster]]\nname = "x"\n'
 

@@ -157,6 +157,20 @@ def test_sampling_offsets_are_a_quadrature_of_the_jitter():
     assert sorted(set(np.round(offsets[1:], 12))) == [-0.05, 0.05]  # the two Diracs
 
 
+def test_dual_dirac_and_gaussian_jitter_quadrature_has_their_moments():
+    """Random jitter (Gaussian, rms 0.02 bit) plus dual-Dirac deterministic jitter (+-0.05 bit) are
+    independent: the quadrature's weights sum to 1, its mean is 0, its variance is
+    0.02^2 + 0.05^2 = 2.9e-3 bit^2 and its fourth moment 3 s^4 + 6 s^2 a^2 + a^4 = 1.273e-5 bit^4
+    (Gauss-Hermite nodes integrate these polynomials exactly)."""
+    offsets, weights = ber.sampling_offsets(0.02, 0.1)
+    s, a = 0.02, 0.05
+    assert weights.sum() == pytest.approx(1.0, rel=1e-12)
+    assert np.sum(weights * offsets) == pytest.approx(0.0, abs=1e-15)
+    assert np.sum(weights * offsets**2) == pytest.approx(s**2 + a**2, rel=1e-12)
+    assert np.sum(weights * offsets**4) == pytest.approx(3 * s**4 + 6 * s**2 * a**2 + a**4, rel=1e-12)
+    assert 3 * s**4 + 6 * s**2 * a**2 + a**4 == pytest.approx(1.273e-5, rel=1e-12)
+
+
 def test_jitter_average_matches_a_dense_quadrature_and_costs_ber():
     # a Gaussian pulse of rms 0.4 bit, cursor 1 at the nominal instant
     def samples(offsets):

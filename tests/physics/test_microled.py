@@ -37,6 +37,20 @@ def test_rc_and_two_pole_bandwidths_are_textbook():
     assert m.two_pole_bandwidth_ghz(1.0, np.inf) == pytest.approx(1.0)
 
 
+def test_two_unequal_poles_cross_minus_3_db_where_brentq_finds_it():
+    """Two real poles at 0.8 and 2.5 GHz: |H(f)|^2 = 1 / ((1 + f^2/f1^2)(1 + f^2/f2^2)) = 1/2 solved
+    numerically (brentq) is 0.7338 GHz, below the slower pole; the closed form agrees to 1e-12,
+    in either order of the poles, and scales with them (both x 3: the bandwidth x 3)."""
+    from scipy.optimize import brentq
+
+    f1, f2 = 0.8, 2.5
+    root = brentq(lambda f: (1 + (f / f1) ** 2) * (1 + (f / f2) ** 2) - 2.0, 1e-6, f1, xtol=1e-15, rtol=1e-15)
+    assert root == pytest.approx(0.7338, abs=1e-4)
+    assert m.two_pole_bandwidth_ghz(f1, f2) == pytest.approx(root, rel=1e-12)
+    assert m.two_pole_bandwidth_ghz(f2, f1) == pytest.approx(root, rel=1e-12)
+    assert m.two_pole_bandwidth_ghz(3 * f1, 3 * f2) == pytest.approx(3 * root, rel=1e-12)
+
+
 def test_droop_bandwidth_and_power_trends():
     led = MicroLedSpec(diameter_um=5, active_thickness_nm=5, bias_current_ma=0.4, peak_current_ma=2.0)
     currents = np.array([0.05, 0.5, 2.0, 8.0])

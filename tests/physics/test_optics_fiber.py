@@ -126,6 +126,22 @@ def test_blurred_capture_limits_and_far_tail():
     assert optics.interval_capture(offset, side, sigma, width) == pytest.approx(exact, rel=1e-6)
 
 
+def test_thin_spot_capture_is_the_convolution_to_1e_10():
+    """A spot far narrower than its blur (side 2.5 nm under a 3 um blur: the Gaussian branch of
+    ``interval_capture``) against the convolution itself, the Gaussian interval capture averaged
+    over the top-hat's width by quadrature: 0.831529408668 to 1e-10 (the branch's Gaussian of
+    variance sigma^2 + s^2/12 is exact to O((s/sigma)^4)). A variance term s^2 instead of s^2/12
+    is off by 1.2e-7."""
+    offset, side, sigma, width = 2.0, 2.5e-3, 3.0, 10.0
+
+    def blurred(u):
+        return ndtr((offset + width / 2 - u) / sigma) - ndtr((offset - width / 2 - u) / sigma)
+
+    exact = quad(blurred, -side / 2, side / 2, epsabs=0, epsrel=1e-13)[0] / side
+    assert exact == pytest.approx(0.831529408668, abs=1e-12)
+    assert optics.interval_capture(offset, side, sigma, width) == pytest.approx(exact, rel=1e-10)
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     side=st.floats(0.0, 60.0),

@@ -19,10 +19,32 @@ def test_compiled_rk4_matches_the_numpy_formulation(rows, seed, substeps):
     to_g = 1e-3 / (1.602176634e-19 * 5e-7 * m.area_cm2(rng.uniform(3.0, 20.0, rows)))
     tau_rc = np.where(rng.random(rows) < 0.3, 0.0, rng.uniform(1e-12, 2e-10, rows))
     h = rng.uniform(5e-12, 6e-11, rows) / substeps
-    i_ma = rng.choice([0.2, 0.5, 2.0, 4.0], (rows, int(rng.integers(2, 80))))
-    i_start = i_ma[:, 0]
+    drive = rng.choice([0.2, 0.5, 2.0, 4.0], (int(rng.integers(2, 80)), rows))  # (samples, rows)
+    i_start = drive[0]
     n0 = m.carrier_density_per_cm3(i_start * to_g * 1.602176634e-19 * 5e-7, 5.0, a, b, c)
-    ours = m._integrate_rate_equation(n0, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps, compiled=True)
-    oracle = m._integrate_rate_equation(n0, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps, compiled=False)
+    ours = m._integrate_rate_equation(n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps, compiled=True)
+    oracle = m._integrate_rate_equation(n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps, compiled=False)
     assert ours.shape == oracle.shape
     np.testing.assert_allclose(ours, oracle, rtol=1e-9, atol=0.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_compiled_newton_density_is_the_numpy_iteration_bit_for_bit(rows, cols, seed):
+    """The fused Newton loop against the lockstep NumPy iteration (broadcast (rows, 1) LED
+    coefficients against (rows, cols) scales, as the chain's aggressors): identical, and a root."""
+    rng = np.random.default_rng(seed)
+    scale = rng.uniform(0.5, 1.5, (rows, cols))
+    a = rng.uniform(1e6, 1e8, (rows, 1)) * scale
+    b = rng.uniform(5e-12, 5e-11, (rows, 1)) * scale
+    c = np.where(rng.random((rows, 1)) < 0.2, 0.0, rng.uniform(1e-31, 1e-29, (rows, 1))) * scale
+    j = rng.uniform(1.0, 3e4, rows)[:, None]
+    ours = m.carrier_density_per_cm3(j, 5.0, a, b, c, compiled=True)
+    oracle = m.carrier_density_per_cm3(j, 5.0, a, b, c, compiled=False)
+    np.testing.assert_array_equal(ours, oracle)
+    g = j / (1.602176634e-19 * 5e-7)
+    np.testing.assert_allclose(m.recombination_rate_per_cm3_s(ours, a, b, c), np.broadcast_to(g, ours.shape), rtol=1e-9)

@@ -55,3 +55,9 @@ def test_ffe_transfer_function_is_dtft_of_taps():
     h = equalizer.ffe_transfer_function(taps, 1, 0.5e-9, np.array([0.0, 1e9]))
     assert h[0] == pytest.approx(0.5)
     assert abs(h[1]) == pytest.approx(abs(-0.2 * np.exp(1j * np.pi) + 1.0 - 0.3 * np.exp(-1j * np.pi)))
+    # the main tap is the time origin: at f = 1/(4T) the taps' phases are +-pi/2, by hand
+    # H = -0.2 e^{+i pi/2} + 1 - 0.3 e^{-i pi/2} = 1 + 0.1i; a lone main tap is flat with no phase
+    quarter = equalizer.ffe_transfer_function(taps, 1, 0.5e-9, np.array([0.5e9]))
+    assert quarter[0] == pytest.approx(1.0 + 0.1j, abs=1e-12)
+    lone = equalizer.ffe_transfer_function(np.array([0.0, 0.0, 1.0, 0.0]), 2, 0.5e-9, np.linspace(0.0, 1e9, 5))
+    np.testing.assert_allclose(lone, np.ones(5), rtol=0, atol=1e-12)

@@ -24,8 +24,9 @@ Columns (:data:`METRICS`):
   labelled as such; no surface headlines them.
 
 Reaches use the one reach solver (``physics.reach.solve_reach_m``) over
-``[REACH_MIN_M, REACH_MAX_M]``, at most ``REACH_STEPS`` steps after the bracket's ends, then the
-secant root. Power per end is ``system.power.mosaic_power`` and link FIT the mission-average of
+``[REACH_MIN_M, REACH_MAX_M]``: ``REACH_STEPS`` Illinois steps in L on the ln-Q excess
+(``physics.reach.log_q_excess``) after the bracket's ends, then the secant root. Power per end
+is ``system.power.mosaic_power`` and link FIT the mission-average of
 ``system.reliability.link_survival`` at the reliability spec's reference temperature.
 The agreement with ``mosaic link`` is measured in ``tests/explore/test_fast_vs_full.py``
 (docs/models.md, "Population fast path").
@@ -48,13 +49,13 @@ from mosaiclink.physics import ber
 from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw, image_diagonal_um
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
-from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
+from mosaiclink.physics.reach import log_q_excess, margin_log10_ber, solve_reach_m
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
 
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
-REACH_STEPS = 9  # solver steps after the bracket's ends (6 bisections, 3 Illinois), then the secant root
+REACH_STEPS = 5  # Illinois steps in L after the bracket's ends (on the ln-Q excess), then the secant root
 BLOCK_ROWS = 512  # designs per array pass: the (designs, instants, patterns) arrays stay in cache
 
 METRICS = (
@@ -111,10 +112,10 @@ def reach_m(chain: Chain, log10_target: np.ndarray, margin_db: float | None = No
         log10_target = margin_log10_ber(10.0**log10_target, margin_db + penalty)
     q_target = ber.q_from_log10_ber(log10_target)
 
-    def excess(lengths):  # in Q, nearly linear in ln L (log BER is ~ quadratic)
-        return q_target - ber.q_from_log10_ber(chain.log10_ber(lengths))
+    def excess(lengths):  # ln of the Q ratio: nearly linear in L
+        return log_q_excess(q_target, ber.q_from_log10_ber(chain.log10_ber(lengths)))
 
-    return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS)
+    return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS, spacing="linear")
 
 
 def nominal_chain(batch: DesignBatch) -> Chain:

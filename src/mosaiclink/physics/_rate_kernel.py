@@ -1,4 +1,6 @@
-"""Compiled RK4 loop of the microLED rate equation (:func:`mosaiclink.physics.microled.optical_waveform_w`).
+"""Compiled loops of the microLED model: the RK4 of the rate equation
+(:func:`mosaiclink.physics.microled.optical_waveform_w`) and the Newton iteration of the
+steady-state carrier density (:func:`mosaiclink.physics.microled.carrier_density_per_cm3`).
 
 A module of its own so that importing the physics layer does not load Numba; the first
 large-signal LED pulse does.
@@ -53,3 +55,27 @@ def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
                 n[r] = nr + acc
         out[k] = n
     return out
+
+
+@njit(cache=True)
+def newton_density(n, g, a, b, c, iterations):
+    """Newton's iteration for ``A n + B n^2 + C n^3 = G`` on flat arrays from the start ``n``
+    (overwritten and returned), every element in lockstep: it stops after the first iteration at
+    which every step is within ``1e-12 max(n, 1)`` (or after ``iterations``), as the NumPy
+    formulation in :func:`mosaiclink.physics.microled.carrier_density_per_cm3` does, with its
+    operations in its order (no fused multiply-add), so the two agree bit for bit.
+    """
+    for _ in range(iterations):
+        converged = True
+        for i in range(n.size):
+            ni, ai, bi, ci = n[i], a[i], b[i], c[i]
+            f = ni * (ai + ni * (bi + ni * ci)) - g[i]
+            step = f / (ai + ni * (2 * bi + 3 * ci * ni))
+            ni = ni - step
+            n[i] = ni
+            # np.maximum(n, 1.0) propagates a NaN density, whose test then fails
+            if not abs(step) <= 1e-12 * (1.0 if ni < 1.0 else ni):
+                converged = False
+        if converged:
+            break
+    return n

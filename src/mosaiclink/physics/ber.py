@@ -57,6 +57,8 @@ Examples
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from scipy.special import log_ndtr, ndtr, ndtri
 
@@ -157,31 +159,15 @@ def _optimal_threshold(zeros, ones, s0, s1, low, high):
     return t
 
 
-def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None, threshold: str = "optimal"):
-    """log10 BER of the statistical eye with jitter (see module Notes), floored.
-
-    Parameters
-    ----------
-    g : (..., J, bits) equalized symbol-spaced pulse at each sampling instant (instant 0 is the
-        nominal one: it picks the exact interferers and the threshold), cursor at ``cursor_index``
-    xt_ratio : (..., A) light of each aggressor in this detector over this channel's own
-    sigma_0, sigma_1 : (...,) noise rms on the '0' and '1' levels (same unit as ``g``)
-    weights : (J,) weights of the instants (default: the nominal instant only)
-    threshold : ``"optimal"`` or ``"midpoint"``
-    """
-    g = np.asarray(g, dtype=float)
-    r = np.asarray(xt_ratio, dtype=float)
-    s0 = np.asarray(sigma_0, dtype=float)[..., None]
-    s1 = np.asarray(sigma_1, dtype=float)[..., None]
-    w = np.ones(g.shape[-2]) if weights is None else np.asarray(weights, dtype=float)
+def _eye_ber_numpy(g, cursor_index: int, xt_cols, r, s0, s1, w, optimal: bool):
+    """:func:`mosaiclink.physics._eye_kernel.eye_ber_rows` vectorized in NumPy (same arguments,
+    same formulation; the kernel's sums and functions round differently, 1e-14 relative)."""
     cursor = g[..., cursor_index]
     isi = np.delete(g, cursor_index, axis=-1)
-    cols = cursor_index + np.array(XTALK_CURSORS)
-    cols = cols[(cols >= 0) & (cols < g.shape[-1])]
     n = STRONGEST_INTERFERERS
     # the n strongest crosstalk terms r_a g_m can only come from the n strongest aggressors
     strongest = r if r.shape[-1] <= n else np.take_along_axis(r, np.argpartition(-r, n - 1, axis=-1)[..., :n], -1)
-    xt = (strongest[..., None, :, None] * g[..., cols][..., None, :]).reshape(g.shape[:-1] + (-1,))
+    xt = (strongest[..., None, :, None] * g[..., xt_cols][..., None, :]).reshape(g.shape[:-1] + (-1,))
     candidates = np.concatenate([isi, xt], axis=-1)  # (..., J, K)
     n = min(n, candidates.shape[-1])
     magnitude = np.abs(candidates[..., :1, :])
@@ -197,16 +183,81 @@ def eye_log10_ber(g, cursor_index: int, xt_ratio, sigma_0, sigma_1, weights=None
     rest_var = np.maximum(0.25 * (total_sq - (strong**2).sum(axis=-1)), 0.0)
     zeros = strong @ _patterns(n).T + rest_mean[..., None]  # (..., J, 2^n)
     ones = zeros + cursor[..., None]
-    sd0, sd1 = np.sqrt(s0**2 + rest_var), np.sqrt(s1**2 + rest_var)
+    sd0, sd1 = np.sqrt(s0[..., None] ** 2 + rest_var), np.sqrt(s1[..., None] ** 2 + rest_var)
     low, high = 0.5 * total[..., 0], cursor[..., 0] + 0.5 * total[..., 0]  # the two level means
-    if threshold == "midpoint":
-        t = 0.5 * (low + high)
-    else:
+    if optimal:
         t = _optimal_threshold(zeros[..., 0, :], ones[..., 0, :], sd0[..., 0], sd1[..., 0], low, high)
+    else:
+        t = 0.5 * (low + high)
     t = t[..., None, None]
     # linear domain: every BER above the 1e-300 floor is a float64 (to 1e-308) and so is each
     # term that matters, so ndtr sums are exact to rounding there (and twice as fast as log_ndtr)
     tails = ndtr((t - ones) / sd1[..., None]).sum(axis=-1) + ndtr((zeros - t) / sd0[..., None]).sum(axis=-1)
-    ber_value = (tails @ w) * (0.5 / zeros.shape[-1])
+    return (tails @ w) * (0.5 / zeros.shape[-1])
+
+
+COMPILED_ROWS = 2048  # below this many rows the NumPy eye costs less than loading Numba and its cache
+NUMPY_BATCHES = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
+_numpy_batches = [0]
+
+
+def eye_log10_ber(
+    g,
+    cursor_index: int,
+    xt_ratio,
+    sigma_0,
+    sigma_1,
+    weights=None,
+    threshold: str = "optimal",
+    compiled: bool | None = None,
+):
+    """log10 BER of the statistical eye with jitter (see module Notes), floored.
+
+    Batches of at least :data:`COMPILED_ROWS` rows run one compiled loop per row
+    (:func:`mosaiclink.physics._eye_kernel.eye_ber_rows`, Numba loaded on first use); the first
+    :data:`NUMPY_BATCHES` smaller ones of a process (one design's channels: ``mosaic link``) run
+    the same formulation vectorized in NumPy without loading Numba (the two agree to 1e-14
+    relative, ``tests/physics/test_eye_kernel.py``); ``compiled`` forces the choice.
+
+    Parameters
+    ----------
+    g : (..., J, bits) equalized symbol-spaced pulse at each sampling instant (instant 0 is the
+        nominal one: it picks the exact interferers and the threshold), cursor at ``cursor_index``
+    xt_ratio : (..., A) light of each aggressor in this detector over this channel's own
+    sigma_0, sigma_1 : (...,) noise rms on the '0' and '1' levels (same unit as ``g``)
+    weights : (J,) weights of the instants (default: the nominal instant only)
+    threshold : ``"optimal"`` or ``"midpoint"``
+    """
+    g = np.asarray(g, dtype=float)
+    r = np.asarray(xt_ratio, dtype=float)
+    lead, (n_inst, bits) = g.shape[:-2], g.shape[-2:]
+    rows = int(np.prod(lead))
+    w = np.ones(n_inst) if weights is None else np.asarray(weights, dtype=float)
+    cols = cursor_index + np.array(XTALK_CURSORS)
+    cols = cols[(cols >= 0) & (cols < bits)]
+
+    def per_row(x, tail=()):
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), lead + tail).reshape((rows,) + tail))
+
+    args = (
+        np.ascontiguousarray(g.reshape((rows, n_inst, bits))),
+        cursor_index,
+        cols,
+        per_row(r, r.shape[-1:]),
+        per_row(sigma_0),
+        per_row(sigma_1),
+        np.ascontiguousarray(np.broadcast_to(w, (n_inst,))),
+    )
+    if compiled is None:
+        compiled = rows >= COMPILED_ROWS or _numpy_batches[0] >= NUMPY_BATCHES or "numba" in sys.modules
+    if rows == 0:
+        ber_value = np.empty(0)
+    elif compiled:
+        from mosaiclink.physics._eye_kernel import eye_ber_rows
+
+        ber_value = eye_ber_rows(*args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS)
+    else:
+        _numpy_batches[0] += 1
+        ber_value = _eye_ber_numpy(*args, threshold != "midpoint")
     with np.errstate(divide="ignore"):
-        return floored_log10_ber(np.log10(ber_value))
+        return floored_log10_ber(np.log10(ber_value.reshape(lead)))

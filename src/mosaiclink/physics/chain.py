@@ -60,6 +60,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -77,23 +78,29 @@ PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physi
 _OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
 
 
-def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
+def fiber_spread_s(design: Any, length_m, angular_fill=None) -> tuple[np.ndarray, np.ndarray]:
     """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
-    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo).
+    ``angular_fill``: the transmit optic's (``optics.launch``), when the caller holds it."""
     fib = design.fiber
-    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
+    if angular_fill is None:
+        angular_fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, angular_fill)
     chrom = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
     return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
 
 
-def fiber_transfer_function(design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64) -> np.ndarray:
+def fiber_transfer_function(
+    design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64, angular_fill=None
+) -> np.ndarray:
     """The fibre's response (walk-off rectangle x chromatic Gaussian, ``fiber.transfer_function``) of a
     design (or batch) at ``length_m`` (default its own) on ``freq`` in cycles per ``time_unit_s``:
-    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F))."""
-    walk, chrom = fiber_spread_s(design, design.link.length_m if length_m is None else length_m)
+    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F));
+    ``angular_fill`` as :func:`fiber_spread_s`."""
+    length_m = design.link.length_m if length_m is None else length_m
+    walk, chrom = fiber_spread_s(design, length_m, angular_fill)
     unit = np.asarray(time_unit_s, dtype=float)
     if unit.ndim:
         return fiber.transfer_function(freq, (walk / unit)[:, None], (chrom / unit)[:, None], dtype)
@@ -134,17 +141,29 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     receive concentrator): the blurred square spots of the channel and of its aggressors at
     grid offsets :data:`_OFFSETS` (one pitch ``pitch_f_um`` on the fibre face apart), with the
     nominal receive-minus-transmit offset ``nominal_offset_um`` (x) and the drawn offsets."""
+    return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
+
+
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
+    """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
+    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
     n = draw.rows
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    spot, blur, side = _full(spot_side_um, n), _full(sigma_um, n), _full(side_um, n)
-    own_xy = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    own = optics.interval_capture(own_xy[:, 0], spot, blur, side) * optics.interval_capture(
-        own_xy[:, 1], spot, blur, side
-    )
-    agg_xy = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
-    agg_xy[..., 0] += nominal[:, None]
-    col = (spot[:, None], blur[:, None], side[:, None])
-    return own, optics.interval_capture(agg_xy[..., 0], *col) * optics.interval_capture(agg_xy[..., 1], *col)
+    out = np.empty((n, 1 + len(_OFFSETS), 2))
+    out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
+    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
+    out[:, 1:, 0] += nominal[:, None]
+    return out
+
+
+def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
+    """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
+    the product of the two axes' ``optics.interval_capture``."""
+    n = offsets_um.shape[0]
+    col = (_full(spot_side_um, n)[:, None, None], _full(sigma_um, n)[:, None, None], _full(side_um, n)[:, None, None])
+    along = optics.interval_capture(offsets_um, *col)
+    both = along[..., 0] * along[..., 1]
+    return both[:, 0], both[:, 1:]
 
 
 def _full(value, size: int) -> np.ndarray:
@@ -266,11 +285,13 @@ class Chain:
                                             design.coupling, design.fiber, design.array)  # fmt: skip
         bit_s = 1e-9 / _full(link.rate_gbps, n)
         led_col = column_view(led) if isinstance(led, SectionView) else led
-        levels = [
-            microled.operating_point(led, current, draw.rate_scale, draw.efficiency_scale)["power_w"]
+        # the LED at the bias and peak currents, at unit efficiency (the pulse's swing) and at the draw's:
+        # one carrier density for both
+        scales = np.stack([np.ones(n), draw.efficiency_scale])
+        (unit_0, p0), (unit_1, p1) = (
+            microled.operating_point(led, current, draw.rate_scale, scales)["power_w"]
             for current in (led.bias_current_ma, led.peak_current_ma)
-        ]
-        p0, p1 = (_full(p, n) for p in levels)
+        )
         agg = [
             microled.operating_point(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)[
                 "power_w"
@@ -283,17 +304,17 @@ class Chain:
         concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
         responsivity = channel_responsivity_a_per_w(design, draw.wavelength_offset_nm, draw.responsivity_scale)
         led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
-        unit_swing = (
-            microled.operating_point(led, led.peak_current_ma, draw.rate_scale)["power_w"]
-            - microled.operating_point(led, led.bias_current_ma, draw.rate_scale)["power_w"]
-        )
-        led_pulse = _unit_led_pulse(led, bit_s, draw.rate_scale, _full(unit_swing, n), led_sps)
         nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
-        f_hz = nu[None, :] / bit_s[:, None]
-        rx_col = column_view(rx) if isinstance(rx, SectionView) else rx
-        eq_col = column_view(eq) if isinstance(eq, SectionView) else eq
-        rj_bits = np.asarray(rx.jitter_rms_ps) * 1e-12 / bit_s
-        dj_bits = np.asarray(rx.jitter_dj_pp_ps) * 1e-12 / bit_s
+        h_led = _unit_led_spectrum(led, bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps, nu.size)
+        # the receiver, CTLE, noise and jitter stages once per run of rows sharing them (a design's channels)
+        first, inverse = _runs(bit_s, *_swept(rx), *_swept(eq))
+        rx_d, eq_d, bit_d = _taken(rx, first), _taken(eq, first), bit_s[first]
+        rx_col = column_view(rx_d) if isinstance(rx_d, SectionView) else rx_d
+        eq_col = column_view(eq_d) if isinstance(eq_d, SectionView) else eq_d
+        f_hz = nu[None, :] / bit_d[:, None]
+        taps = max(int(np.max(eq.ffe_taps)), 1)
+        rj_bits = np.asarray(rx_d.jitter_rms_ps) * 1e-12 / bit_d
+        dj_bits = np.asarray(rx_d.jitter_dj_pp_ps) * 1e-12 / bit_d
         offsets, weights = ber.sampling_offsets(rj_bits, dj_bits)
         return cls(
             design=design,
@@ -311,17 +332,16 @@ class Chain:
             side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
             nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
             nu=nu,
-            h_led=sampling.spectrum(led_pulse, led_sps)[:, : nu.size],
-            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape),
-            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape),
+            h_led=h_led,
+            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape)[inverse],
+            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape)[inverse],
             thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
             dark_na=_full(rx.dark_current_na, n),
             rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
             autocorr_hz=np.broadcast_to(
-                equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_s[:, None], max(int(np.max(eq.ffe_taps)), 1)),
-                (n, max(int(np.max(eq.ffe_taps)), 1)),
-            ),
-            offsets_bits=np.broadcast_to(offsets, (n, offsets.shape[-1])),
+                equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_d[:, None], taps), (first.size, taps)
+            )[inverse],
+            offsets_bits=np.broadcast_to(offsets, (first.size, offsets.shape[-1]))[inverse],
             weights=weights,
         )
 
@@ -358,7 +378,24 @@ class Chain:
         """Own capture (rows,) and each aggressor's capture (rows, K) by this detector, before the
         receive concentrator, at ``length_m``."""
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
-        return captures(self.draw, self.pitch_f_um, self.nominal_offset_um, self.spot_side_um, sigma, self.side_um)
+        return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
+
+    # length-independent factors of at_length, computed on its first call (a reach search calls it
+    # at many lengths): the capture geometry, the transmit optic's angular fill (the modal walk-off
+    # per metre) and the LED x receiver x CTLE response
+
+    @cached_property
+    def _capture_offsets_um(self) -> np.ndarray:
+        return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
+
+    @cached_property
+    def _angular_fill(self) -> np.ndarray:
+        d = self.design
+        return np.asarray(optics.launch(d.led, d.coupling, d.fiber, d.array.pitch_um).angular_fill, dtype=float)
+
+    @cached_property
+    def _h_led_receiver_ctle(self) -> np.ndarray:
+        return self.h_led * self.h_receiver * self.h_ctle
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
@@ -373,8 +410,8 @@ class Chain:
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32)
-        h = h * self.h_led * self.h_receiver * self.h_ctle
+        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32, self._angular_fill)
+        h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
         samples = samples * (i1 - i0)[:, None, None]
@@ -411,20 +448,66 @@ def take_rows(design: Any, index: np.ndarray) -> Any:
     return out
 
 
-def _unit_led_pulse(led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int):
-    """The LED's large-signal isolated-bit pulse over ``SPAN_BITS`` bits per watt of swing
-    (rows, SPAN_BITS led_sps), integrated once per distinct (LED, bit period, rate scale) of the
-    batch: a sweep over lengths, fibres, receivers or spares shares one rate-equation solution."""
+def _swept(section: Any) -> list[np.ndarray]:
+    """The array leaves (one value per row) of a batch section; none of a spec."""
+    if not isinstance(section, SectionView):
+        return []
+    return [v for k, v in section.__dict__.items() if k != "_spec_type" and isinstance(v, np.ndarray)]
+
+
+def _taken(section: Any, index: np.ndarray) -> Any:
+    """Rows ``index`` of a batch section (:func:`taken_view`); a spec section is returned unchanged."""
+    return taken_view(section, index) if isinstance(section, SectionView) else section
+
+
+def _runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row of each run of consecutive rows equal in every column (rows,) and each row's run:
+    ``x[first][inverse]`` is ``x`` for any row-wise stage of those columns. A design's channels
+    are consecutive rows (:func:`mosaiclink.physics.population.population_columns`), so a stage
+    that depends on the design alone runs once per design, in O(rows) (no sort)."""
+    rows = columns[0].shape[0]
+    change = np.zeros(rows, dtype=bool)
+    change[:1] = True
+    for column in columns:
+        change[1:] |= column[1:] != column[:-1]
+    first = np.flatnonzero(change)
+    return first, np.cumsum(change) - 1
+
+
+def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row of each distinct row of ``key`` (rows, columns) and each row's distinct row:
+    ``x[first][inverse]`` is ``x`` for any row-wise stage of those columns. A lexicographic sort
+    of the columns (``np.unique(axis=0)`` sorts the rows as raw bytes, 20x slower on a few
+    columns)."""
+    rows = key.shape[0]
+    order = np.lexsort(key.T)
+    ordered = key[order]
+    new = np.ones(rows, dtype=bool)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    inverse = np.empty(rows, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse
+
+
+def _unit_led_spectrum(
+    led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int, size: int
+):
+    """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
+    ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` samples per
+    bit), integrated once per distinct (LED, bit period, rate scale) of the batch: a sweep over
+    lengths, fibres, receivers or spares shares one rate-equation solution. The time grid is
+    built time-major (the rate equation's layout, :func:`microled.optical_waveform_w`), so the
+    pulse never needs a transpose."""
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
     key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    first, inverse = _distinct(key)
     distinct = led
     if fields:
         distinct = SectionView(
             led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
         )
-    t_s = (np.arange(SPAN_BITS * led_sps) / led_sps)[None, :] * bit_s[first, None]
+    t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
     pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
-    return pulse[inverse.reshape(-1)]
+    return sampling.spectrum(pulse, led_sps, size)[inverse]

@@ -68,25 +68,44 @@ def recombination_rate_per_cm3_s(n_per_cm3, a_per_s, b_cm3_per_s, c_cm6_per_s):
     return n * (a_per_s + n * (b_cm3_per_s + n * c_cm6_per_s))
 
 
-def carrier_density_per_cm3(current_density_a_per_cm2, thickness_nm, a_per_s, b_cm3_per_s, c_cm6_per_s):
+def carrier_density_per_cm3(
+    current_density_a_per_cm2, thickness_nm, a_per_s, b_cm3_per_s, c_cm6_per_s, compiled: bool | None = None
+):
     """Steady-state carrier density solving J/(q d) = A n + B n^2 + C n^3.
 
     Newton's method from the upper bound ``min(G/A, sqrt(G/B), cbrt(G/C))`` (each term alone is
     at most the generation rate G); R is increasing and convex for n > 0, so the iteration
-    decreases monotonically to the root.
+    decreases monotonically to the root. Every element iterates in lockstep until the first
+    iteration at which all steps are within 1e-12 of the density (at most
+    :data:`NEWTON_ITERATIONS`). Once Numba is loaded (by the rate equation's loop) the iteration
+    runs fused (:func:`mosaiclink.physics._rate_kernel.newton_density`, bit-identical);
+    ``compiled`` forces the choice.
     """
     g = np.asarray(current_density_a_per_cm2, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(thickness_nm) * 1e-7)
     a, b, c = (np.asarray(v, dtype=float) for v in (a_per_s, b_cm3_per_s, c_cm6_per_s))
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = [np.where(a > 0, g / a, np.inf), np.sqrt(g / b), np.where(c > 0, np.cbrt(g / c), np.inf)]
     n = np.minimum(np.minimum(bounds[0], bounds[1]), bounds[2])
-    for _ in range(60):
+    if compiled is None:
+        compiled = "numba" in sys.modules
+    if compiled:
+        from mosaiclink.physics._rate_kernel import newton_density
+
+        g_f, a_f, b_f, c_f = (
+            np.ascontiguousarray(np.broadcast_to(v, n.shape), dtype=float).ravel() for v in (g, a, b, c)
+        )
+        n = newton_density(n.ravel().copy(), g_f, a_f, b_f, c_f, NEWTON_ITERATIONS).reshape(n.shape)
+        return np.maximum(n, 0.0)
+    for _ in range(NEWTON_ITERATIONS):
         f = recombination_rate_per_cm3_s(n, a, b, c) - g
         step = f / (a + n * (2 * b + 3 * c * n))
         n = n - step
         if np.all(np.abs(step) <= 1e-12 * np.maximum(n, 1.0)):
             break
     return np.maximum(n, 0.0)
+
+
+NEWTON_ITERATIONS = 60
 
 
 def internal_quantum_efficiency(n_per_cm3, a_per_s, b_cm3_per_s, c_cm6_per_s):
@@ -228,23 +247,32 @@ def optical_waveform_w(
     # rows integrate with their own sub-step count, rounded up to a power of two (one pass per group)
     steps = np.broadcast_to(2.0 ** np.ceil(np.log2(np.maximum(need, 1.0))), shape)
     rc = np.asarray(tau_rc, dtype=float)
-    full = [np.broadcast_to(v, shape) for v in (a[..., 0], b[..., 0], c[..., 0], to_g, rc)]
-    out = np.empty(shape + (samples,))
-    for count in np.unique(steps):  # a loop over sub-step groups, not rows
-        rows = steps == count
-        a_g, b_g, c_g, to_g_g, rc_g = (v[rows] for v in full)
-        out[rows] = _integrate_rate_equation(
-            n[rows], i_start_b[rows], i_ma[rows], a_g, b_g, c_g, to_g_g, rc_g, dt[rows] / count, int(count)
+    full = [
+        np.broadcast_to(v, shape).reshape(-1) for v in (n, i_start_b, a[..., 0], b[..., 0], c[..., 0], to_g, rc, dt)
+    ]
+    # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
+    drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
+    n_t = np.empty(drive.shape)
+    flat_steps = steps.reshape(-1)
+    for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
+        group = flat_steps == count
+        rows = np.flatnonzero(group) if not group.all() else slice(None)
+        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v[rows] for v in full)
+        drive_g = drive if isinstance(rows, slice) else np.take(drive, rows, axis=1)  # C order, as the loop reads it
+        n_t[:, rows] = _integrate_rate_equation(
+            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
         )
+    density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
     scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * out**2
+    return np.asarray(scale)[..., None] * b[..., None] * density**2
 
 
-def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
-    """RK4 of dn/dt = g(t) - R(n) over the samples (rows, samples), ``substeps`` steps of ``h``
-    (rows,) per sample, the drive current RC-filtered exactly within each step; returns n.
+def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
+    """RK4 of dn/dt = g(t) - R(n) over the samples of the drive current ``drive`` (samples, rows),
+    ``substeps`` steps of ``h`` (rows,) per sample, the current RC-filtered exactly within each
+    step; returns n (samples, rows): time-major, rows innermost (the loop's layout).
     Batches of at least :data:`COMPILED_ROWS` rows run the compiled loop
     (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, Numba loaded on first use); the first
     :data:`NUMPY_LOOPS` smaller ones of a process (one design's channels: ``mosaic link``) run the
@@ -255,15 +283,15 @@ def _integrate_rate_equation(n, i_start, i_ma, a, b, c, to_g, tau_rc, h, substep
         half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
     rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
     n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
-    drive = np.ascontiguousarray(np.asarray(i_ma, dtype=float).T)  # (samples, rows): rows innermost
+    drive = np.ascontiguousarray(drive, dtype=float)
     if compiled is None:
         compiled = n.size >= COMPILED_ROWS or _numpy_loops[0] >= NUMPY_LOOPS or "numba" in sys.modules
     if not compiled:
         _numpy_loops[0] += 1
-        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps).T
+        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
     from mosaiclink.physics._rate_kernel import rk4_rows
 
-    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps).T
+    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
 
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache

@@ -79,6 +79,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,47 +211,154 @@ def concentrator_fraction(coupling: Batchable[CouplingSpec], pitch_um, photodiod
     return np.minimum(1.0, _f(photodiode_size_um) ** 2 / np.maximum(aperture * aperture * sin2_det, 1e-300))
 
 
-def _g_tail(t):
-    """G(-|t|) = phi(t) - |t| Phi(-|t|): the part of G left when its linear asymptote is removed,
-    computed through erfcx so that far tails keep their relative precision."""
-    a = np.abs(t)
-    return np.exp(-0.5 * a * a) * (_INV_SQRT_2PI - 0.5 * a * erfcx(a * _SQRT_HALF))
+_TAIL_WIDTH = 0.25  # the tail table's interval in a (see interval_capture)
+_TAIL_DEGREE = 9  # degree of its polynomial on each interval
+_TAIL_A_MAX = 39.0  # exp(-a^2/2) is 0.0 in float64 from a = 38.61 on: the table ends here
+_CF_TERMS = 200  # of the Mills-ratio continued fraction: converged to rounding for a >= 2
+COMPILED_CAPTURES = 100_000  # from this many intervals on (2,000 rows of the chain) the compiled loops run
+_CAPTURE_BLOCK = 4096  # intervals per block of the capture's temporaries
 
 
-def _g(t):
-    """Antiderivative of the standard normal CDF, G(t) = t Phi(t) + phi(t), split as
-    (linear part, tail part) so that differences of far-tail values do not cancel."""
-    return np.maximum(t, 0.0), _g_tail(t)
+def tail_factor(a) -> np.ndarray:
+    r""":math:`P(a) = e^{a^2/2} G(-a)` for :math:`a \ge 0`, to near rounding: the erfcx form
+    :math:`1/\sqrt{2\pi} - (a/2)\,\mathrm{erfcx}(a/\sqrt 2)` below :math:`a = 2` (its cancellation
+    costs at most a factor 5 of rounding there), the continued fraction
+    :math:`K/(\sqrt{2\pi}(a + K))`, :math:`K = 1/(a + 2/(a + 3/(a + \ldots)))`, above (Laplace's
+    continued fraction of the Mills ratio :math:`\Phi(-a)/\phi(a) = 1/(a + K)`, Abramowitz & Stegun
+    26.2.14), where the erfcx form would lose :math:`\log_{10} a^2` digits."""
+    a = _f(a)
+    far = np.maximum(a, 2.0)
+    k = np.zeros_like(a)
+    for j in range(_CF_TERMS, 1, -1):  # backward recurrence of the fraction's tail
+        k = j / (far + k)
+    k = 1.0 / (far + k)
+    fraction = k / (np.sqrt(2.0 * np.pi) * (far + k))
+    return np.where(a < 2.0, _INV_SQRT_2PI - 0.5 * a * erfcx(a * _SQRT_HALF), fraction)
 
 
-def interval_capture(offset_um, spot_side_um, sigma_um, width_um):
-    """Fraction of a blurred top-hat (side ``spot_side_um``, Gaussian rms ``sigma_um``) within an
+def _tail_table() -> np.ndarray:
+    """Power-basis coefficients (intervals, degree + 1; highest first) of :func:`tail_factor` on each
+    ``_TAIL_WIDTH`` interval in the local variable t in [-1, 1]: the Chebyshev interpolant at the
+    points of the first kind (Trefethen, *Approximation Theory and Approximation Practice*, ch. 3-4),
+    converted to powers of t (well conditioned: P is entire and the intervals are short)."""
+    n = _TAIL_DEGREE + 1
+    k = np.arange(n)
+    nodes = np.cos(np.pi * (k + 0.5) / n)
+    left = np.arange(round(_TAIL_A_MAX / _TAIL_WIDTH)) * _TAIL_WIDTH
+    values = tail_factor(left[:, None] + 0.5 * (nodes[None, :] + 1.0) * _TAIL_WIDTH)
+    chebyshev = values @ np.cos(np.pi * np.outer(k, k + 0.5) / n).T * (2.0 / n)
+    chebyshev[:, 0] *= 0.5
+    to_power = np.zeros((n, n))  # row j: T_j in powers of t
+    for j in range(n):
+        to_power[j, : j + 1] = np.polynomial.chebyshev.cheb2poly(np.eye(n)[j, : j + 1])
+    return np.ascontiguousarray((chebyshev @ to_power)[:, ::-1])
+
+
+_TAIL_TABLE = _tail_table()
+
+
+def _edges(offset, spot_side, sigma, width):
+    """The four edges of each interval of ``offset`` (groups, M) in units of its group's blur,
+    clamped to ``_TAIL_A_MAX`` in magnitude (4, groups M), -a^2/2 of each and the second difference
+    of their linear parts max(t, 0) (groups M,): the NumPy twin of ``_capture_kernel.edges`` (the
+    same operations in the same order)."""
+    half_w, half_s, per_sigma = (v[:, None] for v in (0.5 * width, 0.5 * spot_side, 1.0 / sigma))
+    t = np.stack(
+        [offset + half_w + half_s, offset - half_w + half_s, offset + half_w - half_s, offset - half_w - half_s]
+    )
+    t *= per_sigma
+    t = t.reshape(4, -1)
+    lin = np.maximum(t, 0.0)
+    linear = lin[0] - lin[1] - lin[2] + lin[3]
+    a = np.minimum(np.abs(t), _TAIL_A_MAX)
+    return a, -0.5 * a * a, linear
+
+
+def _blurred(a, gauss, linear, spot_side, sigma, table, width):
+    """The blurred capture, clipped to [0, 1] (groups, M), from the edges, their Gaussian factors
+    exp(-a^2/2) and the linear part: the NumPy twin of ``_capture_kernel.blurred``."""
+    j = np.minimum((a * (1.0 / width)).astype(np.intp), table.shape[0] - 1)
+    t = (a - j * width) * (2.0 / width) - 1.0
+    p = table[j, 0]
+    for k in range(1, table.shape[1]):
+        p = p * t + table[j, k]
+    tail = (gauss * p).reshape(4, spot_side.size, -1)
+    value = (sigma / spot_side)[:, None] * (
+        linear.reshape(spot_side.size, -1) + (tail[0] - tail[1] - tail[2] + tail[3])
+    )
+    return np.clip(value, 0.0, 1.0)
+
+
+def _groups(shape: tuple[int, ...], parameters) -> int:
+    """The number of leading axes of ``shape`` along which the ``parameters`` vary (they are
+    constant along the rest): intervals come in groups sharing the spot, blur and width."""
+    lead = 0
+    for p in parameters:
+        p_shape = (1,) * (len(shape) - np.ndim(p)) + np.shape(p)
+        varying = [axis for axis, size in enumerate(p_shape) if size != 1]
+        lead = max(lead, varying[-1] + 1 if varying else 0)
+    return lead
+
+
+def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool | None = None):
+    r"""Fraction of a blurred top-hat (side ``spot_side_um``, Gaussian rms ``sigma_um``) within an
     interval of width ``width_um`` centred ``offset_um`` away: one axis of the square capture.
 
     Broadcasts over all arguments; a spot side of 0 gives the Gaussian interval capture.
+
+    Notes
+    -----
+    The second difference of :math:`G(t) = t\Phi(t) + \phi(t)` over the four edges (module Notes),
+    each :math:`G(t)` split as :math:`\max(t, 0) + T(|t|)` so that far-tail differences do not
+    cancel, with the tail :math:`T(a) = G(-a) = \phi(a) - a\Phi(-a) = e^{-a^2/2} P(a)`. :math:`P`
+    (:func:`tail_factor`) is smooth and slowly varying (from :math:`1/\sqrt{2\pi}` at 0 to
+    :math:`1/(\sqrt{2\pi} a^2)` far out), so it is tabulated at import as polynomial interpolants
+    on intervals of ``_TAIL_WIDTH`` up to ``_TAIL_A_MAX`` (:func:`_tail_table`), where
+    :math:`e^{-a^2/2}` has underflowed to 0: one ``exp`` and one polynomial per edge, no ``erfcx``.
+    :math:`T` keeps its relative precision in the far tail (to the rounding of :math:`a^2/2`
+    in the exponent); the erfcx formulation is the tests' oracle. A spot much narrower than its
+    blur (:math:`s < 10^{-3}\sigma`) is the Gaussian of the same variance
+    :math:`\sigma^2 + s^2/12`, exact to :math:`O((s/\sigma)^4)`, where the second difference would
+    cancel. From ``COMPILED_CAPTURES`` intervals on (or once Numba is loaded) the edges and tails
+    run as compiled loops (:mod:`mosaiclink.physics._capture_kernel`) with the same operations in
+    the same order (identical results); ``compiled`` forces the choice.
     """
-    c, s, sig, w = _f(offset_um), _f(spot_side_um), _f(sigma_um), _f(width_um)
+    parameters = (spot_side_um, sigma_um, width_um)
+    shape = np.broadcast_shapes(np.shape(offset_um), *(np.shape(v) for v in parameters))
+    lead = _groups(shape, parameters)
+    size = int(np.prod(shape, dtype=np.int64))
+    per_group = int(np.prod(shape[lead:], dtype=np.int64))
+    if per_group > _CAPTURE_BLOCK:  # few large groups: one interval per group
+        lead, per_group = len(shape), 1
+    groups = size // max(per_group, 1)
+    c = np.ascontiguousarray(np.broadcast_to(_f(offset_um), shape)).reshape(groups, per_group)
+    s, sig, w = (np.broadcast_to(_f(v), shape[:lead] + (1,) * (len(shape) - lead)).reshape(groups) for v in parameters)
     sig = np.maximum(sig, 1e-9)
-    half_w, half_s = 0.5 * w, 0.5 * s
-    # a spot much narrower than its blur: the second difference over s cancels, so use the Gaussian
-    # of the same variance (sigma^2 + s^2/12), exact to O((s/sigma)^4)
     thin = s < 1e-3 * sig
     s_safe = np.where(thin, 1.0, s)
-    linear = 0.0
-    tails = 0.0
-    for sign, edge in (
-        (1.0, c + half_w + half_s),
-        (-1.0, c - half_w + half_s),
-        (-1.0, c + half_w - half_s),
-        (1.0, c - half_w - half_s),
-    ):
-        lin, tail = _g(edge / sig)
-        linear = linear + sign * lin
-        tails = tails + sign * tail
-    blurred = sig / s_safe * (linear + tails)
-    sig_thin = np.sqrt(sig * sig + s * s / 12.0)
-    gaussian = ndtr((c + half_w) / sig_thin) - ndtr((c - half_w) / sig_thin)
-    return np.clip(np.where(thin, gaussian, blurred), 0.0, 1.0)
+    if compiled is None:
+        compiled = size >= COMPILED_CAPTURES or "numba" in sys.modules
+    out = np.empty((groups, per_group))
+    if compiled:
+        from mosaiclink.physics import _capture_kernel as kernel
+    block = max(1, _CAPTURE_BLOCK // max(per_group, 1))
+    for start in range(0, groups, block):  # blocks of groups: the temporaries stay in cache
+        part = slice(start, start + block)
+        if compiled:
+            a, gauss, linear = kernel.edges(c[part], s[part], sig[part], w[part], _TAIL_A_MAX)
+            np.exp(gauss, out=gauss)
+            out[part] = kernel.blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH)
+        else:
+            a, gauss, linear = _edges(c[part], s[part], sig[part], w[part])
+            np.exp(gauss, out=gauss)
+            out[part] = _blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH)
+    if thin.any():
+        sig_t, s_t = sig[thin][:, None], s[thin][:, None]
+        sig_thin = np.sqrt(sig_t * sig_t + s_t * s_t / 12.0)
+        half_w = 0.5 * w[thin][:, None]
+        gaussian = ndtr((c[thin] + half_w) / sig_thin) - ndtr((c[thin] - half_w) / sig_thin)
+        out[thin] = np.clip(gaussian, 0.0, 1.0)
+    return out.reshape(shape)
 
 
 def square_capture(offset_x_um, offset_y_um, spot_side_um, sigma_um, width_um):

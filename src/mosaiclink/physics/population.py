@@ -66,7 +66,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -77,7 +76,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
-from mosaiclink.physics.reach import margin_log10_ber, solve_reach_m
+from mosaiclink.physics.reach import log_q_excess, margin_log10_ber, solve_reach_m
 
 SEED = 0  # the draw `mosaic link` uses by default
 QUANTILES = (
@@ -259,18 +258,24 @@ def population_columns(
         "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
     }
     if reach_range_m is not None:
-        lo, hi = reach_range_m
-
-        def excess(statistic: Callable[[Profile], np.ndarray]):
-            def at(lengths_m: np.ndarray) -> np.ndarray:
-                p = profile(chain, pop, np.repeat(lengths_m, pop.size))
-                return q_target - ber.q_from_log10_ber(statistic(p))
-
-            return at
-
-        for name, statistic in (
-            ("reach_median_m", Profile.median_log10_ber),
-            ("reach_all_m", Profile.worst_in_service_log10_ber),
-        ):
-            out[name] = solve_reach_m(excess(statistic), lo, hi, size=designs, max_steps=reach_steps)
+        out["reach_median_m"], out["reach_all_m"] = _reaches_m(chain, pop, q_target, reach_range_m, reach_steps)
     return out
+
+
+def _reaches_m(chain: Chain, pop: Population, q_target: np.ndarray, range_m: tuple[float, float], steps: int):
+    """The median channel's and the worst data channel in service's reaches (module Notes, "Reaches"):
+    the two searches run as one (median first, then worst in service), so lengths they try alike
+    (the bracket's ends) evaluate the population once."""
+    designs = q_target.size
+    q_target2 = np.concatenate([q_target, q_target])
+
+    def excess(lengths_m: np.ndarray) -> np.ndarray:
+        median_m, all_m = lengths_m[:designs], lengths_m[designs:]
+        median_p = profile(chain, pop, np.repeat(median_m, pop.size))
+        all_p = median_p if np.array_equal(median_m, all_m) else profile(chain, pop, np.repeat(all_m, pop.size))
+        q = np.concatenate([median_p.median_log10_ber(), all_p.worst_in_service_log10_ber()])
+        return log_q_excess(q_target2, ber.q_from_log10_ber(q))
+
+    lo, hi = range_m
+    reaches = solve_reach_m(excess, lo, hi, size=2 * designs, max_steps=steps, spacing="linear")
+    return reaches[:designs], reaches[designs:]

@@ -56,6 +56,7 @@ def solve_reach_m(
     max_steps: int = 60,
     interpolate: bool = True,
     bisections: int = 6,
+    spacing: str = "log",
 ) -> np.ndarray:
     """Longest length in [lo_m, hi_m] with ``excess(L) <= 0``, per element (see module Notes).
 
@@ -63,13 +64,20 @@ def solve_reach_m(
     ``lo_m`` get 0, elements passing at ``hi_m`` get ``hi_m``. Stops when every bracket is
     within ``max(rel_tol * L, abs_tol_m)``. ``interpolate`` returns the secant root of the final
     bracket (continuous in the excess values, so batch-independent to rounding); without it the
-    meeting end (the criterion holds there).
+    meeting end (the criterion holds there). ``spacing="log"``: ``bisections`` bisections in ln L,
+    then Illinois steps, with a bisection whenever a step fails to halve the bracket;
+    ``"linear"``: Illinois steps in L from the start (for an excess nearly linear in L,
+    :func:`log_q_excess`; ``bisections`` is ignored).
     """
-    a = np.full(1 if size is None else size, np.log(lo_m))
-    b = np.full_like(a, np.log(hi_m))
+    if spacing not in ("log", "linear"):
+        raise ConfigError(f"spacing = {spacing!r}: allowed 'log' or 'linear'")
+    linear = spacing == "linear"
+    to_x, to_m = (np.asarray, np.asarray) if linear else (np.log, np.exp)
+    a = np.full(1 if size is None else size, to_x(lo_m))
+    b = np.full_like(a, to_x(hi_m))
     fa, fb = (
-        np.asarray(excess(np.clip(np.exp(a), lo_m, hi_m)), dtype=float),
-        np.asarray(excess(np.clip(np.exp(b), lo_m, hi_m)), dtype=float),
+        np.asarray(excess(np.clip(to_m(a), lo_m, hi_m)), dtype=float),
+        np.asarray(excess(np.clip(to_m(b), lo_m, hi_m)), dtype=float),
     )
     a, b = np.broadcast_to(a, fa.shape).copy(), np.broadcast_to(b, fa.shape).copy()
     true_fa, true_fb = fa.copy(), fb.copy()
@@ -77,17 +85,20 @@ def solve_reach_m(
     side = np.zeros(fa.shape, dtype=np.int8)
     width = b - a
     for step in range(max_steps):
-        done = fails_short | passes_long | (np.exp(b) - np.exp(a) <= np.maximum(rel_tol * np.exp(a), abs_tol_m))
+        done = fails_short | passes_long | (to_m(b) - to_m(a) <= np.maximum(rel_tol * to_m(a), abs_tol_m))
         if np.all(done):
             break
         with np.errstate(divide="ignore", invalid="ignore"):
             secant = (a * fb - b * fa) / (fb - fa)
-        inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width)
-        inner |= step == bisections
+        if linear:
+            inner = np.isfinite(secant) & (secant > a) & (secant < b)
+        else:
+            inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width)
+            inner |= step == bisections
         x = np.where(inner & np.isfinite(secant), secant, 0.5 * (a + b))
         x = np.clip(x, a + 0.01 * (b - a), b - 0.01 * (b - a))
         width = b - a
-        fx = np.asarray(excess(np.clip(np.exp(x), lo_m, hi_m)), dtype=float)
+        fx = np.asarray(excess(np.clip(to_m(x), lo_m, hi_m)), dtype=float)
         meets = (fx <= 0) & ~done
         fails = (fx > 0) & ~done
         # Illinois: halve the value kept twice in a row on the same side
@@ -100,7 +111,18 @@ def solve_reach_m(
         with np.errstate(divide="ignore", invalid="ignore"):
             frac = np.clip(np.nan_to_num(true_fa / (true_fa - true_fb)), 0.0, 1.0)
         a = a + frac * (b - a)
-    return np.where(fails_short, 0.0, np.where(passes_long, hi_m, np.exp(a)))
+    return np.where(fails_short, 0.0, np.where(passes_long, hi_m, to_m(a)))
+
+
+Q_CLOSED = 1e-6  # the Q a closed eye (BER >= 1/2, Q <= 0) counts as in :func:`log_q_excess`
+
+
+def log_q_excess(q_target, q) -> np.ndarray:
+    """:math:`\\ln Q_t - \\ln \\max(Q, Q_{closed})`: <= 0 exactly where ``q`` meets ``q_target``
+    (> 0), and nearly linear in the length where the loss in dB dominates (a thermal-noise-limited
+    :math:`Q \\propto 10^{-\\alpha L/10}`), which :func:`solve_reach_m`'s ``spacing="linear"``
+    needs; a closed eye is a plateau at :math:`\\ln(Q_t/Q_{closed})`."""
+    return np.log(q_target) - np.log(np.maximum(q, Q_CLOSED))
 
 
 def max_reach_m(

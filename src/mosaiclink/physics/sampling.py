@@ -29,44 +29,81 @@ band-limited interpolant puts its maximum between grid samples, where it is.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 PEAK_OVERSAMPLE = 4  # finer lattice (x sps) on which the pulse peak is bracketed
 
 
-def spectrum(pulse, samples_per_bit: int) -> np.ndarray:
-    """Spectrum ``H`` (batch, K) of pulses sampled on a periodic grid, scaled as in the module Notes."""
-    return np.fft.rfft(pulse, axis=-1) / samples_per_bit
+def spectrum(pulse, samples_per_bit: int, harmonics: int | None = None) -> np.ndarray:
+    """Spectrum ``H`` (batch, K) of pulses sampled on a periodic grid, scaled as in the module Notes;
+    its first ``harmonics`` (default all)."""
+    return np.fft.rfft(pulse, axis=-1)[..., :harmonics] / samples_per_bit
 
 
-def _harmonics(h, span_bits: int):
-    r"""Angular factors :math:`i 2\pi \nu_k` (per bit) and the one-sided weights of the spectrum ``h``."""
-    k = np.arange(h.shape[-1])
-    nyquist = h.shape[-1] - 1
-    return 2j * np.pi * k / span_bits, np.where((k == 0) | (k == nyquist), 1.0, 2.0) / span_bits
+@lru_cache(maxsize=16)
+def _harmonic_factors(harmonics: int, span_bits: int):
+    r"""Angular factors :math:`i 2\pi \nu_k` (per bit) and the one-sided weights of a spectrum of
+    ``harmonics`` harmonics over ``span_bits``."""
+    k = np.arange(harmonics)
+    return 2j * np.pi * k / span_bits, np.where((k == 0) | (k == harmonics - 1), 1.0, 2.0) / span_bits
 
 
-def _real_product(spectra, table):
-    """``Re(spectra @ table)`` for complex (batch, K) and (K, m) as one real matrix product:
-    the complex128 rows viewed as interleaved (re, im) pairs times the interleaved (Re T, -Im T)."""
+def _interleaved(table) -> np.ndarray:
+    """The complex (K, m) ``table`` as the real (2K, m) one whose product with complex128 rows viewed
+    as interleaved (re, im) pairs is ``Re(spectra @ table)``: rows (Re T, -Im T) interleaved."""
     stacked = np.empty((2 * table.shape[0], table.shape[1]))
     stacked[0::2], stacked[1::2] = table.real, -table.imag
+    return stacked
+
+
+def _real_product(spectra, stacked):
+    """``Re(spectra @ table)`` for complex (batch, K) as one real matrix product with the
+    :func:`_interleaved` table (2K, m)."""
     return np.ascontiguousarray(spectra, dtype=np.complex128).view(np.float64) @ stacked
 
 
-def _advanced(h, t_bits, span_bits: int):
-    r"""Weighted spectrum of the pulse advanced by ``t_bits`` (batch,): :math:`w_k H_k e^{i 2\pi \nu_k t}`.
-    The rotations are the powers of :math:`e^{i 2\pi t / span}` (successive products over the
-    harmonics: one complex exponential per row instead of one per harmonic)."""
-    _, weights = _harmonics(h, span_bits)
-    rotation = np.empty(h.shape[::-1], dtype=np.complex128)  # (K, batch)
+def _rotations(t_bits, harmonics: int, span_bits: int) -> np.ndarray:
+    r"""The rotations :math:`z^k = e^{i 2\pi \nu_k t}` (K, instants...) of the harmonics at the
+    instants ``t_bits``, :math:`z = e^{i 2\pi t / span}`: one complex exponential per instant, the
+    powers by doubling (:math:`z^{m + j} = z^m z^j`, :math:`z^{2m} = (z^m)^2`: a rounding error
+    growing as log2 k, in as many array products over all the instants)."""
+    t = np.asarray(t_bits, dtype=float)
+    rotation = np.empty((harmonics, *t.shape), dtype=np.complex128)
     rotation[0] = 1.0
-    rotation[1] = np.exp(2j * np.pi * np.asarray(t_bits) / span_bits)
-    for k in range(2, h.shape[1]):  # a loop over the harmonics, not the batch
-        np.multiply(rotation[k - 1], rotation[1], out=rotation[k])
-    out = h * weights
-    out *= rotation.T
-    return out
+    phase = 2.0 * np.pi * t / span_bits
+    z = np.empty(t.shape, dtype=np.complex128)
+    np.cos(phase, out=z.real)
+    np.sin(phase, out=z.imag)
+    m = 1
+    while m < harmonics:
+        np.multiply(rotation[: min(m, harmonics - m)], z, out=rotation[m : 2 * m])
+        z = z * z
+        m *= 2
+    return rotation
+
+
+@lru_cache(maxsize=16)
+def _lag_table(harmonics: int, span_bits: int, pre_bits: int, bits: int) -> np.ndarray:
+    r""":func:`_interleaved` weighted lags :math:`w_k e^{i 2\pi \nu_k (m - pre)}` (2K, bits) of
+    :func:`symbol_samples` (the weights, powers of two, scale exactly wherever they are applied)."""
+    omega, weights = _harmonic_factors(harmonics, span_bits)
+    return _interleaved(weights[:, None] * np.exp(omega[:, None] * (np.arange(bits) - pre_bits)[None, :]))
+
+
+@lru_cache(maxsize=16)
+def _peak_tables(harmonics: int, span_bits: int):
+    """The weighted grid rotations (samples, K) from which :func:`peak_bits` starts and the
+    :func:`_interleaved` lattice table of the pulse and its first two derivatives (2K, 3 (2 fine + 1))."""
+    omega, weights = _harmonic_factors(harmonics, span_bits)
+    n = 2 * (harmonics - 1)
+    sps = n // span_bits
+    fine = PEAK_OVERSAMPLE
+    cell = 1.0 / (sps * fine)
+    advance = np.exp(omega[None, :] * (np.arange(n) / sps)[:, None]) * weights
+    table = np.exp(omega[:, None] * (np.arange(-fine, fine + 1) * cell)[None, :])
+    return advance, _interleaved(np.concatenate([omega[:, None] ** order * table for order in (0, 1, 2)], axis=1))
 
 
 def peak_bits(h, span_bits: int, refinements: int = 2) -> np.ndarray:
@@ -84,32 +121,24 @@ def peak_bits(h, span_bits: int, refinements: int = 2) -> np.ndarray:
     sps = n // span_bits
     fine = PEAK_OVERSAMPLE
     cell = 1.0 / (sps * fine)  # lattice step, bits
-    omega, weights = _harmonics(h, span_bits)
     grid = np.argmax(np.fft.irfft(h, n=n, axis=1), axis=1)
     top = grid / sps
-    advance = np.exp(omega[None, :] * (np.arange(n) / sps)[:, None]) * weights  # (samples, K)
-    table = np.exp(omega[:, None] * (np.arange(-fine, fine + 1) * cell)[None, :])  # (K, 2 fine + 1)
-    tables = np.concatenate([omega[:, None] ** order * table for order in (0, 1, 2)], axis=1)
+    advance, tables = _peak_tables(h.shape[-1], span_bits)
     near = advance[grid]
     near *= h
     pulse, slope, bend = np.split(_real_product(near, tables), 3, axis=1)
     j = np.argmax(pulse, axis=1)
-    start = np.clip(np.where(np.take_along_axis(slope, j[:, None], axis=1)[:, 0] < 0, j - 1, j), 0, 2 * fine - 1)
-    s0, s1, c0, c1 = (
-        np.take_along_axis(values, (start + d)[:, None], axis=1)[:, 0] * scale
-        for values, scale in ((slope, 1.0), (bend, cell))
-        for d in (0, 1)
-    )
+    rows = np.arange(h.shape[0])
+    start = np.clip(np.where(slope[rows, j] < 0, j - 1, j), 0, 2 * fine - 1)
+    s0, s1 = slope[rows, start], slope[rows, start + 1]
+    c0, c1 = bend[rows, start] * cell, bend[rows, start + 1] * cell
     drop = s0 - s1
     x = np.clip(np.where(drop > 0, s0 / np.where(drop > 0, drop, 1.0), 0.5), 0.0, 1.0)
     for _ in range(refinements):
-        value = (
-            (2 * x**3 - 3 * x**2 + 1) * s0
-            + (x**3 - 2 * x**2 + x) * c0
-            + (3 * x**2 - 2 * x**3) * s1
-            + (x**3 - x**2) * c1
-        )
-        gradient = (6 * x**2 - 6 * x) * (s0 - s1) + (3 * x**2 - 4 * x + 1) * c0 + (3 * x**2 - 2 * x) * c1
+        x2 = x * x
+        x3 = x2 * x
+        value = (2 * x3 - 3 * x2 + 1) * s0 + (x3 - 2 * x2 + x) * c0 + (3 * x2 - 2 * x3) * s1 + (x3 - x2) * c1
+        gradient = (6 * x2 - 6 * x) * drop + (3 * x2 - 4 * x + 1) * c0 + (3 * x2 - 2 * x) * c1
         x = np.clip(x - np.where(gradient < 0, value / np.where(gradient < 0, gradient, -1.0), 0.0), 0.0, 1.0)
     return top + (start - fine + x) * cell
 
@@ -119,17 +148,14 @@ def symbol_samples(h, cursor_bits, span_bits: int, pre_bits: int, bits: int, off
     of spectrum ``h`` (batch, K) around the cursor instants ``t_c`` (batch,), in bits.
 
     ``offsets_bits`` (batch, J) or (J,): sampling-instant offsets (jitter); the result is then
-    (batch, J, bits), else (batch, bits).
+    (batch, J, bits), else (batch, bits). Every instant of every row is one row of one real
+    matrix product: :math:`\mathrm{Re}\sum_k H_k e^{i 2\pi \nu_k t} \cdot w_k e^{i 2\pi \nu_k (m - pre)}`.
     """
-    omega, _ = _harmonics(h, span_bits)
-    lags = np.exp(omega[:, None] * (np.arange(bits) - pre_bits)[None, :])  # (K, bits)
-    if offsets_bits is None:
-        return _real_product(_advanced(h, cursor_bits, span_bits), lags)
-    offsets = np.broadcast_to(np.asarray(offsets_bits, dtype=float), (h.shape[0], np.shape(offsets_bits)[-1]))
-    return np.stack(
-        [
-            _real_product(_advanced(h, np.asarray(cursor_bits) + offsets[:, j], span_bits), lags)
-            for j in range(offsets.shape[1])  # a loop over the jitter instants, not the batch
-        ],
-        axis=1,
-    )
+    cursor = np.asarray(cursor_bits, dtype=float)
+    jitter = np.zeros(1) if offsets_bits is None else np.asarray(offsets_bits, dtype=float)
+    rotation = _rotations(cursor[:, None] + jitter, h.shape[-1], span_bits)  # (K, batch, J)
+    advanced = rotation.reshape(h.shape[-1], -1).T.copy().reshape(h.shape[0], -1, h.shape[-1])  # (batch, J, K)
+    advanced *= h[:, None, :]
+    samples = _real_product(advanced.reshape(-1, h.shape[-1]), _lag_table(h.shape[-1], span_bits, pre_bits, bits))
+    samples = samples.reshape(h.shape[0], -1, bits)
+    return samples[:, 0] if offsets_bits is None else samples

@@ -32,11 +32,11 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.envelope import ThermalSpec
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError, ModelRangeError
-from mosaiclink.physics.link import LinkReport, evaluate_link
+from mosaiclink.physics.link import LinkReport
 from mosaiclink.physics.reach import max_reaches_m
 from mosaiclink.physics.thermal import ModuleTemperatures
 from mosaiclink.system.reliability import mosaic_link_fit
-from mosaiclink.system.thermal import CASE_MAX_C, CASE_MIN_C, JUNCTION_MAX_C, at_case_temperature
+from mosaiclink.system.thermal import CASE_MAX_C, CASE_MIN_C, JUNCTION_MAX_C, at_case_temperature, link_at_case
 
 DEFAULT_CASES_C = (0.0, 25.0, 55.0, 70.0, 85.0)
 COMMERCIAL_RANGE_C = (0.0, 70.0)  # the commercial case-temperature class of pluggable optics (module Notes)
@@ -107,8 +107,7 @@ def evaluate_at_case(
     reach: bool = True,
 ) -> EnvelopePoint:
     """The link, its reach and its FIT at one case temperature (module Notes)."""
-    hot, temps = at_case_temperature(design, case_c, thermal, power_spec)
-    report = evaluate_link(hot, seed=seed)
+    hot, temps, report = link_at_case(design, case_c, thermal, power_spec, seed)
     reach_m = max_reaches_m(hot, (hot.array.data_channels,), seed=seed)[0] if reach else None
     return EnvelopePoint(
         case_c=float(case_c),

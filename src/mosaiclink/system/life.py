@@ -65,7 +65,7 @@ from mosaiclink.system.reliability import (
     mosaic_link_fit,
     shared_hazard,
 )
-from mosaiclink.system.thermal import at_case_temperature
+from mosaiclink.system.thermal import link_at_case
 from mosaiclink.units import FIT_HOURS, HOURS_PER_YEAR
 
 DB_PER_NEPER_POWER = 10.0 / np.log(10.0)  # dB of a power ratio e^-x per unit x
@@ -245,8 +245,7 @@ def operating_point(
 ) -> OperatingPoint:
     """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time."""
     ageing, power = ageing or AgeingSpec(), power_spec or PowerSpec()
-    hot, temps = at_case_temperature(design, case_c, thermal, power)
-    report = evaluate_link(hot, seed=seed)
+    hot, temps, report = link_at_case(design, case_c, thermal, power, seed)
     excess0 = channel_excess_db(report)
     slope = excess_sensitivity(hot, excess0, seed)
     j = float(microled.current_density_a_per_cm2(led_average_current_ma(hot, power.mark_density), hot.led.diameter_um))

@@ -22,11 +22,17 @@ fixed-point iteration (the light is ~1-3 % of the LED power: two passes settle i
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
+import numpy as np
+
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.envelope import ThermalSpec
 from mosaiclink.config.system import PowerSpec
 from mosaiclink.errors import ModelRangeError
 from mosaiclink.physics import microled
+from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.physics.thermal import ModuleTemperatures, module_temperatures, spreading_resistance_k_per_w
 from mosaiclink.system.power import PowerBreakdown, mosaic_power
 
@@ -110,3 +116,33 @@ def at_case_temperature(
     temperatures (which :func:`mosaiclink.system.reliability.mosaic_reliability` also takes)."""
     temps = junction_temperatures(design, case_c, thermal, power_spec)
     return _with_temperatures(design, temps), temps
+
+
+def link_at_case(
+    design: MosaicDesign,
+    case_c: float,
+    thermal: ThermalSpec | None = None,
+    power_spec: PowerSpec | None = None,
+    seed: int = 0,
+) -> tuple[MosaicDesign, ModuleTemperatures, LinkReport]:
+    """The full link model (:func:`~mosaiclink.physics.link.evaluate_link`) at the junctions of
+    ``case_c`` (:func:`at_case_temperature`): the envelope, the life model and the qualified length
+    ask for the same points, so each is evaluated once per process (the report's arrays are
+    read-only: one report serves every caller)."""
+    thermal, power_spec = thermal or ThermalSpec(), power_spec or PowerSpec()
+    return _link_at_case(
+        design.model_dump_json(), float(case_c), thermal.model_dump_json(), power_spec.model_dump_json(), int(seed)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _link_at_case(design_json: str, case_c: float, thermal_json: str, power_json: str, seed: int):
+    design = MosaicDesign.model_validate_json(design_json)
+    thermal, power = ThermalSpec.model_validate_json(thermal_json), PowerSpec.model_validate_json(power_json)
+    hot, temps = at_case_temperature(design, case_c, thermal, power)
+    report = evaluate_link(hot, seed=seed)
+    for field in dataclasses.fields(report):
+        value = getattr(report, field.name)
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return hot, temps, report
