@@ -205,8 +205,7 @@ def test_link_metrics_in_progress_blocks_equal_one_pass():
     per_block = -(-23 // PROGRESS_BLOCKS)  # 3 rows a block
     assert len(calls) == -(-23 // per_block) and calls[-1] == (23, 23)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    for name, values in whole.items():
-        # reaches: the secant root after a fixed number of bracketing steps moves within its tolerance with
-        # the batch (0.015 % measured); every other column to rounding
-        rtol = 1e-3 if name.startswith("reach") else 1e-12
-        np.testing.assert_allclose(blocked[name], values, rtol=rtol, atol=0.0, err_msg=name)
+    # the uncertainty asks only the median channel's reach; the others are not searched
+    assert "reach_m" in blocked and not {"reach_all_m", "reach_nominal_m"} & set(blocked)
+    for name, values in blocked.items():  # reaches too: a fixed number of solver steps, element by element
+        np.testing.assert_allclose(values, whole[name], rtol=1e-12, atol=0.0, err_msg=name)

@@ -26,6 +26,14 @@ def test_compiled_rk4_matches_the_numpy_formulation(rows, seed, substeps):
     oracle = m._integrate_rate_equation(n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps, compiled=False)
     assert ours.shape == oracle.shape
     np.testing.assert_allclose(ours, oracle, rtol=1e-9, atol=0.0)
+    # written into given columns of a wider array (a sub-step group of optical_waveform_w): the same rows
+    columns = rng.permutation(rows + 3)[:rows]
+    for compiled in (True, False):
+        out = np.full((drive.shape[0], rows + 3), np.nan)
+        args = (n0, i_start, drive, a, b, c, to_g, tau_rc, h, substeps)
+        m._integrate_rate_equation(*args, out=out, columns=columns, compiled=compiled)
+        np.testing.assert_array_equal(out[:, columns], oracle)
+        assert np.isnan(np.delete(out, columns, axis=1)).all()
 
 
 @settings(max_examples=30, deadline=None)

@@ -88,3 +88,16 @@ def test_peak_does_not_depend_on_the_grid_resolution(sps):
     grid = np.arange(SPAN * sps) / sps
     found = float(sampling.peak_bits(sampling.spectrum(trig(grid, 0.4)[None], sps), SPAN)[0])
     assert found == pytest.approx(PEAK + 0.4, abs=1e-6)
+
+
+@pytest.mark.parametrize("refinements", [0, 2])
+def test_compiled_peak_refinement_equals_the_numpy_formulation(refinements):
+    """The compiled loop (:mod:`mosaiclink.physics._peak_kernel`) performs the NumPy formulation's
+    operations in the same order: identical instants, over delays on, off and between lattice points."""
+    rng = np.random.default_rng(11)
+    shifts = np.concatenate([rng.uniform(0.0, SPAN, 300), np.arange(0.0, 1.0, 1.0 / (SPS * 4))])
+    h = sampling.spectrum(np.stack([trig(GRID, s) for s in shifts]), SPS)
+    h = h * rng.uniform(0.5, 2.0, (h.shape[0], 1))
+    compiled = sampling.peak_bits(h, SPAN, refinements, compiled=True)
+    numpy = sampling.peak_bits(h, SPAN, refinements, compiled=False)
+    np.testing.assert_array_equal(compiled, numpy)

@@ -35,6 +35,7 @@ The agreement with ``mosaic link`` is measured in ``tests/explore/test_fast_vs_f
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from mosaiclink import __version__
 from mosaiclink.config.io import read_bytes
 from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
 from mosaiclink.physics.budget import budget_margin_db
@@ -175,7 +177,7 @@ def population_pass(
     base,
     paths: tuple[str, ...],
     rows: np.ndarray,
-    reaches: bool = True,
+    reaches: bool | Collection[str] = True,
     reference_length_m: float | None = None,
     checked: bool = False,
 ) -> dict[str, np.ndarray]:
@@ -186,17 +188,19 @@ def population_pass(
     over many parameter draws): ``rows`` (designs, len(paths)) of values of the dotted ``paths``
     over ``base``; returns ``log10_ber_median``, ``ber_median``, ``channels_meeting``,
     ``channels_data``, ``channels_total``, ``log10_ber_worst_in_service`` and, with ``reaches``,
-    ``reach_median_m`` and ``reach_all_m``, each (designs,), finite. Same rows, same numbers
+    ``reach_median_m`` and ``reach_all_m`` (or those of them ``reaches`` names), each (designs,),
+    finite. Same rows, same numbers
     (seed 0 draw; the group references are cached). With ``reference_length_m`` every row ranks
     its channels at that one length (e.g. a BER-vs-length curve around a design point: one
     reference run instead of one per length bin); ``checked`` as for :func:`length_independent`."""
     if not checked:
         check_rows(base, paths, rows)
+    wanted = tuple(name for name in ("reach_median_m", "reach_all_m") if name in _reach_columns(reaches))
     out: dict[str, np.ndarray] = {}
     for pop, members in populations(base, paths, rows, reference_length_m):
         batch = design_batch(base, paths, rows[members], checked=True)
         cols = population_columns(
-            batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M) if reaches else None, REACH_STEPS
+            batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), REACH_STEPS, wanted
         )
         for name, values in cols.items():
             out.setdefault(name, np.empty(len(rows)))[members] = values
@@ -209,11 +213,12 @@ def evaluate_rows(
     rows: np.ndarray,
     power_spec: PowerSpec | None = None,
     reliability_spec: ReliabilitySpec | None = None,
-    reaches: bool = True,
+    reaches: bool | Collection[str] = True,
     checked: bool = False,
 ) -> dict[str, np.ndarray]:
     """All :data:`METRICS` for every row of a design matrix over ``base`` (the runner's task);
-    ``reaches=False`` leaves out the four reach columns (their searches cost 20x the rest).
+    ``reaches=False`` leaves out the four reach columns (their searches cost 20x the rest), a
+    collection of :data:`REACH_COLUMNS` keeps those (``reach_m`` comes with ``reach_median_m``).
 
     Designs in, columns out: the population columns (:func:`population_pass`), the nominal
     channel, power and FIT. What does not depend on ``link.length_m`` (the nominal chain's
@@ -242,10 +247,24 @@ def evaluate_rows(
     out["margin_db"] = budget_margin_db(q, q_target, _full(full.receiver.implementation_penalty_db, len(rows)))
     out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
-    if reaches:
+    if "reach_median_m" in out:
         out["reach_m"] = out["reach_median_m"]
+    if "reach_nominal_m" in _reach_columns(reaches):
         out["reach_nominal_m"] = reach_m(chain, log10_target, margin_db=0.0)[inverse]
     return {name: out[name] for name in METRICS if name in out}
+
+
+REACH_COLUMNS = ("reach_median_m", "reach_all_m", "reach_nominal_m")
+
+
+def _reach_columns(reaches: bool | Collection[str]) -> tuple[str, ...]:
+    """The reach columns ``reaches`` asks for: all, none, or the named ones (each one of :data:`REACH_COLUMNS`)."""
+    if isinstance(reaches, bool):
+        return REACH_COLUMNS if reaches else ()
+    unknown = set(reaches) - set(REACH_COLUMNS)
+    if unknown:
+        raise ConfigError(f"reaches = {sorted(unknown)}: allowed {', '.join(REACH_COLUMNS)}, True or False")
+    return tuple(reaches)
 
 
 def design_columns(

@@ -43,7 +43,10 @@ def edges(offset, spot_side, sigma, width, a_max):
 
 @njit(cache=True)
 def _tail(x, gauss, table, width, last):
-    """T = exp(-a^2/2) P(a): ``gauss`` times the Horner sum of the table's polynomial on a's interval."""
+    """T = exp(-a^2/2) P(a): ``gauss`` times the Horner sum of the table's polynomial on a's interval
+    (0 where the Gaussian factor has underflowed: the product the sum would give)."""
+    if gauss == 0.0:
+        return 0.0
     j = min(int(x * (1.0 / width)), last)
     t = (x - j * width) * (2.0 / width) - 1.0
     p = table[j, 0]
@@ -53,15 +56,14 @@ def _tail(x, gauss, table, width, last):
 
 
 @njit(cache=True)
-def blurred(a, gauss, linear, spot_side, sigma, table, width):
-    """The blurred capture, clipped to [0, 1] (groups, M), from the edges ``a`` (4, groups M), their
+def blurred(a, gauss, linear, spot_side, sigma, table, width, out):
+    """The blurred capture, clipped to [0, 1], into ``out`` (groups, M), from the edges ``a`` (4, groups M), their
     factors exp(-a^2/2) and the linear part: sigma / s (linear + T0 - T1 - T2 + T3), T = exp(-a^2/2) P(a),
     P the polynomial of ``table`` (intervals, degree + 1; highest power first) on a's interval of
     ``width``. The two middle edges (c -+ w/2 +- s/2) coincide when the aperture is the spot's
     size: their tail is then evaluated once."""
     groups = spot_side.size
     m = linear.size // groups
-    out = np.empty((groups, m))
     last = table.shape[0] - 1
     for g in range(groups):
         scale = sigma[g] / spot_side[g]
@@ -73,4 +75,3 @@ def blurred(a, gauss, linear, spot_side, sigma, table, width):
             t3 = _tail(a[3, i], gauss[3, i], table, width, last)
             value = scale * (linear[i] + (t0 - t1 - t2 + t3))
             out[g, k] = 0.0 if value < 0.0 else (1.0 if value > 1.0 else value)
-    return out

@@ -8,29 +8,29 @@ large-signal LED pulse does.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 
 @njit(cache=True)
-def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns):
     """RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)``, time outermost and rows innermost (one
     SIMD lane per row).
 
     ``drive`` (samples, rows) is the current target of each sample (mA); the filtered current
     ``i_rc`` relaxes to it exactly (``decay = exp(-h / tau_RC)`` per step, ``half_decay`` per
-    half step), ``g = i_rc to_g``. Returns n (samples, rows), row 0 the initial state ``n0``.
-    The operations are those of the row-vectorized NumPy formulation, in the same order (no
+    half step), ``g = i_rc to_g``. Writes n into ``out[:, columns]`` (row r into column
+    ``columns[r]`` of a caller's (samples, >= rows) array; row 0 the initial state ``n0``) and
+    returns ``out``. The operations are those of the row-vectorized NumPy formulation, in the same order (no
     fused multiply-add, no reassociation), so the result does not depend on the batch.
     """
     samples, rows = drive.shape
-    out = np.empty((samples, rows))
     n = n0.copy()
     i_rc = i_start.copy()
     half_h = 0.5 * h
     sixth_h = h / 6.0
     two_sixth_h = 2.0 * sixth_h
-    out[0] = n
+    for r in range(rows):
+        out[0, columns[r]] = n[r]
     for k in range(1, samples):
         target = drive[k - 1]
         for _ in range(substeps):
@@ -53,7 +53,8 @@ def rk4_rows(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
                 k4 = g1 - ((m * cr + br) * m + ar) * m
                 acc += sixth_h[r] * k4
                 n[r] = nr + acc
-        out[k] = n
+        for r in range(rows):
+            out[k, columns[r]] = n[r]
     return out
 
 

@@ -57,10 +57,10 @@ Examples
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from scipy.special import log_ndtr, ndtr, ndtri
+
+from mosaiclink.physics._compiled import CompileGate
 
 LN10 = np.log(10.0)
 
@@ -198,7 +198,7 @@ def _eye_ber_numpy(g, cursor_index: int, xt_cols, r, s0, s1, w, optimal: bool):
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy eye costs less than loading Numba and its cache
 NUMPY_BATCHES = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
-_numpy_batches = [0]
+_EYE_GATE = CompileGate(COMPILED_ROWS, NUMPY_BATCHES)
 
 
 def eye_log10_ber(
@@ -248,8 +248,7 @@ def eye_log10_ber(
         per_row(sigma_1),
         np.ascontiguousarray(np.broadcast_to(w, (n_inst,))),
     )
-    if compiled is None:
-        compiled = rows >= COMPILED_ROWS or _numpy_batches[0] >= NUMPY_BATCHES or "numba" in sys.modules
+    compiled = _EYE_GATE.compiled(rows, compiled)
     if rows == 0:
         ber_value = np.empty(0)
     elif compiled:
@@ -257,7 +256,6 @@ def eye_log10_ber(
 
         ber_value = eye_ber_rows(*args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS)
     else:
-        _numpy_batches[0] += 1
         ber_value = _eye_ber_numpy(*args, threshold != "midpoint")
     with np.errstate(divide="ignore"):
         return floored_log10_ber(np.log10(ber_value.reshape(lead)))

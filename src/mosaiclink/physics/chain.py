@@ -18,8 +18,9 @@ Notes
 -----
 Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :math:`o_k`):
 
-* LED levels :math:`P_{0,1}` from ``microled.operating_point`` at the bias and peak currents
-  with the row's rate and efficiency scales; the large-signal isolated-bit pulse per watt of
+* LED levels :math:`P_{0,1}` from ``microled.optical_power_w`` (the operating point's power) at
+  the bias and peak currents with the row's rate and efficiency scales; the large-signal
+  isolated-bit pulse per watt of
   swing (``microled.pulse_response_w``), integrated once per distinct (LED, bit period, rate
   scale) of the batch;
 * optics: launched fraction, core fill and the receive concentrator (``optics.launch``,
@@ -78,29 +79,23 @@ PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physi
 _OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
 
 
-def fiber_spread_s(design: Any, length_m, angular_fill=None) -> tuple[np.ndarray, np.ndarray]:
+def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
     """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
-    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo).
-    ``angular_fill``: the transmit optic's (``optics.launch``), when the caller holds it."""
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
     fib = design.fiber
-    if angular_fill is None:
-        angular_fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, angular_fill)
+    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
     chrom = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
     return np.asarray(walk, dtype=float), np.asarray(chrom, dtype=float)
 
 
-def fiber_transfer_function(
-    design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64, angular_fill=None
-) -> np.ndarray:
+def fiber_transfer_function(design: Any, freq, length_m=None, time_unit_s=1.0, dtype=np.float64) -> np.ndarray:
     """The fibre's response (walk-off rectangle x chromatic Gaussian, ``fiber.transfer_function``) of a
     design (or batch) at ``length_m`` (default its own) on ``freq`` in cycles per ``time_unit_s``:
-    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F));
-    ``angular_fill`` as :func:`fiber_spread_s`."""
-    length_m = design.link.length_m if length_m is None else length_m
-    walk, chrom = fiber_spread_s(design, length_m, angular_fill)
+    Hz by default, per bit with the rows' bit periods (the chain's normalised grid, (rows, F))."""
+    walk, chrom = fiber_spread_s(design, design.link.length_m if length_m is None else length_m)
     unit = np.asarray(time_unit_s, dtype=float)
     if unit.ndim:
         return fiber.transfer_function(freq, (walk / unit)[:, None], (chrom / unit)[:, None], dtype)
@@ -158,10 +153,12 @@ def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.n
 
 def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
     """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
-    the product of the two axes' ``optics.interval_capture``."""
+    the product of the two axes' ``optics.interval_capture``, a group of intervals per row."""
     n = offsets_um.shape[0]
-    col = (_full(spot_side_um, n)[:, None, None], _full(sigma_um, n)[:, None, None], _full(side_um, n)[:, None, None])
-    along = optics.interval_capture(offsets_um, *col)
+    spot, sigma, side = (
+        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (spot_side_um, sigma_um, side_um)
+    )
+    along = optics.grouped_interval_capture(offsets_um.reshape(n, -1), spot, sigma, side).reshape(offsets_um.shape)
     both = along[..., 0] * along[..., 1]
     return both[:, 0], both[:, 1:]
 
@@ -289,13 +286,11 @@ class Chain:
         # one carrier density for both
         scales = np.stack([np.ones(n), draw.efficiency_scale])
         (unit_0, p0), (unit_1, p1) = (
-            microled.operating_point(led, current, draw.rate_scale, scales)["power_w"]
+            microled.optical_power_w(led, current, draw.rate_scale, scales)
             for current in (led.bias_current_ma, led.peak_current_ma)
         )
         agg = [
-            microled.operating_point(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)[
-                "power_w"
-            ]
+            microled.optical_power_w(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)
             for current in (led_col.bias_current_ma, led_col.peak_current_ma)
         ]
         swing = np.maximum(p1 - p0, 1e-300)
@@ -381,17 +376,17 @@ class Chain:
         return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
 
     # length-independent factors of at_length, computed on its first call (a reach search calls it
-    # at many lengths): the capture geometry, the transmit optic's angular fill (the modal walk-off
-    # per metre) and the LED x receiver x CTLE response
+    # at many lengths): the capture geometry, the fibre's two time spreads per metre in bits (both
+    # are proportional to the length, fiber_spread_s) and the LED x receiver x CTLE response
 
     @cached_property
     def _capture_offsets_um(self) -> np.ndarray:
         return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
 
     @cached_property
-    def _angular_fill(self) -> np.ndarray:
-        d = self.design
-        return np.asarray(optics.launch(d.led, d.coupling, d.fiber, d.array.pitch_um).angular_fill, dtype=float)
+    def _spread_bits_per_m(self) -> tuple[np.ndarray, np.ndarray]:
+        walk_s, chrom_s = fiber_spread_s(self.design, np.ones(self.rows))
+        return walk_s / self.bit_s, chrom_s / self.bit_s
 
     @cached_property
     def _h_led_receiver_ctle(self) -> np.ndarray:
@@ -410,11 +405,12 @@ class Chain:
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        h = fiber_transfer_function(d, self.nu, length_m, self.bit_s, np.float32, self._angular_fill)
+        walk_bits, chrom_bits = (per_m * length_m for per_m in self._spread_bits_per_m)  # linear in L
+        h = fiber.transfer_function(self.nu, walk_bits[:, None], chrom_bits[:, None], np.float32)
         h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
-        samples = samples * (i1 - i0)[:, None, None]
+        samples *= (i1 - i0)[:, None, None]
         level = (receiver.level_noise_a2_per_hz(i, self.dark_na, self.rin_db_per_hz) for i in (i0, i1))
         psd0, psd1 = (self.thermal_a2_per_hz + s for s in level)
         return ChainStages(i0, i1, own, xt_ratio, samples, psd0, psd1)
@@ -509,5 +505,5 @@ def _unit_led_spectrum(
         )
     t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
     pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
-    pulse = pulse / np.maximum(swing_w[first], 1e-300)[:, None]
+    pulse /= np.maximum(swing_w[first], 1e-300)[:, None]
     return sampling.spectrum(pulse, led_sps, size)[inverse]

@@ -40,13 +40,12 @@ Examples
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MicroLedSpec
 from mosaiclink.physics import _complex
+from mosaiclink.physics._compiled import CompileGate
 from mosaiclink.units import ELEMENTARY_CHARGE_C, photon_energy_j
 
 _REFERENCE_TEMPERATURE_C = 25.0
@@ -86,9 +85,7 @@ def carrier_density_per_cm3(
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = [np.where(a > 0, g / a, np.inf), np.sqrt(g / b), np.where(c > 0, np.cbrt(g / c), np.inf)]
     n = np.minimum(np.minimum(bounds[0], bounds[1]), bounds[2])
-    if compiled is None:
-        compiled = "numba" in sys.modules
-    if compiled:
+    if _NEWTON_GATE.compiled(n.size, compiled):
         from mosaiclink.physics._rate_kernel import newton_density
 
         g_f, a_f, b_f, c_f = (
@@ -159,6 +156,18 @@ def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, ef
 
     ``efficiency_scale`` multiplies the light extraction (per-device spread).
     """
+    (a, b, c), n, iqe, power_w = _steady_state(led, current_ma, rate_scale, efficiency_scale)
+    return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
+
+
+def optical_power_w(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, efficiency_scale=1.0):
+    """The optical power (W) of :func:`operating_point` alone (the chain's LED levels and aggressors)."""
+    return _steady_state(led, current_ma, rate_scale, efficiency_scale)[3]
+
+
+def _steady_state(led: Batchable[MicroLedSpec], current_ma, rate_scale, efficiency_scale):
+    """(A, B, C), carrier density, IQE and optical power
+    :math:`P = \\eta_{IQE}\\eta_{LEE}(I/q)h\\nu` at a drive current (module Notes)."""
     a, b, c = recombination_coefficients(led, rate_scale)
     j = current_density_a_per_cm2(current_ma, led.diameter_um)
     n = carrier_density_per_cm3(j, led.active_thickness_nm, a, b, c)
@@ -172,7 +181,7 @@ def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, ef
         / ELEMENTARY_CHARGE_C
         * photon_energy_j(peak_wavelength_nm(led))
     )
-    return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
+    return (a, b, c), n, iqe, power_w
 
 
 def small_signal_bandwidth_ghz(led: MicroLedSpec, rate_scale=1.0):
@@ -252,27 +261,36 @@ def optical_waveform_w(
     ]
     # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
     drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
-    n_t = np.empty(drive.shape)
     flat_steps = steps.reshape(-1)
+    n_t = np.empty(drive.shape)
     for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
         group = flat_steps == count
-        rows = np.flatnonzero(group) if not group.all() else slice(None)
-        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v[rows] for v in full)
-        drive_g = drive if isinstance(rows, slice) else np.take(drive, rows, axis=1)  # C order, as the loop reads it
-        n_t[:, rows] = _integrate_rate_equation(
-            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count)
+        rows = np.flatnonzero(group)
+        one = group.all()  # every row in one group: no gather
+        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v if one else v[rows] for v in full)
+        drive_g = drive if one else np.take(drive, rows, axis=1)  # C order, as the loop reads it
+        _integrate_rate_equation(
+            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count), out=n_t, columns=rows
         )
     density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
     b = np.broadcast_to(b[..., 0], shape)
     photon_j = photon_energy_j(peak_wavelength_nm(led))
     scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    return np.asarray(scale)[..., None] * b[..., None] * density**2
+    factor = np.asarray(scale)[..., None] * b[..., None]
+    power = np.square(density, out=density)  # in place (the loop's own array): large temporaries cost page faults
+    if np.broadcast_shapes(factor.shape, power.shape) != power.shape:
+        return factor * power
+    power *= factor
+    return power
 
 
-def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, compiled: bool | None = None):
+def _integrate_rate_equation(
+    n, i_start, drive, a, b, c, to_g, tau_rc, h, substeps: int, out=None, columns=None, compiled: bool | None = None
+):
     """RK4 of dn/dt = g(t) - R(n) over the samples of the drive current ``drive`` (samples, rows),
     ``substeps`` steps of ``h`` (rows,) per sample, the current RC-filtered exactly within each
-    step; returns n (samples, rows): time-major, rows innermost (the loop's layout).
+    step; returns n (samples, rows): time-major, rows innermost (the loop's layout), written into
+    columns ``columns`` (default 0 .. rows - 1) of ``out`` (default a new (samples, rows) array).
     Batches of at least :data:`COMPILED_ROWS` rows run the compiled loop
     (:func:`mosaiclink.physics._rate_kernel.rk4_rows`, Numba loaded on first use); the first
     :data:`NUMPY_LOOPS` smaller ones of a process (one design's channels: ``mosaic link``) run the
@@ -284,28 +302,27 @@ def _integrate_rate_equation(n, i_start, drive, a, b, c, to_g, tau_rc, h, subste
     rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
     n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
     drive = np.ascontiguousarray(drive, dtype=float)
-    if compiled is None:
-        compiled = n.size >= COMPILED_ROWS or _numpy_loops[0] >= NUMPY_LOOPS or "numba" in sys.modules
-    if not compiled:
-        _numpy_loops[0] += 1
-        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
+    out = np.empty(drive.shape) if out is None else out
+    columns = np.arange(n.size) if columns is None else np.asarray(columns, dtype=np.intp)
+    if not _RK4_GATE.compiled(n.size, compiled):
+        return _rk4_rows_numpy(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
     from mosaiclink.physics._rate_kernel import rk4_rows
 
-    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps)
+    return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
 
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache
 NUMPY_LOOPS = 4  # ... for the first few such batches of a process: a command evaluating many designs then loads it
-_numpy_loops = [0]
+_RK4_GATE = CompileGate(COMPILED_ROWS, NUMPY_LOOPS)
+_NEWTON_GATE = CompileGate(float("inf"))  # compiled only once Numba is loaded (the NumPy loop is as fast alone)
 
 
-def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps):
+def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns):
     """:func:`mosaiclink.physics._rate_kernel.rk4_rows` in NumPy: the same operations in the same order."""
-    out = np.empty(drive.shape)
     n, i_rc = n0.copy(), i_start.copy()
     half_h, sixth_h = 0.5 * h, h / 6.0
     two_sixth_h = 2.0 * sixth_h
-    out[0] = n
+    out[0, columns] = n
     for k in range(1, drive.shape[0]):
         target = drive[k - 1]
         for _ in range(substeps):
@@ -325,7 +342,7 @@ def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, sub
             k4 = g1 - ((m * c + b) * m + a) * m
             acc = acc + sixth_h * k4
             n = n + acc
-        out[k] = n
+        out[k, columns] = n
     return out
 
 
@@ -345,7 +362,8 @@ def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, e
     power = optical_waveform_w(
         led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
     )
-    return power - power[..., :1]  # sample 0 is the settled bias state
+    power -= power[..., :1]  # sample 0 is the settled bias state (in place; NumPy buffers the overlap)
+    return power
 
 
 def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):

@@ -79,7 +79,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +87,7 @@ from scipy.special import erfcx, ndtr
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import CouplingSpec, FiberSpec, MicroLedSpec
+from mosaiclink.physics._compiled import CompileGate
 
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _SQRT_HALF = np.sqrt(0.5)
@@ -211,11 +211,12 @@ def concentrator_fraction(coupling: Batchable[CouplingSpec], pitch_um, photodiod
     return np.minimum(1.0, _f(photodiode_size_um) ** 2 / np.maximum(aperture * aperture * sin2_det, 1e-300))
 
 
-_TAIL_WIDTH = 0.25  # the tail table's interval in a (see interval_capture)
-_TAIL_DEGREE = 9  # degree of its polynomial on each interval
+_TAIL_WIDTH = 0.125  # the tail table's interval in a (see interval_capture)
+_TAIL_DEGREE = 8  # degree of its polynomial on each interval
 _TAIL_A_MAX = 39.0  # exp(-a^2/2) is 0.0 in float64 from a = 38.61 on: the table ends here
 _CF_TERMS = 200  # of the Mills-ratio continued fraction: converged to rounding for a >= 2
 COMPILED_CAPTURES = 100_000  # from this many intervals on (2,000 rows of the chain) the compiled loops run
+_CAPTURE_GATE = CompileGate(COMPILED_CAPTURES)
 _CAPTURE_BLOCK = 4096  # intervals per block of the capture's temporaries
 
 
@@ -333,11 +334,20 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
     groups = size // max(per_group, 1)
     c = np.ascontiguousarray(np.broadcast_to(_f(offset_um), shape)).reshape(groups, per_group)
     s, sig, w = (np.broadcast_to(_f(v), shape[:lead] + (1,) * (len(shape) - lead)).reshape(groups) for v in parameters)
-    sig = np.maximum(sig, 1e-9)
+    return grouped_interval_capture(c, s, sig, w, compiled).reshape(shape)
+
+
+def grouped_interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool | None = None):
+    """:func:`interval_capture` of intervals in groups sharing the spot, blur and width: offsets
+    (groups, M), the others (groups,); returns (groups, M). The chain's layout (a group per row)."""
+    c = np.ascontiguousarray(offset_um, dtype=float)
+    groups, per_group = c.shape
+    s, w = _f(spot_side_um), _f(width_um)
+    sig = np.maximum(_f(sigma_um), 1e-9)
     thin = s < 1e-3 * sig
-    s_safe = np.where(thin, 1.0, s)
-    if compiled is None:
-        compiled = size >= COMPILED_CAPTURES or "numba" in sys.modules
+    any_thin = bool(thin.any())
+    s_safe = np.where(thin, 1.0, s) if any_thin else s
+    compiled = _CAPTURE_GATE.compiled(c.size, compiled)
     out = np.empty((groups, per_group))
     if compiled:
         from mosaiclink.physics import _capture_kernel as kernel
@@ -347,18 +357,18 @@ def interval_capture(offset_um, spot_side_um, sigma_um, width_um, compiled: bool
         if compiled:
             a, gauss, linear = kernel.edges(c[part], s[part], sig[part], w[part], _TAIL_A_MAX)
             np.exp(gauss, out=gauss)
-            out[part] = kernel.blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH)
+            kernel.blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH, out[part])
         else:
             a, gauss, linear = _edges(c[part], s[part], sig[part], w[part])
             np.exp(gauss, out=gauss)
             out[part] = _blurred(a, gauss, linear, s_safe[part], sig[part], _TAIL_TABLE, _TAIL_WIDTH)
-    if thin.any():
+    if any_thin:
         sig_t, s_t = sig[thin][:, None], s[thin][:, None]
         sig_thin = np.sqrt(sig_t * sig_t + s_t * s_t / 12.0)
         half_w = 0.5 * w[thin][:, None]
         gaussian = ndtr((c[thin] + half_w) / sig_thin) - ndtr((c[thin] - half_w) / sig_thin)
         out[thin] = np.clip(gaussian, 0.0, 1.0)
-    return out.reshape(shape)
+    return out
 
 
 def square_capture(offset_x_um, offset_y_um, spot_side_um, sigma_um, width_um):

@@ -66,6 +66,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -223,7 +224,8 @@ def population_columns(
     pop: Population,
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
-    reach_steps: int = 9,
+    reach_steps: int = 5,
+    reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
 ) -> dict[str, np.ndarray]:
     """The population columns of ``designs`` designs (one group): designs in, columns out.
 
@@ -232,13 +234,14 @@ def population_columns(
     design : a design batch (array leaves of length ``designs``) or a spec (one design)
     pop : the group's :func:`population`
     length_m : (designs,) fibre lengths at which the BER columns are judged
-    reach_range_m : the reach search's range; None skips the two reaches
+    reach_range_m : the reach search's range; None skips the reaches
+    reaches : which of :data:`REACHES` to search (one search for all of them)
 
     Returns
     -------
     ``log10_ber_median``, ``ber_median``, ``channels_meeting``, ``channels_data``,
-    ``channels_total``, ``log10_ber_worst_in_service`` and (with ``reach_range_m``)
-    ``reach_median_m`` and ``reach_all_m``, each of shape (designs,).
+    ``channels_total``, ``log10_ber_worst_in_service`` and (with ``reach_range_m``) those of
+    ``reach_median_m`` and ``reach_all_m`` named in ``reaches``, each of shape (designs,).
     """
     index = np.repeat(np.arange(designs), pop.size)
     chain = Chain.batched(take_rows(design, index), pop.anchors.take(np.tile(np.arange(pop.size), designs)))
@@ -257,25 +260,36 @@ def population_columns(
         "channels_total": np.full(designs, float(pop.channels)),
         "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
     }
-    if reach_range_m is not None:
-        out["reach_median_m"], out["reach_all_m"] = _reaches_m(chain, pop, q_target, reach_range_m, reach_steps)
+    if reach_range_m is not None and reaches:
+        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reach_steps, reaches))
     return out
 
 
-def _reaches_m(chain: Chain, pop: Population, q_target: np.ndarray, range_m: tuple[float, float], steps: int):
-    """The median channel's and the worst data channel in service's reaches (module Notes, "Reaches"):
-    the two searches run as one (median first, then worst in service), so lengths they try alike
-    (the bracket's ends) evaluate the population once."""
-    designs = q_target.size
-    q_target2 = np.concatenate([q_target, q_target])
+def _reaches_m(
+    chain: Chain, pop: Population, q_target: np.ndarray, range_m: tuple[float, float], steps: int, names
+) -> dict[str, np.ndarray]:
+    """The reaches ``names`` of :data:`REACHES` (module Notes, "Reaches"): their searches run as one,
+    so the lengths they try alike (the bracket's ends) evaluate the population once. Each design's
+    reach is its own (a fixed number of steps, element by element): the same with any other reach
+    or design beside it."""
+    designs, statistics = q_target.size, [REACHES[name] for name in names]
+    q_targets = np.tile(q_target, len(statistics))
 
     def excess(lengths_m: np.ndarray) -> np.ndarray:
-        median_m, all_m = lengths_m[:designs], lengths_m[designs:]
-        median_p = profile(chain, pop, np.repeat(median_m, pop.size))
-        all_p = median_p if np.array_equal(median_m, all_m) else profile(chain, pop, np.repeat(all_m, pop.size))
-        q = np.concatenate([median_p.median_log10_ber(), all_p.worst_in_service_log10_ber()])
-        return log_q_excess(q_target2, ber.q_from_log10_ber(q))
+        parts = np.split(lengths_m, len(statistics))
+        profiles: list[Profile] = []
+        for i, part in enumerate(parts):
+            same = next((j for j in range(i) if np.array_equal(parts[j], part)), None)
+            profiles.append(profiles[same] if same is not None else profile(chain, pop, np.repeat(part, pop.size)))
+        q = np.concatenate([statistic(p) for statistic, p in zip(statistics, profiles, strict=True)])
+        return log_q_excess(q_targets, ber.q_from_log10_ber(q))
 
     lo, hi = range_m
-    reaches = solve_reach_m(excess, lo, hi, size=2 * designs, max_steps=steps, spacing="linear")
-    return reaches[:designs], reaches[designs:]
+    found = solve_reach_m(excess, lo, hi, size=designs * len(statistics), max_steps=steps, spacing="linear")
+    return dict(zip(names, np.split(found, len(statistics)), strict=True))
+
+
+REACHES: dict[str, Callable[[Profile], np.ndarray]] = {
+    "reach_median_m": Profile.median_log10_ber,  # the median channel's
+    "reach_all_m": Profile.worst_in_service_log10_ber,  # every data channel in service
+}

@@ -67,7 +67,8 @@ def solve_reach_m(
     meeting end (the criterion holds there). ``spacing="log"``: ``bisections`` bisections in ln L,
     then Illinois steps, with a bisection whenever a step fails to halve the bracket;
     ``"linear"``: Illinois steps in L from the start (for an excess nearly linear in L,
-    :func:`log_q_excess`; ``bisections`` is ignored).
+    :func:`log_q_excess`; ``bisections`` is ignored), always ``max_steps`` of them (an element
+    whose bracket is done stays put): each element's root is then the same in any batch.
     """
     if spacing not in ("log", "linear"):
         raise ConfigError(f"spacing = {spacing!r}: allowed 'log' or 'linear'")
@@ -86,7 +87,7 @@ def solve_reach_m(
     width = b - a
     for step in range(max_steps):
         done = fails_short | passes_long | (to_m(b) - to_m(a) <= np.maximum(rel_tol * to_m(a), abs_tol_m))
-        if np.all(done):
+        if np.all(done) and not linear:  # linear: always max_steps, so no element waits on another
             break
         with np.errstate(divide="ignore", invalid="ignore"):
             secant = (a * fb - b * fa) / (fb - fa)

@@ -33,7 +33,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from mosaiclink.physics._compiled import CompileGate
+
 PEAK_OVERSAMPLE = 4  # finer lattice (x sps) on which the pulse peak is bracketed
+COMPILED_ROWS = 2048  # from this many pulses on, the peak refinement runs compiled
+_PEAK_GATE = CompileGate(COMPILED_ROWS)
 
 
 def spectrum(pulse, samples_per_bit: int, harmonics: int | None = None) -> np.ndarray:
@@ -106,7 +110,7 @@ def _peak_tables(harmonics: int, span_bits: int):
     return advance, _interleaved(np.concatenate([omega[:, None] ** order * table for order in (0, 1, 2)], axis=1))
 
 
-def peak_bits(h, span_bits: int, refinements: int = 2) -> np.ndarray:
+def peak_bits(h, span_bits: int, refinements: int = 2, compiled: bool | None = None) -> np.ndarray:
     r"""Instant (bits, continuous) of each pulse's maximum.
 
     From the grid's maximum the pulse and its first two derivatives are evaluated on a
@@ -115,7 +119,9 @@ def peak_bits(h, span_bits: int, refinements: int = 2) -> np.ndarray:
     :math:`p'` is the cubic Hermite interpolant of its values and slopes :math:`p''` at both
     ends, whose root is found by Newton ``refinements`` steps from the linear-interpolation root
     (clipped to the bracket). Continuous: when the root crosses a lattice sample both brackets
-    give that sample. Within 0.0005 dB in Q of the linear root on a 32x lattice.
+    give that sample. Within 0.0005 dB in Q of the linear root on a 32x lattice. From
+    ``COMPILED_ROWS`` rows on (or once Numba is loaded) the refinement runs as one compiled loop
+    (:func:`mosaiclink.physics._peak_kernel.refine`, identical results); ``compiled`` forces the choice.
     """
     n = 2 * (h.shape[-1] - 1)
     sps = n // span_bits
@@ -126,7 +132,13 @@ def peak_bits(h, span_bits: int, refinements: int = 2) -> np.ndarray:
     advance, tables = _peak_tables(h.shape[-1], span_bits)
     near = advance[grid]
     near *= h
-    pulse, slope, bend = np.split(_real_product(near, tables), 3, axis=1)
+    lattice = _real_product(near, tables)
+    compiled = _PEAK_GATE.compiled(h.shape[0], compiled)
+    if compiled:
+        from mosaiclink.physics._peak_kernel import refine
+
+        return refine(lattice, grid, sps, fine, refinements)
+    pulse, slope, bend = np.split(lattice, 3, axis=1)
     j = np.argmax(pulse, axis=1)
     rows = np.arange(h.shape[0])
     start = np.clip(np.where(slope[rows, j] < 0, j - 1, j), 0, 2 * fine - 1)
