@@ -103,6 +103,22 @@ def test_kr4_and_pcie_byte_code_match_reedsolo():
     assert np.array_equal(pcie.decode(rx)[0], cw)
 
 
+def test_roots_past_the_field_order_wrap_as_reedsolo_wraps_them():
+    """A first consecutive root of 250 in GF(2^8) with 10 parity symbols: the roots alpha^250 ...
+    alpha^259 wrap to alpha^0 ... alpha^4 (alpha has order 255). reedsolo (an independent
+    implementation) encodes the same codewords, and the decoder corrects 5 symbol errors."""
+    rng = np.random.default_rng(7)
+    code = ReedSolomon(60, 50, m=8, poly=BYTE_POLY, fcr=250)
+    oracle = reedsolo.RSCodec(10, nsize=255, c_exp=8, prim=BYTE_POLY, fcr=250, generator=2)
+    msgs = rng.integers(0, 256, (20, 50))
+    cw = code.encode(msgs)
+    assert all(list(oracle.encode(bytes(msgs[i].astype(np.uint8)))) == list(cw[i]) for i in range(20))
+    rx = cw.copy()
+    for row in rx:
+        row[rng.choice(60, 5, replace=False)] ^= rng.integers(1, 256, 5).astype(np.uint16)
+    assert np.array_equal(code.decode(rx)[0], cw)
+
+
 def test_bad_inputs_raise_config_error(kp4):
     with pytest.raises(ConfigError):
         ReedSolomon(544, 544)
