@@ -151,9 +151,7 @@ def sentinels():
 # Tests that failed on the final merge of session 4 (eight branches merged at once, measured at the end
 # of the session with no time left to fix them); each is an open item in the issue it names. They are
 # expected failures, not strict: one that passes reports XPASS. Remove an entry when its fix lands.
-KNOWN_FAILING = {
-    "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": "#22: prototype chain not shipped yet",
-}
+KNOWN_FAILING: dict[str, str] = {}
 KNOWN_FAILING_MODULES: dict[str, str] = {}
 
 

@@ -105,9 +105,14 @@ def _covered(seed: int) -> tuple[np.ndarray, object]:
     measured = observed >= MEASURABLE_LOG10_BER
     data = _dataset(np.maximum(observed, MEASURABLE_LOG10_BER), ["value" if m else "upper" for m in measured])
     result, order = sample_posterior(PROTO, INPUTS, (data,), load_preset, seed=seed)
-    assert order == (0, 1, 2)
+    # an input the screen leaves out keeps its prior (module Notes): its 90 % interval is the prior's
+    sampled = [s.path for s in result.sampled]
+    assert [INPUTS[j].path for j in order] == sampled
     draws = result.draws_unit(2000, seed)
-    lo, hi = np.percentile(draws, [5.0, 95.0], axis=0)
+    lo, hi = np.full(len(INPUTS), 0.05), np.full(len(INPUTS), 0.95)
+    for j, inp in enumerate(INPUTS):
+        if inp.path in sampled:
+            lo[j], hi[j] = np.percentile(draws[:, sampled.index(inp.path)], [5.0, 95.0])
     return (lo <= unit) & (unit <= hi), result
 
 
@@ -117,7 +122,7 @@ def test_one_round_trip_converges_and_holds_the_truth():
     inside, result = _covered(0)
     assert result.converged
     assert all(v < MAX_RHAT for v in result.rhat.values()) and all(v >= MIN_ESS for v in result.ess.values())
-    assert set(result.rhat) == {i.path for i in INPUTS}
+    assert set(result.rhat) <= {i.path for i in INPUTS}
     assert inside.sum() >= 2  # 90 % intervals: all three hold the truth with probability 0.73, >= 2 with 0.97
 
 
