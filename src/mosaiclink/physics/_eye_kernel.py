@@ -80,30 +80,24 @@ def exp_nonpositive(u):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def horner(coefficients, x):
+    """The polynomial with ``coefficients`` (highest power first) at ``x``, by Horner's rule."""
+    out = coefficients[0]
+    for c in coefficients[1:]:
+        out = out * x + c
+    return out
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def ndtr(a):
     """Standard normal CDF (Cephes formulation, branch-free; see module Notes)."""
     x = a * SQRT1_2
     z = abs(x)
     zz = x * x
-    num = ERF_T[0]
-    for c in ERF_T[1:]:
-        num = num * zz + c
-    den = ERF_U[0]
-    for c in ERF_U[1:]:
-        den = den * zz + c
+    num, den = horner(ERF_T, zz), horner(ERF_U, zz)
     zc = z if z < ERFC_ZERO else ERFC_ZERO  # keeps inf out of the polynomials (erfc is 0 there)
-    p_mid = ERFC_P[0]
-    for c in ERFC_P[1:]:
-        p_mid = p_mid * zc + c
-    q_mid = ERFC_Q[0]
-    for c in ERFC_Q[1:]:
-        q_mid = q_mid * zc + c
-    p_far = ERFC_R[0]
-    for c in ERFC_R[1:]:
-        p_far = p_far * zc + c
-    q_far = ERFC_S[0]
-    for c in ERFC_S[1:]:
-        q_far = q_far * zc + c
+    p_mid, q_mid = horner(ERFC_P, zc), horner(ERFC_Q, zc)
+    p_far, q_far = horner(ERFC_R, zc), horner(ERFC_S, zc)
     small = zc < 8.0
     near = z < 1.0  # one division for both forms: erf(x) = x T/U, or erfc(z) = e^{-z^2} P/Q
     gauss = exp_nonpositive(-zc * zc) if zc * zc < ERFC_MAXLOG else 0.0  # Cephes' underflow to 0
