@@ -39,12 +39,12 @@ ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time.
 SIM_BITS_PER_S = 1.3e6
 
 
-UNCERTAINTY_SAMPLES_PER_S = 28
+UNCERTAINTY_SAMPLES_PER_S = 800
 """Latin-hypercube samples ``mosaic uncertainty`` evaluates per second of CPU (power and reliability
-per sample, the link through the population fast path, whose per-design LED rate equation is ~70 %
-of it): ``--prior-only -n 4500`` took 141 s of CPU more than ``-n 500`` (69 s user + 72 s sys
-extra, 35 ms per sample) on the 2-core VM at load average 9-12 (session 5; it was 400/s before the
-population fast path, so 1,000,000 samples were estimated at 42 min instead of ~10 h)."""
+per sample, the link through the population fast path with the median channel's reach):
+``--prior-only -n 4500`` took 4.72 s of CPU more than ``-n 500`` (847 samples/s) on the 2-core VM
+at load average ~1 (session 6, after the chain's compiled kernels and the 12-evaluation reach
+search; 28/s in session 5 at load 9-12, 400/s before the population fast path)."""
 UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
 UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
 
