@@ -21,17 +21,22 @@ def _led(diameter_um=5.0, order=1.0):
     return MicroLedSpec(diameter_um=diameter_um, lambertian_order=order)
 
 
-def test_ideal_micro_optic_launch_follows_etendue():
-    # An ideal (D = 1) optic collecting 70 % of a 5 um LED into a 45 um square, imaged at M = 0.5:
-    # sin^2 on the fibre face = eta A_LED / (a M)^2; below the fibre NA^2 everything collected is launched
-    cpl = CouplingSpec(
-        lens="tir",
+def _micro_optic(lens: str, etendue_dilution: float) -> CouplingSpec:
+    """A micro-optic collecting 70 % into a 0.9-pitch aperture, imaged at M = 0.5 through a 0.5 relay."""
+    return CouplingSpec(
+        lens=lens,
         collection_efficiency=0.7,
-        etendue_dilution=1.0,
+        etendue_dilution=etendue_dilution,
         lens_aperture_fraction=0.9,
         spot_magnification=0.5,
         relay_na=0.5,
     )
+
+
+def test_ideal_micro_optic_launch_follows_etendue():
+    # An ideal (D = 1) optic collecting 70 % of a 5 um LED into a 45 um square, imaged at M = 0.5:
+    # sin^2 on the fibre face = eta A_LED / (a M)^2; below the fibre NA^2 everything collected is launched
+    cpl = _micro_optic("tir", etendue_dilution=1.0)
     fib = FiberSpec(na=0.2)
     out = optics.launch(_led(), cpl, fib, 50.0)
     face_sin2 = 0.7 * np.pi * 2.5**2 / (45.0 * 0.5) ** 2
@@ -230,14 +235,7 @@ def test_micro_optic_capped_by_its_aperture_etendue_by_hand():
     most sin^2 = a^2 / (D A_LED) = 324 / (1.5 x 706.86) = 0.3056 of the source cone, below the 0.7
     asked for; the beam then fills sin^2 = 1 at the lenslet, 1/M^2 = 4 at M = 0.5 on the face, and the
     0.2 stop passes 0.04 / 4 of it."""
-    cpl = CouplingSpec(
-        lens="microlens",
-        collection_efficiency=0.7,
-        etendue_dilution=1.5,
-        lens_aperture_fraction=0.9,
-        spot_magnification=0.5,
-        relay_na=0.5,
-    )
+    cpl = _micro_optic("microlens", etendue_dilution=1.5)
     out = optics.launch(_led(30.0), cpl, FiberSpec(na=0.2), 20.0)
     cap = 18.0**2 / (1.5 * np.pi * 15.0**2)
     assert float(out.source_sin2) == pytest.approx(cap, rel=1e-12)
