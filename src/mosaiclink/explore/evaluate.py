@@ -24,8 +24,8 @@ Columns (:data:`METRICS`):
   labelled as such; no surface headlines them.
 
 Reaches use the one reach solver (``physics.reach.solve_reach_m``) over
-``[REACH_MIN_M, REACH_MAX_M]``: ``REACH_STEPS`` Illinois steps in L on the ln-Q excess
-(``physics.reach.log_q_excess``) after the bracket's ends, then the secant root. Power per end
+``[REACH_MIN_M, REACH_MAX_M]``: ``REACH_STEPS`` steps after the bracket's ends (``REACH_BISECTIONS``
+in ln L, then Illinois in L on the ln-Q excess, ``physics.reach.log_q_excess``), then the secant root. Power per end
 is ``system.power.mosaic_power`` and link FIT the mission-average of
 ``system.reliability.link_survival`` at the reliability spec's reference temperature.
 The agreement with ``mosaic link`` is measured in ``tests/explore/test_fast_vs_full.py``
@@ -57,7 +57,8 @@ from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
 
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
-REACH_STEPS = 5  # Illinois steps in L after the bracket's ends (on the ln-Q excess), then the secant root
+REACH_STEPS = 8  # solver steps after the bracket's ends: REACH_BISECTIONS in ln L, then Illinois in L on ln Q
+REACH_BISECTIONS = 4  # steps over a plateau of the excess (a Q that levels off), which false position crawls along
 BLOCK_ROWS = 512  # designs per array pass: the (designs, instants, patterns) arrays stay in cache
 
 METRICS = (
@@ -117,7 +118,9 @@ def reach_m(chain: Chain, log10_target: np.ndarray, margin_db: float | None = No
     def excess(lengths):  # ln of the Q ratio: nearly linear in L
         return log_q_excess(q_target, ber.q_from_log10_ber(chain.log10_ber(lengths)))
 
-    return solve_reach_m(excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS, spacing="linear")
+    return solve_reach_m(
+        excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS, bisections=REACH_BISECTIONS, spacing="linear"
+    )
 
 
 def nominal_chain(batch: DesignBatch) -> Chain:
@@ -200,7 +203,14 @@ def population_pass(
     for pop, members in populations(base, paths, rows, reference_length_m):
         batch = design_batch(base, paths, rows[members], checked=True)
         cols = population_columns(
-            batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), REACH_STEPS, wanted
+            batch,
+            members.size,
+            pop,
+            batch.link.length_m,
+            (REACH_MIN_M, REACH_MAX_M),
+            REACH_STEPS,
+            wanted,
+            REACH_BISECTIONS,
         )
         for name, values in cols.items():
             out.setdefault(name, np.empty(len(rows)))[members] = values
@@ -261,6 +271,8 @@ def _reach_columns(reaches: bool | Collection[str]) -> tuple[str, ...]:
     """The reach columns ``reaches`` asks for: all, none, or the named ones (each one of :data:`REACH_COLUMNS`)."""
     if isinstance(reaches, bool):
         return REACH_COLUMNS if reaches else ()
+    if isinstance(reaches, str):  # one name, not its letters
+        reaches = (reaches,)
     unknown = set(reaches) - set(REACH_COLUMNS)
     if unknown:
         raise ConfigError(f"reaches = {sorted(unknown)}: allowed {', '.join(REACH_COLUMNS)}, True or False")

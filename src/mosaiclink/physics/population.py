@@ -224,8 +224,9 @@ def population_columns(
     pop: Population,
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
-    reach_steps: int = 5,
+    reach_steps: int = 8,
     reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
+    reach_bisections: int = 4,
 ) -> dict[str, np.ndarray]:
     """The population columns of ``designs`` designs (one group): designs in, columns out.
 
@@ -236,6 +237,7 @@ def population_columns(
     length_m : (designs,) fibre lengths at which the BER columns are judged
     reach_range_m : the reach search's range; None skips the reaches
     reaches : which of :data:`REACHES` to search (one search for all of them)
+    reach_steps, reach_bisections : the search's steps after its ends, the first ones in ln L (``solve_reach_m``)
 
     Returns
     -------
@@ -261,12 +263,18 @@ def population_columns(
         "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
     }
     if reach_range_m is not None and reaches:
-        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reach_steps, reaches))
+        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reach_steps, reach_bisections, reaches))
     return out
 
 
 def _reaches_m(
-    chain: Chain, pop: Population, q_target: np.ndarray, range_m: tuple[float, float], steps: int, names
+    chain: Chain,
+    pop: Population,
+    q_target: np.ndarray,
+    range_m: tuple[float, float],
+    steps: int,
+    bisections: int,
+    names,
 ) -> dict[str, np.ndarray]:
     """The reaches ``names`` of :data:`REACHES` (module Notes, "Reaches"): their searches run as one,
     so the lengths they try alike (the bracket's ends) evaluate the population once. Each design's
@@ -285,7 +293,8 @@ def _reaches_m(
         return log_q_excess(q_targets, ber.q_from_log10_ber(q))
 
     lo, hi = range_m
-    found = solve_reach_m(excess, lo, hi, size=designs * len(statistics), max_steps=steps, spacing="linear")
+    size = designs * len(statistics)
+    found = solve_reach_m(excess, lo, hi, size=size, max_steps=steps, bisections=bisections, spacing="linear")
     return dict(zip(names, np.split(found, len(statistics)), strict=True))
 
 

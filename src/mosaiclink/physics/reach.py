@@ -67,9 +67,10 @@ def solve_reach_m(
     bracket (continuous in the excess values, so batch-independent to rounding); without it the
     meeting end (the criterion holds there). ``spacing="log"``: ``bisections`` bisections in ln L,
     then Illinois steps, with a bisection whenever a step fails to halve the bracket;
-    ``"linear"``: Illinois steps in L from the start (for an excess nearly linear in L,
-    :func:`log_q_excess`; ``bisections`` is ignored), always ``max_steps`` of them (an element
-    whose bracket is done stays put): each element's root is then the same in any batch.
+    ``"linear"``: ``bisections`` geometric bisections (they step over a plateau of the excess, which
+    false position crawls along), then Illinois steps in L (for an excess nearly linear in L,
+    :func:`log_q_excess`), always ``max_steps`` steps in all (an element whose bracket is done stays
+    put): each element's root is then the same in any batch.
     """
     if spacing not in ("log", "linear"):
         raise ConfigError(f"spacing = {spacing!r}: allowed 'log' or 'linear'")
@@ -92,12 +93,13 @@ def solve_reach_m(
             break
         with np.errstate(divide="ignore", invalid="ignore"):
             secant = (a * fb - b * fa) / (fb - fa)
-        if linear:
-            inner = np.isfinite(secant) & (secant > a) & (secant < b)
+        if linear:  # the first `bisections` steps halve the bracket in ln L (geometric midpoint)
+            inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b)
         else:
             inner = (step >= bisections) & np.isfinite(secant) & (secant > a) & (secant < b) & (b - a < 0.5 * width)
             inner |= step == bisections
-        x = np.where(inner & np.isfinite(secant), secant, 0.5 * (a + b))
+        midpoint = np.sqrt(a * b) if linear else 0.5 * (a + b)
+        x = np.where(inner & np.isfinite(secant), secant, midpoint)
         x = np.clip(x, a + 0.01 * (b - a), b - 0.01 * (b - a))
         width = b - a
         fx = np.asarray(excess(np.clip(to_m(x), lo_m, hi_m)), dtype=float)
