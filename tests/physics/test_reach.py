@@ -11,6 +11,8 @@ from scipy.stats import norm
 from mosaiclink.config.presets import load_preset
 from mosaiclink.errors import ConfigError
 from mosaiclink.physics.reach import (
+    FAST_REACH_BISECTIONS,
+    FAST_REACH_STEPS,
     Q_CLOSED,
     log_q_excess,
     margin_log10_ber,
@@ -133,7 +135,9 @@ def test_linear_illinois_on_the_log_q_excess_finds_the_loss_limited_reach(alpha_
         return q0 * 10.0 ** (-alpha_db_per_m * length_m / 10.0) + floor * q_target
 
     excess = lambda L: log_q_excess(q_target, q(L))  # noqa: E731
-    found = solve_reach_m(excess, lo_m, hi_m, max_steps=8, bisections=4, spacing="linear")[0]
+    found = solve_reach_m(
+        excess, lo_m, hi_m, max_steps=FAST_REACH_STEPS, bisections=FAST_REACH_BISECTIONS, spacing="linear"
+    )[0]
     assert np.isfinite(found) and 0.0 <= found <= hi_m
     if q(lo_m) < q_target:
         assert found == 0.0

@@ -24,8 +24,9 @@ Columns (:data:`METRICS`):
   labelled as such; no surface headlines them.
 
 Reaches use the one reach solver (``physics.reach.solve_reach_m``) over
-``[REACH_MIN_M, REACH_MAX_M]``: ``REACH_STEPS`` steps after the bracket's ends (``REACH_BISECTIONS``
-in ln L, then Illinois in L on the ln-Q excess, ``physics.reach.log_q_excess``), then the secant root. Power per end
+``[REACH_MIN_M, REACH_MAX_M]``: ``physics.reach.FAST_REACH_STEPS`` steps after the bracket's ends
+(the first in ln L, then Illinois in L on the ln-Q excess, ``physics.reach.log_q_excess``), then the
+secant root. Power per end
 is ``system.power.mosaic_power`` and link FIT the mission-average of
 ``system.reliability.link_survival`` at the reliability spec's reference temperature.
 The agreement with ``mosaic link`` is measured in ``tests/explore/test_fast_vs_full.py``
@@ -51,14 +52,18 @@ from mosaiclink.physics import ber
 from mosaiclink.physics.budget import budget_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw, image_diagonal_um
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
-from mosaiclink.physics.reach import log_q_excess, margin_log10_ber, solve_reach_m
+from mosaiclink.physics.reach import (
+    FAST_REACH_BISECTIONS,
+    FAST_REACH_STEPS,
+    log_q_excess,
+    margin_log10_ber,
+    solve_reach_m,
+)
 from mosaiclink.system.power import mosaic_power
 from mosaiclink.system.reliability import average_fit, link_survival
 from mosaiclink.units import HOURS_PER_YEAR
 
 REACH_MIN_M, REACH_MAX_M = 0.1, 1000.0
-REACH_STEPS = 8  # solver steps after the bracket's ends: REACH_BISECTIONS in ln L, then Illinois in L on ln Q
-REACH_BISECTIONS = 4  # steps over a plateau of the excess (a Q that levels off), which false position crawls along
 BLOCK_ROWS = 512  # designs per array pass: the (designs, instants, patterns) arrays stay in cache
 
 METRICS = (
@@ -119,7 +124,12 @@ def reach_m(chain: Chain, log10_target: np.ndarray, margin_db: float | None = No
         return log_q_excess(q_target, ber.q_from_log10_ber(chain.log10_ber(lengths)))
 
     return solve_reach_m(
-        excess, REACH_MIN_M, REACH_MAX_M, max_steps=REACH_STEPS, bisections=REACH_BISECTIONS, spacing="linear"
+        excess,
+        REACH_MIN_M,
+        REACH_MAX_M,
+        max_steps=FAST_REACH_STEPS,
+        bisections=FAST_REACH_BISECTIONS,
+        spacing="linear",
     )
 
 
@@ -202,16 +212,7 @@ def population_pass(
     out: dict[str, np.ndarray] = {}
     for pop, members in populations(base, paths, rows, reference_length_m):
         batch = design_batch(base, paths, rows[members], checked=True)
-        cols = population_columns(
-            batch,
-            members.size,
-            pop,
-            batch.link.length_m,
-            (REACH_MIN_M, REACH_MAX_M),
-            REACH_STEPS,
-            wanted,
-            REACH_BISECTIONS,
-        )
+        cols = population_columns(batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), wanted)
         for name, values in cols.items():
             out.setdefault(name, np.empty(len(rows)))[members] = values
     return out

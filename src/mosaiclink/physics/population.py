@@ -77,7 +77,13 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
-from mosaiclink.physics.reach import log_q_excess, margin_log10_ber, solve_reach_m
+from mosaiclink.physics.reach import (
+    FAST_REACH_BISECTIONS,
+    FAST_REACH_STEPS,
+    log_q_excess,
+    margin_log10_ber,
+    solve_reach_m,
+)
 
 SEED = 0  # the draw `mosaic link` uses by default
 QUANTILES = (
@@ -224,9 +230,7 @@ def population_columns(
     pop: Population,
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
-    reach_steps: int = 8,
     reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
-    reach_bisections: int = 4,
 ) -> dict[str, np.ndarray]:
     """The population columns of ``designs`` designs (one group): designs in, columns out.
 
@@ -237,7 +241,6 @@ def population_columns(
     length_m : (designs,) fibre lengths at which the BER columns are judged
     reach_range_m : the reach search's range; None skips the reaches
     reaches : which of :data:`REACHES` to search (one search for all of them)
-    reach_steps, reach_bisections : the search's steps after its ends, the first ones in ln L (``solve_reach_m``)
 
     Returns
     -------
@@ -263,7 +266,7 @@ def population_columns(
         "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
     }
     if reach_range_m is not None and reaches:
-        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reach_steps, reach_bisections, reaches))
+        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reaches))
     return out
 
 
@@ -272,8 +275,6 @@ def _reaches_m(
     pop: Population,
     q_target: np.ndarray,
     range_m: tuple[float, float],
-    steps: int,
-    bisections: int,
     names,
 ) -> dict[str, np.ndarray]:
     """The reaches ``names`` of :data:`REACHES` (module Notes, "Reaches"): their searches run as one,
@@ -294,7 +295,9 @@ def _reaches_m(
 
     lo, hi = range_m
     size = designs * len(statistics)
-    found = solve_reach_m(excess, lo, hi, size=size, max_steps=steps, bisections=bisections, spacing="linear")
+    found = solve_reach_m(
+        excess, lo, hi, size=size, max_steps=FAST_REACH_STEPS, bisections=FAST_REACH_BISECTIONS, spacing="linear"
+    )
     return dict(zip(names, np.split(found, len(statistics)), strict=True))
 
 

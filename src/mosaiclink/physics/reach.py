@@ -44,6 +44,11 @@ from mosaiclink.physics.link import LinkReport, analyse
 from mosaiclink.physics.pulse import chain, led_pulse
 
 MAX_REACH_M = 10_000.0
+# the fast paths' search (population and nominal chain, ``spacing="linear"``): steps after the
+# bracket's ends, the first FAST_REACH_BISECTIONS in ln L (they step over a plateau of the excess,
+# which false position crawls along), then Illinois in L on :func:`log_q_excess`
+FAST_REACH_STEPS = 8
+FAST_REACH_BISECTIONS = 4
 MIN_REACH_M = 0.01
 
 
