@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mosaiclink.config import quantities
 from mosaiclink.config.datasets import dataset_path
 from mosaiclink.config.measurements import (
     load_ber_dataset,
@@ -18,7 +19,7 @@ from mosaiclink.config.measurements import (
     observation_from_counts,
     observation_from_interval,
 )
-from mosaiclink.config.quantities import convert, field_unit
+from mosaiclink.config.quantities import convert, field_unit, own_unit_texts
 from mosaiclink.errors import ConfigError
 
 
@@ -66,6 +67,52 @@ def test_bad_quantities_are_one_line_naming_the_field(field, text, needle):
     assert (
         needle in message and f"'{field}'" in message and message.startswith("f.toml: point 2") and "\n" not in message
     )
+
+
+OWN_UNIT_FIELDS = [f"x_{token}" for token in quantities.TOKENS] + [
+    "attenuation_db_per_m",
+    "tia_noise_pa_per_sqrt_hz",
+    "power_w_per_sqrt_ghz",
+]
+
+
+@pytest.mark.parametrize("field", OWN_UNIT_FIELDS)
+def test_a_value_in_its_fields_own_unit_is_pints_number(field):
+    """The shortcut for a field's own unit (no registry) gives pint's conversion bit for bit: zero,
+    signed zero, subnormals and the ends of the float range included."""
+    texts = own_unit_texts(field)
+    assert texts  # every unit token and the per / per-sqrt forms have one
+    ureg = quantities.registry()
+    rng = np.random.default_rng(7)
+    numbers = [*map(float, rng.normal(size=40) * 10.0 ** rng.integers(-300, 300, 40)), 0.0, -0.0, 5e-324, -1.7e308]
+    for text in texts:
+        for number in numbers:
+            pint_value = float(ureg.Quantity(number, text).to(field_unit(field)).magnitude)
+            shortcut = convert(field, f"{number!r} {text.replace('/', ' / ')}")
+            assert shortcut == pint_value and math.copysign(1, shortcut) == math.copysign(1, pint_value)
+
+
+def test_own_units_are_only_exact_spellings():
+    assert own_unit_texts("capacitance_ff") == {"fF"}
+    assert own_unit_texts("tia_noise_pa_per_sqrt_hz") == {"pA/Hz**0.5", "pA/Hz^0.5"}
+    assert own_unit_texts("chromatic_dispersion_ps_per_nm_km") == frozenset()  # two units below: pint converts
+    assert own_unit_texts("quantum_efficiency") == frozenset()
+    assert convert("attenuation_db_per_m", "0.3 dB/km") == pytest.approx(3e-4, rel=1e-12)  # not its own unit
+    with pytest.raises(ConfigError, match="must be a finite number"):
+        convert("capacitance_ff", "1e999 fF")
+
+
+def test_the_shipped_ranges_load_without_building_the_unit_registry():
+    """Regression test for the report's CPU: pint's registry costs ~0.6 s and the shipped ranges
+    and published points are written in their fields' own units."""
+    from mosaiclink.config.datasets import DEFAULT_DATASET
+    from mosaiclink.config.estimate_ranges import load_ranges, shipped_ranges_names
+
+    quantities.registry.cache_clear()
+    for name in shipped_ranges_names():
+        load_ranges(name)
+    load_ber_dataset(dataset_path(DEFAULT_DATASET))
+    assert quantities.registry.cache_info().currsize == 0
 
 
 @given(st.floats(1e-6, 1e6), st.sampled_from([("m", 1.0), ("km", 1e3), ("mm", 1e-3), ("um", 1e-6)]))

@@ -14,6 +14,11 @@ denominator; ``sqrt`` takes the square root of the next token. Decibels are a ra
 own dimension (``dB/km`` converts to ``dB/m``, never to a plain number) and ``dBm`` is a level:
 a power in W converts to dBm by ``10 log10(P / 1 mW)``. Temperatures are absolute (``degC``,
 ``K``, ``degF``), converted with pint's offset units.
+
+A value written in the field's own unit (``"50 fF"`` for ``capacitance_ff``, ``"0.1 dB/m"`` for
+``attenuation_db_per_m``: :func:`own_unit_texts`) is its number: pint's conversion between equal
+units returns the magnitude unchanged, so the registry (pint's import and its definitions file:
+~0.6 s of CPU) is built only for a value that needs converting.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from mosaiclink.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pint
 
 TOKENS = {
     "m": "m",
@@ -92,6 +98,8 @@ _DBM_WORD = re.compile(r"(?<![A-Za-z_])dBm(?![A-Za-z_])")
 @functools.cache
 def registry() -> pint.UnitRegistry:
     """The unit registry, with dB and dBm as units of their own dimensions and FIT."""
+    import pint  # deferred: most values are in their field's own unit (module Notes)
+
     ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("dB_ratio = [log_ratio]")
     ureg.define("dBm_level = [power_level]")
@@ -113,6 +121,29 @@ def field_unit(name: str) -> str | None:
         if expression is not None:
             return expression
     return None
+
+
+_OWN_UNIT_FORMS = (  # field_unit's expression -> the texts that write exactly that unit
+    (re.compile(r"\(([^()]+)\)"), ("{0}",)),  # one token: "fF", "Gbit/s", "um**2"
+    (re.compile(r"\((\w+)\) / \(\((\w+)\)\)"), ("{0}/{1}",)),  # one word per one word: "dB_ratio/m"
+    (re.compile(r"\((\w+)\) / \(\((\w+)\)\*\*0\.5\)"), ("{0}/{1}**0.5", "{0}/{1}^0.5")),  # "pA/Hz**0.5"
+)
+_OPERATOR_SPACE = re.compile(r"\s*(\*\*|\^|[*/])\s*")
+
+
+@functools.cache
+def own_unit_texts(name: str) -> frozenset[str]:
+    """The unit texts that are exactly the field's own unit (none when it has none): its suffix's one
+    unit (``"fF"`` for ``capacitance_ff``, ``"Gbit/s"`` for ``rate_gbps``), one unit per one unit
+    (``"dB_ratio/m"`` for ``attenuation_db_per_m``, the dB words in their pint names) or per the
+    root of one (``"pA/Hz**0.5"`` or ``"pA/Hz^0.5"`` for ``tia_noise_pa_per_sqrt_hz``); spaces
+    around operators do not count (:func:`convert` removes them)."""
+    expression = field_unit(name) or ""
+    for pattern, forms in _OWN_UNIT_FORMS:
+        match = pattern.fullmatch(expression)
+        if match is not None:
+            return frozenset(form.format(*match.groups()) for form in forms)
+    return frozenset()
 
 
 def _suffix_expression(tokens: list[str]) -> str | None:
@@ -168,8 +199,12 @@ def convert(field: str, value: Any, where: str = "") -> float:
     target = field_unit(field)
     if not unit_text:
         return _finite(field, number, prefix)
-    ureg = registry()
     source = _DB_WORD.sub("dB_ratio", _DBM_WORD.sub("dBm_level", unit_text))
+    if _OPERATOR_SPACE.sub(r"\1", source) in own_unit_texts(field):  # its own unit: no conversion (module Notes)
+        return _finite(field, number, prefix, value)
+    ureg = registry()
+    import pint
+
     try:
         quantity = ureg.Quantity(number, source)
         if target is None:
