@@ -32,3 +32,21 @@ def test_variation_statistics():
     draws = draw_variation(VariationSpec(led_efficiency_sigma_pct=10.0, dead_channel_probability=0.1), 4000, seed=1)
     assert abs(draws.led_efficiency_scale.std() - 0.10) < 0.01
     assert abs(draws.dead.mean() - 0.1) < 0.02
+
+
+def test_draws_are_each_channels_own_stream_and_results_do_not_share_memory():
+    """The cached standard normals are channel k's stream's first ten normals (streams module), and a
+    caller writing into one draw's arrays changes no later draw."""
+    from mosaiclink.streams import Stream, generator
+
+    spec = VariationSpec(misalignment_sigma_um=1.0, wavelength_sigma_nm=1.0)
+    first = draw_variation(spec, 12, seed=3, length_mismatch_ppm=1e6)
+    for k in (0, 5, 11):
+        z = generator(3, Stream.VARIATION, k).standard_normal(10)
+        assert np.array_equal(first.tx_offset_um[k], z[3:5]) and first.wavelength_offset_nm[k] == z[7]
+        assert first.length_offset_fraction[k] == z[8]
+    kept = first.tx_offset_um.copy()
+    for field in ("led_efficiency_scale", "tx_offset_um", "wavelength_offset_nm", "dead"):
+        getattr(first, field)[...] = 0
+    again = draw_variation(spec, 12, seed=3, length_mismatch_ppm=1e6)
+    assert np.array_equal(again.tx_offset_um, kept) and again.led_efficiency_scale.min() >= 0.05
