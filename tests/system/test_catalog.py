@@ -102,3 +102,19 @@ def test_unknown_entry_and_bad_rate():
 def test_unreadable_file_is_catalog_error(tmp_path):
     with pytest.raises(CatalogError, match="cannot be read"):
         load_catalog([tmp_path / "missing.toml"])
+
+
+def test_shipped_files_are_read_once_and_a_user_file_every_time(tmp_path, monkeypatch):
+    """Regression test for the report's CPU: the built-in entries are parsed once per process (the
+    report loads the catalog a dozen times); a user file is read again on each call."""
+    import mosaiclink.system.catalog as catalog_module
+
+    first = load_catalog()
+    reads: list[str] = []
+    original = catalog_module.read_mapping
+    monkeypatch.setattr(catalog_module, "read_mapping", lambda path: reads.append(path.name) or original(path))
+    assert load_catalog() == first and reads == []
+    user = write(tmp_path)
+    load_catalog([user])
+    load_catalog([user])
+    assert reads == ["user.toml", "user.toml"]
