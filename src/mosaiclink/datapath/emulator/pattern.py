@@ -69,11 +69,10 @@ def run_pattern(
             bit, lane = np.divmod(line_pos, spec.channels)
             bit = bit + cb0
             tot["pre"] -= line_pos.size
-        elif spec.burst is None:
+        elif spec.burst is None and uniform:
             lane, bit = faults.candidate_errors(rng, p_max, lanes, cb0, cb1)
-            if not uniform:
-                keep = faults.thin(rng, setup.ber[lane] / p_max)
-                lane, bit = lane[keep], bit[keep]
+        elif spec.burst is None:
+            lane, bit = faults.thinned_errors(rng, setup.ber, p_max, lanes, cb0, cb1)
         else:
             assert ge_state is not None  # drawn above whenever spec.burst is set
             lane, bit = faults.gilbert_elliott_errors(rng, spec.burst, lanes, cb0, cb1, ge_state)

@@ -325,9 +325,7 @@ class _PeriodErrors:
             assert self.state is not None  # drawn in __init__ whenever spec.burst is set
             lane, bit = faults.gilbert_elliott_errors(rng, spec.burst, self.lanes, a, b, self.state)
             return lane, bit
-        lane, bit = faults.candidate_errors(rng, self.p_max, self.lanes, a, b)
-        keep = faults.thin(rng, self.setup.ber[lane] / self.p_max) if self.p_max > 0 else np.zeros(0, bool)
-        return lane[keep], bit[keep]
+        return faults.thinned_errors(rng, self.setup.ber, self.p_max, self.lanes, a, b)
 
     def between(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Errors ``(lane, line bit)`` with ``a <= bit < b``; periods are drawn in order, each once."""
