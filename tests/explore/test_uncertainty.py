@@ -209,3 +209,21 @@ def test_link_metrics_in_progress_blocks_equal_one_pass():
     assert "reach_m" in blocked and not {"reach_all_m", "reach_nominal_m"} & set(blocked)
     for name, values in blocked.items():  # reaches too: a fixed number of solver steps, element by element
         np.testing.assert_allclose(values, whole[name], rtol=1e-12, atol=0.0, err_msg=name)
+
+
+def test_link_metrics_refuse_a_bad_row_in_any_block_validating_the_matrix_once(design, monkeypatch):
+    """The matrix is checked as a whole before the blocks run (regression test for the report's CPU:
+    a check per block of 50 rows validated ~40 designs each); a refused row in the last block is
+    still refused with the one validation's message."""
+    import mosaiclink.explore.uncertainty as uncertainty_module
+    from mosaiclink.config.overrides import check_rows
+
+    paths = ("led.peak_current_ma", "link.length_m")
+    rows = np.column_stack([np.linspace(1.5, 3.0, 23), np.full(23, 30.0)])
+    calls: list[int] = []
+    monkeypatch.setattr(uncertainty_module, "check_rows", lambda *a: calls.append(len(a[2])) or check_rows(*a))
+    uncertainty_module._link_metrics(design, paths, rows, reaches=())
+    assert calls == [23]
+    rows[-1, 1] = -5.0  # a negative length, in the last block
+    with pytest.raises(ConfigError, match="length_m"):
+        uncertainty_module._link_metrics(design, paths, rows, reaches=())

@@ -41,6 +41,7 @@ from mosaiclink.config.base import Spec
 from mosaiclink.config.catalog import CatalogEntry
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
+from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
@@ -296,13 +297,15 @@ def _link_metrics(
 ) -> dict[str, np.ndarray]:
     """The fast path over all rows in :data:`PROGRESS_BLOCKS` blocks, reporting each to ``progress``;
     of the reaches only ``reaches`` (:data:`METRICS` has the median channel's).
-    The blocks change no number (each row's reach takes the solver's fixed steps, element by element)."""
+    The blocks change no number (each row's reach takes the solver's fixed steps, element by element);
+    the matrix is validated once, as a whole (:func:`~mosaiclink.config.overrides.check_rows`)."""
     n = len(rows)
     step = max(-(-n // PROGRESS_BLOCKS), 1)
     try:
+        check_rows(design, paths, rows)
         parts = []
         for start in range(0, max(n, 1), step):
-            parts.append(evaluate_rows(design, paths, rows[start : start + step], reaches=reaches))
+            parts.append(evaluate_rows(design, paths, rows[start : start + step], reaches=reaches, checked=True))
             if progress is not None:
                 progress(min(start + step, n), n)
         return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
