@@ -9,6 +9,7 @@ imports a command's module only when the command is invoked (or asked for its ow
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import sys
@@ -102,6 +103,35 @@ def one_blas_thread() -> None:
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
+MALLOC_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc's malloc.h)
+MMAP_THRESHOLD_BYTES = 32 * 2**20  # glibc's largest (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit)
+TRIM_THRESHOLD_BYTES = 256 * 2**20
+
+
+def reuse_freed_memory() -> None:
+    """Ask glibc's malloc to keep freed blocks for reuse, unless the user tuned it.
+
+    The models allocate and free arrays of up to tens of MB by the thousand (a reach search's
+    (rows x samples) temporaries, the emulator's ~10 million candidate errors). By default glibc
+    serves blocks above its dynamic mmap threshold with fresh pages and returns freed heap tops to
+    the system, so each new temporary page-faults its memory in again. Blocks below 32 MB then come
+    from the heap, and up to 256 MB of freed heap top is kept. Measured on the default ``mosaic
+    report`` (load ~2.5): ~71,000 minor page faults instead of ~106,000 and 0.40-0.64 s of system
+    time instead of 0.84-0.96 s, the same peak memory (~440 MB). Setting any of
+    :data:`MALLOC_VARIABLES` (even empty) keeps glibc's defaults. A no-op where the C library has no
+    ``mallopt`` (macOS).
+    """
+    if any(name in os.environ for name in MALLOC_VARIABLES):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+    mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI; a MosaicError becomes one line on stderr and exit code 2.
 
@@ -110,6 +140,7 @@ def run(argv: list[str] | None = None) -> None:
     :mod:`mosaiclink.cli.options`) need catching here.
     """
     one_blas_thread()
+    reuse_freed_memory()
     try:
         app(args=argv)
     except MosaicError as exc:
