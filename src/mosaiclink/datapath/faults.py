@@ -68,7 +68,7 @@ def thinned_errors(
     Thinning (module Notes): the candidates' uniforms are ``rng.random(candidates)`` after their
     geometric gaps, and a candidate is kept where ``uniform < ber[lane] / p_max``; the lane and bit
     of each candidate are computed in one compiled pass that keeps only the accepted ones (a
-    report's emulation thins ~10 million candidates to ~2 %: array passes over all of them, the
+    report's emulation thins ~10 million candidates to 0.7 %: array passes over all of them, the
     division, gather and mask, were ~0.4 s of its CPU).
     """
     line = candidate_line_errors(rng, p_max, lanes, bit_start, bit_stop)
