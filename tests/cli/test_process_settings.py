@@ -81,3 +81,18 @@ def test_the_young_generation_is_collected_every_50000_allocations(monkeypatch):
     monkeypatch.setattr(gc, "set_threshold", lambda *t: calls.append(t))
     fewer_collections()
     assert calls == [(50_000, before[1], before[2])]
+
+
+def test_only_the_process_entry_point_tunes_the_process(monkeypatch):
+    """``run()`` as the program (no argv) applies the settings and freezes at the end; ``run(argv)``
+    from a test or a notebook leaves the caller's process as it was."""
+    calls: list[str] = []
+    for name in ("reuse_freed_memory", "fewer_collections", "skip_final_collection"):
+        monkeypatch.setattr(cli_main, name, lambda name=name: calls.append(name))
+    with pytest.raises(SystemExit):
+        cli_main.run(["--version"])
+    assert calls == []
+    monkeypatch.setattr(sys, "argv", ["mosaic", "--version"])
+    with pytest.raises(SystemExit):
+        cli_main.run()
+    assert calls == ["reuse_freed_memory", "fewer_collections", "skip_final_collection"]

@@ -149,18 +149,38 @@ def fewer_collections() -> None:
     gc.set_threshold(YOUNG_COLLECTION_ALLOCATIONS, middle, old)
 
 
+def skip_final_collection() -> None:
+    """Freeze every object the collector tracks (``gc.freeze``) as the process ends.
+
+    At exit the interpreter's last collections traverse every object of the ~1,500 imported
+    modules and the command's results: ~0.45 s of CPU after a default ``mosaic report``, 0.05 s
+    once they are frozen. The process ends right after: the files are written and closed, and
+    ``atexit`` handlers (temporary folders) still run; only objects in reference cycles are left
+    to the operating system instead of being collected one by one.
+    """
+    gc.freeze()
+
+
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI; a MosaicError becomes one line on stderr and exit code 2.
 
     Typer's standalone mode already reports usage errors (unknown option, bad type) in one
     block with exit code 2; only our own errors (including the option bounds of
-    :mod:`mosaiclink.cli.options`) need catching here.
+    :mod:`mosaiclink.cli.options`) need catching here. Without ``argv`` this is the process's
+    entry point (the ``mosaic`` script, ``python -m mosaiclink``), which also tunes the process:
+    :func:`reuse_freed_memory`, :func:`fewer_collections` and, as it ends,
+    :func:`skip_final_collection`; a caller passing ``argv`` (a test, a notebook) keeps its own.
     """
     one_blas_thread()
-    reuse_freed_memory()
-    fewer_collections()
+    entry = argv is None
+    if entry:
+        reuse_freed_memory()
+        fewer_collections()
     try:
         app(args=argv)
     except MosaicError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    finally:
+        if entry:
+            skip_final_collection()
