@@ -179,10 +179,14 @@ def test_population_fast_path_reports_what_mosaic_link_reports_on_every_preset(n
             assert abs(r["wis"][0] - r["wis"][1]) <= MEDIAN_DECADES, r
 
 
+SEEDS = (11, 12, 13)  # three hypercubes: the count bound once held on 11 alone (docs/models.md)
+
+
 @pytest.mark.slow
-def test_population_fast_path_on_random_designs():
-    """>= 200 random valid designs (the benchmark's five knobs over the 800G base)."""
-    rows = lhs_rows(DESIGNS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_population_fast_path_on_random_designs(seed):
+    """>= 200 random valid designs (the benchmark's five knobs over the 800G base), per seed."""
+    rows = lhs_rows(DESIGNS, seed)
     fast = evaluate_rows(BASE, PATHS, rows)
     results = [
         population_cases(with_overrides(BASE, dict(zip(PATHS, map(float, row), strict=True))), fast, i)
@@ -203,8 +207,9 @@ def test_population_reaches_agree_with_the_full_model(name):
 
 
 @pytest.mark.slow
-def test_population_reaches_on_random_designs():
-    rows = lhs_rows(DESIGNS)[::20]
+@pytest.mark.parametrize("seed", SEEDS)
+def test_population_reaches_on_random_designs(seed):
+    rows = lhs_rows(DESIGNS, seed)[::20]
     fast = evaluate_rows(BASE, PATHS, rows)
     checked = 0
     for i, row in enumerate(rows):
@@ -225,7 +230,9 @@ def test_channels_without_light_keep_the_regression_defined():
     from mosaiclink.physics.population import channel_features, regression
 
     swing = np.array([1e-6, 2e-6, np.nan, 3e-6, 0.0, 4e-6])
-    features = channel_features(np.array([5.0, 6.0, 0.0, 7.0, 0.0, 8.0]), swing, np.ones(6))
+    q = np.array([5.0, 6.0, 0.0, 7.0, 0.0, 8.0])
+    crosstalk = np.array([0.1, 0.2, np.inf, 0.1, np.inf, 0.3])  # a channel without light: aggressors / 0
+    features = channel_features(q, swing, np.ones(6), q, crosstalk)
     assert np.all(np.isfinite(features))
     ranks = np.array([0, 2, 5])
     out = regression(features, ranks)
