@@ -41,7 +41,11 @@ more: the product :math:`u \ln s`; a design whose eye is closed more by crosstal
 its reference's: :math:`Q^{\mathrm{G}}` and :math:`x`), which the per-design coefficients
 capture. The features are the reference's, so the map from the anchors' Q to every channel's Q
 is one fixed (live, R) matrix per group (:attr:`Population.predict`, the anchors returning their
-own exact value). Fitted through every channel instead of the anchors (the best these
+own exact value). That map takes the first :data:`ANCHOR_FIT` regressors: through the anchors
+alone (13 for the 800G array) all eight extrapolate poorly to lengths far from the reference's,
+where the reaches are searched (every data channel's reach of one seed-12 hypercube design 1.95 %
+short of the full model's, +0.59 % with five); the eight are fitted where more points
+are known, with the local anchors below. Fitted through every channel instead of the anchors (the best these
 regressors can do), on the acceptance test's hypercubes of seeds 12 and 13 (designs with >= 20
 channels within 0.1 of the target), the eight leave an rms of 0.002 in Q there (median over the
 designs; 0.005 at most), the first five alone 0.006-0.009 (0.021).
@@ -51,12 +55,13 @@ crosses the target, often a dense part of it (up to 116 of the 800G's 460 channe
 in Q), so a residual of 0.01 in Q there moves several channels. At each design's own length,
 :data:`LOCAL_ANCHORS` channels whose fitted Q lies within :data:`LOCAL_BAND_Q` of the target
 (evenly spaced in fitted order; :func:`local_ranks`) are evaluated exactly too, and the
-regression is re-fitted per design through the anchors and these
+regression, all eight regressors, is re-fitted per design through the anchors and these
 (:func:`refined_profile`): the fit is then held where the count is read, and the median, the
 count and the worst data channel in service at that length come from the re-fitted channels.
-The reaches' trial lengths use the anchors' fit alone. Exact probes alone, shifting the fit by
-their mean residual, were erratic (a probe's own residual moved tens of channels where the
-profile is flat); in the re-fit each probe is one more point of the same model.
+The reaches' trial lengths use the anchors' fit alone (:attr:`Population.predict`). Exact
+probes alone, shifting the fit by their mean residual, were erratic (a probe's own residual moved
+tens of channels where the profile is flat); in the re-fit each probe is one more point of the
+same model.
 
 The design's channels are then sorted: the median, the count meeting the target and the worst
 data channel in service are read from them. A quadratic profile in the normal score of the
@@ -129,8 +134,8 @@ class Population:
     live: int  # live channels; ranks 0..live-1 are live, best first
     anchor_ranks: np.ndarray  # (R,) ranks among the live channels, increasing
     anchors: ChannelDraw  # (R,) the anchor channels' draws, in anchor_ranks order
-    features: np.ndarray  # (live, P) every live channel's regressors (module Notes, "Regression")
-    predict: np.ndarray  # (live, R): anchors' Q -> every live channel's Q (module Notes, "Regression")
+    features: np.ndarray  # (live, 8) every live channel's regressors (module Notes, "Regression")
+    predict: np.ndarray  # (live, R): anchors' Q -> every live channel's Q, the first ANCHOR_FIT regressors
     array: Any  # the reference's array and its drawn variation: the draws of the local anchors
     variation: ChannelVariation
     order: np.ndarray  # (live,) the channel index of each rank
@@ -153,6 +158,7 @@ def _anchor_ranks(live: int, channels: int, data_channels: int) -> np.ndarray:
     return np.array(sorted(r for r in ranks if r >= 0))
 
 
+ANCHOR_FIT = 5  # regressors of the anchors' fit (every length); the re-fit with the local anchors takes all 8
 LENGTH_BIN = 1.25  # designs rank their channels by a reference within this length ratio of their own
 
 
@@ -187,7 +193,7 @@ def _population(reference_json: str, seed: int) -> Population:
         stages.xt_ratio[order].sum(axis=1),
     )
     return Population(
-        channels, data, int(order.size), ranks, anchors, features, regression(features, ranks),
+        channels, data, int(order.size), ranks, anchors, features, regression(features[:, :ANCHOR_FIT], ranks),
         design.array, variation, order,
     )  # fmt: skip
 
