@@ -237,3 +237,38 @@ def test_channels_without_light_keep_the_regression_defined():
     ranks = np.array([0, 2, 5])
     out = regression(features, ranks)
     assert np.all(np.isfinite(out)) and np.allclose(out[ranks], np.eye(3))
+
+
+def test_local_anchors_are_spread_over_the_channels_near_the_target():
+    """physics.population.local_ranks: the live non-anchor channels within LOCAL_BAND_Q of the target,
+    the first and the last of them and evenly between; fewer when fewer are near, none when none is."""
+    from mosaiclink.physics.population import LOCAL_ANCHORS, LOCAL_BAND_Q, local_ranks, population
+
+    pop = population(load_preset("mosaic-800g"))
+    fitted = np.linspace(8.0, 2.0, pop.live)  # Q falling with the rank, 0.014 per rank
+    q_target = np.array([5.0, 50.0, 1.92])  # dense, far, next to the live worst (an anchor)
+    picks = local_ranks(np.tile(fitted, (3, 1)), q_target, pop)
+    candidate = ~np.isin(np.arange(pop.live), pop.anchor_ranks)
+    near = np.flatnonzero((np.abs(fitted - 5.0) <= LOCAL_BAND_Q) & candidate)
+    evenly = np.rint(np.linspace(0, near.size - 1, LOCAL_ANCHORS)).astype(int)  # among the candidates
+    assert picks.shape == (3, LOCAL_ANCHORS) and near.size > 2 * LOCAL_ANCHORS
+    assert np.all(np.isin(picks[0], near)) and np.array_equal(np.searchsorted(near, picks[0]), evenly)
+    assert np.all(picks[1] == -1)
+    assert list(picks[2]) == [pop.live - 2] + [-1] * (LOCAL_ANCHORS - 1)
+
+
+def test_an_array_without_spread_keeps_the_refit_defined():
+    """No manufacturing spread: the swing and rate-scale regressors are constant (zero columns after
+    standardising), yet the re-fit with the local anchors is solvable and counts what mosaic link counts
+    (prototype just past its median reach: 4 of 100 channels, the least crosstalk, still meet)."""
+    from mosaiclink.physics.population import population, population_columns
+
+    spreads = ("led_efficiency_sigma_pct", "led_bandwidth_sigma_pct", "responsivity_sigma_pct")
+    no_spread = {f"variation.{name}": 0.0 for name in (*spreads, "misalignment_sigma_um", "wavelength_sigma_nm")}
+    design = with_overrides(load_preset("mosaic-prototype"), no_spread | {"link.length_m": 29.1})
+    pop = population(design)
+    assert np.count_nonzero(np.all(pop.features == 0.0, axis=0)) >= 1
+    columns = population_columns(design, 1, pop, [29.1], reach_range_m=None)
+    report = evaluate_link(design, seed=0)
+    assert columns["channels_meeting"][0] == report.channels_meeting_target == 4
+    assert columns["log10_ber_median"][0] == pytest.approx(np.median(report.log10_ber_stateye), abs=1e-3)

@@ -54,7 +54,7 @@ designs; 0.005 at most), the first five alone 0.006-0.009 (0.021).
 crosses the target, often a dense part of it (up to 116 of the 800G's 460 channels within 0.1
 in Q), so a residual of 0.01 in Q there moves several channels. At each design's own length,
 :data:`LOCAL_ANCHORS` channels whose fitted Q lies within :data:`LOCAL_BAND_Q` of the target
-(evenly spaced in fitted order; :func:`local_ranks`) are evaluated exactly too, and the
+(evenly spaced in the reference's order; :func:`local_ranks`) are evaluated exactly too, and the
 regression, all eight regressors, is re-fitted per design through the anchors and these
 (:func:`refined_profile`): the fit is then held where the count is read, and the median, the
 count and the worst data channel in service at that length come from the re-fitted channels.
@@ -284,27 +284,35 @@ LOCAL_BAND_Q = 0.1  # ... among those whose fitted Q is within this of the targe
 def local_ranks(fitted_q: np.ndarray, q_target: np.ndarray, pop: Population) -> np.ndarray:
     """The local anchors of each design (designs, :data:`LOCAL_ANCHORS`) as ranks, -1 where none:
     the live channels other than the anchors whose fitted Q is within :data:`LOCAL_BAND_Q` of the
-    design's target, evenly spaced in the order of their fitted Q (all of them when fewer)."""
-    designs, count = fitted_q.shape[0], LOCAL_ANCHORS
-    order = np.argsort(-fitted_q, axis=1, kind="stable")
-    anchor = np.zeros(pop.live, dtype=bool)
+    design's target, evenly spaced in the reference's order (all of them when fewer)."""
+    designs, live = fitted_q.shape
+    anchor = np.zeros(live, dtype=bool)
     anchor[pop.anchor_ranks] = True
-    near = (np.abs(np.take_along_axis(fitted_q, order, axis=1) - q_target[:, None]) <= LOCAL_BAND_Q) & ~anchor[order]
+    near = (np.abs(fitted_q - q_target[:, None]) <= LOCAL_BAND_Q) & ~anchor
     found = near.sum(axis=1)
-    # the k-th of the `found` candidates, k evenly spaced from the first to the last
-    k = np.rint(np.arange(count)[None, :] * (found[:, None] - 1) / max(count - 1, 1)).astype(np.int64)
-    position = np.argmax(np.cumsum(near, axis=1)[:, None, :] > k[:, :, None], axis=2)
-    picks = np.take_along_axis(order, position, axis=1)
-    repeated = np.zeros((designs, count), dtype=bool)
+    # the k-th of the `found` candidates (k from 0), k evenly spaced from the first to the last: the first
+    # rank where the running count of candidates reaches k + 1, found row by row in one flat search
+    k = np.rint(np.arange(LOCAL_ANCHORS) * (found[:, None] - 1) / max(LOCAL_ANCHORS - 1, 1)).astype(np.int64)
+    row_start = np.arange(designs)[:, None] * (live + 1)
+    running = (np.cumsum(near, axis=1) + row_start).ravel()
+    picks = np.searchsorted(running, (k + 1 + row_start).ravel()).reshape(k.shape) - np.arange(designs)[:, None] * live
+    repeated = np.zeros(k.shape, dtype=bool)
     repeated[:, 1:] = k[:, 1:] == k[:, :-1]  # fewer candidates than local anchors
     return np.where((found[:, None] > 0) & ~repeated, picks, -1)
 
 
+RIDGE = 1e-10  # relative: the re-fit's normal equations stay solvable where a regressor is undetermined
+
+
 def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m, q_target) -> Profile:
-    """The profile at each design's own length with its local anchors (module Notes, "Local anchors"):
+    r"""The profile at each design's own length with its local anchors (module Notes, "Local anchors"):
     the regression re-fitted per design through the anchors and the local anchors, the local anchors
-    evaluated exactly as one batch of chain rows."""
-    designs = q_anchor.shape[0]
+    evaluated exactly as one batch of chain rows.
+
+    Each design's least squares is solved by its normal equations, :math:`(A^T A + \lambda I) c = A^T q`
+    with :math:`\lambda` = :data:`RIDGE` times the mean eigenvalue of :math:`A^T A`: the
+    pseudo-inverse's solution as :math:`\lambda \to 0`, and defined where the points leave a
+    regressor undetermined (an array without spread in one of the draws: a zero column)."""
     picks = local_ranks(q_anchor @ pop.predict.T, q_target, pop)
     valid = picks >= 0
     row, column = np.nonzero(valid)
@@ -312,17 +320,13 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
     if row.size:
         local = Chain.batched(take_rows(design, row), pop.draws(picks[row, column]))
         q_local[row, column] = ber.q_from_log10_ber(local.log10_ber(np.asarray(length_m)[row]))
-    # per design least squares; an absent local anchor is a zero row (it weighs nothing)
     features = pop.features
-    rows = np.concatenate(
-        [
-            np.broadcast_to(features[pop.anchor_ranks], (designs, pop.size, features.shape[1])),
-            np.where(valid[..., None], features[np.maximum(picks, 0)], 0.0),
-        ],
-        axis=1,
-    )
-    coefficients = np.einsum("dpk,dk->dp", np.linalg.pinv(rows), np.concatenate([q_anchor, q_local], axis=1))
-    q = coefficients @ features.T
+    at_anchors = features[pop.anchor_ranks]
+    at_local = np.where(valid[..., None], features[np.maximum(picks, 0)], 0.0)  # an absent one weighs nothing
+    normal = at_anchors.T @ at_anchors + np.einsum("dmp,dmr->dpr", at_local, at_local)
+    normal += RIDGE * np.trace(normal, axis1=1, axis2=2)[:, None, None] / features.shape[1] * np.eye(features.shape[1])
+    moments = q_anchor @ at_anchors + np.einsum("dmp,dm->dp", at_local, q_local)
+    q = np.linalg.solve(normal, moments[..., None])[..., 0] @ features.T
     q[:, pop.anchor_ranks] = q_anchor
     q[row, picks[row, column]] = q_local[row, column]
     return Profile(-np.sort(-q, axis=1), pop)
