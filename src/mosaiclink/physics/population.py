@@ -41,14 +41,14 @@ more: the product :math:`u \ln s`; a design whose eye is closed more by crosstal
 its reference's: :math:`Q^{\mathrm{G}}` and :math:`x`), which the per-design coefficients
 capture. The features are the reference's, so the map from the anchors' Q to every channel's Q
 is one fixed (live, R) matrix per group (:attr:`Population.predict`, the anchors returning their
-own exact value). That map takes the first :data:`ANCHOR_FIT` regressors: through the anchors
-alone (13 for the 800G array) all eight extrapolate poorly to lengths far from the reference's,
-where the reaches are searched (every data channel's reach of one seed-12 hypercube design 1.95 %
-short of the full model's, +0.59 % with five); the eight are fitted where more points
-are known, with the local anchors below. Fitted through every channel instead of the anchors (the best these
-regressors can do), on the acceptance test's hypercubes of seeds 12 and 13 (designs with >= 20
-channels within 0.1 of the target), the eight leave an rms of 0.002 in Q there (median over the
-designs; 0.005 at most), the first five alone 0.006-0.009 (0.021).
+own exact value). That map takes the first :data:`ANCHOR_FIT` regressors and serves the reaches'
+trial lengths: there, through the anchors alone (13 for the 800G array), all eight extrapolate
+poorly to lengths far from the reference's (every data channel's reach of one seed-12 hypercube
+design 1.95 % short of the full model's, +0.59 % with five). At the design's own length, near
+the reference's, all eight are fitted (below). Fitted through every channel instead of the
+anchors (the best these regressors can do), on the acceptance test's hypercubes of seeds 12 and 13
+(designs with >= 20 channels within 0.1 of the target), the eight leave an rms of 0.002 in Q
+there (median over the designs; 0.005 at most), the first five alone 0.006-0.009 (0.021).
 
 *Local anchors.* The count of channels meeting the target is decided where the population
 crosses the target, often a dense part of it (up to 116 of the 800G's 460 channels within 0.1
@@ -56,8 +56,12 @@ in Q), so a residual of 0.01 in Q there moves several channels. At each design's
 :data:`LOCAL_ANCHORS` channels whose fitted Q lies within :data:`LOCAL_BAND_Q` of the target
 (evenly spaced in the reference's order; :func:`local_ranks`) are evaluated exactly too, and the
 regression, all eight regressors, is re-fitted per design through the anchors and these
-(:func:`refined_profile`): the fit is then held where the count is read, and the median, the
-count and the worst data channel in service at that length come from the re-fitted channels.
+(:func:`refined_profile`; through the anchors alone where no channel is that near): the fit is
+then held where the count is read, and the median, the count and the worst data channel in
+service at that length come from the re-fitted channels. (The five regressors there instead,
+where a design has no local anchor: the median 0.087 decade off at most on seeds 11-13 instead of
+0.119, but 0.068-0.084 instead of 0.037-0.044 on seeds 14-16, and 8.8 decades instead of 4.0 at
+the posterior draws of docs/models.md.)
 The reaches' trial lengths use the anchors' fit alone (:attr:`Population.predict`). Exact
 probes alone, shifting the fit by their mean residual, were erratic (a probe's own residual moved
 tens of channels where the profile is flat); in the re-fit each probe is one more point of the
