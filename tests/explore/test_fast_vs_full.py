@@ -272,3 +272,14 @@ def test_an_array_without_spread_keeps_the_refit_defined():
     report = evaluate_link(design, seed=0)
     assert columns["channels_meeting"][0] == report.channels_meeting_target == 4
     assert columns["log10_ber_median"][0] == pytest.approx(np.median(report.log10_ber_stateye), abs=1e-3)
+
+
+def test_an_array_without_a_live_channel_has_no_reach():
+    """Found by the preset fuzz (session 7): every channel dead (dead_channel_probability 1) left the
+    reach search without a design row (shapes (2,) and (0,)); as mosaic link, nothing meets anywhere."""
+    design = with_overrides(load_preset("mosaic-prototype"), {"variation.dead_channel_probability": 1.0})
+    fast = evaluate_rows(design, ("link.length_m",), np.array([[20.0], [30.0]]))
+    report = evaluate_link(design.with_link(length_m=20.0), seed=0)
+    assert report.channels_meeting_target == 0 and np.all(fast["channels_meeting"] == 0)
+    assert np.allclose(fast["log10_ber_median"], np.median(report.log10_ber_stateye))  # BER 1/2
+    assert np.all(fast["reach_median_m"] == 0.0) and np.all(fast["reach_all_m"] == 0.0)

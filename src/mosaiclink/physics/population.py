@@ -215,9 +215,11 @@ def channel_features(
     (module Notes, "Regression"), each standardised over the channels (conditioning only)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         log_swing = np.log(np.maximum(swing_a, 1e-300))
-        columns = [q_reference, log_swing, log_swing**2, np.log(rate_scale), q_gaussian, crosstalk_ratio]
-    standard = [_standardised(c) for c in columns]
-    return np.column_stack([np.ones(q_reference.size), *standard, standard[1] * standard[3]])
+        columns = [q_reference, log_swing, np.log(rate_scale), q_gaussian, crosstalk_ratio]
+    q, u, s, g, x = (_standardised(c) for c in columns)
+    # u^2 of the standardised swing: the same span with 1 and u as the raw square, which is u's twin
+    # (correlation -0.99998 on the 800G array: a condition number of 8,300 through its anchors, 520 so)
+    return np.column_stack([np.ones(q.size), q, u, _standardised(u**2), s, g, x, u * s])
 
 
 def _standardised(column: np.ndarray) -> np.ndarray:
@@ -268,17 +270,16 @@ class Profile:
         return np.count_nonzero(self.q >= np.asarray(q_target)[:, None], axis=1)
 
 
-def anchor_q(chain: Chain, pop: Population, length_m) -> np.ndarray:
+def anchor_q(chain: Chain, pop: Population, length_m, designs: int) -> np.ndarray:
     """The anchors' exact Q (designs, R) from their rows of ``chain`` (designs x anchors, design-major)."""
-    designs = chain.rows // max(pop.size, 1)
+    if pop.size == 0:  # no live channel
+        return np.zeros((designs, 0))
     return ber.q_from_log10_ber(chain.log10_ber(length_m)).reshape(designs, pop.size)
 
 
-def profile(chain: Chain, pop: Population, length_m) -> Profile:
-    """The population's Q profile from its anchor rows' exact chain (designs x anchors rows, design-major)."""
-    if pop.live == 0:
-        return Profile(np.zeros((chain.rows // max(pop.size, 1), 0)), pop)
-    return Profile(-np.sort(-(anchor_q(chain, pop, length_m) @ pop.predict.T), axis=1), pop)
+def profile(q_anchor: np.ndarray, pop: Population) -> Profile:
+    """The population's Q profile from its anchors' exact Q (designs, R): the anchors' fit."""
+    return Profile(-np.sort(-(q_anchor @ pop.predict.T), axis=1), pop)
 
 
 LOCAL_ANCHORS = 4  # channels per design evaluated exactly where its target falls (module Notes)
@@ -305,7 +306,7 @@ def local_ranks(fitted_q: np.ndarray, q_target: np.ndarray, pop: Population) -> 
     return np.where((found[:, None] > 0) & ~repeated, picks, -1)
 
 
-RIDGE = 1e-10  # relative: the re-fit's normal equations stay solvable where a regressor is undetermined
+RIDGE = 1e-10  # relative: the re-fit stays solvable where a regressor is undetermined
 
 
 def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m, q_target) -> Profile:
@@ -313,10 +314,12 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
     the regression re-fitted per design through the anchors and the local anchors, the local anchors
     evaluated exactly as one batch of chain rows.
 
-    Each design's least squares is solved by its normal equations, :math:`(A^T A + \lambda I) c = A^T q`
-    with :math:`\lambda` = :data:`RIDGE` times the mean eigenvalue of :math:`A^T A`: the
-    pseudo-inverse's solution as :math:`\lambda \to 0`, and defined where the points leave a
-    regressor undetermined (an array without spread in one of the draws: a zero column)."""
+    Each design's least squares :math:`\min_c \|A c - q\|^2 + \lambda \|c\|^2` is solved by the QR
+    factorisation of :math:`A` stacked on :math:`\sqrt{\lambda} I` (the condition of :math:`A`, not
+    its square as in the normal equations), with :math:`\lambda` = :data:`RIDGE` times the mean
+    eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda 	o 0`, and defined
+    where the points leave a regressor undetermined (an array without spread in one of the draws: a
+    zero column)."""
     picks = local_ranks(q_anchor @ pop.predict.T, q_target, pop)
     valid = picks >= 0
     row, column = np.nonzero(valid)
@@ -325,12 +328,14 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
         local = Chain.batched(take_rows(design, row), pop.draws(picks[row, column]))
         q_local[row, column] = ber.q_from_log10_ber(local.log10_ber(np.asarray(length_m)[row]))
     features = pop.features
-    at_anchors = features[pop.anchor_ranks]
+    designs, regressors = q_anchor.shape[0], features.shape[1]
     at_local = np.where(valid[..., None], features[np.maximum(picks, 0)], 0.0)  # an absent one weighs nothing
-    normal = at_anchors.T @ at_anchors + np.einsum("dmp,dmr->dpr", at_local, at_local)
-    normal += RIDGE * np.trace(normal, axis1=1, axis2=2)[:, None, None] / features.shape[1] * np.eye(features.shape[1])
-    moments = q_anchor @ at_anchors + np.einsum("dmp,dm->dp", at_local, q_local)
-    q = np.linalg.solve(normal, moments[..., None])[..., 0] @ features.T
+    points = np.concatenate([np.broadcast_to(features[pop.anchor_ranks], (designs, pop.size, regressors)), at_local], 1)
+    ridge = np.sqrt(RIDGE * np.einsum("dnp,dnp->d", points, points) / regressors)
+    q_factor, r_factor = np.linalg.qr(np.concatenate([points, ridge[:, None, None] * np.eye(regressors)], axis=1))
+    values = np.concatenate([q_anchor, q_local, np.zeros((designs, regressors))], axis=1)
+    coefficients = np.linalg.solve(r_factor, np.einsum("dnp,dn->dp", q_factor, values)[..., None])[..., 0]
+    q = coefficients @ features.T
     q[:, pop.anchor_ranks] = q_anchor
     q[row, picks[row, column]] = q_local[row, column]
     return Profile(-np.sort(-q, axis=1), pop)
@@ -367,10 +372,8 @@ def population_columns(
     target = np.broadcast_to(np.asarray(design.link.target_ber, dtype=float), (designs,))
     q_target = ber.q_from_log10_ber(margin_log10_ber(target, penalty_db))
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
-    if pop.live:
-        prof = refined_profile(design, pop, anchor_q(chain, pop, np.repeat(length_m, pop.size)), length_m, q_target)
-    else:
-        prof = Profile(np.zeros((designs, 0)), pop)
+    q_anchor = anchor_q(chain, pop, np.repeat(length_m, pop.size), designs)
+    prof = refined_profile(design, pop, q_anchor, length_m, q_target) if pop.live else profile(q_anchor, pop)
     median = prof.median_log10_ber()
     out = {
         "log10_ber_median": median,
@@ -404,7 +407,11 @@ def _reaches_m(
         profiles: list[Profile] = []
         for i, part in enumerate(parts):
             same = next((j for j in range(i) if np.array_equal(parts[j], part)), None)
-            profiles.append(profiles[same] if same is not None else profile(chain, pop, np.repeat(part, pop.size)))
+            profiles.append(
+                profiles[same]
+                if same is not None
+                else profile(anchor_q(chain, pop, np.repeat(part, pop.size), designs), pop)
+            )
         q = np.concatenate([statistic(p) for statistic, p in zip(statistics, profiles, strict=True)])
         return log_q_excess(q_targets, ber.q_from_log10_ber(q))
 
