@@ -27,15 +27,46 @@ design's own order.
 
 *Regression.* Every other live channel's Q in the design is regressed on what the reference
 knows of it, per design by least squares through the anchors:
-:math:`Q_i \approx c_0 + c_1 Q^{\mathrm{ref}}_i + c_2 u_i + c_3 u_i^2 + c_4 \ln s_i`, with
-:math:`Q^{\mathrm{ref}}_i` the channel's Q in the reference, :math:`u_i` the log of its
-photocurrent swing there (its share of the light: efficiency, responsivity, capture) and
-:math:`s_i` its drawn LED rate scale (its bandwidth). The reference Q alone carries the
-reference's regime; a design in another regime weighs the channel's light and bandwidth
-differently (thermal-noise-limited Q grows with the swing, a RIN-limited one does not: the
-quadratic in :math:`u` spans both), which the per-design coefficients capture. The features are
-the reference's, so the map from the anchors' Q to every channel's Q is one fixed (live, R)
-matrix per group (:attr:`Population.predict`, the anchors returning their own exact value).
+:math:`Q_i \approx c_0 + c_1 Q^{\mathrm{ref}}_i + c_2 u_i + c_3 u_i^2 + c_4 \ln s_i
++ c_5 Q^{\mathrm{G}}_i + c_6 x_i + c_7 u_i \ln s_i`, with :math:`Q^{\mathrm{ref}}_i` the
+channel's Q in the reference, :math:`u_i` the log of its photocurrent swing there (its share of
+the light: efficiency, responsivity, capture), :math:`s_i` its drawn LED rate scale (its
+bandwidth), :math:`Q^{\mathrm{G}}_i` its Gaussian Q in the reference (ISI and crosstalk taken as
+noise: how much of its eye closure is bounded interference rather than noise) and :math:`x_i`
+its summed crosstalk ratio (its neighbours' light over its own). The reference Q alone carries
+the reference's regime; a design in another regime weighs the channel's light, bandwidth and
+interference differently (thermal-noise-limited Q grows with the swing, a RIN-limited one does
+not: the quadratic in :math:`u` spans both; a faster line rate closes the eye of a slow LED
+more: the product :math:`u \ln s`; a design whose eye is closed more by crosstalk or ISI than
+its reference's: :math:`Q^{\mathrm{G}}` and :math:`x`), which the per-design coefficients
+capture. The features are the reference's, so the map from the anchors' Q to every channel's Q
+is one fixed (live, R) matrix per group (:attr:`Population.predict`, the anchors returning their
+own exact value). That map takes the first :data:`ANCHOR_FIT` regressors and serves the reaches'
+trial lengths: there, through the anchors alone (13 for the 800G array), all eight extrapolate
+poorly to lengths far from the reference's (every data channel's reach of one seed-12 hypercube
+design 1.95 % short of the full model's, +0.59 % with five). At the design's own length, near
+the reference's, all eight are fitted (below). Fitted through every channel instead of the
+anchors (the best these regressors can do), on the acceptance test's hypercubes of seeds 12 and 13
+(designs with >= 20 channels within 0.1 of the target), the eight leave an rms of 0.002 in Q
+there (median over the designs; 0.005 at most), the first five alone 0.006-0.009 (0.021).
+
+*Local anchors.* The count of channels meeting the target is decided where the population
+crosses the target, often a dense part of it (up to 116 of the 800G's 460 channels within 0.1
+in Q), so a residual of 0.01 in Q there moves several channels. At each design's own length,
+:data:`LOCAL_ANCHORS` channels whose fitted Q lies within :data:`LOCAL_BAND_Q` of the target
+(evenly spaced in the reference's order; :func:`local_ranks`) are evaluated exactly too, and the
+regression, all eight regressors, is re-fitted per design through the anchors and these
+(:func:`refined_profile`; through the anchors alone where no channel is that near): the fit is
+then held where the count is read, and the median, the count and the worst data channel in
+service at that length come from the re-fitted channels. (The five regressors there instead,
+where a design has no local anchor: the median 0.087 decade off at most on seeds 11-13 instead of
+0.119, but 0.068-0.084 instead of 0.037-0.044 on seeds 14-16, and 8.8 decades instead of 4.0 at
+the posterior draws of docs/models.md.)
+The reaches' trial lengths use the anchors' fit alone (:attr:`Population.predict`). Exact
+probes alone, shifting the fit by their mean residual, were erratic (a probe's own residual moved
+tens of channels where the profile is flat); in the re-fit each probe is one more point of the
+same model.
+
 The design's channels are then sorted: the median, the count meeting the target and the worst
 data channel in service are read from them. A quadratic profile in the normal score of the
 reference rank (session 4) missed by 0.61 decade and 11 % of the array on random designs in
@@ -75,7 +106,7 @@ import numpy as np
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
-from mosaiclink.physics.array import design_variation
+from mosaiclink.physics.array import ChannelVariation, design_variation
 from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
 from mosaiclink.physics.reach import (
     FAST_REACH_BISECTIONS,
@@ -107,11 +138,19 @@ class Population:
     live: int  # live channels; ranks 0..live-1 are live, best first
     anchor_ranks: np.ndarray  # (R,) ranks among the live channels, increasing
     anchors: ChannelDraw  # (R,) the anchor channels' draws, in anchor_ranks order
-    predict: np.ndarray  # (live, R): anchors' Q -> every live channel's Q (module Notes, "Regression")
+    features: np.ndarray  # (live, 8) every live channel's regressors (module Notes, "Regression")
+    predict: np.ndarray  # (live, R): anchors' Q -> every live channel's Q, the first ANCHOR_FIT regressors
+    array: Any  # the reference's array and its drawn variation: the draws of the local anchors
+    variation: ChannelVariation
+    order: np.ndarray  # (live,) the channel index of each rank
 
     @property
     def size(self) -> int:
         return int(self.anchor_ranks.size)
+
+    def draws(self, ranks: np.ndarray) -> ChannelDraw:
+        """The draws of the live channels at ``ranks`` (with their real neighbours)."""
+        return ChannelDraw.of_channels(self.array, self.variation, self.order[ranks])
 
 
 def _anchor_ranks(live: int, channels: int, data_channels: int) -> np.ndarray:
@@ -123,6 +162,7 @@ def _anchor_ranks(live: int, channels: int, data_channels: int) -> np.ndarray:
     return np.array(sorted(r for r in ranks if r >= 0))
 
 
+ANCHOR_FIT = 5  # regressors of the anchors' fit (every length); the re-fit with the local anchors takes all 8
 LENGTH_BIN = 1.25  # designs rank their channels by a reference within this length ratio of their own
 
 
@@ -153,18 +193,33 @@ def _population(reference_json: str, seed: int) -> Population:
         ber.q_from_log10_ber(decision.log10_ber[order]),
         (stages.current_1_a - stages.current_0_a)[order],
         chain.draw.rate_scale[order],
+        decision.q_gaussian[order],
+        stages.xt_ratio[order].sum(axis=1),
     )
-    return Population(channels, data, int(order.size), ranks, anchors, regression(features, ranks))
+    return Population(
+        channels, data, int(order.size), ranks, anchors, features, regression(features[:, :ANCHOR_FIT], ranks),
+        design.array, variation, order,
+    )  # fmt: skip
 
 
-def channel_features(q_reference: np.ndarray, swing_a: np.ndarray, rate_scale: np.ndarray) -> np.ndarray:
-    """The regressors of each live channel's Q (live, 5): 1, its Q in the reference design, its
-    log photocurrent swing and that squared, its log LED rate scale (module Notes), each
-    standardised over the channels (conditioning only)."""
+def channel_features(
+    q_reference: np.ndarray,
+    swing_a: np.ndarray,
+    rate_scale: np.ndarray,
+    q_gaussian: np.ndarray,
+    crosstalk_ratio: np.ndarray,
+) -> np.ndarray:
+    """The regressors of each live channel's Q (live, 8), all from the reference design: 1, its Q,
+    its log photocurrent swing and that squared, its log LED rate scale, its Gaussian Q (ISI and
+    crosstalk as noise), its summed crosstalk ratio and the product of swing and rate scale
+    (module Notes, "Regression"), each standardised over the channels (conditioning only)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         log_swing = np.log(np.maximum(swing_a, 1e-300))
-        columns = [q_reference, log_swing, log_swing**2, np.log(rate_scale)]
-    return np.column_stack([np.ones(q_reference.size), *(_standardised(c) for c in columns)])
+        columns = [q_reference, log_swing, np.log(rate_scale), q_gaussian, crosstalk_ratio]
+    q, u, s, g, x = (_standardised(c) for c in columns)
+    # u^2 of the standardised swing: the same span with 1 and u as the raw square, which is u's twin
+    # (correlation -0.99998 on the 800G array: a condition number of 8,300 through its anchors, 520 so)
+    return np.column_stack([np.ones(q.size), q, u, _standardised(u**2), s, g, x, u * s])
 
 
 def _standardised(column: np.ndarray) -> np.ndarray:
@@ -215,13 +270,75 @@ class Profile:
         return np.count_nonzero(self.q >= np.asarray(q_target)[:, None], axis=1)
 
 
-def profile(chain: Chain, pop: Population, length_m) -> Profile:
-    """The population's Q profile from its anchor rows' exact chain (designs x anchors rows, design-major)."""
-    designs = chain.rows // max(pop.size, 1)
-    if pop.live == 0:
-        return Profile(np.zeros((designs, 0)), pop)
-    q = ber.q_from_log10_ber(chain.log10_ber(length_m)).reshape(designs, pop.size)
-    return Profile(-np.sort(-(q @ pop.predict.T), axis=1), pop)
+def anchor_q(chain: Chain, pop: Population, length_m, designs: int) -> np.ndarray:
+    """The anchors' exact Q (designs, R) from their rows of ``chain`` (designs x anchors, design-major)."""
+    if pop.size == 0:  # no live channel
+        return np.zeros((designs, 0))
+    return ber.q_from_log10_ber(chain.log10_ber(length_m)).reshape(designs, pop.size)
+
+
+def profile(q_anchor: np.ndarray, pop: Population) -> Profile:
+    """The population's Q profile from its anchors' exact Q (designs, R): the anchors' fit."""
+    return Profile(-np.sort(-(q_anchor @ pop.predict.T), axis=1), pop)
+
+
+LOCAL_ANCHORS = 4  # channels per design evaluated exactly where its target falls (module Notes)
+LOCAL_BAND_Q = 0.1  # ... among those whose fitted Q is within this of the target's
+
+
+def local_ranks(fitted_q: np.ndarray, q_target: np.ndarray, pop: Population) -> np.ndarray:
+    """The local anchors of each design (designs, :data:`LOCAL_ANCHORS`) as ranks, -1 where none:
+    the live channels other than the anchors whose fitted Q is within :data:`LOCAL_BAND_Q` of the
+    design's target, evenly spaced in the reference's order (all of them when fewer)."""
+    designs, live = fitted_q.shape
+    anchor = np.zeros(live, dtype=bool)
+    anchor[pop.anchor_ranks] = True
+    near = (np.abs(fitted_q - q_target[:, None]) <= LOCAL_BAND_Q) & ~anchor
+    found = near.sum(axis=1)
+    # the k-th of the `found` candidates (k from 0), k evenly spaced from the first to the last: the first
+    # rank where the running count of candidates reaches k + 1, found row by row in one flat search
+    k = np.rint(np.arange(LOCAL_ANCHORS) * (found[:, None] - 1) / max(LOCAL_ANCHORS - 1, 1)).astype(np.int64)
+    row_start = np.arange(designs)[:, None] * (live + 1)
+    running = (np.cumsum(near, axis=1) + row_start).ravel()
+    picks = np.searchsorted(running, (k + 1 + row_start).ravel()).reshape(k.shape) - np.arange(designs)[:, None] * live
+    repeated = np.zeros(k.shape, dtype=bool)
+    repeated[:, 1:] = k[:, 1:] == k[:, :-1]  # fewer candidates than local anchors
+    return np.where((found[:, None] > 0) & ~repeated, picks, -1)
+
+
+RIDGE = 1e-10  # relative: the re-fit stays solvable where a regressor is undetermined
+
+
+def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m, q_target) -> Profile:
+    r"""The profile at each design's own length with its local anchors (module Notes, "Local anchors"):
+    the regression re-fitted per design through the anchors and the local anchors, the local anchors
+    evaluated exactly as one batch of chain rows.
+
+    Each design's least squares :math:`\min_c \|A c - q\|^2 + \lambda \|c\|^2` is solved by the QR
+    factorisation of :math:`A` stacked on :math:`\sqrt{\lambda} I` (the condition of :math:`A`, not
+    its square as in the normal equations), with :math:`\lambda` = :data:`RIDGE` times the mean
+    eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda 	o 0`, and defined
+    where the points leave a regressor undetermined (an array without spread in one of the draws: a
+    zero column)."""
+    picks = local_ranks(q_anchor @ pop.predict.T, q_target, pop)
+    valid = picks >= 0
+    row, column = np.nonzero(valid)
+    q_local = np.zeros(picks.shape)
+    if row.size:
+        local = Chain.batched(take_rows(design, row), pop.draws(picks[row, column]))
+        q_local[row, column] = ber.q_from_log10_ber(local.log10_ber(np.asarray(length_m)[row]))
+    features = pop.features
+    designs, regressors = q_anchor.shape[0], features.shape[1]
+    at_local = np.where(valid[..., None], features[np.maximum(picks, 0)], 0.0)  # an absent one weighs nothing
+    points = np.concatenate([np.broadcast_to(features[pop.anchor_ranks], (designs, pop.size, regressors)), at_local], 1)
+    ridge = np.sqrt(RIDGE * np.einsum("dnp,dnp->d", points, points) / regressors)
+    q_factor, r_factor = np.linalg.qr(np.concatenate([points, ridge[:, None, None] * np.eye(regressors)], axis=1))
+    values = np.concatenate([q_anchor, q_local, np.zeros((designs, regressors))], axis=1)
+    coefficients = np.linalg.solve(r_factor, np.einsum("dnp,dn->dp", q_factor, values)[..., None])[..., 0]
+    q = coefficients @ features.T
+    q[:, pop.anchor_ranks] = q_anchor
+    q[row, picks[row, column]] = q_local[row, column]
+    return Profile(-np.sort(-q, axis=1), pop)
 
 
 def population_columns(
@@ -255,7 +372,8 @@ def population_columns(
     target = np.broadcast_to(np.asarray(design.link.target_ber, dtype=float), (designs,))
     q_target = ber.q_from_log10_ber(margin_log10_ber(target, penalty_db))
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
-    prof = profile(chain, pop, np.repeat(length_m, pop.size))
+    q_anchor = anchor_q(chain, pop, np.repeat(length_m, pop.size), designs)
+    prof = refined_profile(design, pop, q_anchor, length_m, q_target) if pop.live else profile(q_anchor, pop)
     median = prof.median_log10_ber()
     out = {
         "log10_ber_median": median,
@@ -289,7 +407,11 @@ def _reaches_m(
         profiles: list[Profile] = []
         for i, part in enumerate(parts):
             same = next((j for j in range(i) if np.array_equal(parts[j], part)), None)
-            profiles.append(profiles[same] if same is not None else profile(chain, pop, np.repeat(part, pop.size)))
+            profiles.append(
+                profiles[same]
+                if same is not None
+                else profile(anchor_q(chain, pop, np.repeat(part, pop.size), designs), pop)
+            )
         q = np.concatenate([statistic(p) for statistic, p in zip(statistics, profiles, strict=True)])
         return log_q_excess(q_targets, ber.q_from_log10_ber(q))
 
