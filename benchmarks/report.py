@@ -39,8 +39,8 @@ def run(quick: bool) -> list[Result]:
     return [
         Result(
             "report",
-            f"`mosaic report` (default design, warm Numba cache; target {TARGET_S:g} s of CPU) vs the same "
-            "with --paper-figures",
+            f"`mosaic report` (default design, warm Numba cache and bytecode; target {TARGET_S:g} s of CPU) "
+            "vs the same with --paper-figures",
             "run",
             mine,
             theirs,
