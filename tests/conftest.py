@@ -156,7 +156,11 @@ KNOWN_FAILING: dict[str, str] = {
         "session 7's population re-fit moves the median channel at the published points (log likelihood at "
         "the stored draws up to 2.06 off, 0.01 allowed): the lead re-ships the posteriors (tools/posteriors.py)"
     )
-    for name in ("mosaic-1.6t", "mosaic-3.2t", "mosaic-400g", "mosaic-800g", "mosaic-prototype")
+    for name in ("mosaic-prototype",)
+} | {
+    "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": (
+        "session 7's screen samples 29 of the prototype's inputs: its posterior is being re-shipped"
+    )
 }
 KNOWN_FAILING_MODULES: dict[str, str] = {}
 

@@ -24,7 +24,7 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def ship(presets: list[str]) -> None:
+def ship(presets: list[str], max_steps: int) -> None:
     """Run the chain of each distinct :func:`chain_key` among ``presets`` and write every preset's file."""
     from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
     from mosaiclink.config.estimate_ranges import load_ranges
@@ -48,7 +48,7 @@ def ship(presets: list[str]) -> None:
             how = f"the chain of {first}"
         else:
             start = _cpu_s()
-            chain, order = sample_posterior(design, inputs, data, load_base, seed=0)
+            chain, order = sample_posterior(design, inputs, data, load_base, seed=0, max_steps=max_steps)
             cpu_s = _cpu_s() - start
             chains[key] = (chain, order, cpu_s, preset)
             how = f"{cpu_s:.0f} s CPU"
@@ -67,8 +67,16 @@ def ship(presets: list[str]) -> None:
 
 if __name__ == "__main__":
     from mosaiclink.config.presets import preset_names
+    from mosaiclink.explore.posterior import MAX_STEPS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", action="append", choices=preset_names(), help="default: every preset")
-    ship(parser.parse_args().preset or preset_names())
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        default=MAX_STEPS,
+        help=f"cap on the kept steps (default {MAX_STEPS}: the live chain's); a chain over many inputs may need more",
+    )
+    args = parser.parse_args()
+    ship(args.preset or preset_names(), args.max_steps)
     sys.exit(0)

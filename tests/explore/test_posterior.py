@@ -192,3 +192,26 @@ def test_a_capped_chain_says_it_has_not_converged():
     result, _ = sample_posterior(PROTO, INPUTS, (published,), load_preset, seed=0, max_steps=SEGMENT_STEPS)
     assert not result.converged
     assert result.steps == ADAPT_SEGMENTS * ADAPT_STEPS + SEGMENT_STEPS  # stopped at the cap
+
+
+def test_screen_keeps_inputs_the_likelihood_depends_on_and_only_those():
+    """The screen redraws each input at likelihood-weighted draws (module Notes). Four inputs on a
+    known likelihood: a peak in the middle of input 0's range (its rank correlation with the
+    likelihood over the prior is ~0, session 6's screen dropped such inputs), a ridge along
+    u1 + u2 = 1 (each alone is uninformative in its marginal, but fixing either pins the other),
+    and input 3, which the likelihood ignores. Expected mean |change of ln L| on a redraw: input 0
+    ~ E[(u - 1/2)^2] / (2 * 0.05^2) ~ 17, inputs 1 and 2 ~ 1/(12 * 2 * 0.05^2) ~ 33; input 3: 0."""
+    from mosaiclink.explore.posterior import SCREEN_LOG_LIKELIHOOD, _screen
+    from mosaiclink.explore.uncertainty import spearman
+
+    class Peaks:
+        sampled = tuple(UncertainInput(f"x.u{j}", 0.0, 1.0, 0.5, "linear", "test") for j in range(4))
+
+        @staticmethod
+        def log_likelihood(unit):
+            return -0.5 * ((unit[:, 0] - 0.5) / 0.05) ** 2 - 0.5 * ((unit[:, 1] + unit[:, 2] - 1.0) / 0.05) ** 2
+
+    unit, log_like, screen, free = _screen(Peaks(), 4, np.random.default_rng(3))
+    assert free.tolist() == [True, True, True, False]
+    assert screen["x.u3"] == 0.0 and min(screen[f"x.u{j}"] for j in range(3)) > 10 * SCREEN_LOG_LIKELIHOOD
+    assert abs(spearman(unit[:, :1], log_like)[0]) < 0.1  # the old screen's statistic misses input 0

@@ -56,8 +56,12 @@ def test_a_changed_range_makes_the_shipped_posterior_stale():
 def test_shipped_800g_posterior_agrees_with_importance_sampling_from_the_prior():
     """An independent method: 8,192 prior draws weighted by the likelihood (self-normalised importance
     sampling, effective size ~270) give each sampled input's posterior median (in the prior's CDF) within
-    0.06 of the shipped chain's, 3 of the weighted median's standard errors (~1.25 x 0.25 / sqrt(270)).
-    Measured: at most 0.028 apart; session 5's KDE/stretch chain was 0.105 off on the light extraction."""
+    3 standard errors of the difference of the two medians, each median's standard error
+    1/(2 f sqrt(ESS)) with the density at the median f ~ 1/(2 IQR) (exact for a flat marginal, 8 % off
+    for a Gaussian): 3 IQR sqrt(1/ESS_is + 1/ESS_chain), 0.05-0.11 here (a marginal the data leave
+    nearly flat, such as the fibre NA, has the widest). Measured on the 14-input chain: at most 0.076
+    apart (the core coupling, bound 0.090), 0.001 on the fibre loss. Session 5's KDE/stretch chain was
+    0.105 off on the light extraction."""
     from mosaiclink.explore.posterior import _setup
 
     design, inputs, data = _inputs("mosaic-800g")
@@ -69,10 +73,13 @@ def test_shipped_800g_posterior_agrees_with_importance_sampling_from_the_prior()
     log_like = log_prob.log_likelihood(unit)
     weights = np.exp(log_like - log_like.max())
     weights /= weights.sum()
-    assert 1.0 / np.sum(weights**2) > 150  # enough weighty draws for the 3-sigma bound above
+    ess_is = 1.0 / np.sum(weights**2)
+    assert ess_is > 150  # enough weighty draws for the 3-sigma bound above
     paths = [c.path for c in candidates]
     for j, inp in enumerate(chain.sampled):
         column = unit[:, paths.index(inp.path)]
         order = np.argsort(column)
         weighted_median = column[order][np.searchsorted(np.cumsum(weights[order]), 0.5)]
-        assert abs(np.median(chain.kept_unit[:, j]) - weighted_median) < 0.06, inp.path
+        q25, q75 = np.percentile(chain.kept_unit[:, j], [25.0, 75.0])
+        bound = 3.0 * (q75 - q25) * np.sqrt(1.0 / ess_is + 1.0 / chain.ess[inp.path])
+        assert abs(np.median(chain.kept_unit[:, j]) - weighted_median) < bound, (inp.path, bound)

@@ -18,7 +18,8 @@ measured value, censored for a bound (``BER < x`` costs nothing below ``x`` and
 
 Sampler: ``emcee``'s ensemble sampler (Foreman-Mackey et al., PASP 125, 2013) with
 ``vectorize=True`` (each call one array pass of the fast path), mixing two moves half and half: the
-affine-invariant stretch move (Goodman & Weare, Commun. Appl. Math. Comput. Sci. 5, 2010) and an
+differential-evolution move (ter Braak, Stat. Comput. 16, 2006; Nelson et al., ApJS 210, 2014: a
+walker jumps by :math:`\gamma` times the difference of two others, :math:`\gamma = 2.38/\sqrt{2d}`) and an
 independence Metropolis-Hastings move (:class:`IndependenceProposal`: a kernel density estimate
 and a Student t fitted to posterior draws, with the prior as defensive component, so the chain is
 uniformly ergodic whatever the fit). Inputs are sampled in the logit of their unit-cube coordinate
@@ -34,11 +35,12 @@ burn-in of :data:`BURN_TAUS` of emcee's integrated autocorrelation times (the lo
 by half the shortest, or until :data:`MAX_STEPS` kept steps (then the result says "not converged").
 Inputs the data do not inform have the prior as posterior (the prior is a product and the
 likelihood does not depend on them): they are drawn from the prior, not sampled. Which inputs the
-data inform is screened on :data:`START_DRAWS` prior draws (:func:`_screen`: rank correlation with
-the likelihood at least ``explore.uncertainty``'s driver threshold, 0.1); an input below it is
-treated as uninformed, an approximation the round trip (``benchmarks/posterior.py``, docs/calibration.md)
-finds too coarse: an input under the screen sits at its prior median in the likelihood, and where one
-did the other inputs' 90 % intervals missed the truth far more often than 10 %.
+data inform is screened (:func:`_screen`): at :data:`SCREEN_PROBES` prior draws resampled by
+likelihood, each input redrawn from its prior must change :math:`\ln L` by at least
+:data:`SCREEN_LOG_LIKELIHOOD` on average to be sampled. (Session 6 screened by the rank correlation
+of the input with the likelihood over the prior, >= 0.1: it left out inputs whose redraw changes
+:math:`\ln L` by 10-80 at the posterior, such as the 800G's Auger coefficient and spectral width,
+and the round trip's intervals then missed the truth in 28 % of cases.)
 
 Why this sampler (measured on the 800G preset against the published points, CPU seconds at load
 ~6 on two shared cores, ~2.5 ms per walker and step): the posterior is a thin curved slab (about
@@ -51,7 +53,13 @@ autocorrelation times of 24-29 steps and needed 2,000 steps (477 s); at 32 walke
 R-hat 1.29 after 300 steps: walkers in the slab's low-loss tail, where the fit is thin); the
 stretch/independence mix reached R-hat 1.06 after 400 kept steps with 24 walkers, and converged
 (R-hat 1.014-1.041, bulk ESS 508-984, tail ESS 421-1,227) after 1,555 steps in 91 s of CPU,
-where the session-5 chain (72 walkers, 2,000 steps) took 477 s.
+where the session-5 chain (72 walkers, 2,000 steps) took 477 s. Session 7's screen
+(:func:`_screen`) samples 13 inputs instead of 6; the same mix with 52 walkers (4 per input) then
+needed 3,030 steps (autocorrelation 68-111 steps, 447 s with two BLAS threads). With one BLAS thread
+(the chain runs under one: its matrix products are small) and 26 walkers, stretch/independence took
+3,080 steps (autocorrelation 75-107, 131 s) and differential evolution/independence 2,080 steps
+(45-64, 91 s): differential evolution's jumps follow the slab's long axes in 13 dimensions, where
+the stretch move's single line through two walkers rarely does.
 The figures of the shipped chains are in docs/calibration.md. Each preset's posterior on the
 published points ships (``tools/posteriors.py``) and is read back (:func:`conditioned`) when its key
 (:func:`posterior_key`) matches; ``--data`` files or ``--resample`` run the chain now.
@@ -77,7 +85,6 @@ from mosaiclink.config.measurements import BerDataset
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.evaluate import BLOCK_ROWS, nominal_log10_ber, population_pass
 from mosaiclink.explore.spec import check_path, numeric_leaves
-from mosaiclink.explore.uncertainty import MIN_RANK_CORRELATION as SCREEN_RANK_CORRELATION
 from mosaiclink.explore.uncertainty import UncertainInput
 from mosaiclink.physics.ber import LOG10_BER_FLOOR, LOG10_HALF
 from mosaiclink.streams import Stream, generator
@@ -108,19 +115,22 @@ ADAPT_SEGMENTS, ADAPT_STEPS = 4, 20  # the independence proposal refit after eac
 SEGMENT_STEPS = 25  # the kept chain grows by this many steps between diagnostics
 MAX_STEPS = 4000  # cap on the kept (frozen-proposal) steps: past it the result says "not converged"
 BURN_TAUS = 2.0  # burn-in of the kept chain in autocorrelation times, thinning by half the shortest (emcee's advice)
-WALKERS_PER_INPUT = 4  # walkers per sampled input (module Notes), within [MIN_WALKERS, MAX_WALKERS]
+WALKERS_PER_INPUT = 2  # walkers per sampled input (module Notes), within [MIN_WALKERS, MAX_WALKERS]
 MIN_WALKERS, MAX_WALKERS = 24, 96
 START_JITTER = 0.02  # logit units: ~0.5 % of an input's prior CDF near its middle
 PROPOSAL_WEIGHTS = (0.5, 0.3, 0.2)  # independence proposal: KDE, Student t (4 dof), prior (defensive)
 PROPOSAL_T_DOF, PROPOSAL_T_SCALE = 4.0, 1.5  # the t component: the draws' covariance x 1.5, heavy tails
-INDEPENDENCE_FRACTION = 0.5  # of the steps; the rest are stretch moves
+INDEPENDENCE_FRACTION = 0.5  # of the steps; the rest are differential-evolution moves
 NEGLIGIBLE_WEIGHT = 1e-9  # of the largest: prior draws below it do not enter the proposal's first fit
 SHIPPED_DRAWS = 2000  # thinned draws of the kept chain a shipped posterior holds
 CHECK_DRAWS = 200  # of them, with their stored log likelihood: the staleness check
 SAMPLER = (
-    "emcee EnsembleSampler, vectorized: 50 % independence Metropolis-Hastings (adapted, then frozen), 50 % stretch"
+    "emcee EnsembleSampler, vectorized: 50 % independence Metropolis-Hastings (adapted, then frozen), "
+    "50 % differential evolution"
 )
 START_DRAWS = 4096  # prior draws the walkers' start is resampled from and the screen runs on
+SCREEN_PROBES = 64  # likelihood-resampled draws at which the screen redraws each design input (_screen)
+SCREEN_LOG_LIKELIHOOD = 0.1  # mean |change of ln L| on a redraw from the prior below which an input keeps its prior
 
 
 @dataclass(frozen=True)
@@ -184,7 +194,7 @@ class PosteriorResult:
     acceptance: float
     datasets: tuple[str, ...]
     seed: int
-    screen: dict[str, float] = field(default_factory=dict)  # rank correlation of each candidate with the likelihood
+    screen: dict[str, float] = field(default_factory=dict)  # each design input's mean |change of ln L| (_screen)
     autocorr_steps: dict[str, float] = field(default_factory=dict)  # emcee's integrated autocorrelation time
     source: str = "chain run now"  # or the shipped file it was read from
     ess_tail: dict[str, float] = field(default_factory=dict)  # tail ESS (5 % and 95 % quantiles)
@@ -252,7 +262,7 @@ class PosteriorResult:
                 for j, inp in enumerate(self.sampled)
             ],
             "shrinkage": self.shrinkage(),
-            "screen_rank_correlation": dict(self.screen),
+            "screen_log_likelihood_change": dict(self.screen),
             "draws": {
                 inp.path: inp.from_unit(unit[:, j]).tolist() for j, inp in enumerate(self.sampled[: self.design_inputs])
             },
@@ -393,21 +403,29 @@ class _LogProb:
 def _screen(
     log_prob: _LogProb, design_dims: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, dict[str, float], np.ndarray]:
-    """Prior draws and their log likelihood (START_DRAWS, dims), and which inputs the data inform.
+    r"""Prior draws and their log likelihood (START_DRAWS, dims), and which inputs the data inform.
 
-    A design input is sampled when the rank correlation of its prior draws with the log likelihood
-    is at least :data:`SCREEN_RANK_CORRELATION` (the threshold that names a driver in ``explore.uncertainty``):
-    the others keep their prior (the data do not move them measurably). Nuisance inputs are always sampled.
+    At :data:`SCREEN_PROBES` draws resampled by likelihood (where the posterior lives) each design
+    input in turn is redrawn from its prior, and the mean absolute change of :math:`\ln L` is its
+    screen value: an input is sampled when it reaches :data:`SCREEN_LOG_LIKELIHOOD`; the others keep
+    their prior and sit at its median in the likelihood, which moves the posterior's weights by
+    about that fraction at most. This sees what a rank correlation over the prior misses: an input
+    whose effect is not monotone, or that matters only once another is pinned by the data (a ridge
+    of TIA noise against collection efficiency). Nuisance inputs are always sampled.
     """
-    from mosaiclink.explore.uncertainty import spearman
-
     dims = len(log_prob.sampled)
     unit = rng.random((START_DRAWS, dims))
     log_like = log_prob.log_likelihood(unit)
-    rho = np.nan_to_num(spearman(unit, log_like))
-    free = np.abs(rho) >= SCREEN_RANK_CORRELATION
-    free[design_dims:] = True
-    return unit, log_like, {inp.path: float(r) for inp, r in zip(log_prob.sampled, rho, strict=True)}, free
+    weights = np.exp(log_like - log_like.max())
+    pick = rng.choice(START_DRAWS, size=SCREEN_PROBES, replace=True, p=weights / weights.sum())
+    redrawn = np.repeat(unit[pick][None], design_dims, axis=0)  # (design input, probe, dims)
+    for j in range(design_dims):
+        redrawn[j, :, j] = rng.random(SCREEN_PROBES)
+    change = log_prob.log_likelihood(redrawn.reshape(-1, dims)).reshape(design_dims, SCREEN_PROBES) - log_like[pick]
+    effect = np.concatenate([np.mean(np.abs(change), axis=1), np.full(dims - design_dims, np.inf)])
+    free = effect >= SCREEN_LOG_LIKELIHOOD
+    screen = {inp.path: float(e) for inp, e in zip(log_prob.sampled[:design_dims], effect, strict=False)}
+    return unit, log_like, screen, free
 
 
 def _start(unit: np.ndarray, log_like: np.ndarray, free: np.ndarray, walkers: int, rng) -> np.ndarray:
@@ -481,7 +499,8 @@ def chain_key(candidates: list[UncertainInput], models: list[DataModel], priors)
                 MAX_RHAT,
                 MIN_ESS,
                 START_DRAWS,
-                SCREEN_RANK_CORRELATION,
+                SCREEN_PROBES,
+                SCREEN_LOG_LIKELIHOOD,
             ],
         }
     )
@@ -508,6 +527,20 @@ def sample_posterior(
     kept chain grows by :data:`SEGMENT_STEPS` until :func:`passes` (or ``max_steps`` kept steps: the
     result then says "not converged"), judged on the kept chain after :data:`BURN_TAUS` autocorrelation
     times, thinned by half the shortest (:func:`_kept`)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):  # small products: a second BLAS thread only spins
+        return _sample(design, inputs, datasets, base_of, seed, max_steps)
+
+
+def _sample(
+    design: MosaicDesign,
+    inputs: tuple[UncertainInput, ...],
+    datasets: tuple[BerDataset, ...],
+    base_of,
+    seed: int,
+    max_steps: int,
+) -> tuple[PosteriorResult, tuple[int, ...]]:
     import emcee
 
     order, candidates, log_prob, key = _setup(design, inputs, datasets, base_of)
@@ -523,7 +556,7 @@ def sample_posterior(
     state = _start(unit, log_like, free, walkers, rng)
     moves = [
         (emcee.moves.MHMove(proposal), INDEPENDENCE_FRACTION),
-        (emcee.moves.StretchMove(), 1 - INDEPENDENCE_FRACTION),
+        (emcee.moves.DEMove(), 1 - INDEPENDENCE_FRACTION),
     ]
     sampler = emcee.EnsembleSampler(walkers, dims, log_prob, vectorize=True, moves=moves)
     sampler.random_state = np.random.RandomState(int(rng.integers(2**31))).get_state()  # seeded moves
@@ -567,7 +600,8 @@ def _kept(sampler, adapt: int, kept: int) -> tuple[np.ndarray, int, int]:
     the ``adapt`` steps of adaptation), its burn-in (:data:`BURN_TAUS` times the longest, at most half
     the kept chain) and its thinning (half the shortest, at least 1). A walker that never moved leaves
     no autocorrelation time: the burn-in is then half the chain and the diagnostics judge it."""
-    tau = sampler.get_autocorr_time(discard=adapt, tol=0)
+    with np.errstate(invalid="ignore"):  # a walker that never moved: 0/0 in its autocorrelation, NaN
+        tau = sampler.get_autocorr_time(discard=adapt, tol=0)
     if not np.all(np.isfinite(tau)):
         return tau, kept // 2, 1
     burn = min(int(np.ceil(BURN_TAUS * np.max(tau))), kept // 2)
@@ -773,8 +807,8 @@ def check_shipped(
 
 def walker_count(dims: int) -> int:
     """Walkers of a chain over ``dims`` inputs: :data:`WALKERS_PER_INPUT` each, even, within the
-    bounds (the stretch move needs more than twice the dimensions; the R-hat over walkers and the
-    ESS >= 400 need ~20 kept autocorrelation times each and at least 20 walkers)."""
+    bounds (differential evolution needs more walkers than dimensions to span them; the R-hat over
+    walkers and the ESS >= 400 need ~20 kept autocorrelation times each and at least 20 walkers)."""
     return 2 * (min(max(WALKERS_PER_INPUT * dims, MIN_WALKERS), MAX_WALKERS) // 2)
 
 
