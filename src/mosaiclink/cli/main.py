@@ -121,13 +121,13 @@ def reuse_freed_memory() -> None:
     report`` (load ~2.5): ~71,000 minor page faults instead of ~106,000 and 0.40-0.64 s of system
     time instead of 0.84-0.96 s, the same peak memory (~440 MB). Setting any of
     :data:`MALLOC_VARIABLES` (even empty) keeps glibc's defaults. A no-op where the C library has no
-    ``mallopt`` (macOS).
+    ``mallopt`` (macOS, Windows).
     """
     if any(name in os.environ for name in MALLOC_VARIABLES):
         return
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
         return
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
