@@ -151,17 +151,7 @@ def sentinels():
 # Tests that failed on the final merge of session 4 (eight branches merged at once, measured at the end
 # of the session with no time left to fix them); each is an open item in the issue it names. They are
 # expected failures, not strict: one that passes reports XPASS. Remove an entry when its fix lands.
-KNOWN_FAILING: dict[str, str] = {
-    f"tests/explore/test_shipped_posteriors.py::test_shipped_posterior_is_current_and_converged[{name}]": (
-        "session 7's population re-fit moves the median channel at the published points (log likelihood at "
-        "the stored draws up to 2.06 off, 0.01 allowed): the lead re-ships the posteriors (tools/posteriors.py)"
-    )
-    for name in ("mosaic-prototype",)
-} | {
-    "tests/explore/test_uncertainty.py::test_cli_prints_bands_and_claims": (
-        "session 7's screen samples 29 of the prototype's inputs: its posterior is being re-shipped"
-    )
-}
+KNOWN_FAILING: dict[str, str] = {}
 KNOWN_FAILING_MODULES: dict[str, str] = {}
 
 

@@ -8,7 +8,10 @@ production presets share the prototype's device and fibre physics and its points
 :func:`~mosaiclink.explore.posterior.chain_key`) run it once. ``tests/explore/test_shipped_posteriors.py``
 fails when a shipped file is stale (key or stored log likelihood). Run it niced:
 
-    PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g ...]
+    PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g ...] [--max-steps 16000]
+
+(session 7: the production chain converged in 3,680 steps, 193 s of CPU; the prototype's, over 29
+inputs, in 11,030 steps, 1,355 s, past the live chain's 4,000-step cap.)
 """
 
 from __future__ import annotations
