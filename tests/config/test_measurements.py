@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mosaiclink.config import quantities
@@ -115,6 +115,7 @@ def test_the_shipped_ranges_load_without_building_the_unit_registry():
     assert quantities.registry.cache_info().currsize == 0
 
 
+@settings(deadline=None)  # pint's registry is built on the first conversion (~0.5 s), in whichever example comes first
 @given(st.floats(1e-6, 1e6), st.sampled_from([("m", 1.0), ("km", 1e3), ("mm", 1e-3), ("um", 1e-6)]))
 def test_length_conversion_is_linear(value, unit):
     name, factor = unit
