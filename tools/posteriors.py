@@ -68,6 +68,20 @@ def ship(presets: list[str], max_steps: int) -> None:
         )
 
 
+def _steps(text: str) -> int:
+    """``--max-steps``: a whole number of kept steps, at least one diagnostics segment and at most 10^6
+    (a cap below one segment would write a file of an unjudged chain over the shipped one)."""
+    from mosaiclink.explore.posterior import SEGMENT_STEPS
+
+    try:
+        steps = int(text)
+    except ValueError:
+        steps = -1
+    if not SEGMENT_STEPS <= steps <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of steps from {SEGMENT_STEPS} to 1000000")
+    return steps
+
+
 if __name__ == "__main__":
     from mosaiclink.config.presets import preset_names
     from mosaiclink.explore.posterior import MAX_STEPS
@@ -76,7 +90,7 @@ if __name__ == "__main__":
     parser.add_argument("--preset", action="append", choices=preset_names(), help="default: every preset")
     parser.add_argument(
         "--max-steps",
-        type=int,
+        type=_steps,
         default=MAX_STEPS,
         help=f"cap on the kept steps (default {MAX_STEPS}: the live chain's); a chain over many inputs may need more",
     )

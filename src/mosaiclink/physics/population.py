@@ -317,7 +317,7 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
     Each design's least squares :math:`\min_c \|A c - q\|^2 + \lambda \|c\|^2` is solved by the QR
     factorisation of :math:`A` stacked on :math:`\sqrt{\lambda} I` (the condition of :math:`A`, not
     its square as in the normal equations), with :math:`\lambda` = :data:`RIDGE` times the mean
-    eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda 	o 0`, and defined
+    eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda \to 0`, and defined
     where the points leave a regressor undetermined (an array without spread in one of the draws: a
     zero column)."""
     picks = local_ranks(q_anchor @ pop.predict.T, q_target, pop)
