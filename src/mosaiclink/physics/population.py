@@ -100,7 +100,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -151,7 +151,12 @@ class Population:
 
     def draws(self, ranks: np.ndarray) -> ChannelDraw:
         """The draws of the live channels at ``ranks`` (with their real neighbours)."""
-        return ChannelDraw.of_channels(self.array, self.variation, self.order[ranks])
+        return self._ranked.take(ranks)
+
+    @cached_property
+    def _ranked(self) -> ChannelDraw:
+        """Every live channel's draw in rank order, built once (each call's local anchors take theirs)."""
+        return ChannelDraw.of_channels(self.array, self.variation, self.order)
 
 
 def _anchor_ranks(live: int, channels: int, data_channels: int) -> np.ndarray:
