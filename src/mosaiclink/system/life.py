@@ -108,7 +108,7 @@ L70_LOSS_DB = float(-10.0 * np.log10(0.7))  # light lost at the L70 point, 1.549
 def excess_sensitivity(design: MosaicDesign, excess_db: np.ndarray, seed: int = 0) -> np.ndarray:
     """Each channel's dB of excess lost per dB of light lost, from a full evaluation at 70 % light."""
     dim = design.replace(led={"light_extraction_efficiency": design.led.light_extraction_efficiency * 0.7})
-    dimmed = channel_excess_db(evaluate_link(dim, seed=seed))
+    dimmed = channel_excess_db(evaluate_link(dim, seed=seed, nominal=False))
     with np.errstate(invalid="ignore"):
         slope = (np.asarray(excess_db) - dimmed) / L70_LOSS_DB
     return np.clip(np.where(np.isfinite(slope), slope, 1.0), 0.0, 2.0)
