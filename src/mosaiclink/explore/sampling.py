@@ -64,16 +64,18 @@ def triangular_cdf(x: float, mode_fraction: float, low: float, width: float) -> 
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
-    """Ranks 1..n of each column of ``values`` (n rows of finite numbers), ties given their average rank."""
-    values = np.asarray(values)
-    order = np.argsort(values, axis=0, kind="stable")
-    ordered = np.take_along_axis(values, order, axis=0)
-    n = values.shape[0]
-    ranks_sorted = np.empty(values.shape, dtype=float)
-    for j in range(values.shape[1]):
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:, j] != ordered[:-1, j])))
-        counts = np.diff(starts, append=n)
-        ranks_sorted[:, j] = np.repeat(starts + 1 + (counts - 1) / 2, counts)
-    ranks = np.empty(values.shape, dtype=float)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=0)
-    return ranks
+    """Ranks 1..n of each column of ``values`` (n rows of finite numbers), ties given their average
+    rank: SciPy's steps (a stable sort per column, the runs of equal values, each run's first
+    ordinal rank plus half its length less one), all columns in one pass."""
+    columns = np.asarray(values).T  # (columns, n): SciPy ranks along the last axis
+    shape = columns.shape
+    order = np.argsort(columns, axis=-1, kind="stable")
+    ordered = np.take_along_axis(columns, order, axis=-1)
+    ordinal = np.broadcast_to(np.arange(1, shape[-1] + 1, dtype=float), shape)
+    first = np.concatenate([np.ones((*shape[:-1], 1), dtype=bool), ordered[..., :-1] != ordered[..., 1:]], axis=-1)
+    starts = np.arange(ordered.size)[first.ravel()]
+    counts = np.diff(starts, append=ordered.size)
+    sorted_ranks = np.repeat(ordinal[first] + (counts.astype(float) - 1) / 2, counts).reshape(shape)
+    ranks = np.empty(shape)
+    np.put_along_axis(ranks, order, sorted_ranks, axis=-1)
+    return ranks.T
