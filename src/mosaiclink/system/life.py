@@ -302,11 +302,32 @@ def operating_point(
     ageing: AgeingSpec | None = None,
     seed: int = 0,
 ) -> OperatingPoint:
-    """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time."""
-    ageing, power = ageing or AgeingSpec(), power_spec or PowerSpec()
+    """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time.
+
+    Evaluated once per process for each set of inputs, as :func:`~mosaiclink.system.thermal.link_at_case`
+    (the envelope's life and the qualified length ask for the same point): its arrays are read-only."""
+    thermal, ageing, power = thermal or ThermalSpec(), ageing or AgeingSpec(), power_spec or PowerSpec()
+    return _operating_point(
+        design.model_dump_json(),
+        float(case_c),
+        thermal.model_dump_json(),
+        power.model_dump_json(),
+        ageing.model_dump_json(),
+        int(seed),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _operating_point(
+    design_json: str, case_c: float, thermal_json: str, power_json: str, ageing_json: str, seed: int
+) -> OperatingPoint:
+    design, thermal = MosaicDesign.model_validate_json(design_json), ThermalSpec.model_validate_json(thermal_json)
+    power, ageing = PowerSpec.model_validate_json(power_json), AgeingSpec.model_validate_json(ageing_json)
     hot, temps, report = link_at_case(design, case_c, thermal, power, seed)
     excess0 = channel_excess_db(report)
     slope = excess_sensitivity(hot, excess0, seed)
+    for array in (excess0, slope):
+        array.setflags(write=False)
     j = float(microled.current_density_a_per_cm2(led_average_current_ma(hot, power.mark_density), hot.led.diameter_um))
     return OperatingPoint(hot, temps, report, excess0, slope, j, emitter_life_h(ageing, j, temps.led_junction_c))
 
