@@ -87,6 +87,8 @@ def test_power_and_fit_equal_the_system_models_design_by_design():
 
 
 def test_batch_result_does_not_depend_on_batch_composition():
+    """Rows of several population groups (lengths 5-60 m: several reference lengths) run as one batch
+    of chain rows; each row alone (its own group) gives the same numbers."""
     rng = np.random.default_rng(1)
     rows = np.column_stack([rng.uniform(5, 60, 50), rng.uniform(1.2, 2.8, 50), rng.uniform(0.15, 0.4, 50)])
     paths = ("link.length_m", "link.rate_gbps", "fiber.na")

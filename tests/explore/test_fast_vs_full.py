@@ -268,7 +268,7 @@ def test_an_array_without_spread_keeps_the_refit_defined():
     design = with_overrides(load_preset("mosaic-prototype"), no_spread | {"link.length_m": 29.1})
     pop = population(design)
     assert np.count_nonzero(np.all(pop.features == 0.0, axis=0)) >= 1
-    columns = population_columns(design, 1, pop, [29.1], reach_range_m=None)
+    columns = population_columns(design, [(pop, np.arange(1))], [29.1], reach_range_m=None)
     report = evaluate_link(design, seed=0)
     assert columns["channels_meeting"][0] == report.channels_meeting_target == 4
     assert columns["log10_ber_median"][0] == pytest.approx(np.median(report.log10_ber_stateye), abs=1e-3)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaiclink.config.measurements import BerDataset, BerObservation, BerPoint
 from mosaiclink.config.presets import load_preset
@@ -15,6 +17,7 @@ from mosaiclink.explore.posterior import (
     MIN_ESS,
     DataModel,
     data_models,
+    integrated_time_steps,
     model_log10_ber,
     point_residuals,
     sample_posterior,
@@ -215,3 +218,31 @@ def test_screen_keeps_inputs_the_likelihood_depends_on_and_only_those():
     assert free.tolist() == [True, True, True, False]
     assert screen["x.u3"] == 0.0 and min(screen[f"x.u{j}"] for j in range(3)) > 10 * SCREEN_LOG_LIKELIHOOD
     assert abs(spearman(unit[:, :1], log_like)[0]) < 0.1  # the old screen's statistic misses input 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    steps=st.integers(2, 600),
+    walkers=st.integers(2, 12),
+    inputs=st.integers(1, 4),
+    memory=st.floats(0.0, 0.99),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_autocorrelation_time_is_emcees(steps, walkers, inputs, memory, seed):
+    """The batched integrated autocorrelation time equals emcee's own estimator (its loop over walkers
+    and inputs) to rounding, on AR(1) chains of any memory and length; a walker that never moved gives
+    NaN in both."""
+    import emcee
+
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=(steps, walkers, inputs))
+    chain = np.empty_like(noise)
+    chain[0] = noise[0]
+    for t in range(1, steps):
+        chain[t] = memory * chain[t - 1] + noise[t]
+    expected = emcee.autocorr.integrated_time(chain, tol=0)
+    np.testing.assert_allclose(integrated_time_steps(chain), expected, rtol=1e-9, atol=1e-12)
+    chain[:, 0, :] = 0.25  # a stuck walker
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.all(np.isnan(emcee.autocorr.integrated_time(chain, tol=0)))
+    assert np.all(np.isnan(integrated_time_steps(chain)))

@@ -24,6 +24,7 @@ a free rate; switching a design to ``"none"`` keeps the rate it ran at.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -113,7 +114,13 @@ def row_overrides(base: Spec, paths: tuple[str, ...], row: np.ndarray) -> dict[s
 
 def _field(base: Spec, path: str):
     """The pydantic field of a dotted path (None if the path names no field)."""
-    model: Any = type(base)
+    return _model_field(type(base), path)
+
+
+@lru_cache(maxsize=4096)
+def _model_field(model: Any, path: str):
+    """:func:`_field` of a spec class (the fields of a class do not change: a matrix check asks it
+    once per column and row, a likelihood thousands of times)."""
     *parents, leaf = path.split(".")
     for part in parents:
         field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None

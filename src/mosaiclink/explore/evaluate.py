@@ -194,8 +194,8 @@ def population_pass(
     reference_length_m: float | None = None,
     checked: bool = False,
 ) -> dict[str, np.ndarray]:
-    """The population columns of every row (group by group, :func:`populations`): designs in,
-    columns out.
+    """The population columns of every row (its group's reference, :func:`populations`; every group's
+    chain rows in one batch): designs in, columns out.
 
     The batched entry point to the channel population ``mosaic link`` reports (e.g. a likelihood
     over many parameter draws): ``rows`` (designs, len(paths)) of values of the dotted ``paths``
@@ -209,13 +209,9 @@ def population_pass(
     if not checked:
         check_rows(base, paths, rows)
     wanted = tuple(name for name in ("reach_median_m", "reach_all_m") if name in _reach_columns(reaches))
-    out: dict[str, np.ndarray] = {}
-    for pop, members in populations(base, paths, rows, reference_length_m):
-        batch = design_batch(base, paths, rows[members], checked=True)
-        cols = population_columns(batch, members.size, pop, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), wanted)
-        for name, values in cols.items():
-            out.setdefault(name, np.empty(len(rows)))[members] = values
-    return out
+    batch = design_batch(base, paths, rows, checked=True)
+    groups = populations(base, paths, rows, reference_length_m)
+    return population_columns(batch, groups, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), wanted)
 
 
 def evaluate_rows(

@@ -57,6 +57,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import log_ndtr, ndtr, ndtri
 
@@ -122,16 +124,24 @@ def sampling_offsets(rj_rms, dj_pp, nodes: int = JITTER_NODES) -> tuple[np.ndarr
     dj = np.asarray(dj_pp, dtype=float)
     if not (np.any(rj > 0) or np.any(dj > 0)):
         return np.zeros(np.broadcast_shapes(rj.shape, dj.shape) + (1,)), np.ones(1)
-    x, w = np.polynomial.hermite_e.hermegauss(nodes)
-    w = w / w.sum()
-    order = np.argsort(np.abs(x), kind="stable")  # the zero node (odd counts) first
-    x, w = x[order], w[order]
+    x, w = _gauss_hermite(nodes)
     rj_part = rj[..., None] * x
     if not np.any(dj > 0):
         return rj_part, w
     half = 0.5 * dj[..., None]
     offsets = np.concatenate([np.zeros_like(rj_part[..., :1]), rj_part - half, rj_part + half], axis=-1)
     return offsets, np.concatenate([[0.0], 0.5 * w, 0.5 * w])
+
+
+@lru_cache(maxsize=16)
+def _gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The probabilists' Gauss-Hermite nodes and normalised weights, the zero node (odd counts)
+    first; read-only (shared by every call)."""
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    order = np.argsort(np.abs(x), kind="stable")
+    x, w = x[order], (w / w.sum())[order]
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
 
 
 def _patterns(n: int) -> np.ndarray:

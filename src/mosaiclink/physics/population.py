@@ -83,10 +83,11 @@ solver (``physics.reach.solve_reach_m``) on the regressed channels at each trial
 
 Examples
 --------
+>>> import numpy as np
 >>> from mosaiclink.config.presets import load_preset
 >>> from mosaiclink.physics.population import population, population_columns
 >>> design = load_preset("mosaic-prototype")  # 100 channels, 20 m
->>> columns = population_columns(design, 1, population(design), [20.0], reach_range_m=None)
+>>> columns = population_columns(design, [(population(design), np.arange(1))], [20.0], reach_range_m=None)
 >>> round(float(columns["log10_ber_median"][0]), 2)  # the median channel (mosaic link: -13.24)
 -13.24
 >>> round(float(columns["log10_ber_worst_in_service"][0]), 2)  # the worst channel (mosaic link: -1.84)
@@ -99,7 +100,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -150,7 +151,12 @@ class Population:
 
     def draws(self, ranks: np.ndarray) -> ChannelDraw:
         """The draws of the live channels at ``ranks`` (with their real neighbours)."""
-        return ChannelDraw.of_channels(self.array, self.variation, self.order[ranks])
+        return self._ranked.take(ranks)
+
+    @cached_property
+    def _ranked(self) -> ChannelDraw:
+        """Every live channel's draw in rank order, built once (each call's local anchors take theirs)."""
+        return ChannelDraw.of_channels(self.array, self.variation, self.order)
 
 
 def _anchor_ranks(live: int, channels: int, data_channels: int) -> np.ndarray:
@@ -270,11 +276,47 @@ class Profile:
         return np.count_nonzero(self.q >= np.asarray(q_target)[:, None], axis=1)
 
 
-def anchor_q(chain: Chain, pop: Population, length_m, designs: int) -> np.ndarray:
-    """The anchors' exact Q (designs, R) from their rows of ``chain`` (designs x anchors, design-major)."""
-    if pop.size == 0:  # no live channel
-        return np.zeros((designs, 0))
-    return ber.q_from_log10_ber(chain.log10_ber(length_m)).reshape(designs, pop.size)
+Group = tuple[Population, np.ndarray]  # a population and its designs (row indices into the batch)
+
+
+@dataclass(frozen=True)
+class ExactRows:
+    """Chain rows of several groups' channels evaluated as one batch: part ``i`` holds the channels
+    ``draws[i]`` of the designs ``rows[i]`` of the batch. A chain row depends on its own design and
+    draw alone, so the batch returns what each part would alone, with one call's overhead and the
+    LED pulses of channels the parts share integrated once (``Chain.batched``)."""
+
+    chain: Chain | None  # None: no row
+    rows: np.ndarray  # (chain rows,) the design row of each chain row
+    bounds: np.ndarray  # where each part's chain rows end but the last
+
+    @classmethod
+    def of(cls, design: Any, rows: list[np.ndarray], draws: list[ChannelDraw]) -> ExactRows:
+        index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        bounds = np.cumsum([r.size for r in rows])[:-1]
+        if index.size == 0:
+            return cls(None, index, bounds)
+        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws)), index, bounds)
+
+    def q(self, length_m: np.ndarray) -> list[np.ndarray]:
+        """Each part's exact Q (its chain rows,) with every design at its ``length_m`` (designs,)."""
+        if self.chain is None:
+            return [np.zeros(0) for _ in range(self.bounds.size + 1)]
+        return np.split(ber.q_from_log10_ber(self.chain.log10_ber(length_m[self.rows])), self.bounds)
+
+
+def anchor_rows(design: Any, groups: list[Group]) -> ExactRows:
+    """The anchors of every group's designs as one batch of chain rows (design-major in each group)."""
+    return ExactRows.of(
+        design,
+        [np.repeat(members, pop.size) for pop, members in groups],
+        [pop.anchors.take(np.tile(np.arange(pop.size), members.size)) for pop, members in groups],
+    )
+
+
+def anchor_q(anchors: ExactRows, groups: list[Group], length_m: np.ndarray) -> list[np.ndarray]:
+    """Each group's anchors' exact Q (its designs, R) with every design at its ``length_m`` (designs,)."""
+    return [q.reshape(members.size, pop.size) for q, (pop, members) in zip(anchors.q(length_m), groups, strict=True)]
 
 
 def profile(q_anchor: np.ndarray, pop: Population) -> Profile:
@@ -309,10 +351,13 @@ def local_ranks(fitted_q: np.ndarray, q_target: np.ndarray, pop: Population) -> 
 RIDGE = 1e-10  # relative: the re-fit stays solvable where a regressor is undetermined
 
 
-def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m, q_target) -> Profile:
-    r"""The profile at each design's own length with its local anchors (module Notes, "Local anchors"):
-    the regression re-fitted per design through the anchors and the local anchors, the local anchors
-    evaluated exactly as one batch of chain rows.
+def refined_profiles(
+    design: Any, groups: list[Group], q_anchor: list[np.ndarray], length_m: np.ndarray, q_target: np.ndarray
+) -> list[Profile]:
+    r"""Each group's profile at its designs' own lengths with their local anchors (module Notes, "Local
+    anchors"): the regression re-fitted per design through the anchors and the local anchors, the
+    local anchors of every group evaluated exactly as one batch of chain rows (:class:`ExactRows`);
+    a group without a live channel keeps the anchors' fit.
 
     Each design's least squares :math:`\min_c \|A c - q\|^2 + \lambda \|c\|^2` is solved by the QR
     factorisation of :math:`A` stacked on :math:`\sqrt{\lambda} I` (the condition of :math:`A`, not
@@ -320,13 +365,29 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
     eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda \to 0`, and defined
     where the points leave a regressor undetermined (an array without spread in one of the draws: a
     zero column)."""
-    picks = local_ranks(q_anchor @ pop.predict.T, q_target, pop)
-    valid = picks >= 0
-    row, column = np.nonzero(valid)
+    picks = [
+        local_ranks(q @ pop.predict.T, q_target[members], pop)
+        for q, (pop, members) in zip(q_anchor, groups, strict=True)
+    ]
+    found = [np.nonzero(p >= 0) for p in picks]
+    local = ExactRows.of(
+        design,
+        [members[row] for (_, members), (row, _) in zip(groups, found, strict=True)],
+        [pop.draws(p[row, column]) for (pop, _), p, (row, column) in zip(groups, picks, found, strict=True)],
+    )
+    q_local = local.q(length_m)
+    return [
+        _refit(pop, q, p, where, exact) if pop.live else profile(q, pop)
+        for (pop, _), q, p, where, exact in zip(groups, q_anchor, picks, found, q_local, strict=True)
+    ]
+
+
+def _refit(pop: Population, q_anchor: np.ndarray, picks: np.ndarray, found: tuple[np.ndarray, ...], exact) -> Profile:
+    """One group's re-fitted profile (:func:`refined_profiles`) from its local anchors' ranks ``picks``
+    (designs, LOCAL_ANCHORS; -1 where none), their positions ``found`` and exact Q."""
+    valid, (row, column) = picks >= 0, found
     q_local = np.zeros(picks.shape)
-    if row.size:
-        local = Chain.batched(take_rows(design, row), pop.draws(picks[row, column]))
-        q_local[row, column] = ber.q_from_log10_ber(local.log10_ber(np.asarray(length_m)[row]))
+    q_local[row, column] = exact
     features = pop.features
     designs, regressors = q_anchor.shape[0], features.shape[1]
     at_local = np.where(valid[..., None], features[np.maximum(picks, 0)], 0.0)  # an absent one weighs nothing
@@ -343,18 +404,18 @@ def refined_profile(design: Any, pop: Population, q_anchor: np.ndarray, length_m
 
 def population_columns(
     design: Any,
-    designs: int,
-    pop: Population,
+    groups: list[Group],
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
     reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
 ) -> dict[str, np.ndarray]:
-    """The population columns of ``designs`` designs (one group): designs in, columns out.
+    """The population columns of a batch of designs: designs in, columns out.
 
     Parameters
     ----------
-    design : a design batch (array leaves of length ``designs``) or a spec (one design)
-    pop : the group's :func:`population`
+    design : a design batch (array leaves, one value per design) or a spec (every design the same)
+    groups : each group's :func:`population` and its designs (row indices into the batch); together
+        they hold every design once. Every group's chain rows run as one batch (:class:`ExactRows`)
     length_m : (designs,) fibre lengths at which the BER columns are judged
     reach_range_m : the reach search's range; None skips the reaches
     reaches : which of :data:`REACHES` to search (one search for all of them)
@@ -365,32 +426,43 @@ def population_columns(
     ``channels_total``, ``log10_ber_worst_in_service`` and (with ``reach_range_m``) those of
     ``reach_median_m`` and ``reach_all_m`` named in ``reaches``, each of shape (designs,).
     """
-    index = np.repeat(np.arange(designs), pop.size)
-    chain = Chain.batched(take_rows(design, index), pop.anchors.take(np.tile(np.arange(pop.size), designs)))
+    designs = sum(members.size for _, members in groups)
     # the one pass criterion: budget margin >= 0 dB, the implementation reserve included
     penalty_db = np.broadcast_to(np.asarray(design.receiver.implementation_penalty_db, dtype=float), (designs,))
     target = np.broadcast_to(np.asarray(design.link.target_ber, dtype=float), (designs,))
     q_target = ber.q_from_log10_ber(margin_log10_ber(target, penalty_db))
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
-    q_anchor = anchor_q(chain, pop, np.repeat(length_m, pop.size), designs)
-    prof = refined_profile(design, pop, q_anchor, length_m, q_target) if pop.live else profile(q_anchor, pop)
-    median = prof.median_log10_ber()
+    anchors = anchor_rows(design, groups)
+    profiles = refined_profiles(design, groups, anchor_q(anchors, groups, length_m), length_m, q_target)
+    rows = [members for _, members in groups]
+    median = _assembled(rows, [p.median_log10_ber() for p in profiles])
     out = {
         "log10_ber_median": median,
         "ber_median": 10.0**median,
-        "channels_meeting": prof.channels_meeting(q_target).astype(float),
-        "channels_data": np.full(designs, float(pop.data_channels)),
-        "channels_total": np.full(designs, float(pop.channels)),
-        "log10_ber_worst_in_service": prof.worst_in_service_log10_ber(),
+        "channels_meeting": _assembled(
+            rows, [p.channels_meeting(q_target[r]) for p, r in zip(profiles, rows, strict=True)]
+        ),
+        "channels_data": _assembled(rows, [p.population.data_channels for p in profiles]),
+        "channels_total": _assembled(rows, [p.population.channels for p in profiles]),
+        "log10_ber_worst_in_service": _assembled(rows, [p.worst_in_service_log10_ber() for p in profiles]),
     }
     if reach_range_m is not None and reaches:
-        out.update(_reaches_m(chain, pop, q_target, reach_range_m, reaches))
+        out.update(_reaches_m(anchors, groups, q_target, reach_range_m, reaches))
+    return out
+
+
+def _assembled(rows: list[np.ndarray], values: list[Any]) -> np.ndarray:
+    """Each group's ``values`` (one per design of the group, or one for all) at its designs' ``rows``
+    of the batch: (designs,) floats."""
+    out = np.empty(sum(r.size for r in rows))
+    for r, value in zip(rows, values, strict=True):
+        out[r] = value
     return out
 
 
 def _reaches_m(
-    chain: Chain,
-    pop: Population,
+    anchors: ExactRows,
+    groups: list[Group],
     q_target: np.ndarray,
     range_m: tuple[float, float],
     names,
@@ -399,24 +471,27 @@ def _reaches_m(
     so the lengths they try alike (the bracket's ends) evaluate the population once. Each design's
     reach is its own (a fixed number of steps, element by element): the same with any other reach
     or design beside it."""
-    designs, statistics = q_target.size, [REACHES[name] for name in names]
+    statistics = [REACHES[name] for name in names]
     q_targets = np.tile(q_target, len(statistics))
 
     def excess(lengths_m: np.ndarray) -> np.ndarray:
         parts = np.split(lengths_m, len(statistics))
-        profiles: list[Profile] = []
+        profiles: list[list[Profile]] = []
         for i, part in enumerate(parts):
             same = next((j for j in range(i) if np.array_equal(parts[j], part)), None)
             profiles.append(
                 profiles[same]
                 if same is not None
-                else profile(anchor_q(chain, pop, np.repeat(part, pop.size), designs), pop)
+                else [profile(q, pop) for q, (pop, _) in zip(anchor_q(anchors, groups, part), groups, strict=True)]
             )
-        q = np.concatenate([statistic(p) for statistic, p in zip(statistics, profiles, strict=True)])
+        rows = [members for _, members in groups]
+        q = np.concatenate(
+            [_assembled(rows, [s(p) for p in part]) for s, part in zip(statistics, profiles, strict=True)]
+        )
         return log_q_excess(q_targets, ber.q_from_log10_ber(q))
 
     lo, hi = range_m
-    size = designs * len(statistics)
+    size = q_target.size * len(statistics)
     found = solve_reach_m(
         excess, lo, hi, size=size, max_steps=FAST_REACH_STEPS, bisections=FAST_REACH_BISECTIONS, spacing="linear"
     )
