@@ -246,3 +246,13 @@ def test_report_carries_the_nominal_channel_the_fast_chain_also_finds(design):
     data = json.loads(json.dumps(evaluate_link(design).to_dict()))
     fast = float(Chain.batched(design, ChannelDraw.nominal(1)).log10_ber(design.link.length_m)[0])
     assert data["nominal_channel_log10_ber"] == pytest.approx(fast, abs=1e-3)
+
+
+def test_a_report_without_the_nominal_channel_is_the_same_report():
+    """``nominal=False`` (the envelope, life and production models) skips only the nominal channel's
+    evaluation: every other field equal, ``nominal_log10_ber`` None and absent from the JSON."""
+    full, channels_only = evaluate_link(PROTO), evaluate_link(PROTO, nominal=False)
+    assert full.nominal_log10_ber is not None and channels_only.nominal_log10_ber is None
+    without = dict(full.to_dict())
+    without.pop("nominal_channel_log10_ber")
+    assert json.dumps(channels_only.to_dict(), sort_keys=True) == json.dumps(without, sort_keys=True)

@@ -116,3 +116,14 @@ def test_user_catalog_replaces_builtin_entry(tmp_path):
     path.write_text(tomli_w.dumps({"entry": [aoc]}))
     result = compare("800g", catalog=load_catalog([path]), reach_fn=fixed_reach(45.0))
     assert result.row("aoc").power_w_per_end == 20.0
+
+
+def test_the_mosaic_row_has_mosaic_reliabilitys_fit_and_mtbf_exactly():
+    """The row takes the FIT and MTBF without the repair-free MTTF integral (off the report's path):
+    the same floats as :func:`mosaic_reliability`."""
+    from mosaiclink.system.reliability import mosaic_reliability
+
+    design = load_preset("mosaic-800g")
+    row = compare("800g", reach_m=30, temperature_c=55, design=design, reach_fn=fixed_reach(45.0)).mosaic
+    rel = mosaic_reliability(design, ReliabilitySpec(), 55.0)
+    assert (row.link_fit, row.mtbf_h) == (rel.link_fit, rel.mtbf_h)

@@ -356,6 +356,9 @@ def dead_channel_sweep(host: str, channels: int, ber: np.ndarray) -> dict[str, t
         for erasures in (False, True):
             values = []
             for dead in DEAD_COUNTS:
+                if dead == 0 and erasures:  # nothing erased: the curve without erasures' first point
+                    values.append(curves[mapping][0])
+                    continue
                 ber_dead = ber.copy()
                 ber_dead[:dead] = 0.5
                 result = analytic_post_fec(

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 from mosaiclink.config.datapath import GilbertElliottSpec
 from mosaiclink.datapath.failover import symbols_per_channel
@@ -97,6 +97,7 @@ def log_miscorrection_fraction(n: int, parity: int, erasures, m: int):
 
 def binomial_log10_uncorrectable(n: int, capacity: int, p_symbol: float) -> float:
     """``log10 P(Binomial(n, P_s) > capacity)`` via ``scipy.stats.binom.logsf``."""
+    from scipy import stats  # deferred: ~0.5 s of import that only this (test-only) check needs
 
     return float(stats.binom.logsf(capacity, n, p_symbol) / np.log(10.0))
 

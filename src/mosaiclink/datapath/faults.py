@@ -47,7 +47,9 @@ def candidate_line_errors(rng: np.random.Generator, p_max: float, lanes: int, bi
         return np.zeros(0, dtype=np.int64)
     expected = total * p_max
     draw = int(expected + 6 * np.sqrt(expected) + 16)
-    pos = np.cumsum(geometric(rng, p_max, draw)) - 1
+    pos = geometric(rng, p_max, draw)  # a fresh array: summed and shifted in place (~10 million at a dead lane)
+    np.cumsum(pos, out=pos)
+    pos -= 1
     while pos[-1] < total:  # rare: draw more
         pos = np.concatenate([pos, pos[-1] + np.cumsum(geometric(rng, p_max, draw))])
     return pos[: np.searchsorted(pos, total)]  # sorted: the prefix below total, no mask pass

@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.estimate_ranges import InputRange
@@ -404,6 +403,8 @@ def _least_squares(problem: _Problem, x0: np.ndarray, fixed: dict[int, float] | 
     if not free_j:
         x = full(np.zeros(0))
         return x, problem.chi2(x), None
+    from scipy import optimize  # deferred: ~0.2 s of import the report (check_points only) never needs
+
     lo, hi = problem.lower[free_j], problem.upper[free_j]
     start = np.clip(x0[free_j], lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo))
     result = optimize.least_squares(
@@ -429,6 +430,8 @@ def _profile_end(
     ``step`` (the Wald half-width from the Jacobian, :math:`1.96\,\sigma_j`) brackets the root
     first, so Brent's method starts close to it; the bound is tried only when the bracket fails.
     """
+    from scipy import optimize  # deferred as in _least_squares
+
     bound = problem.lower[j] if side < 0 else problem.upper[j]
     target = chi2_min + DELTA_CHI2_95
     seen: dict[float, float] = {}

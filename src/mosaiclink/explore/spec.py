@@ -14,7 +14,8 @@ spliced in, exactly as ``json.dumps(design.to_mapping(), sort_keys=True)`` would
 fully validated designs.
 
 Random draws use the stream ``SWEEP_SAMPLES`` of :mod:`mosaiclink.streams`; the Latin hypercube uses
-``scipy.stats.qmc.LatinHypercube`` seeded from the same generator (McKay, Beckman & Conover,
+the draws of ``scipy.stats.qmc.LatinHypercube`` seeded from the same generator
+(:func:`mosaiclink.explore.sampling.latin_hypercube_unit`; McKay, Beckman & Conover,
 Technometrics 21, 1979). The same spec and seed give the same designs and keys.
 """
 
@@ -37,6 +38,7 @@ from mosaiclink.config.base import Spec
 from mosaiclink.config.overrides import with_overrides
 from mosaiclink.config.sweep import ConstraintSpec, ParameterSpec, SweepSpec
 from mosaiclink.errors import ConfigError
+from mosaiclink.explore.sampling import latin_hypercube_unit
 from mosaiclink.streams import Stream, generator
 from mosaiclink.workload import check_sweep_size
 
@@ -213,9 +215,7 @@ def load_sweep(
         if spec.sampler == "random":
             unit = rng.random((spec.samples, len(paths)))
         else:
-            from scipy.stats import qmc  # deferred: a heavy import most commands never need
-
-            unit = qmc.LatinHypercube(d=len(paths), seed=rng).random(spec.samples)
+            unit = latin_hypercube_unit(len(paths), spec.samples, rng)
     return ResolvedSweep(spec=spec, base=base, paths=paths, is_int=is_int, levels=levels, unit=unit)
 
 

@@ -10,7 +10,8 @@ analysis naming the inputs that drive it.
 
 Notes
 -----
-Sampling: ``scipy.stats.qmc.LatinHypercube`` (McKay, Beckman & Conover, Technometrics 21,
+Sampling: a Latin hypercube (:func:`mosaiclink.explore.sampling.latin_hypercube_unit`, the same
+draws as ``scipy.stats.qmc.LatinHypercube``; McKay, Beckman & Conover, Technometrics 21,
 1979) in the unit cube, mapped per input by its distribution's inverse CDF: uniform,
 log-uniform (``scale = "log"``), or triangular between the catalog's low and high with its
 typical value as the mode.
@@ -34,8 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
-from scipy.stats import qmc
 
 from mosaiclink.config.base import Spec
 from mosaiclink.config.catalog import CatalogEntry
@@ -46,6 +45,7 @@ from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import design_columns, evaluate_rows
+from mosaiclink.explore.sampling import average_ranks, latin_hypercube_unit, triangular_cdf, triangular_ppf
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
 from mosaiclink.streams import Stream, generator
 from mosaiclink.system.compare import ENDS_PER_LINK, fit_ratio, percent_below
@@ -94,7 +94,7 @@ class UncertainInput:
             return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
         if self.distribution == "triangular":
             c = (self.nominal - self.low) / (self.high - self.low)
-            return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+            return triangular_ppf(u, c, self.low, self.high - self.low)
         return self.low + u * (self.high - self.low)
 
     def to_unit(self, value: float) -> float:
@@ -103,7 +103,7 @@ class UncertainInput:
             return float(np.log(value / self.low) / np.log(self.high / self.low))
         if self.distribution == "triangular":
             c = (self.nominal - self.low) / (self.high - self.low)
-            return float(stats.triang.cdf(value, c, loc=self.low, scale=self.high - self.low))
+            return triangular_cdf(value, c, self.low, self.high - self.low)
         return float((value - self.low) / (self.high - self.low))
 
 
@@ -214,7 +214,7 @@ def latin_hypercube(inputs: tuple[UncertainInput, ...], samples: int, seed: int)
     if samples < 2:
         raise ConfigError(f"samples = {samples}: need at least 2")
     rng = generator(seed, Stream.UNCERTAINTY_SAMPLES)
-    unit = qmc.LatinHypercube(d=len(inputs), seed=rng).random(samples)
+    unit = latin_hypercube_unit(len(inputs), samples, rng)
     values = np.column_stack([inp.from_unit(unit[:, j]) for j, inp in enumerate(inputs)])
     return unit, values
 
@@ -359,7 +359,7 @@ def sensitivity(
 
 def spearman(columns: np.ndarray, output: np.ndarray) -> np.ndarray:
     """Spearman's rank correlation of ``output`` with every column (Pearson on average ranks)."""
-    ranks = stats.rankdata(np.column_stack([columns, output]), axis=0)
+    ranks = average_ranks(np.column_stack([columns, output]))
     centred = ranks - ranks.mean(axis=0)
     norms = np.sqrt((centred**2).sum(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -65,6 +65,7 @@ from scipy.special import log_ndtr, ndtr, ndtri
 from mosaiclink.physics._compiled import CompileGate
 
 LN10 = np.log(10.0)
+HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)  # ln sqrt(2 pi), the normal density's log normaliser
 
 
 def ber_from_q(q):
@@ -88,7 +89,7 @@ def q_from_log10_ber(log10_ber, iterations: int = 12):
     q = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
     for _ in range(iterations):
         log_tail = log_ndtr(-q)
-        slope = np.exp(-0.5 * q * q - 0.5 * np.log(2 * np.pi) - log_tail)  # phi(q) / Phi(-q)
+        slope = np.exp(-0.5 * q * q - HALF_LOG_2PI - log_tail)  # phi(q) / Phi(-q)
         q = q + (log_tail - log_b) / slope
     return q
 

@@ -270,6 +270,7 @@ def evaluate_link(
     seed: int = 0,
     led_pulse_w: np.ndarray | None = None,
     measured: dict[str, np.ndarray] | None = None,
+    nominal: bool = True,
 ) -> LinkReport:
     """Evaluate every channel of ``design`` (see module Notes); same seed, same result.
 
@@ -277,7 +278,9 @@ def evaluate_link(
     (they depend on the LED, rate and seed only, not on the fibre), e.g. across a length sweep.
     ``measured`` puts measured blocks in place of modelled stages of every channel's pulse
     (:func:`mosaiclink.physics.networks.measured_responses`); the nominal channel stays modelled.
-    The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`).
+    The report carries the nominal interior channel's BER too (:func:`nominal_channel_log10_ber`, a
+    second full-model evaluation, of a 5 x 5 array); ``nominal=False`` leaves it out (``None``) for
+    callers that read only the channels (the envelope, life and production models).
 
     Examples
     --------
@@ -289,7 +292,8 @@ def evaluate_link(
     require_instance(design, MosaicDesign, "design")
     variation = design_variation(design, seed)
     cp = chain(design, variation, led_pulse_w=led_pulse_w, measured=measured)
-    return replace(analyse(design, cp), nominal_log10_ber=nominal_channel_log10_ber(design))
+    report = analyse(design, cp)
+    return replace(report, nominal_log10_ber=nominal_channel_log10_ber(design)) if nominal else report
 
 
 NOMINAL_SIDE = 5  # a 5 x 5 array: its centre channel has all neighbours within Chebyshev distance 2

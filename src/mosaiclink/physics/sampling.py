@@ -69,20 +69,21 @@ def _real_product(spectra, stacked):
 
 
 def _rotations(t_bits, harmonics: int, span_bits: int) -> np.ndarray:
-    r"""The rotations :math:`z^k = e^{i 2\pi \nu_k t}` (K, instants...) of the harmonics at the
+    r"""The rotations :math:`z^k = e^{i 2\pi \nu_k t}` (instants..., K) of the harmonics at the
     instants ``t_bits``, :math:`z = e^{i 2\pi t / span}`: one complex exponential per instant, the
     powers by doubling (:math:`z^{m + j} = z^m z^j`, :math:`z^{2m} = (z^m)^2`: a rounding error
-    growing as log2 k, in as many array products over all the instants)."""
+    growing as log2 k, in as many array products over all the instants). The harmonics are the
+    last axis, as :func:`symbol_samples`' matrix product takes them (no transposed copy)."""
     t = np.asarray(t_bits, dtype=float)
-    rotation = np.empty((harmonics, *t.shape), dtype=np.complex128)
-    rotation[0] = 1.0
+    rotation = np.empty((*t.shape, harmonics), dtype=np.complex128)
+    rotation[..., 0] = 1.0
     phase = 2.0 * np.pi * t / span_bits
     z = np.empty(t.shape, dtype=np.complex128)
     np.cos(phase, out=z.real)
     np.sin(phase, out=z.imag)
     m = 1
     while m < harmonics:
-        np.multiply(rotation[: min(m, harmonics - m)], z, out=rotation[m : 2 * m])
+        np.multiply(rotation[..., : min(m, harmonics - m)], z[..., None], out=rotation[..., m : 2 * m])
         z = z * z
         m *= 2
     return rotation
@@ -165,8 +166,7 @@ def symbol_samples(h, cursor_bits, span_bits: int, pre_bits: int, bits: int, off
     """
     cursor = np.asarray(cursor_bits, dtype=float)
     jitter = np.zeros(1) if offsets_bits is None else np.asarray(offsets_bits, dtype=float)
-    rotation = _rotations(cursor[:, None] + jitter, h.shape[-1], span_bits)  # (K, batch, J)
-    advanced = rotation.reshape(h.shape[-1], -1).T.copy().reshape(h.shape[0], -1, h.shape[-1])  # (batch, J, K)
+    advanced = _rotations(cursor[:, None] + jitter, h.shape[-1], span_bits)  # (batch, J, K)
     advanced *= h[:, None, :]
     samples = _real_product(advanced.reshape(-1, h.shape[-1]), _lag_table(h.shape[-1], span_bits, pre_bits, bits))
     samples = samples.reshape(h.shape[0], -1, bits)

@@ -18,7 +18,7 @@ from mosaiclink.system.catalog import Catalog, load_catalog
 from mosaiclink.system.cost import mosaic_cost
 from mosaiclink.system.power import mosaic_power, mosaic_power_range
 from mosaiclink.system.reach import ReachFn, mosaic_reach_m
-from mosaiclink.system.reliability import catalog_fit_per_end, mosaic_reliability
+from mosaiclink.system.reliability import catalog_fit_per_end, link_mtbf_h, mosaic_link_fit
 from mosaiclink.units import FIT_HOURS
 
 PRESET_BY_RATE = {400.0: "mosaic-400g", 800.0: "mosaic-800g", 1600.0: "mosaic-1.6t", 3200.0: "mosaic-3.2t"}
@@ -232,7 +232,8 @@ def mosaic_row(
     reasons = [] if max_reach is None or reach_m <= max_reach else [f"reach {max_reach:.3g} m < {reach_m:g} m"]
     power = mosaic_power(design, power_spec)
     low_w, high_w = (p.total_w_per_end for p in mosaic_power_range(design, power_spec))
-    rel = mosaic_reliability(design, reliability_spec, temperature_c)
+    # the FIT and MTBF of mosaic_reliability, without its repair-free MTTF (an integral the row never shows)
+    link_fit = mosaic_link_fit(design, reliability_spec, temperature_c)
     cost = mosaic_cost(design, cost_spec, length_m=reach_m)
     row = ComparisonRow(
         technology="mosaic",
@@ -245,8 +246,8 @@ def mosaic_row(
         power_w_per_end_low=low_w,
         power_w_per_end_high=high_w,
         pj_per_bit=power.pj_per_bit,
-        link_fit=rel.link_fit,
-        mtbf_h=rel.mtbf_h,
+        link_fit=link_fit,
+        mtbf_h=link_mtbf_h(link_fit),
         cost_usd_per_link=ENDS_PER_LINK * cost.total_usd_per_end(),
         laser_based=False,
         is_mosaic=True,

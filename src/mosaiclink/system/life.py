@@ -33,8 +33,8 @@ erasure tolerance; the link at the first direction to run out. The Monte Carlo d
 spread and hard failures of many copies of one manufactured module (its channels' time-zero
 excess from one seeded variation), in seeded blocks (stream ``LIFE``).
 
-**Fleet.** Spares-exhaustion times are fitted with a two-parameter Weibull
-(``scipy.stats.weibull_min``, right-censored at the horizon); failures in year :math:`y` among
+**Fleet.** Spares-exhaustion times are fitted with a two-parameter Weibull by maximum likelihood
+(right-censored at the horizon, :func:`weibull_fit_right_censored`); failures in year :math:`y` among
 :math:`N` links installed at once are :math:`N [F(y) - F(y-1)]`, with
 :math:`1 - F = S_{spares} S_{shared} S_{connectors}`: the fitted Weibull, the shared parts'
 hazard and connector contamination (a contaminated mating fails the link when its extra loss
@@ -108,7 +108,7 @@ L70_LOSS_DB = float(-10.0 * np.log10(0.7))  # light lost at the L70 point, 1.549
 def excess_sensitivity(design: MosaicDesign, excess_db: np.ndarray, seed: int = 0) -> np.ndarray:
     """Each channel's dB of excess lost per dB of light lost, from a full evaluation at 70 % light."""
     dim = design.replace(led={"light_extraction_efficiency": design.led.light_extraction_efficiency * 0.7})
-    dimmed = channel_excess_db(evaluate_link(dim, seed=seed))
+    dimmed = channel_excess_db(evaluate_link(dim, seed=seed, nominal=False))
     with np.errstate(invalid="ignore"):
         slope = (np.asarray(excess_db) - dimmed) / L70_LOSS_DB
     return np.clip(np.where(np.isfinite(slope), slope, 1.0), 0.0, 2.0)
@@ -208,18 +208,77 @@ def link_exhaustion_times_h(channel_times_h: np.ndarray, tolerated: int) -> np.n
     return np.partition(channel_times_h, tolerated, axis=-1)[..., tolerated].min(axis=-1)
 
 
-def _weibull_fit(times_y: np.ndarray, horizon_y: float) -> tuple[float | None, float | None]:
-    """Two-parameter Weibull (shape, scale in years) fitted to right-censored exhaustion times."""
-    from scipy import stats
+def weibull_fit_right_censored(observed: np.ndarray, censored: np.ndarray) -> tuple[float, float] | None:
+    r"""Maximum-likelihood two-parameter Weibull (shape :math:`k`, scale :math:`\lambda`) of failure
+    times ``observed`` (> 0) and times ``censored`` (> 0) survived without failing; ``None`` when the
+    likelihood has no finite maximum (every failure at the largest time).
 
+    Notes
+    -----
+    With :math:`r` failures :math:`t_i` and all times :math:`t_j` (failures and censored), the
+    log-likelihood :math:`r\ln k - rk\ln\lambda + (k-1)\sum_i\ln t_i - \sum_j (t_j/\lambda)^k`
+    profiles out the scale, :math:`\lambda^k = \sum_j t_j^k / r`, and the shape solves
+
+    .. math:: g(k) = \frac{1}{k} + \frac{1}{r}\sum_i \ln t_i
+        - \frac{\sum_j t_j^k \ln t_j}{\sum_j t_j^k} = 0,
+
+    :math:`g' = -1/k^2 - \mathrm{Var}_w(\ln t) < 0` (weights :math:`t_j^k`): one root, from
+    :math:`+\infty` at :math:`k \to 0` down to the mean log failure time less the largest log time
+    (Cohen, Technometrics 7, 1965; Lawless, *Statistical Models and Methods for Lifetime Data*,
+    2nd ed., 2003, sec. 5.2). It is solved by Newton's method kept inside a shrinking bracket
+    (bisection when a step leaves it) to the last bits of ``k``: the exact maximum, where
+    ``scipy.stats.weibull_min.fit`` on ``CensoredData`` stops its Nelder-Mead search at ~1e-4
+    relative (a test checks this likelihood is at least SciPy's).
+    """
+    log_all = np.log(np.concatenate([observed, censored]))
+    top = log_all.max()
+    shifted = log_all - top  # <= 0: the weights t^k / max(t)^k never overflow
+    shifted_observed = shifted[: observed.size]
+    if np.all(shifted_observed == 0.0):
+        return None
+    mean_observed = float(np.mean(shifted_observed))  # < 0: g falls below zero at a finite k
+
+    def g_and_slope(k: float) -> tuple[float, float, float]:
+        w = np.exp(k * shifted)
+        total = w.sum()
+        mean_w = float((w * shifted).sum() / total)
+        var_w = float((w * (shifted - mean_w) ** 2).sum() / total)
+        return 1.0 / k + mean_observed - mean_w, -1.0 / k**2 - var_w, float(total)
+
+    low, high = 1.0, 1.0
+    while g_and_slope(low)[0] <= 0.0:
+        low /= 2.0
+    while g_and_slope(high)[0] >= 0.0:
+        high *= 2.0
+    k = 0.5 * (low + high)
+    for _ in range(200):
+        g, slope, _ = g_and_slope(k)
+        if g == 0.0:
+            break
+        if g > 0.0:
+            low = k
+        else:
+            high = k
+        step = k - g / slope
+        following = step if low < step < high else 0.5 * (low + high)
+        if abs(following - k) <= 4.0 * np.finfo(float).eps * k:
+            k = following
+            break
+        k = following
+    total = g_and_slope(k)[2]
+    return k, float(np.exp(top + np.log(total / observed.size) / k))
+
+
+def _weibull_fit(times_y: np.ndarray, horizon_y: float) -> tuple[float | None, float | None]:
+    """Two-parameter Weibull (shape, scale in years) fitted to exhaustion times right-censored at
+    ``horizon_y`` (infinite: not exhausted within it); ``None`` for fewer than 10 exhaustions."""
     positive = times_y[times_y > 0.0]
     observed = positive[np.isfinite(positive)]
     if observed.size < 10:
         return None, None
     censored = np.full(positive.size - observed.size, horizon_y)
-    data = stats.CensoredData(uncensored=observed, right=censored)
-    shape, _, scale = stats.weibull_min.fit(data, floc=0.0)
-    return float(shape), float(scale)
+    fit = weibull_fit_right_censored(observed, censored)
+    return (None, None) if fit is None else fit
 
 
 @dataclass(frozen=True)
@@ -243,11 +302,32 @@ def operating_point(
     ageing: AgeingSpec | None = None,
     seed: int = 0,
 ) -> OperatingPoint:
-    """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time."""
-    ageing, power = ageing or AgeingSpec(), power_spec or PowerSpec()
+    """The full link model at the thermal model's junctions for ``case_c``, and the emitters' decay time.
+
+    Evaluated once per process for each set of inputs, as :func:`~mosaiclink.system.thermal.link_at_case`
+    (the envelope's life and the qualified length ask for the same point): its arrays are read-only."""
+    thermal, ageing, power = thermal or ThermalSpec(), ageing or AgeingSpec(), power_spec or PowerSpec()
+    return _operating_point(
+        design.model_dump_json(),
+        float(case_c),
+        thermal.model_dump_json(),
+        power.model_dump_json(),
+        ageing.model_dump_json(),
+        int(seed),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _operating_point(
+    design_json: str, case_c: float, thermal_json: str, power_json: str, ageing_json: str, seed: int
+) -> OperatingPoint:
+    design, thermal = MosaicDesign.model_validate_json(design_json), ThermalSpec.model_validate_json(thermal_json)
+    power, ageing = PowerSpec.model_validate_json(power_json), AgeingSpec.model_validate_json(ageing_json)
     hot, temps, report = link_at_case(design, case_c, thermal, power, seed)
     excess0 = channel_excess_db(report)
     slope = excess_sensitivity(hot, excess0, seed)
+    for array in (excess0, slope):
+        array.setflags(write=False)
     j = float(microled.current_density_a_per_cm2(led_average_current_ma(hot, power.mark_density), hot.led.diameter_um))
     return OperatingPoint(hot, temps, report, excess0, slope, j, emitter_life_h(ageing, j, temps.led_junction_c))
 
@@ -478,9 +558,7 @@ def _fleet_years(t_ex_y, shape_w, scale_w, rel, temps, contamination, fleet_link
     """Expected failures per service year among ``fleet_links`` links installed together (Notes)."""
     edges = np.arange(years + 1, dtype=float)
     if shape_w is not None and scale_w is not None:
-        from scipy import stats
-
-        spares_cdf = stats.weibull_min.cdf(edges, shape_w, scale=scale_w)
+        spares_cdf = -np.expm1(-((edges / scale_w) ** shape_w))  # the Weibull CDF
         spares_cdf = np.where(edges > 0, spares_cdf * (1 - np.mean(t_ex_y <= 0)) + np.mean(t_ex_y <= 0), 0.0)
     else:  # (nearly) none ran out within the horizon, or all did at once: the Monte Carlo's own fractions
         spares_cdf = np.array([np.mean(t_ex_y <= e) if e > 0 else 0.0 for e in edges])

@@ -71,13 +71,13 @@ def channel_pool(design: MosaicDesign, spares: int, pool_modules: int = 8) -> Ch
     if not 1 <= pool_modules <= MAX_POOL:
         raise ConfigError(f"pool_modules = {pool_modules!r}: allowed 1 to {MAX_POOL}")
     base = design.replace(array={"spare_channels": int(spares)}, variation={"dead_channel_probability": 0.0})
-    reports = [evaluate_link(base, seed=k) for k in range(pool_modules)]
+    reports = [evaluate_link(base, seed=k, nominal=False) for k in range(pool_modules)]
     pool = np.stack([channel_excess_db(r) for r in reports])
     first = pool[0]
     light = excess_sensitivity(base, first)
 
     def shifted(**changes) -> np.ndarray:
-        return channel_excess_db(evaluate_link(base.replace(**changes), seed=0))
+        return channel_excess_db(evaluate_link(base.replace(**changes), seed=0, nominal=False))
 
     wl = base.led.wavelength_nm
     up = shifted(led={"wavelength_nm": wl + WAVELENGTH_STEP_NM})

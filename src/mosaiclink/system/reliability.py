@@ -222,6 +222,11 @@ def mosaic_link_fit(
     return sum(_fit_split(design, spec, _temperature(spec, temperature_c), spares))
 
 
+def link_mtbf_h(link_fit: float) -> float:
+    """``MTBF = 1e9 / FIT`` hours (infinite for a link that never fails)."""
+    return FIT_HOURS / link_fit if link_fit > 0 else float("inf")
+
+
 def _temperature(spec: ReliabilitySpec, temperature_c: Temperature | None) -> Temperature:
     if temperature_c is None:
         return spec.reference_temperature_c
@@ -264,7 +269,7 @@ def mosaic_reliability(
         link_fit=link_fit,
         channels_fit=channels_fit,
         shared_fit=shared_fit,
-        mtbf_h=FIT_HOURS / link_fit if link_fit > 0 else float("inf"),
+        mtbf_h=link_mtbf_h(link_fit),
         mttf_h=_mttf_h(design, spec, temp_c, spares),
         survival=float(np.exp(-link_fit / FIT_HOURS * spec.mission_years * HOURS_PER_YEAR)),
         mission_years=spec.mission_years,

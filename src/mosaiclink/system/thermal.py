@@ -128,7 +128,8 @@ def link_at_case(
     """The full link model (:func:`~mosaiclink.physics.link.evaluate_link`) at the junctions of
     ``case_c`` (:func:`at_case_temperature`): the envelope, the life model and the qualified length
     ask for the same points, so each is evaluated once per process (the report's arrays are
-    read-only: one report serves every caller)."""
+    read-only: one report serves every caller). The report's channels only: its
+    ``nominal_log10_ber`` is ``None`` (none of them reads the nominal channel)."""
     thermal, power_spec = thermal or ThermalSpec(), power_spec or PowerSpec()
     return _link_at_case(
         design.model_dump_json(), float(case_c), thermal.model_dump_json(), power_spec.model_dump_json(), int(seed)
@@ -140,7 +141,7 @@ def _link_at_case(design_json: str, case_c: float, thermal_json: str, power_json
     design = MosaicDesign.model_validate_json(design_json)
     thermal, power = ThermalSpec.model_validate_json(thermal_json), PowerSpec.model_validate_json(power_json)
     hot, temps = at_case_temperature(design, case_c, thermal, power)
-    report = evaluate_link(hot, seed=seed)
+    report = evaluate_link(hot, seed=seed, nominal=False)
     for field in dataclasses.fields(report):
         value = getattr(report, field.name)
         if isinstance(value, np.ndarray):
