@@ -185,25 +185,26 @@ def test_provenance_comments_classify_every_leaf():
     assert "fiber.attenuation_db_per_m" not in unranged and "led.abc_a_per_s" not in unranged
 
 
-def test_link_metrics_in_progress_blocks_equal_one_pass():
+def test_link_metrics_in_progress_blocks_equal_one_pass(monkeypatch):
     """The progress bar's blocks change nothing: rows are independent (same numbers to rounding:
-    array sizes change the summation order), and progress reports every block up to the total."""
+    array sizes change the summation order), and progress reports every block up to the total. By
+    default a block is the fast path's own (:data:`BLOCK_ROWS`): a report's 500 samples are one pass."""
     import numpy as np
 
     from mosaiclink.config.presets import load_preset
-    from mosaiclink.explore.uncertainty import PROGRESS_BLOCKS, _link_metrics
+    from mosaiclink.explore import uncertainty
+    from mosaiclink.explore.evaluate import BLOCK_ROWS, evaluate_rows
 
+    assert uncertainty.PROGRESS_ROWS == BLOCK_ROWS >= 500
     design = load_preset("mosaic-800g")
     paths = ("led.peak_current_ma", "link.length_m")
     rows = np.column_stack([np.linspace(1.5, 3.0, 23), np.linspace(20.0, 55.0, 23)])
+    whole = uncertainty._link_metrics(design, paths, rows)  # one block
+    np.testing.assert_array_equal(whole["reach_m"], evaluate_rows(design, paths, rows)["reach_m"])
+    monkeypatch.setattr(uncertainty, "PROGRESS_ROWS", 3)
     calls: list[tuple[int, int]] = []
-    blocked = _link_metrics(design, paths, rows, lambda done, total: calls.append((done, total)))
-    np.testing.assert_array_equal(_link_metrics(design, paths, rows)["reach_m"], blocked["reach_m"])  # bar or not
-    from mosaiclink.explore.evaluate import evaluate_rows
-
-    whole = evaluate_rows(design, paths, rows)  # one pass
-    per_block = -(-23 // PROGRESS_BLOCKS)  # 3 rows a block
-    assert len(calls) == -(-23 // per_block) and calls[-1] == (23, 23)
+    blocked = uncertainty._link_metrics(design, paths, rows, lambda done, total: calls.append((done, total)))
+    assert len(calls) == -(-23 // 3) and calls[-1] == (23, 23)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     # the uncertainty asks only the median channel's reach; the others are not searched
     assert "reach_m" in blocked and not {"reach_all_m", "reach_nominal_m"} & set(blocked)
