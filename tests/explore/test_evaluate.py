@@ -209,3 +209,12 @@ def test_batch_refuses_what_the_design_validation_refuses_with_its_message(paths
     with pytest.raises(ConfigError) as batch:
         evaluate_rows(BASE, paths, rows)
     assert str(batch.value) == str(single.value)
+
+
+def test_population_pass_of_no_design_has_every_column_empty():
+    """An empty matrix (regression test: the batched groups once failed on it) gives each column, empty."""
+    from mosaiclink.explore.evaluate import population_pass
+
+    out = population_pass(load_preset("mosaic-prototype"), ("link.length_m",), np.zeros((0, 1)))
+    assert {"log10_ber_median", "channels_meeting", "reach_median_m", "reach_all_m"} <= set(out)
+    assert all(values.shape == (0,) for values in out.values())

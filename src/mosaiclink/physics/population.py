@@ -288,21 +288,21 @@ class ExactRows:
 
     chain: Chain | None  # None: no row
     rows: np.ndarray  # (chain rows,) the design row of each chain row
-    bounds: np.ndarray  # where each part's chain rows end but the last
+    sizes: np.ndarray  # (parts,) chain rows of each part
 
     @classmethod
     def of(cls, design: Any, rows: list[np.ndarray], draws: list[ChannelDraw]) -> ExactRows:
         index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        bounds = np.cumsum([r.size for r in rows])[:-1]
+        sizes = np.array([r.size for r in rows], dtype=np.int64)
         if index.size == 0:
-            return cls(None, index, bounds)
-        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws)), index, bounds)
+            return cls(None, index, sizes)
+        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws)), index, sizes)
 
     def q(self, length_m: np.ndarray) -> list[np.ndarray]:
         """Each part's exact Q (its chain rows,) with every design at its ``length_m`` (designs,)."""
         if self.chain is None:
-            return [np.zeros(0) for _ in range(self.bounds.size + 1)]
-        return np.split(ber.q_from_log10_ber(self.chain.log10_ber(length_m[self.rows])), self.bounds)
+            return [np.zeros(0) for _ in self.sizes]
+        return np.split(ber.q_from_log10_ber(self.chain.log10_ber(length_m[self.rows])), np.cumsum(self.sizes)[:-1])
 
 
 def anchor_rows(design: Any, groups: list[Group]) -> ExactRows:
