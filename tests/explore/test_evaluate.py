@@ -211,10 +211,12 @@ def test_batch_refuses_what_the_design_validation_refuses_with_its_message(paths
     assert str(batch.value) == str(single.value)
 
 
-def test_population_pass_of_no_design_has_every_column_empty():
-    """An empty matrix (regression test: the batched groups once failed on it) gives each column, empty."""
+def test_no_design_has_every_column_empty():
+    """An empty matrix gives the columns one row gives, empty (regression test: the batched groups once
+    failed on it, and the chain's reshapes could not infer a size from zero rows)."""
     from mosaiclink.explore.evaluate import population_pass
 
-    out = population_pass(load_preset("mosaic-prototype"), ("link.length_m",), np.zeros((0, 1)))
-    assert {"log10_ber_median", "channels_meeting", "reach_median_m", "reach_all_m"} <= set(out)
-    assert all(values.shape == (0,) for values in out.values())
+    design, paths = load_preset("mosaic-prototype"), ("link.length_m", "led.peak_current_ma")
+    for evaluate in (population_pass, evaluate_rows):
+        none, one = evaluate(design, paths, np.zeros((0, 2))), evaluate(design, paths, np.array([[20.0, 2.0]]))
+        assert set(none) == set(one) and all(values.shape == (0,) for values in none.values())

@@ -158,8 +158,8 @@ def nominal_log10_ber(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndar
 
 def _distinct(rows: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """First row of each distinct value of ``rows[:, columns]`` and every row's index into them."""
-    if not columns:
-        return np.zeros(1, dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    if not columns:  # every row the same design (no design without rows)
+        return np.zeros(min(len(rows), 1), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
     _, first, inverse = np.unique(rows[:, columns], axis=0, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 

@@ -158,7 +158,8 @@ def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tup
     spot, sigma, side = (
         np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (spot_side_um, sigma_um, side_um)
     )
-    along = optics.grouped_interval_capture(offsets_um.reshape(n, -1), spot, sigma, side).reshape(offsets_um.shape)
+    flat = offsets_um.reshape(n, offsets_um.shape[1] * offsets_um.shape[2])  # (rows, intervals), also for 0 rows
+    along = optics.grouped_interval_capture(flat, spot, sigma, side).reshape(offsets_um.shape)
     both = along[..., 0] * along[..., 1]
     return both[:, 0], both[:, 1:]
 

@@ -169,5 +169,5 @@ def symbol_samples(h, cursor_bits, span_bits: int, pre_bits: int, bits: int, off
     advanced = _rotations(cursor[:, None] + jitter, h.shape[-1], span_bits)  # (batch, J, K)
     advanced *= h[:, None, :]
     samples = _real_product(advanced.reshape(-1, h.shape[-1]), _lag_table(h.shape[-1], span_bits, pre_bits, bits))
-    samples = samples.reshape(h.shape[0], -1, bits)
+    samples = samples.reshape(h.shape[0], advanced.shape[1], bits)
     return samples[:, 0] if offsets_bits is None else samples
