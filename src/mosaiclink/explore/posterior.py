@@ -14,7 +14,11 @@ Notes
 Likelihood: each point's model :math:`\log_{10}` BER :math:`m_i` (:func:`model_log10_ber`) against
 its observation :math:`y_i \pm \sigma_i` decades, as ``mosaic calibrate``'s residuals: Gaussian for a
 measured value, censored for a bound (``BER < x`` costs nothing below ``x`` and
-:math:`((m_i - y_i)/\sigma_i)^2/2` above it), :math:`\ln L = -\tfrac12\sum_i r_i^2`.
+:math:`((m_i - y_i)/\sigma_i)^2/2` above it), :math:`\ln L = -\tfrac12\sum_i r_i^2`. A draw that
+makes the data's design one the full model refuses (its imaged array larger than the fibre's image
+field: ``mosaic link`` raises, the fast path only flags it) has :math:`L = 0`: the data were measured
+on a link that worked (session 8: 9 of 34 draws of the 800G chain shipped before had the prototype's
+array outside a fibre of too fine a core pitch).
 
 Sampler: ``emcee``'s ensemble sampler (Foreman-Mackey et al., PASP 125, 2013) with
 ``vectorize=True`` (each call one array pass of the fast path), mixing two moves half and half: the
@@ -83,7 +87,7 @@ from scipy.special import expit, logit
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.measurements import BerDataset
 from mosaiclink.errors import ConfigError
-from mosaiclink.explore.evaluate import BLOCK_ROWS, nominal_log10_ber, population_pass
+from mosaiclink.explore.evaluate import BLOCK_ROWS, fits_fibre, nominal_log10_ber, population_pass
 from mosaiclink.explore.spec import check_path, numeric_leaves
 from mosaiclink.explore.uncertainty import UncertainInput
 from mosaiclink.physics.ber import LOG10_BER_FLOOR, LOG10_HALF
@@ -168,7 +172,8 @@ def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.nda
         # array and variation values and the reference length: the published 20 m and 30 m points give two)
         log10_ber = population_pass(design, all_paths, rows, reaches=False)["log10_ber_median"]
     log10_ber = np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
-    return log10_ber.reshape(walkers, points)
+    refused = ~fits_fibre(design, all_paths, rows)  # the full model refuses these designs: NaN (module Notes)
+    return np.where(refused, np.nan, log10_ber).reshape(walkers, points)
 
 
 def point_residuals(model: np.ndarray, data: DataModel) -> np.ndarray:
@@ -387,6 +392,7 @@ class _LogProb:
             paths = tuple(self.sampled[j].path.split(":")[-1] for j in m.inputs)
             model = model_log10_ber(m.design, paths, theta[:, list(m.inputs)], m)
             lp -= 0.5 * np.sum(point_residuals(model, m) ** 2, axis=1)
+            lp[np.any(np.isnan(model), axis=1)] = -np.inf  # a design the model refuses made no data
         return lp
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
