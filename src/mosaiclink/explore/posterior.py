@@ -413,7 +413,9 @@ def _screen(
 
     At :data:`SCREEN_PROBES` draws resampled by likelihood (where the posterior lives) each design
     input in turn is redrawn from its prior, and the mean absolute change of :math:`\ln L` is its
-    screen value: an input is sampled when it reaches :data:`SCREEN_LOG_LIKELIHOOD`; the others keep
+    screen value (over the redraws the model accepts: one that makes a design the model refuses, ln L
+    = -inf, samples the input whatever the rest); an input is sampled when it reaches
+    :data:`SCREEN_LOG_LIKELIHOOD`; the others keep
     their prior and sit at its median in the likelihood, which moves the posterior's weights by
     about that fraction at most. This sees what a rank correlation over the prior misses: an input
     whose effect is not monotone, or that matters only once another is pinned by the data (a ridge
@@ -428,9 +430,12 @@ def _screen(
     for j in range(design_dims):
         redrawn[j, :, j] = rng.random(SCREEN_PROBES)
     change = log_prob.log_likelihood(redrawn.reshape(-1, dims)).reshape(design_dims, SCREEN_PROBES) - log_like[pick]
-    effect = np.concatenate([np.mean(np.abs(change), axis=1), np.full(dims - design_dims, np.inf)])
-    free = effect >= SCREEN_LOG_LIKELIHOOD
-    screen = {inp.path: float(e) for inp, e in zip(log_prob.sampled[:design_dims], effect, strict=False)}
+    refused = np.isneginf(change)  # the redraw made a design the model refuses (L = 0): the input matters
+    with np.errstate(invalid="ignore"):  # an input whose every redraw is refused: no finite change
+        finite_mean = np.nan_to_num(np.nanmean(np.where(refused, np.nan, np.abs(change)), axis=1))
+    informed = (finite_mean >= SCREEN_LOG_LIKELIHOOD) | refused.any(axis=1)
+    free = np.concatenate([informed, np.ones(dims - design_dims, dtype=bool)])
+    screen = {inp.path: float(e) for inp, e in zip(log_prob.sampled[:design_dims], finite_mean, strict=False)}
     return unit, log_like, screen, free
 
 
