@@ -246,3 +246,38 @@ def test_autocorrelation_time_is_emcees(steps, walkers, inputs, memory, seed):
     with np.errstate(invalid="ignore", divide="ignore"):
         assert np.all(np.isnan(emcee.autocorr.integrated_time(chain, tol=0)))
     assert np.all(np.isnan(integrated_time_steps(chain)))
+
+
+def test_a_design_the_full_model_refuses_has_zero_likelihood():
+    """A draw whose data design does not fit the fibre (the prototype's 10 x 10 array imaged beyond the
+    image field of a fibre of finer core pitch: mosaic link raises) has ln L = -inf; the others stay finite."""
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+    from mosaiclink.explore.posterior import _setup
+    from mosaiclink.explore.spec import load_base
+    from mosaiclink.explore.uncertainty import reference_entry, uncertain_inputs
+    from mosaiclink.physics.chain import image_diagonal_um
+
+    design = load_preset("mosaic-800g")
+    inputs = uncertain_inputs(
+        design, load_ranges("mosaic-800g"), PowerSpec(), ReliabilitySpec(), reference_entry(design)
+    )
+    _, candidates, log_prob, _ = _setup(design, inputs, (load_ber_dataset(dataset_path("published")),), load_base)
+    pitch = [c.path for c in candidates].index("fiber.core_pitch_um")
+    unit = np.full((2, len(candidates)), 0.5)
+    unit[0, pitch], unit[1, pitch] = 0.0, 1.0  # the finest and the coarsest core pitch of the range
+    prototype = load_preset("mosaic-prototype")
+    for u, fits in zip(unit[:, pitch], (False, True), strict=True):
+        fine = prototype.model_copy(
+            update={
+                "fiber": prototype.fiber.model_copy(
+                    update={"core_pitch_um": candidates[pitch].from_unit(np.array([u]))[0]}
+                )
+            }
+        )
+        diagonal, field = image_diagonal_um(fine)
+        assert bool(diagonal <= field) is fits
+    log_like = log_prob.log_likelihood(unit)
+    assert log_like[0] == -np.inf and np.isfinite(log_like[1])

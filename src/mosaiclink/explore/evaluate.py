@@ -150,6 +150,13 @@ def length_independent(
     return full, b, nominal_chain(b), inverse
 
 
+def fits_fibre(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+    """Whether each row's imaged array fits its fibre's image field (rows,): the full model refuses
+    the others (``physics.optical_path.check_fits_fibre``); ``rows`` already checked."""
+    diagonal, field = image_diagonal_um(design_batch(base, paths, np.asarray(rows, dtype=np.float64), checked=True))
+    return np.broadcast_to(diagonal <= field, (len(rows),))
+
+
 def nominal_log10_ber(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
     """``log10_ber_nominal`` alone (the nominal interior channel at each row's length): no population."""
     full, _, chain, inverse = length_independent(base, paths, np.asarray(rows, dtype=np.float64))

@@ -14,7 +14,11 @@ Notes
 Likelihood: each point's model :math:`\log_{10}` BER :math:`m_i` (:func:`model_log10_ber`) against
 its observation :math:`y_i \pm \sigma_i` decades, as ``mosaic calibrate``'s residuals: Gaussian for a
 measured value, censored for a bound (``BER < x`` costs nothing below ``x`` and
-:math:`((m_i - y_i)/\sigma_i)^2/2` above it), :math:`\ln L = -\tfrac12\sum_i r_i^2`.
+:math:`((m_i - y_i)/\sigma_i)^2/2` above it), :math:`\ln L = -\tfrac12\sum_i r_i^2`. A draw that
+makes the data's design one the full model refuses (its imaged array larger than the fibre's image
+field: ``mosaic link`` raises, the fast path only flags it) has :math:`L = 0`: the data were measured
+on a link that worked (session 8: 9 of 34 draws of the 800G chain shipped before had the prototype's
+array outside a fibre of too fine a core pitch).
 
 Sampler: ``emcee``'s ensemble sampler (Foreman-Mackey et al., PASP 125, 2013) with
 ``vectorize=True`` (each call one array pass of the fast path), mixing two moves half and half: the
@@ -83,7 +87,7 @@ from scipy.special import expit, logit
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.measurements import BerDataset
 from mosaiclink.errors import ConfigError
-from mosaiclink.explore.evaluate import BLOCK_ROWS, nominal_log10_ber, population_pass
+from mosaiclink.explore.evaluate import BLOCK_ROWS, fits_fibre, nominal_log10_ber, population_pass
 from mosaiclink.explore.spec import check_path, numeric_leaves
 from mosaiclink.explore.uncertainty import UncertainInput
 from mosaiclink.physics.ber import LOG10_BER_FLOOR, LOG10_HALF
@@ -168,7 +172,8 @@ def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.nda
         # array and variation values and the reference length: the published 20 m and 30 m points give two)
         log10_ber = population_pass(design, all_paths, rows, reaches=False)["log10_ber_median"]
     log10_ber = np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
-    return log10_ber.reshape(walkers, points)
+    refused = ~fits_fibre(design, all_paths, rows)  # the full model refuses these designs: NaN (module Notes)
+    return np.where(refused, np.nan, log10_ber).reshape(walkers, points)
 
 
 def point_residuals(model: np.ndarray, data: DataModel) -> np.ndarray:
@@ -387,6 +392,7 @@ class _LogProb:
             paths = tuple(self.sampled[j].path.split(":")[-1] for j in m.inputs)
             model = model_log10_ber(m.design, paths, theta[:, list(m.inputs)], m)
             lp -= 0.5 * np.sum(point_residuals(model, m) ** 2, axis=1)
+            lp[np.any(np.isnan(model), axis=1)] = -np.inf  # a design the model refuses made no data
         return lp
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -407,7 +413,9 @@ def _screen(
 
     At :data:`SCREEN_PROBES` draws resampled by likelihood (where the posterior lives) each design
     input in turn is redrawn from its prior, and the mean absolute change of :math:`\ln L` is its
-    screen value: an input is sampled when it reaches :data:`SCREEN_LOG_LIKELIHOOD`; the others keep
+    screen value (over the redraws the model accepts: one that makes a design the model refuses, ln L
+    = -inf, samples the input whatever the rest); an input is sampled when it reaches
+    :data:`SCREEN_LOG_LIKELIHOOD`; the others keep
     their prior and sit at its median in the likelihood, which moves the posterior's weights by
     about that fraction at most. This sees what a rank correlation over the prior misses: an input
     whose effect is not monotone, or that matters only once another is pinned by the data (a ridge
@@ -422,9 +430,12 @@ def _screen(
     for j in range(design_dims):
         redrawn[j, :, j] = rng.random(SCREEN_PROBES)
     change = log_prob.log_likelihood(redrawn.reshape(-1, dims)).reshape(design_dims, SCREEN_PROBES) - log_like[pick]
-    effect = np.concatenate([np.mean(np.abs(change), axis=1), np.full(dims - design_dims, np.inf)])
-    free = effect >= SCREEN_LOG_LIKELIHOOD
-    screen = {inp.path: float(e) for inp, e in zip(log_prob.sampled[:design_dims], effect, strict=False)}
+    refused = np.isneginf(change)  # the redraw made a design the model refuses (L = 0): the input matters
+    with np.errstate(invalid="ignore"):  # an input whose every redraw is refused: no finite change
+        finite_mean = np.nan_to_num(np.nanmean(np.where(refused, np.nan, np.abs(change)), axis=1))
+    informed = (finite_mean >= SCREEN_LOG_LIKELIHOOD) | refused.any(axis=1)
+    free = np.concatenate([informed, np.ones(dims - design_dims, dtype=bool)])
+    screen = {inp.path: float(e) for inp, e in zip(log_prob.sampled[:design_dims], finite_mean, strict=False)}
     return unit, log_like, screen, free
 
 
