@@ -1,5 +1,5 @@
-"""The ``mosaic`` command's process settings: glibc's malloc keeps freed blocks for reuse unless the user
-tuned it, and Python's cycle collector runs less often."""
+"""The ``mosaic`` command's process settings: NumPy advises no transparent huge pages and glibc's malloc
+keeps freed blocks for reuse unless the user tuned them, and Python's cycle collector runs less often."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def test_only_the_process_entry_point_tunes_the_process(monkeypatch):
     """``run()`` as the program (no argv) applies the settings and freezes at the end; ``run(argv)``
     from a test or a notebook leaves the caller's process as it was."""
     calls: list[str] = []
-    for name in ("reuse_freed_memory", "fewer_collections", "skip_final_collection"):
+    for name in ("no_huge_page_stalls", "reuse_freed_memory", "fewer_collections", "skip_final_collection"):
         monkeypatch.setattr(cli_main, name, lambda name=name: calls.append(name))
     with pytest.raises(SystemExit):
         cli_main.run(["--version"])
@@ -95,4 +95,21 @@ def test_only_the_process_entry_point_tunes_the_process(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["mosaic", "--version"])
     with pytest.raises(SystemExit):
         cli_main.run()
-    assert calls == ["reuse_freed_memory", "fewer_collections", "skip_final_collection"]
+    assert calls == ["no_huge_page_stalls", "reuse_freed_memory", "fewer_collections", "skip_final_collection"]
+
+
+@pytest.mark.parametrize("chosen", [None, "1"])
+def test_numpy_advises_no_huge_pages_unless_the_user_chose(chosen):
+    """In a fresh process the call comes before NumPy is imported, so NumPy reads it; a user's own
+    ``NUMPY_MADVISE_HUGEPAGE`` is kept."""
+    code = (
+        "from mosaiclink.cli.main import no_huge_page_stalls\n"
+        "no_huge_page_stalls()\n"
+        "from numpy._core.multiarray import _get_madvise_hugepage\n"
+        "print(_get_madvise_hugepage())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != cli_main.HUGE_PAGE_VARIABLE}
+    if chosen is not None:
+        env[cli_main.HUGE_PAGE_VARIABLE] = chosen
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == ("True" if chosen == "1" else "False")

@@ -8,9 +8,15 @@
 
 Notes
 -----
-Independent errors are drawn by *thinning*: candidate positions on the time-major line index
-``L = bit * C + channel`` with geometric gaps at ``p_max = max BER``, each kept with probability
-``p(channel, bit) / p_max``. Cost is proportional to the number of errors, not of bits.
+Independent errors are drawn by *thinning* (Lewis and Shedler, Naval Res. Logist. Q. 26 (1979) 403):
+candidate positions on the time-major line index ``L = bit * C + channel`` with geometric gaps at
+``p_max = max BER``, each kept with probability ``p(channel, bit) / p_max``. A link's lanes span many
+decades of BER (the 800G's three closed-eye lanes at 1/2, the other 457 below 4e-5), so one
+``p_max`` for all would draw ~10 million candidates to keep ~65,000. :func:`thinned_errors` thins
+the lanes in *strata* of one decade instead (:func:`ber_strata`): each stratum has its own line
+``L = bit * C_s + k`` over its ``C_s`` lanes and its own ``p_max``, so at most 10 candidates are
+drawn per kept error on average and the cost is proportional to the number of errors, not of bits.
+The strata are independent Bernoulli fields, so their union is exactly the per-lane field.
 Gilbert-Elliott sojourns are geometric (mean ``1/p_gb`` good, ``1/p_bg`` bad bits); within a
 sojourn errors again come by geometric gaps. The state is carried from chunk to chunk.
 """
@@ -61,23 +67,56 @@ def candidate_errors(rng: np.random.Generator, p_max: float, lanes: int, bit_sta
     return lane, bit + bit_start
 
 
-def thinned_errors(
-    rng: np.random.Generator, ber: np.ndarray, p_max: float, lanes: int, bit_start: int, bit_stop: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Independent errors ``(lane, bit)`` at each lane's ``ber``, sorted by time then lane: the
-    candidates of :func:`candidate_errors` at ``p_max``, each kept with probability ``ber[lane] / p_max``.
+STRATUM_SPAN = 10.0  # the BERs of one thinning stratum lie within this factor of its largest
 
-    Thinning (module Notes): the candidates' uniforms are ``rng.random(candidates)`` after their
-    geometric gaps, and a candidate is kept where ``uniform < ber[lane] / p_max``; the lane and bit
-    of each candidate are computed in one compiled pass that keeps only the accepted ones (a
-    report's emulation thins ~10 million candidates to 0.7 %: array passes over all of them, the
-    division, gather and mask, were ~0.4 s of its CPU).
+
+def ber_strata(ber: np.ndarray) -> list[np.ndarray]:
+    """The lanes with ``ber > 0`` in strata of one decade (module Notes), largest BER first: each
+    stratum's lanes (ascending) have BERs in ``(top / STRATUM_SPAN, top]``, ``top`` its largest."""
+    ber = np.asarray(ber, dtype=np.float64)
+    order = np.argsort(-ber, kind="stable")
+    order = order[ber[order] > 0.0]
+    descending = -ber[order]  # ascending, for searchsorted
+    strata = []
+    first = 0
+    while first < order.size:
+        top = ber[order[first]]
+        stop = max(first + 1, int(np.searchsorted(descending, -top / STRATUM_SPAN, side="left")))
+        strata.append(np.sort(order[first:stop]))
+        first = stop
+    return strata
+
+
+def thinned_errors(
+    rng: np.random.Generator, ber: np.ndarray, lanes: int, bit_start: int, bit_stop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Independent errors ``(lane, bit)`` at each lane's ``ber`` (``lanes`` of them), sorted by
+    time then lane, over bits ``[bit_start, bit_stop)``.
+
+    Each stratum of :func:`ber_strata`, in turn, draws the candidates of :func:`candidate_line_errors`
+    on its own line at its largest BER ``p_s``, then their uniforms (``rng.random``), and keeps a
+    candidate of lane ``l`` where ``uniform < ber[l] / p_s`` (module Notes). The lane and bit of each
+    candidate are computed in one compiled pass that keeps only the accepted ones.
     """
-    line = candidate_line_errors(rng, p_max, lanes, bit_start, bit_stop)
-    if line.size == 0:
-        return line, line.copy()
-    keep_probability = np.asarray(ber, dtype=np.float64) / p_max
-    return _thin_line(line, rng.random(line.size), keep_probability, lanes, bit_start)
+    ber = np.asarray(ber, dtype=np.float64)
+    if ber.shape != (lanes,):
+        raise ValueError(f"ber has shape {ber.shape}: one BER per lane ({lanes}) expected")
+    lane_parts, bit_parts = [], []
+    for stratum in ber_strata(ber):
+        p_stratum = float(ber[stratum].max())
+        line = candidate_line_errors(rng, p_stratum, stratum.size, bit_start, bit_stop)
+        if line.size == 0:
+            continue
+        index, bit = _thin_line(line, rng.random(line.size), ber[stratum] / p_stratum, stratum.size, bit_start)
+        lane_parts.append(stratum[index])
+        bit_parts.append(bit)
+    if not lane_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lane, bit = np.concatenate(lane_parts), np.concatenate(bit_parts)
+    if len(lane_parts) > 1:
+        order = np.lexsort((lane, bit))
+        lane, bit = lane[order], bit[order]
+    return lane, bit
 
 
 @njit(cache=True)

@@ -72,7 +72,7 @@ def run_pattern(
         elif spec.burst is None and uniform:
             lane, bit = faults.candidate_errors(rng, p_max, lanes, cb0, cb1)
         elif spec.burst is None:
-            lane, bit = faults.thinned_errors(rng, setup.ber, p_max, lanes, cb0, cb1)
+            lane, bit = faults.thinned_errors(rng, setup.ber, lanes, cb0, cb1)
         else:
             assert ge_state is not None  # drawn above whenever spec.burst is set
             lane, bit = faults.gilbert_elliott_errors(rng, spec.burst, lanes, cb0, cb1, ge_state)

@@ -313,7 +313,6 @@ class _PeriodErrors:
         burst = setup.spec.burst
         start = keyed(Stream.DATAPATH_LINE_ERRORS, line_len // self.step + 1)  # after the last period's index
         self.state = faults.initial_ge_state(start, burst, lanes) if burst is not None else None
-        self.p_max = float(setup.ber.max())
         self.drawn: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.next_period = 0
 
@@ -325,7 +324,7 @@ class _PeriodErrors:
             assert self.state is not None  # drawn in __init__ whenever spec.burst is set
             lane, bit = faults.gilbert_elliott_errors(rng, spec.burst, self.lanes, a, b, self.state)
             return lane, bit
-        return faults.thinned_errors(rng, self.setup.ber, self.p_max, self.lanes, a, b)
+        return faults.thinned_errors(rng, self.setup.ber, self.lanes, a, b)
 
     def between(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Errors ``(lane, line bit)`` with ``a <= bit < b``; periods are drawn in order, each once."""
