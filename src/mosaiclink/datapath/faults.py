@@ -53,7 +53,7 @@ def candidate_line_errors(rng: np.random.Generator, p_max: float, lanes: int, bi
         return np.zeros(0, dtype=np.int64)
     expected = total * p_max
     draw = int(expected + 6 * np.sqrt(expected) + 16)
-    pos = geometric(rng, p_max, draw)  # a fresh array: summed and shifted in place (~10 million at a dead lane)
+    pos = geometric(rng, p_max, draw)  # a fresh array: summed and shifted in place
     np.cumsum(pos, out=pos)
     pos -= 1
     while pos[-1] < total:  # rare: draw more
