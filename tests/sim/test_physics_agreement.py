@@ -51,3 +51,24 @@ def test_a_channel_gives_the_same_result_alone_or_in_the_array():
     alone = simulate(design, 100_000, channels=[11], seed=5, eye_channels=[])
     many = simulate(design, 100_000, channels=list(range(0, 30)), seed=5, eye_channels=[])
     assert alone.errors[0] == many.errors[11] and alone.errors[0] > 0
+
+
+@pytest.mark.parametrize("led_model", ["superposition", "first-order"])
+def test_a_subset_of_the_waveform_model_computes_the_same_rows_alone(led_model):
+    """An eye diagram's subset computes its channels' responses and LED pulses alone (RowFunction),
+    and they are those rows of the whole array's, to rounding (NumPy's vectorised complex product
+    rounds an element by its position in the array: 1 ulp); a subset of a subset too."""
+    design = load_preset("mosaic-800g")
+    model = link_models(design, 0, led_model=led_model).waveform
+    rows = np.array([3, 200, 17, 459])
+    f_hz = np.linspace(0.0, 8e9, 257)
+    part, inner = model.subset(rows), model.subset(rows).subset(np.array([2, 0]))
+    for name in ("response", "noise_response"):
+        whole = getattr(model, name)(f_hz)
+        np.testing.assert_allclose(getattr(part, name)(f_hz), whole[rows], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(getattr(inner, name)(f_hz), whole[rows[[2, 0]]], rtol=1e-15, atol=0)
+    if model.led_pulse is not None:
+        t_s = np.arange(model.led_pulse_bits * 8) * model.bit_s / 8
+        whole = model.led_pulse(t_s)
+        np.testing.assert_allclose(part.led_pulse(t_s), whole[rows], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(inner.led_pulse(t_s), whole[rows[[2, 0]]], rtol=1e-15, atol=0)

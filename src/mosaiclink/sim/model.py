@@ -34,6 +34,32 @@ def _as_channels(name: str, value, channels: int, dtype=float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class RowFunction:
+    """A per-channel function of frequency or time, ``x`` (n,) -> (channels, n), that computes a subset
+    of its rows alone: :meth:`of_rows` gives ``self(x)[rows]`` without the other channels' work (an eye
+    diagram keeps ~9 of the 800G's 460 channels). ``function(x, rows)`` returns the rows ``rows``
+    (an index array, or ``slice(None)`` for all)."""
+
+    function: Callable[[np.ndarray, np.ndarray | slice], np.ndarray]
+    rows: np.ndarray | None = None  # None: every channel
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.function(x, slice(None) if self.rows is None else self.rows)
+
+    def of_rows(self, rows: np.ndarray) -> RowFunction:
+        """The same function restricted to ``rows`` of its current rows."""
+        return RowFunction(self.function, rows if self.rows is None else self.rows[rows])
+
+
+def _restricted(function: Callable[[np.ndarray], np.ndarray], rows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``function`` on ``rows`` only: its own restriction where it has one (:class:`RowFunction`),
+    else those rows of its whole result."""
+    if isinstance(function, RowFunction):
+        return function.of_rows(rows)
+    return lambda x: function(x)[rows]
+
+
+@dataclass(frozen=True)
 class Crosstalk:
     """Sparse neighbour coupling: ``index[i, k]`` (row into the model, -1 = none), ``weight[i, k]``."""
 
@@ -217,14 +243,18 @@ class WaveformModel:
 
     def subset(self, rows) -> WaveformModel:
         rows = np.asarray(rows, np.int64)
-        resp, nresp, led = self.response, self.noise_response, self.led_pulse
+        resp, nresp, led = (
+            self.response,
+            self.noise_response,
+            self.led_pulse,
+        )  # computed for ``rows`` alone where they can be
         return WaveformModel(
             self.rate_gbps,
             self.channel_ids[rows],
             self.tau_rise_s[rows],
             self.tau_fall_s[rows],
-            lambda f: resp(f)[rows],
-            lambda f: nresp(f)[rows],
+            _restricted(resp, rows),
+            _restricted(nresp, rows),
             self.sample_delay_s[rows],
             self.jitter_rms_s[rows],
             self.level_zero[rows],
@@ -232,6 +262,6 @@ class WaveformModel:
             self.sigma_zero[rows],
             self.sigma_one[rows],
             self.crosstalk.subset(rows),
-            None if led is None else (lambda t: led(t)[rows]),
+            None if led is None else _restricted(led, rows),
             self.led_pulse_bits,
         )

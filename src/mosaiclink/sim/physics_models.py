@@ -35,7 +35,7 @@ from mosaiclink.physics.array import design_variation
 from mosaiclink.physics.chain import fiber_transfer_function
 from mosaiclink.physics.link import LinkReport, analyse, chain_crosstalk_ratio
 from mosaiclink.physics.pulse import ChainPulse, chain
-from mosaiclink.sim.model import Crosstalk, SymbolModel, WaveformModel
+from mosaiclink.sim.model import Crosstalk, RowFunction, SymbolModel, WaveformModel
 
 
 @dataclass(frozen=True)
@@ -98,17 +98,24 @@ def _waveform_model(
     swing = cp.current_1_a - cp.current_0_a
     ffe_on = equalizer.ffe_active(eq)
 
-    # the LED is simulated in time (rate-equation pulses or first-order rise/fall): only the blocks after it here
-    def noise_response(f_hz):
+    # the LED is simulated in time (rate-equation pulses or first-order rise/fall): only the blocks after it
+    # here; each function computes the channels `rows` alone (an eye diagram's subset: RowFunction)
+    def noise_response_rows(f_hz, rows):
         h = receiver.transfer_function(design.receiver, f_hz) * equalizer.ctle_transfer_function(eq, f_hz)
-        h = np.broadcast_to(h, (swing.size, np.size(f_hz)))
+        h = np.broadcast_to(h, (swing[rows].size, np.size(f_hz)))
         if ffe_on:
-            h = h * equalizer.ffe_transfer_function(report.ffe_taps, eq.ffe_precursor_taps, bit_s, f_hz)
+            h = h * equalizer.ffe_transfer_function(report.ffe_taps[rows], eq.ffe_precursor_taps, bit_s, f_hz)
         return h
 
-    def response(f_hz):
+    def response_rows(f_hz, rows):
         driver = 1.0 / (1.0 + 2j * np.pi * np.asarray(f_hz) * rc_s)
-        return swing[:, None] * (driver * fiber_transfer_function(design, f_hz))[None, :] * noise_response(f_hz)
+        return (
+            swing[rows][:, None]
+            * (driver * fiber_transfer_function(design, f_hz))[None, :]
+            * noise_response_rows(f_hz, rows)
+        )
+
+    response, noise_response = RowFunction(response_rows), RowFunction(noise_response_rows)
 
     rise = np.broadcast_to(rise_s, swing.shape)
     fall = np.broadcast_to(fall_s, swing.shape)
@@ -117,11 +124,15 @@ def _waveform_model(
         level = (cp.led_power_1_w - cp.led_power_0_w)[:, None]
         alive = level > 0
 
-        def led_pulse(t_s):
-            p = microled.pulse_response_w(
-                design.led, bit_s, t_s, cp.variation.led_rate_scale, cp.variation.led_efficiency_scale
+        def led_pulse_rows(t_s, rows):
+            scales = (
+                np.broadcast_to(v, swing.shape)[rows]
+                for v in (cp.variation.led_rate_scale, cp.variation.led_efficiency_scale)
             )
-            return np.where(alive, p / np.where(alive, level, 1.0), 0.0)
+            p = microled.pulse_response_w(design.led, bit_s, t_s, *scales)
+            return np.where(alive[rows], p / np.where(alive[rows], level[rows], 1.0), 0.0)
+
+        led_pulse = RowFunction(led_pulse_rows)
 
     bits = design.link.isi_span_bits
     sample_s = _physics_sampling_instant_s(cp, report)
