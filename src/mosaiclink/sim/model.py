@@ -243,11 +243,8 @@ class WaveformModel:
 
     def subset(self, rows) -> WaveformModel:
         rows = np.asarray(rows, np.int64)
-        resp, nresp, led = (
-            self.response,
-            self.noise_response,
-            self.led_pulse,
-        )  # computed for ``rows`` alone where they can be
+        # each function computed for ``rows`` alone where it can be (RowFunction)
+        resp, nresp, led = self.response, self.noise_response, self.led_pulse
         return WaveformModel(
             self.rate_gbps,
             self.channel_ids[rows],
