@@ -50,7 +50,8 @@ from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
 from mosaiclink.physics.budget import budget_margin_db
-from mosaiclink.physics.chain import Chain, ChannelDraw, image_diagonal_um
+from mosaiclink.physics.chain import Chain, ChannelDraw
+from mosaiclink.physics.chain import fits_fibre as fibre_fit
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
 from mosaiclink.physics.reach import (
     FAST_REACH_BISECTIONS,
@@ -153,8 +154,8 @@ def length_independent(
 def fits_fibre(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
     """Whether each row's imaged array fits its fibre's image field (rows,): the full model refuses
     the others (``physics.optical_path.check_fits_fibre``); ``rows`` already checked."""
-    diagonal, field = image_diagonal_um(design_batch(base, paths, np.asarray(rows, dtype=np.float64), checked=True))
-    return np.broadcast_to(diagonal <= field, (len(rows),))
+    batch = design_batch(base, paths, np.asarray(rows, dtype=np.float64), checked=True)
+    return np.broadcast_to(fibre_fit(batch), (len(rows),))
 
 
 def nominal_log10_ber(base, paths: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
@@ -292,11 +293,10 @@ def design_columns(
     rel = reliability_spec or ReliabilitySpec()
     mission_h = rel.mission_years * HOURS_PER_YEAR
     fit = average_fit(link_survival(b, rel, mission_h, rel.reference_temperature_c), mission_h)
-    diagonal, field = image_diagonal_um(b)
     return {
         "rate_gbps_total": _full(power.data_rate_gbps, n),
         "power_w": _full(power.total_w_per_end, n),
         "pj_per_bit": _full(power.pj_per_bit, n),
         "fit": _full(fit, n),
-        "fits_fibre": _full(diagonal <= field, n).astype(np.float64),
+        "fits_fibre": _full(fibre_fit(b), n).astype(np.float64),
     }

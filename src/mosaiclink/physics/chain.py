@@ -131,6 +131,13 @@ def image_diagonal_um(design: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(diagonal, dtype=float), np.asarray(field, dtype=float)
 
 
+def fits_fibre(design: Any) -> np.ndarray:
+    """Whether the imaged array fits the fibre's image field (:func:`image_diagonal_um`): the one
+    criterion the full model refuses by (``optical_path.check_fits_fibre``) and the fast path flags."""
+    diagonal, field = image_diagonal_um(design)
+    return diagonal <= field
+
+
 def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sigma_um, side_um):
     """Own capture (rows,) and each aggressor's capture (rows, K) of every row's detector (before the
     receive concentrator): the blurred square spots of the channel and of its aggressors at

@@ -33,7 +33,7 @@ from mosaiclink.errors import ModelRangeError
 from mosaiclink.physics import fiber, microled, optics
 from mosaiclink.physics.array import ChannelVariation, neighbours
 from mosaiclink.physics.budget import passive_loss_db
-from mosaiclink.physics.chain import NEIGHBOUR_RADIUS, ChannelDraw, captures, image_diagonal_um
+from mosaiclink.physics.chain import NEIGHBOUR_RADIUS, ChannelDraw, captures, fits_fibre, image_diagonal_um
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ class OpticalPath:
 
 def check_fits_fibre(design: MosaicDesign) -> None:
     """Raise ModelRangeError if the imaged array does not fit in the fibre's image field."""
-    fib = design.fiber
-    diagonal, field = (float(v) for v in image_diagonal_um(design))
-    if diagonal > field:
+    if not fits_fibre(design):
+        fib = design.fiber
+        diagonal, field = (float(v) for v in image_diagonal_um(design))
         raise ModelRangeError(
             f"array image diagonal = {diagonal:.0f} um on the fibre face exceeds the fibre's image field "
             f"({field:.0f} um from {fib.core_count} cores at {fib.core_pitch_um} um pitch): "

@@ -125,11 +125,10 @@ def _waveform_model(
         alive = level > 0
 
         def led_pulse_rows(t_s, rows):
-            scales = (
-                np.broadcast_to(v, swing.shape)[rows]
-                for v in (cp.variation.led_rate_scale, cp.variation.led_efficiency_scale)
+            variation = cp.variation
+            p = microled.pulse_response_w(
+                design.led, bit_s, t_s, variation.led_rate_scale[rows], variation.led_efficiency_scale[rows]
             )
-            p = microled.pulse_response_w(design.led, bit_s, t_s, *scales)
             return np.where(alive[rows], p / np.where(alive[rows], level[rows], 1.0), 0.0)
 
         led_pulse = RowFunction(led_pulse_rows)
