@@ -113,3 +113,21 @@ def test_numpy_advises_no_huge_pages_unless_the_user_chose(chosen):
         env[cli_main.HUGE_PAGE_VARIABLE] = chosen
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == ("True" if chosen == "1" else "False")
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5"])
+def test_a_value_numpy_cannot_read_is_refused_in_one_line(value):
+    """NumPy's import raises on a non-integer NUMPY_MADVISE_HUGEPAGE (a traceback from any command):
+    the entry point refuses it first, one line and exit code 2."""
+    env = {**os.environ, cli_main.HUGE_PAGE_VARIABLE: value}
+    out = subprocess.run(
+        [sys.executable, "-m", "mosaiclink", "link", "--preset", "mosaic-prototype", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == (
+        f"error: NUMPY_MADVISE_HUGEPAGE = {value!r}: NumPy reads an integer (0: no huge pages, 1: huge pages); "
+        "unset it for the default (0)"
+    )

@@ -22,7 +22,7 @@ import typer.main
 
 from mosaiclink.cli import helptext
 from mosaiclink.cli._registry import COMMANDS, CommandEntry
-from mosaiclink.errors import MosaicError
+from mosaiclink.errors import ConfigError, MosaicError
 
 helptext.install()
 
@@ -118,9 +118,18 @@ def no_huge_page_stalls() -> None:
     each way at load ~1, system time 0.16-0.88 s (three runs at 0.74-0.88 s, one 60 MB matrix product
     taking 0.43 s of it) against 0.22-0.31 s with the advice off, the same user time (4.18-4.26 s
     against 4.12-4.49 s). The variable is NumPy's own (``numpy.org/doc/stable/reference/global_state``)
-    and read when NumPy is imported, which the lazy command table leaves until after this call.
+    and read when NumPy is imported, which the lazy command table leaves until after this call. A
+    value of the user's that NumPy cannot read (it takes an integer, and its import raises on any
+    other) is refused here in one line.
     """
-    os.environ.setdefault(HUGE_PAGE_VARIABLE, "0")
+    chosen = os.environ.setdefault(HUGE_PAGE_VARIABLE, "0")
+    try:
+        int(chosen)
+    except ValueError:
+        raise ConfigError(
+            f"{HUGE_PAGE_VARIABLE} = {chosen!r}: NumPy reads an integer (0: no huge pages, 1: huge pages); "
+            "unset it for the default (0)"
+        ) from None
 
 
 MALLOC_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")
@@ -192,11 +201,11 @@ def run(argv: list[str] | None = None) -> None:
     """
     one_blas_thread()
     entry = argv is None
-    if entry:
-        no_huge_page_stalls()
-        reuse_freed_memory()
-        fewer_collections()
     try:
+        if entry:
+            no_huge_page_stalls()
+            reuse_freed_memory()
+            fewer_collections()
         app(args=argv)
     except MosaicError as exc:
         print(f"error: {exc}", file=sys.stderr)
