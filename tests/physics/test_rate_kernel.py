@@ -56,3 +56,39 @@ def test_compiled_newton_density_is_the_numpy_iteration_bit_for_bit(rows, cols, 
     np.testing.assert_array_equal(ours, oracle)
     g = j / (1.602176634e-19 * 5e-7)
     np.testing.assert_allclose(m.recombination_rate_per_cm3_s(ours, a, b, c), np.broadcast_to(g, ours.shape), rtol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=0, max_value=2**32),
+    st.sampled_from([4, 8, 16]),
+    st.booleans(),
+)
+def test_fused_isolated_bit_is_the_drive_array_path_bit_for_bit(rows, seed, sps, per_row_design):
+    """``pulse_response_w`` through the fused loop (no drive array: the peak current on each row's
+    first samples) against the same pulse through ``optical_waveform_w``'s drive array and RK4:
+    identical, for one LED or one design per row (the chain's layout: LED fields, bit period and
+    time grid per row), with drawn rate and efficiency scales and driver RC poles of either kind."""
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.batch import design_batch
+
+    rng = np.random.default_rng(seed)
+    base = load_preset("mosaic-800g")
+    capacitance_ff = np.where(rng.random(rows) < 0.3, 0.0, rng.uniform(50.0, 400.0, rows))  # no RC pole, or one
+    bits = 1e-9 / rng.uniform(1.0, 3.0, rows)
+    if per_row_design:
+        paths = ("led.diameter_um", "led.peak_current_ma", "led.active_thickness_nm", "led.capacitance_ff")
+        values = np.column_stack([rng.uniform(3, 10, rows), rng.uniform(1, 5, rows), rng.uniform(2, 10, rows)])
+        led = design_batch(base, paths, np.column_stack([values, capacitance_ff])).led
+        t = ((np.arange(16 * sps) / sps)[:, None] * bits[None, :]).T
+    else:
+        led = base.led.model_copy(update={"capacitance_ff": float(capacitance_ff[0])})
+        bits = bits[:1]
+        t = np.arange(16 * sps) / sps * bits[0]
+    rate, efficiency = rng.uniform(0.5, 1.5, rows), rng.uniform(0.5, 1.5, rows)
+    fused = m.pulse_response_w(led, bits, t, rate, efficiency, compiled=True)
+    drive = m.pulse_response_w(led, bits, t, rate, efficiency, compiled=False)
+    assert fused.shape == drive.shape == (rows, t.shape[-1])
+    np.testing.assert_array_equal(fused, drive)
+    assert np.all(np.isfinite(fused)) and fused[:, 0].max() == 0.0

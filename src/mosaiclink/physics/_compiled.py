@@ -21,14 +21,18 @@ class CompileGate:
         self.numpy_batches = numpy_batches
         self.numpy_runs = 0
 
+    def would_compile(self, size: int) -> bool:
+        """Whether a batch of ``size`` would run compiled now (counts nothing)."""
+        return (
+            size >= self.min_size
+            or "numba" in sys.modules
+            or (self.numpy_batches is not None and self.numpy_runs >= self.numpy_batches)
+        )
+
     def compiled(self, size: int, forced: bool | None = None) -> bool:
         """Whether a batch of ``size`` runs compiled (``forced``: the caller's choice); counts NumPy runs."""
         if forced is None:
-            forced = (
-                size >= self.min_size
-                or "numba" in sys.modules
-                or (self.numpy_batches is not None and self.numpy_runs >= self.numpy_batches)
-            )
+            forced = self.would_compile(size)
         if not forced:
             self.numpy_runs += 1
         return forced

@@ -40,6 +40,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mosaiclink.config.batched import Batchable
@@ -231,57 +233,84 @@ def optical_waveform_w(
     fields and ``dt_s`` of shape (designs,) one row per design (one sub-step count for all rows).
     """
     i_ma = np.asarray(current_ma, dtype=float)
-    a, b, c = (np.asarray(v, dtype=float)[..., None] for v in recombination_coefficients(led, rate_scale))
-    thickness_cm = led.active_thickness_nm * 1e-7
-    area = area_cm2(led.diameter_um)
-    tau_rc = np.asarray(led.series_resistance_ohm) * led.capacitance_ff * 1e-15
     samples = i_ma.shape[-1]
-    shape = np.broadcast_shapes(a.shape[:-1], i_ma.shape[:-1], np.shape(area), np.shape(thickness_cm), np.shape(dt_s))
-    to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
-    i_ma = np.broadcast_to(i_ma, shape + (samples,))
-    i_start = (
-        i_ma[..., 0]
-        if initial_current_ma is None
-        else np.broadcast_to(np.asarray(initial_current_ma, dtype=float), shape)
-    )
-    area = np.broadcast_to(area, shape)
-    n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
-    n = np.broadcast_to(n, shape).copy()
-    i_start_b = np.array(np.broadcast_to(i_start, shape), dtype=float)
-    i_peak = np.maximum(i_ma.max(axis=-1), i_start)[..., None]
-    thickness_nm = np.broadcast_to(np.asarray(led.active_thickness_nm, dtype=float), shape)[..., None]
-    n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], thickness_nm, a, b, c)
-    dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
-    need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
-    # rows integrate with their own sub-step count, rounded up to a power of two (one pass per group)
-    steps = np.broadcast_to(2.0 ** np.ceil(np.log2(np.maximum(need, 1.0))), shape)
-    rc = np.asarray(tau_rc, dtype=float)
-    full = [
-        np.broadcast_to(v, shape).reshape(-1) for v in (n, i_start_b, a[..., 0], b[..., 0], c[..., 0], to_g, rc, dt)
-    ]
+    i_start = i_ma[..., 0] if initial_current_ma is None else np.asarray(initial_current_ma, dtype=float)
+    rows = _RateRows.of(led, i_ma.shape[:-1], dt_s, rate_scale, i_start, np.maximum(i_ma.max(axis=-1), i_start))
     # time-major (samples, rows), the loop's layout: a view when the current is (a time-major grid's transpose)
-    drive = np.moveaxis(i_ma, -1, 0).reshape(samples, -1)
-    flat_steps = steps.reshape(-1)
+    drive = np.moveaxis(np.broadcast_to(i_ma, rows.shape + (samples,)), -1, 0).reshape(samples, -1)
     n_t = np.empty(drive.shape)
-    for count in np.unique(flat_steps):  # a loop over sub-step groups, not rows
-        group = flat_steps == count
-        rows = np.flatnonzero(group)
-        one = group.all()  # every row in one group: no gather
-        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (v if one else v[rows] for v in full)
-        drive_g = drive if one else np.take(drive, rows, axis=1)  # C order, as the loop reads it
-        _integrate_rate_equation(
-            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count), out=n_t, columns=rows
+    for count, taken, one in rows.groups():
+        n_g, i_start_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g = (
+            v if one else v[taken] for v in (rows.n0, rows.i_start, rows.a, rows.b, rows.c, rows.to_g, rows.rc, rows.dt)
         )
-    density = np.moveaxis(n_t.reshape((samples,) + shape), 0, -1)
-    b = np.broadcast_to(b[..., 0], shape)
-    photon_j = photon_energy_j(peak_wavelength_nm(led))
-    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
-    factor = np.asarray(scale)[..., None] * b[..., None]
+        drive_g = drive if one else np.take(drive, taken, axis=1)  # C order, as the loop reads it
+        _integrate_rate_equation(
+            n_g, i_start_g, drive_g, a_g, b_g, c_g, to_g_g, rc_g, dt_g / count, int(count), out=n_t, columns=taken
+        )
+    density = np.moveaxis(n_t.reshape((samples,) + rows.shape), 0, -1)
+    factor = np.asarray(radiative_power_factor(led, efficiency_scale, rows.b_shaped))[..., None]
     power = np.square(density, out=density)  # in place (the loop's own array): large temporaries cost page faults
     if np.broadcast_shapes(factor.shape, power.shape) != power.shape:
         return factor * power
     power *= factor
     return power
+
+
+def radiative_power_factor(led: Batchable[MicroLedSpec], efficiency_scale, b_cm3_per_s):
+    """W per (carrier density)^2 of the emitted power ``P = factor n^2`` (the radiative rate B n^2
+    times the extraction efficiency and its scale, the active volume and the photon energy)."""
+    thickness_cm = led.active_thickness_nm * 1e-7
+    area = area_cm2(led.diameter_um)
+    photon_j = photon_energy_j(peak_wavelength_nm(led))
+    scale = led.light_extraction_efficiency * np.asarray(efficiency_scale, dtype=float) * thickness_cm * area * photon_j
+    return np.asarray(scale) * b_cm3_per_s
+
+
+@dataclass(frozen=True)
+class _RateRows:
+    """The rate equation's inputs per row of :func:`optical_waveform_w`, flat over the batch ``shape``:
+    start density and current, (A, B, C), generation per mA, driver RC, sample step and its sub-step
+    count (the step at most 0.3 of the shortest differential lifetime, at the largest current,
+    rounded up to a power of two: one pass per group of rows); ``b_shaped`` is B in ``shape``."""
+
+    shape: tuple[int, ...]
+    n0: np.ndarray
+    i_start: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    to_g: np.ndarray
+    rc: np.ndarray
+    dt: np.ndarray
+    steps: np.ndarray
+    b_shaped: np.ndarray
+
+    @classmethod
+    def of(cls, led, lead_shape, dt_s, rate_scale, i_start_ma, i_peak_ma) -> _RateRows:
+        a, b, c = (np.asarray(v, dtype=float)[..., None] for v in recombination_coefficients(led, rate_scale))
+        thickness_cm = led.active_thickness_nm * 1e-7
+        area = area_cm2(led.diameter_um)
+        shape = np.broadcast_shapes(a.shape[:-1], lead_shape, np.shape(area), np.shape(thickness_cm), np.shape(dt_s))
+        to_g = 1e-3 / (ELEMENTARY_CHARGE_C * thickness_cm * area)  # mA -> generation (cm^-3 s^-1)
+        i_start = np.broadcast_to(np.asarray(i_start_ma, dtype=float), shape)
+        area = np.broadcast_to(area, shape)
+        n = carrier_density_per_cm3(i_start * 1e-3 / area, led.active_thickness_nm, a[..., 0], b[..., 0], c[..., 0])
+        i_peak = np.broadcast_to(i_peak_ma, shape)[..., None]
+        thickness_nm = np.broadcast_to(np.asarray(led.active_thickness_nm, dtype=float), shape)[..., None]
+        n_peak = carrier_density_per_cm3(i_peak * 1e-3 / area[..., None], thickness_nm, a, b, c)
+        dt = np.broadcast_to(np.asarray(dt_s, dtype=float), shape)
+        need = np.ceil(dt / (0.3 * differential_lifetime_s(n_peak, a, b, c)[..., 0]))
+        steps = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)))
+        rc = np.asarray(np.asarray(led.series_resistance_ohm) * led.capacitance_ff * 1e-15, dtype=float)
+        per_row = (n, i_start, a[..., 0], b[..., 0], c[..., 0], to_g, rc, dt, steps)
+        n0, i_0, a_0, b_0, c_0, to_g, rc, dt, steps = (np.broadcast_to(v, shape).reshape(-1) for v in per_row)
+        return cls(shape, n0, i_0, a_0, b_0, c_0, to_g, rc, dt, steps, np.broadcast_to(b[..., 0], shape))
+
+    def groups(self):
+        """(sub-step count, its rows, whether they are all the rows) of each group of rows."""
+        for count in np.unique(self.steps):  # a loop over sub-step groups, not rows
+            group = self.steps == count
+            yield count, np.flatnonzero(group), bool(group.all())
 
 
 def _integrate_rate_equation(
@@ -296,9 +325,7 @@ def _integrate_rate_equation(
     :data:`NUMPY_LOOPS` smaller ones of a process (one design's channels: ``mosaic link``) run the
     same operations in NumPy, without loading Numba (bit-identical results either way);
     ``compiled`` forces the choice."""
-    with np.errstate(divide="ignore"):
-        decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
-        half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+    decay, half_decay = _rc_decays(h, tau_rc)
     rows = (n, i_start, a, b, c, to_g, h, decay, half_decay)
     n, i_start, a, b, c, to_g, h, decay, half_decay = (np.ascontiguousarray(v, dtype=float) for v in rows)
     drive = np.ascontiguousarray(drive, dtype=float)
@@ -309,6 +336,15 @@ def _integrate_rate_equation(
     from mosaiclink.physics._rate_kernel import rk4_rows
 
     return rk4_rows(n, i_start, drive, a, b, c, to_g, h, decay, half_decay, substeps, out, columns)
+
+
+def _rc_decays(h, tau_rc):
+    """The driver current's relaxation over a step ``h`` and half a step, exp(-h / tau_RC) and
+    exp(-h / 2 tau_RC) (0 without an RC pole: the current follows its target at once)."""
+    with np.errstate(divide="ignore"):
+        decay = np.where(tau_rc > 0, np.exp(-h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+        half_decay = np.where(tau_rc > 0, np.exp(-0.5 * h / np.where(tau_rc > 0, tau_rc, 1.0)), 0.0)
+    return decay, half_decay
 
 
 COMPILED_ROWS = 2048  # below this many rows the NumPy loop costs less than loading Numba and its cache
@@ -346,24 +382,64 @@ def _rk4_rows_numpy(n0, i_start, drive, a, b, c, to_g, h, decay, half_decay, sub
     return out
 
 
-def pulse_response_w(led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, efficiency_scale=1.0):
+def pulse_response_w(
+    led: Batchable[MicroLedSpec], bit_s, t_s, rate_scale=1.0, efficiency_scale=1.0, compiled: bool | None = None
+):
     """Optical power above the '0' level for one isolated '1' bit starting at t = 0, shape (..., t).
 
     ``t_s`` is a uniform grid starting at 0 whose step divides ``bit_s``; the drive is the bias
     current with the peak current during [0, bit_s), passed through :func:`optical_waveform_w`.
     Vectorized over designs: LED fields and ``bit_s`` of shape (designs,) with ``t_s`` (designs, t).
     This captures the fast rise / slow fall asymmetry of large-signal LED switching.
+    A batch the rate equation's loop would run compiled (:func:`_integrate_rate_equation`) runs one
+    fused loop instead (:func:`mosaiclink.physics._rate_kernel.rk4_isolated_bit`: no drive or
+    density array, identical results); ``compiled`` forces the choice.
     """
     t = np.asarray(t_s, dtype=float)
     dt = t[..., 1:2] - t[..., :1]
     end = np.asarray(bit_s, dtype=float)[..., None] - 0.5 * dt
     peak, bias = (np.asarray(i, dtype=float)[..., None] for i in (led.peak_current_ma, led.bias_current_ma))
+    lead = np.broadcast_shapes(t.shape[:-1], end.shape[:-1], peak.shape[:-1], bias.shape[:-1])
+    size = int(np.prod(np.broadcast_shapes(lead, np.shape(rate_scale), np.shape(efficiency_scale))))
+    if _RK4_GATE.would_compile(size) if compiled is None else compiled:  # the NumPy path counts its own runs
+        # the grid starts at 0 and rises: the drive's peak samples are its first ``on`` ones
+        on = np.count_nonzero((t >= -0.5 * dt) & (t < end), axis=-1)
+        return _isolated_bit_compiled(led, t.shape[-1], dt[..., 0], on, peak[..., 0], bias[..., 0], rate_scale,
+                                      efficiency_scale, lead)  # fmt: skip
     current = np.where((t >= -0.5 * dt) & (t < end), peak, bias)
     power = optical_waveform_w(
         led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
     )
     power -= power[..., :1]  # sample 0 is the settled bias state (in place; NumPy buffers the overlap)
     return power
+
+
+def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead):
+    """:func:`pulse_response_w` by the fused loop, from the per-row inputs of :func:`optical_waveform_w`
+    (:class:`_RateRows`, the drive's largest current the peak's): the peak current on each row's
+    first ``on`` samples. A wider efficiency scale integrates each of its rows as its own."""
+    from mosaiclink.physics._rate_kernel import rk4_isolated_bit
+
+    i_peak = np.maximum(peak, bias)
+    rows = _RateRows.of(led, lead, dt, rate_scale, bias, i_peak)
+    shape = np.broadcast_shapes(rows.shape, np.shape(efficiency_scale))
+    factor = radiative_power_factor(led, efficiency_scale, rows.b_shaped)
+    if shape != rows.shape:
+        rows = _RateRows.of(led, shape, dt, rate_scale, bias, i_peak)
+
+    def per_row(value, dtype=float):
+        return np.ascontiguousarray(np.broadcast_to(value, shape), dtype=dtype).reshape(-1)
+
+    drive = (per_row(bias), per_row(peak), per_row(on, np.int64))
+    out = np.empty((samples, rows.n0.size))
+    for count, taken, _ in rows.groups():
+        h = rows.dt[taken] / count
+        decay, half_decay = _rc_decays(h, rows.rc[taken])
+        group = (rows.n0, *drive, rows.a, rows.b, rows.c, rows.to_g, per_row(factor))
+        n0, bias_g, peak_g, on_g, a, b, c, to_g, factor_g = (np.ascontiguousarray(v[taken]) for v in group)
+        steps = int(count)
+        rk4_isolated_bit(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g, out, taken)
+    return np.moveaxis(out.reshape((samples,) + shape), 0, -1)
 
 
 def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):
