@@ -1,6 +1,8 @@
 """Compiled loops of the microLED model: the RK4 of the rate equation
-(:func:`mosaiclink.physics.microled.optical_waveform_w`) and the Newton iteration of the
-steady-state carrier density (:func:`mosaiclink.physics.microled.carrier_density_per_cm3`).
+(:func:`mosaiclink.physics.microled.optical_waveform_w`, and for an isolated bit
+:func:`mosaiclink.physics.microled.pulse_response_w` without a drive array), sharing one RK4 step,
+and the Newton iteration of the steady-state carrier density
+(:func:`mosaiclink.physics.microled.carrier_density_per_cm3`).
 
 A module of its own so that importing the physics layer does not load Numba; the first
 large-signal LED pulse does.
