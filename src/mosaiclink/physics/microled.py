@@ -401,12 +401,14 @@ def pulse_response_w(
     peak, bias = (np.asarray(i, dtype=float)[..., None] for i in (led.peak_current_ma, led.bias_current_ma))
     lead = np.broadcast_shapes(t.shape[:-1], end.shape[:-1], peak.shape[:-1], bias.shape[:-1])
     size = int(np.prod(np.broadcast_shapes(lead, np.shape(rate_scale), np.shape(efficiency_scale))))
+    on_window = (t >= -0.5 * dt) & (t < end)  # the samples the peak current drives
     if _RK4_GATE.would_compile(size) if compiled is None else compiled:  # the NumPy path counts its own runs
-        # the grid starts at 0 and rises: the drive's peak samples are its first ``on`` ones
-        on = np.count_nonzero((t >= -0.5 * dt) & (t < end), axis=-1)
+        # the grid starts at 0 and rises: the window is each row's first ``on`` samples
+        on = np.count_nonzero(on_window, axis=-1)
+        lead = np.broadcast_shapes(lead, np.shape(efficiency_scale))
         return _isolated_bit_compiled(led, t.shape[-1], dt[..., 0], on, peak[..., 0], bias[..., 0], rate_scale,
                                       efficiency_scale, lead)  # fmt: skip
-    current = np.where((t >= -0.5 * dt) & (t < end), peak, bias)
+    current = np.where(on_window, peak, bias)
     power = optical_waveform_w(
         led, current, dt[..., 0], rate_scale, efficiency_scale, initial_current_ma=led.bias_current_ma
     )
@@ -416,30 +418,25 @@ def pulse_response_w(
 
 def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead):
     """:func:`pulse_response_w` by the fused loop, from the per-row inputs of :func:`optical_waveform_w`
-    (:class:`_RateRows`, the drive's largest current the peak's): the peak current on each row's
-    first ``on`` samples. A wider efficiency scale integrates each of its rows as its own."""
+    (:class:`_RateRows` over the batch ``lead``, efficiency scale included; the drive's largest
+    current the peak's): the peak current on each row's first ``on`` samples."""
     from mosaiclink.physics._rate_kernel import rk4_isolated_bit
 
-    i_peak = np.maximum(peak, bias)
-    rows = _RateRows.of(led, lead, dt, rate_scale, bias, i_peak)
-    shape = np.broadcast_shapes(rows.shape, np.shape(efficiency_scale))
-    factor = radiative_power_factor(led, efficiency_scale, rows.b_shaped)
-    if shape != rows.shape:
-        rows = _RateRows.of(led, shape, dt, rate_scale, bias, i_peak)
+    rows = _RateRows.of(led, lead, dt, rate_scale, bias, np.maximum(peak, bias))
 
     def per_row(value, dtype=float):
-        return np.ascontiguousarray(np.broadcast_to(value, shape), dtype=dtype).reshape(-1)
+        return np.ascontiguousarray(np.broadcast_to(value, rows.shape), dtype=dtype).reshape(-1)
 
-    drive = (per_row(bias), per_row(peak), per_row(on, np.int64))
+    factor = per_row(radiative_power_factor(led, efficiency_scale, rows.b_shaped))
+    inputs = (rows.n0, per_row(bias), per_row(peak), per_row(on, np.int64), rows.a, rows.b, rows.c, rows.to_g, factor)
     out = np.empty((samples, rows.n0.size))
     for count, taken, _ in rows.groups():
         h = rows.dt[taken] / count
         decay, half_decay = _rc_decays(h, rows.rc[taken])
-        group = (rows.n0, *drive, rows.a, rows.b, rows.c, rows.to_g, per_row(factor))
-        n0, bias_g, peak_g, on_g, a, b, c, to_g, factor_g = (np.ascontiguousarray(v[taken]) for v in group)
+        n0, bias_g, peak_g, on_g, a, b, c, to_g, factor_g = (np.ascontiguousarray(v[taken]) for v in inputs)
         steps = int(count)
         rk4_isolated_bit(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g, out, taken)
-    return np.moveaxis(out.reshape((samples,) + shape), 0, -1)
+    return np.moveaxis(out.reshape((samples,) + rows.shape), 0, -1)
 
 
 def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):
