@@ -59,16 +59,17 @@ def link_pass(base, paths, rows) -> np.ndarray:
 def population_link_pass(base, paths, rows) -> np.ndarray:
     """What ``evaluate_rows`` computes for the channel population before its reach searches (the
     median, channels meeting and worst in service at each design's length, power, FIT), in its
-    blocks; the groups' reference rankings are cached after the untimed first call."""
+    blocks, the rows checked once; the groups' reference rankings are cached after the untimed
+    first call. Not the labelled nominal column (``evaluate_rows`` adds it: the nominal pass)."""
     from mosaiclink.config.system import PowerSpec, ReliabilitySpec
-    from mosaiclink.explore.evaluate import BLOCK_ROWS, design_columns, length_independent, population_pass
+    from mosaiclink.explore.evaluate import BLOCK_ROWS, design_columns, distinct_batches, population_pass
 
     out = []
     power, rel = PowerSpec(), ReliabilitySpec()
     for start in range(0, len(rows), BLOCK_ROWS):
         block = rows[start : start + BLOCK_ROWS]
-        _, b, _, inverse = length_independent(base, paths, block)
-        cols = population_pass(base, paths, block, reaches=False)
+        cols = population_pass(base, paths, block, reaches=False)  # checks the rows
+        _, b, inverse = distinct_batches(base, paths, block, checked=True)
         fixed = design_columns(b, power, rel)
         out.append(cols["log10_ber_median"] + (fixed["power_w"] + fixed["fit"])[inverse])
     return np.concatenate(out)

@@ -139,15 +139,23 @@ def nominal_chain(batch: DesignBatch) -> Chain:
     return Chain.batched(batch, ChannelDraw.nominal(batch.size))
 
 
+def distinct_batches(
+    base, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False
+) -> tuple[DesignBatch, DesignBatch, np.ndarray]:
+    """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
+    and each row's index into the latter (``checked``: the rows already passed
+    :func:`~mosaiclink.config.overrides.check_rows`)."""
+    full = design_batch(base, paths, rows, checked=checked)
+    first, inverse = _distinct(rows, [j for j, p in enumerate(paths) if p != "link.length_m"])
+    return full, design_batch(base, paths, rows[first], checked=True), inverse  # a subset of the rows just checked
+
+
 def length_independent(
     base, paths: tuple[str, ...], rows: np.ndarray, checked: bool = False
 ) -> tuple[DesignBatch, DesignBatch, Chain, np.ndarray]:
-    """The batch of all ``rows``, the batch of their distinct rows apart from ``link.length_m``,
-    the nominal chain of those, and each row's index into them (``checked``: the rows already
-    passed :func:`~mosaiclink.config.overrides.check_rows`)."""
-    full = design_batch(base, paths, rows, checked=checked)
-    first, inverse = _distinct(rows, [j for j, p in enumerate(paths) if p != "link.length_m"])
-    b = design_batch(base, paths, rows[first], checked=True)  # a subset of the rows just checked
+    """:func:`distinct_batches` and the nominal chain of the distinct rows: the batch of all ``rows``,
+    the batch of their distinct rows apart from ``link.length_m``, that chain, each row's index."""
+    full, b, inverse = distinct_batches(base, paths, rows, checked=checked)
     return full, b, nominal_chain(b), inverse
 
 
