@@ -68,3 +68,13 @@ def test_optimal_threshold_never_worse_than_midpoint():
 def test_q_from_log10_ber_inverts_far_below_double_range():
     q = np.array([0.5, 3.49, 7.034, 40.0, 60.0])
     assert np.allclose(ber.q_from_log10_ber(ber.log10_ber_from_q(q)), q, rtol=1e-9)
+
+
+def test_q_from_log10_ber_branches_agree_at_the_floor():
+    """The inverse normal CDF above the BER floor and the Newton iteration below it: the same Q where
+    they meet (continuous across 1e-300), and each inverts log10_ber_from_q to 1e-13 on its side."""
+    q = np.linspace(0.05, 45.0, 20001)
+    log10 = ber.log10_ber_from_q(q)
+    assert np.max(np.abs(ber.q_from_log10_ber(log10) - q) / q) < 1e-13
+    at, below = ber.q_from_log10_ber(np.array([ber.LOG10_BER_FLOOR, ber.LOG10_BER_FLOOR - 1e-9]))
+    assert 0.0 < below - at < 1e-9  # a lower BER is a higher Q, by ~6e-11 here

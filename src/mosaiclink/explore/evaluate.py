@@ -16,7 +16,8 @@ Columns (:data:`METRICS`):
   channel's* (``log10_ber_median``, ``reach_median_m``), as ``mosaic link`` headlines;
   ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``margin_db`` the one link margin of the
   budget (``physics.budget.budget_margin_db``: :math:`10\log_{10}(Q/Q_t)` minus the implementation
-  reserve, optical dB); every reach and count meets it at 0 dB;
+  reserve, optical dB; a closed eye, Q = 0 at BER 1/2, at ``physics.budget.CLOSED_EYE_Q`` as in
+  ``mosaic link``'s budget: -3,000 dB and below); every reach and count meets it at 0 dB;
 * ``channels_meeting`` (of ``channels_total``, spares included), ``channels_data``,
   ``log10_ber_worst_in_service`` (the ``channels_data``-th best channel: the link passes when it
   meets the target) and ``reach_all_m`` (every data channel in service meets the target);
@@ -49,7 +50,7 @@ from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
-from mosaiclink.physics.budget import budget_margin_db
+from mosaiclink.physics.budget import CLOSED_EYE_Q, budget_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw
 from mosaiclink.physics.chain import fits_fibre as fibre_fit
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
@@ -267,7 +268,8 @@ def evaluate_rows(
     out["log10_ber_nominal"] = chain.take(inverse, full).log10_ber(full.link.length_m)  # as nominal_log10_ber
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))
-    out["margin_db"] = budget_margin_db(q, q_target, _full(full.receiver.implementation_penalty_db, len(rows)))
+    penalty_db = _full(full.receiver.implementation_penalty_db, len(rows))
+    out["margin_db"] = budget_margin_db(np.maximum(q, CLOSED_EYE_Q), q_target, penalty_db)  # finite: a closed eye too
     out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
     if "reach_median_m" in out:

@@ -84,13 +84,22 @@ def q_from_ber(ber):
 
 
 def q_from_log10_ber(log10_ber, iterations: int = 12):
-    """Q whose BER has the given log10 (Newton on log Phi(-Q); valid far below 1e-300)."""
-    log_b = np.asarray(log10_ber, dtype=float) * LN10
-    q = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
+    r"""Q whose BER has the given log10: :math:`-\Phi^{-1}(10^{x})` where the BER is a normal double
+    (down to :data:`LOG10_BER_FLOOR`; within 2e-15 relative of the Newton below), and below it
+    Newton on log Phi(-Q) from :math:`\sqrt{-2 \ln b}` (valid far below 1e-300)."""
+    log10_b = np.asarray(log10_ber, dtype=float)
+    direct = (log10_b >= LOG10_BER_FLOOR) & (log10_b < 0.0)
+    if np.all(direct):
+        return -ndtri(10.0**log10_b)
+    q = np.where(direct, -ndtri(10.0 ** np.where(direct, log10_b, 0.0)), 0.0)
+    deep = ~direct
+    log_b = log10_b[deep] * LN10
+    q_deep = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
     for _ in range(iterations):
-        log_tail = log_ndtr(-q)
-        slope = np.exp(-0.5 * q * q - HALF_LOG_2PI - log_tail)  # phi(q) / Phi(-q)
-        q = q + (log_tail - log_b) / slope
+        log_tail = log_ndtr(-q_deep)
+        slope = np.exp(-0.5 * q_deep * q_deep - HALF_LOG_2PI - log_tail)  # phi(q) / Phi(-q)
+        q_deep = q_deep + (log_tail - log_b) / slope
+    q[deep] = q_deep
     return q
 
 

@@ -134,6 +134,9 @@ def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_d
     )
 
 
+CLOSED_EYE_Q = 1e-300  # a closed eye's Q (BER 1/2: Q = 0) where a surface must show a finite margin
+
+
 def budget_margin_db(q_eye, q_target, implementation_penalty_db):
     """The one link margin (optical dB): :math:`10\\log_{10}(Q_{eye}/Q_t) - P_{impl}`.
 
