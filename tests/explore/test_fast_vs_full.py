@@ -296,11 +296,20 @@ def test_an_array_without_a_live_channel_has_no_reach():
 def test_stages_settle_only_what_no_later_anchor_changes():
     """physics.population.settled on profiles built by hand: every live channel FAR_Q from the target
     and a median above 1e-3, or median and worst in service below 1e-15 (by DEEP_MARGIN_Q in Q); never
-    at the last stage, nor at a stage whose anchors the regressors only interpolate."""
+    at the last stage, nor through too few anchors beyond the regressors, nor on an array whose every
+    live channel is an anchor."""
     from dataclasses import replace
 
     from mosaiclink.physics import ber
-    from mosaiclink.physics.population import ANCHOR_FIT, DEEP_MARGIN_Q, FAR_Q, Profile, population, settled
+    from mosaiclink.physics.population import (
+        ANCHOR_FIT,
+        DEEP_MARGIN_Q,
+        FAR_Q,
+        SETTLE_SPARE_ANCHORS,
+        Profile,
+        population,
+        settled,
+    )
 
     pop = population(load_preset("mosaic-800g"))
     q_target = np.full(5, 4.4)
@@ -317,8 +326,11 @@ def test_stages_settle_only_what_no_later_anchor_changes():
     fitted = Profile(profiles, pop)
     assert list(settled(0, fitted, q_target)) == [True, False, True, False, False]
     assert not settled(1, fitted, q_target).any()  # the last stage
-    few = replace(pop, anchor_stage=np.where(np.arange(pop.size) < ANCHOR_FIT, 0, 1))
-    assert not settled(0, Profile(profiles, few), q_target).any()
+    for spare, settles in ((0, False), (SETTLE_SPARE_ANCHORS - 1, False), (SETTLE_SPARE_ANCHORS, True)):
+        known = replace(pop, anchor_stage=np.where(np.arange(pop.size) < ANCHOR_FIT + spare, 0, 1))
+        assert settled(0, Profile(profiles, known), q_target)[0] == settles, spare
+    small = replace(pop, live=pop.size)  # every live channel an anchor: exact at the last stage
+    assert not settled(0, Profile(profiles[:, : pop.size], small), q_target).any()
 
 
 def test_staged_anchors_match_every_anchor_where_a_design_is_not_settled():

@@ -80,12 +80,17 @@ and a worst data channel in service both below 1e-15 by 0.5 in Q (on the 546 des
 11-16 with a median below 1e-30, within 18 % of the exponent, the worst in service 18 %; every
 anchor with the re-fit: 14 % and 21 %). Stage 1, for the other designs: the quantiles 0.03, 0.1,
 0.4, 0.6 and 0.9, then the local anchors and the re-fit above: exactly the numbers of all 13
-anchors. Five anchors at stage 0 (the five regressors interpolating them) left the prototype's
-median 1.2 decades off at 33-39 m: a stage whose anchors are no more than the regressors settles
-nothing. On seeds 11-16 (1,200 designs) stage 0 settles 847; on the benchmark's Latin hypercube
-73 %: 9.8 exact chain rows per design instead of 13.45. The reach search evaluates every anchor
-at its trial lengths; it builds all the anchors' chain rows first, and the stages take theirs
-from them (:meth:`ExactRows.take`): the same numbers with or without the reaches (to rounding).
+anchors. A stage settles nothing through fewer than :data:`SETTLE_SPARE_ANCHORS` anchors beyond
+the regressors, nor on an array of no more live channels than anchors (every channel is exact at
+the last stage): five anchors at stage 0, interpolated by the five regressors, left the
+prototype's median 1.2 decades off at 33-39 m, and six on a random 1 x 7 array with 3 spares (9
+live channels) miscounted one channel. On seeds 11-16 (1,200 designs) stage 0 settles 847; on the
+benchmark's Latin hypercube 73 %: 9.8 exact chain rows per design instead of 13.45. On small
+arrays with wide spreads stage 0's median is less good (up to 0.22 decade from ``mosaic link``'s
+above 1e-3 on a 10 x 7 array with a 26 % efficiency spread: docs/models.md). The reach search
+evaluates every anchor at its trial lengths; it builds all the anchors' chain rows first, and the
+stages take theirs from them (:meth:`ExactRows.take`): the same numbers with or without the
+reaches (to rounding).
 
 The design's channels are then sorted: the median, the count meeting the target and the worst
 data channel in service are read from them. A quadratic profile in the normal score of the
@@ -378,6 +383,7 @@ FAR_Q = 0.5  # stage 0 settles a design only if every live channel's fitted Q is
 AWFUL_LOG10_BER = -3.0  # ... and its fitted median's BER is above 1e-3
 DEEP_LOG10_BER = -15.0  # ... or its fitted median's and worst in service's BER below 1e-15
 DEEP_MARGIN_Q = 0.5  # ... by this much in Q
+SETTLE_SPARE_ANCHORS = 2  # ... and only through at least this many anchors more than the regressors
 
 
 def settled(stage: int, fitted: Profile, q_target: np.ndarray) -> np.ndarray:
@@ -385,13 +391,14 @@ def settled(stage: int, fitted: Profile, q_target: np.ndarray) -> np.ndarray:
     channel :data:`FAR_Q` from the target (the count and the verdict cannot change), and a median
     where the regression through those anchors is measured to hold (BER above
     :data:`AWFUL_LOG10_BER`) or that the acceptance does not bound (median and worst in service below
-    :data:`DEEP_LOG10_BER`, by :data:`DEEP_MARGIN_Q`). Never the last stage, nor a stage whose
-    anchors are no more than the regressors (the fit only interpolates them: nothing measures it)
-    unless every live channel is an anchor."""
+    :data:`DEEP_LOG10_BER`, by :data:`DEEP_MARGIN_Q`). Never the last stage, nor a stage with fewer
+    than :data:`SETTLE_SPARE_ANCHORS` anchors beyond the regressors (with as many anchors as
+    regressors the fit only interpolates them: nothing checks it), nor an array whose every live
+    channel is an anchor of the last stage (exact there, at no more rows than the stages save)."""
     pop = fitted.population
     known = int(np.count_nonzero(pop.anchor_stage <= stage))
-    if stage >= len(STAGE_QUANTILES) - 1 or (known <= ANCHOR_FIT and known < pop.live):
-        return np.zeros(q_target.shape, dtype=bool)  # the last stage, or a fit the anchors only interpolate
+    if stage >= len(STAGE_QUANTILES) - 1 or known < ANCHOR_FIT + SETTLE_SPARE_ANCHORS or pop.live <= pop.size:
+        return np.zeros(q_target.shape, dtype=bool)  # the last stage, a fit its anchors barely check, a small array
     far = np.all(np.abs(fitted.q - q_target[:, None]) >= FAR_Q, axis=1)
     median = fitted.median_log10_ber()
     deepest = np.maximum(median, fitted.worst_in_service_log10_ber())
