@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from scipy.stats import qmc
 
 from mosaiclink.config.presets import load_preset, preset_names
 from mosaiclink.explore.batch import design_batch
-from mosaiclink.explore.evaluate import evaluate_rows, nominal_chain, reach_m
+from mosaiclink.explore.evaluate import evaluate_rows, nominal_chain, population_pass, reach_m
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.link import NOMINAL_SIDE, evaluate_link, nominal_channel_log10_ber, nominal_design
 from mosaiclink.physics.reach import margin_log10_ber, max_reach_m, max_reaches_m
@@ -333,31 +335,69 @@ def test_stages_settle_only_what_no_later_anchor_changes():
     assert not settled(0, Profile(profiles[:, : pop.size], small), q_target).any()
 
 
-def test_staged_anchors_match_every_anchor_where_a_design_is_not_settled():
-    """The designs the stages settle early are the only ones whose numbers differ from every anchor
-    with the re-fit (the method without stages), there by what the acceptance allows: the same count
-    and verdict, the median within 0.05 decade above 1e-3; the same numbers with or without the reaches
-    (to rounding: a row's value depends on its batch by ~1e-15, docs/models.md)."""
-    from mosaiclink.explore.evaluate import population_pass, populations
+def _every_anchor(base, paths, rows, target):
+    """The median, count and worst in service of every anchor with the re-fit (the method without stages)."""
+    from mosaiclink.explore.evaluate import populations
     from mosaiclink.physics import ber
     from mosaiclink.physics.population import anchor_q, anchor_rows, refined_profiles
 
-    rows = lhs_rows(120, 17)
-    staged = population_pass(BASE, PATHS, rows, reaches=False)
-    with_reaches = population_pass(BASE, PATHS, rows, reaches=True)
-    for name, values in staged.items():  # the same chain rows, batched otherwise: equal to rounding
-        np.testing.assert_allclose(values, with_reaches[name], rtol=1e-12, atol=0.0, err_msg=name)
-    batch = design_batch(BASE, PATHS, rows)
-    groups = populations(BASE, PATHS, rows)
-    target = margin_log10_ber(BASE.link.target_ber, BASE.receiver.implementation_penalty_db)
+    batch = design_batch(base, paths, rows)
+    groups = populations(base, paths, rows)
     q_target = np.full(len(rows), ber.q_from_log10_ber(np.array(target)))
-    length = batch.link.length_m
+    length = np.broadcast_to(batch.link.length_m, (len(rows),))
     q_anchor = anchor_q(anchor_rows(batch, groups), groups, length)
     every = np.empty((3, len(rows)))
     for profile, (_, members) in zip(refined_profiles(batch, groups, q_anchor, length, q_target), groups, strict=True):
         every[0, members] = profile.median_log10_ber()
         every[1, members] = profile.channels_meeting(q_target[members])
         every[2, members] = profile.worst_in_service_log10_ber()
+    return every
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 11), st.integers(1, 11), st.integers(0, 3)),
+    dead=st.sampled_from([0.0, 0.01, 0.2, 0.6]),
+    spread_pct=st.tuples(st.floats(0.0, 30.0), st.floats(0.0, 30.0)),
+    log10_target=st.floats(-12.0, -2.0),
+    seed=st.integers(0, 2**16),
+)
+@example(shape=(1, 7, 3), dead=0.2, spread_pct=(27.09, 17.76), log10_target=-2.94, seed=2)  # the fuzz's find
+def test_stages_keep_the_count_and_the_verdict_on_small_arrays(shape, dead, spread_pct, log10_target, seed):
+    """Found by fuzzing (session 12): on a small array, a stage with too few anchors miscounted. On any
+    small array, spread, dead fraction and target, the staged pass counts what every anchor counts,
+    passes what it passes, and stays finite (docs/models.md, "Population fast path", step 5)."""
+    rows_, cols, spares = shape
+    overrides = {
+        "array.rows": float(rows_), "array.cols": float(cols), "array.spare_channels": float(spares),
+        "variation.dead_channel_probability": dead, "variation.led_efficiency_sigma_pct": spread_pct[0],
+        "variation.led_bandwidth_sigma_pct": spread_pct[1], "link.target_ber": 10.0**log10_target,
+        "link.host_protocol": "none",
+    }  # fmt: skip
+    base = with_overrides(load_preset("mosaic-prototype"), overrides)
+    paths = ("link.length_m", "led.peak_current_ma")
+    rng = np.random.default_rng(seed)
+    rows = np.column_stack([rng.uniform(1.0, 120.0, 12), rng.uniform(1.0, 5.0, 12)])
+    staged = population_pass(base, paths, rows, reaches=False)
+    assert all(np.all(np.isfinite(v)) for v in staged.values())
+    target = margin_log10_ber(base.link.target_ber, base.receiver.implementation_penalty_db)
+    every = _every_anchor(base, paths, rows, target)
+    assert np.array_equal(staged["channels_meeting"], every[1])
+    assert np.array_equal(staged["log10_ber_worst_in_service"] <= target, every[2] <= target)
+
+
+def test_staged_anchors_match_every_anchor_where_a_design_is_not_settled():
+    """The designs the stages settle early are the only ones whose numbers differ from every anchor
+    with the re-fit (the method without stages), there by what the acceptance allows: the same count
+    and verdict, the median within 0.05 decade above 1e-3; the same numbers with or without the reaches
+    (to rounding: a row's value depends on its batch by ~1e-15, docs/models.md)."""
+    rows = lhs_rows(120, 17)
+    staged = population_pass(BASE, PATHS, rows, reaches=False)
+    with_reaches = population_pass(BASE, PATHS, rows, reaches=True)
+    for name, values in staged.items():  # the same chain rows, batched otherwise: equal to rounding
+        np.testing.assert_allclose(values, with_reaches[name], rtol=1e-12, atol=0.0, err_msg=name)
+    target = margin_log10_ber(BASE.link.target_ber, BASE.receiver.implementation_penalty_db)
+    every = _every_anchor(BASE, PATHS, rows, target)
     fast = np.stack([staged["log10_ber_median"], staged["channels_meeting"], staged["log10_ber_worst_in_service"]])
     early = ~np.all(np.isclose(fast, every, rtol=1e-12, atol=0.0), axis=0)  # rounding apart
     assert 0.3 <= early.mean() <= 0.9, early.mean()  # stages that settle a share of the designs
