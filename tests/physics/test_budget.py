@@ -108,3 +108,13 @@ def test_passive_loss_and_margin_by_hand():
     # Q_eye = 2 Q_t is 3.01 dB of margin before the reserve; a closed eye has none at all
     assert float(budget_margin_db(7.0, 3.5, 1.0)) == pytest.approx(db(2.0) - 1.0, abs=1e-12)
     assert float(budget_margin_db(-1.0, 3.5, 0.0)) == -np.inf
+
+
+def test_a_shown_margin_is_finite_for_a_closed_eye_and_the_margin_otherwise():
+    """``shown_margin_db``, what every surface shows: a closed eye (Q 0 at BER 1/2, or below) at the
+    closed-eye floor, -3,006 dB against Q_t = 4.4; an open eye exactly ``budget_margin_db``."""
+    from mosaiclink.physics.budget import CLOSED_EYE_Q, shown_margin_db
+
+    closed = shown_margin_db(np.array([0.0, -0.0, -2.0]), 4.4, 1.0)
+    assert np.all(closed == db(CLOSED_EYE_Q / 4.4) - 1.0) and np.all(np.isfinite(closed))
+    assert float(shown_margin_db(7.0, 3.5, 1.0)) == float(budget_margin_db(7.0, 3.5, 1.0))

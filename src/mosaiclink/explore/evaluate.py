@@ -16,7 +16,7 @@ Columns (:data:`METRICS`):
   channel's* (``log10_ber_median``, ``reach_median_m``), as ``mosaic link`` headlines;
   ``q_factor`` is :math:`-\Phi^{-1}(\mathrm{BER})` and ``margin_db`` the one link margin of the
   budget (``physics.budget.budget_margin_db``: :math:`10\log_{10}(Q/Q_t)` minus the implementation
-  reserve, optical dB; a closed eye, Q = 0 at BER 1/2, at ``physics.budget.CLOSED_EYE_Q`` as in
+  reserve, optical dB; a closed eye at ``physics.budget.CLOSED_EYE_Q``, ``shown_margin_db``, as in
   ``mosaic link``'s budget: -3,000 dB and below); every reach and count meets it at 0 dB;
 * ``channels_meeting`` (of ``channels_total``, spares included), ``channels_data``,
   ``log10_ber_worst_in_service`` (the ``channels_data``-th best channel: the link passes when it
@@ -50,7 +50,7 @@ from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import DesignBatch, design_batch
 from mosaiclink.physics import ber
-from mosaiclink.physics.budget import CLOSED_EYE_Q, budget_margin_db
+from mosaiclink.physics.budget import shown_margin_db
 from mosaiclink.physics.chain import Chain, ChannelDraw
 from mosaiclink.physics.chain import fits_fibre as fibre_fit
 from mosaiclink.physics.population import Population, population, population_columns, reference_length_m
@@ -269,7 +269,7 @@ def evaluate_rows(
     q = ber.q_from_log10_ber(out["log10_ber_median"])
     q_target = ber.q_from_ber(_full(full.link.target_ber, len(rows)))
     penalty_db = _full(full.receiver.implementation_penalty_db, len(rows))
-    out["margin_db"] = budget_margin_db(np.maximum(q, CLOSED_EYE_Q), q_target, penalty_db)  # finite: a closed eye too
+    out["margin_db"] = shown_margin_db(q, q_target, penalty_db)
     out.update(q_factor=q, log10_ber=out["log10_ber_median"], ber=out["ber_median"])
     out.update({name: values[inverse] for name, values in design_columns(b, power_spec, reliability_spec).items()})
     if "reach_median_m" in out:

@@ -41,7 +41,7 @@ from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.evaluate import design_columns, evaluate_rows, nominal_log10_ber
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.ber import q_from_log10_ber
-from mosaiclink.physics.budget import budget_margin_db
+from mosaiclink.physics.budget import shown_margin_db
 from mosaiclink.physics.reach import margin_log10_ber
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def screened_metrics(base, paths: tuple[str, ...], rows: np.ndarray, log10_targe
     batch = design_batch(base, paths, rows)
     q = q_from_log10_ber(nominal)
     penalty_db = np.broadcast_to(np.asarray(batch.receiver.implementation_penalty_db, dtype=float), q.shape)
-    margin_db = budget_margin_db(q, np.full(q.shape, q_from_log10_ber(log10_target)), penalty_db)
+    margin_db = shown_margin_db(q, np.full(q.shape, q_from_log10_ber(log10_target)), penalty_db)
     m = {name: np.asarray(v, dtype=float) for name, v in design_columns(batch).items()}
     m.update(
         log10_ber_nominal=nominal,

@@ -89,9 +89,8 @@ def q_from_log10_ber(log10_ber, iterations: int = 12):
     Newton on log Phi(-Q) from :math:`\sqrt{-2 \ln b}` (valid far below 1e-300)."""
     log10_b = np.asarray(log10_ber, dtype=float)
     direct = (log10_b >= LOG10_BER_FLOOR) & (log10_b < 0.0)
-    if np.all(direct):
-        return -ndtri(10.0**log10_b)
-    q = np.where(direct, -ndtri(10.0 ** np.where(direct, log10_b, 0.0)), 0.0)
+    q = np.empty(log10_b.shape)
+    q[direct] = -ndtri(10.0 ** log10_b[direct])
     deep = ~direct
     log_b = log10_b[deep] * LN10
     q_deep = np.sqrt(np.maximum(-2.0 * log_b, 0.0))

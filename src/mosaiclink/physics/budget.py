@@ -137,6 +137,12 @@ def passive_loss_db(attenuation_db_per_m, length_m, connectors, connector_loss_d
 CLOSED_EYE_Q = 1e-300  # a closed eye's Q (BER 1/2: Q = 0) where a surface must show a finite margin
 
 
+def shown_margin_db(q_eye, q_target, implementation_penalty_db):
+    """:func:`budget_margin_db` as every surface shows it: a closed eye (Q <= 0, whose margin is -inf)
+    at :data:`CLOSED_EYE_Q`, so finite (-3,000 dB and below), as ``mosaic link``'s budget lines."""
+    return budget_margin_db(np.maximum(q_eye, CLOSED_EYE_Q), q_target, implementation_penalty_db)
+
+
 def budget_margin_db(q_eye, q_target, implementation_penalty_db):
     """The one link margin (optical dB): :math:`10\\log_{10}(Q_{eye}/Q_t) - P_{impl}`.
 

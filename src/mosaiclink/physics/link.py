@@ -38,7 +38,7 @@ from mosaiclink.config.design import MosaicDesign
 from mosaiclink.errors import require_instance
 from mosaiclink.physics import ber, equalizer, microled, receiver, sampling
 from mosaiclink.physics.array import design_variation, grid_positions
-from mosaiclink.physics.budget import LinkBudget, build_budget, channel_budget
+from mosaiclink.physics.budget import CLOSED_EYE_Q, LinkBudget, build_budget, channel_budget
 from mosaiclink.physics.chain import crosstalk_ratio, fiber_spread_s
 from mosaiclink.physics.channel import decide
 from mosaiclink.physics.pulse import PRE_BITS, ChainPulse, chain
@@ -380,7 +380,7 @@ def analyse(design: MosaicDesign, cp: ChainPulse) -> LinkReport:
         q_equalized=q_eq,
         q_isi_gaussian=q_isi,
         q_final_gaussian=np.maximum(q, tiny),
-        q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), tiny),
+        q_eye=np.maximum(ber.q_from_log10_ber(log10_eye), CLOSED_EYE_Q),
         q_target=q_target,
         implementation_penalty_db=rx.implementation_penalty_db,
         alive=alive,

@@ -415,7 +415,7 @@ def staged_profiles(
     anchors (:func:`refined_profiles`). ``anchors``: every anchor's chain rows
     (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers."""
     q_anchor = [np.zeros((members.size, pop.size)) for pop, members in groups]
-    q_sorted = [np.zeros((members.size, pop.live)) for pop, members in groups]
+    q_ranked = [np.zeros((members.size, pop.live)) for pop, members in groups]
     pending = [np.arange(members.size) for _, members in groups]
     last = len(STAGE_QUANTILES) - 1
     for stage in range(last + 1):
@@ -430,13 +430,13 @@ def staged_profiles(
             known = pop.anchor_stage <= stage
             fitted = ranked(q_anchor[g][p][:, known] @ pop.stage_predict[stage].T, pop)
             done = settled(stage, fitted, q_target[members[p]])
-            q_sorted[g][p[done]] = fitted.q[done]
+            q_ranked[g][p[done]] = fitted.q[done]
             pending[g] = p[~done]
     rest = [(pop, members[p]) for (pop, members), p in zip(groups, pending, strict=True)]
     final = refined_profiles(design, rest, [q[p] for q, p in zip(q_anchor, pending, strict=True)], length_m, q_target)
-    for q, p, f in zip(q_sorted, pending, final, strict=True):
+    for q, p, f in zip(q_ranked, pending, final, strict=True):
         q[p] = f.q
-    return [Profile(q, pop) for q, (pop, _) in zip(q_sorted, groups, strict=True)]
+    return [Profile(q, pop) for q, (pop, _) in zip(q_ranked, groups, strict=True)]
 
 
 def _stage_rows(

@@ -33,7 +33,7 @@ from mosaiclink.explore.evaluate import evaluate_rows, population_pass
 from mosaiclink.explore.spec import nearest_path
 from mosaiclink.finite import require_finite
 from mosaiclink.physics.ber import q_from_ber, q_from_log10_ber
-from mosaiclink.physics.budget import CLOSED_EYE_Q, budget_margin_db
+from mosaiclink.physics.budget import shown_margin_db
 from mosaiclink.physics.link import LinkReport, evaluate_link
 from mosaiclink.units import BER_FLOOR
 
@@ -185,9 +185,7 @@ def explore_point(params: Mapping[str, str]) -> dict:
         ber=10.0**median,
         q_factor=q,
         margin_db=float(
-            budget_margin_db(
-                max(q, CLOSED_EYE_Q), q_from_ber(design.link.target_ber), design.receiver.implementation_penalty_db
-            )
+            shown_margin_db(q, q_from_ber(design.link.target_ber), design.receiver.implementation_penalty_db)
         ),
     )
     return {
