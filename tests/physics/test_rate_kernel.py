@@ -92,3 +92,7 @@ def test_fused_isolated_bit_is_the_drive_array_path_bit_for_bit(rows, seed, sps,
     assert fused.shape == drive.shape == (rows, t.shape[-1])
     np.testing.assert_array_equal(fused, drive)
     assert np.all(np.isfinite(fused)) and fused[:, 0].max() == 0.0
+    if per_row_design:  # the chain's grid, read from the bit periods alone, time-major: the same pulses
+        unit = m.pulse_response_w(led, bits, t, rate, compiled=False)
+        for compiled in (True, False):
+            np.testing.assert_array_equal(m.grid_pulse_response_w(led, bits, sps, 16, rate, compiled=compiled).T, unit)

@@ -499,9 +499,9 @@ def _unit_led_spectrum(
     """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
     ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` samples per
     bit), integrated once per distinct (LED, bit period, rate scale) of the batch: a sweep over
-    lengths, fibres, receivers or spares shares one rate-equation solution. The time grid is
-    built time-major (the rate equation's layout, :func:`microled.optical_waveform_w`), so the
-    pulse never needs a transpose."""
+    lengths, fibres, receivers or spares shares one rate-equation solution. The pulse stays
+    time-major (the rate equation's layout, :func:`microled.grid_pulse_response_w`), without the
+    (rows, samples) time grid the general :func:`microled.pulse_response_w` reads."""
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
     key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
@@ -511,7 +511,6 @@ def _unit_led_spectrum(
         distinct = SectionView(
             led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
         )
-    t_s = ((np.arange(SPAN_BITS * led_sps) / led_sps)[:, None] * bit_s[None, first]).T  # (rows, t), time-major
-    pulse = microled.pulse_response_w(distinct, bit_s[first], t_s, rate_scale[first])
-    pulse /= np.maximum(swing_w[first], 1e-300)[:, None]
-    return sampling.spectrum(pulse, led_sps, size)[inverse]
+    pulse = microled.grid_pulse_response_w(distinct, bit_s[first], led_sps, SPAN_BITS, rate_scale[first])
+    pulse /= np.maximum(swing_w[first], 1e-300)  # (t, rows)
+    return sampling.spectrum(pulse.T, led_sps, size)[inverse]

@@ -416,10 +416,33 @@ def pulse_response_w(
     return power
 
 
-def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead):
+def grid_pulse_response_w(
+    led: Batchable[MicroLedSpec], bit_s, samples_per_bit: int, bits: int, rate_scale=1.0, compiled: bool | None = None
+):
+    r""":func:`pulse_response_w` on each row's grid :math:`t_k = (k / \text{sps})\,T`, k < ``bits`` x
+    ``samples_per_bit`` (LED fields, ``bit_s`` and ``rate_scale`` of shape (rows,)), returned time-major
+    (samples, rows) as the rate equation's loop writes it (``.T`` is the (rows, samples) pulse, a view).
+    A batch that runs compiled reads the grid's step and the peak current's ``samples_per_bit``
+    samples from it without building the (rows, samples) grid; the same numbers. ``compiled``
+    forces the choice."""
+    bit = np.asarray(bit_s, dtype=float)
+    samples = bits * samples_per_bit
+    size = int(np.prod(np.broadcast_shapes(bit.shape, np.shape(rate_scale), np.shape(led.peak_current_ma))))
+    if not (_RK4_GATE.would_compile(size) if compiled is None else compiled):
+        t_s = ((np.arange(samples) / samples_per_bit)[:, None] * bit[None, :]).T
+        return pulse_response_w(led, bit, t_s, rate_scale, compiled=compiled).T
+    dt = (np.arange(2) / samples_per_bit)[1] * bit  # t_1 - t_0 of that grid
+    peak, bias = (np.asarray(i, dtype=float) for i in (led.peak_current_ma, led.bias_current_ma))
+    lead = np.broadcast_shapes(bit.shape, peak.shape, bias.shape)
+    on = np.full(lead, samples_per_bit)  # t_k < T - dt / 2 for k < sps: the bit's samples
+    return _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, 1.0, lead, time_major=True)
+
+
+def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead, time_major=False):
     """:func:`pulse_response_w` by the fused loop, from the per-row inputs of :func:`optical_waveform_w`
     (:class:`_RateRows` over the batch ``lead``, efficiency scale included; the drive's largest
-    current the peak's): the peak current on each row's first ``on`` samples."""
+    current the peak's): the peak current on each row's first ``on`` samples; (..., t), or
+    (t, ...) ``time_major``."""
     from mosaiclink.physics._rate_kernel import rk4_isolated_bit
 
     rows = _RateRows.of(led, lead, dt, rate_scale, bias, np.maximum(peak, bias))
@@ -436,7 +459,8 @@ def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficie
         n0, bias_g, peak_g, on_g, a, b, c, to_g, factor_g = (np.ascontiguousarray(v[taken]) for v in inputs)
         steps = int(count)
         rk4_isolated_bit(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g, out, taken)
-    return np.moveaxis(out.reshape((samples,) + rows.shape), 0, -1)
+    out = out.reshape((samples,) + rows.shape)
+    return out if time_major else np.moveaxis(out, 0, -1)
 
 
 def peak_wavelength_nm(led: Batchable[MicroLedSpec], wavelength_offset_nm=0.0):
