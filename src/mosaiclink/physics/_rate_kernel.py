@@ -114,3 +114,64 @@ def newton_density(n, g, a, b, c, iterations):
         if converged:
             break
     return n
+
+
+@njit(cache=True, error_model="numpy")
+def steady_power(
+    g, a_led, b_led, c_led, scale, cube_bound, extraction, efficiency, current_ma, photon_j, charge_c, iterations
+):
+    """Radiative power at the steady-state carrier density of every element of (rows, K) arrays, fused:
+    the coefficients ``A, B, C = (a_led, b_led, c_led) x scale`` (``microled.recombination_coefficients``),
+    the density's Newton start, its lockstep iteration (:func:`newton_density`), the IQE
+    ``B n / (A + n (B + n C))`` (``microled.internal_quantum_efficiency``, NaN as 0) and the power
+    ``IQE x extraction x efficiency x current x 1e-3 / q x photon`` (``microled._steady_state``).
+    Every argument but the scalars is (rows, K) (broadcast views welcome); ``cube_bound`` is the
+    start's bound ``cbrt(g / C)``, taken from NumPy (whose cube root is not libm's, to the last
+    bit). The operations of ``microled._steady_state``'s NumPy arrays in their order (identical
+    results) without them."""
+    rows, k = scale.shape
+    a = np.empty((rows, k))
+    b = np.empty((rows, k))
+    c = np.empty((rows, k))
+    n = np.empty((rows, k))
+    gg = np.empty((rows, k))
+    for r in range(rows):
+        for j in range(k):
+            s = scale[r, j]
+            ar, br, cr, gr = a_led[r, j] * s, b_led[r, j] * s, c_led[r, j] * s, g[r, j]
+            a[r, j], b[r, j], c[r, j], gg[r, j] = ar, br, cr, gr
+            start = _nan_min(_nan_min(gr / ar if ar > 0 else np.inf, np.sqrt(gr / br)),
+                             cube_bound[r, j] if cr > 0 else np.inf)  # fmt: skip
+            n[r, j] = start
+    newton_density(n.reshape(-1), gg.reshape(-1), a.reshape(-1), b.reshape(-1), c.reshape(-1), iterations)
+    power = np.empty((rows, k))
+    for r in range(rows):
+        for j in range(k):
+            nr = n[r, j]
+            nr = nr if nr != nr or nr >= 0.0 else 0.0
+            n[r, j] = nr
+            br = b[r, j]
+            iqe = br * nr / (a[r, j] + nr * (br + nr * c[r, j]))
+            if iqe != iqe:
+                iqe = 0.0
+            elif iqe == np.inf:
+                iqe = np.finfo(np.float64).max
+            elif iqe == -np.inf:
+                iqe = -np.finfo(np.float64).max
+            p = iqe * extraction[r, j]
+            p = p * efficiency[r, j]
+            p = p * current_ma[r, j]
+            p = p * 1e-3
+            p = p / charge_c
+            power[r, j] = p * photon_j[r, j]
+    return power
+
+
+@njit(cache=True, inline="always")
+def _nan_min(x, y):
+    """``np.minimum`` of two floats: NaN if either is."""
+    if x != x:
+        return x
+    if y != y:
+        return y
+    return x if x <= y else y
