@@ -220,3 +220,27 @@ def test_no_design_has_every_column_empty():
     for evaluate in (population_pass, evaluate_rows):
         none, one = evaluate(design, paths, np.zeros((0, 2))), evaluate(design, paths, np.array([[20.0, 2.0]]))
         assert set(none) == set(one) and all(values.shape == (0,) for values in none.values())
+
+
+def test_each_group_is_ranked_on_its_own_reference_design():
+    """``populations`` groups rows by the array and variation values and the reference length, and
+    ranks each group on ``base`` with those values (its cache: one validation per group and
+    process): the same ranking as building that reference by hand, and the same objects again."""
+    from mosaiclink.explore.evaluate import populations
+    from mosaiclink.physics.population import population, reference_length_m
+
+    base = load_preset("mosaic-prototype")
+    paths = ("array.spare_channels", "variation.led_efficiency_sigma_pct", "link.length_m")
+    rows = np.array([[0, 5.0, 21.0], [2, 5.0, 21.0], [0, 5.0, 24.0], [0, 12.0, 21.0], [2, 5.0, 21.0]])  # one length bin
+    groups = populations(base, paths, rows)
+    assert sorted(tuple(map(int, members)) for _, members in groups) == [(0, 2), (1, 4), (3,)]
+    for pop, members in groups:
+        spares, sigma, length = rows[members[0]]
+        reference = with_overrides(
+            base,
+            {paths[0]: spares, paths[1]: sigma, "link.length_m": float(reference_length_m(np.array([length]))[0])},
+        )
+        alone = population(reference)
+        assert pop.live == alone.live and np.array_equal(pop.anchors.efficiency_scale, alone.anchors.efficiency_scale)
+    again = populations(base, paths, rows)
+    assert all(a is b for (a, _), (b, _) in zip(groups, again, strict=True))

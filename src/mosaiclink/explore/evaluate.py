@@ -38,12 +38,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from mosaiclink import __version__
+from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.io import read_bytes
 from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
@@ -190,17 +192,26 @@ def populations(
     """The channel population of each group of rows sharing the array and variation values and the
     reference length (``physics.population.reference_length_m``, or ``length_m`` for every row),
     with the group's row indices: its reference is ``base`` with the group's values at that length."""
-    from mosaiclink.explore.spec import with_overrides
-
     columns = [j for j, p in enumerate(paths) if p.startswith(GROUP_SECTIONS)]
     lengths = design_batch(base, paths, rows, checked=True).link.length_m if length_m is None else length_m
     key = np.column_stack([rows[:, columns], np.broadcast_to(reference_length_m(lengths), (len(rows),))])
     first, group = _distinct(key, list(range(key.shape[1])))
+    base_json = base.model_dump_json()
     out = []
     for g, i in enumerate(first):
-        overrides = {paths[j]: float(rows[i, j]) for j in columns} | {"link.length_m": float(key[i, -1])}
-        out.append((population(with_overrides(base, overrides)), np.flatnonzero(group == g)))
+        overrides = tuple((paths[j], float(rows[i, j])) for j in columns) + (("link.length_m", float(key[i, -1])),)
+        out.append((_group_population(base_json, overrides), np.flatnonzero(group == g)))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _group_population(base_json: str, overrides: tuple[tuple[str, float], ...]) -> Population:
+    """The population of ``base`` (as JSON) with a group's ``overrides``: the reference design is
+    validated once per group and process, not once per block of rows (``population`` caches the
+    ranking itself by the reference's JSON)."""
+    from mosaiclink.explore.spec import with_overrides
+
+    return population(with_overrides(MosaicDesign.model_validate_json(base_json), dict(overrides)))
 
 
 def population_pass(
