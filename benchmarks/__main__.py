@@ -4,7 +4,7 @@ Run from the repository root with the sources on the path (``PYTHONPATH=src``). 
 ours beside a peer (OptiCommPy, galois, reedsolo, a plain Python loop, our own full model) or
 beside a target: wall and per-core (CPU time) ratios from interleaved rounds, one thread per
 side, matched BERs where errors are counted, and the machine with its load average. The process
-reuses freed memory as the ``mosaic`` command does (``cli.main.reuse_freed_memory``).
+reuses freed memory as the ``mosaic`` command does (``process.reuse_freed_memory``).
 ``--quick`` runs a smaller set in well under 3 minutes and exits 1 when a per-core ratio falls
 below its floor (the floors leave room for a loaded 2-core CI machine).
 """
@@ -25,7 +25,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from benchmarks import harness  # noqa: E402
-from mosaiclink.cli.main import reuse_freed_memory  # noqa: E402
+from mosaiclink.process import reuse_freed_memory  # noqa: E402
 
 # the `mosaic` command's allocator setting (its every command runs with it): freed temporaries are
 # reused instead of page-faulted in again; the same for both sides of every comparison

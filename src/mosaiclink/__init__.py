@@ -45,6 +45,7 @@ _EXPORTS = {
     "calibrate": "mosaiclink.api",
     "uncertainty": "mosaiclink.api",
     "plot": "mosaiclink.api",
+    "tune_for_throughput": "mosaiclink.process",
     "MosaicError": "mosaiclink.errors",
     "ConfigError": "mosaiclink.errors",
 }

@@ -11,7 +11,8 @@ import sys
 import pytest
 
 import mosaiclink.cli.main as cli_main
-from mosaiclink.cli.main import MALLOC_VARIABLES, reuse_freed_memory
+import mosaiclink.process as process
+from mosaiclink.process import MALLOC_VARIABLES, reuse_freed_memory
 
 
 class _Libc:
@@ -27,7 +28,7 @@ def test_both_thresholds_are_set_by_default(monkeypatch):
     for name in MALLOC_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     libc = _Libc()
-    monkeypatch.setattr(cli_main.ctypes, "CDLL", lambda _name: libc)
+    monkeypatch.setattr(process.ctypes, "CDLL", lambda _name: libc)
     reuse_freed_memory()
     assert libc.calls == [(-3, 32 * 2**20), (-1, 256 * 2**20)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
 
@@ -36,7 +37,7 @@ def test_both_thresholds_are_set_by_default(monkeypatch):
 def test_a_users_malloc_settings_are_left_alone(monkeypatch, name):
     monkeypatch.setenv(name, "")
     libc = _Libc()
-    monkeypatch.setattr(cli_main.ctypes, "CDLL", lambda _name: libc)
+    monkeypatch.setattr(process.ctypes, "CDLL", lambda _name: libc)
     reuse_freed_memory()
     assert libc.calls == []
 
@@ -48,7 +49,7 @@ def test_a_16_mb_array_comes_from_the_heap_in_a_fresh_process():
     pages in again. glibc's own count of mapped bytes (``mallinfo2().hblkhd``) tells which."""
     code = (
         "import ctypes, os, sys\n"
-        "from mosaiclink.cli.main import reuse_freed_memory\n"
+        "from mosaiclink.process import reuse_freed_memory\n"
         "if sys.argv[1] == 'on': reuse_freed_memory()\n"
         "import numpy as np\n"
         "class Info(ctypes.Structure):\n"
@@ -74,7 +75,7 @@ def test_a_16_mb_array_comes_from_the_heap_in_a_fresh_process():
 def test_the_young_generation_is_collected_every_50000_allocations(monkeypatch):
     import gc
 
-    from mosaiclink.cli.main import fewer_collections
+    from mosaiclink.process import fewer_collections
 
     before = gc.get_threshold()
     calls: list[tuple[int, ...]] = []
@@ -131,3 +132,22 @@ def test_a_value_numpy_cannot_read_is_refused_in_one_line(value):
         f"error: NUMPY_MADVISE_HUGEPAGE = {value!r}: NumPy reads an integer (0: no huge pages, 1: huge pages); "
         "unset it for the default (0)"
     )
+
+
+def test_a_notebook_gets_the_commands_settings_in_one_call(monkeypatch):
+    """``ml.tune_for_throughput()`` applies to the calling process what ``run()`` applies to the
+    command's: the allocator's two thresholds and the collector's threshold (the same functions)."""
+    import gc
+
+    import mosaiclink as ml
+
+    for name in MALLOC_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    libc = _Libc()
+    monkeypatch.setattr(process.ctypes, "CDLL", lambda _name: libc)
+    thresholds: list[tuple[int, ...]] = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: thresholds.append(t))
+    ml.tune_for_throughput()
+    assert libc.calls == [(-3, 32 * 2**20), (-1, 256 * 2**20)]
+    assert [t[0] for t in thresholds] == [50_000]
+    assert cli_main.reuse_freed_memory is process.reuse_freed_memory  # one implementation

@@ -9,7 +9,6 @@ imports a command's module only when the command is invoked (or asked for its ow
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import importlib
 import os
@@ -23,6 +22,7 @@ import typer.main
 from mosaiclink.cli import helptext
 from mosaiclink.cli._registry import COMMANDS, CommandEntry
 from mosaiclink.errors import ConfigError, MosaicError
+from mosaiclink.process import fewer_collections, reuse_freed_memory
 
 helptext.install()
 
@@ -130,51 +130,6 @@ def no_huge_page_stalls() -> None:
             f"{HUGE_PAGE_VARIABLE} = {chosen!r}: NumPy reads an integer (0: no huge pages, 1: huge pages); "
             "unset it for the default (0)"
         ) from None
-
-
-MALLOC_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc's malloc.h)
-MMAP_THRESHOLD_BYTES = 32 * 2**20  # glibc's largest (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit)
-TRIM_THRESHOLD_BYTES = 256 * 2**20
-
-
-def reuse_freed_memory() -> None:
-    """Ask glibc's malloc to keep freed blocks for reuse, unless the user tuned it.
-
-    The models allocate and free arrays of up to tens of MB by the thousand (a reach search's
-    (rows x samples) temporaries, the emulator's ~10 million candidate errors). By default glibc
-    serves blocks above its dynamic mmap threshold with fresh pages and returns freed heap tops to
-    the system, so each new temporary page-faults its memory in again. Blocks below 32 MB then come
-    from the heap, and up to 256 MB of freed heap top is kept. Measured on the default ``mosaic
-    report`` (load ~2.5): ~71,000 minor page faults instead of ~106,000 and 0.40-0.64 s of system
-    time instead of 0.84-0.96 s, the same peak memory (~440 MB). Setting any of
-    :data:`MALLOC_VARIABLES` (even empty) keeps glibc's defaults. A no-op where the C library has no
-    ``mallopt`` (macOS, Windows).
-    """
-    if any(name in os.environ for name in MALLOC_VARIABLES):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
-        return
-    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-    mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
-
-
-YOUNG_COLLECTION_ALLOCATIONS = 50_000  # net container allocations between young-generation collections (700)
-
-
-def fewer_collections() -> None:
-    """Run Python's cycle collector every 50,000 net allocations of container objects instead of 700.
-
-    A command imports ~1,500 modules (pydantic's schemas, Plotly's validators, Numba's types) and
-    builds models of thousands of small objects; at the default threshold the collector ran ~550
-    times in the default ``mosaic report``, 0.32-0.38 s of its CPU, re-traversing the survivors.
-    At this threshold it runs 7 times, 0.10 s, with the same peak memory (~445 MB): the models'
-    arrays are freed by reference counting, not by the collector. No number depends on it.
-    """
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_ALLOCATIONS, middle, old)
 
 
 def skip_final_collection() -> None:
