@@ -2,10 +2,10 @@
 collector runs less often.
 
 Every ``mosaic`` command applies both to its own process (:func:`mosaiclink.cli.main.run`), and
-``python -m benchmarks`` the first (for both sides of every comparison); a notebook or script that runs population passes, sweeps or Monte
-Carlo at length applies them with :func:`tune_for_throughput` (``ml.tune_for_throughput()``), once.
-Neither changes a number: they change how memory is reused and how often Python looks for
-reference cycles.
+``python -m benchmarks`` the first (for both sides of every comparison); a notebook or script
+that runs population passes, sweeps or Monte Carlo at length applies them with
+:func:`tune_for_throughput` (``ml.tune_for_throughput()``), once. Neither changes a number: they
+change how memory is reused and how often Python looks for reference cycles.
 """
 
 from __future__ import annotations

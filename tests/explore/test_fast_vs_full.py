@@ -156,7 +156,7 @@ def check_population(results) -> dict[str, float]:
     assert figures["judged"] >= 10, figures
     assert figures["decades"] <= MEDIAN_DECADES, figures
     # below 1e-15 (outside the acceptance) a regression test of the measured figure, not a bound:
-    # within 8 % of the exponent for the median, 22 % for the worst in service on seeds 11-13
+    # within 6 % of the exponent for the median, 18 % for the worst in service on seeds 11-13 (session 13)
     for name in ("median", "wis"):
         pair = np.array([r[name] for r in results])
         deep = pair[:, 0] < -15.0
@@ -296,17 +296,20 @@ def test_an_array_without_a_live_channel_has_no_reach():
 
 
 def test_stages_settle_only_what_no_later_anchor_changes():
-    """physics.population.settled on profiles built by hand: every live channel FAR_Q from the target
-    and a median above 1e-3, or median and worst in service below 1e-15 (by DEEP_MARGIN_Q in Q); never
-    at the last stage, nor through too few anchors beyond the regressors, nor on an array whose every
-    live channel is an anchor."""
+    """physics.population.settled on profiles built by hand: every live channel FAR_Q (plus
+    HOLDOUT_FACTOR times the fit's leave-one-out error) from the target and a median above 1e-3 (with
+    that error at most AWFUL_HOLDOUT_Q), or median and worst in service below 1e-15 (by DEEP_MARGIN_Q
+    in Q); never at the last stage, nor through too few anchors beyond the regressors, nor on an
+    array whose every live channel is an anchor."""
     from dataclasses import replace
 
     from mosaiclink.physics import ber
     from mosaiclink.physics.population import (
         ANCHOR_FIT,
+        AWFUL_HOLDOUT_Q,
         DEEP_MARGIN_Q,
         FAR_Q,
+        HOLDOUT_FACTOR,
         SETTLE_SPARE_ANCHORS,
         Profile,
         population,
@@ -326,13 +329,22 @@ def test_stages_settle_only_what_no_later_anchor_changes():
         ]
     )
     fitted = Profile(profiles, pop)
-    assert list(settled(0, fitted, q_target)) == [True, False, True, False, False]
-    assert not settled(1, fitted, q_target).any()  # the last stage
+    exact = np.zeros(5)  # a fit that predicts each anchor from the others exactly
+    assert list(settled(0, fitted, q_target, exact)) == [True, False, True, False, False]
+    assert not settled(1, fitted, q_target, exact).any()  # the last stage
+    # the fit's leave-one-out error widens the margin (the deep profile is 4.0 in Q from the target)
+    # and bounds the awful median's
+    gap = float(profiles[2].min()) - 4.4
+    near = (gap - FAR_Q) / HOLDOUT_FACTOR
+    cases = [(AWFUL_HOLDOUT_Q, [True, True]), (AWFUL_HOLDOUT_Q * 1.01, [False, True])]
+    cases += [(near * 0.99, [False, True]), (near * 1.01, [False, False]), (np.inf, [False, False])]
+    for holdout, settles in cases:
+        assert list(settled(0, fitted, q_target, np.full(5, holdout))[[0, 2]]) == settles, holdout
     for spare, settles in ((0, False), (SETTLE_SPARE_ANCHORS - 1, False), (SETTLE_SPARE_ANCHORS, True)):
         known = replace(pop, anchor_stage=np.where(np.arange(pop.size) < ANCHOR_FIT + spare, 0, 1))
-        assert settled(0, Profile(profiles, known), q_target)[0] == settles, spare
+        assert settled(0, Profile(profiles, known), q_target, exact)[0] == settles, spare
     small = replace(pop, live=pop.size)  # every live channel an anchor: exact at the last stage
-    assert not settled(0, Profile(profiles[:, : pop.size], small), q_target).any()
+    assert not settled(0, Profile(profiles[:, : pop.size], small), q_target, exact).any()
 
 
 def _every_anchor(base, paths, rows, target):
@@ -407,3 +419,40 @@ def test_staged_anchors_match_every_anchor_where_a_design_is_not_settled():
     assert awful.any() and np.abs(fast[0] - every[0])[awful].max() <= 0.05  # measured 0.031
     deep = early & ~awful
     assert deep.any() and np.all(every[0][deep] < -15.0)
+
+
+WIDE_SPREAD_FINDS = [  # (overrides of the prototype, length m, peak current mA): session 13's fuzz
+    ({"array.rows": 22.0, "array.cols": 21.0, "array.spare_channels": 2.0, "variation.dead_channel_probability": 0.0,
+      "variation.led_efficiency_sigma_pct": 23.06, "variation.led_bandwidth_sigma_pct": 20.95,
+      "link.target_ber": 8.88e-4}, 40.0, 4.504),  # stage 0 counted 0 channels, every anchor 8 (1.7 %)
+    ({"array.rows": 3.0, "array.cols": 24.0, "array.spare_channels": 0.0, "variation.dead_channel_probability": 0.01,
+      "variation.led_efficiency_sigma_pct": 19.72, "variation.led_bandwidth_sigma_pct": 2.645,
+      "link.target_ber": 5.263e-8}, 4.713, 4.217),  # 72 against 71
+    ({"array.rows": 15.0, "array.cols": 7.0, "array.spare_channels": 3.0, "variation.dead_channel_probability": 0.0,
+      "variation.led_efficiency_sigma_pct": 22.62, "variation.led_bandwidth_sigma_pct": 21.45,
+      "link.target_ber": 1.234e-9}, 6.164, 4.433),  # 108 against 107
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("overrides, length_m, peak_ma", WIDE_SPREAD_FINDS)
+def test_stage_zero_does_not_settle_a_fit_its_anchors_do_not_predict(overrides, length_m, peak_ma):
+    """Found by fuzzing random arrays with wide spreads (session 13): stage 0 settled designs whose
+    8-anchor fit missed channels by more than FAR_Q where it was not measured, and miscounted (by 8
+    of 462 channels on the first). The fit's leave-one-out error at its anchors now widens the margin
+    (physics.population.settled): the staged pass counts what every anchor counts, and its median is
+    every anchor's to 0.05 decade (5 % of the exponent below 1e-15)."""
+    from mosaiclink.physics.reach import margin_log10_ber
+
+    base = with_overrides(load_preset("mosaic-prototype"), {**overrides, "link.host_protocol": "none"})
+    paths = ("link.length_m", "led.peak_current_ma")
+    rows = np.array([[length_m, peak_ma]])
+    staged = population_pass(base, paths, rows, reaches=False)
+    every = _every_anchor(
+        base, paths, rows, margin_log10_ber(base.link.target_ber, base.receiver.implementation_penalty_db)
+    )
+    assert staged["channels_meeting"][0] == every[1][0]
+    median, every_median = staged["log10_ber_median"][0], every[0][0]
+    if every_median >= -15.0:
+        assert abs(median - every_median) <= 0.05
+    else:  # outside the acceptance: 2.6 % of the exponent at most on the fuzz's 2,560 designs
+        assert abs(median - every_median) <= 0.05 * abs(every_median)

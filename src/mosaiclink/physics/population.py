@@ -72,25 +72,29 @@ same model.
 chain rows over every group. Stage 0, for every design: the best, the live worst, the median
 pair, the worst data channel in service and the quantiles 0.25, 0.75 and 0.97 (8 for the 800G
 array). They are fitted with the first :data:`ANCHOR_FIT` regressors, and a design is settled
-(:func:`settled`) when every live channel's fitted Q is :data:`FAR_Q` or more from the target's
-(no channel near enough for the count or the verdict to change) and its median is where that fit
-is measured to hold, a BER above 1e-3 (0.007 decade at most from ``mosaic link`` on the 223 such
-designs of hypercube seeds 11-16; every anchor: 0.006), or outside the acceptance bound, a median
-and a worst data channel in service both below 1e-15 by 0.5 in Q (on the 546 designs of seeds
-11-16 with a median below 1e-30, within 18 % of the exponent, the worst in service 18 %; every
-anchor with the re-fit: 14 % and 21 %). Stage 1, for the other designs: the quantiles 0.03, 0.1,
-0.4, 0.6 and 0.9, then the local anchors and the re-fit above: exactly the numbers of all 13
-anchors. A stage settles nothing through fewer than :data:`SETTLE_SPARE_ANCHORS` anchors beyond
-the regressors, nor on an array of no more live channels than anchors (every channel is exact at
-the last stage): five anchors at stage 0, interpolated by the five regressors, left the
-prototype's median 1.2 decades off at 33-39 m, and six on a random 1 x 7 array with 3 spares (9
-live channels) miscounted one channel. On seeds 11-16 (1,200 designs) stage 0 settles 847; on the
-benchmark's Latin hypercube 73 %: 9.8 exact chain rows per design instead of 13.45. On small
-arrays with wide spreads stage 0's median is less good (up to 0.22 decade from ``mosaic link``'s
-above 1e-3 on a 10 x 7 array with a 26 % efficiency spread: docs/models.md). The reach search
-evaluates every anchor at its trial lengths; it builds all the anchors' chain rows first, and the
-stages take theirs from them (:meth:`ExactRows.take`): the same numbers with or without the
-reaches (to rounding).
+(:func:`settled`) when every live channel's fitted Q is :data:`FAR_Q` plus :data:`HOLDOUT_FACTOR`
+times the fit's *holdout error* or more from the target's (no channel near enough for the count or
+the verdict to change) and its median is where that fit is measured to hold, a BER above 1e-3
+with a holdout error of at most :data:`AWFUL_HOLDOUT_Q` (0.007 decade at most from ``mosaic
+link`` on the 223 such designs of hypercube seeds 11-16; every anchor: 0.006), or outside the
+acceptance bound, a median and a worst data channel in service both below 1e-15 by 0.5 in Q (on
+the 546 designs of seeds 11-16 with a median below 1e-30, within 14 % of the exponent, the worst
+in service 18 %; every anchor with the re-fit: 14 % and 21 %). The holdout error is the largest
+leave-one-out error of the fit at its anchors (:func:`holdout_errors`: each anchor's Q against
+the fit through the others, from the hat matrix at no extra chain row): the fit's residual at its
+own anchors is no check (8 points, 5 coefficients: below 0.02 in Q where the median is 0.3 decade
+off), but how well the anchors predict each other is, and it is large exactly where the design's
+order or regime departs from the reference's (session 13; docs/models.md). Stage 1, for the
+other designs: the quantiles 0.03, 0.1, 0.4, 0.6 and 0.9, then the local anchors and the re-fit
+above: exactly the numbers of all 13 anchors. A stage settles nothing through fewer than
+:data:`SETTLE_SPARE_ANCHORS` anchors beyond the regressors, nor on an array of no more live
+channels than anchors (every channel is exact at the last stage): five anchors at stage 0,
+interpolated by the five regressors, left the prototype's median 1.2 decades off at 33-39 m, and
+six on a random 1 x 7 array with 3 spares (9 live channels) miscounted one channel. On seeds
+11-16 (1,200 designs) stage 0 settles 827; on the benchmark's Latin hypercube 68 %: 10.0 exact
+chain rows per design instead of 13.45. The reach search evaluates every anchor at its trial
+lengths; it builds all the anchors' chain rows first, and the stages take theirs from them
+(:meth:`ExactRows.take`): the same numbers with or without the reaches (to rounding).
 
 The design's channels are then sorted: the median, the count meeting the target and the worst
 data channel in service are read from them. A quadratic profile in the normal score of the
@@ -163,6 +167,7 @@ class Population:
     features: np.ndarray  # (live, 8) every live channel's regressors (module Notes, "Regression")
     predict: np.ndarray  # (live, R): anchors' Q -> every live channel's Q, the first ANCHOR_FIT regressors
     stage_predict: tuple[np.ndarray, ...]  # per stage k: (live, anchors of stages <= k), as predict
+    stage_holdout: tuple[np.ndarray, ...]  # per stage k: (its anchors, its anchors): their Q -> leave-one-out errors
     array: Any  # the reference's array and its drawn variation: the draws of the local anchors
     variation: ChannelVariation
     order: np.ndarray  # (live,) the channel index of each rank
@@ -240,6 +245,7 @@ def _population(reference_json: str, seed: int) -> Population:
     return Population(
         channels, data, int(order.size), ranks, stage, anchors, features, regression(fit, ranks),
         tuple(regression(fit, ranks[stage <= k]) for k in range(len(STAGE_QUANTILES) - 1)),
+        tuple(holdout_errors(fit, ranks[stage <= k]) for k in range(len(STAGE_QUANTILES) - 1)),
         design.array, variation, order,
     )  # fmt: skip
 
@@ -283,6 +289,33 @@ def regression(features: np.ndarray, anchor_ranks: np.ndarray) -> np.ndarray:
     out = features @ np.linalg.pinv(features[anchor_ranks])
     out[anchor_ranks] = np.eye(anchor_ranks.size)
     return out
+
+
+def holdout_errors(features: np.ndarray, anchor_ranks: np.ndarray) -> np.ndarray:
+    """The linear map (R, R) from the anchors' exact Q to each anchor's leave-one-out error: its Q
+    minus the fit through the others, :math:`e_i / (1 - h_{ii})` with :math:`e = (I - H) q` the
+    residuals and :math:`H = X X^+` the hat matrix of the anchors' ``features`` (Hastie, Tibshirani
+    & Friedman, *The Elements of Statistical Learning*, 2009, eq. 7.52). An anchor the others
+    cannot predict at all (leverage 1: no other anchor spans its features) gets a NaN row (its error
+    is unbounded: :func:`holdout_error`)."""
+    if anchor_ranks.size == 0:
+        return np.zeros((0, 0))
+    x = features[anchor_ranks]
+    hat = x @ np.linalg.pinv(x)
+    spare = 1.0 - np.diag(hat)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (np.eye(anchor_ranks.size) - hat) / spare[:, None]
+    return np.where(spare[:, None] > LEVERAGE_TOLERANCE, out, np.nan)  # NaN: read as an infinite error
+
+
+LEVERAGE_TOLERANCE = 1e-9  # 1 - h_ii below this: the anchor is fitted exactly whatever its Q
+
+
+def holdout_error(q_known: np.ndarray, holdout: np.ndarray) -> np.ndarray:
+    """The largest leave-one-out error of each design's fit (designs,) from its anchors' Q (designs, R)
+    and :func:`holdout_errors`' map; infinite where an anchor cannot be predicted by the others."""
+    errors = np.abs(q_known @ holdout.T)
+    return np.max(np.where(np.isnan(errors), np.inf, errors), axis=1, initial=0.0)
 
 
 @dataclass(frozen=True)
@@ -379,31 +412,36 @@ def ranked(q: np.ndarray, pop: Population) -> Profile:
     return Profile(-np.partition(-q, pop.read_ranks, axis=1), pop)
 
 
-FAR_Q = 0.5  # stage 0 settles a design only if every live channel's fitted Q is this far from the target's,
+FAR_Q = 0.5  # stage 0 settles a design only if every live channel's fitted Q is this far from the target's
+HOLDOUT_FACTOR = 2.0  # ... plus this many times the fit's largest leave-one-out error at its anchors,
 AWFUL_LOG10_BER = -3.0  # ... and its fitted median's BER is above 1e-3
+AWFUL_HOLDOUT_Q = 0.1  # ... with that leave-one-out error at most this,
 DEEP_LOG10_BER = -15.0  # ... or its fitted median's and worst in service's BER below 1e-15
 DEEP_MARGIN_Q = 0.5  # ... by this much in Q
 SETTLE_SPARE_ANCHORS = 2  # ... and only through at least this many anchors more than the regressors
 
 
-def settled(stage: int, fitted: Profile, q_target: np.ndarray) -> np.ndarray:
+def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarray) -> np.ndarray:
     """Which designs (designs,) the anchors' fit of ``stage`` settles (module Notes, "Stages"): every live
-    channel :data:`FAR_Q` from the target (the count and the verdict cannot change), and a median
-    where the regression through those anchors is measured to hold (BER above
-    :data:`AWFUL_LOG10_BER`) or that the acceptance does not bound (median and worst in service below
-    :data:`DEEP_LOG10_BER`, by :data:`DEEP_MARGIN_Q`). Never the last stage, nor a stage with fewer
-    than :data:`SETTLE_SPARE_ANCHORS` anchors beyond the regressors (with as many anchors as
+    channel :data:`FAR_Q` plus :data:`HOLDOUT_FACTOR` times the fit's ``holdout`` error (designs,),
+    its largest leave-one-out error at its anchors (:func:`holdout_error`), from the target (the
+    count and the verdict cannot change), and a median where the regression through those anchors
+    is measured to hold (BER above :data:`AWFUL_LOG10_BER` with a holdout error of at most
+    :data:`AWFUL_HOLDOUT_Q`) or that the acceptance does not bound (median and worst in service
+    below :data:`DEEP_LOG10_BER`, by :data:`DEEP_MARGIN_Q`). Never the last stage, nor a stage with
+    fewer than :data:`SETTLE_SPARE_ANCHORS` anchors beyond the regressors (with as many anchors as
     regressors the fit only interpolates them: nothing checks it), nor an array whose every live
     channel is an anchor of the last stage (exact there, at no more rows than the stages save)."""
     pop = fitted.population
     known = int(np.count_nonzero(pop.anchor_stage <= stage))
     if stage >= len(STAGE_QUANTILES) - 1 or known < ANCHOR_FIT + SETTLE_SPARE_ANCHORS or pop.live <= pop.size:
         return np.zeros(q_target.shape, dtype=bool)  # the last stage, a fit its anchors barely check, a small array
-    far = np.all(np.abs(fitted.q - q_target[:, None]) >= FAR_Q, axis=1)
+    far = np.all(np.abs(fitted.q - q_target[:, None]) >= (FAR_Q + HOLDOUT_FACTOR * holdout)[:, None], axis=1)
     median = fitted.median_log10_ber()
     deepest = np.maximum(median, fitted.worst_in_service_log10_ber())
     q_deep = ber.q_from_log10_ber(np.array(DEEP_LOG10_BER)) + DEEP_MARGIN_Q
-    return far & ((median >= AWFUL_LOG10_BER) | (ber.q_from_log10_ber(deepest) >= q_deep))
+    awful = (median >= AWFUL_LOG10_BER) & (holdout <= AWFUL_HOLDOUT_Q)
+    return far & (awful | (ber.q_from_log10_ber(deepest) >= q_deep))
 
 
 def staged_profiles(
@@ -428,8 +466,9 @@ def staged_profiles(
         for g, (pop, members) in enumerate(groups):
             p = pending[g]
             known = pop.anchor_stage <= stage
-            fitted = ranked(q_anchor[g][p][:, known] @ pop.stage_predict[stage].T, pop)
-            done = settled(stage, fitted, q_target[members[p]])
+            q_known = q_anchor[g][p][:, known]
+            fitted = ranked(q_known @ pop.stage_predict[stage].T, pop)
+            done = settled(stage, fitted, q_target[members[p]], holdout_error(q_known, pop.stage_holdout[stage]))
             q_ranked[g][p[done]] = fitted.q[done]
             pending[g] = p[~done]
     rest = [(pop, members[p]) for (pop, members), p in zip(groups, pending, strict=True)]
