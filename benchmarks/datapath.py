@@ -83,7 +83,9 @@ def codec(quick: bool) -> list[Result]:
             theirs,
             "galois",
             goal=150.0,
-            floor=100.0,
+            # the ratio is per host: 149-173x on the AMD EPYC host, 101-106x on session 13's Intel Xeon
+            # (galois' JIT gains 1.6-1.8x there, our decoder ~1.1x); 3/4 of the lowest measured
+            floor=80.0,
         )
     ]
     mine, theirs = interleave(ours, with_reedsolo, rounds)
