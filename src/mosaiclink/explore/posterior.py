@@ -86,7 +86,7 @@ from scipy.special import expit, logit
 
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.config.measurements import BerDataset
-from mosaiclink.errors import ConfigError
+from mosaiclink.errors import ConfigError, MosaicError
 from mosaiclink.explore.evaluate import BLOCK_ROWS, fits_fibre, nominal_log10_ber, population_pass
 from mosaiclink.explore.spec import check_path, numeric_leaves
 from mosaiclink.explore.uncertainty import UncertainInput
@@ -174,6 +174,60 @@ def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.nda
     log10_ber = np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
     refused = ~fits_fibre(design, all_paths, rows)  # the full model refuses these designs: NaN (module Notes)
     return np.where(refused, np.nan, log10_ber).reshape(walkers, points)
+
+
+def full_model_log10_ber(
+    design: MosaicDesign, paths: tuple[str, ...], values: np.ndarray, data: DataModel
+) -> np.ndarray:
+    """:func:`model_log10_ber` through the full per-channel model instead of the fast path: ``mosaic
+    link``'s median channel (:func:`~mosaiclink.physics.link.evaluate_link`) or its nominal channel,
+    one evaluation per row and point (~10 ms each on the prototype); NaN where it refuses the design.
+    The reference :func:`fidelity` measures the likelihood's model against."""
+    from mosaiclink.config.overrides import with_overrides
+    from mosaiclink.physics.link import evaluate_link, nominal_channel_log10_ber
+
+    out = np.full((len(values), len(data.conditions)), np.nan)
+    for i, row in enumerate(np.asarray(values, dtype=float)):
+        for j, condition in enumerate(data.conditions):
+            overrides = dict(zip(paths, map(float, row), strict=True))
+            overrides |= dict(zip(data.condition_paths, map(float, condition), strict=True))
+            try:
+                point = with_overrides(design, overrides)
+                if data.dataset.statistic == "nominal":
+                    out[i, j] = float(nominal_channel_log10_ber(point))
+                else:
+                    out[i, j] = float(np.median(evaluate_link(point, seed=0).log10_ber_stateye))
+            except MosaicError:  # a design the full model refuses (ModelRangeError: the fast path's fits_fibre)
+                continue
+    return np.clip(out, LOG10_BER_FLOOR, LOG10_HALF)
+
+
+def fidelity(
+    design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of
+) -> tuple[np.ndarray, float]:
+    r"""How far the likelihood's fast path is from the full model where the posterior lives: at the
+    shipped posterior's stored check draws, the data's log likelihood through the fast path minus
+    through :func:`full_model_log10_ber` (draws,), and the effective size of the draws re-weighted
+    by the full model's likelihood, :math:`(\sum w)^2 / \sum w^2` with :math:`w = e^{-\Delta}`
+    (Kish). Draws either model refuses are left out. Measured in docs/models.md ("Population fast
+    path"); ``tests/explore/test_shipped_posteriors.py`` holds it."""
+    _, candidates, log_prob, _ = _setup(design, inputs, datasets, base_of)
+    shipped = _read_shipped(design.name)
+    if shipped is None:
+        raise ConfigError(f"{design.name}: no shipped posterior (tools/posteriors.py ships one)")
+    by_path = {inp.path: inp for inp in candidates}
+    unit = np.full((len(shipped["check_unit"]), len(candidates)), 0.5)
+    unit[:, [candidates.index(by_path[p]) for p in shipped["meta"]["sampled"]]] = shipped["check_unit"]
+    theta = log_prob.values(unit)
+    delta = np.zeros(len(unit))
+    for m in log_prob.models:
+        paths = tuple(log_prob.sampled[j].path.split(":")[-1] for j in m.inputs)
+        values = theta[:, list(m.inputs)]
+        fast, full = model_log10_ber(m.design, paths, values, m), full_model_log10_ber(m.design, paths, values, m)
+        delta += 0.5 * np.sum(point_residuals(full, m) ** 2 - point_residuals(fast, m) ** 2, axis=1)
+    delta = delta[np.isfinite(delta)]
+    weights = np.exp(-(delta - delta.min()))
+    return delta, float(weights.sum() ** 2 / np.sum(weights**2))
 
 
 def point_residuals(model: np.ndarray, data: DataModel) -> np.ndarray:
