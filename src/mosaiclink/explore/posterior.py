@@ -179,13 +179,17 @@ def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.nda
 def full_model_log10_ber(
     design: MosaicDesign, paths: tuple[str, ...], values: np.ndarray, data: DataModel
 ) -> np.ndarray:
-    """:func:`model_log10_ber` through the full per-channel model instead of the fast path: ``mosaic
-    link``'s median channel (:func:`~mosaiclink.physics.link.evaluate_link`) or its nominal channel,
-    one evaluation per row and point (~10 ms each on the prototype); NaN where it refuses the design.
-    The reference :func:`fidelity` measures the likelihood's model against."""
+    """:func:`model_log10_ber` through the full per-channel model instead of the fast path: the
+    dataset's statistic of ``mosaic link``'s channels
+    (:class:`~mosaiclink.physics.channel_statistic.ChannelStatistic`, as ``mosaic calibrate`` fits
+    it) or its nominal channel, one evaluation per row and point (~10 ms each on the prototype); NaN
+    where it refuses the design. The reference :func:`fidelity` measures the likelihood's model against."""
     from mosaiclink.config.overrides import with_overrides
-    from mosaiclink.physics.link import evaluate_link, nominal_channel_log10_ber
+    from mosaiclink.physics.channel_statistic import ChannelStatistic
+    from mosaiclink.physics.link import nominal_channel_log10_ber
 
+    nominal = data.dataset.statistic == "nominal"
+    channel = None if nominal else ChannelStatistic(data.dataset.statistic)
     out = np.full((len(values), len(data.conditions)), np.nan)
     for i, row in enumerate(np.asarray(values, dtype=float)):
         for j, condition in enumerate(data.conditions):
@@ -193,10 +197,7 @@ def full_model_log10_ber(
             overrides |= dict(zip(data.condition_paths, map(float, condition), strict=True))
             try:
                 point = with_overrides(design, overrides)
-                if data.dataset.statistic == "nominal":
-                    out[i, j] = float(nominal_channel_log10_ber(point))
-                else:
-                    out[i, j] = float(np.median(evaluate_link(point, seed=0).log10_ber_stateye))
+                out[i, j] = float(nominal_channel_log10_ber(point) if channel is None else channel.log10_ber(point))
             except MosaicError:  # a design the full model refuses (ModelRangeError: the fast path's fits_fibre)
                 continue
     return np.clip(out, LOG10_BER_FLOOR, LOG10_HALF)
@@ -216,10 +217,9 @@ def fidelity(
     if shipped is None:
         raise ConfigError(f"{design.name}: no shipped posterior (tools/posteriors.py ships one)")
     by_path = {inp.path: inp for inp in candidates}
-    unit = np.full((len(shipped["check_unit"]), len(candidates)), 0.5)
-    unit[:, [candidates.index(by_path[p]) for p in shipped["meta"]["sampled"]]] = shipped["check_unit"]
-    theta = log_prob.values(unit)
-    delta = np.zeros(len(unit))
+    sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
+    theta = log_prob.values(_check_unit(candidates, sampled, shipped["check_unit"]))
+    delta = np.zeros(len(theta))
     for m in log_prob.models:
         paths = tuple(log_prob.sampled[j].path.split(":")[-1] for j in m.inputs)
         values = theta[:, list(m.inputs)]
@@ -825,9 +825,15 @@ def save_posterior(
 
 def _check_log_likelihood(log_prob: _LogProb, candidates, sampled, unit: np.ndarray) -> np.ndarray:
     """Log likelihood of draws of the sampled inputs, the screened-out ones at their prior median."""
+    return log_prob.log_likelihood(_check_unit(candidates, sampled, unit))
+
+
+def _check_unit(candidates, sampled, unit: np.ndarray) -> np.ndarray:
+    """Unit-cube points of every candidate input (draws, candidates): the ``sampled`` inputs' draws
+    ``unit``, the screened-out ones at their prior median (0.5)."""
     full = np.full((len(unit), len(candidates)), 0.5)
     full[:, [candidates.index(inp) for inp in sampled]] = unit
-    return log_prob.log_likelihood(full)
+    return full
 
 
 def _read_shipped(name: str) -> dict[str, Any] | None:
