@@ -78,6 +78,19 @@ def test_explorer_headlines_the_population_mosaic_link_reports(preset, length_m,
     assert abs(curve[float(length_m)] - reported["ber"]["log10_median"]) < 0.3
 
 
+def test_spread_card_names_its_live_channel_median_apart_from_the_headline():
+    """The 800G at 49 m has dead channels: the spread's median over the live channels (-6.390) is not
+    the headline median over every channel (-6.385, a dead one at BER 1/2); each key says which."""
+    point = explore_point({"preset": "mosaic-800g", "link.length_m": "49"})
+    report = evaluate_link(load_preset("mosaic-800g").with_link(length_m=49.0), seed=0)
+    spread, m = point["spread"], point["metrics"]
+    assert spread["dead"] == int(report.dead.sum()) > 0
+    assert "log10_ber" not in spread
+    assert spread["log10_ber_live"]["median"] == pytest.approx(np.median(report.log10_ber_stateye[~report.dead]))
+    assert m["log10_ber_median"] == pytest.approx(np.median(report.log10_ber_stateye))
+    assert m["log10_ber_median"] != pytest.approx(spread["log10_ber_live"]["median"], abs=1e-3)
+
+
 @pytest.mark.parametrize(
     "query, message",
     [

@@ -208,7 +208,9 @@ def explore_point(params: Mapping[str, str]) -> dict:
 def channel_spread(report: LinkReport) -> dict:
     """Per-channel statistical-eye BER of the full model: percentiles and a histogram (log10, floored).
 
-    Dead channels (no light) are counted apart; the percentiles are over live channels.
+    Dead channels (no light) are counted apart (``dead``); the percentiles, ``log10_ber_live``, are
+    over the live channels, so their median is not the headline's (``metrics.log10_ber_median``,
+    ``mosaic link``'s median over every channel, a dead one at BER 1/2): the key says which.
     """
     live = report.log10_ber_stateye[~report.dead]
     shown = np.maximum(live, LOG10_BER_FLOOR)
@@ -221,7 +223,9 @@ def channel_spread(report: LinkReport) -> dict:
         "dead": int(report.dead.sum()),
         "meeting_target": report.channels_meeting_target,
         "link_ok": report.link_ok,
-        "log10_ber": dict(zip(("best", "p10", "median", "p90", "worst"), (float(q) for q in quantiles), strict=True)),
+        "log10_ber_live": dict(
+            zip(("best", "p10", "median", "p90", "worst"), (float(q) for q in quantiles), strict=True)
+        ),
         "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
     }
 
