@@ -101,3 +101,32 @@ def test_the_likelihoods_fast_path_stays_near_the_full_model_where_the_posterior
     assert np.median(np.abs(delta)) <= 0.25
     assert np.percentile(np.abs(delta), 90) <= 2.0
     assert effective >= 0.5 * len(delta)
+
+
+@pytest.mark.parametrize("preset", ["mosaic-prototype", "mosaic-800g"])
+def test_the_surfaces_fast_path_is_the_full_model_at_the_posteriors_draws(preset):
+    """What `mosaic uncertainty` and the claim verdicts evaluate at the shipped posterior's 200 check
+    draws (the population fast path, each draw its group's reference fails ranked by itself) is
+    `mosaic link`'s median channel within the acceptance's 0.3 decade wherever that BER is >= 1e-15
+    (measured in session 14 on the published points of both chains: 0.21 decade at most, the median
+    0.000); on the group's reference alone (the likelihood's) the draws miss by up to 7.75 decades
+    (prototype) and 5.8 (800G chain): the own reference is what holds it (docs/models.md, "Own
+    reference")."""
+    from mosaiclink.explore.posterior import _check_unit, _read_shipped, _setup, full_model_log10_ber, model_log10_ber
+
+    design, inputs, data = _inputs(preset)
+    _, candidates, log_prob, _ = _setup(design, inputs, data, load_base)
+    shipped = _read_shipped(preset)
+    by_path = {inp.path: inp for inp in candidates}
+    sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
+    theta = log_prob.values(_check_unit(candidates, sampled, shipped["check_unit"]))
+    for m in log_prob.models:
+        paths = tuple(log_prob.sampled[j].path.split(":")[-1] for j in m.inputs)
+        values = theta[:, list(m.inputs)]
+        full = full_model_log10_ber(m.design, paths, values, m)
+        surface = model_log10_ber(m.design, paths, values, m, own_reference=True)
+        judged = np.isfinite(full) & (full >= -15.0)
+        assert np.array_equal(np.isnan(surface), np.isnan(full))  # the same designs refused
+        assert judged.sum() >= 100 and np.max(np.abs(surface - full)[judged]) <= 0.3
+        group = model_log10_ber(m.design, paths, values, m)
+        assert np.max(np.abs(group - full)[judged]) > 1.0

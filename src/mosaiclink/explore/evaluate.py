@@ -221,9 +221,10 @@ def population_pass(
     reaches: bool | Collection[str] = True,
     reference_length_m: float | None = None,
     checked: bool = False,
+    own_reference: bool = True,
 ) -> dict[str, np.ndarray]:
-    """The population columns of every row (its group's reference, :func:`populations`; every group's
-    chain rows in one batch): designs in, columns out.
+    """The population columns of every row (its group's reference, :func:`populations`, or its own where
+    that one does not serve it; every group's chain rows in one batch): designs in, columns out.
 
     The batched entry point to the channel population ``mosaic link`` reports (e.g. a likelihood
     over many parameter draws): ``rows`` (designs, len(paths)) of values of the dotted ``paths``
@@ -233,13 +234,15 @@ def population_pass(
     finite. Same rows, same numbers
     (seed 0 draw; the group references are cached). With ``reference_length_m`` every row ranks
     its channels at that one length (e.g. a BER-vs-length curve around a design point: one
-    reference run instead of one per length bin); ``checked`` as for :func:`length_independent`."""
+    reference run instead of one per length bin); ``checked`` as for :func:`length_independent`;
+    ``own_reference=False`` keeps every row on its group's reference
+    (``physics.population.population_columns``)."""
     if not checked:
         check_rows(base, paths, rows)
     wanted = tuple(name for name in ("reach_median_m", "reach_all_m") if name in _reach_columns(reaches))
     batch = design_batch(base, paths, rows, checked=True)
     groups = populations(base, paths, rows, reference_length_m)
-    return population_columns(batch, groups, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), wanted)
+    return population_columns(batch, groups, batch.link.length_m, (REACH_MIN_M, REACH_MAX_M), wanted, own_reference)
 
 
 def evaluate_rows(

@@ -73,6 +73,11 @@ The model is the population-aware fast path's median channel
 conditions: the statistic the published points describe and ``mosaic link`` and ``mosaic
 calibrate`` report. ``population_pass`` shares one population reference per group of rows (the
 array and variation values and the reference length: the published 20 m and 30 m points give two).
+Unlike the surfaces, the likelihood keeps every draw on that reference (``own_reference=False``):
+most of the prototype's posterior draws are ones it does not serve (their re-fit's holdout error
+above ``physics.population.REFERENCE_HOLDOUT_Q``), and ranking each by itself would cost the chain
+~6x its CPU (every one of its 100 channels per draw and point). The likelihood's distance from the
+full model that this leaves is measured by :func:`fidelity` (docs/models.md).
 """
 
 from __future__ import annotations
@@ -151,15 +156,21 @@ class DataModel:
     kind: np.ndarray  # "value", "upper" or "lower"
 
 
-def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.ndarray, data: DataModel) -> np.ndarray:
+def model_log10_ber(
+    design: MosaicDesign, paths: tuple[str, ...], values: np.ndarray, data: DataModel, own_reference: bool = False
+) -> np.ndarray:
     """log10 BER of the data's statistic at every point's conditions, for every row of ``values``
     (walkers, len(paths)) -> (walkers, points): the one model the likelihood asks (module Notes),
-    the population fast path's median channel in one array pass."""
+    the population fast path's median channel in one array pass, every draw on its group's reference
+    (``own_reference=True``: as the surfaces evaluate a draw, ranked by itself where that one fails)."""
     walkers, points = len(values), len(data.conditions)
     block = max(BLOCK_ROWS // points, 1)
     if walkers > block:  # bounded memory: the fast path's arrays grow with the rows of one pass
         return np.concatenate(
-            [model_log10_ber(design, paths, values[i : i + block], data) for i in range(0, walkers, block)]
+            [
+                model_log10_ber(design, paths, values[i : i + block], data, own_reference)
+                for i in range(0, walkers, block)
+            ]
         )
     keep = [j for j, p in enumerate(paths) if p not in data.condition_paths]
     all_paths = tuple(paths[j] for j in keep) + data.condition_paths
@@ -170,7 +181,8 @@ def model_log10_ber(design: MosaicDesign, paths: tuple[str, ...], values: np.nda
         log10_ber = nominal_log10_ber(design, all_paths, rows)
     else:  # the median: one population reference per group of rows (population_pass groups by the
         # array and variation values and the reference length: the published 20 m and 30 m points give two)
-        log10_ber = population_pass(design, all_paths, rows, reaches=False)["log10_ber_median"]
+        columns = population_pass(design, all_paths, rows, reaches=False, own_reference=own_reference)
+        log10_ber = columns["log10_ber_median"]
     log10_ber = np.clip(np.nan_to_num(log10_ber, nan=LOG10_HALF), LOG10_BER_FLOOR, LOG10_HALF)
     refused = ~fits_fibre(design, all_paths, rows)  # the full model refuses these designs: NaN (module Notes)
     return np.where(refused, np.nan, log10_ber).reshape(walkers, points)

@@ -425,7 +425,11 @@ class Chain:
 
     def decide(self, length_m) -> Decision:
         """The channel core (``channel.decide``) at ``length_m``; dead rows get BER 1/2."""
-        s = self.at_length(length_m)
+        return self.decision(self.at_length(length_m))
+
+    def decision(self, s: ChainStages) -> Decision:
+        """The channel core (``channel.decide``) on this chain's ``stages`` at one length (:meth:`at_length`),
+        for a caller that reads both; dead rows get BER 1/2."""
         eq, threshold = self.design.equalizer, self.design.receiver.threshold
         d = decide(s.samples_a, PRE_BITS, s.psd_0, s.psd_1, self.autocorr_hz, s.xt_ratio, eq, threshold, self.weights)
         return replace(d, log10_ber=np.where(self.draw.dead, ber.LOG10_HALF, d.log10_ber))

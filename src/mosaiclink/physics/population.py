@@ -96,6 +96,17 @@ chain rows per design instead of 13.45. The reach search evaluates every anchor 
 lengths; it builds all the anchors' chain rows first, and the stages take theirs from them
 (:meth:`ExactRows.take`): the same numbers with or without the reaches (to rounding).
 
+*Own reference.* A group's reference is its design with the group's array and variation: a design
+whose own physics orders the channels otherwise (a posterior draw varies many physics inputs at
+once) is fitted in the wrong order, which no anchor of that order repairs. The last stage's re-fit
+measures it: its holdout error, the largest leave-one-out error at its points (:func:`refined_profiles`).
+Where it is above :data:`REFERENCE_HOLDOUT_Q` and the acceptance bounds the design
+(:func:`reference_fails`), the design is ranked by itself (:func:`own_references`): every channel
+of its array exactly at its own length, one batch of chain rows for all such designs, is its
+profile there and orders its channels for its reach search. At the shipped posteriors' check draws
+0.21 decade at most from ``mosaic link`` (on the group's reference: 7.75); on the acceptance's
+hypercubes no design is flagged, on the benchmark's 5 of 4,096 (docs/models.md, step 7).
+
 The design's channels are then sorted: the median, the count meeting the target and the worst
 data channel in service are read from them. A quadratic profile in the normal score of the
 reference rank (session 4) missed by 0.61 decade and 11 % of the array on random designs in
@@ -225,28 +236,62 @@ def _population(reference_json: str, seed: int) -> Population:
     design = MosaicDesign.model_validate_json(reference_json)
     variation = design_variation(design, seed)
     chain = Chain.per_channel(design, variation)
-    decision = chain.decide(design.link.length_m)
+    stages = chain.at_length(design.link.length_m)
+    return ranked_population(
+        design.array, variation, design.array.total_channels, design.array.data_channels,
+        EveryChannel.of(chain, stages), chain.draw,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EveryChannel:
+    """Every channel of one array evaluated exactly at one length (channels,), in channel index order:
+    what the ranking and the regressors read (module Notes, "Reference ranking" and "Regression")."""
+
+    log10_ber: np.ndarray
+    q_gaussian: np.ndarray
+    swing_a: np.ndarray  # photocurrent swing
+    rate_scale: np.ndarray  # drawn LED rate scale
+    crosstalk_ratio: np.ndarray  # summed over the aggressors
+
+    @classmethod
+    def of(cls, chain: Chain, stages: Any) -> EveryChannel:
+        """From ``chain``'s rows and its ``stages`` at one length (:meth:`Chain.at_length`)."""
+        decision = chain.decision(stages)
+        return cls(
+            decision.log10_ber, decision.q_gaussian, stages.current_1_a - stages.current_0_a,
+            chain.draw.rate_scale, stages.xt_ratio.sum(axis=1),
+        )  # fmt: skip
+
+    def rows(self, part: slice) -> EveryChannel:
+        return EveryChannel(*(getattr(self, f)[part] for f in self.__dataclass_fields__))
+
+
+def ranked_population(
+    array: Any, variation: ChannelVariation, channels: int, data: int, every: EveryChannel, draw: ChannelDraw
+) -> Population:
+    """The :class:`Population` of an array whose every channel was evaluated at the reference (``every``;
+    ``draw``: every channel's, :meth:`ChannelDraw.of_channels`): its live channels ranked best first,
+    the anchors, the regressors and the fixed maps."""
     live_index = np.flatnonzero(~variation.dead)
-    log10_ber, q = decision.log10_ber[live_index], decision.q_gaussian[live_index]
+    log10_ber, q = every.log10_ber[live_index], every.q_gaussian[live_index]
     order = live_index[np.lexsort((-q, log10_ber))]
-    channels, data = design.array.total_channels, design.array.data_channels
     none = np.zeros(0, dtype=np.int64)
     ranks, stage = _anchor_ranks(order.size, channels, data) if order.size else (none, none)
-    anchors = ChannelDraw.of_channels(design.array, variation, order[ranks])
-    stages = chain.at_length(design.link.length_m)
+    anchors = draw.take(order[ranks])
     features = channel_features(
-        ber.q_from_log10_ber(decision.log10_ber[order]),
-        (stages.current_1_a - stages.current_0_a)[order],
-        chain.draw.rate_scale[order],
-        decision.q_gaussian[order],
-        stages.xt_ratio[order].sum(axis=1),
+        ber.q_from_log10_ber(every.log10_ber[order]),
+        every.swing_a[order],
+        every.rate_scale[order],
+        every.q_gaussian[order],
+        every.crosstalk_ratio[order],
     )
     fit = features[:, :ANCHOR_FIT]
     return Population(
         channels, data, int(order.size), ranks, stage, anchors, features, regression(fit, ranks),
         tuple(regression(fit, ranks[stage <= k]) for k in range(len(STAGE_QUANTILES) - 1)),
         tuple(holdout_errors(fit, ranks[stage <= k]) for k in range(len(STAGE_QUANTILES) - 1)),
-        design.array, variation, order,
+        array, variation, order,
     )  # fmt: skip
 
 
@@ -446,12 +491,13 @@ def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarr
 
 def staged_profiles(
     design: Any, groups: list[Group], length_m: np.ndarray, q_target: np.ndarray, anchors: ExactRows | None
-) -> list[Profile]:
+) -> tuple[list[Profile], list[np.ndarray]]:
     """Each group's profile at its designs' own lengths (module Notes, "Stages"): the anchors of each
     stage are evaluated exactly, as one batch of chain rows over every group, for the designs no
     earlier stage settled (:func:`settled`); the last stage's designs are re-fitted with their local
     anchors (:func:`refined_profiles`). ``anchors``: every anchor's chain rows
-    (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers."""
+    (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers.
+    Also returns each group's re-fit holdout error (its designs,): 0 for a design a stage settled."""
     q_anchor = [np.zeros((members.size, pop.size)) for pop, members in groups]
     q_ranked = [np.zeros((members.size, pop.live)) for pop, members in groups]
     pending = [np.arange(members.size) for _, members in groups]
@@ -472,10 +518,13 @@ def staged_profiles(
             q_ranked[g][p[done]] = fitted.q[done]
             pending[g] = p[~done]
     rest = [(pop, members[p]) for (pop, members), p in zip(groups, pending, strict=True)]
-    final = refined_profiles(design, rest, [q[p] for q, p in zip(q_anchor, pending, strict=True)], length_m, q_target)
-    for q, p, f in zip(q_ranked, pending, final, strict=True):
-        q[p] = f.q
-    return [Profile(q, pop) for q, (pop, _) in zip(q_ranked, groups, strict=True)]
+    final, errors = refined_profiles(
+        design, rest, [q[p] for q, p in zip(q_anchor, pending, strict=True)], length_m, q_target
+    )
+    holdout = [np.zeros(members.size) for _, members in groups]
+    for q, h, p, f, e in zip(q_ranked, holdout, pending, final, errors, strict=True):
+        q[p], h[p] = f.q, e
+    return [Profile(q, pop) for q, (pop, _) in zip(q_ranked, groups, strict=True)], holdout
 
 
 def _stage_rows(
@@ -527,7 +576,7 @@ RIDGE = 1e-10  # relative: the re-fit stays solvable where a regressor is undete
 
 def refined_profiles(
     design: Any, groups: list[Group], q_anchor: list[np.ndarray], length_m: np.ndarray, q_target: np.ndarray
-) -> list[Profile]:
+) -> tuple[list[Profile], list[np.ndarray]]:
     r"""Each group's profile at its designs' own lengths with their local anchors (module Notes, "Local
     anchors"): the regression re-fitted per design through the anchors and the local anchors, the
     local anchors of every group evaluated exactly as one batch of chain rows (:class:`ExactRows`);
@@ -538,7 +587,11 @@ def refined_profiles(
     its square as in the normal equations), with :math:`\lambda` = :data:`RIDGE` times the mean
     eigenvalue of :math:`A^T A`: the pseudo-inverse's solution as :math:`\lambda \to 0`, and defined
     where the points leave a regressor undetermined (an array without spread in one of the draws: a
-    zero column)."""
+    zero column). Also returns each group's holdout error of the re-fit (its designs,): the largest
+    leave-one-out error at its points, :math:`e_i / (1 - h_{ii})` with the leverages of the same
+    regularised least squares, :math:`H = A (A^T A + \lambda I)^{-1} A^T = Q_A Q_A^T` (:math:`Q_A`
+    the rows of the factor :math:`Q` at the points; exact for a fixed :math:`\lambda`; Hastie,
+    Tibshirani & Friedman 2009, eq. 7.52); 0 where every live channel is exact."""
     picks = [
         local_ranks(q @ pop.predict.T, q_target[members], pop)
         for q, (pop, members) in zip(q_anchor, groups, strict=True)
@@ -550,15 +603,19 @@ def refined_profiles(
         [pop.draws(p[row, column]) for (pop, _), p, (row, column) in zip(groups, picks, found, strict=True)],
     )
     q_local = local.q(length_m)
-    return [
-        _refit(pop, q, p, where, exact) if pop.live else profile(q, pop)
+    refits = [
+        _refit(pop, q, p, where, exact) if pop.live else (profile(q, pop), np.zeros(q.shape[0]))
         for (pop, _), q, p, where, exact in zip(groups, q_anchor, picks, found, q_local, strict=True)
     ]
+    return [p for p, _ in refits], [e for _, e in refits]
 
 
-def _refit(pop: Population, q_anchor: np.ndarray, picks: np.ndarray, found: tuple[np.ndarray, ...], exact) -> Profile:
+def _refit(
+    pop: Population, q_anchor: np.ndarray, picks: np.ndarray, found: tuple[np.ndarray, ...], exact
+) -> tuple[Profile, np.ndarray]:
     """One group's re-fitted profile (:func:`refined_profiles`) from its local anchors' ranks ``picks``
-    (designs, LOCAL_ANCHORS; -1 where none), their positions ``found`` and exact Q."""
+    (designs, LOCAL_ANCHORS; -1 where none), their positions ``found`` and exact Q, and its holdout
+    error (designs,)."""
     valid, (row, column) = picks >= 0, found
     q_local = np.zeros(picks.shape)
     q_local[row, column] = exact
@@ -573,7 +630,63 @@ def _refit(pop: Population, q_anchor: np.ndarray, picks: np.ndarray, found: tupl
     q = coefficients @ features.T
     q[:, pop.anchor_ranks] = q_anchor
     q[row, picks[row, column]] = q_local[row, column]
-    return ranked(q, pop)
+    n = points.shape[1]  # an absent local anchor: a zero row, zero value: residual 0, leverage 0
+    at_points = q_factor[:, :n]
+    spare = 1.0 - np.einsum("dnp,dnp->dn", at_points, at_points)
+    residual = values[:, :n] - np.einsum("dnp,dp->dn", points, coefficients)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        errors = np.where(spare > LEVERAGE_TOLERANCE, np.abs(residual) / spare, np.where(residual == 0.0, 0.0, np.inf))
+    holdout = errors.max(axis=1) if pop.live > pop.size else np.zeros(designs)  # every live channel exact
+    return ranked(q, pop), holdout
+
+
+REFERENCE_HOLDOUT_Q = 0.2  # a re-fit's holdout error above this, where the acceptance bounds the design: own reference
+
+
+def reference_fails(fitted: Profile, holdout: np.ndarray) -> np.ndarray:
+    """Which designs (designs,) the group's reference does not serve (module Notes, "Own reference"):
+    the re-fit's holdout error (:func:`refined_profiles`) above :data:`REFERENCE_HOLDOUT_Q` while its
+    median or its worst data channel in service is where the acceptance bounds it (not below
+    :data:`DEEP_LOG10_BER` by :data:`DEEP_MARGIN_Q`)."""
+    deepest = np.maximum(fitted.median_log10_ber(), fitted.worst_in_service_log10_ber())
+    q_deep = ber.q_from_log10_ber(np.array(DEEP_LOG10_BER)) + DEEP_MARGIN_Q
+    return (holdout > REFERENCE_HOLDOUT_Q) & (ber.q_from_log10_ber(deepest) < q_deep)
+
+
+def own_references(
+    design: Any, groups: list[Group], flagged: list[np.ndarray], length_m: np.ndarray, rank: bool
+) -> tuple[list[Group], list[Profile]]:
+    """The designs ``groups[g][1][flagged[g]]`` evaluated by themselves (module Notes, "Own reference"):
+    every channel of each one's array exactly at its own length, all of them as one batch of chain
+    rows, is its profile there; with ``rank`` each is also a group of its own ranked by itself
+    (:func:`ranked_population`: the anchors of its reach search), else they stay on their group's
+    population (the profile's values do not depend on the ranking)."""
+    parts = [(pop, members[f]) for (pop, members), f in zip(groups, flagged, strict=True) if f.size]
+    if not parts:
+        return [], []
+    every_draw = [ChannelDraw.of_channels(pop.array, pop.variation) for pop, _ in parts]
+    index = np.concatenate([np.repeat(rows, pop.channels) for pop, rows in parts])
+    draws = [
+        d.take(np.tile(np.arange(pop.channels), rows.size)) for d, (pop, rows) in zip(every_draw, parts, strict=True)
+    ]
+    chain = Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws))
+    every = EveryChannel.of(chain, chain.at_length(length_m[index]))
+    q_all = ber.q_from_log10_ber(every.log10_ber)
+    own_groups: list[Group] = []
+    own_profiles: list[Profile] = []
+    start = 0
+    for (pop, rows), draw in zip(parts, every_draw, strict=True):
+        q = q_all[start : start + rows.size * pop.channels].reshape(rows.size, pop.channels)
+        if not rank:
+            own_groups.append((pop, rows))
+            own_profiles.append(ranked(q[:, pop.order], pop))
+        for k, row in enumerate(rows if rank else ()):
+            block = every.rows(slice(start + k * pop.channels, start + (k + 1) * pop.channels))
+            own = ranked_population(pop.array, pop.variation, pop.channels, pop.data_channels, block, draw)
+            own_groups.append((own, np.array([row])))
+            own_profiles.append(ranked(q[k : k + 1, own.order], own))
+        start += rows.size * pop.channels
+    return own_groups, own_profiles
 
 
 def population_columns(
@@ -582,6 +695,7 @@ def population_columns(
     length_m,
     reach_range_m: tuple[float, float] | None = (0.1, 1000.0),
     reaches: tuple[str, ...] = ("reach_median_m", "reach_all_m"),
+    own_reference: bool = True,
 ) -> dict[str, np.ndarray]:
     """The population columns of a batch of designs: designs in, columns out.
 
@@ -593,6 +707,8 @@ def population_columns(
     length_m : (designs,) fibre lengths at which the BER columns are judged
     reach_range_m : the reach search's range; None skips the reaches
     reaches : which of :data:`REACHES` to search (one search for all of them)
+    own_reference : a design its group's reference does not serve (:func:`reference_fails`) is ranked
+        by itself (:func:`own_references`); False keeps every design on its group's reference
 
     Returns
     -------
@@ -608,8 +724,26 @@ def population_columns(
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
     search = reach_range_m is not None and bool(reaches)
     anchors = anchor_rows(design, groups) if search else None  # every anchor at every trial length
-    profiles = staged_profiles(design, groups, length_m, q_target, anchors)
-    rows = [members for _, members in groups]
+    profiles, holdout = staged_profiles(design, groups, length_m, q_target, anchors)
+    flagged = [
+        np.flatnonzero(reference_fails(p, h)) if own_reference else np.zeros(0, dtype=np.int64)
+        for p, h in zip(profiles, holdout, strict=True)
+    ]
+    own_groups, own_profiles = own_references(design, groups, flagged, length_m, rank=search)
+    if own_groups:  # the others keep their group's reference
+        kept = [np.setdiff1d(np.arange(members.size), f) for (_, members), f in zip(groups, flagged, strict=True)]
+        if anchors is not None:
+            start = np.cumsum([0] + [members.size * pop.size for pop, members in groups])[:-1]
+            anchors = anchors.take(
+                [
+                    s + (k[:, None] * pop.size + np.arange(pop.size)).ravel()
+                    for s, (pop, _), k in zip(start, groups, kept, strict=True)
+                ]
+            )
+        profiles = [Profile(p.q[k], p.population) for p, k in zip(profiles, kept, strict=True)]
+        groups = [(pop, members[k]) for (pop, members), k in zip(groups, kept, strict=True)]
+    rows = [members for _, members in groups] + [members for _, members in own_groups]
+    profiles = profiles + own_profiles
     median = _assembled(rows, [p.median_log10_ber() for p in profiles])
     out = {
         "log10_ber_median": median,
@@ -622,8 +756,27 @@ def population_columns(
         "log10_ber_worst_in_service": _assembled(rows, [p.worst_in_service_log10_ber() for p in profiles]),
     }
     if anchors is not None and reach_range_m is not None:
-        out.update(_reaches_m(anchors, groups, q_target, reach_range_m, reaches))
+        found = [_reaches_of(anchors, groups, q_target, reach_range_m, reaches)]
+        if own_groups:
+            found.append(_reaches_of(anchor_rows(design, own_groups), own_groups, q_target, reach_range_m, reaches))
+        for name in reaches:
+            out[name] = np.empty(designs)
+            for where, values in found:
+                out[name][where] = values[name]
     return out
+
+
+def _reaches_of(
+    anchors: ExactRows, groups: list[Group], q_target: np.ndarray, range_m: tuple[float, float], names
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """:func:`_reaches_m` of the designs ``groups`` hold (a part of the batch): those designs (their rows
+    of the batch) and their reaches. A design's reach is its own (:func:`_reaches_m`)."""
+    where = np.concatenate([members for _, members in groups] + [np.zeros(0, dtype=np.int64)])
+    position = np.zeros(q_target.size, dtype=np.int64)
+    position[where] = np.arange(where.size)
+    compact = [(pop, position[members]) for pop, members in groups]
+    part = ExactRows(anchors.chain, position[anchors.rows], anchors.sizes)
+    return where, _reaches_m(part, compact, q_target[where], range_m, names)
 
 
 def _assembled(rows: list[np.ndarray], values: list[Any]) -> np.ndarray:
