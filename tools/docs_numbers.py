@@ -96,7 +96,13 @@ def _uncertainty_800g() -> str:
             "",
             f"Chain: {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.2f}, "
             f"max R-hat {worst_rhat:.3f}, min ESS (bulk or tail) {least_ess:.0f} over {len(chain.sampled)} "
-            "sampled inputs.",
+            "sampled inputs"
+            + (
+                f"; its {len(chain.kept_unit):,} shipped draws re-weighted by the full model (effective "
+                f"{chain.full_model_draws:,.0f})."
+                if chain.full_model_draws is not None
+                else "."
+            ),
         ]
     return "\n".join(lines) + "\n"
 

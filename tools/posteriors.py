@@ -10,6 +10,11 @@ fails when a shipped file is stale (key or stored log likelihood). Run it niced:
 
     PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g ...] [--max-steps 16000]
 
+and with ``--weights`` only the shipped draws' full-model weights are computed again (after a change of
+the full model; the chain stays):
+
+    PYTHONPATH=src python tools/posteriors.py --weights [--preset mosaic-800g ...]
+
 (session 7: the production chain converged in 3,680 steps, 193 s of CPU; the prototype's, over 29
 inputs, in 11,030 steps, 1,355 s, past the live chain's 4,000-step cap.)
 """
@@ -29,20 +34,12 @@ def _cpu_s() -> float:
 
 def ship(presets: list[str], max_steps: int) -> None:
     """Run the chain of each distinct :func:`chain_key` among ``presets`` and write every preset's file."""
-    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
-    from mosaiclink.config.estimate_ranges import load_ranges
-    from mosaiclink.config.measurements import load_ber_dataset
-    from mosaiclink.config.presets import load_preset
-    from mosaiclink.config.system import PowerSpec, ReliabilitySpec
     from mosaiclink.explore.posterior import sample_posterior, save_posterior, shared_chain
     from mosaiclink.explore.spec import load_base
-    from mosaiclink.explore.uncertainty import reference_entry, uncertain_inputs
 
-    data = (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
     chains: dict = {}
     for preset in presets:
-        design = load_preset(preset)
-        inputs = uncertain_inputs(design, load_ranges(preset), PowerSpec(), ReliabilitySpec(), reference_entry(design))
+        design, inputs, data = _setup_preset(preset)
         key = shared_chain(design, inputs, data, load_base)
         if key in chains:
             chain, order, cpu_s, first = chains[key]
@@ -66,6 +63,44 @@ def ship(presets: list[str], max_steps: int) -> None:
             f"{'converged' if chain.converged else 'NOT converged'}, {how}",
             flush=True,
         )
+
+
+def weigh(presets: list[str]) -> None:
+    """Rewrite each preset's shipped file with its draws' full-model weights, the chain as it is."""
+    from mosaiclink.explore.posterior import _read_shipped as read_shipped
+    from mosaiclink.explore.posterior import effective_draws, weigh_shipped
+
+    for preset in presets:
+        design, inputs, data = _setup_preset(preset)
+        start = _cpu_s()
+        path = weigh_shipped(design, inputs, data, _base_of())
+        weight = read_shipped(preset)["full_model_log_weight"]
+        print(
+            f"{preset}: {path.name}, full-model weights of {len(weight)} draws, effective "
+            f"{effective_draws(weight):.0f}, {_cpu_s() - start:.0f} s CPU",
+            flush=True,
+        )
+
+
+def _setup_preset(preset: str):
+    """A preset's design, its uncertain inputs and the published data (as ``mosaic uncertainty`` reads them)."""
+    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
+    from mosaiclink.config.estimate_ranges import load_ranges
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.config.system import PowerSpec, ReliabilitySpec
+    from mosaiclink.explore.uncertainty import reference_entry, uncertain_inputs
+
+    design = load_preset(preset)
+    inputs = uncertain_inputs(design, load_ranges(preset), PowerSpec(), ReliabilitySpec(), reference_entry(design))
+    return design, inputs, (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
+
+
+def _base_of():
+    """The loader of a design's base (``explore.spec.load_base``), imported on use."""
+    from mosaiclink.explore.spec import load_base
+
+    return load_base
 
 
 def _steps(text: str) -> int:
@@ -94,6 +129,11 @@ if __name__ == "__main__":
         default=MAX_STEPS,
         help=f"cap on the kept steps (default {MAX_STEPS}: the live chain's); a chain over many inputs may need more",
     )
+    parser.add_argument(
+        "--weights",
+        action="store_true",
+        help="only (re)compute the shipped draws' full-model weights (a full-model change; ~1 min per preset)",
+    )
     args = parser.parse_args()
-    ship(args.preset or preset_names(), args.max_steps)
+    (weigh if args.weights else lambda presets: ship(presets, args.max_steps))(args.preset or preset_names())
     sys.exit(0)

@@ -47,7 +47,7 @@ class Stream(IntEnum):
     DATAPATH_FRAMES = 13  #: payload mode: frame bodies per 1,024 frames (index: draw; the last + 1: tail bits)
     LIFE = 14  #: emitter wear spread and channel failure times of the life Monte Carlo (system.life; index: block)
     YIELD = 15  #: per-module manufacturing draws of the yield Monte Carlo (system.production; index: module block)
-    POSTERIOR = 16  #: the posterior chain's start and moves (index 0) and its thinning order (1) (explore.posterior)
+    POSTERIOR = 16  #: the posterior chain's start and moves (0), its thinning order (1), its full-model resampling (2)
 
 
 def seed_sequence(seed: int, purpose: Stream, index: int = 0) -> np.random.SeedSequence:

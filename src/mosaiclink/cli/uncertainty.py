@@ -161,6 +161,12 @@ def _print(assessed) -> None:
             f"data: {', '.join(chain.datasets)}; "
             f"{'converged' if chain.converged else '[red]NOT converged[/]'} (R-hat < 1.05, bulk and tail ESS >= 400 "
             "per input)"
+            + (
+                f"; its {len(chain.kept_unit):,} draws re-weighted by the full model (`mosaic link`'s median "
+                f"channel): effective {chain.full_model_draws:,.0f}"
+                if chain.full_model_draws is not None
+                else ""
+            )
         )
         diag = Table(title="Sampled inputs: convergence")
         diag_columns = (

@@ -82,7 +82,7 @@ full model that this leaves is measured by :func:`fidelity` (docs/models.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -230,16 +230,53 @@ def fidelity(
         raise ConfigError(f"{design.name}: no shipped posterior (tools/posteriors.py ships one)")
     by_path = {inp.path: inp for inp in candidates}
     sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
-    theta = log_prob.values(_check_unit(candidates, sampled, shipped["check_unit"]))
-    delta = np.zeros(len(theta))
+    delta = -full_model_log_weights(log_prob, _check_unit(candidates, sampled, shipped["check_unit"]))
+    delta = delta[np.isfinite(delta)]
+    return delta, effective_draws(-delta)
+
+
+def full_model_log_weights(log_prob: _LogProb, unit: np.ndarray) -> np.ndarray:
+    """The importance weights (log, (draws,)) that turn draws of the fast path's posterior into draws of
+    the full model's: the data's log likelihood through :func:`full_model_log10_ber` minus through
+    the likelihood's fast path (:func:`model_log10_ber`) at unit-cube points of every candidate input
+    (draws, candidates); -inf where the full model refuses a design the fast path does not, NaN where
+    both refuse it (neither gives data: no chain keeps such a draw)."""
+    theta = log_prob.values(unit)
+    log_weight = np.zeros(len(unit))
     for m in log_prob.models:
         paths = tuple(log_prob.sampled[j].path.split(":")[-1] for j in m.inputs)
         values = theta[:, list(m.inputs)]
         fast, full = model_log10_ber(m.design, paths, values, m), full_model_log10_ber(m.design, paths, values, m)
-        delta += 0.5 * np.sum(point_residuals(full, m) ** 2 - point_residuals(fast, m) ** 2, axis=1)
-    delta = delta[np.isfinite(delta)]
-    weights = np.exp(-(delta - delta.min()))
-    return delta, float(weights.sum() ** 2 / np.sum(weights**2))
+        log_weight += 0.5 * np.sum(point_residuals(fast, m) ** 2 - point_residuals(full, m) ** 2, axis=1)
+        log_weight[np.isnan(log_weight) & np.all(np.isfinite(fast), axis=1)] = -np.inf
+    return log_weight
+
+
+def effective_draws(log_weight: np.ndarray) -> float:
+    r"""Kish's effective sample size :math:`(\sum w)^2 / \sum w^2` of draws with weights
+    :math:`w = e^{\ln w}` (the finite ones; -inf weighs nothing)."""
+    finite = log_weight[np.isfinite(log_weight)]
+    if finite.size == 0:
+        return 0.0
+    w = np.exp(finite - finite.max())
+    return float(w.sum() ** 2 / np.sum(w**2))
+
+
+def importance_resample(log_weight: np.ndarray, seed: int) -> np.ndarray:
+    r"""Indices of ``len(log_weight)`` draws resampled in proportion to their weights, systematically
+    (one uniform offset, then evenly spaced: each draw is taken :math:`\lfloor n w_i \rfloor` or
+    :math:`\lceil n w_i \rceil` times; Kitagawa 1996, *J. Comput. Graph. Stat.* 5, 1), in a seeded
+    order; a draw of weight 0 (or -inf, NaN) never."""
+    n = len(log_weight)
+    finite = np.isfinite(log_weight)
+    if not finite.any():
+        raise ConfigError("posterior: every draw has zero full-model weight (the full model refuses them all)")
+    w = np.where(finite, np.exp(np.where(finite, log_weight, 0.0) - np.max(log_weight[finite])), 0.0)
+    rng = generator(seed, Stream.POSTERIOR, 2)
+    edges = np.cumsum(w / w.sum())
+    edges[-1] = 1.0
+    index = np.searchsorted(edges, (rng.random() + np.arange(n)) / n, side="right")
+    return rng.permutation(np.minimum(index, n - 1))
 
 
 def point_residuals(model: np.ndarray, data: DataModel) -> np.ndarray:
@@ -270,6 +307,7 @@ class PosteriorResult:
     source: str = "chain run now"  # or the shipped file it was read from
     ess_tail: dict[str, float] = field(default_factory=dict)  # tail ESS (5 % and 95 % quantiles)
     thin: int = 1  # every thin-th step of the kept chain
+    full_model_draws: float | None = None  # effective draws after the full model's weights (:func:`reweighted`)
 
     @property
     def converged(self) -> bool:
@@ -333,6 +371,9 @@ class PosteriorResult:
                 for j, inp in enumerate(self.sampled)
             ],
             "shrinkage": self.shrinkage(),
+            "full_model_reweight": None
+            if self.full_model_draws is None
+            else {"draws": len(self.kept_unit), "effective_draws": self.full_model_draws},
             "screen_log_likelihood_change": dict(self.screen),
             "draws": {
                 inp.path: inp.from_unit(unit[:, j]).tolist() for j, inp in enumerate(self.sampled[: self.design_inputs])
@@ -784,7 +825,20 @@ def conditioned(
             return shipped
         if not run_chain:
             return None
-    return sample_posterior(design, inputs, datasets, base_of, seed)
+    chain, order = sample_posterior(design, inputs, datasets, base_of, seed)
+    _, candidates, log_prob, _ = _setup(design, inputs, datasets, base_of)
+    draws = chain.draws_unit(SHIPPED_DRAWS, chain.seed)
+    log_weight = full_model_log_weights(log_prob, _check_unit(candidates, chain.sampled, draws))
+    return reweighted(chain, draws, log_weight), order
+
+
+def reweighted(chain: PosteriorResult, draws: np.ndarray, log_weight: np.ndarray) -> PosteriorResult:
+    """The full model's posterior from ``draws`` (n, sampled) of the fast path's (``chain``'s thinned draws)
+    and their :func:`full_model_log_weights`: the draws resampled by those weights
+    (:func:`importance_resample`), with their effective number (docs/calibration.md). The chain's
+    diagnostics stay the fast path's chain's."""
+    resampled = draws[importance_resample(log_weight, chain.seed)]
+    return replace(chain, kept_unit=resampled, full_model_draws=effective_draws(log_weight))
 
 
 def save_posterior(
@@ -796,7 +850,8 @@ def save_posterior(
     path=None,
 ) -> Path:
     """Write ``result`` as the shipped posterior of ``design`` (``tools/posteriors.py``): its key,
-    diagnostics, :data:`SHIPPED_DRAWS` thinned draws and :data:`CHECK_DRAWS` draws with their log
+    diagnostics, :data:`SHIPPED_DRAWS` thinned draws with their :func:`full_model_log_weights` (one
+    full-model run per draw and point, ~1 min) and :data:`CHECK_DRAWS` draws with their log
     likelihood (the staleness check of :func:`check_shipped`)."""
     import io
     import json
@@ -805,7 +860,7 @@ def save_posterior(
     from mosaiclink.config.posteriors import posterior_path
 
     _, candidates, log_prob, key = _setup(design, inputs, datasets, base_of)
-    draws = result.draws_unit(SHIPPED_DRAWS, result.seed)
+    draws = result.draws_unit(SHIPPED_DRAWS, result.seed).astype(np.float32)  # as stored, and weighed as read
     check = draws[:CHECK_DRAWS].astype(np.float64)
     meta = {
         "key": key,
@@ -828,11 +883,42 @@ def save_posterior(
     np.savez_compressed(
         buffer,
         meta=np.array(json.dumps(meta, sort_keys=True)),
-        draws=draws.astype(np.float32),
+        draws=draws,
         check_unit=check,
         check_log_likelihood=_check_log_likelihood(log_prob, candidates, result.sampled, check),
+        full_model_log_weight=full_model_log_weights(
+            log_prob, _check_unit(candidates, result.sampled, draws.astype(np.float64))
+        ),
     )
     return write_bytes_atomic(path or posterior_path(design.name), buffer.getvalue(), "posterior file")
+
+
+def weigh_shipped(
+    design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of
+) -> Path:
+    """(Re)compute the full-model weights of ``design``'s shipped draws and rewrite its file with them,
+    every other array as it was (``tools/posteriors.py --weights``: the chain is not run again)."""
+    import io
+    import json
+
+    from mosaiclink.config.io import write_bytes_atomic
+
+    _, candidates, log_prob, _ = _setup(design, inputs, datasets, base_of)
+    shipped = _read_shipped(design.name)
+    if shipped is None:
+        raise ConfigError(f"{design.name}: no shipped posterior to weigh (tools/posteriors.py ships one)")
+    by_path = {inp.path: inp for inp in candidates}
+    sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
+    unit = _check_unit(candidates, sampled, shipped["draws"].astype(np.float64))
+    arrays = {k: v for k, v in shipped.items() if k not in ("meta", "path", "full_model_log_weight")}
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        meta=np.array(json.dumps(shipped["meta"], sort_keys=True)),
+        **arrays,
+        full_model_log_weight=full_model_log_weights(log_prob, unit),
+    )
+    return write_bytes_atomic(shipped["path"], buffer.getvalue(), "posterior file")
 
 
 def _check_log_likelihood(log_prob: _LogProb, candidates, sampled, unit: np.ndarray) -> np.ndarray:
@@ -864,8 +950,9 @@ def _read_shipped(name: str) -> dict[str, Any] | None:
 def load_shipped(
     design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of
 ) -> tuple[PosteriorResult, tuple[int, ...]] | None:
-    """The shipped posterior of ``design`` and the indices of its design inputs in ``inputs``, or
-    None when there is none or its key differs from this design, ranges and data's."""
+    """The shipped posterior of ``design`` (its draws resampled by their stored full-model weights:
+    :func:`reweighted`) and the indices of its design inputs in ``inputs``, or None when there is
+    none, its key differs from this design, ranges and data's, or it has no weights for its draws."""
     order, candidates, _, key = _setup(design, inputs, datasets, base_of)
     shipped = _read_shipped(design.name)
     if shipped is None or shipped["meta"]["key"] != key:
@@ -875,10 +962,11 @@ def load_shipped(
     sampled = tuple(by_path[p] for p in meta["sampled"])
     paths = [inp.path for inp in inputs]
     kept_order = tuple(paths.index(p) for p in meta["sampled"][: meta["design_inputs"]])
+    draws = shipped["draws"].astype(np.float64)
     result = PosteriorResult(
         sampled=sampled,
         design_inputs=meta["design_inputs"],
-        kept_unit=shipped["draws"].astype(np.float64),
+        kept_unit=draws,
         walkers=meta["walkers"],
         steps=meta["steps"],
         burn=meta["burn"],
@@ -893,14 +981,18 @@ def load_shipped(
         ess_tail=meta["ess_tail"],
         thin=meta["thin"],
     )
-    return result, kept_order
+    weight = shipped.get("full_model_log_weight")
+    if weight is None or weight.shape != (len(draws),):  # a file shipped before the weights: stale
+        return None
+    return reweighted(result, draws, weight.astype(np.float64)), kept_order
 
 
 def check_shipped(
     design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of
 ) -> tuple[bool, np.ndarray]:
     """Is the shipped posterior of ``design`` current: its key matches, and the model's log
-    likelihood now minus the stored one at its :data:`CHECK_DRAWS` draws (the model code's check)."""
+    likelihood now minus the stored one at its :data:`CHECK_DRAWS` draws, then their full-model
+    weights now minus the stored ones (the model code's check: the fast path's and the full model's)."""
     _, candidates, log_prob, key = _setup(design, inputs, datasets, base_of)
     shipped = _read_shipped(design.name)
     if shipped is None:
@@ -910,7 +1002,12 @@ def check_shipped(
     if len(sampled) != len(shipped["meta"]["sampled"]):
         return False, np.array([np.inf])
     now = _check_log_likelihood(log_prob, candidates, sampled, shipped["check_unit"])
-    return shipped["meta"]["key"] == key, now - shipped["check_log_likelihood"]
+    stored = shipped.get("full_model_log_weight")
+    if stored is None or len(stored) < CHECK_DRAWS:
+        return False, np.array([np.inf])
+    weight = full_model_log_weights(log_prob, _check_unit(candidates, sampled, shipped["check_unit"]))
+    moved = np.where(weight == stored[:CHECK_DRAWS], 0.0, weight - stored[:CHECK_DRAWS])  # -inf == -inf
+    return shipped["meta"]["key"] == key, np.concatenate([now - shipped["check_log_likelihood"], moved])
 
 
 def walker_count(dims: int) -> int:
