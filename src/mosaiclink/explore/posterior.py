@@ -224,15 +224,22 @@ def fidelity(
     by the full model's likelihood, :math:`(\sum w)^2 / \sum w^2` with :math:`w = e^{-\Delta}`
     (Kish). Draws either model refuses are left out. Measured in docs/models.md ("Population fast
     path"); ``tests/explore/test_shipped_posteriors.py`` holds it."""
+    log_prob, shipped, unit_of = _shipped_model(design, inputs, datasets, base_of)
+    delta = -full_model_log_weights(log_prob, unit_of(shipped["check_unit"]))
+    delta = delta[np.isfinite(delta)]
+    return delta, effective_draws(-delta)
+
+
+def _shipped_model(design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of):
+    """The likelihood of ``design``'s data, its shipped file and the map from the file's draws (of its
+    sampled inputs) to unit points of every candidate input; a one-line error when none ships."""
     _, candidates, log_prob, _ = _setup(design, inputs, datasets, base_of)
     shipped = _read_shipped(design.name)
     if shipped is None:
         raise ConfigError(f"{design.name}: no shipped posterior (tools/posteriors.py ships one)")
     by_path = {inp.path: inp for inp in candidates}
     sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
-    delta = -full_model_log_weights(log_prob, _check_unit(candidates, sampled, shipped["check_unit"]))
-    delta = delta[np.isfinite(delta)]
-    return delta, effective_draws(-delta)
+    return log_prob, shipped, lambda draws: _check_unit(candidates, sampled, np.asarray(draws, dtype=np.float64))
 
 
 def full_model_log_weights(log_prob: _LogProb, unit: np.ndarray) -> np.ndarray:
@@ -903,13 +910,8 @@ def weigh_shipped(
 
     from mosaiclink.config.io import write_bytes_atomic
 
-    _, candidates, log_prob, _ = _setup(design, inputs, datasets, base_of)
-    shipped = _read_shipped(design.name)
-    if shipped is None:
-        raise ConfigError(f"{design.name}: no shipped posterior to weigh (tools/posteriors.py ships one)")
-    by_path = {inp.path: inp for inp in candidates}
-    sampled = [by_path[p] for p in shipped["meta"]["sampled"]]
-    unit = _check_unit(candidates, sampled, shipped["draws"].astype(np.float64))
+    log_prob, shipped, unit_of = _shipped_model(design, inputs, datasets, base_of)
+    unit = unit_of(shipped["draws"])
     arrays = {k: v for k, v in shipped.items() if k not in ("meta", "path", "full_model_log_weight")}
     buffer = io.BytesIO()
     np.savez_compressed(
