@@ -93,3 +93,33 @@ def test_moved_or_missing_weights_make_the_shipped_file_stale(prototype, monkeyp
     monkeypatch.setattr(posterior, "_read_shipped", lambda name: missing)
     assert posterior.load_shipped(*prototype, load_base) is None
     assert not np.isfinite(posterior.check_shipped(*prototype, load_base)[1]).all()
+
+
+@pytest.mark.slow
+def test_a_chain_run_now_is_weighted_as_a_shipped_one(monkeypatch):
+    """`--resample` / `--data`: the chain's thinned draws are resampled by their full-model weights, as a
+    shipped file's are (explore.posterior.conditioned); 100 draws of a one-segment chain (a test's
+    size: the real count is SHIPPED_DRAWS)."""
+    from mosaiclink.config.datasets import dataset_path
+    from mosaiclink.config.measurements import load_ber_dataset
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.posterior import SEGMENT_STEPS, _check_unit, _setup, full_model_log_weights
+    from mosaiclink.explore.uncertainty import UncertainInput
+
+    proto = load_preset("mosaic-prototype")
+    inputs = (  # tests/explore/test_posterior.py's round trip
+        UncertainInput("fiber.attenuation_db_per_m", 0.05, 0.5, 0.1, "log", "test"),
+        UncertainInput("receiver.tia_noise_pa_per_sqrt_hz", 1.0, 8.0, 4.49, "linear", "test"),
+        UncertainInput("coupling.collection_efficiency", 0.2, 0.4, 0.3, "linear", "test"),
+    )
+    published = (load_ber_dataset(dataset_path("published")),)
+    capped = posterior.sample_posterior
+    monkeypatch.setattr(posterior, "SHIPPED_DRAWS", 100)
+    monkeypatch.setattr(posterior, "sample_posterior", lambda *a, **k: capped(*a, **k, max_steps=SEGMENT_STEPS))
+    chain, _ = posterior.conditioned(proto, inputs, published, load_preset, seed=0, resample=True)
+    raw, _ = capped(proto, inputs, published, load_preset, seed=0, max_steps=SEGMENT_STEPS)
+    draws = raw.draws_unit(100, raw.seed)
+    _, candidates, log_prob, _ = _setup(proto, inputs, published, load_preset)
+    weight = full_model_log_weights(log_prob, _check_unit(candidates, raw.sampled, draws))
+    np.testing.assert_array_equal(chain.kept_unit, draws[importance_resample(weight, raw.seed)])
+    assert chain.full_model_draws == pytest.approx(effective_draws(weight))
