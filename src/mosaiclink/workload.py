@@ -39,12 +39,15 @@ ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time.
 SIM_BITS_PER_S = 1.3e6
 
 
-UNCERTAINTY_SAMPLES_PER_S = 800
+UNCERTAINTY_SAMPLES_PER_S = 70
 """Latin-hypercube samples ``mosaic uncertainty`` evaluates per second of CPU (power and reliability
-per sample, the link through the population fast path with the median channel's reach):
-``--prior-only -n 4500`` took 4.72 s of CPU more than ``-n 500`` (847 samples/s) on the 2-core VM
-at load average ~1 (session 6, after the chain's compiled kernels and the 12-evaluation reach
-search; 28/s in session 5 at load 9-12, 400/s before the population fast path)."""
+per sample, the link through the population fast path with the median channel's reach, the prior's
+and the posterior's draws), the slowest shipped preset's: a draw its group's reference does not
+serve is ranked by every channel of its array (docs/models.md, "Population fast path", step 7), as
+most of the prototype's are. Measured in session 14 on the 2-core VM at load ~1 (``-n 2000`` minus
+``-n 500``, CPU): ``mosaic-prototype`` 74 samples/s (100 channels, most draws ranked by themselves),
+``mosaic-800g`` 276/s (460 channels, almost none); session 6's 847/s predate the stages and the
+reach's population search."""
 UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
 UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
 

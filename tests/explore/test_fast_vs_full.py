@@ -482,3 +482,22 @@ def test_stage_zero_does_not_settle_a_fit_its_anchors_do_not_predict(overrides, 
         assert abs(median - every_median) <= 0.05
     else:  # outside the acceptance: 2.6 % of the exponent at most on the fuzz's 2,560 designs
         assert abs(median - every_median) <= 0.05 * abs(every_median)
+
+
+def test_designs_ranked_by_themselves_give_the_same_numbers_in_any_batch(monkeypatch):
+    """The wide-spread array of the first fuzz find at 8 nearby designs (7 ranked by themselves): the
+    columns, reaches included, are the same whether their channels run as one batch of chain rows or
+    one design per batch (the memory bound, physics.population.OWN_REFERENCE_ROWS)."""
+    import mosaiclink.physics.population as population_module
+
+    overrides, _, _ = WIDE_SPREAD_FINDS[0]
+    base = with_overrides(load_preset("mosaic-prototype"), {**overrides, "link.host_protocol": "none"})
+    paths = ("link.length_m", "led.peak_current_ma")
+    rows = np.column_stack([np.linspace(36.0, 44.0, 8), np.linspace(4.3, 4.7, 8)])
+    together = population_pass(base, paths, rows)
+    grouped = population_pass(base, paths, rows, own_reference=False)
+    assert np.count_nonzero(together["log10_ber_median"] != grouped["log10_ber_median"]) >= 5
+    monkeypatch.setattr(population_module, "OWN_REFERENCE_ROWS", 1)
+    alone = population_pass(base, paths, rows)
+    for name, values in together.items():
+        np.testing.assert_allclose(alone[name], values, rtol=1e-12, atol=0.0, err_msg=name)

@@ -653,40 +653,48 @@ def reference_fails(fitted: Profile, holdout: np.ndarray) -> np.ndarray:
     return (holdout > REFERENCE_HOLDOUT_Q) & (ber.q_from_log10_ber(deepest) < q_deep)
 
 
+OWN_REFERENCE_ROWS = 8192  # chain rows per batch of designs ranked by themselves (a whole array at least)
+
+
 def own_references(
     design: Any, groups: list[Group], flagged: list[np.ndarray], length_m: np.ndarray, rank: bool
 ) -> tuple[list[Group], list[Profile]]:
     """The designs ``groups[g][1][flagged[g]]`` evaluated by themselves (module Notes, "Own reference"):
-    every channel of each one's array exactly at its own length, all of them as one batch of chain
-    rows, is its profile there; with ``rank`` each is also a group of its own ranked by itself
-    (:func:`ranked_population`: the anchors of its reach search), else they stay on their group's
-    population (the profile's values do not depend on the ranking)."""
-    parts = [(pop, members[f]) for (pop, members), f in zip(groups, flagged, strict=True) if f.size]
-    if not parts:
-        return [], []
-    every_draw = [ChannelDraw.of_channels(pop.array, pop.variation) for pop, _ in parts]
-    index = np.concatenate([np.repeat(rows, pop.channels) for pop, rows in parts])
-    draws = [
-        d.take(np.tile(np.arange(pop.channels), rows.size)) for d, (pop, rows) in zip(every_draw, parts, strict=True)
-    ]
-    chain = Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws))
-    every = EveryChannel.of(chain, chain.at_length(length_m[index]))
-    q_all = ber.q_from_log10_ber(every.log10_ber)
+    every channel of each one's array exactly at its own length is its profile there; with ``rank``
+    each is also a group of its own ranked by itself (:func:`ranked_population`: the anchors of its
+    reach search), else they stay on their group's population (the profile's values do not depend
+    on the ranking). The chain rows run in batches of at most :data:`OWN_REFERENCE_ROWS` (bounded
+    memory: every channel of every flagged design of a block is many rows on a large array)."""
     own_groups: list[Group] = []
     own_profiles: list[Profile] = []
-    start = 0
-    for (pop, rows), draw in zip(parts, every_draw, strict=True):
-        q = q_all[start : start + rows.size * pop.channels].reshape(rows.size, pop.channels)
-        if not rank:
-            own_groups.append((pop, rows))
-            own_profiles.append(ranked(q[:, pop.order], pop))
-        for k, row in enumerate(rows if rank else ()):
-            block = every.rows(slice(start + k * pop.channels, start + (k + 1) * pop.channels))
-            own = ranked_population(pop.array, pop.variation, pop.channels, pop.data_channels, block, draw)
-            own_groups.append((own, np.array([row])))
-            own_profiles.append(ranked(q[k : k + 1, own.order], own))
-        start += rows.size * pop.channels
+    for (pop, members), f in zip(groups, flagged, strict=True):
+        step = max(1, OWN_REFERENCE_ROWS // max(pop.channels, 1))
+        for start in range(0, f.size, step):
+            found_groups, found_profiles = _own_part(design, pop, members[f[start : start + step]], length_m, rank)
+            own_groups += found_groups
+            own_profiles += found_profiles
     return own_groups, own_profiles
+
+
+def _own_part(
+    design: Any, pop: Population, rows: np.ndarray, length_m: np.ndarray, rank: bool
+) -> tuple[list[Group], list[Profile]]:
+    """:func:`own_references` of the designs ``rows`` of one group, as one batch of chain rows."""
+    draw = ChannelDraw.of_channels(pop.array, pop.variation)
+    index = np.repeat(rows, pop.channels)
+    chain = Chain.batched(take_rows(design, index), draw.take(np.tile(np.arange(pop.channels), rows.size)))
+    every = EveryChannel.of(chain, chain.at_length(length_m[index]))
+    q = ber.q_from_log10_ber(every.log10_ber).reshape(rows.size, pop.channels)
+    if not rank:
+        return [(pop, rows)], [ranked(q[:, pop.order], pop)]
+    groups: list[Group] = []
+    profiles: list[Profile] = []
+    for k, row in enumerate(rows):
+        block = every.rows(slice(k * pop.channels, (k + 1) * pop.channels))
+        own = ranked_population(pop.array, pop.variation, pop.channels, pop.data_channels, block, draw)
+        groups.append((own, np.array([row])))
+        profiles.append(ranked(q[k : k + 1, own.order], own))
+    return groups, profiles
 
 
 def population_columns(
