@@ -102,7 +102,7 @@ once) is fitted in the wrong order, which no anchor of that order repairs. The l
 measures it: its holdout error, the largest leave-one-out error at its points (:func:`refined_profiles`).
 Where it is above :data:`REFERENCE_HOLDOUT_Q` and the acceptance bounds the design
 (:func:`reference_fails`), the design is ranked by itself (:func:`own_references`): every channel
-of its array exactly at its own length, one batch of chain rows for all such designs, is its
+of its array exactly at its own length, in batches of chain rows (:data:`OWN_REFERENCE_ROWS`), is its
 profile there and orders its channels for its reach search. At the shipped posteriors' check draws
 0.21 decade at most from ``mosaic link`` (on the group's reference: 7.75); on the acceptance's
 hypercubes no design is flagged, on the benchmark's 5 of 4,096 (docs/models.md, step 7).
