@@ -39,32 +39,36 @@ ran 0.4 Mbit/s). Memory is bounded by the runner's blocks; this bounds the time.
 SIM_BITS_PER_S = 1.3e6
 
 
-UNCERTAINTY_SAMPLES_PER_S = 70
-"""Latin-hypercube samples ``mosaic uncertainty`` evaluates per second of CPU (power and reliability
-per sample, the link through the population fast path with the median channel's reach, the prior's
-and the posterior's draws), the slowest shipped preset's: a draw its group's reference does not
-serve is ranked by every channel of its array (docs/models.md, "Population fast path", step 7), as
-most of the prototype's are. Measured in session 14 on the 2-core VM at load ~1 (``-n 2000`` minus
-``-n 500``, CPU): ``mosaic-prototype`` 74 samples/s (100 channels, most draws ranked by themselves),
-``mosaic-800g`` 276/s (460 channels, almost none); session 6's 847/s predate the stages and the
-reach's population search."""
+UNCERTAINTY_SAMPLE_S = 1.0 / 276
+"""CPU seconds of one Latin-hypercube sample of ``mosaic uncertainty`` (power and reliability, the link
+through the population fast path with the median channel's reach, the prior's and the posterior's
+draws) where its draws keep their group's reference: ``mosaic-800g`` 276 samples/s (``-n 2000`` minus
+``-n 500`` on the 2-core VM at load ~1, session 14; session 6's 847/s predate the stages and the
+reach's population search)."""
+UNCERTAINTY_CHANNEL_S = 1.0e-4
+"""CPU seconds per sample and per channel of the array where every draw is ranked by itself (its
+array's every channel at each of the run's lengths, docs/models.md, "Population fast path", step 7):
+``mosaic-prototype``, most of whose draws are, 74 samples/s over 100 channels, 13.5 ms a sample,
+~10 ms beyond the fixed cost. The estimate takes every draw so (the bound's worst case)."""
 UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
 UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
 
 
-def uncertainty_seconds(samples: int) -> float:
-    """Estimated seconds to evaluate ``samples`` uncertainty samples (the fixed ~10 s setup apart)."""
-    return samples / UNCERTAINTY_SAMPLES_PER_S
+def uncertainty_seconds(samples: int, channels: int) -> float:
+    """Estimated seconds to evaluate ``samples`` uncertainty samples of a design of ``channels`` channels,
+    every draw ranked by itself at worst (the fixed ~10 s setup apart)."""
+    return samples * (UNCERTAINTY_SAMPLE_S + channels * UNCERTAINTY_CHANNEL_S)
 
 
-def check_uncertainty_samples(samples: int) -> float:
+def check_uncertainty_samples(samples: int, channels: int) -> float:
     """The estimate of :func:`uncertainty_seconds`; refuse past :data:`UNCERTAINTY_SECONDS_MAX`."""
-    seconds = uncertainty_seconds(samples)
+    seconds = uncertainty_seconds(samples, channels)
     if seconds > UNCERTAINTY_SECONDS_MAX:
+        per_s = 1.0 / (UNCERTAINTY_SAMPLE_S + channels * UNCERTAINTY_CHANNEL_S)
         raise ConfigError(
-            f"--samples = {samples:,}: estimated {seconds / 60:,.0f} min at ~{UNCERTAINTY_SAMPLES_PER_S} samples/s, "
-            f"more than {UNCERTAINTY_SECONDS_MAX / 60:.0f} min; give at most "
-            f"{int(UNCERTAINTY_SECONDS_MAX * UNCERTAINTY_SAMPLES_PER_S):,} samples"
+            f"--samples = {samples:,}: estimated {seconds / 60:,.0f} min at ~{per_s:,.0f} samples/s for "
+            f"{channels:,} channels (every draw ranked by itself at worst), more than "
+            f"{UNCERTAINTY_SECONDS_MAX / 60:.0f} min; give at most {int(UNCERTAINTY_SECONDS_MAX * per_s):,} samples"
         )
     return seconds
 

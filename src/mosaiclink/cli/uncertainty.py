@@ -72,8 +72,9 @@ def uncertainty(
 
     if config and not ranges:
         raise ConfigError("option --config: give --ranges too (a design file has no shipped ranges)")
-    seconds = check_uncertainty_samples(samples)  # before any work: refused with its estimate
     design = resolve_design(preset, config)
+    # before any work: refused with its estimate
+    seconds = check_uncertainty_samples(samples, design.array.total_channels)
     table = load_ranges(ranges if ranges else (preset or DEFAULT_PRESET))
     if prior_only and data:
         raise ConfigError("option --prior-only: give no --data with it (the prior ignores data)")
