@@ -114,7 +114,7 @@ def _progress(samples: int, seconds: float, quiet: bool) -> Iterator[Callable[[i
     if seconds <= UNCERTAINTY_PROGRESS_S:
         yield None
         return
-    typer.echo(f"uncertainty: {samples:,} samples, estimated {seconds:,.0f} s", err=True)
+    typer.echo(f"uncertainty: {samples:,} samples, at most ~{seconds:,.0f} s (every draw ranked by itself)", err=True)
     if quiet or not sys.stderr.isatty():
         yield None
         return
