@@ -860,10 +860,6 @@ def save_posterior(
     diagnostics, :data:`SHIPPED_DRAWS` thinned draws with their :func:`full_model_log_weights` (one
     full-model run per draw and point, ~1 min) and :data:`CHECK_DRAWS` draws with their log
     likelihood (the staleness check of :func:`check_shipped`)."""
-    import io
-    import json
-
-    from mosaiclink.config.io import write_bytes_atomic
     from mosaiclink.config.posteriors import posterior_path
 
     _, candidates, log_prob, key = _setup(design, inputs, datasets, base_of)
@@ -886,10 +882,9 @@ def save_posterior(
         "screen": result.screen,
         "autocorr_steps": result.autocorr_steps,
     }
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer,
-        meta=np.array(json.dumps(meta, sort_keys=True)),
+    return _write_posterior(
+        path or posterior_path(design.name),
+        meta,
         draws=draws,
         check_unit=check,
         check_log_likelihood=_check_log_likelihood(log_prob, candidates, result.sampled, check),
@@ -897,7 +892,6 @@ def save_posterior(
             log_prob, _check_unit(candidates, result.sampled, draws.astype(np.float64))
         ),
     )
-    return write_bytes_atomic(path or posterior_path(design.name), buffer.getvalue(), "posterior file")
 
 
 def weigh_shipped(
@@ -905,22 +899,25 @@ def weigh_shipped(
 ) -> Path:
     """(Re)compute the full-model weights of ``design``'s shipped draws and rewrite its file with them,
     every other array as it was (``tools/posteriors.py --weights``: the chain is not run again)."""
+    log_prob, shipped, unit_of = _shipped_model(design, inputs, datasets, base_of)
+    unit = unit_of(shipped["draws"])
+    arrays = {k: v for k, v in shipped.items() if k not in ("meta", "path", "full_model_log_weight")}
+    return _write_posterior(
+        shipped["path"], shipped["meta"], **arrays, full_model_log_weight=full_model_log_weights(log_prob, unit)
+    )
+
+
+def _write_posterior(path: Path, meta: dict[str, Any], **arrays: np.ndarray) -> Path:
+    """A posterior file: its ``meta`` as JSON beside ``arrays``, compressed, written atomically."""
     import io
     import json
 
     from mosaiclink.config.io import write_bytes_atomic
 
-    log_prob, shipped, unit_of = _shipped_model(design, inputs, datasets, base_of)
-    unit = unit_of(shipped["draws"])
-    arrays = {k: v for k, v in shipped.items() if k not in ("meta", "path", "full_model_log_weight")}
     buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer,
-        meta=np.array(json.dumps(shipped["meta"], sort_keys=True)),
-        **arrays,
-        full_model_log_weight=full_model_log_weights(log_prob, unit),
-    )
-    return write_bytes_atomic(shipped["path"], buffer.getvalue(), "posterior file")
+    fields: dict[str, Any] = {"meta": np.array(json.dumps(meta, sort_keys=True)), **arrays}
+    np.savez_compressed(buffer, **fields)
+    return write_bytes_atomic(path, buffer.getvalue(), "posterior file")
 
 
 def _check_log_likelihood(log_prob: _LogProb, candidates, sampled, unit: np.ndarray) -> np.ndarray:

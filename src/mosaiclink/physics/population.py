@@ -538,11 +538,19 @@ def _stage_rows(
             [np.repeat(members[p], c.size) for (_, members), p, c in zip(groups, pending, columns, strict=True)],
             [pop.anchors.take(np.tile(c, p.size)) for (pop, _), p, c in zip(groups, pending, columns, strict=True)],
         )
+    return _taken_anchors(anchors, groups, pending, columns)
+
+
+def _taken_anchors(
+    anchors: ExactRows, groups: list[Group], positions: list[np.ndarray], columns: list[np.ndarray]
+) -> ExactRows:
+    """The anchors ``columns[g]`` of the designs ``positions[g]`` (positions in group g) taken from
+    ``anchors``, every group's designs x anchors design-major (:func:`anchor_rows`): no new chain row."""
     start = np.cumsum([0] + [members.size * pop.size for pop, members in groups])[:-1]
     return anchors.take(
         [
             s + (p[:, None] * pop.size + c[None, :]).ravel()
-            for s, (pop, _), p, c in zip(start, groups, pending, columns, strict=True)
+            for s, (pop, _), p, c in zip(start, groups, positions, columns, strict=True)
         ]
     )
 
@@ -741,13 +749,7 @@ def population_columns(
     if own_groups:  # the others keep their group's reference
         kept = [np.setdiff1d(np.arange(members.size), f) for (_, members), f in zip(groups, flagged, strict=True)]
         if anchors is not None:
-            start = np.cumsum([0] + [members.size * pop.size for pop, members in groups])[:-1]
-            anchors = anchors.take(
-                [
-                    s + (k[:, None] * pop.size + np.arange(pop.size)).ravel()
-                    for s, (pop, _), k in zip(start, groups, kept, strict=True)
-                ]
-            )
+            anchors = _taken_anchors(anchors, groups, kept, [np.arange(pop.size) for pop, _ in groups])
         profiles = [Profile(p.q[k], p.population) for p, k in zip(profiles, kept, strict=True)]
         groups = [(pop, members[k]) for (pop, members), k in zip(groups, kept, strict=True)]
     rows = [members for _, members in groups] + [members for _, members in own_groups]
