@@ -40,8 +40,19 @@ def test_grid_sweep_size_is_an_exact_integer_not_a_wrapped_int64():
             "link.connector_loss_db": grid,
         }
     }
-    with pytest.raises(ConfigError, match=r"^sweep size = 1e\+25 designs: more than 1e\+09 \(estimated"):
+    with pytest.raises(ConfigError, match=r"^sweep size = 1e\+25 designs: more than 1e\+07 \(estimated"):
         load_sweep(mapping, METRICS)
+
+
+def test_sweep_estimates_are_the_measured_rates_range():
+    """A sweep's estimate is its designs over the slowest and fastest full-row rates measured through
+    ``mosaic sweep`` (270 and 390 designs/s, session 15; it was 27,000/s, the nominal row's, ~100x
+    short): 50,000 designs (examples/sweep-led-lhs.toml, 128 s measured) read 128-185 s."""
+    fast_s, slow_s = workload.sweep_seconds(50_000)
+    assert (fast_s, slow_s) == pytest.approx((50_000 / 390, 50_000 / 270))
+    assert workload.sweep_estimate(50_000) == "2.14-3.09 min"
+    assert workload.sweep_estimate(5_600) == "14.4-20.7 s"
+    assert workload.sweep_estimate(10**7) == "7.12-10.3 h"
 
 
 def test_sample_matrix_beyond_memory_is_refused(monkeypatch):
@@ -54,7 +65,8 @@ def test_sample_matrix_beyond_memory_is_refused(monkeypatch):
 def test_sampled_sweeps_beyond_what_is_drawn_up_front_are_refused():
     """1e8 Latin-hypercube designs ran past 120 s at 4.2 GB before storing one (issue 26)."""
     mapping = {"sampler": "lhs", "samples": 10**8, "parameters": {"link.length_m": {"range": [1.0, 9.0]}}}
-    with pytest.raises(ConfigError, match=r"^samples = 1e\+08: more than 1e\+07, .* \(estimated 1\.03 h on one core\)"):
+    message = r"^samples = 1e\+08: more than 1e\+07, .* \(estimated 71\.2-103 h on one core\)"
+    with pytest.raises(ConfigError, match=message):
         load_sweep(mapping, METRICS)
 
 

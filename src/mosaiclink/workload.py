@@ -22,10 +22,16 @@ runs ~100,000 samples/s on one core (100 channels x 256 x 16 in 4.6 s, 460 x 16 
 1.4 s), so the limit is ~40 s; the shipped presets use 0.03-0.44 M."""
 LINK_SAMPLES_PER_S = 1e5
 
-SWEEP_DESIGNS_MAX = 10**9
-"""Largest sweep: ~10 h on one core at the ~27,000 designs/s/core of a full stored row
-(docs/benchmarks.md), and ~100 GB of store."""
-SWEEP_DESIGNS_PER_S = 27_000
+SWEEP_DESIGNS_PER_S = (270.0, 390.0)
+"""Full stored rows per second on one core, slowest and fastest measured: the population fast path
+with both reach searches, power, FIT and the store's writes, through ``mosaic sweep`` on the 2-core
+VM (session 15): ``examples/sweep-800g-grid.toml`` 5,600 designs in 20.6 s (272/s),
+``examples/sweep-led-lhs.toml`` 50,000 in 128 s (389/s). A design ranked by itself (its own
+reference, docs/models.md "Population fast path") costs more: its array's every channel. (Until
+session 15 this was 27,000/s, the rate of the nominal channel's row before the population fast
+path: estimates were ~100x short.)"""
+SWEEP_DESIGNS_MAX = 10**7
+"""Largest sweep: ~7-10 h on one core at :data:`SWEEP_DESIGNS_PER_S`, and ~1 GB of store."""
 SAMPLER_COPIES = 3  # scipy's Latin hypercube peaks at ~3 copies of its matrix (0.94 GB for 1e7 x 4)
 SAMPLED_DESIGNS_MAX = 10**7
 """Largest random or Latin-hypercube sweep: its samples are drawn up front, before the first design
@@ -183,9 +189,17 @@ def check_simulation_bits(bits: int, channels: int) -> None:
         )
 
 
-def sweep_seconds(designs: int) -> float:
-    """Estimated seconds of a sweep of ``designs`` designs on one core."""
-    return designs / SWEEP_DESIGNS_PER_S
+def sweep_seconds(designs: int) -> tuple[float, float]:
+    """Estimated seconds (fastest, slowest) of a sweep of ``designs`` designs on one core."""
+    slow, fast = SWEEP_DESIGNS_PER_S
+    return designs / fast, designs / slow
+
+
+def sweep_estimate(designs: int) -> str:
+    """:func:`sweep_seconds` as text: ``'2.1-3.1 min'``, in s, min or h by the slower figure."""
+    fast_s, slow_s = sweep_seconds(designs)
+    unit, size = ("s", 1.0) if slow_s < 120 else ("min", 60.0) if slow_s < 7200 else ("h", 3600.0)
+    return f"{fast_s / size:,.3g}-{slow_s / size:,.3g} {unit}"
 
 
 def check_sweep_size(designs: int, parameters: int, sampled: bool = False) -> None:
@@ -194,14 +208,13 @@ def check_sweep_size(designs: int, parameters: int, sampled: bool = False) -> No
     if sampled and designs > SAMPLED_DESIGNS_MAX:
         raise ConfigError(
             f"samples = {designs:.3g}: more than {SAMPLED_DESIGNS_MAX:.0e}, which a random or Latin-hypercube sweep "
-            f"draws up front (estimated {sweep_seconds(designs) / 3600:.3g} h on one core); run several sweeps with "
+            f"draws up front (estimated {sweep_estimate(designs)} on one core); run several sweeps with "
             "other seeds, or a grid"
         )
     if designs > SWEEP_DESIGNS_MAX:
-        hours = designs / SWEEP_DESIGNS_PER_S / 3600
         raise ConfigError(
-            f"sweep size = {designs:.3g} designs: more than {SWEEP_DESIGNS_MAX:.0e} (estimated {hours:.3g} h on one "
-            "core); use fewer steps or samples"
+            f"sweep size = {designs:.3g} designs: more than {SWEEP_DESIGNS_MAX:.0e} "
+            f"(estimated {sweep_estimate(designs)} on one core); use fewer steps or samples"
         )
     require_memory(
         f"sweep sample matrix ({designs:,} designs x {parameters} parameters)",

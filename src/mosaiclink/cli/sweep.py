@@ -45,7 +45,7 @@ def sweep(
     from mosaiclink.explore.runner import check_scheduler, check_workers, run_sweep
     from mosaiclink.explore.spec import load_sweep
     from mosaiclink.explore.store import ResultStore
-    from mosaiclink.workload import sweep_seconds
+    from mosaiclink.workload import sweep_estimate, sweep_seconds
 
     resolved = load_sweep(spec, METRICS)  # every spec or option error surfaces before the store is touched
     if scheduler is not None:
@@ -53,10 +53,10 @@ def sweep(
     check_workers(workers)
     version = code_version()
     err = Console(stderr=True)
-    seconds = sweep_seconds(resolved.n_designs)
-    if seconds > SWEEP_NOTE_S:
+    if sweep_seconds(resolved.n_designs)[1] > SWEEP_NOTE_S:
         err.print(
-            f"{resolved.spec.name}: {resolved.n_designs:,} designs, estimated {seconds / 60:,.1f} min on one core"
+            f"{resolved.spec.name}: {resolved.n_designs:,} designs, estimated "
+            f"{sweep_estimate(resolved.n_designs)} on one core"
         )
     with ResultStore(store) as results:
         if err.is_terminal and not as_json:

@@ -92,6 +92,8 @@ def q_from_log10_ber(log10_ber, iterations: int = 12):
     q = np.empty(log10_b.shape)
     q[direct] = -ndtri(10.0 ** log10_b[direct])
     deep = ~direct
+    if not deep.any():  # the usual case: no Newton on an empty array (12 iterations' call overhead)
+        return q
     log_b = log10_b[deep] * LN10
     q_deep = np.sqrt(np.maximum(-2.0 * log_b, 0.0))
     for _ in range(iterations):
