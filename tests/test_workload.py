@@ -108,3 +108,16 @@ def test_channel_ranges_stop_at_the_largest_array():
     assert parse_channels("0-3,7") == [0, 1, 2, 3, 7]
     with pytest.raises(ConfigError, match=r"channel numbers stop below 4096"):
         parse_channels("0-999999999")  # a billion-element list before
+
+
+def test_uncertainty_estimates_span_no_draw_to_every_draw_ranked_by_itself():
+    """``mosaic uncertainty`` prints the range its work bound spans: 1,000 samples of the 800G (460
+    channels) 3.6-50 s, of the prototype (100) 3.6-14 s (session 15: 4.5 s and 13.3 s of CPU, the
+    800G's draws almost never ranked by themselves, the prototype's mostly); the bound refuses by
+    the upper end."""
+    assert workload.uncertainty_estimate(1_000, 460) == "3.6-50 s"
+    assert workload.uncertainty_estimate(1_000, 100) == "3.6-14 s"
+    upper = float(workload.uncertainty_estimate(18_000, 460).split("-")[1].removesuffix(" s").replace(",", ""))
+    assert upper == pytest.approx(workload.check_uncertainty_samples(18_000, 460), abs=0.5)
+    with pytest.raises(ConfigError, match="every draw ranked by itself at worst"):
+        workload.check_uncertainty_samples(19_000, 460)

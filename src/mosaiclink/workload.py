@@ -66,6 +66,11 @@ def uncertainty_seconds(samples: int, channels: int) -> float:
     return samples * (UNCERTAINTY_SAMPLE_S + channels * UNCERTAINTY_CHANNEL_S)
 
 
+def uncertainty_estimate(samples: int, channels: int) -> str:
+    """The run's estimate as text, from no draw to every draw ranked by itself: ``'3.6-50 s'``."""
+    return f"{samples * UNCERTAINTY_SAMPLE_S:,.2g}-{uncertainty_seconds(samples, channels):,.0f} s"
+
+
 def check_uncertainty_samples(samples: int, channels: int) -> float:
     """The estimate of :func:`uncertainty_seconds`; refuse past :data:`UNCERTAINTY_SECONDS_MAX`."""
     seconds = uncertainty_seconds(samples, channels)

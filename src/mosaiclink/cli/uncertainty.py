@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from mosaiclink.cli.options import ConfigOpt, JsonOpt, PresetOpt, SeedOpt, within
-from mosaiclink.workload import UNCERTAINTY_PROGRESS_S, check_uncertainty_samples
+from mosaiclink.workload import UNCERTAINTY_PROGRESS_S, check_uncertainty_samples, uncertainty_estimate
 
 
 def uncertainty(
@@ -86,7 +86,7 @@ def uncertainty(
 
         check_points(checked, design)
     conditioning_data = tuple(load_ber_dataset(path) for path in conditioning)
-    with _progress(samples, seconds, quiet=as_json) as progress:
+    with _progress(samples, seconds, uncertainty_estimate(samples, design.array.total_channels), as_json) as progress:
         assessed = assess_claims(
             design,
             table,
@@ -108,13 +108,15 @@ def uncertainty(
 
 
 @contextmanager
-def _progress(samples: int, seconds: float, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """Above :data:`~mosaiclink.workload.UNCERTAINTY_PROGRESS_S`: the estimate on stderr, then a
-    progress bar while the samples run (when stderr is a terminal)."""
+def _progress(samples: int, seconds: float, estimate: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """Above :data:`~mosaiclink.workload.UNCERTAINTY_PROGRESS_S` (the worst case, ``seconds``): the
+    ``estimate`` on stderr, then a progress bar while the samples run (when stderr is a terminal)."""
     if seconds <= UNCERTAINTY_PROGRESS_S:
         yield None
         return
-    typer.echo(f"uncertainty: {samples:,} samples, at most ~{seconds:,.0f} s (every draw ranked by itself)", err=True)
+    typer.echo(
+        f"uncertainty: {samples:,} samples, estimated {estimate} (the most if every draw is ranked by itself)", err=True
+    )
     if quiet or not sys.stderr.isatty():
         yield None
         return
