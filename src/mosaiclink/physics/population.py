@@ -222,8 +222,10 @@ LENGTH_BIN = 1.25  # designs rank their channels by a reference within this leng
 
 
 def reference_length_m(length_m) -> np.ndarray:
-    """The reference length of a design's ranking: its length rounded to a power of ``LENGTH_BIN``."""
-    return LENGTH_BIN ** np.round(np.log(np.asarray(length_m, dtype=float)) / np.log(LENGTH_BIN))
+    """The reference length of a design's ranking: its length rounded to a power of ``LENGTH_BIN``
+    (0 m, a link of no fibre, is its own: log 0 = -inf, LENGTH_BIN^-inf = 0)."""
+    with np.errstate(divide="ignore"):
+        return LENGTH_BIN ** np.round(np.log(np.asarray(length_m, dtype=float)) / np.log(LENGTH_BIN))
 
 
 def population(reference: MosaicDesign, seed: int = SEED) -> Population:
