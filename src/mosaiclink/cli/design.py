@@ -120,6 +120,6 @@ def design(
         console.print(
             f"rejected by the full model: {_knob_text(rejected['knobs'])} ({rejected['full_model'].get('reason', '')})"
         )
-    console.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the reduced model")
+    console.print(f"{choice.candidates} candidates, {choice.feasible} feasible in the fast path (channel population)")
     if out is not None:
         console.print(f"design written to {out}")
