@@ -187,21 +187,28 @@ def test_provenance_comments_classify_every_leaf():
 
 def test_link_metrics_in_progress_blocks_equal_one_pass(monkeypatch):
     """The progress bar's blocks change nothing: rows are independent (same numbers to rounding:
-    array sizes change the summation order), and progress reports every block up to the total. By
-    default a block is the fast path's own (:data:`BLOCK_ROWS`): a report's 500 samples are one pass."""
+    array sizes change the summation order), and progress reports every block up to the total.
+    Without a bar the rows go in one call (a report's 500 samples are one pass, the fast path's own
+    blocks of :data:`BLOCK_ROWS`); with one, in :data:`PROGRESS_ROWS` (~4 steps for 1,000 samples)."""
     import numpy as np
 
     from mosaiclink.config.presets import load_preset
-    from mosaiclink.explore import uncertainty
+    from mosaiclink.explore import evaluate, uncertainty
     from mosaiclink.explore.evaluate import BLOCK_ROWS, evaluate_rows
 
-    assert uncertainty.PROGRESS_ROWS == BLOCK_ROWS >= 500
+    assert BLOCK_ROWS >= 500 and 1_000 / uncertainty.PROGRESS_ROWS >= 3
     design = load_preset("mosaic-800g")
     paths = ("led.peak_current_ma", "link.length_m")
     rows = np.column_stack([np.linspace(1.5, 3.0, 23), np.linspace(20.0, 55.0, 23)])
-    whole = uncertainty._link_metrics(design, paths, rows)  # one block
+    monkeypatch.setattr(uncertainty, "PROGRESS_ROWS", 3)  # without a bar the step is not used
+    sizes: list[int] = []
+    monkeypatch.setattr(
+        uncertainty, "evaluate_rows", lambda *a, **k: sizes.append(len(a[2])) or evaluate.evaluate_rows(*a, **k)
+    )
+    whole = uncertainty._link_metrics(design, paths, rows)  # one call
+    assert sizes == [23]
+    monkeypatch.setattr(uncertainty, "evaluate_rows", evaluate.evaluate_rows)
     np.testing.assert_array_equal(whole["reach_m"], evaluate_rows(design, paths, rows)["reach_m"])
-    monkeypatch.setattr(uncertainty, "PROGRESS_ROWS", 3)
     calls: list[tuple[int, int]] = []
     blocked = uncertainty._link_metrics(design, paths, rows, lambda done, total: calls.append((done, total)))
     assert len(calls) == -(-23 // 3) and calls[-1] == (23, 23)

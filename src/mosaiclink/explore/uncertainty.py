@@ -44,7 +44,7 @@ from mosaiclink.config.overrides import check_rows
 from mosaiclink.config.system import PowerSpec, ReliabilitySpec
 from mosaiclink.errors import ConfigError
 from mosaiclink.explore.batch import design_batch
-from mosaiclink.explore.evaluate import BLOCK_ROWS, design_columns, evaluate_rows
+from mosaiclink.explore.evaluate import design_columns, evaluate_rows
 from mosaiclink.explore.sampling import average_ranks, latin_hypercube_unit, triangular_cdf, triangular_ppf
 from mosaiclink.explore.spec import check_path, numeric_leaves, with_overrides
 from mosaiclink.streams import Stream, generator
@@ -285,7 +285,7 @@ def _spec_batch(spec: Spec, root: str, columns: dict[str, np.ndarray], n: int):
     return design_batch(spec, paths, np.column_stack([columns[prefix + p] for p in paths]).reshape(n, len(paths)))
 
 
-PROGRESS_ROWS = BLOCK_ROWS  # a progress bar's step: the fast path's own block of rows (one pass in all)
+PROGRESS_ROWS = 256  # a progress bar's step: ~4 a default run of 1,000 samples, each a call's fixed ~10 ms
 
 
 def _link_metrics(
@@ -295,14 +295,14 @@ def _link_metrics(
     progress: Callable[[int, int], None] | None = None,
     reaches: tuple[str, ...] = ("reach_median_m",),
 ) -> dict[str, np.ndarray]:
-    """The fast path over all rows in blocks of :data:`PROGRESS_ROWS`, reporting each to ``progress``;
-    of the reaches only ``reaches`` (:data:`METRICS` has the median channel's).
-    The blocks are the ones :func:`~mosaiclink.explore.evaluate.evaluate_rows` runs anyway, so the
-    numbers are those of one call, with or without a progress bar (session 8: ten blocks of 50 rows
-    for the default 500 samples paid each block's fixed cost, ~0.35 s of a report); the matrix is
+    """The fast path over all rows, in blocks of :data:`PROGRESS_ROWS` reported to ``progress`` when a
+    bar watches, else in one call (whose own blocks are :data:`~mosaiclink.explore.evaluate.BLOCK_ROWS`:
+    session 8's ten blocks of 50 rows for the default 500 samples paid each block's fixed cost, ~0.35 s
+    of a report); of the reaches only ``reaches`` (:data:`METRICS` has the median channel's). Rows are
+    independent of their block, so the numbers are the same either way (to rounding); the matrix is
     validated once, as a whole (:func:`~mosaiclink.config.overrides.check_rows`)."""
     n = len(rows)
-    step = max(PROGRESS_ROWS, 1)
+    step = max(PROGRESS_ROWS if progress is not None else n, 1)
     try:
         check_rows(design, paths, rows)
         parts = []
