@@ -8,12 +8,12 @@ production presets share the prototype's device and fibre physics and its points
 :func:`~mosaiclink.explore.posterior.chain_key`) run it once. ``tests/explore/test_shipped_posteriors.py``
 fails when a shipped file is stale (key or stored log likelihood). Run it niced:
 
-    PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g ...] [--max-steps 16000]
+    PYTHONPATH=src nice -n 15 python tools/posteriors.py [--preset mosaic-800g --preset ...] [--max-steps 16000]
 
 and with ``--weights`` only the shipped draws' full-model weights are computed again (after a change of
 the full model; the chain stays):
 
-    PYTHONPATH=src python tools/posteriors.py --weights [--preset mosaic-800g ...]
+    PYTHONPATH=src python tools/posteriors.py --weights [--preset mosaic-800g --preset ...]
 
 (session 7: the production chain converged in 3,680 steps, 193 s of CPU; the prototype's, over 29
 inputs, in 11,030 steps, 1,355 s, past the live chain's 4,000-step cap.)
@@ -26,6 +26,8 @@ import dataclasses
 import resource
 import sys
 
+import numpy as np
+
 
 def _cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -34,6 +36,7 @@ def _cpu_s() -> float:
 
 def ship(presets: list[str], max_steps: int) -> None:
     """Run the chain of each distinct :func:`chain_key` among ``presets`` and write every preset's file."""
+    from mosaiclink.explore.posterior import _read_shipped as read_shipped
     from mosaiclink.explore.posterior import sample_posterior, save_posterior, shared_chain
     from mosaiclink.explore.spec import load_base
 
@@ -41,18 +44,20 @@ def ship(presets: list[str], max_steps: int) -> None:
     for preset in presets:
         design, inputs, data = _setup_preset(preset)
         key = shared_chain(design, inputs, data, load_base)
+        weights = None
         if key in chains:
             chain, order, cpu_s, first = chains[key]
             # the same chain; this preset's inputs carry its own nominal values (the percentiles' reference)
             chain = dataclasses.replace(chain, sampled=tuple(inputs[j] for j in order) + chain.sampled[len(order) :])
-            how = f"the chain of {first}"
+            weights = read_shipped(first)["full_model_log_weight"]  # the same draws, the same likelihoods
+            how = f"the chain and weights of {first}"
         else:
             start = _cpu_s()
             chain, order = sample_posterior(design, inputs, data, load_base, seed=0, max_steps=max_steps)
             cpu_s = _cpu_s() - start
             chains[key] = (chain, order, cpu_s, preset)
             how = f"{cpu_s:.0f} s CPU"
-        path = save_posterior(chain, design, inputs, data, load_base)
+        path = save_posterior(chain, design, inputs, data, load_base, weights=weights)
         print(
             f"{preset}: {path.name}, {chain.walkers} walkers x {chain.steps} steps, acceptance {chain.acceptance:.3f}, "
             f"R-hat {min(chain.rhat.values()):.3f}-{max(chain.rhat.values()):.3f}, "
@@ -66,14 +71,21 @@ def ship(presets: list[str], max_steps: int) -> None:
 
 
 def weigh(presets: list[str]) -> None:
-    """Rewrite each preset's shipped file with its draws' full-model weights, the chain as it is."""
+    """Rewrite each preset's shipped file with its draws' full-model weights, the chain as it is: once
+    per distinct :func:`chain_key` (presets sharing a chain share its draws and likelihoods)."""
     from mosaiclink.explore.posterior import _read_shipped as read_shipped
-    from mosaiclink.explore.posterior import effective_draws, weigh_shipped
+    from mosaiclink.explore.posterior import effective_draws, shared_chain, weigh_shipped
 
+    weighed: dict[str, str] = {}
     for preset in presets:
         design, inputs, data = _setup_preset(preset)
         start = _cpu_s()
-        path = weigh_shipped(design, inputs, data, _base_of())
+        key = shared_chain(design, inputs, data, _base_of())
+        first = weighed.setdefault(key, preset)
+        shared = None
+        if first != preset and np.array_equal(read_shipped(first)["draws"], read_shipped(preset)["draws"]):
+            shared = read_shipped(first)["full_model_log_weight"]  # else a file of another run: its own weights
+        path = weigh_shipped(design, inputs, data, _base_of(), weights=shared)
         weight = read_shipped(preset)["full_model_log_weight"]
         print(
             f"{preset}: {path.name}, full-model weights of {len(weight)} draws, effective "
@@ -132,7 +144,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--weights",
         action="store_true",
-        help="only (re)compute the shipped draws' full-model weights (a full-model change; ~1 min per preset)",
+        help="only (re)compute the shipped draws' full-model weights (a full-model change; ~30 s per chain)",
     )
     args = parser.parse_args()
     (weigh if args.weights else lambda presets: ship(presets, args.max_steps))(args.preset or preset_names())

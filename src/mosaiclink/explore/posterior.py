@@ -855,10 +855,12 @@ def save_posterior(
     datasets: tuple[BerDataset, ...],
     base_of,
     path=None,
+    weights: np.ndarray | None = None,
 ) -> Path:
     """Write ``result`` as the shipped posterior of ``design`` (``tools/posteriors.py``): its key,
     diagnostics, :data:`SHIPPED_DRAWS` thinned draws with their :func:`full_model_log_weights` (one
-    full-model run per draw and point, ~1 min) and :data:`CHECK_DRAWS` draws with their log
+    full-model run per draw and point, ~30 s; ``weights``: those another design of the same chain,
+    :func:`shared_chain`, got for the same draws) and :data:`CHECK_DRAWS` draws with their log
     likelihood (the staleness check of :func:`check_shipped`)."""
     from mosaiclink.config.posteriors import posterior_path
 
@@ -890,21 +892,28 @@ def save_posterior(
         check_log_likelihood=_check_log_likelihood(log_prob, candidates, result.sampled, check),
         full_model_log_weight=full_model_log_weights(
             log_prob, _check_unit(candidates, result.sampled, draws.astype(np.float64))
-        ),
+        )
+        if weights is None
+        else weights,
     )
 
 
 def weigh_shipped(
-    design: MosaicDesign, inputs: tuple[UncertainInput, ...], datasets: tuple[BerDataset, ...], base_of
+    design: MosaicDesign,
+    inputs: tuple[UncertainInput, ...],
+    datasets: tuple[BerDataset, ...],
+    base_of,
+    weights: np.ndarray | None = None,
 ) -> Path:
     """(Re)compute the full-model weights of ``design``'s shipped draws and rewrite its file with them,
-    every other array as it was (``tools/posteriors.py --weights``: the chain is not run again)."""
+    every other array as it was (``tools/posteriors.py --weights``: the chain is not run again);
+    ``weights``: those of another design's file of the same chain (:func:`shared_chain`: the same
+    draws and likelihoods), written as they are."""
     log_prob, shipped, unit_of = _shipped_model(design, inputs, datasets, base_of)
-    unit = unit_of(shipped["draws"])
+    if weights is None:
+        weights = full_model_log_weights(log_prob, unit_of(shipped["draws"]))
     arrays = {k: v for k, v in shipped.items() if k not in ("meta", "path", "full_model_log_weight")}
-    return _write_posterior(
-        shipped["path"], shipped["meta"], **arrays, full_model_log_weight=full_model_log_weights(log_prob, unit)
-    )
+    return _write_posterior(shipped["path"], shipped["meta"], **arrays, full_model_log_weight=weights)
 
 
 def _write_posterior(path: Path, meta: dict[str, Any], **arrays: np.ndarray) -> Path:
