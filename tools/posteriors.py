@@ -83,8 +83,10 @@ def weigh(presets: list[str]) -> None:
         key = shared_chain(design, inputs, data, _base_of())
         first = weighed.setdefault(key, preset)
         shared = None
-        if first != preset and np.array_equal(read_shipped(first)["draws"], read_shipped(preset)["draws"]):
-            shared = read_shipped(first)["full_model_log_weight"]  # else a file of another run: its own weights
+        if first != preset:
+            theirs, mine = read_shipped(first), read_shipped(preset)
+            if np.array_equal(theirs["draws"], mine["draws"]):  # else a file of another run: its own weights
+                shared = theirs["full_model_log_weight"]
         path = weigh_shipped(design, inputs, data, _base_of(), weights=shared)
         weight = read_shipped(preset)["full_model_log_weight"]
         print(

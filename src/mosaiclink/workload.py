@@ -68,7 +68,7 @@ def uncertainty_seconds(samples: int, channels: int) -> float:
 
 def uncertainty_estimate(samples: int, channels: int) -> str:
     """The run's estimate as text, from no draw to every draw ranked by itself: ``'3.6-50 s'``."""
-    return f"{samples * UNCERTAINTY_SAMPLE_S:,.2g}-{uncertainty_seconds(samples, channels):,.0f} s"
+    return f"{uncertainty_seconds(samples, 0):,.2g}-{uncertainty_seconds(samples, channels):,.0f} s"
 
 
 def check_uncertainty_samples(samples: int, channels: int) -> float:

@@ -123,36 +123,3 @@ def test_a_chain_run_now_is_weighted_as_a_shipped_one(monkeypatch):
     weight = full_model_log_weights(log_prob, _check_unit(candidates, raw.sampled, draws))
     np.testing.assert_array_equal(chain.kept_unit, draws[importance_resample(weight, raw.seed)])
     assert chain.full_model_draws == pytest.approx(effective_draws(weight))
-
-
-def test_presets_of_one_chain_share_its_weights_which_are_written_not_recomputed(monkeypatch):
-    """The four production presets share one chain (``shared_chain``): their shipped draws and full-model
-    weights are the same arrays, so ``tools/posteriors.py`` computes the weights once per chain (34 s for
-    the four in session 15, against 4 x 32 s) and writes them to the others as they are."""
-    from mosaiclink.config.datasets import DEFAULT_DATASET, dataset_path
-    from mosaiclink.config.estimate_ranges import load_ranges
-    from mosaiclink.config.measurements import load_ber_dataset
-    from mosaiclink.config.presets import load_preset
-    from mosaiclink.config.system import PowerSpec, ReliabilitySpec
-    from mosaiclink.explore.spec import load_base
-    from mosaiclink.explore.uncertainty import reference_entry, uncertain_inputs
-
-    def setup(name):
-        design = load_preset(name)
-        ranges = load_ranges(name)
-        inputs = uncertain_inputs(design, ranges, PowerSpec(), ReliabilitySpec(), reference_entry(design))
-        return design, inputs, (load_ber_dataset(dataset_path(DEFAULT_DATASET)),)
-
-    names = ("mosaic-400g", "mosaic-800g", "mosaic-1.6t", "mosaic-3.2t")
-    assert len({posterior.shared_chain(*setup(name), load_base) for name in names}) == 1
-    first = posterior._read_shipped(names[0])
-    for name in names[1:]:
-        stored = posterior._read_shipped(name)
-        np.testing.assert_array_equal(stored["draws"], first["draws"])
-        np.testing.assert_array_equal(stored["full_model_log_weight"], first["full_model_log_weight"])
-    written = {}
-    monkeypatch.setattr(posterior, "full_model_log_weights", lambda *a: pytest.fail("recomputed"))
-    monkeypatch.setattr(posterior, "_write_posterior", lambda path, meta, **arrays: written.update(arrays) or path)
-    posterior.weigh_shipped(*setup(names[1]), load_base, weights=first["full_model_log_weight"])
-    assert written["full_model_log_weight"] is first["full_model_log_weight"]
-    np.testing.assert_array_equal(written["draws"], first["draws"])

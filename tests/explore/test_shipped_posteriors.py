@@ -130,3 +130,24 @@ def test_the_surfaces_fast_path_is_the_full_model_at_the_posteriors_draws(preset
         assert judged.sum() >= 100 and np.max(np.abs(surface - full)[judged]) <= 0.3
         group = model_log10_ber(m.design, paths, values, m)
         assert np.max(np.abs(group - full)[judged]) > 1.0
+
+
+def test_presets_of_one_chain_share_its_weights_which_are_written_not_recomputed(monkeypatch):
+    """The four production presets share one chain (``shared_chain``): their shipped draws and full-model
+    weights are the same arrays, so ``tools/posteriors.py`` computes the weights once per chain (34 s for
+    the four in session 15, against 4 x 32 s) and writes them to the others as they are."""
+    from mosaiclink.explore import posterior
+
+    names = ("mosaic-400g", "mosaic-800g", "mosaic-1.6t", "mosaic-3.2t")
+    assert len({posterior.shared_chain(*_inputs(name), load_base) for name in names}) == 1
+    first = posterior._read_shipped(names[0])
+    for name in names[1:]:
+        stored = posterior._read_shipped(name)
+        np.testing.assert_array_equal(stored["draws"], first["draws"])
+        np.testing.assert_array_equal(stored["full_model_log_weight"], first["full_model_log_weight"])
+    written = {}
+    monkeypatch.setattr(posterior, "full_model_log_weights", lambda *a: pytest.fail("recomputed"))
+    monkeypatch.setattr(posterior, "_write_posterior", lambda path, meta, **arrays: written.update(arrays) or path)
+    posterior.weigh_shipped(*_inputs(names[1]), load_base, weights=first["full_model_log_weight"])
+    assert written["full_model_log_weight"] is first["full_model_log_weight"]
+    np.testing.assert_array_equal(written["draws"], first["draws"])
