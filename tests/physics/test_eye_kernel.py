@@ -20,14 +20,22 @@ ULP = np.finfo(float).eps
 
 
 def test_ndtr_agrees_with_scipy_to_a_few_ulp_across_both_tails():
-    """Every branch (erf near 0, erfc P/Q below 8, R/S beyond) and the branch edges."""
+    """Every branch (erf near 0, erfc P/Q below 8, R/S beyond) and the branch edges. The kernel
+    contracts a * b + c into fused multiply-adds (one rounding where SciPy's rounds twice), so the
+    two round differently: measured 5.5 ulp at most (1.2e-15); in the erf branch (|x| < sqrt 2) the
+    difference of erf's is divided by 1/2 + erf/2 there (up to 6.4x where it cancels), measured 1.5
+    ulp of erf; a subnormal result (below 2.2e-308) is within 2 of the smallest subnormal."""
     edges = np.sqrt(2.0) * np.array([1.0, 8.0])
     x = np.concatenate([np.linspace(-38.0, 38.0, 40_001), edges, -edges, np.nextafter(edges, 0), [0.0, -0.0]])
     got = np.array([ndtr(v) for v in x])
     expected = scipy_ndtr(x)
     assert np.array_equal(got == 0.0, expected == 0.0)  # the same underflow (z^2 > Cephes' MAXLOG)
-    nonzero = expected > 0.0
-    assert np.max(np.abs(got[nonzero] / expected[nonzero] - 1.0)) <= 4 * ULP  # measured 2 ulp (4.4e-16)
+    normal = expected >= np.finfo(float).tiny
+    cancellation = np.where(np.abs(x) < np.sqrt(2.0), 0.5 / np.maximum(expected, 0.5 * np.finfo(float).tiny), 1.0)
+    relative = np.abs(got[normal] / expected[normal] - 1.0) / np.maximum(cancellation[normal], 1.0)
+    assert np.max(relative) <= 8 * ULP
+    subnormal = (expected > 0.0) & ~normal
+    assert np.max(np.abs(got[subnormal] - expected[subnormal])) <= 4 * np.finfo(float).smallest_subnormal
 
 
 def test_ndtr_limits_and_nan():
