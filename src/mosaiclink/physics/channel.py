@@ -7,7 +7,7 @@ the photocurrent-referred pulse at the nominal sampling instant and the jittered
 
 Notes
 -----
-1. FFE taps from the nominal instant's samples (``equalizer.solve_ffe``: MMSE with the noise
+1. FFE taps from the nominal instant's samples (``equalizer.equalize``: MMSE with the noise
    autocorrelation :math:`\tfrac12(S_0 + S_1)\,r(kT)`, or zero-forcing), main tap normalised to
    1, applied to the samples of every instant (taps fixed: the receiver adapts to the average
    instant);
@@ -80,21 +80,8 @@ def decide(
     xt_ratio : (batch, A) aggressor light in this detector over own
     weights : (J,) weights of the instants (``ber.sampling_offsets``)
     """
-    samples = np.asarray(samples, dtype=float)
-    nominal = samples[:, 0]
-    eq = equalizer_spec
     psd_0, psd_1 = np.asarray(psd_0, dtype=float), np.asarray(psd_1, dtype=float)
-    if equalizer.ffe_active(eq):
-        density = 0.5 * (psd_0 + psd_1)[:, None] * autocorr_hz
-        taps = equalizer.solve_ffe(nominal, cursor_index, eq, density)
-        main = taps[:, eq.ffe_precursor_taps : eq.ffe_precursor_taps + 1]
-        unit = (np.arange(eq.ffe_taps) == eq.ffe_precursor_taps).astype(float)
-        taps = np.where(np.abs(main) > 0, taps / np.where(main == 0, 1.0, main), unit)
-        g = equalizer.apply_ffe(samples, taps[:, None, :], eq.ffe_precursor_taps)
-    else:
-        taps = np.ones((nominal.shape[0], 1))
-        g = samples
-    gain = equalizer.noise_gain(taps, np.asarray(autocorr_hz)[..., : taps.shape[-1]])
+    taps, g, gain = equalizer.equalize(samples, cursor_index, equalizer_spec, 0.5 * (psd_0 + psd_1), autocorr_hz)
     sigma_0, sigma_1 = np.sqrt(psd_0 * gain), np.sqrt(psd_1 * gain)
     xt = np.asarray(xt_ratio, dtype=float)
     g0 = g[:, 0]

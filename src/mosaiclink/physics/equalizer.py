@@ -16,7 +16,8 @@ around its mean) and noise autocorrelation :math:`R_n`:
 ch. 2). Zero-forcing taps force :math:`g_m = \\delta_m` on the ``ffe_taps`` samples around the
 cursor. The FFE transfer function is :math:`\\sum_k c_k e^{-i2\\pi f kT}`, used to colour the noise.
 Solves are batched over channels: zero-forcing with ``numpy.linalg.solve``, MMSE (symmetric
-positive definite) by Gaussian elimination vectorized over the batch.
+positive definite) by Gaussian elimination vectorized over the batch, or, for a large batch, the
+same steps in one compiled loop per row (:func:`equalize`).
 
 *Noise through the equalizer.* White input noise of one-sided density :math:`S` through the
 receiver, CTLE and FFE has variance :math:`S\\,c^T R c`, with :math:`R_{kl} = r(|k-l|T)` and
@@ -45,6 +46,7 @@ import numpy as np
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import EqualizerSpec, ReceiverSpec
 from mosaiclink.physics import _complex, receiver
+from mosaiclink.physics._compiled import CompileGate
 
 NOISE_GRID_POINTS = 49
 NOISE_GRID_SPAN = 4.0
@@ -102,14 +104,24 @@ def solve_ffe(symbol_samples, cursor_index: int, equalizer: EqualizerSpec, noise
     batch = h.shape[:-1] if noise is None else np.broadcast_shapes(h.shape[:-1], noise.shape[:-1])
     r = np.empty((n_taps, n_taps) + batch)
     p = np.zeros((n_taps,) + batch)
-    for k in range(n_taps):  # loops over tap pairs, not designs
+    for k in range(n_taps):  # loops over tap pairs and samples, not designs
         for lag in range(n_taps - k):
             lo, hi = max(0, pre - k, lag), min(n, n + pre - k)
-            value = 0.25 * np.einsum("...j,...j->...", h[..., lo:hi], h[..., lo - lag : hi - lag])
+            value = 0.25 * _sequential_sum(h[..., j] * h[..., j - lag] for j in range(lo, hi))
             r[k, k + lag] = r[k + lag, k] = value if noise is None else value + noise[..., lag]
         if 0 <= cursor_index - k + pre < n:
             p[k] = 0.25 * h[..., cursor_index - k + pre]
     return _solve_spd(r, p)
+
+
+def _sequential_sum(terms):
+    """0 + t_0 + t_1 + ... in that order (elementwise): the order of the compiled equalizer's
+    sums (:mod:`mosaiclink.physics._ffe_kernel`), so that the two paths give the same numbers bit
+    for bit (a pairwise or SIMD dot product rounds otherwise)."""
+    total = 0.0
+    for term in terms:
+        total = total + term
+    return np.asarray(total, dtype=float)
 
 
 def _solve_spd(a, b):
@@ -127,7 +139,7 @@ def _solve_spd(a, b):
         b[j + 1 :] -= factor * b[j]
     x = np.empty_like(b)
     for j in range(n - 1, -1, -1):
-        x[j] = (b[j] - np.sum(a[j, j + 1 :] * x[j + 1 :], axis=0)) / a[j, j]
+        x[j] = (b[j] - _sequential_sum(a[j, m] * x[m] for m in range(j + 1, n))) / a[j, j]
     return np.moveaxis(x, 0, -1)
 
 
@@ -180,11 +192,50 @@ def noise_autocorrelation_hz(
     return out
 
 
+COMPILED_ROWS = 2048  # from this many rows on (or once Numba is loaded) an MMSE equalization runs compiled
+_FFE_GATE = CompileGate(COMPILED_ROWS)
+
+
+def equalize(
+    samples, cursor_index: int, equalizer: EqualizerSpec, noise_density, autocorr, compiled: bool | None = None
+):
+    """The FFE of the channel core (``channel.decide``): its taps (batch, T) solved from the nominal
+    instant (``samples[:, 0]``) of the symbol-spaced samples (batch, J, n) and normalised to a unit
+    main tap, the equalized samples of every instant (batch, J, n) and the noise gain
+    :math:`c^T R c` (batch,) (module Notes). ``noise_density`` (batch,): the mean of the two levels'
+    input-referred densities (A^2/Hz); ``autocorr`` (taps,) or (batch, taps): the unit-density
+    autocorrelation (:func:`noise_autocorrelation_hz`). Without an FFE: one unit tap, the samples, r(0).
+
+    From :data:`COMPILED_ROWS` rows on (or once Numba is loaded) an MMSE equalization runs one
+    compiled loop per row (:func:`mosaiclink.physics._ffe_kernel.mmse_equalize_rows`: the same
+    operations in the same order, identical results); ``compiled`` forces the choice."""
+    samples = np.asarray(samples, dtype=float)
+    rows = samples.shape[0]
+    autocorr = np.asarray(autocorr, dtype=float)
+    if not ffe_active(equalizer):
+        taps = np.ones((rows, 1))
+        return taps, samples, noise_gain(taps, autocorr[..., :1])
+    count, pre = equalizer.ffe_taps, equalizer.ffe_precursor_taps
+    density = np.asarray(noise_density, dtype=float)[:, None] * autocorr
+    if equalizer.ffe_method == "mmse" and _FFE_GATE.compiled(rows, compiled):
+        from mosaiclink.physics._ffe_kernel import mmse_equalize_rows
+
+        taps, g, gain = np.empty((rows, count)), np.empty(samples.shape), np.empty(rows)
+        lags = np.ascontiguousarray(np.broadcast_to(autocorr, (rows, autocorr.shape[-1])))
+        mmse_equalize_rows(samples, cursor_index, pre, np.ascontiguousarray(density), lags, taps, g, gain)
+        return taps, g, gain
+    taps = solve_ffe(samples[:, 0], cursor_index, equalizer, density)
+    main = taps[:, pre : pre + 1]
+    unit = (np.arange(count) == pre).astype(float)
+    taps = np.where(np.abs(main) > 0, taps / np.where(main == 0, 1.0, main), unit)
+    g = apply_ffe(samples, taps[:, None, :], pre)
+    return taps, g, noise_gain(taps, autocorr[..., :count])
+
+
 def noise_gain(taps, autocorr):
     """c^T R c: the noise variance per unit input density through an FFE with taps ``c`` (..., T),
     R the Toeplitz matrix of ``autocorr`` (..., >= T) at the tap lags."""
     c = np.asarray(taps, dtype=float)
     r = np.asarray(autocorr, dtype=float)
     n = c.shape[-1]
-    lags = np.abs(np.arange(n)[:, None] - np.arange(n)[None, :])
-    return np.einsum("...k,...kl,...l->...", c, r[..., lags], c)
+    return _sequential_sum(c[..., k] * r[..., abs(k - m)] * c[..., m] for k in range(n) for m in range(n))
