@@ -70,25 +70,43 @@ def _real_product(spectra, stacked):
     return np.ascontiguousarray(spectra, dtype=np.complex128).view(np.float64) @ stacked
 
 
-def _rotations(t_bits, harmonics: int, span_bits: int) -> np.ndarray:
-    r"""The rotations :math:`z^k = e^{i 2\pi \nu_k t}` (instants..., K) of the harmonics at the
-    instants ``t_bits``, :math:`z = e^{i 2\pi t / span}`: one complex exponential per instant, the
-    powers by doubling (:math:`z^{m + j} = z^m z^j`, :math:`z^{2m} = (z^m)^2`: a rounding error
-    growing as log2 k, in as many array products over all the instants). The harmonics are the
-    last axis, as :func:`symbol_samples`' matrix product takes them (no transposed copy)."""
+def rotated_spectra(h, t_bits, span_bits: int, compiled: bool | None = None) -> np.ndarray:
+    r"""Each spectrum's harmonics rotated to each of its instants, :math:`H_k z^k` (batch, J, K) with
+    :math:`z = e^{i 2\pi t / span}` at the instants ``t_bits`` (batch, J): one complex exponential per
+    instant, the powers by doubling (:math:`z^{m + j} = z^m z^j`, :math:`z^{2m} = (z^m)^2`: a rounding
+    error growing as log2 k, in as many array products over all the instants). The harmonics are the
+    last axis, as :func:`symbol_samples`' matrix product takes them (no transposed copy). Written in
+    real arithmetic (NumPy's complex product may fuse its multiply-adds), the operations of the
+    compiled loop (:func:`mosaiclink.physics._rotation_kernel.rotated_spectra`) in its order: from
+    :data:`COMPILED_ROWS` spectra on (or once Numba is loaded) that loop runs instead, with the same
+    results bit for bit (``tests/physics/test_sampling.py``); ``compiled`` forces the choice."""
+    h = np.asarray(h, dtype=np.complex128)
     t = np.asarray(t_bits, dtype=float)
-    rotation = np.empty((*t.shape, harmonics), dtype=np.complex128)
-    rotation[..., 0] = 1.0
     phase = 2.0 * np.pi * t / span_bits
-    z = np.empty(t.shape, dtype=np.complex128)
-    np.cos(phase, out=z.real)
-    np.sin(phase, out=z.imag)
+    z_re, z_im = np.cos(phase), np.sin(phase)
+    harmonics = h.shape[-1]
+    out = np.empty((*t.shape, harmonics), dtype=np.complex128)
+    if _ROTATION_GATE.compiled(h.shape[0], compiled):
+        from mosaiclink.physics._rotation_kernel import rotated_spectra as loop
+
+        return loop(np.ascontiguousarray(h), z_re, z_im, out)
+    re, im = np.empty(out.shape), np.empty(out.shape)
+    re[..., 0], im[..., 0] = 1.0, 0.0
     m = 1
     while m < harmonics:
-        np.multiply(rotation[..., : min(m, harmonics - m)], z[..., None], out=rotation[..., m : 2 * m])
-        z = z * z
+        part = min(m, harmonics - m)
+        a_re, a_im, zr, zi = re[..., :part], im[..., :part], z_re[..., None], z_im[..., None]
+        re[..., m : m + part] = a_re * zr - a_im * zi
+        im[..., m : m + part] = a_re * zi + a_im * zr
+        z_re, z_im = z_re * z_re - z_im * z_im, z_re * z_im + z_im * z_re
         m *= 2
-    return rotation
+    h_re, h_im = h.real[:, None, :], h.imag[:, None, :]
+    out.real = re * h_re - im * h_im
+    out.imag = re * h_im + im * h_re
+    return out
+
+
+_ROTATION_GATE = CompileGate(COMPILED_ROWS)
 
 
 @lru_cache(maxsize=16)
@@ -168,8 +186,7 @@ def symbol_samples(h, cursor_bits, span_bits: int, pre_bits: int, bits: int, off
     """
     cursor = np.asarray(cursor_bits, dtype=float)
     jitter = np.zeros(1) if offsets_bits is None else np.asarray(offsets_bits, dtype=float)
-    advanced = _rotations(cursor[:, None] + jitter, h.shape[-1], span_bits)  # (batch, J, K)
-    advanced *= h[:, None, :]
+    advanced = rotated_spectra(h, cursor[:, None] + jitter, span_bits)  # (batch, J, K)
     samples = _real_product(advanced.reshape(-1, h.shape[-1]), _lag_table(h.shape[-1], span_bits, pre_bits, bits))
     samples = samples.reshape(h.shape[0], advanced.shape[1], bits)
     return samples[:, 0] if offsets_bits is None else samples
