@@ -46,13 +46,14 @@ def test_grid_sweep_size_is_an_exact_integer_not_a_wrapped_int64():
 
 def test_sweep_estimates_are_the_measured_rates_range():
     """A sweep's estimate is its designs over the slowest and fastest full-row rates measured through
-    ``mosaic sweep`` (270 and 390 designs/s, session 15; it was 27,000/s, the nominal row's, ~100x
-    short): 50,000 designs (examples/sweep-led-lhs.toml, 128 s measured) read 128-185 s."""
+    ``mosaic sweep`` (360 and 520 designs/s, session 16; 270 and 390 in session 15; it was 27,000/s,
+    the nominal row's, ~100x short): 50,000 designs (examples/sweep-led-lhs.toml, 95.7 s measured)
+    read 96-139 s."""
     fast_s, slow_s = workload.sweep_seconds(50_000)
-    assert (fast_s, slow_s) == pytest.approx((50_000 / 390, 50_000 / 270))
-    assert workload.sweep_estimate(50_000) == "2.14-3.09 min"
-    assert workload.sweep_estimate(5_600) == "14.4-20.7 s"
-    assert workload.sweep_estimate(10**7) == "7.12-10.3 h"
+    assert (fast_s, slow_s) == pytest.approx((50_000 / 520, 50_000 / 360))
+    assert workload.sweep_estimate(50_000) == "1.6-2.31 min"
+    assert workload.sweep_estimate(5_600) == "10.8-15.6 s"
+    assert workload.sweep_estimate(10**7) == "5.34-7.72 h"
 
 
 def test_sample_matrix_beyond_memory_is_refused(monkeypatch):
@@ -65,7 +66,7 @@ def test_sample_matrix_beyond_memory_is_refused(monkeypatch):
 def test_sampled_sweeps_beyond_what_is_drawn_up_front_are_refused():
     """1e8 Latin-hypercube designs ran past 120 s at 4.2 GB before storing one (issue 26)."""
     mapping = {"sampler": "lhs", "samples": 10**8, "parameters": {"link.length_m": {"range": [1.0, 9.0]}}}
-    message = r"^samples = 1e\+08: more than 1e\+07, .* \(estimated 71\.2-103 h on one core\)"
+    message = r"^samples = 1e\+08: more than 1e\+07, .* \(estimated 53\.4-77\.2 h on one core\)"
     with pytest.raises(ConfigError, match=message):
         load_sweep(mapping, METRICS)
 
@@ -112,12 +113,12 @@ def test_channel_ranges_stop_at_the_largest_array():
 
 def test_uncertainty_estimates_span_no_draw_to_every_draw_ranked_by_itself():
     """``mosaic uncertainty`` prints the range its work bound spans: 1,000 samples of the 800G (460
-    channels) 3.6-50 s, of the prototype (100) 3.6-14 s (session 15: 4.5 s and 13.3 s of CPU, the
+    channels) 2.5-35 s, of the prototype (100) 2.5-10 s (session 16: 3.4 s and 10.3 s of CPU, the
     800G's draws almost never ranked by themselves, the prototype's mostly); the bound refuses by
-    the upper end."""
-    assert workload.uncertainty_estimate(1_000, 460) == "3.6-50 s"
-    assert workload.uncertainty_estimate(1_000, 100) == "3.6-14 s"
-    upper = float(workload.uncertainty_estimate(18_000, 460).split("-")[1].removesuffix(" s").replace(",", ""))
-    assert upper == pytest.approx(workload.check_uncertainty_samples(18_000, 460), abs=0.5)
+    the upper end (900 s: 25,936 samples of the 800G)."""
+    assert workload.uncertainty_estimate(1_000, 460) == "2.5-35 s"
+    assert workload.uncertainty_estimate(1_000, 100) == "2.5-10 s"
+    upper = float(workload.uncertainty_estimate(25_000, 460).split("-")[1].removesuffix(" s").replace(",", ""))
+    assert upper == pytest.approx(workload.check_uncertainty_samples(25_000, 460), abs=0.5)
     with pytest.raises(ConfigError, match="every draw ranked by itself at worst"):
-        workload.check_uncertainty_samples(19_000, 460)
+        workload.check_uncertainty_samples(26_000, 460)

@@ -55,6 +55,6 @@ def test_a_sweep_over_a_minute_says_its_estimate_before_the_store_is_touched(mos
     result = mosaic("sweep", str(EXAMPLES / "sweep-led-lhs.toml"), "--store", str(tmp_path), timeout_s=120.0)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "led-lhs: 50,000 designs, estimated 2.14-3.09 min on one core",
+        "led-lhs: 50,000 designs, estimated 1.6-2.31 min on one core",
         f"error: store = '{tmp_path}': is a folder; give a regular file",
     ]
