@@ -30,7 +30,10 @@ Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :m
   :math:`d_{ii} = \Delta_0 + r_i - t_i` and :math:`d_{ik} = -p\,o_k + \Delta_0 + r_i - t_{j(k)}`
   (:math:`p` the pitch on the fibre face, :math:`\Delta_0` the nominal receive-minus-transmit
   misalignment, :math:`r, t` the drawn offsets), blur :math:`\sigma(L)` from
-  ``fiber.spread_sigma_um``;
+  ``fiber.spread_sigma_um``; the outer ring's spots are skipped (0) where
+  :func:`outer_ring_bound` proves the ring brings less than ``NEGLIGIBLE_CROSSTALK`` of the own
+  light (:meth:`Chain.captures`; the full model evaluates them, to the interval formula's
+  rounding residue there, ~1e-15);
 * crosstalk ratio :math:`\Delta P_{j} C_{ik} / (\Delta P_i C_{ii})` (:func:`crosstalk_ratio`);
 * photocurrents :math:`I_{0,1} = R_i P_{0,1} \eta\,T(L)\,C_{ii}` with the responsivity at the
   LED's drawn wavelength times the drawn responsivity scale;
@@ -65,6 +68,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr
 
 from mosaiclink.config.batched import SectionView, column_view, taken_view
 from mosaiclink.physics import ber, equalizer, fiber, microled, optics, receiver, sampling
@@ -159,16 +163,42 @@ def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.n
 
 
 def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
-    """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2):
-    the product of the two axes' ``optics.interval_capture``, a group of intervals per row."""
+    """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2)."""
+    both = _spot_captures(offsets_um, *_per_row(offsets_um.shape[0], spot_side_um, sigma_um, side_um))
+    return both[:, 0], both[:, 1:]
+
+
+def _per_row(rows: int, *values) -> tuple[np.ndarray, ...]:
+    return tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (rows,)) for v in values)
+
+
+def _spot_captures(offsets_um: np.ndarray, spot, sigma, side) -> np.ndarray:
+    """Captures (rows, spots) of the spots at ``offsets_um`` (rows, spots, 2): the product of the two
+    axes' ``optics.interval_capture``, a group of intervals per row (each interval computed alone:
+    a spot's capture does not depend on which other spots are evaluated with it)."""
     n = offsets_um.shape[0]
-    spot, sigma, side = (
-        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (spot_side_um, sigma_um, side_um)
-    )
     flat = offsets_um.reshape(n, offsets_um.shape[1] * offsets_um.shape[2])  # (rows, intervals), also for 0 rows
     along = optics.grouped_interval_capture(flat, spot, sigma, side).reshape(offsets_um.shape)
-    both = along[..., 0] * along[..., 1]
-    return both[:, 0], both[:, 1:]
+    return along[..., 0] * along[..., 1]
+
+
+_OUTER_RING = np.flatnonzero(np.max(np.abs(_OFFSETS), axis=1) == NEIGHBOUR_RADIUS)  # aggressors a ring out
+_OUTER_AXIS = np.where(np.abs(_OFFSETS[_OUTER_RING, 0]) == NEIGHBOUR_RADIUS, 0, 1)  # ... along this axis
+_INNER_SPOTS = np.setdiff1d(np.arange(1 + len(_OFFSETS)), 1 + _OUTER_RING)  # the own spot, then the inner rings'
+NEGLIGIBLE_CROSSTALK = 1e-17  # an outer ring whose crosstalk is provably below this is not evaluated (Chain.captures)
+
+
+def outer_ring_bound(offsets_um: np.ndarray, swing_ratio, own_capture, spot, sigma, side) -> np.ndarray:
+    r"""An upper bound (rows,) on the outer ring's summed crosstalk ratio (:func:`crosstalk_ratio`):
+    :math:`\sum_k |r_k|\,\Phi(-g_k) / C_{own}`, with :math:`r_k` the aggressor's swing over this
+    channel's, :math:`g_k` the gap in blur sigmas between its square spot and the detector's aperture
+    along the axis on which it is a ring out (edge to edge: :math:`(|c_k| - (s + w)/2)/\sigma`), and
+    :math:`C_{own}` the own capture. Every point of the spot lies at least :math:`g_k\sigma` from the
+    aperture along that axis, so the blurred spot puts at most :math:`\Phi(-g_k)` of its light in
+    it (and at most all of it along the other axis). NaN where an input is."""
+    gap = (np.abs(offsets_um[:, 1 + _OUTER_RING, _OUTER_AXIS]) - 0.5 * (spot + side)[:, None]) / sigma[:, None]
+    outer = np.abs(np.asarray(swing_ratio)[:, _OUTER_RING]) * ndtr(-gap)
+    return outer.sum(axis=1) / np.maximum(own_capture, 1e-300)
 
 
 def _full(value, size: int) -> np.ndarray:
@@ -379,9 +409,24 @@ class Chain:
 
     def captures(self, length_m) -> tuple[np.ndarray, np.ndarray]:
         """Own capture (rows,) and each aggressor's capture (rows, K) by this detector, before the
-        receive concentrator, at ``length_m``."""
+        receive concentrator, at ``length_m``. The outer ring's spots of a row whose outer ring
+        provably brings less than :data:`NEGLIGIBLE_CROSSTALK` of its own light (:func:`outer_ring_bound`:
+        Gaussian tails 9 and more blur sigmas out, ~1e-19 and below) are not evaluated and capture 0:
+        16 of the 25 spots, the same row's value whatever its batch; the others are those of the
+        whole row (each spot is computed alone)."""
+        n = self.rows
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
-        return _captures_at(self._capture_offsets_um, self.spot_side_um, sigma, self.side_um)
+        spot, blur, side = _per_row(n, self.spot_side_um, np.maximum(sigma, 1e-9), self.side_um)  # optics' floor
+        offsets = self._capture_offsets_um
+        inner = _spot_captures(offsets[:, _INNER_SPOTS], spot, blur, side)
+        own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
+        xt[:, _INNER_SPOTS[1:] - 1] = inner[:, 1:]
+        bound = outer_ring_bound(offsets, self.aggressor_swing_ratio, own, spot, blur, side)
+        lit = np.flatnonzero(~(bound <= NEGLIGIBLE_CROSSTALK))  # NaN: evaluated
+        if lit.size:
+            outer = offsets[lit][:, 1 + _OUTER_RING]
+            xt[np.ix_(lit, _OUTER_RING)] = _spot_captures(outer, spot[lit], blur[lit], side[lit])
+        return own, xt
 
     # length-independent factors of at_length, computed on its first call (a reach search calls it
     # at many lengths): the capture geometry, the fibre's two time spreads per metre in bits (both
