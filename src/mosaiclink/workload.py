@@ -27,7 +27,8 @@ SWEEP_DESIGNS_PER_S = (360.0, 520.0)
 with both reach searches, power, FIT and the store's writes, through ``mosaic sweep`` on the 2-core
 VM (session 16, its compiled equalizer and rotations and the eye's fused multiply-adds):
 ``examples/sweep-800g-grid.toml`` 5,600 designs in 15.3 s (367/s), ``examples/sweep-led-lhs.toml``
-50,000 in 95.7 s (522/s); session 15 measured 272/s and 389/s. A design ranked by itself (its own
+50,000 in 95.7 s (522/s); with the outer ring's bound 372/s and 533/s; session 15 measured 272/s
+and 389/s. A design ranked by itself (its own
 reference, docs/models.md "Population fast path") costs more: its array's every channel. (Until
 session 15 this was 27,000/s, the rate of the nominal channel's row before the population fast
 path: estimates were ~100x short.)"""
