@@ -201,7 +201,8 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
     np.testing.assert_array_equal(xt[:, inner], full_xt[:, inner])
     spot, blur, side = (np.broadcast_to(np.asarray(v, float), own.shape) for v in (c.spot_side_um, sigma, c.side_um))
     blur = np.maximum(blur, 1e-9)
-    bound = chain_module.outer_ring_bound(c._capture_offsets_um, c.aggressor_swing_ratio, own, spot, blur, side)
+    gap_um = chain_module.outer_ring_gap_um(c._capture_offsets_um, spot, side)
+    bound = chain_module.outer_ring_bound(gap_um, c.aggressor_swing_ratio[:, outer], own, blur)
     skipped = bound <= chain_module.NEGLIGIBLE_CROSSTALK
     assert np.all(xt[np.ix_(skipped, outer)] == 0.0)
     np.testing.assert_array_equal(xt[np.ix_(~skipped, outer)], full_xt[np.ix_(~skipped, outer)])

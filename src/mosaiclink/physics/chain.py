@@ -164,12 +164,9 @@ def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.n
 
 def _captures_at(offsets_um: np.ndarray, spot_side_um, sigma_um, side_um) -> tuple[np.ndarray, np.ndarray]:
     """Own (rows,) and aggressor (rows, K) captures of the spots at ``offsets_um`` (rows, 1 + K, 2)."""
-    both = _spot_captures(offsets_um, *_per_row(offsets_um.shape[0], spot_side_um, sigma_um, side_um))
+    n = offsets_um.shape[0]
+    both = _spot_captures(offsets_um, _full(spot_side_um, n), _full(sigma_um, n), _full(side_um, n))
     return both[:, 0], both[:, 1:]
-
-
-def _per_row(rows: int, *values) -> tuple[np.ndarray, ...]:
-    return tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (rows,)) for v in values)
 
 
 def _spot_captures(offsets_um: np.ndarray, spot, sigma, side) -> np.ndarray:
@@ -188,16 +185,22 @@ _INNER_SPOTS = np.setdiff1d(np.arange(1 + len(_OFFSETS)), 1 + _OUTER_RING)  # th
 NEGLIGIBLE_CROSSTALK = 1e-17  # an outer ring whose crosstalk is provably below this is not evaluated (Chain.captures)
 
 
-def outer_ring_bound(offsets_um: np.ndarray, swing_ratio, own_capture, spot, sigma, side) -> np.ndarray:
+def outer_ring_gap_um(offsets_um: np.ndarray, spot_side_um, side_um) -> np.ndarray:
+    """Edge-to-edge gap (rows, outer ring) between each outer spot at ``offsets_um`` (rows, 1 + K, 2)
+    and the detector's aperture, along the axis on which the spot is a ring out: :math:`|c_k| - (s + w)/2`."""
+    half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
+    return np.abs(offsets_um[:, 1 + _OUTER_RING, _OUTER_AXIS]) - np.reshape(half, (-1, 1))
+
+
+def outer_ring_bound(gap_um: np.ndarray, swing_ratio, own_capture, blur_um) -> np.ndarray:
     r"""An upper bound (rows,) on the outer ring's summed crosstalk ratio (:func:`crosstalk_ratio`):
-    :math:`\sum_k |r_k|\,\Phi(-g_k) / C_{own}`, with :math:`r_k` the aggressor's swing over this
-    channel's, :math:`g_k` the gap in blur sigmas between its square spot and the detector's aperture
-    along the axis on which it is a ring out (edge to edge: :math:`(|c_k| - (s + w)/2)/\sigma`), and
-    :math:`C_{own}` the own capture. Every point of the spot lies at least :math:`g_k\sigma` from the
-    aperture along that axis, so the blurred spot puts at most :math:`\Phi(-g_k)` of its light in
-    it (and at most all of it along the other axis). NaN where an input is."""
-    gap = (np.abs(offsets_um[:, 1 + _OUTER_RING, _OUTER_AXIS]) - 0.5 * (spot + side)[:, None]) / sigma[:, None]
-    outer = np.abs(np.asarray(swing_ratio)[:, _OUTER_RING]) * ndtr(-gap)
+    :math:`\sum_k |r_k|\,\Phi(-g_k / \sigma) / C_{own}`, with :math:`g_k` the ring's gaps
+    (:func:`outer_ring_gap_um`), :math:`r_k` its swings over this channel's (rows, outer ring),
+    :math:`\sigma` the blur (rows,) and :math:`C_{own}` the own capture. Every point of a spot lies at
+    least :math:`g_k` from the aperture along that axis, so the blurred spot puts at most
+    :math:`\Phi(-g_k/\sigma)` of its light in it (and at most all of it along the other axis). NaN
+    where an input is."""
+    outer = np.abs(swing_ratio) * ndtr(-gap_um / np.reshape(blur_um, (-1, 1)))
     return outer.sum(axis=1) / np.maximum(own_capture, 1e-300)
 
 
@@ -416,16 +419,15 @@ class Chain:
         whole row (each spot is computed alone)."""
         n = self.rows
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
-        spot, blur, side = _per_row(n, self.spot_side_um, np.maximum(sigma, 1e-9), self.side_um)  # optics' floor
-        offsets = self._capture_offsets_um
-        inner = _spot_captures(offsets[:, _INNER_SPOTS], spot, blur, side)
+        blur = _full(np.maximum(sigma, optics.MIN_BLUR_UM), n)
+        inner_offsets, outer_offsets, gap_um, outer_swing = self._rings
+        inner = _spot_captures(inner_offsets, self.spot_side_um, blur, self.side_um)
         own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
         xt[:, _INNER_SPOTS[1:] - 1] = inner[:, 1:]
-        bound = outer_ring_bound(offsets, self.aggressor_swing_ratio, own, spot, blur, side)
-        lit = np.flatnonzero(~(bound <= NEGLIGIBLE_CROSSTALK))  # NaN: evaluated
+        lit = np.flatnonzero(~(outer_ring_bound(gap_um, outer_swing, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
         if lit.size:
-            outer = offsets[lit][:, 1 + _OUTER_RING]
-            xt[np.ix_(lit, _OUTER_RING)] = _spot_captures(outer, spot[lit], blur[lit], side[lit])
+            captured = _spot_captures(outer_offsets[lit], self.spot_side_um[lit], blur[lit], self.side_um[lit])
+            xt[np.ix_(lit, _OUTER_RING)] = captured
         return own, xt
 
     # length-independent factors of at_length, computed on its first call (a reach search calls it
@@ -435,6 +437,18 @@ class Chain:
     @cached_property
     def _capture_offsets_um(self) -> np.ndarray:
         return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
+
+    @cached_property
+    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The own and inner spots' offsets (rows, 9, 2), the outer ring's (rows, 16, 2), its gaps
+        (:func:`outer_ring_gap_um`) and its aggressors' swings over this channel's (rows, 16)."""
+        offsets = self._capture_offsets_um
+        return (
+            offsets[:, _INNER_SPOTS],
+            offsets[:, 1 + _OUTER_RING],
+            outer_ring_gap_um(offsets, self.spot_side_um, self.side_um),
+            self.aggressor_swing_ratio[:, _OUTER_RING],
+        )
 
     @cached_property
     def _spread_bits_per_m(self) -> tuple[np.ndarray, np.ndarray]:

@@ -214,6 +214,7 @@ def concentrator_fraction(coupling: Batchable[CouplingSpec], pitch_um, photodiod
 _TAIL_WIDTH = 0.125  # the tail table's interval in a (see interval_capture)
 _TAIL_DEGREE = 8  # degree of its polynomial on each interval
 _TAIL_A_MAX = 39.0  # exp(-a^2/2) is 0.0 in float64 from a = 38.61 on: the table ends here
+MIN_BLUR_UM = 1e-9  # the blur the capture takes at least (a sharper spot is a step at this scale)
 _CF_TERMS = 200  # of the Mills-ratio continued fraction: converged to rounding for a >= 2
 COMPILED_CAPTURES = 100_000  # from this many intervals on (2,000 rows of the chain) the compiled loops run
 _CAPTURE_GATE = CompileGate(COMPILED_CAPTURES)
@@ -343,7 +344,7 @@ def grouped_interval_capture(offset_um, spot_side_um, sigma_um, width_um, compil
     c = np.ascontiguousarray(offset_um, dtype=float)
     groups, per_group = c.shape
     s, w = _f(spot_side_um), _f(width_um)
-    sig = np.maximum(_f(sigma_um), 1e-9)
+    sig = np.maximum(_f(sigma_um), MIN_BLUR_UM)
     thin = s < 1e-3 * sig
     any_thin = bool(thin.any())
     s_safe = np.where(thin, 1.0, s) if any_thin else s
