@@ -181,10 +181,14 @@ def _far_axis_capture(offset_um, spot_um, side_um, sigma_um):
 def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset, length_m, misalignment, seed):
     """``Chain.captures`` against every spot evaluated (``_captures_at``, the full model's) on the presets'
     arrays from 0 to 300 m (the blur growing until the outer ring matters: 4.9e-5 of the own light on
-    the 3.2T at 100 m): the own and inner-ring captures identical, an evaluated outer ring identical,
-    a skipped one 0 and its bound (``outer_ring_bound``) at most ``NEGLIGIBLE_CROSSTALK``; the bound's
-    premise, each outer spot's capture along its far axis at most Phi(-gap), checked against a quadrature
-    of the blurred spot (the interval formula returns its rounding residue there, ~1e-15)."""
+    the 3.2T at 100 m): the own and inner-ring captures identical, an evaluated outer ring identical
+    (and its crosstalk ratios those of every aggressor's operating point), a skipped one 0. The bound
+    (``outer_ring_bound``) against the ring's true sum, sum_k |r_k| Phi(-g_k / sigma) / own, from each
+    spot's own gap and every aggressor's solved operating point (``aggressor_swing_ratio``): the swing
+    ceilings (unit IQE) at least the swings, the smallest gap the per-spot gaps' minimum, the bound at
+    least the sum. Its premise, each outer spot's capture along its far axis at most Phi(-gap), checked
+    against a quadrature of the blurred spot (the interval formula returns its rounding residue there,
+    ~1e-15)."""
     from scipy.special import ndtr
 
     from mosaiclink.physics import chain as chain_module
@@ -192,23 +196,35 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
 
     design = with_overrides(load_preset(preset), {"variation.misalignment_sigma_um": misalignment})
     c = Chain.per_channel(design, design_variation(design, seed))
+    at = c.at_length(length_m)
     own, xt = c.captures(length_m)
     sigma = fiber.spread_sigma_um(c.sigma0_um, design.fiber.core_coupling_um2_per_m, length_m)
-    full_own, full_xt = chain_module._captures_at(c._capture_offsets_um, c.spot_side_um, sigma, c.side_um)
+    offsets = chain_module.capture_offsets_um(c.draw, c.pitch_f_um, c.nominal_offset_um)
+    full_own, full_xt = chain_module._captures_at(offsets, c.spot_side_um, sigma, c.side_um)
     outer = chain_module._OUTER_RING
     inner = np.setdiff1d(np.arange(xt.shape[1]), outer)
     np.testing.assert_array_equal(own, full_own)
     np.testing.assert_array_equal(xt[:, inner], full_xt[:, inner])
     spot, blur, side = (np.broadcast_to(np.asarray(v, float), own.shape) for v in (c.spot_side_um, sigma, c.side_um))
     blur = np.maximum(blur, 1e-9)
-    gap_um = chain_module.outer_ring_gap_um(c._capture_offsets_um, spot, side)
-    bound = chain_module.outer_ring_bound(gap_um, c.aggressor_swing_ratio[:, outer], own, blur)
+    swing = c.aggressor_swing_ratio  # every ring's operating points solved
+    gaps = np.abs(offsets[:, 1 + outer, chain_module._OUTER_AXIS]) - 0.5 * (spot + side)[:, None]
+    gap_um = chain_module.outer_ring_gap_um(c.draw, c.pitch_f_um, c.nominal_offset_um, spot, side)
+    np.testing.assert_array_equal(gap_um, gaps.min(axis=1))
+    _, _, ceiling = c._rings
+    assert np.all(ceiling >= np.abs(swing[:, outer]).sum(axis=1))
+    bound = chain_module.outer_ring_bound(gap_um, ceiling, own, blur)
+    true_sum = (np.abs(swing[:, outer]) * ndtr(-gaps / blur[:, None])).sum(axis=1) / own
+    assert np.all(bound >= true_sum)
     skipped = bound <= chain_module.NEGLIGIBLE_CROSSTALK
-    assert np.all(xt[np.ix_(skipped, outer)] == 0.0)
+    assert np.all(xt[np.ix_(skipped, outer)] == 0.0) and np.all(at.xt_ratio[np.ix_(skipped, outer)] == 0.0)
     np.testing.assert_array_equal(xt[np.ix_(~skipped, outer)], full_xt[np.ix_(~skipped, outer)])
+    lit = ~skipped
+    expected = chain_module.crosstalk_ratio(1.0, swing[lit], full_xt[lit], own[lit])
+    np.testing.assert_array_equal(at.xt_ratio[lit], expected)
     for row in np.flatnonzero(skipped)[:2]:
         for k, axis in zip(outer, chain_module._OUTER_AXIS, strict=True):
-            offset = c._capture_offsets_um[row, 1 + k, axis]
+            offset = offsets[row, 1 + k, axis]
             gap = (abs(offset) - 0.5 * (spot[row] + side[row])) / blur[row]
             assert _far_axis_capture(offset, spot[row], side[row], blur[row]) <= ndtr(-gap) * (1 + 1e-9)
     if preset == "mosaic-3.2t" and length_m >= 100.0:

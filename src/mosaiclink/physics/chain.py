@@ -30,10 +30,10 @@ Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :m
   :math:`d_{ii} = \Delta_0 + r_i - t_i` and :math:`d_{ik} = -p\,o_k + \Delta_0 + r_i - t_{j(k)}`
   (:math:`p` the pitch on the fibre face, :math:`\Delta_0` the nominal receive-minus-transmit
   misalignment, :math:`r, t` the drawn offsets), blur :math:`\sigma(L)` from
-  ``fiber.spread_sigma_um``; the outer ring's spots are skipped (0) where
-  :func:`outer_ring_bound` proves the ring brings less than ``NEGLIGIBLE_CROSSTALK`` of the own
-  light (:meth:`Chain.captures`; the full model evaluates them, to the interval formula's
-  rounding residue there, ~1e-15);
+  ``fiber.spread_sigma_um``; the outer ring's spots are skipped (0), and its neighbours' LED
+  operating points not solved, where :func:`outer_ring_bound` proves the ring brings less than
+  ``NEGLIGIBLE_CROSSTALK`` of the own light (:meth:`Chain.captures`; the full model evaluates
+  them, to the interval formula's rounding residue there, ~1e-15);
 * crosstalk ratio :math:`\Delta P_{j} C_{ik} / (\Delta P_i C_{ii})` (:func:`crosstalk_ratio`);
 * photocurrents :math:`I_{0,1} = R_i P_{0,1} \eta\,T(L)\,C_{ii}` with the responsivity at the
   LED's drawn wavelength times the drawn responsivity scale;
@@ -150,14 +150,17 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
 
 
-def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, aggressors=None) -> np.ndarray:
     """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
-    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
+    aggressors' (rows, 1 + K, 2), or those of the aggressors at index ``aggressors`` only: the
+    length-independent geometry of :func:`captures`."""
     n = draw.rows
+    index = slice(None) if aggressors is None else aggressors
+    grid = _OFFSETS[index]
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    out = np.empty((n, 1 + len(_OFFSETS), 2))
+    out = np.empty((n, 1 + len(grid), 2))
     out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
+    out[:, 1:] = -grid[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um[:, index]
     out[:, 1:, 0] += nominal[:, None]
     return out
 
@@ -182,26 +185,32 @@ def _spot_captures(offsets_um: np.ndarray, spot, sigma, side) -> np.ndarray:
 _OUTER_RING = np.flatnonzero(np.max(np.abs(_OFFSETS), axis=1) == NEIGHBOUR_RADIUS)  # aggressors a ring out
 _OUTER_AXIS = np.where(np.abs(_OFFSETS[_OUTER_RING, 0]) == NEIGHBOUR_RADIUS, 0, 1)  # ... along this axis
 _INNER_SPOTS = np.setdiff1d(np.arange(1 + len(_OFFSETS)), 1 + _OUTER_RING)  # the own spot, then the inner rings'
+_INNER_RING = _INNER_SPOTS[1:] - 1  # aggressors within a ring
 NEGLIGIBLE_CROSSTALK = 1e-17  # an outer ring whose crosstalk is provably below this is not evaluated (Chain.captures)
 
 
-def outer_ring_gap_um(offsets_um: np.ndarray, spot_side_um, side_um) -> np.ndarray:
-    """Edge-to-edge gap (rows, outer ring) between each outer spot at ``offsets_um`` (rows, 1 + K, 2)
-    and the detector's aperture, along the axis on which the spot is a ring out: :math:`|c_k| - (s + w)/2`."""
+def outer_ring_gap_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, side_um) -> np.ndarray:
+    r"""The smallest edge-to-edge gap (rows,) between an outer-ring spot and the detector's aperture, each
+    spot along the axis on which it is a ring out: :math:`\min_k |c_k| - (s + w)/2`, with :math:`c_k`
+    the spot's offset there (:func:`capture_offsets_um`, the same operations)."""
+    pitch, nominal = np.reshape(pitch_f_um, (-1, 1)), np.reshape(nominal_offset_um, (-1, 1))
+    rows = np.arange(draw.rows)[:, None]
+    along = -_OFFSETS[_OUTER_RING, _OUTER_AXIS] * pitch + draw.aggressor_offset_um[rows, _OUTER_RING, _OUTER_AXIS]
+    along = np.where(_OUTER_AXIS == 0, along + nominal, along)
     half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
-    return np.abs(offsets_um[:, 1 + _OUTER_RING, _OUTER_AXIS]) - np.reshape(half, (-1, 1))
+    return np.min(np.abs(along), axis=1) - half
 
 
-def outer_ring_bound(gap_um: np.ndarray, swing_ratio, own_capture, blur_um) -> np.ndarray:
+def outer_ring_bound(gap_um: np.ndarray, swing_ceiling, own_capture, blur_um) -> np.ndarray:
     r"""An upper bound (rows,) on the outer ring's summed crosstalk ratio (:func:`crosstalk_ratio`):
-    :math:`\sum_k |r_k|\,\Phi(-g_k / \sigma) / C_{own}`, with :math:`g_k` the ring's gaps
-    (:func:`outer_ring_gap_um`), :math:`r_k` its swings over this channel's (rows, outer ring),
-    :math:`\sigma` the blur (rows,) and :math:`C_{own}` the own capture. Every point of a spot lies at
-    least :math:`g_k` from the aperture along that axis, so the blurred spot puts at most
-    :math:`\Phi(-g_k/\sigma)` of its light in it (and at most all of it along the other axis). NaN
+    :math:`\Phi(-g / \sigma) \sum_k \bar r_k / C_{own}`, with :math:`g` the ring's smallest gap
+    (:func:`outer_ring_gap_um`), :math:`\bar r_k \ge |r_k|` a ceiling of each outer aggressor's swing
+    over this channel's (``swing_ceiling``: their sum (rows,), :meth:`Chain._rings`), :math:`\sigma`
+    the blur (rows,) and :math:`C_{own}` the own capture. Every point of an outer spot lies at
+    least :math:`g` from the aperture along one axis, so the blurred spot puts at most
+    :math:`\Phi(-g/\sigma)` of its light in it (and at most all of it along the other axis). NaN
     where an input is."""
-    outer = np.abs(swing_ratio) * ndtr(-gap_um / np.reshape(blur_um, (-1, 1)))
-    return outer.sum(axis=1) / np.maximum(own_capture, 1e-300)
+    return np.asarray(swing_ceiling) * ndtr(-gap_um / blur_um) / np.maximum(own_capture, 1e-300)
 
 
 def _full(value, size: int) -> np.ndarray:
@@ -293,7 +302,8 @@ class Chain:
     responsivity_a_per_w: np.ndarray
     launched: np.ndarray  # launched fraction x core fill (no passive loss, no capture)
     concentrate: np.ndarray  # receive concentrator's étendue fraction
-    aggressor_swing_ratio: np.ndarray  # (rows, K) aggressor's modulated power over this channel's
+    swing_w: np.ndarray  # the LED's modulated power at the draw's efficiency (dead rows too): the ratios' unit
+    inner_swing_ratio: np.ndarray  # (rows, inner ring) aggressor's modulated power over this channel's
     spot_side_um: np.ndarray
     sigma0_um: np.ndarray
     pitch_f_um: np.ndarray
@@ -330,8 +340,9 @@ class Chain:
             microled.optical_power_w(led, current, draw.rate_scale, scales)
             for current in (led.bias_current_ma, led.peak_current_ma)
         )
+        inner = (draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale[:, _INNER_RING])
         agg = [
-            microled.optical_power_w(led_col, current, draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)
+            microled.optical_power_w(led_col, current, *inner)
             for current in (led_col.bias_current_ma, led_col.peak_current_ma)
         ]
         swing = np.maximum(p1 - p0, 1e-300)
@@ -361,7 +372,8 @@ class Chain:
             responsivity_a_per_w=_full(responsivity, n),
             launched=_full(tx.launched_fraction * fill, n),
             concentrate=_full(concentrate, n),
-            aggressor_swing_ratio=(agg[1] - agg[0]) / swing[:, None],
+            swing_w=swing,
+            inner_swing_ratio=(agg[1] - agg[0]) / swing[:, None],
             spot_side_um=_full(tx.spot_side_um, n),
             sigma0_um=_full(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um), n),
             pitch_f_um=_full(np.asarray(arr.pitch_um) * cpl.spot_magnification, n),
@@ -387,9 +399,9 @@ class Chain:
         return cls.batched(design, ChannelDraw.of_channels(design.array, variation))
 
     _PER_ROW = (
-        "bit_s", "power_0_w", "power_1_w", "responsivity_a_per_w", "launched", "concentrate", "aggressor_swing_ratio",
-        "spot_side_um", "sigma0_um", "pitch_f_um", "side_um", "nominal_offset_um", "h_led", "h_receiver",
-        "h_ctle", "thermal_a2_per_hz", "dark_na", "rin_db_per_hz", "autocorr_hz", "offsets_bits",
+        "bit_s", "power_0_w", "power_1_w", "responsivity_a_per_w", "launched", "concentrate", "swing_w",
+        "inner_swing_ratio", "spot_side_um", "sigma0_um", "pitch_f_um", "side_um", "nominal_offset_um", "h_led",
+        "h_receiver", "h_ctle", "thermal_a2_per_hz", "dark_na", "rin_db_per_hz", "autocorr_hz", "offsets_bits",
     )  # fmt: skip
 
     def take(self, index: np.ndarray, design: Any = None) -> Chain:
@@ -417,37 +429,82 @@ class Chain:
         Gaussian tails 9 and more blur sigmas out, ~1e-19 and below) are not evaluated and capture 0:
         16 of the 25 spots, the same row's value whatever its batch; the others are those of the
         whole row (each spot is computed alone)."""
+        own, xt, _ = self._captures(length_m)
+        return own, xt
+
+    def _captures(self, length_m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`captures` and the rows whose outer ring it evaluated."""
         n = self.rows
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
         blur = _full(np.maximum(sigma, optics.MIN_BLUR_UM), n)
-        inner_offsets, outer_offsets, gap_um, outer_swing = self._rings
+        inner_offsets, gap_um, ceiling = self._rings
         inner = _spot_captures(inner_offsets, self.spot_side_um, blur, self.side_um)
         own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
-        xt[:, _INNER_SPOTS[1:] - 1] = inner[:, 1:]
-        lit = np.flatnonzero(~(outer_ring_bound(gap_um, outer_swing, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
+        xt[:, _INNER_RING] = inner[:, 1:]
+        lit = np.flatnonzero(~(outer_ring_bound(gap_um, ceiling, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
         if lit.size:
-            captured = _spot_captures(outer_offsets[lit], self.spot_side_um[lit], blur[lit], self.side_um[lit])
+            offsets = capture_offsets_um(
+                self.draw.take(lit), self.pitch_f_um[lit], self.nominal_offset_um[lit], _OUTER_RING
+            )
+            captured = _spot_captures(offsets[:, 1:], self.spot_side_um[lit], blur[lit], self.side_um[lit])
             xt[np.ix_(lit, _OUTER_RING)] = captured
-        return own, xt
+        return own, xt, lit
+
+    @property
+    def aggressor_swing_ratio(self) -> np.ndarray:
+        """Each aggressor's modulated power over this channel's (rows, K), every ring's (the chain
+        itself computes the outer ring's only for the rows whose outer ring it evaluates)."""
+        return self._swing_ratio(np.arange(self.rows))
+
+    def _swing_ratio(self, lit: np.ndarray) -> np.ndarray:
+        """The aggressors' swing ratios (rows, K): the inner ring's, the outer ring's at rows ``lit``
+        (0 elsewhere: there the ring's captures are 0)."""
+        out = np.zeros((self.rows, len(_OFFSETS)))
+        out[:, _INNER_RING] = self.inner_swing_ratio
+        if lit.size:
+            out[np.ix_(lit, _OUTER_RING)] = self._outer_swing_ratio(lit)
+        return out
+
+    def _outer_swing_ratio(self, rows: np.ndarray) -> np.ndarray:
+        """The outer ring's swing ratios at ``rows`` (rows, outer ring): its aggressors' LED levels
+        (``microled.optical_power_w``, as the inner ring's) over this channel's swing, computed on a
+        row's first use and kept (a reach search asks at many lengths)."""
+        values, done = self._outer_swings
+        need = rows[~done[rows]]
+        if need.size:
+            led = take_rows(self.design, need).led
+            led_col = column_view(led) if isinstance(led, SectionView) else led
+            draw = self.draw.take(need)
+            ring = (draw.aggressor_rate_scale[:, _OUTER_RING], draw.aggressor_efficiency_scale[:, _OUTER_RING])
+            currents = (led_col.bias_current_ma, led_col.peak_current_ma)
+            p0, p1 = (microled.optical_power_w(led_col, current, *ring) for current in currents)
+            values[need] = (p1 - p0) / self.swing_w[need, None]
+            done[need] = True
+        return values[rows]
 
     # length-independent factors of at_length, computed on its first call (a reach search calls it
     # at many lengths): the capture geometry, the fibre's two time spreads per metre in bits (both
     # are proportional to the length, fiber_spread_s) and the LED x receiver x CTLE response
 
     @cached_property
-    def _capture_offsets_um(self) -> np.ndarray:
-        return capture_offsets_um(self.draw, self.pitch_f_um, self.nominal_offset_um)
+    def _outer_swings(self) -> tuple[np.ndarray, np.ndarray]:
+        """The outer ring's swing ratios computed so far (rows, outer ring) and which rows hold them."""
+        return np.zeros((self.rows, _OUTER_RING.size)), np.zeros(self.rows, dtype=bool)
 
     @cached_property
-    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The own and inner spots' offsets (rows, 9, 2), the outer ring's (rows, 16, 2), its gaps
-        (:func:`outer_ring_gap_um`) and its aggressors' swings over this channel's (rows, 16)."""
-        offsets = self._capture_offsets_um
+    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The own and inner spots' offsets (rows, 9, 2), the outer ring's smallest gap
+        (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
+        channel's swing (rows,): each at most its LED's power at unit IQE at the larger of the bias
+        and peak currents (``microled.power_ceiling_w``), no operating point solved."""
+        draw, pitch, nominal = self.draw, self.pitch_f_um, self.nominal_offset_um
+        led = self.design.led
+        efficiency = np.abs(draw.aggressor_efficiency_scale[:, _OUTER_RING]).sum(axis=1)
+        ceiling = microled.power_ceiling_w(led, np.maximum(led.bias_current_ma, led.peak_current_ma), efficiency)
         return (
-            offsets[:, _INNER_SPOTS],
-            offsets[:, 1 + _OUTER_RING],
-            outer_ring_gap_um(offsets, self.spot_side_um, self.side_um),
-            self.aggressor_swing_ratio[:, _OUTER_RING],
+            capture_offsets_um(draw, pitch, nominal, _INNER_RING),
+            outer_ring_gap_um(draw, pitch, nominal, self.spot_side_um, self.side_um),
+            ceiling / self.swing_w,
         )
 
     @cached_property
@@ -467,13 +524,14 @@ class Chain:
             d.fiber.attenuation_db_per_m, length_m, d.link.connectors, d.link.connector_loss_db,
             d.coupling.interface_loss_db, d.link.bend_loss_db,
         )  # fmt: skip
-        own, xt = self.captures(length_m)
-        xt_ratio = crosstalk_ratio(1.0, self.aggressor_swing_ratio, xt, own)  # swings relative to this channel's
+        own, xt, lit = self._captures(length_m)
+        xt_ratio = crosstalk_ratio(1.0, self._swing_ratio(lit), xt, own)  # swings relative to this channel's
         own = own * self.concentrate
         gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
         walk_bits, chrom_bits = (per_m * length_m for per_m in self._spread_bits_per_m)  # linear in L
-        h = fiber.transfer_function(self.nu, walk_bits[:, None], chrom_bits[:, None], np.float32)
+        first, inverse = _runs(walk_bits, chrom_bits)  # once per run of rows alike (a design's channels)
+        h = fiber.transfer_function(self.nu, walk_bits[first, None], chrom_bits[first, None], np.float32)[inverse]
         h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
         samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)

@@ -193,6 +193,20 @@ def optical_power_w(
                         NEWTON_ITERATIONS).reshape(shape)  # fmt: skip
 
 
+def power_ceiling_w(led: Batchable[MicroLedSpec], current_ma, efficiency_scale=1.0):
+    r"""The optical power at unit internal quantum efficiency, :math:`\eta_{LEE}(I/q)h\nu`: at least
+    :func:`optical_power_w` at any rate scale (:math:`\eta_{IQE} = Bn/(A + Bn + Cn^2) \le 1`) with
+    no operating point solved (a bound the chain's crosstalk uses)."""
+    return (
+        led.light_extraction_efficiency
+        * np.asarray(efficiency_scale)
+        * np.asarray(current_ma, dtype=float)
+        * 1e-3
+        / ELEMENTARY_CHARGE_C
+        * photon_energy_j(peak_wavelength_nm(led))
+    )
+
+
 def _steady_state(led: Batchable[MicroLedSpec], current_ma, rate_scale, efficiency_scale):
     """(A, B, C), carrier density, IQE and optical power
     :math:`P = \\eta_{IQE}\\eta_{LEE}(I/q)h\\nu` at a drive current (module Notes)."""
