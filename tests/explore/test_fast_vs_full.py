@@ -122,7 +122,7 @@ def test_reach_at_a_stated_margin_agrees_and_is_shorter(name):
 
 MEDIAN_DECADES = 0.3  # the acceptance bound wherever the full model's median BER >= 1e-15
 COUNT_FRACTION = 0.01  # channels meeting the target: within +-1 % of the array
-DEEP_RELATIVE = 0.25  # where BER < 1e-15: of the exponent (regression test; physics.population Notes, "Stages")
+DEEP_RELATIVE = 0.3  # where BER < 1e-15: of the exponent (regression test; physics.population Notes, "Stages")
 # measured (docs/models.md "Population fast path"): 0.119 decade, 0.65 % of the 800G array on the
 # random designs of seeds 11-13 and 0.35 % on the presets at most
 
@@ -156,7 +156,8 @@ def check_population(results) -> dict[str, float]:
     assert figures["judged"] >= 10, figures
     assert figures["decades"] <= MEDIAN_DECADES, figures
     # below 1e-15 (outside the acceptance) a regression test of the measured figure, not a bound:
-    # within 6 % of the exponent for the median, 18 % for the worst in service on seeds 11-13 (session 13)
+    # within 15 % of the exponent for the median, 28 % for the worst in service on seeds 11-16 (session 17's
+    # five-anchor stage 0; 14 % and 18 % before)
     for name in ("median", "wis"):
         pair = np.array([r[name] for r in results])
         deep = pair[:, 0] < -15.0
@@ -299,18 +300,20 @@ def test_stages_settle_only_what_no_later_anchor_changes():
     """physics.population.settled on profiles built by hand: every live channel FAR_Q (plus
     HOLDOUT_FACTOR times the fit's leave-one-out error) from the target and a median above 1e-3 (with
     that error at most AWFUL_HOLDOUT_Q), or median and worst in service below 1e-15 (by DEEP_MARGIN_Q
-    in Q); never at the last stage, nor through too few anchors beyond the regressors, nor on an
-    array whose every live channel is an anchor."""
+    in Q); at either settling stage (five anchors fitted by three regressors, eight by five), never at
+    the last, nor through too few anchors beyond the stage's regressors, nor on an array whose every
+    live channel is an anchor."""
     from dataclasses import replace
 
     from mosaiclink.physics import ber
     from mosaiclink.physics.population import (
-        ANCHOR_FIT,
         AWFUL_HOLDOUT_Q,
         DEEP_MARGIN_Q,
         FAR_Q,
         HOLDOUT_FACTOR,
         SETTLE_SPARE_ANCHORS,
+        STAGE_FIT,
+        STAGE_QUANTILES,
         Profile,
         population,
         settled,
@@ -330,19 +333,24 @@ def test_stages_settle_only_what_no_later_anchor_changes():
     )
     fitted = Profile(profiles, pop)
     exact = np.zeros(5)  # a fit that predicts each anchor from the others exactly
-    assert list(settled(0, fitted, q_target, exact)) == [True, False, True, False, False]
-    assert not settled(1, fitted, q_target, exact).any()  # the last stage
+    last = len(STAGE_QUANTILES) - 1
+    assert last == 2 and np.count_nonzero(pop.anchor_stage == 0) == STAGE_FIT[0] + SETTLE_SPARE_ANCHORS
+    for stage in range(last):
+        assert list(settled(stage, fitted, q_target, exact)) == [True, False, True, False, False], stage
+    assert not settled(last, fitted, q_target, exact).any()
     # the fit's leave-one-out error widens the margin (the deep profile is 4.0 in Q from the target)
     # and bounds the awful median's
     gap = float(profiles[2].min()) - 4.4
     near = (gap - FAR_Q) / HOLDOUT_FACTOR
-    cases = [(AWFUL_HOLDOUT_Q, [True, True]), (AWFUL_HOLDOUT_Q * 1.01, [False, True])]
-    cases += [(near * 0.99, [False, True]), (near * 1.01, [False, False]), (np.inf, [False, False])]
-    for holdout, settles in cases:
-        assert list(settled(0, fitted, q_target, np.full(5, holdout))[[0, 2]]) == settles, holdout
-    for spare, settles in ((0, False), (SETTLE_SPARE_ANCHORS - 1, False), (SETTLE_SPARE_ANCHORS, True)):
-        known = replace(pop, anchor_stage=np.where(np.arange(pop.size) < ANCHOR_FIT + spare, 0, 1))
-        assert settled(0, Profile(profiles, known), q_target, exact)[0] == settles, spare
+    for stage, cap in enumerate(AWFUL_HOLDOUT_Q):  # each settling stage's bound on the awful median's
+        cases = [(cap, [True, True]), (cap * 1.01, [False, True])]
+        cases += [(near * 0.99, [False, True]), (near * 1.01, [False, False]), (np.inf, [False, False])]
+        for holdout, settles in cases:
+            assert list(settled(stage, fitted, q_target, np.full(5, holdout))[[0, 2]]) == settles, (stage, holdout)
+    for stage, fit in enumerate(STAGE_FIT):
+        for spare, settles in ((0, False), (SETTLE_SPARE_ANCHORS - 1, False), (SETTLE_SPARE_ANCHORS, True)):
+            known = replace(pop, anchor_stage=np.where(np.arange(pop.size) < fit + spare, stage, last))
+            assert settled(stage, Profile(profiles, known), q_target, exact)[0] == settles, (stage, spare)
     small = replace(pop, live=pop.size)  # every live channel an anchor: exact at the last stage
     assert not settled(0, Profile(profiles[:, : pop.size], small), q_target, exact).any()
 
