@@ -22,18 +22,19 @@ runs ~100,000 samples/s on one core (100 channels x 256 x 16 in 4.6 s, 460 x 16 
 1.4 s), so the limit is ~40 s; the shipped presets use 0.03-0.44 M."""
 LINK_SAMPLES_PER_S = 1e5
 
-SWEEP_DESIGNS_PER_S = (360.0, 520.0)
+SWEEP_DESIGNS_PER_S = (390.0, 560.0)
 """Full stored rows per second on one core, slowest and fastest measured: the population fast path
 with both reach searches, power, FIT and the store's writes, through ``mosaic sweep`` on the 2-core
 VM (session 16, its compiled equalizer and rotations and the eye's fused multiply-adds):
 ``examples/sweep-800g-grid.toml`` 5,600 designs in 15.3 s (367/s), ``examples/sweep-led-lhs.toml``
 50,000 in 95.7 s (522/s); with the outer ring's bound 372/s and 533/s; session 15 measured 272/s
-and 389/s. A design ranked by itself (its own
+and 389/s; session 17 (the outer ring's operating points only where its light counts, five anchors
+at the population's stage 0) 5,600 in 14.2 s (395/s) and 50,000 in 88.6 s (564/s). A design ranked by itself (its own
 reference, docs/models.md "Population fast path") costs more: its array's every channel. (Until
 session 15 this was 27,000/s, the rate of the nominal channel's row before the population fast
 path: estimates were ~100x short.)"""
 SWEEP_DESIGNS_MAX = 10**7
-"""Largest sweep: ~5-8 h on one core at :data:`SWEEP_DESIGNS_PER_S`, and ~1 GB of store."""
+"""Largest sweep: ~5-7 h on one core at :data:`SWEEP_DESIGNS_PER_S`, and ~1 GB of store."""
 SAMPLER_COPIES = 3  # scipy's Latin hypercube peaks at ~3 copies of its matrix (0.94 GB for 1e7 x 4)
 SAMPLED_DESIGNS_MAX = 10**7
 """Largest random or Latin-hypercube sweep: its samples are drawn up front, before the first design
@@ -53,12 +54,13 @@ through the population fast path with the median channel's reach, the prior's an
 draws) where its draws keep their group's reference: ``mosaic-800g`` 409 samples/s (``-n 2000`` minus
 ``-n 500`` on the 2-core VM at load ~1, session 16; 276/s in session 14, before the compiled
 equalizer and rotations; session 6's 847/s predate the stages and the reach's population search)."""
-UNCERTAINTY_CHANNEL_S = 7.0e-5
+UNCERTAINTY_CHANNEL_S = 8.0e-5
 """CPU seconds per sample and per channel of the array where every draw is ranked by itself (its
 array's every channel at each of the run's lengths, docs/models.md, "Population fast path", step 7):
 ``mosaic-prototype``, most of whose draws are, 106 samples/s over 100 channels (``-n 1000`` minus
-``-n 200``, session 16; 74/s in session 14), 9.4 ms a sample, ~6.9 ms beyond the fixed cost. The
-estimate takes every draw so (the bound's worst case)."""
+``-n 200``, session 16; 74/s in session 14), 9.4 ms a sample, ~6.9 ms beyond the fixed cost; 97/s
+in session 17 (10.3 ms, 7.8 ms beyond: the host slower that day, session 16's code ran 11.6 s where
+it had run 10.3). The estimate takes every draw so (the bound's worst case)."""
 UNCERTAINTY_SECONDS_MAX = 900.0  # 15 min of sampling, the longest run one command may take (our choice)
 UNCERTAINTY_PROGRESS_S = 5.0  # runs estimated longer than this show a progress bar and their estimate
 
@@ -70,7 +72,7 @@ def uncertainty_seconds(samples: int, channels: int) -> float:
 
 
 def uncertainty_estimate(samples: int, channels: int) -> str:
-    """The run's estimate as text, from no draw to every draw ranked by itself: ``'2.5-35 s'``."""
+    """The run's estimate as text, from no draw to every draw ranked by itself: ``'2.5-39 s'``."""
     return f"{uncertainty_seconds(samples, 0):,.2g}-{uncertainty_seconds(samples, channels):,.0f} s"
 
 
