@@ -209,9 +209,9 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
     blur = np.maximum(blur, 1e-9)
     swing = c.aggressor_swing_ratio  # every ring's operating points solved
     gaps = np.abs(offsets[:, 1 + outer, chain_module._OUTER_AXIS]) - 0.5 * (spot + side)[:, None]
-    gap_um = chain_module.outer_ring_gap_um(c.draw, c.pitch_f_um, c.nominal_offset_um, spot, side)
+    _, outer_offsets, gap_um, ceiling = c._rings  # the chain's, from the outer ring's offsets alone
+    np.testing.assert_array_equal(outer_offsets, offsets[:, 1 + outer])
     np.testing.assert_array_equal(gap_um, gaps.min(axis=1))
-    _, _, ceiling = c._rings
     assert np.all(ceiling >= np.abs(swing[:, outer]).sum(axis=1))
     bound = chain_module.outer_ring_bound(gap_um, ceiling, own, blur)
     true_sum = (np.abs(swing[:, outer]) * ndtr(-gaps / blur[:, None])).sum(axis=1) / own
@@ -229,3 +229,41 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
             assert _far_axis_capture(offset, spot[row], side[row], blur[row]) <= ndtr(-gap) * (1 + 1e-9)
     if preset == "mosaic-3.2t" and length_m >= 100.0:
         assert not skipped.all()  # the ring matters there, and is evaluated
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    value=st.sampled_from([np.nan, np.inf, -np.inf, 1e308, -1e308, 5e-324, 0.0]),
+    field=st.sampled_from(["aggressor_efficiency_scale", "aggressor_offset_um", "aggressor_rate_scale"]),
+    rows=st.lists(st.integers(0, 459), min_size=1, max_size=3, unique=True),
+)
+def test_hostile_neighbour_draws_reach_only_their_rows(value, field, rows):
+    """Hostile values (NaN, +-inf, 1e308, subnormal, 0) in a neighbour's drawn efficiency, offset or rate
+    scale, on the 800G at 49 m: nothing raises or warns, every other row is bit for bit the clean chain's,
+    a poisoned outer ring whose bound is NaN is evaluated (an infinitely far one is dark: bound 0), and the
+    unit-IQE ceiling of a clean row is finite and at least its solved swing (``microled.emitted_power_w``)."""
+    import warnings
+    from dataclasses import replace
+
+    from mosaiclink.physics import chain as chain_module
+
+    design = load_preset("mosaic-800g")
+    clean = Chain.per_channel(design, design_variation(design, 0))
+    poisoned_values = getattr(clean.draw, field).copy()
+    poisoned_values[rows] = value
+    hostile = replace(clean, draw=replace(clean.draw, **{field: poisoned_values}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN arithmetic inside the poisoned rows
+        at, ref = hostile.at_length(49.0), clean.at_length(49.0)
+        ber, ref_ber = hostile.decision(at).log10_ber, clean.decision(ref).log10_ber
+    others = np.setdiff1d(np.arange(clean.rows), rows)
+    np.testing.assert_array_equal(ber[others], ref_ber[others])
+    np.testing.assert_array_equal(at.xt_ratio[others], ref.xt_ratio[others])
+    _, _, gap, ceiling = hostile._rings
+    _, _, lit = hostile._captures(49.0)
+    poisoned = np.array(rows)
+    undecided = poisoned[np.isnan(gap[poisoned]) | np.isnan(ceiling[poisoned])]  # NaN proves nothing
+    assert np.isin(undecided, lit).all()
+    _, _, _, clean_ceiling = clean._rings
+    swing = np.abs(clean.aggressor_swing_ratio[:, chain_module._OUTER_RING]).sum(axis=1)
+    assert np.all(np.isfinite(clean_ceiling)) and np.all(clean_ceiling >= swing)

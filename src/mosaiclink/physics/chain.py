@@ -150,17 +150,14 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
 
 
-def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, aggressors=None) -> np.ndarray:
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
     """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
-    aggressors' (rows, 1 + K, 2), or those of the aggressors at index ``aggressors`` only: the
-    length-independent geometry of :func:`captures`."""
+    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
     n = draw.rows
-    index = slice(None) if aggressors is None else aggressors
-    grid = _OFFSETS[index]
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    out = np.empty((n, 1 + len(grid), 2))
+    out = np.empty((n, 1 + len(_OFFSETS), 2))
     out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    out[:, 1:] = -grid[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um[:, index]
+    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
     out[:, 1:, 0] += nominal[:, None]
     return out
 
@@ -189,16 +186,13 @@ _INNER_RING = _INNER_SPOTS[1:] - 1  # aggressors within a ring
 NEGLIGIBLE_CROSSTALK = 1e-17  # an outer ring whose crosstalk is provably below this is not evaluated (Chain.captures)
 
 
-def outer_ring_gap_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, side_um) -> np.ndarray:
+def outer_ring_gap_um(outer_offsets_um: np.ndarray, spot_side_um, side_um) -> np.ndarray:
     r"""The smallest edge-to-edge gap (rows,) between an outer-ring spot and the detector's aperture, each
     spot along the axis on which it is a ring out: :math:`\min_k |c_k| - (s + w)/2`, with :math:`c_k`
-    the spot's offset there (:func:`capture_offsets_um`, the same operations)."""
-    pitch, nominal = np.reshape(pitch_f_um, (-1, 1)), np.reshape(nominal_offset_um, (-1, 1))
-    rows = np.arange(draw.rows)[:, None]
-    along = -_OFFSETS[_OUTER_RING, _OUTER_AXIS] * pitch + draw.aggressor_offset_um[rows, _OUTER_RING, _OUTER_AXIS]
-    along = np.where(_OUTER_AXIS == 0, along + nominal, along)
+    the spot's offset there (``outer_offsets_um`` (rows, outer ring, 2), :func:`capture_offsets_um`)."""
+    along = np.abs(outer_offsets_um[:, np.arange(_OUTER_RING.size), _OUTER_AXIS])
     half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
-    return np.min(np.abs(along), axis=1) - half
+    return np.min(along, axis=1) - half
 
 
 def outer_ring_bound(gap_um: np.ndarray, swing_ceiling, own_capture, blur_um) -> np.ndarray:
@@ -437,16 +431,13 @@ class Chain:
         n = self.rows
         sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
         blur = _full(np.maximum(sigma, optics.MIN_BLUR_UM), n)
-        inner_offsets, gap_um, ceiling = self._rings
+        inner_offsets, outer_offsets, gap_um, ceiling = self._rings
         inner = _spot_captures(inner_offsets, self.spot_side_um, blur, self.side_um)
         own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
         xt[:, _INNER_RING] = inner[:, 1:]
         lit = np.flatnonzero(~(outer_ring_bound(gap_um, ceiling, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
         if lit.size:
-            offsets = capture_offsets_um(
-                self.draw.take(lit), self.pitch_f_um[lit], self.nominal_offset_um[lit], _OUTER_RING
-            )
-            captured = _spot_captures(offsets[:, 1:], self.spot_side_um[lit], blur[lit], self.side_um[lit])
+            captured = _spot_captures(outer_offsets[lit], self.spot_side_um[lit], blur[lit], self.side_um[lit])
             xt[np.ix_(lit, _OUTER_RING)] = captured
         return own, xt, lit
 
@@ -474,8 +465,8 @@ class Chain:
         if need.size:
             led = take_rows(self.design, need).led
             led_col = column_view(led) if isinstance(led, SectionView) else led
-            draw = self.draw.take(need)
-            ring = (draw.aggressor_rate_scale[:, _OUTER_RING], draw.aggressor_efficiency_scale[:, _OUTER_RING])
+            ring = (self.draw.aggressor_rate_scale, self.draw.aggressor_efficiency_scale)
+            ring = tuple(scale[np.ix_(need, _OUTER_RING)] for scale in ring)
             currents = (led_col.bias_current_ma, led_col.peak_current_ma)
             p0, p1 = (microled.optical_power_w(led_col, current, *ring) for current in currents)
             values[need] = (p1 - p0) / self.swing_w[need, None]
@@ -492,18 +483,21 @@ class Chain:
         return np.zeros((self.rows, _OUTER_RING.size)), np.zeros(self.rows, dtype=bool)
 
     @cached_property
-    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The own and inner spots' offsets (rows, 9, 2), the outer ring's smallest gap
-        (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
+    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The own and inner spots' offsets (rows, 9, 2), the outer ring's (rows, 16, 2), its smallest
+        gap (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
         channel's swing (rows,): each at most its LED's power at unit IQE at the larger of the bias
-        and peak currents (``microled.power_ceiling_w``), no operating point solved."""
+        and peak currents (``microled.emitted_power_w``), no operating point solved."""
         draw, pitch, nominal = self.draw, self.pitch_f_um, self.nominal_offset_um
         led = self.design.led
         efficiency = np.abs(draw.aggressor_efficiency_scale[:, _OUTER_RING]).sum(axis=1)
-        ceiling = microled.power_ceiling_w(led, np.maximum(led.bias_current_ma, led.peak_current_ma), efficiency)
+        ceiling = microled.emitted_power_w(led, np.maximum(led.bias_current_ma, led.peak_current_ma), efficiency)
+        offsets = capture_offsets_um(draw, pitch, nominal)
+        outer = offsets[:, 1 + _OUTER_RING]
         return (
-            capture_offsets_um(draw, pitch, nominal, _INNER_RING),
-            outer_ring_gap_um(draw, pitch, nominal, self.spot_side_um, self.side_um),
+            offsets[:, _INNER_SPOTS],
+            outer,
+            outer_ring_gap_um(outer, self.spot_side_um, self.side_um),
             ceiling / self.swing_w,
         )
 

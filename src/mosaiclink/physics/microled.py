@@ -193,12 +193,14 @@ def optical_power_w(
                         NEWTON_ITERATIONS).reshape(shape)  # fmt: skip
 
 
-def power_ceiling_w(led: Batchable[MicroLedSpec], current_ma, efficiency_scale=1.0):
-    r"""The optical power at unit internal quantum efficiency, :math:`\eta_{LEE}(I/q)h\nu`: at least
-    :func:`optical_power_w` at any rate scale (:math:`\eta_{IQE} = Bn/(A + Bn + Cn^2) \le 1`) with
-    no operating point solved (a bound the chain's crosstalk uses)."""
+def emitted_power_w(led: Batchable[MicroLedSpec], current_ma, efficiency_scale=1.0, iqe=1.0):
+    r"""The optical power :math:`P = \eta_{IQE}\eta_{LEE}(I/q)h\nu` at a drive current (the one formula
+    of :func:`_steady_state`). At the default unit IQE, at least :func:`optical_power_w` at any rate
+    scale (:math:`\eta_{IQE} = Bn/(A + Bn + Cn^2) \le 1`), with no operating point solved: the
+    ceiling the chain's crosstalk bound uses."""
     return (
-        led.light_extraction_efficiency
+        np.asarray(iqe)
+        * led.light_extraction_efficiency
         * np.asarray(efficiency_scale)
         * np.asarray(current_ma, dtype=float)
         * 1e-3
@@ -214,16 +216,7 @@ def _steady_state(led: Batchable[MicroLedSpec], current_ma, rate_scale, efficien
     j = current_density_a_per_cm2(current_ma, led.diameter_um)
     n = carrier_density_per_cm3(j, led.active_thickness_nm, a, b, c)
     iqe = internal_quantum_efficiency(n, a, b, c)
-    power_w = (
-        iqe
-        * led.light_extraction_efficiency
-        * np.asarray(efficiency_scale)
-        * np.asarray(current_ma, dtype=float)
-        * 1e-3
-        / ELEMENTARY_CHARGE_C
-        * photon_energy_j(peak_wavelength_nm(led))
-    )
-    return (a, b, c), n, iqe, power_w
+    return (a, b, c), n, iqe, emitted_power_w(led, current_ma, efficiency_scale, iqe)
 
 
 def small_signal_bandwidth_ghz(led: MicroLedSpec, rate_scale=1.0):
