@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from hypothesis import given, settings
@@ -14,7 +15,7 @@ from scipy.special import ndtr as scipy_ndtr
 
 import mosaiclink
 from mosaiclink.physics import ber
-from mosaiclink.physics._eye_kernel import exp_nonpositive, ndtr
+from mosaiclink.physics._eye_kernel import _normal_cdfs, exp_nonpositive, ndtr
 
 ULP = np.finfo(float).eps
 
@@ -27,15 +28,39 @@ def test_ndtr_agrees_with_scipy_to_a_few_ulp_across_both_tails():
     ulp of erf; a subnormal result (below 2.2e-308) is within 2 of the smallest subnormal."""
     edges = np.sqrt(2.0) * np.array([1.0, 8.0])
     x = np.concatenate([np.linspace(-38.0, 38.0, 40_001), edges, -edges, np.nextafter(edges, 0), [0.0, -0.0]])
-    got = np.array([ndtr(v) for v in x])
+    assert_close_to_scipy_ndtr(np.array([ndtr(v) for v in x]), x, 8 * ULP)
+
+
+def assert_close_to_scipy_ndtr(got: np.ndarray, x: np.ndarray, relative_bound: float) -> None:
+    """``got`` is Phi(x) within ``relative_bound`` of ``scipy.special.ndtr`` (in the erf branch, of
+    the erf: the difference is divided by where 1/2 + erf/2 cancels), with the same underflow to 0
+    and subnormal results within 4 of the smallest subnormal."""
     expected = scipy_ndtr(x)
     assert np.array_equal(got == 0.0, expected == 0.0)  # the same underflow (z^2 > Cephes' MAXLOG)
     normal = expected >= np.finfo(float).tiny
     cancellation = np.where(np.abs(x) < np.sqrt(2.0), 0.5 / np.maximum(expected, 0.5 * np.finfo(float).tiny), 1.0)
     relative = np.abs(got[normal] / expected[normal] - 1.0) / np.maximum(cancellation[normal], 1.0)
-    assert np.max(relative) <= 8 * ULP
+    assert np.max(relative, initial=0.0) <= relative_bound
     subnormal = (expected > 0.0) & ~normal
-    assert np.max(np.abs(got[subnormal] - expected[subnormal])) <= 4 * np.finfo(float).smallest_subnormal
+    assert np.max(np.abs(got[subnormal] - expected[subnormal]), initial=0.0) <= 4 * np.finfo(float).smallest_subnormal
+
+
+def test_the_eye_loops_compiled_for_fewer_branches_agree_with_scipy():
+    """``_normal_cdfs``, the eye's loop over an instant's tails, compiles a loop for only the branches
+    its arguments need (the mid erfc, the far one, both, or all: ``_regions``); each against SciPy
+    over its region. A loop rounds differently from a scalar call (the compiler contracts other
+    multiply-adds into fused ones): measured 7 ulp at most in the mid branch (x = -11.06), 5.5 in
+    the far one; a NaN argument takes the loop of every branch and stays NaN."""
+    x = np.linspace(-38.0, 38.0, 200_001)
+    z = np.abs(x) * np.sqrt(0.5)
+    for region in ((z >= 1.0) & (z < 8.0), z >= 8.0, z >= 1.0, z >= 0.0):
+        xs = np.ascontiguousarray(x[region])
+        got = np.empty(xs.size)
+        _normal_cdfs(xs, got, xs.size)
+        assert_close_to_scipy_ndtr(got, xs, 10 * ULP)
+    got = np.empty(2)
+    _normal_cdfs(np.array([np.nan, -3.0]), got, 2)
+    assert np.isnan(got[0]) and abs(got[1] / scipy_ndtr(-3.0) - 1.0) <= 10 * ULP
 
 
 def test_ndtr_limits_and_nan():
@@ -76,6 +101,22 @@ def test_compiled_eye_agrees_with_the_numpy_formulation(case):
     got = ber.eye_log10_ber(*case[:5], weights=case[5], threshold=case[6], compiled=True)
     expected = ber.eye_log10_ber(*case[:5], weights=case[5], threshold=case[6], compiled=False)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(channels())
+def test_the_newton_threshold_stop_moves_log10_ber_by_at_most_a_few_micro_decades(case):
+    """The Newton threshold stops, row by row, after a step of at most ``NEWTON_SETTLED_SIGMA`` of the
+    smaller level sigma (both formulations); against every one of its ``NEWTON_STEPS`` steps taken
+    (a stop at 0 sigma): measured 5.9e-7 decade at most on 3,000 random channels, 4.3e-7 on the
+    benchmark population's 48,982 rows (the threshold's error enters the BER at second order at
+    the nominal instant). Not a midpoint case: it has no Newton."""
+    g, cursor_index, r, s0, s1, w, _ = case
+    got = [ber.eye_log10_ber(g, cursor_index, r, s0, s1, weights=w, compiled=c) for c in (True, False)]
+    with mock.patch.object(ber, "NEWTON_SETTLED_SIGMA", 0.0):
+        every_step = ber.eye_log10_ber(g, cursor_index, r, s0, s1, weights=w, compiled=False)
+    for value in got:
+        np.testing.assert_allclose(value, every_step, rtol=0, atol=2e-6)
 
 
 def test_leading_axes_are_kept_and_broadcast_on_both_paths():

@@ -26,7 +26,9 @@ with :math:`s_{0,1}^2 = \\sigma_{0,1}^2 + \\tfrac14\\sum_{rest} g_k^2`,
 summed in the linear domain with ``ndtr`` (exact to rounding for every BER above the 1e-300
 floor, which float64 represents). The optimal threshold is where the two
 conditional densities cross (:math:`d\\,\\mathrm{BER}/dv = 0`), found by Newton steps on the
-log-density ratio from the point that balances the worst inner eye edges; the midpoint is the
+log-density ratio from the point that balances the worst inner eye edges, until a step moves it by
+at most ``NEWTON_SETTLED_SIGMA`` of the smaller level sigma (quadratic convergence: then ~1e-5
+sigma from the crossing, log10 BER within ~1e-6 decade of the converged one); the midpoint is the
 mean of the two levels. Crosstalk from aggressor a with light ratio :math:`r_a` (its light in
 this detector over the victim's own) is :math:`r_a g_m` for each of its bits m (bit-synchronous
 channels sharing the victim's pulse shape); its cursors ``XTALK_CURSORS`` compete for the exact
@@ -115,6 +117,7 @@ LOG10_HALF = float(np.log10(0.5))
 STRONGEST_INTERFERERS = 6  # enumerated exactly; the rest is Gaussian
 XTALK_CURSORS = (-1, 0, 1, 2)  # each aggressor's bits (relative to the cursor) eligible for the exact set
 NEWTON_STEPS = 4
+NEWTON_SETTLED_SIGMA = 3e-3  # a threshold step below this many sigma (the smaller level's) is the Newton's last
 JITTER_NODES = 3
 
 
@@ -165,6 +168,8 @@ def _optimal_threshold(zeros, ones, s0, s1, low, high):
     edge0, edge1 = zeros.max(axis=-1), ones.min(axis=-1)
     open_eye = edge1 > edge0
     t = np.where(open_eye, (s1 * edge0 + s0 * edge1) / (s0 + s1), 0.5 * (low + high))
+    active = np.ones(t.shape, dtype=bool)  # the kernel's per-row stop (NEWTON_SETTLED_SIGMA), in lockstep
+    settled_move = NEWTON_SETTLED_SIGMA * np.minimum(s0, s1)
     for _ in range(NEWTON_STEPS):
         e1 = -0.5 * ((t[..., None] - ones) / s1[..., None]) ** 2
         e0 = -0.5 * ((t[..., None] - zeros) / s0[..., None]) ** 2
@@ -176,7 +181,8 @@ def _optimal_threshold(zeros, ones, s0, s1, low, high):
             axis=-1
         ) / (n0 * s0**2)
         step = ratio / np.where(slope > 0, slope, np.inf)
-        t = np.clip(t - step, low, high)
+        moved = np.clip(t - step, low, high)
+        t, active = np.where(active, moved, t), active & ~(np.abs(moved - t) <= settled_move)
     return t
 
 
@@ -275,7 +281,9 @@ def eye_log10_ber(
     elif compiled:
         from mosaiclink.physics._eye_kernel import eye_ber_rows
 
-        ber_value = eye_ber_rows(*args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS)
+        ber_value = eye_ber_rows(
+            *args, STRONGEST_INTERFERERS, threshold != "midpoint", NEWTON_STEPS, NEWTON_SETTLED_SIGMA
+        )
     else:
         ber_value = _eye_ber_numpy(*args, threshold != "midpoint")
     with np.errstate(divide="ignore"):
