@@ -327,18 +327,17 @@ class Chain:
                                             design.coupling, design.fiber, design.array)  # fmt: skip
         bit_s = 1e-9 / _full(link.rate_gbps, n)
         led_col = column_view(led) if isinstance(led, SectionView) else led
-        # the LED at the bias and peak currents, at unit efficiency (the pulse's swing) and at the draw's:
-        # one carrier density for both
-        scales = np.stack([np.ones(n), draw.efficiency_scale])
-        (unit_0, p0), (unit_1, p1) = (
-            microled.optical_power_w(led, current, draw.rate_scale, scales)
-            for current in (led.bias_current_ma, led.peak_current_ma)
-        )
-        inner = (draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale[:, _INNER_RING])
-        agg = [
-            microled.optical_power_w(led_col, current, *inner)
-            for current in (led_col.bias_current_ma, led_col.peak_current_ma)
-        ]
+        # the LED at the bias and peak currents (one solve): this channel at unit efficiency (the pulse's
+        # swing) and at the draw's, and its inner ring of neighbours at theirs
+        inner_rate, inner_efficiency = draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale
+        rate = np.column_stack([draw.rate_scale, draw.rate_scale, inner_rate])
+        efficiency = np.column_stack([np.ones(n), draw.efficiency_scale, inner_efficiency[:, _INNER_RING]])
+        currents = np.hstack([np.broadcast_to(led_col.bias_current_ma, rate.shape),
+                              np.broadcast_to(led_col.peak_current_ma, rate.shape)])  # fmt: skip
+        power_w = microled.optical_power_w(led_col, currents, np.tile(rate, 2), np.tile(efficiency, 2))
+        levels = np.split(power_w, 2, axis=1)
+        (unit_0, p0), (unit_1, p1) = ((level[:, 0], level[:, 1]) for level in levels)
+        agg = [level[:, 2:] for level in levels]
         swing = np.maximum(p1 - p0, 1e-300)
         tx = optics.launch(led, cpl, fib, arr.pitch_um)
         fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)

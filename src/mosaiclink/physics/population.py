@@ -491,7 +491,8 @@ def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarr
     known = int(np.count_nonzero(pop.anchor_stage <= stage))
     if stage >= len(STAGE_QUANTILES) - 1 or known < STAGE_FIT[stage] + SETTLE_SPARE_ANCHORS or pop.live <= pop.size:
         return np.zeros(q_target.shape, dtype=bool)  # the last stage, a fit its anchors barely check, a small array
-    far = np.all(np.abs(fitted.q - q_target[:, None]) >= (FAR_Q + HOLDOUT_FACTOR * holdout)[:, None], axis=1)
+    distance = np.subtract(fitted.q, q_target[:, None])
+    far = np.min(np.abs(distance, out=distance), axis=1, initial=np.inf) >= FAR_Q + HOLDOUT_FACTOR * holdout
     median = fitted.median_log10_ber()
     deepest = np.maximum(median, fitted.worst_in_service_log10_ber())
     q_deep = ber.q_from_log10_ber(np.array(DEEP_LOG10_BER)) + DEEP_MARGIN_Q
