@@ -19,7 +19,15 @@ from mosaiclink.config.presets import load_preset
 from mosaiclink.explore.batch import design_batch
 from mosaiclink.explore.spec import with_overrides
 from mosaiclink.physics.array import design_variation
-from mosaiclink.physics.chain import _OUTER_RING, Chain, ChannelDraw, fiber_spread_s, image_diagonal_um
+from mosaiclink.physics.chain import (
+    _OUTER_RING,
+    Chain,
+    ChannelDraw,
+    DesignStages,
+    fiber_spread_s,
+    image_diagonal_um,
+    take_rows,
+)
 from mosaiclink.physics.link import chain_crosstalk_ratio, evaluate_link
 from mosaiclink.physics.pulse import chain
 
@@ -129,6 +137,29 @@ def test_batched_chain_of_repeated_designs_is_each_design_alone(rows, repeats, s
         alone = Chain.batched(design_batch(base, paths, row[None]), draw.take(np.array([i])))
         for name in Chain._PER_ROW:
             np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name)[0], err_msg=name)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.floats(2.2, 2.8), st.floats(0.8, 3.0), st.floats(1.5, 5.0)), min_size=1, max_size=4),
+    seed=st.integers(0, 2**16),
+    data=st.data(),
+)
+def test_design_stages_computed_once_for_a_block_are_the_chains_own(rows, seed, data):
+    """A block of designs computes its design-only stages once (``DesignStages.of``) and each batch of
+    its channels takes its rows (the population's stages): every row of that chain is bit for bit the
+    chain that computes them itself, in any order of the block's designs, repeated or not."""
+    paths = ("link.rate_gbps", "receiver.tia_bandwidth_ghz", "led.peak_current_ma")
+    base = load_preset("mosaic-800g")
+    block = design_batch(base, paths, np.array(rows))
+    index = np.array(data.draw(st.lists(st.integers(0, len(rows) - 1), min_size=1, max_size=8)))
+    draw = ChannelDraw.of_channels(base.array, design_variation(base, seed), np.arange(index.size))
+    taken = Chain.batched(take_rows(block, index), draw, DesignStages.of(block, len(rows)).take(index))
+    own = Chain.batched(take_rows(block, index), draw)
+    for name in Chain._PER_ROW:
+        np.testing.assert_array_equal(getattr(taken, name), getattr(own, name), err_msg=name)
+    np.testing.assert_array_equal(taken.weights, own.weights)
+    np.testing.assert_array_equal(taken.log10_ber(30.0), own.log10_ber(30.0))
 
 
 def test_per_channel_chain_and_full_model_agree_on_every_channels_ber():

@@ -14,6 +14,12 @@ Two constructors build the same stages:
   :meth:`ChannelDraw.of_channels`): the fast path of sweeps, the explorer and the population
   (:mod:`mosaiclink.physics.population`).
 
+The stages that depend on the design alone (:class:`DesignStages`: launch and core fill,
+concentrator, spot geometry, receiver and CTLE responses, noise and its autocorrelation, jitter
+instants) are computed by ``Chain.batched`` or, for a block of designs whose channels run in
+several batches (the population's stages), once for the block and taken per batch: the same
+values bit for bit.
+
 Notes
 -----
 Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :math:`o_k`):
@@ -81,6 +87,12 @@ SPS = 4
 NEIGHBOUR_RADIUS = 2
 PRE_BITS = 4  # symbol-spaced samples before the cursor (the full model's, physics.pulse.PRE_BITS)
 _OFFSETS = neighbour_offsets(NEIGHBOUR_RADIUS)  # (K, 2) grid offsets of the aggressors
+
+
+def harmonics_nu() -> np.ndarray:
+    """The chain's normalised frequencies :math:`\\nu = fT` (F,): the harmonics of its periodic
+    grid of ``SPAN_BITS`` bits at ``SPS`` samples per bit."""
+    return np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
 
 
 def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
@@ -285,6 +297,76 @@ class ChainStages:
 
 
 @dataclass(frozen=True)
+class DesignStages:
+    """The length-independent stages of the chain that depend on the design alone, not on the
+    channel's draw, per row (:meth:`of`); a block of designs whose channels run in several batches
+    of chain rows (the population's stages) computes them once and takes each batch's rows."""
+
+    bit_s: np.ndarray
+    launched: np.ndarray  # launched fraction x core fill (no passive loss, no capture)
+    concentrate: np.ndarray  # receive concentrator's étendue fraction
+    spot_side_um: np.ndarray
+    sigma0_um: np.ndarray
+    pitch_f_um: np.ndarray
+    side_um: np.ndarray
+    nominal_offset_um: np.ndarray  # receive minus transmit nominal misalignment (x)
+    h_receiver: np.ndarray  # (rows, F) receiver front end on the grid nu
+    h_ctle: np.ndarray  # (rows, F)
+    thermal_a2_per_hz: np.ndarray
+    dark_na: np.ndarray
+    rin_db_per_hz: np.ndarray  # the LED's relative intensity noise (receiver.level_noise_a2_per_hz)
+    autocorr_hz: np.ndarray  # (rows, taps)
+    offsets_bits: np.ndarray  # (rows, J) sampling instants
+    weights: np.ndarray  # (J,)
+
+    @classmethod
+    def of(cls, design: Any, rows: int) -> DesignStages:
+        """The stages of ``rows`` rows of ``design`` (a spec: every row the same design; a batch: one
+        value per row) on the grid :func:`harmonics_nu`; the receiver, CTLE, noise and jitter once per run of
+        rows sharing them (a design's channels are consecutive rows)."""
+        n = rows
+        rx, eq, link, cpl, fib, arr = (design.receiver, design.equalizer, design.link, design.coupling,
+                                       design.fiber, design.array)  # fmt: skip
+        bit_s = 1e-9 / _full(link.rate_gbps, n)
+        tx = optics.launch(design.led, cpl, fib, arr.pitch_um)
+        fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
+        concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
+        first, inverse = _runs(bit_s, *_swept(rx), *_swept(eq))
+        rx_d, eq_d, bit_d = _taken(rx, first), _taken(eq, first), bit_s[first]
+        rx_col = column_view(rx_d) if isinstance(rx_d, SectionView) else rx_d
+        eq_col = column_view(eq_d) if isinstance(eq_d, SectionView) else eq_d
+        f_hz = harmonics_nu()[None, :] / bit_d[:, None]
+        taps = max(int(np.max(eq.ffe_taps)), 1)
+        rj_bits = np.asarray(rx_d.jitter_rms_ps) * 1e-12 / bit_d
+        dj_bits = np.asarray(rx_d.jitter_dj_pp_ps) * 1e-12 / bit_d
+        offsets, weights = ber.sampling_offsets(rj_bits, dj_bits)
+        return cls(
+            bit_s=bit_s,
+            launched=_full(tx.launched_fraction * fill, n),
+            concentrate=_full(concentrate, n),
+            spot_side_um=_full(tx.spot_side_um, n),
+            sigma0_um=_full(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um), n),
+            pitch_f_um=_full(np.asarray(arr.pitch_um) * cpl.spot_magnification, n),
+            side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
+            nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
+            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape)[inverse],
+            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape)[inverse],
+            thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
+            dark_na=_full(rx.dark_current_na, n),
+            rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
+            autocorr_hz=np.broadcast_to(
+                equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_d[:, None], taps), (first.size, taps)
+            )[inverse],
+            offsets_bits=np.broadcast_to(offsets, (first.size, offsets.shape[-1]))[inverse],
+            weights=weights,
+        )
+
+    def take(self, index: np.ndarray) -> DesignStages:
+        """Rows ``index`` of these stages."""
+        return replace(self, **{f: getattr(self, f)[index] for f in self.__dataclass_fields__ if f != "weights"})
+
+
+@dataclass(frozen=True)
 class Chain:
     """Length-independent stages of the signal chain for a batch of rows (see module Notes)."""
 
@@ -319,13 +401,13 @@ class Chain:
         return self.draw.rows
 
     @classmethod
-    def batched(cls, design: Any, draw: ChannelDraw) -> Chain:
+    def batched(cls, design: Any, draw: ChannelDraw, stages: DesignStages | None = None) -> Chain:
         """The chain of ``draw.rows`` rows: row i is channel ``draw`` i of design row i of ``design``
-        (a spec: every row the same design; a batch: its arrays have ``draw.rows`` values)."""
+        (a spec: every row the same design; a batch: its arrays have ``draw.rows`` values);
+        ``stages``: those rows' :class:`DesignStages`, computed here if not given (a caller running
+        a block of designs' channels in several batches computes them once, ``DesignStages.take``)."""
         n = draw.rows
-        led, rx, eq, link, cpl, fib, arr = (design.led, design.receiver, design.equalizer, design.link,
-                                            design.coupling, design.fiber, design.array)  # fmt: skip
-        bit_s = 1e-9 / _full(link.rate_gbps, n)
+        led, link = design.led, design.link
         led_col = column_view(led) if isinstance(led, SectionView) else led
         # the LED at the bias and peak currents (one solve): this channel at unit efficiency (the pulse's
         # swing) and at the draw's, and its inner ring of neighbours at theirs
@@ -339,51 +421,22 @@ class Chain:
         (unit_0, p0), (unit_1, p1) = ((level[:, 0], level[:, 1]) for level in levels)
         agg = [level[:, 2:] for level in levels]
         swing = np.maximum(p1 - p0, 1e-300)
-        tx = optics.launch(led, cpl, fib, arr.pitch_um)
-        fill = fiber.core_fill_factor(fib.core_diameter_um, fib.core_pitch_um)
-        concentrate = optics.concentrator_fraction(cpl, arr.pitch_um, rx.photodiode_size_um, tx.angular_fill, fib.na)
         responsivity = channel_responsivity_a_per_w(design, draw.wavelength_offset_nm, draw.responsivity_scale)
         led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
-        nu = np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
-        h_led = _unit_led_spectrum(led, bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps, nu.size)
-        # the receiver, CTLE, noise and jitter stages once per run of rows sharing them (a design's channels)
-        first, inverse = _runs(bit_s, *_swept(rx), *_swept(eq))
-        rx_d, eq_d, bit_d = _taken(rx, first), _taken(eq, first), bit_s[first]
-        rx_col = column_view(rx_d) if isinstance(rx_d, SectionView) else rx_d
-        eq_col = column_view(eq_d) if isinstance(eq_d, SectionView) else eq_d
-        f_hz = nu[None, :] / bit_d[:, None]
-        taps = max(int(np.max(eq.ffe_taps)), 1)
-        rj_bits = np.asarray(rx_d.jitter_rms_ps) * 1e-12 / bit_d
-        dj_bits = np.asarray(rx_d.jitter_dj_pp_ps) * 1e-12 / bit_d
-        offsets, weights = ber.sampling_offsets(rj_bits, dj_bits)
+        nu = harmonics_nu()
+        at_design = DesignStages.of(design, n) if stages is None else stages
+        h_led = _unit_led_spectrum(led, at_design.bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps, nu.size)
         return cls(
             design=design,
             draw=draw,
-            bit_s=bit_s,
             power_0_w=p0 * ~draw.dead,
             power_1_w=p1 * ~draw.dead,
             responsivity_a_per_w=_full(responsivity, n),
-            launched=_full(tx.launched_fraction * fill, n),
-            concentrate=_full(concentrate, n),
             swing_w=swing,
             inner_swing_ratio=(agg[1] - agg[0]) / swing[:, None],
-            spot_side_um=_full(tx.spot_side_um, n),
-            sigma0_um=_full(optics.spot_blur_sigma_um(cpl, fib.core_pitch_um), n),
-            pitch_f_um=_full(np.asarray(arr.pitch_um) * cpl.spot_magnification, n),
-            side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
-            nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
             nu=nu,
             h_led=h_led,
-            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape)[inverse],
-            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape)[inverse],
-            thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
-            dark_na=_full(rx.dark_current_na, n),
-            rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
-            autocorr_hz=np.broadcast_to(
-                equalizer.noise_autocorrelation_hz(rx_col, eq_col, bit_d[:, None], taps), (first.size, taps)
-            )[inverse],
-            offsets_bits=np.broadcast_to(offsets, (first.size, offsets.shape[-1]))[inverse],
-            weights=weights,
+            **{name: getattr(at_design, name) for name in DesignStages.__dataclass_fields__},
         )
 
     @classmethod
@@ -626,5 +679,5 @@ def _unit_led_spectrum(
             led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
         )
     pulse = microled.grid_pulse_response_w(distinct, bit_s[first], led_sps, SPAN_BITS, rate_scale[first])
-    pulse /= np.maximum(swing_w[first], 1e-300)  # (t, rows)
-    return sampling.spectrum(pulse.T, led_sps, size)[inverse]
+    per_watt = sampling.spectrum(pulse.T, led_sps, size) / np.maximum(swing_w[first], 1e-300)[:, None]
+    return per_watt[inverse]  # the transform is linear: divided after it, on 33 harmonics instead of 256 samples

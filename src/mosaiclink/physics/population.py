@@ -156,7 +156,7 @@ import numpy as np
 from mosaiclink.config.design import MosaicDesign
 from mosaiclink.physics import ber
 from mosaiclink.physics.array import ChannelVariation, design_variation
-from mosaiclink.physics.chain import Chain, ChannelDraw, take_rows
+from mosaiclink.physics.chain import Chain, ChannelDraw, DesignStages, take_rows
 from mosaiclink.physics.reach import (
     FAST_REACH_BISECTIONS,
     FAST_REACH_STEPS,
@@ -416,12 +416,17 @@ class ExactRows:
     sizes: np.ndarray  # (parts,) chain rows of each part
 
     @classmethod
-    def of(cls, design: Any, rows: list[np.ndarray], draws: list[ChannelDraw]) -> ExactRows:
+    def of(
+        cls, design: Any, rows: list[np.ndarray], draws: list[ChannelDraw], stages: DesignStages | None = None
+    ) -> ExactRows:
+        """The channels ``draws[i]`` of the designs ``rows[i]``; ``stages``: the batch's design-only
+        stages (:class:`DesignStages`, one row per design), taken instead of computed again."""
         index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         sizes = np.array([r.size for r in rows], dtype=np.int64)
         if index.size == 0:
             return cls(None, index, sizes)
-        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws)), index, sizes)
+        taken = None if stages is None else stages.take(index)
+        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws), taken), index, sizes)
 
     def take(self, index: list[np.ndarray]) -> ExactRows:
         """The chain rows ``index[i]`` (indices into this batch) as part ``i``: the same rows, no new
@@ -439,12 +444,13 @@ class ExactRows:
         return np.split(ber.q_from_log10_ber(self.chain.log10_ber(length_m[self.rows])), np.cumsum(self.sizes)[:-1])
 
 
-def anchor_rows(design: Any, groups: list[Group]) -> ExactRows:
+def anchor_rows(design: Any, groups: list[Group], stages: DesignStages | None = None) -> ExactRows:
     """The anchors of every group's designs as one batch of chain rows (design-major in each group)."""
     return ExactRows.of(
         design,
         [np.repeat(members, pop.size) for pop, members in groups],
         [pop.anchors.take(np.tile(np.arange(pop.size), members.size)) for pop, members in groups],
+        stages,
     )
 
 
@@ -501,21 +507,27 @@ def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarr
 
 
 def staged_profiles(
-    design: Any, groups: list[Group], length_m: np.ndarray, q_target: np.ndarray, anchors: ExactRows | None
+    design: Any,
+    groups: list[Group],
+    length_m: np.ndarray,
+    q_target: np.ndarray,
+    anchors: ExactRows | None,
+    stages: DesignStages | None = None,
 ) -> tuple[list[Profile], list[np.ndarray]]:
     """Each group's profile at its designs' own lengths (module Notes, "Stages"): the anchors of each
     stage are evaluated exactly, as one batch of chain rows over every group, for the designs no
     earlier stage settled (:func:`settled`); the last stage's designs are re-fitted with their local
     anchors (:func:`refined_profiles`). ``anchors``: every anchor's chain rows
-    (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers.
-    Also returns each group's re-fit holdout error (its designs,): 0 for a design a stage settled."""
+    (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers;
+    ``stages``: the batch's design-only stages (:class:`ExactRows`). Also returns each group's
+    re-fit holdout error (its designs,): 0 for a design a stage settled."""
     q_anchor = [np.zeros((members.size, pop.size)) for pop, members in groups]
     q_ranked = [np.zeros((members.size, pop.live)) for pop, members in groups]
     pending = [np.arange(members.size) for _, members in groups]
     last = len(STAGE_QUANTILES) - 1
     for stage in range(last + 1):
         columns = [np.flatnonzero(pop.anchor_stage == stage) for pop, _ in groups]
-        exact = _stage_rows(design, groups, pending, columns, anchors).q(length_m)
+        exact = _stage_rows(design, groups, pending, columns, anchors, stages).q(length_m)
         for q, p, c, values in zip(q_anchor, pending, columns, exact, strict=True):
             q[np.ix_(p, c)] = values.reshape(p.size, c.size)
         if stage == last:
@@ -530,7 +542,7 @@ def staged_profiles(
             pending[g] = p[~done]
     rest = [(pop, members[p]) for (pop, members), p in zip(groups, pending, strict=True)]
     final, errors = refined_profiles(
-        design, rest, [q[p] for q, p in zip(q_anchor, pending, strict=True)], length_m, q_target
+        design, rest, [q[p] for q, p in zip(q_anchor, pending, strict=True)], length_m, q_target, stages
     )
     holdout = [np.zeros(members.size) for _, members in groups]
     for q, h, p, f, e in zip(q_ranked, holdout, pending, final, errors, strict=True):
@@ -539,7 +551,12 @@ def staged_profiles(
 
 
 def _stage_rows(
-    design: Any, groups: list[Group], pending: list[np.ndarray], columns: list[np.ndarray], anchors: ExactRows | None
+    design: Any,
+    groups: list[Group],
+    pending: list[np.ndarray],
+    columns: list[np.ndarray],
+    anchors: ExactRows | None,
+    stages: DesignStages | None,
 ) -> ExactRows:
     """The anchors ``columns[g]`` of the designs ``pending[g]`` (positions in group g) as chain rows,
     design-major in each group: built, or taken from ``anchors`` (every group's designs x anchors)."""
@@ -548,6 +565,7 @@ def _stage_rows(
             design,
             [np.repeat(members[p], c.size) for (_, members), p, c in zip(groups, pending, columns, strict=True)],
             [pop.anchors.take(np.tile(c, p.size)) for (pop, _), p, c in zip(groups, pending, columns, strict=True)],
+            stages,
         )
     return _taken_anchors(anchors, groups, pending, columns)
 
@@ -594,12 +612,17 @@ RIDGE = 1e-10  # relative: the re-fit stays solvable where a regressor is undete
 
 
 def refined_profiles(
-    design: Any, groups: list[Group], q_anchor: list[np.ndarray], length_m: np.ndarray, q_target: np.ndarray
+    design: Any,
+    groups: list[Group],
+    q_anchor: list[np.ndarray],
+    length_m: np.ndarray,
+    q_target: np.ndarray,
+    stages: DesignStages | None = None,
 ) -> tuple[list[Profile], list[np.ndarray]]:
     r"""Each group's profile at its designs' own lengths with their local anchors (module Notes, "Local
     anchors"): the regression re-fitted per design through the anchors and the local anchors, the
-    local anchors of every group evaluated exactly as one batch of chain rows (:class:`ExactRows`);
-    a group without a live channel keeps the anchors' fit.
+    local anchors of every group evaluated exactly as one batch of chain rows (:class:`ExactRows`,
+    ``stages`` the batch's design-only stages); a group without a live channel keeps the anchors' fit.
 
     Each design's least squares :math:`\min_c \|A c - q\|^2 + \lambda \|c\|^2` is solved by the QR
     factorisation of :math:`A` stacked on :math:`\sqrt{\lambda} I` (the condition of :math:`A`, not
@@ -620,6 +643,7 @@ def refined_profiles(
         design,
         [members[row] for (_, members), (row, _) in zip(groups, found, strict=True)],
         [pop.draws(p[row, column]) for (pop, _), p, (row, column) in zip(groups, picks, found, strict=True)],
+        stages,
     )
     q_local = local.q(length_m)
     refits = [
@@ -676,32 +700,40 @@ OWN_REFERENCE_ROWS = 8192  # chain rows per batch of designs ranked by themselve
 
 
 def own_references(
-    design: Any, groups: list[Group], flagged: list[np.ndarray], length_m: np.ndarray, rank: bool
+    design: Any,
+    groups: list[Group],
+    flagged: list[np.ndarray],
+    length_m: np.ndarray,
+    rank: bool,
+    stages: DesignStages | None = None,
 ) -> tuple[list[Group], list[Profile]]:
     """The designs ``groups[g][1][flagged[g]]`` evaluated by themselves (module Notes, "Own reference"):
     every channel of each one's array exactly at its own length is its profile there; with ``rank``
     each is also a group of its own ranked by itself (:func:`ranked_population`: the anchors of its
     reach search), else they stay on their group's population (the profile's values do not depend
     on the ranking). The chain rows run in batches of at most :data:`OWN_REFERENCE_ROWS` (bounded
-    memory: every channel of every flagged design of a block is many rows on a large array)."""
+    memory: every channel of every flagged design of a block is many rows on a large array);
+    ``stages``: the batch's design-only stages (:class:`ExactRows`)."""
     own_groups: list[Group] = []
     own_profiles: list[Profile] = []
     for (pop, members), f in zip(groups, flagged, strict=True):
         step = max(1, OWN_REFERENCE_ROWS // max(pop.channels, 1))
         for start in range(0, f.size, step):
-            found_groups, found_profiles = _own_part(design, pop, members[f[start : start + step]], length_m, rank)
+            part = members[f[start : start + step]]
+            found_groups, found_profiles = _own_part(design, pop, part, length_m, rank, stages)
             own_groups += found_groups
             own_profiles += found_profiles
     return own_groups, own_profiles
 
 
 def _own_part(
-    design: Any, pop: Population, rows: np.ndarray, length_m: np.ndarray, rank: bool
+    design: Any, pop: Population, rows: np.ndarray, length_m: np.ndarray, rank: bool, stages: DesignStages | None
 ) -> tuple[list[Group], list[Profile]]:
     """:func:`own_references` of the designs ``rows`` of one group, as one batch of chain rows."""
     draw = ChannelDraw.of_channels(pop.array, pop.variation)
     index = np.repeat(rows, pop.channels)
-    chain = Chain.batched(take_rows(design, index), draw.take(np.tile(np.arange(pop.channels), rows.size)))
+    taken = None if stages is None else stages.take(index)
+    chain = Chain.batched(take_rows(design, index), draw.take(np.tile(np.arange(pop.channels), rows.size)), taken)
     every = EveryChannel.of(chain, chain.at_length(length_m[index]))
     q = ber.q_from_log10_ber(every.log10_ber).reshape(rows.size, pop.channels)
     if not rank:
@@ -750,13 +782,14 @@ def population_columns(
     q_target = ber.q_from_log10_ber(margin_log10_ber(target, penalty_db))
     length_m = np.broadcast_to(np.asarray(length_m, dtype=float), (designs,))
     search = reach_range_m is not None and bool(reaches)
-    anchors = anchor_rows(design, groups) if search else None  # every anchor at every trial length
-    profiles, holdout = staged_profiles(design, groups, length_m, q_target, anchors)
+    stages = DesignStages.of(design, designs)  # the design-only stages, once for every batch of chain rows
+    anchors = anchor_rows(design, groups, stages) if search else None  # every anchor at every trial length
+    profiles, holdout = staged_profiles(design, groups, length_m, q_target, anchors, stages)
     flagged = [
         np.flatnonzero(reference_fails(p, h)) if own_reference else np.zeros(0, dtype=np.int64)
         for p, h in zip(profiles, holdout, strict=True)
     ]
-    own_groups, own_profiles = own_references(design, groups, flagged, length_m, rank=search)
+    own_groups, own_profiles = own_references(design, groups, flagged, length_m, search, stages)
     if own_groups:  # the others keep their group's reference
         kept = [np.setdiff1d(np.arange(members.size), f) for (_, members), f in zip(groups, flagged, strict=True)]
         if anchors is not None:
@@ -779,7 +812,8 @@ def population_columns(
     if anchors is not None and reach_range_m is not None:
         found = [_reaches_of(anchors, groups, q_target, reach_range_m, reaches)]
         if own_groups:
-            found.append(_reaches_of(anchor_rows(design, own_groups), own_groups, q_target, reach_range_m, reaches))
+            own_anchors = anchor_rows(design, own_groups, stages)
+            found.append(_reaches_of(own_anchors, own_groups, q_target, reach_range_m, reaches))
         for name in reaches:
             out[name] = np.empty(designs)
             for where, values in found:
