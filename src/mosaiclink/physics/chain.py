@@ -279,8 +279,21 @@ class ChannelDraw:
 
     @staticmethod
     def concatenate(draws: list[ChannelDraw]) -> ChannelDraw:
-        fields = ChannelDraw.__dataclass_fields__
-        return ChannelDraw(*(np.concatenate([getattr(d, f) for d in draws]) for f in fields))
+        return ChannelDraw.gathered([(d, np.arange(d.rows)) for d in draws])
+
+    @staticmethod
+    def gathered(parts: list[tuple[ChannelDraw, np.ndarray]]) -> ChannelDraw:
+        """The rows ``index`` of each ``draw`` of ``parts`` (draw, index), one part after the other: the
+        concatenation of the parts' :meth:`take`, in one copy (at least one part; valid indices)."""
+        stops = np.cumsum([index.size for _, index in parts])
+        values = []
+        for name in ChannelDraw.__dataclass_fields__:
+            first = getattr(parts[0][0], name)
+            out = np.empty((int(stops[-1]),) + first.shape[1:], dtype=first.dtype)
+            for (draw, index), stop in zip(parts, stops, strict=True):
+                np.take(getattr(draw, name), index, axis=0, out=out[stop - index.size : stop], mode="clip")
+            values.append(out)
+        return ChannelDraw(*values)
 
 
 @dataclass(frozen=True)

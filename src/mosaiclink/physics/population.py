@@ -202,13 +202,10 @@ class Population:
         ranks = {(self.channels - 1) // 2, self.channels // 2, self.data_channels - 1}
         return np.array(sorted(r for r in ranks if 0 <= r < self.live), dtype=np.int64)
 
-    def draws(self, ranks: np.ndarray) -> ChannelDraw:
-        """The draws of the live channels at ``ranks`` (with their real neighbours)."""
-        return self._ranked.take(ranks)
-
     @cached_property
-    def _ranked(self) -> ChannelDraw:
-        """Every live channel's draw in rank order, built once (each call's local anchors take theirs)."""
+    def ranked_draws(self) -> ChannelDraw:
+        """Every live channel's draw (with its real neighbours) in rank order, built once (each call's
+        local anchors take theirs)."""
         return ChannelDraw.of_channels(self.array, self.variation, self.order)
 
 
@@ -417,16 +414,21 @@ class ExactRows:
 
     @classmethod
     def of(
-        cls, design: Any, rows: list[np.ndarray], draws: list[ChannelDraw], stages: DesignStages | None = None
+        cls,
+        design: Any,
+        rows: list[np.ndarray],
+        draws: list[tuple[ChannelDraw, np.ndarray]],
+        stages: DesignStages | None = None,
     ) -> ExactRows:
-        """The channels ``draws[i]`` of the designs ``rows[i]``; ``stages``: the batch's design-only
-        stages (:class:`DesignStages`, one row per design), taken instead of computed again."""
+        """The channels ``draws[i]`` (a draw and its rows to take) of the designs ``rows[i]``;
+        ``stages``: the batch's design-only stages (:class:`DesignStages`, one row per design), taken
+        instead of computed again."""
         index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         sizes = np.array([r.size for r in rows], dtype=np.int64)
         if index.size == 0:
             return cls(None, index, sizes)
         taken = None if stages is None else stages.take(index)
-        return cls(Chain.batched(take_rows(design, index), ChannelDraw.concatenate(draws), taken), index, sizes)
+        return cls(Chain.batched(take_rows(design, index), ChannelDraw.gathered(draws), taken), index, sizes)
 
     def take(self, index: list[np.ndarray]) -> ExactRows:
         """The chain rows ``index[i]`` (indices into this batch) as part ``i``: the same rows, no new
@@ -449,7 +451,7 @@ def anchor_rows(design: Any, groups: list[Group], stages: DesignStages | None = 
     return ExactRows.of(
         design,
         [np.repeat(members, pop.size) for pop, members in groups],
-        [pop.anchors.take(np.tile(np.arange(pop.size), members.size)) for pop, members in groups],
+        [(pop.anchors, np.tile(np.arange(pop.size), members.size)) for pop, members in groups],
         stages,
     )
 
@@ -564,7 +566,7 @@ def _stage_rows(
         return ExactRows.of(
             design,
             [np.repeat(members[p], c.size) for (_, members), p, c in zip(groups, pending, columns, strict=True)],
-            [pop.anchors.take(np.tile(c, p.size)) for (pop, _), p, c in zip(groups, pending, columns, strict=True)],
+            [(pop.anchors, np.tile(c, p.size)) for (pop, _), p, c in zip(groups, pending, columns, strict=True)],
             stages,
         )
     return _taken_anchors(anchors, groups, pending, columns)
@@ -642,7 +644,7 @@ def refined_profiles(
     local = ExactRows.of(
         design,
         [members[row] for (_, members), (row, _) in zip(groups, found, strict=True)],
-        [pop.draws(p[row, column]) for (pop, _), p, (row, column) in zip(groups, picks, found, strict=True)],
+        [(pop.ranked_draws, p[row, column]) for (pop, _), p, (row, column) in zip(groups, picks, found, strict=True)],
         stages,
     )
     q_local = local.q(length_m)
