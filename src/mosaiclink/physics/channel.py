@@ -38,6 +38,7 @@ One channel without equalizer, a cursor of 10 uA and no ISI, noise of 1 uA rms o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -55,7 +56,19 @@ class Decision:
     cursor: np.ndarray
     sigma_0: np.ndarray
     sigma_1: np.ndarray
-    q_gaussian: np.ndarray  # ISI and crosstalk as Gaussian noise (pessimistic; budget split only)
+    xt_ratio: np.ndarray  # (batch, A) aggressor light in this detector over own
+    cursor_index: int
+
+    @cached_property
+    def q_gaussian(self) -> np.ndarray:
+        """Q with ISI and crosstalk as Gaussian noise (pessimistic; the budget's split and the
+        population's regressors only, computed when read; module Notes)."""
+        isi = np.delete(self.g, self.cursor_index, axis=1)
+        xt, g0 = self.xt_ratio, self.g
+        interference_var = 0.25 * ((isi**2).sum(axis=1) + (xt**2).sum(axis=1) * (g0**2).sum(axis=1))
+        s0, s1 = self.sigma_0, self.sigma_1
+        q = self.cursor / (np.sqrt(s1**2 + interference_var) + np.sqrt(s0**2 + interference_var))
+        return np.where(self.cursor > 0, q, 0.0)
 
 
 def decide(
@@ -88,7 +101,4 @@ def decide(
     cursor = g0[:, cursor_index]
     log10_ber = ber.eye_log10_ber(g, cursor_index, xt, sigma_0, sigma_1, weights, threshold)
     log10_ber = np.where(cursor > 0, log10_ber, ber.LOG10_HALF)
-    isi = np.delete(g0, cursor_index, axis=1)
-    interference_var = 0.25 * ((isi**2).sum(axis=1) + (xt**2).sum(axis=1) * (g0**2).sum(axis=1))
-    q = cursor / (np.sqrt(sigma_1**2 + interference_var) + np.sqrt(sigma_0**2 + interference_var))
-    return Decision(log10_ber, taps, g0, cursor, sigma_0, sigma_1, np.where(cursor > 0, q, 0.0))
+    return Decision(log10_ber, taps, g0, cursor, sigma_0, sigma_1, xt, cursor_index)
