@@ -472,7 +472,11 @@ def ranked(q: np.ndarray, pop: Population) -> Profile:
     (``np.partition``: O(live) per design instead of a sort's O(live log live))."""
     if pop.read_ranks.size == 0:
         return Profile(q, pop)
-    return Profile(-np.partition(-q, pop.read_ranks, axis=1), pop)
+    if np.isnan(q).any():  # NaN last (the worst), as np.partition puts it last in ascending order
+        return Profile(-np.partition(-q, pop.read_ranks, axis=1), pop)
+    # the r-th best is the (live - 1 - r)-th smallest: an ascending partition read backwards (a view,
+    # without the two negated copies; the same values at the read ranks)
+    return Profile(np.partition(q, q.shape[1] - 1 - pop.read_ranks[::-1], axis=1)[:, ::-1], pop)
 
 
 FAR_Q = 0.5  # stage 0 settles a design only if every live channel's fitted Q is this far from the target's
