@@ -1,5 +1,7 @@
 """Coupling optics and imaging fibre: textbook values and independent cross-checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -46,6 +48,21 @@ def test_ideal_micro_optic_launch_follows_etendue():
     assert out.spot_side_um == pytest.approx(22.5)
     # at the étendue bound with equality: launched = (spot area) f NA^2 / A_LED
     assert out.launched_fraction == pytest.approx(float(optics.etendue_bound(out, _led(), 0.2)))
+
+
+@pytest.mark.parametrize("lens", ["none", "tir"])
+@pytest.mark.parametrize("na", [1e-200, 1e-160, 1e-150])
+def test_a_fibre_na_whose_square_underflows_fills_the_cone_and_launches_next_to_nothing(lens, na):
+    """sin^2 of an NA below ~1e-154 is 0 in float64: the angular fill is a ratio of sines, so it stays
+    defined (the beam overfills the tiny acceptance cone: 1) instead of 0/0, the launched fraction is
+    at most the NA's square over the beam's sin^2 on the face (0 where it underflows), and no warning
+    is raised."""
+    cpl = _micro_optic(lens, etendue_dilution=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = optics.launch(_led(), cpl, FiberSpec(na=na), 50.0)
+    assert out.angular_fill == 1.0
+    assert 0.0 <= out.launched_fraction <= na * na / min(float(out.face_sin2), 1.0)
 
 
 def test_relay_stop_trades_coupling_for_walkoff():

@@ -164,7 +164,8 @@ def launch(
         face_sin2 = beam_sin2 / (m * m)
         fraction = collected * np.minimum(1.0, accept * accept / face_sin2)
         side = m * aperture
-    fill = np.minimum(np.minimum(face_sin2, accept * accept), na * na) / (na * na)
+    # the fill as a ratio of sines (squared), not of their squares: sin^2 of an NA below ~1e-154 is 0
+    fill = (np.minimum(np.minimum(np.sqrt(face_sin2), accept), na) / na) ** 2
     return Launch(
         launched_fraction=fraction,
         angular_fill=fill,
