@@ -35,6 +35,12 @@ RTOL = 1e-9
 PATHS = ("led.peak_current_ma", "fiber.na", "link.length_m", "variation.misalignment_sigma_um")
 
 
+def per_row_arrays(c: Chain) -> dict[str, np.ndarray]:
+    """Every per-row array of a chain by name: its own and its design-only stages'."""
+    stages = {name: getattr(c.stages, name) for name in DesignStages.__dataclass_fields__ if name != "weights"}
+    return {**{name: getattr(c, name) for name in Chain._PER_ROW}, **stages}
+
+
 def design_of(preset: str, row) -> object:
     return with_overrides(load_preset(preset), dict(zip(PATHS, map(float, row), strict=True)))
 
@@ -84,9 +90,9 @@ def test_batched_chain_equals_per_channel_stage_by_stage(rows, channel):
     singles = [Chain.per_channel(d, design_variation(d, 0)).take(np.array([channel])) for d in designs]
     draw = ChannelDraw.concatenate([s.draw for s in singles])
     batched = Chain.batched(batch, draw)
-    for name in Chain._PER_ROW:
-        single = np.concatenate([getattr(s, name) for s in singles])
-        np.testing.assert_allclose(getattr(batched, name), single, rtol=RTOL, atol=1e-300, err_msg=name)
+    for name, value in per_row_arrays(batched).items():
+        single = np.concatenate([per_row_arrays(s)[name] for s in singles])
+        np.testing.assert_allclose(value, single, rtol=RTOL, atol=1e-300, err_msg=name)
     lengths = matrix[:, 2]
     at = batched.at_length(lengths)
     alone = [s.at_length(L) for s, L in zip(singles, lengths, strict=True)]
@@ -135,8 +141,8 @@ def test_batched_chain_of_repeated_designs_is_each_design_alone(rows, repeats, s
     together = Chain.batched(design_batch(base, paths, matrix), draw)
     for i, row in enumerate(matrix):
         alone = Chain.batched(design_batch(base, paths, row[None]), draw.take(np.array([i])))
-        for name in Chain._PER_ROW:
-            np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name)[0], err_msg=name)
+        for (name, value), single in zip(per_row_arrays(together).items(), per_row_arrays(alone).values(), strict=True):
+            np.testing.assert_array_equal(value[i], single[0], err_msg=name)
 
 
 @settings(max_examples=6, deadline=None)
@@ -156,9 +162,9 @@ def test_design_stages_computed_once_for_a_block_are_the_chains_own(rows, seed, 
     draw = ChannelDraw.of_channels(base.array, design_variation(base, seed), np.arange(index.size))
     taken = Chain.batched(take_rows(block, index), draw, DesignStages.of(block, len(rows)).take(index))
     own = Chain.batched(take_rows(block, index), draw)
-    for name in Chain._PER_ROW:
-        np.testing.assert_array_equal(getattr(taken, name), getattr(own, name), err_msg=name)
-    np.testing.assert_array_equal(taken.weights, own.weights)
+    for (name, value), expected in zip(per_row_arrays(taken).items(), per_row_arrays(own).values(), strict=True):
+        np.testing.assert_array_equal(value, expected, err_msg=name)
+    np.testing.assert_array_equal(taken.stages.weights, own.stages.weights)
     np.testing.assert_array_equal(taken.log10_ber(30.0), own.log10_ber(30.0))
 
 
@@ -229,14 +235,16 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
     c = Chain.per_channel(design, design_variation(design, seed))
     at = c.at_length(length_m)
     own, xt = c.captures(length_m)
-    sigma = fiber.spread_sigma_um(c.sigma0_um, design.fiber.core_coupling_um2_per_m, length_m)
-    offsets = chain_module.capture_offsets_um(c.draw, c.pitch_f_um, c.nominal_offset_um)
-    full_own, full_xt = chain_module._captures_at(offsets, c.spot_side_um, sigma, c.side_um)
+    sigma = fiber.spread_sigma_um(c.stages.sigma0_um, design.fiber.core_coupling_um2_per_m, length_m)
+    offsets = chain_module.capture_offsets_um(c.draw, c.stages.pitch_f_um, c.stages.nominal_offset_um)
+    full_own, full_xt = chain_module._captures_at(offsets, c.stages.spot_side_um, sigma, c.stages.side_um)
     outer = chain_module._OUTER_RING
     inner = np.setdiff1d(np.arange(xt.shape[1]), outer)
     np.testing.assert_array_equal(own, full_own)
     np.testing.assert_array_equal(xt[:, inner], full_xt[:, inner])
-    spot, blur, side = (np.broadcast_to(np.asarray(v, float), own.shape) for v in (c.spot_side_um, sigma, c.side_um))
+    spot, blur, side = (
+        np.broadcast_to(np.asarray(v, float), own.shape) for v in (c.stages.spot_side_um, sigma, c.stages.side_um)
+    )
     blur = np.maximum(blur, 1e-9)
     swing = c.aggressor_swing_ratio  # every ring's operating points solved
     gaps = np.abs(offsets[:, 1 + outer, chain_module._OUTER_AXIS]) - 0.5 * (spot + side)[:, None]

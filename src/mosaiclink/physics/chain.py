@@ -385,29 +385,14 @@ class Chain:
 
     design: Any  # a spec or a batch whose array leaves have one value per row
     draw: ChannelDraw
-    bit_s: np.ndarray
+    stages: DesignStages  # the stages of each row's design alone
     power_0_w: np.ndarray  # LED power at the bias and peak currents (rows,)
     power_1_w: np.ndarray
     responsivity_a_per_w: np.ndarray
-    launched: np.ndarray  # launched fraction x core fill (no passive loss, no capture)
-    concentrate: np.ndarray  # receive concentrator's étendue fraction
     swing_w: np.ndarray  # the LED's modulated power at the draw's efficiency (dead rows too): the ratios' unit
     inner_swing_ratio: np.ndarray  # (rows, inner ring) aggressor's modulated power over this channel's
-    spot_side_um: np.ndarray
-    sigma0_um: np.ndarray
-    pitch_f_um: np.ndarray
-    side_um: np.ndarray
-    nominal_offset_um: np.ndarray  # receive minus transmit nominal misalignment (x)
     nu: np.ndarray  # (F,) normalised frequencies f T
     h_led: np.ndarray  # (rows, F) LED pulse per watt of swing, first harmonics
-    h_receiver: np.ndarray  # (rows, F) receiver front end
-    h_ctle: np.ndarray  # (rows, F)
-    thermal_a2_per_hz: np.ndarray
-    dark_na: np.ndarray
-    rin_db_per_hz: np.ndarray  # the LED's relative intensity noise (receiver.level_noise_a2_per_hz)
-    autocorr_hz: np.ndarray  # (rows, taps)
-    offsets_bits: np.ndarray  # (rows, J) sampling instants
-    weights: np.ndarray  # (J,)
 
     @property
     def rows(self) -> int:
@@ -444,9 +429,9 @@ class Chain:
             responsivity_a_per_w=_full(responsivity, n),
             swing_w=swing,
             inner_swing_ratio=(agg[1] - agg[0]) / swing[:, None],
+            stages=at_design,
             nu=nu,
             h_led=h_led,
-            **{name: getattr(at_design, name) for name in DesignStages.__dataclass_fields__},
         )
 
     @classmethod
@@ -454,18 +439,14 @@ class Chain:
         """Every channel of one design (a spec) with its drawn ``variation`` and real neighbours."""
         return cls.batched(design, ChannelDraw.of_channels(design.array, variation))
 
-    _PER_ROW = (
-        "bit_s", "power_0_w", "power_1_w", "responsivity_a_per_w", "launched", "concentrate", "swing_w",
-        "inner_swing_ratio", "spot_side_um", "sigma0_um", "pitch_f_um", "side_um", "nominal_offset_um", "h_led",
-        "h_receiver", "h_ctle", "thermal_a2_per_hz", "dark_na", "rin_db_per_hz", "autocorr_hz", "offsets_bits",
-    )  # fmt: skip
+    _PER_ROW = ("power_0_w", "power_1_w", "responsivity_a_per_w", "swing_w", "inner_swing_ratio", "h_led")
 
     def take(self, index: np.ndarray, design: Any = None) -> Chain:
         """Rows ``index`` of this chain (``design``: the batch of those rows, default taken here)."""
         values = {name: getattr(self, name)[index] for name in self._PER_ROW}
         if design is None:
             design = take_rows(self.design, index)
-        return replace(self, design=design, draw=self.draw.take(index), **values)
+        return replace(self, design=design, draw=self.draw.take(index), stages=self.stages.take(index), **values)
 
     def transfer_function(self, length_m, stages: tuple[str, ...] = ("led", "fiber", "receiver", "ctle")):
         """Product of the named stages' responses on the normalised grid ``nu`` (rows, F): any subset of
@@ -473,9 +454,9 @@ class Chain:
         h = np.ones((self.rows, self.nu.size), dtype=complex)
         for stage in stages:
             if stage == "fiber":
-                h = h * fiber_transfer_function(self.design, self.nu, _full(length_m, self.rows), self.bit_s)
+                h = h * fiber_transfer_function(self.design, self.nu, _full(length_m, self.rows), self.stages.bit_s)
             else:
-                h = h * {"led": self.h_led, "receiver": self.h_receiver, "ctle": self.h_ctle}[stage]
+                h = h * {"led": self.h_led, "receiver": self.stages.h_receiver, "ctle": self.stages.h_ctle}[stage]
         return h
 
     def captures(self, length_m) -> tuple[np.ndarray, np.ndarray]:
@@ -491,15 +472,17 @@ class Chain:
     def _captures(self, length_m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`captures` and the rows whose outer ring it evaluated."""
         n = self.rows
-        sigma = fiber.spread_sigma_um(self.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
+        sigma = fiber.spread_sigma_um(self.stages.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
         blur = _full(np.maximum(sigma, optics.MIN_BLUR_UM), n)
         inner_offsets, outer_offsets, gap_um, ceiling = self._rings
-        inner = _spot_captures(inner_offsets, self.spot_side_um, blur, self.side_um)
+        inner = _spot_captures(inner_offsets, self.stages.spot_side_um, blur, self.stages.side_um)
         own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
         xt[:, _INNER_RING] = inner[:, 1:]
         lit = np.flatnonzero(~(outer_ring_bound(gap_um, ceiling, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
         if lit.size:
-            captured = _spot_captures(outer_offsets[lit], self.spot_side_um[lit], blur[lit], self.side_um[lit])
+            captured = _spot_captures(
+                outer_offsets[lit], self.stages.spot_side_um[lit], blur[lit], self.stages.side_um[lit]
+            )
             xt[np.ix_(lit, _OUTER_RING)] = captured
         return own, xt, lit
 
@@ -549,7 +532,7 @@ class Chain:
         gap (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
         channel's swing (rows,): each at most its LED's power at unit IQE at the larger of the bias
         and peak currents (``microled.emitted_power_w``), no operating point solved."""
-        draw, pitch, nominal = self.draw, self.pitch_f_um, self.nominal_offset_um
+        draw, pitch, nominal = self.draw, self.stages.pitch_f_um, self.stages.nominal_offset_um
         led = self.design.led
         efficiency = np.abs(draw.aggressor_efficiency_scale[:, _OUTER_RING]).sum(axis=1)
         ceiling = microled.emitted_power_w(led, np.maximum(led.bias_current_ma, led.peak_current_ma), efficiency)
@@ -558,18 +541,18 @@ class Chain:
         return (
             offsets[:, _INNER_SPOTS],
             outer,
-            outer_ring_gap_um(outer, self.spot_side_um, self.side_um),
+            outer_ring_gap_um(outer, self.stages.spot_side_um, self.stages.side_um),
             ceiling / self.swing_w,
         )
 
     @cached_property
     def _spread_bits_per_m(self) -> tuple[np.ndarray, np.ndarray]:
         walk_s, chrom_s = fiber_spread_s(self.design, np.ones(self.rows))
-        return walk_s / self.bit_s, chrom_s / self.bit_s
+        return walk_s / self.stages.bit_s, chrom_s / self.stages.bit_s
 
     @cached_property
     def _h_led_receiver_ctle(self) -> np.ndarray:
-        return self.h_led * self.h_receiver * self.h_ctle
+        return self.h_led * self.stages.h_receiver * self.stages.h_ctle
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
@@ -581,18 +564,18 @@ class Chain:
         )  # fmt: skip
         own, xt, lit = self._captures(length_m)
         xt_ratio = crosstalk_ratio(1.0, self._swing_ratio(lit), xt, own)  # swings relative to this channel's
-        own = own * self.concentrate
-        gain = self.responsivity_a_per_w * self.launched * 10.0 ** (-loss_db / 10.0) * own
+        own = own * self.stages.concentrate
+        gain = self.responsivity_a_per_w * self.stages.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
         walk_bits, chrom_bits = (per_m * length_m for per_m in self._spread_bits_per_m)  # linear in L
         first, inverse = _runs(walk_bits, chrom_bits)  # once per run of rows alike (a design's channels)
         h = fiber.transfer_function(self.nu, walk_bits[first, None], chrom_bits[first, None], np.float32)[inverse]
         h *= self._h_led_receiver_ctle
         peak = sampling.peak_bits(h, SPAN_BITS)
-        samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.offsets_bits)
+        samples = sampling.symbol_samples(h, peak, SPAN_BITS, PRE_BITS, SPAN_BITS, self.stages.offsets_bits)
         samples *= (i1 - i0)[:, None, None]
-        level = (receiver.level_noise_a2_per_hz(i, self.dark_na, self.rin_db_per_hz) for i in (i0, i1))
-        psd0, psd1 = (self.thermal_a2_per_hz + s for s in level)
+        level = (receiver.level_noise_a2_per_hz(i, self.stages.dark_na, self.stages.rin_db_per_hz) for i in (i0, i1))
+        psd0, psd1 = (self.stages.thermal_a2_per_hz + s for s in level)
         return ChainStages(i0, i1, own, xt_ratio, samples, psd0, psd1)
 
     def decide(self, length_m) -> Decision:
@@ -603,7 +586,17 @@ class Chain:
         """The channel core (``channel.decide``) on this chain's ``stages`` at one length (:meth:`at_length`),
         for a caller that reads both; dead rows get BER 1/2."""
         eq, threshold = self.design.equalizer, self.design.receiver.threshold
-        d = decide(s.samples_a, PRE_BITS, s.psd_0, s.psd_1, self.autocorr_hz, s.xt_ratio, eq, threshold, self.weights)
+        d = decide(
+            s.samples_a,
+            PRE_BITS,
+            s.psd_0,
+            s.psd_1,
+            self.stages.autocorr_hz,
+            s.xt_ratio,
+            eq,
+            threshold,
+            self.stages.weights,
+        )
         return replace(d, log10_ber=np.where(self.draw.dead, ber.LOG10_HALF, d.log10_ber))
 
     def log10_ber(self, length_m) -> np.ndarray:
