@@ -145,6 +145,25 @@ def test_batched_chain_of_repeated_designs_is_each_design_alone(rows, repeats, s
             np.testing.assert_array_equal(value[i], single[0], err_msg=name)
 
 
+@settings(max_examples=5, deadline=None)
+@given(
+    samplings=st.lists(st.sampled_from([4, 8, 16, 32]), min_size=2, max_size=4),
+    seed=st.integers(0, 2**16),
+)
+def test_a_rows_led_pulse_is_sampled_as_its_own_design_whatever_its_batch(samplings, seed):
+    """A batch mixing designs of several ``link.samples_per_bit`` (a sweep over it) samples each row's
+    LED pulse at its own design's rate, as the full model does: every row bit for bit the chain of
+    its design alone (the pulse had been sampled at the batch's largest rate)."""
+    base = load_preset("mosaic-prototype")
+    matrix = np.array(samplings, dtype=float)[:, None]
+    draw = ChannelDraw.of_channels(base.array, design_variation(base, seed), np.arange(len(matrix)))
+    together = Chain.batched(design_batch(base, ("link.samples_per_bit",), matrix), draw)
+    for i, sps in enumerate(samplings):
+        alone = Chain.batched(base.with_link(samples_per_bit=sps), draw.take(np.array([i])))
+        np.testing.assert_array_equal(together.h_led[i], alone.h_led[0], err_msg=str(sps))
+        np.testing.assert_array_equal(together.log10_ber(20.0)[i], alone.log10_ber(20.0)[0], err_msg=str(sps))
+
+
 @settings(max_examples=6, deadline=None)
 @given(
     rows=st.lists(st.tuples(st.floats(2.2, 2.8), st.floats(0.8, 3.0), st.floats(1.5, 5.0)), min_size=1, max_size=4),

@@ -417,7 +417,7 @@ class Chain:
         agg = [level[:, 2:] for level in levels]
         swing = np.maximum(p1 - p0, 1e-300)
         responsivity = channel_responsivity_a_per_w(design, draw.wavelength_offset_nm, draw.responsivity_scale)
-        led_sps = int(np.max(link.samples_per_bit))  # the full model's sampling of the LED pulse
+        led_sps = _full(link.samples_per_bit, n)  # each row's design's sampling of its LED pulse (the full model's)
         nu = harmonics_nu()
         at_design = DesignStages.of(design, n) if stages is None else stages
         h_led = _unit_led_spectrum(led, at_design.bit_s, draw.rate_scale, _full(unit_1 - unit_0, n), led_sps, nu.size)
@@ -675,23 +675,30 @@ def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _unit_led_spectrum(
-    led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: int, size: int
+    led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: np.ndarray, size: int
 ):
     """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
-    ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` samples per
-    bit), integrated once per distinct (LED, bit period, rate scale) of the batch: a sweep over
-    lengths, fibres, receivers or spares shares one rate-equation solution. The pulse stays
-    time-major (the rate equation's layout, :func:`microled.grid_pulse_response_w`), without the
-    (rows, samples) time grid the general :func:`microled.pulse_response_w` reads."""
+    ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` (rows,) samples
+    per bit: each row's design's own, as the full model samples it), integrated once per distinct
+    (LED, bit period, rate scale, sampling) of the batch: a sweep over lengths, fibres, receivers
+    or spares shares one rate-equation solution, and a row's pulse does not depend on the others
+    of its batch. The pulse stays time-major (the rate equation's layout,
+    :func:`microled.grid_pulse_response_w`), without the (rows, samples) time grid the general
+    :func:`microled.pulse_response_w` reads; it is divided by the swing after its transform (linear:
+    on ``size`` harmonics instead of every sample)."""
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
-    key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale])
+    key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale, led_sps])
     first, inverse = _distinct(key)
-    distinct = led
-    if fields:
-        distinct = SectionView(
-            led.__dict__["_spec_type"], {k: (v[first] if k in swept else v) for k, v in fields.items()}
-        )
-    pulse = microled.grid_pulse_response_w(distinct, bit_s[first], led_sps, SPAN_BITS, rate_scale[first])
-    per_watt = sampling.spectrum(pulse.T, led_sps, size) / np.maximum(swing_w[first], 1e-300)[:, None]
-    return per_watt[inverse]  # the transform is linear: divided after it, on 33 harmonics instead of 256 samples
+    per_watt = np.empty((first.size, size), dtype=complex)
+    for sps in np.unique(led_sps[first]):  # a loop over the batch's samplings, not its rows
+        where = np.flatnonzero(led_sps[first] == sps)
+        rows = first[where]
+        distinct = led
+        if fields:
+            distinct = SectionView(
+                led.__dict__["_spec_type"], {k: (v[rows] if k in swept else v) for k, v in fields.items()}
+            )
+        pulse = microled.grid_pulse_response_w(distinct, bit_s[rows], int(sps), SPAN_BITS, rate_scale[rows])
+        per_watt[where] = sampling.spectrum(pulse.T, int(sps), size) / np.maximum(swing_w[rows], 1e-300)[:, None]
+    return per_watt[inverse]
