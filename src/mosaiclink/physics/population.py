@@ -488,6 +488,13 @@ DEEP_MARGIN_Q = 0.5  # ... by this much in Q
 SETTLE_SPARE_ANCHORS = 2  # ... and only through at least this many anchors more than the regressors
 
 
+@lru_cache(maxsize=1)
+def _deep_q() -> float:
+    """The Q below whose BER the acceptance does not bound a design: :data:`DEEP_LOG10_BER`'s plus
+    :data:`DEEP_MARGIN_Q` (computed once, not in every call of the stages)."""
+    return float(ber.q_from_log10_ber(np.array(DEEP_LOG10_BER))) + DEEP_MARGIN_Q
+
+
 def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarray) -> np.ndarray:
     """Which designs (designs,) the anchors' fit of ``stage`` settles (module Notes, "Stages"): every live
     channel :data:`FAR_Q` plus :data:`HOLDOUT_FACTOR` times the fit's ``holdout`` error (designs,),
@@ -507,9 +514,8 @@ def settled(stage: int, fitted: Profile, q_target: np.ndarray, holdout: np.ndarr
     far = np.min(np.abs(distance, out=distance), axis=1, initial=np.inf) >= FAR_Q + HOLDOUT_FACTOR * holdout
     median = fitted.median_log10_ber()
     deepest = np.maximum(median, fitted.worst_in_service_log10_ber())
-    q_deep = ber.q_from_log10_ber(np.array(DEEP_LOG10_BER)) + DEEP_MARGIN_Q
     awful = (median >= AWFUL_LOG10_BER) & (holdout <= AWFUL_HOLDOUT_Q[stage])
-    return far & (awful | (ber.q_from_log10_ber(deepest) >= q_deep))
+    return far & (awful | (ber.q_from_log10_ber(deepest) >= _deep_q()))
 
 
 def staged_profiles(
@@ -698,8 +704,7 @@ def reference_fails(fitted: Profile, holdout: np.ndarray) -> np.ndarray:
     median or its worst data channel in service is where the acceptance bounds it (not below
     :data:`DEEP_LOG10_BER` by :data:`DEEP_MARGIN_Q`)."""
     deepest = np.maximum(fitted.median_log10_ber(), fitted.worst_in_service_log10_ber())
-    q_deep = ber.q_from_log10_ber(np.array(DEEP_LOG10_BER)) + DEEP_MARGIN_Q
-    return (holdout > REFERENCE_HOLDOUT_Q) & (ber.q_from_log10_ber(deepest) < q_deep)
+    return (holdout > REFERENCE_HOLDOUT_Q) & (ber.q_from_log10_ber(deepest) < _deep_q())
 
 
 OWN_REFERENCE_ROWS = 8192  # chain rows per batch of designs ranked by themselves (a whole array at least)
