@@ -43,19 +43,29 @@ def test_compiled_rk4_matches_the_numpy_formulation(rows, seed, substeps):
     st.integers(min_value=0, max_value=2**32),
 )
 def test_compiled_newton_density_is_the_numpy_iteration_bit_for_bit(rows, cols, seed):
-    """The fused Newton loop against the lockstep NumPy iteration (broadcast (rows, 1) LED
-    coefficients against (rows, cols) scales, as the chain's aggressors): identical, and a root."""
+    """The fused Newton loop against the NumPy iteration (broadcast (rows, 1) LED coefficients
+    against (rows, cols) scales, as the chain's aggressors): identical, and a root; and each element's
+    value is its own: a NaN or a huge scale poisoned into one element (which then iterates to the
+    end) leaves every other bit for bit on both paths (the batch had iterated in lockstep)."""
     rng = np.random.default_rng(seed)
     scale = rng.uniform(0.5, 1.5, (rows, cols))
-    a = rng.uniform(1e6, 1e8, (rows, 1)) * scale
-    b = rng.uniform(5e-12, 5e-11, (rows, 1)) * scale
-    c = np.where(rng.random((rows, 1)) < 0.2, 0.0, rng.uniform(1e-31, 1e-29, (rows, 1))) * scale
+    a0, b0 = rng.uniform(1e6, 1e8, (rows, 1)), rng.uniform(5e-12, 5e-11, (rows, 1))
+    c0 = np.where(rng.random((rows, 1)) < 0.2, 0.0, rng.uniform(1e-31, 1e-29, (rows, 1)))
+    a, b, c = a0 * scale, b0 * scale, c0 * scale
     j = rng.uniform(1.0, 3e4, rows)[:, None]
     ours = m.carrier_density_per_cm3(j, 5.0, a, b, c, compiled=True)
     oracle = m.carrier_density_per_cm3(j, 5.0, a, b, c, compiled=False)
     np.testing.assert_array_equal(ours, oracle)
     g = j / (1.602176634e-19 * 5e-7)
     np.testing.assert_allclose(m.recombination_rate_per_cm3_s(ours, a, b, c), np.broadcast_to(g, ours.shape), rtol=1e-9)
+    for poison in (np.nan, 1e300):
+        hostile = scale.copy()
+        hostile[rng.integers(rows), rng.integers(cols)] = poison
+        others = hostile == scale
+        for compiled, clean in ((True, ours), (False, oracle)):
+            with np.errstate(all="ignore"):
+                got = m.carrier_density_per_cm3(j, 5.0, a0 * hostile, b0 * hostile, c0 * hostile, compiled=compiled)
+            np.testing.assert_array_equal(got[others], clean[others])
 
 
 @settings(max_examples=25, deadline=None)

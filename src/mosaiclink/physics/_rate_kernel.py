@@ -95,23 +95,28 @@ def _advance(n, i_rc, target, a, b, c, to_g, h, steps, decay, half_decay, subste
 @njit(cache=True)
 def newton_density(n, g, a, b, c, iterations):
     """Newton's iteration for ``A n + B n^2 + C n^3 = G`` on flat arrays from the start ``n``
-    (overwritten and returned), every element in lockstep: it stops after the first iteration at
-    which every step is within ``1e-12 max(n, 1)`` (or after ``iterations``), as the NumPy
-    formulation in :func:`mosaiclink.physics.microled.carrier_density_per_cm3` does, with its
-    operations in its order (no fused multiply-add), so the two agree bit for bit.
+    (overwritten and returned): each element stops after the first iteration at which its own step
+    is within ``1e-12 max(n, 1)`` (or after ``iterations``), as the NumPy formulation in
+    :func:`mosaiclink.physics.microled.carrier_density_per_cm3` does, with its operations in its
+    order (no fused multiply-add), so the two agree bit for bit, and an element's value does not
+    depend on the others of its batch (a NaN one iterates to the end alone). The elements advance
+    together, a finished one kept (a blend: the loop over them stays vectorised).
     """
+    active = np.ones(n.size, dtype=np.bool_)
     for _ in range(iterations):
-        converged = True
+        any_active = False
         for i in range(n.size):
             ni, ai, bi, ci = n[i], a[i], b[i], c[i]
             f = ni * (ai + ni * (bi + ni * ci)) - g[i]
             step = f / (ai + ni * (2 * bi + 3 * ci * ni))
-            ni = ni - step
-            n[i] = ni
+            moved = ni - step
+            keep = active[i]
+            n[i] = moved if keep else ni
             # np.maximum(n, 1.0) propagates a NaN density, whose test then fails
-            if not abs(step) <= 1e-12 * (1.0 if ni < 1.0 else ni):
-                converged = False
-        if converged:
+            still = keep and not abs(step) <= 1e-12 * (1.0 if moved < 1.0 else moved)
+            active[i] = still
+            any_active = any_active or still
+        if not any_active:
             break
     return n
 
@@ -122,7 +127,7 @@ def steady_power(
 ):
     """Radiative power at the steady-state carrier density of every element of (rows, K) arrays, fused:
     the coefficients ``A, B, C = (a_led, b_led, c_led) x scale`` (``microled.recombination_coefficients``),
-    the density's Newton start, its lockstep iteration (:func:`newton_density`), the IQE
+    the density's Newton start, its iteration (:func:`newton_density`), the IQE
     ``B n / (A + n (B + n C))`` (``microled.internal_quantum_efficiency``, NaN as 0) and the power
     ``IQE x extraction x efficiency x current x 1e-3 / q x photon`` (``microled._steady_state``).
     Every argument but the scalars is (rows, K) (broadcast views welcome); ``cube_bound`` is the

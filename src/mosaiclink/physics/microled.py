@@ -76,11 +76,11 @@ def carrier_density_per_cm3(
 
     Newton's method from the upper bound ``min(G/A, sqrt(G/B), cbrt(G/C))`` (each term alone is
     at most the generation rate G); R is increasing and convex for n > 0, so the iteration
-    decreases monotonically to the root. Every element iterates in lockstep until the first
-    iteration at which all steps are within 1e-12 of the density (at most
-    :data:`NEWTON_ITERATIONS`). Once Numba is loaded (by the rate equation's loop) the iteration
-    runs fused (:func:`mosaiclink.physics._rate_kernel.newton_density`, bit-identical);
-    ``compiled`` forces the choice.
+    decreases monotonically to the root. Each element stops after the first iteration at which its
+    own step is within 1e-12 of the density (at most :data:`NEWTON_ITERATIONS`): its value does not
+    depend on the other elements of its batch. Once Numba is loaded (by the rate equation's loop)
+    the iteration runs fused (:func:`mosaiclink.physics._rate_kernel.newton_density`,
+    bit-identical); ``compiled`` forces the choice.
     """
     g = np.asarray(current_density_a_per_cm2, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(thickness_nm) * 1e-7)
     a, b, c = (np.asarray(v, dtype=float) for v in (a_per_s, b_cm3_per_s, c_cm6_per_s))
@@ -95,11 +95,13 @@ def carrier_density_per_cm3(
         )
         n = newton_density(n.ravel().copy(), g_f, a_f, b_f, c_f, NEWTON_ITERATIONS).reshape(n.shape)
         return np.maximum(n, 0.0)
+    active = np.ones(n.shape, dtype=bool)
     for _ in range(NEWTON_ITERATIONS):
         f = recombination_rate_per_cm3_s(n, a, b, c) - g
         step = f / (a + n * (2 * b + 3 * c * n))
-        n = n - step
-        if np.all(np.abs(step) <= 1e-12 * np.maximum(n, 1.0)):
+        moved = n - step
+        n, active = np.where(active, moved, n), active & ~(np.abs(step) <= 1e-12 * np.maximum(moved, 1.0))
+        if not active.any():
             break
     return np.maximum(n, 0.0)
 
