@@ -168,7 +168,7 @@ def _optimal_threshold(zeros, ones, s0, s1, low, high):
     edge0, edge1 = zeros.max(axis=-1), ones.min(axis=-1)
     open_eye = edge1 > edge0
     t = np.where(open_eye, (s1 * edge0 + s0 * edge1) / (s0 + s1), 0.5 * (low + high))
-    active = np.ones(t.shape, dtype=bool)  # the kernel's per-row stop (NEWTON_SETTLED_SIGMA), in lockstep
+    active = np.ones(t.shape, dtype=bool)  # the kernel's per-row stop (NEWTON_SETTLED_SIGMA), rows advancing together
     settled_move = NEWTON_SETTLED_SIGMA * np.minimum(s0, s1)
     for _ in range(NEWTON_STEPS):
         e1 = -0.5 * ((t[..., None] - ones) / s1[..., None]) ** 2
