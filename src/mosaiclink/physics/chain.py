@@ -409,9 +409,9 @@ class Chain:
         led_col = column_view(led) if isinstance(led, SectionView) else led
         # the LED at the bias and peak currents (one solve): this channel at unit efficiency (the pulse's
         # swing) and at the draw's, and its inner ring of neighbours at theirs
-        inner_rate, inner_efficiency = draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale
-        rate = np.column_stack([draw.rate_scale, draw.rate_scale, inner_rate])
-        efficiency = np.column_stack([np.ones(n), draw.efficiency_scale, inner_efficiency[:, _INNER_RING]])
+        inner = (draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale[:, _INNER_RING])
+        rate = np.column_stack([draw.rate_scale, draw.rate_scale, inner[0]])
+        efficiency = np.column_stack([np.ones(n), draw.efficiency_scale, inner[1]])
         levels = _led_levels_w(led_col, rate, efficiency)
         (unit_0, p0), (unit_1, p1) = ((level[:, 0], level[:, 1]) for level in levels)
         agg = [level[:, 2:] for level in levels]

@@ -531,7 +531,7 @@ def staged_profiles(
     earlier stage settled (:func:`settled`); the last stage's designs are re-fitted with their local
     anchors (:func:`refined_profiles`). ``anchors``: every anchor's chain rows
     (:func:`anchor_rows`, built for the reaches), taken instead of built again; the same numbers;
-    ``stages``: the batch's design-only stages (:class:`ExactRows`). Also returns each group's
+    ``stages``: the batch's design-only stages (:class:`DesignStages`). Also returns each group's
     re-fit holdout error (its designs,): 0 for a design a stage settled."""
     q_anchor = [np.zeros((members.size, pop.size)) for pop, members in groups]
     q_ranked = [np.zeros((members.size, pop.live)) for pop, members in groups]
@@ -724,7 +724,7 @@ def own_references(
     reach search), else they stay on their group's population (the profile's values do not depend
     on the ranking). The chain rows run in batches of at most :data:`OWN_REFERENCE_ROWS` (bounded
     memory: every channel of every flagged design of a block is many rows on a large array);
-    ``stages``: the batch's design-only stages (:class:`ExactRows`)."""
+    ``stages``: the batch's design-only stages (:class:`DesignStages`)."""
     own_groups: list[Group] = []
     own_profiles: list[Profile] = []
     for (pop, members), f in zip(groups, flagged, strict=True):
