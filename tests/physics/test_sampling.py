@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.fft
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +144,64 @@ def test_compiled_rotations_of_hostile_entries_equal_the_numpy_formulation(value
         numpy = sampling.rotated_spectra(h, t, SPAN, compiled=False)
     np.testing.assert_array_equal(compiled, numpy)
     assert np.all(np.isfinite(compiled[[0, 3]]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([4, 8, 32, 256, 1024]),
+    st.integers(1, 150),
+    st.floats(0.0, 1.0),
+    st.sampled_from([1e-12, 1.0, 1e9]),
+)
+def test_lowest_harmonics_are_the_real_transform_and_both_formulations_agree(seed, samples, rows, share, scale):
+    """The half-length complex transform (sampling.lowest_harmonics' Notes) gives SciPy's real
+    transform's first K harmonics over the samples per bit and each row's divisor, to 4e-15 of the
+    largest (an independent algorithm: pocketfft's mixed radix over every harmonic); the compiled loop
+    and the NumPy formulation are identical, over any number of rows (blocks and their remainder)."""
+    rng = np.random.default_rng(seed)
+    harmonics = max(1, round(share * samples / 2))
+    pulse = scale * rng.normal(size=(samples, rows))
+    divisor = rng.uniform(0.1, 10.0, rows)
+    reference = scipy.fft.rfft(pulse.T, axis=-1)[:, :harmonics] / 16 / divisor[:, None]
+    compiled = sampling.lowest_harmonics(pulse, 16, harmonics, divisor, compiled=True)
+    numpy = sampling.lowest_harmonics(pulse, 16, harmonics, divisor, compiled=False)
+    np.testing.assert_array_equal(compiled.view(float), numpy.view(float))
+    np.testing.assert_allclose(numpy, reference, rtol=0, atol=4e-15 * np.abs(reference).max())
+
+
+def test_a_rows_lowest_harmonics_do_not_depend_on_its_batch():
+    """Every row is transformed alone: a row at any place of a batch of any size (a block's lanes or
+    its remainder) has the harmonics it has alone, bit for bit, on both paths."""
+    rng = np.random.default_rng(5)
+    pulse = rng.normal(size=(256, 300))
+    for compiled in (True, False):
+        batch = sampling.lowest_harmonics(pulse, 16, 33, compiled=compiled)
+        for row in (0, 63, 64, 250, 299):
+            alone = sampling.lowest_harmonics(pulse[:, row : row + 1], 16, 33, compiled=compiled)
+            np.testing.assert_array_equal(alone[0].view(float), batch[row].view(float))
+
+
+def test_lowest_harmonics_of_other_sample_counts_are_the_spectrum():
+    """A sampling whose sample count is no power of two, or harmonics beyond half of it, take SciPy's
+    transform (:func:`sampling.spectrum`): the same values."""
+    rng = np.random.default_rng(9)
+    for samples, harmonics in ((160, 33), (64, 33), (6, 2)):
+        pulse = rng.normal(size=(samples, 7))
+        expected = sampling.spectrum(pulse.T, 10, harmonics) / 2.0
+        np.testing.assert_array_equal(sampling.lowest_harmonics(pulse, 10, harmonics, 2.0), expected)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, 1e308, 5e-324])
+def test_lowest_harmonics_of_a_hostile_sample_touch_only_its_row(value):
+    """A NaN, infinite, huge or subnormal sample: both paths agree bit for bit (NaN where NaN) and the
+    other rows are their clean harmonics."""
+    rng = np.random.default_rng(13)
+    pulse = rng.normal(size=(64, 5))
+    clean = sampling.lowest_harmonics(pulse, 4, 17, compiled=False)
+    pulse[10, 2] = value
+    with np.errstate(all="ignore"):
+        compiled = sampling.lowest_harmonics(pulse, 4, 17, compiled=True)
+        numpy = sampling.lowest_harmonics(pulse, 4, 17, compiled=False)
+    np.testing.assert_array_equal(compiled.view(float), numpy.view(float))
+    np.testing.assert_array_equal(numpy[[0, 1, 3, 4]], clean[[0, 1, 3, 4]])

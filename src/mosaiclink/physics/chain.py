@@ -678,7 +678,7 @@ def _unit_led_spectrum(
     led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: np.ndarray, size: int
 ):
     """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
-    ``SPAN_BITS`` bits per watt of swing (``sampling.spectrum`` of its ``led_sps`` (rows,) samples
+    ``SPAN_BITS`` bits per watt of swing (``sampling.lowest_harmonics`` of its ``led_sps`` (rows,) samples
     per bit: each row's design's own, as the full model samples it), integrated once per distinct
     (LED, bit period, rate scale, sampling) of the batch: a sweep over lengths, fibres, receivers
     or spares shares one rate-equation solution, and a row's pulse does not depend on the others
@@ -700,5 +700,5 @@ def _unit_led_spectrum(
                 led.__dict__["_spec_type"], {k: (v[rows] if k in swept else v) for k, v in fields.items()}
             )
         pulse = microled.grid_pulse_response_w(distinct, bit_s[rows], int(sps), SPAN_BITS, rate_scale[rows])
-        per_watt[where] = sampling.spectrum(pulse.T, int(sps), size) / np.maximum(swing_w[rows], 1e-300)[:, None]
+        per_watt[where] = sampling.lowest_harmonics(pulse, int(sps), size, np.maximum(swing_w[rows], 1e-300))
     return per_watt[inverse]
