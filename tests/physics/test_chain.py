@@ -152,8 +152,10 @@ def test_batched_chain_of_repeated_designs_is_each_design_alone(rows, repeats, s
 )
 def test_a_rows_led_pulse_is_sampled_as_its_own_design_whatever_its_batch(samplings, seed):
     """A batch mixing designs of several ``link.samples_per_bit`` (a sweep over it) samples each row's
-    LED pulse at its own design's rate, as the full model does: every row bit for bit the chain of
-    its design alone (the pulse had been sampled at the batch's largest rate)."""
+    LED pulse at its own design's rate, as the full model does: every row's LED spectrum bit for bit
+    the chain of its design alone (the pulse had been sampled at the batch's largest rate), its
+    BER to rounding (the symbol samples' BLAS product sums a row in an order that
+    depends on its place in the batch: 1 ulp on one example in six)."""
     base = load_preset("mosaic-prototype")
     matrix = np.array(samplings, dtype=float)[:, None]
     draw = ChannelDraw.of_channels(base.array, design_variation(base, seed), np.arange(len(matrix)))
@@ -161,7 +163,7 @@ def test_a_rows_led_pulse_is_sampled_as_its_own_design_whatever_its_batch(sampli
     for i, sps in enumerate(samplings):
         alone = Chain.batched(base.with_link(samples_per_bit=sps), draw.take(np.array([i])))
         np.testing.assert_array_equal(together.h_led[i], alone.h_led[0], err_msg=str(sps))
-        np.testing.assert_array_equal(together.log10_ber(20.0)[i], alone.log10_ber(20.0)[0], err_msg=str(sps))
+        np.testing.assert_allclose(together.log10_ber(20.0)[i], alone.log10_ber(20.0)[0], rtol=1e-13, err_msg=str(sps))
 
 
 @settings(max_examples=6, deadline=None)

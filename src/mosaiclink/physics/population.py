@@ -405,8 +405,9 @@ Group = tuple[Population, np.ndarray]  # a population and its designs (row indic
 class ExactRows:
     """Chain rows of several groups' channels evaluated as one batch: part ``i`` holds the channels
     ``draws[i]`` of the designs ``rows[i]`` of the batch. A chain row depends on its own design and
-    draw alone, so the batch returns what each part would alone, with one call's overhead and the
-    LED pulses of channels the parts share integrated once (``Chain.batched``)."""
+    draw alone, so the batch returns what each part would alone (to rounding: the symbol samples'
+    BLAS product sums a row in an order that depends on its place in the batch), with one call's
+    overhead and the LED pulses of channels the parts share integrated once (``Chain.batched``)."""
 
     chain: Chain | None  # None: no row
     rows: np.ndarray  # (chain rows,) the design row of each chain row
