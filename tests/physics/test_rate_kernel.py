@@ -68,6 +68,34 @@ def test_compiled_newton_density_is_the_numpy_iteration_bit_for_bit(rows, cols, 
             np.testing.assert_array_equal(got[others], clean[others])
 
 
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=150),
+    st.integers(min_value=0, max_value=2**32),
+    st.sampled_from([2, 4, 8, 16]),
+)
+def test_pulse_harmonics_transformed_as_integrated_are_the_pulses_transform_bit_for_bit(rows, seed, sps):
+    """``grid_pulse_harmonics`` compiled transforms each block of pulses as the rate equation writes it
+    (``rk4_isolated_bit_harmonics``); against the NumPy pulse and the NumPy transform of it: identical,
+    for one design per row (several sub-step groups, blocks and a remainder), with per-row divisors;
+    a grid whose harmonics do not fit the half-length transform takes the pulse and SciPy's."""
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.batch import design_batch
+    from mosaiclink.physics import sampling
+
+    rng = np.random.default_rng(seed)
+    paths = ("led.diameter_um", "led.peak_current_ma", "led.active_thickness_nm", "led.capacitance_ff")
+    values = [rng.uniform(3, 10, rows), rng.uniform(1, 5, rows), rng.uniform(2, 10, rows), rng.uniform(0, 400, rows)]
+    led = design_batch(load_preset("mosaic-800g"), paths, np.column_stack(values)).led
+    bits, rate, divisor = 1e-9 / rng.uniform(1.0, 3.0, rows), rng.uniform(0.5, 1.5, rows), rng.uniform(0.1, 10, rows)
+    harmonics = min(33, 8 * sps + 1)  # the chain's 33; up to the Nyquist of coarse grids, beyond the half-length's
+    pulse = m.grid_pulse_response_w(led, bits, sps, 16, rate, compiled=False)
+    expected = sampling.lowest_harmonics(pulse, sps, harmonics, divisor, compiled=False)
+    fused = m.grid_pulse_harmonics(led, bits, sps, 16, harmonics, rate, divisor, compiled=True)
+    np.testing.assert_array_equal(fused.view(float), expected.view(float))
+    assert sampling.half_transform_fits(16 * sps, harmonics) == (sps >= 8)
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.integers(min_value=1, max_value=30),

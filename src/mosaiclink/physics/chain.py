@@ -678,14 +678,14 @@ def _unit_led_spectrum(
     led: Any, bit_s: np.ndarray, rate_scale: np.ndarray, swing_w: np.ndarray, led_sps: np.ndarray, size: int
 ):
     """First ``size`` harmonics (rows, size) of the LED's large-signal isolated-bit pulse over
-    ``SPAN_BITS`` bits per watt of swing (``sampling.lowest_harmonics`` of its ``led_sps`` (rows,) samples
-    per bit: each row's design's own, as the full model samples it), integrated once per distinct
-    (LED, bit period, rate scale, sampling) of the batch: a sweep over lengths, fibres, receivers
-    or spares shares one rate-equation solution, and a row's pulse does not depend on the others
-    of its batch. The pulse stays time-major (the rate equation's layout,
-    :func:`microled.grid_pulse_response_w`), without the (rows, samples) time grid the general
-    :func:`microled.pulse_response_w` reads; it is divided by the swing after its transform (linear:
-    on ``size`` harmonics instead of every sample)."""
+    ``SPAN_BITS`` bits per watt of swing (:func:`microled.grid_pulse_harmonics` of its ``led_sps``
+    (rows,) samples per bit: each row's design's own, as the full model samples it), integrated once
+    per distinct (LED, bit period, rate scale, sampling) of the batch: a sweep over lengths, fibres,
+    receivers or spares shares one rate-equation solution, and a row's pulse does not depend on the
+    others of its batch. The pulse stays time-major (the rate equation's layout), without the
+    (rows, samples) time grid the general :func:`microled.pulse_response_w` reads, and is
+    transformed block by block as it is integrated; it is divided by the swing after its transform
+    (linear: on ``size`` harmonics instead of every sample)."""
     fields = {k: v for k, v in led.__dict__.items() if k != "_spec_type"} if isinstance(led, SectionView) else {}
     swept = [k for k, v in fields.items() if isinstance(v, np.ndarray)]
     key = np.column_stack([np.broadcast_to(fields[k], bit_s.shape) for k in swept] + [bit_s, rate_scale, led_sps])
@@ -699,6 +699,7 @@ def _unit_led_spectrum(
             distinct = SectionView(
                 led.__dict__["_spec_type"], {k: (v[rows] if k in swept else v) for k, v in fields.items()}
             )
-        pulse = microled.grid_pulse_response_w(distinct, bit_s[rows], int(sps), SPAN_BITS, rate_scale[rows])
-        per_watt[where] = sampling.lowest_harmonics(pulse, int(sps), size, np.maximum(swing_w[rows], 1e-300))
+        per_watt[where] = microled.grid_pulse_harmonics(
+            distinct, bit_s[rows], int(sps), SPAN_BITS, size, rate_scale[rows], np.maximum(swing_w[rows], 1e-300)
+        )
     return per_watt[inverse]

@@ -46,7 +46,7 @@ import numpy as np
 
 from mosaiclink.config.batched import Batchable
 from mosaiclink.config.design import MicroLedSpec
-from mosaiclink.physics import _complex
+from mosaiclink.physics import _complex, sampling
 from mosaiclink.physics._compiled import CompileGate
 from mosaiclink.units import ELEMENTARY_CHARGE_C, photon_energy_j
 
@@ -473,12 +473,47 @@ def grid_pulse_response_w(
     return _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, 1.0, lead, time_major=True)
 
 
-def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead, time_major=False):
+def grid_pulse_harmonics(
+    led: Batchable[MicroLedSpec],
+    bit_s,
+    samples_per_bit: int,
+    bits: int,
+    harmonics: int,
+    rate_scale=1.0,
+    per_row=1.0,
+    compiled: bool | None = None,
+) -> np.ndarray:
+    """The first ``harmonics`` (rows, K) of :func:`grid_pulse_response_w`'s pulses, each divided by
+    ``samples_per_bit`` and its ``per_row`` (``sampling.lowest_harmonics``). A batch that runs
+    compiled on a grid of a power-of-two number of samples transforms each block of pulses as the rate
+    equation's loop writes it, while in cache
+    (:func:`mosaiclink.physics._rate_kernel.rk4_isolated_bit_harmonics`: identical results, no
+    (samples, rows) pulse array); ``compiled`` forces the choice."""
+    bit = np.asarray(bit_s, dtype=float)
+    samples = bits * samples_per_bit
+    size = int(np.prod(np.broadcast_shapes(bit.shape, np.shape(rate_scale), np.shape(led.peak_current_ma))))
+    fused = _RK4_GATE.would_compile(size) if compiled is None else compiled
+    if not (fused and sampling.half_transform_fits(samples, harmonics)):
+        pulse = grid_pulse_response_w(led, bit, samples_per_bit, bits, rate_scale, compiled)
+        return sampling.lowest_harmonics(pulse, samples_per_bit, harmonics, per_row, compiled)
+    dt = (np.arange(2) / samples_per_bit)[1] * bit  # as grid_pulse_response_w
+    peak, bias = (np.asarray(i, dtype=float) for i in (led.peak_current_ma, led.bias_current_ma))
+    lead = np.broadcast_shapes(bit.shape, peak.shape, bias.shape)
+    on = np.full(lead, samples_per_bit)
+    transform = (harmonics, float(samples_per_bit), per_row, sampling.half_transform_tables(samples, harmonics))
+    return _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, 1.0, lead, transform=transform)
+
+
+def _isolated_bit_compiled(
+    led, samples, dt, on, peak, bias, rate_scale, efficiency_scale, lead, time_major=False, transform=None
+):
     """:func:`pulse_response_w` by the fused loop, from the per-row inputs of :func:`optical_waveform_w`
     (:class:`_RateRows` over the batch ``lead``, efficiency scale included; the drive's largest
     current the peak's): the peak current on each row's first ``on`` samples; (..., t), or
-    (t, ...) ``time_major``."""
-    from mosaiclink.physics._rate_kernel import rk4_isolated_bit
+    (t, ...) ``time_major``; or, with ``transform`` = (harmonics, divisor, per-row divisors, the
+    half-length transform's tables), each pulse's lowest harmonics (rows, harmonics) as
+    :func:`grid_pulse_harmonics` returns them."""
+    from mosaiclink.physics._rate_kernel import rk4_isolated_bit, rk4_isolated_bit_harmonics
 
     rows = _RateRows.of(led, lead, dt, rate_scale, bias, np.maximum(peak, bias))
 
@@ -487,13 +522,25 @@ def _isolated_bit_compiled(led, samples, dt, on, peak, bias, rate_scale, efficie
 
     factor = per_row(radiative_power_factor(led, efficiency_scale, rows.b_shaped))
     inputs = (rows.n0, per_row(bias), per_row(peak), per_row(on, np.int64), rows.a, rows.b, rows.c, rows.to_g, factor)
-    out = np.empty((samples, rows.n0.size))
+    if transform is not None:
+        harmonics, divisor, row_divisor, tables = transform
+        row_divisor = per_row(row_divisor)
+        out = np.empty((rows.n0.size, harmonics), dtype=np.complex128)
+    else:
+        out = np.empty((samples, rows.n0.size))
     for count, taken, _ in rows.groups():
         h = rows.dt[taken] / count
         decay, half_decay = _rc_decays(h, rows.rc[taken])
         n0, bias_g, peak_g, on_g, a, b, c, to_g, factor_g = (np.ascontiguousarray(v[taken]) for v in inputs)
         steps = int(count)
-        rk4_isolated_bit(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g, out, taken)
+        if transform is None:
+            rk4_isolated_bit(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g, out, taken)
+            continue
+        rk4_isolated_bit_harmonics(n0, bias_g, peak_g, on_g, a, b, c, to_g, h, decay, half_decay, steps, factor_g,
+                                   samples, tables, divisor, row_divisor[taken], sampling.SPECTRUM_BLOCK_ROWS, out,
+                                   taken)  # fmt: skip
+    if transform is not None:
+        return out
     out = out.reshape((samples,) + rows.shape)
     return out if time_major else np.moveaxis(out, 0, -1)
 

@@ -52,7 +52,7 @@ SPECTRUM_BLOCK_ROWS = 64  # rows per block of the compiled transform (its workin
 
 
 @lru_cache(maxsize=16)
-def _half_transform_tables(samples: int, harmonics: int) -> tuple[np.ndarray, ...]:
+def half_transform_tables(samples: int, harmonics: int) -> tuple[np.ndarray, ...]:
     r"""The bit-reversed order of the half-length transform's ``samples / 2`` points, its twiddles
     :math:`e^{-2\pi i j / M}` (j < M/2) and the real transform's :math:`e^{-i\pi k / M}` (k < K), each
     as (re, im) from NumPy's cosine and sine (both formulations read these)."""
@@ -62,6 +62,12 @@ def _half_transform_tables(samples: int, harmonics: int) -> tuple[np.ndarray, ..
     twiddle = 2.0 * np.pi * np.arange(half // 2) / half
     post = np.pi * np.arange(harmonics) / half
     return reverse, np.cos(twiddle), -np.sin(twiddle), np.cos(post), -np.sin(post)
+
+
+def half_transform_fits(samples: int, harmonics: int) -> bool:
+    """Whether :func:`lowest_harmonics` transforms ``samples`` by its half-length transform (a power of
+    two, at least 4, and at most half as many harmonics), rather than by :func:`spectrum`."""
+    return samples >= 4 and not samples & (samples - 1) and harmonics <= samples // 2
 
 
 def lowest_harmonics(
@@ -90,9 +96,9 @@ def lowest_harmonics(
     samples, rows = pulse.shape
     half = samples // 2
     divisor = np.broadcast_to(np.asarray(per_row, dtype=float), (rows,))
-    if samples < 4 or samples & (samples - 1) or harmonics > half:
+    if not half_transform_fits(samples, harmonics):
         return spectrum(pulse.T, samples_per_bit, harmonics) / divisor[:, None]
-    reverse, twiddle_re, twiddle_im, post_re, post_im = _half_transform_tables(samples, harmonics)
+    reverse, twiddle_re, twiddle_im, post_re, post_im = half_transform_tables(samples, harmonics)
     if _SPECTRUM_GATE.compiled(rows, compiled):
         from mosaiclink.physics._spectrum_kernel import lowest_harmonics as loop
 
