@@ -168,3 +168,42 @@ def test_fused_steady_power_is_the_numpy_operating_point_bit_for_bit(rows, aggre
         assert fused.shape == arrays.shape
         np.testing.assert_array_equal(fused, arrays)
         assert np.all(np.isfinite(fused)) and np.all(fused >= 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=0, max_value=2**32),
+    st.sampled_from([None, np.nan, np.inf, 1e308, 5e-324, 0.0]),
+)
+def test_level_powers_are_the_operating_points_at_both_currents_bit_for_bit(rows, scales, seed, hostile):
+    """``level_powers_w`` compiled (one loop over the rows x 2 currents x K scales) against the NumPy
+    operating points of both currents: identical, for a column of designs (LEDs without Auger term
+    and dead aggressors included) and for one LED; and each ``optical_power_w`` of its own current
+    alone. A hostile rate scale in one element leaves every other element bit for bit."""
+    from mosaiclink.config.batched import column_view
+    from mosaiclink.config.presets import load_preset
+    from mosaiclink.explore.batch import design_batch
+
+    rng = np.random.default_rng(seed)
+    paths = ("led.diameter_um", "led.peak_current_ma", "led.bias_current_ma", "led.abc_c_cm6_per_s")
+    auger = np.where(rng.random(rows) < 0.2, 0.0, rng.uniform(1e-31, 1e-29, rows))
+    values = np.column_stack([rng.uniform(3, 10, rows), rng.uniform(1, 5, rows), rng.uniform(0, 0.9, rows), auger])
+    base = load_preset("mosaic-800g")
+    rate = rng.uniform(0.5, 1.5, (rows, scales))
+    efficiency = np.where(rng.random((rows, scales)) < 0.2, 0.0, rng.uniform(0.5, 1.5, (rows, scales)))
+    clean = rate.copy()
+    if hostile is not None:
+        rate[rng.integers(rows), rng.integers(scales)] = hostile
+    poisoned = rate != clean
+    for led in (column_view(design_batch(base, paths, values).led), base.led):
+        with np.errstate(all="ignore"):
+            fused = m.level_powers_w(led, rate, efficiency, compiled=True)
+            arrays = m.level_powers_w(led, rate, efficiency, compiled=False)
+            alone = m.level_powers_w(led, clean, efficiency, compiled=True)
+        for current, f, a, c in zip((led.bias_current_ma, led.peak_current_ma), fused, arrays, alone, strict=True):
+            np.testing.assert_array_equal(f, a)
+            np.testing.assert_array_equal(f[~poisoned], c[~poisoned])
+            single = m.optical_power_w(led, np.broadcast_to(current, clean.shape), clean, efficiency, compiled=False)
+            np.testing.assert_array_equal(c, single)

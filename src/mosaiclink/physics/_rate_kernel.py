@@ -169,33 +169,77 @@ def steady_power(
     for r in range(rows):
         for j in range(k):
             s = scale[r, j]
-            ar, br, cr, gr = a_led[r, j] * s, b_led[r, j] * s, c_led[r, j] * s, g[r, j]
-            a[r, j], b[r, j], c[r, j], gg[r, j] = ar, br, cr, gr
-            start = _nan_min(_nan_min(gr / ar if ar > 0 else np.inf, np.sqrt(gr / br)),
-                             cube_bound[r, j] if cr > 0 else np.inf)  # fmt: skip
-            n[r, j] = start
+            a[r, j], b[r, j], c[r, j] = a_led[r, j] * s, b_led[r, j] * s, c_led[r, j] * s
+            gg[r, j] = g[r, j]
+            n[r, j] = _newton_start(gg[r, j], a[r, j], b[r, j], c[r, j], cube_bound[r, j])
     newton_density(n.reshape(-1), gg.reshape(-1), a.reshape(-1), b.reshape(-1), c.reshape(-1), iterations)
     power = np.empty((rows, k))
     for r in range(rows):
         for j in range(k):
-            nr = n[r, j]
-            nr = nr if nr != nr or nr >= 0.0 else 0.0
-            n[r, j] = nr
-            br = b[r, j]
-            iqe = br * nr / (a[r, j] + nr * (br + nr * c[r, j]))
-            if iqe != iqe:
-                iqe = 0.0
-            elif iqe == np.inf:
-                iqe = np.finfo(np.float64).max
-            elif iqe == -np.inf:
-                iqe = -np.finfo(np.float64).max
-            p = iqe * extraction[r, j]
-            p = p * efficiency[r, j]
-            p = p * current_ma[r, j]
-            p = p * 1e-3
-            p = p / charge_c
-            power[r, j] = p * photon_j[r, j]
+            power[r, j] = _radiative_power(n[r, j], a[r, j], b[r, j], c[r, j], extraction[r, j], efficiency[r, j],
+                                           current_ma[r, j], photon_j[r, j], charge_c)  # fmt: skip
     return power
+
+
+@njit(cache=True, error_model="numpy")
+def level_powers(g, a_led, b_led, c_led, scale, cube_bound, extraction, efficiency, current_ma, photon_j, charge_c,
+                 iterations):  # fmt: skip
+    """:func:`steady_power` of each row's LED at its L currents (the bias and the peak) and its K rate
+    and efficiency scales, (rows, L, K), without the (rows, L K) copies of the per-row values: ``g``
+    and ``current_ma`` (rows, L), ``a_led``, ``b_led``, ``c_led``, ``extraction`` and ``photon_j``
+    (rows,), ``scale`` and ``efficiency`` (rows, K), ``cube_bound`` (rows, L, K). Each element the same
+    operations as :func:`steady_power` (identical results)."""
+    rows, levels = g.shape
+    k = scale.shape[1]
+    size = rows * levels * k
+    a = np.empty(size)
+    b = np.empty(size)
+    c = np.empty(size)
+    n = np.empty(size)
+    gg = np.empty(size)
+    for r in range(rows):
+        for m in range(levels):
+            for j in range(k):
+                i = (r * levels + m) * k + j
+                s = scale[r, j]
+                a[i], b[i], c[i], gg[i] = a_led[r] * s, b_led[r] * s, c_led[r] * s, g[r, m]
+                n[i] = _newton_start(gg[i], a[i], b[i], c[i], cube_bound[r, m, j])
+    newton_density(n, gg, a, b, c, iterations)
+    power = np.empty((rows, levels, k))
+    for r in range(rows):
+        for m in range(levels):
+            for j in range(k):
+                i = (r * levels + m) * k + j
+                power[r, m, j] = _radiative_power(n[i], a[i], b[i], c[i], extraction[r], efficiency[r, j],
+                                                  current_ma[r, m], photon_j[r], charge_c)  # fmt: skip
+    return power
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _newton_start(g, a, b, c, cube_bound):
+    """The density's Newton start ``min(g / A, sqrt(g / B), cbrt(g / C))`` (``carrier_density_per_cm3``)."""
+    return _nan_min(_nan_min(g / a if a > 0 else np.inf, np.sqrt(g / b)), cube_bound if c > 0 else np.inf)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _radiative_power(n, a, b, c, extraction, efficiency, current_ma, photon_j, charge_c):
+    """``IQE x extraction x efficiency x current x 1e-3 / q x photon`` at the density ``n`` (negative as 0;
+    the IQE ``B n / (A + n (B + n C))``, NaN as 0, infinities as the largest float), in
+    ``microled._steady_state``'s order."""
+    n = n if n != n or n >= 0.0 else 0.0
+    iqe = b * n / (a + n * (b + n * c))
+    if iqe != iqe:
+        iqe = 0.0
+    elif iqe == np.inf:
+        iqe = np.finfo(np.float64).max
+    elif iqe == -np.inf:
+        iqe = -np.finfo(np.float64).max
+    p = iqe * extraction
+    p = p * efficiency
+    p = p * current_ma
+    p = p * 1e-3
+    p = p / charge_c
+    return p * photon_j
 
 
 @njit(cache=True, inline="always")

@@ -412,7 +412,7 @@ class Chain:
         inner = (draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale[:, _INNER_RING])
         rate = np.column_stack([draw.rate_scale, draw.rate_scale, inner[0]])
         efficiency = np.column_stack([np.ones(n), draw.efficiency_scale, inner[1]])
-        levels = _led_levels_w(led_col, rate, efficiency)
+        levels = microled.level_powers_w(led_col, rate, efficiency)
         (unit_0, p0), (unit_1, p1) = ((level[:, 0], level[:, 1]) for level in levels)
         agg = [level[:, 2:] for level in levels]
         swing = np.maximum(p1 - p0, 1e-300)
@@ -503,7 +503,7 @@ class Chain:
 
     def _outer_swing_ratio(self, rows: np.ndarray) -> np.ndarray:
         """The outer ring's swing ratios at ``rows`` (rows, outer ring): its aggressors' LED levels
-        (``microled.optical_power_w``, as the inner ring's) over this channel's swing, computed on a
+        (``microled.level_powers_w``, as the inner ring's) over this channel's swing, computed on a
         row's first use and kept (a reach search asks at many lengths)."""
         values, done = self._outer_swings
         need = rows[~done[rows]]
@@ -512,7 +512,7 @@ class Chain:
             led_col = column_view(led) if isinstance(led, SectionView) else led
             ring = (self.draw.aggressor_rate_scale, self.draw.aggressor_efficiency_scale)
             ring = tuple(scale[np.ix_(need, _OUTER_RING)] for scale in ring)
-            p0, p1 = _led_levels_w(led_col, *ring)
+            p0, p1 = microled.level_powers_w(led_col, *ring)
             values[need] = (p1 - p0) / self.swing_w[need, None]
             done[need] = True
         return values[rows]
@@ -602,18 +602,6 @@ class Chain:
     def log10_ber(self, length_m) -> np.ndarray:
         """log10 BER (statistical eye with jitter, floored) of every row at ``length_m``."""
         return self.decide(length_m).log10_ber
-
-
-def _led_levels_w(led_col: Any, rate_scale: np.ndarray, efficiency_scale: np.ndarray) -> list[np.ndarray]:
-    """The LED's power (W) at the bias and at the peak current (two (rows, k) arrays) at each element's
-    rate and efficiency scales (rows, k), ``led_col`` the LED (a spec, or a batch's column view): one
-    operating-point solve for both currents (``microled.optical_power_w``, elementwise)."""
-    shape = np.shape(rate_scale)
-    currents = np.hstack(
-        [np.broadcast_to(led_col.bias_current_ma, shape), np.broadcast_to(led_col.peak_current_ma, shape)]
-    )
-    power_w = microled.optical_power_w(led_col, currents, np.tile(rate_scale, 2), np.tile(efficiency_scale, 2))
-    return np.split(power_w, 2, axis=1)
 
 
 def take_rows(design: Any, index: np.ndarray) -> Any:

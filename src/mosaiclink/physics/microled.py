@@ -195,6 +195,39 @@ def optical_power_w(
                         NEWTON_ITERATIONS).reshape(shape)  # fmt: skip
 
 
+def level_powers_w(led: Batchable[MicroLedSpec], rate_scale, efficiency_scale, compiled: bool | None = None):
+    """:func:`optical_power_w` at the bias and at the peak current of each row's LED (a spec, or a batch's
+    column view: fields (rows, 1)) and each of its K rate and efficiency scales (rows, K): two (rows, K)
+    arrays, the same numbers. Compiled (once Numba is loaded, the Newton iteration's gate) one loop
+    over the (rows, 2, K) elements reads the per-row values as they are
+    (:func:`mosaiclink.physics._rate_kernel.level_powers`: without the (rows, 2 K) copies of the
+    currents, scales and LED fields a single call would broadcast); ``compiled`` forces the choice."""
+    scale = np.asarray(rate_scale, dtype=float)
+    efficiency = np.asarray(efficiency_scale, dtype=float)
+    rows, k = scale.shape
+    if not _NEWTON_GATE.compiled(2 * scale.size, compiled):
+        currents = np.hstack([np.broadcast_to(led.bias_current_ma, scale.shape),
+                              np.broadcast_to(led.peak_current_ma, scale.shape)])  # fmt: skip
+        power = optical_power_w(led, currents, np.tile(scale, 2), np.tile(efficiency, 2), compiled=False)
+        return power[:, :k], power[:, k:]
+    from mosaiclink.physics._rate_kernel import level_powers
+
+    def per_row(value) -> np.ndarray:  # a spec's scalar or a column view's (rows, 1) field as (rows,)
+        return np.ascontiguousarray(np.broadcast_to(np.reshape(value, (-1, 1)), (rows, 1))[:, 0], dtype=float)
+
+    currents = np.column_stack([per_row(led.bias_current_ma), per_row(led.peak_current_ma)])
+    a, b, c = (per_row(v) for v in recombination_coefficients(led, 1.0))
+    j = current_density_a_per_cm2(currents, per_row(led.diameter_um)[:, None])
+    g = j / (ELEMENTARY_CHARGE_C * per_row(led.active_thickness_nm)[:, None] * 1e-7)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cube_bound = np.cbrt(g[:, :, None] / (c[:, None, None] * scale[:, None, :]))
+    extraction, photon = per_row(led.light_extraction_efficiency), per_row(photon_energy_j(peak_wavelength_nm(led)))
+    power = level_powers(g, a, b, c, np.ascontiguousarray(scale), cube_bound, extraction,
+                         np.ascontiguousarray(efficiency), currents, photon, ELEMENTARY_CHARGE_C,
+                         NEWTON_ITERATIONS)  # fmt: skip
+    return power[:, 0], power[:, 1]
+
+
 def emitted_power_w(led: Batchable[MicroLedSpec], current_ma, efficiency_scale=1.0, iqe=1.0):
     r"""The optical power :math:`P = \eta_{IQE}\eta_{LEE}(I/q)h\nu` at a drive current (the one formula
     of :func:`_steady_state`). At the default unit IQE, at least :func:`optical_power_w` at any rate
