@@ -269,8 +269,8 @@ def test_outer_ring_is_skipped_only_where_its_bound_proves_it_negligible(preset,
     blur = np.maximum(blur, 1e-9)
     swing = c.aggressor_swing_ratio  # every ring's operating points solved
     gaps = np.abs(offsets[:, 1 + outer, chain_module._OUTER_AXIS]) - 0.5 * (spot + side)[:, None]
-    _, outer_offsets, gap_um, ceiling = c._rings  # the chain's, from the outer ring's offsets alone
-    np.testing.assert_array_equal(outer_offsets, offsets[:, 1 + outer])
+    inner_offsets, gap_um, ceiling = c._rings  # the chain's, each spot's offsets computed alone
+    np.testing.assert_array_equal(inner_offsets, offsets[:, chain_module._INNER_SPOTS])
     np.testing.assert_array_equal(gap_um, gaps.min(axis=1))
     assert np.all(ceiling >= np.abs(swing[:, outer]).sum(axis=1))
     bound = chain_module.outer_ring_bound(gap_um, ceiling, own, blur)
@@ -319,11 +319,11 @@ def test_hostile_neighbour_draws_reach_only_their_rows(value, field, rows):
     others = np.setdiff1d(np.arange(clean.rows), rows)
     np.testing.assert_array_equal(ber[others], ref_ber[others])
     np.testing.assert_array_equal(at.xt_ratio[others], ref.xt_ratio[others])
-    _, _, gap, ceiling = hostile._rings
+    _, gap, ceiling = hostile._rings
     _, _, lit = hostile._captures(49.0)
     poisoned = np.array(rows)
     undecided = poisoned[np.isnan(gap[poisoned]) | np.isnan(ceiling[poisoned])]  # NaN proves nothing
     assert np.isin(undecided, lit).all()
-    _, _, _, clean_ceiling = clean._rings
+    _, _, clean_ceiling = clean._rings
     swing = np.abs(clean.aggressor_swing_ratio[:, chain_module._OUTER_RING]).sum(axis=1)
     assert np.all(np.isfinite(clean_ceiling)) and np.all(clean_ceiling >= swing)

@@ -162,14 +162,16 @@ def captures(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, sig
     return _captures_at(capture_offsets_um(draw, pitch_f_um, nominal_offset_um), spot_side_um, sigma_um, side_um)
 
 
-def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um) -> np.ndarray:
+def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, ring: np.ndarray | None = None) -> np.ndarray:
     """Offsets (x, y) of the spots from each row's detector, the channel's own first, then its
-    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`."""
+    aggressors' (rows, 1 + K, 2): the length-independent geometry of :func:`captures`; with ``ring``
+    (aggressor indices), the own spot's and those aggressors' alone (rows, 1 + len(ring), 2)."""
     n = draw.rows
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    out = np.empty((n, 1 + len(_OFFSETS), 2))
+    ring = np.arange(len(_OFFSETS)) if ring is None else ring
+    out = np.empty((n, 1 + ring.size, 2))
     out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    out[:, 1:] = -_OFFSETS[None, :, :] * pitch[:, None, None] + draw.aggressor_offset_um
+    out[:, 1:] = -_OFFSETS[ring][None, :, :] * pitch[:, None, None] + np.take(draw.aggressor_offset_um, ring, axis=1)
     out[:, 1:, 0] += nominal[:, None]
     return out
 
@@ -198,13 +200,17 @@ _INNER_RING = _INNER_SPOTS[1:] - 1  # aggressors within a ring
 NEGLIGIBLE_CROSSTALK = 1e-17  # an outer ring whose crosstalk is provably below this is not evaluated (Chain.captures)
 
 
-def outer_ring_gap_um(outer_offsets_um: np.ndarray, spot_side_um, side_um) -> np.ndarray:
+def outer_ring_gap_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_side_um, side_um) -> np.ndarray:
     r"""The smallest edge-to-edge gap (rows,) between an outer-ring spot and the detector's aperture, each
     spot along the axis on which it is a ring out: :math:`\min_k |c_k| - (s + w)/2`, with :math:`c_k`
-    the spot's offset there (``outer_offsets_um`` (rows, outer ring, 2), :func:`capture_offsets_um`)."""
-    along = np.abs(outer_offsets_um[:, np.arange(_OUTER_RING.size), _OUTER_AXIS])
+    the spot's offset there (the entry of :func:`capture_offsets_um`, computed alone: the same number)."""
+    n = draw.rows
+    pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
+    drawn = np.take(draw.aggressor_offset_um.reshape(n, -1), 2 * _OUTER_RING + _OUTER_AXIS, axis=1)  # (x, y) pairs
+    along = -_OFFSETS[_OUTER_RING, _OUTER_AXIS][None, :] * pitch[:, None] + drawn
+    along[:, _OUTER_AXIS == 0] += nominal[:, None]
     half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
-    return np.min(along, axis=1) - half
+    return np.min(np.abs(along), axis=1) - half
 
 
 def outer_ring_bound(gap_um: np.ndarray, swing_ceiling, own_capture, blur_um) -> np.ndarray:
@@ -409,7 +415,10 @@ class Chain:
         led_col = column_view(led) if isinstance(led, SectionView) else led
         # the LED at the bias and peak currents (one solve): this channel at unit efficiency (the pulse's
         # swing) and at the draw's, and its inner ring of neighbours at theirs
-        inner = (draw.aggressor_rate_scale[:, _INNER_RING], draw.aggressor_efficiency_scale[:, _INNER_RING])
+        inner = [
+            np.take(scale, _INNER_RING, axis=1)
+            for scale in (draw.aggressor_rate_scale, draw.aggressor_efficiency_scale)
+        ]
         rate = np.column_stack([draw.rate_scale, draw.rate_scale, inner[0]])
         efficiency = np.column_stack([np.ones(n), draw.efficiency_scale, inner[1]])
         levels = microled.level_powers_w(led_col, rate, efficiency)
@@ -474,15 +483,17 @@ class Chain:
         n = self.rows
         sigma = fiber.spread_sigma_um(self.stages.sigma0_um, self.design.fiber.core_coupling_um2_per_m, length_m)
         blur = _full(np.maximum(sigma, optics.MIN_BLUR_UM), n)
-        inner_offsets, outer_offsets, gap_um, ceiling = self._rings
+        inner_offsets, gap_um, ceiling = self._rings
         inner = _spot_captures(inner_offsets, self.stages.spot_side_um, blur, self.stages.side_um)
         own, xt = inner[:, 0], np.zeros((n, len(_OFFSETS)))
         xt[:, _INNER_RING] = inner[:, 1:]
         lit = np.flatnonzero(~(outer_ring_bound(gap_um, ceiling, own, blur) <= NEGLIGIBLE_CROSSTALK))  # NaN: lit
         if lit.size:
-            captured = _spot_captures(
-                outer_offsets[lit], self.stages.spot_side_um[lit], blur[lit], self.stages.side_um[lit]
+            stages = self.stages
+            outer = capture_offsets_um(
+                self.draw.take(lit), stages.pitch_f_um[lit], stages.nominal_offset_um[lit], _OUTER_RING
             )
+            captured = _spot_captures(outer[:, 1:], stages.spot_side_um[lit], blur[lit], stages.side_um[lit])
             xt[np.ix_(lit, _OUTER_RING)] = captured
         return own, xt, lit
 
@@ -527,21 +538,19 @@ class Chain:
         return np.zeros((self.rows, _OUTER_RING.size)), np.zeros(self.rows, dtype=bool)
 
     @cached_property
-    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The own and inner spots' offsets (rows, 9, 2), the outer ring's (rows, 16, 2), its smallest
-        gap (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
+    def _rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The own and inner spots' offsets (rows, 9, 2), the outer ring's smallest gap
+        (:func:`outer_ring_gap_um`, rows) and the sum of its aggressors' swing ceilings over this
         channel's swing (rows,): each at most its LED's power at unit IQE at the larger of the bias
-        and peak currents (``microled.emitted_power_w``), no operating point solved."""
+        and peak currents (``microled.emitted_power_w``), no operating point solved (the outer
+        ring's offsets are computed for the rows whose ring is evaluated alone)."""
         draw, pitch, nominal = self.draw, self.stages.pitch_f_um, self.stages.nominal_offset_um
         led = self.design.led
-        efficiency = np.abs(draw.aggressor_efficiency_scale[:, _OUTER_RING]).sum(axis=1)
+        efficiency = np.abs(np.take(draw.aggressor_efficiency_scale, _OUTER_RING, axis=1)).sum(axis=1)
         ceiling = microled.emitted_power_w(led, np.maximum(led.bias_current_ma, led.peak_current_ma), efficiency)
-        offsets = capture_offsets_um(draw, pitch, nominal)
-        outer = offsets[:, 1 + _OUTER_RING]
         return (
-            offsets[:, _INNER_SPOTS],
-            outer,
-            outer_ring_gap_um(outer, self.stages.spot_side_um, self.stages.side_um),
+            capture_offsets_um(draw, pitch, nominal, _INNER_RING),
+            outer_ring_gap_um(draw, pitch, nominal, self.stages.spot_side_um, self.stages.side_um),
             ceiling / self.swing_w,
         )
 
