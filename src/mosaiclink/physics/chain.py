@@ -329,8 +329,7 @@ class DesignStages:
     pitch_f_um: np.ndarray
     side_um: np.ndarray
     nominal_offset_um: np.ndarray  # receive minus transmit nominal misalignment (x)
-    h_receiver: np.ndarray  # (rows, F) receiver front end on the grid nu
-    h_ctle: np.ndarray  # (rows, F)
+    h_receiver_ctle: np.ndarray  # (rows, F) receiver front end x CTLE on the grid nu
     thermal_a2_per_hz: np.ndarray
     dark_na: np.ndarray
     rin_db_per_hz: np.ndarray  # the LED's relative intensity noise (receiver.level_noise_a2_per_hz)
@@ -368,8 +367,7 @@ class DesignStages:
             pitch_f_um=_full(np.asarray(arr.pitch_um) * cpl.spot_magnification, n),
             side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
             nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
-            h_receiver=np.broadcast_to(receiver.transfer_function(rx_col, f_hz), f_hz.shape)[inverse],
-            h_ctle=np.broadcast_to(equalizer.ctle_transfer_function(eq_col, f_hz), f_hz.shape)[inverse],
+            h_receiver_ctle=np.broadcast_to(_receiver_ctle(rx_col, eq_col, f_hz), f_hz.shape)[inverse],
             thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
             dark_na=_full(rx.dark_current_na, n),
             rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
@@ -459,13 +457,22 @@ class Chain:
 
     def transfer_function(self, length_m, stages: tuple[str, ...] = ("led", "fiber", "receiver", "ctle")):
         """Product of the named stages' responses on the normalised grid ``nu`` (rows, F): any subset of
-        ``led`` (large-signal pulse per watt of swing), ``fiber``, ``receiver`` and ``ctle``."""
+        ``led`` (large-signal pulse per watt of swing), ``fiber``, ``receiver`` and ``ctle`` (the chain
+        keeps the last two's product; each alone is computed here)."""
         h = np.ones((self.rows, self.nu.size), dtype=complex)
+        f_hz = self.nu[None, :] / self.stages.bit_s[:, None]
+        rx, eq = (
+            column_view(v) if isinstance(v, SectionView) else v for v in (self.design.receiver, self.design.equalizer)
+        )
         for stage in stages:
             if stage == "fiber":
                 h = h * fiber_transfer_function(self.design, self.nu, _full(length_m, self.rows), self.stages.bit_s)
+            elif stage == "receiver":
+                h = h * receiver.transfer_function(rx, f_hz)
+            elif stage == "ctle":
+                h = h * equalizer.ctle_transfer_function(eq, f_hz)
             else:
-                h = h * {"led": self.h_led, "receiver": self.stages.h_receiver, "ctle": self.stages.h_ctle}[stage]
+                h = h * {"led": self.h_led}[stage]
         return h
 
     def captures(self, length_m) -> tuple[np.ndarray, np.ndarray]:
@@ -561,7 +568,7 @@ class Chain:
 
     @cached_property
     def _h_led_receiver_ctle(self) -> np.ndarray:
-        return self.h_led * self.stages.h_receiver * self.stages.h_ctle
+        return self.h_led * self.stages.h_receiver_ctle
 
     def at_length(self, length_m) -> ChainStages:
         """Every stage at fibre length(s) ``length_m`` (scalar or (rows,))."""
@@ -654,6 +661,12 @@ def _runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         change[1:] |= column[1:] != column[:-1]
     first = np.flatnonzero(change)
     return first, np.cumsum(change) - 1
+
+
+def _receiver_ctle(receiver_col: Any, equalizer_col: Any, f_hz: np.ndarray) -> np.ndarray:
+    """The receiver front end's and the CTLE's responses' product at ``f_hz`` (the chain multiplies the
+    LED's spectrum by it)."""
+    return receiver.transfer_function(receiver_col, f_hz) * equalizer.ctle_transfer_function(equalizer_col, f_hz)
 
 
 def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
