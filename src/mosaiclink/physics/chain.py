@@ -206,7 +206,8 @@ def outer_ring_gap_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_sid
     the spot's offset there (the entry of :func:`capture_offsets_um`, computed alone: the same number)."""
     n = draw.rows
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
-    drawn = np.take(draw.aggressor_offset_um.reshape(n, -1), 2 * _OUTER_RING + _OUTER_AXIS, axis=1)  # (x, y) pairs
+    pairs = draw.aggressor_offset_um.reshape(n, 2 * len(_OFFSETS))  # (x, y) pairs, also for 0 rows
+    drawn = np.take(pairs, 2 * _OUTER_RING + _OUTER_AXIS, axis=1)
     along = -_OFFSETS[_OUTER_RING, _OUTER_AXIS][None, :] * pitch[:, None] + drawn
     along[:, _OUTER_AXIS == 0] += nominal[:, None]
     half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
