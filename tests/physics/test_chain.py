@@ -327,3 +327,32 @@ def test_hostile_neighbour_draws_reach_only_their_rows(value, field, rows):
     _, _, clean_ceiling = clean._rings
     swing = np.abs(clean.aggressor_swing_ratio[:, chain_module._OUTER_RING]).sum(axis=1)
     assert np.all(np.isfinite(clean_ceiling)) and np.all(clean_ceiling >= swing)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rows=st.integers(1, 300),
+    columns=st.integers(1, 6),
+    distinct=st.integers(1, 300),
+    hostile=st.sampled_from([None, np.nan, np.inf, -np.inf, 0.0, 5e-324, 1e308]),
+)
+def test_distinct_rows_are_found_with_or_without_the_sort(seed, rows, columns, distinct, hostile):
+    """``_distinct`` (the LED pulses' sharing): every row is its distinct row's (``key[first][inverse]``
+    is ``key``), the first rows are pairwise different (NaN rows apart, each its own), and a batch of
+    rows all distinct, recognised without the sort by their weighted sums, is the identity; on keys
+    drawn from a few values (ties in every column, rows repeated) and hostile entries."""
+    from mosaiclink.physics.chain import _distinct
+
+    rng = np.random.default_rng(seed)
+    pool = rng.choice(rng.uniform(-3.0, 3.0, 4) * 10.0 ** rng.integers(-12, 3, 4), (distinct, columns))
+    key = pool[rng.integers(0, distinct, rows)]
+    if hostile is not None:
+        key[rng.integers(rows), rng.integers(columns)] = hostile
+    first, inverse = _distinct(key)
+    np.testing.assert_array_equal(key[first][inverse], key)
+    kept = key[first]
+    finite = kept[~np.isnan(kept).any(axis=1)]
+    assert len({tuple(r) for r in finite}) == finite.shape[0]
+    if len({tuple(r) for r in key}) == rows and not np.isnan(key).any():
+        np.testing.assert_array_equal(np.sort(first), np.arange(rows))
