@@ -155,7 +155,7 @@ def population_results(quick: bool) -> list[Result]:
             theirs,
             "nominal-only link pass",
             # a ratio to the nominal-only pass in the same rounds (load hits both alike): measured
-            # 0.07-0.136 on this machine (docs/benchmarks.md; 0.129-0.136 in session 18), the floor about half
+            # 0.07-0.144 on this machine (docs/benchmarks.md; 0.143-0.144 in session 19), the floor about half
             # of the lowest
             floor=0.04 if quick else None,
         )
