@@ -95,12 +95,14 @@ def harmonics_nu() -> np.ndarray:
     return np.arange(SPAN_BITS * SPS // 2 + 1) / SPAN_BITS
 
 
-def fiber_spread_s(design: Any, length_m) -> tuple[np.ndarray, np.ndarray]:
+def fiber_spread_s(design: Any, length_m, angular_fill=None) -> tuple[np.ndarray, np.ndarray]:
     """Modal walk-off and chromatic spread (FWHM) in seconds of a design (or batch) at ``length_m``:
-    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo)."""
+    the one place the fibre's two time spreads are computed (the chain, the report, the Monte Carlo);
+    ``angular_fill``: the launch's (``optics.launch``), computed here if not given."""
     fib = design.fiber
-    fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
-    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, fill)
+    if angular_fill is None:
+        angular_fill = optics.launch(design.led, design.coupling, fib, design.array.pitch_um).angular_fill
+    walk = fiber.modal_walkoff_s(length_m, fib.na, fib.core_index, angular_fill)
     chrom = fiber.chromatic_spread_fwhm_s(
         fib.chromatic_dispersion_ps_per_nm_km, microled.spectral_fwhm_nm(design.led), length_m
     )
@@ -331,6 +333,8 @@ class DesignStages:
     side_um: np.ndarray
     nominal_offset_um: np.ndarray  # receive minus transmit nominal misalignment (x)
     h_receiver_ctle: np.ndarray  # (rows, F) receiver front end x CTLE on the grid nu
+    walk_bits_per_m: np.ndarray  # the fibre's modal walk-off and chromatic spread per metre, in bits
+    chrom_bits_per_m: np.ndarray  # (both proportional to the length, fiber_spread_s)
     thermal_a2_per_hz: np.ndarray
     dark_na: np.ndarray
     rin_db_per_hz: np.ndarray  # the LED's relative intensity noise (receiver.level_noise_a2_per_hz)
@@ -359,6 +363,7 @@ class DesignStages:
         rj_bits = np.asarray(rx_d.jitter_rms_ps) * 1e-12 / bit_d
         dj_bits = np.asarray(rx_d.jitter_dj_pp_ps) * 1e-12 / bit_d
         offsets, weights = ber.sampling_offsets(rj_bits, dj_bits)
+        walk_s, chrom_s = fiber_spread_s(design, np.ones(n), tx.angular_fill)
         return cls(
             bit_s=bit_s,
             launched=_full(tx.launched_fraction * fill, n),
@@ -369,6 +374,8 @@ class DesignStages:
             side_um=_full(optics.capture_aperture_um(cpl, arr.pitch_um, rx.photodiode_size_um), n),
             nominal_offset_um=_full(np.asarray(cpl.rx_misalignment_um) - np.asarray(cpl.tx_misalignment_um), n),
             h_receiver_ctle=np.broadcast_to(_receiver_ctle(rx_col, eq_col, f_hz), f_hz.shape)[inverse],
+            walk_bits_per_m=walk_s / bit_s,
+            chrom_bits_per_m=chrom_s / bit_s,
             thermal_a2_per_hz=_full(receiver.thermal_noise_a2_per_hz(rx), n),
             dark_na=_full(rx.dark_current_na, n),
             rin_db_per_hz=_full(design.led.rin_db_per_hz, n),
@@ -537,8 +544,8 @@ class Chain:
         return values[rows]
 
     # length-independent factors of at_length, computed on its first call (a reach search calls it
-    # at many lengths): the capture geometry, the fibre's two time spreads per metre in bits (both
-    # are proportional to the length, fiber_spread_s) and the LED x receiver x CTLE response
+    # at many lengths): the capture geometry and the LED x receiver x CTLE response (the fibre's two
+    # time spreads per metre are the design stages')
 
     @cached_property
     def _outer_swings(self) -> tuple[np.ndarray, np.ndarray]:
@@ -563,11 +570,6 @@ class Chain:
         )
 
     @cached_property
-    def _spread_bits_per_m(self) -> tuple[np.ndarray, np.ndarray]:
-        walk_s, chrom_s = fiber_spread_s(self.design, np.ones(self.rows))
-        return walk_s / self.stages.bit_s, chrom_s / self.stages.bit_s
-
-    @cached_property
     def _h_led_receiver_ctle(self) -> np.ndarray:
         return self.h_led * self.stages.h_receiver_ctle
 
@@ -584,7 +586,9 @@ class Chain:
         own = own * self.stages.concentrate
         gain = self.responsivity_a_per_w * self.stages.launched * 10.0 ** (-loss_db / 10.0) * own
         i0, i1 = self.power_0_w * gain, self.power_1_w * gain
-        walk_bits, chrom_bits = (per_m * length_m for per_m in self._spread_bits_per_m)  # linear in L
+        walk_bits, chrom_bits = (
+            per_m * length_m for per_m in (self.stages.walk_bits_per_m, self.stages.chrom_bits_per_m)
+        )
         first, inverse = _runs(walk_bits, chrom_bits)  # once per run of rows alike (a design's channels)
         h = fiber.transfer_function(self.nu, walk_bits[first, None], chrom_bits[first, None], np.float32)[inverse]
         h *= self._h_led_receiver_ctle
