@@ -208,6 +208,12 @@ class Population:
         local anchors take theirs)."""
         return ChannelDraw.of_channels(self.array, self.variation, self.order)
 
+    @cached_property
+    def every_draw(self) -> ChannelDraw:
+        """Every channel's draw in channel order (with its real neighbours), built once (the own
+        references take theirs)."""
+        return ChannelDraw.of_channels(self.array, self.variation)
+
 
 def _anchor_ranks(live: int, channels: int, data_channels: int) -> tuple[np.ndarray, np.ndarray]:
     """The anchors' ranks (R,), increasing, and the stage of each (R,): its earliest stage."""
@@ -741,7 +747,7 @@ def _own_part(
     design: Any, pop: Population, rows: np.ndarray, length_m: np.ndarray, rank: bool, stages: DesignStages | None
 ) -> tuple[list[Group], list[Profile]]:
     """:func:`own_references` of the designs ``rows`` of one group, as one batch of chain rows."""
-    draw = ChannelDraw.of_channels(pop.array, pop.variation)
+    draw = pop.every_draw
     index = np.repeat(rows, pop.channels)
     taken = None if stages is None else stages.take(index)
     chain = Chain.batched(take_rows(design, index), draw.take(np.tile(np.arange(pop.channels), rows.size)), taken)
