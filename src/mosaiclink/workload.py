@@ -22,7 +22,7 @@ runs ~100,000 samples/s on one core (100 channels x 256 x 16 in 4.6 s, 460 x 16 
 1.4 s), so the limit is ~40 s; the shipped presets use 0.03-0.44 M."""
 LINK_SAMPLES_PER_S = 1e5
 
-SWEEP_DESIGNS_PER_S = (420.0, 630.0)
+SWEEP_DESIGNS_PER_S = (420.0, 680.0)
 """Full stored rows per second on one core, slowest and fastest measured: the population fast path
 with both reach searches, power, FIT and the store's writes, through ``mosaic sweep`` on the 2-core
 VM (session 16, its compiled equalizer and rotations and the eye's fused multiply-adds):
@@ -30,13 +30,13 @@ VM (session 16, its compiled equalizer and rotations and the eye's fused multipl
 50,000 in 95.7 s (522/s); with the outer ring's bound 372/s and 533/s; session 15 measured 272/s
 and 389/s; session 17 (the outer ring's operating points only where its light counts, five anchors
 at the population's stage 0) 5,600 in 14.2 s (395/s) and 50,000 in 88.6 s (564/s); session 19 (the LED's
-harmonics transformed as integrated, its levels in one loop, sorted profiles) 5,600 in 13.25 s (423/s)
-and 50,000 in 79.9 s (626/s). A design ranked by itself (its own
+harmonics transformed as integrated, its levels in one loop, sorted profiles) 5,600 in 13.25-12.55 s
+(423-446/s) and 50,000 in 79.9-73.5 s (626-680/s). A design ranked by itself (its own
 reference, docs/models.md "Population fast path") costs more: its array's every channel. (Until
 session 15 this was 27,000/s, the rate of the nominal channel's row before the population fast
 path: estimates were ~100x short.)"""
 SWEEP_DESIGNS_MAX = 10**7
-"""Largest sweep: ~4.4-6.6 h on one core at :data:`SWEEP_DESIGNS_PER_S`, and ~1 GB of store."""
+"""Largest sweep: ~4.1-6.6 h on one core at :data:`SWEEP_DESIGNS_PER_S`, and ~1 GB of store."""
 SAMPLER_COPIES = 3  # scipy's Latin hypercube peaks at ~3 copies of its matrix (0.94 GB for 1e7 x 4)
 SAMPLED_DESIGNS_MAX = 10**7
 """Largest random or Latin-hypercube sweep: its samples are drawn up front, before the first design

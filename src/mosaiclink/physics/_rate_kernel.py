@@ -1,8 +1,10 @@
 """Compiled loops of the microLED model: the RK4 of the rate equation
 (:func:`mosaiclink.physics.microled.optical_waveform_w`, and for an isolated bit
-:func:`mosaiclink.physics.microled.pulse_response_w` without a drive array), sharing one RK4 step,
-and the Newton iteration of the steady-state carrier density
-(:func:`mosaiclink.physics.microled.carrier_density_per_cm3`).
+:func:`mosaiclink.physics.microled.pulse_response_w` without a drive array, or its lowest harmonics
+as it is integrated, :func:`mosaiclink.physics.microled.grid_pulse_harmonics`), sharing one RK4 step,
+the Newton iteration of the steady-state carrier density
+(:func:`mosaiclink.physics.microled.carrier_density_per_cm3`) and the LED's power at its bias and
+peak currents (:func:`mosaiclink.physics.microled.level_powers_w`).
 
 A module of its own so that importing the physics layer does not load Numba; the first
 large-signal LED pulse does.
@@ -148,47 +150,19 @@ def newton_density(n, g, a, b, c, iterations):
 
 
 @njit(cache=True, error_model="numpy")
-def steady_power(
-    g, a_led, b_led, c_led, scale, cube_bound, extraction, efficiency, current_ma, photon_j, charge_c, iterations
-):
-    """Radiative power at the steady-state carrier density of every element of (rows, K) arrays, fused:
-    the coefficients ``A, B, C = (a_led, b_led, c_led) x scale`` (``microled.recombination_coefficients``),
-    the density's Newton start, its iteration (:func:`newton_density`), the IQE
-    ``B n / (A + n (B + n C))`` (``microled.internal_quantum_efficiency``, NaN as 0) and the power
-    ``IQE x extraction x efficiency x current x 1e-3 / q x photon`` (``microled._steady_state``).
-    Every argument but the scalars is (rows, K) (broadcast views welcome); ``cube_bound`` is the
-    start's bound ``cbrt(g / C)``, taken from NumPy (whose cube root is not libm's, to the last
-    bit). The operations of ``microled._steady_state``'s NumPy arrays in their order (identical
-    results) without them."""
-    rows, k = scale.shape
-    a = np.empty((rows, k))
-    b = np.empty((rows, k))
-    c = np.empty((rows, k))
-    n = np.empty((rows, k))
-    gg = np.empty((rows, k))
-    for r in range(rows):
-        for j in range(k):
-            s = scale[r, j]
-            a[r, j], b[r, j], c[r, j] = a_led[r, j] * s, b_led[r, j] * s, c_led[r, j] * s
-            gg[r, j] = g[r, j]
-            n[r, j] = _newton_start(gg[r, j], a[r, j], b[r, j], c[r, j], cube_bound[r, j])
-    newton_density(n.reshape(-1), gg.reshape(-1), a.reshape(-1), b.reshape(-1), c.reshape(-1), iterations)
-    power = np.empty((rows, k))
-    for r in range(rows):
-        for j in range(k):
-            power[r, j] = _radiative_power(n[r, j], a[r, j], b[r, j], c[r, j], extraction[r, j], efficiency[r, j],
-                                           current_ma[r, j], photon_j[r, j], charge_c)  # fmt: skip
-    return power
-
-
-@njit(cache=True, error_model="numpy")
 def level_powers(g, a_led, b_led, c_led, scale, cube_bound, extraction, efficiency, current_ma, photon_j, charge_c,
                  iterations):  # fmt: skip
-    """:func:`steady_power` of each row's LED at its L currents (the bias and the peak) and its K rate
-    and efficiency scales, (rows, L, K), without the (rows, L K) copies of the per-row values: ``g``
-    and ``current_ma`` (rows, L), ``a_led``, ``b_led``, ``c_led``, ``extraction`` and ``photon_j``
-    (rows,), ``scale`` and ``efficiency`` (rows, K), ``cube_bound`` (rows, L, K). Each element the same
-    operations as :func:`steady_power` (identical results)."""
+    """Radiative power at the steady-state carrier density of each row's LED at its L currents (the
+    bias and the peak) and its K rate and efficiency scales, (rows, L, K), fused: the coefficients
+    ``A, B, C = (a_led, b_led, c_led) x scale`` (``microled.recombination_coefficients``), the
+    density's Newton start, its iteration (:func:`newton_density`), the IQE ``B n / (A + n (B + n C))``
+    (``microled.internal_quantum_efficiency``, NaN as 0) and the power
+    ``IQE x extraction x efficiency x current x 1e-3 / q x photon`` (``microled._steady_state``), without
+    its arrays or the (rows, L K) copies of the per-row values: ``g`` and ``current_ma`` (rows, L),
+    ``a_led``, ``b_led``, ``c_led``, ``extraction`` and ``photon_j`` (rows,), ``scale`` and
+    ``efficiency`` (rows, K), ``cube_bound`` (rows, L, K) the start's bound ``cbrt(g / C)``, taken from
+    NumPy (whose cube root is not libm's, to the last bit). The operations of ``_steady_state``'s NumPy
+    arrays in their order (identical results)."""
     rows, levels = g.shape
     k = scale.shape[1]
     size = rows * levels * k

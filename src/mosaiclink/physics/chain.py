@@ -24,7 +24,7 @@ Notes
 -----
 Per row :math:`i` (aggressors :math:`k`, channel :math:`j(k)`, at grid offset :math:`o_k`):
 
-* LED levels :math:`P_{0,1}` from ``microled.optical_power_w`` (the operating point's power) at
+* LED levels :math:`P_{0,1}` from ``microled.level_powers_w`` (the operating point's power) at
   the bias and peak currents with the row's rate and efficiency scales; the large-signal
   isolated-bit pulse per watt of
   swing (``microled.pulse_response_w``), integrated once per distinct (LED, bit period, rate

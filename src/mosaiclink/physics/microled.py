@@ -164,35 +164,10 @@ def operating_point(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, ef
     return {"n_per_cm3": n, "iqe": iqe, "power_w": power_w, "lifetime_s": differential_lifetime_s(n, a, b, c)}
 
 
-def optical_power_w(
-    led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, efficiency_scale=1.0, compiled: bool | None = None
-):
-    """The optical power (W) of :func:`operating_point` alone (the chain's LED levels and aggressors).
-
-    Once Numba is loaded (the Newton iteration's gate), a batch of at most two dimensions runs one
-    fused loop from the LED's coefficients to the power
-    (:func:`mosaiclink.physics._rate_kernel.steady_power`: the same operations in the same order,
-    identical results, without the dozen (rows, K) temporaries of :func:`_steady_state`);
-    ``compiled`` forces the choice."""
-    a, b, c = recombination_coefficients(led, 1.0)  # x 1.0: exact; the loop scales them as _steady_state does
-    j = current_density_a_per_cm2(current_ma, led.diameter_um)
-    g = np.asarray(j, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(led.active_thickness_nm) * 1e-7)
-    photon = photon_energy_j(peak_wavelength_nm(led))
-    factors = (g, a, b, c, rate_scale, led.light_extraction_efficiency, efficiency_scale, current_ma, photon)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in factors))
-    size = int(np.prod(shape, dtype=np.int64))
-    if len(shape) > 2 or not _NEWTON_GATE.compiled(size, compiled):
-        return _steady_state(led, current_ma, rate_scale, efficiency_scale)[3]
-    from mosaiclink.physics._rate_kernel import steady_power
-
-    plane = (1,) * (2 - len(shape)) + shape
-    g, a, b, c, scale, extraction, efficiency, current, photon = (
-        np.broadcast_to(np.asarray(v, dtype=float), plane) for v in factors
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cube_bound = np.cbrt(g / (c * scale))
-    return steady_power(g, a, b, c, scale, cube_bound, extraction, efficiency, current, photon, ELEMENTARY_CHARGE_C,
-                        NEWTON_ITERATIONS).reshape(shape)  # fmt: skip
+def optical_power_w(led: Batchable[MicroLedSpec], current_ma, rate_scale=1.0, efficiency_scale=1.0):
+    """The optical power (W) of :func:`operating_point` alone (any broadcast shape); the chain's LED
+    levels take :func:`level_powers_w`, whose compiled loop gives these numbers."""
+    return _steady_state(led, current_ma, rate_scale, efficiency_scale)[3]
 
 
 def level_powers_w(led: Batchable[MicroLedSpec], rate_scale, efficiency_scale, compiled: bool | None = None):
@@ -208,7 +183,7 @@ def level_powers_w(led: Batchable[MicroLedSpec], rate_scale, efficiency_scale, c
     if not _NEWTON_GATE.compiled(2 * scale.size, compiled):
         currents = np.hstack([np.broadcast_to(led.bias_current_ma, scale.shape),
                               np.broadcast_to(led.peak_current_ma, scale.shape)])  # fmt: skip
-        power = optical_power_w(led, currents, np.tile(scale, 2), np.tile(efficiency, 2), compiled=False)
+        power = optical_power_w(led, currents, np.tile(scale, 2), np.tile(efficiency, 2))
         return power[:, :k], power[:, k:]
     from mosaiclink.physics._rate_kernel import level_powers
 
