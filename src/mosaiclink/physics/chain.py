@@ -173,8 +173,22 @@ def capture_offsets_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, ring: n
     ring = np.arange(len(_OFFSETS)) if ring is None else ring
     out = np.empty((n, 1 + ring.size, 2))
     out[:, 0] = draw.own_offset_um + np.stack([nominal, np.zeros(n)], axis=1)
-    out[:, 1:] = -_OFFSETS[ring][None, :, :] * pitch[:, None, None] + np.take(draw.aggressor_offset_um, ring, axis=1)
-    out[:, 1:, 0] += nominal[:, None]
+    grid = _OFFSETS[ring]
+    out[:, 1:] = _aggressor_offsets_um(grid, np.take(draw.aggressor_offset_um, ring, axis=1), pitch, nominal, _X[ring])
+    return out
+
+
+_X = np.broadcast_to([True, False], _OFFSETS.shape)  # the x entries of the grid offsets (aggressors, 2)
+
+
+def _aggressor_offsets_um(grid: np.ndarray, drawn_um: np.ndarray, pitch: np.ndarray, nominal: np.ndarray, x):
+    """Offsets from each row's detector of aggressor spots at ``grid`` (entries of :data:`_OFFSETS`, in
+    pitches ``pitch`` (rows,)) with their drawn offsets ``drawn_um`` (rows, grid's shape): the spot sits
+    ``-grid x pitch + drawn`` away, plus the nominal receive-minus-transmit offset ``nominal`` (rows,)
+    on its x entries (``x``, a mask of the grid's shape). The one formula of :func:`capture_offsets_um`
+    and :func:`outer_ring_gap_um`."""
+    out = -grid[None] * pitch.reshape((-1,) + (1,) * grid.ndim) + drawn_um
+    out[:, x] += nominal[:, None]
     return out
 
 
@@ -210,8 +224,7 @@ def outer_ring_gap_um(draw: ChannelDraw, pitch_f_um, nominal_offset_um, spot_sid
     pitch, nominal = _full(pitch_f_um, n), _full(nominal_offset_um, n)
     pairs = draw.aggressor_offset_um.reshape(n, 2 * len(_OFFSETS))  # (x, y) pairs, also for 0 rows
     drawn = np.take(pairs, 2 * _OUTER_RING + _OUTER_AXIS, axis=1)
-    along = -_OFFSETS[_OUTER_RING, _OUTER_AXIS][None, :] * pitch[:, None] + drawn
-    along[:, _OUTER_AXIS == 0] += nominal[:, None]
+    along = _aggressor_offsets_um(_OFFSETS[_OUTER_RING, _OUTER_AXIS], drawn, pitch, nominal, _OUTER_AXIS == 0)
     half = 0.5 * (np.asarray(spot_side_um, dtype=float) + np.asarray(side_um, dtype=float))
     return np.min(np.abs(along), axis=1) - half
 
@@ -479,8 +492,10 @@ class Chain:
                 h = h * receiver.transfer_function(rx, f_hz)
             elif stage == "ctle":
                 h = h * equalizer.ctle_transfer_function(eq, f_hz)
+            elif stage == "led":
+                h = h * self.h_led
             else:
-                h = h * {"led": self.h_led}[stage]
+                raise KeyError(stage)
         return h
 
     def captures(self, length_m) -> tuple[np.ndarray, np.ndarray]:

@@ -69,6 +69,11 @@ def recombination_rate_per_cm3_s(n_per_cm3, a_per_s, b_cm3_per_s, c_cm6_per_s):
     return n * (a_per_s + n * (b_cm3_per_s + n * c_cm6_per_s))
 
 
+def generation_rate_per_cm3_s(current_density_a_per_cm2, thickness_nm):
+    """Carriers injected per cm^3 and second, G = J / (q d), into an active layer ``thickness_nm`` thick."""
+    return np.asarray(current_density_a_per_cm2, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(thickness_nm) * 1e-7)
+
+
 def carrier_density_per_cm3(
     current_density_a_per_cm2, thickness_nm, a_per_s, b_cm3_per_s, c_cm6_per_s, compiled: bool | None = None
 ):
@@ -82,7 +87,7 @@ def carrier_density_per_cm3(
     the iteration runs fused (:func:`mosaiclink.physics._rate_kernel.newton_density`,
     bit-identical); ``compiled`` forces the choice.
     """
-    g = np.asarray(current_density_a_per_cm2, dtype=float) / (ELEMENTARY_CHARGE_C * np.asarray(thickness_nm) * 1e-7)
+    g = generation_rate_per_cm3_s(current_density_a_per_cm2, thickness_nm)
     a, b, c = (np.asarray(v, dtype=float) for v in (a_per_s, b_cm3_per_s, c_cm6_per_s))
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = [np.where(a > 0, g / a, np.inf), np.sqrt(g / b), np.where(c > 0, np.cbrt(g / c), np.inf)]
@@ -193,7 +198,7 @@ def level_powers_w(led: Batchable[MicroLedSpec], rate_scale, efficiency_scale, c
     currents = np.column_stack([per_row(led.bias_current_ma), per_row(led.peak_current_ma)])
     a, b, c = (per_row(v) for v in recombination_coefficients(led, 1.0))
     j = current_density_a_per_cm2(currents, per_row(led.diameter_um)[:, None])
-    g = j / (ELEMENTARY_CHARGE_C * per_row(led.active_thickness_nm)[:, None] * 1e-7)
+    g = generation_rate_per_cm3_s(j, per_row(led.active_thickness_nm)[:, None])
     with np.errstate(divide="ignore", invalid="ignore"):
         cube_bound = np.cbrt(g[:, :, None] / (c[:, None, None] * scale[:, None, :]))
     extraction, photon = per_row(led.light_extraction_efficiency), per_row(photon_energy_j(peak_wavelength_nm(led)))
