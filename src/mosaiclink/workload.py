@@ -30,8 +30,8 @@ VM (session 16, its compiled equalizer and rotations and the eye's fused multipl
 50,000 in 95.7 s (522/s); with the outer ring's bound 372/s and 533/s; session 15 measured 272/s
 and 389/s; session 17 (the outer ring's operating points only where its light counts, five anchors
 at the population's stage 0) 5,600 in 14.2 s (395/s) and 50,000 in 88.6 s (564/s); session 19 (the LED's
-harmonics transformed as integrated, its levels in one loop, sorted profiles) 5,600 in 13.25-12.55 s
-(423-446/s) and 50,000 in 79.9-73.5 s (626-680/s). A design ranked by itself (its own
+harmonics transformed as integrated, its levels in one loop, sorted profiles) 5,600 in 13.25-12.30 s
+(423-455/s) and 50,000 in 79.9-73.5 s (626-680/s). A design ranked by itself (its own
 reference, docs/models.md "Population fast path") costs more: its array's every channel. (Until
 session 15 this was 27,000/s, the rate of the nominal channel's row before the population fast
 path: estimates were ~100x short.)"""
